@@ -1,0 +1,35 @@
+#!/usr/bin/env node
+// The launcher stays plain old JavaScript so that an old Node can run it far
+// enough to say what is wrong, instead of failing on syntax it does not know.
+"use strict";
+var path = require("node:path");
+var fs = require("node:fs");
+var childProcess = require("node:child_process");
+
+var MINIMUM_MAJOR = 22;
+var major = Number(process.versions.node.split(".")[0]);
+
+if (major < MINIMUM_MAJOR) {
+  // In a checkout, the pinned Node 24 from devDependencies is right here: use it.
+  var pinned = path.join(__dirname, "..", "node_modules", "node", "bin", "node");
+  if (fs.existsSync(pinned) && process.env.TACIT_REEXEC !== "1") {
+    var child = childProcess.spawnSync(pinned, [__filename].concat(process.argv.slice(2)), {
+      stdio: "inherit",
+      env: Object.assign({}, process.env, { TACIT_REEXEC: "1" }),
+    });
+    process.exit(child.status === null ? 1 : child.status);
+  }
+  process.stderr.write(
+    "tacit needs Node.js " +
+      MINIMUM_MAJOR +
+      " or newer; this is " +
+      process.version +
+      ". Install a current Node (https://nodejs.org) and run tacit again.\n",
+  );
+  process.exit(1);
+}
+
+import("../dist/cli.js").catch((error) => {
+  process.stderr.write("tacit: could not start: " + (error && error.message ? error.message : error) + "\n");
+  process.exit(1);
+});

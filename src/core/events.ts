@@ -1,0 +1,36 @@
+import type { AssistantMessage, Message, ToolMessage } from "./messages.ts";
+import type { ToolDisplay } from "./tool.ts";
+import type { Usage } from "./usage.ts";
+
+/**
+ * Everything the loop tells its consumers. The TUI, print/json/stream-json,
+ * ACP and subagents only consume these; none has a loop of its own.
+ */
+export type AgentEvent =
+  /** A model request is about to be sent (turn = 1-based request number within this run). */
+  | { type: "turn-start"; turn: number }
+  | { type: "text-delta"; text: string }
+  | { type: "reasoning-delta"; text: string }
+  | { type: "tool-start"; toolCallId: string; toolName: string; input: unknown }
+  | {
+      type: "tool-end";
+      toolCallId: string;
+      toolName: string;
+      output: string;
+      isError: boolean;
+      durationMs: number;
+      display?: ToolDisplay;
+    }
+  /** A tool call the permission gate refused; the model is told why. */
+  | { type: "tool-denied"; toolCallId: string; toolName: string; reason: string }
+  | { type: "retry"; attempt: number; delayMs: number; reason: string }
+  /** A message was added to the conversation (sessions persist these). */
+  | { type: "message"; message: Message }
+  | { type: "usage"; usage: Usage; costUsd: number }
+  | { type: "turn-end"; turn: number; message: AssistantMessage; toolResults?: ToolMessage }
+  /** Something the user should see that did not stop the run (e.g. a hook failed). */
+  | { type: "notice"; level: "info" | "warning"; text: string }
+  | { type: "error"; message: string; fatal: boolean }
+  | { type: "done"; reason: DoneReason; usage: Usage; costUsd: number; turns: number };
+
+export type DoneReason = "stop" | "max-turns" | "aborted" | "error";

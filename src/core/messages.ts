@@ -1,0 +1,67 @@
+/**
+ * The conversation, in tacit's own provider-neutral shape. Sessions store these,
+ * the loop appends to them, and providers/ converts them to each wire format.
+ * Keeping our own shape (instead of one SDK's) is what lets a session started
+ * on one provider resume on another.
+ */
+
+export interface TextPart {
+  type: "text";
+  text: string;
+}
+
+export interface ReasoningPart {
+  type: "reasoning";
+  text: string;
+  /** Provider-specific data (e.g. Anthropic's signature) needed to send reasoning back to the same provider. */
+  providerMetadata?: Record<string, unknown>;
+}
+
+export interface ToolCallPart {
+  type: "tool-call";
+  toolCallId: string;
+  toolName: string;
+  /** Parsed arguments when they were valid JSON; the raw text otherwise. */
+  input: unknown;
+}
+
+export interface ToolResultPart {
+  type: "tool-result";
+  toolCallId: string;
+  toolName: string;
+  output: string;
+  isError?: boolean;
+}
+
+export interface UserMessage {
+  role: "user";
+  content: TextPart[];
+}
+
+export interface AssistantMessage {
+  role: "assistant";
+  content: Array<TextPart | ReasoningPart | ToolCallPart>;
+}
+
+export interface ToolMessage {
+  role: "tool";
+  content: ToolResultPart[];
+}
+
+export type Message = UserMessage | AssistantMessage | ToolMessage;
+
+export function userMessage(text: string): UserMessage {
+  return { role: "user", content: [{ type: "text", text }] };
+}
+
+/** The plain text of a message, tool calls and results left out. */
+export function messageText(message: Message): string {
+  if (message.role === "tool") return "";
+  let text = "";
+  for (const part of message.content) if (part.type === "text") text += part.text;
+  return text;
+}
+
+export function toolCallsOf(message: AssistantMessage): ToolCallPart[] {
+  return message.content.filter((part): part is ToolCallPart => part.type === "tool-call");
+}

@@ -1,0 +1,59 @@
+import type { z } from "zod";
+
+/**
+ * What a tool call asks permission for, so one rule syntax (Claude Code's:
+ * `Bash(npm test:*)`, `Edit(src/**)`, `Read(~/.ssh/**)`) covers every tool and
+ * every model family's tool names.
+ */
+export type PermissionSubject =
+  | { kind: "read"; paths: string[] }
+  | { kind: "edit"; paths: string[] }
+  | { kind: "bash"; command: string }
+  | { kind: "memory"; paths: string[]; mutating: boolean }
+  | { kind: "none" };
+
+/** What a tool may show the user beside its model-facing output (the TUI renders it). */
+export type ToolDisplay =
+  | { kind: "diff"; path: string; diff: string }
+  | { kind: "command"; command: string; exitCode: number | null; tail: string }
+  | { kind: "todos"; items: Array<{ content: string; status: "pending" | "in_progress" | "completed" }> };
+
+export interface ToolResult {
+  /** Text the model receives. */
+  output: string;
+  isError?: boolean;
+  display?: ToolDisplay;
+}
+
+/** State shared by the tools of one session (the todo list, which files were read). */
+export interface ToolSessionState {
+  todos: Array<{ content: string; status: "pending" | "in_progress" | "completed"; activeForm?: string }>;
+  /** Absolute path → mtimeMs when the model last read it, to warn about edits to files it has not seen. */
+  readFiles: Map<string, number>;
+}
+
+export function newToolSessionState(): ToolSessionState {
+  return { todos: [], readFiles: new Map() };
+}
+
+export interface ToolContext {
+  /** The directory tacit runs in; relative paths resolve against it. */
+  cwd: string;
+  /** The repository root (the nearest .git above cwd), or cwd when there is none. */
+  projectRoot: string;
+  signal: AbortSignal;
+  state: ToolSessionState;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: tools are held in heterogeneous lists; each validates its own input.
+export interface Tool<Input = any> {
+  /** The name the model sees (per model family: `Read` for Claude, `read_file` for GPT …). */
+  name: string;
+  /** The model-facing description. */
+  description: string;
+  inputSchema: z.ZodType<Input>;
+  /** Read-only tools run in parallel and are the only ones allowed in plan mode. */
+  readOnly: boolean;
+  permission(input: Input, context: ToolContext): PermissionSubject;
+  execute(input: Input, context: ToolContext): Promise<ToolResult>;
+}

@@ -1,0 +1,11 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["test/**/*.test.ts", "test/**/*.test.tsx"],
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+    // The end-to-end tests spawn the built CLI; two cores, so keep parallelism modest.
+    maxWorkers: 2,
+  },
+});
