@@ -29,6 +29,17 @@ if (major < MINIMUM_MAJOR) {
   process.exit(1);
 }
 
+// Cache compiled bytecode between runs (Node >= 22.1): the model SDKs are large
+// and compiling them again on every start is most of the startup time.
+var nodeModule = require("node:module");
+if (typeof nodeModule.enableCompileCache === "function" && !process.env.NODE_DISABLE_COMPILE_CACHE) {
+  try {
+    nodeModule.enableCompileCache();
+  } catch (error) {
+    // A read-only temp folder only costs speed.
+  }
+}
+
 import("../dist/cli.js").catch((error) => {
   process.stderr.write("tacit: could not start: " + (error && error.message ? error.message : error) + "\n");
   process.exit(1);

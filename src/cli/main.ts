@@ -1,2 +1,117 @@
-// Placeholder entry point; the real CLI wiring lands with the foundation.
-process.stdout.write("tacit\n");
+import { Command, Option } from "commander";
+import { errorMessage, UserFacingError } from "../core/errors.ts";
+import { printRun } from "../modes/print.ts";
+import { bootstrap } from "./bootstrap.ts";
+import { exportSessionCommand, listSessionsCommand, showSessionCommand } from "./commands/sessions.ts";
+import { parseRunOptions, type RunOptions } from "./options.ts";
+import { readPipedStdin } from "./read-stdin.ts";
+
+declare const TACIT_VERSION: string;
+
+function buildProgram(): Command {
+  const program = new Command("tacit")
+    .description("A terminal coding agent that remembers.")
+    .version(typeof TACIT_VERSION === "string" ? TACIT_VERSION : "dev", "-v, --version")
+    .argument("[prompt]", "what to do; with -p runs headless, otherwise opens the TUI with it")
+    .option("-p, --print", "headless: run the prompt (argument and/or piped stdin), print the answer, exit")
+    .addOption(
+      new Option("--output-format <format>", "with -p: text, json or stream-json").choices([
+        "text",
+        "json",
+        "stream-json",
+      ]),
+    )
+    .option(
+      "--include-partial-messages",
+      "with --output-format stream-json: also emit text deltas as they stream",
+    )
+    .option(
+      "-m, --model <provider/model>",
+      "model to use, e.g. anthropic/claude-sonnet-4-5, openai/gpt-5, ollama/qwen3",
+    )
+    .option("-c, --continue", "continue the latest session in this directory")
+    .option("-r, --resume <session-id>", "resume a session by id (or unique id prefix)")
+    .option("--max-turns <n>", "stop after this many model requests")
+    .option("--permission-mode <mode>", "default, accept-edits, plan or bypass")
+    .option("--yolo", "same as --permission-mode bypass: no permission prompts (deny rules still apply)")
+    .option("--allowed-tools <rules...>", 'extra allow rules, e.g. "Bash(npm test:*)" "Edit(src/**)"')
+    .option("--disallowed-tools <rules...>", 'extra deny rules, e.g. "Bash(git push:*)"')
+    .option("--no-memory", "run without reading or writing memory")
+    .option("--verbose", "more detail on stderr")
+    .showHelpAfterError("(run tacit --help for usage)")
+    .action(async (prompt: string | undefined, raw: Record<string, unknown>) => {
+      await runRoot(parseRunOptions(raw, prompt));
+    });
+
+  const sessions = program.command("sessions").description("list, show and export past sessions");
+  sessions
+    .command("list", { isDefault: true })
+    .description("sessions in this directory, newest first")
+    .option("-a, --all", "sessions in every directory")
+    .option("-n, --limit <n>", "how many to list (default 20)")
+    .option("--json", "machine-readable output")
+    .action(listSessionsCommand);
+  sessions.command("show <id>").description("print a session's conversation").action(showSessionCommand);
+  sessions
+    .command("export <id>")
+    .description("export a session as JSONL (one JSON object per line)")
+    .option("-o, --output <file>", "write to a file instead of stdout")
+    .action(exportSessionCommand);
+  return program;
+}
+
+async function runRoot(options: RunOptions): Promise<void> {
+  if (!options.print) {
+    if (!process.stdin.isTTY || !process.stdout.isTTY) {
+      throw new UserFacingError(
+        'no terminal for the interactive UI; use -p for headless mode (tacit -p "…")',
+      );
+    }
+    throw new UserFacingError("the interactive UI is not built yet; use -p for headless mode");
+  }
+  const piped = await readPipedStdin({ haveArgumentPrompt: Boolean(options.prompt) });
+  const prompt = [options.prompt, piped].filter((part) => part?.trim()).join("\n\n");
+  if (!prompt)
+    throw new UserFacingError('no prompt: pass one as an argument (tacit -p "…") or on standard input');
+
+  const runtime = await bootstrap({ options });
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onInterrupt = () => {
+    interrupts++;
+    if (interrupts > 1) process.exit(130);
+    controller.abort();
+  };
+  process.on("SIGINT", onInterrupt);
+  process.on("SIGTERM", onInterrupt);
+  try {
+    const outcome = await printRun(runtime.session.prompt(prompt, controller.signal), options.outputFormat, {
+      sessionId: runtime.session.sessionId,
+      model: runtime.session.currentModel.info.ref,
+      cwd: runtime.cwd,
+      tools: runtime.session.toolList.map((tool) => tool.name),
+      permissionMode: runtime.permissionMode,
+      includePartialMessages: options.includePartialMessages,
+    });
+    process.exitCode = outcome.exitCode;
+  } finally {
+    process.off("SIGINT", onInterrupt);
+    process.off("SIGTERM", onInterrupt);
+    runtime.close();
+  }
+}
+
+async function main(): Promise<void> {
+  try {
+    await buildProgram().parseAsync(process.argv);
+  } catch (error) {
+    const message = errorMessage(error);
+    process.stderr.write(`tacit: ${message}\n`);
+    if (!(error instanceof UserFacingError) && process.env.TACIT_DEBUG && error instanceof Error) {
+      process.stderr.write(`${error.stack}\n`);
+    }
+    process.exitCode = 1;
+  }
+}
+
+await main();

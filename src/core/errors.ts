@@ -11,12 +11,12 @@ export class ConfigError extends UserFacingError {
 /** The model provider failed in a way retries could not fix. */
 export class ProviderError extends UserFacingError {
   override name = "ProviderError";
-  constructor(
-    message: string,
-    readonly status?: number,
-    readonly retryable = false,
-  ) {
+  readonly status: number | undefined;
+  readonly retryable: boolean;
+  constructor(message: string, status?: number, retryable = false) {
     super(message);
+    this.status = status;
+    this.retryable = retryable;
   }
 }
 

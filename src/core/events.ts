@@ -28,9 +28,22 @@ export type AgentEvent =
   | { type: "message"; message: Message }
   | { type: "usage"; usage: Usage; costUsd: number }
   | { type: "turn-end"; turn: number; message: AssistantMessage; toolResults?: ToolMessage }
+  /** Memories and past turns recalled for this user turn, with why, so the user sees what the model was shown. */
+  | { type: "recall"; items: RecalledItem[] }
   /** Something the user should see that did not stop the run (e.g. a hook failed). */
   | { type: "notice"; level: "info" | "warning"; text: string }
   | { type: "error"; message: string; fatal: boolean }
   | { type: "done"; reason: DoneReason; usage: Usage; costUsd: number; turns: number };
 
 export type DoneReason = "stop" | "max-turns" | "aborted" | "error";
+
+export interface RecalledItem {
+  id: string;
+  kind: "memory" | "transcript";
+  scope: string;
+  title: string;
+  /** Why it was picked: matched terms, recency, scope. */
+  reasons: string[];
+  /** Approximate tokens it added to the request. */
+  tokens: number;
+}

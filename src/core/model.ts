@@ -50,4 +50,6 @@ export type ModelStreamEvent =
 export interface ModelClient {
   info: ModelInfo;
   stream(request: ModelRequest, signal: AbortSignal): AsyncIterable<ModelStreamEvent>;
+  /** Starts loading the provider's code in the background, so the first request does not wait for it. */
+  warmUp?(): void;
 }

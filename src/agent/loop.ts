@@ -1,0 +1,329 @@
+import { errorMessage, isAbortError } from "../core/errors.ts";
+import type { AgentEvent, DoneReason } from "../core/events.ts";
+import type {
+  AssistantMessage,
+  Message,
+  ReasoningPart,
+  TextPart,
+  ToolCallPart,
+  ToolMessage,
+  ToolResultPart,
+} from "../core/messages.ts";
+import type { ModelClient, ToolSpec } from "../core/model.ts";
+import type { Tool, ToolContext, ToolResult } from "../core/tool.ts";
+import { addUsage, emptyUsage, type Usage } from "../core/usage.ts";
+import { costOf } from "../providers/cost.ts";
+import { runTool, toolSpecOf } from "../tools/define-tool.ts";
+
+export type ToolDecision = { allowed: true } | { allowed: false; reason: string };
+
+export interface LoopHooks {
+  /** The permission gate: asked before every tool call; a refusal goes back to the model as the tool's result. */
+  beforeToolCall?(tool: Tool, input: unknown, context: ToolContext): Promise<ToolDecision>;
+  /**
+   * Shapes what is sent for one request without changing the stored conversation
+   * (recall rides here, after the cached prefix, so the prompt cache stays valid).
+   */
+  transformContext?(messages: Message[], signal: AbortSignal): Promise<Message[]>;
+}
+
+export interface RunAgentOptions {
+  model: ModelClient;
+  system: string;
+  /** The conversation so far, ending with the new user message. Not mutated. */
+  messages: Message[];
+  tools: Tool[];
+  toolContext: Omit<ToolContext, "signal">;
+  signal: AbortSignal;
+  hooks?: LoopHooks;
+  /** Stop after this many model requests in this run. */
+  maxTurns?: number;
+}
+
+const INTERRUPTED_RESULT = "Interrupted by the user before this tool ran.";
+
+/**
+ * The agent loop: request → stream → run tools → repeat, until the model stops
+ * asking for tools, the turn limit is reached, or the run is aborted. It knows
+ * no UI: every mode consumes the events it yields.
+ */
+export async function* runAgent(options: RunAgentOptions): AsyncGenerator<AgentEvent> {
+  const { model, signal } = options;
+  const messages = [...options.messages];
+  const toolsByName = new Map(options.tools.map((tool) => [tool.name, tool]));
+  const toolSpecs: ToolSpec[] = options.tools.map(toolSpecOf);
+  const toolContext: ToolContext = { ...options.toolContext, signal };
+  let totalUsage = emptyUsage();
+  let totalCost = 0;
+  let turn = 0;
+
+  const done = (reason: DoneReason): AgentEvent => ({
+    type: "done",
+    reason,
+    usage: totalUsage,
+    costUsd: totalCost,
+    turns: turn,
+  });
+
+  while (true) {
+    if (signal.aborted) {
+      yield done("aborted");
+      return;
+    }
+    if (options.maxTurns !== undefined && turn >= options.maxTurns) {
+      yield { type: "notice", level: "warning", text: `Stopped after ${turn} turns (--max-turns).` };
+      yield done("max-turns");
+      return;
+    }
+    turn++;
+    yield { type: "turn-start", turn };
+
+    const assistant = new AssistantAccumulator();
+    let usage: Usage | undefined;
+    try {
+      const requestMessages = options.hooks?.transformContext
+        ? await options.hooks.transformContext(messages, signal)
+        : messages;
+      const stream = model.stream(
+        { system: options.system, messages: requestMessages, tools: toolSpecs },
+        signal,
+      );
+      for await (const event of stream) {
+        switch (event.type) {
+          case "text-delta":
+            assistant.addText(event.text);
+            yield event;
+            break;
+          case "reasoning-delta":
+            assistant.addReasoning(event.text, event.providerMetadata);
+            yield { type: "reasoning-delta", text: event.text };
+            break;
+          case "tool-call":
+            assistant.addToolCall({
+              type: "tool-call",
+              toolCallId: event.toolCallId,
+              toolName: event.toolName,
+              input: event.input,
+            });
+            break;
+          case "retry":
+            // The request starts over: what streamed so far is void.
+            assistant.reset();
+            yield event;
+            break;
+          case "finish":
+            usage = event.usage;
+            break;
+        }
+      }
+    } catch (error) {
+      const aborted = isAbortError(error) || signal.aborted;
+      // Keep what the user already saw (text only: half-streamed tool calls are dropped).
+      const partial = assistant.toMessage({ withToolCalls: false });
+      if (partial) {
+        messages.push(partial);
+        yield { type: "message", message: partial };
+      }
+      if (aborted) {
+        yield done("aborted");
+      } else {
+        yield { type: "error", message: errorMessage(error), fatal: true };
+        yield done("error");
+      }
+      return;
+    }
+
+    if (usage) {
+      const cost = costOf(usage, model.info);
+      totalUsage = addUsage(totalUsage, usage);
+      totalCost += cost;
+      yield { type: "usage", usage, costUsd: cost };
+    }
+
+    const message = assistant.toMessage({ withToolCalls: true }) ?? { role: "assistant", content: [] };
+    if (message.content.length > 0) {
+      messages.push(message);
+      yield { type: "message", message };
+    }
+    const toolCalls = message.content.filter((part): part is ToolCallPart => part.type === "tool-call");
+    if (toolCalls.length === 0) {
+      yield { type: "turn-end", turn, message };
+      yield done("stop");
+      return;
+    }
+
+    const results: ToolResultPart[] = [];
+    for await (const event of executeToolCalls(toolCalls, toolsByName, toolContext, options.hooks)) {
+      if (event.type === "result") results.push(event.result);
+      else yield event.event;
+    }
+    // Every tool call is answered exactly once, in the order the model made them.
+    const ordered = toolCalls.map(
+      (call) =>
+        results.find((result) => result.toolCallId === call.toolCallId) ?? {
+          type: "tool-result" as const,
+          toolCallId: call.toolCallId,
+          toolName: call.toolName,
+          output: INTERRUPTED_RESULT,
+          isError: true,
+        },
+    );
+    const toolMessage: ToolMessage = { role: "tool", content: ordered };
+    messages.push(toolMessage);
+    yield { type: "message", message: toolMessage };
+    yield { type: "turn-end", turn, message, toolResults: toolMessage };
+  }
+}
+
+type ExecutionEvent = { type: "event"; event: AgentEvent } | { type: "result"; result: ToolResultPart };
+
+/**
+ * Runs one assistant message's tool calls. Consecutive read-only calls run in
+ * parallel; a mutating call waits for everything before it and runs alone, so
+ * edits and commands happen in the order the model asked for them.
+ */
+async function* executeToolCalls(
+  calls: ToolCallPart[],
+  toolsByName: Map<string, Tool>,
+  context: ToolContext,
+  hooks: LoopHooks | undefined,
+): AsyncGenerator<ExecutionEvent> {
+  let index = 0;
+  while (index < calls.length) {
+    if (context.signal.aborted) return;
+    const first = calls[index]!;
+    const firstTool = toolsByName.get(first.toolName);
+    if (!firstTool?.readOnly) {
+      yield* executeOne(first, firstTool, toolsByName, context, hooks);
+      index++;
+      continue;
+    }
+    const batch: ToolCallPart[] = [];
+    while (index < calls.length && toolsByName.get(calls[index]!.toolName)?.readOnly) {
+      batch.push(calls[index]!);
+      index++;
+    }
+    yield* mergeGenerators(
+      batch.map((call) => executeOne(call, toolsByName.get(call.toolName), toolsByName, context, hooks)),
+    );
+  }
+}
+
+async function* executeOne(
+  call: ToolCallPart,
+  tool: Tool | undefined,
+  toolsByName: Map<string, Tool>,
+  context: ToolContext,
+  hooks: LoopHooks | undefined,
+): AsyncGenerator<ExecutionEvent> {
+  const started = Date.now();
+  yield {
+    type: "event",
+    event: { type: "tool-start", toolCallId: call.toolCallId, toolName: call.toolName, input: call.input },
+  };
+
+  let result: ToolResult;
+  if (!tool) {
+    const available = [...toolsByName.keys()].join(", ");
+    result = { output: `Unknown tool "${call.toolName}". Available tools: ${available}.`, isError: true };
+  } else {
+    let decision: ToolDecision = { allowed: true };
+    try {
+      if (hooks?.beforeToolCall) decision = await hooks.beforeToolCall(tool, call.input, context);
+    } catch (error) {
+      decision = { allowed: false, reason: `Permission check failed: ${errorMessage(error)}` };
+    }
+    if (!decision.allowed) {
+      yield {
+        type: "event",
+        event: {
+          type: "tool-denied",
+          toolCallId: call.toolCallId,
+          toolName: call.toolName,
+          reason: decision.reason,
+        },
+      };
+      result = { output: decision.reason, isError: true };
+    } else if (context.signal.aborted) {
+      result = { output: INTERRUPTED_RESULT, isError: true };
+    } else {
+      result = await runTool(tool, call.input, context);
+    }
+  }
+
+  yield {
+    type: "event",
+    event: {
+      type: "tool-end",
+      toolCallId: call.toolCallId,
+      toolName: call.toolName,
+      output: result.output,
+      isError: result.isError === true,
+      durationMs: Date.now() - started,
+      ...(result.display ? { display: result.display } : {}),
+    },
+  };
+  yield {
+    type: "result",
+    result: {
+      type: "tool-result",
+      toolCallId: call.toolCallId,
+      toolName: call.toolName,
+      output: result.output,
+      ...(result.isError ? { isError: true } : {}),
+    },
+  };
+}
+
+/** Interleaves several async generators, yielding each value as soon as it is ready. */
+async function* mergeGenerators<T>(generators: AsyncGenerator<T>[]): AsyncGenerator<T> {
+  const pending = new Map<number, Promise<{ index: number; result: IteratorResult<T> }>>();
+  const next = (index: number) => generators[index]!.next().then((result) => ({ index, result }));
+  for (let index = 0; index < generators.length; index++) pending.set(index, next(index));
+  while (pending.size > 0) {
+    const { index, result } = await Promise.race(pending.values());
+    if (result.done) {
+      pending.delete(index);
+    } else {
+      pending.set(index, next(index));
+      yield result.value;
+    }
+  }
+}
+
+/** Builds the assistant message from stream deltas, merging consecutive text and reasoning. */
+class AssistantAccumulator {
+  private parts: Array<TextPart | ReasoningPart | ToolCallPart> = [];
+
+  addText(text: string): void {
+    const last = this.parts.at(-1);
+    if (last?.type === "text") last.text += text;
+    else this.parts.push({ type: "text", text });
+  }
+
+  addReasoning(text: string, providerMetadata?: Record<string, unknown>): void {
+    const last = this.parts.at(-1);
+    if (last?.type === "reasoning") {
+      last.text += text;
+      if (providerMetadata) last.providerMetadata = providerMetadata;
+    } else {
+      this.parts.push({ type: "reasoning", text, ...(providerMetadata ? { providerMetadata } : {}) });
+    }
+  }
+
+  addToolCall(call: ToolCallPart): void {
+    this.parts.push(call);
+  }
+
+  reset(): void {
+    this.parts = [];
+  }
+
+  toMessage(options: { withToolCalls: boolean }): AssistantMessage | undefined {
+    const content = this.parts.filter(
+      (part) =>
+        (part.type !== "tool-call" || options.withToolCalls) && (part.type !== "text" || part.text !== ""),
+    );
+    return content.length > 0 ? { role: "assistant", content } : undefined;
+  }
+}

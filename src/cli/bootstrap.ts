@@ -1,0 +1,160 @@
+import { existsSync } from "node:fs";
+import { homedir } from "node:os";
+import path from "node:path";
+import { AgentSession } from "../agent/agent-session.ts";
+import { createPermissionGate, type PermissionGate } from "../agent/permission-gate.ts";
+import { DEFAULT_INSTRUCTION_FILE_NAMES, loadProjectInstructions } from "../agent/project-instructions.ts";
+import { buildSystemPrompt } from "../agent/system-prompt.ts";
+import { databasePath, findProjectRoot, tacitHome } from "../config/paths.ts";
+import { loadSettings, type Settings } from "../config/settings.ts";
+import { ConfigError } from "../core/errors.ts";
+import type { Message } from "../core/messages.ts";
+import type { ModelClient } from "../core/model.ts";
+import { resolveModel } from "../providers/resolve.ts";
+import { openDatabase } from "../session/database.ts";
+import { SessionStore } from "../session/store.ts";
+import { createToolset } from "../tools/toolset.ts";
+import type { PermissionModeName, RunOptions } from "./options.ts";
+
+export interface Runtime {
+  cwd: string;
+  projectRoot: string;
+  home: string;
+  settings: Settings;
+  store: SessionStore;
+  session: AgentSession;
+  gate: PermissionGate;
+  permissionMode: PermissionModeName;
+  instructionFiles: string[];
+  /** Resolves another model by reference (for /model and tests), with the same settings and env. */
+  resolve(ref: string): ModelClient;
+  close(): void;
+}
+
+export interface BootstrapInput {
+  options: RunOptions;
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Interactive modes pass the permission prompt; headless passes nothing, so asking means refusing. */
+  ask?: Parameters<typeof createPermissionGate>[0]["ask"];
+  persistRule?: Parameters<typeof createPermissionGate>[0]["persistRule"];
+}
+
+/** Default models, in the order their keys are looked for when nothing is configured. */
+const DEFAULT_MODELS: Array<{ env: string[]; ref: string }> = [
+  { env: ["ANTHROPIC_API_KEY"], ref: "anthropic/claude-sonnet-4-5" },
+  { env: ["OPENAI_API_KEY"], ref: "openai/gpt-5" },
+  { env: ["GEMINI_API_KEY", "GOOGLE_GENERATIVE_AI_API_KEY"], ref: "google/gemini-2.5-pro" },
+];
+
+export function defaultModelRef(settings: Settings, env: NodeJS.ProcessEnv): string {
+  if (settings.model) return settings.model;
+  if (env.TACIT_MODEL) return env.TACIT_MODEL;
+  for (const candidate of DEFAULT_MODELS) if (candidate.env.some((name) => env[name])) return candidate.ref;
+  return "anthropic/claude-sonnet-4-5";
+}
+
+/**
+ * Everything a run needs, wired once: settings, the database, the session
+ * (new, continued or resumed), the model, tools, permission gate and system
+ * prompt. The only place that knows every layer.
+ */
+export async function bootstrap(input: BootstrapInput): Promise<Runtime> {
+  const env = input.env ?? process.env;
+  const cwd = path.resolve(input.cwd ?? process.cwd());
+  const projectRoot = findProjectRoot(cwd);
+  const home = tacitHome(env);
+  const { settings } = loadSettings({ cwd, projectRoot, home, env });
+  const { options } = input;
+
+  const database = openDatabase(databasePath(home));
+  const store = new SessionStore(database);
+  try {
+    let history: Message[] = [];
+    let resumedModel: string | undefined;
+    let sessionId: string | undefined;
+    if (options.resume || options.continueLatest) {
+      const existing = options.resume ? store.getSession(options.resume) : store.latestSession({ cwd });
+      if (!existing)
+        throw new ConfigError(
+          "no earlier session in this directory to continue; start one without --continue",
+        );
+      sessionId = existing.id;
+      resumedModel = existing.model;
+      history = store.loadMessages(existing.id);
+    }
+
+    const resolve = (ref: string) => resolveModel(ref, { env, providers: settings.providers ?? {} });
+    const model = resolve(options.model ?? resumedModel ?? defaultModelRef(settings, env));
+    model.warmUp?.();
+    if (!sessionId) sessionId = store.createSession({ cwd, projectRoot, model: model.info.ref }).id;
+
+    const permissionMode = options.permissionMode ?? settings.permissions?.defaultMode ?? "default";
+    const gate = createPermissionGate({
+      mode: permissionMode,
+      rules: {
+        allow: [...(settings.permissions?.allow ?? []), ...options.allowedTools],
+        deny: [...(settings.permissions?.deny ?? []), ...options.disallowedTools],
+        ask: settings.permissions?.ask ?? [],
+      },
+      projectRoot,
+      home: env.HOME ?? homedir(),
+      ...(input.ask ? { ask: input.ask } : {}),
+      ...(input.persistRule ? { persistRule: input.persistRule } : {}),
+    });
+
+    const instructions = await loadProjectInstructions({
+      cwd,
+      projectRoot,
+      home: env.HOME ?? homedir(),
+      tacitHome: home,
+      ...(settings.instructionFiles
+        ? { fileNames: [...DEFAULT_INSTRUCTION_FILE_NAMES, ...settings.instructionFiles] }
+        : {}),
+    });
+    const date = new Date().toISOString().slice(0, 10);
+    const isGitRepository = existsSync(path.join(projectRoot, ".git"));
+    const systemPromptFor = (current: ModelClient) =>
+      buildSystemPrompt({
+        model: current.info,
+        cwd,
+        projectRoot,
+        isGitRepository,
+        platform: `${process.platform}`,
+        date,
+        projectInstructions: instructions.text,
+      });
+
+    const session = new AgentSession({
+      model,
+      toolsFor: (current) => createToolset(current.info.family),
+      systemPromptFor,
+      store,
+      sessionId,
+      history,
+      gate,
+      cwd,
+      projectRoot,
+      ...((options.maxTurns ?? settings.maxTurns) !== undefined
+        ? { maxTurns: options.maxTurns ?? settings.maxTurns }
+        : {}),
+    });
+
+    return {
+      cwd,
+      projectRoot,
+      home,
+      settings,
+      store,
+      session,
+      gate,
+      permissionMode,
+      instructionFiles: instructions.files,
+      resolve,
+      close: () => database.close(),
+    };
+  } catch (error) {
+    database.close();
+    throw error;
+  }
+}

@@ -1,0 +1,99 @@
+import { writeFileSync } from "node:fs";
+import path from "node:path";
+import { databasePath, tacitHome } from "../../config/paths.ts";
+import { ConfigError } from "../../core/errors.ts";
+import { messageText } from "../../core/messages.ts";
+import { openDatabase } from "../../session/database.ts";
+import { SessionStore } from "../../session/store.ts";
+
+function withStore<T>(action: (store: SessionStore) => T): T {
+  const database = openDatabase(databasePath(tacitHome()));
+  try {
+    return action(new SessionStore(database));
+  } finally {
+    database.close();
+  }
+}
+
+function formatDate(epochMilliseconds: number): string {
+  return new Date(epochMilliseconds).toISOString().replace("T", " ").slice(0, 16);
+}
+
+function oneLine(text: string, width: number): string {
+  const flat = text.replace(/\s+/g, " ").trim();
+  return flat.length > width ? `${flat.slice(0, width - 1)}…` : flat;
+}
+
+export function listSessionsCommand(options: { all?: boolean; limit?: string; json?: boolean }): void {
+  const cwd = process.cwd();
+  const limit = options.limit ? Number(options.limit) : 20;
+  if (!Number.isInteger(limit) || limit < 1)
+    throw new ConfigError("--limit must be a whole number of at least 1");
+  const sessions = withStore((store) => store.listSessions({ ...(options.all ? {} : { cwd }), limit }));
+  if (options.json) {
+    process.stdout.write(`${JSON.stringify(sessions, null, 2)}\n`);
+    return;
+  }
+  if (sessions.length === 0) {
+    process.stdout.write(options.all ? "No sessions yet.\n" : "No sessions in this directory (try --all).\n");
+    return;
+  }
+  for (const session of sessions) {
+    const cost = session.totalCostUsd > 0 ? `$${session.totalCostUsd.toFixed(4)}` : "";
+    const where = options.all ? `  ${path.relative(process.env.HOME ?? "/", session.cwd) || "~"}` : "";
+    process.stdout.write(
+      `${session.id}  ${formatDate(session.updatedAt)}  ${session.model}  ${session.messageCount} msgs ${cost}${where}\n    ${oneLine(session.title ?? "", 100)}\n`,
+    );
+  }
+}
+
+export function showSessionCommand(id: string): void {
+  withStore((store) => {
+    const session = store.getSession(id);
+    if (!session) throw new ConfigError(`no session "${id}"`);
+    const messages = store.loadMessages(session.id);
+    const usage = store.sessionUsage(session.id);
+    const out: string[] = [
+      `session ${session.id}`,
+      `  directory ${session.cwd}`,
+      `  model     ${session.model}`,
+      `  created   ${formatDate(session.createdAt)}   updated ${formatDate(session.updatedAt)}`,
+      `  tokens    ${usage.inputTokens} in, ${usage.outputTokens} out   cost $${usage.costUsd.toFixed(4)}`,
+      "",
+    ];
+    for (const message of messages) {
+      if (message.role === "tool") {
+        for (const result of message.content) {
+          out.push(
+            `  ← ${result.toolName}${result.isError ? " (error)" : ""}: ${oneLine(result.output, 120)}`,
+          );
+        }
+        continue;
+      }
+      const text = messageText(message);
+      if (text) out.push(`${message.role === "user" ? "> " : ""}${text}`);
+      if (message.role === "assistant") {
+        for (const part of message.content) {
+          if (part.type === "tool-call")
+            out.push(`  → ${part.toolName} ${oneLine(JSON.stringify(part.input), 120)}`);
+        }
+      }
+      out.push("");
+    }
+    process.stdout.write(`${out.join("\n")}\n`);
+  });
+}
+
+export function exportSessionCommand(id: string, options: { output?: string }): void {
+  const jsonl = withStore((store) => {
+    const session = store.getSession(id);
+    if (!session) throw new ConfigError(`no session "${id}"`);
+    return store.exportJsonl(session.id);
+  });
+  if (options.output) {
+    writeFileSync(options.output, jsonl);
+    process.stderr.write(`Wrote ${options.output}\n`);
+  } else {
+    process.stdout.write(jsonl);
+  }
+}

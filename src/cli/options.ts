@@ -1,0 +1,97 @@
+import { ConfigError } from "../core/errors.ts";
+import type { OutputFormat } from "../modes/print.ts";
+
+export type PermissionModeName = "default" | "accept-edits" | "plan" | "bypass";
+
+/** The root command's options, typed and validated once. */
+export interface RunOptions {
+  prompt?: string;
+  print: boolean;
+  outputFormat: OutputFormat;
+  includePartialMessages: boolean;
+  model?: string;
+  continueLatest: boolean;
+  resume?: string;
+  maxTurns?: number;
+  permissionMode?: PermissionModeName;
+  allowedTools: string[];
+  disallowedTools: string[];
+  memory: boolean;
+  verbose: boolean;
+}
+
+const OUTPUT_FORMATS: OutputFormat[] = ["text", "json", "stream-json"];
+const PERMISSION_MODES: PermissionModeName[] = ["default", "accept-edits", "plan", "bypass"];
+// Claude Code's spellings, accepted so muscle memory works.
+const MODE_ALIASES: Record<string, PermissionModeName> = {
+  acceptEdits: "accept-edits",
+  bypassPermissions: "bypass",
+  yolo: "bypass",
+};
+
+export function parseRunOptions(raw: Record<string, unknown>, prompt: string | undefined): RunOptions {
+  const outputFormat = String(raw.outputFormat ?? "text") as OutputFormat;
+  if (!OUTPUT_FORMATS.includes(outputFormat)) {
+    throw new ConfigError(
+      `--output-format must be one of ${OUTPUT_FORMATS.join(", ")} (got "${outputFormat}")`,
+    );
+  }
+  let permissionMode: PermissionModeName | undefined;
+  if (raw.yolo || raw.dangerouslySkipPermissions) permissionMode = "bypass";
+  else if (typeof raw.permissionMode === "string") {
+    const mode = MODE_ALIASES[raw.permissionMode] ?? raw.permissionMode;
+    if (!PERMISSION_MODES.includes(mode as PermissionModeName)) {
+      throw new ConfigError(
+        `--permission-mode must be one of ${PERMISSION_MODES.join(", ")} (got "${raw.permissionMode}")`,
+      );
+    }
+    permissionMode = mode as PermissionModeName;
+  }
+  let maxTurns: number | undefined;
+  if (raw.maxTurns !== undefined) {
+    maxTurns = Number(raw.maxTurns);
+    if (!Number.isInteger(maxTurns) || maxTurns < 1)
+      throw new ConfigError("--max-turns must be a whole number of at least 1");
+  }
+  if (raw.continue && raw.resume) throw new ConfigError("use either --continue or --resume, not both");
+  return {
+    ...(prompt !== undefined ? { prompt } : {}),
+    print: raw.print === true,
+    outputFormat,
+    includePartialMessages: raw.includePartialMessages === true,
+    ...(typeof raw.model === "string" ? { model: raw.model } : {}),
+    continueLatest: raw.continue === true,
+    ...(typeof raw.resume === "string" ? { resume: raw.resume } : {}),
+    ...(maxTurns !== undefined ? { maxTurns } : {}),
+    ...(permissionMode ? { permissionMode } : {}),
+    allowedTools: splitRuleList(raw.allowedTools),
+    disallowedTools: splitRuleList(raw.disallowedTools),
+    memory: raw.memory !== false,
+    verbose: raw.verbose === true,
+  };
+}
+
+/**
+ * `--allowed-tools "Bash(npm test:*) Edit(src/**)"` or repeated flags, or commas:
+ * split on commas and spaces that are not inside parentheses.
+ */
+export function splitRuleList(value: unknown): string[] {
+  const items = Array.isArray(value) ? value : typeof value === "string" ? [value] : [];
+  const rules: string[] = [];
+  for (const item of items) {
+    let depth = 0;
+    let current = "";
+    for (const character of String(item)) {
+      if (character === "(") depth++;
+      if (character === ")") depth = Math.max(0, depth - 1);
+      if ((character === "," || character === " ") && depth === 0) {
+        if (current.trim()) rules.push(current.trim());
+        current = "";
+      } else {
+        current += character;
+      }
+    }
+    if (current.trim()) rules.push(current.trim());
+  }
+  return rules;
+}

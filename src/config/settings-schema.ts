@@ -1,0 +1,68 @@
+import { z } from "zod";
+
+/*
+ * Every object is loose: keys this version does not know are kept (and
+ * ignored), so a settings file written for a newer tacit still loads here.
+ */
+
+export const permissionModes = ["default", "accept-edits", "plan", "bypass"] as const;
+export type PermissionMode = (typeof permissionModes)[number];
+
+export const permissionLists = ["allow", "deny", "ask"] as const;
+export type PermissionList = (typeof permissionLists)[number];
+
+const ruleList = z.array(z.string().min(1, "a rule must not be empty"));
+
+export const permissionsSchema = z.looseObject({
+  allow: ruleList.optional(),
+  deny: ruleList.optional(),
+  ask: ruleList.optional(),
+  defaultMode: z.enum(permissionModes).optional(),
+});
+
+const positiveInteger = z.number().int().positive();
+
+export const providerModelSchema = z.looseObject({
+  contextWindow: positiveInteger.optional(),
+  maxOutputTokens: positiveInteger.optional(),
+});
+
+/** An extra endpoint (e.g. an OpenAI-compatible server) usable as `--model <name>/<model-id>`. */
+export const providerSettingsSchema = z.looseObject({
+  baseURL: z.string().min(1, "baseURL must not be empty"),
+  /** Name of the environment variable holding the key (preferred over apiKey, which sits in a file). */
+  apiKeyEnv: z.string().min(1).optional(),
+  apiKey: z.string().optional(),
+  api: z.enum(["chat", "responses"]).optional(),
+  models: z.record(z.string(), providerModelSchema).optional(),
+});
+
+export const memorySettingsSchema = z.looseObject({
+  enabled: z.boolean().optional(),
+  recall: z.boolean().optional(),
+  scopes: z
+    .looseObject({
+      user: z.boolean().optional(),
+      project: z.boolean().optional(),
+      local: z.boolean().optional(),
+    })
+    .optional(),
+  indexTokenBudget: positiveInteger.optional(),
+  recallTokenBudget: positiveInteger.optional(),
+});
+
+export const settingsSchema = z.looseObject({
+  /** "provider/model-id", e.g. "anthropic/claude-sonnet-4-5". */
+  model: z.string().min(1, "model must not be empty").optional(),
+  permissions: permissionsSchema.optional(),
+  providers: z.record(z.string(), providerSettingsSchema).optional(),
+  memory: memorySettingsSchema.optional(),
+  maxTurns: positiveInteger.optional(),
+  /** Extra instruction files read into the system prompt, besides AGENTS.md and CLAUDE.md. */
+  instructionFiles: z.array(z.string().min(1)).optional(),
+});
+
+export type Settings = z.infer<typeof settingsSchema>;
+export type PermissionSettings = z.infer<typeof permissionsSchema>;
+export type ProviderSettings = z.infer<typeof providerSettingsSchema>;
+export type MemorySettings = z.infer<typeof memorySettingsSchema>;

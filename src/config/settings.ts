@@ -1,0 +1,161 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import type { z } from "zod";
+import { ConfigError, errorMessage } from "../core/errors.ts";
+import { writeFileAtomic } from "./atomic-write.ts";
+import {
+  findProjectRoot,
+  localSettingsPath,
+  projectSettingsPath,
+  tacitHome,
+  userSettingsPath,
+} from "./paths.ts";
+import { type PermissionList, permissionLists, type Settings, settingsSchema } from "./settings-schema.ts";
+
+export * from "./settings-schema.ts";
+
+export interface LoadSettingsOptions {
+  cwd: string;
+  /** Defaults to the nearest ancestor of cwd holding `.git`. */
+  projectRoot?: string;
+  /** Defaults to tacitHome(env). */
+  home?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface LoadedSettings {
+  settings: Settings;
+  /** The files that existed and were merged, lowest precedence first. */
+  sources: string[];
+}
+
+/** The settings files in merge order, lowest precedence first: user < project < local. */
+export function settingsFiles(home: string, projectRoot: string): string[] {
+  const files = [userSettingsPath(home), projectSettingsPath(projectRoot), localSettingsPath(projectRoot)];
+  // Run in the home folder itself, the project file can be the user file: read each file once.
+  return [...new Set(files.map((file) => path.resolve(file)))];
+}
+
+/**
+ * Reads and merges the user, project and local settings. Missing files are
+ * skipped; a malformed one throws a ConfigError naming the file and the
+ * problem, so the user can fix it rather than run with half their settings.
+ */
+export function loadSettings(options: LoadSettingsOptions): LoadedSettings {
+  const env = options.env ?? process.env;
+  const home = options.home ?? tacitHome(env);
+  const projectRoot = options.projectRoot ?? findProjectRoot(options.cwd);
+  let settings: Settings = {};
+  const sources: string[] = [];
+  for (const file of settingsFiles(home, projectRoot)) {
+    const parsed = readSettingsFile(file);
+    if (parsed === undefined) continue;
+    settings = mergeSettings(settings, parsed);
+    sources.push(file);
+  }
+  return { settings, sources };
+}
+
+/** One settings file, validated; undefined when it does not exist. */
+export function readSettingsFile(file: string): Settings | undefined {
+  const raw = readJsonObject(file);
+  if (raw === undefined) return undefined;
+  const result = settingsSchema.safeParse(raw);
+  if (!result.success) throw new ConfigError(`${file}: ${describeSchemaError(result.error)}`);
+  return result.data;
+}
+
+/**
+ * Merges `later` over `earlier`: objects merge deeply, scalars from `later`
+ * win, and the permission rule lists concatenate (so a project can add rules
+ * without repeating the user's). Other arrays are replaced whole.
+ */
+export function mergeSettings(earlier: Settings, later: Settings): Settings {
+  return mergeValues(earlier, later, []) as Settings;
+}
+
+function mergeValues(earlier: unknown, later: unknown, keyPath: string[]): unknown {
+  if (later === undefined) return earlier;
+  if (Array.isArray(earlier) && Array.isArray(later) && keyPath[0] === "permissions") {
+    return [...new Set([...earlier, ...later])];
+  }
+  if (isPlainObject(earlier) && isPlainObject(later)) {
+    const merged: Record<string, unknown> = { ...earlier };
+    for (const [key, value] of Object.entries(later)) {
+      merged[key] = mergeValues(earlier[key], value, [...keyPath, key]);
+    }
+    return merged;
+  }
+  return later;
+}
+
+/**
+ * Adds a permission rule to one settings file (the TUI's "allow always"),
+ * keeping every other key as it was. The write is atomic, and a file that does
+ * not parse is left untouched. Returns false when the rule was already there.
+ */
+export function addPermissionRule(filePath: string, list: PermissionList, rule: string): boolean {
+  if (!permissionLists.includes(list)) throw new ConfigError(`Unknown permission list "${list}"`);
+  if (rule.trim() === "") throw new ConfigError("A permission rule must not be empty");
+  const document = readJsonObject(filePath) ?? {};
+  const permissions = document.permissions ?? {};
+  if (!isPlainObject(permissions)) throw new ConfigError(`${filePath}: permissions: expected an object`);
+  const rules = permissions[list] ?? [];
+  if (!Array.isArray(rules)) throw new ConfigError(`${filePath}: permissions.${list}: expected an array`);
+  if (rules.includes(rule)) return false;
+  permissions[list] = [...rules, rule];
+  document.permissions = permissions;
+  writeFileAtomic(filePath, `${JSON.stringify(document, null, 2)}\n`);
+  return true;
+}
+
+/** Parses a JSON file that must hold an object; undefined when the file is missing. */
+function readJsonObject(file: string): Record<string, unknown> | undefined {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw new ConfigError(`${file}: cannot read: ${errorMessage(error)}`);
+  }
+  // An empty file (just created with `touch`) means "no settings yet", not an error.
+  if (text.trim() === "") return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(text.replace(/^\uFEFF/, ""));
+  } catch (error) {
+    throw new ConfigError(`${file}: invalid JSON: ${describeJsonError(errorMessage(error), text)}`);
+  }
+  if (!isPlainObject(value)) throw new ConfigError(`${file}: expected a JSON object at the top level`);
+  return value;
+}
+
+/** JSON.parse's message with a line:column in front, computed from the position when Node gives only that. */
+function describeJsonError(message: string, text: string): string {
+  const lineColumn = /\(line (\d+) column (\d+)\)/.exec(message);
+  const reason = message
+    .replace(/\s*\(line \d+ column \d+\)/, "")
+    .replace(/ in JSON at position \d+/, "")
+    .replace(/ at position \d+/, "");
+  if (lineColumn) return `${lineColumn[1]}:${lineColumn[2]}: ${reason}`;
+  const position = /at position (\d+)/.exec(message);
+  if (position) {
+    const offset = Number(position[1]);
+    const before = text.slice(0, offset).split("\n");
+    return `${before.length}:${(before.at(-1)?.length ?? 0) + 1}: ${reason}`;
+  }
+  return reason;
+}
+
+/** The first schema problem as one short line: `field.path: what is wrong`. */
+function describeSchemaError(error: z.ZodError): string {
+  const issue = error.issues[0];
+  if (!issue) return "invalid settings";
+  const field = issue.path.map(String).join(".");
+  const more = error.issues.length > 1 ? ` (and ${error.issues.length - 1} more)` : "";
+  return `${field || "(top level)"}: ${issue.message}${more}`;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}

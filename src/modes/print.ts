@@ -1,0 +1,235 @@
+import type { AgentEvent, DoneReason } from "../core/events.ts";
+import type { AssistantMessage, Message } from "../core/messages.ts";
+import { messageText } from "../core/messages.ts";
+import type { Usage } from "../core/usage.ts";
+
+export type OutputFormat = "text" | "json" | "stream-json";
+
+export interface PrintRunInfo {
+  sessionId: string;
+  model: string;
+  cwd: string;
+  tools: string[];
+  permissionMode: string;
+  includePartialMessages: boolean;
+}
+
+export interface PrintOutcome {
+  exitCode: number;
+}
+
+interface Writers {
+  stdout(text: string): void;
+  stderr(text: string): void;
+}
+
+/**
+ * Headless output, shaped like Claude Code's so scripts written for it read
+ * ours: text prints the final answer; json prints one result object at the end;
+ * stream-json prints one JSON event per line as it happens.
+ */
+export async function printRun(
+  events: AsyncIterable<AgentEvent>,
+  format: OutputFormat,
+  info: PrintRunInfo,
+  writers: Writers = {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+  },
+): Promise<PrintOutcome> {
+  const started = Date.now();
+  let apiMilliseconds = 0;
+  let requestStarted = 0;
+  let lastAssistantText = "";
+  let errorText: string | undefined;
+  let doneEvent: Extract<AgentEvent, { type: "done" }> | undefined;
+  const line = (value: unknown) => writers.stdout(`${JSON.stringify(value)}\n`);
+
+  if (format === "stream-json") {
+    line({
+      type: "system",
+      subtype: "init",
+      session_id: info.sessionId,
+      cwd: info.cwd,
+      model: info.model,
+      tools: info.tools,
+      permissionMode: info.permissionMode,
+    });
+  }
+
+  for await (const event of events) {
+    switch (event.type) {
+      case "turn-start":
+        requestStarted = Date.now();
+        break;
+      case "text-delta":
+        if (format === "stream-json" && info.includePartialMessages) {
+          line({
+            type: "stream_event",
+            event: { type: "content_block_delta", delta: { type: "text_delta", text: event.text } },
+            session_id: info.sessionId,
+          });
+        }
+        break;
+      case "message":
+        if (event.message.role === "assistant") {
+          apiMilliseconds += Date.now() - requestStarted;
+          const text = messageText(event.message);
+          if (text) lastAssistantText = text;
+        }
+        if (format === "stream-json") line(toClaudeStreamMessage(event.message, info));
+        break;
+      case "tool-end":
+        if (event.isError && format === "text") {
+          writers.stderr(`tacit: ${event.toolName}: ${firstLine(event.output)}\n`);
+        }
+        break;
+      case "tool-denied":
+        if (format === "text")
+          writers.stderr(`tacit: ${event.toolName} not permitted: ${firstLine(event.reason)}\n`);
+        break;
+      case "retry":
+        if (format === "stream-json") {
+          line({
+            type: "system",
+            subtype: "api_retry",
+            attempt: event.attempt,
+            retry_delay_ms: event.delayMs,
+            error: event.reason,
+            session_id: info.sessionId,
+          });
+        } else {
+          writers.stderr(
+            `tacit: ${event.reason}; retrying in ${(event.delayMs / 1000).toFixed(1)}s (attempt ${event.attempt + 1})\n`,
+          );
+        }
+        break;
+      case "notice":
+        if (format === "stream-json") {
+          line({
+            type: "system",
+            subtype: "notice",
+            level: event.level,
+            text: event.text,
+            session_id: info.sessionId,
+          });
+        } else if (event.level === "warning") {
+          writers.stderr(`tacit: ${event.text}\n`);
+        }
+        break;
+      case "error":
+        errorText = event.message;
+        break;
+      case "done":
+        doneEvent = event;
+        break;
+      default: {
+        // Events added by later features (e.g. recall) are passed through in stream-json.
+        const { type, ...rest } = event as { type: string };
+        if (
+          format === "stream-json" &&
+          !["reasoning-delta", "tool-start", "usage", "turn-end"].includes(type)
+        ) {
+          line({ type: "system", subtype: type, ...rest, session_id: info.sessionId });
+        }
+      }
+    }
+  }
+
+  const reason: DoneReason = doneEvent?.reason ?? "error";
+  const isError = reason !== "stop";
+  const result = {
+    type: "result",
+    subtype: resultSubtype(reason),
+    is_error: isError,
+    duration_ms: Date.now() - started,
+    duration_api_ms: apiMilliseconds,
+    num_turns: doneEvent?.turns ?? 0,
+    result: errorText && reason === "error" ? errorText : lastAssistantText,
+    session_id: info.sessionId,
+    total_cost_usd: roundCost(doneEvent?.costUsd ?? 0),
+    usage: toClaudeUsage(doneEvent?.usage),
+  };
+
+  if (format === "json" || format === "stream-json") {
+    line(result);
+  } else if (!isError || reason === "max-turns") {
+    writers.stdout(lastAssistantText.endsWith("\n") ? lastAssistantText : `${lastAssistantText}\n`);
+  }
+
+  if (reason === "error") writers.stderr(`tacit: ${errorText ?? "the run failed"}\n`);
+  if (reason === "aborted") writers.stderr("tacit: interrupted\n");
+  if (reason === "max-turns" && format === "text") writers.stderr("tacit: stopped at --max-turns\n");
+  return { exitCode: reason === "stop" ? 0 : reason === "aborted" ? 130 : 1 };
+}
+
+function resultSubtype(reason: DoneReason): string {
+  switch (reason) {
+    case "stop":
+      return "success";
+    case "max-turns":
+      return "error_max_turns";
+    case "aborted":
+      return "error_interrupted";
+    default:
+      return "error_during_execution";
+  }
+}
+
+function toClaudeStreamMessage(message: Message, info: PrintRunInfo): unknown {
+  if (message.role === "assistant")
+    return {
+      type: "assistant",
+      message: assistantPayload(message, info),
+      session_id: info.sessionId,
+      parent_tool_use_id: null,
+    };
+  if (message.role === "tool") {
+    return {
+      type: "user",
+      message: {
+        role: "user",
+        content: message.content.map((part) => ({
+          type: "tool_result",
+          tool_use_id: part.toolCallId,
+          content: part.output,
+          is_error: part.isError === true,
+        })),
+      },
+      session_id: info.sessionId,
+      parent_tool_use_id: null,
+    };
+  }
+  return { type: "user", message: { role: "user", content: message.content }, session_id: info.sessionId };
+}
+
+function assistantPayload(message: AssistantMessage, info: PrintRunInfo): unknown {
+  return {
+    type: "message",
+    role: "assistant",
+    model: info.model,
+    content: message.content.map((part) => {
+      if (part.type === "text") return { type: "text", text: part.text };
+      if (part.type === "reasoning") return { type: "thinking", thinking: part.text };
+      return { type: "tool_use", id: part.toolCallId, name: part.toolName, input: part.input };
+    }),
+  };
+}
+
+function toClaudeUsage(usage: Usage | undefined): Record<string, number> {
+  return {
+    input_tokens: usage?.inputTokens ?? 0,
+    output_tokens: usage?.outputTokens ?? 0,
+    cache_creation_input_tokens: usage?.cacheWriteTokens ?? 0,
+    cache_read_input_tokens: usage?.cacheReadTokens ?? 0,
+  };
+}
+
+function roundCost(value: number): number {
+  return Math.round(value * 1e6) / 1e6;
+}
+
+function firstLine(text: string): string {
+  const first = text.split("\n", 1)[0] ?? "";
+  return first.length > 200 ? `${first.slice(0, 200)}…` : first;
+}

@@ -1,0 +1,184 @@
+import type { ModelInfo } from "../core/model.ts";
+
+export type ModelFamily = ModelInfo["family"];
+
+interface CatalogEntry {
+  family: ModelFamily;
+  contextWindow: number;
+  maxOutputTokens: number;
+  /** US dollars per million tokens. */
+  price: ModelInfo["price"];
+}
+
+/** Used for ids missing from the catalog: small enough to be safe on most models. */
+export const DEFAULT_CONTEXT_WINDOW = 128_000;
+export const DEFAULT_MAX_OUTPUT_TOKENS = 8_192;
+
+/** Providers that run on the user's own machine: their tokens cost nothing. */
+const LOCAL_PROVIDERS = new Set(["ollama", "lmstudio"]);
+
+function claude(contextWindow: number, maxOutputTokens: number, input: number, output: number): CatalogEntry {
+  // Anthropic bills cache reads at a tenth of input and 5-minute cache writes at 1.25x.
+  return {
+    family: "claude",
+    contextWindow,
+    maxOutputTokens,
+    price: { input, output, cacheRead: input / 10, cacheWrite: input * 1.25 },
+  };
+}
+
+function gpt(
+  contextWindow: number,
+  maxOutputTokens: number,
+  input: number,
+  output: number,
+  cacheRead: number,
+): CatalogEntry {
+  // OpenAI caches automatically and bills the tokens it writes as ordinary input.
+  return {
+    family: "gpt",
+    contextWindow,
+    maxOutputTokens,
+    price: { input, output, cacheRead, cacheWrite: input },
+  };
+}
+
+function gemini(
+  contextWindow: number,
+  maxOutputTokens: number,
+  input: number,
+  output: number,
+  cacheRead: number,
+): CatalogEntry {
+  return {
+    family: "gemini",
+    contextWindow,
+    maxOutputTokens,
+    price: { input, output, cacheRead, cacheWrite: input },
+  };
+}
+
+/**
+ * Known models, by base id. Dated or suffixed ids (claude-sonnet-4-5-20250929,
+ * gpt-4o-2024-08-06, claude-3-5-haiku-latest) match the longest base id they
+ * start with. Prices are list prices for the standard tier.
+ */
+const CATALOG: Record<string, CatalogEntry> = {
+  "claude-opus-4-6": claude(200_000, 128_000, 5, 25),
+  "claude-opus-4-5": claude(200_000, 64_000, 5, 25),
+  "claude-opus-4-1": claude(200_000, 32_000, 15, 75),
+  "claude-opus-4": claude(200_000, 32_000, 15, 75),
+  "claude-sonnet-4-6": claude(200_000, 64_000, 3, 15),
+  "claude-sonnet-4-5": claude(200_000, 64_000, 3, 15),
+  "claude-sonnet-4": claude(200_000, 64_000, 3, 15),
+  "claude-haiku-4-5": claude(200_000, 64_000, 1, 5),
+  "claude-3-7-sonnet": claude(200_000, 64_000, 3, 15),
+  "claude-3-5-sonnet": claude(200_000, 8_192, 3, 15),
+  "claude-3-5-haiku": claude(200_000, 8_192, 0.8, 4),
+  "claude-3-opus": claude(200_000, 4_096, 15, 75),
+  "claude-3-haiku": claude(200_000, 4_096, 0.25, 1.25),
+
+  "gpt-5.2": gpt(400_000, 128_000, 1.75, 14, 0.175),
+  "gpt-5.1": gpt(400_000, 128_000, 1.25, 10, 0.125),
+  "gpt-5.1-codex": gpt(400_000, 128_000, 1.25, 10, 0.125),
+  "gpt-5.1-codex-mini": gpt(400_000, 128_000, 0.25, 2, 0.025),
+  "gpt-5.1-codex-max": gpt(400_000, 128_000, 1.25, 10, 0.125),
+  "gpt-5": gpt(400_000, 128_000, 1.25, 10, 0.125),
+  "gpt-5-codex": gpt(400_000, 128_000, 1.25, 10, 0.125),
+  "gpt-5-mini": gpt(400_000, 128_000, 0.25, 2, 0.025),
+  "gpt-5-nano": gpt(400_000, 128_000, 0.05, 0.4, 0.005),
+  "gpt-4.1": gpt(1_047_576, 32_768, 2, 8, 0.5),
+  "gpt-4.1-mini": gpt(1_047_576, 32_768, 0.4, 1.6, 0.1),
+  "gpt-4.1-nano": gpt(1_047_576, 32_768, 0.1, 0.4, 0.025),
+  "gpt-4o": gpt(128_000, 16_384, 2.5, 10, 1.25),
+  "gpt-4o-mini": gpt(128_000, 16_384, 0.15, 0.6, 0.075),
+  "gpt-oss-120b": gpt(131_072, 32_768, 0, 0, 0),
+  "gpt-oss-20b": gpt(131_072, 32_768, 0, 0, 0),
+  o1: gpt(200_000, 100_000, 15, 60, 7.5),
+  "o1-mini": gpt(128_000, 65_536, 1.1, 4.4, 0.55),
+  o3: gpt(200_000, 100_000, 2, 8, 0.5),
+  "o3-mini": gpt(200_000, 100_000, 1.1, 4.4, 0.55),
+  "o3-pro": gpt(200_000, 100_000, 20, 80, 20),
+  "o4-mini": gpt(200_000, 100_000, 1.1, 4.4, 0.275),
+  "codex-mini": gpt(200_000, 100_000, 1.5, 6, 0.375),
+
+  "gemini-3-pro": gemini(1_048_576, 65_536, 2, 12, 0.2),
+  "gemini-2.5-pro": gemini(1_048_576, 65_536, 1.25, 10, 0.125),
+  "gemini-2.5-flash": gemini(1_048_576, 65_536, 0.3, 2.5, 0.03),
+  "gemini-2.5-flash-lite": gemini(1_048_576, 65_536, 0.1, 0.4, 0.01),
+  "gemini-2.0-flash": gemini(1_048_576, 8_192, 0.1, 0.4, 0.025),
+  "gemini-2.0-flash-lite": gemini(1_048_576, 8_192, 0.075, 0.3, 0.075),
+};
+
+/** Longest catalog ids first, so "gpt-5-mini-2025-08-07" finds gpt-5-mini before gpt-5. */
+const CATALOG_IDS = Object.keys(CATALOG).sort((left, right) => right.length - left.length);
+
+/** The family a model was trained for, guessed from its id alone. */
+export function familyOf(modelId: string): ModelFamily {
+  const id = baseName(modelId).toLowerCase();
+  if (id.startsWith("claude")) return "claude";
+  if (id.startsWith("gemini")) return "gemini";
+  if (id.startsWith("gpt") || id.startsWith("codex") || /^o[0-9]/.test(id)) return "gpt";
+  return "other";
+}
+
+/**
+ * What tacit knows about a model. Never throws: an id missing from the catalog
+ * gets conservative defaults and `known: false`, so new models work on day one.
+ */
+export function lookupModel(provider: string, modelId: string): ModelInfo {
+  const entry = findEntry(modelId);
+  const local = LOCAL_PROVIDERS.has(provider);
+  const base = {
+    ref: `${provider}/${modelId}`,
+    provider,
+    modelId,
+  };
+  if (!entry) {
+    return {
+      ...base,
+      family: familyOf(modelId),
+      contextWindow: DEFAULT_CONTEXT_WINDOW,
+      maxOutputTokens: DEFAULT_MAX_OUTPUT_TOKENS,
+      price: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 },
+      known: false,
+    };
+  }
+  return {
+    ...base,
+    family: entry.family,
+    contextWindow: entry.contextWindow,
+    maxOutputTokens: entry.maxOutputTokens,
+    price: local ? { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 } : { ...entry.price },
+    known: true,
+  };
+}
+
+function findEntry(modelId: string): CatalogEntry | undefined {
+  for (const candidate of candidateIds(modelId)) {
+    for (const id of CATALOG_IDS) {
+      if (candidate === id) return CATALOG[id];
+      // A dated or tagged variant: the base id followed by a separator.
+      if (candidate.startsWith(id) && /^[-@:]/.test(candidate.slice(id.length))) return CATALOG[id];
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The spellings one model goes by: routers prefix a vendor
+ * ("anthropic/claude-sonnet-4.5"), some write versions with dots, and Ollama
+ * tags sizes after a colon ("gpt-oss:20b").
+ */
+function candidateIds(modelId: string): string[] {
+  const id = baseName(modelId).toLowerCase();
+  const candidates = [id];
+  if (id.startsWith("claude")) candidates.push(id.replaceAll(".", "-"));
+  if (id.includes(":")) candidates.push(id.replace(":", "-"));
+  return candidates;
+}
+
+function baseName(modelId: string): string {
+  const slash = modelId.lastIndexOf("/");
+  return slash === -1 ? modelId : modelId.slice(slash + 1);
+}

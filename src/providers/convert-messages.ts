@@ -1,0 +1,166 @@
+import type { ModelMessage } from "ai";
+import type { AssistantMessage, Message, ReasoningPart, ToolMessage } from "../core/messages.ts";
+
+type AssistantContent = Exclude<Extract<ModelMessage, { role: "assistant" }>["content"], string>;
+type ToolContent = Extract<ModelMessage, { role: "tool" }>["content"];
+type ProviderOptions = NonNullable<Extract<ModelMessage, { role: "user" }>["providerOptions"]>;
+
+export interface ConvertOptions {
+  /**
+   * The providerOptions key of the provider the request goes to ("anthropic",
+   * "openai", "google"). Reasoning is sent back only to the provider that made
+   * it: its signature or encrypted content means nothing anywhere else.
+   */
+  providerKey?: string;
+  /** Put an Anthropic cache breakpoint on the last message, so the growing prefix is cached. */
+  cacheLastMessage?: boolean;
+}
+
+export const ANTHROPIC_CACHE_CONTROL: ProviderOptions = {
+  anthropic: { cacheControl: { type: "ephemeral" } },
+};
+
+/** tacit's provider-neutral messages → the AI SDK's ModelMessage list. */
+export function toModelMessages(messages: Message[], options: ConvertOptions = {}): ModelMessage[] {
+  const converted: ModelMessage[] = [];
+  for (const message of messages) {
+    const modelMessage = convertMessage(message, options);
+    if (modelMessage) converted.push(modelMessage);
+  }
+  const last = converted.at(-1);
+  if (options.cacheLastMessage && last && last.role !== "assistant") {
+    last.providerOptions = { ...last.providerOptions, ...ANTHROPIC_CACHE_CONTROL };
+  }
+  return converted;
+}
+
+function convertMessage(message: Message, options: ConvertOptions): ModelMessage | undefined {
+  switch (message.role) {
+    case "user": {
+      const content = message.content.filter((part) => part.text !== "").map((part) => ({ ...part }));
+      return content.length > 0 ? { role: "user", content } : undefined;
+    }
+    case "assistant":
+      return convertAssistant(message, options);
+    case "tool":
+      return convertTool(message);
+  }
+}
+
+function convertAssistant(message: AssistantMessage, options: ConvertOptions): ModelMessage | undefined {
+  const content: AssistantContent = [];
+  for (const part of message.content) {
+    if (part.type === "text") {
+      if (part.text !== "") content.push({ type: "text", text: part.text });
+    } else if (part.type === "reasoning") {
+      const reasoning = convertReasoning(part, options);
+      if (reasoning) content.push(reasoning);
+    } else {
+      content.push({
+        type: "tool-call",
+        toolCallId: safeToolCallId(part.toolCallId),
+        toolName: part.toolName,
+        input: objectInput(part.input),
+      });
+    }
+  }
+  // Providers reject an assistant turn with nothing in it (e.g. one interrupted at once).
+  return content.length > 0 ? { role: "assistant", content } : undefined;
+}
+
+function convertReasoning(
+  part: ReasoningPart,
+  options: ConvertOptions,
+): AssistantContent[number] | undefined {
+  const key = options.providerKey;
+  const metadata = part.providerMetadata;
+  if (!key || !metadata || !(key in metadata)) return undefined;
+  return { type: "reasoning", text: part.text, providerOptions: metadata as ProviderOptions };
+}
+
+function convertTool(message: ToolMessage): ModelMessage | undefined {
+  const content: ToolContent = message.content.map((part) => ({
+    type: "tool-result",
+    toolCallId: safeToolCallId(part.toolCallId),
+    toolName: part.toolName,
+    output: part.isError ? { type: "error-text", value: part.output } : { type: "text", value: part.output },
+  }));
+  return content.length > 0 ? { role: "tool", content } : undefined;
+}
+
+/**
+ * Anthropic accepts only [A-Za-z0-9_-] in tool call ids; ids made by another
+ * provider are rewritten the same way in the call and its result, so a session
+ * can switch providers mid-way.
+ */
+export function safeToolCallId(id: string): string {
+  const safe = id.replace(/[^A-Za-z0-9_-]/g, "_");
+  return safe === "" ? "call" : safe;
+}
+
+/** Tool inputs must be JSON objects on every wire; a call whose arguments were not is kept as text. */
+function objectInput(input: unknown): Record<string, unknown> {
+  if (input && typeof input === "object" && !Array.isArray(input)) return input as Record<string, unknown>;
+  return { invalid_input: typeof input === "string" ? input : JSON.stringify(input) };
+}
+
+/** The AI SDK's ModelMessage list → tacit's messages (for tests and for importing SDK-shaped history). */
+export function fromModelMessages(modelMessages: ModelMessage[]): Message[] {
+  const messages: Message[] = [];
+  for (const modelMessage of modelMessages) {
+    if (modelMessage.role === "system") continue;
+    if (modelMessage.role === "user") {
+      const parts = typeof modelMessage.content === "string" ? [modelMessage.content] : [];
+      if (typeof modelMessage.content !== "string") {
+        for (const part of modelMessage.content) if (part.type === "text") parts.push(part.text);
+      }
+      messages.push({ role: "user", content: parts.map((text) => ({ type: "text", text })) });
+    } else if (modelMessage.role === "assistant") {
+      const content: AssistantMessage["content"] = [];
+      const parts =
+        typeof modelMessage.content === "string"
+          ? [{ type: "text" as const, text: modelMessage.content }]
+          : modelMessage.content;
+      for (const part of parts) {
+        if (part.type === "text") content.push({ type: "text", text: part.text });
+        else if (part.type === "reasoning") {
+          content.push({
+            type: "reasoning",
+            text: part.text,
+            ...(part.providerOptions ? { providerMetadata: part.providerOptions } : {}),
+          });
+        } else if (part.type === "tool-call") {
+          content.push({
+            type: "tool-call",
+            toolCallId: part.toolCallId,
+            toolName: part.toolName,
+            input: part.input,
+          });
+        }
+      }
+      messages.push({ role: "assistant", content });
+    } else {
+      const content: ToolMessage["content"] = [];
+      for (const part of modelMessage.content) {
+        if (part.type !== "tool-result") continue;
+        const { output } = part;
+        const isError = output.type === "error-text" || output.type === "error-json";
+        const text =
+          output.type === "text" || output.type === "error-text"
+            ? output.value
+            : "value" in output
+              ? JSON.stringify(output.value)
+              : "";
+        content.push({
+          type: "tool-result",
+          toolCallId: part.toolCallId,
+          toolName: part.toolName,
+          output: text,
+          ...(isError ? { isError } : {}),
+        });
+      }
+      messages.push({ role: "tool", content });
+    }
+  }
+  return messages;
+}

@@ -1,0 +1,295 @@
+import type { LanguageModel } from "ai";
+import { ConfigError } from "../core/errors.ts";
+import type { ModelClient, ModelInfo } from "../core/model.ts";
+import { type AiSdkClientOptions, createAiSdkClient } from "./ai-sdk-client.ts";
+import { lookupModel } from "./catalog.ts";
+import { type RetryOptions, resolveRetryOptions } from "./retry.ts";
+
+export type Environment = Record<string, string | undefined>;
+
+/** An endpoint named in settings, usable as `--model <name>/<model-id>`. */
+export interface CustomProviderSettings {
+  baseURL: string;
+  /** The env var holding the key (better than apiKey, which sits in a file). */
+  apiKeyEnv?: string;
+  apiKey?: string;
+  /** Chat Completions (the default) or the OpenAI Responses API. */
+  api?: "chat" | "responses";
+  models?: Record<string, { contextWindow?: number; maxOutputTokens?: number }>;
+}
+
+export interface ResolveOptions {
+  env?: Environment;
+  providers?: Record<string, CustomProviderSettings>;
+  retry?: RetryOptions;
+}
+
+export const BUILTIN_PROVIDERS = [
+  "anthropic",
+  "openai",
+  "google",
+  "ollama",
+  "openrouter",
+  "lmstudio",
+] as const;
+type BuiltinProvider = (typeof BUILTIN_PROVIDERS)[number];
+
+/** How one request reaches a provider: which SDK package, where, with which key. */
+export interface Endpoint {
+  wire: "anthropic" | "openai-responses" | "google" | "openai-chat";
+  baseURL: string;
+  apiKey?: string;
+  keyEnv?: string;
+}
+
+/** Splits "provider/model-id"; the id may hold slashes of its own (openrouter/anthropic/claude-sonnet-4.5). */
+export function parseModelRef(ref: string): { provider: string; modelId: string } {
+  const trimmed = ref.trim();
+  const slash = trimmed.indexOf("/");
+  if (slash <= 0 || slash === trimmed.length - 1) {
+    throw new ConfigError(
+      `--model must look like provider/model-id (e.g. anthropic/claude-sonnet-4-5), got "${ref}"`,
+    );
+  }
+  return { provider: trimmed.slice(0, slash).toLowerCase(), modelId: trimmed.slice(slash + 1) };
+}
+
+/** Where a model ref leads, before any SDK is loaded: exported for tests and diagnostics. */
+export interface ResolvedTarget {
+  info: ModelInfo;
+  endpoint: Endpoint;
+}
+
+export function resolveTarget(ref: string, options: ResolveOptions = {}): ResolvedTarget {
+  const env = options.env ?? process.env;
+  const providers = options.providers ?? {};
+  const { provider, modelId } = parseModelRef(ref);
+  const custom = providers[provider];
+  const endpoint = isBuiltin(provider)
+    ? builtinEndpoint(provider, env, custom)
+    : custom
+      ? customEndpoint(provider, custom, env)
+      : unknownProvider(provider, providers);
+  return { info: modelInfo(provider, modelId, custom), endpoint };
+}
+
+/**
+ * Turns "provider/model-id" into a ready ModelClient. Throws ConfigError for an
+ * unknown provider or a missing key. Loads no SDK code: that happens at the
+ * first request, so `tacit --help` stays fast.
+ */
+export function resolveModel(ref: string, options: ResolveOptions = {}): ModelClient {
+  const env = options.env ?? process.env;
+  const { info, endpoint } = resolveTarget(ref, options);
+  const clientOptions: AiSdkClientOptions = {
+    info,
+    loadModel: () => loadLanguageModel(info.provider, info.modelId, endpoint),
+    providerKey: providerKeyOf(endpoint, info.provider),
+    promptCaching: endpoint.wire === "anthropic",
+    retry: resolveRetryOptions(env, options.retry),
+    ...(endpoint.keyEnv ? { keyEnv: endpoint.keyEnv } : {}),
+    // We send the whole history each time; keep no conversation state on OpenAI's side.
+    ...(endpoint.wire === "openai-responses" ? { providerOptions: { openai: { store: false } } } : {}),
+  };
+  return createAiSdkClient(clientOptions);
+}
+
+function isBuiltin(provider: string): provider is BuiltinProvider {
+  return (BUILTIN_PROVIDERS as readonly string[]).includes(provider);
+}
+
+function unknownProvider(provider: string, providers: Record<string, CustomProviderSettings>): never {
+  const known = [...BUILTIN_PROVIDERS, ...Object.keys(providers)].join(", ");
+  throw new ConfigError(
+    `unknown provider "${provider}"; known providers: ${known} (add others under "providers" in settings)`,
+  );
+}
+
+function modelInfo(provider: string, modelId: string, custom: CustomProviderSettings | undefined): ModelInfo {
+  const info = lookupModel(provider, modelId);
+  const overrides = custom?.models?.[modelId];
+  if (overrides?.contextWindow) info.contextWindow = overrides.contextWindow;
+  if (overrides?.maxOutputTokens) info.maxOutputTokens = overrides.maxOutputTokens;
+  return info;
+}
+
+function builtinEndpoint(
+  provider: BuiltinProvider,
+  env: Environment,
+  custom?: CustomProviderSettings,
+): Endpoint {
+  const endpoint = builtinDefaults(provider, env);
+  if (!custom) return requireKey(provider, endpoint);
+  // A settings entry under a built-in name moves it (a proxy, another host) but keeps its wire format.
+  const keyEnv = custom.apiKeyEnv ?? endpoint.keyEnv;
+  const apiKey = custom.apiKey ?? (custom.apiKeyEnv ? nonEmpty(env[custom.apiKeyEnv]) : endpoint.apiKey);
+  return requireKey(provider, {
+    wire: endpoint.wire,
+    baseURL: provider === "anthropic" ? withVersionSuffix(custom.baseURL, "/v1") : trimSlash(custom.baseURL),
+    ...(apiKey ? { apiKey } : {}),
+    ...(keyEnv ? { keyEnv } : {}),
+  });
+}
+
+function builtinDefaults(provider: BuiltinProvider, env: Environment): Endpoint {
+  switch (provider) {
+    case "anthropic":
+      return withKey(
+        {
+          wire: "anthropic",
+          baseURL: withVersionSuffix(nonEmpty(env.ANTHROPIC_BASE_URL) ?? "https://api.anthropic.com", "/v1"),
+        },
+        "ANTHROPIC_API_KEY",
+        env.ANTHROPIC_API_KEY,
+      );
+    case "openai":
+      return withKey(
+        {
+          wire: "openai-responses",
+          baseURL: withDefaultPath(nonEmpty(env.OPENAI_BASE_URL) ?? "https://api.openai.com", "/v1"),
+        },
+        "OPENAI_API_KEY",
+        env.OPENAI_API_KEY,
+      );
+    case "google": {
+      const keyEnv = nonEmpty(env.GEMINI_API_KEY) ? "GEMINI_API_KEY" : "GOOGLE_GENERATIVE_AI_API_KEY";
+      return withKey(
+        {
+          wire: "google",
+          baseURL: withDefaultPath(
+            nonEmpty(env.GOOGLE_GEMINI_BASE_URL) ?? "https://generativelanguage.googleapis.com",
+            "/v1beta",
+          ),
+        },
+        keyEnv,
+        env[keyEnv],
+      );
+    }
+    case "ollama":
+      return { wire: "openai-chat", baseURL: `${ollamaHost(env.OLLAMA_HOST)}/v1` };
+    case "openrouter":
+      return withKey(
+        {
+          wire: "openai-chat",
+          baseURL: trimSlash(nonEmpty(env.OPENROUTER_BASE_URL) ?? "https://openrouter.ai/api/v1"),
+        },
+        "OPENROUTER_API_KEY",
+        env.OPENROUTER_API_KEY,
+      );
+    case "lmstudio":
+      return {
+        wire: "openai-chat",
+        baseURL: withDefaultPath(nonEmpty(env.LMSTUDIO_BASE_URL) ?? "http://127.0.0.1:1234", "/v1"),
+      };
+  }
+}
+
+/** Providers whose key is required; local servers (ollama, lmstudio) need none. */
+const KEY_REQUIRED = new Set(["anthropic", "openai", "google", "openrouter"]);
+
+function requireKey(provider: string, endpoint: Endpoint): Endpoint {
+  if (KEY_REQUIRED.has(provider) && !endpoint.apiKey) {
+    const hint = provider === "google" ? "GEMINI_API_KEY (or GOOGLE_GENERATIVE_AI_API_KEY)" : endpoint.keyEnv;
+    throw new ConfigError(`no API key for ${provider}: set ${hint}`);
+  }
+  return endpoint;
+}
+
+function withKey(endpoint: Endpoint, keyEnv: string, apiKey: string | undefined): Endpoint {
+  const key = nonEmpty(apiKey);
+  return { ...endpoint, keyEnv, ...(key ? { apiKey: key } : {}) };
+}
+
+function customEndpoint(provider: string, custom: CustomProviderSettings, env: Environment): Endpoint {
+  if (typeof custom.baseURL !== "string" || custom.baseURL.trim() === "") {
+    throw new ConfigError(`provider "${provider}" in settings needs a baseURL`);
+  }
+  let apiKey = nonEmpty(custom.apiKey);
+  if (custom.apiKeyEnv) {
+    apiKey = nonEmpty(env[custom.apiKeyEnv]) ?? apiKey;
+    if (!apiKey) throw new ConfigError(`no API key for ${provider}: set ${custom.apiKeyEnv}`);
+  }
+  return {
+    wire: custom.api === "responses" ? "openai-responses" : "openai-chat",
+    baseURL: trimSlash(custom.baseURL.trim()),
+    ...(apiKey ? { apiKey } : {}),
+    ...(custom.apiKeyEnv ? { keyEnv: custom.apiKeyEnv } : {}),
+  };
+}
+
+function providerKeyOf(endpoint: Endpoint, provider: string): string {
+  if (endpoint.wire === "anthropic") return "anthropic";
+  if (endpoint.wire === "google") return "google";
+  if (endpoint.wire === "openai-responses") return "openai";
+  return provider;
+}
+
+async function loadLanguageModel(
+  provider: string,
+  modelId: string,
+  endpoint: Endpoint,
+): Promise<LanguageModel> {
+  const apiKey = endpoint.apiKey;
+  switch (endpoint.wire) {
+    case "anthropic": {
+      const { createAnthropic } = await import("./sdk/anthropic.ts");
+      return createAnthropic({ baseURL: endpoint.baseURL, ...(apiKey ? { apiKey } : {}) })(modelId);
+    }
+    case "openai-responses": {
+      const { createOpenAI } = await import("./sdk/openai.ts");
+      // A placeholder key keeps the SDK from reading OPENAI_API_KEY out of process.env for a keyless endpoint.
+      return createOpenAI({ baseURL: endpoint.baseURL, apiKey: apiKey ?? "none", name: provider }).responses(
+        modelId,
+      );
+    }
+    case "google": {
+      const { createGoogleGenerativeAI } = await import("./sdk/google.ts");
+      return createGoogleGenerativeAI({ baseURL: endpoint.baseURL, ...(apiKey ? { apiKey } : {}) })(modelId);
+    }
+    case "openai-chat": {
+      const { createOpenAICompatible } = await import("./sdk/openai-compatible.ts");
+      return createOpenAICompatible({
+        name: provider,
+        baseURL: endpoint.baseURL,
+        includeUsage: true,
+        ...(apiKey ? { apiKey } : {}),
+      }).chatModel(modelId);
+    }
+  }
+}
+
+/** OLLAMA_HOST comes as "host", "host:port" or a full URL; the server listens on 11434 by default. */
+export function ollamaHost(value: string | undefined): string {
+  const host = nonEmpty(value) ?? "http://127.0.0.1:11434";
+  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(host) ? host : `http://${host}`;
+  const url = new URL(withScheme);
+  if (url.hostname === "0.0.0.0") url.hostname = "127.0.0.1";
+  const explicitPort = /^[a-z][a-z0-9+.-]*:\/\/[^/]*:\d+/i.test(withScheme);
+  if (!explicitPort && url.protocol === "http:") url.port = "11434";
+  return trimSlash(`${url.protocol}//${url.host}${url.pathname}`);
+}
+
+/** Adds a version path (Anthropic's "/v1") unless the URL already ends with it. */
+export function withVersionSuffix(baseURL: string, suffix: string): string {
+  const trimmed = trimSlash(baseURL.trim());
+  return trimmed.endsWith(suffix) ? trimmed : `${trimmed}${suffix}`;
+}
+
+/** Adds a default path only to a bare origin: "http://host:8080" → "http://host:8080/v1"; a URL with a path is kept. */
+export function withDefaultPath(baseURL: string, path: string): string {
+  const trimmed = trimSlash(baseURL.trim());
+  try {
+    const url = new URL(trimmed);
+    return url.pathname === "/" || url.pathname === "" ? `${trimmed}${path}` : trimmed;
+  } catch {
+    throw new ConfigError(`not a valid base URL: "${baseURL}"`);
+  }
+}
+
+function trimSlash(url: string): string {
+  return url.replace(/\/+$/, "");
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value && value.trim() !== "" ? value.trim() : undefined;
+}

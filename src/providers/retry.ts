@@ -1,0 +1,274 @@
+import { STATUS_CODES } from "node:http";
+import { AbortedError, errorMessage, isAbortError, ProviderError } from "../core/errors.ts";
+import type { ModelStreamEvent } from "../core/model.ts";
+
+export interface RetryOptions {
+  /** Attempts in all, the first included. */
+  maxAttempts?: number;
+  /** The backoff base: attempt n waits up to baseDelayMs * 2^(n-1). */
+  baseDelayMs?: number;
+  /** No wait, from backoff or retry-after, exceeds this. */
+  maxDelayMs?: number;
+  /** Source of jitter in [0, 1); injectable so tests can pin it. */
+  random?: () => number;
+}
+
+export type ResolvedRetryOptions = Required<RetryOptions>;
+
+export const DEFAULT_MAX_ATTEMPTS = 4;
+export const DEFAULT_BASE_DELAY_MS = 1_000;
+export const DEFAULT_MAX_DELAY_MS = 60_000;
+
+/**
+ * Defaults, then TACIT_MAX_RETRIES / TACIT_RETRY_BASE_MS from the environment,
+ * then explicit options. TACIT_MAX_RETRIES counts retries after the first attempt.
+ */
+export function resolveRetryOptions(
+  env: Record<string, string | undefined>,
+  options: RetryOptions = {},
+): ResolvedRetryOptions {
+  const retries = nonNegativeInteger(env.TACIT_MAX_RETRIES);
+  const baseDelay = nonNegativeInteger(env.TACIT_RETRY_BASE_MS);
+  return {
+    maxAttempts: options.maxAttempts ?? (retries === undefined ? DEFAULT_MAX_ATTEMPTS : retries + 1),
+    baseDelayMs: options.baseDelayMs ?? baseDelay ?? DEFAULT_BASE_DELAY_MS,
+    maxDelayMs: options.maxDelayMs ?? DEFAULT_MAX_DELAY_MS,
+    random: options.random ?? Math.random,
+  };
+}
+
+function nonNegativeInteger(text: string | undefined): number | undefined {
+  if (text === undefined || text.trim() === "") return undefined;
+  const value = Number(text);
+  return Number.isInteger(value) && value >= 0 ? value : undefined;
+}
+
+/** The stream ended before the provider said it was finished (a dropped connection). */
+export class StreamCutError extends Error {
+  override name = "StreamCutError";
+  constructor() {
+    super("the response stream ended before it finished");
+  }
+}
+
+/** What a failure means for the retry loop, read from whatever the SDK threw. */
+export interface FailureInfo {
+  retryable: boolean;
+  status?: number;
+  /** What the provider said, without the status. */
+  message: string;
+  /** From retry-after-ms or retry-after, when the provider sent one. */
+  retryAfterMs?: number;
+}
+
+const RETRYABLE_CLIENT_STATUSES = new Set([408, 409, 429]);
+const NETWORK_ERROR_CODES =
+  /ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|ENOTFOUND|EAI_AGAIN|UND_ERR|socket hang up|fetch failed|terminated|network/i;
+
+export function isRetryableStatus(status: number): boolean {
+  return status >= 500 || RETRYABLE_CLIENT_STATUSES.has(status);
+}
+
+/**
+ * Reads an error from the AI SDK (APICallError and friends, duck-typed so this
+ * file need not load the SDK), a provider error event, or the network.
+ */
+export function describeFailure(error: unknown, now: number = Date.now()): FailureInfo {
+  if (error instanceof StreamCutError) return { retryable: true, message: error.message };
+  const record = asRecord(error);
+  // The SDK wraps exhausted retries; we run with its retries off, but be safe.
+  const lastError = record?.lastError;
+  if (record?.name === "AI_RetryError" && lastError) return describeFailure(lastError, now);
+
+  const status = typeof record?.statusCode === "number" ? record.statusCode : undefined;
+  const headers = asRecord(record?.responseHeaders) as Record<string, string> | undefined;
+  const retryAfterMs = headers ? parseRetryAfter(headers, now) : undefined;
+  const message = providerMessage(error);
+  const withRetryAfter = retryAfterMs === undefined ? {} : { retryAfterMs };
+  // A 2xx that failed while its body streamed: the connection dropped mid-response.
+  if (status !== undefined && status < 300) {
+    return { retryable: true, message: `the response stream was cut (${causeMessage(error)})` };
+  }
+  if (status !== undefined) {
+    return { retryable: isRetryableStatus(status), status, message, ...withRetryAfter };
+  }
+  // Anthropic sends "overloaded_error" (HTTP 529) inside an open stream too.
+  if (/overloaded|rate.?limit|internal server error|server_error|api_error/i.test(message)) {
+    return { retryable: true, message, ...withRetryAfter };
+  }
+  if (record?.isRetryable === true || isNetworkError(error)) return { retryable: true, message };
+  return { retryable: false, message };
+}
+
+/** The innermost cause's message: "other side closed" says more than "Failed to process successful response". */
+function causeMessage(error: unknown): string {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5; depth++) {
+    const cause = asRecord(current)?.cause;
+    if (!cause) break;
+    current = cause;
+  }
+  return errorMessage(current);
+}
+
+function isNetworkError(error: unknown): boolean {
+  for (let current: unknown = error, depth = 0; current && depth < 5; depth++) {
+    const record = asRecord(current);
+    if (!record) return false;
+    const code = typeof record.code === "string" ? record.code : "";
+    if (NETWORK_ERROR_CODES.test(code) || NETWORK_ERROR_CODES.test(errorMessage(current))) return true;
+    current = record.cause;
+  }
+  return false;
+}
+
+/** The provider's own words: the error body's message when there is one. */
+function providerMessage(error: unknown): string {
+  const record = asRecord(error);
+  const data = asRecord(record?.data);
+  const nested = asRecord(data?.error);
+  if (typeof nested?.message === "string") return nested.message;
+  if (typeof data?.message === "string") return data.message;
+  // Provider error events in a stream arrive as plain objects ({ type, message }).
+  if (record && !(error instanceof Error)) {
+    const inner = asRecord(record.error);
+    if (typeof inner?.message === "string") return inner.message;
+    if (typeof record.message === "string") return record.message;
+    return JSON.stringify(error);
+  }
+  return errorMessage(error);
+}
+
+function asRecord(value: unknown): Record<string, unknown> | undefined {
+  return value && typeof value === "object" ? (value as Record<string, unknown>) : undefined;
+}
+
+/**
+ * The wait a provider asked for: retry-after-ms (OpenAI), or retry-after in
+ * seconds or as an HTTP date. Undefined when absent or unreadable.
+ */
+export function parseRetryAfter(headers: Record<string, string | undefined>, now: number = Date.now()) {
+  const lower: Record<string, string | undefined> = {};
+  for (const [name, value] of Object.entries(headers)) lower[name.toLowerCase()] = value;
+  const milliseconds = lower["retry-after-ms"];
+  if (milliseconds !== undefined && milliseconds.trim() !== "") {
+    const value = Number(milliseconds);
+    if (Number.isFinite(value) && value >= 0) return value;
+  }
+  const retryAfter = lower["retry-after"]?.trim();
+  if (!retryAfter) return undefined;
+  if (/^\d+(\.\d+)?$/.test(retryAfter)) return Number(retryAfter) * 1000;
+  const date = Date.parse(retryAfter);
+  if (Number.isNaN(date)) return undefined;
+  return Math.max(0, date - now);
+}
+
+/**
+ * Exponential backoff with full jitter (a uniform wait in [0, base * 2^(n-1)]),
+ * so many clients hit by the same outage do not retry in step. A provider's
+ * retry-after wins when present. Both are capped at maxDelayMs.
+ */
+export function retryDelay(attempt: number, options: ResolvedRetryOptions, retryAfterMs?: number): number {
+  if (retryAfterMs !== undefined) return Math.min(Math.ceil(retryAfterMs), options.maxDelayMs);
+  const ceiling = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** (attempt - 1));
+  return Math.floor(options.random() * ceiling);
+}
+
+export interface RetryContext {
+  /** The provider's name, first in every error message. */
+  provider: string;
+  /** The env var holding the key, named when the key is rejected. */
+  keyEnv?: string;
+  options: ResolvedRetryOptions;
+  signal: AbortSignal;
+}
+
+/**
+ * Runs one streamed request, and again while it fails in a way worth retrying.
+ * Before each retry it yields a retry event: the consumer shows it and drops
+ * what the failed attempt streamed, since the request starts over.
+ */
+export async function* withRetry(
+  attempt: () => AsyncIterable<ModelStreamEvent>,
+  context: RetryContext,
+): AsyncGenerator<ModelStreamEvent> {
+  const { options, signal } = context;
+  for (let attemptNumber = 1; ; attemptNumber++) {
+    if (signal.aborted) throw new AbortedError();
+    try {
+      let finished = false;
+      for await (const event of attempt()) {
+        if (event.type === "finish") finished = true;
+        yield event;
+      }
+      if (signal.aborted) throw new AbortedError();
+      if (!finished) throw new StreamCutError();
+      return;
+    } catch (error) {
+      if (signal.aborted || isAbortError(error)) throw new AbortedError();
+      if (error instanceof ProviderError) throw error;
+      const failure = describeFailure(error);
+      if (!failure.retryable || attemptNumber >= options.maxAttempts) {
+        throw providerErrorOf(failure, context, attemptNumber);
+      }
+      const delayMs = retryDelay(attemptNumber, options, failure.retryAfterMs);
+      yield { type: "retry", attempt: attemptNumber, delayMs, reason: failureLine(failure) };
+      await sleep(delayMs, signal);
+    }
+  }
+}
+
+/** "500 Internal Server Error: message", or the message alone when there is no status. */
+function failureLine(failure: FailureInfo): string {
+  if (failure.status === undefined) return failure.message;
+  const statusText = STATUS_CODES[failure.status] ?? (failure.status === 529 ? "Overloaded" : "Error");
+  return `${failure.status} ${statusText}: ${failure.message}`;
+}
+
+function providerErrorOf(failure: FailureInfo, context: RetryContext, attempts: number): ProviderError {
+  const { provider, keyEnv } = context;
+  const { status } = failure;
+  let line: string;
+  if (status === 401) {
+    const hint = keyEnv ? `; check ${keyEnv}` : "";
+    line = `${provider}: the API key was rejected (401 Unauthorized${hint}): ${failure.message}`;
+  } else if (status === 403) {
+    line = `${provider}: access denied (403 Forbidden): ${failure.message}`;
+  } else if (failure.retryable) {
+    const tries = attempts === 1 ? "1 attempt" : `${attempts} attempts`;
+    line = `${provider}: ${withAttempts(failureLine(failure), tries)}`;
+  } else {
+    line = `${provider}: ${failureLine(failure)}`;
+  }
+  return new ProviderError(oneLine(line), status, failure.retryable);
+}
+
+/** Puts "after N attempts" right after the status, before the provider's message. */
+function withAttempts(line: string, tries: string): string {
+  const colon = line.indexOf(": ");
+  if (colon === -1) return `${line} (after ${tries})`;
+  return `${line.slice(0, colon)} after ${tries}${line.slice(colon)}`;
+}
+
+function oneLine(text: string): string {
+  const flat = text.replace(/\s+/g, " ").trim();
+  return flat.length > 500 ? `${flat.slice(0, 497)}...` : flat;
+}
+
+function sleep(milliseconds: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) {
+      reject(new AbortedError());
+      return;
+    }
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(new AbortedError());
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve();
+    }, milliseconds);
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+}

@@ -1,0 +1,48 @@
+import type { DatabaseSync } from "node:sqlite";
+import type { Migration } from "./migration.ts";
+
+/** The session tables. Timestamps are milliseconds since the epoch (UTC). */
+export const sessionMigrations: Migration[] = [
+  {
+    id: "session-001-sessions-messages-usage",
+    up(database: DatabaseSync) {
+      database.exec(`
+        CREATE TABLE sessions (
+          id TEXT PRIMARY KEY,
+          created_at INTEGER NOT NULL,
+          updated_at INTEGER NOT NULL,
+          cwd TEXT NOT NULL,
+          project_root TEXT NOT NULL,
+          model TEXT NOT NULL,
+          title TEXT,
+          parent_id TEXT REFERENCES sessions(id) ON DELETE SET NULL
+        ) STRICT;
+        CREATE INDEX sessions_by_cwd ON sessions (cwd, updated_at);
+        CREATE INDEX sessions_by_update ON sessions (updated_at);
+
+        CREATE TABLE messages (
+          session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+          seq INTEGER NOT NULL,
+          role TEXT NOT NULL,
+          content TEXT NOT NULL,
+          created_at INTEGER NOT NULL,
+          model TEXT,
+          PRIMARY KEY (session_id, seq)
+        ) STRICT;
+
+        CREATE TABLE usage_records (
+          session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+          seq INTEGER NOT NULL,
+          model TEXT NOT NULL,
+          input_tokens INTEGER NOT NULL,
+          output_tokens INTEGER NOT NULL,
+          cache_read_tokens INTEGER NOT NULL,
+          cache_write_tokens INTEGER NOT NULL,
+          cost_usd REAL NOT NULL,
+          created_at INTEGER NOT NULL,
+          PRIMARY KEY (session_id, seq)
+        ) STRICT;
+      `);
+    },
+  },
+];

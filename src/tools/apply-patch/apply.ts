@@ -1,0 +1,176 @@
+import { readFile, rm, stat } from "node:fs/promises";
+import path from "node:path";
+import { writeFileAtomic } from "../../config/atomic-write.ts";
+import type { PatchOperation, UpdateChunk } from "./parse.ts";
+
+export class PatchApplyError extends Error {
+  override name = "PatchApplyError";
+}
+
+export interface AppliedChange {
+  kind: "add" | "delete" | "update";
+  /** Absolute path the operation named. */
+  path: string;
+  /** Absolute destination when the update moved the file. */
+  movedTo?: string;
+  before: string;
+  after: string;
+}
+
+export interface ApplyResult {
+  changes: AppliedChange[];
+  /** Set when an operation failed; the changes before it stay on disk, as in the reference. */
+  error?: string;
+}
+
+/**
+ * Applies operations one after another, writing as it goes. Like the Codex
+ * reference this is not atomic across operations: when one fails, the ones
+ * before it stay applied (scenario 015), and the result says so.
+ */
+export async function applyPatchOperations(operations: PatchOperation[], cwd: string): Promise<ApplyResult> {
+  const changes: AppliedChange[] = [];
+  for (const operation of operations) {
+    const absolutePath = path.resolve(cwd, operation.path);
+    try {
+      changes.push(await applyOperation(operation, absolutePath, cwd));
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      return { changes, error: message };
+    }
+  }
+  return { changes };
+}
+
+async function applyOperation(
+  operation: PatchOperation,
+  absolutePath: string,
+  cwd: string,
+): Promise<AppliedChange> {
+  if (operation.kind === "add") {
+    const before = await readFile(absolutePath, "utf8").catch(() => "");
+    writeFileAtomic(absolutePath, operation.contents);
+    return { kind: "add", path: absolutePath, before, after: operation.contents };
+  }
+  if (operation.kind === "delete") {
+    const stats = await stat(absolutePath).catch(() => undefined);
+    if (!stats) throw new PatchApplyError(`Failed to delete ${operation.path}: the file does not exist`);
+    if (stats.isDirectory())
+      throw new PatchApplyError(`Failed to delete ${operation.path}: it is a directory`);
+    const before = await readFile(absolutePath, "utf8");
+    await rm(absolutePath);
+    return { kind: "delete", path: absolutePath, before, after: "" };
+  }
+  let before: string;
+  try {
+    before = await readFile(absolutePath, "utf8");
+  } catch {
+    throw new PatchApplyError(
+      `Failed to read ${operation.path} to update it: the file does not exist or is unreadable`,
+    );
+  }
+  const after = applyChunks(before, operation.chunks, operation.path);
+  if (operation.moveTo !== undefined) {
+    const destination = path.resolve(cwd, operation.moveTo);
+    writeFileAtomic(destination, after);
+    if (destination !== absolutePath) await rm(absolutePath);
+    return { kind: "update", path: absolutePath, movedTo: destination, before, after };
+  }
+  writeFileAtomic(absolutePath, after);
+  return { kind: "update", path: absolutePath, before, after };
+}
+
+/** The new content of one file after its chunks; throws when a chunk's lines cannot be found. */
+export function applyChunks(content: string, chunks: UpdateChunk[], shownPath: string): string {
+  const lines = content.split("\n");
+  if (lines.at(-1) === "") lines.pop();
+  const replacements: Array<{ start: number; removeCount: number; insert: string[] }> = [];
+  let lineIndex = 0;
+  for (const chunk of chunks) {
+    for (const anchor of chunk.anchors) {
+      const found = seekSequence(lines, [anchor], lineIndex, false);
+      if (found === undefined)
+        throw new PatchApplyError(`Failed to find context '${anchor}' in ${shownPath}`);
+      lineIndex = found + 1;
+    }
+    if (chunk.oldLines.length === 0) {
+      // Pure additions go at the end of the file.
+      const end = lines.at(-1) === "" ? lines.length - 1 : lines.length;
+      replacements.push({ start: end, removeCount: 0, insert: chunk.newLines });
+      continue;
+    }
+    let pattern = chunk.oldLines;
+    let insert = chunk.newLines;
+    let found = seekSequence(lines, pattern, lineIndex, chunk.isEndOfFile);
+    if (found === undefined && pattern.at(-1) === "") {
+      // A trailing empty line is often just the file's final newline written out.
+      pattern = pattern.slice(0, -1);
+      if (insert.at(-1) === "") insert = insert.slice(0, -1);
+      found = seekSequence(lines, pattern, lineIndex, chunk.isEndOfFile);
+    }
+    if (found === undefined) {
+      throw new PatchApplyError(
+        `Failed to find the expected lines in ${shownPath}:\n${chunk.oldLines.join("\n")}`,
+      );
+    }
+    replacements.push({ start: found, removeCount: pattern.length, insert });
+    lineIndex = found + pattern.length;
+  }
+  replacements.sort((left, right) => left.start - right.start);
+  for (const replacement of replacements.toReversed()) {
+    lines.splice(replacement.start, replacement.removeCount, ...replacement.insert);
+  }
+  if (lines.at(-1) !== "") lines.push("");
+  return lines.join("\n");
+}
+
+const ASCII_EQUIVALENTS: Record<string, string> = {};
+for (const character of "\u2010\u2011\u2012\u2013\u2014\u2015\u2212") ASCII_EQUIVALENTS[character] = "-";
+for (const character of "\u2018\u2019\u201A\u201B") ASCII_EQUIVALENTS[character] = "'";
+for (const character of "\u201C\u201D\u201E\u201F") ASCII_EQUIVALENTS[character] = '"';
+for (const character of "\u00A0\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200A\u202F\u205F\u3000") {
+  ASCII_EQUIVALENTS[character] = " ";
+}
+
+function normalizePunctuation(line: string): string {
+  let result = "";
+  for (const character of line.trim()) result += ASCII_EQUIVALENTS[character] ?? character;
+  return result;
+}
+
+const COMPARISONS: Array<(line: string) => string> = [
+  (line) => line,
+  (line) => line.trimEnd(),
+  (line) => line.trim(),
+  normalizePunctuation,
+];
+
+/**
+ * Finds `pattern` in `lines` at or after `start`, each pass looser than the
+ * last (exact, trailing space, surrounding space, typographic punctuation),
+ * as the reference does. With `fromEnd`, the match must be at the file's end.
+ */
+export function seekSequence(
+  lines: string[],
+  pattern: string[],
+  start: number,
+  fromEnd: boolean,
+): number | undefined {
+  if (pattern.length === 0) return start;
+  if (pattern.length > lines.length) return undefined;
+  const searchStart = fromEnd ? lines.length - pattern.length : start;
+  for (const compare of COMPARISONS) {
+    const wanted = pattern.map(compare);
+    for (let index = searchStart; index <= lines.length - pattern.length; index++) {
+      let matches = true;
+      for (let offset = 0; offset < pattern.length; offset++) {
+        if (compare(lines[index + offset]!) !== wanted[offset]) {
+          matches = false;
+          break;
+        }
+      }
+      if (matches) return index;
+    }
+  }
+  return undefined;
+}

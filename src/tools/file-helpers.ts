@@ -1,0 +1,101 @@
+import { readdir, stat } from "node:fs/promises";
+import path from "node:path";
+import { createTwoFilesPatch } from "diff";
+import type { ToolContext } from "../core/tool.ts";
+
+const BINARY_EXTENSIONS = new Set(
+  (
+    "png jpg jpeg gif bmp ico webp tiff avif psd pdf zip gz tgz bz2 xz 7z rar zst tar jar war class " +
+    "exe dll so dylib o a lib obj bin wasm pyc pyo node sqlite db mp3 mp4 m4a wav ogg flac avi mov mkv " +
+    "webm woff woff2 ttf otf eot doc docx xls xlsx ppt pptx dmg iso"
+  ).split(" "),
+);
+
+export function hasBinaryExtension(filePath: string): boolean {
+  return BINARY_EXTENSIONS.has(path.extname(filePath).slice(1).toLowerCase());
+}
+
+/** The same heuristic as git and ripgrep: a NUL byte near the start means binary. */
+export function looksBinary(content: Buffer): boolean {
+  const end = Math.min(content.length, 8192);
+  for (let index = 0; index < end; index++) if (content[index] === 0) return true;
+  return false;
+}
+
+export function unifiedDiff(displayName: string, before: string, after: string): string {
+  return createTwoFilesPatch(displayName, displayName, before, after, undefined, undefined, { context: 3 });
+}
+
+export async function statOrUndefined(filePath: string) {
+  try {
+    return await stat(filePath);
+  } catch {
+    return undefined;
+  }
+}
+
+/** "File not found", plus names in the same folder that look like what was meant (cheap: one readdir). */
+export async function missingFileMessage(absolutePath: string, shownPath: string): Promise<string> {
+  const directory = path.dirname(absolutePath);
+  const wanted = path.basename(absolutePath).toLowerCase();
+  const wantedStem = stemOf(wanted);
+  let entries: string[];
+  try {
+    entries = await readdir(directory);
+  } catch {
+    return `File not found: ${shownPath} (its folder does not exist either)`;
+  }
+  const similar = entries
+    .filter((entry) => {
+      const lower = entry.toLowerCase();
+      return (
+        lower === wanted ||
+        stemOf(lower) === wantedStem ||
+        (wanted.length > 3 && (lower.includes(wanted) || wanted.includes(lower))) ||
+        editDistanceAtMost(lower, wanted, 2)
+      );
+    })
+    .slice(0, 5);
+  if (similar.length === 0) return `File not found: ${shownPath}`;
+  const suggestions = similar.map((entry) => path.join(path.dirname(shownPath), entry)).join(", ");
+  return `File not found: ${shownPath}. Did you mean: ${suggestions}?`;
+}
+
+function stemOf(name: string): string {
+  const extension = path.extname(name);
+  return extension ? name.slice(0, -extension.length) : name;
+}
+
+/** Levenshtein with an early exit, so scanning a big folder stays cheap. */
+export function editDistanceAtMost(left: string, right: string, limit: number): boolean {
+  if (Math.abs(left.length - right.length) > limit) return false;
+  let previous = Array.from({ length: right.length + 1 }, (_, index) => index);
+  for (let row = 1; row <= left.length; row++) {
+    const current = [row];
+    let rowMinimum = row;
+    for (let column = 1; column <= right.length; column++) {
+      const cost = left[row - 1] === right[column - 1] ? 0 : 1;
+      const value = Math.min(previous[column]! + 1, current[column - 1]! + 1, previous[column - 1]! + cost);
+      current.push(value);
+      rowMinimum = Math.min(rowMinimum, value);
+    }
+    if (rowMinimum > limit) return false;
+    previous = current;
+  }
+  return previous[right.length]! <= limit;
+}
+
+/** Remembers what the model has seen, so later edits can warn when the file changed under it. */
+export async function recordRead(context: ToolContext, absolutePath: string): Promise<void> {
+  const stats = await statOrUndefined(absolutePath);
+  if (stats) context.state.readFiles.set(absolutePath, stats.mtimeMs);
+}
+
+/** A warning line when the file changed on disk since the model last read it; empty otherwise. */
+export async function staleReadWarning(context: ToolContext, absolutePath: string): Promise<string> {
+  const seenMtime = context.state.readFiles.get(absolutePath);
+  if (seenMtime === undefined) return "";
+  const stats = await statOrUndefined(absolutePath);
+  if (!stats || stats.mtimeMs === seenMtime) return "";
+  return "Warning: the file changed on disk since you last read it; check the result.\n";
+}

@@ -1,0 +1,358 @@
+import { mkdir, mkdtemp, realpath, rm, symlink } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { z } from "zod";
+import {
+  createPermissionGate,
+  cycleMode,
+  type PermissionAnswer,
+  type PermissionGateOptions,
+  type PermissionRequest,
+  suggestRule,
+} from "../../src/agent/permission-gate.ts";
+import {
+  newToolSessionState,
+  type PermissionSubject,
+  type Tool,
+  type ToolContext,
+} from "../../src/core/tool.ts";
+
+let projectRoot: string;
+let home: string;
+let outside: string;
+let base: string;
+
+beforeEach(async () => {
+  base = await realpath(await mkdtemp(path.join(tmpdir(), "tacit-gate-")));
+  projectRoot = path.join(base, "project");
+  home = path.join(base, "home");
+  outside = path.join(base, "outside");
+  await Promise.all([projectRoot, home, outside].map((directory) => mkdir(directory, { recursive: true })));
+});
+
+afterEach(async () => {
+  await rm(base, { recursive: true, force: true });
+});
+
+function fakeTool(
+  name: string,
+  readOnly: boolean,
+  toSubject: (input: { value: string }) => PermissionSubject,
+): Tool {
+  return {
+    name,
+    description: name,
+    inputSchema: z.object({ value: z.string() }),
+    readOnly,
+    permission: (input) => toSubject(input),
+    execute: async () => ({ output: "ran" }),
+  };
+}
+
+const shellTool = fakeTool("Bash", false, ({ value }) => ({ kind: "bash", command: value }));
+const editTool = fakeTool("Edit", false, ({ value }) => ({
+  kind: "edit",
+  paths: [path.resolve(projectRoot, value)],
+}));
+const readTool = fakeTool("Read", true, ({ value }) => ({
+  kind: "read",
+  paths: [path.resolve(projectRoot, value)],
+}));
+const todoTool = fakeTool("TodoWrite", false, () => ({ kind: "none" }));
+const memoryTool = fakeTool("memory", false, ({ value }) => ({
+  kind: "memory",
+  paths: [path.join(home, ".tacit", "memory", "note.md")],
+  mutating: value === "write",
+}));
+
+function toolContext(): ToolContext {
+  return {
+    cwd: projectRoot,
+    projectRoot,
+    signal: new AbortController().signal,
+    state: newToolSessionState(),
+  };
+}
+
+function gateWith(overrides: Partial<PermissionGateOptions> = {}) {
+  return createPermissionGate({
+    mode: "default",
+    rules: { allow: [], deny: [], ask: [] },
+    projectRoot,
+    home,
+    ...overrides,
+  });
+}
+
+function answering(decision: PermissionAnswer["decision"], reason?: string) {
+  const requests: PermissionRequest[] = [];
+  const ask = async (request: PermissionRequest): Promise<PermissionAnswer> => {
+    requests.push(request);
+    return { decision, ...(reason ? { reason } : {}) };
+  };
+  return { ask, requests };
+}
+
+describe("modes", () => {
+  it("default: reads allowed, edits and commands ask", async () => {
+    const { ask, requests } = answering("allow-once");
+    const gate = gateWith({ ask });
+    expect(await gate.check(readTool, { value: "a.ts" }, toolContext())).toEqual({ allowed: true });
+    expect(requests).toHaveLength(0);
+    expect(await gate.check(editTool, { value: "src/a.ts" }, toolContext())).toEqual({ allowed: true });
+    expect(await gate.check(shellTool, { value: "npm test" }, toolContext())).toEqual({ allowed: true });
+    expect(requests.map((request) => request.description)).toEqual(["edit src/a.ts", "run `npm test`"]);
+    expect(requests.map((request) => request.cause)).toEqual(["mode", "mode"]);
+  });
+
+  it("accept-edits: edits inside the project pass, commands still ask", async () => {
+    const { ask, requests } = answering("deny");
+    const gate = gateWith({ mode: "accept-edits", ask });
+    expect(await gate.check(editTool, { value: "src/a.ts" }, toolContext())).toEqual({ allowed: true });
+    const shell = await gate.check(shellTool, { value: "make" }, toolContext());
+    expect(shell.allowed).toBe(false);
+    expect(requests).toHaveLength(1);
+    expect(requests[0]!.subject).toEqual({ kind: "bash", command: "make" });
+  });
+
+  it("plan: only reads; everything else refused with a plan-mode message, even when allowed by a rule", async () => {
+    const { ask, requests } = answering("allow-once");
+    const gate = gateWith({ mode: "plan", ask, rules: { allow: ["Bash", "Edit"], deny: [], ask: [] } });
+    expect(await gate.check(readTool, { value: "a.ts" }, toolContext())).toEqual({ allowed: true });
+    expect(await gate.check(memoryTool, { value: "read" }, toolContext())).toEqual({ allowed: true });
+    expect(await gate.check(todoTool, { value: "" }, toolContext())).toEqual({ allowed: true });
+    for (const [tool, value] of [
+      [editTool, "a.ts"],
+      [shellTool, "ls"],
+      [memoryTool, "write"],
+    ] as const) {
+      const decision = await gate.check(tool, { value }, toolContext());
+      expect(decision.allowed).toBe(false);
+      if (!decision.allowed) expect(decision.reason).toMatch(/plan mode.*present your plan/s);
+    }
+    expect(requests).toHaveLength(0);
+  });
+
+  it("bypass: everything passes except deny rules", async () => {
+    const gate = gateWith({ mode: "bypass", rules: { allow: [], deny: ["Bash(rm:*)"], ask: [] } });
+    expect(await gate.check(shellTool, { value: "curl x | sh" }, toolContext())).toEqual({ allowed: true });
+    expect(await gate.check(editTool, { value: "a.ts" }, toolContext())).toEqual({ allowed: true });
+    const denied = await gate.check(shellTool, { value: "ls && rm -rf /" }, toolContext());
+    expect(denied).toMatchObject({ allowed: false, reason: expect.stringContaining('"Bash(rm:*)"') });
+  });
+
+  it("setMode switches, and cycleMode goes default → accept-edits → plan → default", async () => {
+    const gate = gateWith();
+    expect(gate.mode).toBe("default");
+    expect((await gate.check(editTool, { value: "a.ts" }, toolContext())).allowed).toBe(false);
+    gate.setMode("accept-edits");
+    expect(gate.mode).toBe("accept-edits");
+    expect((await gate.check(editTool, { value: "a.ts" }, toolContext())).allowed).toBe(true);
+    expect(cycleMode("default")).toBe("accept-edits");
+    expect(cycleMode("accept-edits")).toBe("plan");
+    expect(cycleMode("plan")).toBe("default");
+    expect(cycleMode("bypass")).toBe("default");
+  });
+});
+
+describe("rules", () => {
+  it("deny beats allow, ask beats allow, allow beats the mode", async () => {
+    const { ask, requests } = answering("deny", "not now");
+    const gate = gateWith({
+      ask,
+      rules: {
+        allow: ["Bash(git:*)", "Read"],
+        deny: ["Bash(git push:*)", "Read(~/.ssh/**)"],
+        ask: ["Bash(git commit:*)"],
+      },
+    });
+    expect(await gate.check(shellTool, { value: "git status" }, toolContext())).toEqual({ allowed: true });
+    expect(await gate.check(shellTool, { value: "git push origin main" }, toolContext())).toMatchObject({
+      allowed: false,
+    });
+    const committed = await gate.check(shellTool, { value: "git commit -m x" }, toolContext());
+    expect(committed).toEqual({ allowed: false, reason: expect.stringContaining("Their reason: not now") });
+    expect(requests.map((request) => request.cause)).toEqual(["ask-rule"]);
+    const secret = await gate.check(
+      readTool,
+      { value: path.join(home, ".ssh", "id_ed25519") },
+      toolContext(),
+    );
+    expect(secret).toMatchObject({ allowed: false, reason: expect.stringContaining("Read(~/.ssh/**)") });
+  });
+
+  it("a deny rule blocks reads in every mode", async () => {
+    for (const mode of ["default", "accept-edits", "plan", "bypass"] as const) {
+      const gate = gateWith({ mode, rules: { allow: [], deny: ["Read(.env)"], ask: [] } });
+      expect((await gate.check(readTool, { value: "app/.env" }, toolContext())).allowed).toBe(false);
+      expect((await gate.check(readTool, { value: "app/main.ts" }, toolContext())).allowed).toBe(true);
+    }
+  });
+
+  it("allows a compound command only when every part is allowed", async () => {
+    const gate = gateWith({
+      rules: { allow: ["Bash(npm test:*)", "Bash(npm run lint)"], deny: [], ask: [] },
+    });
+    expect((await gate.check(shellTool, { value: "npm test && npm run lint" }, toolContext())).allowed).toBe(
+      true,
+    );
+    expect((await gate.check(shellTool, { value: "npm test && curl x" }, toolContext())).allowed).toBe(false);
+    expect((await gate.check(shellTool, { value: "npm test $(curl x)" }, toolContext())).allowed).toBe(false);
+  });
+
+  it("lists warnings for unknown tool names without failing", () => {
+    const gate = gateWith({ rules: { allow: ["Bsah(ls)"], deny: [], ask: [] } });
+    expect(gate.warnings).toHaveLength(1);
+    expect(gate.warnings[0]).toContain("Bsah");
+  });
+
+  it("lets a deny rule naming a tool block a tool that touches nothing", async () => {
+    const gate = gateWith({ rules: { allow: [], deny: ["TodoWrite"], ask: [] } });
+    expect((await gate.check(todoTool, { value: "" }, toolContext())).allowed).toBe(false);
+  });
+
+  it("does not ask before memory writes outside plan mode", async () => {
+    const gate = gateWith();
+    expect(await gate.check(memoryTool, { value: "write" }, toolContext())).toEqual({ allowed: true });
+    const denying = gateWith({ rules: { allow: [], deny: ["Memory"], ask: [] } });
+    expect((await denying.check(memoryTool, { value: "write" }, toolContext())).allowed).toBe(false);
+  });
+});
+
+describe("writes outside the project", () => {
+  it("are refused in every mode without an allow rule, naming the rule to add", async () => {
+    const target = path.join(outside, "notes.txt");
+    for (const mode of ["default", "accept-edits", "bypass"] as const) {
+      const { ask, requests } = answering("allow-always");
+      const decision = await gateWith({ mode, ask }).check(editTool, { value: target }, toolContext());
+      expect(decision.allowed).toBe(false);
+      if (!decision.allowed) {
+        expect(decision.reason).toContain("outside the project");
+        expect(decision.reason).toContain(`Edit(/${outside}/**)`);
+      }
+      expect(requests).toHaveLength(0);
+    }
+  });
+
+  it("pass with an allow rule for that path", async () => {
+    const gate = gateWith({
+      mode: "accept-edits",
+      rules: { allow: [`Edit(/${outside}/**)`], deny: [], ask: [] },
+    });
+    expect(await gate.check(editTool, { value: path.join(outside, "notes.txt") }, toolContext())).toEqual({
+      allowed: true,
+    });
+  });
+
+  it("suggest a home-relative rule under the home directory", async () => {
+    const decision = await gateWith({ mode: "bypass" }).check(
+      editTool,
+      { value: path.join(home, ".config", "x.json") },
+      toolContext(),
+    );
+    expect(decision).toMatchObject({ allowed: false, reason: expect.stringContaining("Edit(~/.config/**)") });
+  });
+
+  it("count a symlink inside the project that points outside as outside", async () => {
+    await symlink(outside, path.join(projectRoot, "escape"));
+    const decision = await gateWith({ mode: "bypass" }).check(
+      editTool,
+      { value: "escape/new-file.txt" },
+      toolContext(),
+    );
+    expect(decision.allowed).toBe(false);
+  });
+});
+
+describe("headless and asking", () => {
+  it("refuses with a message naming the flag and rule when no one can be asked", async () => {
+    const gate = gateWith();
+    const shell = await gate.check(shellTool, { value: "npm run build --silent" }, toolContext());
+    expect(shell.allowed).toBe(false);
+    if (!shell.allowed) {
+      expect(shell.reason).toContain("non-interactive");
+      expect(shell.reason).toContain("--allowed-tools 'Bash(npm run:*)'");
+    }
+    const edited = await gate.check(editTool, { value: "src/a.ts" }, toolContext());
+    if (!edited.allowed) {
+      expect(edited.reason).toContain("Edit(/src/**)");
+      expect(edited.reason).toContain("--permission-mode accept-edits");
+    } else {
+      expect.fail("an edit in default mode without a prompt must be refused");
+    }
+  });
+
+  it("allow-always persists the suggested rule and stops asking for this session", async () => {
+    const { ask, requests } = answering("allow-always");
+    const persisted: string[] = [];
+    const gate = gateWith({ ask, persistRule: (rule) => void persisted.push(rule) });
+    expect(await gate.check(shellTool, { value: "npm test -- a" }, toolContext())).toEqual({ allowed: true });
+    expect(await gate.check(shellTool, { value: "npm test -- b" }, toolContext())).toEqual({ allowed: true });
+    expect(await gate.check(editTool, { value: "src/deep/a.ts" }, toolContext())).toEqual({ allowed: true });
+    expect(await gate.check(editTool, { value: "src/deep/b.ts" }, toolContext())).toEqual({ allowed: true });
+    expect(persisted).toEqual(["Bash(npm test:*)", "Edit(/src/deep/**)"]);
+    expect(requests).toHaveLength(2);
+    expect(requests[0]!.suggestedRule).toBe("Bash(npm test:*)");
+  });
+
+  it("allow-always still holds for the session when persisting fails", async () => {
+    const { ask, requests } = answering("allow-always");
+    const gate = gateWith({
+      ask,
+      persistRule: () => {
+        throw new Error("read-only settings");
+      },
+    });
+    expect(await gate.check(shellTool, { value: "make all" }, toolContext())).toEqual({ allowed: true });
+    expect(await gate.check(shellTool, { value: "make all" }, toolContext())).toEqual({ allowed: true });
+    expect(requests).toHaveLength(1);
+  });
+
+  it("allow-once asks again next time", async () => {
+    const { ask, requests } = answering("allow-once");
+    const gate = gateWith({ ask });
+    await gate.check(shellTool, { value: "make" }, toolContext());
+    await gate.check(shellTool, { value: "make" }, toolContext());
+    expect(requests).toHaveLength(2);
+  });
+
+  it("refuses when the prompt itself fails", async () => {
+    const gate = gateWith({
+      ask: async () => {
+        throw new Error("terminal closed");
+      },
+    });
+    const decision = await gate.check(shellTool, { value: "make" }, toolContext());
+    expect(decision).toMatchObject({ allowed: false, reason: expect.stringContaining("terminal closed") });
+  });
+});
+
+describe("odd calls", () => {
+  it("lets invalid input through to the tool's own validation, which runs nothing", async () => {
+    expect(await gateWith().check(shellTool, { value: 42 }, toolContext())).toEqual({ allowed: true });
+  });
+
+  it("refuses when the tool cannot say what it would touch", async () => {
+    const broken = fakeTool("Broken", false, () => {
+      throw new Error("bad path");
+    });
+    const decision = await gateWith({ mode: "bypass" }).check(broken, { value: "x" }, toolContext());
+    expect(decision).toMatchObject({ allowed: false, reason: expect.stringContaining("bad path") });
+  });
+});
+
+describe("suggestRule", () => {
+  it.each([
+    [{ kind: "bash", command: "npm test -- --watch" }, "Bash(npm test:*)"],
+    [{ kind: "bash", command: "make" }, "Bash(make:*)"],
+    [{ kind: "bash", command: "npm test && rm x" }, "Bash(npm test && rm x)"],
+    [{ kind: "bash", command: "echo $(date)" }, "Bash(echo $(date))"],
+    [{ kind: "edit", paths: ["/p/src/a/b.ts"] }, "Edit(/src/a/**)"],
+    [{ kind: "edit", paths: ["/p/package.json"] }, "Edit(/package.json)"],
+    [{ kind: "edit", paths: ["/etc/hosts"] }, "Edit(//etc/**)"],
+    [{ kind: "memory", paths: [], mutating: true }, "Memory"],
+  ] as Array<[PermissionSubject, string]>)("%j → %s", (subject, expected) => {
+    expect(suggestRule(subject, "/p", "/home/ada")).toBe(expected);
+  });
+});

@@ -1,0 +1,214 @@
+import { describe, expect, it } from "vitest";
+import {
+  absolutePattern,
+  parseRule,
+  ruleMatches,
+  rulesAllow,
+  splitCommand,
+} from "../../src/agent/permission-rules.ts";
+import type { PermissionSubject } from "../../src/core/tool.ts";
+
+const context = { projectRoot: "/work/project", home: "/home/ada" };
+const bash = (command: string): PermissionSubject => ({ kind: "bash", command });
+const edit = (...paths: string[]): PermissionSubject => ({ kind: "edit", paths });
+const read = (...paths: string[]): PermissionSubject => ({ kind: "read", paths });
+
+describe("parseRule", () => {
+  it.each([
+    ["Bash", { kind: "bash" }],
+    ["Bash(npm test)", { kind: "bash", command: { type: "exact", text: "npm test" } }],
+    ["Bash(npm test:*)", { kind: "bash", command: { type: "prefix", text: "npm test" } }],
+    ["Bash(git *)", { kind: "bash", command: { type: "prefix", text: "git" } }],
+    ["Edit(src/**)", { kind: "edit", pattern: "src/**" }],
+    ["Write(docs/*.md)", { kind: "edit", pattern: "docs/*.md" }],
+    ["MultiEdit", { kind: "edit" }],
+    ["NotebookEdit(*.ipynb)", { kind: "edit", pattern: "*.ipynb" }],
+    ["Read(~/.ssh/**)", { kind: "read", pattern: "~/.ssh/**" }],
+    ["Grep(/secrets)", { kind: "read", pattern: "/secrets" }],
+    ["Glob", { kind: "read" }],
+    ["LS(./build)", { kind: "read", pattern: "./build" }],
+    ["Memory", { kind: "memory" }],
+    ["Memory(~/.tacit/memory/**)", { kind: "memory", pattern: "~/.tacit/memory/**" }],
+    ["WebFetch(domain:example.com)", { kind: "web-fetch", domain: "example.com" }],
+    ["mcp__github", { kind: "mcp", server: "github" }],
+    ["mcp__github__create_issue", { kind: "mcp", server: "github", tool: "create_issue" }],
+    ["  Bash()  ", { kind: "bash" }],
+  ])("%s", (text, target) => {
+    const rule = parseRule(text);
+    expect(rule.target).toEqual(target);
+    expect(rule.warning).toBeUndefined();
+    expect(rule.text).toBe(text.trim());
+  });
+
+  it("keeps unknown tool names with a warning instead of failing", () => {
+    const rule = parseRule("Bsah(ls)");
+    expect(rule.target).toEqual({ kind: "other", specifier: "ls" });
+    expect(rule.warning).toContain('unknown tool "Bsah"');
+  });
+
+  it("keeps a rule with no closing parenthesis with a warning", () => {
+    const rule = parseRule("Bash(npm test");
+    expect(rule.target.kind).toBe("other");
+    expect(rule.warning).toContain('no closing ")"');
+  });
+
+  it("reads a star in the middle as a wildcard", () => {
+    const rule = parseRule("Bash(git * --dry-run)");
+    expect(ruleMatches(rule, bash("git push --dry-run"), context)).toBe(true);
+    expect(ruleMatches(rule, bash("git push"), context)).toBe(false);
+  });
+});
+
+describe("ruleMatches: shell commands", () => {
+  it.each([
+    ["Bash", "rm -rf /", true],
+    ["Bash(npm test)", "npm test", true],
+    ["Bash(npm test)", "npm test -- --watch", false],
+    ["Bash(npm test:*)", "npm test", true],
+    ["Bash(npm test:*)", "npm test -- --watch", true],
+    ["Bash(npm test:*)", "npm testing", false],
+    ["Bash(git *)", "git status", true],
+    ["Bash(git *)", "gitk", false],
+    ["Bash(git*)", "gitk", true],
+    // Deny semantics: any part of a compound command.
+    ["Bash(rm:*)", "ls && rm -rf build", true],
+    ["Bash(rm:*)", "ls; rm x", true],
+    ["Bash(rm:*)", "cat list | rm", true],
+    ["Bash(rm:*)", "false || rm x", true],
+    ["Bash(rm:*)", "echo $(rm -rf ~)", true],
+    ["Bash(rm:*)", "echo `rm -rf ~`", true],
+    ["Bash(rm:*)", "FOO=1 rm x", true],
+    ["Bash(rm:*)", "echo 'a && rm x'", false],
+    ["Bash(curl:*)", "(cd src && curl evil.sh)", true],
+    ["Read", "cat x", false],
+  ])("%s vs %s → %s", (ruleText, command, expected) => {
+    expect(ruleMatches(parseRule(ruleText), bash(command), context)).toBe(expected);
+  });
+});
+
+describe("rulesAllow: every part must be allowed", () => {
+  const rules = ["Bash(npm test:*)", "Bash(git status)", "Bash(ls:*)"].map(parseRule);
+  it.each([
+    ["npm test", true],
+    ["npm test && git status", true],
+    ["ls -la | npm test -- --ci", true],
+    ["npm test && rm -rf /", false],
+    ["npm test; curl evil.sh", false],
+    ["npm test $(curl evil.sh)", false],
+    ["ls `whoami`", false],
+    ["ls <(curl x)", false],
+    ["echo '$(not a substitution)'", false],
+    ["ls '$(quoted)'", true],
+    ["npm test 2>&1", true],
+    ["npm test &", true],
+    ["", false],
+  ])("%s → %s", (command, expected) => {
+    expect(rulesAllow(rules, bash(command), context)).toBe(expected);
+  });
+
+  it("allows anything, substitutions included, with a bare Bash rule", () => {
+    expect(rulesAllow([parseRule("Bash")], bash("echo $(date)"), context)).toBe(true);
+  });
+
+  it("allows a substitution written exactly in an exact rule", () => {
+    expect(rulesAllow([parseRule("Bash(echo $(date))")], bash("echo $(date)"), context)).toBe(true);
+  });
+});
+
+describe("path patterns", () => {
+  it.each([
+    ["//etc/**", "/etc/**"],
+    ["~/.ssh/**", "/home/ada/.ssh/**"],
+    ["/src/**", "/work/project/src/**"],
+    ["src/**", "/work/project/src/**"],
+    ["./src/**", "/work/project/src/**"],
+    [".env", "**/.env"],
+    ["*.pem", "**/*.pem"],
+  ])("%s → %s", (pattern, expected) => {
+    expect(absolutePattern(pattern, context)).toBe(expected);
+  });
+
+  it.each([
+    ["Edit(src/**)", edit("/work/project/src/a/b.ts"), true],
+    ["Edit(src/**)", edit("/work/project/test/a.ts"), false],
+    ["Edit(/src/*.ts)", edit("/work/project/src/a.ts"), true],
+    ["Edit(/src/*.ts)", edit("/work/project/src/deep/a.ts"), false],
+    ["Write(src/**)", edit("/work/project/src/a.ts"), true],
+    ["Edit(src/**)", read("/work/project/src/a.ts"), false],
+    ["Read(~/.ssh/**)", read("/home/ada/.ssh/id_ed25519"), true],
+    ["Read(~/.ssh)", read("/home/ada/.ssh/config"), true],
+    ["Grep(~/.ssh/**)", read("/home/ada/.ssh/id_ed25519"), true],
+    ["Read(.env)", read("/work/project/app/.env"), true],
+    ["Read(.env)", read("/elsewhere/.env"), true],
+    ["Read(.env)", read("/work/project/.envrc"), false],
+    ["Read(//etc/**)", read("/etc/passwd"), true],
+    ["Read(~/.ssh/**)", edit("/home/ada/.ssh/id_ed25519"), false],
+    ["Edit", edit("/anything"), true],
+    ["Edit(src/**)", edit("/work/project/README.md", "/work/project/src/a.ts"), true],
+  ])("%s vs %j → %s", (ruleText, subject, expected) => {
+    expect(ruleMatches(parseRule(ruleText), subject, context)).toBe(expected);
+  });
+
+  it("needs every path covered to allow, and lets an edit rule allow reads", () => {
+    const rules = [parseRule("Edit(src/**)")];
+    expect(rulesAllow(rules, edit("/work/project/src/a.ts", "/work/project/README.md"), context)).toBe(false);
+    expect(rulesAllow(rules, edit("/work/project/src/a.ts", "/work/project/src/b.ts"), context)).toBe(true);
+    expect(rulesAllow(rules, read("/work/project/src/a.ts"), context)).toBe(true);
+    expect(rulesAllow([parseRule("Read(src/**)")], edit("/work/project/src/a.ts"), context)).toBe(false);
+  });
+
+  it("escapes glob characters in the project root", () => {
+    const odd = { projectRoot: "/work/[odd] (1)", home: "/home/ada" };
+    expect(ruleMatches(parseRule("Edit(src/**)"), edit("/work/[odd] (1)/src/a.ts"), odd)).toBe(true);
+    expect(ruleMatches(parseRule("Edit(src/**)"), edit("/work/o (1)/src/a.ts"), odd)).toBe(false);
+  });
+});
+
+describe("memory and named tools", () => {
+  it("matches memory rules by path or bare", () => {
+    const subject: PermissionSubject = {
+      kind: "memory",
+      paths: ["/home/ada/.tacit/memory/x.md"],
+      mutating: true,
+    };
+    expect(ruleMatches(parseRule("Memory"), subject, context)).toBe(true);
+    expect(ruleMatches(parseRule("Memory(~/.tacit/memory/**)"), subject, context)).toBe(true);
+    expect(ruleMatches(parseRule("Memory(/.tacit/**)"), subject, context)).toBe(false);
+  });
+
+  it("matches mcp and unknown-name rules by the tool's own name", () => {
+    const none: PermissionSubject = { kind: "none" };
+    const server = parseRule("mcp__github");
+    const single = parseRule("mcp__github__create_issue");
+    expect(ruleMatches(server, none, { ...context, toolName: "mcp__github__list" })).toBe(true);
+    expect(ruleMatches(single, none, { ...context, toolName: "mcp__github__list" })).toBe(false);
+    expect(ruleMatches(single, none, { ...context, toolName: "mcp__github__create_issue" })).toBe(true);
+    expect(ruleMatches(parseRule("TodoWrite"), none, { ...context, toolName: "TodoWrite" })).toBe(true);
+    expect(ruleMatches(parseRule("WebFetch(domain:x.org)"), none, { ...context, toolName: "WebFetch" })).toBe(
+      false,
+    );
+  });
+});
+
+describe("splitCommand", () => {
+  it("splits on operators outside quotes and collects substitutions", () => {
+    expect(splitCommand("a && b || c; d | e |& f & g\nh").parts).toEqual([
+      "a",
+      "b",
+      "c",
+      "d",
+      "e",
+      "f",
+      "g",
+      "h",
+    ]);
+    expect(splitCommand(`echo "a;b" 'c|d'`).parts).toEqual([`echo "a;b" 'c|d'`]);
+    expect(splitCommand(`echo "$(date; id)"`)).toEqual({
+      parts: [`echo "$(date; id)"`],
+      substitutions: ["date; id"],
+      hasSubstitution: true,
+    });
+    expect(splitCommand("echo \\$(x) \\; y").hasSubstitution).toBe(false);
+    expect(splitCommand("cmd >out 2>&1 &>log").parts).toEqual(["cmd >out 2>&1 &>log"]);
+  });
+});

@@ -1,0 +1,211 @@
+import { mkdir, mkdtemp, realpath, rm, symlink, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { loadProjectInstructions } from "../../src/agent/project-instructions.ts";
+
+let base: string;
+let root: string;
+let home: string;
+let tacitHome: string;
+
+beforeEach(async () => {
+  base = await realpath(await mkdtemp(path.join(tmpdir(), "tacit-instructions-")));
+  root = path.join(base, "repo");
+  home = path.join(base, "home");
+  tacitHome = path.join(home, ".tacit");
+  await mkdir(path.join(root, ".git"), { recursive: true });
+  await mkdir(tacitHome, { recursive: true });
+});
+
+afterEach(async () => {
+  await rm(base, { recursive: true, force: true });
+});
+
+async function put(filePath: string, content: string): Promise<string> {
+  await mkdir(path.dirname(filePath), { recursive: true });
+  await writeFile(filePath, content);
+  return filePath;
+}
+
+const load = (cwd: string, extra: { projectRoot?: string; maxBytes?: number; fileNames?: string[] } = {}) =>
+  loadProjectInstructions({ cwd, projectRoot: extra.projectRoot ?? root, home, tacitHome, ...extra });
+
+describe("discovery", () => {
+  it("loads the root file then the subdirectory file, with headers, root first", async () => {
+    const rootFile = await put(path.join(root, "AGENTS.md"), "Use pnpm.\n");
+    const subFile = await put(path.join(root, "packages", "web", "AGENTS.md"), "Use React.\n");
+    await put(path.join(root, "packages", "web", "deeper", "AGENTS.md"), "Not loaded: below the cwd.\n");
+    const result = await load(path.join(root, "packages", "web"));
+    expect(result.files).toEqual([rootFile, subFile]);
+    expect(result.text).toBe(
+      "## AGENTS.md\n\nUse pnpm.\n\n## packages/web/AGENTS.md (applies to packages/web/ and below)\n\nUse React.",
+    );
+  });
+
+  it("takes one file per directory: override, then AGENTS.md, then CLAUDE.md, then GEMINI.md", async () => {
+    await put(path.join(root, "AGENTS.md"), "agents");
+    const override = await put(path.join(root, "AGENTS.override.md"), "override");
+    await put(path.join(root, "CLAUDE.md"), "claude");
+    const sub = await put(path.join(root, "sub", "GEMINI.md"), "gemini");
+    const result = await load(path.join(root, "sub"));
+    expect(result.files).toEqual([override, sub]);
+    expect(result.text).toContain("override");
+    expect(result.text).not.toContain("agents");
+    expect(result.text).not.toContain("claude");
+  });
+
+  it("lets an empty override hide AGENTS.md, as Codex does", async () => {
+    await put(path.join(root, "AGENTS.md"), "hidden");
+    await put(path.join(root, "AGENTS.override.md"), "  \n\n");
+    expect(await load(root)).toEqual({ text: "", files: [] });
+  });
+
+  it("adds CLAUDE.local.md beside the chosen file", async () => {
+    const main = await put(path.join(root, "CLAUDE.md"), "team");
+    const local = await put(path.join(root, "CLAUDE.local.md"), "mine");
+    const result = await load(root);
+    expect(result.files).toEqual([main, local]);
+    expect(result.text).toContain("## CLAUDE.local.md\n\nmine");
+  });
+
+  it("reads only the cwd when there is no repository", async () => {
+    const plain = path.join(base, "plain");
+    await put(path.join(base, "AGENTS.md"), "parent: not loaded");
+    const own = await put(path.join(plain, "AGENTS.md"), "own");
+    const result = await load(plain, { projectRoot: plain });
+    expect(result.files).toEqual([own]);
+    expect(result.text).toBe("## AGENTS.md\n\nown");
+  });
+
+  it("puts user-global files first, shown under ~/", async () => {
+    const tacit = await put(path.join(tacitHome, "AGENTS.md"), "tacit global");
+    const claude = await put(path.join(home, ".claude", "CLAUDE.md"), "claude global");
+    const gemini = await put(path.join(home, ".gemini", "GEMINI.md"), "gemini global");
+    const project = await put(path.join(root, "AGENTS.md"), "project");
+    const result = await load(root);
+    expect(result.files).toEqual([tacit, claude, gemini, project]);
+    expect(result.text.indexOf("## ~/.tacit/AGENTS.md")).toBe(0);
+    expect(result.text).toContain("## ~/.claude/CLAUDE.md\n\nclaude global");
+  });
+
+  it("uses a configured list of names", async () => {
+    await put(path.join(root, "AGENTS.md"), "agents");
+    const team = await put(path.join(root, "TEAM.md"), "team");
+    expect((await load(root, { fileNames: ["TEAM.md"] })).files).toEqual([team]);
+  });
+
+  it("skips whitespace-only files and directories named like instruction files", async () => {
+    await mkdir(path.join(root, "AGENTS.md"));
+    const claude = await put(path.join(root, "CLAUDE.md"), "claude");
+    await put(path.join(root, "sub", "AGENTS.md"), " \n\t\n");
+    expect((await load(path.join(root, "sub"))).files).toEqual([claude]);
+  });
+
+  it("follows a symlinked AGENTS.md and reads a file reached twice only once", async () => {
+    const claude = await put(path.join(root, "CLAUDE.md"), "shared rules");
+    await symlink(claude, path.join(root, "AGENTS.md"));
+    const result = await load(root);
+    expect(result.files).toEqual([path.join(root, "AGENTS.md")]);
+    expect(result.text).toBe("## AGENTS.md\n\nshared rules");
+  });
+});
+
+describe("imports", () => {
+  it("expands relative, home and absolute imports, nested, relative to the importing file", async () => {
+    const style = await put(path.join(root, "docs", "style.md"), "Tabs.\n@../shared/naming.md");
+    const naming = await put(path.join(root, "shared", "naming.md"), "Kebab-case files.");
+    const personal = await put(path.join(home, "prefs.md"), "Be brief.");
+    const absolute = await put(path.join(base, "abs.md"), "Absolute rule.");
+    await put(path.join(root, "AGENTS.md"), `Style: @docs/style.md\nAlso @~/prefs.md and @${absolute}.`);
+    const result = await load(root);
+    expect(result.text).toBe(
+      `## AGENTS.md\n\nStyle: Tabs.\nKebab-case files.\nAlso Be brief. and Absolute rule..`,
+    );
+    expect(result.files).toEqual([path.join(root, "AGENTS.md"), style, naming, personal, absolute]);
+  });
+
+  it("makes a one-line CLAUDE.md importing AGENTS.md just work", async () => {
+    await put(path.join(root, "CLAUDE.md"), "@AGENTS.md\n");
+    await put(path.join(root, "rules", "AGENTS.md"), "");
+    const result = await load(root, { fileNames: ["CLAUDE.md"] });
+    expect(result.text).toContain("@AGENTS.md <!-- import not found: AGENTS.md -->");
+    await put(path.join(root, "AGENTS.md"), "Real rules.");
+    expect((await load(root, { fileNames: ["CLAUDE.md"] })).text).toBe("## CLAUDE.md\n\nReal rules.");
+  });
+
+  it("skips cycles", async () => {
+    await put(path.join(root, "a.md"), "A then @b.md");
+    await put(path.join(root, "b.md"), "B then @a.md");
+    await put(path.join(root, "AGENTS.md"), "start @a.md");
+    const result = await load(root);
+    expect(result.text).toBe("## AGENTS.md\n\nstart A then B then <!-- import skipped (cycle): a.md -->");
+  });
+
+  it("stops after five levels", async () => {
+    for (let level = 1; level <= 7; level++)
+      await put(path.join(root, `l${level}.md`), `L${level} @l${level + 1}.md`);
+    await put(path.join(root, "AGENTS.md"), "@l1.md");
+    const result = await load(root);
+    expect(result.text).toContain("L5 <!-- import skipped (more than 5 levels deep): l6.md -->");
+    expect(result.text).not.toContain("L6");
+  });
+
+  it("ignores imports in fenced blocks and inline code, and non-path mentions", async () => {
+    await put(path.join(root, "secret.md"), "SHOULD NOT APPEAR");
+    await put(
+      path.join(root, "AGENTS.md"),
+      [
+        "Ping @octocat or mail a@secret.md.",
+        "Inline `@secret.md` and ``a ` @secret.md`` stay.",
+        "```sh",
+        "cat @secret.md",
+        "```",
+        "~~~",
+        "@secret.md",
+        "~~~",
+      ].join("\n"),
+    );
+    const result = await load(root);
+    expect(result.text).not.toContain("SHOULD NOT APPEAR");
+    expect(result.text).toContain("cat @secret.md");
+    expect(result.files).toEqual([path.join(root, "AGENTS.md")]);
+  });
+
+  it("leaves a missing import as a comment and keeps going", async () => {
+    await put(path.join(root, "AGENTS.md"), "See @docs/missing.md, then carry on.");
+    const result = await load(root);
+    expect(result.text).toBe(
+      "## AGENTS.md\n\nSee @docs/missing.md <!-- import not found: docs/missing.md -->, then carry on.",
+    );
+  });
+});
+
+describe("budget", () => {
+  it("cuts the file crossing the budget, marks it, and drops later files", async () => {
+    await put(path.join(root, "AGENTS.md"), "x".repeat(40 * 1024));
+    await put(path.join(root, "sub", "AGENTS.md"), "dropped");
+    const result = await load(path.join(root, "sub"));
+    expect(result.text).toContain(
+      "[… truncated: instruction files exceed the 32 KiB budget. 1 more file(s) not loaded.]",
+    );
+    expect(result.text).not.toContain("dropped");
+    expect(result.text.match(/x+/)![0].length).toBe(32 * 1024);
+    expect(result.files).toEqual([path.join(root, "AGENTS.md")]);
+  });
+
+  it("counts all files together and never splits a character", async () => {
+    await put(path.join(root, "AGENTS.md"), "aaaa");
+    await put(path.join(root, "sub", "AGENTS.md"), "ééé");
+    const result = await load(path.join(root, "sub"), { maxBytes: 9 });
+    expect(result.text).toContain(
+      "and below)\n\néé\n\n[… truncated: instruction files exceed the 9 bytes budget.]",
+    );
+    expect(result.text).not.toContain("\uFFFD");
+  });
+
+  it("turns instructions off with a budget of 0", async () => {
+    await put(path.join(root, "AGENTS.md"), "rules");
+    expect(await load(root, { maxBytes: 0 })).toEqual({ text: "", files: [] });
+  });
+});

@@ -1,0 +1,220 @@
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { localSettingsPath, projectSettingsPath, userSettingsPath } from "../../src/config/paths.ts";
+import { addPermissionRule, loadSettings } from "../../src/config/settings.ts";
+import { ConfigError } from "../../src/core/errors.ts";
+
+let root: string;
+let home: string;
+let project: string;
+
+function writeJson(file: string, value: unknown): void {
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, JSON.stringify(value, null, 2));
+}
+
+function writeText(file: string, text: string): void {
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, text);
+}
+
+function load() {
+  return loadSettings({ cwd: project, projectRoot: project, home, env: {} });
+}
+
+function loadError(): ConfigError {
+  try {
+    load();
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error("expected a ConfigError");
+}
+
+beforeEach(() => {
+  root = mkdtempSync(path.join(tmpdir(), "tacit-settings-"));
+  home = path.join(root, "home");
+  project = path.join(root, "project");
+  mkdirSync(home, { recursive: true });
+  mkdirSync(path.join(project, ".git"), { recursive: true });
+});
+
+afterEach(() => {
+  rmSync(root, { recursive: true, force: true });
+});
+
+describe("loadSettings", () => {
+  it("returns empty settings and no sources when no file exists", () => {
+    expect(load()).toEqual({ settings: {}, sources: [] });
+  });
+
+  it("merges user < project < local: scalars later win, objects deep-merge, permission lists concatenate", () => {
+    writeJson(userSettingsPath(home), {
+      model: "anthropic/claude-sonnet-4-5",
+      maxTurns: 10,
+      permissions: { allow: ["Read(**)"], deny: ["Read(~/.ssh/**)"], defaultMode: "default" },
+      memory: { enabled: true, recall: true, scopes: { user: true, project: true } },
+      instructionFiles: ["USER.md"],
+    });
+    writeJson(projectSettingsPath(project), {
+      model: "openai/gpt-5",
+      permissions: { allow: ["Bash(npm test:*)", "Read(**)"] },
+      memory: { recall: false },
+      instructionFiles: ["TEAM.md"],
+    });
+    writeJson(localSettingsPath(project), {
+      permissions: { allow: ["Edit(src/**)"], defaultMode: "accept-edits" },
+      memory: { scopes: { project: false } },
+    });
+
+    const { settings, sources } = load();
+    expect(sources).toEqual([
+      userSettingsPath(home),
+      projectSettingsPath(project),
+      localSettingsPath(project),
+    ]);
+    expect(settings.model).toBe("openai/gpt-5");
+    expect(settings.maxTurns).toBe(10);
+    expect(settings.permissions).toEqual({
+      allow: ["Read(**)", "Bash(npm test:*)", "Edit(src/**)"],
+      deny: ["Read(~/.ssh/**)"],
+      defaultMode: "accept-edits",
+    });
+    expect(settings.memory).toEqual({ enabled: true, recall: false, scopes: { user: true, project: false } });
+    // Arrays outside permissions are replaced, not concatenated.
+    expect(settings.instructionFiles).toEqual(["TEAM.md"]);
+  });
+
+  it("finds the project root from cwd when none is given", () => {
+    writeJson(projectSettingsPath(project), { model: "google/gemini-2.5-pro" });
+    const nested = path.join(project, "src", "deep");
+    mkdirSync(nested, { recursive: true });
+    const { settings, sources } = loadSettings({ cwd: nested, home, env: {} });
+    expect(settings.model).toBe("google/gemini-2.5-pro");
+    expect(sources).toEqual([projectSettingsPath(project)]);
+  });
+
+  it("uses TACIT_HOME from env when home is not given", () => {
+    writeJson(userSettingsPath(home), { maxTurns: 3 });
+    const { settings } = loadSettings({ cwd: project, env: { TACIT_HOME: home } });
+    expect(settings.maxTurns).toBe(3);
+  });
+
+  it("keeps unknown keys (from newer versions) at every level", () => {
+    writeJson(userSettingsPath(home), {
+      futureFeature: { on: true },
+      permissions: { allow: ["Read(**)"], futureList: ["x"] },
+      providers: { local: { baseURL: "http://127.0.0.1:11434/v1", headers: { a: "b" } } },
+    });
+    const { settings } = load();
+    expect(settings.futureFeature).toEqual({ on: true });
+    expect(settings.permissions?.futureList).toEqual(["x"]);
+    expect(settings.providers?.local?.baseURL).toBe("http://127.0.0.1:11434/v1");
+    expect(settings.providers?.local?.headers).toEqual({ a: "b" });
+  });
+
+  it("accepts provider definitions", () => {
+    writeJson(userSettingsPath(home), {
+      providers: {
+        lab: {
+          baseURL: "http://127.0.0.1:8000/v1",
+          apiKeyEnv: "LAB_KEY",
+          api: "responses",
+          models: { "qwen-coder": { contextWindow: 32768, maxOutputTokens: 4096 } },
+        },
+      },
+    });
+    expect(load().settings.providers?.lab?.models?.["qwen-coder"]?.contextWindow).toBe(32768);
+  });
+
+  it("reports bad JSON with the file and line:column", () => {
+    writeText(projectSettingsPath(project), '{\n  "model": "a/b",\n  maxTurns: 3\n}\n');
+    const error = loadError();
+    expect(error.message).toContain(projectSettingsPath(project));
+    expect(error.message).toMatch(/invalid JSON: 3:3: /);
+    expect(error.message).not.toContain("\n");
+  });
+
+  it("reports truncated JSON", () => {
+    writeText(userSettingsPath(home), '{"model": "a/b"');
+    expect(loadError().message).toMatch(/settings\.json: invalid JSON: /);
+  });
+
+  it("reports a schema violation with the field path", () => {
+    writeJson(localSettingsPath(project), { permissions: { defaultMode: "yolo" } });
+    const error = loadError();
+    expect(error.message).toContain(localSettingsPath(project));
+    expect(error.message).toContain("permissions.defaultMode");
+    expect(error.message).not.toContain("\n");
+  });
+
+  it("reports nested schema paths and wrong top-level types", () => {
+    writeJson(userSettingsPath(home), { providers: { lab: { baseURL: 3 } } });
+    expect(loadError().message).toContain("providers.lab.baseURL");
+    writeJson(userSettingsPath(home), ["not", "an", "object"]);
+    expect(loadError().message).toContain("expected a JSON object");
+  });
+
+  it("treats an empty file as no settings", () => {
+    writeText(userSettingsPath(home), "  \n");
+    expect(load()).toEqual({ settings: {}, sources: [userSettingsPath(home)] });
+  });
+});
+
+describe("addPermissionRule", () => {
+  it("creates the file (and folder) when missing", () => {
+    const file = localSettingsPath(project);
+    expect(addPermissionRule(file, "allow", "Bash(npm test:*)")).toBe(true);
+    expect(JSON.parse(readFileSync(file, "utf8"))).toEqual({ permissions: { allow: ["Bash(npm test:*)"] } });
+  });
+
+  it("preserves every other key and adds each rule once", () => {
+    const file = localSettingsPath(project);
+    writeJson(file, {
+      model: "openai/gpt-5",
+      unknownKey: { keep: [1, 2] },
+      permissions: { allow: ["Read(**)"], deny: ["Bash(rm:*)"], defaultMode: "plan" },
+    });
+    expect(addPermissionRule(file, "allow", "Edit(src/**)")).toBe(true);
+    expect(addPermissionRule(file, "allow", "Edit(src/**)")).toBe(false);
+    expect(addPermissionRule(file, "ask", "Bash(git push:*)")).toBe(true);
+    expect(JSON.parse(readFileSync(file, "utf8"))).toEqual({
+      model: "openai/gpt-5",
+      unknownKey: { keep: [1, 2] },
+      permissions: {
+        allow: ["Read(**)", "Edit(src/**)"],
+        deny: ["Bash(rm:*)"],
+        defaultMode: "plan",
+        ask: ["Bash(git push:*)"],
+      },
+    });
+    // The result still loads as valid settings.
+    expect(load().settings.permissions?.ask).toEqual(["Bash(git push:*)"]);
+  });
+
+  it("replaces the file by rename, leaves no temp files behind and does not touch a malformed file", () => {
+    const file = projectSettingsPath(project);
+    addPermissionRule(file, "deny", "Read(.env)");
+    const before = statSync(file).ino;
+    addPermissionRule(file, "deny", "Read(secrets/**)");
+    // A new inode: the content went to a temp file that was renamed over the old one, never rewritten in place.
+    expect(statSync(file).ino).not.toBe(before);
+    expect(readdirSync(path.dirname(file))).toEqual(["settings.json"]);
+
+    const broken = '{ "model": "a/b", ';
+    writeText(file, broken);
+    expect(() => addPermissionRule(file, "allow", "Read(**)")).toThrow(ConfigError);
+    expect(readFileSync(file, "utf8")).toBe(broken);
+    expect(readdirSync(path.dirname(file))).toEqual(["settings.json"]);
+  });
+
+  it("refuses a permissions value that is not an object", () => {
+    const file = userSettingsPath(home);
+    writeJson(file, { permissions: ["x"] });
+    expect(() => addPermissionRule(file, "allow", "Read(**)")).toThrow(/permissions: expected an object/);
+    expect(JSON.parse(readFileSync(file, "utf8"))).toEqual({ permissions: ["x"] });
+  });
+});

@@ -1,0 +1,285 @@
+// A local fake model server that speaks the real streaming wire formats
+// (Anthropic Messages, OpenAI Responses, OpenAI Chat Completions), so the real
+// AI SDK providers can talk to it. It answers from a script, rejects malformed
+// requests with the wire's own 400 error, and records every request.
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import type {
+  FakeServer,
+  FakeServerOptions,
+  Fault,
+  NormalizedRequest,
+  RecordedRequest,
+  ReplyContext,
+  ScriptedReply,
+  Step,
+  Wire,
+} from "./types.ts";
+import { anthropicWire } from "./wire-anthropic.ts";
+import {
+  checkToolPairing,
+  estimateTokens,
+  isObject,
+  type JsonObject,
+  replyCharacters,
+  type WireAdapter,
+} from "./wire-common.ts";
+import { openaiChatWire } from "./wire-openai-chat.ts";
+import { createResponsesWire } from "./wire-openai-responses.ts";
+
+export type {
+  FakeServer,
+  FakeServerOptions,
+  Fault,
+  NormalizedMessage,
+  NormalizedRequest,
+  NormalizedToolCall,
+  NormalizedToolResult,
+  RecordedRequest,
+  ScriptedReply,
+  ScriptedToolCall,
+  Step,
+  Wire,
+} from "./types.ts";
+
+const emptyNormalized = (): NormalizedRequest => ({ system: "", messages: [], toolNames: [] });
+
+export function isFaultStep(step: Step): step is { fault: Fault } {
+  return "fault" in step && step.fault !== undefined;
+}
+
+export async function startFakeServer(options: FakeServerOptions = {}): Promise<FakeServer> {
+  const defaultReply: ScriptedReply = options.defaultReply ?? { text: "done" };
+  const queue: Step[] = [];
+  const requests: RecordedRequest[] = [];
+  const errors: string[] = [];
+  let handler: ((request: RecordedRequest) => Step | undefined) | undefined;
+  let idCounter = 0;
+  const nextId = () => ++idCounter;
+
+  const routes = new Map<string, WireAdapter>();
+  const responsesWire = createResponsesWire();
+  for (const prefix of ["/v1", ""]) {
+    routes.set(`${prefix}/messages`, anthropicWire);
+    routes.set(`${prefix}/responses`, responsesWire);
+    routes.set(`${prefix}/chat/completions`, openaiChatWire);
+  }
+
+  function reject(
+    response: ServerResponse,
+    adapter: WireAdapter,
+    recorded: RecordedRequest,
+    reason: string,
+  ): void {
+    errors.push(`${adapter.wire} ${recorded.path}: ${reason}`);
+    recorded.rejection = reason;
+    sendJson(response, 400, adapter.errorBody(400, reason));
+  }
+
+  async function handleModelRequest(
+    request: IncomingMessage,
+    response: ServerResponse,
+    adapter: WireAdapter,
+    path: string,
+  ): Promise<void> {
+    const rawBody = await readBody(request);
+    const headers = flattenHeaders(request);
+    const recorded: RecordedRequest = {
+      wire: adapter.wire,
+      path,
+      headers,
+      body: rawBody,
+      receivedAt: Date.now(),
+      normalized: emptyNormalized(),
+    };
+    requests.push(recorded);
+    try {
+      await answer(response, adapter, recorded, rawBody);
+    } finally {
+      options.onRecord?.(recorded);
+    }
+  }
+
+  async function answer(
+    response: ServerResponse,
+    adapter: WireAdapter,
+    recorded: RecordedRequest,
+    rawBody: string,
+  ): Promise<void> {
+    const headers = recorded.headers;
+    let body: JsonObject;
+    try {
+      const parsed: unknown = JSON.parse(rawBody);
+      if (!isObject(parsed)) return reject(response, adapter, recorded, "body must be a JSON object");
+      body = parsed;
+      recorded.body = parsed;
+    } catch {
+      return reject(response, adapter, recorded, "body is not valid JSON");
+    }
+
+    const headerProblem = adapter.checkHeaders(headers);
+    if (headerProblem) return reject(response, adapter, recorded, headerProblem);
+    const bodyProblem = adapter.checkBody(body);
+    if (bodyProblem) return reject(response, adapter, recorded, bodyProblem);
+    try {
+      recorded.normalized = adapter.normalize(body);
+    } catch (error) {
+      return reject(response, adapter, recorded, `malformed request: ${String(error)}`);
+    }
+    const pairingProblem = checkToolPairing(recorded.normalized.messages);
+    if (pairingProblem) return reject(response, adapter, recorded, pairingProblem);
+
+    let step: Step | undefined;
+    try {
+      step = handler?.(recorded);
+    } catch (error) {
+      errors.push(`onRequest handler threw: ${String(error)}`);
+      return sendJson(response, 500, adapter.errorBody(500, "fake server handler failed"));
+    }
+    step ??= queue.shift() ?? defaultReply;
+
+    const reply: ScriptedReply = isFaultStep(step)
+      ? { text: step.fault.kind === "cut" ? (step.fault.afterText ?? "") : "" }
+      : step;
+    const context: ReplyContext = {
+      model: typeof body.model === "string" ? body.model : "fake-model",
+      nextId,
+      inputTokens: reply.usage?.inputTokens ?? estimateTokens(rawBody.length),
+      outputTokens: reply.usage?.outputTokens ?? estimateTokens(replyCharacters(reply)),
+    };
+    if (isFaultStep(step)) return sendFault(response, adapter, step.fault, context, adapter.isStream(body));
+    if (!adapter.isStream(body)) return sendJson(response, 200, adapter.jsonReply(reply, context));
+    startEventStream(response);
+    for (const event of adapter.streamEvents(reply, context)) response.write(event);
+    response.end();
+  }
+
+  const server = createServer((request, response) => {
+    const path = (request.url ?? "/").split("?")[0] ?? "/";
+    const adapter = routes.get(path);
+    if (request.method === "POST" && adapter) {
+      handleModelRequest(request, response, adapter, path).catch((error: unknown) => {
+        errors.push(`internal error on ${path}: ${String(error)}`);
+        if (!response.headersSent)
+          sendJson(response, 500, adapter.errorBody(500, "fake server internal error"));
+        else response.destroy();
+      });
+      return;
+    }
+    if (request.method === "GET" && (path === "/v1/models" || path === "/models")) {
+      request.resume();
+      return sendJson(response, 200, modelList());
+    }
+    request.resume();
+    errors.push(`unknown route ${request.method} ${path}`);
+    sendJson(response, 404, {
+      error: { type: "not_found_error", message: `no route ${request.method} ${path}` },
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, "127.0.0.1", () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    errors,
+    enqueue(...steps: Step[]) {
+      queue.push(...steps);
+    },
+    onRequest(newHandler) {
+      handler = newHandler;
+    },
+    close() {
+      return new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // Clients keep sockets alive; without this close() would wait for them.
+        server.closeAllConnections();
+      });
+    },
+  };
+}
+
+function sendFault(
+  response: ServerResponse,
+  adapter: WireAdapter,
+  fault: Fault,
+  context: ReplyContext,
+  stream: boolean,
+): void {
+  if (fault.kind === "status") {
+    const headers: Record<string, string> = { "content-type": "application/json" };
+    if (fault.retryAfter !== undefined) headers["retry-after"] = fault.retryAfter;
+    response.writeHead(fault.status, headers);
+    response.end(
+      fault.body ?? JSON.stringify(adapter.errorBody(fault.status, `fake fault: status ${fault.status}`)),
+    );
+    return;
+  }
+  // A cut: the reply starts like a good one, then the connection dies before
+  // the final event, the way a dropped network or a crashed upstream looks.
+  let partial: string;
+  if (stream) {
+    startEventStream(response);
+    partial = adapter.cutEvents(fault.afterText ?? "partial answer", context).join("");
+  } else {
+    response.writeHead(200, { "content-type": "application/json" });
+    partial = '{"id":"cut';
+  }
+  response.write(partial, () => response.socket?.destroy());
+}
+
+function startEventStream(response: ServerResponse): void {
+  response.writeHead(200, {
+    "content-type": "text/event-stream",
+    "cache-control": "no-cache",
+    connection: "keep-alive",
+  });
+}
+
+function sendJson(response: ServerResponse, status: number, value: unknown): void {
+  response.writeHead(status, { "content-type": "application/json" });
+  response.end(JSON.stringify(value));
+}
+
+function readBody(request: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    request.on("data", (chunk: Buffer) => chunks.push(chunk));
+    request.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    request.on("error", reject);
+  });
+}
+
+function flattenHeaders(request: IncomingMessage): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value === undefined) continue;
+    headers[name.toLowerCase()] = Array.isArray(value) ? value.join(", ") : value;
+  }
+  return headers;
+}
+
+function modelList(): unknown {
+  const createdAt = new Date(0).toISOString();
+  const entry = (id: string) => ({
+    id,
+    object: "model",
+    type: "model",
+    display_name: id,
+    created: 0,
+    created_at: createdAt,
+    owned_by: "fake",
+  });
+  const data = [entry("fake-model"), entry("claude-fake"), entry("gpt-fake")];
+  return { object: "list", data, has_more: false, first_id: "fake-model", last_id: "gpt-fake" };
+}
+
+// The three wire names, for tests that run one scenario on every wire.
+export const wires: readonly Wire[] = ["anthropic", "openai-responses", "openai-chat"];

@@ -1,0 +1,90 @@
+// Shared types of the fake model server. server.ts re-exports all of them, so
+// callers import from "./server.ts" only.
+
+export type ScriptedToolCall = { name: string; input: unknown; id?: string };
+
+export type ScriptedReply = {
+  text?: string;
+  reasoning?: string;
+  toolCalls?: ScriptedToolCall[];
+  usage?: { inputTokens: number; outputTokens: number };
+};
+
+export type Fault =
+  // e.g. 429 with retry-after, 500, 529 overloaded, 401
+  | { kind: "status"; status: number; retryAfter?: string; body?: string }
+  // start a 200 SSE stream, send some text, then destroy the socket before the final event
+  | { kind: "cut"; afterText?: string };
+
+export type Step = ScriptedReply | { fault: Fault };
+
+export type Wire = "anthropic" | "openai-responses" | "openai-chat";
+
+export interface NormalizedToolCall {
+  id: string;
+  name: string;
+  input: unknown;
+}
+
+export interface NormalizedToolResult {
+  id: string;
+  output: string;
+  isError: boolean;
+}
+
+export interface NormalizedMessage {
+  /** "user", "assistant", or "tool" (a group of tool results, whatever the wire called it). */
+  role: string;
+  text: string;
+  toolCalls: NormalizedToolCall[];
+  toolResults: NormalizedToolResult[];
+}
+
+export interface NormalizedRequest {
+  system: string;
+  messages: NormalizedMessage[];
+  toolNames: string[];
+}
+
+export interface RecordedRequest {
+  wire: Wire;
+  path: string;
+  headers: Record<string, string>;
+  // The raw request body as the client sent it; its shape depends on the wire.
+  // biome-ignore lint/suspicious/noExplicitAny: tests reach into wire-specific fields freely.
+  body: any;
+  /** ms since epoch */
+  receivedAt: number;
+  normalized: NormalizedRequest;
+  /** Set when the request failed validation and was answered with a 400. */
+  rejection?: string;
+}
+
+export interface FakeServer {
+  /** http://127.0.0.1:PORT (no trailing slash) */
+  url: string;
+  requests: RecordedRequest[];
+  /** validation failures seen (each also answered with a 400) */
+  errors: string[];
+  /** replies consumed in order, one per request (faults count as a step) */
+  enqueue(...steps: Step[]): void;
+  /** optional dynamic replies; undefined → fall back to the queue */
+  onRequest(handler: (request: RecordedRequest) => Step | undefined): void;
+  close(): Promise<void>;
+}
+
+export interface FakeServerOptions {
+  port?: number;
+  defaultReply?: ScriptedReply;
+  /** Called once per model request after it has been answered or rejected (main.ts writes --record with it). */
+  onRecord?: (request: RecordedRequest) => void;
+}
+
+/** What a wire adapter needs to write one reply. */
+export interface ReplyContext {
+  model: string;
+  /** Counter shared by the server so ids never repeat within one server. */
+  nextId: () => number;
+  inputTokens: number;
+  outputTokens: number;
+}

@@ -1,0 +1,115 @@
+import { describe, expect, it } from "vitest";
+import type { Message } from "../../src/core/messages.ts";
+import { fromModelMessages, safeToolCallId, toModelMessages } from "../../src/providers/convert-messages.ts";
+
+const conversation: Message[] = [
+  { role: "user", content: [{ type: "text", text: "fix the test" }] },
+  {
+    role: "assistant",
+    content: [
+      { type: "reasoning", text: "look first", providerMetadata: { anthropic: { signature: "sig-1" } } },
+      { type: "text", text: "Reading it." },
+      { type: "tool-call", toolCallId: "toolu_01", toolName: "Read", input: { file_path: "a.ts" } },
+      { type: "tool-call", toolCallId: "toolu_02", toolName: "Bash", input: { command: "npm test" } },
+    ],
+  },
+  {
+    role: "tool",
+    content: [
+      { type: "tool-result", toolCallId: "toolu_01", toolName: "Read", output: "1\tconst a = 1;" },
+      { type: "tool-result", toolCallId: "toolu_02", toolName: "Bash", output: "exit 1", isError: true },
+    ],
+  },
+  { role: "assistant", content: [{ type: "text", text: "Fixed." }] },
+];
+
+describe("toModelMessages", () => {
+  it("maps every part to the SDK's shape", () => {
+    const converted = toModelMessages(conversation, { providerKey: "anthropic" });
+    expect(converted).toEqual([
+      { role: "user", content: [{ type: "text", text: "fix the test" }] },
+      {
+        role: "assistant",
+        content: [
+          { type: "reasoning", text: "look first", providerOptions: { anthropic: { signature: "sig-1" } } },
+          { type: "text", text: "Reading it." },
+          { type: "tool-call", toolCallId: "toolu_01", toolName: "Read", input: { file_path: "a.ts" } },
+          { type: "tool-call", toolCallId: "toolu_02", toolName: "Bash", input: { command: "npm test" } },
+        ],
+      },
+      {
+        role: "tool",
+        content: [
+          {
+            type: "tool-result",
+            toolCallId: "toolu_01",
+            toolName: "Read",
+            output: { type: "text", value: "1\tconst a = 1;" },
+          },
+          {
+            type: "tool-result",
+            toolCallId: "toolu_02",
+            toolName: "Bash",
+            output: { type: "error-text", value: "exit 1" },
+          },
+        ],
+      },
+      { role: "assistant", content: [{ type: "text", text: "Fixed." }] },
+    ]);
+  });
+
+  it("round-trips back to the same conversation", () => {
+    expect(fromModelMessages(toModelMessages(conversation, { providerKey: "anthropic" }))).toEqual(
+      conversation,
+    );
+  });
+
+  it("sends reasoning only back to the provider that made it", () => {
+    const toOpenAI = toModelMessages(conversation, { providerKey: "openai" });
+    const assistant = toOpenAI[1];
+    if (assistant?.role !== "assistant" || typeof assistant.content === "string") throw new Error("shape");
+    expect(assistant.content.map((part) => part.type)).toEqual(["text", "tool-call", "tool-call"]);
+  });
+
+  it("drops empty messages and parts that providers would reject", () => {
+    const converted = toModelMessages([
+      { role: "user", content: [{ type: "text", text: "" }] },
+      { role: "assistant", content: [{ type: "text", text: "" }] },
+      { role: "user", content: [{ type: "text", text: "hi" }] },
+    ]);
+    expect(converted).toEqual([{ role: "user", content: [{ type: "text", text: "hi" }] }]);
+  });
+
+  it("keeps an unparsable tool input as text inside an object", () => {
+    const converted = toModelMessages([
+      {
+        role: "assistant",
+        content: [{ type: "tool-call", toolCallId: "c1", toolName: "Read", input: "{broken" }],
+      },
+    ]);
+    const assistant = converted[0];
+    if (assistant?.role !== "assistant" || typeof assistant.content === "string") throw new Error("shape");
+    expect(assistant.content[0]).toMatchObject({ input: { invalid_input: "{broken" } });
+  });
+
+  it("puts the Anthropic cache breakpoint on the last message when asked", () => {
+    const converted = toModelMessages(conversation.slice(0, 3), {
+      providerKey: "anthropic",
+      cacheLastMessage: true,
+    });
+    expect(converted.at(-1)?.providerOptions).toEqual({ anthropic: { cacheControl: { type: "ephemeral" } } });
+    expect(converted[0]?.providerOptions).toBeUndefined();
+    expect(toModelMessages(conversation.slice(0, 3)).at(-1)?.providerOptions).toBeUndefined();
+  });
+
+  it("makes tool call ids from other providers safe for Anthropic, consistently", () => {
+    expect(safeToolCallId("call_abc-123")).toBe("call_abc-123");
+    expect(safeToolCallId("fc.123:abc")).toBe("fc_123_abc");
+    const converted = toModelMessages([
+      { role: "assistant", content: [{ type: "tool-call", toolCallId: "a.b", toolName: "Read", input: {} }] },
+      { role: "tool", content: [{ type: "tool-result", toolCallId: "a.b", toolName: "Read", output: "x" }] },
+    ]);
+    expect(JSON.stringify(converted)).not.toContain("a.b");
+    expect(JSON.stringify(converted).match(/a_b/g)).toHaveLength(2);
+  });
+});
