@@ -1,0 +1,204 @@
+import { z } from "zod";
+import { parseMemoryFile } from "./memory-file.ts";
+import { type ChangeOptions, MemoryError, type MemoryStore } from "./memory-store.ts";
+import { isMemoryScope, type MemoryScope } from "./scopes.ts";
+
+/** The root every memory-tool path starts with, as in Anthropic's memory tool. */
+export const MEMORY_ROOT = "/memories";
+
+/**
+ * The raw-file commands of the `memory` tool, shaped like Anthropic's memory
+ * tool (same command and field names) so Claude models use it without
+ * learning a new contract; other models get the same schema.
+ */
+export const memoryCommandSchema = z.discriminatedUnion("command", [
+  z.object({
+    command: z.literal("view"),
+    path: z.string(),
+    view_range: z.tuple([z.number().int(), z.number().int()]).optional(),
+  }),
+  z.object({ command: z.literal("create"), path: z.string(), file_text: z.string() }),
+  z.object({ command: z.literal("str_replace"), path: z.string(), old_str: z.string(), new_str: z.string() }),
+  z.object({
+    command: z.literal("insert"),
+    path: z.string(),
+    insert_line: z.number().int(),
+    insert_text: z.string(),
+  }),
+  z.object({ command: z.literal("delete"), path: z.string() }),
+  z.object({ command: z.literal("rename"), old_path: z.string(), new_path: z.string() }),
+]);
+export type MemoryCommand = z.infer<typeof memoryCommandSchema>;
+
+export type MemoryPath =
+  | { kind: "root" }
+  | { kind: "scope"; scope: MemoryScope }
+  | { kind: "file"; scope: MemoryScope; name: string };
+
+/**
+ * Reads `/memories`, `/memories/<scope>` or `/memories/<scope>/<name>.md`.
+ * Anything else — outside /memories, `..`, deeper folders — is refused, so a
+ * model cannot reach files beyond the memory folders.
+ */
+export function parseMemoryPath(rawPath: string): MemoryPath {
+  const input = rawPath.trim();
+  if (input.includes("\0") || input.includes("\\")) throw new MemoryError(`invalid memory path: ${rawPath}`);
+  const withRoot = input.startsWith("/") ? input : `/${input}`;
+  const segments = withRoot.split("/").filter((segment) => segment !== "");
+  if (segments.some((segment) => segment === ".." || segment === ".")) {
+    throw new MemoryError(`memory paths may not contain "." or ".." segments: ${rawPath}`);
+  }
+  if (segments[0] !== MEMORY_ROOT.slice(1)) {
+    throw new MemoryError(
+      `memory paths start with ${MEMORY_ROOT}/ (e.g. ${MEMORY_ROOT}/user/use-pnpm.md): ${rawPath}`,
+    );
+  }
+  if (segments.length === 1) return { kind: "root" };
+  const scope = segments[1] ?? "";
+  if (!isMemoryScope(scope)) {
+    throw new MemoryError(`unknown memory scope "${scope}": use ${MEMORY_ROOT}/user, /project or /local`);
+  }
+  if (segments.length === 2) return { kind: "scope", scope };
+  const fileName = segments[2] ?? "";
+  if (segments.length > 3 || !fileName.endsWith(".md") || fileName.startsWith(".")) {
+    throw new MemoryError(`memory files are ${MEMORY_ROOT}/<scope>/<name>.md: ${rawPath}`);
+  }
+  return { kind: "file", scope, name: fileName.slice(0, -3) };
+}
+
+export function memoryPathOf(scope: MemoryScope, name: string): string {
+  return `${MEMORY_ROOT}/${scope}/${name}.md`;
+}
+
+/**
+ * Runs one memory-tool command and returns the text the model sees. Errors
+ * are thrown as MemoryError with a message the model can act on. Every
+ * change goes through the store, so it is redacted, validated, locked and
+ * (user/local) committed like any other write.
+ */
+export async function runMemoryCommand(
+  store: MemoryStore,
+  command: MemoryCommand,
+  options: ChangeOptions = {},
+): Promise<string> {
+  switch (command.command) {
+    case "view":
+      return view(store, command.path, command.view_range);
+    case "create": {
+      const target = requireFile(command.path);
+      return save(store, target, command.file_text, options, "create");
+    }
+    case "str_replace": {
+      const target = requireFile(command.path);
+      const text = store.read(target.scope, target.name).text;
+      const count = occurrences(text, command.old_str);
+      if (command.old_str === "" || count === 0) {
+        throw new MemoryError(
+          `old_str was not found in ${command.path}; view the file and copy the text exactly`,
+        );
+      }
+      if (count > 1) {
+        throw new MemoryError(
+          `old_str occurs ${count} times in ${command.path}; include more context to make it unique`,
+        );
+      }
+      const updated = text.replace(command.old_str, () => command.new_str);
+      return save(store, target, updated, options, "edit");
+    }
+    case "insert": {
+      const target = requireFile(command.path);
+      const lines = store.read(target.scope, target.name).text.replace(/\n$/, "").split("\n");
+      if (command.insert_line < 0 || command.insert_line > lines.length) {
+        throw new MemoryError(`insert_line must be between 0 and ${lines.length} for ${command.path}`);
+      }
+      lines.splice(command.insert_line, 0, ...command.insert_text.replace(/\n$/, "").split("\n"));
+      return save(store, target, `${lines.join("\n")}\n`, options, "edit");
+    }
+    case "delete": {
+      const target = requireFile(command.path);
+      await store.remove(target.scope, target.name, {
+        ...options,
+        reason: options.reason ?? "deleted by the model",
+      });
+      return `Deleted ${command.path}`;
+    }
+    case "rename": {
+      const from = requireFile(command.old_path);
+      const to = requireFile(command.new_path);
+      await store.rename(from.scope, from.name, to.name, { ...options, toScope: to.scope });
+      return `Renamed ${command.old_path} to ${command.new_path}`;
+    }
+  }
+}
+
+function requireFile(rawPath: string): { scope: MemoryScope; name: string } {
+  const parsed = parseMemoryPath(rawPath);
+  if (parsed.kind !== "file") throw new MemoryError(`${rawPath} is a folder; give a file path ending in .md`);
+  return parsed;
+}
+
+/** Raw text → tolerant parse (the file name is the name) → the store's write. */
+async function save(
+  store: MemoryStore,
+  target: { scope: MemoryScope; name: string },
+  text: string,
+  options: ChangeOptions,
+  action: "create" | "edit",
+): Promise<string> {
+  if (action === "create" && store.exists(target.scope, target.name)) {
+    throw new MemoryError(
+      `${memoryPathOf(target.scope, target.name)} already exists; use str_replace to edit it, or delete it first`,
+    );
+  }
+  const { memory, warnings } = parseMemoryFile(text, target.name);
+  const reason = options.reason ?? (action === "create" ? "written by the model" : "edited by the model");
+  const result = await store.write(target.scope, { ...memory, name: target.name }, { ...options, reason });
+  const lines = [
+    `${action === "create" ? "Created" : "Edited"} ${memoryPathOf(target.scope, result.memory.name)}`,
+  ];
+  if (result.redactions > 0) lines.push(`Redacted ${result.redactions} secret(s): secrets are never stored.`);
+  const notes = warnings.filter((warning) => !warning.startsWith("frontmatter name"));
+  if (notes.length) lines.push(`Notes: ${notes.join("; ")}`);
+  return lines.join("\n");
+}
+
+function view(store: MemoryStore, rawPath: string, range?: [number, number]): string {
+  const parsed = parseMemoryPath(rawPath);
+  if (parsed.kind === "file") {
+    const lines = store.read(parsed.scope, parsed.name).text.replace(/\n$/, "").split("\n");
+    const start = Math.max(1, range?.[0] ?? 1);
+    const end = range && range[1] !== -1 ? Math.min(lines.length, range[1]) : lines.length;
+    if (start > lines.length || end < start) {
+      throw new MemoryError(`view_range is outside the file's ${lines.length} lines`);
+    }
+    return lines
+      .slice(start - 1, end)
+      .map((line, index) => `${String(start + index).padStart(6)}\t${line}`)
+      .join("\n");
+  }
+  const scopes = parsed.kind === "scope" ? [parsed.scope] : store.enabledScopes;
+  if (parsed.kind === "scope" && !store.isEnabled(parsed.scope)) {
+    throw new MemoryError(`the ${parsed.scope} memory scope is disabled`);
+  }
+  const output: string[] = [];
+  for (const scope of scopes) {
+    const entries = store.list(scope);
+    output.push(
+      `${MEMORY_ROOT}/${scope}/ (${entries.length} ${entries.length === 1 ? "memory" : "memories"})`,
+    );
+    for (const entry of entries) {
+      const stale = entry.stale ? `, stale: missing ${entry.missingPaths.join(", ")}` : "";
+      output.push(`  ${entry.name}.md (${entry.type}${stale}) ${entry.description}`);
+    }
+  }
+  return output.join("\n");
+}
+
+function occurrences(text: string, search: string): number {
+  if (!search) return 0;
+  let count = 0;
+  for (let index = text.indexOf(search); index !== -1; index = text.indexOf(search, index + search.length)) {
+    count += 1;
+  }
+  return count;
+}

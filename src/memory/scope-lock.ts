@@ -1,0 +1,136 @@
+import { randomBytes } from "node:crypto";
+import { mkdirSync } from "node:fs";
+import { link, open, readFile, rename, stat, unlink } from "node:fs/promises";
+import path from "node:path";
+
+/** The lock file inside a scope folder; git-ignored in versioned scopes. */
+export const LOCK_FILE_NAME = ".tacit.lock";
+
+export interface ScopeLockOptions {
+  /** A lock older than this is taken to belong to a crashed process (default 30 s). */
+  staleAfterMs?: number;
+  /** Give up waiting after this long (default 60 s). */
+  timeoutMs?: number;
+}
+
+interface LockContent {
+  pid: number;
+  time: number;
+  token: string;
+}
+
+/**
+ * Runs `work` while holding an exclusive lock on a scope folder, so two tacit
+ * processes writing and committing in one scope at once take turns instead of
+ * losing a file or colliding on git's index.lock. The lock is a file created
+ * with `wx` (fails when it exists); a lock whose process is dead, or which is
+ * older than `staleAfterMs`, is broken.
+ */
+export async function withScopeLock<T>(
+  folder: string,
+  work: () => Promise<T>,
+  options: ScopeLockOptions = {},
+): Promise<T> {
+  mkdirSync(folder, { recursive: true });
+  const lockPath = path.join(folder, LOCK_FILE_NAME);
+  const token = await acquire(lockPath, options.staleAfterMs ?? 30_000, options.timeoutMs ?? 60_000);
+  try {
+    return await work();
+  } finally {
+    await release(lockPath, token);
+  }
+}
+
+async function acquire(lockPath: string, staleAfterMs: number, timeoutMs: number): Promise<string> {
+  const token = randomBytes(8).toString("hex");
+  const content: LockContent = { pid: process.pid, time: Date.now(), token };
+  const deadline = Date.now() + timeoutMs;
+  let attempt = 0;
+  for (;;) {
+    try {
+      const handle = await open(lockPath, "wx");
+      try {
+        await handle.writeFile(JSON.stringify(content));
+      } finally {
+        await handle.close();
+      }
+      return token;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    }
+    await breakIfStale(lockPath, staleAfterMs);
+    if (Date.now() > deadline) {
+      throw new Error(`memory folder ${path.dirname(lockPath)} stayed locked by another tacit process`);
+    }
+    attempt += 1;
+    // Random backoff so racing processes do not retry in lock step.
+    const ceiling = Math.min(200, 10 * 2 ** Math.min(attempt, 5));
+    await sleep(5 + Math.random() * ceiling);
+  }
+}
+
+async function breakIfStale(lockPath: string, staleAfterMs: number): Promise<void> {
+  let raw: string;
+  let modifiedAt: number;
+  try {
+    raw = await readFile(lockPath, "utf8");
+    modifiedAt = (await stat(lockPath)).mtimeMs;
+  } catch {
+    return; // released meanwhile
+  }
+  const holder = parseLock(raw);
+  const age = Date.now() - (holder?.time ?? modifiedAt);
+  // An empty or half-written lock is normal for a moment after creation; only its age can condemn it.
+  const dead = holder ? !processAlive(holder.pid) : false;
+  if (!dead && age < staleAfterMs) return;
+  // Move the lock aside rather than unlinking it: if another process broke it
+  // and took a fresh lock in between, we moved theirs and can put it back.
+  const aside = `${lockPath}.${randomBytes(4).toString("hex")}.broken`;
+  try {
+    await rename(lockPath, aside);
+  } catch {
+    return;
+  }
+  try {
+    const movedRaw = await readFile(aside, "utf8");
+    if (movedRaw !== raw) await link(aside, lockPath).catch(() => undefined);
+  } finally {
+    await unlink(aside).catch(() => undefined);
+  }
+}
+
+async function release(lockPath: string, token: string): Promise<void> {
+  try {
+    const holder = parseLock(await readFile(lockPath, "utf8"));
+    if (holder?.token === token) await unlink(lockPath);
+  } catch {
+    // Already gone (broken as stale): nothing to release.
+  }
+}
+
+function parseLock(raw: string): LockContent | undefined {
+  try {
+    const value = JSON.parse(raw) as Partial<LockContent>;
+    if (typeof value.pid === "number" && typeof value.time === "number" && typeof value.token === "string") {
+      return value as LockContent;
+    }
+  } catch {
+    // fall through
+  }
+  return undefined;
+}
+
+function processAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+function sleep(milliseconds: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, milliseconds));
+}

@@ -1,0 +1,136 @@
+import type { SearchKind, SearchResult, SearchScope } from "./types.ts";
+
+/** The knobs of ranking. Defaults are general-purpose; callers may override any. */
+export interface RankingWeights {
+  /** BM25 column weights: a term in the title counts more than one in the body or context. */
+  titleWeight: number;
+  bodyWeight: number;
+  contextWeight: number;
+  /** How many lexical (and semantic) candidates are reranked; the rest are never seen. */
+  candidatePool: number;
+  /**
+   * On a large index, the most common query terms are dropped once the rarer ones
+   * already match this many documents: see SearchIndex.affordableTerms.
+   */
+  postingsBudget: number;
+  /** Recency multiplies the score by 1 + recencyWeight * 0.5^(ageDays / recencyHalfLifeDays). */
+  recencyWeight: number;
+  recencyHalfLifeDays: number;
+  /** Project and local notes are about this work; user-wide habits and old transcripts a little less. */
+  scopeWeights: Record<SearchScope, number>;
+  /**
+   * Passages from a session in which other candidates also matched are more likely
+   * on topic: a conversation dwells on a subject for a while.
+   */
+  sessionWeight: number;
+}
+
+export const DEFAULT_WEIGHTS: RankingWeights = {
+  titleWeight: 3,
+  bodyWeight: 1,
+  contextWeight: 0.4,
+  candidatePool: 100,
+  postingsBudget: 20_000,
+  recencyWeight: 0.1,
+  recencyHalfLifeDays: 30,
+  scopeWeights: { project: 1, local: 1, user: 0.95, session: 0.9 },
+  sessionWeight: 0.3,
+};
+
+/** A document that survived retrieval, before the final ordering. */
+export interface Candidate {
+  rowid: number;
+  id: string;
+  kind: SearchKind;
+  scope: SearchScope;
+  projectKey: string | null;
+  sessionId: string | null;
+  title: string;
+  updatedAt: number;
+  /** Retrieval relevance, higher is better, on any scale (BM25, or a fused score). */
+  relevance: number;
+  /** Cosine similarity to the query when an embedder took part. */
+  similarity?: number;
+}
+
+export interface RankedResult extends Omit<SearchResult, "snippet"> {
+  rowid: number;
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Orders candidates by relevance (scaled to the best one), plus a bonus from
+ * matching neighbours in the same session, times scope and recency weights.
+ */
+export function rerank(
+  candidates: Candidate[],
+  weights: RankingWeights,
+  now: number,
+  limit: number,
+): RankedResult[] {
+  if (candidates.length === 0) return [];
+  const best = Math.max(...candidates.map((candidate) => candidate.relevance));
+  const scale = best > 0 ? best : 1;
+  const sessionTotals = new Map<string, { sum: number; count: number }>();
+  for (const candidate of candidates) {
+    if (candidate.sessionId === null) continue;
+    const total = sessionTotals.get(candidate.sessionId) ?? { sum: 0, count: 0 };
+    total.sum += candidate.relevance / scale;
+    total.count += 1;
+    sessionTotals.set(candidate.sessionId, total);
+  }
+  const bestSession = Math.max(1, ...[...sessionTotals.values()].map((total) => total.sum));
+
+  const scored = candidates.map((candidate) => {
+    const relevance = candidate.relevance / scale;
+    const reasons: string[] = [];
+    let sessionBonus = 0;
+    let sessionPeers = 0;
+    if (candidate.sessionId !== null) {
+      const total = sessionTotals.get(candidate.sessionId)!;
+      sessionPeers = total.count - 1;
+      sessionBonus = (weights.sessionWeight * (total.sum - relevance)) / bestSession;
+    }
+    const ageDays = Math.max(0, (now - candidate.updatedAt) / DAY_MS);
+    const freshness = 0.5 ** (ageDays / weights.recencyHalfLifeDays);
+    const scopeWeight = weights.scopeWeights[candidate.scope] ?? 1;
+    const score = (relevance + sessionBonus) * scopeWeight * (1 + weights.recencyWeight * freshness);
+    if (candidate.similarity !== undefined)
+      reasons.push(`similar in meaning (${candidate.similarity.toFixed(2)})`);
+    if (sessionPeers > 0 && sessionBonus > 0.01) {
+      reasons.push(`same session as ${sessionPeers} other match${sessionPeers === 1 ? "" : "es"}`);
+    }
+    reasons.push(`updated ${describeAge(ageDays)}`);
+    reasons.push(`${candidate.scope} scope`);
+    return { candidate, score, reasons };
+  });
+
+  // Ties (equal text, say) go to the newer document, then to the lower rowid for stable output.
+  scored.sort(
+    (left, right) =>
+      right.score - left.score ||
+      right.candidate.updatedAt - left.candidate.updatedAt ||
+      left.candidate.rowid - right.candidate.rowid,
+  );
+  return scored.slice(0, limit).map(({ candidate, score, reasons }) => ({
+    rowid: candidate.rowid,
+    id: candidate.id,
+    kind: candidate.kind,
+    scope: candidate.scope,
+    title: candidate.title,
+    score,
+    reasons,
+    updatedAt: candidate.updatedAt,
+    ...(candidate.projectKey !== null ? { projectKey: candidate.projectKey } : {}),
+    ...(candidate.sessionId !== null ? { sessionId: candidate.sessionId } : {}),
+  }));
+}
+
+function describeAge(ageDays: number): string {
+  if (ageDays < 1) return "today";
+  if (ageDays < 2) return "yesterday";
+  if (ageDays < 60) return `${Math.floor(ageDays)} days ago`;
+  if (ageDays < 730) return `${Math.floor(ageDays / 30)} months ago`;
+  return `${Math.floor(ageDays / 365)} years ago`;
+}

@@ -1,0 +1,381 @@
+import type { DatabaseSync, SQLInputValue, StatementSync } from "node:sqlite";
+import {
+  cosineSimilarity,
+  decodeVector,
+  type Embedder,
+  encodeVector,
+  type Fusion,
+  type RankedCandidate,
+  reciprocalRankFusion,
+} from "./embedder.ts";
+import { buildMatchExpression, queryTerms } from "./query.ts";
+import { type Candidate, DEFAULT_WEIGHTS, type RankedResult, type RankingWeights, rerank } from "./rerank.ts";
+import { ensureSearchSchema } from "./schema.ts";
+import type { SearchDocument, SearchKind, SearchOptions, SearchResult, SearchScope } from "./types.ts";
+
+export interface SearchIndexOptions {
+  /** Only when an embedding model is configured; otherwise search is lexical. */
+  embedder?: Embedder;
+  /** How lexical and semantic rankings are merged (default reciprocal rank fusion). */
+  fusion?: Fusion;
+  weights?: Partial<RankingWeights>;
+}
+
+const DEFAULT_LIMIT = 8;
+const EMBED_BATCH = 64;
+const KINDS: ReadonlySet<string> = new Set<SearchKind>(["memory", "transcript"]);
+const SCOPES: ReadonlySet<string> = new Set<SearchScope>(["user", "project", "local", "session"]);
+// Control characters never appear in stored text we care about, so they can mark matches unambiguously.
+const MARK_OPEN = "\u0001";
+const MARK_CLOSE = "\u0002";
+
+interface DocumentRow {
+  rowid: number;
+  id: string;
+  kind: SearchKind;
+  scope: SearchScope;
+  project_key: string | null;
+  session_id: string | null;
+  title: string;
+  updated_at: number;
+  rank: number;
+}
+
+/**
+ * The recall search engine: SQLite FTS5 (BM25, porter stemming) over memories and
+ * transcript passages, reranked by recency, scope and session cohesion, with an
+ * optional embedding seam. The caller owns the database; this only adds search_* tables.
+ */
+export class SearchIndex {
+  readonly weights: RankingWeights;
+  private readonly db: DatabaseSync;
+  private readonly options: SearchIndexOptions;
+  private readonly statements = new Map<string, StatementSync>();
+
+  constructor(db: DatabaseSync, options: SearchIndexOptions = {}) {
+    this.db = db;
+    this.options = options;
+    ensureSearchSchema(db);
+    this.weights = { ...DEFAULT_WEIGHTS, ...options.weights };
+  }
+
+  upsert(document: SearchDocument): void {
+    validateDocument(document);
+    this.statement(
+      `INSERT INTO search_documents (id, kind, scope, project_key, session_id, title, body, context, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT(id) DO UPDATE SET kind = excluded.kind, scope = excluded.scope,
+         project_key = excluded.project_key, session_id = excluded.session_id,
+         title = excluded.title, body = excluded.body, context = excluded.context,
+         updated_at = excluded.updated_at`,
+    ).run(
+      document.id,
+      document.kind,
+      document.scope,
+      document.projectKey ?? null,
+      document.sessionId ?? null,
+      document.title,
+      document.body,
+      document.context ?? "",
+      Math.trunc(document.updatedAt),
+    );
+  }
+
+  /** Loads many documents in one transaction: all of them, or none on error. */
+  upsertMany(documents: Iterable<SearchDocument>): number {
+    let count = 0;
+    this.db.exec("BEGIN");
+    try {
+      for (const document of documents) {
+        this.upsert(document);
+        count++;
+      }
+      this.db.exec("COMMIT");
+    } catch (error) {
+      this.db.exec("ROLLBACK");
+      throw error;
+    }
+    return count;
+  }
+
+  /** Returns true when a document was removed. */
+  remove(id: string): boolean {
+    return Number(this.statement("DELETE FROM search_documents WHERE id = ?").run(id).changes) > 0;
+  }
+
+  count(): number {
+    const row = this.statement("SELECT count(*) AS total FROM search_documents").get() as { total: number };
+    return row.total;
+  }
+
+  /** Lexical recall: BM25 over title, body and context, then recency, scope and session weights. */
+  search(query: string, options: SearchOptions = {}): SearchResult[] {
+    const match = buildMatchExpression(this.affordableTerms(queryTerms(query)));
+    if (match === null) return [];
+    const candidates = this.lexicalCandidates(match, options);
+    const ranked = rerank(
+      candidates,
+      this.weights,
+      options.now ?? Date.now(),
+      options.limit ?? DEFAULT_LIMIT,
+    );
+    return this.withSnippets(ranked, match);
+  }
+
+  /**
+   * Hybrid recall: lexical and embedding rankings fused, then the same reranking.
+   * Without an embedder this is exactly search(). Embeds documents that lack a
+   * vector for the current model first, so the first call after a big load is slow.
+   */
+  async searchHybrid(query: string, options: SearchOptions = {}): Promise<SearchResult[]> {
+    const embedder = this.options.embedder;
+    if (embedder === undefined) return this.search(query, options);
+    await this.embedPending();
+    const [queryVector] = await embedder.embed([query]);
+    if (queryVector === undefined) return this.search(query, options);
+
+    const match = buildMatchExpression(this.affordableTerms(queryTerms(query)));
+    const lexical = match === null ? [] : this.lexicalCandidates(match, options);
+    const semantic = this.semanticCandidates(queryVector, embedder.model, options);
+    const fusion = this.options.fusion ?? reciprocalRankFusion();
+    const fused = fusion(
+      lexical.map((candidate): RankedCandidate => ({ rowid: candidate.rowid, score: candidate.relevance })),
+      semantic.map(
+        (candidate): RankedCandidate => ({ rowid: candidate.rowid, score: candidate.similarity ?? 0 }),
+      ),
+    );
+    const byRowid = new Map<number, Candidate>();
+    for (const candidate of [...semantic, ...lexical]) {
+      const previous = byRowid.get(candidate.rowid);
+      byRowid.set(candidate.rowid, { ...candidate, ...previous, relevance: fused.get(candidate.rowid) ?? 0 });
+    }
+    const ranked = rerank(
+      [...byRowid.values()],
+      this.weights,
+      options.now ?? Date.now(),
+      options.limit ?? DEFAULT_LIMIT,
+    );
+    return this.withSnippets(ranked, match);
+  }
+
+  /** Embeds every document without a vector for the configured model; returns how many. */
+  async embedPending(): Promise<number> {
+    const embedder = this.options.embedder;
+    if (embedder === undefined) return 0;
+    const pending = this.statement(
+      `SELECT d.rowid AS rowid, d.title AS title, d.body AS body FROM search_documents d
+       LEFT JOIN search_vectors v ON v.rowid = d.rowid AND v.model = ?
+       WHERE v.rowid IS NULL ORDER BY d.rowid LIMIT ${EMBED_BATCH}`,
+    );
+    const store = this.statement(
+      "INSERT INTO search_vectors (rowid, model, vector) VALUES (?, ?, ?) ON CONFLICT(rowid) DO UPDATE SET model = excluded.model, vector = excluded.vector",
+    );
+    let total = 0;
+    for (;;) {
+      const rows = pending.all(embedder.model) as Array<{ rowid: number; title: string; body: string }>;
+      if (rows.length === 0) return total;
+      const vectors = await embedder.embed(rows.map((row) => `${row.title}\n${row.body}`));
+      if (vectors.length !== rows.length) {
+        throw new Error(
+          `Embedder "${embedder.model}" returned ${vectors.length} vectors for ${rows.length} texts`,
+        );
+      }
+      this.db.exec("BEGIN");
+      try {
+        rows.forEach((row, index) => {
+          store.run(row.rowid, embedder.model, encodeVector(vectors[index]!));
+        });
+        this.db.exec("COMMIT");
+      } catch (error) {
+        this.db.exec("ROLLBACK");
+        throw error;
+      }
+      total += rows.length;
+    }
+  }
+
+  /**
+   * On a large index, BM25 over an OR of very common words costs time in proportion to
+   * every posting they have, while adding almost nothing to the ranking (their IDF is
+   * near zero). Keeps the rarest terms within a postings budget; the rarest always stays.
+   */
+  private affordableTerms(terms: string[]): string[] {
+    const budget = this.weights.postingsBudget;
+    if (terms.length <= 1) return terms;
+    const size = this.statement("SELECT coalesce(max(rowid), 0) AS size FROM search_documents").get() as {
+      size: number;
+    };
+    if (size.size <= budget) return terms;
+    const countMatches = this.statement("SELECT count(*) AS total FROM search_fts WHERE search_fts MATCH ?");
+    const counted = terms
+      .map((term, position) => {
+        const match = buildMatchExpression([term])!;
+        return { term, position, frequency: (countMatches.get(match) as { total: number }).total };
+      })
+      .filter((entry) => entry.frequency > 0)
+      .sort((left, right) => left.frequency - right.frequency);
+    const kept: typeof counted = [];
+    let postings = 0;
+    for (const entry of counted) {
+      if (kept.length > 0 && postings + entry.frequency > budget) break;
+      kept.push(entry);
+      postings += entry.frequency;
+    }
+    return kept.sort((left, right) => left.position - right.position).map((entry) => entry.term);
+  }
+
+  private lexicalCandidates(match: string, options: SearchOptions): Candidate[] {
+    const { clause, parameters } = filterClause(options);
+    const { titleWeight, bodyWeight, contextWeight } = this.weights;
+    const pool = Math.max(1, Math.trunc(this.weights.candidatePool));
+    const bm25 = `bm25(search_fts, ${titleWeight}, ${bodyWeight}, ${contextWeight})`;
+    const columns = `d.rowid AS rowid, d.id AS id, d.kind AS kind, d.scope AS scope, d.project_key AS project_key,
+         d.session_id AS session_id, d.title AS title, d.updated_at AS updated_at`;
+    // Ranking inside FTS5 first and joining only the best rows is several times faster than
+    // joining every match: the join is a B-tree seek per row. Filters are applied to a
+    // wider first cut; only when they leave too few rows is the exhaustive join run.
+    const firstCut = clause === "" ? pool : pool * 4;
+    // FTS5's bm25() is negative, more negative is better; flip it so higher is better everywhere.
+    const rows = this.statement(
+      `SELECT ${columns}, best.rank AS rank
+       FROM (SELECT rowid, ${bm25} AS rank FROM search_fts WHERE search_fts MATCH ? ORDER BY rank LIMIT ${firstCut}) best
+       JOIN search_documents d ON d.rowid = best.rowid
+       WHERE 1 = 1${clause}
+       ORDER BY rank LIMIT ${pool}`,
+    ).all(match, ...parameters) as unknown as DocumentRow[];
+    if (clause === "" || rows.length >= pool) return rows.map((row) => toCandidate(row, -row.rank));
+    const exhaustive = this.statement(
+      `SELECT ${columns}, ${bm25} AS rank
+       FROM search_fts JOIN search_documents d ON d.rowid = search_fts.rowid
+       WHERE search_fts MATCH ?${clause}
+       ORDER BY rank LIMIT ${pool}`,
+    ).all(match, ...parameters) as unknown as DocumentRow[];
+    return exhaustive.map((row) => toCandidate(row, -row.rank));
+  }
+
+  private semanticCandidates(queryVector: Float32Array, model: string, options: SearchOptions): Candidate[] {
+    const { clause, parameters } = filterClause(options);
+    const rows = this.statement(
+      `SELECT d.rowid AS rowid, d.id AS id, d.kind AS kind, d.scope AS scope, d.project_key AS project_key,
+         d.session_id AS session_id, d.title AS title, d.updated_at AS updated_at, v.vector AS vector
+       FROM search_vectors v JOIN search_documents d ON d.rowid = v.rowid
+       WHERE v.model = ?${clause}`,
+    ).all(model, ...parameters) as unknown as Array<DocumentRow & { vector: Uint8Array }>;
+    return rows
+      .map((row) => {
+        const similarity = cosineSimilarity(queryVector, decodeVector(row.vector));
+        return { ...toCandidate(row, similarity), similarity };
+      })
+      .sort((left, right) => right.relevance - left.relevance)
+      .slice(0, this.weights.candidatePool);
+  }
+
+  /** Adds a snippet and the matched words to each result, for the user to see why it was recalled. */
+  private withSnippets(ranked: RankedResult[], match: string | null): SearchResult[] {
+    if (ranked.length === 0) return [];
+    const details = new Map<number, { snippet: string; matched: string[] }>();
+    if (match !== null) {
+      const rows = this.statement(
+        `SELECT rowid, snippet(search_fts, 1, '[', ']', '…', 24) AS snippet,
+           highlight(search_fts, 0, '${MARK_OPEN}', '${MARK_CLOSE}') AS title_marks,
+           highlight(search_fts, 1, '${MARK_OPEN}', '${MARK_CLOSE}') AS body_marks,
+           highlight(search_fts, 2, '${MARK_OPEN}', '${MARK_CLOSE}') AS context_marks
+         FROM search_fts WHERE search_fts MATCH ? AND rowid IN (SELECT value FROM json_each(?))`,
+      ).all(match, JSON.stringify(ranked.map((result) => result.rowid))) as Array<{
+        rowid: number;
+        snippet: string;
+        title_marks: string;
+        body_marks: string;
+        context_marks: string;
+      }>;
+      for (const row of rows) {
+        details.set(row.rowid, {
+          snippet: row.snippet,
+          matched: markedWords(`${row.title_marks} ${row.body_marks} ${row.context_marks}`),
+        });
+      }
+    }
+    const missing = ranked.filter((result) => !details.has(result.rowid)).map((result) => result.rowid);
+    if (missing.length > 0) {
+      // Found by meaning alone: show the start of the body.
+      const rows = this.statement(
+        "SELECT rowid, substr(body, 1, 200) AS snippet FROM search_documents WHERE rowid IN (SELECT value FROM json_each(?))",
+      ).all(JSON.stringify(missing)) as Array<{ rowid: number; snippet: string }>;
+      for (const row of rows) details.set(row.rowid, { snippet: row.snippet, matched: [] });
+    }
+    return ranked.map(({ rowid, ...result }) => {
+      const detail = details.get(rowid) ?? { snippet: "", matched: [] };
+      const reasons =
+        detail.matched.length > 0
+          ? [`matched ${detail.matched.map((word) => `"${word}"`).join(", ")}`, ...result.reasons]
+          : result.reasons;
+      return { ...result, snippet: detail.snippet, reasons };
+    });
+  }
+
+  private statement(sql: string): StatementSync {
+    let statement = this.statements.get(sql);
+    if (statement === undefined) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+}
+
+function toCandidate(row: DocumentRow, relevance: number): Candidate {
+  return {
+    rowid: row.rowid,
+    id: row.id,
+    kind: row.kind,
+    scope: row.scope,
+    projectKey: row.project_key,
+    sessionId: row.session_id,
+    title: row.title,
+    updatedAt: row.updated_at,
+    relevance,
+  };
+}
+
+/** SQL filters as JSON arrays through json_each, so the statement text (and its cache entry) stays fixed. */
+function filterClause(options: SearchOptions): { clause: string; parameters: SQLInputValue[] } {
+  let clause = "";
+  const parameters: SQLInputValue[] = [];
+  if (options.kinds !== undefined) {
+    clause += " AND d.kind IN (SELECT value FROM json_each(?))";
+    parameters.push(JSON.stringify(options.kinds));
+  }
+  if (options.scopes !== undefined) {
+    clause += " AND d.scope IN (SELECT value FROM json_each(?))";
+    parameters.push(JSON.stringify(options.scopes));
+  }
+  if (options.projectKey !== undefined) {
+    clause += " AND (d.project_key IS NULL OR d.project_key = ?)";
+    parameters.push(options.projectKey);
+  }
+  if (options.excludeIds !== undefined && options.excludeIds.length > 0) {
+    clause += " AND d.id NOT IN (SELECT value FROM json_each(?))";
+    parameters.push(JSON.stringify(options.excludeIds));
+  }
+  return { clause, parameters };
+}
+
+function markedWords(text: string): string[] {
+  const words = new Set<string>();
+  for (const match of text.matchAll(/\u0001([^\u0002]*)\u0002/g)) {
+    words.add(match[1]!.toLowerCase());
+    if (words.size >= 8) break;
+  }
+  return [...words];
+}
+
+function validateDocument(document: SearchDocument): void {
+  if (typeof document.id !== "string" || document.id === "")
+    throw new Error("Search document needs a non-empty id");
+  if (!KINDS.has(document.kind))
+    throw new Error(`Search document ${document.id}: unknown kind "${document.kind}"`);
+  if (!SCOPES.has(document.scope))
+    throw new Error(`Search document ${document.id}: unknown scope "${document.scope}"`);
+  if (!Number.isFinite(document.updatedAt))
+    throw new Error(`Search document ${document.id}: updatedAt is not a number`);
+}

@@ -1,0 +1,126 @@
+import { describe, expect, it } from "vitest";
+import { isPlaceholderValue, isSecretName, redactSecrets } from "../../src/memory/redaction.ts";
+import { cleanSamples, secretSamples } from "./secret-samples.ts";
+
+const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+describe("redactSecrets: secrets", () => {
+  const samples = secretSamples();
+
+  it("has a corpus of at least 40 samples", () => {
+    expect(samples.length).toBeGreaterThanOrEqual(40);
+  });
+
+  for (const sample of samples) {
+    it(`redacts ${sample.name}`, () => {
+      const result = redactSecrets(sample.text);
+      for (const value of sample.values) expect(result.text).not.toContain(value);
+      // Everything around the secrets survives byte for byte: the output is the input with
+      // each secret (and nothing else) swapped for one marker.
+      let remaining = sample.text;
+      const pieces: string[] = [];
+      for (const value of sample.values) {
+        const at = remaining.indexOf(value);
+        expect(at).toBeGreaterThanOrEqual(0);
+        pieces.push(remaining.slice(0, at));
+        remaining = remaining.slice(at + value.length);
+      }
+      pieces.push(remaining);
+      const shape = new RegExp(`^${pieces.map(escapeRegex).join("\\[REDACTED:[a-z0-9-]+\\]")}$`);
+      expect(result.text).toMatch(shape);
+      expect(result.redactions).toHaveLength(sample.values.length);
+      for (const redaction of result.redactions) {
+        expect(sample.values).toContain(sample.text.slice(redaction.start, redaction.end));
+      }
+    });
+  }
+
+  it("names the kind of secret in the marker", () => {
+    const key = `sk-ant-api03-${"a1".repeat(40)}`;
+    expect(redactSecrets(`key: ${key}`).text).toBe("key: [REDACTED:anthropic-key]");
+    expect(redactSecrets("DB_PASSWORD=hunter2").text).toBe("DB_PASSWORD=[REDACTED:password]");
+    expect(redactSecrets("postgres://u:pw1234@h/db").text).toBe("postgres://u:[REDACTED:url-password]@h/db");
+  });
+
+  it("is idempotent: redacted text redacts to itself", () => {
+    for (const sample of samples) {
+      const once = redactSecrets(sample.text).text;
+      expect(redactSecrets(once).text).toBe(once);
+    }
+  });
+});
+
+describe("redactSecrets: ordinary text", () => {
+  it("has at least 25 clean samples", () => {
+    expect(cleanSamples.length).toBeGreaterThanOrEqual(25);
+  });
+
+  for (const text of cleanSamples) {
+    it(`leaves unchanged: ${text.slice(0, 60).replaceAll("\n", " ")}`, () => {
+      const result = redactSecrets(text);
+      expect(result.text).toBe(text);
+      expect(result.redactions).toEqual([]);
+    });
+  }
+});
+
+describe("redactSecrets: size", () => {
+  it("handles a 1 MB input of hostile shapes in linear time", () => {
+    const shapes = [
+      "a".repeat(5000),
+      "-----BEGIN RSA PRIVATE KEY-----",
+      "postgres://user:",
+      `"apiKey": "${"x".repeat(2000)}`,
+      "sk-".repeat(300),
+      "eyJ".repeat(400),
+      "KEY=".repeat(300),
+      "\n",
+    ];
+    let text = "";
+    for (let index = 0; text.length < 1_000_000; index++) text += shapes[index % shapes.length];
+    const secret = `ghp_${"Ab3".repeat(12)}`;
+    text += ` ${secret}`;
+    const result = redactSecrets(text);
+    expect(result.text).not.toContain(secret);
+    expect(result.text.endsWith("[REDACTED:github-token]")).toBe(true);
+  });
+});
+
+describe("name and value heuristics", () => {
+  it("recognises secret names by their words", () => {
+    for (const name of [
+      "DB_PASSWORD",
+      "apiKey",
+      "client_secret",
+      "authToken",
+      "X-Auth-Token",
+      "apikey",
+      "SECRET",
+    ]) {
+      expect(isSecretName(name), name).toBe(true);
+    }
+    for (const name of ["tokenizer", "keyboard", "author", "monkey", "passwordField", "PWD", "tokens_used"]) {
+      expect(isSecretName(name), name).toBe(name === "passwordField");
+    }
+  });
+
+  it("recognises placeholders", () => {
+    for (const value of [
+      "",
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a ${VAR} reference is the value under test
+      "${API_KEY}",
+      "$TOKEN",
+      "<your-key>",
+      "process.env.KEY",
+      "true",
+      "3600",
+      "***",
+      "your-key-here",
+    ]) {
+      expect(isPlaceholderValue(value), value).toBe(true);
+    }
+    for (const value of ["hunter2", "changeme", "x", "a8f5f167f44f4964e6c998dee827110c"]) {
+      expect(isPlaceholderValue(value), value).toBe(false);
+    }
+  });
+});
