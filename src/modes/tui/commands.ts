@@ -1,0 +1,290 @@
+import { errorMessage } from "../../core/errors.ts";
+import type { TranscriptLine, TuiHost } from "./host.ts";
+
+/**
+ * Slash commands as one table: adding /init or /skills later is one entry
+ * here. Each command gets a small context of things the UI can do for it.
+ */
+
+export interface PickerItem {
+  label: string;
+  description?: string;
+  value: string;
+}
+
+export interface PickerSpec {
+  title: string;
+  items: PickerItem[];
+  onSelect(value: string): void | Promise<void>;
+  emptyText?: string;
+}
+
+export interface CommandContext {
+  host: TuiHost;
+  /** Whatever followed the command name, trimmed. */
+  argument: string;
+  commands: SlashCommand[];
+  /** The items of the last `recall` event. */
+  recalled: unknown[];
+  print(text: string, markdown?: boolean): void;
+  notify(level: "info" | "warning" | "error", text: string): void;
+  printTranscript(lines: TranscriptLine[]): void;
+  pick(picker: PickerSpec): void;
+  /** Sends text to the agent as if the user typed it (for commands such as a future /init). */
+  submitPrompt(text: string): void;
+  refreshInfo(): void;
+  exit(): void;
+}
+
+export interface SlashCommand {
+  name: string;
+  description: string;
+  argumentHint?: string;
+  aliases?: string[];
+  /** Safe to run while a turn is in progress; others wait in the queue. */
+  whileRunning?: boolean;
+  run(context: CommandContext): void | Promise<void>;
+}
+
+export const SLASH_COMMANDS: SlashCommand[] = [
+  {
+    name: "help",
+    description: "Show commands and keys",
+    whileRunning: true,
+    run: (context) => context.print(helpText(context.commands), true),
+  },
+  {
+    name: "model",
+    description: "List models or switch to one (any provider)",
+    argumentHint: "[provider/model]",
+    run: async (context) => {
+      const switchTo = async (ref: string) => {
+        await context.host.switchModel(ref);
+        context.refreshInfo();
+        context.notify("info", `Model: ${ref}`);
+      };
+      if (context.argument) return switchTo(context.argument);
+      const current = context.host.info().model;
+      const models = context.host.listModels();
+      context.pick({
+        title: "Switch model",
+        items: models.map((ref) => ({
+          label: ref,
+          value: ref,
+          ...(ref === current ? { description: "current" } : {}),
+        })),
+        emptyText: "No models configured; type /model provider/model",
+        onSelect: switchTo,
+      });
+    },
+  },
+  {
+    name: "memory",
+    description: "Browse memories by scope; open or forget one",
+    run: async (context) => {
+      const memory = context.host.memory;
+      if (!memory) return context.notify("warning", "Memory is not available in this build yet.");
+      const all = await memory.list();
+      if (all.length === 0)
+        return context.notify("info", "No memories yet. Use /remember <text> to add one.");
+      const scopes = [...new Set(all.map((item) => item.scope))];
+      const openScope = (scope: string) =>
+        context.pick({
+          title: `Memories · ${scope}`,
+          items: all
+            .filter((item) => item.scope === scope)
+            .map((item) => ({
+              label: item.name,
+              description: `${item.type} · ${item.description}`,
+              value: item.name,
+            })),
+          onSelect: (name) =>
+            context.pick({
+              title: `${scope}/${name}`,
+              items: [
+                { label: "Open", value: "open" },
+                { label: "Forget", description: "delete this memory", value: "forget" },
+              ],
+              onSelect: async (action) => {
+                if (action === "open") {
+                  context.print(await memory.show(scope, name), true);
+                } else {
+                  await memory.forget(scope, name);
+                  context.notify("info", `Forgot ${scope}/${name}`);
+                }
+              },
+            }),
+        });
+      if (scopes.length === 1) return openScope(scopes[0]!);
+      context.pick({
+        title: "Memory scopes",
+        items: scopes.map((scope) => ({
+          label: scope,
+          description: `${all.filter((item) => item.scope === scope).length} memories`,
+          value: scope,
+        })),
+        onSelect: openScope,
+      });
+    },
+  },
+  {
+    name: "remember",
+    description: "Save something to memory",
+    argumentHint: "<text>",
+    run: async (context) => {
+      if (!context.host.memory)
+        return context.notify("warning", "Memory is not available in this build yet.");
+      if (!context.argument) return context.notify("warning", "Usage: /remember <what to remember>");
+      context.notify("info", await context.host.memory.remember(context.argument));
+    },
+  },
+  {
+    name: "recalled",
+    description: "Show the memories recalled for the last turn",
+    whileRunning: true,
+    run: (context) => {
+      if (context.recalled.length === 0)
+        return context.notify("info", "Nothing was recalled for the last turn.");
+      context.print(context.recalled.map((item) => `- ${describeRecalled(item)}`).join("\n"), true);
+    },
+  },
+  {
+    name: "resume",
+    description: "Pick a past session to continue",
+    argumentHint: "[session id]",
+    run: async (context) => {
+      const resume = async (id: string) => {
+        const lines = await context.host.resumeSession(id);
+        context.printTranscript(lines);
+        context.refreshInfo();
+        context.notify("info", `Resumed session ${id}`);
+      };
+      if (context.argument) return resume(context.argument);
+      const sessions = await context.host.listSessions();
+      context.pick({
+        title: "Resume a session",
+        items: sessions.map((session) => ({
+          label: session.title || "(untitled)",
+          description: `${formatWhen(session.updatedAt)} · ${session.messageCount} messages`,
+          value: session.id,
+        })),
+        emptyText: "No past sessions in this project.",
+        onSelect: resume,
+      });
+    },
+  },
+  {
+    name: "new",
+    description: "Start a new session",
+    aliases: ["clear"],
+    run: async (context) => {
+      await context.host.newSession();
+      context.refreshInfo();
+      context.notify("info", "New session started.");
+    },
+  },
+  {
+    name: "compact",
+    description: "Summarize the conversation to free context",
+    run: async (context) => {
+      context.notify("info", "Compacting…");
+      context.notify("info", await context.host.compact());
+      context.refreshInfo();
+    },
+  },
+  {
+    name: "cost",
+    description: "Show tokens and cost",
+    whileRunning: true,
+    run: (context) => context.print(context.host.cost()),
+  },
+  {
+    name: "permissions",
+    description: "Show the permission mode and rules",
+    whileRunning: true,
+    run: (context) => context.print(context.host.permissionsSummary()),
+  },
+  {
+    name: "export",
+    description: "Export this session",
+    run: async (context) => context.notify("info", await context.host.exportSession()),
+  },
+  {
+    name: "exit",
+    description: "Quit tacit",
+    aliases: ["quit"],
+    whileRunning: true,
+    run: (context) => context.exit(),
+  },
+];
+
+export function findCommand(commands: SlashCommand[], name: string): SlashCommand | undefined {
+  const wanted = name.toLowerCase();
+  return commands.find((command) => command.name === wanted || command.aliases?.includes(wanted));
+}
+
+/** Commands whose name starts with what was typed, then those that merely contain it. */
+export function filterCommands(commands: SlashCommand[], typed: string): SlashCommand[] {
+  const wanted = typed.toLowerCase();
+  const starts = commands.filter(
+    (command) =>
+      command.name.startsWith(wanted) || command.aliases?.some((alias) => alias.startsWith(wanted)),
+  );
+  const contains = commands.filter((command) => !starts.includes(command) && command.name.includes(wanted));
+  return [...starts, ...contains];
+}
+
+/** Splits "/model openai/gpt-5" into its name and argument; undefined when the text is not a command. */
+export function parseCommandLine(text: string): { name: string; argument: string } | undefined {
+  const match = /^\/([\w-]+)(?:\s+([\s\S]*))?$/.exec(text.trim());
+  if (!match) return undefined;
+  return { name: match[1]!, argument: (match[2] ?? "").trim() };
+}
+
+export async function runCommand(command: SlashCommand, context: CommandContext): Promise<void> {
+  try {
+    await command.run(context);
+  } catch (error) {
+    context.notify("error", `/${command.name}: ${errorMessage(error)}`);
+  }
+}
+
+export function helpText(commands: SlashCommand[]): string {
+  const rows = commands.map(
+    (command) =>
+      `| \`/${command.name}${command.argumentHint ? ` ${command.argumentHint}` : ""}\` | ${command.description} |`,
+  );
+  return [
+    "**Commands**",
+    "",
+    "| command | what it does |",
+    "|---|---|",
+    ...rows,
+    "",
+    "**Keys**",
+    "",
+    "- `Enter` send · `Shift+Enter`, `Alt+Enter` or `\\` then `Enter` new line",
+    "- `Up`/`Down` history · `@` complete a file path · `Tab` complete",
+    "- `Esc` interrupt the running turn · `Ctrl+C` twice quit",
+    "- `Shift+Tab` cycle permission mode · `Ctrl+O` expand the last tool's output",
+    "- Typing while the agent works queues your message for when the turn ends",
+  ].join("\n");
+}
+
+export function describeRecalled(item: unknown): string {
+  if (typeof item === "string") return item;
+  if (!item || typeof item !== "object") return String(item);
+  const record = item as Record<string, unknown>;
+  const name = [record.name, record.title, record.id, record.path].find(
+    (value) => typeof value === "string",
+  ) as string | undefined;
+  const scope = typeof record.scope === "string" ? `${record.scope}/` : "";
+  const description = typeof record.description === "string" ? ` — ${record.description}` : "";
+  return `${scope}${name ?? JSON.stringify(item).slice(0, 60)}${description}`;
+}
+
+function formatWhen(value: string | number): string {
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) return String(value);
+  return date.toISOString().slice(0, 16).replace("T", " ");
+}

@@ -1,0 +1,114 @@
+import type { AgentEvent } from "../../core/events.ts";
+
+/**
+ * What the TUI needs from the rest of tacit. The CLI implements it; the TUI
+ * only consumes the loop's events and calls these, so it has no loop of its own.
+ */
+
+export type PermissionModeName = "default" | "accept-edits" | "plan" | "bypass";
+
+/** The order Shift+Tab walks; bypass is reachable only from the command line, never by accident. */
+export const PERMISSION_MODE_CYCLE: PermissionModeName[] = ["default", "accept-edits", "plan"];
+
+export interface TuiInfo {
+  /** "provider/model-id". */
+  model: string;
+  permissionMode: PermissionModeName;
+  contextWindow: number;
+  contextUsedTokens: number;
+  sessionCostUsd: number;
+  sessionId: string;
+  cwd: string;
+}
+
+export interface SessionSummary {
+  id: string;
+  title: string;
+  /** ISO date or epoch milliseconds. */
+  updatedAt: string | number;
+  messageCount: number;
+}
+
+export interface TranscriptLine {
+  role: "user" | "assistant";
+  text: string;
+}
+
+export interface MemorySummary {
+  scope: string;
+  name: string;
+  description: string;
+  type: string;
+}
+
+export interface TuiMemoryHost {
+  list(): Promise<MemorySummary[]>;
+  show(scope: string, name: string): Promise<string>;
+  forget(scope: string, name: string): Promise<void>;
+  /** Stores the text as a memory; returns a one-line confirmation to show. */
+  remember(text: string): Promise<string>;
+}
+
+export interface TuiHost {
+  /** Runs one user prompt; yields the loop's events until it is done. Esc aborts the signal. */
+  submit(prompt: string, signal: AbortSignal): AsyncIterable<AgentEvent | RecallEvent>;
+  info(): TuiInfo;
+  setPermissionMode(mode: PermissionModeName): void;
+  listModels(): string[];
+  switchModel(ref: string): Promise<void>;
+  newSession(): Promise<void>;
+  listSessions(): Promise<SessionSummary[]>;
+  /** Switches to the session and returns its conversation to show. */
+  resumeSession(id: string): Promise<TranscriptLine[]>;
+  /** Compacts the conversation; returns a one-line summary of what happened. */
+  compact(): Promise<string>;
+  /** A short multi-line cost report. */
+  cost(): string;
+  permissionsSummary(): string;
+  /** Writes the session somewhere; returns where (or what) to tell the user. */
+  exportSession(): Promise<string>;
+  /** Absent until the memory feature is wired. */
+  memory?: TuiMemoryHost;
+  /** Prompt history across sessions, oldest first. */
+  history: { load(): Promise<string[]>; append(line: string): Promise<void> };
+  /** Paths (relative to cwd) starting with prefix, for @ completion; a few dozen at most. */
+  listFiles(prefix: string): Promise<string[]>;
+}
+
+/**
+ * A future event: the memories recalled for this turn. Any event with
+ * `type: "recall"` and an `items` array is accepted; items are shown by their
+ * name/title/id and description when present.
+ */
+export interface RecallEvent {
+  type: "recall";
+  items: unknown[];
+}
+
+export interface PermissionRequest {
+  toolName: string;
+  /** One line: what the tool wants to do ("run npm test", "edit src/a.ts"). */
+  summary: string;
+  /** More lines shown under the summary (a diff, a full command). */
+  detail?: string;
+  /** The rule "allow always" adds, e.g. `Bash(npm test:*)`; shown to the user. */
+  suggestedRule?: string;
+}
+
+export interface PermissionAnswer {
+  decision: "allow-once" | "allow-always" | "deny";
+  /** The user's words for the model when they deny. */
+  reason?: string;
+}
+
+/** The host's permission gate calls this when it must ask; the TUI renders the question inline. */
+export type AskPermission = (request: PermissionRequest, signal?: AbortSignal) => Promise<PermissionAnswer>;
+
+export interface RunTuiOptions {
+  /** Called once at start with the function the permission gate should call to ask the user. */
+  registerAsk(ask: AskPermission): void;
+  /** Sent as the first prompt right after start (e.g. `tacit "fix the test"`). */
+  initialPrompt?: string;
+  /** Version shown in the banner. */
+  version?: string;
+}

@@ -1,0 +1,37 @@
+import { render } from "ink";
+import { createElement } from "react";
+import { TuiApp } from "./app.ts";
+import type { RunTuiOptions, TuiHost } from "./host.ts";
+import { PermissionBridge } from "./permission-bridge.ts";
+import { colorEnabled, createTheme } from "./theme.ts";
+
+export type { AskPermission, PermissionModeName, RunTuiOptions, TuiHost } from "./host.ts";
+
+/**
+ * Opens the interactive UI and resolves when the user quits (/exit or Ctrl-C
+ * twice). Only ink and react are imported at the top, so the prompt is ready fast.
+ */
+export async function runTui(host: TuiHost, options: RunTuiOptions): Promise<void> {
+  const bridge = new PermissionBridge();
+  options.registerAsk(bridge.ask);
+  const theme = createTheme(colorEnabled(process.env, Boolean(process.stdout.isTTY)));
+  const instance = render(
+    createElement(TuiApp, {
+      host,
+      bridge,
+      theme,
+      ...(options.initialPrompt ? { initialPrompt: options.initialPrompt } : {}),
+      ...(options.version ? { version: options.version } : {}),
+    }),
+    {
+      exitOnCtrlC: false,
+      // Shift+Enter is only distinguishable from Enter with the kitty keyboard protocol; ask for it where the terminal has it.
+      kittyKeyboard: { mode: "auto", flags: ["disambiguateEscapeCodes"] },
+    },
+  );
+  try {
+    await instance.waitUntilExit();
+  } finally {
+    bridge.denyAll("the user quit");
+  }
+}

@@ -1,0 +1,191 @@
+import type { AgentEvent } from "../../core/events.ts";
+import type { RecallEvent } from "./host.ts";
+import { completedLength } from "./markdown.ts";
+import type { ToolView } from "./tool-view.ts";
+
+/**
+ * What the screen shows, as data. Finished items only ever get appended (they
+ * go to Ink's <Static>, i.e. the terminal's scrollback); the live part is the
+ * streaming text and the running tools.
+ */
+
+export type TranscriptItem =
+  | { id: number; kind: "banner"; lines: string[] }
+  | { id: number; kind: "user"; text: string }
+  | { id: number; kind: "assistant"; text: string; continued: boolean }
+  | { id: number; kind: "tool"; view: ToolView }
+  | { id: number; kind: "notice"; level: "info" | "warning" | "error"; text: string }
+  | { id: number; kind: "output"; text: string; markdown: boolean };
+
+type NewItem = TranscriptItem extends infer Item
+  ? Item extends TranscriptItem
+    ? Omit<Item, "id">
+    : never
+  : never;
+
+export interface TranscriptState {
+  items: TranscriptItem[];
+  nextId: number;
+  /** The unfinished tail of the answer being streamed. */
+  streaming: string;
+  /** True when part of the current answer already went to the scrollback (so no new bullet). */
+  streamingContinued: boolean;
+  thinking: boolean;
+  running: ToolView[];
+  lastTool?: ToolView;
+  /** What the memory recall brought into this turn (future `recall` events). */
+  recalled: unknown[];
+}
+
+export function emptyTranscript(): TranscriptState {
+  return {
+    items: [],
+    nextId: 1,
+    streaming: "",
+    streamingContinued: false,
+    thinking: false,
+    running: [],
+    recalled: [],
+  };
+}
+
+export function appendItem(state: TranscriptState, item: NewItem): TranscriptState {
+  return {
+    ...state,
+    items: [...state.items, { ...item, id: state.nextId } as TranscriptItem],
+    nextId: state.nextId + 1,
+  };
+}
+
+/** Moves all streamed text to the scrollback (a tool call or the end of the turn interrupts it). */
+export function flushStreaming(state: TranscriptState): TranscriptState {
+  if (state.streaming.trim() === "") return { ...state, streaming: "", streamingContinued: false };
+  const flushed = appendItem(state, {
+    kind: "assistant",
+    text: state.streaming.replace(/\s+$/, ""),
+    continued: state.streamingContinued,
+  });
+  return { ...flushed, streaming: "", streamingContinued: false };
+}
+
+export function isRecallEvent(event: unknown): event is RecallEvent {
+  return (
+    typeof event === "object" &&
+    event !== null &&
+    (event as { type?: unknown }).type === "recall" &&
+    Array.isArray((event as { items?: unknown }).items)
+  );
+}
+
+export function applyEvent(
+  state: TranscriptState,
+  event: AgentEvent | RecallEvent,
+  now: number,
+): TranscriptState {
+  if (isRecallEvent(event)) return { ...state, recalled: [...event.items] };
+  switch (event.type) {
+    case "turn-start":
+      return state;
+    case "reasoning-delta":
+      return state.thinking ? state : { ...state, thinking: true };
+    case "text-delta": {
+      const streaming = state.streaming + event.text;
+      const done = completedLength(streaming);
+      if (done === 0) return { ...state, streaming, thinking: false };
+      const committed = streaming.slice(0, done);
+      let next: TranscriptState = { ...state, thinking: false, streaming: streaming.slice(done) };
+      if (committed.trim() !== "") {
+        next = appendItem(next, {
+          kind: "assistant",
+          text: committed.replace(/\s+$/, ""),
+          continued: state.streamingContinued,
+        });
+        next = { ...next, streamingContinued: true };
+      }
+      return next;
+    }
+    case "tool-start": {
+      const flushed = flushStreaming({ ...state, thinking: false });
+      const view: ToolView = {
+        toolCallId: event.toolCallId,
+        toolName: event.toolName,
+        input: event.input,
+        startedAt: now,
+        status: "running",
+      };
+      return { ...flushed, running: [...flushed.running, view] };
+    }
+    case "tool-end": {
+      const started = state.running.find((view) => view.toolCallId === event.toolCallId);
+      const view: ToolView = {
+        toolCallId: event.toolCallId,
+        toolName: event.toolName,
+        input: started?.input,
+        startedAt: started?.startedAt ?? now - event.durationMs,
+        status: event.isError ? "error" : "done",
+        durationMs: event.durationMs,
+        output: event.output,
+        ...(event.display ? { display: event.display } : {}),
+      };
+      const next = appendItem(
+        { ...state, running: state.running.filter((item) => item.toolCallId !== event.toolCallId) },
+        { kind: "tool", view },
+      );
+      return { ...next, lastTool: view };
+    }
+    case "tool-denied": {
+      const started = state.running.find((view) => view.toolCallId === event.toolCallId);
+      const view: ToolView = {
+        toolCallId: event.toolCallId,
+        toolName: event.toolName,
+        input: started?.input,
+        startedAt: started?.startedAt ?? now,
+        status: "denied",
+        durationMs: started ? now - started.startedAt : 0,
+        deniedReason: event.reason,
+      };
+      const next = appendItem(
+        flushStreaming({
+          ...state,
+          running: state.running.filter((item) => item.toolCallId !== event.toolCallId),
+        }),
+        { kind: "tool", view },
+      );
+      return { ...next, lastTool: view };
+    }
+    case "retry":
+      return appendItem(state, {
+        kind: "notice",
+        level: "warning",
+        text: `Retrying in ${Math.ceil(event.delayMs / 1000)}s (attempt ${event.attempt}): ${event.reason}`,
+      });
+    case "notice":
+      return appendItem(state, { kind: "notice", level: event.level, text: event.text });
+    case "error":
+      return appendItem(flushStreaming(state), { kind: "notice", level: "error", text: event.message });
+    case "turn-end":
+      return flushStreaming({ ...state, thinking: false });
+    case "done": {
+      let next = flushStreaming({ ...state, thinking: false });
+      // Calls still marked running when the run ends never finished; show them as cut off.
+      for (const view of next.running) {
+        next = appendItem(next, {
+          kind: "tool",
+          view: { ...view, status: "error", durationMs: now - view.startedAt, output: "interrupted" },
+        });
+      }
+      next = { ...next, running: [] };
+      if (event.reason === "aborted")
+        next = appendItem(next, { kind: "notice", level: "warning", text: "Interrupted" });
+      if (event.reason === "max-turns")
+        next = appendItem(next, {
+          kind: "notice",
+          level: "warning",
+          text: "Stopped: reached the turn limit",
+        });
+      return next;
+    }
+    default:
+      return state;
+  }
+}

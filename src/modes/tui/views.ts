@@ -1,0 +1,195 @@
+import { Box, Text } from "ink";
+import { createElement as h, type ReactElement } from "react";
+import type { TuiInfo } from "./host.ts";
+import { renderMarkdown, wrapText } from "./markdown.ts";
+import type { PendingPermission } from "./permission-bridge.ts";
+import { type Theme, truncate } from "./theme.ts";
+import { type ToolView, toolDetail, toolLine } from "./tool-view.ts";
+import type { TranscriptItem } from "./transcript.ts";
+
+/** Small presentational pieces; all state lives in app.ts. (`h` is React.createElement, so no JSX build step is needed.) */
+
+export function lines(text: string[] | string, key?: string | number): ReactElement {
+  const content = Array.isArray(text) ? text.join("\n") : text;
+  return h(Text, { key, wrap: "wrap" }, content);
+}
+
+export function transcriptItemView(item: TranscriptItem, width: number, theme: Theme): ReactElement {
+  switch (item.kind) {
+    case "banner":
+      return h(Box, { key: item.id, flexDirection: "column" }, lines(item.lines));
+    case "user": {
+      const bar = theme.paint("gray", "❯ ");
+      const shown = item.text.split("\n");
+      const clipped =
+        shown.length > 12 ? [...shown.slice(0, 10), `… ${shown.length - 10} more lines`] : shown;
+      return h(
+        Box,
+        { key: item.id, marginTop: 1 },
+        lines(wrapText(theme.paint("bold", clipped.join("\n")), width - 2, bar, "  ")),
+      );
+    }
+    case "assistant": {
+      const rendered = renderMarkdown(item.text, width - 2, theme);
+      const bullet = item.continued ? "  " : `${theme.paint("accent", "●")} `;
+      return h(
+        Box,
+        { key: item.id, marginTop: 1, flexDirection: "column" },
+        lines(rendered.map((line, index) => (index === 0 ? bullet : "  ") + line)),
+      );
+    }
+    case "tool":
+      return h(
+        Box,
+        { key: item.id, flexDirection: "column" },
+        toolView(item.view, width, theme, Date.now(), 0, false),
+      );
+    case "notice": {
+      const color = item.level === "error" ? "red" : item.level === "warning" ? "yellow" : "gray";
+      const icon = item.level === "error" ? "✗ " : item.level === "warning" ? "! " : "  ";
+      return h(
+        Box,
+        { key: item.id },
+        lines(wrapText(theme.paint(color, item.text), width - 2, theme.paint(color, icon), "  ")),
+      );
+    }
+    case "output": {
+      const body = item.markdown ? renderMarkdown(item.text, width - 2, theme) : item.text.split("\n");
+      return h(Box, { key: item.id, marginTop: 1, marginLeft: 2, flexDirection: "column" }, lines(body));
+    }
+  }
+}
+
+export function toolView(
+  view: ToolView,
+  width: number,
+  theme: Theme,
+  now: number,
+  spinnerFrame: number,
+  expanded: boolean,
+): ReactElement {
+  const detail = view.status === "running" ? [] : toolDetail(view, theme, width, expanded);
+  return h(
+    Box,
+    { flexDirection: "column" },
+    h(Text, { wrap: "truncate-end" }, toolLine(view, width, theme, now, spinnerFrame)),
+    detail.length > 0 ? lines(detail) : null,
+  );
+}
+
+export function permissionPromptView(
+  pending: PendingPermission,
+  selected: number,
+  reason: string | undefined,
+  width: number,
+  theme: Theme,
+): ReactElement {
+  const { request } = pending;
+  const options = [
+    "Allow once",
+    `Allow always${request.suggestedRule ? ` (${request.suggestedRule})` : ""}`,
+    "Deny, and tell the model why",
+  ];
+  const detail = request.detail ? request.detail.split("\n").slice(0, 16) : [];
+  const body: string[] = [
+    theme.paint(["bold", "yellow"], `Permission: ${request.toolName}`),
+    ...wrapText(request.summary, width - 4),
+    ...detail.map((line) => theme.paint("gray", truncate(line, width - 6))),
+    "",
+  ];
+  if (reason !== undefined) {
+    body.push(`Why not? ${theme.paint("gray", "(Enter sends, Esc goes back)")}`);
+    body.push(`❯ ${reason}\u001b[7m \u001b[27m`);
+  } else {
+    options.forEach((option, index) => {
+      const line = `${index + 1}. ${option}`;
+      body.push(index === selected ? theme.paint(["bold", "accent"], `❯ ${line}`) : `  ${line}`);
+    });
+    body.push(theme.paint("gray", "↑↓ choose · Enter confirm · 1-3 quick pick · Esc deny"));
+  }
+  return h(
+    Box,
+    {
+      borderStyle: "round",
+      borderColor: theme.color ? "yellow" : undefined,
+      paddingX: 1,
+      flexDirection: "column",
+    },
+    lines(body),
+  );
+}
+
+export interface MenuEntry {
+  label: string;
+  description?: string;
+}
+
+/** A vertical list with one row selected; scrolls to keep the selection visible. */
+export function menuView(
+  entries: MenuEntry[],
+  selected: number,
+  width: number,
+  theme: Theme,
+  visible = 8,
+): ReactElement {
+  const start = Math.max(0, Math.min(selected - Math.floor(visible / 2), entries.length - visible));
+  const shown = entries.slice(start, start + visible);
+  const labelWidth = Math.min(28, Math.max(...shown.map((entry) => entry.label.length), 4));
+  const rows = shown.map((entry, offset) => {
+    const index = start + offset;
+    const label = truncate(entry.label, labelWidth + 8).padEnd(labelWidth);
+    const room = width - labelWidth - 6;
+    const description = entry.description && room > 8 ? `  ${truncate(entry.description, room)}` : "";
+    return index === selected
+      ? theme.paint("accent", `❯ ${label}`) + theme.paint("gray", description)
+      : `  ${label}${theme.paint("gray", description)}`;
+  });
+  if (entries.length > visible) rows.push(theme.paint("gray", `  ${selected + 1}/${entries.length}`));
+  return lines(rows);
+}
+
+export function footerView(
+  info: TuiInfo,
+  recalledCount: number,
+  hint: string,
+  width: number,
+  theme: Theme,
+): ReactElement {
+  const modeLabel: Record<TuiInfo["permissionMode"], string> = {
+    default: "ask before edits",
+    "accept-edits": "⏵⏵ accept edits",
+    plan: "⏸ plan mode",
+    bypass: "⚠ bypass permissions",
+  };
+  const modeColor = { default: "gray", "accept-edits": "yellow", plan: "blue", bypass: "red" } as const;
+  const percent =
+    info.contextWindow > 0 ? Math.round((info.contextUsedTokens / info.contextWindow) * 100) : 0;
+  const contextColor = percent >= 85 ? "red" : percent >= 60 ? "yellow" : "gray";
+  const parts = [
+    theme.paint("bold", truncate(info.model, 32)),
+    theme.paint(modeColor[info.permissionMode], modeLabel[info.permissionMode]),
+    theme.paint(
+      contextColor,
+      `ctx ${formatTokens(info.contextUsedTokens)}/${formatTokens(info.contextWindow)} (${percent}%)`,
+    ),
+    theme.paint("gray", formatCost(info.sessionCostUsd)),
+  ];
+  if (recalledCount > 0) parts.push(theme.paint("magenta", `${recalledCount} recalled (/recalled)`));
+  return h(
+    Box,
+    { flexDirection: "column", width },
+    h(Text, { wrap: "truncate-end" }, parts.join(theme.paint("gray", " · "))),
+    h(Text, { wrap: "truncate-end" }, theme.paint("gray", hint)),
+  );
+}
+
+export function formatTokens(count: number): string {
+  if (count >= 1_000_000) return `${(count / 1_000_000).toFixed(count % 1_000_000 === 0 ? 0 : 1)}M`;
+  if (count >= 1000) return `${(count / 1000).toFixed(count >= 100_000 || count % 1000 === 0 ? 0 : 1)}k`;
+  return String(count);
+}
+
+export function formatCost(dollars: number): string {
+  if (dollars === 0) return "$0.00";
+  return dollars < 0.01 ? `$${dollars.toFixed(4)}` : `$${dollars.toFixed(2)}`;
+}

@@ -1,0 +1,162 @@
+import { render } from "ink-testing-library";
+import { createElement } from "react";
+import type { AgentEvent } from "../../src/core/events.ts";
+import { TuiApp } from "../../src/modes/tui/app.ts";
+import type { PermissionModeName, RecallEvent, TuiHost, TuiInfo } from "../../src/modes/tui/host.ts";
+import { PermissionBridge } from "../../src/modes/tui/permission-bridge.ts";
+import { createTheme } from "../../src/modes/tui/theme.ts";
+
+export type Script = (prompt: string, signal: AbortSignal) => AsyncIterable<AgentEvent | RecallEvent>;
+
+export const ZERO_USAGE = { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 };
+
+export function doneEvent(reason: "stop" | "aborted" = "stop"): AgentEvent {
+  return { type: "done", reason, usage: ZERO_USAGE, costUsd: 0, turns: 1 };
+}
+
+/** A script that yields the given events in order. */
+export function scripted(...events: Array<AgentEvent | RecallEvent>): Script {
+  return async function* () {
+    for (const event of events) {
+      yield event;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  };
+}
+
+/** A script that streams, then waits until the signal aborts or release() is called. */
+export function held(): { script: Script; release(): void } {
+  let release = () => {};
+  const gate = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  return {
+    release: () => release(),
+    script: async function* (_prompt, signal) {
+      yield { type: "text-delta", text: "working on it" };
+      await Promise.race([
+        gate,
+        new Promise((resolve) => signal.addEventListener("abort", resolve, { once: true })),
+      ]);
+      yield doneEvent(signal.aborted ? "aborted" : "stop");
+    },
+  };
+}
+
+export class FakeHost implements TuiHost {
+  prompts: string[] = [];
+  signals: AbortSignal[] = [];
+  modes: PermissionModeName[] = [];
+  historyEntries: string[] = [];
+  appended: string[] = [];
+  files = ["src/app.ts", "src/agent/", "src/agent/loop.ts", "README.md"];
+  switchedTo: string[] = [];
+  state: TuiInfo = {
+    model: "anthropic/claude-sonnet-4-5",
+    permissionMode: "default",
+    contextWindow: 200_000,
+    contextUsedTokens: 50_000,
+    sessionCostUsd: 0.1234,
+    sessionId: "session-1",
+    cwd: "/tmp/project",
+  };
+  memory?: TuiHost["memory"];
+
+  constructor(public script: Script = scripted(doneEvent())) {}
+
+  submit(prompt: string, signal: AbortSignal) {
+    this.prompts.push(prompt);
+    this.signals.push(signal);
+    return this.script(prompt, signal);
+  }
+  info() {
+    return { ...this.state };
+  }
+  setPermissionMode(mode: PermissionModeName) {
+    this.modes.push(mode);
+    this.state.permissionMode = mode;
+  }
+  listModels() {
+    return ["anthropic/claude-sonnet-4-5", "openai/gpt-5", "google/gemini-2.5-pro"];
+  }
+  async switchModel(ref: string) {
+    this.switchedTo.push(ref);
+    this.state.model = ref;
+  }
+  async newSession() {}
+  async listSessions() {
+    return [{ id: "old-1", title: "Fix the parser", updatedAt: "2025-01-02T03:04:05Z", messageCount: 4 }];
+  }
+  async resumeSession() {
+    return [
+      { role: "user" as const, text: "earlier question" },
+      { role: "assistant" as const, text: "earlier answer" },
+    ];
+  }
+  async compact() {
+    return "Compacted 40 messages into 1 summary";
+  }
+  cost() {
+    return "Session cost: $0.1234";
+  }
+  permissionsSummary() {
+    return "Mode: default\nAllow: Bash(npm test:*)";
+  }
+  async exportSession() {
+    return "Exported to /tmp/session.md";
+  }
+  history = {
+    load: async () => [...this.historyEntries],
+    append: async (line: string) => {
+      this.appended.push(line);
+    },
+  };
+  async listFiles(prefix: string) {
+    return this.files.filter((file) => file.startsWith(prefix));
+  }
+}
+
+export function renderApp(host: FakeHost, options: { color?: boolean; initialPrompt?: string } = {}) {
+  const bridge = new PermissionBridge();
+  const result = render(
+    createElement(TuiApp, {
+      host,
+      bridge,
+      theme: createTheme(options.color ?? false),
+      ...(options.initialPrompt ? { initialPrompt: options.initialPrompt } : {}),
+    }),
+  );
+  const frame = () => result.lastFrame() ?? "";
+  const waitFor = async (predicate: (text: string) => boolean, what = "frame") => {
+    for (let attempt = 0; attempt < 300; attempt++) {
+      if (predicate(frame())) return frame();
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    throw new Error(`timed out waiting for ${what}; last frame:\n${frame()}`);
+  };
+  /** Writes keys one chunk at a time, letting Ink process each. */
+  const type = async (...chunks: string[]) => {
+    for (const chunk of chunks) {
+      result.stdin.write(chunk);
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  };
+  return { ...result, bridge, frame, waitFor, type };
+}
+
+export const KEYS = {
+  enter: "\r",
+  altEnter: "\u001b\r",
+  escape: "\u001b",
+  up: "\u001b[A",
+  down: "\u001b[B",
+  tab: "\t",
+  shiftTab: "\u001b[Z",
+  backspace: "\u007f",
+  ctrlC: "\u0003",
+  ctrlO: "\u000f",
+};
+
+export function stripAnsi(text: string): string {
+  return text.replace(/\u001b\[[0-9;]*m/g, "");
+}
