@@ -4,6 +4,7 @@ import type { ModelClient } from "../core/model.ts";
 import type { Tool, ToolSessionState } from "../core/tool.ts";
 import { newToolSessionState } from "../core/tool.ts";
 import { addUsage, emptyUsage, type Usage } from "../core/usage.ts";
+import type { MemoryService } from "../memory/memory-service.ts";
 import type { SessionStore } from "../session/store.ts";
 import { type LoopHooks, runAgent } from "./loop.ts";
 import type { PermissionGate } from "./permission-gate.ts";
@@ -22,8 +23,11 @@ export interface AgentSessionOptions {
   cwd: string;
   projectRoot: string;
   maxTurns?: number;
-  /** Shapes each request (recall); the stored conversation is not changed. */
+  /** Shapes each request; the stored conversation is not changed. */
   transformContext?: LoopHooks["transformContext"];
+  /** Memory: past turns are indexed for later sessions, and (with recall on) each user turn recalls from it. */
+  memory?: MemoryService;
+  recall?: boolean;
 }
 
 /**
@@ -41,6 +45,8 @@ export class AgentSession {
   private costTotal = 0;
   /** Input tokens of the last request: how full the context window is. */
   private lastInputTokens = 0;
+  /** Memories and passages already recalled into this conversation: not recalled twice. */
+  private readonly recalledIds = new Set<string>();
 
   private readonly options: AgentSessionOptions;
 
@@ -86,8 +92,24 @@ export class AgentSession {
   /** Runs one user turn, yielding the loop's events and persisting as it goes. */
   async *prompt(text: string, signal: AbortSignal): AsyncGenerator<AgentEvent> {
     const user = userMessage(text);
-    this.messages.push(user);
-    this.options.store.appendMessage(this.sessionId, user, this.model.info.ref);
+    this.record(user);
+
+    // Recall rides with the user's message, after the cached prefix: the system
+    // prompt and earlier turns stay byte-identical, so the provider's cache holds.
+    let sent: Message = user;
+    const memory = this.options.memory;
+    if (memory && this.options.recall !== false) {
+      const recall = memory.recall(text, {
+        excludeIds: [...this.recalledIds],
+        currentSessionId: this.sessionId,
+      });
+      if (recall.items.length > 0) {
+        for (const item of recall.items) this.recalledIds.add(item.id);
+        sent = { role: "user", content: [...user.content, { type: "text", text: recall.text }] };
+        yield { type: "recall", items: recall.items };
+      }
+    }
+    this.messages.push(sent);
 
     const events = runAgent({
       model: this.model,
@@ -106,7 +128,7 @@ export class AgentSession {
     for await (const event of events) {
       if (event.type === "message") {
         this.messages.push(event.message);
-        this.options.store.appendMessage(this.sessionId, event.message, this.model.info.ref);
+        this.record(event.message);
       } else if (event.type === "usage") {
         this.usageTotal = addUsage(this.usageTotal, event.usage);
         this.costTotal += event.costUsd;
@@ -115,5 +137,11 @@ export class AgentSession {
       }
       yield event;
     }
+  }
+
+  /** Persists a message (redacted by the store) and indexes it for recall in later sessions. */
+  private record(message: Message): void {
+    const sequence = this.options.store.appendMessage(this.sessionId, message, this.model.info.ref);
+    this.options.memory?.indexTranscript(this.sessionId, sequence, message);
   }
 }

@@ -10,9 +10,13 @@ import { loadSettings, type Settings } from "../config/settings.ts";
 import { ConfigError } from "../core/errors.ts";
 import type { Message } from "../core/messages.ts";
 import type { ModelClient } from "../core/model.ts";
+import { MemoryService } from "../memory/memory-service.ts";
+import { redactMessage } from "../memory/redact-message.ts";
+import type { MemoryScope } from "../memory/scopes.ts";
 import { resolveModel } from "../providers/resolve.ts";
 import { openDatabase } from "../session/database.ts";
 import { SessionStore } from "../session/store.ts";
+import { createMemoryTool } from "../tools/memory.ts";
 import { createToolset } from "../tools/toolset.ts";
 import type { PermissionModeName, RunOptions } from "./options.ts";
 
@@ -26,6 +30,8 @@ export interface Runtime {
   gate: PermissionGate;
   permissionMode: PermissionModeName;
   instructionFiles: string[];
+  /** Absent with --no-memory or when settings turn memory off. */
+  memory: MemoryService | undefined;
   /** Resolves another model by reference (for /model and tests), with the same settings and env. */
   resolve(ref: string): ModelClient;
   close(): void;
@@ -68,7 +74,9 @@ export async function bootstrap(input: BootstrapInput): Promise<Runtime> {
   const { options } = input;
 
   const database = openDatabase(databasePath(home));
-  const store = new SessionStore(database);
+  // Memory off means nothing read or written for it, transcripts' recall index included.
+  const memoryEnabled = options.memory && settings.memory?.enabled !== false;
+  const store = new SessionStore(database, { redact: redactMessage });
   try {
     let history: Message[] = [];
     let resumedModel: string | undefined;
@@ -87,7 +95,7 @@ export async function bootstrap(input: BootstrapInput): Promise<Runtime> {
     const resolve = (ref: string) => resolveModel(ref, { env, providers: settings.providers ?? {} });
     const model = resolve(options.model ?? resumedModel ?? defaultModelRef(settings, env));
     model.warmUp?.();
-    if (!sessionId) sessionId = store.createSession({ cwd, projectRoot, model: model.info.ref }).id;
+    const activeSessionId = sessionId ?? store.createSession({ cwd, projectRoot, model: model.info.ref }).id;
 
     const permissionMode = options.permissionMode ?? settings.permissions?.defaultMode ?? "default";
     const gate = createPermissionGate({
@@ -112,6 +120,10 @@ export async function bootstrap(input: BootstrapInput): Promise<Runtime> {
         ? { fileNames: [...DEFAULT_INSTRUCTION_FILE_NAMES, ...settings.instructionFiles] }
         : {}),
     });
+    const memory = memoryEnabled ? createMemoryService(database, home, projectRoot, settings) : undefined;
+    // Hand edits since the last run are picked up here; the index text is then fixed for the session.
+    memory?.syncIndex();
+    const memorySection = memory?.renderIndexSection();
     const date = new Date().toISOString().slice(0, 10);
     const isGitRepository = existsSync(path.join(projectRoot, ".git"));
     const systemPromptFor = (current: ModelClient) =>
@@ -123,18 +135,24 @@ export async function bootstrap(input: BootstrapInput): Promise<Runtime> {
         platform: `${process.platform}`,
         date,
         projectInstructions: instructions.text,
+        ...(memorySection ? { extraSections: [memorySection] } : {}),
       });
 
     const session = new AgentSession({
       model,
-      toolsFor: (current) => createToolset(current.info.family),
+      toolsFor: (current) => {
+        const tools = createToolset(current.info.family);
+        if (memory) tools.push(createMemoryTool(memory, { sessionId: () => activeSessionId }));
+        return tools;
+      },
       systemPromptFor,
       store,
-      sessionId,
+      sessionId: activeSessionId,
       history,
       gate,
       cwd,
       projectRoot,
+      ...(memory ? { memory, recall: settings.memory?.recall !== false } : {}),
       ...((options.maxTurns ?? settings.maxTurns) !== undefined
         ? { maxTurns: options.maxTurns ?? settings.maxTurns }
         : {}),
@@ -150,6 +168,7 @@ export async function bootstrap(input: BootstrapInput): Promise<Runtime> {
       gate,
       permissionMode,
       instructionFiles: instructions.files,
+      memory,
       resolve,
       close: () => database.close(),
     };
@@ -157,4 +176,24 @@ export async function bootstrap(input: BootstrapInput): Promise<Runtime> {
     database.close();
     throw error;
   }
+}
+
+function createMemoryService(
+  database: ReturnType<typeof openDatabase>,
+  home: string,
+  projectRoot: string,
+  settings: Settings,
+): MemoryService {
+  const scopes = settings.memory?.scopes;
+  const enabledScopes = (["user", "project", "local"] as MemoryScope[]).filter(
+    (scope) => scopes?.[scope] !== false,
+  );
+  return new MemoryService({
+    database,
+    home,
+    projectRoot,
+    enabledScopes,
+    ...(settings.memory?.indexTokenBudget ? { indexTokenBudget: settings.memory.indexTokenBudget } : {}),
+    ...(settings.memory?.recallTokenBudget ? { recallTokenBudget: settings.memory.recallTokenBudget } : {}),
+  });
 }

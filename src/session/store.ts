@@ -56,6 +56,11 @@ export interface SessionUsage extends Usage {
 export interface SessionStoreOptions {
   /** The clock; tests pass one to order sessions without waiting. */
   now?: () => Date;
+  /**
+   * Applied to every message before it is stored: the memory layer passes its
+   * secret redaction here (this layer sits below it and cannot import it).
+   */
+  redact?: (message: Message) => Message;
 }
 
 const FIRST_PROMPT_LENGTH = 80;
@@ -68,11 +73,13 @@ const FIRST_PROMPT_LENGTH = 80;
 export class SessionStore {
   private readonly database: DatabaseSync;
   private readonly now: () => Date;
+  private readonly redact: (message: Message) => Message;
 
   // No parameter properties: Node's type stripping (which runs this file as is) does not support them.
   constructor(database: DatabaseSync, options: SessionStoreOptions = {}) {
     this.database = database;
     this.now = options.now ?? (() => new Date());
+    this.redact = options.redact ?? ((message) => message);
   }
 
   createSession(input: { cwd: string; projectRoot: string; model: string; parentId?: string }): SessionInfo {
@@ -98,7 +105,7 @@ export class SessionStore {
 
   /** Appends one message; returns its sequence number (1-based within the session). */
   appendMessage(sessionId: string, message: Message, model?: string): number {
-    const content = JSON.stringify(message.content);
+    const content = JSON.stringify(this.redact(message).content);
     return transaction(this.database, () => {
       const timestamp = this.touch(sessionId);
       const row = this.database

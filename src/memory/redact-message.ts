@@ -1,0 +1,46 @@
+import type { Message } from "../core/messages.ts";
+import { isPlaceholderValue, isSecretName, redactSecrets } from "./redaction.ts";
+
+/**
+ * A message with every secret in its text, tool inputs and tool outputs
+ * replaced by a marker. Used before transcripts are stored: the model saw the
+ * original, but nothing on disk keeps it.
+ */
+export function redactMessage(message: Message): Message {
+  const redact = (text: string) => redactSecrets(text).text;
+  switch (message.role) {
+    case "user":
+      return { role: "user", content: message.content.map((part) => ({ ...part, text: redact(part.text) })) };
+    case "assistant":
+      return {
+        role: "assistant",
+        content: message.content.map((part) =>
+          part.type === "tool-call"
+            ? { ...part, input: redactValue(part.input, redact) }
+            : { ...part, text: redact(part.text) },
+        ),
+      };
+    case "tool":
+      return {
+        role: "tool",
+        content: message.content.map((part) => ({ ...part, output: redact(part.output) })),
+      };
+  }
+}
+
+function redactValue(value: unknown, redact: (text: string) => string): unknown {
+  if (typeof value === "string") return redact(value);
+  if (Array.isArray(value)) return value.map((item) => redactValue(item, redact));
+  if (value && typeof value === "object") {
+    // A value under a secret-looking key ({"apiKey": "…"}) has no recognisable format of its own.
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [
+        key,
+        typeof item === "string" && isSecretName(key) && !isPlaceholderValue(item)
+          ? "[REDACTED:secret]"
+          : redactValue(item, redact),
+      ]),
+    );
+  }
+  return value;
+}
