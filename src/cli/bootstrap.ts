@@ -10,6 +10,7 @@ import { loadSettings, type Settings } from "../config/settings.ts";
 import { ConfigError } from "../core/errors.ts";
 import type { Message } from "../core/messages.ts";
 import type { ModelClient } from "../core/model.ts";
+import { traceStartup } from "../core/startup-trace.ts";
 import { MemoryService } from "../memory/memory-service.ts";
 import { redactMessage } from "../memory/redact-message.ts";
 import type { MemoryScope } from "../memory/scopes.ts";
@@ -73,7 +74,9 @@ export async function bootstrap(input: BootstrapInput): Promise<Runtime> {
   const { settings } = loadSettings({ cwd, projectRoot, home, env });
   const { options } = input;
 
+  traceStartup("settings loaded");
   const database = openDatabase(databasePath(home));
+  traceStartup("database open");
   // Memory off means nothing read or written for it, transcripts' recall index included.
   const memoryEnabled = options.memory && settings.memory?.enabled !== false;
   const store = new SessionStore(database, { redact: redactMessage });
@@ -95,6 +98,7 @@ export async function bootstrap(input: BootstrapInput): Promise<Runtime> {
     const resolve = (ref: string) => resolveModel(ref, { env, providers: settings.providers ?? {} });
     const model = resolve(options.model ?? resumedModel ?? defaultModelRef(settings, env));
     model.warmUp?.();
+    traceStartup("model resolved");
     const activeSessionId = sessionId ?? store.createSession({ cwd, projectRoot, model: model.info.ref }).id;
 
     const permissionMode = options.permissionMode ?? settings.permissions?.defaultMode ?? "default";
@@ -123,7 +127,9 @@ export async function bootstrap(input: BootstrapInput): Promise<Runtime> {
     const memory = memoryEnabled ? createMemoryService(database, home, projectRoot, settings) : undefined;
     // Hand edits since the last run are picked up here; the index text is then fixed for the session.
     memory?.syncIndex();
+    traceStartup("memory synced");
     const memorySection = memory?.renderIndexSection();
+    traceStartup("instructions and memory loaded");
     const date = new Date().toISOString().slice(0, 10);
     const isGitRepository = existsSync(path.join(projectRoot, ".git"));
     const systemPromptFor = (current: ModelClient) =>

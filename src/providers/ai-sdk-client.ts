@@ -8,6 +8,7 @@ import type {
   ModelStreamEvent,
   ToolSpec,
 } from "../core/model.ts";
+import { traceStartup } from "../core/startup-trace.ts";
 import type { Usage } from "../core/usage.ts";
 import { ANTHROPIC_CACHE_CONTROL, toModelMessages } from "./convert-messages.ts";
 import { type ResolvedRetryOptions, withRetry } from "./retry.ts";
@@ -68,6 +69,7 @@ async function* streamOnce(
 ): AsyncGenerator<ModelStreamEvent> {
   const ai = await import("./sdk/core.ts");
   const model = await loadModel();
+  traceStartup("provider SDK loaded");
   const caching = options.promptCaching === true;
   const tools: ToolSet = {};
   request.tools.forEach((spec, index) => {
