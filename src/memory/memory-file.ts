@@ -1,4 +1,4 @@
-import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
+import { parseYaml, stringifyYaml } from "./yaml.ts";
 import { z } from "zod";
 
 /** What kind of knowledge a memory holds; decides how the model should treat it. */

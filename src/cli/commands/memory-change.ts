@@ -1,0 +1,192 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { UserFacingError } from "../../core/errors.ts";
+import {
+  composeMemoryBody,
+  MEMORY_TYPES,
+  type MemoryType,
+  parseMemoryFile,
+  slugifyMemoryName,
+} from "../../memory/memory-file.ts";
+import { checkNewMemoryName, MemoryError } from "../../memory/memory-store.ts";
+import { redactSecrets } from "../../memory/redaction.ts";
+import { isVersionedScope, type MemoryScope } from "../../memory/scopes.ts";
+import {
+  type MemoryContext,
+  parseScope,
+  print,
+  resolveMemoryScope,
+  withMemoryContext,
+} from "./memory-context.ts";
+
+const DESCRIPTION_LIMIT = 100;
+// Derived names stay short enough to read in a listing; the description carries the rest.
+const DERIVED_NAME_LIMIT = 48;
+
+/** The scope `remember` and `import` use when none is given: project inside a git repository, else user. */
+export function defaultWriteScope(context: MemoryContext): MemoryScope {
+  return context.inGitRepository ? "project" : "user";
+}
+
+export function parseMemoryType(value: string | undefined): MemoryType | undefined {
+  if (value === undefined) return undefined;
+  if (!(MEMORY_TYPES as readonly string[]).includes(value)) {
+    throw new UserFacingError(`unknown memory type "${value}" (use ${MEMORY_TYPES.join(", ")})`);
+  }
+  return value as MemoryType;
+}
+
+/** The first sentence of a text, on one line, at most 100 characters. */
+export function firstSentence(text: string): string {
+  const flat = text.replace(/\s+/g, " ").trim();
+  const end = /[.!?](?=\s|$)/.exec(flat);
+  const sentence = end ? flat.slice(0, end.index + 1) : flat;
+  return sentence.length > DESCRIPTION_LIMIT ? `${sentence.slice(0, DESCRIPTION_LIMIT - 1)}…` : sentence;
+}
+
+/** A short kebab-case name from the text, cut at a word boundary. */
+export function deriveMemoryName(text: string): string {
+  const slug = slugifyMemoryName(text);
+  if (slug.length <= DERIVED_NAME_LIMIT) return slug;
+  const cut = slug.slice(0, DERIVED_NAME_LIMIT + 1);
+  const lastHyphen = cut.lastIndexOf("-");
+  return lastHyphen > 0 ? cut.slice(0, lastHyphen) : slug.slice(0, DERIVED_NAME_LIMIT);
+}
+
+export async function rememberCommand(
+  words: string[],
+  options: { scope?: string; type?: string; name?: string },
+): Promise<void> {
+  const raw = words.join(" ").trim();
+  if (!raw) throw new UserFacingError('nothing to remember: tacit remember "text"');
+  const requested = parseScope(options.scope);
+  const requestedType = parseMemoryType(options.type);
+  if (options.name !== undefined) checkNewMemoryName(options.name);
+  // Redacted before the name and description are derived, so no secret ends up in a file name either.
+  const redaction = redactSecrets(raw);
+  const text = redaction.text;
+  await withMemoryContext(async (context) => {
+    const store = context.service.store;
+    const scope = requested ?? defaultWriteScope(context);
+    let name = options.name ?? deriveMemoryName(firstSentence(text).replace(/…$/, ""));
+    if (options.name === undefined && store.exists(scope, name)) name = freeName(context, scope, name);
+    const type = requestedType ?? (scope === "user" ? "preference" : "project");
+    const result = await store.write(
+      scope,
+      { name, description: firstSentence(text), type, body: composeMemoryBody({ fact: text }) },
+      { reason: "tacit remember" },
+    );
+    context.service.syncIndex();
+    print(
+      `${result.created ? "Remembered" : "Updated"} ${scope} memory ${name} (${type}): ${result.filePath}`,
+    );
+    const redactions = result.redactions + redaction.redactions.length;
+    if (redactions > 0) print("Secrets were redacted: they are never stored.");
+  });
+}
+
+/** name-2, name-3 … : `remember` never silently replaces an unrelated memory that slugifies the same. */
+function freeName(context: MemoryContext, scope: MemoryScope, base: string): string {
+  for (let suffix = 2; ; suffix++) {
+    const candidate = `${base.slice(0, DERIVED_NAME_LIMIT)}-${suffix}`;
+    if (!context.service.store.exists(scope, candidate)) return candidate;
+  }
+}
+
+export async function forgetMemoryCommand(
+  name: string,
+  options: { scope?: string; reason?: string },
+): Promise<void> {
+  const requested = parseScope(options.scope);
+  await withMemoryContext(async (context) => {
+    const scope = resolveMemoryScope(context, name, requested);
+    const store = context.service.store;
+    const removed = store.read(scope, name);
+    const { commit } = await store.remove(scope, removed.name, {
+      reason: options.reason ?? "forgotten with tacit memory forget",
+    });
+    context.service.syncIndex();
+    const where = commit ? ` (commit ${commit}; tacit memory undo --scope ${scope} brings it back)` : "";
+    print(`Forgot ${scope} memory ${removed.name}: ${removed.description}${where}`);
+  });
+}
+
+export async function reindexMemoryCommand(): Promise<void> {
+  await withMemoryContext((context) => {
+    const result = context.service.reindex();
+    const counts = context.service.store.enabledScopes.map(
+      (scope) => `${scope} ${context.service.store.list(scope).length}`,
+    );
+    const transcripts = context.database
+      .prepare("SELECT COUNT(*) AS count FROM search_documents WHERE kind = 'transcript' AND project_key = ?")
+      .get(context.service.projectKey) as { count?: number } | undefined;
+    print(
+      `Reindexed ${result.indexed} ${result.indexed === 1 ? "memory" : "memories"} (${counts.join(", ")}).`,
+    );
+    if (result.removed > 0) print(`Dropped ${result.removed} index entries whose files are gone.`);
+    print(`Past-session passages indexed for this project: ${transcripts?.count ?? 0}.`);
+  });
+}
+
+/**
+ * Opens a copy of the memory in the user's editor, so a crash or a failed
+ * editor leaves the real file untouched; a good result goes through the store
+ * (redaction, validation, commit) like any other write.
+ */
+export async function editMemoryCommand(name: string, options: { scope?: string }): Promise<void> {
+  const requested = parseScope(options.scope);
+  await withMemoryContext(async (context) => {
+    const scope = resolveMemoryScope(context, name, requested);
+    const store = context.service.store;
+    const original = store.read(scope, name);
+    const folder = mkdtempSync(path.join(tmpdir(), "tacit-edit-"));
+    const draft = path.join(folder, `${original.name}.md`);
+    writeFileSync(draft, original.text);
+    let keepDraft = false;
+    try {
+      runEditor(draft);
+      const edited = readFileSync(draft, "utf8");
+      if (edited === original.text) {
+        print(`No changes to ${scope} memory ${original.name}.`);
+        return;
+      }
+      const { memory, warnings } = parseMemoryFile(edited, original.name);
+      let result: Awaited<ReturnType<typeof store.write>>;
+      try {
+        result = await store.write(scope, { ...memory, name: original.name }, { reason: "edited by hand" });
+      } catch (error) {
+        if (!(error instanceof MemoryError)) throw error;
+        keepDraft = true;
+        throw new UserFacingError(`${error.message}; your edit is kept in ${draft}`);
+      }
+      context.service.syncIndex();
+      for (const warning of warnings) {
+        if (!warning.startsWith("frontmatter name")) print(`note: ${warning}`);
+      }
+      const history = isVersionedScope(scope)
+        ? result.commit
+          ? ` (commit ${result.commit})`
+          : ""
+        : " (project memory: commit it with your repository)";
+      print(`Saved ${scope} memory ${original.name}${history}.`);
+      if (result.redactions > 0) print(`Redacted ${result.redactions} secret(s): secrets are never stored.`);
+    } finally {
+      if (!keepDraft) rmSync(folder, { recursive: true, force: true });
+    }
+  });
+}
+
+/** $VISUAL, then $EDITOR, then vi; run through the shell so "code --wait" works. */
+function runEditor(file: string): void {
+  const editor = process.env.VISUAL?.trim() || process.env.EDITOR?.trim() || "vi";
+  const outcome = spawnSync("/bin/sh", ["-c", `${editor} "$1"`, "tacit-editor", file], { stdio: "inherit" });
+  if (outcome.error)
+    throw new UserFacingError(`could not start the editor "${editor}": ${outcome.error.message}`);
+  if (outcome.status !== 0) {
+    const how =
+      outcome.status === null ? `was stopped by ${outcome.signal}` : `exited with code ${outcome.status}`;
+    throw new UserFacingError(`the editor "${editor}" ${how}; nothing changed`);
+  }
+}

@@ -1,0 +1,148 @@
+import { existsSync } from "node:fs";
+import path from "node:path";
+import type { DatabaseSync } from "node:sqlite";
+import { databasePath, findProjectRoot, tacitHome } from "../../config/paths.ts";
+import { loadSettings, type Settings } from "../../config/settings.ts";
+import { UserFacingError } from "../../core/errors.ts";
+import { MemoryService } from "../../memory/memory-service.ts";
+import { isMemoryScope, MEMORY_SCOPES, type MemoryScope } from "../../memory/scopes.ts";
+import { openDatabase } from "../../session/database.ts";
+
+/** Everything a `tacit memory …` command works with, opened once per command. */
+export interface MemoryContext {
+  service: MemoryService;
+  database: DatabaseSync;
+  settings: Settings;
+  cwd: string;
+  projectRoot: string;
+  home: string;
+  /** The project root holds `.git`: decides the default scope of `remember` and `import`. */
+  inGitRepository: boolean;
+  /** memory.enabled is false in settings; the commands still act on the files. */
+  disabledInSettings: boolean;
+  close(): void;
+}
+
+export interface OpenMemoryOptions {
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * Opens the database and builds a MemoryService for the project around cwd,
+ * the same way a run does (bootstrap.ts): scopes turned off in settings stay
+ * off. memory.enabled=false does not stop these commands, since running one
+ * is an explicit request; the caller prints a note instead.
+ */
+export function openMemoryContext(options: OpenMemoryOptions = {}): MemoryContext {
+  const env = options.env ?? process.env;
+  const cwd = path.resolve(options.cwd ?? process.cwd());
+  const projectRoot = findProjectRoot(cwd);
+  const home = tacitHome(env);
+  const { settings } = loadSettings({ cwd, projectRoot, home, env });
+  const scopeSettings = settings.memory?.scopes;
+  const enabledScopes = MEMORY_SCOPES.filter((scope) => scopeSettings?.[scope] !== false);
+  const database = openDatabase(databasePath(home));
+  try {
+    const service = new MemoryService({ database, home, projectRoot, enabledScopes });
+    return {
+      service,
+      database,
+      settings,
+      cwd,
+      projectRoot,
+      home,
+      inGitRepository: existsSync(path.join(projectRoot, ".git")),
+      disabledInSettings: settings.memory?.enabled === false,
+      close: () => database.close(),
+    };
+  } catch (error) {
+    database.close();
+    throw error;
+  }
+}
+
+/** Runs one command against an open memory context and always closes the database. */
+export async function withMemoryContext<T>(action: (context: MemoryContext) => Promise<T> | T): Promise<T> {
+  const context = openMemoryContext();
+  try {
+    if (context.disabledInSettings) {
+      process.stderr.write(
+        "tacit: note: memory is turned off in settings (memory.enabled: false); this command still works on the files\n",
+      );
+    }
+    return await action(context);
+  } finally {
+    context.close();
+  }
+}
+
+/** A --scope value checked against the three memory scopes (undefined when not given). */
+export function parseScope(
+  value: string | undefined,
+  allowed: readonly string[] = MEMORY_SCOPES,
+): MemoryScope | undefined {
+  if (value === undefined) return undefined;
+  if (!allowed.includes(value) || !isMemoryScope(value)) {
+    throw new UserFacingError(`unknown memory scope "${value}" (use ${listWithOr(allowed)})`);
+  }
+  return value;
+}
+
+/**
+ * Finds which scope holds a memory. Given --scope, it must be there; without
+ * it, exactly one enabled scope may hold the name, else the user is asked to
+ * choose.
+ */
+export function resolveMemoryScope(
+  context: MemoryContext,
+  name: string,
+  scope: MemoryScope | undefined,
+): MemoryScope {
+  const store = context.service.store;
+  if (scope) {
+    if (!store.exists(scope, name)) throw new UserFacingError(`no ${scope} memory named "${name}"`);
+    return scope;
+  }
+  const holders = store.enabledScopes.filter((each) => store.exists(each, name));
+  if (holders.length === 0) throw new UserFacingError(`no memory named "${name}" (see tacit memory list)`);
+  if (holders.length > 1) {
+    throw new UserFacingError(
+      `"${name}" exists in ${listWithAnd(holders)} memory; pass --scope ${holders.join("|")}`,
+    );
+  }
+  return holders[0]!;
+}
+
+/** A whole number of at least 1 from an option, or the fallback when absent. */
+export function parseCount(value: string | undefined, option: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const count = Number(value);
+  if (!Number.isInteger(count) || count < 1) {
+    throw new UserFacingError(`${option} must be a whole number of at least 1`);
+  }
+  return count;
+}
+
+export function formatDate(value: string | number): string {
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) return String(value);
+  return date.toISOString().replace("T", " ").slice(0, 16);
+}
+
+export function oneLine(text: string, width: number): string {
+  const flat = text.replace(/\s+/g, " ").trim();
+  return flat.length > width ? `${flat.slice(0, width - 1)}…` : flat;
+}
+
+export function print(line = ""): void {
+  process.stdout.write(`${line}\n`);
+}
+
+function listWithOr(items: readonly string[]): string {
+  return items.length <= 1 ? (items[0] ?? "") : `${items.slice(0, -1).join(", ")} or ${items.at(-1)}`;
+}
+
+function listWithAnd(items: readonly string[]): string {
+  return items.length <= 1 ? (items[0] ?? "") : `${items.slice(0, -1).join(", ")} and ${items.at(-1)}`;
+}

@@ -1,0 +1,118 @@
+import type { Command } from "commander";
+import { listMemoryCommand, searchMemoryCommand, showMemoryCommand } from "./memory-browse.ts";
+import {
+  editMemoryCommand,
+  forgetMemoryCommand,
+  reindexMemoryCommand,
+  rememberCommand,
+} from "./memory-change.ts";
+import { diffMemoryCommand, logMemoryCommand, undoMemoryCommand } from "./memory-history.ts";
+import { exportMemoryCommand, importMemoryCommand } from "./memory-transfer.ts";
+
+export { type MemoryContext, openMemoryContext, withMemoryContext } from "./memory-context.ts";
+
+const SCOPE = "user, project or local";
+
+/**
+ * `tacit memory …` and `tacit remember`: the user's own hands on the memory
+ * files. They work even when memory is turned off for runs (a note says so),
+ * because each is an explicit request.
+ */
+export function registerMemoryCommands(program: Command): void {
+  const memory = program
+    .command("memory")
+    .description("list, show, search, edit and version what tacit remembers");
+
+  memory
+    .command("list", { isDefault: true })
+    .description("every memory by scope: type, description, stale marks, counts and folders")
+    .option("-s, --scope <scope>", `only this scope: ${SCOPE}`)
+    .option("--json", "machine-readable output")
+    .action(listMemoryCommand);
+
+  memory
+    .command("show <name>")
+    .description("print a memory file, which session wrote it and when")
+    .option("-s, --scope <scope>", `the scope, when the name exists in several: ${SCOPE}`)
+    .action(showMemoryCommand);
+
+  memory
+    .command("search <query...>")
+    .description("search memories and past session transcripts, with why each matched")
+    .option("-s, --scope <scope>", "user, project, local, sessions or all (default all)")
+    .option("-n, --limit <n>", "how many results (default 10)")
+    .option("--json", "machine-readable output")
+    .action(searchMemoryCommand);
+
+  memory
+    .command("edit <name>")
+    .description(
+      "open a memory in $VISUAL or $EDITOR (else vi); saved through validation, redaction and history",
+    )
+    .option("-s, --scope <scope>", `the scope, when the name exists in several: ${SCOPE}`)
+    .action(editMemoryCommand);
+
+  memory
+    .command("forget <name>")
+    .description("delete a memory (user and local: a commit, so undo brings it back)")
+    .option("-s, --scope <scope>", `the scope, when the name exists in several: ${SCOPE}`)
+    .option("--reason <text>", "why; goes into the commit message")
+    .action(forgetMemoryCommand);
+
+  memory
+    .command("log")
+    .description("the history of changes (user or local; project memory uses the repository's git)")
+    .option("-s, --scope <scope>", "user (default) or local")
+    .option("-n, --limit <n>", "how many changes (default 20)")
+    .action(logMemoryCommand);
+
+  memory
+    .command("diff [ref]")
+    .description("the patch of the last change, or of the given commit")
+    .option("-s, --scope <scope>", "user (default) or local")
+    .action(diffMemoryCommand);
+
+  memory
+    .command("undo")
+    .description("revert the last change as a new commit (so the undo can be undone)")
+    .option("-s, --scope <scope>", "user (default) or local")
+    .action(undoMemoryCommand);
+
+  memory
+    .command("reindex")
+    .description("rebuild the search index from the memory files")
+    .action(reindexMemoryCommand);
+
+  memory
+    .command("export [folder]")
+    .description("copy the memory files to <folder>/<scope>/ (default ./tacit-memory-export)")
+    .option("-s, --scope <scope>", `only this scope: ${SCOPE}`)
+    .option("--stdout", "print one Markdown document instead of writing files")
+    .action(exportMemoryCommand);
+
+  memory
+    .command("import <folder>")
+    .description(
+      "import Markdown memories: an export (scope subfolders), a Claude Code memory folder, or plain .md files",
+    )
+    .option(
+      "-s, --scope <scope>",
+      `into this scope: ${SCOPE} (default: an export's own scopes; else local in a git repository, user elsewhere)`,
+    )
+    .option("--overwrite", "replace memories of the same name (default: skip them)")
+    .action(importMemoryCommand);
+
+  program
+    .command("remember <text...>")
+    .description("store one memory now, without a model turn; prints the file")
+    .option("-s, --scope <scope>", `${SCOPE} (default: project inside a git repository, user elsewhere)`)
+    .option(
+      "-t, --type <type>",
+      "preference, pattern, project, decision or reference (default: preference in user scope, else project)",
+    )
+    .option(
+      "--name <name>",
+      "kebab-case name (default: derived from the text; replaces a memory of that name)",
+    )
+    .action(rememberCommand);
+}
