@@ -104,6 +104,7 @@ export async function* runAgent(options: RunAgentOptions): AsyncGenerator<AgentE
               toolCallId: event.toolCallId,
               toolName: event.toolName,
               input: event.input,
+              ...(event.providerMetadata ? { providerMetadata: event.providerMetadata } : {}),
             });
             break;
           case "retry":

@@ -23,6 +23,11 @@ export interface ToolCallPart {
   toolName: string;
   /** Parsed arguments when they were valid JSON; the raw text otherwise. */
   input: unknown;
+  /**
+   * Provider-specific data that must go back with the call on the next request
+   * to the same provider (e.g. Gemini's thought signatures), keyed by provider.
+   */
+  providerMetadata?: Record<string, unknown>;
 }
 
 export interface ToolResultPart {

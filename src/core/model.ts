@@ -37,7 +37,13 @@ export type FinishReason = "stop" | "tool-calls" | "length" | "content-filter" |
 export type ModelStreamEvent =
   | { type: "text-delta"; text: string }
   | { type: "reasoning-delta"; text: string; providerMetadata?: Record<string, unknown> }
-  | { type: "tool-call"; toolCallId: string; toolName: string; input: unknown }
+  | {
+      type: "tool-call";
+      toolCallId: string;
+      toolName: string;
+      input: unknown;
+      providerMetadata?: Record<string, unknown>;
+    }
   /** The provider failed and the request will be sent again after delayMs. */
   | { type: "retry"; attempt: number; delayMs: number; reason: string }
   | { type: "finish"; finishReason: FinishReason; usage: Usage };

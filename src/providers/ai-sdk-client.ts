@@ -127,7 +127,13 @@ function toStreamEvent(part: TextStreamPart<ToolSet>): ModelStreamEvent | "abort
       // Signatures and encrypted reasoning arrive here for some providers; the loop keeps the latest.
       return part.providerMetadata ? reasoningEvent("", part.providerMetadata) : undefined;
     case "tool-call":
-      return { type: "tool-call", toolCallId: part.toolCallId, toolName: part.toolName, input: part.input };
+      return {
+        type: "tool-call",
+        toolCallId: part.toolCallId,
+        toolName: part.toolName,
+        input: part.input,
+        ...(part.providerMetadata ? { providerMetadata: part.providerMetadata } : {}),
+      };
     case "finish-step":
       return { type: "finish", finishReason: finishReasonOf(part.finishReason), usage: usageOf(part.usage) };
     case "error":

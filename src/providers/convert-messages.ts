@@ -56,11 +56,15 @@ function convertAssistant(message: AssistantMessage, options: ConvertOptions): M
       const reasoning = convertReasoning(part, options);
       if (reasoning) content.push(reasoning);
     } else {
+      // Sent back only to the provider that produced it (another would reject or misread it).
+      const metadata = part.providerMetadata;
+      const key = options.providerKey;
       content.push({
         type: "tool-call",
         toolCallId: safeToolCallId(part.toolCallId),
         toolName: part.toolName,
         input: objectInput(part.input),
+        ...(key && metadata && key in metadata ? { providerOptions: metadata as ProviderOptions } : {}),
       });
     }
   }
@@ -135,6 +139,7 @@ export function fromModelMessages(modelMessages: ModelMessage[]): Message[] {
             toolCallId: part.toolCallId,
             toolName: part.toolName,
             input: part.input,
+            ...(part.providerOptions ? { providerMetadata: part.providerOptions } : {}),
           });
         }
       }

@@ -113,3 +113,42 @@ describe("toModelMessages", () => {
     expect(JSON.stringify(converted).match(/a_b/g)).toHaveLength(2);
   });
 });
+
+describe("tool-call provider metadata (Gemini thought signatures)", () => {
+  const history: Message[] = [
+    { role: "user", content: [{ type: "text", text: "list files" }] },
+    {
+      role: "assistant",
+      content: [
+        {
+          type: "tool-call",
+          toolCallId: "call_1",
+          toolName: "list_directory",
+          input: { path: "." },
+          providerMetadata: { google: { thoughtSignature: "sig-123" } },
+        },
+      ],
+    },
+    {
+      role: "tool",
+      content: [{ type: "tool-result", toolCallId: "call_1", toolName: "list_directory", output: "a.ts" }],
+    },
+  ];
+
+  it("goes back to the provider that produced it", () => {
+    const [, assistant] = toModelMessages(history, { providerKey: "google" });
+    const call = (assistant as { content: Array<{ type: string; providerOptions?: unknown }> }).content[0]!;
+    expect(call.providerOptions).toEqual({ google: { thoughtSignature: "sig-123" } });
+  });
+
+  it("is left out for another provider, and survives a round trip", () => {
+    const [, assistant] = toModelMessages(history, { providerKey: "anthropic" });
+    const call = (assistant as { content: Array<{ type: string; providerOptions?: unknown }> }).content[0]!;
+    expect(call.providerOptions).toBeUndefined();
+    const back = fromModelMessages(toModelMessages(history, { providerKey: "google" }));
+    const part = (back[1] as Extract<Message, { role: "assistant" }>).content[0]!;
+    expect(part.type === "tool-call" && part.providerMetadata).toEqual({
+      google: { thoughtSignature: "sig-123" },
+    });
+  });
+});
