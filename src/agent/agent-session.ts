@@ -6,6 +6,7 @@ import { newToolSessionState } from "../core/tool.ts";
 import { addUsage, emptyUsage, type Usage } from "../core/usage.ts";
 import type { MemoryService } from "../memory/memory-service.ts";
 import type { SessionStore } from "../session/store.ts";
+import { compactConversation, conversationAfterCompaction, estimateMessageTokens } from "./compaction.ts";
 import { type LoopHooks, runAgent } from "./loop.ts";
 import type { PermissionGate } from "./permission-gate.ts";
 
@@ -17,7 +18,7 @@ export interface AgentSessionOptions {
   systemPromptFor(model: ModelClient): string;
   store: SessionStore;
   sessionId: string;
-  /** Messages of a resumed session. */
+  /** Messages of a resumed session (the model is shown them from the last compaction summary on). */
   history?: Message[];
   gate: PermissionGate;
   cwd: string;
@@ -40,7 +41,8 @@ export class AgentSession {
   private tools: Tool[];
   private system: string;
   private readonly messages: Message[];
-  private readonly toolState: ToolSessionState = newToolSessionState();
+  private toolState: ToolSessionState = newToolSessionState();
+  private currentSessionId: string;
   private usageTotal: Usage = emptyUsage();
   private costTotal = 0;
   /** Input tokens of the last request: how full the context window is. */
@@ -55,11 +57,12 @@ export class AgentSession {
     this.model = options.model;
     this.tools = options.toolsFor(options.model);
     this.system = options.systemPromptFor(options.model);
-    this.messages = [...(options.history ?? [])];
+    this.currentSessionId = options.sessionId;
+    this.messages = conversationAfterCompaction(options.history ?? []);
   }
 
   get sessionId(): string {
-    return this.options.sessionId;
+    return this.currentSessionId;
   }
 
   get currentModel(): ModelClient {
@@ -87,6 +90,42 @@ export class AgentSession {
     this.model = model;
     this.tools = this.options.toolsFor(model);
     this.system = this.options.systemPromptFor(model);
+  }
+
+  /**
+   * Continues as another stored session (a new empty one, or a resumed one):
+   * the model, tools and system prompt stay; conversation, tool state and
+   * totals are replaced. The caller has created or loaded the session in the store.
+   */
+  reset(sessionId: string, history: Message[] = [], totals?: { usage: Usage; costUsd: number }): void {
+    this.currentSessionId = sessionId;
+    this.messages.splice(0, this.messages.length, ...conversationAfterCompaction(history));
+    this.toolState = newToolSessionState();
+    this.recalledIds.clear();
+    this.usageTotal = totals?.usage ?? emptyUsage();
+    this.costTotal = totals?.costUsd ?? 0;
+    this.lastInputTokens = history.length > 0 ? estimateMessageTokens(this.messages) : 0;
+  }
+
+  /**
+   * Replaces the conversation with a summary written by the current model.
+   * The stored transcript keeps every message; the summary is appended to it
+   * as a marker, so resuming later starts from the summary.
+   */
+  async compact(
+    signal: AbortSignal,
+  ): Promise<{ tokensBefore: number; tokensAfter: number; costUsd: number }> {
+    const result = await compactConversation({ model: this.model, messages: this.messages, signal });
+    this.usageTotal = addUsage(this.usageTotal, result.usage);
+    this.costTotal += result.costUsd;
+    this.options.store.recordUsage(this.sessionId, this.model.info.ref, result.usage, result.costUsd);
+    this.messages.splice(0, this.messages.length, result.message);
+    this.record(result.message);
+    // Recalled items lived in the messages just replaced, so they may be recalled again.
+    this.recalledIds.clear();
+    // The context now holds the system prompt and the summary; the next request reports the real figure.
+    this.lastInputTokens = Math.ceil(this.system.length / 4) + result.tokensAfter;
+    return { tokensBefore: result.tokensBefore, tokensAfter: result.tokensAfter, costUsd: result.costUsd };
   }
 
   /** Runs one user turn, yielding the loop's events and persisting as it goes. */

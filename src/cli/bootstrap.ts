@@ -148,7 +148,7 @@ export async function bootstrap(input: BootstrapInput): Promise<Runtime> {
       model,
       toolsFor: (current) => {
         const tools = createToolset(current.info.family);
-        if (memory) tools.push(createMemoryTool(memory, { sessionId: () => activeSessionId }));
+        if (memory) tools.push(createMemoryTool(memory, { sessionId: () => session.sessionId }));
         return tools;
       },
       systemPromptFor,

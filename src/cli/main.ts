@@ -1,7 +1,10 @@
 import { Command, Option } from "commander";
 import { errorMessage, UserFacingError } from "../core/errors.ts";
+import { traceStartup } from "../core/startup-trace.ts";
 import { printRun } from "../modes/print.ts";
 import { bootstrap } from "./bootstrap.ts";
+import { registerMemoryCommands } from "./commands/memory.ts";
+import { searchMemoryCommand } from "./commands/memory-browse.ts";
 import { exportSessionCommand, listSessionsCommand, showSessionCommand } from "./commands/sessions.ts";
 import { parseRunOptions, type RunOptions } from "./options.ts";
 import { readPipedStdin } from "./read-stdin.ts";
@@ -57,6 +60,15 @@ function buildProgram(): Command {
     .description("export a session as JSONL (one JSON object per line)")
     .option("-o, --output <file>", "write to a file instead of stdout")
     .action(exportSessionCommand);
+  sessions
+    .command("search <query...>")
+    .description("search past sessions of this project (same as: tacit memory search --scope sessions)")
+    .option("-n, --limit <n>", "how many results (default 10)")
+    .option("--json", "machine-readable output")
+    .action((words: string[], options: { limit?: string; json?: boolean }) =>
+      searchMemoryCommand(words, { ...options, scope: "sessions" }),
+    );
+  registerMemoryCommands(program);
   return program;
 }
 
@@ -67,14 +79,18 @@ async function runRoot(options: RunOptions): Promise<void> {
         'no terminal for the interactive UI; use -p for headless mode (tacit -p "…")',
       );
     }
-    throw new UserFacingError("the interactive UI is not built yet; use -p for headless mode");
+    // Loaded lazily: headless runs never load the TUI's modules (Ink, React).
+    const { runInteractive } = await import("./interactive.ts");
+    return runInteractive(options, typeof TACIT_VERSION === "string" ? TACIT_VERSION : "dev");
   }
   const piped = await readPipedStdin({ haveArgumentPrompt: Boolean(options.prompt) });
   const prompt = [options.prompt, piped].filter((part) => part?.trim()).join("\n\n");
   if (!prompt)
     throw new UserFacingError('no prompt: pass one as an argument (tacit -p "…") or on standard input');
 
+  traceStartup("arguments parsed");
   const runtime = await bootstrap({ options });
+  traceStartup("bootstrapped");
   const controller = new AbortController();
   let interrupts = 0;
   const onInterrupt = () => {
@@ -102,6 +118,7 @@ async function runRoot(options: RunOptions): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  traceStartup("cli module loaded");
   try {
     await buildProgram().parseAsync(process.argv);
   } catch (error) {

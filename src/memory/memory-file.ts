@@ -1,5 +1,5 @@
-import { parseYaml, stringifyYaml } from "./yaml.ts";
 import { z } from "zod";
+import { parseYaml, stringifyYaml } from "./yaml.ts";
 
 /** What kind of knowledge a memory holds; decides how the model should treat it. */
 export const MEMORY_TYPES = ["preference", "pattern", "project", "decision", "reference"] as const;

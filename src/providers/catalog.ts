@@ -113,6 +113,11 @@ const CATALOG: Record<string, CatalogEntry> = {
 /** Longest catalog ids first, so "gpt-5-mini-2025-08-07" finds gpt-5-mini before gpt-5. */
 const CATALOG_IDS = Object.keys(CATALOG).sort((left, right) => right.length - left.length);
 
+/** Every model id in the catalog with its family, in catalog order (for model pickers). */
+export function catalogModels(): Array<{ modelId: string; family: ModelFamily }> {
+  return Object.entries(CATALOG).map(([modelId, entry]) => ({ modelId, family: entry.family }));
+}
+
 /** The family a model was trained for, guessed from its id alone. */
 export function familyOf(modelId: string): ModelFamily {
   const id = baseName(modelId).toLowerCase();

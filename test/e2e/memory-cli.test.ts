@@ -137,6 +137,8 @@ describe("tacit memory search", () => {
     expect(transcriptHits).toContain(`session ${sessionId}`);
     expect(transcriptHits).toMatch(/\d{4}-\d{2}-\d{2}/);
     expect(transcriptHits).toMatch(/why: matched/);
+    // The same search from the sessions side.
+    expect(await ok(["sessions", "search", "marmalade"])).toContain(`session ${sessionId}`);
 
     const json = JSON.parse(await ok(["memory", "search", "marmalade", "--json"]));
     expect(json[0]).toMatchObject({ kind: "transcript", sessionId });

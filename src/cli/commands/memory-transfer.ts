@@ -1,11 +1,11 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
-import { parseYaml } from "../../memory/yaml.ts";
 import { writeFileAtomic } from "../../config/atomic-write.ts";
 import { UserFacingError } from "../../core/errors.ts";
 import { type MemoryType, parseMemoryFile, slugifyMemoryName } from "../../memory/memory-file.ts";
 import { MemoryError } from "../../memory/memory-store.ts";
 import { MEMORY_SCOPES, type MemoryScope } from "../../memory/scopes.ts";
+import { parseYaml } from "../../memory/yaml.ts";
 import { type MemoryContext, parseScope, print, withMemoryContext } from "./memory-context.ts";
 
 const DEFAULT_EXPORT_FOLDER = "tacit-memory-export";

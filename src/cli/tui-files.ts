@@ -1,0 +1,96 @@
+import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
+import { appendFile, mkdir, readFile } from "node:fs/promises";
+import path from "node:path";
+import { walkFiles } from "../tools/walk-files.ts";
+
+/** How many past prompts are loaded for Up/Down. */
+const HISTORY_LIMIT = 500;
+/** @ completion shows a few dozen paths at most. */
+const MAX_COMPLETIONS = 40;
+/** A bounded walk outside git: enough for completion, never a stall in a huge folder. */
+const MAX_WALKED_FILES = 5_000;
+/** The file list is reused for this long, so typing after @ does not run git on every key. */
+const FILE_LIST_TTL_MS = 5_000;
+
+/** Prompt history across sessions: one JSON object per line, appended, never rewritten. */
+export function createPromptHistory(home: string, cwd: string) {
+  const file = path.join(home, "history.jsonl");
+  return {
+    async load(): Promise<string[]> {
+      let text: string;
+      try {
+        text = await readFile(file, "utf8");
+      } catch {
+        return [];
+      }
+      const entries: string[] = [];
+      for (const line of text.split("\n")) {
+        if (!line.trim()) continue;
+        try {
+          const parsed = JSON.parse(line) as { text?: unknown };
+          if (typeof parsed.text === "string" && parsed.text.trim()) entries.push(parsed.text);
+        } catch {
+          // A line cut by a crash is skipped; the rest of the history is still good.
+        }
+      }
+      return entries.slice(-HISTORY_LIMIT);
+    },
+    async append(text: string): Promise<void> {
+      if (!text.trim()) return;
+      await mkdir(home, { recursive: true });
+      await appendFile(file, `${JSON.stringify({ text, at: new Date().toISOString(), cwd })}\n`);
+    },
+  };
+}
+
+/** Paths under cwd for @ completion: git's list in a repository, else a bounded walk. */
+export function createFileLister(cwd: string, projectRoot: string) {
+  let cached: { at: number; files: Promise<string[]> } | undefined;
+  const allFiles = (): Promise<string[]> => {
+    const now = Date.now();
+    if (!cached || now - cached.at > FILE_LIST_TTL_MS) {
+      cached = { at: now, files: listAll(cwd, projectRoot) };
+    }
+    return cached.files;
+  };
+  return async (prefix: string): Promise<string[]> => {
+    const files = await allFiles();
+    const wanted = prefix.toLowerCase();
+    const starting = files.filter((file) => file.toLowerCase().startsWith(wanted));
+    const containing =
+      starting.length >= MAX_COMPLETIONS
+        ? []
+        : files.filter(
+            (file) => !file.toLowerCase().startsWith(wanted) && file.toLowerCase().includes(wanted),
+          );
+    return [...starting, ...containing].slice(0, MAX_COMPLETIONS);
+  };
+}
+
+async function listAll(cwd: string, projectRoot: string): Promise<string[]> {
+  if (existsSync(path.join(projectRoot, ".git"))) {
+    const fromGit = await gitFiles(cwd);
+    if (fromGit) return fromGit;
+  }
+  const files: string[] = [];
+  for await (const file of walkFiles(cwd, { projectRoot, maxFiles: MAX_WALKED_FILES })) {
+    files.push(file.relativePath);
+  }
+  return files.sort();
+}
+
+/** Tracked and untracked-but-not-ignored files, relative to cwd; undefined when git fails. */
+function gitFiles(cwd: string): Promise<string[] | undefined> {
+  return new Promise((resolve) => {
+    execFile(
+      "git",
+      ["ls-files", "--cached", "--others", "--exclude-standard", "-z"],
+      { cwd, maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout) => {
+        if (error) return resolve(undefined);
+        resolve([...new Set(stdout.split("\0").filter(Boolean))].sort());
+      },
+    );
+  });
+}

@@ -1,0 +1,165 @@
+import path from "node:path";
+import { writeFileAtomic } from "../config/atomic-write.ts";
+import { messageText } from "../core/messages.ts";
+import type { SessionSummary, TranscriptLine, TuiHost, TuiInfo } from "../modes/tui/host.ts";
+import { catalogModels } from "../providers/catalog.ts";
+import type { Runtime } from "./bootstrap.ts";
+import type { RunOptions } from "./options.ts";
+import { createFileLister, createPromptHistory } from "./tui-files.ts";
+import { createTuiMemoryHost } from "./tui-memory.ts";
+
+/** Providers listed in /model when their key is set; a catalog model's family decides its provider. */
+const PROVIDER_OF_FAMILY = { claude: "anthropic", gpt: "openai", gemini: "google" } as const;
+const PROVIDER_KEYS: Record<string, string[]> = {
+  anthropic: ["ANTHROPIC_API_KEY"],
+  openai: ["OPENAI_API_KEY"],
+  google: ["GEMINI_API_KEY", "GOOGLE_GENERATIVE_AI_API_KEY"],
+};
+/** A resumed session's transcript shows at most this many messages (the newest). */
+const MAX_RESUMED_LINES = 200;
+
+export interface TuiHostInput {
+  runtime: Runtime;
+  options: RunOptions;
+  /** Rules saved with "allow always" during this run (from the permission forwarder). */
+  savedRules?: readonly string[];
+  env?: NodeJS.ProcessEnv;
+}
+
+/** The TUI's view of the runtime: every slash command and status field maps onto one call here. */
+export function createTuiHost(input: TuiHostInput): TuiHost {
+  const { runtime, options } = input;
+  const env = input.env ?? process.env;
+  const { session, store, gate } = runtime;
+  const history = createPromptHistory(runtime.home, runtime.cwd);
+  const listFiles = createFileLister(runtime.cwd, runtime.projectRoot);
+
+  const host: TuiHost = {
+    submit: (prompt, signal) => session.prompt(prompt, signal),
+
+    info: (): TuiInfo => ({
+      model: session.currentModel.info.ref,
+      permissionMode: gate.mode,
+      contextWindow: session.currentModel.info.contextWindow,
+      contextUsedTokens: session.totals.contextTokens,
+      sessionCostUsd: session.totals.costUsd,
+      sessionId: session.sessionId,
+      cwd: runtime.cwd,
+    }),
+
+    setPermissionMode: (mode) => gate.setMode(mode),
+
+    listModels: () => listModels(session.currentModel.info.ref, runtime, env),
+
+    switchModel: async (ref) => {
+      // resolve throws a one-line ConfigError (no key, unknown provider); the TUI shows it as is.
+      const model = runtime.resolve(ref.trim());
+      model.warmUp?.();
+      session.switchModel(model);
+    },
+
+    newSession: async () => {
+      const created = store.createSession({
+        cwd: runtime.cwd,
+        projectRoot: runtime.projectRoot,
+        model: session.currentModel.info.ref,
+      });
+      session.reset(created.id);
+    },
+
+    listSessions: async (): Promise<SessionSummary[]> =>
+      store
+        .listSessions({ cwd: runtime.cwd })
+        .filter((summary) => summary.id !== session.sessionId && summary.messageCount > 0)
+        .map((summary) => ({
+          id: summary.id,
+          title: summary.title ?? summary.firstPrompt ?? "",
+          updatedAt: summary.updatedAt,
+          messageCount: summary.messageCount,
+        })),
+
+    resumeSession: async (id): Promise<TranscriptLine[]> => {
+      const info = store.getSession(id);
+      const messages = store.loadMessages(info.id);
+      const usage = store.sessionUsage(info.id);
+      session.reset(info.id, messages, { usage, costUsd: usage.costUsd });
+      const lines: TranscriptLine[] = [];
+      for (const message of messages) {
+        if (message.role === "tool") continue;
+        const text = messageText(message).trim();
+        if (text) lines.push({ role: message.role, text });
+      }
+      return lines.slice(-MAX_RESUMED_LINES);
+    },
+
+    compact: async () => {
+      if (session.conversation.length === 0) return "Nothing to compact yet.";
+      const result = await session.compact(new AbortController().signal);
+      return `Compacted the conversation: ~${formatCount(result.tokensBefore)} → ~${formatCount(result.tokensAfter)} tokens (summary cost $${result.costUsd.toFixed(4)}).`;
+    },
+
+    cost: () => {
+      const { usage, costUsd, contextTokens } = session.totals;
+      const window = session.currentModel.info.contextWindow;
+      const percent = window > 0 ? Math.round((contextTokens / window) * 100) : 0;
+      return [
+        `Session ${session.sessionId} · ${session.currentModel.info.ref}`,
+        `Input tokens:  ${formatCount(usage.inputTokens)} (cache read ${formatCount(usage.cacheReadTokens)}, cache write ${formatCount(usage.cacheWriteTokens)})`,
+        `Output tokens: ${formatCount(usage.outputTokens)}`,
+        `Cost this session: $${costUsd.toFixed(4)}`,
+        `Context: ${formatCount(contextTokens)} of ${formatCount(window)} tokens (${percent}%)`,
+      ].join("\n");
+    },
+
+    permissionsSummary: () => {
+      const permissions = runtime.settings.permissions;
+      const allow = [...(permissions?.allow ?? []), ...options.allowedTools, ...(input.savedRules ?? [])];
+      const deny = [...(permissions?.deny ?? []), ...options.disallowedTools];
+      const ask = permissions?.ask ?? [];
+      const list = (rules: string[]) => (rules.length > 0 ? [...new Set(rules)].join(", ") : "(none)");
+      const lines = [
+        `Mode: ${gate.mode}`,
+        `Allow: ${list(allow)}`,
+        `Deny: ${list(deny)}`,
+        `Ask: ${list(ask)}`,
+      ];
+      for (const warning of gate.warnings) lines.push(`Warning: ${warning}`);
+      return lines.join("\n");
+    },
+
+    exportSession: async () => {
+      const file = path.join(runtime.cwd, `tacit-session-${session.sessionId}.jsonl`);
+      writeFileAtomic(file, store.exportJsonl(session.sessionId));
+      return `Exported the session to ${file}`;
+    },
+
+    history,
+    listFiles,
+  };
+  if (runtime.memory) host.memory = createTuiMemoryHost(runtime.memory, () => session.sessionId);
+  return host;
+}
+
+/** Catalog models of the providers that have a key, plus the current model (always first). */
+function listModels(current: string, runtime: Runtime, env: NodeJS.ProcessEnv): string[] {
+  const keyed = new Set(
+    Object.entries(PROVIDER_KEYS)
+      .filter(([, names]) => names.some((name) => env[name]))
+      .map(([provider]) => provider),
+  );
+  const refs = [current];
+  for (const { modelId, family } of catalogModels()) {
+    if (family === "other") continue;
+    const provider = PROVIDER_OF_FAMILY[family];
+    // With no key anywhere (a local model only), list everything so the user sees what exists.
+    if (keyed.size === 0 || keyed.has(provider)) refs.push(`${provider}/${modelId}`);
+  }
+  for (const [provider, settings] of Object.entries(runtime.settings.providers ?? {})) {
+    for (const modelId of Object.keys(settings.models ?? {})) refs.push(`${provider}/${modelId}`);
+  }
+  return [...new Set(refs)];
+}
+
+function formatCount(value: number): string {
+  return value.toLocaleString("en-US");
+}

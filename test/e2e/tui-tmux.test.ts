@@ -1,0 +1,177 @@
+// The real CLI in a real terminal: `tacit` (no -p) inside tmux, driven with
+// send-keys and read with capture-pane, against the fake model server.
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type FakeServer, startFakeServer } from "../fake-server/server.ts";
+import { cliPath, createWorkspace, type Workspace } from "./harness.ts";
+
+const hasTmux = spawnSync("tmux", ["-V"], { stdio: "ignore" }).status === 0;
+// A server of our own (-L), so the user's tmux sessions are never touched.
+const socket = `tacit-e2e-${process.pid}`;
+const target = "tacit";
+const DEADLINE_MS = 15_000;
+
+function tmux(...args: string[]): string {
+  return execFileSync("tmux", ["-L", socket, ...args], { encoding: "utf8" });
+}
+
+function screen(): string {
+  return tmux("capture-pane", "-p", "-t", target);
+}
+
+/** Captures the pane every 75 ms until the pattern shows or the deadline passes; fails with the last screen. */
+async function waitForScreen(pattern: RegExp, what: string): Promise<string> {
+  const deadline = Date.now() + DEADLINE_MS;
+  let last = "";
+  while (Date.now() < deadline) {
+    last = screen();
+    if (pattern.test(last)) return last;
+    await new Promise((resolve) => setTimeout(resolve, 75));
+  }
+  throw new Error(`timed out waiting for ${what} (${pattern})\n--- last screen ---\n${last}`);
+}
+
+async function waitFor<T>(check: () => T | undefined, what: string): Promise<T> {
+  const deadline = Date.now() + DEADLINE_MS;
+  while (Date.now() < deadline) {
+    const value = check();
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setTimeout(resolve, 75));
+  }
+  throw new Error(`timed out waiting for ${what}\n--- last screen ---\n${screen()}`);
+}
+
+/** Types text literally, then Enter as its own key (as a person would). */
+async function typeLine(text: string): Promise<void> {
+  tmux("send-keys", "-t", target, "-l", text);
+  await new Promise((resolve) => setTimeout(resolve, 150));
+  tmux("send-keys", "-t", target, "Enter");
+}
+
+describe.skipIf(!hasTmux)("the TUI in a real terminal (tmux)", () => {
+  let server: FakeServer;
+  let workspace: Workspace;
+
+  beforeAll(async () => {
+    server = await startFakeServer();
+    workspace = createWorkspace();
+    const environment: Record<string, string> = {
+      PATH: process.env.PATH ?? "/usr/bin:/bin",
+      HOME: workspace.userHome,
+      TERM: "xterm-256color",
+      TACIT_HOME: workspace.home,
+      TACIT_RETRY_BASE_MS: "5",
+      ANTHROPIC_BASE_URL: server.url,
+      ANTHROPIC_API_KEY: "test-key",
+      OPENAI_BASE_URL: `${server.url}/v1`,
+      OPENAI_API_KEY: "test-key",
+    };
+    const assignments = Object.entries(environment)
+      .map(([name, value]) => `${name}=${shellQuote(value)}`)
+      .join(" ");
+    // env -i: nothing of the machine's own environment (real keys, NO_COLOR) leaks in.
+    // The marker after it shows the process really ended, and with which code.
+    const launcher = path.join(workspace.project, "..", "launch.sh");
+    writeFileSync(
+      launcher,
+      `env -i ${assignments} ${shellQuote(process.execPath)} ${shellQuote(cliPath)} --model anthropic/claude-sonnet-4-5\necho "__TACIT_EXITED_$?__"\nsleep 600\n`,
+    );
+    tmux(
+      "new-session",
+      "-d",
+      "-s",
+      target,
+      "-x",
+      "100",
+      "-y",
+      "30",
+      "-c",
+      workspace.project,
+      `sh ${launcher}`,
+    );
+  });
+
+  afterAll(async () => {
+    spawnSync("tmux", ["-L", socket, "kill-server"], { stdio: "ignore" });
+    await server?.close();
+    workspace?.cleanup();
+  });
+
+  it("shows the prompt, streams an answer, asks before a write, switches model, browses memory and exits", async () => {
+    await waitForScreen(/❯/, "the input prompt");
+    expect(screen()).toContain("anthropic/claude-sonnet-4-5");
+
+    // A plain prompt: the streamed answer appears.
+    server.enqueue({ text: "Hello from the fake model, streaming along." });
+    await typeLine("say hello");
+    await waitForScreen(/Hello from the fake model, streaming along\./, "the streamed answer");
+
+    // A scripted Write: the inline permission prompt, then allow once.
+    const notes = path.join(workspace.project, "notes.txt");
+    server.enqueue(
+      { toolCalls: [{ name: "Write", input: { file_path: notes, content: "written by tacit\n" } }] },
+      { text: "The notes file is written." },
+    );
+    await typeLine("create notes.txt");
+    await waitForScreen(/Allow once/, "the permission prompt");
+    expect(existsSync(notes)).toBe(false);
+    tmux("send-keys", "-t", target, "1");
+    await waitForScreen(/The notes file is written\./, "the answer after the write");
+    expect(readFileSync(notes, "utf8")).toBe("written by tacit\n");
+
+    // Switch to an OpenAI model mid-session; the next request carries the earlier turns.
+    await typeLine("/model openai/gpt-5");
+    await waitForScreen(/Model: openai\/gpt-5/, "the model switch notice");
+    const requestsBefore = server.requests.length;
+    server.enqueue({ text: "We wrote notes.txt together." });
+    await typeLine("what did we do so far?");
+    await waitForScreen(/We wrote notes\.txt together\./, "the answer from the second model");
+    const request = await waitFor(() => server.requests[requestsBefore], "the request on the OpenAI wire");
+    expect(request.wire).toBe("openai-responses");
+    expect(server.errors).toEqual([]);
+    const texts = request.normalized.messages.map((message) => message.text).join("\n");
+    expect(texts).toContain("say hello");
+    expect(texts).toContain("Hello from the fake model, streaming along.");
+    expect(
+      request.normalized.messages.some((message) => message.toolCalls.some((call) => call.name === "Write")),
+    ).toBe(true);
+
+    // /compact: the current model summarises; the next request starts from the summary.
+    server.enqueue({ text: "Summary: the user said hello and we wrote notes.txt." });
+    await typeLine("/compact");
+    await waitForScreen(/Compacted the conversation/, "the compaction notice");
+    const compactRequest = server.requests.at(-1)!;
+    expect(compactRequest.normalized.toolNames).toEqual([]);
+    server.enqueue({ text: "Continuing after the summary." });
+    const beforeNext = server.requests.length;
+    await typeLine("carry on");
+    await waitForScreen(/Continuing after the summary\./, "the answer after compaction");
+    const afterCompaction = await waitFor(() => server.requests[beforeNext], "the request after compaction");
+    expect(afterCompaction.normalized.messages[0]!.text).toContain("summary of earlier turns");
+    expect(afterCompaction.normalized.messages.some((message) => message.text.includes("say hello"))).toBe(
+      false,
+    );
+
+    // /export writes the whole session next to the project.
+    await typeLine("/export");
+    const exported = await waitForScreen(/Exported the session to/, "the export notice");
+    const match = /tacit-session-[\w-]+\.jsonl/.exec(exported.replace(/\n\s*/g, ""));
+    expect(match).not.toBeNull();
+    const exportedText = readFileSync(path.join(workspace.project, match![0]), "utf8");
+    expect(exportedText).toContain("say hello");
+
+    // The memory browser opens (empty state in a fresh workspace).
+    await typeLine("/memory");
+    await waitForScreen(/No memories yet|Memories ·|Memory scopes/, "the memory browser");
+
+    // /exit ends the process.
+    await typeLine("/exit");
+    await waitForScreen(/__TACIT_EXITED_0__/, "the process to exit");
+  }, 90_000);
+});
+
+function shellQuote(value: string): string {
+  return `'${value.replaceAll("'", `'\\''`)}'`;
+}
