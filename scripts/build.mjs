@@ -1,9 +1,9 @@
-// Bundles src/ into dist/ with esbuild. Dependencies stay external (loaded from
-// node_modules); heavy ones are imported lazily by the code so startup only pays
-// for what a run uses.
+// Bundles src/ into dist/ with esbuild, dependencies included; heavy ones are
+// imported lazily by the code so startup only pays for what a run uses.
 
 import { readFileSync, rmSync } from "node:fs";
 import { build } from "esbuild";
+import { stringWidthFastPath, yogaWithoutFetch } from "./build-plugins.mjs";
 
 const { version } = JSON.parse(readFileSync("package.json", "utf8"));
 
@@ -31,4 +31,5 @@ await build({
   logLevel: "warning",
   // Ink loads React DevTools only when DEV=true and the package is installed; it is not a dependency.
   external: ["react-devtools-core"],
+  plugins: [yogaWithoutFetch, stringWidthFastPath],
 });

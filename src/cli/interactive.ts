@@ -1,36 +1,61 @@
-import { findProjectRoot } from "../config/paths.ts";
 import { UserFacingError } from "../core/errors.ts";
 import { traceStartup } from "../core/startup-trace.ts";
-import { bootstrap } from "./bootstrap.ts";
+import type { AskPermission, TuiHost } from "../modes/tui/host.ts";
+import type { Runtime } from "./bootstrap.ts";
+import { createDeferredHost } from "./deferred-host.ts";
 import type { RunOptions } from "./options.ts";
-import { createTuiHost } from "./tui-host.ts";
-import { createPermissionForwarder } from "./tui-permissions.ts";
 
 /**
  * `tacit` without -p: the interactive UI over the same runtime headless runs
- * use. The TUI (Ink and React) is imported only here, so -p never loads it.
+ * use. The prompt is drawn first; settings, the database, memory and the model
+ * load right after, behind it, so the user can start typing at once. Only this
+ * path imports the TUI (Ink and React); -p never loads it.
  */
 export async function runInteractive(options: RunOptions, version: string): Promise<void> {
   if (!process.stdin.isTTY || !process.stdout.isTTY) {
     throw new UserFacingError('no terminal for the interactive UI; use -p for headless mode (tacit -p "…")');
   }
-  // Started before bootstrap so loading Ink overlaps with opening the database.
-  const tuiModule = import("../modes/tui/run-tui.ts");
-  // Its failure is reported where it is awaited; this only keeps an early bootstrap error from leaving it unhandled.
-  tuiModule.catch(() => undefined);
-  const permissions = createPermissionForwarder(findProjectRoot(process.cwd()));
-  const runtime = await bootstrap({ options, ask: permissions.ask, persistRule: permissions.persistRule });
-  traceStartup("bootstrapped");
+  const { runTui } = await import("../modes/tui/run-tui.ts");
+  traceStartup("TUI module loaded");
+
+  let registeredAsk: AskPermission | undefined;
+  let runtime: Runtime | undefined;
+  const start = async (): Promise<TuiHost> => {
+    const [{ bootstrap }, { createTuiHost }, { createPermissionForwarder }, { findProjectRoot }] =
+      await Promise.all([
+        import("./bootstrap.ts"),
+        import("./tui-host.ts"),
+        import("./tui-permissions.ts"),
+        import("../config/paths.ts"),
+      ]);
+    const permissions = createPermissionForwarder(findProjectRoot(process.cwd()));
+    if (registeredAsk) permissions.register(registeredAsk);
+    runtime = await bootstrap({ options, ask: permissions.ask, persistRule: permissions.persistRule });
+    traceStartup("bootstrapped");
+    return createTuiHost({ runtime, options, savedRules: permissions.savedRules });
+  };
+  // setImmediate: the first frame is written before the runtime's modules start loading.
+  const pending = new Promise<TuiHost>((resolve, reject) =>
+    setImmediate(() => start().then(resolve, reject)),
+  );
+  const host = createDeferredHost(pending, {
+    model: options.model ?? "",
+    permissionMode: options.permissionMode ?? "default",
+    contextWindow: 0,
+    contextUsedTokens: 0,
+    sessionCostUsd: 0,
+    sessionId: "",
+    cwd: process.cwd(),
+  });
   try {
-    const host = createTuiHost({ runtime, options, savedRules: permissions.savedRules });
-    const { runTui } = await tuiModule;
-    traceStartup("TUI module loaded");
     await runTui(host, {
-      registerAsk: permissions.register,
+      registerAsk: (ask) => {
+        registeredAsk = ask;
+      },
       ...(options.prompt ? { initialPrompt: options.prompt } : {}),
       version,
     });
   } finally {
-    runtime.close();
+    runtime?.close();
   }
 }

@@ -1,15 +1,16 @@
 import { Command, Option } from "commander";
 import { errorMessage, UserFacingError } from "../core/errors.ts";
 import { traceStartup } from "../core/startup-trace.ts";
-import { printRun } from "../modes/print.ts";
-import { bootstrap } from "./bootstrap.ts";
 import { registerMemoryCommands } from "./commands/memory.ts";
-import { searchMemoryCommand } from "./commands/memory-browse.ts";
-import { exportSessionCommand, listSessionsCommand, showSessionCommand } from "./commands/sessions.ts";
+import { lazyAction } from "./lazy-action.ts";
 import { parseRunOptions, type RunOptions } from "./options.ts";
 import { readPipedStdin } from "./read-stdin.ts";
 
 declare const TACIT_VERSION: string;
+
+// Everything beyond argument parsing loads on demand: -p, the TUI and each
+// subcommand pull in only their own code.
+const sessionCommands = () => import("./commands/sessions.ts");
 
 function buildProgram(): Command {
   const program = new Command("tacit")
@@ -53,20 +54,27 @@ function buildProgram(): Command {
     .option("-a, --all", "sessions in every directory")
     .option("-n, --limit <n>", "how many to list (default 20)")
     .option("--json", "machine-readable output")
-    .action(listSessionsCommand);
-  sessions.command("show <id>").description("print a session's conversation").action(showSessionCommand);
+    .action(lazyAction(sessionCommands, (module) => module.listSessionsCommand));
+  sessions
+    .command("show <id>")
+    .description("print a session's conversation")
+    .action(lazyAction(sessionCommands, (module) => module.showSessionCommand));
   sessions
     .command("export <id>")
     .description("export a session as JSONL (one JSON object per line)")
     .option("-o, --output <file>", "write to a file instead of stdout")
-    .action(exportSessionCommand);
+    .action(lazyAction(sessionCommands, (module) => module.exportSessionCommand));
   sessions
     .command("search <query...>")
     .description("search past sessions of this project (same as: tacit memory search --scope sessions)")
     .option("-n, --limit <n>", "how many results (default 10)")
     .option("--json", "machine-readable output")
-    .action((words: string[], options: { limit?: string; json?: boolean }) =>
-      searchMemoryCommand(words, { ...options, scope: "sessions" }),
+    .action(
+      lazyAction(
+        () => import("./commands/memory-browse.ts"),
+        (module) => (words: string[], options: { limit?: string; json?: boolean }) =>
+          module.searchMemoryCommand(words, { ...options, scope: "sessions" }),
+      ),
     );
   registerMemoryCommands(program);
   return program;
@@ -89,32 +97,8 @@ async function runRoot(options: RunOptions): Promise<void> {
     throw new UserFacingError('no prompt: pass one as an argument (tacit -p "…") or on standard input');
 
   traceStartup("arguments parsed");
-  const runtime = await bootstrap({ options });
-  traceStartup("bootstrapped");
-  const controller = new AbortController();
-  let interrupts = 0;
-  const onInterrupt = () => {
-    interrupts++;
-    if (interrupts > 1) process.exit(130);
-    controller.abort();
-  };
-  process.on("SIGINT", onInterrupt);
-  process.on("SIGTERM", onInterrupt);
-  try {
-    const outcome = await printRun(runtime.session.prompt(prompt, controller.signal), options.outputFormat, {
-      sessionId: runtime.session.sessionId,
-      model: runtime.session.currentModel.info.ref,
-      cwd: runtime.cwd,
-      tools: runtime.session.toolList.map((tool) => tool.name),
-      permissionMode: runtime.permissionMode,
-      includePartialMessages: options.includePartialMessages,
-    });
-    process.exitCode = outcome.exitCode;
-  } finally {
-    process.off("SIGINT", onInterrupt);
-    process.off("SIGTERM", onInterrupt);
-    runtime.close();
-  }
+  const { runHeadless } = await import("./headless.ts");
+  await runHeadless(options, prompt);
 }
 
 async function main(): Promise<void> {

@@ -1,15 +1,11 @@
 import type { Command } from "commander";
-import { listMemoryCommand, searchMemoryCommand, showMemoryCommand } from "./memory-browse.ts";
-import {
-  editMemoryCommand,
-  forgetMemoryCommand,
-  reindexMemoryCommand,
-  rememberCommand,
-} from "./memory-change.ts";
-import { diffMemoryCommand, logMemoryCommand, undoMemoryCommand } from "./memory-history.ts";
-import { exportMemoryCommand, importMemoryCommand } from "./memory-transfer.ts";
+import { lazyAction } from "../lazy-action.ts";
 
-export { type MemoryContext, openMemoryContext, withMemoryContext } from "./memory-context.ts";
+// Each command's code loads only when that command runs.
+const browse = () => import("./memory-browse.ts");
+const change = () => import("./memory-change.ts");
+const history = () => import("./memory-history.ts");
+const transfer = () => import("./memory-transfer.ts");
 
 const SCOPE = "user, project or local";
 
@@ -28,13 +24,13 @@ export function registerMemoryCommands(program: Command): void {
     .description("every memory by scope: type, description, stale marks, counts and folders")
     .option("-s, --scope <scope>", `only this scope: ${SCOPE}`)
     .option("--json", "machine-readable output")
-    .action(listMemoryCommand);
+    .action(lazyAction(browse, (module) => module.listMemoryCommand));
 
   memory
     .command("show <name>")
     .description("print a memory file, which session wrote it and when")
     .option("-s, --scope <scope>", `the scope, when the name exists in several: ${SCOPE}`)
-    .action(showMemoryCommand);
+    .action(lazyAction(browse, (module) => module.showMemoryCommand));
 
   memory
     .command("search <query...>")
@@ -42,7 +38,7 @@ export function registerMemoryCommands(program: Command): void {
     .option("-s, --scope <scope>", "user, project, local, sessions or all (default all)")
     .option("-n, --limit <n>", "how many results (default 10)")
     .option("--json", "machine-readable output")
-    .action(searchMemoryCommand);
+    .action(lazyAction(browse, (module) => module.searchMemoryCommand));
 
   memory
     .command("edit <name>")
@@ -50,45 +46,45 @@ export function registerMemoryCommands(program: Command): void {
       "open a memory in $VISUAL or $EDITOR (else vi); saved through validation, redaction and history",
     )
     .option("-s, --scope <scope>", `the scope, when the name exists in several: ${SCOPE}`)
-    .action(editMemoryCommand);
+    .action(lazyAction(change, (module) => module.editMemoryCommand));
 
   memory
     .command("forget <name>")
     .description("delete a memory (user and local: a commit, so undo brings it back)")
     .option("-s, --scope <scope>", `the scope, when the name exists in several: ${SCOPE}`)
     .option("--reason <text>", "why; goes into the commit message")
-    .action(forgetMemoryCommand);
+    .action(lazyAction(change, (module) => module.forgetMemoryCommand));
 
   memory
     .command("log")
     .description("the history of changes (user or local; project memory uses the repository's git)")
     .option("-s, --scope <scope>", "user (default) or local")
     .option("-n, --limit <n>", "how many changes (default 20)")
-    .action(logMemoryCommand);
+    .action(lazyAction(history, (module) => module.logMemoryCommand));
 
   memory
     .command("diff [ref]")
     .description("the patch of the last change, or of the given commit")
     .option("-s, --scope <scope>", "user (default) or local")
-    .action(diffMemoryCommand);
+    .action(lazyAction(history, (module) => module.diffMemoryCommand));
 
   memory
     .command("undo")
     .description("revert the last change as a new commit (so the undo can be undone)")
     .option("-s, --scope <scope>", "user (default) or local")
-    .action(undoMemoryCommand);
+    .action(lazyAction(history, (module) => module.undoMemoryCommand));
 
   memory
     .command("reindex")
     .description("rebuild the search index from the memory files")
-    .action(reindexMemoryCommand);
+    .action(lazyAction(change, (module) => module.reindexMemoryCommand));
 
   memory
     .command("export [folder]")
     .description("copy the memory files to <folder>/<scope>/ (default ./tacit-memory-export)")
     .option("-s, --scope <scope>", `only this scope: ${SCOPE}`)
     .option("--stdout", "print one Markdown document instead of writing files")
-    .action(exportMemoryCommand);
+    .action(lazyAction(transfer, (module) => module.exportMemoryCommand));
 
   memory
     .command("import <folder>")
@@ -100,7 +96,7 @@ export function registerMemoryCommands(program: Command): void {
       `into this scope: ${SCOPE} (default: an export's own scopes; else local in a git repository, user elsewhere)`,
     )
     .option("--overwrite", "replace memories of the same name (default: skip them)")
-    .action(importMemoryCommand);
+    .action(lazyAction(transfer, (module) => module.importMemoryCommand));
 
   program
     .command("remember <text...>")
@@ -114,5 +110,5 @@ export function registerMemoryCommands(program: Command): void {
       "--name <name>",
       "kebab-case name (default: derived from the text; replaces a memory of that name)",
     )
-    .action(rememberCommand);
+    .action(lazyAction(change, (module) => module.rememberCommand));
 }

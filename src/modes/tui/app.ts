@@ -89,7 +89,7 @@ export function TuiApp(props: AppProps) {
       kind: "banner",
       lines: [
         `${theme.paint(["bold", "accent"], "✻ tacit")}${props.version ? theme.paint("gray", ` ${props.version}`) : ""} ${theme.paint("gray", "· a coding agent that remembers")}`,
-        theme.paint("gray", `${info.model} · ${info.cwd}`),
+        theme.paint("gray", [info.model, info.cwd].filter(Boolean).join(" · ")),
         theme.paint("gray", "/help for commands · @ to mention files · shift+tab to change permission mode"),
       ],
     });
@@ -262,6 +262,14 @@ export function TuiApp(props: AppProps) {
       })
       .catch(() => {});
     if (props.initialPrompt) submitRef.current(props.initialPrompt);
+    // The prompt is drawn before the host has started; show the real model and mode once it has,
+    // and leave with its error if it cannot start (a missing key, a malformed settings file).
+    host.ready?.then(
+      () => {
+        if (!cancelled) refreshInfo();
+      },
+      (error: unknown) => app.exit(error instanceof Error ? error : new Error(String(error))),
+    );
     return () => {
       cancelled = true;
     };

@@ -50,6 +50,12 @@ export interface TuiMemoryHost {
 }
 
 export interface TuiHost {
+  /**
+   * Resolves when the host has finished starting. The TUI draws before that
+   * (info() may be a placeholder until then) and refreshes when it resolves;
+   * if it rejects, the TUI exits with that error.
+   */
+  ready?: Promise<void>;
   /** Runs one user prompt; yields the loop's events until it is done. Esc aborts the signal. */
   submit(prompt: string, signal: AbortSignal): AsyncIterable<AgentEvent | RecallEvent>;
   info(): TuiInfo;

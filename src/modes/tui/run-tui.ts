@@ -1,5 +1,6 @@
 import { render } from "ink";
 import { createElement } from "react";
+import { traceStartup } from "../../core/startup-trace.ts";
 import { TuiApp } from "./app.ts";
 import type { RunTuiOptions, TuiHost } from "./host.ts";
 import { PermissionBridge } from "./permission-bridge.ts";
@@ -29,6 +30,8 @@ export async function runTui(host: TuiHost, options: RunTuiOptions): Promise<voi
       kittyKeyboard: { mode: "auto", flags: ["disambiguateEscapeCodes"] },
     },
   );
+  // Ink writes the first frame during render(): from here the prompt is on screen and takes input.
+  traceStartup("TUI first frame drawn");
   try {
     await instance.waitUntilExit();
   } finally {

@@ -165,13 +165,19 @@ export function footerView(
   const percent =
     info.contextWindow > 0 ? Math.round((info.contextUsedTokens / info.contextWindow) * 100) : 0;
   const contextColor = percent >= 85 ? "red" : percent >= 60 ? "yellow" : "gray";
+  // Until the host has started (the prompt is drawn first), there is no model or window to show.
+  const starting = info.contextWindow === 0;
   const parts = [
-    theme.paint("bold", truncate(info.model, 32)),
+    theme.paint("bold", truncate(info.model || "starting…", 32)),
     theme.paint(modeColor[info.permissionMode], modeLabel[info.permissionMode]),
-    theme.paint(
-      contextColor,
-      `ctx ${formatTokens(info.contextUsedTokens)}/${formatTokens(info.contextWindow)} (${percent}%)`,
-    ),
+    ...(starting
+      ? []
+      : [
+          theme.paint(
+            contextColor,
+            `ctx ${formatTokens(info.contextUsedTokens)}/${formatTokens(info.contextWindow)} (${percent}%)`,
+          ),
+        ]),
     theme.paint("gray", formatCost(info.sessionCostUsd)),
   ];
   if (recalledCount > 0) parts.push(theme.paint("magenta", `${recalledCount} recalled (/recalled)`));

@@ -1,0 +1,61 @@
+// esbuild plugins that take startup time out of dependencies without changing
+// what they compute. Each checks that the code it patches is still there and
+// warns (instead of silently doing nothing) when a dependency update moved it.
+import { readFileSync } from "node:fs";
+
+/**
+ * Yoga (Ink's layout engine) loads its WebAssembly, embedded as a data: URI,
+ * through fetch() when fetch exists. In Node that first fetch loads undici,
+ * about 65 ms on the TUI's path to its first frame. Yoga's own fallback decodes
+ * the same bytes from base64 synchronously; this makes it take that path.
+ */
+const YOGA_FETCH = 'return w||"function"!=typeof fetch?';
+export const yogaWithoutFetch = patchPlugin({
+  name: "yoga-without-fetch",
+  filter: /yoga-layout[\\/]dist[\\/]binaries[\\/].*\.js$/,
+  from: YOGA_FETCH,
+  to: "return true?",
+});
+
+/**
+ * Characters that are one column wide whatever the terminal, in the Basic
+ * Multilingual Plane (so one UTF-16 unit each): printable ASCII, Latin-1 without
+ * the soft hyphen, general punctuation without separators and invisible
+ * controls, arrows, box drawing, blocks, geometric shapes without the two
+ * emoji-presentation squares, braille (spinners), and the dingbats tacit draws
+ * (❯ ✻ ✓ ✔ ✗ ✘). Widths agree with string-width (a test checks every one).
+ */
+export const NARROW_TEXT_PATTERN =
+  "^[\\u0020-\\u007E\\u00A1-\\u00AC\\u00AE-\\u00FF\\u2010-\\u2027\\u2030-\\u205E\\u2190-\\u21FF\\u2500-\\u25FC\\u2800-\\u28FF\\u2713\\u2714\\u2717\\u2718\\u273B\\u276F]*$";
+
+/**
+ * string-width measures every non-ASCII string with Intl.Segmenter and the
+ * RGI_Emoji regular expression, whose first use costs about 45 ms — on every
+ * start, since the TUI's prompt, borders and footer use ❯, ─ and ·. Strings made
+ * only of the narrow characters above get the same answer (their length) at once.
+ */
+export const stringWidthFastPath = patchPlugin({
+  name: "string-width-fast-path",
+  filter: /string-width[\\/]index\.js$/,
+  from: "if (/^[\\u0020-\\u007E]*$/.test(string)) {",
+  to: `if (ambiguousIsNarrow && /${NARROW_TEXT_PATTERN}/.test(string)) {`,
+});
+
+function patchPlugin({ name, filter, from, to }) {
+  return {
+    name,
+    setup(builder) {
+      builder.onLoad({ filter }, (args) => {
+        const source = readFileSync(args.path, "utf8");
+        if (!source.includes(from)) {
+          return {
+            contents: source,
+            loader: "js",
+            warnings: [{ text: `${name}: the patched code moved; not applied` }],
+          };
+        }
+        return { contents: source.replace(from, to), loader: "js" };
+      });
+    },
+  };
+}

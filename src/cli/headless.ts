@@ -1,0 +1,34 @@
+import { traceStartup } from "../core/startup-trace.ts";
+import { printRun } from "../modes/print.ts";
+import { bootstrap } from "./bootstrap.ts";
+import type { RunOptions } from "./options.ts";
+
+/** `tacit -p`: one run, printed as text, json or stream-json; Ctrl-C stops it cleanly. */
+export async function runHeadless(options: RunOptions, prompt: string): Promise<void> {
+  const runtime = await bootstrap({ options });
+  traceStartup("bootstrapped");
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onInterrupt = () => {
+    interrupts++;
+    if (interrupts > 1) process.exit(130);
+    controller.abort();
+  };
+  process.on("SIGINT", onInterrupt);
+  process.on("SIGTERM", onInterrupt);
+  try {
+    const outcome = await printRun(runtime.session.prompt(prompt, controller.signal), options.outputFormat, {
+      sessionId: runtime.session.sessionId,
+      model: runtime.session.currentModel.info.ref,
+      cwd: runtime.cwd,
+      tools: runtime.session.toolList.map((tool) => tool.name),
+      permissionMode: runtime.permissionMode,
+      includePartialMessages: options.includePartialMessages,
+    });
+    process.exitCode = outcome.exitCode;
+  } finally {
+    process.off("SIGINT", onInterrupt);
+    process.off("SIGTERM", onInterrupt);
+    runtime.close();
+  }
+}
