@@ -23,6 +23,11 @@ await build({
     js: "import { createRequire as __tacitCreateRequire } from 'node:module'; const require = __tacitCreateRequire(import.meta.url);",
   },
   sourcemap: "linked",
+  // Smaller files decode and parse faster: about 25 ms less to the first request
+  // (measured A/B with TACIT_TRACE_STARTUP). Identifiers are kept, so stack traces
+  // stay readable; the linked source maps map them back to src/.
+  minifyWhitespace: true,
+  minifySyntax: true,
   jsx: "automatic",
   // React and Ink pick their production builds by NODE_ENV; fixing it at build time drops the
   // development builds (over 1 MB of react-reconciler) from the bundle without setting the
