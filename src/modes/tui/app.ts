@@ -31,7 +31,7 @@ import {
   mentionAtCursor,
   pasteText,
 } from "./editor.ts";
-import { editorKey, editorLines } from "./editor-keys.ts";
+import { editorKey } from "./editor-keys.ts";
 import {
   PERMISSION_MODE_CYCLE,
   type RecallEvent,
@@ -39,6 +39,7 @@ import {
   type TuiHost,
   type TuiInfo,
 } from "./host.ts";
+import { inputAreaView } from "./input-area.ts";
 import { renderMarkdown } from "./markdown.ts";
 import type { PendingPermission, PermissionBridge } from "./permission-bridge.ts";
 import type { Theme } from "./theme.ts";
@@ -51,7 +52,7 @@ import {
   type TranscriptItem,
   type TranscriptState,
 } from "./transcript.ts";
-import { footerView, lines, menuView, permissionPromptView, toolView, transcriptItemView } from "./views.ts";
+import { footerView, lines, toolView, transcriptItemView } from "./views.ts";
 
 export interface AppProps {
   host: TuiHost;
@@ -73,8 +74,6 @@ function transcriptReducer(state: TranscriptState, action: TranscriptAction): Tr
   if (action.type === "append") return appendItem(state, action.item);
   return flushStreaming(state);
 }
-
-const CURSOR = (character: string) => `\u001b[7m${character}\u001b[27m`;
 
 export function TuiApp(props: AppProps) {
   const { host, bridge, theme } = props;
@@ -502,60 +501,23 @@ export function TuiApp(props: AppProps) {
     );
   }
 
-  let bottom: ReactElement;
-  if (pending) {
-    bottom = permissionPromptView(pending, permissionSelected, denyReason, width, theme);
-  } else if (picker) {
-    const items = pickerItems(picker);
-    bottom = h(
-      Box,
-      { flexDirection: "column", borderStyle: "round", paddingX: 1 },
-      h(
-        Text,
-        {},
-        `${theme.paint("bold", picker.spec.title)}${picker.filter ? theme.paint("gray", `  filter: ${picker.filter}`) : ""}`,
-      ),
-      items.length === 0
-        ? h(Text, {}, theme.paint("gray", picker.spec.emptyText ?? "Nothing to show."))
-        : menuView(items, picker.selected, width - 4, theme),
-      h(Text, {}, theme.paint("gray", "↑↓ choose · Enter select · type to filter · Esc cancel")),
-    );
-  } else {
-    const editorText = editorLines(editor, CURSOR);
-    const prompt = theme.paint(busy ? "gray" : "accent", "❯ ");
-    const body =
-      editor.text === ""
-        ? [
-            `${prompt}${CURSOR(" ")}${theme.paint("gray", busy ? "Type to queue a message for after this turn" : "Ask anything · / commands · @ files")}`,
-          ]
-        : editorText.map((line, index) => (index === 0 ? prompt : "  ") + line);
-    const menu =
+  const bottom = inputAreaView({
+    pending,
+    permissionSelected,
+    denyReason,
+    picker: picker ? { ...picker, items: pickerItems(picker) } : undefined,
+    editor,
+    busy,
+    menu:
       menuKind === "slash"
-        ? menuView(
-            slashEntries.map((command) => ({ label: `/${command.name}`, description: command.description })),
-            selectedIndex,
-            width,
-            theme,
-          )
+        ? slashEntries.map((command) => ({ label: `/${command.name}`, description: command.description }))
         : menuKind === "mention"
-          ? menuView(
-              mentionEntries.map((path) => ({ label: path })),
-              selectedIndex,
-              width,
-              theme,
-            )
-          : null;
-    bottom = h(
-      Box,
-      { flexDirection: "column" },
-      h(
-        Box,
-        { borderStyle: "round", borderColor: theme.color ? "gray" : undefined, paddingX: 1 },
-        lines(body),
-      ),
-      menu,
-    );
-  }
+          ? mentionEntries.map((path) => ({ label: path }))
+          : undefined,
+    selectedIndex,
+    width,
+    theme,
+  });
 
   const hint = exitArmed
     ? "Press Ctrl-C again to exit"
