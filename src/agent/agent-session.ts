@@ -138,9 +138,10 @@ export class AgentSession {
     let sent: Message = user;
     const memory = this.options.memory;
     if (memory && this.options.recall !== false) {
-      const recall = memory.recall(text, {
+      const recall = await memory.recall(text, {
         excludeIds: [...this.recalledIds],
         currentSessionId: this.sessionId,
+        signal,
       });
       if (recall.items.length > 0) {
         for (const item of recall.items) this.recalledIds.add(item.id);
@@ -148,6 +149,9 @@ export class AgentSession {
         yield { type: "recall", items: recall.items };
       }
     }
+    // An embedding endpoint that failed (now or in the background) is said once, not fatal.
+    for (const warning of memory?.takeWarnings() ?? [])
+      yield { type: "notice", level: "warning", text: warning };
     this.messages.push(sent);
 
     const events = runAgent({

@@ -14,6 +14,7 @@ import { traceStartup } from "../core/startup-trace.ts";
 import { MemoryService } from "../memory/memory-service.ts";
 import { redactMessage } from "../memory/redact-message.ts";
 import type { MemoryScope } from "../memory/scopes.ts";
+import { resolveEmbedder } from "../providers/embeddings.ts";
 import { resolveModel } from "../providers/resolve.ts";
 import { openDatabase } from "../session/database.ts";
 import { SessionStore } from "../session/store.ts";
@@ -124,7 +125,9 @@ export async function bootstrap(input: BootstrapInput): Promise<Runtime> {
         ? { fileNames: [...DEFAULT_INSTRUCTION_FILE_NAMES, ...settings.instructionFiles] }
         : {}),
     });
-    const memory = memoryEnabled ? createMemoryService(database, home, projectRoot, settings) : undefined;
+    const memory = memoryEnabled
+      ? createMemoryService(database, home, projectRoot, settings, env)
+      : undefined;
     // Hand edits since the last run are picked up here; the index text is then fixed for the session.
     memory?.syncIndex();
     traceStartup("memory synced");
@@ -176,7 +179,11 @@ export async function bootstrap(input: BootstrapInput): Promise<Runtime> {
       instructionFiles: instructions.files,
       memory,
       resolve,
-      close: () => database.close(),
+      close: () => {
+        // Background embedding stops first: it writes vectors into this database.
+        memory?.close();
+        database.close();
+      },
     };
   } catch (error) {
     database.close();
@@ -189,6 +196,7 @@ function createMemoryService(
   home: string,
   projectRoot: string,
   settings: Settings,
+  env: NodeJS.ProcessEnv,
 ): MemoryService {
   const scopes = settings.memory?.scopes;
   const enabledScopes = (["user", "project", "local"] as MemoryScope[]).filter(
@@ -201,5 +209,13 @@ function createMemoryService(
     enabledScopes,
     ...(settings.memory?.indexTokenBudget ? { indexTokenBudget: settings.memory.indexTokenBudget } : {}),
     ...(settings.memory?.recallTokenBudget ? { recallTokenBudget: settings.memory.recallTokenBudget } : {}),
+    ...(settings.memory?.embeddingModel
+      ? {
+          embedder: resolveEmbedder(settings.memory.embeddingModel, {
+            env,
+            providers: settings.providers ?? {},
+          }),
+        }
+      : {}),
   });
 }

@@ -49,6 +49,11 @@ export const memorySettingsSchema = z.looseObject({
     .optional(),
   indexTokenBudget: positiveInteger.optional(),
   recallTokenBudget: positiveInteger.optional(),
+  /**
+   * "provider/model-id" of an embedding model (e.g. "openai/text-embedding-3-small");
+   * when set, recall fuses meaning with the lexical search. Absent: lexical only.
+   */
+  embeddingModel: z.string().min(1, "embeddingModel must not be empty").optional(),
 });
 
 export const settingsSchema = z.looseObject({

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { parseMemoryFile } from "./memory-file.ts";
-import { type ChangeOptions, MemoryError, type MemoryStore } from "./memory-store.ts";
+import { type ChangeOptions, MemoryError, type MemoryStore, type ReadMemory } from "./memory-store.ts";
 import { isMemoryScope, type MemoryScope } from "./scopes.ts";
 
 /** The root every memory-tool path starts with, as in Anthropic's memory tool. */
@@ -86,33 +86,43 @@ export async function runMemoryCommand(
       return view(store, command.path, command.view_range);
     case "create": {
       const target = requireFile(command.path);
-      return save(store, target, command.file_text, options, "create");
+      return save(store, target, options, "create", (current) => {
+        if (current) {
+          throw new MemoryError(
+            `${command.path} already exists; use str_replace to edit it, or delete it first`,
+          );
+        }
+        return command.file_text;
+      });
     }
     case "str_replace": {
       const target = requireFile(command.path);
-      const text = store.read(target.scope, target.name).text;
-      const count = occurrences(text, command.old_str);
-      if (command.old_str === "" || count === 0) {
-        throw new MemoryError(
-          `old_str was not found in ${command.path}; view the file and copy the text exactly`,
-        );
-      }
-      if (count > 1) {
-        throw new MemoryError(
-          `old_str occurs ${count} times in ${command.path}; include more context to make it unique`,
-        );
-      }
-      const updated = text.replace(command.old_str, () => command.new_str);
-      return save(store, target, updated, options, "edit");
+      return save(store, target, options, "edit", (current) => {
+        const text = existing(current, command.path);
+        const count = occurrences(text, command.old_str);
+        if (command.old_str === "" || count === 0) {
+          throw new MemoryError(
+            `old_str was not found in ${command.path}; view the file and copy the text exactly`,
+          );
+        }
+        if (count > 1) {
+          throw new MemoryError(
+            `old_str occurs ${count} times in ${command.path}; include more context to make it unique`,
+          );
+        }
+        return text.replace(command.old_str, () => command.new_str);
+      });
     }
     case "insert": {
       const target = requireFile(command.path);
-      const lines = store.read(target.scope, target.name).text.replace(/\n$/, "").split("\n");
-      if (command.insert_line < 0 || command.insert_line > lines.length) {
-        throw new MemoryError(`insert_line must be between 0 and ${lines.length} for ${command.path}`);
-      }
-      lines.splice(command.insert_line, 0, ...command.insert_text.replace(/\n$/, "").split("\n"));
-      return save(store, target, `${lines.join("\n")}\n`, options, "edit");
+      return save(store, target, options, "edit", (current) => {
+        const lines = existing(current, command.path).replace(/\n$/, "").split("\n");
+        if (command.insert_line < 0 || command.insert_line > lines.length) {
+          throw new MemoryError(`insert_line must be between 0 and ${lines.length} for ${command.path}`);
+        }
+        lines.splice(command.insert_line, 0, ...command.insert_text.replace(/\n$/, "").split("\n"));
+        return `${lines.join("\n")}\n`;
+      });
     }
     case "delete": {
       const target = requireFile(command.path);
@@ -137,22 +147,35 @@ function requireFile(rawPath: string): { scope: MemoryScope; name: string } {
   return parsed;
 }
 
-/** Raw text → tolerant parse (the file name is the name) → the store's write. */
+function existing(current: ReadMemory | undefined, rawPath: string): string {
+  if (!current) throw new MemoryError(`${rawPath} does not exist; create it first`);
+  return current.text;
+}
+
+/**
+ * The new text (computed from the current file under the scope lock, so a
+ * concurrent edit is never lost) → tolerant parse (the file name is the name) →
+ * the store's write.
+ */
 async function save(
   store: MemoryStore,
   target: { scope: MemoryScope; name: string },
-  text: string,
   options: ChangeOptions,
   action: "create" | "edit",
+  newText: (current: ReadMemory | undefined) => string,
 ): Promise<string> {
-  if (action === "create" && store.exists(target.scope, target.name)) {
-    throw new MemoryError(
-      `${memoryPathOf(target.scope, target.name)} already exists; use str_replace to edit it, or delete it first`,
-    );
-  }
-  const { memory, warnings } = parseMemoryFile(text, target.name);
   const reason = options.reason ?? (action === "create" ? "written by the model" : "edited by the model");
-  const result = await store.write(target.scope, { ...memory, name: target.name }, { ...options, reason });
+  let warnings: string[] = [];
+  const result = await store.update(
+    target.scope,
+    target.name,
+    (current) => {
+      const parsed = parseMemoryFile(newText(current), target.name);
+      warnings = parsed.warnings;
+      return { ...parsed.memory, name: target.name };
+    },
+    { ...options, reason },
+  );
   const lines = [
     `${action === "create" ? "Created" : "Edited"} ${memoryPathOf(target.scope, result.memory.name)}`,
   ];

@@ -1,5 +1,6 @@
 import type { DatabaseSync } from "node:sqlite";
 import { projectSlug } from "../config/paths.ts";
+import type { Embedder } from "../core/embedder.ts";
 import type { RecalledItem } from "../core/events.ts";
 import { type Message, messageText } from "../core/messages.ts";
 import { estimateTokens, MEMORY_GUIDANCE, renderMemoryIndex } from "./memory-index.ts";
@@ -7,7 +8,8 @@ import { type MemoryEntry, MemoryStore } from "./memory-store.ts";
 import { redactSecrets } from "./redaction.ts";
 import { type MemoryScope, memoryScopes } from "./scopes.ts";
 import { SearchIndex } from "./search/search-index.ts";
-import type { SearchDocument, SearchResult } from "./search/types.ts";
+import type { SearchDocument, SearchOptions, SearchResult } from "./search/types.ts";
+import { SemanticRecall } from "./semantic-recall.ts";
 
 export interface MemoryServiceOptions {
   database: DatabaseSync;
@@ -18,6 +20,10 @@ export interface MemoryServiceOptions {
   indexTokenBudget?: number;
   recallTokenBudget?: number;
   now?: () => number;
+  /** From memory.embeddingModel: recall fuses meaning with words. Absent: lexical recall only. */
+  embedder?: Embedder;
+  /** How long a turn waits for its query's vector before recall goes lexical (default 3 s). */
+  recallEmbeddingTimeoutMs?: number;
 }
 
 export interface Recall {
@@ -42,6 +48,7 @@ export class MemoryService {
   readonly projectKey: string;
   private readonly options: MemoryServiceOptions;
   private readonly now: () => number;
+  private readonly semantic: SemanticRecall | undefined;
 
   constructor(options: MemoryServiceOptions) {
     this.options = options;
@@ -52,7 +59,14 @@ export class MemoryService {
       projectRoot: options.projectRoot,
       ...(options.enabledScopes ? { enabledScopes: options.enabledScopes } : {}),
     });
-    this.index = new SearchIndex(options.database);
+    this.index = new SearchIndex(options.database, options.embedder ? { embedder: options.embedder } : {});
+    this.semantic = options.embedder
+      ? new SemanticRecall(this.index, options.embedder, {
+          ...(options.recallEmbeddingTimeoutMs !== undefined
+            ? { timeoutMs: options.recallEmbeddingTimeoutMs }
+            : {}),
+        })
+      : undefined;
     options.database.exec(
       "CREATE TABLE IF NOT EXISTS memory_index_state (id TEXT PRIMARY KEY, hash TEXT NOT NULL, project_key TEXT)",
     );
@@ -96,6 +110,7 @@ export class MemoryService {
       deleteState.run(id);
       removed++;
     }
+    this.semantic?.scheduleEmbedding();
     return { indexed: changed.length, removed };
   }
 
@@ -122,6 +137,22 @@ export class MemoryService {
       body,
       updatedAt: at,
     });
+    this.semantic?.scheduleEmbedding();
+  }
+
+  /** Warnings for the user (an embedding endpoint that failed), each handed out once. */
+  takeWarnings(): string[] {
+    return this.semantic?.takeWarnings() ?? [];
+  }
+
+  /** Resolves when no document embedding runs in the background. */
+  embeddingIdle(): Promise<void> {
+    return this.semantic?.idle() ?? Promise.resolve();
+  }
+
+  /** Stops background embedding; call before closing the database. */
+  close(): void {
+    this.semantic?.close();
   }
 
   /** The always-in-context section: what memory is for, and the index of what is stored. */
@@ -155,14 +186,30 @@ export class MemoryService {
    * token budget, leaving out what is already in context (excludeIds, and the
    * current session's own transcript).
    */
-  recall(prompt: string, options: { excludeIds?: string[]; currentSessionId?: string } = {}): Recall {
+  async recall(
+    prompt: string,
+    options: { excludeIds?: string[]; currentSessionId?: string; signal?: AbortSignal } = {},
+  ): Promise<Recall> {
     const budget = this.options.recallTokenBudget ?? DEFAULT_RECALL_BUDGET;
-    const results = this.index.search(prompt, {
+    const searchOptions: SearchOptions = {
       projectKey: this.projectKey,
       limit: MAX_RECALLED_ITEMS * 3,
       now: this.now(),
       ...(options.excludeIds ? { excludeIds: options.excludeIds } : {}),
-    });
+    };
+    let results: SearchResult[];
+    let fallback: string | undefined;
+    if (this.semantic) {
+      const query = await this.semantic.queryVector(prompt, options.signal);
+      if ("vector" in query) {
+        results = this.index.searchWithVector(prompt, query.vector, searchOptions);
+      } else {
+        results = this.index.search(prompt, searchOptions);
+        fallback = query.fallback;
+      }
+    } else {
+      results = this.index.search(prompt, searchOptions);
+    }
     const items: RecalledItem[] = [];
     const blocks: string[] = [];
     let used = 0;
@@ -180,7 +227,7 @@ export class MemoryService {
         kind: result.kind,
         scope: result.scope,
         title: result.title,
-        reasons: result.reasons,
+        reasons: fallback ? [...result.reasons, fallback] : result.reasons,
         tokens,
       });
     }

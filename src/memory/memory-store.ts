@@ -149,25 +149,42 @@ export class MemoryStore {
 
   /** Creates or replaces a memory. Secrets are redacted before anything touches disk. */
   async write(scope: MemoryScope, memory: Memory, options: ChangeOptions = {}): Promise<WriteResult> {
+    return this.update(scope, memory.name, () => memory, options);
+  }
+
+  /**
+   * Reads a memory, changes it and writes it back, all under the scope lock, so
+   * two processes editing the same memory at once never overwrite each other's
+   * change. `change` gets the current memory (undefined when there is none) and
+   * may throw to refuse (e.g. "already exists").
+   */
+  async update(
+    scope: MemoryScope,
+    name: string,
+    change: (current: ReadMemory | undefined) => Memory,
+    options: ChangeOptions = {},
+  ): Promise<WriteResult> {
     this.requireScope(scope);
-    const { memory: redacted, redactions } = this.redactMemory(memory);
-    const valid = this.validate(redacted);
+    const fileName = checkFileName(name);
     return this.locked(scope, async () => {
+      const previous = this.load(scope, fileName);
+      const { memory: redacted, redactions } = this.redactMemory(change(previous));
+      const valid = this.validate(redacted);
       const filePath = this.filePath(scope, valid.name);
-      const previous = existsSync(filePath) ? this.load(scope, valid.name) : undefined;
+      const replaced = valid.name === fileName ? previous : this.load(scope, valid.name);
       const completed = completeMemory(
-        { ...valid, created: valid.created ?? previous?.memory.created },
+        { ...valid, created: valid.created ?? replaced?.memory.created },
         { now: this.now(), sessionId: options.sessionId },
       );
       writeFileAtomic(filePath, serializeMemory(completed));
-      const verb = previous ? "update" : "create";
+      const verb = replaced ? "update" : "create";
       const commit = await this.commit(
         scope,
         [`${valid.name}.md`],
         `${verb} ${valid.type} ${valid.name}`,
         options.reason,
       );
-      return { memory: completed, filePath, created: !previous, commit, redactions };
+      return { memory: completed, filePath, created: !replaced, commit, redactions };
     });
   }
 

@@ -69,6 +69,9 @@ async function acquire(lockPath: string, staleAfterMs: number, timeoutMs: number
   }
 }
 
+/** A lock held by a live process is broken only past this age (pid reuse). */
+const LIVE_HOLDER_MAX_AGE_MS = 10 * 60_000;
+
 async function breakIfStale(lockPath: string, staleAfterMs: number): Promise<void> {
   let raw: string;
   let modifiedAt: number;
@@ -81,8 +84,13 @@ async function breakIfStale(lockPath: string, staleAfterMs: number): Promise<voi
   const holder = parseLock(raw);
   const age = Date.now() - (holder?.time ?? modifiedAt);
   // An empty or half-written lock is normal for a moment after creation; only its age can condemn it.
-  const dead = holder ? !processAlive(holder.pid) : false;
-  if (!dead && age < staleAfterMs) return;
+  if (holder && processAlive(holder.pid)) {
+    // A live holder may be slow (a big git commit) or suspended (Ctrl-Z): its lock
+    // stands. Only a very old one is broken, in case the pid was reused since.
+    if (age < LIVE_HOLDER_MAX_AGE_MS) return;
+  } else if (!holder && age < staleAfterMs) {
+    return;
+  }
   // Move the lock aside rather than unlinking it: if another process broke it
   // and took a fresh lock in between, we moved theirs and can put it back.
   const aside = `${lockPath}.${randomBytes(4).toString("hex")}.broken`;

@@ -1,5 +1,6 @@
 // A local fake model server that speaks the real streaming wire formats
-// (Anthropic Messages, OpenAI Responses, OpenAI Chat Completions), so the real
+// (Anthropic Messages, OpenAI Responses, OpenAI Chat Completions; plus OpenAI
+// embeddings, answered with deterministic concept vectors), so the real
 // AI SDK providers can talk to it. It answers from a script, rejects malformed
 // requests with the wire's own 400 error, and records every request.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
@@ -25,6 +26,12 @@ import {
   type WireAdapter,
 } from "./wire-common.ts";
 import { openaiChatWire } from "./wire-openai-chat.ts";
+import {
+  embeddingInputs,
+  embeddingsErrorBody,
+  embeddingsReply,
+  normalizeEmbeddings,
+} from "./wire-openai-embeddings.ts";
 import { createResponsesWire } from "./wire-openai-responses.ts";
 
 export type {
@@ -36,6 +43,7 @@ export type {
   NormalizedToolCall,
   NormalizedToolResult,
   RecordedRequest,
+  RecordedWire,
   ScriptedReply,
   ScriptedToolCall,
   Step,
@@ -54,6 +62,7 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
   const requests: RecordedRequest[] = [];
   const errors: string[] = [];
   let handler: ((request: RecordedRequest) => Step | undefined) | undefined;
+  const embeddingFaults: Fault[] = [];
   let idCounter = 0;
   const nextId = () => ++idCounter;
 
@@ -154,8 +163,71 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
     response.end();
   }
 
+  async function handleEmbeddingsRequest(
+    request: IncomingMessage,
+    response: ServerResponse,
+    path: string,
+  ): Promise<void> {
+    const rawBody = await readBody(request);
+    const recorded: RecordedRequest = {
+      wire: "openai-embeddings",
+      path,
+      headers: flattenHeaders(request),
+      body: rawBody,
+      receivedAt: Date.now(),
+      normalized: emptyNormalized(),
+    };
+    requests.push(recorded);
+    const refuse = (reason: string) => {
+      errors.push(`openai-embeddings ${path}: ${reason}`);
+      recorded.rejection = reason;
+      sendJson(response, 400, embeddingsErrorBody(400, reason));
+    };
+    try {
+      let body: unknown;
+      try {
+        body = JSON.parse(rawBody);
+      } catch {
+        return refuse("body is not valid JSON");
+      }
+      if (!isObject(body)) return refuse("body must be a JSON object");
+      recorded.body = body;
+      const inputs = embeddingInputs(body);
+      if (!Array.isArray(inputs)) return refuse(inputs.problem);
+      recorded.normalized = normalizeEmbeddings(body);
+      const fault = embeddingFaults.shift();
+      if (fault?.kind === "status") {
+        const headers: Record<string, string> = { "content-type": "application/json" };
+        if (fault.retryAfter !== undefined) headers["retry-after"] = fault.retryAfter;
+        response.writeHead(fault.status, headers);
+        response.end(
+          fault.body ??
+            JSON.stringify(embeddingsErrorBody(fault.status, `fake fault: status ${fault.status}`)),
+        );
+        return;
+      }
+      if (fault?.kind === "cut") {
+        response.writeHead(200, { "content-type": "application/json" });
+        response.write('{"object":"list","data":[', () => response.socket?.destroy());
+        return;
+      }
+      sendJson(response, 200, embeddingsReply(body.model as string, inputs));
+    } finally {
+      options.onRecord?.(recorded);
+    }
+  }
+
   const server = createServer((request, response) => {
     const path = (request.url ?? "/").split("?")[0] ?? "/";
+    if (request.method === "POST" && (path === "/v1/embeddings" || path === "/embeddings")) {
+      handleEmbeddingsRequest(request, response, path).catch((error: unknown) => {
+        errors.push(`internal error on ${path}: ${String(error)}`);
+        if (!response.headersSent)
+          sendJson(response, 500, embeddingsErrorBody(500, "fake server internal error"));
+        else response.destroy();
+      });
+      return;
+    }
     const adapter = routes.get(path);
     if (request.method === "POST" && adapter) {
       handleModelRequest(request, response, adapter, path).catch((error: unknown) => {
@@ -195,6 +267,9 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
     },
     onRequest(newHandler) {
       handler = newHandler;
+    },
+    failEmbeddings(...faults: Fault[]) {
+      embeddingFaults.push(...faults);
     },
     close() {
       return new Promise<void>((resolve) => {
@@ -281,5 +356,5 @@ function modelList(): unknown {
   return { object: "list", data, has_more: false, first_id: "fake-model", last_id: "gpt-fake" };
 }
 
-// The three wire names, for tests that run one scenario on every wire.
+// The three chat wire names, for tests that run one scenario on every wire.
 export const wires: readonly Wire[] = ["anthropic", "openai-responses", "openai-chat"];

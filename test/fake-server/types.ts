@@ -18,7 +18,11 @@ export type Fault =
 
 export type Step = ScriptedReply | { fault: Fault };
 
+/** The chat wires: the model replies that scripts and faults drive. */
 export type Wire = "anthropic" | "openai-responses" | "openai-chat";
+
+/** Every wire a recorded request may come in on: the chat wires plus OpenAI embeddings. */
+export type RecordedWire = Wire | "openai-embeddings";
 
 export interface NormalizedToolCall {
   id: string;
@@ -47,7 +51,7 @@ export interface NormalizedRequest {
 }
 
 export interface RecordedRequest {
-  wire: Wire;
+  wire: RecordedWire;
   path: string;
   headers: Record<string, string>;
   // The raw request body as the client sent it; its shape depends on the wire.
@@ -70,6 +74,11 @@ export interface FakeServer {
   enqueue(...steps: Step[]): void;
   /** optional dynamic replies; undefined → fall back to the queue */
   onRequest(handler: (request: RecordedRequest) => Step | undefined): void;
+  /**
+   * Faults for the next embedding requests, one per request, apart from the chat
+   * queue: embeddings never consume a scripted model reply.
+   */
+  failEmbeddings(...faults: Fault[]): void;
   close(): Promise<void>;
 }
 

@@ -59,7 +59,7 @@ describe("MemoryService", () => {
     expect(service.search("plural routes")).toEqual([]);
   });
 
-  it("recalls the on-topic memory out of 200 and leaves unrelated bodies out", () => {
+  it("recalls the on-topic memory out of 200 and leaves unrelated bodies out", async () => {
     const topics = [
       "kafka",
       "terraform",
@@ -93,14 +93,14 @@ describe("MemoryService", () => {
       ),
     );
     expect(service.syncIndex().indexed).toBe(200);
-    const recall = service.recall("write a migration that adds an email column to the users table");
+    const recall = await service.recall("write a migration that adds an email column to the users table");
     expect(recall.items[0]?.id).toMatch(/database-migrations$/);
     expect(recall.text).toContain("never edit an applied migration file");
     for (const topic of topics) expect(recall.text).not.toContain(`about ${topic} configuration`);
     expect(recall.items[0]!.reasons.length).toBeGreaterThan(0);
   });
 
-  it("keeps recall within its token budget and skips what is already in context", () => {
+  it("keeps recall within its token budget and skips what is already in context", async () => {
     for (let index = 0; index < 20; index++) {
       writeFileSync(
         path.join(projectFolder(), `deploy-step-${index}.md`),
@@ -113,17 +113,17 @@ describe("MemoryService", () => {
     }
     service.syncIndex();
     const small = new MemoryService({ database, home, projectRoot, recallTokenBudget: 300 });
-    const first = small.recall("how do we deploy the canary rollout");
+    const first = await small.recall("how do we deploy the canary rollout");
     const total = first.items.reduce((sum, item) => sum + item.tokens, 0);
     expect(first.items.length).toBeGreaterThan(0);
     expect(total).toBeLessThanOrEqual(300);
-    const again = small.recall("how do we deploy the canary rollout", {
+    const again = await small.recall("how do we deploy the canary rollout", {
       excludeIds: first.items.map((item) => item.id),
     });
     expect(again.items.map((item) => item.id)).not.toContain(first.items[0]!.id);
   });
 
-  it("indexes transcripts redacted, and recall skips the current session's own turns", () => {
+  it("indexes transcripts redacted, and recall skips the current session's own turns", async () => {
     service.indexTranscript(
       "session-a",
       1,
@@ -139,7 +139,7 @@ describe("MemoryService", () => {
       .all() as Array<{ body: string }>;
     expect(rows.map((row) => row.body).join("\n")).not.toContain("sk_live_abcdefghijklmnopqrstuvwx");
 
-    const recall = service.recall("why is the checkout test flaky?", { currentSessionId: "session-b" });
+    const recall = await service.recall("why is the checkout test flaky?", { currentSessionId: "session-b" });
     expect(recall.items.map((item) => item.id)).toEqual(["session-a#1"]);
     expect(recall.text).toContain("past session session-a");
   });

@@ -2,13 +2,9 @@
  * The seam for semantic search. tacit works without any model: when no embedder
  * is configured, recall is lexical (BM25) plus recency and scope. When one is, its
  * vectors are stored beside the documents and fused with the lexical ranking.
+ * The contract itself lives in core, so providers/ can build embedders too.
  */
-export interface Embedder {
-  /** Names the model, so vectors from another model are recomputed, never compared. */
-  readonly model: string;
-  /** One vector per text, in order; every vector of one model has the same length. */
-  embed(texts: string[]): Promise<Float32Array[]>;
-}
+export type { Embedder, EmbedOptions } from "../../core/embedder.ts";
 
 /** A candidate in one ranking (lexical or semantic), best first. */
 export interface RankedCandidate {

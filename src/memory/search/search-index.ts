@@ -19,9 +19,16 @@ export interface SearchIndexOptions {
   /** How lexical and semantic rankings are merged (default reciprocal rank fusion). */
   fusion?: Fusion;
   weights?: Partial<RankingWeights>;
+  /**
+   * Cosine similarity below which a document is not a semantic candidate. Every
+   * document has some similarity to any query; without a floor, a prompt like "hi"
+   * would recall the nearest few memories however unrelated they are.
+   */
+  minSimilarity?: number;
 }
 
 const DEFAULT_LIMIT = 8;
+const DEFAULT_MIN_SIMILARITY = 0.2;
 const EMBED_BATCH = 64;
 const KINDS: ReadonlySet<string> = new Set<SearchKind>(["memory", "transcript"]);
 const SCOPES: ReadonlySet<string> = new Set<SearchScope>(["user", "project", "local", "session"]);
@@ -133,7 +140,17 @@ export class SearchIndex {
     await this.embedPending();
     const [queryVector] = await embedder.embed([query]);
     if (queryVector === undefined) return this.search(query, options);
+    return this.searchWithVector(query, queryVector, options);
+  }
 
+  /**
+   * The fusing half of searchHybrid, for a query vector the caller already has:
+   * recall embeds the query under its own deadline and uses whatever document
+   * vectors are stored by then, rather than waiting for every document.
+   */
+  searchWithVector(query: string, queryVector: Float32Array, options: SearchOptions = {}): SearchResult[] {
+    const embedder = this.options.embedder;
+    if (embedder === undefined) return this.search(query, options);
     const match = buildMatchExpression(this.affordableTerms(queryTerms(query)));
     const lexical = match === null ? [] : this.lexicalCandidates(match, options);
     const semantic = this.semanticCandidates(queryVector, embedder.model, options);
@@ -158,8 +175,20 @@ export class SearchIndex {
     return this.withSnippets(ranked, match);
   }
 
+  /** How many documents still lack a vector for the configured model (0 without an embedder). */
+  pendingCount(): number {
+    const embedder = this.options.embedder;
+    if (embedder === undefined) return 0;
+    const row = this.statement(
+      `SELECT count(*) AS total FROM search_documents d
+       LEFT JOIN search_vectors v ON v.rowid = d.rowid AND v.model = ?
+       WHERE v.rowid IS NULL`,
+    ).get(embedder.model) as { total: number };
+    return row.total;
+  }
+
   /** Embeds every document without a vector for the configured model; returns how many. */
-  async embedPending(): Promise<number> {
+  async embedPending(options: { signal?: AbortSignal } = {}): Promise<number> {
     const embedder = this.options.embedder;
     if (embedder === undefined) return 0;
     const pending = this.statement(
@@ -174,7 +203,13 @@ export class SearchIndex {
     for (;;) {
       const rows = pending.all(embedder.model) as Array<{ rowid: number; title: string; body: string }>;
       if (rows.length === 0) return total;
-      const vectors = await embedder.embed(rows.map((row) => `${row.title}\n${row.body}`));
+      options.signal?.throwIfAborted();
+      const vectors = await embedder.embed(
+        rows.map((row) => `${row.title}\n${row.body}`),
+        options.signal ? { signal: options.signal } : undefined,
+      );
+      // Stopped while the request was out (the database may be closing): store nothing.
+      options.signal?.throwIfAborted();
       if (vectors.length !== rows.length) {
         throw new Error(
           `Embedder "${embedder.model}" returned ${vectors.length} vectors for ${rows.length} texts`,
@@ -261,11 +296,13 @@ export class SearchIndex {
        FROM search_vectors v JOIN search_documents d ON d.rowid = v.rowid
        WHERE v.model = ?${clause}`,
     ).all(model, ...parameters) as unknown as Array<DocumentRow & { vector: Uint8Array }>;
+    const floor = this.options.minSimilarity ?? DEFAULT_MIN_SIMILARITY;
     return rows
       .map((row) => {
         const similarity = cosineSimilarity(queryVector, decodeVector(row.vector));
         return { ...toCandidate(row, similarity), similarity };
       })
+      .filter((candidate) => candidate.similarity >= floor)
       .sort((left, right) => right.relevance - left.relevance)
       .slice(0, this.weights.candidatePool);
   }

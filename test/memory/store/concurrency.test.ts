@@ -4,7 +4,10 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { runMemoryCommand } from "../../../src/memory/memory-commands.ts";
+import { MemoryStore } from "../../../src/memory/memory-store.ts";
 import { LOCK_FILE_NAME, withScopeLock } from "../../../src/memory/scope-lock.ts";
+import { memoryScopes } from "../../../src/memory/scopes.ts";
 import { commitCount, git, makeSandbox, type Sandbox } from "./helpers.ts";
 
 const execFileAsync = promisify(execFile);
@@ -87,13 +90,91 @@ describe("concurrent writers", () => {
     expect(readdirSync(folder)).toEqual([]);
   });
 
-  it("breaks a lock older than the stale limit even when its pid is alive", async () => {
+  it("keeps a live holder's lock past the stale limit (a slow commit, a suspended tacit)", async () => {
     const folder = path.join(sandbox.root, "old");
     await withScopeLock(folder, async () => undefined);
     const lockPath = path.join(folder, LOCK_FILE_NAME);
     writeFileSync(lockPath, JSON.stringify({ pid: process.ppid, time: Date.now() - 60_000, token: "y" }));
+    await expect(withScopeLock(folder, async () => "taken", { timeoutMs: 400 })).rejects.toThrow(
+      /stayed locked/,
+    );
+    expect(readFileSync(lockPath, "utf8")).toContain('"token":"y"');
+  });
+
+  it("breaks a live pid's lock only when it is very old (the pid may have been reused)", async () => {
+    const folder = path.join(sandbox.root, "ancient");
+    await withScopeLock(folder, async () => undefined);
+    const lockPath = path.join(folder, LOCK_FILE_NAME);
+    writeFileSync(
+      lockPath,
+      JSON.stringify({ pid: process.ppid, time: Date.now() - 11 * 60_000, token: "z" }),
+    );
     expect(
       await withScopeLock(folder, async () => readFileSync(lockPath, "utf8"), { timeoutMs: 5_000 }),
     ).toContain(String(process.pid));
+  });
+});
+
+describe("concurrent edits through the memory tool's commands", () => {
+  it("two str_replace edits of one memory at once both survive", async () => {
+    const sandbox = makeSandbox();
+    try {
+      const other = new MemoryStore({
+        folders: memoryScopes({ home: sandbox.home, projectRoot: sandbox.projectRoot }),
+        projectRoot: sandbox.projectRoot,
+      });
+      await runMemoryCommand(sandbox.store, {
+        command: "create",
+        path: "/memories/user/greek.md",
+        file_text: "---\nname: greek\ndescription: letters\ntype: reference\n---\nalpha\nbeta\n",
+      });
+      await Promise.all([
+        runMemoryCommand(sandbox.store, {
+          command: "str_replace",
+          path: "/memories/user/greek.md",
+          old_str: "alpha",
+          new_str: "ALPHA-from-A",
+        }),
+        runMemoryCommand(other, {
+          command: "str_replace",
+          path: "/memories/user/greek.md",
+          old_str: "beta",
+          new_str: "BETA-from-B",
+        }),
+      ]);
+      const body = sandbox.store.read("user", "greek").memory.body;
+      expect(body).toContain("ALPHA-from-A");
+      expect(body).toContain("BETA-from-B");
+    } finally {
+      sandbox.cleanup();
+    }
+  });
+
+  it("two creates of the same name at once: one wins, the other is told it exists", async () => {
+    const sandbox = makeSandbox();
+    try {
+      const other = new MemoryStore({
+        folders: memoryScopes({ home: sandbox.home, projectRoot: sandbox.projectRoot }),
+        projectRoot: sandbox.projectRoot,
+      });
+      const file = (body: string) => `---\nname: twin\ndescription: d\ntype: reference\n---\n${body}\n`;
+      const results = await Promise.allSettled([
+        runMemoryCommand(sandbox.store, {
+          command: "create",
+          path: "/memories/user/twin.md",
+          file_text: file("A body"),
+        }),
+        runMemoryCommand(other, {
+          command: "create",
+          path: "/memories/user/twin.md",
+          file_text: file("B body"),
+        }),
+      ]);
+      expect(results.filter((result) => result.status === "fulfilled")).toHaveLength(1);
+      const refused = results.find((result) => result.status === "rejected") as PromiseRejectedResult;
+      expect(String(refused.reason)).toMatch(/already exists/);
+    } finally {
+      sandbox.cleanup();
+    }
   });
 });

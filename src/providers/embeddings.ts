@@ -1,0 +1,219 @@
+import { STATUS_CODES } from "node:http";
+import type { EmbeddingModel } from "ai";
+import type { Embedder, EmbedOptions } from "../core/embedder.ts";
+import { AbortedError, ConfigError, isAbortError, ProviderError } from "../core/errors.ts";
+import {
+  type CustomProviderSettings,
+  type Endpoint,
+  type Environment,
+  parseModelRef,
+  resolveTarget,
+} from "./resolve.ts";
+import { describeFailure, type RetryOptions, resolveRetryOptions, retryDelay } from "./retry.ts";
+
+export interface EmbedderResolveOptions {
+  env?: Environment;
+  providers?: Record<string, CustomProviderSettings>;
+  retry?: RetryOptions;
+  /** Texts per request (default 64): small enough for every provider's limit, big enough to be few requests. */
+  batchSize?: number;
+}
+
+/** One function per request, so tests can count requests and the SDK can be swapped out. */
+type EmbedBatch = (texts: string[], signal: AbortSignal | undefined) => Promise<number[][]>;
+
+const DEFAULT_BATCH_SIZE = 64;
+const SETTING = "memory.embeddingModel";
+
+/**
+ * Turns "provider/model-id" (memory.embeddingModel) into an Embedder, with the
+ * same endpoints and keys as resolveModel. Throws a one-line ConfigError for a
+ * bad reference, a provider without embeddings, or a missing key. Loads no SDK
+ * code until the first texts are embedded.
+ */
+export function resolveEmbedder(ref: string, options: EmbedderResolveOptions = {}): Embedder {
+  const env = options.env ?? process.env;
+  if (!/^[^/\s]+\/\S/.test(ref.trim())) {
+    throw new ConfigError(
+      `${SETTING} must look like provider/model-id (e.g. openai/text-embedding-3-small), got "${ref}"`,
+    );
+  }
+  const { provider, modelId } = parseModelRef(ref);
+  let endpoint: Endpoint;
+  try {
+    ({ endpoint } = resolveTarget(ref, {
+      env,
+      ...(options.providers ? { providers: options.providers } : {}),
+    }));
+  } catch (error) {
+    if (error instanceof ConfigError) throw new ConfigError(`${SETTING} "${ref}": ${error.message}`);
+    throw error;
+  }
+  if (endpoint.wire === "anthropic") {
+    throw new ConfigError(
+      `${SETTING} "${ref}": anthropic has no embedding models; use e.g. openai/text-embedding-3-small or ollama/nomic-embed-text`,
+    );
+  }
+  let model: Promise<EmbeddingModel> | undefined;
+  const loadModel = () => {
+    model ??= loadEmbeddingModel(provider, modelId, endpoint);
+    // A failed load (a broken install) is tried again next time rather than cached.
+    model.catch(() => {
+      model = undefined;
+    });
+    return model;
+  };
+  const embedBatch: EmbedBatch = async (texts, signal) => {
+    const { embedMany } = await import("./sdk/embed.ts");
+    const result = await embedMany({
+      model: await loadModel(),
+      values: texts,
+      // Our own retry loop below decides, the same way for every provider.
+      maxRetries: 0,
+      maxParallelCalls: 1,
+      ...(signal ? { abortSignal: signal } : {}),
+    });
+    return result.embeddings;
+  };
+  return createBatchingEmbedder({
+    model: `${provider}/${modelId}`,
+    embedBatch,
+    batchSize: options.batchSize ?? DEFAULT_BATCH_SIZE,
+    retry: resolveRetryOptions(env, options.retry),
+    ...(endpoint.keyEnv ? { keyEnv: endpoint.keyEnv } : {}),
+  });
+}
+
+/**
+ * Splits texts into batches, one request each, retried like model requests
+ * (429, 5xx, dropped connections, with backoff); a failure that retries cannot
+ * fix becomes one ProviderError line. Exported for tests.
+ */
+export function createBatchingEmbedder(parameters: {
+  model: string;
+  embedBatch: EmbedBatch;
+  batchSize: number;
+  retry: ReturnType<typeof resolveRetryOptions>;
+  keyEnv?: string;
+}): Embedder {
+  const { model, embedBatch, retry } = parameters;
+  const batchSize = Math.max(1, Math.trunc(parameters.batchSize));
+  return {
+    model,
+    async embed(texts: string[], options: EmbedOptions = {}): Promise<Float32Array[]> {
+      const vectors: Float32Array[] = [];
+      for (let start = 0; start < texts.length; start += batchSize) {
+        const batch = texts.slice(start, start + batchSize);
+        const embeddings = await withEmbeddingRetry(() => embedBatch(batch, options.signal), {
+          model,
+          retry,
+          ...(parameters.keyEnv ? { keyEnv: parameters.keyEnv } : {}),
+          ...(options.signal ? { signal: options.signal } : {}),
+        });
+        if (embeddings.length !== batch.length) {
+          throw new ProviderError(
+            `${model}: the embedding endpoint returned ${embeddings.length} vectors for ${batch.length} texts`,
+          );
+        }
+        for (const embedding of embeddings) vectors.push(Float32Array.from(embedding));
+      }
+      return vectors;
+    },
+  };
+}
+
+async function withEmbeddingRetry(
+  attempt: () => Promise<number[][]>,
+  context: {
+    model: string;
+    retry: ReturnType<typeof resolveRetryOptions>;
+    keyEnv?: string;
+    signal?: AbortSignal;
+  },
+): Promise<number[][]> {
+  const { retry, signal } = context;
+  for (let attemptNumber = 1; ; attemptNumber++) {
+    if (signal?.aborted) throw new AbortedError();
+    try {
+      return await attempt();
+    } catch (error) {
+      if (signal?.aborted || isAbortError(error)) throw new AbortedError();
+      if (error instanceof ProviderError || error instanceof ConfigError) throw error;
+      const failure = describeFailure(error);
+      if (!failure.retryable || attemptNumber >= retry.maxAttempts) {
+        throw new ProviderError(
+          failureLine(context.model, failure, attemptNumber, context.keyEnv),
+          failure.status,
+          failure.retryable,
+        );
+      }
+      await sleep(retryDelay(attemptNumber, retry, failure.retryAfterMs), signal);
+    }
+  }
+}
+
+function failureLine(
+  model: string,
+  failure: ReturnType<typeof describeFailure>,
+  attempts: number,
+  keyEnv: string | undefined,
+): string {
+  const status =
+    failure.status === undefined ? "" : `${failure.status} ${STATUS_CODES[failure.status] ?? "Error"}`;
+  const tries = failure.retryable ? ` after ${attempts} attempt${attempts === 1 ? "" : "s"}` : "";
+  const hint = failure.status === 401 && keyEnv ? ` (check ${keyEnv})` : "";
+  const head = status === "" ? `embedding failed${tries}` : `embedding failed: ${status}${tries}${hint}`;
+  const line = `${model}: ${head}: ${failure.message}`.replace(/\s+/g, " ").trim();
+  return line.length > 500 ? `${line.slice(0, 497)}...` : line;
+}
+
+async function loadEmbeddingModel(
+  provider: string,
+  modelId: string,
+  endpoint: Endpoint,
+): Promise<EmbeddingModel> {
+  const apiKey = endpoint.apiKey;
+  switch (endpoint.wire) {
+    case "openai-responses": {
+      const { createOpenAI } = await import("./sdk/openai.ts");
+      // A placeholder key keeps the SDK from reading OPENAI_API_KEY out of process.env for a keyless endpoint.
+      return createOpenAI({ baseURL: endpoint.baseURL, apiKey: apiKey ?? "none", name: provider }).embedding(
+        modelId,
+      );
+    }
+    case "google": {
+      const { createGoogleGenerativeAI } = await import("./sdk/google.ts");
+      return createGoogleGenerativeAI({ baseURL: endpoint.baseURL, ...(apiKey ? { apiKey } : {}) }).embedding(
+        modelId,
+      );
+    }
+    case "openai-chat": {
+      const { createOpenAICompatible } = await import("./sdk/openai-compatible.ts");
+      return createOpenAICompatible({
+        name: provider,
+        baseURL: endpoint.baseURL,
+        ...(apiKey ? { apiKey } : {}),
+      }).embeddingModel(modelId);
+    }
+    case "anthropic":
+      throw new ConfigError(`${SETTING}: anthropic has no embedding models`);
+  }
+}
+
+function sleep(milliseconds: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(new AbortedError());
+      return;
+    }
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(new AbortedError());
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, milliseconds);
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
