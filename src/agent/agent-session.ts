@@ -7,6 +7,7 @@ import { addUsage, emptyUsage, type Usage } from "../core/usage.ts";
 import type { MemoryService } from "../memory/memory-service.ts";
 import type { SessionStore } from "../session/store.ts";
 import { compactConversation, conversationAfterCompaction, estimateMessageTokens } from "./compaction.ts";
+import { answerDanglingToolCalls } from "./conversation-repair.ts";
 import { type LoopHooks, runAgent } from "./loop.ts";
 import type { PermissionGate } from "./permission-gate.ts";
 
@@ -58,7 +59,7 @@ export class AgentSession {
     this.tools = options.toolsFor(options.model);
     this.system = options.systemPromptFor(options.model);
     this.currentSessionId = options.sessionId;
-    this.messages = conversationAfterCompaction(options.history ?? []);
+    this.messages = answerDanglingToolCalls(conversationAfterCompaction(options.history ?? []));
   }
 
   get sessionId(): string {
@@ -99,7 +100,11 @@ export class AgentSession {
    */
   reset(sessionId: string, history: Message[] = [], totals?: { usage: Usage; costUsd: number }): void {
     this.currentSessionId = sessionId;
-    this.messages.splice(0, this.messages.length, ...conversationAfterCompaction(history));
+    this.messages.splice(
+      0,
+      this.messages.length,
+      ...answerDanglingToolCalls(conversationAfterCompaction(history)),
+    );
     this.toolState = newToolSessionState();
     this.recalledIds.clear();
     this.usageTotal = totals?.usage ?? emptyUsage();
