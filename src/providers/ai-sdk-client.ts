@@ -11,7 +11,7 @@ import type {
 import { traceStartup } from "../core/startup-trace.ts";
 import type { Usage } from "../core/usage.ts";
 import { ANTHROPIC_CACHE_CONTROL, toModelMessages } from "./convert-messages.ts";
-import { type ResolvedRetryOptions, withRetry } from "./retry.ts";
+import { type ResolvedRetryOptions, StreamCutError, withRetry } from "./retry.ts";
 
 type ProviderOptions = NonNullable<Extract<ModelMessage, { role: "system" }>["providerOptions"]>;
 
@@ -84,6 +84,23 @@ async function* streamOnce(
     ? { role: "system" as const, content: request.system, providerOptions: ANTHROPIC_CACHE_CONTROL }
     : request.system;
 
+  // A watchdog for a stream that goes silent without closing: aborting it makes
+  // the SDK stop, and the StreamCutError below lets withRetry send the request again.
+  const idle = new AbortController();
+  let silent = false;
+  const idleLimit = options.retry.idleTimeoutMs;
+  let watchdog = setTimeout(() => {}, 0);
+  const rearm = () => {
+    clearTimeout(watchdog);
+    watchdog = setTimeout(() => {
+      silent = true;
+      idle.abort();
+    }, idleLimit);
+  };
+  rearm();
+  const silentError = () =>
+    new StreamCutError(`no data from the provider for ${Math.round(idleLimit / 1000)} s`);
+
   const result = ai.streamText({
     model,
     ...(request.system ? { instructions } : {}),
@@ -94,16 +111,24 @@ async function* streamOnce(
     maxRetries: 0,
     // One step: tools have no execute, and the loop sends their results itself.
     stopWhen: ai.stepCountIs(1),
-    abortSignal: signal,
+    abortSignal: AbortSignal.any([signal, idle.signal]),
     // Errors arrive as stream parts and are handled below; the default handler would log them.
     onError: () => {},
     ...(options.providerOptions ? { providerOptions: options.providerOptions } : {}),
   });
 
-  for await (const part of result.fullStream) {
-    const event = toStreamEvent(part as TextStreamPart<ToolSet>);
-    if (event === "abort") throw new AbortedError();
-    if (event) yield event;
+  try {
+    for await (const part of result.fullStream) {
+      rearm();
+      const event = toStreamEvent(part as TextStreamPart<ToolSet>);
+      if (event === "abort") throw silent && !signal.aborted ? silentError() : new AbortedError();
+      if (event) yield event;
+    }
+  } catch (error) {
+    if (silent && !signal.aborted) throw silentError();
+    throw error;
+  } finally {
+    clearTimeout(watchdog);
   }
 }
 

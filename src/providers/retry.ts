@@ -11,6 +11,11 @@ export interface RetryOptions {
   maxDelayMs?: number;
   /** Source of jitter in [0, 1); injectable so tests can pin it. */
   random?: () => number;
+  /**
+   * A stream that sends nothing for this long is treated as cut (and retried):
+   * a provider or proxy can go silent without closing the connection.
+   */
+  idleTimeoutMs?: number;
 }
 
 export type ResolvedRetryOptions = Required<RetryOptions>;
@@ -18,10 +23,13 @@ export type ResolvedRetryOptions = Required<RetryOptions>;
 export const DEFAULT_MAX_ATTEMPTS = 4;
 export const DEFAULT_BASE_DELAY_MS = 1_000;
 export const DEFAULT_MAX_DELAY_MS = 60_000;
+// Long: reasoning models can think for minutes, but they stream while they do.
+export const DEFAULT_IDLE_TIMEOUT_MS = 300_000;
 
 /**
  * Defaults, then TACIT_MAX_RETRIES / TACIT_RETRY_BASE_MS from the environment,
- * then explicit options. TACIT_MAX_RETRIES counts retries after the first attempt.
+ * then explicit options. TACIT_MAX_RETRIES counts retries after the first attempt;
+ * TACIT_STREAM_IDLE_MS sets the silent-stream limit.
  */
 export function resolveRetryOptions(
   env: Record<string, string | undefined>,
@@ -29,11 +37,13 @@ export function resolveRetryOptions(
 ): ResolvedRetryOptions {
   const retries = nonNegativeInteger(env.TACIT_MAX_RETRIES);
   const baseDelay = nonNegativeInteger(env.TACIT_RETRY_BASE_MS);
+  const idleTimeout = nonNegativeInteger(env.TACIT_STREAM_IDLE_MS);
   return {
     maxAttempts: options.maxAttempts ?? (retries === undefined ? DEFAULT_MAX_ATTEMPTS : retries + 1),
     baseDelayMs: options.baseDelayMs ?? baseDelay ?? DEFAULT_BASE_DELAY_MS,
     maxDelayMs: options.maxDelayMs ?? DEFAULT_MAX_DELAY_MS,
     random: options.random ?? Math.random,
+    idleTimeoutMs: options.idleTimeoutMs ?? idleTimeout ?? DEFAULT_IDLE_TIMEOUT_MS,
   };
 }
 
@@ -46,8 +56,8 @@ function nonNegativeInteger(text: string | undefined): number | undefined {
 /** The stream ended before the provider said it was finished (a dropped connection). */
 export class StreamCutError extends Error {
   override name = "StreamCutError";
-  constructor() {
-    super("the response stream ended before it finished");
+  constructor(message = "the response stream ended before it finished") {
+    super(message);
   }
 }
 

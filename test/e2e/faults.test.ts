@@ -137,3 +137,28 @@ describe("faults never crash the CLI and are visible to the user", () => {
     }
   });
 });
+
+describe("a stream that goes silent without closing", () => {
+  it("is treated as cut after the idle limit, retried, and answered", async () => {
+    const server = await startFakeServer();
+    const workspace = createWorkspace();
+    try {
+      const setup = wireSetup("anthropic", server.url, workspace);
+      server.enqueue(
+        { fault: { kind: "stall", afterText: "Thinking about it" } },
+        { text: "Answer after the stall." },
+      );
+      const result = await runCli(["-p", "hello", "--model", setup.model], {
+        cwd: workspace.project,
+        env: { ...setup.env, TACIT_STREAM_IDLE_MS: "400" },
+      });
+      expect(result.code).toBe(0);
+      expect(result.stdout).toBe("Answer after the stall.\n");
+      expect(result.stderr).toMatch(/no data from the provider/);
+      expect(server.requests).toHaveLength(2);
+    } finally {
+      await server.close();
+      workspace.cleanup();
+    }
+  });
+});

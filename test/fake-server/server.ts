@@ -148,7 +148,7 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
     step ??= queue.shift() ?? defaultReply;
 
     const reply: ScriptedReply = isFaultStep(step)
-      ? { text: step.fault.kind === "cut" ? (step.fault.afterText ?? "") : "" }
+      ? { text: step.fault.kind === "status" ? "" : (step.fault.afterText ?? "") }
       : step;
     const context: ReplyContext = {
       model: typeof body.model === "string" ? body.model : "fake-model",
@@ -298,7 +298,8 @@ function sendFault(
     return;
   }
   // A cut: the reply starts like a good one, then the connection dies before
-  // the final event, the way a dropped network or a crashed upstream looks.
+  // the final event, the way a dropped network or a crashed upstream looks. A
+  // stall starts the same way and then sends nothing more, like a hung proxy.
   let partial: string;
   if (stream) {
     startEventStream(response);
@@ -307,7 +308,9 @@ function sendFault(
     response.writeHead(200, { "content-type": "application/json" });
     partial = '{"id":"cut';
   }
-  response.write(partial, () => response.socket?.destroy());
+  // A stall keeps the connection open and silent (close() ends it); a cut drops it.
+  if (fault.kind === "stall") response.write(partial);
+  else response.write(partial, () => response.socket?.destroy());
 }
 
 function startEventStream(response: ServerResponse): void {

@@ -14,7 +14,9 @@ export type Fault =
   // e.g. 429 with retry-after, 500, 529 overloaded, 401
   | { kind: "status"; status: number; retryAfter?: string; body?: string }
   // start a 200 SSE stream, send some text, then destroy the socket before the final event
-  | { kind: "cut"; afterText?: string };
+  | { kind: "cut"; afterText?: string }
+  // start a 200 SSE stream, send some text, then go silent with the connection left open
+  | { kind: "stall"; afterText?: string };
 
 export type Step = ScriptedReply | { fault: Fault };
 
