@@ -1,5 +1,6 @@
 import { readFile, realpath, stat } from "node:fs/promises";
 import path from "node:path";
+import { redactSecrets } from "../memory/redaction.ts";
 
 /**
  * Standing instructions from the repository and the user's home: AGENTS.md,
@@ -16,6 +17,11 @@ import path from "node:path";
  * - `@path` imports (Claude Code / Gemini "memport"): relative to the
  *   importing file, `~/…` or absolute; ignored in code spans and fences;
  *   cycles skipped; at most 5 hops; a missing file leaves an HTML comment.
+ *   A file in the project may only import files inside the project root (a
+ *   cloned repo must not pull ~/.aws/credentials into the prompt); the user's
+ *   own global files, and what they import, may import anything. A refused
+ *   import also leaves an HTML comment.
+ * - Every file's text goes through secret redaction before it is used.
  * - Empty or whitespace-only files are skipped; symlinks are followed; the
  *   total is capped at `maxBytes` (32 KiB) and the file crossing it is cut.
  */
@@ -46,6 +52,16 @@ interface Source {
   filePath: string;
   /** Set for project directories below the root, to tell the model where the file applies. */
   scope?: string;
+  /** Real path of the folder this file's imports must stay inside; absent for the user's global files. */
+  importRoot?: string;
+}
+
+/** What every import in one source's expansion shares. */
+interface Expansion {
+  home: string;
+  importRoot: string | undefined;
+  /** Absolute paths of the imported files, in load order. */
+  loaded: string[];
 }
 
 export async function loadProjectInstructions(
@@ -67,7 +83,10 @@ export async function loadProjectInstructions(
   for (const candidate of globalCandidates)
     if (await isFile(candidate)) sources.push({ filePath: candidate });
 
-  for (const directory of directoriesFromRootToCwd(projectRoot, cwd)) {
+  const directories = directoriesFromRootToCwd(projectRoot, cwd);
+  // Outside any repository only the cwd is read, and it is the boundary for its imports.
+  const importRoot = await realpath(directories[0] ?? cwd).catch(() => directories[0] ?? cwd);
+  for (const directory of directories) {
     const relative = path.relative(projectRoot, directory);
     const scope =
       relative && !relative.startsWith("..") ? `${relative.split(path.sep).join("/")}/` : undefined;
@@ -79,10 +98,10 @@ export async function loadProjectInstructions(
         break;
       }
     }
-    if (chosen) sources.push({ filePath: chosen, ...(scope ? { scope } : {}) });
+    if (chosen) sources.push({ filePath: chosen, importRoot, ...(scope ? { scope } : {}) });
     const local = path.join(directory, LOCAL_FILE_NAME);
     if (local !== chosen && (await isFile(local)))
-      sources.push({ filePath: local, ...(scope ? { scope } : {}) });
+      sources.push({ filePath: local, importRoot, ...(scope ? { scope } : {}) });
   }
 
   const seen = new Set<string>();
@@ -95,10 +114,10 @@ export async function loadProjectInstructions(
     const real = await realpath(source.filePath).catch(() => source.filePath);
     if (seen.has(real)) continue;
     seen.add(real);
-    const loaded: string[] = [];
-    const content = (await expandFile(source.filePath, options.home, [real], 0, loaded)).trim();
+    const expansion: Expansion = { home: options.home, importRoot: source.importRoot, loaded: [] };
+    const content = (await expandFile(source.filePath, expansion, [real], 0)).trim();
     if (!content) continue;
-    files.push(source.filePath, ...loaded);
+    files.push(source.filePath, ...expansion.loaded);
     const header = `## ${displayPath(source.filePath, projectRoot, options.home)}${source.scope ? ` (applies to ${source.scope} and below)` : ""}`;
     const size = Buffer.byteLength(content);
     if (size > remaining) {
@@ -132,12 +151,12 @@ function directoriesFromRootToCwd(projectRoot: string, cwd: string): string[] {
 /** Reads a file and replaces its `@path` imports; `chain` holds the real paths being expanded, to stop cycles. */
 async function expandFile(
   filePath: string,
-  home: string,
+  expansion: Expansion,
   chain: string[],
   depth: number,
-  loaded: string[],
 ): Promise<string> {
-  const content = await readFile(filePath, "utf8").catch(() => "");
+  // Redacted per file, before imports are spliced in, so a key never reaches the system prompt.
+  const content = redactSecrets(await readFile(filePath, "utf8").catch(() => "")).text;
   const lines = content.split("\n");
   const output: string[] = [];
   let fence: string | undefined;
@@ -154,7 +173,7 @@ async function expandFile(
       output.push(line);
       continue;
     }
-    output.push(await expandLine(line, filePath, home, chain, depth, loaded));
+    output.push(await expandLine(line, filePath, expansion, chain, depth));
   }
   return output.join("\n");
 }
@@ -165,10 +184,9 @@ const IMPORT_PATTERN = /(^|\s)@((?:~\/|\.{1,2}\/|\/)?[^\s`]*[./][^\s`]*)/g;
 async function expandLine(
   line: string,
   filePath: string,
-  home: string,
+  expansion: Expansion,
   chain: string[],
   depth: number,
-  loaded: string[],
 ): Promise<string> {
   let result = "";
   for (const segment of splitCodeSpans(line)) {
@@ -185,7 +203,7 @@ async function expandLine(
       const trailing = rawTarget.slice(target.length);
       text += segment.text.slice(last, match.index) + before;
       last = match.index + whole.length;
-      text += (await resolveImport(target, filePath, home, chain, depth, loaded)) + trailing;
+      text += (await resolveImport(target, filePath, expansion, chain, depth)) + trailing;
     }
     result += text + segment.text.slice(last);
   }
@@ -195,23 +213,50 @@ async function expandLine(
 async function resolveImport(
   target: string,
   importer: string,
-  home: string,
+  expansion: Expansion,
   chain: string[],
   depth: number,
-  loaded: string[],
 ): Promise<string> {
   const original = `@${target}`;
   if (!target) return original;
   const absolute = target.startsWith("~/")
-    ? path.join(home, target.slice(2))
+    ? path.join(expansion.home, target.slice(2))
     : path.resolve(path.dirname(importer), target);
+  // Checked on the real path (a link inside the repo may point anywhere) and
+  // before existence, so a refused import does not reveal whether the file exists.
+  const real = await realpathOfNearest(absolute);
+  if (expansion.importRoot !== undefined && !isInside(expansion.importRoot, real))
+    return `${original} <!-- import refused (outside the project): ${target} -->`;
   if (!(await isFile(absolute))) return `${original} <!-- import not found: ${target} -->`;
-  const real = await realpath(absolute).catch(() => absolute);
   if (chain.includes(real)) return `<!-- import skipped (cycle): ${target} -->`;
   if (depth + 1 > MAX_IMPORT_DEPTH)
     return `<!-- import skipped (more than ${MAX_IMPORT_DEPTH} levels deep): ${target} -->`;
-  loaded.push(absolute);
-  return (await expandFile(absolute, home, [...chain, real], depth + 1, loaded)).trim();
+  expansion.loaded.push(absolute);
+  return (await expandFile(absolute, expansion, [...chain, real], depth + 1)).trim();
+}
+
+/** The real path of filePath, or for a missing file, its nearest existing ancestor's real path joined with the rest. */
+async function realpathOfNearest(filePath: string): Promise<string> {
+  let existing = filePath;
+  const rest: string[] = [];
+  for (;;) {
+    try {
+      return path.join(await realpath(existing), ...rest);
+    } catch {
+      const parent = path.dirname(existing);
+      if (parent === existing) return filePath;
+      rest.unshift(path.basename(existing));
+      existing = parent;
+    }
+  }
+}
+
+function isInside(root: string, filePath: string): boolean {
+  const relative = path.relative(root, filePath);
+  return (
+    relative === "" ||
+    (!relative.startsWith(`..${path.sep}`) && relative !== ".." && !path.isAbsolute(relative))
+  );
 }
 
 /** Splits a line into inline code spans (matching backtick runs) and the text between them. */

@@ -1,24 +1,69 @@
 import { randomBytes } from "node:crypto";
-import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  mkdirSync,
+  readlinkSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import path from "node:path";
+
+/** Links followed before giving up, as the kernel does (ELOOP). */
+const MAX_SYMLINK_HOPS = 40;
 
 /**
  * Writes a file so readers see either the old content or the new, never half:
  * a temp file in the same folder (rename is only atomic within one file
  * system), then a rename over the target. Creates the folder when missing.
+ *
+ * The write goes through symlinks to the real file, so a link stays a link and
+ * its target gets the new content; the existing file's mode (an executable
+ * script's 755) is copied onto the temp file, so the rename does not reset it.
  */
 export function writeFileAtomic(filePath: string, content: string): void {
-  const directory = path.dirname(filePath);
-  mkdirSync(directory, { recursive: true });
+  const target = resolveWriteTarget(filePath);
+  const directory = path.dirname(target);
+  const existingMode = statSync(target, { throwIfNoEntry: false })?.mode;
   const temporary = path.join(
     directory,
-    `.${path.basename(filePath)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`,
+    `.${path.basename(target)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`,
   );
   try {
     writeFileSync(temporary, content, { flush: true });
-    renameSync(temporary, filePath);
+    // chmod, not writeFile's mode option: that one is filtered through the umask.
+    if (existingMode !== undefined) chmodSync(temporary, existingMode & 0o7777);
+    renameSync(temporary, target);
   } catch (error) {
     rmSync(temporary, { force: true });
     throw error;
   }
+}
+
+/**
+ * The real path a write to filePath should replace: the existing file's
+ * realpath; for a dangling symlink, where the link points; for a new file, the
+ * file name inside its parent's realpath (the parent is created when missing).
+ */
+function resolveWriteTarget(filePath: string): string {
+  let current = path.resolve(filePath);
+  for (let hop = 0; hop <= MAX_SYMLINK_HOPS; hop++) {
+    try {
+      return realpathSync(current);
+    } catch {
+      // Missing: a new file, or a link whose target does not exist yet.
+    }
+    let linkTarget: string;
+    try {
+      linkTarget = readlinkSync(current);
+    } catch {
+      const directory = path.dirname(current);
+      mkdirSync(directory, { recursive: true });
+      return path.join(realpathSync(directory), path.basename(current));
+    }
+    current = path.resolve(path.dirname(current), linkTarget);
+  }
+  throw new Error(`Too many levels of symbolic links: ${filePath}`);
 }

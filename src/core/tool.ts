@@ -43,6 +43,13 @@ export interface ToolContext {
   projectRoot: string;
   signal: AbortSignal;
   state: ToolSessionState;
+  /**
+   * Whether a `Read(...)` deny rule protects this absolute path. Provided by the
+   * permission gate; absent means nothing is denied. Tools that read or list
+   * many files at once (Grep, Glob, LS) drop denied files from what they read
+   * and return, since the gate only sees the folder they were pointed at.
+   */
+  isReadDenied?: (absolutePath: string) => boolean;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: tools are held in heterogeneous lists; each validates its own input.

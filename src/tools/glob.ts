@@ -32,6 +32,7 @@ export async function globFiles(context: ToolContext, request: GlobRequest): Pro
     signal: context.signal,
   })) {
     if (!matches(file.relativePath)) continue;
+    if (context.isReadDenied?.(file.absolutePath)) continue;
     const stats = await stat(file.absolutePath).catch(() => undefined);
     found.push({ path: file.absolutePath, mtime: stats?.mtimeMs ?? 0 });
   }

@@ -22,6 +22,8 @@ export async function grepWithJavaScript(query: GrepQuery): Promise<GrepEngineRe
   for await (const file of candidates) {
     if (query.signal.aborted) break;
     if (searchStats.isDirectory() && !filter(file.relativePath)) continue;
+    // Checked before reading, so a protected file's content never enters this process.
+    if (query.isReadDenied?.(file.absolutePath)) continue;
     const result = await searchFile(file.absolutePath, regex, query);
     if (result) files.push(result);
   }

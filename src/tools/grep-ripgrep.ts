@@ -37,7 +37,8 @@ export async function grepWithRipgrep(ripgrepPath: string, query: GrepQuery): Pr
     if (query.after > 0) args.push("--after-context", String(query.after));
     if (query.before > 0) args.push("--before-context", String(query.before));
   } else {
-    args.push("--count", "--null");
+    // --with-filename: for a single file ripgrep would print the bare count, and the file would be lost.
+    args.push("--count", "--null", "--with-filename");
   }
   // Run inside the searched folder: ripgrep matches globs that contain a slash
   // against the path it prints, so that path must be relative to the folder.
@@ -54,8 +55,11 @@ export async function grepWithRipgrep(ripgrepPath: string, query: GrepQuery): Pr
   if (run.exitCode !== 0 && run.exitCode !== 1 && run.exitCode !== 2) {
     return { ok: false, error: run.stderr.trim() || `ripgrep exited with ${run.exitCode}` };
   }
-  const files = query.wantLines ? parseJsonOutput(run.stdout) : parseCountOutput(run.stdout);
-  for (const file of files) file.path = path.resolve(runDirectory, file.path);
+  const parsed = query.wantLines ? parseJsonOutput(run.stdout) : parseCountOutput(run.stdout);
+  for (const file of parsed) file.path = path.resolve(runDirectory, file.path);
+  // ripgrep cannot be told about deny rules, so its results for protected files are dropped here.
+  const isReadDenied = query.isReadDenied;
+  const files = isReadDenied ? parsed.filter((file) => !isReadDenied(file.path)) : parsed;
   return { ok: true, files };
 }
 

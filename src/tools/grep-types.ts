@@ -13,6 +13,8 @@ export interface GrepQuery {
   /** Whether matching lines (with context) are wanted, or only per-file counts. */
   wantLines: boolean;
   signal: AbortSignal;
+  /** Files a `Read(...)` deny rule protects: never read (JS engine) and never returned (both engines). */
+  isReadDenied?: (absolutePath: string) => boolean;
 }
 
 export interface GrepLine {

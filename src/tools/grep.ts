@@ -48,6 +48,7 @@ export async function grepFiles(context: ToolContext, request: GrepRequest): Pro
     before: Math.max(0, request.before ?? request.context ?? 0),
     wantLines: outputMode === "content",
     signal: context.signal,
+    isReadDenied: context.isReadDenied,
   };
   const engine = chooseEngine(request.engine ?? "auto");
   const result =

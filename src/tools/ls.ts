@@ -41,7 +41,12 @@ export async function listDirectory(context: ToolContext, request: ListRequest):
     } catch {
       return;
     }
-    entries = entries.filter((entry) => !ignored.some((matches) => matches(entry.name)));
+    // Entries a `Read(...)` deny rule protects are left out, as if they were not there.
+    entries = entries.filter(
+      (entry) =>
+        !ignored.some((matches) => matches(entry.name)) &&
+        !context.isReadDenied?.(path.join(directory, entry.name)),
+    );
     // Folders first, then files, each alphabetical: the usual way to scan a listing.
     entries.sort(
       (left, right) =>

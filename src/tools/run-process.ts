@@ -1,4 +1,82 @@
 import { spawn } from "node:child_process";
+import { constants } from "node:os";
+
+/**
+ * Process groups of commands still running (or that left background jobs
+ * behind). Each command runs detached, in its own group, so it can be killed
+ * as a whole — which also means a SIGHUP to tacit (the terminal closing) no
+ * longer reaches it. So tacit signals these groups itself when it goes.
+ */
+const liveGroups = new Set<number>();
+/** How long children get to exit after SIGTERM before tacit exits and SIGKILLs the rest. */
+const SHUTDOWN_GRACE_MS = 1000;
+const SHUTDOWN_POLL_MS = 25;
+let exitHandlersInstalled = false;
+let shuttingDown = false;
+
+/** Sends signal to every live process group started by runProcess; returns how many were signalled. */
+export function killAllChildProcesses(signal: NodeJS.Signals): number {
+  let signalled = 0;
+  for (const group of liveGroups) {
+    try {
+      process.kill(-group, signal);
+      signalled++;
+    } catch {
+      // Gone already: nothing left to stop.
+      liveGroups.delete(group);
+    }
+  }
+  return signalled;
+}
+
+function groupIsAlive(group: number): boolean {
+  try {
+    process.kill(-group, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function registerGroup(group: number): void {
+  // Groups that emptied since they were added would only grow the set (and their ids get reused).
+  for (const known of liveGroups) if (!groupIsAlive(known)) liveGroups.delete(known);
+  liveGroups.add(group);
+  installExitHandlers();
+}
+
+/** Listeners for signal that belong to someone else than us and signal-exit (which Ink uses). */
+function otherListenerCount(signal: NodeJS.Signals): number {
+  const signalExit = (process as { __signal_exit_emitter__?: { count?: number } }).__signal_exit_emitter__;
+  const signalExitCount = typeof signalExit?.count === "number" ? signalExit.count : 0;
+  return process.listenerCount(signal) - 1 - signalExitCount;
+}
+
+function onTerminatingSignal(signal: NodeJS.Signals): void {
+  if (shuttingDown) process.exit(128 + constants.signals[signal]);
+  killAllChildProcesses("SIGTERM");
+  // Someone else (headless mode's Ctrl-C/SIGTERM handler) owns this signal and
+  // ends tacit its own way; the children have been told, the exit handler kills the rest.
+  if (otherListenerCount(signal) > 0) return;
+  // Otherwise adding this listener took away the default (dying), so give it back:
+  // let the children stop, then exit as a signal death would report it.
+  shuttingDown = true;
+  const deadline = Date.now() + SHUTDOWN_GRACE_MS;
+  const poll = () => {
+    for (const group of liveGroups) if (!groupIsAlive(group)) liveGroups.delete(group);
+    if (liveGroups.size === 0 || Date.now() >= deadline) process.exit(128 + constants.signals[signal]);
+    else setTimeout(poll, SHUTDOWN_POLL_MS);
+  };
+  poll();
+}
+
+/** Installed once, on the first spawn, so a tacit that never runs a command changes nothing. */
+function installExitHandlers(): void {
+  if (exitHandlersInstalled) return;
+  exitHandlersInstalled = true;
+  process.on("exit", () => killAllChildProcesses("SIGKILL"));
+  for (const signal of ["SIGHUP", "SIGTERM"] as const) process.on(signal, onTerminatingSignal);
+}
 
 export interface ProcessRequest {
   /** Program and arguments, run without a shell. */
@@ -53,6 +131,8 @@ export function runProcess(request: ProcessRequest): Promise<ProcessOutcome> {
       },
     });
 
+    if (child.pid !== undefined) registerGroup(child.pid);
+
     const append = (chunk: string) => {
       output += chunk;
       // Trim in bulk rather than per chunk, so a chatty command stays cheap.
@@ -102,6 +182,8 @@ export function runProcess(request: ProcessRequest): Promise<ProcessOutcome> {
       // Anything left in the group (background jobs) would outlive us holding the pipes.
       if (timedOut || aborted) killGroup("SIGKILL");
       else if (killTimer) clearTimeout(killTimer);
+      // Background jobs keep the group alive; it stays registered so they die with tacit.
+      if (child.pid !== undefined && !groupIsAlive(child.pid)) liveGroups.delete(child.pid);
       child.stdout.destroy();
       child.stderr.destroy();
       if (output.length > request.keepChars) {

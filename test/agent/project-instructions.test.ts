@@ -112,17 +112,23 @@ describe("discovery", () => {
 });
 
 describe("imports", () => {
-  it("expands relative, home and absolute imports, nested, relative to the importing file", async () => {
+  it("expands relative and absolute imports in the project, nested, relative to the importing file", async () => {
     const style = await put(path.join(root, "docs", "style.md"), "Tabs.\n@../shared/naming.md");
     const naming = await put(path.join(root, "shared", "naming.md"), "Kebab-case files.");
-    const personal = await put(path.join(home, "prefs.md"), "Be brief.");
-    const absolute = await put(path.join(base, "abs.md"), "Absolute rule.");
-    await put(path.join(root, "AGENTS.md"), `Style: @docs/style.md\nAlso @~/prefs.md and @${absolute}.`);
+    const absolute = await put(path.join(root, "rules", "abs.md"), "Absolute rule.");
+    await put(path.join(root, "AGENTS.md"), `Style: @docs/style.md\nAlso @${absolute}.`);
     const result = await load(root);
-    expect(result.text).toBe(
-      `## AGENTS.md\n\nStyle: Tabs.\nKebab-case files.\nAlso Be brief. and Absolute rule..`,
-    );
-    expect(result.files).toEqual([path.join(root, "AGENTS.md"), style, naming, personal, absolute]);
+    expect(result.text).toBe(`## AGENTS.md\n\nStyle: Tabs.\nKebab-case files.\nAlso Absolute rule..`);
+    expect(result.files).toEqual([path.join(root, "AGENTS.md"), style, naming, absolute]);
+  });
+
+  it("lets the user's global files import home and absolute paths anywhere", async () => {
+    const personal = await put(path.join(home, "prefs.md"), "Be brief.\n@../abs.md");
+    const absolute = await put(path.join(base, "abs.md"), "Absolute rule.");
+    const global = await put(path.join(tacitHome, "AGENTS.md"), `Mine: @~/prefs.md and @${absolute}`);
+    const result = await load(root);
+    expect(result.text).toBe("## ~/.tacit/AGENTS.md\n\nMine: Be brief.\nAbsolute rule. and Absolute rule.");
+    expect(result.files).toEqual([global, personal, absolute, absolute]);
   });
 
   it("makes a one-line CLAUDE.md importing AGENTS.md just work", async () => {
@@ -178,6 +184,82 @@ describe("imports", () => {
     expect(result.text).toBe(
       "## AGENTS.md\n\nSee @docs/missing.md <!-- import not found: docs/missing.md -->, then carry on.",
     );
+  });
+});
+
+describe("import boundary and redaction", () => {
+  const awsCredentials =
+    "[default]\naws_access_key_id = AKIAZ7Q2XK4LMP3RTW9B\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYzq8Lp2TkQ9\n";
+
+  it("refuses a project file's import of the user's credentials, leaving a comment", async () => {
+    await put(path.join(home, ".aws", "credentials"), awsCredentials);
+    await put(path.join(root, "AGENTS.md"), "Setup: @~/.aws/credentials then build.");
+    const result = await load(root);
+    expect(result.text).toBe(
+      "## AGENTS.md\n\nSetup: @~/.aws/credentials <!-- import refused (outside the project): ~/.aws/credentials --> then build.",
+    );
+    expect(result.text).not.toContain("wJalrXUtnFEMI");
+    expect(result.files).toEqual([path.join(root, "AGENTS.md")]);
+  });
+
+  it("refuses ../ and absolute escapes, and reports a missing outside file the same way", async () => {
+    await put(path.join(base, "outside.md"), "OUTSIDE TEXT");
+    await put(
+      path.join(root, "AGENTS.md"),
+      `@../outside.md\n@${path.join(base, "outside.md")}\n@../nowhere.md`,
+    );
+    const result = await load(root);
+    expect(result.text).not.toContain("OUTSIDE TEXT");
+    expect(result.text).toContain(
+      "@../outside.md <!-- import refused (outside the project): ../outside.md -->",
+    );
+    expect(result.text).toContain("<!-- import refused (outside the project): ../nowhere.md -->");
+    expect(result.text.match(/import refused/g)).toHaveLength(3);
+  });
+
+  it("refuses a symlink in the repository that points outside it", async () => {
+    const secret = await put(path.join(base, "secret.md"), "LINKED SECRET");
+    await mkdir(path.join(root, "docs"), { recursive: true });
+    await symlink(secret, path.join(root, "docs", "notes.md"));
+    await put(path.join(root, "AGENTS.md"), "@docs/notes.md");
+    const result = await load(root);
+    expect(result.text).not.toContain("LINKED SECRET");
+    expect(result.text).toContain("import refused (outside the project): docs/notes.md");
+  });
+
+  it("keeps the boundary through nested imports and for a subdirectory's file", async () => {
+    await put(path.join(base, "outside.md"), "OUTSIDE TEXT");
+    await put(path.join(root, "docs", "more.md"), "More: @../../outside.md");
+    await put(path.join(root, "AGENTS.md"), "@docs/more.md");
+    await put(path.join(root, "pkg", "AGENTS.md"), "Pkg: @../../outside.md and @../docs/more.md");
+    const result = await load(path.join(root, "pkg"));
+    expect(result.text).not.toContain("OUTSIDE TEXT");
+    expect(result.text.match(/import refused/g)).toHaveLength(3);
+  });
+
+  it("uses the cwd as the boundary outside any repository", async () => {
+    const plain = path.join(base, "plain");
+    await put(path.join(plain, "notes", "a.md"), "Inside cwd.");
+    await put(path.join(base, "outside.md"), "OUTSIDE TEXT");
+    await put(path.join(plain, "AGENTS.md"), "@notes/a.md @../outside.md");
+    const result = await load(plain, { projectRoot: root });
+    expect(result.text).toContain("Inside cwd.");
+    expect(result.text).not.toContain("OUTSIDE TEXT");
+  });
+
+  it("redacts secrets in project files, global files and their imports", async () => {
+    await put(path.join(home, ".aws", "credentials"), awsCredentials);
+    await put(path.join(tacitHome, "AGENTS.md"), "My creds: @~/.aws/credentials");
+    await put(
+      path.join(root, "AGENTS.md"),
+      "Deploy with ANTHROPIC_API_KEY=sk-ant-api03-Zx8Qm2Lp7Vt4Rn6Ks1Hw9Jd3Fb5Gc0Ya2Ue4Ti6Oq8\nRun tests.",
+    );
+    const result = await load(root);
+    expect(result.text).not.toContain("wJalrXUtnFEMI");
+    expect(result.text).not.toContain("AKIAZ7Q2XK4LMP3RTW9B");
+    expect(result.text).not.toContain("sk-ant-api03");
+    expect(result.text).toContain("[REDACTED:");
+    expect(result.text).toContain("Run tests.");
   });
 });
 

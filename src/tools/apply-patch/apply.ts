@@ -1,4 +1,4 @@
-import { readFile, rm, stat } from "node:fs/promises";
+import { chmod, readFile, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import { writeFileAtomic } from "../../config/atomic-write.ts";
 import type { PatchOperation, UpdateChunk } from "./parse.ts";
@@ -73,7 +73,12 @@ async function applyOperation(
   if (operation.moveTo !== undefined) {
     const destination = path.resolve(cwd, operation.moveTo);
     writeFileAtomic(destination, after);
-    if (destination !== absolutePath) await rm(absolutePath);
+    if (destination !== absolutePath) {
+      // A moved script stays executable: the file keeps its mode, as `git mv` keeps it.
+      const sourceMode = (await stat(absolutePath)).mode & 0o7777;
+      await chmod(destination, sourceMode);
+      await rm(absolutePath);
+    }
     return { kind: "update", path: absolutePath, movedTo: destination, before, after };
   }
   writeFileAtomic(absolutePath, after);
