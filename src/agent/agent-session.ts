@@ -164,7 +164,12 @@ export class AgentSession {
       system: this.system,
       messages: this.messages,
       tools: this.tools,
-      toolContext: { cwd: this.options.cwd, projectRoot: this.options.projectRoot, state: this.toolState },
+      toolContext: {
+        cwd: this.options.cwd,
+        projectRoot: this.options.projectRoot,
+        state: this.toolState,
+        isReadDenied: (absolutePath) => this.options.gate.isReadDenied(absolutePath),
+      },
       signal,
       hooks: {
         beforeToolCall: (tool, input, context) => this.options.gate.check(tool, input, context),

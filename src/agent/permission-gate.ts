@@ -1,8 +1,9 @@
-import { realpathSync } from "node:fs";
 import path from "node:path";
 import type { PermissionMode } from "../config/settings-schema.ts";
 import { errorMessage } from "../core/errors.ts";
 import type { PermissionSubject, Tool, ToolContext } from "../core/tool.ts";
+import { parseToolInput, resolveToolPath } from "../tools/define-tool.ts";
+import { isInside, isProtectedPath, realPathOfNearest } from "./permission-paths.ts";
 import {
   type MatchContext,
   type PermissionRule,
@@ -10,6 +11,7 @@ import {
   ruleMatches,
   rulesAllow,
 } from "./permission-rules.ts";
+import { outputRedirections } from "./shell-analysis.ts";
 
 export type { PermissionMode } from "../config/settings-schema.ts";
 
@@ -22,10 +24,13 @@ export interface PermissionRequest {
   subject: PermissionSubject;
   /** One line: "Run `npm test`", "Edit src/a.ts". */
   description: string;
-  /** The rule "allow always" would save, e.g. `Bash(npm test:*)`. */
+  /** The rule "allow always" would save, e.g. `Bash(npm test:*)`; empty when nothing is saved (a protected path). */
   suggestedRule: string;
-  /** Why it asks: the mode's default, or an `ask` rule the user wrote. */
-  cause: "mode" | "ask-rule";
+  /**
+   * Why it asks: the mode's default, an `ask` rule the user wrote, or a
+   * protected path (tacit's settings, a `.git` folder), which asks every time.
+   */
+  cause: "mode" | "ask-rule" | "protected-path";
   signal: AbortSignal;
 }
 
@@ -58,6 +63,11 @@ export interface PermissionGate {
   readonly mode: PermissionMode;
   /** Rules that look wrong (unknown tool names); kept, shown to the user once. */
   readonly warnings: string[];
+  /**
+   * Whether a Read deny rule covers this file: search tools (grep, glob, ls)
+   * leave such files out of what they read and return (ToolContext.isReadDenied).
+   */
+  isReadDenied(absolutePath: string): boolean;
 }
 
 /** Shift+Tab order. Bypass is left out: it must be chosen explicitly (--permission-mode bypass, --yolo). */
@@ -74,7 +84,9 @@ const PLAN_MODE_REFUSAL =
  * The gate the loop asks before every tool call. Order of precedence: deny
  * rules, then ask rules, then allow rules (and "allow always" answers of this
  * session), then the mode. Two things no mode overrides: plan mode refuses
- * every change, and an edit outside the project needs an allow rule naming it.
+ * every change, and an edit outside the project needs an allow rule naming its
+ * real path. And only bypass skips the question before an edit of a protected
+ * path (tacit's settings, a `.git` folder): no allow rule or accept-edits does.
  */
 export function createPermissionGate(options: PermissionGateOptions): PermissionGate {
   let mode = options.mode;
@@ -88,22 +100,29 @@ export function createPermissionGate(options: PermissionGateOptions): Permission
   const realProjectRoot = realPathOfNearest(projectRoot);
 
   const check = async (tool: Tool, input: unknown, context: ToolContext): Promise<PermissionDecision> => {
-    // The tool validates its own input before running, so an invalid call cannot do anything;
-    // parsing here only gives permission() the defaults it expects.
-    const parsed = tool.inputSchema.safeParse(input);
-    if (!parsed.success) return { allowed: true };
+    // Judge exactly what the tool will run with: runTool normalises input the same way (a JSON
+    // string becomes an object). When this fails, runTool fails with the same error and runs nothing.
+    const parsed = parseToolInput(tool, input);
+    if (!parsed.ok) return { allowed: true };
     let subject: PermissionSubject;
     try {
-      subject = tool.permission(parsed.data, context);
+      subject = tool.permission(parsed.input, context);
     } catch (error) {
       return {
         allowed: false,
         reason: `Could not work out what ${tool.name} would touch: ${errorMessage(error)}`,
       };
     }
-    const matchContext: MatchContext = { projectRoot, home: options.home, toolName: tool.name };
+    const matchContext: MatchContext = {
+      projectRoot,
+      home: options.home,
+      toolName: tool.name,
+      cwd: commandDirectory(parsed.input, context),
+    };
+    // Deny and ask rules also see where symlinks lead, so `Read(~/.ssh/**)` holds through a link to it.
+    const matchedSubject = withRealPaths(subject, projectRoot);
 
-    const denied = deny.find((rule) => ruleMatches(rule, subject, matchContext));
+    const denied = deny.find((rule) => ruleMatches(rule, matchedSubject, matchContext));
     if (denied) {
       return {
         allowed: false,
@@ -116,10 +135,13 @@ export function createPermissionGate(options: PermissionGateOptions): Permission
     const isReadOnlyCall = subject.kind === "read" || (subject.kind === "memory" && !subject.mutating);
     if (mode === "plan" && !isReadOnlyCall) return { allowed: false, reason: PLAN_MODE_REFUSAL };
 
+    let protectedPaths: string[] = [];
     if (subject.kind === "edit") {
-      const outside = subject.paths.filter(
-        (filePath) => !isInside(realPathOfNearest(path.resolve(projectRoot, filePath)), realProjectRoot),
-      );
+      // Allow rules for a path outside are matched against where it really is, so `Edit(src/**)`
+      // does not cover src/link-to-etc/passwd.
+      const outside = subject.paths
+        .map((filePath) => realPathOfNearest(path.resolve(projectRoot, filePath)))
+        .filter((realPath) => !isInside(realPath, realProjectRoot));
       const outsideSubject: PermissionSubject = { kind: "edit", paths: outside };
       if (outside.length > 0 && !rulesAllow([...allow, ...sessionAllow], outsideSubject, matchContext)) {
         const rule = suggestRule(outsideSubject, projectRoot, options.home);
@@ -128,29 +150,56 @@ export function createPermissionGate(options: PermissionGateOptions): Permission
           reason: `Not permitted: ${outside.join(", ")} is outside the project (${projectRoot}). Writing outside the project needs an explicit allow rule in every mode, e.g. add "${rule}" to permissions.allow in settings or pass --allowed-tools '${rule}'.`,
         };
       }
+      protectedPaths = subject.paths.filter((filePath) =>
+        isProtectedPath(path.resolve(projectRoot, filePath)),
+      );
     }
 
-    const askedByRule = askRules.find((rule) => ruleMatches(rule, subject, matchContext));
+    const askedByRule = askRules.find((rule) => ruleMatches(rule, matchedSubject, matchContext));
+    if (protectedPaths.length > 0 && mode !== "bypass") {
+      // Settings and .git change what the agent may do next (rules, hooks), so neither accept-edits nor
+      // an allow rule covers them: the user approves each time.
+      return askUser(tool, parsed.input, subject, context, askedByRule, protectedPaths);
+    }
     const allowedThisSession = rulesAllow(sessionAllow, subject, matchContext);
     if (!askedByRule || allowedThisSession) {
       if (allowedThisSession || rulesAllow(allow, subject, matchContext)) return { allowed: true };
       if (!needsAskingInMode(mode, subject, isReadOnlyCall)) return { allowed: true };
     }
 
-    const suggestedRule = suggestRule(subject, projectRoot, options.home);
+    return askUser(tool, parsed.input, subject, context, askedByRule, []);
+  };
+
+  const askUser = async (
+    tool: Tool,
+    input: unknown,
+    subject: PermissionSubject,
+    context: ToolContext,
+    askedByRule: PermissionRule | undefined,
+    protectedPaths: string[],
+  ): Promise<PermissionDecision> => {
+    const isProtected = protectedPaths.length > 0;
+    // No rule for a protected path: a saved one would not be honoured, and it must not look as if it were.
+    const suggestedRule = isProtected ? "" : suggestRule(subject, projectRoot, options.home);
     const description = describe(tool.name, subject, projectRoot);
-    if (!options.ask)
-      return { allowed: false, reason: headlessRefusal(description, subject, suggestedRule, askedByRule) };
+    if (!options.ask) {
+      return {
+        allowed: false,
+        reason: isProtected
+          ? `Not permitted: ${description} — ${protectedPaths.join(", ")} holds tacit's settings or git's internals, so a change there needs the user's approval every time, and this is a non-interactive run with no one to ask. The run goes on without it. Only --permission-mode bypass lets it through.`
+          : headlessRefusal(description, subject, suggestedRule, askedByRule),
+      };
+    }
 
     let answer: PermissionAnswer;
     try {
       answer = await options.ask({
         toolName: tool.name,
-        input: parsed.data,
+        input,
         subject,
         description,
         suggestedRule,
-        cause: askedByRule ? "ask-rule" : "mode",
+        cause: isProtected ? "protected-path" : askedByRule ? "ask-rule" : "mode",
         signal: context.signal,
       });
     } catch (error) {
@@ -163,7 +212,7 @@ export function createPermissionGate(options: PermissionGateOptions): Permission
       const because = answer.reason?.trim() ? ` Their reason: ${answer.reason.trim()}` : "";
       return { allowed: false, reason: `The user denied this call (${description}).${because}` };
     }
-    if (answer.decision === "allow-always") {
+    if (answer.decision === "allow-always" && !isProtected) {
       sessionAllow.push(parseRule(suggestedRule));
       try {
         await options.persistRule?.(suggestedRule);
@@ -183,6 +232,13 @@ export function createPermissionGate(options: PermissionGateOptions): Permission
       return mode;
     },
     warnings,
+    isReadDenied(absolutePath: string): boolean {
+      // Called for every file a search walks: nothing to do without deny rules.
+      if (deny.length === 0) return false;
+      const subject = withRealPaths({ kind: "read", paths: [absolutePath] }, projectRoot);
+      const matchContext: MatchContext = { projectRoot, home: options.home, cwd: projectRoot };
+      return deny.some((rule) => ruleMatches(rule, subject, matchContext));
+    },
   };
 }
 
@@ -237,6 +293,11 @@ export function suggestRule(subject: PermissionSubject, projectRoot: string, hom
       const command = subject.command.trim();
       // A substitution or several commands cannot be covered by one prefix rule; save the exact command.
       if (/[;&|\n`]|\$\(|<\(|>\(/.test(command)) return `Bash(${command})`;
+      // A prefix rule never covers a write by redirection (see rulesAllow); only the exact text would.
+      const writesFiles = outputRedirections(command).some(
+        (target) => !["/dev/null", "/dev/stdout", "/dev/stderr"].includes(target.path ?? ""),
+      );
+      if (writesFiles) return `Bash(${command})`;
       const words = command.split(/\s+/).slice(0, 2).join(" ");
       return `Bash(${words}:*)`;
     }
@@ -263,27 +324,27 @@ export function suggestRule(subject: PermissionSubject, projectRoot: string, hom
   }
 }
 
-function isInside(filePath: string, directory: string): boolean {
-  const relative = path.relative(directory, filePath);
-  return relative === "" || (!relative.startsWith("..") && !path.isAbsolute(relative));
+/** Edit and read subjects with each path's real path added (when it differs), for deny and ask matching. */
+function withRealPaths(subject: PermissionSubject, projectRoot: string): PermissionSubject {
+  if (subject.kind !== "edit" && subject.kind !== "read") return subject;
+  const paths = subject.paths.flatMap((filePath) => {
+    const resolved = path.resolve(projectRoot, filePath);
+    const real = realPathOfNearest(resolved);
+    return real === resolved ? [filePath] : [filePath, real];
+  });
+  return { ...subject, paths };
 }
 
 /**
- * The real path of a file that may not exist yet: the nearest existing
- * ancestor resolved through symlinks, plus the rest. So a symlink inside the
- * project pointing elsewhere does not count as inside.
+ * Where a shell command runs, for its relative redirection targets: the
+ * shell tools' own working-directory argument (Codex's `workdir`, Gemini's
+ * `directory`) when given, else the session's cwd.
  */
-function realPathOfNearest(filePath: string): string {
-  let existing = filePath;
-  const rest: string[] = [];
-  for (;;) {
-    try {
-      return path.join(realpathSync(existing), ...rest.reverse());
-    } catch {
-      const parent = path.dirname(existing);
-      if (parent === existing) return filePath;
-      rest.push(path.basename(existing));
-      existing = parent;
-    }
+function commandDirectory(input: unknown, context: ToolContext): string {
+  if (typeof input === "object" && input !== null) {
+    const record = input as Record<string, unknown>;
+    const given = typeof record.workdir === "string" ? record.workdir : record.directory;
+    if (typeof given === "string" && given.trim()) return resolveToolPath(context, given);
   }
+  return context.cwd;
 }

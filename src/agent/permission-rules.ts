@@ -1,6 +1,8 @@
 import path from "node:path";
 import picomatch from "picomatch";
 import type { PermissionSubject } from "../core/tool.ts";
+import { isInside, isProtectedPath, realPathOfNearest } from "./permission-paths.ts";
+import { outputRedirections, type RedirectTarget, unwrapCommand } from "./shell-analysis.ts";
 
 /**
  * Claude Code's permission rule syntax, so settings written for Claude Code
@@ -55,6 +57,8 @@ export interface MatchContext {
   home: string;
   /** The called tool's own name, for rules naming a tool directly (mcp__…, unknown names). */
   toolName?: string;
+  /** Where a shell command runs, for its relative redirection targets; the project root when absent. */
+  cwd?: string;
 }
 
 const EDIT_TOOLS = new Set(["Edit", "Write", "MultiEdit", "NotebookEdit"]);
@@ -174,9 +178,23 @@ export function rulesAllow(
         return true;
       const split = splitCommand(command);
       if (split.hasSubstitution || split.parts.length === 0) return false;
-      return split.parts.every((part) =>
-        commandPatterns.some((pattern) => pattern !== undefined && commandMatches(pattern, part)),
+      // After a `cd`, relative redirection targets point somewhere this reading cannot follow.
+      const changesDirectory = split.parts.some((part) =>
+        [part, ...unwrapCommand(part).stages].some((stage) => /^(?:cd|pushd|popd)(?:\s|$)/.test(stage)),
       );
+      return split.parts.every((part) => {
+        // A prefix or wildcard rule vouches for a command, not for where it writes: `npm test:*` must
+        // not cover `npm test > ~/.bashrc`. Only an exact rule (written for that very text) covers that.
+        const writesOnlyInside = outputRedirections(part).every((target) =>
+          isHarmlessRedirection(target, context, changesDirectory),
+        );
+        return commandPatterns.some(
+          (pattern) =>
+            pattern !== undefined &&
+            (writesOnlyInside || pattern.type === "exact") &&
+            commandMatches(pattern, part),
+        );
+      });
     }
     case "edit":
     case "read": {
@@ -233,16 +251,53 @@ function commandMatches(pattern: CommandPattern, command: string): boolean {
   }
 }
 
-/** Every piece a deny rule should look at: each part, the part without leading `VAR=x`, and what substitutions run. */
-function denyCandidates(command: string): string[] {
+/**
+ * Every piece a deny (or ask) rule should look at: the whole command, each
+ * part, each part with its keywords, groupers, assignments and wrappers
+ * peeled off (`then rm x`, `sudo -u root rm x`, `env A=1 xargs rm` all show
+ * `rm …`), and the commands run from strings (`sh -c '…'`, `eval …`) or
+ * substitutions. Allow rules do not get this peeling: `sudo npm test` or
+ * `xargs npm test` run something other than `npm test`, and `FOO=1 npm test`
+ * can change what runs, so such a part is allowed only by a rule written for
+ * it as it stands (`Bash(sudo npm test:*)`), or else asks.
+ */
+function denyCandidates(command: string, depth = 0): string[] {
   const split = splitCommand(command);
   const candidates = [command.trim(), ...split.parts];
+  // Bounded so a command nesting `sh -c` in itself cannot make matching slow.
+  if (depth > 4) return candidates;
   for (const part of split.parts) {
-    const withoutAssignments = part.replace(/^(?:[A-Za-z_][A-Za-z0-9_]*=(?:'[^']*'|"[^"]*"|\S*)\s+)+/, "");
-    if (withoutAssignments !== part) candidates.push(withoutAssignments);
+    const unwrapped = unwrapCommand(part);
+    candidates.push(...unwrapped.stages);
+    for (const script of unwrapped.scripts) candidates.push(...denyCandidates(script, depth + 1));
   }
-  for (const inner of split.substitutions) candidates.push(...denyCandidates(inner));
+  for (const inner of split.substitutions) candidates.push(...denyCandidates(inner, depth + 1));
   return candidates;
+}
+
+const HARMLESS_TARGETS = new Set(["/dev/null", "/dev/stdout", "/dev/stderr"]);
+
+/**
+ * Whether a command's output redirection writes only inside the project (and
+ * not to tacit's settings or a `.git` folder), or to /dev/null. A target the
+ * shell would expand (`$HOME/x`, `*.txt`, `~user/x`) cannot be judged here,
+ * so it counts as outside.
+ */
+function isHarmlessRedirection(
+  target: RedirectTarget,
+  context: MatchContext,
+  changesDirectory: boolean,
+): boolean {
+  const given = target.path;
+  if (given === undefined || given === "") return false;
+  if (HARMLESS_TARGETS.has(given)) return true;
+  let expanded = given;
+  if (given === "~" || given.startsWith("~/")) expanded = path.join(context.home, given.slice(1));
+  else if (given.startsWith("~")) return false;
+  if (!path.isAbsolute(expanded) && changesDirectory) return false;
+  const absolute = path.resolve(context.cwd ?? context.projectRoot, expanded);
+  const real = realPathOfNearest(absolute);
+  return isInside(real, realPathOfNearest(path.resolve(context.projectRoot))) && !isProtectedPath(absolute);
 }
 
 export interface SplitCommand {
@@ -257,7 +312,7 @@ export interface SplitCommand {
  * Splits a shell command on `&&`, `||`, `;`, `|`, `|&`, `&` and newlines
  * outside quotes, and finds command substitutions (which still run inside
  * double quotes). A rough reading of POSIX shell, enough to decide
- * permissions conservatively; redirections are not interpreted.
+ * permissions conservatively; redirections are read by outputRedirections.
  */
 export function splitCommand(command: string): SplitCommand {
   const parts: string[] = [];

@@ -32,6 +32,8 @@ export interface Runtime {
   gate: PermissionGate;
   permissionMode: PermissionModeName;
   instructionFiles: string[];
+  /** Things the user should see once at start: ignored project settings, rules that look wrong. */
+  warnings: string[];
   /** Absent with --no-memory or when settings turn memory off. */
   memory: MemoryService | undefined;
   /** Resolves another model by reference (for /model and tests), with the same settings and env. */
@@ -72,7 +74,7 @@ export async function bootstrap(input: BootstrapInput): Promise<Runtime> {
   const cwd = path.resolve(input.cwd ?? process.cwd());
   const projectRoot = findProjectRoot(cwd);
   const home = tacitHome(env);
-  const { settings } = loadSettings({ cwd, projectRoot, home, env });
+  const { settings, warnings: settingsWarnings } = loadSettings({ cwd, projectRoot, home, env });
   const { options } = input;
 
   traceStartup("settings loaded");
@@ -177,6 +179,7 @@ export async function bootstrap(input: BootstrapInput): Promise<Runtime> {
       gate,
       permissionMode,
       instructionFiles: instructions.files,
+      warnings: [...settingsWarnings, ...gate.warnings],
       memory,
       resolve,
       close: () => {

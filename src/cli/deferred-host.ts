@@ -34,6 +34,7 @@ export function createDeferredHost(pending: Promise<TuiHost>, placeholder: TuiIn
     async *submit(prompt: string, signal: AbortSignal): AsyncIterable<AgentEvent | RecallEvent> {
       yield* (await whenReady()).submit(prompt, signal);
     },
+    startupNotices: () => host?.startupNotices?.() ?? [],
     info: () => host?.info() ?? { ...placeholder, ...(pendingMode ? { permissionMode: pendingMode } : {}) },
     setPermissionMode(mode) {
       if (host) host.setPermissionMode(mode);

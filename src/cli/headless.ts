@@ -7,6 +7,7 @@ import type { RunOptions } from "./options.ts";
 export async function runHeadless(options: RunOptions, prompt: string): Promise<void> {
   const runtime = await bootstrap({ options });
   traceStartup("bootstrapped");
+  for (const warning of runtime.warnings) process.stderr.write(`tacit: warning: ${warning}\n`);
   const controller = new AbortController();
   let interrupts = 0;
   const onInterrupt = () => {

@@ -35,6 +35,7 @@ export function createTuiHost(input: TuiHostInput): TuiHost {
   const listFiles = createFileLister(runtime.cwd, runtime.projectRoot);
 
   const host: TuiHost = {
+    startupNotices: () => runtime.warnings,
     submit: (prompt, signal) => session.prompt(prompt, signal),
 
     info: (): TuiInfo => ({

@@ -3,8 +3,7 @@ import type {
   PermissionRequest as GateRequest,
   PermissionGateOptions,
 } from "../agent/permission-gate.ts";
-import { projectSettingsPath } from "../config/paths.ts";
-import { addPermissionRule } from "../config/settings.ts";
+import { addLocalPermissionRule } from "../config/settings.ts";
 import type { AskPermission, PermissionRequest as TuiRequest } from "../modes/tui/host.ts";
 
 /** Lines of a file's new content or an edit shown under a permission question. */
@@ -13,7 +12,7 @@ const DETAIL_LINES = 12;
 export interface PermissionForwarder {
   /** Given to the permission gate at bootstrap, before the TUI exists. */
   ask: NonNullable<PermissionGateOptions["ask"]>;
-  /** Saves an "allow always" rule to the project's settings. */
+  /** Saves an "allow always" rule to the project's personal, git-ignored `.tacit/settings.local.json`. */
   persistRule(rule: string): void;
   /** The TUI's ask; the TUI calls this once, before its first render. */
   register(ask: AskPermission): void;
@@ -39,7 +38,8 @@ export function createPermissionForwarder(projectRoot: string): PermissionForwar
       return registered(toTuiRequest(request), request.signal);
     },
     persistRule: (rule) => {
-      addPermissionRule(projectSettingsPath(projectRoot), "allow", rule);
+      // Personal, not the team's shared settings.json: one person's "allow always" must not reach everyone's checkout.
+      addLocalPermissionRule(projectRoot, "allow", rule);
       savedRules.push(rule);
     },
   };

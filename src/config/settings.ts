@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { z } from "zod";
 import { ConfigError, errorMessage } from "../core/errors.ts";
@@ -27,6 +27,8 @@ export interface LoadedSettings {
   settings: Settings;
   /** The files that existed and were merged, lowest precedence first. */
   sources: string[];
+  /** What was ignored for safety (see loadSettings), one line each, to show the user once. */
+  warnings: string[];
 }
 
 /** The settings files in merge order, lowest precedence first: user < project < local. */
@@ -40,20 +42,52 @@ export function settingsFiles(home: string, projectRoot: string): string[] {
  * Reads and merges the user, project and local settings. Missing files are
  * skipped; a malformed one throws a ConfigError naming the file and the
  * problem, so the user can fix it rather than run with half their settings.
+ *
+ * The project file (`.tacit/settings.json`) comes with the repository, so
+ * whoever can commit to it must not get powers over the user's machine: its
+ * `permissions.defaultMode: "bypass"` and its `providers` (endpoints, and
+ * which of the user's keys they get) are ignored, with a warning. The user's
+ * own files (`~/.tacit/settings.json`, `.tacit/settings.local.json`) may set both.
  */
 export function loadSettings(options: LoadSettingsOptions): LoadedSettings {
   const env = options.env ?? process.env;
   const home = options.home ?? tacitHome(env);
   const projectRoot = options.projectRoot ?? findProjectRoot(options.cwd);
+  const userFile = path.resolve(userSettingsPath(home));
+  const projectFile = path.resolve(projectSettingsPath(projectRoot));
   let settings: Settings = {};
   const sources: string[] = [];
+  const warnings: string[] = [];
   for (const file of settingsFiles(home, projectRoot)) {
-    const parsed = readSettingsFile(file);
+    let parsed = readSettingsFile(file);
     if (parsed === undefined) continue;
+    // Run in the home folder, the project file is the user's own file: trusted as such.
+    if (file === projectFile && file !== userFile) parsed = withoutUntrustedKeys(parsed, file, warnings);
     settings = mergeSettings(settings, parsed);
     sources.push(file);
   }
-  return { settings, sources };
+  return { settings, sources, warnings };
+}
+
+/** The project file's settings minus what only the user may choose; each removal adds a warning. */
+function withoutUntrustedKeys(settings: Settings, file: string, warnings: string[]): Settings {
+  const kept: Settings = { ...settings };
+  if (kept.permissions?.defaultMode === "bypass") {
+    const permissions = { ...kept.permissions };
+    delete permissions.defaultMode;
+    kept.permissions = permissions;
+    warnings.push(
+      `${file}: ignored permissions.defaultMode "bypass": a repository's shared settings cannot turn off permission prompts. To choose it yourself, pass --permission-mode bypass or set it in ~/.tacit/settings.json or .tacit/settings.local.json.`,
+    );
+  }
+  if (kept.providers !== undefined) {
+    const names = Object.keys(kept.providers);
+    delete kept.providers;
+    warnings.push(
+      `${file}: ignored "providers"${names.length ? ` (${names.join(", ")})` : ""}: model endpoints and the API keys sent to them come only from your own settings (~/.tacit/settings.json or .tacit/settings.local.json), so a cloned repository cannot send your keys elsewhere.`,
+    );
+  }
+  return kept;
 }
 
 /** One settings file, validated; undefined when it does not exist. */
@@ -107,6 +141,25 @@ export function addPermissionRule(filePath: string, list: PermissionList, rule: 
   document.permissions = permissions;
   writeFileAtomic(filePath, `${JSON.stringify(document, null, 2)}\n`);
   return true;
+}
+
+/**
+ * Saves a personal permission rule (the TUI's "allow always") to the
+ * project's `.tacit/settings.local.json`, not the team's shared file. When
+ * that creates the file, `.tacit/.gitignore` naming it is written first (if
+ * there is no `.tacit/.gitignore` yet), so the personal file stays out of git.
+ */
+export function addLocalPermissionRule(projectRoot: string, list: PermissionList, rule: string): boolean {
+  const file = localSettingsPath(projectRoot);
+  if (!existsSync(file)) ensureLocalSettingsIgnored(projectRoot);
+  return addPermissionRule(file, list, rule);
+}
+
+/** Writes `.tacit/.gitignore` with `settings.local.json` when the project has no `.tacit/.gitignore`; leaves one that exists alone. */
+export function ensureLocalSettingsIgnored(projectRoot: string): void {
+  const ignoreFile = path.join(path.dirname(localSettingsPath(projectRoot)), ".gitignore");
+  if (existsSync(ignoreFile)) return;
+  writeFileAtomic(ignoreFile, `${path.basename(localSettingsPath(projectRoot))}\n`);
 }
 
 /** Parses a JSON file that must hold an object; undefined when the file is missing. */

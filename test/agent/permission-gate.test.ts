@@ -17,6 +17,8 @@ import {
   type Tool,
   type ToolContext,
 } from "../../src/core/tool.ts";
+import { claudeBashTool, gptShellTool } from "../../src/tools/bash.ts";
+import { parseToolInput, runTool } from "../../src/tools/define-tool.ts";
 
 let projectRoot: string;
 let home: string;
@@ -354,5 +356,208 @@ describe("suggestRule", () => {
     [{ kind: "memory", paths: [], mutating: true }, "Memory"],
   ] as Array<[PermissionSubject, string]>)("%j → %s", (subject, expected) => {
     expect(suggestRule(subject, "/p", "/home/ada")).toBe(expected);
+  });
+});
+
+describe("arguments sent as a JSON string", () => {
+  const encoded = (command: string) => JSON.stringify({ command });
+
+  it("are judged as the object the tool will run with: plan mode refuses a string-encoded Bash call", async () => {
+    const bashTool = claudeBashTool();
+    const decision = await gateWith({ mode: "plan" }).check(bashTool, encoded("touch pwned"), toolContext());
+    expect(decision).toMatchObject({ allowed: false, reason: expect.stringContaining("plan mode") });
+  });
+
+  it("a deny rule refuses a string-encoded call, in bypass too", async () => {
+    const bashTool = claudeBashTool();
+    for (const deny of [["Bash"], ["Bash(rm:*)"]]) {
+      const gate = gateWith({ mode: "bypass", rules: { allow: [], deny, ask: [] } });
+      const decision = await gate.check(bashTool, encoded("rm -rf src"), toolContext());
+      expect(decision).toMatchObject({ allowed: false, reason: expect.stringContaining("Denied") });
+    }
+  });
+
+  it("the prompt shows the decoded input", async () => {
+    const { ask, requests } = answering("allow-once");
+    await gateWith({ ask }).check(shellTool, JSON.stringify({ value: "make" }), toolContext());
+    expect(requests[0]!.input).toEqual({ value: "make" });
+    expect(requests[0]!.subject).toEqual({ kind: "bash", command: "make" });
+  });
+
+  it("input the tool would reject passes the gate only because runTool rejects it the same way, running nothing", async () => {
+    const bashTool = claudeBashTool();
+    const bad = '{"command": 42}';
+    expect(parseToolInput(bashTool, bad).ok).toBe(false);
+    expect(await gateWith({ mode: "plan" }).check(bashTool, bad, toolContext())).toEqual({ allowed: true });
+    const result = await runTool(bashTool, bad, toolContext());
+    expect(result.isError).toBe(true);
+    expect(result.output).toContain("Invalid arguments for Bash");
+  });
+});
+
+describe("protected paths: tacit's settings and .git", () => {
+  const protectedFiles = [
+    ".tacit/settings.json",
+    ".tacit/settings.local.json",
+    ".git/hooks/pre-commit",
+    ".git/config",
+    "vendor/lib/.git/hooks/post-checkout",
+  ];
+
+  it.each(protectedFiles)("%s asks in accept-edits mode and despite an Edit allow rule", async (file) => {
+    const { ask, requests } = answering("allow-once");
+    const gate = gateWith({
+      mode: "accept-edits",
+      ask,
+      rules: { allow: ["Edit", "Edit(/**)"], deny: [], ask: [] },
+    });
+    expect(await gate.check(editTool, { value: file }, toolContext())).toEqual({ allowed: true });
+    expect(requests).toHaveLength(1);
+    expect(requests[0]!.cause).toBe("protected-path");
+    expect(requests[0]!.suggestedRule).toBe("");
+  });
+
+  it("is refused headless with a message saying why, and passes in bypass", async () => {
+    const headless = await gateWith({
+      mode: "accept-edits",
+      rules: { allow: ["Edit"], deny: [], ask: [] },
+    }).check(editTool, { value: ".git/hooks/pre-commit" }, toolContext());
+    expect(headless).toMatchObject({ allowed: false, reason: expect.stringContaining("git's internals") });
+    const bypass = await gateWith({ mode: "bypass" }).check(
+      editTool,
+      { value: ".tacit/settings.json" },
+      toolContext(),
+    );
+    expect(bypass).toEqual({ allowed: true });
+  });
+
+  it("allow-always on a protected path saves nothing and asks again next time", async () => {
+    const { ask, requests } = answering("allow-always");
+    const persisted: string[] = [];
+    const gate = gateWith({ mode: "accept-edits", ask, persistRule: (rule) => void persisted.push(rule) });
+    await gate.check(editTool, { value: ".tacit/settings.json" }, toolContext());
+    await gate.check(editTool, { value: ".tacit/settings.json" }, toolContext());
+    expect(requests).toHaveLength(2);
+    expect(persisted).toEqual([]);
+  });
+
+  it("a symlink to .git counts as .git; other files under .tacit do not", async () => {
+    await mkdir(path.join(projectRoot, ".git", "hooks"), { recursive: true });
+    await symlink(path.join(projectRoot, ".git"), path.join(projectRoot, "innocent"));
+    const { ask, requests } = answering("deny");
+    const gate = gateWith({ mode: "accept-edits", ask });
+    expect((await gate.check(editTool, { value: "innocent/hooks/pre-push" }, toolContext())).allowed).toBe(
+      false,
+    );
+    expect(requests.map((request) => request.cause)).toEqual(["protected-path"]);
+    expect(await gate.check(editTool, { value: ".tacit/memory/note.md" }, toolContext())).toEqual({
+      allowed: true,
+    });
+    expect(await gate.check(editTool, { value: ".github/workflows/ci.yml" }, toolContext())).toEqual({
+      allowed: true,
+    });
+  });
+
+  it("a prefix rule does not cover a shell redirection into them", async () => {
+    const gate = gateWith({ rules: { allow: ["Bash(npm test:*)"], deny: [], ask: [] } });
+    const decision = await gate.check(
+      shellTool,
+      { value: "npm test > .git/hooks/pre-commit" },
+      toolContext(),
+    );
+    expect(decision.allowed).toBe(false);
+  });
+});
+
+describe("allow rules and symlinks out of the project", () => {
+  beforeEach(async () => {
+    await mkdir(path.join(projectRoot, "src"), { recursive: true });
+    await symlink(outside, path.join(projectRoot, "src", "escape"));
+  });
+
+  it("Edit(src/**) does not cover a write through src/escape to outside", async () => {
+    for (const mode of ["default", "accept-edits", "bypass"] as const) {
+      const gate = gateWith({ mode, rules: { allow: ["Edit(src/**)"], deny: [], ask: [] } });
+      const decision = await gate.check(editTool, { value: "src/escape/payload.sh" }, toolContext());
+      expect(decision).toMatchObject({
+        allowed: false,
+        reason: expect.stringContaining("outside the project"),
+      });
+      if (!decision.allowed) expect(decision.reason).toContain(path.join(outside, "payload.sh"));
+    }
+  });
+
+  it("a rule naming the real place does cover it", async () => {
+    const gate = gateWith({
+      mode: "accept-edits",
+      rules: { allow: [`Edit(/${outside}/**)`], deny: [], ask: [] },
+    });
+    expect(await gate.check(editTool, { value: "src/escape/notes.txt" }, toolContext())).toEqual({
+      allowed: true,
+    });
+  });
+
+  it("a deny rule for the real place holds through the link", async () => {
+    const gate = gateWith({ rules: { allow: [], deny: [`Read(/${outside}/**)`], ask: [] } });
+    const decision = await gate.check(readTool, { value: "src/escape/secret.txt" }, toolContext());
+    expect(decision).toMatchObject({ allowed: false, reason: expect.stringContaining("Denied") });
+  });
+});
+
+describe("shell redirections under a prefix allow rule", () => {
+  const allowNpmTest = { allow: ["Bash(npm test:*)"], deny: [], ask: [] };
+
+  it.each([
+    "npm test > ~/.bashrc",
+    "npm test 2>/dev/null >> /etc/profile",
+    "npm test &> /tmp/anything",
+    "npm test > src/escape/x",
+  ])("refuses %s headless (it would need asking)", async (command) => {
+    await mkdir(path.join(projectRoot, "src"), { recursive: true });
+    await symlink(outside, path.join(projectRoot, "src", "escape"));
+    const decision = await gateWith({ rules: allowNpmTest }).check(
+      shellTool,
+      { value: command },
+      toolContext(),
+    );
+    expect(decision).toMatchObject({ allowed: false, reason: expect.stringContaining("non-interactive") });
+    if (!decision.allowed) expect(decision.reason).toContain(`'Bash(${command})'`);
+  });
+
+  it.each(["npm test > test-output.txt", "npm test 2>&1 | tee /dev/stderr", "npm test 2>/dev/null"])(
+    "still allows %s",
+    async (command) => {
+      const gate = gateWith({ rules: { allow: ["Bash(npm test:*)", "Bash(tee:*)"], deny: [], ask: [] } });
+      expect(await gate.check(shellTool, { value: command }, toolContext())).toEqual({ allowed: true });
+    },
+  );
+
+  it("judges a relative target from the shell tool's own working directory", async () => {
+    const shell = gptShellTool();
+    const gate = gateWith({ rules: { allow: ["Bash(npm test:*)"], deny: [], ask: [] } });
+    const command = ["bash", "-lc", "npm test > report.txt"];
+    expect(await gate.check(shell, { command }, toolContext())).toEqual({ allowed: true });
+    const elsewhere = await gate.check(shell, { command, workdir: outside }, toolContext());
+    expect(elsewhere.allowed).toBe(false);
+  });
+});
+
+describe("deny rules and wrapped commands, through the gate", () => {
+  it.each([
+    "if true; then rm -rf x; fi",
+    "for f in *; do rm $f; done",
+    "command rm x",
+    "sudo rm x",
+    "env A=1 rm x",
+    "nohup rm x &",
+    "time rm x",
+    "exec rm x",
+    "(rm x)",
+    "{ rm x; }",
+    "! rm x",
+  ])("deny Bash(rm:*) refuses %s even in bypass", async (command) => {
+    const gate = gateWith({ mode: "bypass", rules: { allow: [], deny: ["Bash(rm:*)"], ask: [] } });
+    const decision = await gate.check(shellTool, { value: command }, toolContext());
+    expect(decision).toMatchObject({ allowed: false, reason: expect.stringContaining('"Bash(rm:*)"') });
   });
 });

@@ -212,3 +212,125 @@ describe("splitCommand", () => {
     expect(splitCommand("cmd >out 2>&1 &>log").parts).toEqual(["cmd >out 2>&1 &>log"]);
   });
 });
+
+describe("deny rules see through shell keywords and wrappers", () => {
+  const deny = parseRule("Bash(rm:*)");
+  it.each([
+    "if true; then rm -rf x; fi",
+    "if rm x; then echo gone; fi",
+    "for f in *; do rm $f; done",
+    "while true; do rm x; done",
+    "until false; do rm x; done",
+    "if false; then :; else rm x; fi",
+    "if false; then :; elif rm x; then :; fi",
+    "command rm x",
+    "builtin rm x",
+    "sudo rm x",
+    "sudo -u root -E rm x",
+    "sudo --user=root rm x",
+    "env A=1 rm x",
+    "env -i -u HOME A=1 rm x",
+    "nohup rm x &",
+    "time rm x",
+    "time -p rm x",
+    "exec rm x",
+    "exec -a name rm x",
+    "(rm x)",
+    "{ rm x; }",
+    "! rm x",
+    "find . | xargs rm",
+    "find . -print0 | xargs -0 -n 1 -I {} rm {}",
+    "A=1 sudo B=2 nice -n 5 rm x",
+    "timeout 10 rm x",
+    "timeout -s KILL 10 rm x",
+    "\\rm x",
+    '"rm" x',
+    "/bin/rm x",
+    "sh -c 'rm -rf x'",
+    'bash -lc "rm -rf x"',
+    "eval rm x",
+    "env -S 'rm x'",
+    "echo $(sudo rm x)",
+  ])("Bash(rm:*) denies %s", (command) => {
+    expect(ruleMatches(deny, bash(command), context)).toBe(true);
+  });
+
+  it.each([
+    "echo rm x",
+    "npm test",
+    "grep -r rm .",
+    "echo 'sudo rm x'",
+    "git rm --cached x",
+    "sudo npm test",
+  ])("Bash(rm:*) leaves %s alone", (command) => {
+    expect(ruleMatches(deny, bash(command), context)).toBe(false);
+  });
+
+  it("ask rules get the same reading", () => {
+    const ask = parseRule("Bash(git push:*)");
+    expect(ruleMatches(ask, bash("command git push origin main"), context)).toBe(true);
+    expect(ruleMatches(ask, bash("if true; then git push; fi"), context)).toBe(true);
+  });
+
+  it("allow rules do not: a wrapped or keyword-led part needs a rule written for it", () => {
+    const allow = [parseRule("Bash(npm test:*)")];
+    for (const command of [
+      "sudo npm test",
+      "xargs npm test",
+      "env LD_PRELOAD=x.so npm test",
+      "FOO=1 npm test",
+    ]) {
+      expect(rulesAllow(allow, bash(command), context)).toBe(false);
+    }
+    expect(rulesAllow([parseRule("Bash(sudo npm test:*)")], bash("sudo npm test -- a"), context)).toBe(true);
+  });
+});
+
+describe("rulesAllow: output redirections", () => {
+  const allow = [parseRule("Bash(npm test:*)")];
+  it.each([
+    ["npm test > ~/.bashrc", false],
+    ["npm test 2>/dev/null >> /etc/profile", false],
+    ["npm test &> /tmp/log", false],
+    ["npm test &>> /tmp/log", false],
+    ["npm test >| /tmp/log", false],
+    ["npm test 2> /tmp/log", false],
+    ["npm test >& /tmp/log", false],
+    ["npm test <> /tmp/log", false],
+    ["npm test > ../outside.txt", false],
+    ["npm test > $HOME/x", false],
+    ["npm test > ~other/x", false],
+    ["npm test > '/tmp/quoted'", false],
+    ["npm test > .git/hooks/pre-commit", false],
+    ["npm test > .tacit/settings.json", false],
+    ["npm test >", false],
+    ["npm test > out.txt", true],
+    ["npm test > build/log.txt 2>&1", true],
+    ["npm test > /work/project/log.txt", true],
+    ["npm test 2>/dev/null", true],
+    ["npm test > /dev/null 2>&1", true],
+    ["npm test >&2", true],
+    ["npm test 2>&-", true],
+    ["npm test < input.txt", true],
+    ["npm test -- '>' /tmp/x", true],
+  ])("Bash(npm test:*) with %s → %s", (command, expected) => {
+    expect(rulesAllow(allow, bash(command), context)).toBe(expected);
+  });
+
+  it("does not follow relative targets after a cd", () => {
+    const rules = [parseRule("Bash(cd:*)"), ...allow];
+    expect(rulesAllow(rules, bash("cd src && npm test"), context)).toBe(true);
+    expect(rulesAllow(rules, bash("cd /tmp && npm test > out.txt"), context)).toBe(false);
+  });
+
+  it("resolves relative targets in the command's own directory", () => {
+    expect(rulesAllow(allow, bash("npm test > out.txt"), { ...context, cwd: "/elsewhere" })).toBe(false);
+  });
+
+  it("lets an exact rule or a bare Bash rule cover a redirection outside", () => {
+    expect(rulesAllow([parseRule("Bash(npm test > /tmp/log)")], bash("npm test > /tmp/log"), context)).toBe(
+      true,
+    );
+    expect(rulesAllow([parseRule("Bash")], bash("npm test > ~/.bashrc"), context)).toBe(true);
+  });
+});

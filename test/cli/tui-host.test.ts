@@ -43,10 +43,12 @@ describe("permission forwarding", () => {
         detail: "+ one\n+ two",
       });
       forwarder.persistRule("Bash(npm test:*)");
-      const settings = JSON.parse(
-        readFileSync(path.join(workspace.project, ".tacit", "settings.json"), "utf8"),
-      );
+      // "Allow always" is personal: it goes to the git-ignored local file, never the team's shared one.
+      const tacitFolder = path.join(workspace.project, ".tacit");
+      const settings = JSON.parse(readFileSync(path.join(tacitFolder, "settings.local.json"), "utf8"));
       expect(settings.permissions.allow).toEqual(["Bash(npm test:*)"]);
+      expect(existsSync(path.join(tacitFolder, "settings.json"))).toBe(false);
+      expect(readFileSync(path.join(tacitFolder, ".gitignore"), "utf8")).toBe("settings.local.json\n");
       expect(forwarder.savedRules).toEqual(["Bash(npm test:*)"]);
     } finally {
       workspace.cleanup();

@@ -263,12 +263,21 @@ export function TuiApp(props: AppProps) {
     if (props.initialPrompt) submitRef.current(props.initialPrompt);
     // The prompt is drawn before the host has started; show the real model and mode once it has,
     // and leave with its error if it cannot start (a missing key, a malformed settings file).
-    host.ready?.then(
-      () => {
-        if (!cancelled) refreshInfo();
-      },
-      (error: unknown) => app.exit(error instanceof Error ? error : new Error(String(error))),
-    );
+    const showStartupNotices = () => {
+      for (const text of host.startupNotices?.() ?? []) notify("warning", text);
+    };
+    if (host.ready) {
+      host.ready.then(
+        () => {
+          if (cancelled) return;
+          refreshInfo();
+          showStartupNotices();
+        },
+        (error: unknown) => app.exit(error instanceof Error ? error : new Error(String(error))),
+      );
+    } else {
+      showStartupNotices();
+    }
     return () => {
       cancelled = true;
     };

@@ -56,6 +56,8 @@ export interface TuiHost {
    * if it rejects, the TUI exits with that error.
    */
   ready?: Promise<void>;
+  /** Warnings to show once the host has started (ignored project settings, rules that look wrong). */
+  startupNotices?(): string[];
   /** Runs one user prompt; yields the loop's events until it is done. Esc aborts the signal. */
   submit(prompt: string, signal: AbortSignal): AsyncIterable<AgentEvent | RecallEvent>;
   info(): TuiInfo;

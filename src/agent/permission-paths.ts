@@ -1,0 +1,53 @@
+import { realpathSync } from "node:fs";
+import path from "node:path";
+
+/** Whether a path is the directory itself or below it (both already resolved the same way). */
+export function isInside(filePath: string, directory: string): boolean {
+  const relative = path.relative(directory, filePath);
+  return relative === "" || (!relative.startsWith("..") && !path.isAbsolute(relative));
+}
+
+/**
+ * The real path of a file that may not exist yet: the nearest existing
+ * ancestor resolved through symlinks, plus the rest. So a symlink inside the
+ * project pointing elsewhere does not count as inside.
+ */
+export function realPathOfNearest(filePath: string): string {
+  let existing = filePath;
+  const rest: string[] = [];
+  for (;;) {
+    try {
+      return path.join(realpathSync(existing), ...rest.reverse());
+    } catch {
+      const parent = path.dirname(existing);
+      if (parent === existing) return filePath;
+      rest.push(path.basename(existing));
+      existing = parent;
+    }
+  }
+}
+
+/**
+ * Paths whose change would widen the agent's own powers, so writing them
+ * always asks (only bypass, chosen explicitly, skips that): tacit's settings
+ * files (`.tacit/settings.json`, `.tacit/settings.local.json`, any
+ * `.tacit/settings*.json`) and anything in a `.git` folder (hooks and config
+ * run code on the next git command). Judged on both the path as given and its
+ * real path, by name segments, case-insensitively (macOS and Windows file
+ * systems fold case, so `.GIT/hooks` is `.git/hooks` there).
+ */
+export function isProtectedPath(filePath: string): boolean {
+  const absolute = path.resolve(filePath);
+  return [absolute, realPathOfNearest(absolute)].some(hasProtectedSegments);
+}
+
+function hasProtectedSegments(filePath: string): boolean {
+  const segments = filePath.toLowerCase().split(/[\\/]+/);
+  for (let index = 0; index < segments.length; index++) {
+    const segment = segments[index]!;
+    if (segment === ".git") return true;
+    const next = segments[index + 1];
+    if (segment === ".tacit" && next !== undefined && /^settings.*\.json$/.test(next)) return true;
+  }
+  return false;
+}

@@ -1,0 +1,65 @@
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type FakeServer, startFakeServer } from "../fake-server/server.ts";
+import { createWorkspace, runCli, type Workspace, wireSetup } from "./harness.ts";
+
+describe("permissions end to end", () => {
+  let server: FakeServer;
+  let workspace: Workspace;
+  beforeAll(async () => {
+    server = await startFakeServer();
+    workspace = createWorkspace();
+  });
+  afterAll(async () => {
+    await server.close();
+    workspace.cleanup();
+  });
+
+  const lastResults = () =>
+    server.requests.at(-1)!.normalized.messages.flatMap((message) => message.toolResults);
+
+  it("a Read deny rule also keeps the file out of Grep and Glob results", async () => {
+    const setup = wireSetup("anthropic", server.url, workspace);
+    writeFileSync(path.join(workspace.project, "secrets.txt"), "db_password=hunter2\n");
+    writeFileSync(path.join(workspace.project, "notes.txt"), "the password policy is in the wiki\n");
+    server.enqueue(
+      {
+        toolCalls: [
+          { name: "Grep", input: { pattern: "password", output_mode: "content" } },
+          { name: "Glob", input: { pattern: "*.txt" } },
+        ],
+      },
+      { text: "done" },
+    );
+    const result = await runCli(
+      ["-p", "find passwords", "--model", setup.model, "--disallowed-tools", "Read(./secrets.txt)"],
+      { cwd: workspace.project, env: setup.env },
+    );
+    expect(result.code).toBe(0);
+    const [grep, glob] = lastResults();
+    expect(grep!.output).toContain("notes.txt");
+    expect(grep!.output).not.toContain("hunter2");
+    expect(glob!.output).toContain("notes.txt");
+    expect(glob!.output).not.toContain("secrets.txt");
+  });
+
+  it("a cloned repository's settings cannot switch to bypass mode; the user is warned", async () => {
+    const setup = wireSetup("anthropic", server.url, workspace);
+    mkdirSync(path.join(workspace.project, ".tacit"), { recursive: true });
+    writeFileSync(
+      path.join(workspace.project, ".tacit", "settings.json"),
+      JSON.stringify({ permissions: { defaultMode: "bypass" } }),
+    );
+    server.enqueue({ toolCalls: [{ name: "Bash", input: { command: "touch pwned" } }] }, { text: "ok" });
+    const result = await runCli(["-p", "do it", "--model", setup.model], {
+      cwd: workspace.project,
+      env: setup.env,
+    });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/warning: .*bypass/);
+    expect(lastResults()[0]!.isError).toBe(true);
+    expect(lastResults()[0]!.output).toMatch(/not permitted|non-interactive|allowed-tools/i);
+    expect(existsSync(path.join(workspace.project, "pwned"))).toBe(false);
+  });
+});
