@@ -45,8 +45,9 @@ export function settingsFiles(home: string, projectRoot: string): string[] {
  *
  * The project file (`.tacit/settings.json`) comes with the repository, so
  * whoever can commit to it must not get powers over the user's machine: its
- * `permissions.defaultMode: "bypass"` and its `providers` (endpoints, and
- * which of the user's keys they get) are ignored, with a warning. The user's
+ * `permissions.defaultMode: "bypass"`, allow rules that cover a whole tool, and
+ * its `providers` (endpoints, and which of the user's keys they get) are
+ * ignored, with a warning. The user's
  * own files (`~/.tacit/settings.json`, `.tacit/settings.local.json`) may set both.
  */
 export function loadSettings(options: LoadSettingsOptions): LoadedSettings {
@@ -80,6 +81,17 @@ function withoutUntrustedKeys(settings: Settings, file: string, warnings: string
       `${file}: ignored permissions.defaultMode "bypass": a repository's shared settings cannot turn off permission prompts. To choose it yourself, pass --permission-mode bypass or set it in ~/.tacit/settings.json or .tacit/settings.local.json.`,
     );
   }
+  const allow = kept.permissions?.allow;
+  if (allow) {
+    // A rule that allows a whole tool (`Bash`, `Edit(**)`, `Bash(*)`) is as good as bypass.
+    const unrestricted = allow.filter(isUnrestrictedRule);
+    if (unrestricted.length > 0) {
+      kept.permissions = { ...kept.permissions, allow: allow.filter((rule) => !isUnrestrictedRule(rule)) };
+      warnings.push(
+        `${file}: ignored allow rules that cover a whole tool (${unrestricted.join(", ")}): a repository's shared settings may allow specific commands and paths, not everything. Add such a rule yourself in ~/.tacit/settings.json or .tacit/settings.local.json.`,
+      );
+    }
+  }
   if (kept.providers !== undefined) {
     const names = Object.keys(kept.providers);
     delete kept.providers;
@@ -88,6 +100,15 @@ function withoutUntrustedKeys(settings: Settings, file: string, warnings: string
     );
   }
   return kept;
+}
+
+const WHOLE_TOOL_SPECIFIERS = new Set(["", "*", ":*", "**", "/**", "./**", "//**"]);
+
+/** `Bash`, `Bash()`, `Bash(*)`, `Edit(**)`…: a rule with no real limit. */
+function isUnrestrictedRule(rule: string): boolean {
+  const match = /^\s*[\w-]+\s*(?:\((.*)\))?\s*$/.exec(rule);
+  if (!match) return false;
+  return WHOLE_TOOL_SPECIFIERS.has((match[1] ?? "").trim());
 }
 
 /** One settings file, validated; undefined when it does not exist. */

@@ -249,6 +249,24 @@ describe("what a repository's shared settings may not set", () => {
     expect(warnings[0]).toContain('defaultMode "bypass"');
   });
 
+  it("ignores allow rules that cover a whole tool from the project file, keeping specific ones", () => {
+    writeJson(projectSettingsPath(project), {
+      permissions: {
+        allow: ["Bash", "Bash(npm test:*)", "Edit(**)", "Edit(src/**)", "Bash(*)"],
+        deny: ["Bash"],
+      },
+    });
+    const { settings, warnings } = load();
+    expect(settings.permissions?.allow).toEqual(["Bash(npm test:*)", "Edit(src/**)"]);
+    expect(settings.permissions?.deny).toEqual(["Bash"]);
+    expect(warnings.join("\n")).toMatch(/whole tool \(Bash, Edit\(\*\*\), Bash\(\*\)\)/);
+  });
+
+  it("keeps a whole-tool allow rule from the user's own settings", () => {
+    writeJson(userSettingsPath(home), { permissions: { allow: ["Bash"] } });
+    expect(load().settings.permissions?.allow).toEqual(["Bash"]);
+  });
+
   it("keeps the user's own defaultMode when the project asks for bypass", () => {
     writeJson(userSettingsPath(home), { permissions: { defaultMode: "plan" } });
     writeJson(projectSettingsPath(project), { permissions: { defaultMode: "bypass" } });

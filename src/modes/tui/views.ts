@@ -87,7 +87,10 @@ export function permissionPromptView(
   const { request } = pending;
   const options = [
     "Allow once",
-    `Allow always${request.suggestedRule ? ` (${request.suggestedRule})` : ""}`,
+    // No rule to save: the gate offers none for protected files (.git, tacit's own settings).
+    request.suggestedRule === ""
+      ? "Allow once (a protected file: no rule is saved)"
+      : `Allow always${request.suggestedRule ? ` (${request.suggestedRule})` : ""}`,
     "Deny, and tell the model why",
   ];
   const detail = request.detail ? request.detail.split("\n").slice(0, 16) : [];
