@@ -1,3 +1,4 @@
+import { errorMessage } from "../core/errors.ts";
 import type { AgentEvent } from "../core/events.ts";
 import { type Message, userMessage } from "../core/messages.ts";
 import type { ModelClient } from "../core/model.ts";
@@ -10,6 +11,9 @@ import { compactConversation, conversationAfterCompaction, estimateMessageTokens
 import { answerDanglingToolCalls } from "./conversation-repair.ts";
 import { type LoopHooks, runAgent } from "./loop.ts";
 import type { PermissionGate } from "./permission-gate.ts";
+
+/** Compact before a turn once the last request used this share of the context window. */
+const AUTO_COMPACT_RATIO = 0.85;
 
 export interface AgentSessionOptions {
   model: ModelClient;
@@ -27,6 +31,8 @@ export interface AgentSessionOptions {
   maxTurns?: number;
   /** Shapes each request; the stored conversation is not changed. */
   transformContext?: LoopHooks["transformContext"];
+  /** Compact before a turn once the last request used this share of the context window (default 0.85; 0 turns it off). */
+  autoCompactRatio?: number;
   /** Memory: past turns are indexed for later sessions, and (with recall on) each user turn recalls from it. */
   memory?: MemoryService;
   recall?: boolean;
@@ -133,8 +139,42 @@ export class AgentSession {
     return { tokensBefore: result.tokensBefore, tokensAfter: result.tokensAfter, costUsd: result.costUsd };
   }
 
+  /**
+   * Before a turn, when the last request filled most of the model's context
+   * window, compacts first: a long session keeps going instead of failing on
+   * "prompt too long" mid-turn. A failed compaction is reported and the turn
+   * goes on with the full conversation.
+   */
+  private async *compactIfNearlyFull(signal: AbortSignal): AsyncGenerator<AgentEvent> {
+    const window = this.model.info.contextWindow;
+    const threshold = this.options.autoCompactRatio ?? AUTO_COMPACT_RATIO;
+    if (threshold <= 0 || this.messages.length === 0 || this.lastInputTokens < window * threshold) return;
+    const percent = Math.round((this.lastInputTokens / window) * 100);
+    yield {
+      type: "notice",
+      level: "info",
+      text: `The context is ${percent}% full: compacting the conversation first.`,
+    };
+    try {
+      const result = await this.compact(signal);
+      yield {
+        type: "notice",
+        level: "info",
+        text: `Compacted: about ${result.tokensBefore} tokens of conversation became a ${result.tokensAfter}-token summary.`,
+      };
+    } catch (error) {
+      if (signal.aborted) throw error;
+      yield {
+        type: "notice",
+        level: "warning",
+        text: `Could not compact the conversation: ${errorMessage(error)}`,
+      };
+    }
+  }
+
   /** Runs one user turn, yielding the loop's events and persisting as it goes. */
   async *prompt(text: string, signal: AbortSignal): AsyncGenerator<AgentEvent> {
+    yield* this.compactIfNearlyFull(signal);
     const user = userMessage(text);
     this.record(user);
 

@@ -179,3 +179,44 @@ describe("compaction", () => {
     expect(conversationAfterCompaction(messages)).toEqual(messages);
   });
 });
+
+describe("automatic compaction", () => {
+  it("compacts before a turn once the last request filled most of the window", async () => {
+    const model = createFauxModel(
+      [
+        { text: "First answer about the parser.", usage: { inputTokens: 900, outputTokens: 20 } },
+        { text: "Summary: we discussed the parser." },
+        { text: "Second answer." },
+      ],
+      { contextWindow: 1_000 },
+    );
+    const { makeSession, sessionId } = setup(model);
+    const session = makeSession(sessionId);
+    await drain(session.prompt("explain the parser", signal()));
+    const events = await drain(session.prompt("and now the lexer", signal()));
+
+    const notices = events.filter((event) => event.type === "notice").map((event) => event.text);
+    expect(notices[0]).toMatch(/92% full: compacting/);
+    expect(notices[1]).toMatch(/^Compacted/);
+    // The summary request had no tools; the turn after it starts from the summary.
+    expect(model.requests[1]!.tools).toEqual([]);
+    const turn = model.requests[2]!;
+    const texts = JSON.stringify(turn.messages);
+    expect(texts).toContain("Summary: we discussed the parser.");
+    expect(texts).not.toContain("First answer about the parser.");
+    expect(texts).toContain("and now the lexer");
+  });
+
+  it("leaves a conversation with room alone", async () => {
+    const model = createFauxModel(
+      [{ text: "One.", usage: { inputTokens: 100, outputTokens: 5 } }, { text: "Two." }],
+      { contextWindow: 1_000 },
+    );
+    const { makeSession, sessionId } = setup(model);
+    const session = makeSession(sessionId);
+    await drain(session.prompt("first", signal()));
+    const events = await drain(session.prompt("second", signal()));
+    expect(events.some((event) => event.type === "notice")).toBe(false);
+    expect(model.requests).toHaveLength(2);
+  });
+});
