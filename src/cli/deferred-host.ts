@@ -35,6 +35,7 @@ export function createDeferredHost(pending: Promise<TuiHost>, placeholder: TuiIn
       yield* (await whenReady()).submit(prompt, signal);
     },
     startupNotices: () => host?.startupNotices?.() ?? [],
+    startupTranscript: () => host?.startupTranscript?.() ?? [],
     info: () => host?.info() ?? { ...placeholder, ...(pendingMode ? { permissionMode: pendingMode } : {}) },
     setPermissionMode(mode) {
       if (host) host.setPermissionMode(mode);

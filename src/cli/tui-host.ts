@@ -1,6 +1,6 @@
 import path from "node:path";
 import { writeFileAtomic } from "../config/atomic-write.ts";
-import { messageText } from "../core/messages.ts";
+import { type Message, messageText } from "../core/messages.ts";
 import type { SessionSummary, TranscriptLine, TuiHost, TuiInfo } from "../modes/tui/host.ts";
 import { catalogModels } from "../providers/catalog.ts";
 import type { Runtime } from "./bootstrap.ts";
@@ -84,14 +84,12 @@ export function createTuiHost(input: TuiHostInput): TuiHost {
       const messages = store.loadMessages(info.id);
       const usage = store.sessionUsage(info.id);
       session.reset(info.id, messages, { usage, costUsd: usage.costUsd });
-      const lines: TranscriptLine[] = [];
-      for (const message of messages) {
-        if (message.role === "tool") continue;
-        const text = messageText(message).trim();
-        if (text) lines.push({ role: message.role, text });
-      }
-      return lines.slice(-MAX_RESUMED_LINES);
+      return transcriptLinesOf(messages);
     },
+
+    // `tacit --continue` / `--resume`: show where the conversation left off.
+    startupTranscript: () =>
+      options.continueLatest || options.resume ? transcriptLinesOf(session.conversation) : [],
 
     compact: async () => {
       if (session.conversation.length === 0) return "Nothing to compact yet.";
@@ -163,4 +161,15 @@ function listModels(current: string, runtime: Runtime, env: NodeJS.ProcessEnv): 
 
 function formatCount(value: number): string {
   return value.toLocaleString("en-US");
+}
+
+/** The last user and assistant texts of a conversation, for the screen (tool traffic left out). */
+function transcriptLinesOf(messages: readonly Message[]): TranscriptLine[] {
+  const lines: TranscriptLine[] = [];
+  for (const message of messages) {
+    if (message.role === "tool") continue;
+    const text = messageText(message).trim();
+    if (text) lines.push({ role: message.role, text });
+  }
+  return lines.slice(-MAX_RESUMED_LINES);
 }

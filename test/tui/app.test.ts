@@ -384,3 +384,26 @@ describe("footer", () => {
     expect(frame).toContain("build-steps");
   });
 });
+
+describe("starting behind a host that is still loading", () => {
+  test("shows the continued conversation and startup warnings once the host is ready", async () => {
+    const host = new FakeHost();
+    let ready = () => {};
+    Object.assign(host, {
+      ready: new Promise<void>((resolve) => {
+        ready = resolve;
+      }),
+      startupTranscript: () => [
+        { role: "user" as const, text: "rename the parser module" },
+        { role: "assistant" as const, text: "Renamed it to syntax.ts." },
+      ],
+      startupNotices: () => ['ignored permissions.defaultMode "bypass" from the project'],
+    });
+    const app = renderApp(host);
+    expect(app.frame()).not.toContain("Renamed it to syntax.ts.");
+    ready();
+    await app.waitFor(() => app.frame().includes("Renamed it to syntax.ts."));
+    expect(app.frame()).toContain("rename the parser module");
+    expect(app.frame()).toContain('ignored permissions.defaultMode "bypass"');
+  });
+});

@@ -121,6 +121,17 @@ export function TuiApp(props: AppProps) {
   recalledRef.current = transcript.recalled;
 
   const refreshInfo = useCallback(() => setInfo(host.info()), [host]);
+  const printTranscriptLines = useCallback((transcriptLines: TranscriptLine[]) => {
+    for (const line of transcriptLines) {
+      dispatch({
+        type: "append",
+        item:
+          line.role === "user"
+            ? { kind: "user", text: line.text }
+            : { kind: "assistant", text: line.text, continued: false },
+      });
+    }
+  }, []);
   const notify = useCallback(
     (level: "info" | "warning" | "error", text: string) =>
       dispatch({ type: "append", item: { kind: "notice", level, text } }),
@@ -207,17 +218,7 @@ export function TuiApp(props: AppProps) {
     recalled: recalledRef.current,
     print: (text, markdown = false) => dispatch({ type: "append", item: { kind: "output", text, markdown } }),
     notify,
-    printTranscript: (transcriptLines: TranscriptLine[]) => {
-      for (const line of transcriptLines) {
-        dispatch({
-          type: "append",
-          item:
-            line.role === "user"
-              ? { kind: "user", text: line.text }
-              : { kind: "assistant", text: line.text, continued: false },
-        });
-      }
-    },
+    printTranscript: printTranscriptLines,
     pick: (spec) => setPicker({ spec, selected: 0, filter: "" }),
     submitPrompt: (text) => submitRef.current(text),
     refreshInfo,
@@ -264,6 +265,14 @@ export function TuiApp(props: AppProps) {
     // The prompt is drawn before the host has started; show the real model and mode once it has,
     // and leave with its error if it cannot start (a missing key, a malformed settings file).
     const showStartupNotices = () => {
+      const resumed = host.startupTranscript?.() ?? [];
+      if (resumed.length > 0) {
+        dispatch({
+          type: "append",
+          item: { kind: "notice", level: "info", text: "Continuing this conversation:" },
+        });
+        printTranscriptLines(resumed);
+      }
       for (const text of host.startupNotices?.() ?? []) notify("warning", text);
     };
     if (host.ready) {

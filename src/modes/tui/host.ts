@@ -58,6 +58,8 @@ export interface TuiHost {
   ready?: Promise<void>;
   /** Warnings to show once the host has started (ignored project settings, rules that look wrong). */
   startupNotices?(): string[];
+  /** A continued or resumed conversation to show once the host has started. */
+  startupTranscript?(): TranscriptLine[];
   /** Runs one user prompt; yields the loop's events until it is done. Esc aborts the signal. */
   submit(prompt: string, signal: AbortSignal): AsyncIterable<AgentEvent | RecallEvent>;
   info(): TuiInfo;
