@@ -25,6 +25,7 @@ export async function runHeadless(options: RunOptions, prompt: string): Promise<
       tools: runtime.session.toolList.map((tool) => tool.name),
       permissionMode: runtime.permissionMode,
       includePartialMessages: options.includePartialMessages,
+      verbose: options.verbose,
     });
     process.exitCode = outcome.exitCode;
   } finally {

@@ -41,7 +41,7 @@ function buildProgram(): Command {
     .option("--allowed-tools <rules...>", 'extra allow rules, e.g. "Bash(npm test:*)" "Edit(src/**)"')
     .option("--disallowed-tools <rules...>", 'extra deny rules, e.g. "Bash(git push:*)"')
     .option("--no-memory", "run without reading or writing memory")
-    .option("--verbose", "more detail on stderr")
+    .option("--verbose", "with -p: each tool call, its duration and each request's tokens and cost on stderr")
     .showHelpAfterError("(run tacit --help for usage)")
     .action(async (prompt: string | undefined, raw: Record<string, unknown>) => {
       await runRoot(parseRunOptions(raw, prompt));

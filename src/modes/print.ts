@@ -12,6 +12,8 @@ export interface PrintRunInfo {
   tools: string[];
   permissionMode: string;
   includePartialMessages: boolean;
+  /** Narrate each tool call, retry and request's usage on stderr (text and json formats). */
+  verbose?: boolean;
 }
 
 export interface PrintOutcome {
@@ -62,6 +64,19 @@ export async function printRun(
       case "turn-start":
         requestStarted = Date.now();
         break;
+      case "tool-start":
+        if (info.verbose && format !== "stream-json") {
+          writers.stderr(`tacit: → ${event.toolName} ${oneLineInput(event.input)}\n`);
+        }
+        break;
+      case "usage":
+        if (info.verbose && format !== "stream-json") {
+          const usage = event.usage;
+          writers.stderr(
+            `tacit: request used ${usage.inputTokens} input tokens (${usage.cacheReadTokens} from cache), ${usage.outputTokens} output, $${event.costUsd.toFixed(4)}\n`,
+          );
+        }
+        break;
       case "text-delta":
         if (format === "stream-json" && info.includePartialMessages) {
           line({
@@ -82,6 +97,8 @@ export async function printRun(
       case "tool-end":
         if (event.isError && format === "text") {
           writers.stderr(`tacit: ${event.toolName}: ${firstLine(event.output)}\n`);
+        } else if (info.verbose && format !== "stream-json") {
+          writers.stderr(`tacit: ← ${event.toolName} done in ${event.durationMs} ms\n`);
         }
         break;
       case "tool-denied":
@@ -227,6 +244,11 @@ function toClaudeUsage(usage: Usage | undefined): Record<string, number> {
 
 function roundCost(value: number): number {
   return Math.round(value * 1e6) / 1e6;
+}
+
+function oneLineInput(input: unknown): string {
+  const text = typeof input === "string" ? input : JSON.stringify(input);
+  return firstLine(text ?? "");
 }
 
 function firstLine(text: string): string {

@@ -95,6 +95,16 @@ describe("the CLI surface", () => {
     expect(JSON.stringify(lines)).toContain("It was 7.");
   });
 
+  it("--verbose narrates tool calls and usage on stderr, leaving stdout to the answer", async () => {
+    server.enqueue({ toolCalls: [{ name: "LS", input: { path: workspace.project } }] }, { text: "Listed." });
+    const result = await run(["-p", "look around", "--verbose", "--model", setup.model]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe("Listed.\n");
+    expect(result.stderr).toMatch(/tacit: → LS \{"path":/);
+    expect(result.stderr).toMatch(/tacit: ← LS done in \d+ ms/);
+    expect(result.stderr).toMatch(/tacit: request used \d+ input tokens/);
+  });
+
   it("stops at --max-turns with a clear result", async () => {
     server.enqueue({ toolCalls: [{ name: "LS", input: { path: workspace.project } }] });
     const result = await run([
