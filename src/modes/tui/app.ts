@@ -1,4 +1,4 @@
-import { Box, type Key, Static, Text, useApp, useInput, usePaste, useWindowSize } from "ink";
+import { Box, type Key, Static, Text, useApp, useInput, usePaste, useStdout, useWindowSize } from "ink";
 import {
   createElement as h,
   type ReactElement,
@@ -81,6 +81,21 @@ export function TuiApp(props: AppProps) {
   const app = useApp();
   const { columns } = useWindowSize();
   const width = Math.max(20, columns || 80);
+  const { stdout } = useStdout();
+  // When the width changes the terminal re-wraps what is on screen, so Ink can no
+  // longer erase its last frame line by line. Clear the screen and print the whole
+  // conversation again at the new width (a new key remounts Static, which reprints).
+  const [staticGeneration, setStaticGeneration] = useState(0);
+  const renderedWidth = useRef(width);
+  useEffect(() => {
+    if (width === renderedWidth.current) return;
+    const timer = setTimeout(() => {
+      renderedWidth.current = width;
+      stdout.write("\u001b[2J\u001b[3J\u001b[H");
+      setStaticGeneration((generation) => generation + 1);
+    }, 120);
+    return () => clearTimeout(timer);
+  }, [width, stdout]);
 
   const [transcript, dispatch] = useReducer(transcriptReducer, undefined, () => {
     const info = host.info();
@@ -547,6 +562,7 @@ export function TuiApp(props: AppProps) {
     Box,
     { flexDirection: "column" },
     h(Static, {
+      key: `static-${staticGeneration}`,
       items: transcript.items,
       // biome-ignore lint/correctness/noChildrenProp: Static takes a render function as children; without JSX this is how to pass it.
       children: (item: unknown) => transcriptItemView(item as TranscriptItem, width, theme),
