@@ -124,13 +124,24 @@ export function capOutputTail(text: string, maxChars: number): string {
 const SAFE_INTEGER_BOUNDS = new Set([Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER]);
 
 /** The tool as the model sees it. The JSON schema is trimmed of noise that costs tokens and says nothing. */
+// Tool objects do not change once made; their specs are built once, not on every request.
+const specCache = new WeakMap<Tool, ToolSpec>();
+
 export function toolSpecOf(tool: Tool): ToolSpec {
+  const cached = specCache.get(tool);
+  if (cached) return cached;
   const schema = z.toJSONSchema(tool.inputSchema, { io: "input", unrepresentable: "any" }) as Record<
     string,
     unknown
   >;
   delete schema.$schema;
-  return { name: tool.name, description: tool.description, inputSchema: stripSafeIntegerBounds(schema) };
+  const spec = {
+    name: tool.name,
+    description: tool.description,
+    inputSchema: stripSafeIntegerBounds(schema),
+  };
+  specCache.set(tool, spec);
+  return spec;
 }
 
 function stripSafeIntegerBounds(node: Record<string, unknown>): Record<string, unknown> {
