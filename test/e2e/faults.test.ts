@@ -1,3 +1,4 @@
+import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FakeServer, startFakeServer } from "../fake-server/server.ts";
@@ -58,13 +59,23 @@ describe("faults never crash the CLI and are visible to the user", () => {
     expect(result.stdout).toBe("");
   });
 
-  it("invalid tool arguments, an unknown tool and a timed-out command go back to the model as errors", async () => {
+  it("invalid tool arguments, an unknown tool, a timed-out command and a tool that throws go back to the model as errors", async () => {
     server.enqueue(
       { toolCalls: [{ name: "Read", input: { file_path: 42 } }] },
       { toolCalls: [{ name: "Teleport", input: { to: "mars" } }] },
       { toolCalls: [{ name: "Bash", input: { command: "sleep 20", timeout: 500 } }] },
-      { text: "Recovered from all three." },
+      // A tool that throws inside: writing below a path that is a file fails in the filesystem.
+      {
+        toolCalls: [
+          {
+            name: "Write",
+            input: { file_path: path.join(workspace.project, "plain-file", "inner.txt"), content: "x" },
+          },
+        ],
+      },
+      { text: "Recovered from all four." },
     );
+    writeFileSync(path.join(workspace.project, "plain-file"), "I am a file, not a folder\n");
     const before = server.requests.length;
     const result = await run(["try things", "--output-format", "stream-json", "--yolo"]);
     expect(result.code).toBe(0);
@@ -76,22 +87,23 @@ describe("faults never crash the CLI and are visible to the user", () => {
     expect(events.at(-1)).toMatchObject({
       type: "result",
       subtype: "success",
-      result: "Recovered from all three.",
+      result: "Recovered from all four.",
     });
     const toolResults = events
       .filter((event) => event.type === "user")
       .flatMap((event) => event.message.content)
       .filter((part: { type: string }) => part.type === "tool_result");
-    expect(toolResults).toHaveLength(3);
+    expect(toolResults).toHaveLength(4);
     expect(toolResults.every((part: { is_error: boolean }) => part.is_error)).toBe(true);
     expect(toolResults[0].content).toMatch(/file_path/);
     expect(toolResults[1].content).toMatch(/Unknown tool "Teleport"/);
     expect(toolResults[2].content).toMatch(/timed out/i);
+    expect(toolResults[3].content).toMatch(/^Error: (EEXIST|ENOTDIR)/);
     // The model saw each error as a tool result, each call answered exactly once.
     expect(server.errors).toEqual([]);
     const last = server.requests.at(-1)!.normalized.messages.flatMap((message) => message.toolResults);
-    expect(last).toHaveLength(3);
-    expect(server.requests.length - before).toBe(4);
+    expect(last).toHaveLength(4);
+    expect(server.requests.length - before).toBe(5);
   });
 
   it("headless mode refuses a call that would need asking, and the run goes on", async () => {
