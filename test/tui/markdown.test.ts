@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { completedLength, renderMarkdown } from "../../src/modes/tui/markdown.ts";
 import { colorEnabled, createTheme, stripAnsi } from "../../src/modes/tui/theme.ts";
-import { renderDiff, toolLine } from "../../src/modes/tui/tool-view.ts";
+import { keyArgument, renderDiff, toolLine } from "../../src/modes/tui/tool-view.ts";
 
 const color = createTheme(true);
 const plain = createTheme(false);
@@ -100,5 +100,20 @@ describe("colour switch", () => {
     );
     expect(line.length).toBeLessThanOrEqual(80);
     expect(line).toMatch(/^✓ Bash echo x+… 1\.5s$/);
+  });
+});
+
+describe("the key argument of a tool line", () => {
+  test("shows paths inside the working directory relative to it, others as they are", () => {
+    expect(keyArgument({ file_path: "/repo/src/a.ts" }, "/repo")).toBe("src/a.ts");
+    expect(keyArgument({ file_path: "/etc/hosts" }, "/repo")).toBe("/etc/hosts");
+    expect(keyArgument({ command: "/repo/run.sh --fast" }, "/repo")).toBe("/repo/run.sh --fast");
+    expect(keyArgument({ pattern: "TODO", path: "/repo/src" }, "/repo")).toBe("TODO in src");
+  });
+
+  test("names the files an apply_patch call touches", () => {
+    const patch =
+      "*** Begin Patch\n*** Update File: src/a.ts\n@@\n-x\n+y\n*** Add File: b.md\n+hi\n*** End Patch";
+    expect(keyArgument({ input: patch }, "/repo")).toBe("src/a.ts, b.md");
   });
 });

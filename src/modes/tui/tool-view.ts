@@ -18,6 +18,8 @@ export const SPINNER_FRAMES = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", 
 
 const KEY_ARGUMENTS = [
   "file_path",
+  "absolute_path",
+  "dir_path",
   "path",
   "filePath",
   "command",
@@ -32,19 +34,44 @@ const KEY_ARGUMENTS = [
 ];
 
 /** The one argument that says what a call does: the path, the command, the pattern. */
-export function keyArgument(input: unknown): string {
-  if (typeof input === "string") return input;
+export function keyArgument(input: unknown, cwd: string = process.cwd()): string {
+  if (typeof input === "string") return patchFiles(input) ?? input;
   if (!input || typeof input !== "object") return "";
   const record = input as Record<string, unknown>;
+  // Codex's apply_patch: the files a patch touches say more than its first line.
+  if (typeof record.input === "string") {
+    const files = patchFiles(record.input);
+    if (files) return files;
+  }
+  // Searches: the pattern is what matters, the folder says where.
+  if (typeof record.pattern === "string" && record.pattern.trim() !== "") {
+    const where = typeof record.path === "string" && record.path ? ` in ${shortPath(record.path, cwd)}` : "";
+    return record.pattern + where;
+  }
   for (const key of KEY_ARGUMENTS) {
     const value = record[key];
     if (typeof value === "string" && value.trim() !== "") {
-      const extra = key === "pattern" && typeof record.path === "string" ? ` in ${record.path}` : "";
-      return value + extra;
+      return PATH_ARGUMENTS.has(key) ? shortPath(value, cwd) : value;
     }
     if (Array.isArray(value) && value.every((part) => typeof part === "string")) return value.join(" ");
   }
   return "";
+}
+
+const PATH_ARGUMENTS = new Set(["file_path", "absolute_path", "dir_path", "path", "notebook_path"]);
+
+/** A path inside the working directory, shown relative to it (the way the user thinks of it). */
+function shortPath(value: string, cwd: string): string {
+  const prefix = cwd.endsWith("/") ? cwd : `${cwd}/`;
+  return value.startsWith(prefix) ? value.slice(prefix.length) : value;
+}
+
+function patchFiles(text: string): string | undefined {
+  if (!text.trimStart().startsWith("*** Begin Patch")) return undefined;
+  const files = [...text.matchAll(/^\s*\*\*\* (?:Add|Update|Delete) File: (.+)$/gm)].map((match) =>
+    match[1]!.trim(),
+  );
+  return files.length > 0 ? files.join(", ") : undefined;
 }
 
 export function formatDuration(milliseconds: number): string {
