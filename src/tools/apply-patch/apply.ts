@@ -87,8 +87,10 @@ async function applyOperation(
 
 /** The new content of one file after its chunks; throws when a chunk's lines cannot be found. */
 export function applyChunks(content: string, chunks: UpdateChunk[], shownPath: string): string {
-  const lines = content.split("\n");
-  if (lines.at(-1) === "") lines.pop();
+  // Lines are matched by their text; each keeps its own line ending, and new
+  // lines take the file's most common one, so Windows files stay CRLF.
+  const { texts: lines, endings } = splitLines(content);
+  const newline = dominantEnding(endings);
   const replacements: Array<{ start: number; removeCount: number; insert: string[] }> = [];
   let lineIndex = 0;
   for (const chunk of chunks) {
@@ -123,10 +125,67 @@ export function applyChunks(content: string, chunks: UpdateChunk[], shownPath: s
   }
   replacements.sort((left, right) => left.start - right.start);
   for (const replacement of replacements.toReversed()) {
-    lines.splice(replacement.start, replacement.removeCount, ...replacement.insert);
+    const removed = lines.splice(replacement.start, replacement.removeCount, ...replacement.insert);
+    const removedEndings = endings.slice(replacement.start, replacement.start + replacement.removeCount);
+    endings.splice(
+      replacement.start,
+      replacement.removeCount,
+      ...endingsFor(replacement.insert, removed, removedEndings, newline),
+    );
   }
-  if (lines.at(-1) !== "") lines.push("");
-  return lines.join("\n");
+  // The result always ends with a line ending.
+  if (endings.length > 0 && endings.at(-1) === "") endings[endings.length - 1] = newline;
+  return lines.map((line, index) => line + (endings[index] ?? newline)).join("");
+}
+
+/**
+ * Endings for a chunk's new lines: a line that was already there (context, in
+ * order) keeps its own ending; a new or changed line takes the file's usual one.
+ */
+function endingsFor(
+  inserted: string[],
+  removed: string[],
+  removedEndings: string[],
+  newline: string,
+): string[] {
+  let next = 0;
+  return inserted.map((line) => {
+    const found = removed.indexOf(line, next);
+    if (found === -1) return newline;
+    next = found + 1;
+    return removedEndings[found] || newline;
+  });
+}
+
+/** Lines without their endings, and each line's ending ("" for a last line without one). */
+function splitLines(content: string): { texts: string[]; endings: string[] } {
+  const texts: string[] = [];
+  const endings: string[] = [];
+  let start = 0;
+  for (const match of content.matchAll(/\r\n|\r|\n/g)) {
+    texts.push(content.slice(start, match.index));
+    endings.push(match[0]);
+    start = match.index + match[0].length;
+  }
+  if (start < content.length) {
+    texts.push(content.slice(start));
+    endings.push("");
+  }
+  return { texts, endings };
+}
+
+function dominantEnding(endings: string[]): string {
+  const counts = new Map<string, number>();
+  for (const ending of endings) if (ending) counts.set(ending, (counts.get(ending) ?? 0) + 1);
+  let best = "\n";
+  let bestCount = 0;
+  for (const [ending, count] of counts) {
+    if (count > bestCount) {
+      best = ending;
+      bestCount = count;
+    }
+  }
+  return best;
 }
 
 const ASCII_EQUIVALENTS: Record<string, string> = {};
