@@ -369,7 +369,15 @@ describe("footer", () => {
       scripted(
         {
           type: "recall",
-          items: [{ scope: "user", name: "tabs", description: "prefers tabs" }, "build-steps"],
+          items: [
+            {
+              scope: "user",
+              name: "tabs",
+              description: "prefers tabs",
+              reasons: ["matched: tabs", "updated today"],
+            },
+            "build-steps",
+          ],
         },
         doneEvent(),
       ),
@@ -379,8 +387,11 @@ describe("footer", () => {
     expect(initial).toContain("anthropic/claude-sonnet-4-5 · ask before edits · ctx 50k/200k (25%) · $0.12");
     await app.type("hi", KEYS.enter);
     await app.waitFor((text) => text.includes("2 recalled"));
+    expect(app.frame()).toContain("↺ recalled tabs (user) · build-steps (/recalled for why)");
     await app.type("/recalled", KEYS.enter);
-    const frame = await app.waitFor((text) => text.includes("user/tabs — prefers tabs"));
+    const frame = await app.waitFor((text) =>
+      text.includes("user/tabs — prefers tabs (why: matched: tabs; updated today)"),
+    );
     expect(frame).toContain("build-steps");
   });
 });

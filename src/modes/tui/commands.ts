@@ -280,7 +280,10 @@ export function describeRecalled(item: unknown): string {
   ) as string | undefined;
   const scope = typeof record.scope === "string" ? `${record.scope}/` : "";
   const description = typeof record.description === "string" ? ` — ${record.description}` : "";
-  return `${scope}${name ?? JSON.stringify(item).slice(0, 60)}${description}`;
+  // tacit's recall events say why each item was picked (matched words, recency, scope).
+  const reasons =
+    Array.isArray(record.reasons) && record.reasons.length > 0 ? ` (why: ${record.reasons.join("; ")})` : "";
+  return `${scope}${name ?? JSON.stringify(item).slice(0, 60)}${description}${reasons}`;
 }
 
 function formatWhen(value: string | number): string {

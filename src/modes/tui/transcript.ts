@@ -82,7 +82,15 @@ export function applyEvent(
   event: AgentEvent | RecallEvent,
   now: number,
 ): TranscriptState {
-  if (isRecallEvent(event)) return { ...state, recalled: [...event.items] };
+  if (isRecallEvent(event)) {
+    // One line in the conversation, so the user sees what the model was shown; /recalled says why.
+    const names = event.items.map(recalledName);
+    const shown = names.slice(0, 3).join(" · ") + (names.length > 3 ? ` · +${names.length - 3} more` : "");
+    return appendItem(
+      { ...state, recalled: [...event.items] },
+      { kind: "notice", level: "info", text: `↺ recalled ${shown} (/recalled for why)` },
+    );
+  }
   switch (event.type) {
     case "turn-start":
       return state;
@@ -188,4 +196,19 @@ export function applyEvent(
     default:
       return state;
   }
+}
+
+/** A short name for a recalled item: a memory's name, or "past session …" for a transcript passage. */
+function recalledName(item: unknown): string {
+  if (!item || typeof item !== "object") return String(item);
+  const record = item as Record<string, unknown>;
+  if (record.kind === "transcript") {
+    const session = typeof record.title === "string" ? /session (\S+)/.exec(record.title)?.[1] : undefined;
+    return `a past turn${session ? ` (session ${session.slice(0, 15)})` : ""}`;
+  }
+  const title = [record.title, record.name, record.id].find((value) => typeof value === "string") as
+    | string
+    | undefined;
+  const name = (title ?? "memory").split(":")[0]!.trim();
+  return typeof record.scope === "string" ? `${name} (${record.scope})` : name;
 }
