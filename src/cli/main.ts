@@ -1,10 +1,11 @@
-import { Command, Option } from "commander";
+import type { Command } from "commander";
 import { errorMessage, UserFacingError } from "../core/errors.ts";
 import { traceStartup } from "../core/startup-trace.ts";
 import { registerMemoryCommands } from "./commands/memory.ts";
 import { lazyAction } from "./lazy-action.ts";
 import { parseRunOptions, type RunOptions } from "./options.ts";
 import { readPipedStdin } from "./read-stdin.ts";
+import { commanderFlags, parseRootFast, ROOT_OPTIONS } from "./root-options.ts";
 
 declare const TACIT_VERSION: string;
 
@@ -12,40 +13,21 @@ declare const TACIT_VERSION: string;
 // subcommand pull in only their own code.
 const sessionCommands = () => import("./commands/sessions.ts");
 
-function buildProgram(): Command {
-  const program = new Command("tacit")
+/** The full command line, with help, subcommands and commander's error messages. */
+function buildProgram({ Command, Option }: typeof import("commander")): Command {
+  const program: Command = new Command("tacit")
     .description("A terminal coding agent that remembers.")
     .version(typeof TACIT_VERSION === "string" ? TACIT_VERSION : "dev", "-v, --version")
     .argument("[prompt]", "what to do; with -p runs headless, otherwise opens the TUI with it")
-    .option("-p, --print", "headless: run the prompt (argument and/or piped stdin), print the answer, exit")
-    .addOption(
-      new Option("--output-format <format>", "with -p: text, json or stream-json").choices([
-        "text",
-        "json",
-        "stream-json",
-      ]),
-    )
-    .option(
-      "--include-partial-messages",
-      "with --output-format stream-json: also emit text deltas as they stream",
-    )
-    .option(
-      "-m, --model <provider/model>",
-      "model to use, e.g. anthropic/claude-sonnet-4-5, openai/gpt-5, ollama/qwen3",
-    )
-    .option("-c, --continue", "continue the latest session in this directory")
-    .option("-r, --resume <session-id>", "resume a session by id (or unique id prefix)")
-    .option("--max-turns <n>", "stop after this many model requests")
-    .option("--permission-mode <mode>", "default, accept-edits, plan or bypass")
-    .option("--yolo", "same as --permission-mode bypass: no permission prompts (deny rules still apply)")
-    .option("--allowed-tools <rules...>", 'extra allow rules, e.g. "Bash(npm test:*)" "Edit(src/**)"')
-    .option("--disallowed-tools <rules...>", 'extra deny rules, e.g. "Bash(git push:*)"')
-    .option("--no-memory", "run without reading or writing memory")
-    .option("--verbose", "with -p: each tool call, its duration and each request's tokens and cost on stderr")
     .showHelpAfterError("(run tacit --help for usage)")
     .action(async (prompt: string | undefined, raw: Record<string, unknown>) => {
       await runRoot(parseRunOptions(raw, prompt));
     });
+
+  for (const option of ROOT_OPTIONS) {
+    const flag = new Option(commanderFlags(option), option.description);
+    program.addOption(option.choices ? flag.choices(option.choices) : flag);
+  }
 
   const sessions = program.command("sessions").description("list, show and export past sessions");
   sessions
@@ -104,7 +86,13 @@ async function runRoot(options: RunOptions): Promise<void> {
 async function main(): Promise<void> {
   traceStartup("cli module loaded");
   try {
-    await buildProgram().parseAsync(process.argv);
+    // The common case (`tacit`, `tacit -p "…"`) starts without loading commander.
+    const fast = parseRootFast(process.argv.slice(2));
+    if (fast) {
+      await runRoot(parseRunOptions(fast.raw, fast.prompt));
+    } else {
+      await buildProgram(await import("commander")).parseAsync(process.argv);
+    }
   } catch (error) {
     const message = errorMessage(error);
     process.stderr.write(`tacit: ${message}\n`);
