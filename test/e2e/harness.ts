@@ -100,5 +100,10 @@ export function wireSetup(
       );
       return { model: "fakechat/local-coder", env: { ...base, FAKECHAT_KEY: "test-key" } };
     }
+    case "google":
+      return {
+        model: "google/gemini-2.5-pro",
+        env: { ...base, GOOGLE_GEMINI_BASE_URL: `${serverUrl}/v1beta`, GEMINI_API_KEY: "test-key" },
+      };
   }
 }

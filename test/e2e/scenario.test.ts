@@ -33,6 +33,19 @@ function scenarioSteps(wire: Wire, file: string): Step[] {
       { text: "All done: the file says hello tacit." },
     ];
   }
+  if (wire === "google") {
+    // Gemini CLI's own tool names and fields.
+    return [
+      { toolCalls: [{ name: "write_file", input: { file_path: file, content: "hello world\n" } }] },
+      {
+        toolCalls: [
+          { name: "replace", input: { file_path: file, old_string: "world", new_string: "tacit" } },
+        ],
+      },
+      { toolCalls: [{ name: "run_shell_command", input: { command: "cat hello.txt && echo exit-ok" } }] },
+      { text: "All done: the file says hello tacit." },
+    ];
+  }
   return [
     { toolCalls: [{ name: "Write", input: { file_path: file, content: "hello world\n" } }] },
     { toolCalls: [{ name: "Edit", input: { file_path: file, old_string: "world", new_string: "tacit" } }] },
@@ -41,10 +54,12 @@ function scenarioSteps(wire: Wire, file: string): Step[] {
   ];
 }
 
-const wires: Wire[] = ["anthropic", "openai-responses", "openai-chat"];
+const wires: Wire[] = ["anthropic", "openai-responses", "openai-chat", "google"];
+// A ring, so every wire both resumes a foreign history and has its own resumed elsewhere.
 const nextWire: Record<Wire, Wire> = {
   anthropic: "openai-responses",
-  "openai-responses": "openai-chat",
+  "openai-responses": "google",
+  google: "openai-chat",
   "openai-chat": "anthropic",
 };
 
@@ -99,6 +114,18 @@ describe.each(wires)("end to end on the %s wire format", (wire) => {
       expect(results[2]!.output).toContain("hello tacit");
       expect(results[2]!.output).toContain("exit-ok");
       expect(results.every((toolResult) => !toolResult.isError)).toBe(true);
+      if (wire === "google") {
+        // Gemini signs its function calls; each signature must come back with its call.
+        const signatures = requests[3]!.body.contents
+          .filter((content: { role: string }) => content.role === "model")
+          .map(
+            (content: { parts: Array<{ thoughtSignature?: string }> }) => content.parts[0]?.thoughtSignature,
+          );
+        expect(signatures).toHaveLength(3);
+        for (const signature of signatures) {
+          expect(Buffer.from(String(signature), "base64").toString()).toMatch(/^fake-thought-signature-\d+$/);
+        }
+      }
 
       // Resume the same session on another provider's wire format.
       const other = nextWire[wire];
@@ -132,6 +159,10 @@ describe.each(wires)("end to end on the %s wire format", (wire) => {
       const carried = resumed.normalized.messages.flatMap((message) => message.toolResults);
       expect(carried).toHaveLength(3);
       expect(carried[2]!.output).toContain("hello tacit");
+      if (other === "google") {
+        // A foreign history reaches Gemini without another provider's signatures.
+        expect(JSON.stringify(resumed.body)).not.toContain("thoughtSignature");
+      }
       expect(server.errors).toEqual([]);
     } finally {
       workspace.cleanup();

@@ -1,6 +1,7 @@
 // Drives each wire format with the real AI SDK providers against the fake
 // server: what the SDK parses is what a real provider's stream would give.
 import { createAnthropic } from "@ai-sdk/anthropic";
+import { createGoogleGenerativeAI } from "@ai-sdk/google";
 import { createOpenAI } from "@ai-sdk/openai";
 import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
 import { APICallError, generateText, isStepCount, type LanguageModel, streamText, tool } from "ai";
@@ -15,6 +16,7 @@ const modelFor: Record<Wire, (url: string) => LanguageModel> = {
   anthropic: (url) => createAnthropic({ baseURL: `${url}/v1`, apiKey: "x" })("claude-fake"),
   "openai-responses": (url) => createOpenAI({ baseURL: `${url}/v1`, apiKey: "x" }).responses("gpt-5"),
   "openai-chat": (url) => createOpenAICompatible({ baseURL: `${url}/v1`, name: "x" }).chatModel("m"),
+  google: (url) => createGoogleGenerativeAI({ baseURL: `${url}/v1beta`, apiKey: "x" })("gemini-2.5-pro"),
 };
 
 const readFile = tool({

@@ -1,6 +1,6 @@
 // A local fake model server that speaks the real streaming wire formats
-// (Anthropic Messages, OpenAI Responses, OpenAI Chat Completions; plus OpenAI
-// embeddings, answered with deterministic concept vectors), so the real
+// (Anthropic Messages, OpenAI Responses, OpenAI Chat Completions, Google
+// Gemini generateContent; plus OpenAI embeddings, answered with deterministic concept vectors), so the real
 // AI SDK providers can talk to it. It answers from a script, rejects malformed
 // requests with the wire's own 400 error, and records every request.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
@@ -25,6 +25,7 @@ import {
   replyCharacters,
   type WireAdapter,
 } from "./wire-common.ts";
+import { createGoogleWire, matchGoogleRoute } from "./wire-google.ts";
 import { openaiChatWire } from "./wire-openai-chat.ts";
 import {
   embeddingInputs,
@@ -218,7 +219,7 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
   }
 
   const server = createServer((request, response) => {
-    const path = (request.url ?? "/").split("?")[0] ?? "/";
+    const [path = "/", query = ""] = (request.url ?? "/").split("?");
     if (request.method === "POST" && (path === "/v1/embeddings" || path === "/embeddings")) {
       handleEmbeddingsRequest(request, response, path).catch((error: unknown) => {
         errors.push(`internal error on ${path}: ${String(error)}`);
@@ -228,7 +229,9 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
       });
       return;
     }
-    const adapter = routes.get(path);
+    // Gemini puts the model and the method in the path, so its adapter is made per request.
+    const googleRoute = matchGoogleRoute(path, new URLSearchParams(query));
+    const adapter = routes.get(path) ?? (googleRoute ? createGoogleWire(googleRoute) : undefined);
     if (request.method === "POST" && adapter) {
       handleModelRequest(request, response, adapter, path).catch((error: unknown) => {
         errors.push(`internal error on ${path}: ${String(error)}`);
@@ -359,5 +362,5 @@ function modelList(): unknown {
   return { object: "list", data, has_more: false, first_id: "fake-model", last_id: "gpt-fake" };
 }
 
-// The three chat wire names, for tests that run one scenario on every wire.
-export const wires: readonly Wire[] = ["anthropic", "openai-responses", "openai-chat"];
+// The chat wire names, for tests that run one scenario on every wire.
+export const wires: readonly Wire[] = ["anthropic", "openai-responses", "openai-chat", "google"];

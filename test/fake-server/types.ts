@@ -21,7 +21,7 @@ export type Fault =
 export type Step = ScriptedReply | { fault: Fault };
 
 /** The chat wires: the model replies that scripts and faults drive. */
-export type Wire = "anthropic" | "openai-responses" | "openai-chat";
+export type Wire = "anthropic" | "openai-responses" | "openai-chat" | "google";
 
 /** Every wire a recorded request may come in on: the chat wires plus OpenAI embeddings. */
 export type RecordedWire = Wire | "openai-embeddings";

@@ -54,23 +54,50 @@ const fixtures: Record<Wire, WireFixture> = {
     toolResult: (id, output) => [{ role: "tool", tool_call_id: id, content: output }],
     assistantText: (text) => ({ role: "assistant", content: text }),
   },
+  google: {
+    // The model is in the path; the key in x-goog-api-key (or ?key=).
+    path: "/v1beta/models/gemini-fake:generateContent",
+    headers: { "x-goog-api-key": "k" },
+    body: (history, extra) => ({ contents: history, ...extra }),
+    userText: (text) => ({ role: "user", parts: [{ text }] }),
+    toolCall: (id, name, input) => [{ role: "model", parts: [{ functionCall: { id, name, args: input } }] }],
+    toolResult: (id, output) => [
+      {
+        role: "user",
+        parts: [
+          { functionResponse: { id, name: "read_file", response: { name: "read_file", content: output } } },
+        ],
+      },
+    ],
+    assistantText: (text) => ({ role: "model", parts: [{ text }] }),
+  },
 };
+
+const googleStreamPath = "/v1beta/models/gemini-fake:streamGenerateContent?alt=sse";
 
 const toolDefinitions: Record<Wire, unknown[]> = {
   anthropic: [{ name: "read_file", description: "d", input_schema: { type: "object" } }],
   "openai-responses": [{ type: "function", name: "read_file", parameters: { type: "object" } }],
   "openai-chat": [{ type: "function", function: { name: "read_file", parameters: { type: "object" } } }],
+  google: [{ functionDeclarations: [{ name: "read_file", parametersJsonSchema: { type: "object" } }] }],
 };
 
 const brokenToolDefinitions: Record<Wire, unknown[]> = {
   anthropic: [{ description: "no name", input_schema: { type: "object" } }],
   "openai-responses": [{ type: "function", name: "read_file" }],
   "openai-chat": [{ type: "function", function: { name: "read_file" } }],
+  google: [{ functionDeclarations: [{ description: "no name" }] }],
 };
 
-async function post(server: FakeServer, wire: Wire, body: unknown, headers?: Record<string, string>) {
+async function post(
+  server: FakeServer,
+  wire: Wire,
+  body: unknown,
+  headers?: Record<string, string>,
+  path = fixtures[wire].path,
+) {
   const fixture = fixtures[wire];
-  const response = await fetch(`${server.url}${fixture.path}`, {
+  const response = await fetch(`${server.url}${path}`, {
     method: "POST",
     headers: { "content-type": "application/json", ...(headers ?? fixture.headers) },
     body: typeof body === "string" ? body : JSON.stringify(body),
@@ -111,8 +138,13 @@ describe.each(Object.keys(fixtures) as Wire[])("%s request validation", (wire) =
     await server.close();
   });
 
-  async function expectRejected(body: unknown, expected: string, headers?: Record<string, string>) {
-    const response = await post(server, wire, body, headers);
+  async function expectRejected(
+    body: unknown,
+    expected: string,
+    headers?: Record<string, string>,
+    path?: string,
+  ) {
+    const response = await post(server, wire, body, headers, path);
     expect(response.status).toBe(400);
     expect(errorMessage(wire, response.text)).toContain(expected);
     expect(server.errors).toHaveLength(1);
@@ -126,12 +158,15 @@ describe.each(Object.keys(fixtures) as Wire[])("%s request validation", (wire) =
   it("rejects a request without a model", async () => {
     const body = fixture.body([fixture.userText("hi")]);
     delete body.model;
-    await expectRejected(body, "missing model");
+    // Gemini names the model in the path, so leave it out there.
+    const path = wire === "google" ? "/v1beta/models/:generateContent" : undefined;
+    await expectRejected(body, "missing model", undefined, path);
   });
 
   it("rejects messages that are not an array", async () => {
     const body = fixture.body([]);
     if (wire === "openai-responses") body.input = "hi";
+    else if (wire === "google") body.contents = { role: "user" };
     else body.messages = { role: "user" };
     await expectRejected(body, "must be an array");
   });
@@ -179,16 +214,35 @@ describe.each(Object.keys(fixtures) as Wire[])("%s request validation", (wire) =
     const [recorded] = server.requests;
     expect(recorded?.path).toBe(fixture.path);
     expect(recorded?.headers["content-type"]).toBe("application/json");
-    expect(recorded?.body.model).toBeTypeOf("string");
+    if (wire === "google") expect(recorded?.path).toContain("gemini-fake");
+    else expect(recorded?.body.model).toBeTypeOf("string");
     expect(recorded?.normalized.toolNames).toEqual(["read_file"]);
     expect(recorded?.receivedAt).toBeGreaterThan(0);
   });
 
   it("streams a tool call's JSON arguments in several pieces, with a proper ending", async () => {
     server.enqueue({ toolCalls: [{ name: "read_file", input: { path: "some/long/path.ts", limit: 200 } }] });
-    const response = await post(server, wire, fixture.body([fixture.userText("hi")], { stream: true }));
+    const response =
+      wire === "google"
+        ? await post(server, wire, fixture.body([fixture.userText("hi")]), undefined, googleStreamPath)
+        : await post(server, wire, fixture.body([fixture.userText("hi")], { stream: true }));
     expect(response.headers.get("content-type")).toBe("text/event-stream");
     const events = parseSse(response.text);
+    if (wire === "google") {
+      // Gemini sends a function call whole, with args as an object, then a
+      // closing chunk with the finish reason and usage.
+      const calls = events.filter((event) => event.data.includes("functionCall"));
+      expect(calls).toHaveLength(1);
+      const part = JSON.parse(calls[0]!.data).candidates[0].content.parts[0];
+      expect(part.functionCall).toEqual({
+        name: "read_file",
+        args: { path: "some/long/path.ts", limit: 200 },
+      });
+      const last = JSON.parse(events.at(-1)!.data);
+      expect(last.candidates[0].finishReason).toBe("STOP");
+      expect(last.usageMetadata.totalTokenCount).toBeGreaterThan(0);
+      return;
+    }
     const argumentPieces = events.filter((event) =>
       /input_json_delta|function_call_arguments\.delta|"arguments":"[^"]/.test(event.data),
     );
@@ -245,7 +299,7 @@ describe("wire-specific header checks", () => {
 });
 
 describe("normalized view", () => {
-  it("is the same for the same conversation on all three wires", async () => {
+  it("is the same for the same conversation on every wire", async () => {
     const server = await startFakeServer();
     try {
       const views = [];
@@ -264,7 +318,9 @@ describe("normalized view", () => {
             ? { system: [{ type: "text", text: system }] }
             : wire === "openai-responses"
               ? { instructions: system }
-              : {};
+              : wire === "google"
+                ? { systemInstruction: { parts: [{ text: system }] } }
+                : {};
         if (wire === "openai-chat") history.unshift({ role: "system", content: system });
         const response = await post(
           server,
@@ -297,6 +353,7 @@ describe("normalized view", () => {
       });
       expect(views[1]).toEqual(views[0]);
       expect(views[2]).toEqual(views[0]);
+      expect(views[3]).toEqual(views[0]);
       expect(server.errors).toEqual([]);
     } finally {
       await server.close();
