@@ -418,3 +418,15 @@ describe("starting behind a host that is still loading", () => {
     expect(app.frame()).toContain('ignored permissions.defaultMode "bypass"');
   });
 });
+
+describe("/init", () => {
+  test("asks the model to write AGENTS.md from the repository, with an optional focus", async () => {
+    const host = new FakeHost();
+    const app = renderApp(host);
+    await app.type("/init the test setup", KEYS.enter);
+    await app.waitFor(() => host.prompts.length === 1);
+    expect(host.prompts[0]).toMatch(/write an AGENTS\.md at its root/);
+    expect(host.prompts[0]).toMatch(/improve it rather than starting over/);
+    expect(host.prompts[0]).toMatch(/Pay particular attention to: the test setup$/);
+  });
+});
