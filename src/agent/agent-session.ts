@@ -66,6 +66,8 @@ export class AgentSession {
     this.system = options.systemPromptFor(options.model);
     this.currentSessionId = options.sessionId;
     this.messages = answerDanglingToolCalls(conversationAfterCompaction(options.history ?? []));
+    // A resumed conversation is already this big: automatic compaction must see it on the first turn.
+    this.lastInputTokens = this.messages.length > 0 ? this.estimateContextTokens() : 0;
   }
 
   get sessionId(): string {
@@ -115,7 +117,7 @@ export class AgentSession {
     this.recalledIds.clear();
     this.usageTotal = totals?.usage ?? emptyUsage();
     this.costTotal = totals?.costUsd ?? 0;
-    this.lastInputTokens = history.length > 0 ? estimateMessageTokens(this.messages) : 0;
+    this.lastInputTokens = history.length > 0 ? this.estimateContextTokens() : 0;
   }
 
   /**
@@ -137,6 +139,12 @@ export class AgentSession {
     // The context now holds the system prompt and the summary; the next request reports the real figure.
     this.lastInputTokens = Math.ceil(this.system.length / 4) + result.tokensAfter;
     return { tokensBefore: result.tokensBefore, tokensAfter: result.tokensAfter, costUsd: result.costUsd };
+  }
+
+  /** What the next request will hold before any new message: system prompt, tools and conversation. */
+  private estimateContextTokens(): number {
+    const toolCharacters = this.tools.reduce((sum, tool) => sum + tool.description.length + 200, 0);
+    return Math.ceil((this.system.length + toolCharacters) / 4) + estimateMessageTokens(this.messages);
   }
 
   /**

@@ -1,5 +1,5 @@
-import { realpathSync } from "node:fs";
 import path from "node:path";
+import { resolveThroughLinks } from "../config/real-path.ts";
 
 /** Whether a path is the directory itself or below it (both already resolved the same way). */
 export function isInside(filePath: string, directory: string): boolean {
@@ -8,22 +8,16 @@ export function isInside(filePath: string, directory: string): boolean {
 }
 
 /**
- * The real path of a file that may not exist yet: the nearest existing
- * ancestor resolved through symlinks, plus the rest. So a symlink inside the
- * project pointing elsewhere does not count as inside.
+ * The real path of a file that may not exist yet: existing parts resolved
+ * through symlinks, and a dangling link followed to where it points — where a
+ * write would really land. So a symlink inside the project pointing elsewhere
+ * does not count as inside, even when its target does not exist yet.
  */
 export function realPathOfNearest(filePath: string): string {
-  let existing = filePath;
-  const rest: string[] = [];
-  for (;;) {
-    try {
-      return path.join(realpathSync(existing), ...rest.reverse());
-    } catch {
-      const parent = path.dirname(existing);
-      if (parent === existing) return filePath;
-      rest.push(path.basename(existing));
-      existing = parent;
-    }
+  try {
+    return resolveThroughLinks(filePath);
+  } catch {
+    return filePath; // a link loop: the write fails too; judge the path as given
   }
 }
 

@@ -56,6 +56,9 @@ export async function runInteractive(options: RunOptions, version: string): Prom
       version,
     });
   } finally {
+    // Quitting before the runtime finished loading: wait for it, then close it,
+    // so its database and background work do not outlive the TUI.
+    if (!runtime) await pending.catch(() => undefined);
     runtime?.close();
   }
 }

@@ -1,18 +1,7 @@
 import { randomBytes } from "node:crypto";
-import {
-  chmodSync,
-  mkdirSync,
-  readlinkSync,
-  realpathSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from "node:fs";
+import { chmodSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
-
-/** Links followed before giving up, as the kernel does (ELOOP). */
-const MAX_SYMLINK_HOPS = 40;
+import { resolveThroughLinks } from "./real-path.ts";
 
 /**
  * Writes a file so readers see either the old content or the new, never half:
@@ -43,27 +32,12 @@ export function writeFileAtomic(filePath: string, content: string): void {
 }
 
 /**
- * The real path a write to filePath should replace: the existing file's
- * realpath; for a dangling symlink, where the link points; for a new file, the
- * file name inside its parent's realpath (the parent is created when missing).
+ * The real path a write to filePath should replace: the existing file's real
+ * path; for a dangling symlink, where the link points; for a new file, the
+ * file name inside its parent's real path (the parent is created when missing).
  */
 function resolveWriteTarget(filePath: string): string {
-  let current = path.resolve(filePath);
-  for (let hop = 0; hop <= MAX_SYMLINK_HOPS; hop++) {
-    try {
-      return realpathSync(current);
-    } catch {
-      // Missing: a new file, or a link whose target does not exist yet.
-    }
-    let linkTarget: string;
-    try {
-      linkTarget = readlinkSync(current);
-    } catch {
-      const directory = path.dirname(current);
-      mkdirSync(directory, { recursive: true });
-      return path.join(realpathSync(directory), path.basename(current));
-    }
-    current = path.resolve(path.dirname(current), linkTarget);
-  }
-  throw new Error(`Too many levels of symbolic links: ${filePath}`);
+  const target = resolveThroughLinks(filePath);
+  mkdirSync(path.dirname(target), { recursive: true });
+  return target;
 }

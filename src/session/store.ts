@@ -190,8 +190,13 @@ export class SessionStore {
 
   /** The most recently active session started in this directory (for --continue). */
   latestSession(filter: { cwd: string }): SessionInfo | undefined {
+    // Sessions with no message yet (a TUI opened and closed) are not a conversation to continue.
     const row = this.database
-      .prepare("SELECT * FROM sessions WHERE cwd = ? ORDER BY updated_at DESC, rowid DESC LIMIT 1")
+      .prepare(
+        `SELECT * FROM sessions s WHERE cwd = ?
+           AND EXISTS (SELECT 1 FROM messages m WHERE m.session_id = s.id)
+         ORDER BY updated_at DESC, rowid DESC LIMIT 1`,
+      )
       .get(path.resolve(filter.cwd));
     return row ? toSessionInfo(row) : undefined;
   }

@@ -75,7 +75,8 @@ function installExitHandlers(): void {
   if (exitHandlersInstalled) return;
   exitHandlersInstalled = true;
   process.on("exit", () => killAllChildProcesses("SIGKILL"));
-  for (const signal of ["SIGHUP", "SIGTERM"] as const) process.on(signal, onTerminatingSignal);
+  // SIGINT too: in the TUI a Ctrl-C key is input, so a SIGINT comes from outside (kill -INT) and must end the children as well.
+  for (const signal of ["SIGHUP", "SIGTERM", "SIGINT"] as const) process.on(signal, onTerminatingSignal);
 }
 
 export interface ProcessRequest {

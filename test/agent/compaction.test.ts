@@ -220,3 +220,22 @@ describe("automatic compaction", () => {
     expect(model.requests).toHaveLength(2);
   });
 });
+
+describe("automatic compaction of a resumed conversation", () => {
+  it("compacts on the first turn when the history it resumes already fills the window", async () => {
+    const long = "The parser handles nested brackets by recursion. ".repeat(60);
+    const history: Message[] = [
+      { role: "user", content: [{ type: "text", text: "explain the parser" }] },
+      { role: "assistant", content: [{ type: "text", text: long }] },
+    ];
+    const model = createFauxModel([{ text: "Summary: the parser recurses." }, { text: "Done." }], {
+      contextWindow: 1_000,
+    });
+    const { makeSession, sessionId } = setup(model);
+    const session = makeSession(sessionId, history);
+    const events = await drain(session.prompt("and the lexer?", signal()));
+    expect(events.some((event) => event.type === "notice" && /compacting/.test(event.text))).toBe(true);
+    expect(model.requests[0]!.tools).toEqual([]);
+    expect(JSON.stringify(model.requests[1]!.messages)).toContain("Summary: the parser recurses.");
+  });
+});

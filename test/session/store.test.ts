@@ -126,12 +126,22 @@ describe("SessionStore", () => {
     const older = newSession("/work/app");
     const other = newSession("/work/other");
     const newer = newSession("/work/app");
+    store.appendMessage(other.id, userMessage("elsewhere"));
+    store.appendMessage(older.id, userMessage("first"));
+    store.appendMessage(newer.id, userMessage("second"));
     expect(store.latestSession({ cwd: "/work/app" })?.id).toBe(newer.id);
     // Activity counts, not only creation.
     store.appendMessage(older.id, userMessage("back to this one"));
     expect(store.latestSession({ cwd: "/work/app/" })?.id).toBe(older.id);
     expect(store.latestSession({ cwd: "/work/other" })?.id).toBe(other.id);
     expect(store.latestSession({ cwd: "/work/none" })).toBeUndefined();
+  });
+
+  it("does not continue a session with no messages (a TUI opened and closed)", () => {
+    const real = newSession("/work/app");
+    store.appendMessage(real.id, userMessage("remember the word pineapple"));
+    newSession("/work/app");
+    expect(store.latestSession({ cwd: "/work/app" })?.id).toBe(real.id);
   });
 
   it("lists sessions with counts, cost and a title fallback", () => {

@@ -92,6 +92,13 @@ describe("child processes die with tacit", () => {
     expect(await eventually(() => !isRunning(sleepPid))).toBe(true);
   });
 
+  it("an outside SIGINT (kill -INT; in the TUI Ctrl-C is a key, not a signal) stops the command too", async () => {
+    const { child, sleepPid, exited } = await startTacitStandIn("foreground");
+    child.kill("SIGINT");
+    expect((await exited).code).toBe(130);
+    expect(await eventually(() => !isRunning(sleepPid))).toBe(true);
+  });
+
   it("stops a background job a finished command left behind", async () => {
     const { child, sleepPid, exited, output } = await startTacitStandIn("background");
     // The command itself has finished; its background sleep is still running.

@@ -419,6 +419,26 @@ describe("starting behind a host that is still loading", () => {
   });
 });
 
+describe('tacit -c "prompt"', () => {
+  test("sends the first prompt after the continued conversation is on screen", async () => {
+    const host = new FakeHost(scripted(doneEvent()));
+    let ready = () => {};
+    Object.assign(host, {
+      ready: new Promise<void>((resolve) => {
+        ready = resolve;
+      }),
+      startupTranscript: () => [{ role: "user" as const, text: "remember the word pineapple" }],
+    });
+    const app = renderApp(host, { initialPrompt: "what was the word?" });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(host.prompts).toEqual([]);
+    ready();
+    await app.waitFor(() => host.prompts.length === 1);
+    const frame = await app.waitFor((text) => text.includes("what was the word?"));
+    expect(frame.indexOf("remember the word pineapple")).toBeLessThan(frame.indexOf("what was the word?"));
+  });
+});
+
 describe("/init", () => {
   test("asks the model to write AGENTS.md from the repository, with an optional focus", async () => {
     const host = new FakeHost();

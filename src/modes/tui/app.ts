@@ -91,7 +91,8 @@ export function TuiApp(props: AppProps) {
     if (width === renderedWidth.current) return;
     const timer = setTimeout(() => {
       renderedWidth.current = width;
-      stdout.write("\u001b[2J\u001b[3J\u001b[H");
+      // Clear the screen, not the scrollback: what the user had before tacit stays theirs.
+      stdout.write("\u001b[2J\u001b[H");
       setStaticGeneration((generation) => generation + 1);
     }, 120);
     return () => clearTimeout(timer);
@@ -130,6 +131,8 @@ export function TuiApp(props: AppProps) {
   const history = useRef<string[]>([]);
   const historyCursor = useRef<HistoryCursor>({ index: -1, draft: "" });
   const controller = useRef<AbortController | undefined>(undefined);
+  /** Settles when the running turn has finished (and stored what it had). */
+  const turnFinished = useRef<Promise<void> | undefined>(undefined);
   const busyRef = useRef(false);
   const queueRef = useRef<string[]>([]);
   const recalledRef = useRef<unknown[]>([]);
@@ -178,13 +181,21 @@ export function TuiApp(props: AppProps) {
   const exit = useCallback(() => {
     controller.current?.abort();
     bridge.denyAll("the user quit");
-    app.exit();
+    const running = turnFinished.current;
+    if (!running) return app.exit();
+    // Let the interrupted turn store what it has (its partial answer) before the runtime
+    // closes behind the TUI; a turn that will not settle does not hold the exit for long.
+    void Promise.race([running, new Promise((resolve) => setTimeout(resolve, 3_000))]).then(() => app.exit());
   }, [app, bridge]);
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: submitText is recreated each render; the ref keeps the latest.
   const startTurn = useCallback(
     async (prompt: string) => {
       busyRef.current = true;
+      let settle = () => {};
+      turnFinished.current = new Promise<void>((resolve) => {
+        settle = resolve;
+      });
       setBusy(true);
       setTurnStartedAt(Date.now());
       dispatch({ type: "append", item: { kind: "user", text: prompt } });
@@ -215,6 +226,8 @@ export function TuiApp(props: AppProps) {
       }
       controller.current = undefined;
       busyRef.current = false;
+      turnFinished.current = undefined;
+      settle();
       setBusy(false);
       refreshInfo();
       const [next, ...rest] = queueRef.current;
@@ -276,7 +289,10 @@ export function TuiApp(props: AppProps) {
         if (!cancelled) history.current = entries;
       })
       .catch(() => {});
-    if (props.initialPrompt) submitRef.current(props.initialPrompt);
+    // `tacit "…"`: sent once the continued conversation (if any) is on screen, so it reads in order.
+    const sendInitialPrompt = () => {
+      if (props.initialPrompt) submitRef.current(props.initialPrompt);
+    };
     // The prompt is drawn before the host has started; show the real model and mode once it has,
     // and leave with its error if it cannot start (a missing key, a malformed settings file).
     const showStartupNotices = () => {
@@ -296,11 +312,13 @@ export function TuiApp(props: AppProps) {
           if (cancelled) return;
           refreshInfo();
           showStartupNotices();
+          sendInitialPrompt();
         },
         (error: unknown) => app.exit(error instanceof Error ? error : new Error(String(error))),
       );
     } else {
       showStartupNotices();
+      sendInitialPrompt();
     }
     return () => {
       cancelled = true;

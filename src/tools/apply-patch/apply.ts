@@ -162,7 +162,8 @@ function splitLines(content: string): { texts: string[]; endings: string[] } {
   const texts: string[] = [];
   const endings: string[] = [];
   let start = 0;
-  for (const match of content.matchAll(/\r\n|\r|\n/g)) {
+  // A lone \r stays part of the line (progress output, old fixtures): only \n and \r\n end lines.
+  for (const match of content.matchAll(/\r?\n/g)) {
     texts.push(content.slice(start, match.index));
     endings.push(match[0]);
     start = match.index + match[0].length;
