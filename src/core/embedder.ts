@@ -6,6 +6,11 @@
 export interface EmbedOptions {
   /** Stops the request: recall gives a query embedding only a short time. */
   signal?: AbortSignal;
+  /**
+   * At most this many requests per batch (default: the retry settings). Recall's
+   * query asks for one: a retry cannot fit in its short deadline.
+   */
+  maxAttempts?: number;
 }
 
 export interface Embedder {

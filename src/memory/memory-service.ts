@@ -24,6 +24,11 @@ export interface MemoryServiceOptions {
   embedder?: Embedder;
   /** How long a turn waits for its query's vector before recall goes lexical (default 3 s). */
   recallEmbeddingTimeoutMs?: number;
+  /**
+   * How long a failed query embedding marks the model down (default 10 min), in the
+   * database, so later processes go lexical at once instead of waiting again.
+   */
+  embeddingDownForMs?: number;
 }
 
 export interface Recall {
@@ -61,10 +66,12 @@ export class MemoryService {
     });
     this.index = new SearchIndex(options.database, options.embedder ? { embedder: options.embedder } : {});
     this.semantic = options.embedder
-      ? new SemanticRecall(this.index, options.embedder, {
+      ? new SemanticRecall(this.index, options.embedder, options.database, {
+          now: this.now,
           ...(options.recallEmbeddingTimeoutMs !== undefined
             ? { timeoutMs: options.recallEmbeddingTimeoutMs }
             : {}),
+          ...(options.embeddingDownForMs !== undefined ? { downForMs: options.embeddingDownForMs } : {}),
         })
       : undefined;
     options.database.exec(

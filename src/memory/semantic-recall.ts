@@ -1,52 +1,118 @@
+import type { DatabaseSync } from "node:sqlite";
 import type { Embedder } from "../core/embedder.ts";
 import { errorMessage } from "../core/errors.ts";
 import type { SearchIndex } from "./search/search-index.ts";
 
 export interface SemanticRecallOptions {
-  /** How long recall waits for the query's vector (and documents being embedded) before going lexical. */
+  /** How long recall waits for the query's vector before going lexical. */
   timeoutMs?: number;
+  /** How long a failed query embedding keeps the model marked down, for every process (default 10 min). */
+  downForMs?: number;
+  now?: () => number;
 }
 
 /** What recall gets: a query vector, or why it goes without one. */
 export type QueryVector = { vector: Float32Array } | { fallback: string };
 
 const DEFAULT_TIMEOUT_MS = 3_000;
-// Two failures in a row (not one blip) turn embeddings off for the rest of the run,
-// so a dead endpoint costs at most two slow turns.
-const FAILURES_BEFORE_OFF = 2;
+const DEFAULT_DOWN_FOR_MS = 10 * 60_000;
+
+/**
+ * An "endpoint down" marker per embedding model, kept in the database because
+ * every `tacit -p` is a new process: without it each one would pay the full
+ * query timeout again against a dead endpoint.
+ */
+export class EmbeddingHealth {
+  private readonly database: DatabaseSync;
+
+  constructor(database: DatabaseSync) {
+    this.database = database;
+    database.exec(
+      "CREATE TABLE IF NOT EXISTS memory_embedding_health (model TEXT PRIMARY KEY, down_until INTEGER NOT NULL, reason TEXT NOT NULL)",
+    );
+  }
+
+  /** The standing marker for a model, if it has not expired. */
+  down(model: string, now: number): { until: number; reason: string } | undefined {
+    const row = this.database
+      .prepare("SELECT down_until, reason FROM memory_embedding_health WHERE model = ? AND down_until > ?")
+      .get(model, now) as { down_until: number; reason: string } | undefined;
+    return row ? { until: Number(row.down_until), reason: row.reason } : undefined;
+  }
+
+  /** Marks a model down; true when no marker stood before (the user has not been told yet). */
+  markDown(model: string, until: number, reason: string, now: number): boolean {
+    const wasDown = this.down(model, now) !== undefined;
+    this.database
+      .prepare(
+        "INSERT INTO memory_embedding_health (model, down_until, reason) VALUES (?, ?, ?) ON CONFLICT(model) DO UPDATE SET down_until = excluded.down_until, reason = excluded.reason",
+      )
+      .run(model, until, reason);
+    return !wasDown;
+  }
+
+  clear(model: string): void {
+    // Look before writing: a healthy turn should not take the database's write lock.
+    const row = this.database
+      .prepare("SELECT 1 AS found FROM memory_embedding_health WHERE model = ?")
+      .get(model);
+    if (row === undefined) return;
+    this.database.prepare("DELETE FROM memory_embedding_health WHERE model = ?").run(model);
+  }
+}
 
 /**
  * Keeps embeddings off the critical path. Documents are embedded in the
- * background (one run at a time, started again when more arrive); a turn only
- * waits for its own query's vector, and at most timeoutMs, after which recall is
- * lexical and says so. Failures never throw: they become one warning for the user.
+ * background (one run at a time, started again when more arrive); a turn never
+ * waits for that backlog: it uses the vectors that exist now, plus one attempt
+ * at its own query's vector within timeoutMs. A failed query marks the model down
+ * in the database for a while, so later turns and later processes go lexical at
+ * once and start no background work. Failures never throw: they become one warning.
  */
 export class SemanticRecall {
   private readonly index: SearchIndex;
   private readonly embedder: Embedder;
+  private readonly health: EmbeddingHealth;
   private readonly timeoutMs: number;
+  private readonly downForMs: number;
+  private readonly now: () => number;
   private readonly closing = new AbortController();
+  private backgroundStop: AbortController | undefined;
   private background: Promise<void> | undefined;
   private moreToEmbed = false;
-  private consecutiveFailures = 0;
-  private off = false;
+  // A failed background run is not tried again in this process; the next process tries afresh.
+  private backgroundFailed = false;
   private readonly warnings: string[] = [];
   private warned = false;
 
-  constructor(index: SearchIndex, embedder: Embedder, options: SemanticRecallOptions = {}) {
+  constructor(
+    index: SearchIndex,
+    embedder: Embedder,
+    database: DatabaseSync,
+    options: SemanticRecallOptions = {},
+  ) {
     this.index = index;
     this.embedder = embedder;
+    this.health = new EmbeddingHealth(database);
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.downForMs = options.downForMs ?? DEFAULT_DOWN_FOR_MS;
+    this.now = options.now ?? Date.now;
   }
 
   /** Embeds documents that lack a vector, in the background; returns at once. */
   scheduleEmbedding(): void {
-    if (this.off || this.closing.signal.aborted) return;
+    if (this.backgroundFailed || this.closing.signal.aborted) return;
+    if (this.standingMarker()) return;
     this.moreToEmbed = true;
     if (this.background) return;
-    this.background = this.embedWhilePending().finally(() => {
-      this.background = undefined;
-    });
+    const stop = new AbortController();
+    this.backgroundStop = stop;
+    this.background = this.embedWhilePending(AbortSignal.any([this.closing.signal, stop.signal])).finally(
+      () => {
+        this.background = undefined;
+        this.backgroundStop = undefined;
+      },
+    );
   }
 
   /** Resolves once no background embedding runs (for tests and orderly shutdown). */
@@ -54,30 +120,33 @@ export class SemanticRecall {
     while (this.background) await this.background;
   }
 
-  /**
-   * The query's vector, within the deadline. Documents being embedded in the
-   * background are waited for within the same deadline, so a memory written just
-   * before this turn can already be found by meaning.
-   */
+  /** The query's vector: one request, within the deadline, unless the model is marked down. */
   async queryVector(query: string, signal?: AbortSignal): Promise<QueryVector> {
-    if (this.off) return { fallback: "lexical only: embeddings are off after repeated failures" };
+    if (signal?.aborted) return { fallback: "lexical only: interrupted" };
+    const marker = this.standingMarker();
+    if (marker) {
+      const minutes = Math.max(1, Math.ceil((marker.until - this.now()) / 60_000));
+      return {
+        fallback: `lexical only: ${marker.reason} (embeddings paused for ${minutes} more min)`,
+      };
+    }
     const deadline = AbortSignal.timeout(this.timeoutMs);
     const stop = signal ? AbortSignal.any([signal, deadline]) : deadline;
     try {
-      const [vectors] = await Promise.all([
-        untilAborted(this.embedder.embed([query], { signal: stop }), stop),
-        this.background ? Promise.race([this.background, abortedSignal(stop)]) : undefined,
-      ]);
+      const vectors = await untilAborted(
+        this.embedder.embed([query], { signal: stop, maxAttempts: 1 }),
+        stop,
+      );
       const vector = vectors[0];
       if (vector === undefined) return { fallback: "lexical only: the embedding model returned no vector" };
-      this.consecutiveFailures = 0;
+      this.tryHealth(() => this.health.clear(this.embedder.model));
       return { vector };
     } catch (error) {
       if (signal?.aborted) return { fallback: "lexical only: interrupted" };
       const reason = deadline.aborted
         ? `the embedding model did not answer within ${formatSeconds(this.timeoutMs)}`
         : errorMessage(error);
-      this.failed(reason);
+      this.queryFailed(reason);
       return { fallback: `lexical only: ${reason}` };
     }
   }
@@ -92,21 +161,43 @@ export class SemanticRecall {
     this.closing.abort();
   }
 
-  private async embedWhilePending(): Promise<void> {
+  private async embedWhilePending(signal: AbortSignal): Promise<void> {
     try {
-      while (this.moreToEmbed && !this.closing.signal.aborted) {
+      while (this.moreToEmbed && !signal.aborted) {
         this.moreToEmbed = false;
-        await this.index.embedPending({ signal: this.closing.signal });
+        await this.index.embedPending({ signal });
       }
     } catch (error) {
-      if (this.closing.signal.aborted) return;
-      this.failed(errorMessage(error));
+      if (signal.aborted) return;
+      this.backgroundFailed = true;
+      this.warn(errorMessage(error));
     }
   }
 
-  private failed(reason: string): void {
-    this.consecutiveFailures++;
-    if (this.consecutiveFailures >= FAILURES_BEFORE_OFF) this.off = true;
+  private queryFailed(reason: string): void {
+    const now = this.now();
+    const firstTime = this.tryHealth(() =>
+      this.health.markDown(this.embedder.model, now + this.downForMs, reason, now),
+    );
+    // The backlog would only fail the same way, and slowly.
+    this.backgroundStop?.abort();
+    if (firstTime !== false) this.warn(reason);
+  }
+
+  private standingMarker(): { until: number; reason: string } | undefined {
+    return this.tryHealth(() => this.health.down(this.embedder.model, this.now()));
+  }
+
+  /** The marker is an optimisation: a locked or closing database must not break recall. */
+  private tryHealth<T>(action: () => T): T | undefined {
+    try {
+      return action();
+    } catch {
+      return undefined;
+    }
+  }
+
+  private warn(reason: string): void {
     if (this.warned) return;
     this.warned = true;
     this.warnings.push(

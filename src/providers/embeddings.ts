@@ -101,12 +101,13 @@ export function createBatchingEmbedder(parameters: {
   return {
     model,
     async embed(texts: string[], options: EmbedOptions = {}): Promise<Float32Array[]> {
+      const attempts = options.maxAttempts === undefined ? retry : fewerAttempts(retry, options.maxAttempts);
       const vectors: Float32Array[] = [];
       for (let start = 0; start < texts.length; start += batchSize) {
         const batch = texts.slice(start, start + batchSize);
         const embeddings = await withEmbeddingRetry(() => embedBatch(batch, options.signal), {
           model,
-          retry,
+          retry: attempts,
           ...(parameters.keyEnv ? { keyEnv: parameters.keyEnv } : {}),
           ...(options.signal ? { signal: options.signal } : {}),
         });
@@ -120,6 +121,15 @@ export function createBatchingEmbedder(parameters: {
       return vectors;
     },
   };
+}
+
+/** A caller may ask for fewer attempts than the settings allow, never more; at least one. */
+function fewerAttempts(
+  retry: ReturnType<typeof resolveRetryOptions>,
+  maxAttempts: number,
+): ReturnType<typeof resolveRetryOptions> {
+  const wanted = Number.isFinite(maxAttempts) ? Math.max(1, Math.trunc(maxAttempts)) : retry.maxAttempts;
+  return { ...retry, maxAttempts: Math.min(retry.maxAttempts, wanted) };
 }
 
 async function withEmbeddingRetry(

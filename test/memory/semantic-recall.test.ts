@@ -12,12 +12,19 @@ import { conceptEmbedding } from "../fake-server/wire-openai-embeddings.ts";
 class ConceptEmbedder implements Embedder {
   readonly model = "fake/concepts";
   calls: string[][] = [];
-  behaviour: "answer" | "throw" | "hang" | "wait-for-signal" = "answer";
+  behaviour: "answer" | "throw" | "hang" | "hang-documents" | "wait-for-signal" = "answer";
 
   embed(texts: string[], options: EmbedOptions = {}): Promise<Float32Array[]> {
     this.calls.push(texts);
     if (this.behaviour === "throw") return Promise.reject(new Error("503 Service Unavailable"));
     if (this.behaviour === "hang") return new Promise(() => {});
+    // Documents are embedded as "title\nbody"; a query has no newline.
+    // (until aborted, as a real request would be, so close() can end the background run)
+    if (this.behaviour === "hang-documents" && texts.some((text) => text.includes("\n"))) {
+      return new Promise((_, reject) =>
+        options.signal?.addEventListener("abort", () => reject(new Error("aborted")), { once: true }),
+      );
+    }
     if (this.behaviour === "wait-for-signal") {
       return new Promise((_, reject) =>
         options.signal?.addEventListener("abort", () => reject(new Error("aborted")), { once: true }),
@@ -89,11 +96,19 @@ describe("MemoryService recall with an embedder", () => {
     expect(service.takeWarnings()).toEqual([]);
   });
 
-  it("waits for background embedding of a just-written memory within the deadline", async () => {
+  it("does not wait for a backlog being embedded: recall uses the vectors that exist now", async () => {
+    embedder.behaviour = "hang-documents";
+    // A deadline far beyond the test's own timeout: waiting on the backlog would fail the test.
+    service.close();
+    service = new MemoryService({ database, home, projectRoot, embedder, recallEmbeddingTimeoutMs: 60_000 });
     service.syncIndex();
-    // No embeddingIdle(): recall itself waits for the documents being embedded.
-    const recall = await service.recall(PROMPT);
-    expect(recall.items.map((item) => item.id)).toEqual([expect.stringMatching(/finance-renewals$/)]);
+    const recall = await service.recall("kafka consumer lag");
+    expect(recall.items.map((item) => item.id)).toEqual([expect.stringMatching(/kafka-lag$/)]);
+    // The query's own vector came back: this is not the lexical fallback.
+    expect(recall.items[0]!.reasons.some((reason) => reason.startsWith("lexical only"))).toBe(false);
+    expect(embedder.calls).toContainEqual(["kafka consumer lag"]);
+    expect(service.index.pendingCount()).toBe(2);
+    expect(service.takeWarnings()).toEqual([]);
   });
 
   it("falls back to lexical search when the embedder fails, says why, and warns once", async () => {
@@ -122,17 +137,25 @@ describe("MemoryService recall with an embedder", () => {
     );
   });
 
-  it("stops asking a failing embedder after two failures in a row", async () => {
-    embedder.behaviour = "throw";
-    service.syncIndex(); // the background run fails: one
-    await service.embeddingIdle();
-    await service.recall("kafka consumer lag"); // the query fails: two
-    const callsBefore = embedder.calls.length;
-    const third = await service.recall("kafka consumer lag");
+  it("after a failed query, later recalls and background embedding do not ask the embedder", async () => {
     service.syncIndex();
     await service.embeddingIdle();
+    embedder.behaviour = "throw";
+    const first = await service.recall("kafka consumer lag");
+    expect(first.items[0]!.reasons).toContain("lexical only: 503 Service Unavailable");
+    const callsBefore = embedder.calls.length;
+    const second = await service.recall("kafka consumer lag");
+    service.indexTranscript("session-a", 1, {
+      role: "user",
+      content: [{ type: "text", text: "the postgres migration broke the deploy" }],
+    });
+    await service.embeddingIdle();
     expect(embedder.calls.length).toBe(callsBefore);
-    expect(third.items[0]!.reasons).toContain("lexical only: embeddings are off after repeated failures");
+    expect(service.index.pendingCount()).toBe(1);
+    expect(second.items[0]!.reasons).toContain(
+      "lexical only: 503 Service Unavailable (embeddings paused for 10 more min)",
+    );
+    expect(service.takeWarnings()).toHaveLength(1);
   });
 
   it("close() stops background embedding without a warning", async () => {

@@ -139,6 +139,27 @@ describe("resolveEmbedder", () => {
     expect(server.requests).toHaveLength(2);
   });
 
+  it("makes one request when the caller asks for one attempt, even for a retryable failure", async () => {
+    server.failEmbeddings({ kind: "status", status: 503 });
+    const embedder = resolveEmbedder("openai/text-embedding-3-small", { env: openaiEnv() });
+    // Retried, the second request would have succeeded.
+    await expect(embedder.embed(["x"], { maxAttempts: 1 })).rejects.toThrow(
+      /503 Service Unavailable after 1 attempt:/,
+    );
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it("does not retry a refused connection when asked for one attempt", async () => {
+    const closed = await startFakeServer();
+    const url = closed.url;
+    await closed.close();
+    const embedder = resolveEmbedder("openai/text-embedding-3-small", {
+      env: { OPENAI_BASE_URL: `${url}/v1`, OPENAI_API_KEY: "k", TACIT_RETRY_BASE_MS: "1" },
+    });
+    await expect(embedder.embed(["x"], { maxAttempts: 1 })).rejects.toThrow(/after 1 attempt:/);
+    await expect(embedder.embed(["x"], { maxAttempts: 2 })).rejects.toThrow(/after 2 attempts:/);
+  });
+
   it("stops at once when its signal is aborted", async () => {
     const embedder = resolveEmbedder("openai/text-embedding-3-small", { env: openaiEnv() });
     await expect(embedder.embed(["x"], { signal: AbortSignal.abort() })).rejects.toBeInstanceOf(AbortedError);
