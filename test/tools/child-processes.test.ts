@@ -68,7 +68,8 @@ async function startTacitStandIn(mode: string) {
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.on("exit", (code, signal) => resolve({ code, signal })),
   );
-  const ready = await eventually(() => existsSync(pidFile));
+  // Generous: a loaded two-core machine can take seconds to start Node on a .ts file.
+  const ready = await eventually(() => existsSync(pidFile), 20_000);
   if (!ready) throw new Error(`the stand-in never started its command:\n${output}`);
   const sleepPid = Number(readFileSync(pidFile, "utf8").trim());
   sleepers.push(sleepPid);
