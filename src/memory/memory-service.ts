@@ -4,7 +4,7 @@ import type { Embedder } from "../core/embedder.ts";
 import type { RecalledItem } from "../core/events.ts";
 import { type Message, messageText } from "../core/messages.ts";
 import { estimateTokens, MEMORY_GUIDANCE, renderMemoryIndex } from "./memory-index.ts";
-import { type MemoryEntry, MemoryStore } from "./memory-store.ts";
+import { MemoryStore, type ReadMemory } from "./memory-store.ts";
 import { redactSecrets } from "./redaction.ts";
 import { type MemoryScope, memoryScopes } from "./scopes.ts";
 import { SearchIndex } from "./search/search-index.ts";
@@ -94,13 +94,13 @@ export class MemoryService {
 
     const seen = new Set<string>();
     const changed: Array<{ document: SearchDocument; hash: string }> = [];
-    const entries = new Map(this.store.list().map((entry) => [`${entry.scope}/${entry.name}`, entry]));
     for (const file of this.store.snapshot()) {
       const id = memoryDocumentId(file.scope, file.name, this.projectKey);
       seen.add(id);
       if (known.get(id) === file.hash) continue;
-      const entry = entries.get(`${file.scope}/${file.name}`);
-      if (entry) changed.push({ document: this.documentFor(entry), hash: file.hash });
+      // Only changed files are parsed: this runs at every start.
+      const read = this.readQuietly(file.scope, file.name);
+      if (read) changed.push({ document: this.documentFor(read), hash: file.hash });
     }
     const upsertState = database.prepare(
       "INSERT INTO memory_index_state (id, hash, project_key) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET hash = excluded.hash",
@@ -252,12 +252,10 @@ export class MemoryService {
     if (result.kind === "memory") {
       const parsed = parseMemoryDocumentId(result.id);
       if (!parsed) return undefined;
-      try {
-        const memory = this.store.read(parsed.scope, parsed.name);
-        return `[${parsed.scope} memory: ${memory.name} (${memory.type})] ${memory.description}\n${memory.memory.body.trim()}`;
-      } catch {
-        return undefined; // deleted since it was indexed; the next sync drops it
-      }
+      // Undefined when deleted since it was indexed; the next sync drops it.
+      const memory = this.readQuietly(parsed.scope, parsed.name);
+      if (!memory) return undefined;
+      return `[${parsed.scope} memory: ${memory.name} (${memory.type})] ${memory.description}\n${memory.memory.body.trim()}`;
     }
     const row = this.options.database
       .prepare("SELECT body FROM search_documents WHERE id = ?")
@@ -268,15 +266,23 @@ export class MemoryService {
     return `[past session ${result.sessionId ?? "?"}, ${date}, ${result.title.split(" ")[0]}] ${passage}`;
   }
 
-  private documentFor(entry: MemoryEntry): SearchDocument {
-    const read = this.store.read(entry.scope, entry.name);
+  /** A memory as it is now; undefined when it vanished since it was listed. */
+  private readQuietly(scope: MemoryScope, name: string): ReadMemory | undefined {
+    try {
+      return this.store.read(scope, name);
+    } catch {
+      return undefined;
+    }
+  }
+
+  private documentFor(entry: ReadMemory): SearchDocument {
     return {
       id: memoryDocumentId(entry.scope, entry.name, this.projectKey),
       kind: "memory",
       scope: entry.scope,
       ...(entry.scope === "user" ? {} : { projectKey: this.projectKey }),
       title: `${entry.name.replaceAll("-", " ")}: ${entry.description}`,
-      body: read.memory.body,
+      body: entry.memory.body,
       context: [entry.type, ...(entry.paths ?? [])].join(" "),
       updatedAt: Date.parse(entry.updated ?? "") || this.now(),
     };
