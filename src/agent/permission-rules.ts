@@ -2,7 +2,13 @@ import path from "node:path";
 import picomatch from "picomatch";
 import type { PermissionSubject } from "../core/tool.ts";
 import { isInside, isProtectedPath, realPathOfNearest } from "./permission-paths.ts";
-import { outputRedirections, type RedirectTarget, unwrapCommand } from "./shell-analysis.ts";
+import {
+  outputRedirections,
+  type Quote,
+  type RedirectTarget,
+  readQuoting,
+  unwrapCommand,
+} from "./shell-analysis.ts";
 
 /**
  * Claude Code's permission rule syntax, so settings written for Claude Code
@@ -399,17 +405,14 @@ export function splitCommand(command: string): SplitCommand {
 /** The index of the `)` closing a `(` opened just before `start`, skipping quoted text; the end when unclosed. */
 function closingParen(command: string, start: number): number {
   let depth = 1;
-  let quote: string | undefined;
+  let quote: Quote;
   for (let index = start; index < command.length; index++) {
+    const step = readQuoting(command, index, quote);
+    quote = step.quote;
+    index = step.index;
+    if (!step.plain) continue;
     const character = command[index]!;
-    if (quote) {
-      if (character === quote) quote = undefined;
-      else if (character === "\\" && quote === '"') index++;
-      continue;
-    }
-    if (character === "\\") index++;
-    else if (character === "'" || character === '"') quote = character;
-    else if (character === "(") depth++;
+    if (character === "(") depth++;
     else if (character === ")" && --depth === 0) return index;
   }
   return command.length;

@@ -30,26 +30,38 @@ export function shellWords(command: string): ShellWord[] {
   return words;
 }
 
+export type Quote = "'" | '"' | undefined;
+
+/**
+ * One step of reading a command the way the shell quotes it: whether the
+ * character at `index` is plain (outside quotes, not escaped, not a quote
+ * itself), the quoting after it, and the index to go on from (past an escaped
+ * character). Every scanner here reads quotes through this one function.
+ */
+export function readQuoting(
+  command: string,
+  index: number,
+  quote: Quote,
+): { plain: boolean; quote: Quote; index: number } {
+  const character = command[index]!;
+  if (quote === "'") return { plain: false, quote: character === "'" ? undefined : quote, index };
+  if (character === "\\") return { plain: false, quote, index: index + 1 };
+  if (quote === '"') return { plain: false, quote: character === '"' ? undefined : quote, index };
+  if (character === "'" || character === '"') return { plain: false, quote: character, index };
+  return { plain: true, quote, index };
+}
+
 /** Where the word starting at `start` ends: the first unquoted character of `stops`, skipping quotes, escapes and `$(…)`. */
 function wordEnd(command: string, start: number, stops: Set<string>): number {
-  let quote: "'" | '"' | undefined;
+  let quote: Quote;
   let depth = 0;
   for (let index = start; index < command.length; index++) {
+    const step = readQuoting(command, index, quote);
+    quote = step.quote;
+    index = step.index;
+    if (!step.plain) continue;
     const character = command[index]!;
-    if (quote === "'") {
-      if (character === "'") quote = undefined;
-      continue;
-    }
-    if (character === "\\") {
-      index++;
-      continue;
-    }
-    if (quote === '"') {
-      if (character === '"') quote = undefined;
-      continue;
-    }
-    if (character === "'" || character === '"') quote = character;
-    else if (character === "(" && command[index - 1] === "$") depth++;
+    if (character === "(" && command[index - 1] === "$") depth++;
     else if (character === ")" && depth > 0) depth--;
     else if (depth === 0 && stops.has(character)) return index;
   }
@@ -274,25 +286,13 @@ export interface RedirectTarget {
  */
 export function outputRedirections(command: string): RedirectTarget[] {
   const targets: RedirectTarget[] = [];
-  let quote: "'" | '"' | undefined;
+  let quote: Quote;
   for (let index = 0; index < command.length; index++) {
+    const step = readQuoting(command, index, quote);
+    quote = step.quote;
+    index = step.index;
+    if (!step.plain) continue;
     const character = command[index]!;
-    if (quote === "'") {
-      if (character === "'") quote = undefined;
-      continue;
-    }
-    if (character === "\\") {
-      index++;
-      continue;
-    }
-    if (quote === '"') {
-      if (character === '"') quote = undefined;
-      continue;
-    }
-    if (character === "'" || character === '"') {
-      quote = character;
-      continue;
-    }
     const next = command[index + 1];
     const opensForWriting = character === ">" || (character === "<" && next === ">");
     if (!opensForWriting || next === "(") continue;
