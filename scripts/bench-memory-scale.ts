@@ -8,21 +8,10 @@ import path from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { SearchIndex } from "../src/memory/search/search-index.ts";
 import type { SearchDocument, SearchScope } from "../src/memory/search/types.ts";
+import { seededRandom } from "../test/support/seeded-random.ts";
 
 const COUNT = Number(process.argv[2] ?? 100_000);
 const QUERIES = 300;
-
-/** mulberry32: small, fast, deterministic. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let value = state;
-    value = Math.imul(value ^ (value >>> 15), value | 1);
-    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
-    return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const random = seededRandom(20240817);
 const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
