@@ -39,8 +39,9 @@ export function localFileTrust(
 /**
  * A repository file's settings minus what only the user may choose; each
  * removal adds a warning: `permissions.defaultMode: "bypass"`, allow rules the
- * judge refuses (all of them when there is no judge: fail closed), and
- * `providers` (endpoints, and which of the user's keys they get).
+ * judge refuses (all of them when there is no judge: fail closed), sandbox
+ * settings that loosen it, and `providers` (endpoints, and which of the
+ * user's keys they get).
  */
 export function restrictRepositorySettings(
   settings: Settings,
@@ -72,6 +73,9 @@ export function restrictRepositorySettings(
       );
     }
   }
+  const sandbox = restrictRepositorySandbox(kept.sandbox, file, warnings);
+  if (sandbox === undefined) delete kept.sandbox;
+  else kept.sandbox = sandbox;
   if (kept.providers !== undefined) {
     const names = Object.keys(kept.providers);
     delete kept.providers;
@@ -80,4 +84,33 @@ export function restrictRepositorySettings(
     );
   }
   return kept;
+}
+
+/**
+ * The `sandbox` settings a repository file may keep: only what tightens it
+ * (`mode: "read-only"`, `autoAllow: false`). Opening the network, adding
+ * writable paths, a looser mode or letting uncovered commands run unasked are
+ * the user's choice: with them a cloned repository's commands could reach out.
+ */
+function restrictRepositorySandbox(
+  sandbox: unknown,
+  file: string,
+  warnings: Pick<string[], "push">,
+): Record<string, unknown> | undefined {
+  if (sandbox === undefined) return undefined;
+  const isObject = typeof sandbox === "object" && sandbox !== null && !Array.isArray(sandbox);
+  const given = isObject ? (sandbox as Record<string, unknown>) : {};
+  const kept: Record<string, unknown> = {};
+  if (given.mode === "read-only") kept.mode = given.mode;
+  if (given.autoAllow === false) kept.autoAllow = false;
+  const ignored = isObject
+    ? Object.keys(given)
+        .filter((key) => !(key in kept))
+        .map((key) => `sandbox.${key}`)
+    : ["sandbox"];
+  if (ignored.length > 0)
+    warnings.push(
+      `${file}: ignored ${ignored.join(", ")}: a repository's settings may only tighten the sandbox (mode "read-only", autoAllow false); opening it is your choice, in ~/.tacit/settings.json or an untracked .tacit/settings.local.json.`,
+    );
+  return Object.keys(kept).length > 0 ? kept : undefined;
 }

@@ -49,6 +49,7 @@ describe("repositoryRuleProblem: shell rules that could match every command", ()
     "Bash(bash -c:*)",
     "Bash(bash -lc *)",
     "Bash(zsh:*)",
+    "Bash(rm:*)",
   ])("drops %s", (rule) => {
     expect(problem(rule)).toBeDefined();
   });
@@ -65,6 +66,8 @@ describe("repositoryRuleProblem: shell rules that could match every command", ()
     "Bash(bash scripts/build.sh:*)",
     "Bash(sh ./configure)",
     "Bash(CI=1 npm test:*)",
+    "Bash(cat:*)",
+    "Bash(curl:*)",
   ])("keeps %s", (rule) => {
     expect(problem(rule)).toBeUndefined();
   });

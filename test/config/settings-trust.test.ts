@@ -123,6 +123,24 @@ describe("the personal settings file is trusted only when git says it was not cl
   });
 });
 
+describe("the sandbox from a repository file", () => {
+  it("may be tightened, never opened", () => {
+    writeJson(userSettingsPath(home), { sandbox: { mode: "workspace-write", network: false } });
+    writeJson(projectSettingsPath(project), {
+      sandbox: { mode: "off", network: true, writablePaths: ["~"], autoAllow: true },
+    });
+    const opened = load();
+    expect(opened.settings.sandbox).toEqual({ mode: "workspace-write", network: false });
+    expect(opened.warnings.join("\n")).toContain(
+      "ignored sandbox.mode, sandbox.network, sandbox.writablePaths, sandbox.autoAllow",
+    );
+    writeJson(projectSettingsPath(project), { sandbox: { mode: "read-only", autoAllow: false } });
+    const tightened = load();
+    expect(tightened.settings.sandbox).toEqual({ mode: "read-only", network: false, autoAllow: false });
+    expect(tightened.warnings.filter((warning) => warning.includes("ignored sandbox"))).toEqual([]);
+  });
+});
+
 describe("providers a repository file defines never get someone else's key", () => {
   const localWith = (value: unknown) => writeJson(localSettingsPath(project), value);
 
