@@ -22,8 +22,12 @@ import { redactSecrets } from "../memory/redaction.ts";
  *   own global files, and what they import, may import anything. A refused
  *   import also leaves an HTML comment.
  * - Every file's text goes through secret redaction before it is used.
- * - Empty or whitespace-only files are skipped; symlinks are followed; the
- *   total is capped at `maxBytes` (32 KiB) and the file crossing it is cut.
+ * - A file found in the repository (AGENTS.md, CLAUDE.md, a name from
+ *   `instructionFiles`) is read only when its real path is inside the project
+ *   root: a committed `AGENTS.md -> ~/.netrc` link, or `../../.netrc` as a
+ *   name, is skipped with a warning naming it, as if it were not there.
+ * - Empty or whitespace-only files are skipped; other symlinks are followed;
+ *   the total is capped at `maxBytes` (32 KiB) and the file crossing it is cut.
  */
 export const DEFAULT_INSTRUCTION_FILE_NAMES = ["AGENTS.override.md", "AGENTS.md", "CLAUDE.md", "GEMINI.md"];
 export const DEFAULT_INSTRUCTIONS_MAX_BYTES = 32 * 1024;
@@ -46,6 +50,8 @@ export interface ProjectInstructions {
   text: string;
   /** Absolute paths of everything loaded (imports included), in load order. */
   files: string[];
+  /** Files skipped because they lead outside the repository, one line each, for the user. */
+  warnings: string[];
 }
 
 interface Source {
@@ -68,7 +74,7 @@ export async function loadProjectInstructions(
   options: LoadProjectInstructionsOptions,
 ): Promise<ProjectInstructions> {
   const maxBytes = options.maxBytes ?? DEFAULT_INSTRUCTIONS_MAX_BYTES;
-  if (maxBytes <= 0) return { text: "", files: [] };
+  if (maxBytes <= 0) return { text: "", files: [], warnings: [] };
   const fileNames = options.fileNames?.length ? options.fileNames : DEFAULT_INSTRUCTION_FILE_NAMES;
   const projectRoot = path.resolve(options.projectRoot);
   const cwd = path.resolve(options.cwd);
@@ -86,6 +92,17 @@ export async function loadProjectInstructions(
   const directories = directoriesFromRootToCwd(projectRoot, cwd);
   // Outside any repository only the cwd is read, and it is the boundary for its imports.
   const importRoot = await realpath(directories[0] ?? cwd).catch(() => directories[0] ?? cwd);
+  const warnings = new Set<string>();
+  // An existing file whose real path stays in the repository; a warning (once) for one that leaves it.
+  const readable = async (candidate: string): Promise<boolean> => {
+    if (!(await isFile(candidate))) return false;
+    const real = await realpath(candidate).catch(() => candidate);
+    if (isInside(importRoot, real)) return true;
+    warnings.add(
+      `ignored the instruction file ${displayPath(candidate, projectRoot, options.home)}: it leads outside the repository (to ${real}), and a repository's instruction files may only be files inside it`,
+    );
+    return false;
+  };
   for (const directory of directories) {
     const relative = path.relative(projectRoot, directory);
     const scope =
@@ -93,14 +110,14 @@ export async function loadProjectInstructions(
     let chosen: string | undefined;
     for (const name of fileNames) {
       const candidate = path.resolve(directory, name);
-      if (await isFile(candidate)) {
+      if (await readable(candidate)) {
         chosen = candidate;
         break;
       }
     }
     if (chosen) sources.push({ filePath: chosen, importRoot, ...(scope ? { scope } : {}) });
     const local = path.join(directory, LOCAL_FILE_NAME);
-    if (local !== chosen && (await isFile(local)))
+    if (local !== chosen && (await readable(local)))
       sources.push({ filePath: local, importRoot, ...(scope ? { scope } : {}) });
   }
 
@@ -132,7 +149,7 @@ export async function loadProjectInstructions(
     remaining -= size;
     sections.push(`${header}\n\n${content}`);
   }
-  return { text: sections.join("\n\n"), files };
+  return { text: sections.join("\n\n"), files, warnings: [...warnings] };
 }
 
 /** The root, each directory below it on the way down, and the cwd; just the cwd when it is outside the root. */

@@ -4,6 +4,7 @@ import path from "node:path";
 import { AgentSession } from "../agent/agent-session.ts";
 import { createPermissionGate, type PermissionGate } from "../agent/permission-gate.ts";
 import { DEFAULT_INSTRUCTION_FILE_NAMES, loadProjectInstructions } from "../agent/project-instructions.ts";
+import { repositoryRuleProblem } from "../agent/rule-trust.ts";
 import { buildSystemPrompt } from "../agent/system-prompt.ts";
 import { databasePath, findProjectRoot, tacitHome } from "../config/paths.ts";
 import { loadSettings, type Settings } from "../config/settings.ts";
@@ -48,6 +49,13 @@ export interface BootstrapInput {
   /** Interactive modes pass the permission prompt; headless passes nothing, so asking means refusing. */
   ask?: Parameters<typeof createPermissionGate>[0]["ask"];
   persistRule?: Parameters<typeof createPermissionGate>[0]["persistRule"];
+  /**
+   * Shown each start-up warning as soon as it is found (ignored repository
+   * settings, unknown keys, rules that look wrong), so that when start-up
+   * then fails (a missing key, no session to continue) they are not lost.
+   * They are also collected in Runtime.warnings.
+   */
+  onWarning?: (warning: string) => void;
 }
 
 /** Default models, in the order their keys are looked for when nothing is configured. */
@@ -74,7 +82,20 @@ export async function bootstrap(input: BootstrapInput): Promise<Runtime> {
   const cwd = path.resolve(input.cwd ?? process.cwd());
   const projectRoot = findProjectRoot(cwd);
   const home = tacitHome(env);
-  const { settings, warnings: settingsWarnings } = loadSettings({ cwd, projectRoot, home, env });
+  const userHome = env.HOME ?? homedir();
+  const warnings: string[] = [];
+  const warn = (warning: string) => {
+    warnings.push(warning);
+    input.onWarning?.(warning);
+  };
+  const { settings } = loadSettings({
+    cwd,
+    projectRoot,
+    home,
+    env,
+    judgeRepositoryRule: (rule) => repositoryRuleProblem(rule, { projectRoot, home: userHome }),
+    onWarning: warn,
+  });
   const { options } = input;
 
   traceStartup("settings loaded");
@@ -113,20 +134,22 @@ export async function bootstrap(input: BootstrapInput): Promise<Runtime> {
         ask: settings.permissions?.ask ?? [],
       },
       projectRoot,
-      home: env.HOME ?? homedir(),
+      home: userHome,
       ...(input.ask ? { ask: input.ask } : {}),
       ...(input.persistRule ? { persistRule: input.persistRule } : {}),
     });
+    for (const warning of gate.warnings) warn(warning);
 
     const instructions = await loadProjectInstructions({
       cwd,
       projectRoot,
-      home: env.HOME ?? homedir(),
+      home: userHome,
       tacitHome: home,
       ...(settings.instructionFiles
         ? { fileNames: [...DEFAULT_INSTRUCTION_FILE_NAMES, ...settings.instructionFiles] }
         : {}),
     });
+    for (const warning of instructions.warnings) warn(warning);
     const memory = memoryEnabled
       ? createMemoryService(database, home, projectRoot, settings, env)
       : undefined;
@@ -179,7 +202,7 @@ export async function bootstrap(input: BootstrapInput): Promise<Runtime> {
       gate,
       permissionMode,
       instructionFiles: instructions.files,
-      warnings: [...settingsWarnings, ...gate.warnings],
+      warnings,
       memory,
       resolve,
       close: () => {

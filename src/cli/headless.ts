@@ -5,9 +5,12 @@ import type { RunOptions } from "./options.ts";
 
 /** `tacit -p`: one run, printed as text, json or stream-json; Ctrl-C stops it cleanly. */
 export async function runHeadless(options: RunOptions, prompt: string): Promise<void> {
-  const runtime = await bootstrap({ options });
+  // Each warning as it is found: a start-up that fails after it still shows it, before the error.
+  const runtime = await bootstrap({
+    options,
+    onWarning: (warning) => process.stderr.write(`tacit: warning: ${warning}\n`),
+  });
   traceStartup("bootstrapped");
-  for (const warning of runtime.warnings) process.stderr.write(`tacit: warning: ${warning}\n`);
   const controller = new AbortController();
   let interrupts = 0;
   const onInterrupt = () => {

@@ -20,6 +20,8 @@ export async function runInteractive(options: RunOptions, version: string): Prom
 
   let registeredAsk: AskPermission | undefined;
   let runtime: Runtime | undefined;
+  // Shown as notices once started; if start-up fails, printed before its error (the TUI is gone by then).
+  const startupWarnings: string[] = [];
   const start = async (): Promise<TuiHost> => {
     const [{ bootstrap }, { createTuiHost }, { createPermissionForwarder }, { findProjectRoot }] =
       await Promise.all([
@@ -30,7 +32,12 @@ export async function runInteractive(options: RunOptions, version: string): Prom
       ]);
     const permissions = createPermissionForwarder(findProjectRoot(process.cwd()));
     if (registeredAsk) permissions.register(registeredAsk);
-    runtime = await bootstrap({ options, ask: permissions.ask, persistRule: permissions.persistRule });
+    runtime = await bootstrap({
+      options,
+      ask: permissions.ask,
+      persistRule: permissions.persistRule,
+      onWarning: (warning) => startupWarnings.push(warning),
+    });
     traceStartup("bootstrapped");
     return createTuiHost({ runtime, options, savedRules: permissions.savedRules });
   };
@@ -55,6 +62,9 @@ export async function runInteractive(options: RunOptions, version: string): Prom
       ...(options.prompt ? { initialPrompt: options.prompt } : {}),
       version,
     });
+  } catch (error) {
+    if (!runtime) for (const warning of startupWarnings) process.stderr.write(`tacit: warning: ${warning}\n`);
+    throw error;
   } finally {
     // Quitting before the runtime finished loading: wait for it, then close it,
     // so its database and background work do not outlive the TUI.

@@ -10,9 +10,18 @@ import {
   tacitHome,
   userSettingsPath,
 } from "./paths.ts";
+import { restrictRepositoryModelChoice, restrictRepositoryProviders } from "./provider-trust.ts";
 import { type PermissionList, permissionLists, type Settings, settingsSchema } from "./settings-schema.ts";
+import {
+  localFileTrust,
+  type RepositoryRuleJudge,
+  restrictRepositorySettings,
+  type SettingsTrust,
+} from "./settings-trust.ts";
+import { unknownSettingWarnings } from "./unknown-settings.ts";
 
 export * from "./settings-schema.ts";
+export type { RepositoryRuleJudge, SettingsTrust } from "./settings-trust.ts";
 
 export interface LoadSettingsOptions {
   cwd: string;
@@ -21,13 +30,22 @@ export interface LoadSettingsOptions {
   /** Defaults to tacitHome(env). */
   home?: string;
   env?: NodeJS.ProcessEnv;
+  /**
+   * Judges allow rules from repository files (agent/rule-trust.ts supplies it);
+   * without one, every allow rule from a repository file is ignored.
+   */
+  judgeRepositoryRule?: RepositoryRuleJudge;
+  /** Called with each warning as it is found, so a start-up that fails later has already shown them. */
+  onWarning?: (warning: string) => void;
 }
 
 export interface LoadedSettings {
   settings: Settings;
   /** The files that existed and were merged, lowest precedence first. */
   sources: string[];
-  /** What was ignored for safety (see loadSettings), one line each, to show the user once. */
+  /** How far each of those files was trusted (see SettingsTrust), in the same order. */
+  trust: SettingsTrust[];
+  /** What was ignored for safety, and unknown keys; one line each, to show the user once. */
   warnings: string[];
 }
 
@@ -42,79 +60,81 @@ export function settingsFiles(home: string, projectRoot: string): string[] {
  * Reads and merges the user, project and local settings. Missing files are
  * skipped; a malformed one throws a ConfigError naming the file and the
  * problem, so the user can fix it rather than run with half their settings.
+ * Unknown keys are kept but warned about, with the key probably meant.
  *
- * The project file (`.tacit/settings.json`) comes with the repository, so
- * whoever can commit to it must not get powers over the user's machine: its
- * `permissions.defaultMode: "bypass"`, allow rules that cover a whole tool, and
- * its `providers` (endpoints, and which of the user's keys they get) are
- * ignored, with a warning. The user's
- * own files (`~/.tacit/settings.json`, `.tacit/settings.local.json`) may set both.
+ * Files in the repository come with whatever is cloned, so whoever can commit
+ * to them must not get powers over the user's machine or keys: see
+ * settings-trust.ts (who is trusted how far, and what a repository file may
+ * not set) and provider-trust.ts (which keys a provider it defines may get).
  */
 export function loadSettings(options: LoadSettingsOptions): LoadedSettings {
   const env = options.env ?? process.env;
   const home = options.home ?? tacitHome(env);
   const projectRoot = options.projectRoot ?? findProjectRoot(options.cwd);
   const userFile = path.resolve(userSettingsPath(home));
-  const projectFile = path.resolve(projectSettingsPath(projectRoot));
-  let settings: Settings = {};
-  const sources: string[] = [];
+  const localFile = path.resolve(localSettingsPath(projectRoot));
   const warnings: string[] = [];
+  const sink = {
+    push(...lines: string[]): number {
+      for (const line of lines) {
+        warnings.push(line);
+        options.onWarning?.(line);
+      }
+      return warnings.length;
+    },
+  };
+  const loaded: Array<{ file: string; trust: SettingsTrust; settings: Settings }> = [];
+  const userProviders = new Set<string>();
   for (const file of settingsFiles(home, projectRoot)) {
-    let parsed = readSettingsFile(file);
-    if (parsed === undefined) continue;
+    const raw = readJsonObject(file);
+    if (raw === undefined) continue;
+    // Before validation, so a typo that also breaks the schema is named before the error stops the start.
+    sink.push(...unknownSettingWarnings(settingsSchema, raw, file));
+    let parsed = validateSettings(raw, file);
     // Run in the home folder, the project file is the user's own file: trusted as such.
-    if (file === projectFile && file !== userFile) parsed = withoutUntrustedKeys(parsed, file, warnings);
-    settings = mergeSettings(settings, parsed);
-    sources.push(file);
+    let trust: SettingsTrust = file === userFile ? "user" : "repository";
+    let lowered: { why?: string; alwaysWarn: boolean } = { alwaysWarn: false };
+    if (file === localFile && file !== userFile) ({ trust, ...lowered } = localFileTrust(projectRoot, file));
+    const fileWarnings: string[] = [];
+    if (trust === "repository")
+      parsed = restrictRepositorySettings(parsed, file, options.judgeRepositoryRule, fileWarnings);
+    if (trust === "local") parsed = restrictRepositoryProviders(parsed, file, userProviders, fileWarnings);
+    if (trust === "user") for (const name of Object.keys(parsed.providers ?? {})) userProviders.add(name);
+    if (lowered.why && (lowered.alwaysWarn || fileWarnings.length > 0)) sink.push(lowered.why);
+    sink.push(...fileWarnings);
+    loaded.push({ file, trust, settings: parsed });
   }
-  return { settings, sources, warnings };
-}
-
-/** The project file's settings minus what only the user may choose; each removal adds a warning. */
-function withoutUntrustedKeys(settings: Settings, file: string, warnings: string[]): Settings {
-  const kept: Settings = { ...settings };
-  if (kept.permissions?.defaultMode === "bypass") {
-    const permissions = { ...kept.permissions };
-    delete permissions.defaultMode;
-    kept.permissions = permissions;
-    warnings.push(
-      `${file}: ignored permissions.defaultMode "bypass": a repository's shared settings cannot turn off permission prompts. To choose it yourself, pass --permission-mode bypass or set it in ~/.tacit/settings.json or .tacit/settings.local.json.`,
-    );
+  // Only now is every provider a repository file defines known: a project file may name the local file's.
+  const keyedByRepository = new Set(
+    loaded
+      .filter((entry) => entry.trust !== "user")
+      .flatMap((entry) => Object.entries(entry.settings.providers ?? {}))
+      .filter(([, provider]) => provider.apiKeyEnv !== undefined)
+      .map(([name]) => name.toLowerCase()),
+  );
+  let settings: Settings = {};
+  for (const entry of loaded) {
+    const chosen =
+      entry.trust === "user"
+        ? entry.settings
+        : restrictRepositoryModelChoice(entry.settings, entry.file, keyedByRepository, sink);
+    settings = mergeSettings(settings, chosen);
   }
-  const allow = kept.permissions?.allow;
-  if (allow) {
-    // A rule that allows a whole tool (`Bash`, `Edit(**)`, `Bash(*)`) is as good as bypass.
-    const unrestricted = allow.filter(isUnrestrictedRule);
-    if (unrestricted.length > 0) {
-      kept.permissions = { ...kept.permissions, allow: allow.filter((rule) => !isUnrestrictedRule(rule)) };
-      warnings.push(
-        `${file}: ignored allow rules that cover a whole tool (${unrestricted.join(", ")}): a repository's shared settings may allow specific commands and paths, not everything. Add such a rule yourself in ~/.tacit/settings.json or .tacit/settings.local.json.`,
-      );
-    }
-  }
-  if (kept.providers !== undefined) {
-    const names = Object.keys(kept.providers);
-    delete kept.providers;
-    warnings.push(
-      `${file}: ignored "providers"${names.length ? ` (${names.join(", ")})` : ""}: model endpoints and the API keys sent to them come only from your own settings (~/.tacit/settings.json or .tacit/settings.local.json), so a cloned repository cannot send your keys elsewhere.`,
-    );
-  }
-  return kept;
-}
-
-const WHOLE_TOOL_SPECIFIERS = new Set(["", "*", ":*", "**", "/**", "./**", "//**"]);
-
-/** `Bash`, `Bash()`, `Bash(*)`, `Edit(**)`…: a rule with no real limit. */
-function isUnrestrictedRule(rule: string): boolean {
-  const match = /^\s*[\w-]+\s*(?:\((.*)\))?\s*$/.exec(rule);
-  if (!match) return false;
-  return WHOLE_TOOL_SPECIFIERS.has((match[1] ?? "").trim());
+  return {
+    settings,
+    sources: loaded.map((entry) => entry.file),
+    trust: loaded.map((entry) => entry.trust),
+    warnings,
+  };
 }
 
 /** One settings file, validated; undefined when it does not exist. */
 export function readSettingsFile(file: string): Settings | undefined {
   const raw = readJsonObject(file);
-  if (raw === undefined) return undefined;
+  return raw === undefined ? undefined : validateSettings(raw, file);
+}
+
+function validateSettings(raw: Record<string, unknown>, file: string): Settings {
   const result = settingsSchema.safeParse(raw);
   if (!result.success) throw new ConfigError(`${file}: ${describeSchemaError(result.error)}`);
   return result.data;

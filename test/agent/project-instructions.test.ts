@@ -58,7 +58,7 @@ describe("discovery", () => {
   it("lets an empty override hide AGENTS.md, as Codex does", async () => {
     await put(path.join(root, "AGENTS.md"), "hidden");
     await put(path.join(root, "AGENTS.override.md"), "  \n\n");
-    expect(await load(root)).toEqual({ text: "", files: [] });
+    expect(await load(root)).toEqual({ text: "", files: [], warnings: [] });
   });
 
   it("adds CLAUDE.local.md beside the chosen file", async () => {
@@ -227,6 +227,46 @@ describe("import boundary and redaction", () => {
     expect(result.text).toContain("import refused (outside the project): docs/notes.md");
   });
 
+  it("skips an instruction file that is itself a link out of the repository, with one warning naming it", async () => {
+    const netrc = await put(path.join(home, ".netrc"), "machine example.com login ada password NETRC-CANARY");
+    const pgpass = await put(path.join(home, ".pgpass"), "db:5432:*:ada:PGPASS-CANARY");
+    await symlink(netrc, path.join(root, "AGENTS.md"));
+    const claude = await put(path.join(root, "CLAUDE.md"), "Fallback instructions.");
+    await mkdir(path.join(root, "sub"), { recursive: true });
+    await symlink(pgpass, path.join(root, "sub", "CLAUDE.md"));
+    await symlink(netrc, path.join(root, "sub", "CLAUDE.local.md"));
+    const result = await load(path.join(root, "sub"));
+    expect(result.text).not.toContain("CANARY");
+    // The refused file counts as absent: the next name in the directory is read instead.
+    expect(result.files).toEqual([claude]);
+    expect(result.warnings).toEqual([
+      `ignored the instruction file AGENTS.md: it leads outside the repository (to ${netrc}), and a repository's instruction files may only be files inside it`,
+      `ignored the instruction file sub/CLAUDE.md: it leads outside the repository (to ${pgpass}), and a repository's instruction files may only be files inside it`,
+      `ignored the instruction file sub/CLAUDE.local.md: it leads outside the repository (to ${netrc}), and a repository's instruction files may only be files inside it`,
+    ]);
+  });
+
+  it("skips configured names that climb out of the repository, or point through a linked folder", async () => {
+    await put(path.join(base, ".netrc"), "NETRC-CANARY");
+    await put(path.join(home, "notes", "TEAM.md"), "HOME-CANARY");
+    await symlink(path.join(home, "notes"), path.join(root, "linked"));
+    const inside = await put(path.join(root, "docs", "TEAM.md"), "Team notes.");
+    const result = await load(root, { fileNames: ["../.netrc", "linked/TEAM.md", "docs/TEAM.md"] });
+    expect(result.text).not.toContain("CANARY");
+    expect(result.warnings).toHaveLength(2);
+    expect(result.warnings.join("\n")).toContain(`the instruction file ${path.join(base, ".netrc")}:`);
+    expect(result.warnings.join("\n")).toContain("the instruction file linked/TEAM.md:");
+    expect(result.files).toEqual([inside]);
+  });
+
+  it("still follows a link that stays inside the repository", async () => {
+    const real = await put(path.join(root, "docs", "agents.md"), "Linked inside.");
+    await symlink(real, path.join(root, "AGENTS.md"));
+    const result = await load(root);
+    expect(result.text).toContain("Linked inside.");
+    expect(result.warnings).toEqual([]);
+  });
+
   it("keeps the boundary through nested imports and for a subdirectory's file", async () => {
     await put(path.join(base, "outside.md"), "OUTSIDE TEXT");
     await put(path.join(root, "docs", "more.md"), "More: @../../outside.md");
@@ -288,6 +328,6 @@ describe("budget", () => {
 
   it("turns instructions off with a budget of 0", async () => {
     await put(path.join(root, "AGENTS.md"), "rules");
-    expect(await load(root, { maxBytes: 0 })).toEqual({ text: "", files: [] });
+    expect(await load(root, { maxBytes: 0 })).toEqual({ text: "", files: [], warnings: [] });
   });
 });

@@ -12,6 +12,7 @@ import {
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { repositoryRuleProblem } from "../../src/agent/rule-trust.ts";
 import { localSettingsPath, projectSettingsPath, userSettingsPath } from "../../src/config/paths.ts";
 import { addLocalPermissionRule, addPermissionRule, loadSettings } from "../../src/config/settings.ts";
 import { ConfigError } from "../../src/core/errors.ts";
@@ -19,6 +20,7 @@ import { ConfigError } from "../../src/core/errors.ts";
 let root: string;
 let home: string;
 let project: string;
+let userHome: string;
 
 function writeJson(file: string, value: unknown): void {
   mkdirSync(path.dirname(file), { recursive: true });
@@ -31,7 +33,13 @@ function writeText(file: string, text: string): void {
 }
 
 function load() {
-  return loadSettings({ cwd: project, projectRoot: project, home, env: {} });
+  return loadSettings({
+    cwd: project,
+    projectRoot: project,
+    home,
+    env: {},
+    judgeRepositoryRule: (rule) => repositoryRuleProblem(rule, { projectRoot: project, home: userHome }),
+  });
 }
 
 function loadError(): ConfigError {
@@ -48,8 +56,11 @@ beforeEach(() => {
   root = mkdtempSync(path.join(tmpdir(), "tacit-settings-"));
   home = path.join(root, "home");
   project = path.join(root, "project");
+  userHome = path.join(root, "user-home");
   mkdirSync(home, { recursive: true });
-  mkdirSync(path.join(project, ".git"), { recursive: true });
+  mkdirSync(project, { recursive: true });
+  // A real repository: whether the personal file is trusted is git's answer (is it tracked?).
+  expect(spawnSync("git", ["init", "-q"], { cwd: project }).status).toBe(0);
 });
 
 afterEach(() => {
@@ -58,7 +69,7 @@ afterEach(() => {
 
 describe("loadSettings", () => {
   it("returns empty settings and no sources when no file exists", () => {
-    expect(load()).toEqual({ settings: {}, sources: [], warnings: [] });
+    expect(load()).toEqual({ settings: {}, sources: [], trust: [], warnings: [] });
   });
 
   it("merges user < project < local: scalars later win, objects deep-merge, permission lists concatenate", () => {
@@ -113,17 +124,23 @@ describe("loadSettings", () => {
     expect(settings.maxTurns).toBe(3);
   });
 
-  it("keeps unknown keys (from newer versions) at every level", () => {
+  it("keeps unknown keys (from newer versions) at every level, and names each one", () => {
     writeJson(userSettingsPath(home), {
       futureFeature: { on: true },
       permissions: { allow: ["Read(**)"], futureList: ["x"] },
       providers: { local: { baseURL: "http://127.0.0.1:11434/v1", headers: { a: "b" } } },
     });
-    const { settings } = load();
+    const { settings, warnings } = load();
     expect(settings.futureFeature).toEqual({ on: true });
     expect(settings.permissions?.futureList).toEqual(["x"]);
     expect(settings.providers?.local?.baseURL).toBe("http://127.0.0.1:11434/v1");
     expect(settings.providers?.local?.headers).toEqual({ a: "b" });
+    const file = userSettingsPath(home);
+    expect(warnings).toEqual([
+      `unknown setting "futureFeature" in ${file} (ignored)`,
+      `unknown setting "permissions.futureList" in ${file} (ignored)`,
+      `unknown setting "providers.local.headers" in ${file} (ignored)`,
+    ]);
   });
 
   it("accepts provider definitions", () => {
@@ -170,7 +187,12 @@ describe("loadSettings", () => {
 
   it("treats an empty file as no settings", () => {
     writeText(userSettingsPath(home), "  \n");
-    expect(load()).toEqual({ settings: {}, sources: [userSettingsPath(home)], warnings: [] });
+    expect(load()).toEqual({
+      settings: {},
+      sources: [userSettingsPath(home)],
+      trust: ["user"],
+      warnings: [],
+    });
   });
 });
 
@@ -259,7 +281,11 @@ describe("what a repository's shared settings may not set", () => {
     const { settings, warnings } = load();
     expect(settings.permissions?.allow).toEqual(["Bash(npm test:*)", "Edit(src/**)"]);
     expect(settings.permissions?.deny).toEqual(["Bash"]);
-    expect(warnings.join("\n")).toMatch(/whole tool \(Bash, Edit\(\*\*\), Bash\(\*\)\)/);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain(projectSettingsPath(project));
+    expect(warnings[0]).toContain("Bash (it allows every shell command)");
+    expect(warnings[0]).toContain("Edit(**) (it allows edits outside the project");
+    expect(warnings[0]).toContain("Bash(*) (its pattern matches any command)");
   });
 
   it("keeps a whole-tool allow rule from the user's own settings", () => {

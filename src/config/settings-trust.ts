@@ -1,0 +1,116 @@
+import { gitTracking } from "./git-tracked.ts";
+import type { Settings } from "./settings-schema.ts";
+
+/**
+ * How far a settings file is trusted:
+ * - `user`: ~/.tacit/settings.json, the user's own; everything applies.
+ * - `local`: .tacit/settings.local.json that git confirms is NOT tracked, so
+ *   it was written here (by the user, or by "allow always"), not cloned; it may
+ *   choose bypass and broad rules, but its providers are held to their own
+ *   keys (provider-trust.ts), since the file still sits in the repository.
+ * - `repository`: .tacit/settings.json, and a settings.local.json that git
+ *   tracks or cannot vouch for; it arrives with whatever is cloned.
+ */
+export type SettingsTrust = "user" | "local" | "repository";
+
+/**
+ * Says why an allow rule from a repository file asks for too much (it could
+ * match every command, or paths outside the project), or undefined to keep
+ * it. Supplied by the permission layer (agent/rule-trust.ts), which owns the
+ * rule matcher; settings sit below it and cannot import it.
+ */
+export type RepositoryRuleJudge = (rule: string) => string | undefined;
+
+/** The trust of the personal project file, with the warning to show when it is lowered. */
+export function localFileTrust(
+  projectRoot: string,
+  file: string,
+): { trust: SettingsTrust; why?: string; alwaysWarn: boolean } {
+  const tracking = gitTracking(projectRoot, file);
+  if (tracking.state === "untracked") return { trust: "local", alwaysWarn: false };
+  const why =
+    tracking.state === "tracked"
+      ? `${file} is tracked by git, so it came with the repository: it gets only the trust of the shared .tacit/settings.json. If it is yours, untrack it (git rm --cached ${file}).`
+      : `${file}: git could not tell whether this file came with the repository (${tracking.reason}), so it gets only the trust of the shared .tacit/settings.json.`;
+  // A committed personal file is always worth knowing about; an unknown one only when it cost something.
+  return { trust: "repository", why, alwaysWarn: tracking.state === "tracked" };
+}
+
+/**
+ * A repository file's settings minus what only the user may choose; each
+ * removal adds a warning: `permissions.defaultMode: "bypass"`, allow rules the
+ * judge refuses (all of them when there is no judge: fail closed), sandbox
+ * settings that loosen it, and `providers` (endpoints, and which of the
+ * user's keys they get).
+ */
+export function restrictRepositorySettings(
+  settings: Settings,
+  file: string,
+  judgeRule: RepositoryRuleJudge | undefined,
+  warnings: string[],
+): Settings {
+  const kept: Settings = { ...settings };
+  if (kept.permissions?.defaultMode === "bypass") {
+    const permissions = { ...kept.permissions };
+    delete permissions.defaultMode;
+    kept.permissions = permissions;
+    warnings.push(
+      `${file}: ignored permissions.defaultMode "bypass": a repository's settings cannot turn off permission prompts. To choose it yourself, pass --permission-mode bypass or set it in ~/.tacit/settings.json or an untracked .tacit/settings.local.json.`,
+    );
+  }
+  const allow = kept.permissions?.allow;
+  if (allow) {
+    const refused = allow.flatMap((rule) => {
+      const problem = judgeRule ? judgeRule(rule) : "its reach could not be checked";
+      return problem ? [{ rule, problem }] : [];
+    });
+    if (refused.length > 0) {
+      const refusedRules = new Set(refused.map((entry) => entry.rule));
+      kept.permissions = { ...kept.permissions, allow: allow.filter((rule) => !refusedRules.has(rule)) };
+      const listed = refused.map((entry) => `${entry.rule} (${entry.problem})`).join("; ");
+      warnings.push(
+        `${file}: ignored allow rules that reach too far: ${listed}. A repository's settings may allow specific commands and paths inside the project, not every command or places outside it. Add such a rule yourself in ~/.tacit/settings.json or with --allowed-tools.`,
+      );
+    }
+  }
+  const sandbox = restrictRepositorySandbox(kept.sandbox, file, warnings);
+  if (sandbox === undefined) delete kept.sandbox;
+  else kept.sandbox = sandbox;
+  if (kept.providers !== undefined) {
+    const names = Object.keys(kept.providers);
+    delete kept.providers;
+    warnings.push(
+      `${file}: ignored "providers"${names.length ? ` (${names.join(", ")})` : ""}: model endpoints and the API keys sent to them come only from your own settings (~/.tacit/settings.json or an untracked .tacit/settings.local.json), so a cloned repository cannot send your keys elsewhere.`,
+    );
+  }
+  return kept;
+}
+
+/**
+ * The `sandbox` settings a repository file may keep: only what tightens it
+ * (`mode: "read-only"`, `autoAllow: false`). Opening the network, adding
+ * writable paths, a looser mode or letting uncovered commands run unasked are
+ * the user's choice: with them a cloned repository's commands could reach out.
+ */
+function restrictRepositorySandbox(
+  sandbox: unknown,
+  file: string,
+  warnings: Pick<string[], "push">,
+): Record<string, unknown> | undefined {
+  if (sandbox === undefined) return undefined;
+  const isObject = typeof sandbox === "object" && sandbox !== null && !Array.isArray(sandbox);
+  const given = isObject ? (sandbox as Record<string, unknown>) : {};
+  const kept: Record<string, unknown> = {};
+  if (given.mode === "read-only") kept.mode = given.mode;
+  if (given.autoAllow === false) kept.autoAllow = false;
+  const ignored = isObject
+    ? Object.keys(given)
+        .filter((key) => !(key in kept))
+        .map((key) => `sandbox.${key}`)
+    : ["sandbox"];
+  if (ignored.length > 0)
+    warnings.push(
+      `${file}: ignored ${ignored.join(", ")}: a repository's settings may only tighten the sandbox (mode "read-only", autoAllow false); opening it is your choice, in ~/.tacit/settings.json or an untracked .tacit/settings.local.json.`,
+    );
+  return Object.keys(kept).length > 0 ? kept : undefined;
+}
