@@ -37,6 +37,27 @@ describe("a burst of keys in one chunk", () => {
     await app.waitFor((frame) => frame.includes("Model: google/gemini-2.5-pro"));
     expect(host.switchedTo).toEqual(["google/gemini-2.5-pro"]);
   });
+
+  test("an answer to the permission question and the next prompt in one chunk: both land", async () => {
+    const host = new FakeHost();
+    const app = renderApp(host);
+    const answer = app.bridge.ask({ toolName: "Bash", summary: "run npm test" });
+    await app.waitFor((frame) => frame.includes("Permission: Bash"));
+    await app.type(`2and then the docs${KEYS.enter}`);
+    expect(await answer).toEqual({ decision: "allow-always" });
+    await app.waitFor(() => host.prompts.length === 1, "the prompt typed after the answer");
+    expect(host.prompts).toEqual(["and then the docs"]);
+  });
+
+  test("a deny reason and Enter in one chunk send the whole reason", async () => {
+    const host = new FakeHost();
+    const app = renderApp(host);
+    const answer = app.bridge.ask({ toolName: "Bash", summary: "run rm -rf build" });
+    await app.waitFor((frame) => frame.includes("Permission: Bash"));
+    await app.type(`3use the clean script${KEYS.enter}`);
+    expect(await answer).toEqual({ decision: "deny", reason: "use the clean script" });
+    expect(host.prompts).toEqual([]);
+  });
 });
 
 describe("forgetting a memory from /memory", () => {
@@ -83,15 +104,15 @@ describe("forgetting a memory from /memory", () => {
   test("Enter or Esc at the question keeps the memory", async () => {
     const forgotten: string[] = [];
     const app = renderApp(withMemories(forgotten));
-    for (const answer of [KEYS.enter, KEYS.escape]) {
+    const kept = () => app.frame().match(/Kept project\/build/g)?.length ?? 0;
+    for (const [index, answer] of [KEYS.enter, KEYS.escape].entries()) {
       await app.type(`/memory${KEYS.enter}`);
       await app.waitFor((frame) => frame.includes("Memories · project"));
       await app.type(KEYS.enter, `${KEYS.down}${KEYS.enter}`);
       await app.waitFor((frame) => frame.includes("Forget project/build? (y/N)"));
       await app.type(answer);
-      await app.waitFor((frame) => !frame.includes("(y/N)"));
+      await app.waitFor(() => kept() === index + 1, "the memory to be kept");
     }
     expect(forgotten).toEqual([]);
-    expect(app.frame().match(/Kept project\/build/g)).toHaveLength(2);
   });
 });

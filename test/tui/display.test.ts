@@ -116,6 +116,18 @@ describe("a denied tool", () => {
   });
 });
 
+/** Resolves once the app has the host's history (it loads in the background at start). */
+function historyLoaded(host: FakeHost): Promise<void> {
+  const load = host.history.load;
+  return new Promise((resolve) => {
+    host.history.load = async () => {
+      const entries = await load();
+      setImmediate(resolve);
+      return entries;
+    };
+  });
+}
+
 describe("prompt history", () => {
   const pasted = Array.from({ length: 42 }, (_unused, index) => `row ${index}`).join("\n");
 
@@ -138,8 +150,9 @@ describe("prompt history", () => {
   test("a big prompt from the history file comes back collapsed too", async () => {
     const host = new FakeHost();
     host.historyEntries = [pasted];
+    const loaded = historyLoaded(host);
     const app = renderApp(host);
-    await app.waitFor((frame) => frame.includes("Ask anything"));
+    await loaded;
     await app.type(KEYS.up);
     await app.waitFor((frame) => frame.includes("[Pasted text #1 +42 lines]"));
     expect(app.frame()).not.toContain("row 41");
@@ -151,7 +164,9 @@ describe("prompt history", () => {
   test("Up then Down gives back a draft with its paste intact", async () => {
     const host = new FakeHost();
     host.historyEntries = ["an older prompt"];
+    const loaded = historyLoaded(host);
     const app = renderApp(host);
+    await loaded;
     await app.type("draft ", pasted);
     await app.waitFor((frame) => frame.includes("[Pasted text #1 +42 lines]"));
     await app.type(KEYS.up);

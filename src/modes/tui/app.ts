@@ -12,7 +12,7 @@ import {
   type TuiInfo,
 } from "./host.ts";
 import { inputAreaView } from "./input-area.ts";
-import { keyStep, pasteStep, splitKeys } from "./key-handler.ts";
+import { forEachKey, keyStep, pasteStep } from "./key-handler.ts";
 import { liveAreaViews } from "./live-area.ts";
 import type { PermissionBridge } from "./permission-bridge.ts";
 import type { Theme } from "./theme.ts";
@@ -323,9 +323,14 @@ export function TuiApp(props: AppProps) {
     };
   }, [host, mentionPrefix, dispatch]);
 
-  useInput((input, key) => {
-    for (const part of splitKeys(input, key)) dispatch({ type: "key", ...part });
-  });
+  useInput((input, key) =>
+    forEachKey(
+      input,
+      key,
+      () => uiRef.current,
+      (keyInput, keyFlags) => dispatch({ type: "key", input: keyInput, key: keyFlags }),
+    ),
+  );
   usePaste((text) => dispatch({ type: "paste", text }));
 
   // ---- rendering ----

@@ -83,6 +83,37 @@ export function splitKeys(input: string, key: Key): Array<{ input: string; key: 
   return keys;
 }
 
+/**
+ * Steps every key of a chunk (after splitKeys) in order. Text goes whole to a
+ * text field (the editor, a deny reason, a picker's filter), but one
+ * character at a time to a question that answers on one key (allow 1-3, y/N),
+ * so what was typed after the answer reaches whatever comes next.
+ */
+export function forEachKey(
+  input: string,
+  key: Key,
+  current: () => UiState,
+  step: (input: string, key: Key) => void,
+): void {
+  for (const part of splitKeys(input, key)) {
+    let text = part.input;
+    const plain = !part.key.ctrl && !part.key.meta && !part.key.escape && !part.key.return;
+    while (plain && text.length > 1 && answersOnOneKey(current())) {
+      const first = String.fromCodePoint(text.codePointAt(0)!);
+      step(first, part.key);
+      text = text.slice(first.length);
+    }
+    step(text, part.key);
+  }
+}
+
+function answersOnOneKey(state: UiState): boolean {
+  return (
+    !state.leaving &&
+    (state.confirm !== undefined || (state.pending !== undefined && state.denyReason === undefined))
+  );
+}
+
 export function keyStep(state: UiState, input: string, key: Key, commands: SlashCommand[]): Step {
   if (state.leaving) return unchanged(state);
   if (key.ctrl && input === "c") return ctrlC(state);
