@@ -36,6 +36,7 @@ export function createDeferredHost(pending: Promise<TuiHost>, placeholder: TuiIn
     },
     startupNotices: () => host?.startupNotices?.() ?? [],
     startupTranscript: () => host?.startupTranscript?.() ?? [],
+    resumeCommand: () => host?.resumeCommand?.(),
     info: () => host?.info() ?? { ...placeholder, ...(pendingMode ? { permissionMode: pendingMode } : {}) },
     setPermissionMode(mode) {
       if (host) host.setPermissionMode(mode);

@@ -91,6 +91,13 @@ export function createTuiHost(input: TuiHostInput): TuiHost {
     startupTranscript: () =>
       options.continueLatest || options.resume ? transcriptLinesOf(session.conversation) : [],
 
+    // -c picks the latest session of this directory: this one, unless another tacit here spoke since.
+    resumeCommand: () => {
+      if (session.conversation.length === 0) return undefined;
+      const latest = store.latestSession({ cwd: runtime.cwd });
+      return latest?.id === session.sessionId ? "tacit -c" : `tacit --resume ${session.sessionId}`;
+    },
+
     compact: async () => {
       if (session.conversation.length === 0) return "Nothing to compact yet.";
       const result = await session.compact(new AbortController().signal);

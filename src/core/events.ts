@@ -46,4 +46,6 @@ export interface RecalledItem {
   reasons: string[];
   /** Approximate tokens it added to the request. */
   tokens: number;
+  /** A stale memory: the project files it names that no longer exist (memory/freshness.ts). */
+  missingPaths?: string[];
 }

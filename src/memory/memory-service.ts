@@ -223,8 +223,9 @@ export class MemoryService {
     for (const result of results) {
       if (items.length >= MAX_RECALLED_ITEMS) break;
       if (options.currentSessionId && result.sessionId === options.currentSessionId) continue;
-      const block = this.recallBlock(result);
-      if (!block) continue;
+      const recalled = this.recallBlock(result);
+      if (!recalled) continue;
+      const { block, missingPaths } = recalled;
       const tokens = estimateTokens(block);
       if (used + tokens > budget) continue;
       used += tokens;
@@ -236,6 +237,7 @@ export class MemoryService {
         title: result.title,
         reasons: fallback ? [...result.reasons, fallback] : result.reasons,
         tokens,
+        ...(missingPaths.length > 0 ? { missingPaths } : {}),
       });
     }
     if (blocks.length === 0) return { items: [], text: "" };
@@ -248,14 +250,18 @@ export class MemoryService {
     return { items, text };
   }
 
-  private recallBlock(result: SearchResult): string | undefined {
+  /** The text the model is shown for one result, and the paths it names that are gone (stale memories). */
+  private recallBlock(result: SearchResult): { block: string; missingPaths: string[] } | undefined {
     if (result.kind === "memory") {
       const parsed = parseMemoryDocumentId(result.id);
       if (!parsed) return undefined;
       // Undefined when deleted since it was indexed; the next sync drops it.
       const memory = this.readQuietly(parsed.scope, parsed.name);
       if (!memory) return undefined;
-      return `[${parsed.scope} memory: ${memory.name} (${memory.type})] ${memory.description}\n${memory.memory.body.trim()}`;
+      return {
+        block: `[${parsed.scope} memory: ${memory.name} (${memory.type})] ${memory.description}\n${memory.memory.body.trim()}`,
+        missingPaths: memory.missingPaths,
+      };
     }
     const row = this.options.database
       .prepare("SELECT body FROM search_documents WHERE id = ?")
@@ -263,7 +269,10 @@ export class MemoryService {
     const body = row?.body ?? result.snippet;
     const date = new Date(result.updatedAt).toISOString().slice(0, 10);
     const passage = body.length > MAX_PASSAGE_CHARACTERS ? `${body.slice(0, MAX_PASSAGE_CHARACTERS)}…` : body;
-    return `[past session ${result.sessionId ?? "?"}, ${date}, ${result.title.split(" ")[0]}] ${passage}`;
+    return {
+      block: `[past session ${result.sessionId ?? "?"}, ${date}, ${result.title.split(" ")[0]}] ${passage}`,
+      missingPaths: [],
+    };
   }
 
   /** A memory as it is now; undefined when it vanished since it was listed. */

@@ -1,48 +1,31 @@
 // The TUI draws its prompt before the runtime loads; when the runtime cannot
 // start, tacit must still leave with the same one-line error as headless runs,
 // and with the start-up warnings found before it (they would be notices had it started).
-import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { cliPath, createWorkspace } from "./harness.ts";
-
-const hasTmux = spawnSync("tmux", ["-V"], { stdio: "ignore" }).status === 0;
-const socket = `tacit-e2e-start-${process.pid}`;
-
-function quote(value: string): string {
-  return `'${value.replaceAll("'", `'\\''`)}'`;
-}
+import { createWorkspace } from "./harness.ts";
+import { hasTmux, TmuxTerminal } from "./tmux-terminal.ts";
 
 describe.skipIf(!hasTmux)("the TUI when it cannot start", () => {
+  const terminals: TmuxTerminal[] = [];
   const workspace = createWorkspace();
   afterAll(() => {
-    spawnSync("tmux", ["-L", socket, "kill-server"], { stdio: "ignore" });
+    for (const terminal of terminals) terminal.kill();
     workspace.cleanup();
   });
 
-  /** Runs the TUI with no API key in a tmux window until it exits; the screen, wrapped lines joined. */
-  async function startWithoutKey(session: string): Promise<string> {
-    const launcher = path.join(workspace.project, "..", `launch-${session}.sh`);
-    const environment = `PATH=${quote(process.env.PATH ?? "/usr/bin:/bin")} HOME=${quote(workspace.userHome)} TERM=xterm-256color TACIT_HOME=${quote(workspace.home)}`;
-    writeFileSync(
-      launcher,
-      `env -i ${environment} ${quote(process.execPath)} ${quote(cliPath)} --model anthropic/claude-sonnet-4-5\necho "__TACIT_EXITED_$?__"\nsleep 600\n`,
+  /** Runs the TUI with no API key until it exits; the screen, wide enough that no line wraps. */
+  async function startWithoutKey(name: string): Promise<string> {
+    const terminal = new TmuxTerminal(name);
+    terminals.push(terminal);
+    terminal.launch(
+      workspace,
+      { HOME: workspace.userHome, TACIT_HOME: workspace.home },
+      ["--model", "anthropic/claude-sonnet-4-5"],
+      { columns: 220, rows: 30 },
     );
-    execFileSync("tmux", [
-      ...["-L", socket, "new-session", "-d", "-s", session, "-x", "200", "-y", "30"],
-      ...["-c", workspace.project, `sh ${launcher}`],
-    ]);
-    const deadline = Date.now() + 15_000;
-    let screen = "";
-    while (Date.now() < deadline) {
-      screen = execFileSync("tmux", ["-L", socket, "capture-pane", "-p", "-J", "-t", session], {
-        encoding: "utf8",
-      });
-      if (screen.includes("__TACIT_EXITED_")) break;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    return screen;
+    return await terminal.waitFor(/__TACIT_EXITED_/, "the process to exit");
   }
 
   it("exits 1 with one line naming the missing key", async () => {

@@ -1,37 +1,16 @@
 // The real CLI in a real terminal: `tacit` (no -p) inside tmux, driven with
 // send-keys and read with capture-pane, against the fake model server.
-import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FakeServer, startFakeServer } from "../fake-server/server.ts";
-import { cliPath, createWorkspace, type Workspace } from "./harness.ts";
+import { createWorkspace, type Workspace } from "./harness.ts";
+import { hasTmux, TmuxTerminal } from "./tmux-terminal.ts";
 
-const hasTmux = spawnSync("tmux", ["-V"], { stdio: "ignore" }).status === 0;
-// A server of our own (-L), so the user's tmux sessions are never touched.
-const socket = `tacit-e2e-${process.pid}`;
-const target = "tacit";
 const DEADLINE_MS = 15_000;
-
-function tmux(...args: string[]): string {
-  return execFileSync("tmux", ["-L", socket, ...args], { encoding: "utf8" });
-}
-
-function screen(): string {
-  return tmux("capture-pane", "-p", "-t", target);
-}
-
-/** Captures the pane every 75 ms until the pattern shows or the deadline passes; fails with the last screen. */
-async function waitForScreen(pattern: RegExp, what: string): Promise<string> {
-  const deadline = Date.now() + DEADLINE_MS;
-  let last = "";
-  while (Date.now() < deadline) {
-    last = screen();
-    if (pattern.test(last)) return last;
-    await new Promise((resolve) => setTimeout(resolve, 75));
-  }
-  throw new Error(`timed out waiting for ${what} (${pattern})\n--- last screen ---\n${last}`);
-}
+const terminal = new TmuxTerminal("tmux");
+const screen = () => terminal.screen();
+const waitForScreen = (pattern: RegExp, what: string) => terminal.waitFor(pattern, what);
 
 async function waitFor<T>(check: () => T | undefined, what: string): Promise<T> {
   const deadline = Date.now() + DEADLINE_MS;
@@ -45,9 +24,9 @@ async function waitFor<T>(check: () => T | undefined, what: string): Promise<T> 
 
 /** Types text literally, then Enter as its own key (as a person would). */
 async function typeLine(text: string): Promise<void> {
-  tmux("send-keys", "-t", target, "-l", text);
+  terminal.literal(text);
   await new Promise((resolve) => setTimeout(resolve, 150));
-  tmux("send-keys", "-t", target, "Enter");
+  terminal.keys("Enter");
 }
 
 describe.skipIf(!hasTmux)("the TUI in a real terminal (tmux)", () => {
@@ -57,44 +36,23 @@ describe.skipIf(!hasTmux)("the TUI in a real terminal (tmux)", () => {
   beforeAll(async () => {
     server = await startFakeServer();
     workspace = createWorkspace();
-    const environment: Record<string, string> = {
-      PATH: process.env.PATH ?? "/usr/bin:/bin",
-      HOME: workspace.userHome,
-      TERM: "xterm-256color",
-      TACIT_HOME: workspace.home,
-      TACIT_RETRY_BASE_MS: "5",
-      ANTHROPIC_BASE_URL: server.url,
-      ANTHROPIC_API_KEY: "test-key",
-      OPENAI_BASE_URL: `${server.url}/v1`,
-      OPENAI_API_KEY: "test-key",
-    };
-    const assignments = Object.entries(environment)
-      .map(([name, value]) => `${name}=${shellQuote(value)}`)
-      .join(" ");
-    // env -i: nothing of the machine's own environment (real keys, NO_COLOR) leaks in.
-    // The marker after it shows the process really ended, and with which code.
-    const launcher = path.join(workspace.project, "..", "launch.sh");
-    writeFileSync(
-      launcher,
-      `env -i ${assignments} ${shellQuote(process.execPath)} ${shellQuote(cliPath)} --model anthropic/claude-sonnet-4-5\necho "__TACIT_EXITED_$?__"\nsleep 600\n`,
-    );
-    tmux(
-      "new-session",
-      "-d",
-      "-s",
-      target,
-      "-x",
-      "100",
-      "-y",
-      "30",
-      "-c",
-      workspace.project,
-      `sh ${launcher}`,
+    terminal.launch(
+      workspace,
+      {
+        HOME: workspace.userHome,
+        TACIT_HOME: workspace.home,
+        TACIT_RETRY_BASE_MS: "5",
+        ANTHROPIC_BASE_URL: server.url,
+        ANTHROPIC_API_KEY: "test-key",
+        OPENAI_BASE_URL: `${server.url}/v1`,
+        OPENAI_API_KEY: "test-key",
+      },
+      ["--model", "anthropic/claude-sonnet-4-5"],
     );
   });
 
   afterAll(async () => {
-    spawnSync("tmux", ["-L", socket, "kill-server"], { stdio: "ignore" });
+    terminal.kill();
     await server?.close();
     workspace?.cleanup();
   });
@@ -117,7 +75,7 @@ describe.skipIf(!hasTmux)("the TUI in a real terminal (tmux)", () => {
     await typeLine("create notes.txt");
     await waitForScreen(/Allow once/, "the permission prompt");
     expect(existsSync(notes)).toBe(false);
-    tmux("send-keys", "-t", target, "1");
+    terminal.keys("1");
     await waitForScreen(/The notes file is written\./, "the answer after the write");
     expect(readFileSync(notes, "utf8")).toBe("written by tacit\n");
 
@@ -171,7 +129,3 @@ describe.skipIf(!hasTmux)("the TUI in a real terminal (tmux)", () => {
     await waitForScreen(/__TACIT_EXITED_0__/, "the process to exit");
   }, 90_000);
 });
-
-function shellQuote(value: string): string {
-  return `'${value.replaceAll("'", `'\\''`)}'`;
-}

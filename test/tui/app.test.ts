@@ -151,6 +151,8 @@ describe("slash commands", () => {
     await second.type(KEYS.enter);
     await second.waitFor((text) => text.includes("Forget"));
     await second.type(KEYS.down, KEYS.enter);
+    await second.waitFor((text) => text.includes("Forget project/build? (y/N)"));
+    await second.type("y");
     await second.waitFor((text) => text.includes("Forgot project/build"));
     expect(forgotten).toEqual(["project/build"]);
     await second.type("/remember use pnpm", KEYS.enter);

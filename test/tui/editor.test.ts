@@ -12,29 +12,9 @@ import {
   pasteText,
 } from "../../src/modes/tui/editor.ts";
 import { editorKey } from "../../src/modes/tui/editor-keys.ts";
+import { NO_KEY, splitKeys } from "../../src/modes/tui/key-handler.ts";
 
-const noKey = {
-  upArrow: false,
-  downArrow: false,
-  leftArrow: false,
-  rightArrow: false,
-  pageDown: false,
-  pageUp: false,
-  home: false,
-  end: false,
-  return: false,
-  escape: false,
-  ctrl: false,
-  shift: false,
-  tab: false,
-  backspace: false,
-  delete: false,
-  meta: false,
-  super: false,
-  hyper: false,
-  capsLock: false,
-  numLock: false,
-};
+const noKey = NO_KEY;
 
 describe("editor", () => {
   test("typing inserts at the cursor and backspace removes one character", () => {
@@ -55,9 +35,19 @@ describe("editor", () => {
     const backslash = editorKey(editorWithText("one\\"), "\r", { ...noKey, return: true });
     expect(backslash.kind === "edited" && backslash.state.text).toBe("one\n");
     expect(editorKey(start, "\r", { ...noKey, return: true }).kind).toBe("submit");
-    // Text and Enter in one chunk (tmux send-keys, fast typing) is typing then sending, not a paste.
-    const chunk = editorKey(emptyEditor(), "fix it\r", noKey);
-    expect(chunk.kind === "submit" && chunk.state?.text).toBe("fix it");
+  });
+
+  test("an Enter at either end of a chunk is a key of its own; line breaks inside mean a paste", () => {
+    const keys = (input: string) =>
+      splitKeys(input, noKey).map((part) => (part.key.return ? "<Enter>" : part.input));
+    expect(keys("fix it\r")).toEqual(["fix it", "<Enter>"]);
+    // The Enter after a trailing backslash is stepped on its own, so it makes a new line.
+    expect(keys("one\\\r")).toEqual(["one\\", "<Enter>"]);
+    // Enter then a letter (tmux: Down Enter y): the Enter comes first, on its own.
+    expect(keys("\ry")).toEqual(["<Enter>", "y"]);
+    expect(keys("\r\rok\r")).toEqual(["<Enter>", "<Enter>", "ok", "<Enter>"]);
+    expect(keys("a\rb\r")).toEqual(["a\rb\r"]);
+    expect(keys("x")).toEqual(["x"]);
   });
 
   test("up and down move between lines, and fall through to history at the edges", () => {
@@ -70,14 +60,14 @@ describe("editor", () => {
 
   test("history walks back from the newest entry and returns to the draft", () => {
     const entries = ["old", "newer"];
-    const first = historyStep(entries, { index: -1, draft: "" }, "draft", -1)!;
-    expect(first.text).toBe("newer");
-    const second = historyStep(entries, first.cursor, first.text, -1)!;
-    expect(second.text).toBe("old");
-    expect(historyStep(entries, second.cursor, second.text, -1)).toBeUndefined();
-    const back = historyStep(entries, second.cursor, second.text, 1)!;
-    const draft = historyStep(entries, back.cursor, back.text, 1)!;
-    expect(draft.text).toBe("draft");
+    const first = historyStep(entries, { index: -1, draft: undefined }, "draft", -1)!;
+    expect(first.entry).toBe("newer");
+    const second = historyStep(entries, first.cursor, first.entry, -1)!;
+    expect(second.entry).toBe("old");
+    expect(historyStep(entries, second.cursor, second.entry, -1)).toBeUndefined();
+    const back = historyStep(entries, second.cursor, second.entry, 1)!;
+    const draft = historyStep(entries, back.cursor, back.entry, 1)!;
+    expect(draft.entry).toBe("draft");
   });
 
   test("a large paste becomes a placeholder that expands on submit and deletes as one unit", () => {

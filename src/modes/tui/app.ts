@@ -1,37 +1,9 @@
-import { Box, type Key, Static, Text, useApp, useInput, usePaste, useStdout, useWindowSize } from "ink";
-import {
-  createElement as h,
-  type ReactElement,
-  useCallback,
-  useEffect,
-  useReducer,
-  useRef,
-  useState,
-} from "react";
+import { Box, Static, useApp, useInput, usePaste, useStdout, useWindowSize } from "ink";
+import { createElement as h, useCallback, useEffect, useReducer, useRef, useState } from "react";
 import { errorMessage, isAbortError } from "../../core/errors.ts";
 import type { AgentEvent } from "../../core/events.ts";
-import {
-  type CommandContext,
-  filterCommands,
-  findCommand,
-  type PickerSpec,
-  parseCommandLine,
-  runCommand,
-  SLASH_COMMANDS,
-  type SlashCommand,
-} from "./commands.ts";
-import {
-  completeMention,
-  type EditorState,
-  editorWithText,
-  emptyEditor,
-  expandPastes,
-  type HistoryCursor,
-  historyStep,
-  mentionAtCursor,
-  pasteText,
-} from "./editor.ts";
-import { editorKey } from "./editor-keys.ts";
+import { type CommandContext, runCommand, SLASH_COMMANDS, type SlashCommand } from "./commands.ts";
+import { mentionAtCursor } from "./editor.ts";
 import {
   PERMISSION_MODE_CYCLE,
   type RecallEvent,
@@ -40,19 +12,30 @@ import {
   type TuiInfo,
 } from "./host.ts";
 import { inputAreaView } from "./input-area.ts";
-import { renderMarkdown } from "./markdown.ts";
-import type { PendingPermission, PermissionBridge } from "./permission-bridge.ts";
+import { forEachKey, keyStep, pasteStep } from "./key-handler.ts";
+import { liveAreaViews } from "./live-area.ts";
+import type { PermissionBridge } from "./permission-bridge.ts";
 import type { Theme } from "./theme.ts";
-import { formatDuration, SPINNER_FRAMES } from "./tool-view.ts";
 import {
   appendItem,
   applyEvent,
   emptyTranscript,
-  flushStreaming,
+  expandLastTool,
+  startSession,
   type TranscriptItem,
   type TranscriptState,
 } from "./transcript.ts";
-import { footerView, lines, toolView, transcriptItemView } from "./views.ts";
+import {
+  initialUiState,
+  menuOf,
+  pickerItems,
+  type Step,
+  type UiAction,
+  type UiEffect,
+  type UiState,
+  uiStep,
+} from "./ui-state.ts";
+import { footerView, transcriptItemView } from "./views.ts";
 
 export interface AppProps {
   host: TuiHost;
@@ -67,12 +50,14 @@ export interface AppProps {
 type TranscriptAction =
   | { type: "event"; event: AgentEvent | RecallEvent; now: number }
   | { type: "append"; item: Parameters<typeof appendItem>[1] }
-  | { type: "flush" };
+  | { type: "expand-last-tool" }
+  | { type: "session-changed" };
 
 function transcriptReducer(state: TranscriptState, action: TranscriptAction): TranscriptState {
   if (action.type === "event") return applyEvent(state, action.event, action.now);
   if (action.type === "append") return appendItem(state, action.item);
-  return flushStreaming(state);
+  if (action.type === "expand-last-tool") return expandLastTool(state);
+  return startSession(state);
 }
 
 export function TuiApp(props: AppProps) {
@@ -98,7 +83,7 @@ export function TuiApp(props: AppProps) {
     return () => clearTimeout(timer);
   }, [width, stdout]);
 
-  const [transcript, dispatch] = useReducer(transcriptReducer, undefined, () => {
+  const [transcript, dispatchTranscript] = useReducer(transcriptReducer, undefined, () => {
     const info = host.info();
     return appendItem(emptyTranscript(), {
       kind: "banner",
@@ -109,39 +94,36 @@ export function TuiApp(props: AppProps) {
       ],
     });
   });
+  const recalledRef = useRef<unknown[]>([]);
+  recalledRef.current = transcript.recalled;
   const [info, setInfo] = useState<TuiInfo>(() => host.info());
-  const [editor, setEditor] = useState<EditorState>(emptyEditor);
-  const [busy, setBusy] = useState(false);
-  const [queue, setQueue] = useState<string[]>([]);
-  const [picker, setPicker] = useState<{ spec: PickerSpec; selected: number; filter: string } | undefined>();
-  const [menuSelected, setMenuSelected] = useState(0);
-  const [menuDismissed, setMenuDismissed] = useState(false);
-  const [mentionResults, setMentionResults] = useState<{ prefix: string; paths: string[] }>({
-    prefix: "",
-    paths: [],
-  });
-  const [pending, setPending] = useState<PendingPermission | undefined>(() => bridge.current());
-  const [permissionSelected, setPermissionSelected] = useState(0);
-  const [denyReason, setDenyReason] = useState<string | undefined>();
-  const [exitArmed, setExitArmed] = useState(false);
-  const [expanded, setExpanded] = useState(false);
   const [tick, setTick] = useState(0);
   const [turnStartedAt, setTurnStartedAt] = useState(0);
-
-  const history = useRef<string[]>([]);
-  const historyCursor = useRef<HistoryCursor>({ index: -1, draft: "" });
+  /** Set once the live area is cleared and the running turn has stored what it had. */
+  const [exitReady, setExitReady] = useState(false);
   const controller = useRef<AbortController | undefined>(undefined);
   /** Settles when the running turn has finished (and stored what it had). */
   const turnFinished = useRef<Promise<void> | undefined>(undefined);
-  const busyRef = useRef(false);
-  const queueRef = useRef<string[]>([]);
-  const recalledRef = useRef<unknown[]>([]);
-  recalledRef.current = transcript.recalled;
+
+  // The UI state lives in a ref that each step replaces at once, so the next key of a burst
+  // sees what the previous one did; the React state copy is only there to re-render.
+  const [ui, setUi] = useState<UiState>(() => initialUiState(bridge.current()));
+  const uiRef = useRef(ui);
+  const runEffectRef = useRef<(effect: UiEffect) => void>(() => {});
+  const dispatch = useCallback(
+    (action: UiAction) => {
+      const step = reduceUi(uiRef.current, action, commands);
+      uiRef.current = step.state;
+      setUi(step.state);
+      for (const effect of step.effects) runEffectRef.current(effect);
+    },
+    [commands],
+  );
 
   const refreshInfo = useCallback(() => setInfo(host.info()), [host]);
   const printTranscriptLines = useCallback((transcriptLines: TranscriptLine[]) => {
     for (const line of transcriptLines) {
-      dispatch({
+      dispatchTranscript({
         type: "append",
         item:
           line.role === "user"
@@ -152,132 +134,136 @@ export function TuiApp(props: AppProps) {
   }, []);
   const notify = useCallback(
     (level: "info" | "warning" | "error", text: string) =>
-      dispatch({ type: "append", item: { kind: "notice", level, text } }),
+      dispatchTranscript({ type: "append", item: { kind: "notice", level, text } }),
     [],
   );
 
-  useEffect(
-    () =>
-      bridge.subscribe(() => {
-        setPending(bridge.current());
-        setPermissionSelected(0);
-        setDenyReason(undefined);
-      }),
-    [bridge],
-  );
+  useEffect(() => {
+    const changed = () => dispatch({ type: "permission-changed", pending: bridge.current() });
+    const unsubscribe = bridge.subscribe(changed);
+    changed();
+    return unsubscribe;
+  }, [bridge, dispatch]);
 
   // The spinner and elapsed times move only while something runs, so an idle TUI does not redraw.
   useEffect(() => {
-    if (!busy) return;
+    if (!ui.busy) return;
     const timer = setInterval(() => setTick((value) => value + 1), 100);
     return () => clearInterval(timer);
-  }, [busy]);
+  }, [ui.busy]);
 
-  const setQueued = (next: string[]) => {
-    queueRef.current = next;
-    setQueue(next);
+  // Quit only after the frame without the live area has been drawn, so none of it stays behind.
+  useEffect(() => {
+    if (exitReady) app.exit();
+  }, [exitReady, app]);
+
+  const startTurn = async (prompt: string) => {
+    let settle = () => {};
+    turnFinished.current = new Promise<void>((resolve) => {
+      settle = resolve;
+    });
+    setTurnStartedAt(Date.now());
+    dispatchTranscript({ type: "append", item: { kind: "user", text: prompt } });
+    const abort = new AbortController();
+    controller.current = abort;
+    let sawDone = false;
+    try {
+      for await (const event of host.submit(prompt, abort.signal)) {
+        if (event.type === "done") sawDone = true;
+        dispatchTranscript({ type: "event", event, now: Date.now() });
+        if (event.type === "usage" || event.type === "turn-end" || event.type === "done") refreshInfo();
+      }
+    } catch (error) {
+      if (!isAbortError(error) && !abort.signal.aborted) notify("error", errorMessage(error));
+    }
+    if (!sawDone) {
+      dispatchTranscript({
+        type: "event",
+        event: {
+          type: "done",
+          reason: abort.signal.aborted ? "aborted" : "stop",
+          usage: { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 },
+          costUsd: 0,
+          turns: 0,
+        },
+        now: Date.now(),
+      });
+    }
+    controller.current = undefined;
+    turnFinished.current = undefined;
+    settle();
+    refreshInfo();
+    dispatch({ type: "turn-ended", aborted: abort.signal.aborted });
   };
 
-  const exit = useCallback(() => {
+  const leave = () => {
     controller.current?.abort();
     bridge.denyAll("the user quit");
-    const running = turnFinished.current;
-    if (!running) return app.exit();
     // Let the interrupted turn store what it has (its partial answer) before the runtime
     // closes behind the TUI; a turn that will not settle does not hold the exit for long.
-    void Promise.race([running, new Promise((resolve) => setTimeout(resolve, 3_000))]).then(() => app.exit());
-  }, [app, bridge]);
-
-  // biome-ignore lint/correctness/useExhaustiveDependencies: submitText is recreated each render; the ref keeps the latest.
-  const startTurn = useCallback(
-    async (prompt: string) => {
-      busyRef.current = true;
-      let settle = () => {};
-      turnFinished.current = new Promise<void>((resolve) => {
-        settle = resolve;
-      });
-      setBusy(true);
-      setTurnStartedAt(Date.now());
-      dispatch({ type: "append", item: { kind: "user", text: prompt } });
-      const abort = new AbortController();
-      controller.current = abort;
-      let sawDone = false;
-      try {
-        for await (const event of host.submit(prompt, abort.signal)) {
-          if (event.type === "done") sawDone = true;
-          dispatch({ type: "event", event, now: Date.now() });
-          if (event.type === "usage" || event.type === "turn-end" || event.type === "done") refreshInfo();
-        }
-      } catch (error) {
-        if (!isAbortError(error) && !abort.signal.aborted) notify("error", errorMessage(error));
-      }
-      if (!sawDone) {
-        dispatch({
-          type: "event",
-          event: {
-            type: "done",
-            reason: abort.signal.aborted ? "aborted" : "stop",
-            usage: { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 },
-            costUsd: 0,
-            turns: 0,
-          },
-          now: Date.now(),
-        });
-      }
-      controller.current = undefined;
-      busyRef.current = false;
-      turnFinished.current = undefined;
-      settle();
-      setBusy(false);
-      refreshInfo();
-      const [next, ...rest] = queueRef.current;
-      if (next !== undefined && !abort.signal.aborted) {
-        setQueued(rest);
-        submitRef.current(next);
-      }
-    },
-    [host, refreshInfo, notify],
-  );
+    // (unref: the wait must not itself keep the process alive after the turn has settled).
+    const running = turnFinished.current ?? Promise.resolve();
+    const patience = new Promise((resolve) => setTimeout(resolve, 3_000).unref());
+    void Promise.race([running, patience]).then(() => setExitReady(true));
+  };
 
   const commandContext = (argument: string): CommandContext => ({
     host,
     argument,
     commands,
     recalled: recalledRef.current,
-    print: (text, markdown = false) => dispatch({ type: "append", item: { kind: "output", text, markdown } }),
+    print: (text, markdown = false) =>
+      dispatchTranscript({ type: "append", item: { kind: "output", text, markdown } }),
     notify,
     printTranscript: printTranscriptLines,
-    pick: (spec) => setPicker({ spec, selected: 0, filter: "" }),
-    submitPrompt: (text) => submitRef.current(text),
+    pick: (spec) => dispatch({ type: "pick", spec }),
+    confirm: (question) =>
+      new Promise<boolean>((resolve) =>
+        dispatch({ type: "confirm", confirm: { question, answer: resolve } }),
+      ),
+    sessionChanged: () => dispatchTranscript({ type: "session-changed" }),
+    submitPrompt: (text) => dispatch({ type: "submit", text }),
     refreshInfo,
-    exit,
+    exit: () => dispatch({ type: "leave" }),
   });
 
-  const submitText = (text: string) => {
-    const trimmed = text.trim();
-    if (trimmed === "") return;
-    const parsed = parseCommandLine(trimmed);
-    if (parsed) {
-      const command = findCommand(commands, parsed.name);
-      if (!command) {
-        notify("warning", `Unknown command /${parsed.name}; /help lists them.`);
-        return;
+  runEffectRef.current = (effect: UiEffect) => {
+    switch (effect.kind) {
+      case "start-turn":
+        return void startTurn(effect.prompt);
+      case "run-command":
+        return void runCommand(effect.command, commandContext(effect.argument));
+      case "notify":
+        return notify(effect.level, effect.text);
+      case "save-history":
+        return void host.history.append(effect.text).catch(() => {});
+      case "answer-permission":
+        return bridge.answer(effect.id, effect.answer);
+      case "picked":
+        // Called at once, so a picker it opens takes the next key of the same burst.
+        try {
+          return void Promise.resolve(effect.spec.onSelect(effect.value)).catch((error: unknown) =>
+            notify("error", errorMessage(error)),
+          );
+        } catch (error) {
+          return notify("error", errorMessage(error));
+        }
+      case "confirmed":
+        return effect.confirm.answer(effect.yes);
+      case "abort-turn":
+        return controller.current?.abort();
+      case "leave":
+        return leave();
+      case "cycle-permission-mode": {
+        const position = PERMISSION_MODE_CYCLE.indexOf(host.info().permissionMode);
+        const next = PERMISSION_MODE_CYCLE[(position + 1) % PERMISSION_MODE_CYCLE.length]!;
+        host.setPermissionMode(next);
+        return setInfo({ ...host.info(), permissionMode: next });
       }
-      if (busyRef.current && !command.whileRunning) {
-        setQueued([...queueRef.current, trimmed]);
-        return;
-      }
-      void runCommand(command, commandContext(parsed.argument));
-      return;
+      case "expand-last-tool":
+        return dispatchTranscript({ type: "expand-last-tool" });
     }
-    if (busyRef.current) {
-      setQueued([...queueRef.current, text]);
-      return;
-    }
-    void startTurn(text);
   };
-  const submitRef = useRef(submitText);
-  submitRef.current = submitText;
 
   // Load prompt history once, then send the initial prompt (if any).
   // biome-ignore lint/correctness/useExhaustiveDependencies: runs once at mount.
@@ -286,22 +272,19 @@ export function TuiApp(props: AppProps) {
     host.history
       .load()
       .then((entries) => {
-        if (!cancelled) history.current = entries;
+        if (!cancelled) dispatch({ type: "history-loaded", entries });
       })
       .catch(() => {});
     // `tacit "…"`: sent once the continued conversation (if any) is on screen, so it reads in order.
     const sendInitialPrompt = () => {
-      if (props.initialPrompt) submitRef.current(props.initialPrompt);
+      if (props.initialPrompt) dispatch({ type: "submit", text: props.initialPrompt });
     };
     // The prompt is drawn before the host has started; show the real model and mode once it has,
     // and leave with its error if it cannot start (a missing key, a malformed settings file).
     const showStartupNotices = () => {
       const resumed = host.startupTranscript?.() ?? [];
       if (resumed.length > 0) {
-        dispatch({
-          type: "append",
-          item: { kind: "notice", level: "info", text: "Continuing this conversation:" },
-        });
+        notify("info", "Continuing this conversation:");
         printTranscriptLines(resumed);
       }
       for (const text of host.startupNotices?.() ?? []) notify("warning", text);
@@ -325,276 +308,89 @@ export function TuiApp(props: AppProps) {
     };
   }, []);
 
-  // Slash menu: shown while the text is a bare `/word`.
-  const slashMatch = /^\/([\w-]*)$/.exec(editor.text);
-  const slashEntries = slashMatch && !menuDismissed ? filterCommands(commands, slashMatch[1]!) : [];
-  const mention = mentionAtCursor(editor);
-  const mentionEntries =
-    mention && !menuDismissed && mentionResults.prefix === mention.prefix ? mentionResults.paths : [];
-  const menuKind = slashEntries.length > 0 ? "slash" : mentionEntries.length > 0 ? "mention" : undefined;
-  const menuLength = menuKind === "slash" ? slashEntries.length : mentionEntries.length;
-  const selectedIndex = Math.min(menuSelected, Math.max(0, menuLength - 1));
-
-  const mentionPrefix = mention?.prefix;
+  const mentionPrefix = mentionAtCursor(ui.editor)?.prefix;
   useEffect(() => {
     if (mentionPrefix === undefined) return;
     let cancelled = false;
     host
       .listFiles(mentionPrefix)
       .then((paths) => {
-        if (!cancelled) setMentionResults({ prefix: mentionPrefix, paths: paths.slice(0, 50) });
+        if (!cancelled) dispatch({ type: "mentions-found", prefix: mentionPrefix, paths });
       })
       .catch(() => {});
     return () => {
       cancelled = true;
     };
-  }, [host, mentionPrefix]);
+  }, [host, mentionPrefix, dispatch]);
 
-  const changeEditor = (next: EditorState) => {
-    if (next.text !== editor.text) {
-      setMenuDismissed(false);
-      setMenuSelected(0);
-    }
-    setEditor(next);
-  };
-
-  const acceptMenu = (): EditorState | undefined => {
-    if (menuKind === "slash") {
-      const command = slashEntries[selectedIndex]!;
-      return editorWithText(`/${command.name}${command.argumentHint ? " " : ""}`);
-    }
-    if (menuKind === "mention") return completeMention(editor, mentionEntries[selectedIndex]!);
-    return undefined;
-  };
-
-  const handlePermissionKey = (current: PendingPermission, input: string, key: Key) => {
-    if (denyReason !== undefined) {
-      const typedThenEnter = input.length > 1 && input.endsWith("\r");
-      const reason = typedThenEnter ? denyReason + input.slice(0, -1) : denyReason;
-      if (key.return || typedThenEnter) {
-        bridge.answer(current.id, { decision: "deny", ...(reason.trim() ? { reason: reason.trim() } : {}) });
-      } else if (key.escape) setDenyReason(undefined);
-      else if (key.backspace || key.delete) setDenyReason(denyReason.slice(0, -1));
-      else if (input && !key.ctrl && !key.meta) setDenyReason(denyReason + input.replace(/[\r\n]+/g, " "));
-      return;
-    }
-    const choose = (index: number) => {
-      if (index === 0) bridge.answer(current.id, { decision: "allow-once" });
-      else if (index === 1) bridge.answer(current.id, { decision: "allow-always" });
-      else setDenyReason("");
-    };
-    if (key.upArrow) setPermissionSelected((permissionSelected + 2) % 3);
-    else if (key.downArrow || key.tab) setPermissionSelected((permissionSelected + 1) % 3);
-    else if (key.return) choose(permissionSelected);
-    else if (key.escape) bridge.answer(current.id, { decision: "deny" });
-    else if (input === "1" || input === "2" || input === "3") choose(Number(input) - 1);
-  };
-
-  const handlePickerKey = (input: string, key: Key) => {
-    if (!picker) return;
-    const filtered = pickerItems(picker);
-    if (key.escape) return setPicker(undefined);
-    if (key.upArrow) return setPicker({ ...picker, selected: Math.max(0, picker.selected - 1) });
-    if (key.downArrow || key.tab)
-      return setPicker({ ...picker, selected: Math.min(filtered.length - 1, picker.selected + 1) });
-    if (key.return) {
-      const item = filtered[picker.selected];
-      setPicker(undefined);
-      if (item) {
-        Promise.resolve()
-          .then(() => picker.spec.onSelect(item.value))
-          .catch((error: unknown) => notify("error", errorMessage(error)));
-      }
-      return;
-    }
-    if (key.backspace || key.delete)
-      return setPicker({ ...picker, filter: picker.filter.slice(0, -1), selected: 0 });
-    if (input && !key.ctrl && !key.meta) setPicker({ ...picker, filter: picker.filter + input, selected: 0 });
-  };
-
-  useInput((input, key) => {
-    if (key.ctrl && input === "c") {
-      if (pending) bridge.answer(pending.id, { decision: "deny", reason: "interrupted" });
-      if (busyRef.current) {
-        controller.current?.abort();
-        setExitArmed(true);
-        return;
-      }
-      if (picker) return setPicker(undefined);
-      if (editor.text !== "") {
-        changeEditor(emptyEditor());
-        return;
-      }
-      if (exitArmed) return exit();
-      setExitArmed(true);
-      return;
-    }
-    if (exitArmed) setExitArmed(false);
-    if (pending) return handlePermissionKey(pending, input, key);
-    if (picker) return handlePickerKey(input, key);
-    if (key.tab && key.shift) {
-      const position = PERMISSION_MODE_CYCLE.indexOf(info.permissionMode);
-      const next = PERMISSION_MODE_CYCLE[(position + 1) % PERMISSION_MODE_CYCLE.length]!;
-      host.setPermissionMode(next);
-      setInfo({ ...host.info(), permissionMode: next });
-      return;
-    }
-    if (key.ctrl && input === "o") return setExpanded(!expanded);
-    if (key.escape) {
-      if (menuKind) return setMenuDismissed(true);
-      if (busyRef.current) {
-        controller.current?.abort();
-        // Queued messages come back to the editor: after an interrupt the user usually wants to rethink them.
-        if (queueRef.current.length > 0) {
-          const restored = [...queueRef.current, editor.text].filter((part) => part !== "").join("\n");
-          setQueued([]);
-          changeEditor(editorWithText(restored));
-        }
-      }
-      return;
-    }
-    if (menuKind) {
-      if (key.upArrow) return setMenuSelected(Math.max(0, selectedIndex - 1));
-      if (key.downArrow) return setMenuSelected(Math.min(menuLength - 1, selectedIndex + 1));
-      if (key.tab) {
-        const next = acceptMenu();
-        if (next) changeEditor(next);
-        return;
-      }
-      if (key.return && !key.shift && !key.meta) {
-        if (menuKind === "mention") {
-          const next = acceptMenu();
-          if (next) changeEditor(next);
-          return;
-        }
-        const command = slashEntries[selectedIndex]!;
-        const typed = slashMatch?.[1] ?? "";
-        // Enter runs the highlighted command, unless what was typed is itself a full command name.
-        const chosen = findCommand(commands, typed) ?? command;
-        changeEditor(emptyEditor());
-        submitText(`/${chosen.name}`);
-        return;
-      }
-    }
-    const outcome = editorKey(editor, input, key);
-    if (outcome.kind === "edited") {
-      historyCursor.current = { index: -1, draft: "" };
-      changeEditor(outcome.state);
-    } else if (outcome.kind === "history") {
-      const step = historyStep(history.current, historyCursor.current, editor.text, outcome.direction);
-      if (step) {
-        historyCursor.current = step.cursor;
-        changeEditor(editorWithText(step.text));
-      }
-    } else if (outcome.kind === "submit") {
-      const text = expandPastes(outcome.state ?? editor);
-      if (text.trim() === "") return;
-      historyCursor.current = { index: -1, draft: "" };
-      if (history.current[history.current.length - 1] !== text) {
-        history.current = [...history.current, text];
-        host.history.append(text).catch(() => {});
-      }
-      changeEditor(emptyEditor());
-      submitText(text);
-    }
-  });
-
-  usePaste((text) => {
-    if (pending && denyReason !== undefined) return setDenyReason(denyReason + text.replace(/\s+/g, " "));
-    if (pending || picker) return;
-    changeEditor(pasteText(editor, text));
-  });
+  useInput((input, key) =>
+    forEachKey(
+      input,
+      key,
+      () => uiRef.current,
+      (keyInput, keyFlags) => dispatch({ type: "key", input: keyInput, key: keyFlags }),
+    ),
+  );
+  usePaste((text) => dispatch({ type: "paste", text }));
 
   // ---- rendering ----
-  const now = Date.now();
-  const spinner = SPINNER_FRAMES[tick % SPINNER_FRAMES.length]!;
-  const live: ReactElement[] = [];
-  if (transcript.streaming.trim() !== "") {
-    const rendered = renderMarkdown(transcript.streaming, width - 2, theme);
-    const bullet = transcript.streamingContinued ? "  " : `${theme.paint("accent", "●")} `;
-    live.push(
-      h(
-        Box,
-        { key: "streaming", marginTop: 1 },
-        lines(rendered.map((line, index) => (index === 0 ? bullet : "  ") + line)),
-      ),
-    );
-  }
-  for (const view of transcript.running) {
-    live.push(h(Box, { key: view.toolCallId }, toolView(view, width, theme, now, tick, false)));
-  }
-  if (expanded && transcript.lastTool) {
-    live.push(
-      h(
-        Box,
-        { key: "expanded", flexDirection: "column", marginTop: 1 },
-        toolView(transcript.lastTool, width, theme, now, 0, true),
-      ),
-    );
-  }
-  if (busy && transcript.running.length === 0 && transcript.streaming.trim() === "") {
-    const label = transcript.thinking ? "Thinking" : "Working";
-    live.push(
-      h(
-        Text,
-        { key: "status" },
-        `${theme.paint("accent", spinner)} ${theme.paint("gray", `${label}… ${formatDuration(now - turnStartedAt)} · esc to interrupt`)}`,
-      ),
-    );
-  }
-  for (const [index, queued] of queue.entries()) {
-    live.push(
-      h(
-        Text,
-        { key: `queued-${index}`, wrap: "truncate-end" },
-        theme.paint("gray", `⧗ queued: ${queued.replace(/\s+/g, " ")}`),
-      ),
-    );
-  }
+  const scrollback = h(Static, {
+    key: `static-${staticGeneration}`,
+    items: transcript.items,
+    // biome-ignore lint/correctness/noChildrenProp: Static takes a render function as children; without JSX this is how to pass it.
+    children: (item: unknown) => transcriptItemView(item as TranscriptItem, width, theme),
+  });
+  // Quitting: only the conversation stays; the prompt and footer are erased, not left in the scrollback.
+  if (ui.leaving) return h(Box, { flexDirection: "column" }, scrollback);
 
-  const bottom = inputAreaView({
-    pending,
-    permissionSelected,
-    denyReason,
-    picker: picker ? { ...picker, items: pickerItems(picker) } : undefined,
-    editor,
-    busy,
-    menu:
-      menuKind === "slash"
-        ? slashEntries.map((command) => ({ label: `/${command.name}`, description: command.description }))
-        : menuKind === "mention"
-          ? mentionEntries.map((path) => ({ label: path }))
-          : undefined,
-    selectedIndex,
+  const live = liveAreaViews({
+    transcript,
+    busy: ui.busy,
+    queue: ui.queue,
+    turnStartedAt,
+    tick,
+    now: Date.now(),
     width,
     theme,
   });
 
-  const hint = exitArmed
+  const menu = menuOf(ui, commands);
+  const bottom = inputAreaView({
+    pending: ui.pending,
+    permissionSelected: ui.permissionSelected,
+    denyReason: ui.denyReason,
+    confirm: ui.confirm,
+    picker: ui.picker ? { ...ui.picker, items: pickerItems(ui.picker) } : undefined,
+    editor: ui.editor,
+    busy: ui.busy,
+    menu:
+      menu?.kind === "slash"
+        ? menu.commands.map((command) => ({ label: `/${command.name}`, description: command.description }))
+        : menu?.paths.map((path) => ({ label: path })),
+    selectedIndex: menu?.selected ?? 0,
+    width,
+    theme,
+  });
+
+  const hint = ui.exitArmed
     ? "Press Ctrl-C again to exit"
-    : busy
-      ? `esc to interrupt${queue.length > 0 ? ` · ${queue.length} queued` : ""}`
+    : ui.busy
+      ? `esc to interrupt${ui.queue.length > 0 ? ` · ${ui.queue.length} queued` : ""}`
       : "/help · shift+tab mode · ctrl+o expand tool · ctrl+c twice quit";
 
   return h(
     Box,
     { flexDirection: "column" },
-    h(Static, {
-      key: `static-${staticGeneration}`,
-      items: transcript.items,
-      // biome-ignore lint/correctness/noChildrenProp: Static takes a render function as children; without JSX this is how to pass it.
-      children: (item: unknown) => transcriptItemView(item as TranscriptItem, width, theme),
-    }),
+    scrollback,
     ...live,
     bottom,
     footerView(info, transcript.recalled.length, hint, width, theme),
   );
 }
 
-function pickerItems(picker: { spec: PickerSpec; filter: string }) {
-  const filter = picker.filter.toLowerCase();
-  if (!filter) return picker.spec.items;
-  return picker.spec.items.filter((item) =>
-    `${item.label} ${item.description ?? ""}`.toLowerCase().includes(filter),
-  );
+/** Keys and pastes are stepped in key-handler.ts; everything else in ui-state.ts. */
+function reduceUi(state: UiState, action: UiAction, commands: SlashCommand[]): Step {
+  if (action.type === "key") return keyStep(state, action.input, action.key, commands);
+  if (action.type === "paste") return pasteStep(state, action.text);
+  return uiStep(state, action, commands);
 }

@@ -1,5 +1,6 @@
 import { errorMessage } from "../../core/errors.ts";
 import type { TranscriptLine, TuiHost } from "./host.ts";
+import { isStaleRecall } from "./transcript.ts";
 
 /**
  * Slash commands as one table: adding /init or /skills later is one entry
@@ -30,6 +31,10 @@ export interface CommandContext {
   notify(level: "info" | "warning" | "error", text: string): void;
   printTranscript(lines: TranscriptLine[]): void;
   pick(picker: PickerSpec): void;
+  /** Asks a yes/no question in the input area; resolves true only on "y". */
+  confirm(question: string): Promise<boolean>;
+  /** After /new or /resume: the old session's recalled memories and last tool no longer apply. */
+  sessionChanged(): void;
   /** Sends text to the agent as if the user typed it (for commands such as a future /init). */
   submitPrompt(text: string): void;
   refreshInfo(): void;
@@ -108,10 +113,14 @@ export const SLASH_COMMANDS: SlashCommand[] = [
               onSelect: async (action) => {
                 if (action === "open") {
                   context.print(await memory.show(scope, name), true);
-                } else {
-                  await memory.forget(scope, name);
-                  context.notify("info", `Forgot ${scope}/${name}`);
+                  return;
                 }
+                // Forgetting is one key away in a list: ask first, and default to keeping it.
+                if (!(await context.confirm(`Forget ${scope}/${name}?`))) {
+                  return context.notify("info", `Kept ${scope}/${name}`);
+                }
+                await memory.forget(scope, name);
+                context.notify("info", `Forgot ${scope}/${name}`);
               },
             }),
         });
@@ -155,6 +164,7 @@ export const SLASH_COMMANDS: SlashCommand[] = [
     run: async (context) => {
       const resume = async (id: string) => {
         const lines = await context.host.resumeSession(id);
+        context.sessionChanged();
         context.printTranscript(lines);
         context.refreshInfo();
         context.notify("info", `Resumed session ${id}`);
@@ -179,6 +189,7 @@ export const SLASH_COMMANDS: SlashCommand[] = [
     aliases: ["clear"],
     run: async (context) => {
       await context.host.newSession();
+      context.sessionChanged();
       context.refreshInfo();
       context.notify("info", "New session started.");
     },
@@ -272,7 +283,7 @@ export function helpText(commands: SlashCommand[]): string {
     "- `Enter` send · `Shift+Enter`, `Alt+Enter` or `\\` then `Enter` new line",
     "- `Up`/`Down` history · `@` complete a file path · `Tab` complete",
     "- `Esc` interrupt the running turn · `Ctrl+C` twice quit",
-    "- `Shift+Tab` cycle permission mode · `Ctrl+O` expand the last tool's output",
+    "- `Shift+Tab` cycle permission mode · `Ctrl+O` print the last tool's whole output",
     "- Typing while the agent works queues your message for when the turn ends",
   ].join("\n");
 }
@@ -286,10 +297,13 @@ export function describeRecalled(item: unknown): string {
   ) as string | undefined;
   const scope = typeof record.scope === "string" ? `${record.scope}/` : "";
   const description = typeof record.description === "string" ? ` — ${record.description}` : "";
+  const stale = isStaleRecall(record)
+    ? ` [stale: missing ${(record.missingPaths as unknown[]).map(String).join(", ")}]`
+    : "";
   // tacit's recall events say why each item was picked (matched words, recency, scope).
   const reasons =
     Array.isArray(record.reasons) && record.reasons.length > 0 ? ` (why: ${record.reasons.join("; ")})` : "";
-  return `${scope}${name ?? JSON.stringify(item).slice(0, 60)}${description}${reasons}`;
+  return `${scope}${name ?? JSON.stringify(item).slice(0, 60)}${description}${stale}${reasons}`;
 }
 
 function formatWhen(value: string | number): string {

@@ -19,8 +19,7 @@ import {
 
 export type EditorOutcome =
   | { kind: "edited"; state: EditorState }
-  /** state is set when the key chunk also carried text to insert before sending. */
-  | { kind: "submit"; state?: EditorState }
+  | { kind: "submit" }
   | { kind: "history"; direction: -1 | 1 }
   | { kind: "ignored" };
 
@@ -85,10 +84,6 @@ export function editorKey(state: EditorState, input: string, key: Key): EditorOu
     return { kind: "ignored" };
   }
   if (key.escape || key.tab || input === "") return { kind: "ignored" };
-  // Fast typists, tmux send-keys and scripts deliver "text\r" in one chunk: that is typing then Enter.
-  if (input.length > 1 && input.endsWith("\r") && !/[\r\n]/.test(input.slice(0, -1))) {
-    return { kind: "submit", state: insertText(state, input.slice(0, -1)) };
-  }
   // Several characters in one chunk means a paste from a terminal without bracketed paste.
   if (input.length > 1 && (input.includes("\n") || input.includes("\r") || input.length > 40)) {
     return edited(pasteText(state, input));

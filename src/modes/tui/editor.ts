@@ -167,21 +167,32 @@ export function completeMention(state: EditorState, path: string): EditorState {
   return { ...state, text, cursor: mention.start + replacement.length };
 }
 
-/** Prompt history walking: index counts back from the newest entry; -1 is the draft being written. */
-export interface HistoryCursor {
+/**
+ * Prompt history walking: index counts back from the newest entry; -1 is the
+ * draft being written, kept whole (its pastes too) while the user looks back.
+ */
+export interface HistoryCursor<Entry> {
   index: number;
-  draft: string;
+  draft: Entry | undefined;
 }
 
-export function historyStep(
-  entries: string[],
-  cursor: HistoryCursor,
-  currentText: string,
+export function historyStep<Entry>(
+  entries: readonly Entry[],
+  cursor: HistoryCursor<Entry>,
+  current: Entry,
   direction: -1 | 1,
-): { cursor: HistoryCursor; text: string } | undefined {
-  const draft = cursor.index === -1 ? currentText : cursor.draft;
+): { cursor: HistoryCursor<Entry>; entry: Entry } | undefined {
+  const draft = cursor.index === -1 ? current : (cursor.draft ?? current);
   const index = cursor.index + (direction === -1 ? 1 : -1);
   if (index < -1 || index >= entries.length) return undefined;
-  const text = index === -1 ? draft : entries[entries.length - 1 - index]!;
-  return { cursor: { index, draft }, text };
+  const entry = index === -1 ? draft : entries[entries.length - 1 - index]!;
+  return { cursor: { index, draft }, entry };
+}
+
+/**
+ * A past prompt back in the editor as it was first entered: a big paste is its
+ * placeholder again, not a screen-filling box of text.
+ */
+export function editorForPastPrompt(text: string): EditorState {
+  return pasteText(emptyEditor(), text);
 }

@@ -60,6 +60,8 @@ export interface TuiHost {
   startupNotices?(): string[];
   /** A continued or resumed conversation to show once the host has started. */
   startupTranscript?(): TranscriptLine[];
+  /** The command that continues this session (`tacit -c`), printed after quitting; undefined when nothing was said. */
+  resumeCommand?(): string | undefined;
   /** Runs one user prompt; yields the loop's events until it is done. Esc aborts the signal. */
   submit(prompt: string, signal: AbortSignal): AsyncIterable<AgentEvent | RecallEvent>;
   info(): TuiInfo;

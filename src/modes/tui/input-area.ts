@@ -5,6 +5,7 @@ import type { EditorState } from "./editor.ts";
 import { editorLines } from "./editor-keys.ts";
 import type { PendingPermission } from "./permission-bridge.ts";
 import type { Theme } from "./theme.ts";
+import type { ConfirmState } from "./ui-state.ts";
 import { lines, type MenuEntry, menuView, permissionPromptView } from "./views.ts";
 
 const CURSOR = (character: string) => `\u001b[7m${character}\u001b[27m`;
@@ -14,6 +15,8 @@ export interface InputAreaState {
   pending: PendingPermission | undefined;
   permissionSelected: number;
   denyReason: string | undefined;
+  /** A yes/no question (forget a memory?): it takes the input area like a picker. */
+  confirm: ConfirmState | undefined;
   /** A picker (/model, /resume, /memory …), its items already filtered. */
   picker: { spec: PickerSpec; selected: number; filter: string; items: PickerItem[] } | undefined;
   editor: EditorState;
@@ -30,6 +33,19 @@ export function inputAreaView(state: InputAreaState): ReactElement {
   const { theme, width } = state;
   if (state.pending) {
     return permissionPromptView(state.pending, state.permissionSelected, state.denyReason, width, theme);
+  }
+  if (state.confirm) {
+    return h(
+      Box,
+      {
+        flexDirection: "column",
+        borderStyle: "round",
+        borderColor: theme.color ? "yellow" : undefined,
+        paddingX: 1,
+      },
+      h(Text, {}, `${theme.paint("bold", state.confirm.question)} (y/N)`),
+      h(Text, {}, theme.paint("gray", "y yes · n, Enter or Esc no")),
+    );
   }
   if (state.picker) {
     const { picker } = state;

@@ -37,4 +37,7 @@ export async function runTui(host: TuiHost, options: RunTuiOptions): Promise<voi
   } finally {
     bridge.denyAll("the user quit");
   }
+  // After Ink has let go of the terminal, so the line stays in the scrollback under the conversation.
+  const resume = host.resumeCommand?.();
+  if (resume) process.stdout.write(`resume this session with: ${resume}\n`);
 }

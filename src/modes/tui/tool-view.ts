@@ -1,4 +1,5 @@
 import type { ToolDisplay } from "../../core/tool.ts";
+import { wrapText } from "./markdown.ts";
 import { type Theme, truncate } from "./theme.ts";
 
 /** One tool call as the transcript shows it. */
@@ -100,8 +101,8 @@ export function toolLine(view: ToolView, width: number, theme: Theme, now: numbe
 }
 
 function outcomeSummary(view: ToolView): string {
-  if (view.status === "denied")
-    return `denied${view.deniedReason ? `: ${truncate(view.deniedReason, 40)}` : ""}`;
+  // The reason (the user's own words, or the rule) goes under the line, whole: see toolDetail.
+  if (view.status === "denied") return "denied";
   if (view.status === "running") return "";
   const display = view.display;
   if (display?.kind === "diff") {
@@ -125,7 +126,13 @@ export function toolDetail(view: ToolView, theme: Theme, width: number, expanded
   const room = Math.max(10, width - 4);
   const cut = (text: string) => truncate(text.replace(/\t/g, "  "), room);
   let lines: string[] = [];
-  if (display?.kind === "diff") {
+  if (view.status === "denied") {
+    // Wrapped, not cut: the user's reason comes last in the gate's sentence.
+    lines = wrapText((view.deniedReason ?? "").trim(), room)
+      .filter((line) => line.trim() !== "")
+      .slice(0, 4)
+      .map((line) => theme.paint("yellow", line));
+  } else if (display?.kind === "diff") {
     lines = renderDiff(display.diff, theme, room);
   } else if (display?.kind === "command") {
     const tail = display.tail.replace(/\s+$/, "");

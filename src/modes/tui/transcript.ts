@@ -13,7 +13,8 @@ export type TranscriptItem =
   | { id: number; kind: "banner"; lines: string[] }
   | { id: number; kind: "user"; text: string }
   | { id: number; kind: "assistant"; text: string; continued: boolean }
-  | { id: number; kind: "tool"; view: ToolView }
+  /** expanded: the whole output, printed once on Ctrl+O. */
+  | { id: number; kind: "tool"; view: ToolView; expanded?: boolean }
   | { id: number; kind: "notice"; level: "info" | "warning" | "error"; text: string }
   | { id: number; kind: "output"; text: string; markdown: boolean };
 
@@ -33,6 +34,10 @@ export interface TranscriptState {
   thinking: boolean;
   running: ToolView[];
   lastTool?: ToolView;
+  /** The call whose whole output Ctrl+O already printed, so a second press does not print it again. */
+  expandedToolId?: string;
+  /** Calls the permission gate refused: already shown, so their closing tool-end is not shown again. */
+  deniedCallIds: string[];
   /** What the memory recall brought into this turn (future `recall` events). */
   recalled: unknown[];
 }
@@ -45,7 +50,39 @@ export function emptyTranscript(): TranscriptState {
     streamingContinued: false,
     thinking: false,
     running: [],
+    deniedCallIds: [],
     recalled: [],
+  };
+}
+
+/**
+ * /new or /resume: what belonged to the old session (its last tool for Ctrl+O,
+ * its recalled memories for the footer and /recalled) no longer applies.
+ */
+export function startSession(state: TranscriptState): TranscriptState {
+  const { lastTool: _lastTool, expandedToolId: _expandedToolId, ...rest } = state;
+  return { ...rest, deniedCallIds: [], recalled: [] };
+}
+
+/**
+ * Ctrl+O: the last tool's whole output goes to the scrollback once, as an
+ * item like any other, so it scrolls away with later output instead of
+ * staying pinned under it.
+ */
+export function expandLastTool(state: TranscriptState): TranscriptState {
+  const view = state.lastTool;
+  if (!view)
+    return appendItem(state, { kind: "notice", level: "info", text: "No tool output to expand yet." });
+  if (state.expandedToolId === view.toolCallId) {
+    return appendItem(state, {
+      kind: "notice",
+      level: "info",
+      text: `The whole output of the last ${view.toolName} call is shown above.`,
+    });
+  }
+  return {
+    ...appendItem(flushStreaming(state), { kind: "tool", view, expanded: true }),
+    expandedToolId: view.toolCallId,
   };
 }
 
@@ -124,6 +161,10 @@ export function applyEvent(
       return { ...flushed, running: [...flushed.running, view] };
     }
     case "tool-end": {
+      // A refused call ends with a tool-end carrying the refusal: the denied line already said it.
+      if (state.deniedCallIds.includes(event.toolCallId)) {
+        return { ...state, deniedCallIds: state.deniedCallIds.filter((id) => id !== event.toolCallId) };
+      }
       const started = state.running.find((view) => view.toolCallId === event.toolCallId);
       const view: ToolView = {
         toolCallId: event.toolCallId,
@@ -159,7 +200,7 @@ export function applyEvent(
         }),
         { kind: "tool", view },
       );
-      return { ...next, lastTool: view };
+      return { ...next, lastTool: view, deniedCallIds: [...next.deniedCallIds, event.toolCallId] };
     }
     case "retry":
       return appendItem(state, {
@@ -182,7 +223,7 @@ export function applyEvent(
           view: { ...view, status: "error", durationMs: now - view.startedAt, output: "interrupted" },
         });
       }
-      next = { ...next, running: [] };
+      next = { ...next, running: [], deniedCallIds: [] };
       if (event.reason === "aborted")
         next = appendItem(next, { kind: "notice", level: "warning", text: "Interrupted" });
       if (event.reason === "max-turns")
@@ -210,5 +251,14 @@ function recalledName(item: unknown): string {
     | string
     | undefined;
   const name = (title ?? "memory").split(":")[0]!.trim();
-  return typeof record.scope === "string" ? `${name} (${record.scope})` : name;
+  // A stale memory names files that are gone: the user should know the model was shown it anyway.
+  const stale = isStaleRecall(record) ? ", stale" : "";
+  return typeof record.scope === "string"
+    ? `${name} (${record.scope}${stale})`
+    : `${name}${stale ? " (stale)" : ""}`;
+}
+
+/** A recalled memory whose referenced paths no longer exist (see memory/freshness.ts). */
+export function isStaleRecall(item: Record<string, unknown>): boolean {
+  return Array.isArray(item.missingPaths) && item.missingPaths.length > 0;
 }

@@ -42,7 +42,7 @@ export function transcriptItemView(item: TranscriptItem, width: number, theme: T
       return h(
         Box,
         { key: item.id, flexDirection: "column" },
-        toolView(item.view, width, theme, Date.now(), 0, false),
+        toolView(item.view, width, theme, Date.now(), 0, item.expanded === true),
       );
     case "notice": {
       const color = item.level === "error" ? "red" : item.level === "warning" ? "yellow" : "gray";

@@ -1,0 +1,215 @@
+import type { Key } from "ink";
+import {
+  filterCommands,
+  findCommand,
+  type PickerItem,
+  type PickerSpec,
+  parseCommandLine,
+  type SlashCommand,
+} from "./commands.ts";
+import {
+  type EditorState,
+  editorForPastPrompt,
+  emptyEditor,
+  type HistoryCursor,
+  mentionAtCursor,
+} from "./editor.ts";
+import type { PermissionAnswer } from "./host.ts";
+import type { PendingPermission } from "./permission-bridge.ts";
+
+/**
+ * What the user is doing with the TUI, as data: the editor and its menus, a
+ * picker or yes/no question, the permission question, the running turn and
+ * its queue. Every change is a pure step that returns the next state and the
+ * effects for app.ts to carry out (start a turn, answer the gate, run a
+ * command). app.ts applies each step at once, before the next key is read,
+ * so a burst of keys lands as if it had been typed slowly. The keys
+ * themselves are stepped in key-handler.ts.
+ */
+
+export interface PickerState {
+  spec: PickerSpec;
+  selected: number;
+  filter: string;
+}
+
+/** A yes/no question in the input area (forget a memory …); anything but "y" answers no. */
+export interface ConfirmState {
+  question: string;
+  answer(yes: boolean): void;
+}
+
+export interface UiState {
+  editor: EditorState;
+  /** Past prompts, oldest first, as they stood in the editor (a big paste stays a placeholder). */
+  history: EditorState[];
+  historyCursor: HistoryCursor<EditorState>;
+  menuSelected: number;
+  /** Esc hid the slash or @ menu; typing brings it back. */
+  menuDismissed: boolean;
+  /** The host's answer for the last @ prefix asked about. */
+  mentions: { prefix: string; paths: string[] };
+  picker: PickerState | undefined;
+  confirm: ConfirmState | undefined;
+  pending: PendingPermission | undefined;
+  permissionSelected: number;
+  /** Set while the user types why they deny (undefined: choosing among the options). */
+  denyReason: string | undefined;
+  busy: boolean;
+  /** Prompts and commands typed during a turn, sent in order when it ends. */
+  queue: string[];
+  /** Ctrl-C once: the next Ctrl-C quits. */
+  exitArmed: boolean;
+  /** Quitting: the live area is cleared so no frame of it stays in the scrollback. */
+  leaving: boolean;
+}
+
+export type UiAction =
+  | { type: "key"; input: string; key: Key }
+  | { type: "paste"; text: string }
+  /** Text to handle as if typed and sent: the first prompt, /init's request. */
+  | { type: "submit"; text: string }
+  | { type: "turn-ended"; aborted: boolean }
+  | { type: "permission-changed"; pending: PendingPermission | undefined }
+  | { type: "pick"; spec: PickerSpec }
+  | { type: "confirm"; confirm: ConfirmState }
+  | { type: "history-loaded"; entries: string[] }
+  | { type: "mentions-found"; prefix: string; paths: string[] }
+  | { type: "leave" };
+
+export type UiEffect =
+  | { kind: "start-turn"; prompt: string }
+  | { kind: "run-command"; command: SlashCommand; argument: string }
+  | { kind: "notify"; level: "info" | "warning" | "error"; text: string }
+  /** A sent prompt, for the history file. */
+  | { kind: "save-history"; text: string }
+  | { kind: "answer-permission"; id: number; answer: PermissionAnswer }
+  | { kind: "picked"; spec: PickerSpec; value: string }
+  | { kind: "confirmed"; confirm: ConfirmState; yes: boolean }
+  | { kind: "abort-turn" }
+  | { kind: "leave" }
+  | { kind: "cycle-permission-mode" }
+  | { kind: "expand-last-tool" };
+
+export interface Step {
+  state: UiState;
+  effects: UiEffect[];
+}
+
+export function initialUiState(pending: PendingPermission | undefined): UiState {
+  return {
+    editor: emptyEditor(),
+    history: [],
+    historyCursor: { index: -1, draft: undefined },
+    menuSelected: 0,
+    menuDismissed: false,
+    mentions: { prefix: "", paths: [] },
+    picker: undefined,
+    confirm: undefined,
+    pending,
+    permissionSelected: 0,
+    denyReason: undefined,
+    busy: false,
+    queue: [],
+    exitArmed: false,
+    leaving: false,
+  };
+}
+
+export function unchanged(state: UiState): Step {
+  return { state, effects: [] };
+}
+
+/** Every action but keys and pastes (those are in key-handler.ts). */
+export function uiStep(
+  state: UiState,
+  action: Exclude<UiAction, { type: "key" } | { type: "paste" }>,
+  commands: SlashCommand[],
+): Step {
+  switch (action.type) {
+    case "submit":
+      return submitStep(state, action.text, commands);
+    case "turn-ended": {
+      const idle = { ...state, busy: false };
+      const [next, ...rest] = idle.queue;
+      // After an interrupt the queue went back to the editor (Esc) or is kept for the user to send.
+      if (next === undefined || action.aborted) return unchanged(idle);
+      return submitStep({ ...idle, queue: rest }, next, commands);
+    }
+    case "permission-changed":
+      // A second question queued behind the first changes nothing on screen: keep what the user was typing.
+      if (action.pending?.id === state.pending?.id) return unchanged(state);
+      return unchanged({ ...state, pending: action.pending, permissionSelected: 0, denyReason: undefined });
+    case "pick":
+      return unchanged({ ...state, picker: { spec: action.spec, selected: 0, filter: "" } });
+    case "confirm":
+      return unchanged({ ...state, confirm: action.confirm });
+    case "history-loaded":
+      // Prompts sent before the file finished loading stay the newest.
+      return unchanged({ ...state, history: [...action.entries.map(editorForPastPrompt), ...state.history] });
+    case "mentions-found":
+      return unchanged({ ...state, mentions: { prefix: action.prefix, paths: action.paths.slice(0, 50) } });
+    case "leave":
+      if (state.leaving) return unchanged(state);
+      return { state: { ...state, leaving: true }, effects: [{ kind: "leave" }] };
+  }
+}
+
+/** A line the user sent: a slash command runs (or waits for the turn), anything else is a prompt. */
+export function submitStep(state: UiState, text: string, commands: SlashCommand[]): Step {
+  const trimmed = text.trim();
+  if (trimmed === "") return unchanged(state);
+  const parsed = parseCommandLine(trimmed);
+  if (parsed) {
+    const command = findCommand(commands, parsed.name);
+    if (!command) {
+      const notice = `Unknown command /${parsed.name}; /help lists them.`;
+      return { state, effects: [{ kind: "notify", level: "warning", text: notice }] };
+    }
+    if (state.busy && !command.whileRunning) return unchanged({ ...state, queue: [...state.queue, trimmed] });
+    return { state, effects: [{ kind: "run-command", command, argument: parsed.argument }] };
+  }
+  if (state.busy) return unchanged({ ...state, queue: [...state.queue, text] });
+  // Busy from this step on, so an Enter later in the same burst queues instead of starting a second turn.
+  return { state: { ...state, busy: true }, effects: [{ kind: "start-turn", prompt: text }] };
+}
+
+/** A new editor text reopens a dismissed menu and starts its selection at the top. */
+export function withEditor(state: UiState, editor: EditorState): UiState {
+  if (editor.text === state.editor.text) return { ...state, editor };
+  return { ...state, editor, menuDismissed: false, menuSelected: 0 };
+}
+
+export type Menu =
+  | { kind: "slash"; commands: SlashCommand[]; typed: string; selected: number }
+  | { kind: "mention"; paths: string[]; selected: number };
+
+/** The completion menu under the editor: slash commands for a bare `/word`, paths for an `@token`. */
+export function menuOf(state: UiState, commands: SlashCommand[]): Menu | undefined {
+  if (state.menuDismissed) return undefined;
+  const clamp = (length: number) => Math.min(state.menuSelected, Math.max(0, length - 1));
+  const slash = /^\/([\w-]*)$/.exec(state.editor.text);
+  if (slash) {
+    const matching = filterCommands(commands, slash[1]!);
+    if (matching.length > 0)
+      return { kind: "slash", commands: matching, typed: slash[1]!, selected: clamp(matching.length) };
+  }
+  const mention = mentionAtCursor(state.editor);
+  if (mention && state.mentions.prefix === mention.prefix && state.mentions.paths.length > 0) {
+    return { kind: "mention", paths: state.mentions.paths, selected: clamp(state.mentions.paths.length) };
+  }
+  return undefined;
+}
+
+export function menuLength(menu: Menu): number {
+  return menu.kind === "slash" ? menu.commands.length : menu.paths.length;
+}
+
+/** The picker's items that match what was typed to filter them. */
+export function pickerItems(picker: PickerState): PickerItem[] {
+  const filter = picker.filter.toLowerCase();
+  if (!filter) return picker.spec.items;
+  return picker.spec.items.filter((item) =>
+    `${item.label} ${item.description ?? ""}`.toLowerCase().includes(filter),
+  );
+}
