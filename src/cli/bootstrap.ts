@@ -16,6 +16,7 @@ import { redactMessage } from "../memory/redact-message.ts";
 import type { MemoryScope } from "../memory/scopes.ts";
 import { resolveEmbedder } from "../providers/embeddings.ts";
 import { resolveModel } from "../providers/resolve.ts";
+import { setUpSandbox } from "../sandbox/setup.ts";
 import { openDatabase } from "../session/database.ts";
 import { SessionStore } from "../session/store.ts";
 import { createMemoryTool } from "../tools/memory.ts";
@@ -105,6 +106,7 @@ export async function bootstrap(input: BootstrapInput): Promise<Runtime> {
     const activeSessionId = sessionId ?? store.createSession({ cwd, projectRoot, model: model.info.ref }).id;
 
     const permissionMode = options.permissionMode ?? settings.permissions?.defaultMode ?? "default";
+    const shell = setUpSandbox({ settings, projectRoot, tacitHome: home, env });
     const gate = createPermissionGate({
       mode: permissionMode,
       rules: {
@@ -116,6 +118,7 @@ export async function bootstrap(input: BootstrapInput): Promise<Runtime> {
       home: env.HOME ?? homedir(),
       ...(input.ask ? { ask: input.ask } : {}),
       ...(input.persistRule ? { persistRule: input.persistRule } : {}),
+      autoAllowSandboxed: shell.autoAllow,
     });
 
     const instructions = await loadProjectInstructions({
@@ -152,7 +155,7 @@ export async function bootstrap(input: BootstrapInput): Promise<Runtime> {
     const session = new AgentSession({
       model,
       toolsFor: (current) => {
-        const tools = createToolset(current.info.family);
+        const tools = createToolset(current.info.family, shell.sandbox ? { sandbox: shell.sandbox } : {});
         if (memory) tools.push(createMemoryTool(memory, { sessionId: () => session.sessionId }));
         return tools;
       },
@@ -179,7 +182,7 @@ export async function bootstrap(input: BootstrapInput): Promise<Runtime> {
       gate,
       permissionMode,
       instructionFiles: instructions.files,
-      warnings: [...settingsWarnings, ...gate.warnings],
+      warnings: [...settingsWarnings, ...gate.warnings, ...(shell.notice ? [shell.notice] : [])],
       memory,
       resolve,
       close: () => {

@@ -10,6 +10,7 @@ import {
   tacitHome,
   userSettingsPath,
 } from "./paths.ts";
+import { withoutSandboxWidening } from "./sandbox-trust.ts";
 import { type PermissionList, permissionLists, type Settings, settingsSchema } from "./settings-schema.ts";
 
 export * from "./settings-schema.ts";
@@ -99,7 +100,8 @@ function withoutUntrustedKeys(settings: Settings, file: string, warnings: string
       `${file}: ignored "providers"${names.length ? ` (${names.join(", ")})` : ""}: model endpoints and the API keys sent to them come only from your own settings (~/.tacit/settings.json or .tacit/settings.local.json), so a cloned repository cannot send your keys elsewhere.`,
     );
   }
-  return kept;
+  // The file is <project>/.tacit/settings*.json.
+  return withoutSandboxWidening(kept, file, path.dirname(path.dirname(file)), warnings);
 }
 
 const WHOLE_TOOL_SPECIFIERS = new Set(["", "*", ":*", "**", "/**", "./**", "//**"]);
@@ -122,8 +124,8 @@ export function readSettingsFile(file: string): Settings | undefined {
 
 /**
  * Merges `later` over `earlier`: objects merge deeply, scalars from `later`
- * win, and the permission rule lists concatenate (so a project can add rules
- * without repeating the user's). Other arrays are replaced whole.
+ * win, and the permission rule lists and sandbox path lists concatenate (so a
+ * project can add rules without repeating the user's). Other arrays are replaced whole.
  */
 export function mergeSettings(earlier: Settings, later: Settings): Settings {
   return mergeValues(earlier, later, []) as Settings;
@@ -131,7 +133,12 @@ export function mergeSettings(earlier: Settings, later: Settings): Settings {
 
 function mergeValues(earlier: unknown, later: unknown, keyPath: string[]): unknown {
   if (later === undefined) return earlier;
-  if (Array.isArray(earlier) && Array.isArray(later) && keyPath[0] === "permissions") {
+  // The sandbox's path lists add up too: a project's hiddenPaths must not un-hide the user's.
+  if (
+    Array.isArray(earlier) &&
+    Array.isArray(later) &&
+    (keyPath[0] === "permissions" || keyPath[0] === "sandbox")
+  ) {
     return [...new Set([...earlier, ...later])];
   }
   if (isPlainObject(earlier) && isPlainObject(later)) {

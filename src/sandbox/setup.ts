@@ -1,0 +1,44 @@
+import type { Settings } from "../config/settings-schema.ts";
+import { type SandboxAvailability, sandboxAvailability } from "./availability.ts";
+import { type CommandSandbox, createCommandSandbox } from "./command-sandbox.ts";
+import { resolveSandboxPolicy } from "./policy.ts";
+
+export interface SandboxSetup {
+  /** Absent when the settings turn the sandbox off or the machine has none. */
+  sandbox?: CommandSandbox;
+  /** sandbox.autoAllow, in force only when there is a sandbox. */
+  autoAllow: boolean;
+  /** Said once at start when a sandbox was wanted but this machine cannot make one. */
+  notice?: string;
+}
+
+export interface SandboxSetupInput {
+  settings: Settings;
+  projectRoot: string;
+  tacitHome: string;
+  env: NodeJS.ProcessEnv;
+  /** For tests; defaults to probing this machine (once per process). */
+  availability?: SandboxAvailability;
+}
+
+/** The sandbox a run's shell tools use, from settings and what this machine can do. */
+export function setUpSandbox(input: SandboxSetupInput): SandboxSetup {
+  const policy = resolveSandboxPolicy({
+    settings: input.settings.sandbox,
+    projectRoot: input.projectRoot,
+    tacitHome: input.tacitHome,
+    env: input.env,
+  });
+  if (!policy) return { autoAllow: false };
+  const availability = input.availability ?? sandboxAvailability(input.env);
+  if (!availability.available) {
+    return {
+      autoAllow: false,
+      notice: `no sandbox for shell commands: ${availability.reason}. Commands run unsandboxed and ask as usual (run tacit doctor; set "sandbox": {"mode": "off"} to silence this).`,
+    };
+  }
+  return {
+    sandbox: createCommandSandbox(policy, availability),
+    autoAllow: input.settings.sandbox?.autoAllow !== false,
+  };
+}
