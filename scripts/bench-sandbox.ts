@@ -22,13 +22,13 @@ mkdirSync(project);
 execFileSync("git", ["init", "-q"], { cwd: project });
 
 const probeStart = performance.now();
-const availability = sandboxAvailability();
+const availability = await sandboxAvailability();
 const probeMs = performance.now() - probeStart;
 if (!availability.available) {
   console.error(`no sandbox on this machine: ${availability.reason}`);
   process.exit(1);
 }
-const { sandbox } = setUpSandbox({
+const { sandbox } = await setUpSandbox({
   settings: {},
   projectRoot: project,
   tacitHome: path.join(base, "home"),

@@ -77,6 +77,8 @@ export async function bootstrap(input: BootstrapInput): Promise<Runtime> {
   const home = tacitHome(env);
   const { settings, warnings: settingsWarnings } = loadSettings({ cwd, projectRoot, home, env });
   const { options } = input;
+  // The sandbox probe (a real start of an empty sandbox) runs while the database opens.
+  const sandboxReady = setUpSandbox({ settings, projectRoot, tacitHome: home, env });
 
   traceStartup("settings loaded");
   const database = openDatabase(databasePath(home));
@@ -106,7 +108,7 @@ export async function bootstrap(input: BootstrapInput): Promise<Runtime> {
     const activeSessionId = sessionId ?? store.createSession({ cwd, projectRoot, model: model.info.ref }).id;
 
     const permissionMode = options.permissionMode ?? settings.permissions?.defaultMode ?? "default";
-    const shell = setUpSandbox({ settings, projectRoot, tacitHome: home, env });
+    const shell = await sandboxReady;
     const gate = createPermissionGate({
       mode: permissionMode,
       rules: {

@@ -65,6 +65,7 @@ export function bubblewrapArguments(
   for (const hidden of policy.hiddenPaths) {
     args.push("--ro-bind", isDirectory(hidden) ? layout.emptyDirectory : "/dev/null", hidden);
   }
+  for (const variable of policy.hiddenVariables) args.push("--unsetenv", variable);
   args.push("--setenv", "TMPDIR", "/tmp", "--chdir", cwd, "--", ...argv);
   return args;
 }

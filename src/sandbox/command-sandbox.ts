@@ -44,7 +44,12 @@ export function createCommandSandbox(
       const profile = seatbeltProfile(withRealPaths(policy), layout.temporaryDirectory);
       return [
         availability.binary,
-        ...seatbeltArguments(profile, ["/usr/bin/env", `TMPDIR=${layout.temporaryDirectory}`, ...argv]),
+        ...seatbeltArguments(profile, [
+          "/usr/bin/env",
+          ...policy.hiddenVariables.flatMap((variable) => ["-u", variable]),
+          `TMPDIR=${layout.temporaryDirectory}`,
+          ...argv,
+        ]),
       ];
     },
   };

@@ -23,6 +23,8 @@ export interface SandboxPolicy {
   /** Paths a command cannot even read (credentials), replaced by an empty file or folder. */
   hiddenPaths: string[];
   network: boolean;
+  /** Environment variables removed before the command starts: the model keys tacit holds. */
+  hiddenVariables: string[];
 }
 
 /**
@@ -56,6 +58,8 @@ export interface PolicyInput {
   /** TACIT_HOME: the user's settings, memory and database. */
   tacitHome: string;
   env: NodeJS.ProcessEnv;
+  /** Variables holding the model keys tacit uses (see providerKeyVariables). */
+  keyVariables?: string[];
 }
 
 /** The sandbox policy the settings ask for; undefined when the sandbox is off. */
@@ -82,7 +86,15 @@ export function resolveSandboxPolicy(input: PolicyInput): SandboxPolicy | undefi
   const hiddenPaths = unique(
     [...DEFAULT_HIDDEN_PATHS, ...(settings.hiddenPaths ?? [])].map(absolute).filter(existsSync),
   );
-  return { mode, projectRoot, writableRoots, readOnlyPaths, hiddenPaths, network: settings.network === true };
+  return {
+    mode,
+    projectRoot,
+    writableRoots,
+    readOnlyPaths,
+    hiddenPaths,
+    network: settings.network === true,
+    hiddenVariables: input.keyVariables ?? [],
+  };
 }
 
 export function isInsideOrSame(filePath: string, directory: string): boolean {

@@ -1,3 +1,4 @@
+import { providerKeyVariables } from "../config/provider-keys.ts";
 import type { Settings } from "../config/settings-schema.ts";
 import { type SandboxAvailability, sandboxAvailability } from "./availability.ts";
 import { type CommandSandbox, createCommandSandbox } from "./command-sandbox.ts";
@@ -22,15 +23,17 @@ export interface SandboxSetupInput {
 }
 
 /** The sandbox a run's shell tools use, from settings and what this machine can do. */
-export function setUpSandbox(input: SandboxSetupInput): SandboxSetup {
+export async function setUpSandbox(input: SandboxSetupInput): Promise<SandboxSetup> {
   const policy = resolveSandboxPolicy({
     settings: input.settings.sandbox,
     projectRoot: input.projectRoot,
     tacitHome: input.tacitHome,
     env: input.env,
+    // A command has no use for tacit's model keys; with them it could print one into a file or the chat.
+    keyVariables: providerKeyVariables(input.settings),
   });
   if (!policy) return { autoAllow: false };
-  const availability = input.availability ?? sandboxAvailability(input.env);
+  const availability = input.availability ?? (await sandboxAvailability(input.env));
   if (!availability.available) {
     return {
       autoAllow: false,

@@ -6,7 +6,7 @@ import { sandboxAvailability } from "../../src/sandbox/availability.ts";
 import { type FakeServer, startFakeServer } from "../fake-server/server.ts";
 import { createWorkspace, runCli, type Workspace, wireSetup } from "./harness.ts";
 
-const availability = sandboxAvailability();
+const availability = await sandboxAvailability();
 const skipReason = availability.available ? "" : ` (skipped: ${availability.reason})`;
 
 describe.skipIf(!availability.available)(`the sandbox through the built CLI${skipReason}`, () => {

@@ -17,14 +17,14 @@ async function brokenBubblewrap(): Promise<string> {
 describe("sandbox availability", () => {
   it("a bwrap that cannot create namespaces is reported with its own words", async () => {
     const binary = await brokenBubblewrap();
-    expect(probeBubblewrap(binary)).toEqual({
+    expect(await probeBubblewrap(binary)).toEqual({
       available: false,
       reason: `${binary} cannot create a sandbox here: bwrap: No permissions to create a new namespace`,
     });
   });
 
-  it("a bwrap that does not start is reported", () => {
-    const verdict = probeBubblewrap("/nonexistent/bwrap");
+  it("a bwrap that does not start is reported", async () => {
+    const verdict = await probeBubblewrap("/nonexistent/bwrap");
     expect(verdict).toMatchObject({ available: false, reason: expect.stringContaining("did not start") });
   });
 
@@ -36,7 +36,7 @@ describe("sandbox availability", () => {
 
   it("without a sandbox the shell tools get none, auto-allow is off, and one notice says why", async () => {
     const project = await makeTempDirectory();
-    const setup = setUpSandbox({
+    const setup = await setUpSandbox({
       settings: {},
       projectRoot: project,
       tacitHome: path.join(project, "home"),
@@ -50,7 +50,7 @@ describe("sandbox availability", () => {
 
   it("with the sandbox off in settings nothing is probed and nothing is said", async () => {
     const project = await makeTempDirectory();
-    const setup = setUpSandbox({
+    const setup = await setUpSandbox({
       settings: { sandbox: { mode: "off" } },
       projectRoot: project,
       tacitHome: path.join(project, "home"),

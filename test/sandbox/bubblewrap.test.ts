@@ -2,14 +2,15 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { setUpSandbox } from "../../src/sandbox/setup.ts";
 import { runCommand } from "../../src/tools/bash.ts";
 import { availability, contextIn, makeWorld, runSandboxed, sandboxFor, skipReason } from "./helpers.ts";
 
 describe.skipIf(!availability.available)(`commands in the sandbox (real bubblewrap)${skipReason}`, () => {
   it("can write the project and TMPDIR, and /tmp keeps files between commands", async () => {
     const world = await makeWorld();
-    const sandbox = sandboxFor(world)!;
+    const sandbox = (await sandboxFor(world))!;
     const run = (command: string) => runCommand(contextIn(world.project), { command, sandbox });
     const first = await run('echo made > inside.txt && echo kept > "$TMPDIR/t" && echo "$TMPDIR"');
     expect(first.output).toBe("/tmp\nExit code: 0");
@@ -77,6 +78,29 @@ describe.skipIf(!availability.available)(`commands in the sandbox (real bubblewr
     expect(result.output).toContain("0\nExit code: 0");
   });
 
+  it("takes tacit's model keys out of the environment, built-in and custom, and leaves the rest", async () => {
+    const world = await makeWorld();
+    vi.stubEnv("ANTHROPIC_API_KEY", "sk-ant-from-the-user");
+    vi.stubEnv("MYBOX_KEY", "mybox-secret");
+    vi.stubEnv("PROJECT_SETTING", "kept");
+    try {
+      const { sandbox } = await setUpSandbox({
+        settings: { providers: { mybox: { baseURL: "http://127.0.0.1:9/v1", apiKeyEnv: "MYBOX_KEY" } } },
+        projectRoot: world.project,
+        tacitHome: world.tacitHome,
+        env: world.env,
+      });
+      const script = 'echo "[$ANTHROPIC_API_KEY][$MYBOX_KEY][$PROJECT_SETTING]"';
+      const inside = await runCommand(contextIn(world.project), { command: script, sandbox: sandbox! });
+      expect(inside.output).toBe("[][][kept]\nExit code: 0");
+      // The same command outside the sandbox sees them: the check above can fail.
+      const outside = await runCommand(contextIn(world.project), { command: script });
+      expect(outside.output).toBe("[sk-ant-from-the-user][mybox-secret][kept]\nExit code: 0");
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
+
   it("read-only mode: the project cannot be written, /tmp can", async () => {
     const world = await makeWorld();
     const result = await runSandboxed(world, "echo x > /tmp/ok && echo y > inside.txt", {
@@ -88,7 +112,7 @@ describe.skipIf(!availability.available)(`commands in the sandbox (real bubblewr
 
   it("off mode: no sandbox, so the command writes where it likes", async () => {
     const world = await makeWorld();
-    expect(sandboxFor(world, { mode: "off" })).toBeUndefined();
+    expect(await sandboxFor(world, { mode: "off" })).toBeUndefined();
     const target = path.join(world.userHome, "written-unsandboxed");
     const result = await runCommand(contextIn(world.project), { command: `touch ${target}` });
     expect(result.output).toBe("(no output)\nExit code: 0");
@@ -139,7 +163,7 @@ describe.skipIf(!availability.available)(`commands in the sandbox (real bubblewr
 
   it("a timeout kills the whole sandbox, background jobs included", async () => {
     const world = await makeWorld();
-    const sandbox = sandboxFor(world)!;
+    const sandbox = (await sandboxFor(world))!;
     const marker = "987.654321";
     const result = await runCommand(contextIn(world.project), {
       command: `sleep ${marker} & sleep ${marker}`,

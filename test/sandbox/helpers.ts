@@ -9,7 +9,7 @@ import { setUpSandbox } from "../../src/sandbox/setup.ts";
 import { runCommand } from "../../src/tools/bash.ts";
 import { makeTempDirectory } from "../tools/helpers.ts";
 
-export const availability = sandboxAvailability();
+export const availability = await sandboxAvailability();
 /** Suffix for describe names, so a skipped suite says why. */
 export const skipReason = availability.available ? "" : ` (skipped: ${availability.reason})`;
 
@@ -55,8 +55,8 @@ export async function makeWorld(): Promise<SandboxWorld> {
   return { project, userHome, tacitHome, env: { ...process.env, HOME: userHome } };
 }
 
-export function sandboxFor(world: SandboxWorld, settings: SandboxSettings = {}) {
-  const setup = setUpSandbox({
+export async function sandboxFor(world: SandboxWorld, settings: SandboxSettings = {}) {
+  const setup = await setUpSandbox({
     settings: { sandbox: settings },
     projectRoot: world.project,
     tacitHome: world.tacitHome,
@@ -75,8 +75,8 @@ export function contextIn(directory: string): ToolContext {
 }
 
 /** Runs a bash script in the world's project under the sandbox the settings describe. */
-export function runSandboxed(world: SandboxWorld, script: string, settings: SandboxSettings = {}) {
-  const sandbox = sandboxFor(world, settings);
+export async function runSandboxed(world: SandboxWorld, script: string, settings: SandboxSettings = {}) {
+  const sandbox = await sandboxFor(world, settings);
   if (!sandbox) throw new Error("expected a sandbox");
   return runCommand(contextIn(world.project), { command: script, sandbox, timeoutMs: 30_000 });
 }

@@ -12,7 +12,7 @@ import { runTool } from "../../src/tools/define-tool.ts";
 import { availability, contextIn, makeWorld, type SandboxWorld, sandboxFor, skipReason } from "./helpers.ts";
 
 /** The gate and a Bash tool holding the sandbox, as bootstrap wires them. */
-function wire(
+async function wire(
   world: SandboxWorld,
   options: Partial<PermissionGateOptions> & { answer?: PermissionAnswer["decision"] } = {},
 ) {
@@ -33,14 +33,14 @@ function wire(
         }
       : {}),
   });
-  const sandbox = sandboxFor(world)!;
+  const sandbox = (await sandboxFor(world))!;
   return { gate, asked, bash: claudeBashTool({ sandbox }), shell: gptShellTool({ sandbox }) };
 }
 
 describe.skipIf(!availability.available)(`the permission gate with the sandbox${skipReason}`, () => {
   it("lets a command no rule covers run in the sandbox without asking, even headless", async () => {
     const world = await makeWorld();
-    const { gate, bash } = wire(world);
+    const { gate, bash } = await wire(world);
     const input = { command: `touch made-here && touch ${world.userHome}/escaped` };
     expect(await gate.check(bash, input, contextIn(world.project))).toEqual({ allowed: true });
     const result = await runTool(bash, input, contextIn(world.project));
@@ -52,7 +52,7 @@ describe.skipIf(!availability.available)(`the permission gate with the sandbox${
 
   it("still refuses what a deny rule matches, and still asks what an ask rule names", async () => {
     const world = await makeWorld();
-    const { gate, bash, asked } = wire(world, {
+    const { gate, bash, asked } = await wire(world, {
       rules: { allow: [], deny: ["Bash(rm:*)"], ask: ["Bash(git push:*)"] },
       answer: "deny",
     });
@@ -64,21 +64,21 @@ describe.skipIf(!availability.available)(`the permission gate with the sandbox${
 
   it("asks as before when sandbox.autoAllow is off", async () => {
     const world = await makeWorld();
-    const { gate, bash } = wire(world, { autoAllowSandboxed: false });
+    const { gate, bash } = await wire(world, { autoAllowSandboxed: false });
     const decision = await gate.check(bash, { command: "touch x" }, contextIn(world.project));
     expect(decision).toMatchObject({ allowed: false, reason: expect.stringContaining("non-interactive") });
   });
 
   it("plan mode still refuses a sandboxed command", async () => {
     const world = await makeWorld();
-    const { gate, bash } = wire(world, { mode: "plan" });
+    const { gate, bash } = await wire(world, { mode: "plan" });
     const decision = await gate.check(bash, { command: "touch x" }, contextIn(world.project));
     expect(decision).toMatchObject({ allowed: false, reason: expect.stringContaining("plan mode") });
   });
 
   it("an escalated command goes through the prompt, saying it runs outside and why, and then runs unsandboxed", async () => {
     const world = await makeWorld();
-    const { gate, bash, asked } = wire(world, { answer: "allow-once" });
+    const { gate, bash, asked } = await wire(world, { answer: "allow-once" });
     const target = path.join(world.userHome, "outside.txt");
     const input = {
       command: `touch ${target}`,
@@ -96,7 +96,7 @@ describe.skipIf(!availability.available)(`the permission gate with the sandbox${
 
   it("an escalated command is refused headless, even with auto-allow on", async () => {
     const world = await makeWorld();
-    const { gate, shell } = wire(world);
+    const { gate, shell } = await wire(world);
     const decision = await gate.check(
       shell,
       {
@@ -114,7 +114,9 @@ describe.skipIf(!availability.available)(`the permission gate with the sandbox${
 
   it("an allow rule still lets an escalated command run without asking (the ordinary gate)", async () => {
     const world = await makeWorld();
-    const { gate, bash } = wire(world, { rules: { allow: ["Bash(npm install:*)"], deny: [], ask: [] } });
+    const { gate, bash } = await wire(world, {
+      rules: { allow: ["Bash(npm install:*)"], deny: [], ask: [] },
+    });
     const decision = await gate.check(
       bash,
       { command: "npm install left-pad", dangerouslyDisableSandbox: true },

@@ -9,6 +9,7 @@ const policy: SandboxPolicy = {
   readOnlyPaths: ["/Users/me/app/.git/hooks", "/Users/me/app/.tacit"],
   hiddenPaths: ["/Users/me/.ssh", "/Users/me/.netrc"],
   network: false,
+  hiddenVariables: [],
 };
 
 describe("the macOS sandbox-exec profile", () => {

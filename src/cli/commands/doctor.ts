@@ -2,6 +2,7 @@ import { execFileSync } from "node:child_process";
 import { accessSync, constants, existsSync } from "node:fs";
 import path from "node:path";
 import { findProjectRoot, tacitHome } from "../../config/paths.ts";
+import { BUILT_IN_PROVIDER_KEYS } from "../../config/provider-keys.ts";
 import { loadSettings, type Settings, settingsFiles } from "../../config/settings.ts";
 import { errorMessage } from "../../core/errors.ts";
 import { sandboxAvailability } from "../../sandbox/availability.ts";
@@ -14,14 +15,6 @@ interface Check {
   name: string;
   detail: string;
 }
-
-/** Built-in providers and the variables their keys come from (any one of them). */
-const PROVIDER_KEYS: Array<{ provider: string; env: string[] }> = [
-  { provider: "anthropic", env: ["ANTHROPIC_API_KEY"] },
-  { provider: "openai", env: ["OPENAI_API_KEY"] },
-  { provider: "google", env: ["GEMINI_API_KEY", "GOOGLE_GENERATIVE_AI_API_KEY"] },
-  { provider: "openrouter", env: ["OPENROUTER_API_KEY"] },
-];
 
 const MINIMUM_NODE_MAJOR = 22;
 
@@ -46,7 +39,7 @@ export async function doctorCommand(): Promise<void> {
   } catch (error) {
     checks.push({ status: "fail", name: "settings", detail: errorMessage(error) });
   }
-  checks.push(checkSandbox(settings, projectRoot, home, env));
+  checks.push(await checkSandbox(settings, projectRoot, home, env));
   checks.push(...providerChecks(settings, env));
   const width = Math.max(...checks.map((check) => check.name.length));
   for (const check of checks) {
@@ -126,9 +119,14 @@ function isTrackedByGit(file: string, projectRoot: string): boolean {
   }
 }
 
-function checkSandbox(settings: Settings, projectRoot: string, home: string, env: NodeJS.ProcessEnv): Check {
+async function checkSandbox(
+  settings: Settings,
+  projectRoot: string,
+  home: string,
+  env: NodeJS.ProcessEnv,
+): Promise<Check> {
   const policy = resolveSandboxPolicy({ settings: settings.sandbox, projectRoot, tacitHome: home, env });
-  const availability = sandboxAvailability(env);
+  const availability = await sandboxAvailability(env);
   if (!availability.available) {
     return {
       status: "warn",
@@ -146,7 +144,7 @@ function checkSandbox(settings: Settings, projectRoot: string, home: string, env
 }
 
 function providerChecks(settings: Settings, env: NodeJS.ProcessEnv): Check[] {
-  const builtIn = PROVIDER_KEYS.map(({ provider, env: names }) => keyCheck(provider, names, env));
+  const builtIn = BUILT_IN_PROVIDER_KEYS.map(({ provider, variables }) => keyCheck(provider, variables, env));
   const custom = Object.entries(settings.providers ?? {}).map(([provider, entry]) => {
     if (entry.apiKeyEnv) return keyCheck(provider, [entry.apiKeyEnv], env);
     const source = entry.apiKey ? "key in the settings file" : "no key";
