@@ -52,6 +52,20 @@ export const DEFAULT_HIDDEN_PATHS = [
   "~/.terraform.d/credentials.tfrc.json",
 ];
 
+/** Files in the home folder that run code later, unsandboxed: kept read-only when the home folder is writable. */
+const HOME_STARTUP_FILES = [
+  "~/.bashrc",
+  "~/.bash_profile",
+  "~/.bash_login",
+  "~/.profile",
+  "~/.zshrc",
+  "~/.zshenv",
+  "~/.zprofile",
+  "~/.config/fish",
+  "~/.gitconfig",
+  "~/.config/git",
+];
+
 export interface PolicyInput {
   settings: SandboxSettings | undefined;
   projectRoot: string;
@@ -82,6 +96,9 @@ export function resolveSandboxPolicy(input: PolicyInput): SandboxPolicy | undefi
     // `.tacit/settings.local.json`, and project memories are read into prompts.
     path.join(projectRoot, ".tacit"),
     path.resolve(input.tacitHome),
+    // Run where the home folder itself is writable (tacit started in ~, or ~ in writablePaths):
+    // files that run code in the user's next shell or git command, outside any sandbox.
+    ...HOME_STARTUP_FILES.map((entry) => expandHome(entry, input.env)),
   ]).filter((entry) => writableRoots.some((root) => isInsideOrSame(entry, root)));
   const hiddenPaths = unique(
     [...DEFAULT_HIDDEN_PATHS, ...(settings.hiddenPaths ?? [])].map(absolute).filter(existsSync),

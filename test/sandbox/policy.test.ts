@@ -63,6 +63,24 @@ describe("the sandbox policy from settings", () => {
     expect(policy.network).toBe(true);
   });
 
+  it("keeps shell and git start-up files read-only when the home folder itself is writable", async () => {
+    const { home, env } = await folders();
+    const policy = resolveSandboxPolicy({
+      settings: {},
+      projectRoot: home,
+      tacitHome: path.join(home, ".tacit"),
+      env,
+    })!;
+    expect(policy.writableRoots).toEqual([home]);
+    expect(policy.readOnlyPaths).toEqual(
+      expect.arrayContaining([
+        path.join(home, ".bashrc"),
+        path.join(home, ".zshrc"),
+        path.join(home, ".gitconfig"),
+      ]),
+    );
+  });
+
   it("read-only mode writes nothing but temp; off mode has no policy", async () => {
     const { project, env } = await folders();
     const readOnly = resolveSandboxPolicy({
