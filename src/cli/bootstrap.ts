@@ -33,6 +33,8 @@ export interface Runtime {
   gate: PermissionGate;
   permissionMode: PermissionModeName;
   instructionFiles: string[];
+  /** One line on the shell sandbox in force (for /permissions). */
+  sandboxSummary: string;
   /** Things the user should see once at start: ignored project settings, rules that look wrong. */
   warnings: string[];
   /** Absent with --no-memory or when settings turn memory off. */
@@ -184,6 +186,7 @@ export async function bootstrap(input: BootstrapInput): Promise<Runtime> {
       gate,
       permissionMode,
       instructionFiles: instructions.files,
+      sandboxSummary: shell.summary,
       warnings: [...settingsWarnings, ...gate.warnings, ...(shell.notice ? [shell.notice] : [])],
       memory,
       resolve,

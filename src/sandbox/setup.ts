@@ -11,6 +11,8 @@ export interface SandboxSetup {
   autoAllow: boolean;
   /** Said once at start when a sandbox was wanted but this machine cannot make one. */
   notice?: string;
+  /** One line for /permissions: what the sandbox is doing in this run. */
+  summary: string;
 }
 
 export interface SandboxSetupInput {
@@ -32,16 +34,21 @@ export async function setUpSandbox(input: SandboxSetupInput): Promise<SandboxSet
     // A command has no use for tacit's model keys; with them it could print one into a file or the chat.
     keyVariables: providerKeyVariables(input.settings),
   });
-  if (!policy) return { autoAllow: false };
+  if (!policy) return { autoAllow: false, summary: "Sandbox: off (sandbox.mode in settings)" };
   const availability = input.availability ?? (await sandboxAvailability(input.env));
   if (!availability.available) {
     return {
       autoAllow: false,
+      summary: `Sandbox: unavailable (${availability.reason}); shell commands ask`,
       notice: `no sandbox for shell commands: ${availability.reason}. Commands run unsandboxed and ask as usual (run tacit doctor; set "sandbox": {"mode": "off"} to silence this).`,
     };
   }
+  const autoAllow = input.settings.sandbox?.autoAllow !== false;
+  const network = policy.network ? "network on" : "network off";
+  const asking = autoAllow ? "commands no rule covers run without asking" : "commands ask as usual";
   return {
     sandbox: createCommandSandbox(policy, availability),
-    autoAllow: input.settings.sandbox?.autoAllow !== false,
+    autoAllow,
+    summary: `Sandbox: ${availability.kind}, ${policy.mode}, ${network}; ${asking}`,
   };
 }

@@ -46,6 +46,9 @@ describe("sandbox availability", () => {
     expect(setup.sandbox).toBeUndefined();
     expect(setup.autoAllow).toBe(false);
     expect(setup.notice).toContain("no sandbox for shell commands: bubblewrap (bwrap) is not installed");
+    expect(setup.summary).toBe(
+      "Sandbox: unavailable (bubblewrap (bwrap) is not installed); shell commands ask",
+    );
   });
 
   it("with the sandbox off in settings nothing is probed and nothing is said", async () => {
@@ -57,6 +60,6 @@ describe("sandbox availability", () => {
       env: {},
       availability: { available: false, reason: "unused" },
     });
-    expect(setup).toEqual({ autoAllow: false });
+    expect(setup).toEqual({ autoAllow: false, summary: "Sandbox: off (sandbox.mode in settings)" });
   });
 });
