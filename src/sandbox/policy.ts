@@ -86,7 +86,10 @@ export function resolveSandboxPolicy(input: PolicyInput): SandboxPolicy | undefi
   const writableRoots =
     mode === "read-only"
       ? []
-      : unique([projectRoot, ...(settings.writablePaths ?? []).map(absolute)]).filter(existsSync);
+      : unique([projectRoot, ...(settings.writablePaths ?? []).map(absolute)])
+          .filter(existsSync)
+          // Started in / (not a repository), "the project" would be the whole machine.
+          .filter((root) => root !== path.parse(root).root);
   // Listed whether they exist or not: sandbox-exec denies by path, and bubblewrap
   // covers a missing guarded folder with an empty read-only one (see bubblewrap.ts).
   const readOnlyPaths = unique([

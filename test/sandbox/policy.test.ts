@@ -81,6 +81,17 @@ describe("the sandbox policy from settings", () => {
     );
   });
 
+  it("never makes the file system root writable, even as the project", async () => {
+    const { env } = await folders();
+    const policy = resolveSandboxPolicy({
+      settings: { writablePaths: ["/"] },
+      projectRoot: "/",
+      tacitHome: "/x",
+      env,
+    })!;
+    expect(policy.writableRoots).toEqual([]);
+  });
+
   it("read-only mode writes nothing but temp; off mode has no policy", async () => {
     const { project, env } = await folders();
     const readOnly = resolveSandboxPolicy({
