@@ -3,7 +3,18 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 
-const LAYERS = ["cli", "modes", "agent", "tools", "memory", "session", "providers", "config", "core"];
+const LAYERS = [
+  "cli",
+  "modes",
+  "agent",
+  "tools",
+  "sandbox",
+  "memory",
+  "session",
+  "providers",
+  "config",
+  "core",
+];
 const root = path.resolve("src");
 const importPattern =
   /(?:^|\s)(?:import|export)\s[^;]*?from\s+["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/g;

@@ -55,6 +55,12 @@ export interface PermissionGateOptions {
   ask?(request: PermissionRequest): Promise<PermissionAnswer>;
   /** Saves an "allow always" rule to settings. */
   persistRule?(rule: string): void | Promise<void>;
+  /**
+   * sandbox.autoAllow: a shell command that will run in the OS sandbox needs
+   * no question the mode would ask (it cannot reach outside). Deny and ask
+   * rules and plan mode still apply; an escalated (unsandboxed) run is not covered.
+   */
+  autoAllowSandboxed?: boolean;
 }
 
 export interface PermissionGate {
@@ -165,6 +171,8 @@ export function createPermissionGate(options: PermissionGateOptions): Permission
     if (!askedByRule || allowedThisSession) {
       if (allowedThisSession || rulesAllow(allow, subject, matchContext)) return { allowed: true };
       if (!needsAskingInMode(mode, subject, isReadOnlyCall)) return { allowed: true };
+      if (options.autoAllowSandboxed && subject.kind === "bash" && subject.sandbox === "inside")
+        return { allowed: true };
     }
 
     return askUser(tool, parsed.input, subject, context, askedByRule, []);
@@ -274,6 +282,12 @@ function describe(toolName: string, subject: PermissionSubject, projectRoot: str
   };
   switch (subject.kind) {
     case "bash":
+      if (subject.sandbox === "escalated") {
+        const because = subject.escalationReason?.trim()
+          ? ` (reason: ${subject.escalationReason.trim()})`
+          : "";
+        return `run \`${subject.command}\` OUTSIDE the sandbox${because}`;
+      }
       return `run \`${subject.command}\``;
     case "edit":
       return `edit ${subject.paths.map(shown).join(", ")}`;

@@ -17,6 +17,7 @@ import { redactMessage } from "../memory/redact-message.ts";
 import type { MemoryScope } from "../memory/scopes.ts";
 import { resolveEmbedder } from "../providers/embeddings.ts";
 import { resolveModel } from "../providers/resolve.ts";
+import { setUpSandbox } from "../sandbox/setup.ts";
 import { openDatabase } from "../session/database.ts";
 import { SessionStore } from "../session/store.ts";
 import { createMemoryTool } from "../tools/memory.ts";
@@ -33,6 +34,8 @@ export interface Runtime {
   gate: PermissionGate;
   permissionMode: PermissionModeName;
   instructionFiles: string[];
+  /** One line on the shell sandbox in force (for /permissions). */
+  sandboxSummary: string;
   /** Things the user should see once at start: ignored project settings, rules that look wrong. */
   warnings: string[];
   /** Absent with --no-memory or when settings turn memory off. */
@@ -97,6 +100,8 @@ export async function bootstrap(input: BootstrapInput): Promise<Runtime> {
     onWarning: warn,
   });
   const { options } = input;
+  // The sandbox probe (a real start of an empty sandbox) runs while the database opens.
+  const sandboxReady = setUpSandbox({ settings, projectRoot, tacitHome: home, env });
 
   traceStartup("settings loaded");
   const database = openDatabase(databasePath(home));
@@ -126,6 +131,7 @@ export async function bootstrap(input: BootstrapInput): Promise<Runtime> {
     const activeSessionId = sessionId ?? store.createSession({ cwd, projectRoot, model: model.info.ref }).id;
 
     const permissionMode = options.permissionMode ?? settings.permissions?.defaultMode ?? "default";
+    const shell = await sandboxReady;
     const gate = createPermissionGate({
       mode: permissionMode,
       rules: {
@@ -137,8 +143,10 @@ export async function bootstrap(input: BootstrapInput): Promise<Runtime> {
       home: userHome,
       ...(input.ask ? { ask: input.ask } : {}),
       ...(input.persistRule ? { persistRule: input.persistRule } : {}),
+      autoAllowSandboxed: shell.autoAllow,
     });
     for (const warning of gate.warnings) warn(warning);
+    if (shell.notice) warn(shell.notice);
 
     const instructions = await loadProjectInstructions({
       cwd,
@@ -175,7 +183,7 @@ export async function bootstrap(input: BootstrapInput): Promise<Runtime> {
     const session = new AgentSession({
       model,
       toolsFor: (current) => {
-        const tools = createToolset(current.info.family);
+        const tools = createToolset(current.info.family, shell.sandbox ? { sandbox: shell.sandbox } : {});
         if (memory) tools.push(createMemoryTool(memory, { sessionId: () => session.sessionId }));
         return tools;
       },
@@ -202,6 +210,7 @@ export async function bootstrap(input: BootstrapInput): Promise<Runtime> {
       gate,
       permissionMode,
       instructionFiles: instructions.files,
+      sandboxSummary: shell.summary,
       warnings,
       memory,
       resolve,

@@ -59,6 +59,15 @@ function buildProgram({ Command, Option }: typeof import("commander")): Command 
       ),
     );
   registerMemoryCommands(program);
+  program
+    .command("doctor")
+    .description("check the sandbox, git, ripgrep, Node, settings files and their trust, and provider keys")
+    .action(
+      lazyAction(
+        () => import("./commands/doctor.ts"),
+        (module) => module.doctorCommand,
+      ),
+    );
   return program;
 }
 

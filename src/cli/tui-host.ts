@@ -128,6 +128,7 @@ export function createTuiHost(input: TuiHostInput): TuiHost {
         `Allow: ${list(allow)}`,
         `Deny: ${list(deny)}`,
         `Ask: ${list(ask)}`,
+        runtime.sandboxSummary,
       ];
       for (const warning of gate.warnings) lines.push(`Warning: ${warning}`);
       return lines.join("\n");

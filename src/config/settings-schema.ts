@@ -56,6 +56,20 @@ export const memorySettingsSchema = z.looseObject({
   embeddingModel: z.string().min(1, "embeddingModel must not be empty").optional(),
 });
 
+/** The OS sandbox under the shell tools (README "Sandbox"); a repository's settings may only narrow it. */
+export const sandboxModes = ["workspace-write", "read-only", "off"] as const;
+export const sandboxSettingsSchema = z.looseObject({
+  mode: z.enum(sandboxModes).optional(),
+  /** Network access for sandboxed commands; off by default. */
+  network: z.boolean().optional(),
+  /** Extra writable folders (absolute, `~/…`, or relative to the project). */
+  writablePaths: z.array(z.string().min(1)).optional(),
+  /** Extra paths sandboxed commands cannot read, besides the well-known credential folders. */
+  hiddenPaths: z.array(z.string().min(1)).optional(),
+  /** Run sandboxed commands that no rule covers without asking (default true). */
+  autoAllow: z.boolean().optional(),
+});
+
 export const settingsSchema = z.looseObject({
   /** "provider/model-id", e.g. "anthropic/claude-sonnet-4-5". */
   model: z.string().min(1, "model must not be empty").optional(),
@@ -65,9 +79,11 @@ export const settingsSchema = z.looseObject({
   maxTurns: positiveInteger.optional(),
   /** Extra instruction files read into the system prompt, besides AGENTS.md and CLAUDE.md. */
   instructionFiles: z.array(z.string().min(1)).optional(),
+  sandbox: sandboxSettingsSchema.optional(),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
 export type PermissionSettings = z.infer<typeof permissionsSchema>;
 export type ProviderSettings = z.infer<typeof providerSettingsSchema>;
 export type MemorySettings = z.infer<typeof memorySettingsSchema>;
+export type SandboxSettings = z.infer<typeof sandboxSettingsSchema>;

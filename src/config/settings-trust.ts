@@ -88,9 +88,11 @@ export function restrictRepositorySettings(
 
 /**
  * The `sandbox` settings a repository file may keep: only what tightens it
- * (`mode: "read-only"`, `autoAllow: false`). Opening the network, adding
- * writable paths, a looser mode or letting uncovered commands run unasked are
- * the user's choice: with them a cloned repository's commands could reach out.
+ * (`mode: "read-only"`, `autoAllow: false`, `network: false`, more `hiddenPaths`).
+ * Opening the network, adding writable paths (even inside the project: they
+ * could re-open the read-only `.git/hooks` or `.tacit`), a looser mode or
+ * letting uncovered commands run unasked are the user's choice: with them a
+ * cloned repository's commands could reach out.
  */
 function restrictRepositorySandbox(
   sandbox: unknown,
@@ -103,6 +105,10 @@ function restrictRepositorySandbox(
   const kept: Record<string, unknown> = {};
   if (given.mode === "read-only") kept.mode = given.mode;
   if (given.autoAllow === false) kept.autoAllow = false;
+  if (given.network === false) kept.network = false;
+  // Hiding more from commands only narrows what they see; the lists add up with the user's.
+  if (Array.isArray(given.hiddenPaths) && given.hiddenPaths.every((entry) => typeof entry === "string"))
+    kept.hiddenPaths = given.hiddenPaths;
   const ignored = isObject
     ? Object.keys(given)
         .filter((key) => !(key in kept))
@@ -110,7 +116,7 @@ function restrictRepositorySandbox(
     : ["sandbox"];
   if (ignored.length > 0)
     warnings.push(
-      `${file}: ignored ${ignored.join(", ")}: a repository's settings may only tighten the sandbox (mode "read-only", autoAllow false); opening it is your choice, in ~/.tacit/settings.json or an untracked .tacit/settings.local.json.`,
+      `${file}: ignored ${ignored.join(", ")}: a repository's settings may only tighten the sandbox (mode "read-only", autoAllow false, network false, more hiddenPaths); opening it is your choice, in ~/.tacit/settings.json or an untracked .tacit/settings.local.json.`,
     );
   return Object.keys(kept).length > 0 ? kept : undefined;
 }

@@ -151,7 +151,12 @@ export function mergeSettings(earlier: Settings, later: Settings): Settings {
 
 function mergeValues(earlier: unknown, later: unknown, keyPath: string[]): unknown {
   if (later === undefined) return earlier;
-  if (Array.isArray(earlier) && Array.isArray(later) && keyPath[0] === "permissions") {
+  // The sandbox's path lists add up too: a project's hiddenPaths must not un-hide the user's.
+  if (
+    Array.isArray(earlier) &&
+    Array.isArray(later) &&
+    (keyPath[0] === "permissions" || keyPath[0] === "sandbox")
+  ) {
     return [...new Set([...earlier, ...later])];
   }
   if (isPlainObject(earlier) && isPlainObject(later)) {

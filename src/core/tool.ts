@@ -8,7 +8,12 @@ import type { z } from "zod";
 export type PermissionSubject =
   | { kind: "read"; paths: string[] }
   | { kind: "edit"; paths: string[] }
-  | { kind: "bash"; command: string }
+  /**
+   * sandbox: "inside" when the command will run in the OS sandbox, "escalated"
+   * when the model asked to run it outside one that is in force (with its
+   * reason); absent when there is no sandbox.
+   */
+  | { kind: "bash"; command: string; sandbox?: "inside" | "escalated"; escalationReason?: string }
   | { kind: "memory"; paths: string[]; mutating: boolean }
   | { kind: "none" };
 

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import type { ToolContext, ToolResult } from "../core/tool.ts";
+import type { PermissionSubject, ToolContext, ToolResult } from "../core/tool.ts";
+import type { CommandSandbox } from "../sandbox/command-sandbox.ts";
 import { applyPatchPermission, applyPatchText } from "./apply-patch.ts";
 import { defineTool, resolveToolPath } from "./define-tool.ts";
 import { statOrUndefined } from "./file-helpers.ts";
@@ -18,6 +19,15 @@ export interface CommandRequest {
   /** Overrides COMMAND_OUTPUT_TAIL_CHARS (tests use a small one). */
   keepChars?: number;
   killGraceMs?: number;
+  /** Runs the command in this OS sandbox; absent: unsandboxed (no sandbox, or escalated). */
+  sandbox?: CommandSandbox;
+  /** Said after a sandboxed command fails: how this tool re-runs a command outside the sandbox. */
+  escalationHint?: string;
+}
+
+/** What the shell tools are built with; the sandbox is absent when off or unavailable. */
+export interface ShellToolOptions {
+  sandbox?: CommandSandbox;
 }
 
 export async function runCommand(context: ToolContext, request: CommandRequest): Promise<ToolResult> {
@@ -33,7 +43,7 @@ export async function runCommand(context: ToolContext, request: CommandRequest):
   if (argv.length === 0 || argv[0] === "") return { output: "The command is empty.", isError: true };
   const keepChars = request.keepChars ?? COMMAND_OUTPUT_TAIL_CHARS;
   const outcome = await runProcess({
-    argv,
+    argv: request.sandbox ? request.sandbox.wrap(argv, cwd) : argv,
     cwd,
     timeoutMs,
     signal: context.signal,
@@ -54,14 +64,51 @@ export async function runCommand(context: ToolContext, request: CommandRequest):
   else if (outcome.aborted) status = "Interrupted by the user; the command and its children were killed.";
   else if (outcome.exitSignal) status = `Killed by signal ${outcome.exitSignal}.`;
   else status = `Exit code: ${outcome.exitCode}`;
-  const output = body === "" ? `(no output)\n${status}` : `${body}\n${status}`;
   const failed = outcome.timedOut || outcome.aborted || outcome.exitSignal !== null || outcome.exitCode !== 0;
+  if (failed && request.sandbox && !outcome.timedOut && !outcome.aborted)
+    status += `\n${sandboxNote(request)}`;
+  const output = body === "" ? `(no output)\n${status}` : `${body}\n${status}`;
   return {
     output,
     ...(failed ? { isError: true } : {}),
     display: { kind: "command", command: shown, exitCode: outcome.exitCode, tail: lastLines(body, 20) },
   };
 }
+
+/** After a failed sandboxed command: what the sandbox refused, and the way out (through the user). */
+function sandboxNote(request: CommandRequest): string {
+  const { policy } = request.sandbox!;
+  const writable = policy.mode === "read-only" ? "only /tmp" : "only the project, /tmp and configured paths";
+  const network = policy.network ? "" : "network off, ";
+  const way = request.escalationHint
+    ? ` If it failed for that reason, ${request.escalationHint}; the user will be asked.`
+    : "";
+  return `(Ran in the sandbox: ${network}${writable} writable.${way})`;
+}
+
+/**
+ * The permission subject of a shell command: whether it runs inside the sandbox
+ * (which sandbox.autoAllow may let through) or escalated out of it (which always asks).
+ */
+function shellSubject(
+  command: string,
+  options: ShellToolOptions,
+  escalate: boolean | undefined,
+  reason: string | undefined,
+): PermissionSubject {
+  if (!options.sandbox) return { kind: "bash", command };
+  if (!escalate) return { kind: "bash", command, sandbox: "inside" };
+  return { kind: "bash", command, sandbox: "escalated", ...(reason ? { escalationReason: reason } : {}) };
+}
+
+/** Claude Code's name for running one command outside the sandbox (Gemini's tool takes it too). */
+const disableSandboxParameter = z
+  .boolean()
+  .optional()
+  .describe("Run outside the sandbox (needs network or writes outside the project); the user is asked");
+
+const CLAUDE_ESCALATION = "run it again with dangerouslyDisableSandbox: true and say why in description";
+const CODEX_ESCALATION = "run it again with with_escalated_permissions: true and a justification";
 
 function formatSeconds(milliseconds: number): string {
   return milliseconds % 1000 === 0 ? `${milliseconds / 1000} s` : `${(milliseconds / 1000).toFixed(1)} s`;
@@ -118,38 +165,71 @@ function patchContextOf(context: ToolContext, workdir: string | undefined): Tool
   return workdir ? { ...context, cwd: resolveToolPath(context, workdir) } : context;
 }
 
-export function claudeBashTool() {
+function sandboxDescription(options: ShellToolOptions): string {
+  const policy = options.sandbox?.policy;
+  if (!policy) return "";
+  const network = policy.network ? "" : "network off, ";
+  const writable =
+    policy.mode === "read-only" ? "nothing but /tmp writable" : "writes only in the project and /tmp";
+  return ` Commands run in a sandbox (${network}${writable}); a command that needs more can run outside it with the escalation parameter, after the user approves.`;
+}
+
+export function claudeBashTool(options: ShellToolOptions = {}) {
   return defineTool({
     name: "Bash",
-    description:
-      "Run a bash command in the working directory (bash -c; no stdin). Returns output (tail if long) and exit code. Timeout in ms: default 120000, max 600000. Prefer Read/Grep/Glob over cat/grep/find.",
+    description: `Run a bash command in the working directory (bash -c; no stdin). Returns output (tail if long) and exit code. Timeout in ms: default 120000, max 600000. Prefer Read/Grep/Glob over cat/grep/find.${sandboxDescription(options)}`,
     inputSchema: z.object({
       command: z.string().describe("The command"),
       timeout: z.number().int().positive().optional().describe("Timeout in milliseconds"),
       description: z.string().optional().describe("What it does, in 5-10 words"),
+      dangerouslyDisableSandbox: disableSandboxParameter,
     }),
     readOnly: false,
-    permission: (input) => ({ kind: "bash" as const, command: input.command }),
-    execute: (input, context) => runCommand(context, { command: input.command, timeoutMs: input.timeout }),
+    permission: (input) =>
+      shellSubject(input.command, options, input.dangerouslyDisableSandbox, input.description),
+    execute: (input, context) =>
+      runCommand(context, {
+        command: input.command,
+        timeoutMs: input.timeout,
+        ...sandboxFor(options, input.dangerouslyDisableSandbox, CLAUDE_ESCALATION),
+      }),
   });
 }
 
-export function gptShellTool() {
+/** The sandbox part of a command request: none when escalated (the gate asked) or when there is none. */
+function sandboxFor(
+  options: ShellToolOptions,
+  escalate: boolean | undefined,
+  escalationHint: string,
+): Pick<CommandRequest, "sandbox" | "escalationHint"> {
+  return options.sandbox && !escalate ? { sandbox: options.sandbox, escalationHint } : {};
+}
+
+export function gptShellTool(options: ShellToolOptions = {}) {
   return defineTool({
     name: "shell",
-    description:
-      'Run a command. command is an argv array, e.g. ["bash","-lc","npm test"]. Returns output (tail if long) and exit code.',
+    description: `Run a command. command is an argv array, e.g. ["bash","-lc","npm test"]. Returns output (tail if long) and exit code.${sandboxDescription(options)}`,
     inputSchema: z.object({
       command: z.array(z.string()).min(1).describe("Program and arguments"),
       workdir: z.string().optional().describe("Working directory (default: the project)"),
       timeout_ms: z.number().int().positive().optional().describe("Timeout in ms (default 120000)"),
+      with_escalated_permissions: z
+        .boolean()
+        .optional()
+        .describe("Run outside the sandbox (network, writes outside the project); the user is asked"),
+      justification: z.string().optional().describe("Why the command needs to run outside the sandbox"),
     }),
     readOnly: false,
     permission: (input, context) => {
       const patch = patchInShell(input.command);
       if (patch)
         return applyPatchPermission(patchContextOf(context, patch.workdir ?? input.workdir), patch.patch);
-      return { kind: "bash" as const, command: commandTextOf(input.command) };
+      return shellSubject(
+        commandTextOf(input.command),
+        options,
+        input.with_escalated_permissions,
+        input.justification,
+      );
     },
     execute: (input, context) => {
       const patch = patchInShell(input.command);
@@ -162,23 +242,30 @@ export function gptShellTool() {
         command: script ?? input.command,
         workdir: input.workdir,
         timeoutMs: input.timeout_ms,
+        ...sandboxFor(options, input.with_escalated_permissions, CODEX_ESCALATION),
       });
     },
   });
 }
 
-export function geminiShellTool() {
+export function geminiShellTool(options: ShellToolOptions = {}) {
   return defineTool({
     name: "run_shell_command",
-    description:
-      "Run a bash command (bash -c; no stdin). Returns output (tail if long) and exit code. Times out after 120 s.",
+    description: `Run a bash command (bash -c; no stdin). Returns output (tail if long) and exit code. Times out after 120 s.${sandboxDescription(options)}`,
     inputSchema: z.object({
       command: z.string().describe("The command"),
       description: z.string().optional().describe("What it does, briefly"),
       directory: z.string().optional().describe("Directory to run in, relative to the project"),
+      dangerouslyDisableSandbox: disableSandboxParameter,
     }),
     readOnly: false,
-    permission: (input) => ({ kind: "bash" as const, command: input.command }),
-    execute: (input, context) => runCommand(context, { command: input.command, workdir: input.directory }),
+    permission: (input) =>
+      shellSubject(input.command, options, input.dangerouslyDisableSandbox, input.description),
+    execute: (input, context) =>
+      runCommand(context, {
+        command: input.command,
+        workdir: input.directory,
+        ...sandboxFor(options, input.dangerouslyDisableSandbox, CLAUDE_ESCALATION),
+      }),
   });
 }

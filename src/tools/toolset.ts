@@ -1,7 +1,7 @@
 import type { ModelInfo } from "../core/model.ts";
 import type { Tool } from "../core/tool.ts";
 import { applyPatchTool } from "./apply-patch.ts";
-import { claudeBashTool, geminiShellTool, gptShellTool } from "./bash.ts";
+import { claudeBashTool, geminiShellTool, gptShellTool, type ShellToolOptions } from "./bash.ts";
 import { claudeEditTool, geminiReplaceTool } from "./edit.ts";
 import { claudeGlobTool, geminiGlobTool } from "./glob.ts";
 import { claudeGrepTool, geminiGrepTool, gptGrepTool } from "./grep.ts";
@@ -16,16 +16,23 @@ export type ToolFamily = ModelInfo["family"];
  * The coding tools under the names and schemas each model family was trained
  * on: a model calls the tools it knows best. The implementations are shared.
  */
-export function createToolset(family: ToolFamily): Tool[] {
+export function createToolset(family: ToolFamily, shell: ShellToolOptions = {}): Tool[] {
   switch (family) {
     case "gpt":
-      return [gptShellTool(), applyPatchTool(), gptReadTool(), gptListTool(), gptGrepTool(), gptPlanTool()];
+      return [
+        gptShellTool(shell),
+        applyPatchTool(),
+        gptReadTool(),
+        gptListTool(),
+        gptGrepTool(),
+        gptPlanTool(),
+      ];
     case "gemini":
       return [
         geminiReadTool(),
         geminiWriteTool(),
         geminiReplaceTool(),
-        geminiShellTool(),
+        geminiShellTool(shell),
         geminiGrepTool(),
         geminiGlobTool(),
         geminiListTool(),
@@ -36,7 +43,7 @@ export function createToolset(family: ToolFamily): Tool[] {
         claudeReadTool(),
         claudeWriteTool(),
         claudeEditTool(),
-        claudeBashTool(),
+        claudeBashTool(shell),
         claudeGrepTool(),
         claudeGlobTool(),
         claudeListTool(),

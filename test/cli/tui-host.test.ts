@@ -128,6 +128,8 @@ describe("the TUI host over a real runtime", () => {
     host.setPermissionMode("plan");
     expect(host.info().permissionMode).toBe("plan");
     expect(host.permissionsSummary()).toContain("Mode: plan");
+    // The sandbox line says what this machine gives (bubblewrap here, or why not).
+    expect(host.permissionsSummary()).toMatch(/^Sandbox: (bubblewrap|seatbelt|unavailable)/m);
     host.setPermissionMode("default");
   });
 

@@ -52,7 +52,11 @@ describe("permissions end to end", () => {
       path.join(workspace.project, ".tacit", "settings.json"),
       JSON.stringify({ permissions: { defaultMode: "bypass" } }),
     );
-    server.enqueue({ toolCalls: [{ name: "Bash", input: { command: "touch pwned" } }] }, { text: "ok" });
+    // Escalated out of the sandbox, so only the permission mode decides (in the sandbox it would just run).
+    server.enqueue(
+      { toolCalls: [{ name: "Bash", input: { command: "touch pwned", dangerouslyDisableSandbox: true } }] },
+      { text: "ok" },
+    );
     const result = await runCli(["-p", "do it", "--model", setup.model], {
       cwd: workspace.project,
       env: setup.env,

@@ -1,0 +1,79 @@
+import { existsSync, statSync } from "node:fs";
+import path from "node:path";
+import type { SandboxPolicy } from "./policy.ts";
+
+export interface BubblewrapLayout {
+  /** Host folder mounted at /tmp inside: private to this tacit process, kept between its commands. */
+  temporaryDirectory: string;
+  /** An empty host folder, mounted read-only over hidden folders and missing guarded ones. */
+  emptyDirectory: string;
+}
+
+/**
+ * The namespaces and base mounts of every sandbox (the availability probe
+ * starts exactly these). New user, pid, ipc, uts, cgroup and network
+ * namespaces; the network one has only its own loopback, so nothing outside
+ * (the host's 127.0.0.1 included) is reachable. --die-with-parent ends the
+ * sandbox when tacit dies, whatever killed it. The whole file system is read-only.
+ */
+export const BUBBLEWRAP_BASE_ARGUMENTS = [
+  "--unshare-all",
+  "--die-with-parent",
+  "--ro-bind",
+  "/",
+  "/",
+  "--dev",
+  "/dev",
+  "--proc",
+  "/proc",
+];
+
+/** Guarded folders that are covered even when missing, so a command cannot create them. */
+const GUARD_WHEN_MISSING = new Set([".tacit", "hooks"]);
+
+/**
+ * The bwrap arguments that run argv under the policy. Order matters: later
+ * mounts cover earlier ones, so the read-only root comes first, then the
+ * private /tmp, the writable roots, and last the read-only and hidden paths
+ * inside them.
+ */
+export function bubblewrapArguments(
+  policy: SandboxPolicy,
+  layout: BubblewrapLayout,
+  argv: string[],
+  cwd: string,
+): string[] {
+  const args = [
+    ...BUBBLEWRAP_BASE_ARGUMENTS,
+    ...(policy.network ? ["--share-net"] : []),
+    // A private /tmp: the host's holds other programs' sockets (tmux, ssh-agent, X11),
+    // which would be a way out even with the network off.
+    "--bind",
+    layout.temporaryDirectory,
+    "/tmp",
+  ];
+  // Read-only mode still shows the project, which the private /tmp would cover when it lives there.
+  if (policy.mode === "read-only") args.push("--ro-bind", policy.projectRoot, policy.projectRoot);
+  for (const root of policy.writableRoots) args.push("--bind", root, root);
+  for (const guarded of policy.readOnlyPaths) {
+    if (existsSync(guarded)) args.push("--ro-bind", guarded, guarded);
+    else if (GUARD_WHEN_MISSING.has(path.basename(guarded)) && isDirectory(path.dirname(guarded))) {
+      // bwrap creates the (empty) mount point on the host: a harmless empty folder.
+      args.push("--ro-bind", layout.emptyDirectory, guarded);
+    }
+  }
+  for (const hidden of policy.hiddenPaths) {
+    args.push("--ro-bind", isDirectory(hidden) ? layout.emptyDirectory : "/dev/null", hidden);
+  }
+  for (const variable of policy.hiddenVariables) args.push("--unsetenv", variable);
+  args.push("--setenv", "TMPDIR", "/tmp", "--chdir", cwd, "--", ...argv);
+  return args;
+}
+
+function isDirectory(filePath: string): boolean {
+  try {
+    return statSync(filePath).isDirectory();
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,67 @@
+import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import type { SandboxAvailability } from "./availability.ts";
+import { bubblewrapArguments } from "./bubblewrap.ts";
+import type { SandboxPolicy } from "./policy.ts";
+import { seatbeltArguments, seatbeltProfile } from "./seatbelt.ts";
+
+/** Wraps a command's argv so it runs under the policy; what the shell tools hold. */
+export interface CommandSandbox {
+  kind: "bubblewrap" | "seatbelt";
+  policy: SandboxPolicy;
+  wrap(argv: string[], cwd: string): string[];
+}
+
+/**
+ * A sandbox for this process's commands. Its private temp folder is made on
+ * the first command and removed when tacit exits, so files a command leaves in
+ * /tmp are there for the next command of the same session.
+ */
+export function createCommandSandbox(
+  policy: SandboxPolicy,
+  availability: Extract<SandboxAvailability, { available: true }>,
+): CommandSandbox {
+  let folders: { temporaryDirectory: string; emptyDirectory: string } | undefined;
+  const ensureFolders = () => {
+    if (folders) return folders;
+    // Real path: macOS's tmpdir is behind a symlink, and Seatbelt matches resolved paths.
+    const base = mkdtempSync(path.join(realpathSync(tmpdir()), "tacit-sandbox-"));
+    folders = { temporaryDirectory: path.join(base, "tmp"), emptyDirectory: path.join(base, "empty") };
+    mkdirSync(folders.temporaryDirectory);
+    mkdirSync(folders.emptyDirectory);
+    process.once("exit", () => rmSync(base, { recursive: true, force: true }));
+    return folders;
+  };
+  return {
+    kind: availability.kind,
+    policy,
+    wrap(argv, cwd) {
+      const layout = ensureFolders();
+      if (availability.kind === "bubblewrap") {
+        return [availability.binary, ...bubblewrapArguments(policy, layout, argv, cwd)];
+      }
+      const profile = seatbeltProfile(withRealPaths(policy), layout.temporaryDirectory);
+      return [
+        availability.binary,
+        ...seatbeltArguments(profile, [
+          "/usr/bin/env",
+          ...policy.hiddenVariables.flatMap((variable) => ["-u", variable]),
+          `TMPDIR=${layout.temporaryDirectory}`,
+          ...argv,
+        ]),
+      ];
+    },
+  };
+}
+
+/** Seatbelt matches the resolved path of what is opened, so its paths must be real ones (/private/tmp, not /tmp). */
+function withRealPaths(policy: SandboxPolicy): SandboxPolicy {
+  const real = (entry: string) => (existsSync(entry) ? realpathSync(entry) : entry);
+  return {
+    ...policy,
+    writableRoots: policy.writableRoots.map(real),
+    readOnlyPaths: policy.readOnlyPaths.map(real),
+    hiddenPaths: policy.hiddenPaths.map(real),
+  };
+}

@@ -1,0 +1,109 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { resolveSandboxPolicy } from "../../src/sandbox/policy.ts";
+import { makeTempDirectory } from "../tools/helpers.ts";
+
+async function folders() {
+  const base = await makeTempDirectory("tacit-policy-");
+  const project = path.join(base, "project");
+  const home = path.join(base, "home");
+  mkdirSync(path.join(project, ".git"), { recursive: true });
+  mkdirSync(path.join(home, ".ssh"), { recursive: true });
+  mkdirSync(path.join(home, "cache"));
+  writeFileSync(path.join(home, ".netrc"), "machine x login y password z\n");
+  return { project, home, env: { HOME: home } };
+}
+
+describe("the sandbox policy from settings", () => {
+  it("defaults: the project writable, its guarded paths and TACIT_HOME listed, credentials that exist hidden, network off", async () => {
+    const { project, home, env } = await folders();
+    const policy = resolveSandboxPolicy({
+      settings: undefined,
+      projectRoot: project,
+      tacitHome: path.join(project, "th"),
+      env,
+    });
+    expect(policy).toEqual({
+      mode: "workspace-write",
+      projectRoot: project,
+      writableRoots: [project],
+      readOnlyPaths: [
+        path.join(project, ".git", "hooks"),
+        path.join(project, ".git", "config"),
+        path.join(project, ".tacit"),
+        path.join(project, "th"),
+      ],
+      hiddenPaths: [path.join(home, ".ssh"), path.join(home, ".netrc")],
+      network: false,
+      hiddenVariables: [],
+    });
+  });
+
+  it("resolves writablePaths (~ and relative to the project), drops missing ones, and leaves out a TACIT_HOME outside them", async () => {
+    const { project, home, env } = await folders();
+    const policy = resolveSandboxPolicy({
+      settings: {
+        writablePaths: ["~/cache", "../missing", "~/.ssh"],
+        network: true,
+        hiddenPaths: ["~/cache"],
+      },
+      projectRoot: project,
+      tacitHome: path.join(home, ".tacit"),
+      env,
+    })!;
+    expect(policy.writableRoots).toEqual([project, path.join(home, "cache"), path.join(home, ".ssh")]);
+    expect(policy.readOnlyPaths).not.toContain(path.join(home, ".tacit"));
+    // Hiding wins over writing: ~/.ssh stays hidden even when listed as writable.
+    expect(policy.hiddenPaths).toEqual([
+      path.join(home, ".ssh"),
+      path.join(home, ".netrc"),
+      path.join(home, "cache"),
+    ]);
+    expect(policy.network).toBe(true);
+  });
+
+  it("keeps shell and git start-up files read-only when the home folder itself is writable", async () => {
+    const { home, env } = await folders();
+    const policy = resolveSandboxPolicy({
+      settings: {},
+      projectRoot: home,
+      tacitHome: path.join(home, ".tacit"),
+      env,
+    })!;
+    expect(policy.writableRoots).toEqual([home]);
+    expect(policy.readOnlyPaths).toEqual(
+      expect.arrayContaining([
+        path.join(home, ".bashrc"),
+        path.join(home, ".zshrc"),
+        path.join(home, ".gitconfig"),
+      ]),
+    );
+  });
+
+  it("never makes the file system root writable, even as the project", async () => {
+    const { env } = await folders();
+    const policy = resolveSandboxPolicy({
+      settings: { writablePaths: ["/"] },
+      projectRoot: "/",
+      tacitHome: "/x",
+      env,
+    })!;
+    expect(policy.writableRoots).toEqual([]);
+  });
+
+  it("read-only mode writes nothing but temp; off mode has no policy", async () => {
+    const { project, env } = await folders();
+    const readOnly = resolveSandboxPolicy({
+      settings: { mode: "read-only" },
+      projectRoot: project,
+      tacitHome: "/x",
+      env,
+    })!;
+    expect(readOnly.writableRoots).toEqual([]);
+    expect(readOnly.readOnlyPaths).toEqual([]);
+    expect(
+      resolveSandboxPolicy({ settings: { mode: "off" }, projectRoot: project, tacitHome: "/x", env }),
+    ).toBeUndefined();
+  });
+});
