@@ -54,6 +54,9 @@ describe("a cloned repository is not trusted", () => {
   });
   beforeEach(() => {
     workspace = createWorkspace();
+    // Shell commands no rule covers would otherwise run unasked inside the sandbox; these tests
+    // show what the permission rules themselves allow, so every uncovered command must ask.
+    writeJson(path.join(workspace.home, "settings.json"), { sandbox: { autoAllow: false } });
   });
   afterEach(() => workspace.cleanup());
 
