@@ -4,6 +4,7 @@ import { writeFileAtomic } from "../config/atomic-write.ts";
 import type { ToolContext, ToolResult } from "../core/tool.ts";
 import { defineTool, displayPath, resolveToolPath } from "./define-tool.ts";
 import { recordRead, staleReadWarning, statOrUndefined, unifiedDiff } from "./file-helpers.ts";
+import { nonRegularFileMessage } from "./file-stream.ts";
 
 /** Writes a whole file atomically, creating folders; says whether it was created or overwritten. */
 export async function writeTextFile(
@@ -15,6 +16,9 @@ export async function writeTextFile(
   const shown = displayPath(context, absolutePath);
   const stats = await statOrUndefined(absolutePath);
   if (stats?.isDirectory()) return { output: `${shown} is a directory; give a file path.`, isError: true };
+  // A FIFO or device would hang or never end the read of what is there now.
+  const notRegular = stats && nonRegularFileMessage(stats, shown);
+  if (notRegular) return { output: notRegular, isError: true };
   const before = stats ? await readFile(absolutePath, "utf8") : "";
   const warning = stats ? await staleReadWarning(context, absolutePath) : "";
   writeFileAtomic(absolutePath, content);
