@@ -1,6 +1,7 @@
 import { STATUS_CODES } from "node:http";
 import { AbortedError, errorMessage, isAbortError, ProviderError } from "../core/errors.ts";
 import type { ModelStreamEvent } from "../core/model.ts";
+import { UnexpectedResponseError } from "./response-check.ts";
 
 export interface RetryOptions {
   /** Attempts in all, the first included. */
@@ -85,6 +86,13 @@ export function isRetryableStatus(status: number): boolean {
  */
 export function describeFailure(error: unknown, now: number = Date.now()): FailureInfo {
   if (error instanceof StreamCutError) return { retryable: true, message: error.message };
+  // A web page where the API should be: a 200 (captive portal, wrong base URL) will not change on a
+  // retry; a proxy's 502 or 503 page may.
+  const unexpected = findUnexpectedResponse(error);
+  if (unexpected) {
+    const retryable = unexpected.status >= 300 && isRetryableStatus(unexpected.status);
+    return { retryable, message: unexpected.message };
+  }
   const record = asRecord(error);
   // The SDK wraps exhausted retries; we run with its retries off, but be safe.
   const lastError = record?.lastError;
@@ -108,6 +116,16 @@ export function describeFailure(error: unknown, now: number = Date.now()): Failu
   }
   if (record?.isRetryable === true || isNetworkError(error)) return { retryable: true, message };
   return { retryable: false, message };
+}
+
+/** The UnexpectedResponseError itself, or inside the SDK's wrapping (cause chain, RetryError). */
+function findUnexpectedResponse(error: unknown): UnexpectedResponseError | undefined {
+  for (let current: unknown = error, depth = 0; current && depth < 5; depth++) {
+    if (current instanceof UnexpectedResponseError) return current;
+    const record = asRecord(current);
+    current = record?.cause ?? record?.lastError;
+  }
+  return undefined;
 }
 
 /** The innermost cause's message: "other side closed" says more than "Failed to process successful response". */

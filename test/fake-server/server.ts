@@ -149,7 +149,10 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
     step ??= queue.shift() ?? defaultReply;
 
     const reply: ScriptedReply = isFaultStep(step)
-      ? { text: step.fault.kind === "status" ? "" : (step.fault.afterText ?? "") }
+      ? {
+          text:
+            step.fault.kind === "status" || step.fault.kind === "html" ? "" : (step.fault.afterText ?? ""),
+        }
       : step;
     const context: ReplyContext = {
       model: typeof body.model === "string" ? body.model : "fake-model",
@@ -300,6 +303,13 @@ function sendFault(
     );
     return;
   }
+  if (fault.kind === "html") {
+    response.writeHead(fault.status ?? 200, {
+      "content-type": fault.contentType ?? "text/html; charset=utf-8",
+    });
+    response.end(fault.body ?? CAPTIVE_PORTAL_PAGE);
+    return;
+  }
   // A cut: the reply starts like a good one, then the connection dies before
   // the final event, the way a dropped network or a crashed upstream looks. A
   // stall starts the same way and then sends nothing more, like a hung proxy.
@@ -315,6 +325,10 @@ function sendFault(
   if (fault.kind === "stall") response.write(partial);
   else response.write(partial, () => response.socket?.destroy());
 }
+
+/** What a hotel or airport Wi-Fi answers to every request until its terms are accepted. */
+export const CAPTIVE_PORTAL_PAGE =
+  '<!DOCTYPE html>\n<html><head><title>Welcome to Airport Wi-Fi</title></head><body><h1>Accept the terms to continue</h1><form method="post" action="/login"><button>Connect</button></form></body></html>\n';
 
 function startEventStream(response: ServerResponse): void {
   response.writeHead(200, {

@@ -16,7 +16,9 @@ export type Fault =
   // start a 200 SSE stream, send some text, then destroy the socket before the final event
   | { kind: "cut"; afterText?: string }
   // start a 200 SSE stream, send some text, then go silent with the connection left open
-  | { kind: "stall"; afterText?: string };
+  | { kind: "stall"; afterText?: string }
+  // answer with an HTML page instead of the wire's JSON or event stream (a captive portal, a wrong base URL)
+  | { kind: "html"; status?: number; body?: string; contentType?: string };
 
 export type Step = ScriptedReply | { fault: Fault };
 
