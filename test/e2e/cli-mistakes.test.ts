@@ -5,20 +5,18 @@ import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type FakeServer, startFakeServer } from "../fake-server/server.ts";
-import { cliPath, createWorkspace, runCli, type Workspace, wireSetup } from "./harness.ts";
+import { serverAndWorkspaceForFile } from "./fixture.ts";
+import { cliPath, runCli, wireSetup } from "./harness.ts";
 
-let server: FakeServer;
-let workspace: Workspace;
+const fixture = serverAndWorkspaceForFile();
 let setup: { model: string; env: Record<string, string> };
 
-beforeAll(async () => {
-  server = await startFakeServer();
-  workspace = createWorkspace();
+beforeAll(() => {
+  const { server, workspace } = fixture;
   setup = wireSetup("anthropic", server.url, workspace);
   // Enough memories that `memory list` writes far more than a pipe holds (64 KB), so the
   // writer is still writing when `head -1` has gone: the case that used to print EPIPE.
-  const folder = path.join(workspace.home, "memory");
+  const folder = path.join(fixture.workspace.home, "memory");
   mkdirSync(folder, { recursive: true });
   for (let index = 1; index <= 600; index++) {
     writeFileSync(
@@ -27,12 +25,8 @@ beforeAll(async () => {
     );
   }
 });
-afterAll(async () => {
-  await server.close();
-  workspace.cleanup();
-});
 
-const run = (args: string[]) => runCli(args, { cwd: workspace.project, env: setup.env });
+const run = (args: string[]) => runCli(args, { cwd: fixture.workspace.project, env: setup.env });
 
 /** Runs a shell command line (with tacit as $TACIT) and collects its output and exit code. */
 function shell(
@@ -41,7 +35,7 @@ function shell(
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(shellName, ["-c", commandLine], {
-      cwd: workspace.project,
+      cwd: fixture.workspace.project,
       env: { PATH: process.env.PATH ?? "", ...setup.env, TACIT: `${process.execPath} ${cliPath}` },
     });
     let stdout = "";
@@ -91,7 +85,7 @@ describe("mistyped commands", () => {
   });
 
   it("a lone word close to a command is refused, not sent, when there is no one to ask", async () => {
-    const before = server.requests.length;
+    const before = fixture.server.requests.length;
     for (const args of [["sesions"], ["-p", "sesions", "--model", setup.model]]) {
       const result = await run(args);
       expect(result.code).toBe(2);
@@ -99,14 +93,14 @@ describe("mistyped commands", () => {
         'tacit: "sesions" is not a command; did you mean "tacit sessions"? (to send it to the model as a prompt, put it after --: tacit -p -- sesions)\n',
       );
     }
-    expect(server.requests.length).toBe(before);
+    expect(fixture.server.requests.length).toBe(before);
     // After -- it is a prompt by choice.
-    server.enqueue({ text: "Sessions are stored in SQLite." });
+    fixture.server.enqueue({ text: "Sessions are stored in SQLite." });
     const chosen = await run(["-p", "--model", setup.model, "--", "sesions"]);
     expect(chosen.code).toBe(0);
     expect(chosen.stdout).toBe("Sessions are stored in SQLite.\n");
     // Ordinary one-word prompts are not questioned.
-    server.enqueue({ text: "Hello." });
+    fixture.server.enqueue({ text: "Hello." });
     expect((await run(["-p", "hello", "--model", setup.model])).stdout).toBe("Hello.\n");
   });
 });
@@ -136,16 +130,28 @@ describe.skipIf(!hasTmux)("in a terminal, a command-like word asks first (tmux)"
     const assignments = Object.entries(environment)
       .map(([name, value]) => `${name}='${value}'`)
       .join(" ");
-    const script = path.join(workspace.project, "..", `${target}.sh`);
+    const script = path.join(fixture.workspace.project, "..", `${target}.sh`);
     writeFileSync(
       script,
       `env -i ${assignments} '${process.execPath}' '${cliPath}' --model ${setup.model} ${word}\necho "__EXITED_$?__"\nsleep 600\n`,
     );
-    tmux("new-session", "-d", "-s", target, "-x", "120", "-y", "30", "-c", workspace.project, `sh ${script}`);
+    tmux(
+      "new-session",
+      "-d",
+      "-s",
+      target,
+      "-x",
+      "120",
+      "-y",
+      "30",
+      "-c",
+      fixture.workspace.project,
+      `sh ${script}`,
+    );
   }
 
   it("yes runs the command it looked like, and nothing is sent to the model", async () => {
-    const before = server.requests.length;
+    const before = fixture.server.requests.length;
     launch("typo-yes", "sesions");
     await waitForScreen("typo-yes", /Did you mean "tacit sessions"\? \[Y\/n\]/);
     tmux("send-keys", "-t", "typo-yes", "y", "Enter");
@@ -154,16 +160,16 @@ describe.skipIf(!hasTmux)("in a terminal, a command-like word asks first (tmux)"
     expect(screen).toMatch(/No sessions in this directory|\d+ msgs/);
     expect(screen).not.toContain("❯");
     expect(screen).toContain("__EXITED_0__");
-    expect(server.requests.length).toBe(before);
+    expect(fixture.server.requests.length).toBe(before);
   });
 
   it("no sends the word to the model as a prompt", async () => {
-    server.enqueue({ text: "You asked about sesions." });
+    fixture.server.enqueue({ text: "You asked about sesions." });
     launch("typo-no", "sesions");
     await waitForScreen("typo-no", /Did you mean "tacit sessions"\?/);
     tmux("send-keys", "-t", "typo-no", "n", "Enter");
     await waitForScreen("typo-no", /You asked about sesions\./);
-    const sent = server.requests.at(-1)!.normalized.messages.at(-1)!.text;
+    const sent = fixture.server.requests.at(-1)!.normalized.messages.at(-1)!.text;
     expect(sent).toContain("sesions");
   });
 });

@@ -1,28 +1,21 @@
 // A call refused in headless mode is said once on stderr, whole: its end is
 // the --allowed-tools rule that would allow it, which used to be cut off.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type FakeServer, startFakeServer } from "../fake-server/server.ts";
-import { createWorkspace, runCli, type Workspace, wireSetup } from "./harness.ts";
+import { describe, expect, it } from "vitest";
+import { serverAndWorkspaceForFile } from "./fixture.ts";
+import { runCli, wireSetup } from "./harness.ts";
 
-let server: FakeServer;
-let workspace: Workspace;
-
-beforeAll(async () => {
-  server = await startFakeServer();
-  workspace = createWorkspace();
-});
-afterAll(async () => {
-  await server.close();
-  workspace.cleanup();
-});
+const fixture = serverAndWorkspaceForFile();
 
 describe("headless refusals", () => {
   it("are printed once, with the whole suggested rule", async () => {
-    const setup = wireSetup("anthropic", server.url, workspace);
+    const setup = wireSetup("anthropic", fixture.server.url, fixture.workspace);
     const command = `rm -f build/output-of-a-rather-long-generated-artifact-name-${"x".repeat(40)}.txt`;
-    server.enqueue({ toolCalls: [{ name: "Bash", input: { command } }] }, { text: "Could not remove it." });
+    fixture.server.enqueue(
+      { toolCalls: [{ name: "Bash", input: { command } }] },
+      { text: "Could not remove it." },
+    );
     const result = await runCli(["-p", "clean up", "--model", setup.model], {
-      cwd: workspace.project,
+      cwd: fixture.workspace.project,
       env: setup.env,
     });
     expect(result.code).toBe(0);
@@ -39,7 +32,9 @@ describe("headless refusals", () => {
     expect(suggestion).not.toBeNull();
     expect(suggestion![2]).toBe(suggestion![1]);
     // The model was told too.
-    const refusal = server.requests.at(-1)!.normalized.messages.flatMap((message) => message.toolResults)[0]!;
+    const refusal = fixture.server.requests
+      .at(-1)!
+      .normalized.messages.flatMap((message) => message.toolResults)[0]!;
     expect(refusal.isError).toBe(true);
     expect(refusal.output).toContain(`--allowed-tools '${suggestion![1]}'`);
   });
