@@ -62,6 +62,29 @@ export class StreamCutError extends Error {
   }
 }
 
+/**
+ * The provider refused the request as longer than the model's context window.
+ * Retrying the same request cannot help; the agent loop makes room (compacts
+ * or trims) and sends it again once.
+ */
+export class ContextOverflowError extends ProviderError {
+  override name = "ContextOverflowError";
+}
+
+/**
+ * Each wire's words for "too long for the context window": Anthropic's 400
+ * "prompt is too long", OpenAI's context_length_exceeded ("exceeds the
+ * context window", "maximum context length"), Gemini's "input token count
+ * … exceeds the maximum number of tokens", and what OpenAI-compatible
+ * servers (vLLM, llama.cpp, Ollama) say.
+ */
+const CONTEXT_OVERFLOW =
+  /prompt is too long|context_length_exceeded|exceeds the context window|maximum context length|context length|input token count.*exceeds|too many (input )?tokens|exceeds? the available context size|reduce the length of the (messages|prompt)/i;
+
+export function isContextOverflowMessage(message: string): boolean {
+  return CONTEXT_OVERFLOW.test(message);
+}
+
 /** What a failure means for the retry loop, read from whatever the SDK threw. */
 export interface FailureInfo {
   retryable: boolean;
@@ -262,6 +285,8 @@ function providerErrorOf(failure: FailureInfo, context: RetryContext, attempts: 
     line = `${provider}: the API key was rejected (401 Unauthorized${hint}): ${failure.message}`;
   } else if (status === 403) {
     line = `${provider}: access denied (403 Forbidden): ${failure.message}`;
+  } else if (!failure.retryable && isContextOverflowMessage(failure.message)) {
+    return new ContextOverflowError(oneLine(`${provider}: ${failureLine(failure)}`), status, false);
   } else if (failure.retryable) {
     const tries = attempts === 1 ? "1 attempt" : `${attempts} attempts`;
     line = `${provider}: ${withAttempts(failureLine(failure), tries)}`;

@@ -5,6 +5,7 @@
 // requests with the wire's own 400 error, and records every request.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { contextOverflowReply } from "./context-window.ts";
 import type {
   FakeServer,
   FakeServerOptions,
@@ -64,6 +65,7 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
   const errors: string[] = [];
   let handler: ((request: RecordedRequest) => Step | undefined) | undefined;
   const embeddingFaults: Fault[] = [];
+  let contextWindow: number | undefined;
   let idCounter = 0;
   const nextId = () => ++idCounter;
 
@@ -138,6 +140,13 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
     }
     const pairingProblem = checkToolPairing(recorded.normalized.messages);
     if (pairingProblem) return reject(response, adapter, recorded, pairingProblem);
+
+    const requestTokens = estimateTokens(rawBody.length);
+    if (contextWindow !== undefined && requestTokens > contextWindow) {
+      recorded.contextOverflow = true;
+      const overflow = contextOverflowReply(adapter.wire, requestTokens, contextWindow);
+      return sendJson(response, overflow.status, overflow.body);
+    }
 
     let step: Step | undefined;
     try {
@@ -276,6 +285,9 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
     },
     failEmbeddings(...faults: Fault[]) {
       embeddingFaults.push(...faults);
+    },
+    setContextWindow(tokens) {
+      contextWindow = tokens;
     },
     close() {
       return new Promise<void>((resolve) => {

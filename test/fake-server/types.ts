@@ -66,6 +66,8 @@ export interface RecordedRequest {
   normalized: NormalizedRequest;
   /** Set when the request failed validation and was answered with a 400. */
   rejection?: string;
+  /** Set when the request was longer than the context window (setContextWindow) and refused as too long. */
+  contextOverflow?: boolean;
 }
 
 export interface FakeServer {
@@ -83,6 +85,12 @@ export interface FakeServer {
    * queue: embeddings never consume a scripted model reply.
    */
   failEmbeddings(...faults: Fault[]): void;
+  /**
+   * From now on, model requests longer than this many tokens (four characters
+   * a token, the whole body) are refused with the wire's own "prompt too long"
+   * error, without consuming a scripted reply. Undefined lifts the limit.
+   */
+  setContextWindow(tokens: number | undefined): void;
   close(): Promise<void>;
 }
 
