@@ -2,6 +2,7 @@ import { stat } from "node:fs/promises";
 import { z } from "zod";
 import type { ToolContext, ToolResult } from "../core/tool.ts";
 import { defineTool, displayPath, resolveToolPath } from "./define-tool.ts";
+import { nonRegularFileMessage } from "./file-stream.ts";
 import { grepWithJavaScript } from "./grep-js.ts";
 import { findRipgrep, grepWithRipgrep } from "./grep-ripgrep.ts";
 import type { GrepFileResult, GrepQuery } from "./grep-types.ts";
@@ -34,9 +35,14 @@ const MAX_SHOWN_LINE_CHARS = 400;
 
 export async function grepFiles(context: ToolContext, request: GrepRequest): Promise<ToolResult> {
   const searchPath = resolveToolPath(context, request.path ?? ".");
-  if (!(await stat(searchPath).catch(() => undefined))) {
+  const searchStats = await stat(searchPath).catch(() => undefined);
+  if (!searchStats) {
     return { output: `Path not found: ${displayPath(context, searchPath)}`, isError: true };
   }
+  // Named directly, a FIFO or device would hang either engine (ripgrep reads what it is given).
+  const notRegular =
+    !searchStats.isDirectory() && nonRegularFileMessage(searchStats, displayPath(context, searchPath));
+  if (notRegular) return { output: notRegular, isError: true };
   const outputMode = request.outputMode ?? "files_with_matches";
   const query: GrepQuery = {
     pattern: request.pattern,

@@ -3,6 +3,7 @@ import { symlinkSync } from "node:fs";
 import { truncate, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { applyPatchText } from "../../src/tools/apply-patch.ts";
 import { editTextFile } from "../../src/tools/edit.ts";
 import { grepFiles } from "../../src/tools/grep.ts";
 import { MAX_READ_OUTPUT_CHARS, readTextFile } from "../../src/tools/read.ts";
@@ -55,7 +56,7 @@ describe("Read refuses what is not a regular file", () => {
     expect(result.output).toContain("innocent.txt is a character device");
   });
 
-  it("Edit and Write refuse a FIFO too (reading what is there would hang)", async () => {
+  it("Edit, Write and apply_patch refuse a FIFO too (reading what is there would hang)", async () => {
     const directory = await makeTempDirectory();
     await makeFifo(directory);
     const context = makeContext(directory);
@@ -65,6 +66,12 @@ describe("Read refuses what is not a regular file", () => {
     const write = await writeTextFile(context, "pipe", "content");
     expect(write.isError).toBe(true);
     expect(write.output).toContain("FIFO");
+    const patch = await applyPatchText(
+      context,
+      "*** Begin Patch\n*** Update File: pipe\n@@\n-a\n+b\n*** End Patch",
+    );
+    expect(patch.isError).toBe(true);
+    expect(patch.output).toContain("pipe is a FIFO (named pipe), not a regular file");
   });
 });
 
@@ -146,17 +153,16 @@ describe("Grep without ripgrep searches big files and names what it skipped", ()
     expect(content.output).toBe(`big.log-720000-filler text line\nbig.log:720001:NEEDLE at the very end`);
   });
 
-  it("says a FIFO was skipped instead of answering only 'No matches found'", async () => {
+  it("refuses a FIFO named as the search path, for either engine, instead of hanging", async () => {
     const directory = await makeTempDirectory();
     await makeFifo(directory);
-    const result = await grepFiles(makeContext(directory), {
-      pattern: "x",
-      path: "pipe",
-      engine: "javascript",
-    });
-    expect(result.output).toBe(
-      "No matches found.\n\n(skipped pipe is a FIFO (named pipe), not a regular file; only regular files can be read or edited.)",
-    );
+    for (const engine of ["javascript", "auto"] as const) {
+      const result = await grepFiles(makeContext(directory), { pattern: "x", path: "pipe", engine });
+      expect(result.isError).toBe(true);
+      expect(result.output).toBe(
+        "pipe is a FIFO (named pipe), not a regular file; only regular files can be read or edited.",
+      );
+    }
   });
 
   it("says when a line longer than 1 MB was searched only in part", async () => {
