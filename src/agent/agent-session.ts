@@ -219,10 +219,7 @@ export class AgentSession {
     const window = this.model.info.contextWindow;
     const threshold = this.options.autoCompactRatio ?? AUTO_COMPACT_RATIO;
     if (reason === "before-request") {
-      const projected = Math.max(
-        this.estimateContextTokens(),
-        this.lastInputTokens + this.tokensSinceLastRequest,
-      );
+      const projected = this.projectedContextTokens();
       if (threshold <= 0 || projected < window * threshold) return undefined;
       const percent = Math.round((projected / window) * 100);
       yield notice(
