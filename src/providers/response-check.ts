@@ -1,9 +1,10 @@
 /**
  * A model endpoint that answers 200 with a web page — a hotel Wi-Fi's captive
- * portal, a base URL that points at a website — used to surface as the SDK's
- * "No output generated", or even as an empty answer. This fetch wrapper looks
- * at each successful response before the SDK parses it, and turns a page into
- * one line that says what came back and from where.
+ * portal, a base URL that points at a website — or with a plain JSON body
+ * where the request asked for an event stream (a proxy's error), used to
+ * surface as the SDK's "No output generated", or even as an empty answer.
+ * This fetch wrapper looks at each response before the SDK parses it, and
+ * turns such an answer into one line that says what came back and from where.
  */
 
 /** How much of an unexpected body is quoted. */
@@ -16,10 +17,18 @@ export class UnexpectedResponseError extends Error {
   readonly contentType: string;
   readonly url: string;
   readonly firstBytes: string;
-  constructor(details: { status: number; contentType: string; url: string; firstBytes: string }) {
+  constructor(details: {
+    status: number;
+    contentType: string;
+    url: string;
+    firstBytes: string;
+    /** What was asked for, in words; the model API's response when absent. */
+    expected?: string;
+  }) {
     const type = details.contentType || "no content type";
+    const expected = details.expected ?? "the model API's response";
     super(
-      `${details.url} answered ${details.status} with ${type} instead of the model API's response: ` +
+      `${details.url} answered ${details.status} with ${type} instead of ${expected}: ` +
         `"${details.firstBytes}" (a Wi-Fi login page, a proxy, or a wrong base URL?)`,
     );
     this.status = details.status;
@@ -52,7 +61,18 @@ export function checkedFetch(fetchImplementation: typeof fetch = globalThis.fetc
         firstBytes: await bodyStart(response),
       });
     }
-    if (!response.ok || API_CONTENT_TYPE.test(contentType)) return response;
+    if (!response.ok) return response;
+    // Asked for a stream, got one JSON object: the SDK would wait for events that never come.
+    if (asksForEventStream(input, init) && /json/i.test(contentType) && !/event-stream/i.test(contentType)) {
+      throw new UnexpectedResponseError({
+        status: response.status,
+        contentType,
+        url,
+        firstBytes: await bodyStart(response),
+        expected: "the event stream it asked for",
+      });
+    }
+    if (API_CONTENT_TYPE.test(contentType)) return response;
     // Another type (text/plain, none): peek at the first bytes, then hand on the same stream.
     const peeked = await peekBody(response);
     if (peeked.start.trimStart().startsWith("<")) {
@@ -104,6 +124,13 @@ async function peekBody(
     },
   });
   return { start, body };
+}
+
+/** Whether the request asked for server-sent events: `"stream":true` in the body, or Gemini's `alt=sse`. */
+function asksForEventStream(input: Parameters<typeof fetch>[0], init: Parameters<typeof fetch>[1]): boolean {
+  const raw = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
+  if (/[?&]alt=sse\b/.test(raw)) return true;
+  return typeof init?.body === "string" && init.body.includes('"stream":true');
 }
 
 function requestUrl(input: Parameters<typeof fetch>[0]): string {

@@ -29,6 +29,22 @@ describe("an HTML answer says what came back and from where", () => {
     expect(fixture.server.requests.length - before).toBe(1);
   });
 
+  it.each(wires)("one JSON object where an event stream was asked for, on the %s wire", async (wire) => {
+    const setup = wireSetup(wire, fixture.server.url, fixture.workspace);
+    fixture.server.enqueue({
+      fault: { kind: "html", contentType: "application/json", body: '{"message":"upstream quota exceeded"}' },
+    });
+    const result = await runCli(["-p", "hello", "--model", setup.model], {
+      cwd: fixture.workspace.project,
+      env: setup.env,
+    });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toMatch(
+      /answered 200 with application\/json instead of the event stream it asked for: "\{"message":"upstream quota exceeded"\}"/,
+    );
+  });
+
   it("a page sent as text/plain is caught by its first bytes", async () => {
     const setup = wireSetup("openai-chat", fixture.server.url, fixture.workspace);
     fixture.server.enqueue({ fault: { kind: "html", contentType: "text/plain" } });

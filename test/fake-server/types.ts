@@ -17,7 +17,8 @@ export type Fault =
   | { kind: "cut"; afterText?: string }
   // start a 200 SSE stream, send some text, then go silent with the connection left open
   | { kind: "stall"; afterText?: string }
-  // answer with an HTML page instead of the wire's JSON or event stream (a captive portal, a wrong base URL)
+  // answer with an HTML page instead of the wire's JSON or event stream (a captive portal, a wrong base
+  // URL); contentType and body change what comes back (e.g. a proxy's plain JSON where a stream was asked for)
   | { kind: "html"; status?: number; body?: string; contentType?: string };
 
 export type Step = ScriptedReply | { fault: Fault };
