@@ -11,7 +11,7 @@ import {
   statOrUndefined,
   unifiedDiff,
 } from "./file-helpers.ts";
-import { nonRegularFileMessage } from "./file-stream.ts";
+import { MAX_WHOLE_FILE_BYTES, nonRegularFileMessage, tooBigToEditMessage } from "./file-stream.ts";
 import { editPermission } from "./write.ts";
 
 export interface EditRequest {
@@ -40,6 +40,8 @@ export async function editTextFile(context: ToolContext, request: EditRequest): 
   // A FIFO or device would hang or never end the read below.
   const notRegular = nonRegularFileMessage(stats, shown);
   if (notRegular) return { output: notRegular, isError: true };
+  if (stats.size > MAX_WHOLE_FILE_BYTES)
+    return { output: tooBigToEditMessage(shown, stats.size), isError: true };
   const raw = await readFile(absolutePath);
   if (looksBinary(raw)) return { output: `${shown} is a binary file; it cannot be edited.`, isError: true };
   const before = raw.toString("utf8");

@@ -14,6 +14,19 @@ const CHUNK_BYTES = 64 * 1024;
 /** How much of the start the binary check looks at (git and ripgrep look at the same 8 KB). */
 const BINARY_PROBE_BYTES = 8192;
 
+/**
+ * Edit holds a file whole (old and new text, and a diff of them): above this
+ * size it refuses, and Write shows no diff, rather than let one call take
+ * gigabytes of memory and minutes of diffing.
+ */
+export const MAX_WHOLE_FILE_BYTES = 10 * 1024 * 1024;
+
+/** The refusal for editing a file too big to hold whole. */
+export function tooBigToEditMessage(shownPath: string, bytes: number): string {
+  const megabytes = (bytes / 1024 / 1024).toFixed(1);
+  return `${shownPath} is ${megabytes} MB; Edit works on files up to ${MAX_WHOLE_FILE_BYTES / 1024 / 1024} MB. Change a file this big with a command (sed, a script) instead.`;
+}
+
 /** "a FIFO (named pipe)", "a character device"…: what a non-regular file is, for one clear line. */
 export function kindOfNonRegularFile(stats: Stats): string | undefined {
   if (stats.isFile()) return undefined;

@@ -75,6 +75,32 @@ describe("Read refuses what is not a regular file", () => {
   });
 });
 
+describe("Edit and Write never hold a huge file whole", () => {
+  it("Edit refuses a 200 MB file with one line saying what to do instead", async () => {
+    const directory = await makeTempDirectory();
+    await makeSparseFile(path.join(directory, "huge.log"), 10, 200 * MEGABYTE);
+    const result = await editTextFile(makeContext(directory), {
+      path: "huge.log",
+      oldString: "line 1 of the header",
+      newString: "first line",
+    });
+    expect(result.isError).toBe(true);
+    expect(result.output).toBe(
+      "huge.log is 200.0 MB; Edit works on files up to 10 MB. Change a file this big with a command (sed, a script) instead.",
+    );
+  });
+
+  it("Write over a 200 MB file replaces it without reading it for a diff", async () => {
+    const directory = await makeTempDirectory();
+    await makeSparseFile(path.join(directory, "huge.log"), 10, 200 * MEGABYTE);
+    const rssBefore = process.memoryUsage().rss;
+    const result = await writeTextFile(makeContext(directory), "huge.log", "small now\n");
+    expect(process.memoryUsage().rss - rssBefore).toBeLessThan(100 * MEGABYTE);
+    expect(result.output).toBe("Overwrote huge.log (1 lines).");
+    expect(result.display).toBeUndefined();
+  });
+});
+
 describe("Read streams a window of a huge file", () => {
   it("reads the first 2000 lines of a 200 MB file and says the file goes on", async () => {
     const directory = await makeTempDirectory();
