@@ -7,7 +7,13 @@ import { newToolSessionState } from "../core/tool.ts";
 import { addUsage, emptyUsage, type Usage } from "../core/usage.ts";
 import type { MemoryService } from "../memory/memory-service.ts";
 import type { SessionStore } from "../session/store.ts";
-import { compactConversation, conversationAfterCompaction, estimateMessageTokens } from "./compaction.ts";
+import {
+  compactConversation,
+  continueAfterSummary,
+  conversationAfterCompaction,
+  estimateMessageTokens,
+} from "./compaction.ts";
+import { trimOldToolResults } from "./context-trim.ts";
 import { answerDanglingToolCalls } from "./conversation-repair.ts";
 import { type LoopHooks, runAgent } from "./loop.ts";
 import type { PermissionGate } from "./permission-gate.ts";
@@ -54,6 +60,10 @@ export class AgentSession {
   private costTotal = 0;
   /** Input tokens of the last request: how full the context window is. */
   private lastInputTokens = 0;
+  /** Estimated tokens of the messages added since that request (tool results, mostly). */
+  private tokensSinceLastRequest = 0;
+  /** Set when compaction failed in this turn: the rest of the turn trims instead of asking again. */
+  private compactionFailedThisTurn = false;
   /** Memories and passages already recalled into this conversation: not recalled twice. */
   private readonly recalledIds = new Set<string>();
 
@@ -127,24 +137,40 @@ export class AgentSession {
    */
   async compact(
     signal: AbortSignal,
+    options: { midTurn?: boolean } = {},
   ): Promise<{ tokensBefore: number; tokensAfter: number; costUsd: number }> {
     const result = await compactConversation({ model: this.model, messages: this.messages, signal });
+    // Between turns the summary is all; within a turn the newest step stays too (see continueAfterSummary).
+    const continued = options.midTurn
+      ? continueAfterSummary(result.message, this.messages)
+      : [result.message];
     this.usageTotal = addUsage(this.usageTotal, result.usage);
     this.costTotal += result.costUsd;
     this.options.store.recordUsage(this.sessionId, this.model.info.ref, result.usage, result.costUsd);
-    this.messages.splice(0, this.messages.length, result.message);
+    this.messages.splice(0, this.messages.length, ...continued);
     this.record(result.message);
     // Recalled items lived in the messages just replaced, so they may be recalled again.
     this.recalledIds.clear();
     // The context now holds the system prompt and the summary; the next request reports the real figure.
-    this.lastInputTokens = Math.ceil(this.system.length / 4) + result.tokensAfter;
+    this.lastInputTokens = Math.ceil(this.system.length / 4) + estimateMessageTokens(this.messages);
+    this.tokensSinceLastRequest = 0;
     return { tokensBefore: result.tokensBefore, tokensAfter: result.tokensAfter, costUsd: result.costUsd };
   }
 
   /** What the next request will hold before any new message: system prompt, tools and conversation. */
   private estimateContextTokens(): number {
+    return this.estimateFixedTokens() + estimateMessageTokens(this.messages);
+  }
+
+  /** The next request's size: the last request's real count plus what came since, or the estimate if larger. */
+  private projectedContextTokens(): number {
+    return Math.max(this.estimateContextTokens(), this.lastInputTokens + this.tokensSinceLastRequest);
+  }
+
+  /** The part of every request that is not conversation: system prompt and tool definitions. */
+  private estimateFixedTokens(): number {
     const toolCharacters = this.tools.reduce((sum, tool) => sum + tool.description.length + 200, 0);
-    return Math.ceil((this.system.length + toolCharacters) / 4) + estimateMessageTokens(this.messages);
+    return Math.ceil((this.system.length + toolCharacters) / 4);
   }
 
   /**
@@ -180,8 +206,70 @@ export class AgentSession {
     }
   }
 
+  /**
+   * Within a turn, before each request and after a "prompt too long" refusal:
+   * compacts (keeping the newest step), or, when compaction fails, cuts old
+   * tool results. A one-prompt run with many large reads thus keeps going
+   * instead of dying on the provider's 400.
+   */
+  private async *fitContext(
+    reason: "before-request" | "overflow",
+    signal: AbortSignal,
+  ): AsyncGenerator<AgentEvent, Message[] | undefined> {
+    const window = this.model.info.contextWindow;
+    const threshold = this.options.autoCompactRatio ?? AUTO_COMPACT_RATIO;
+    if (reason === "before-request") {
+      const projected = this.projectedContextTokens();
+      if (threshold <= 0 || projected < window * threshold) return undefined;
+      const percent = Math.round((projected / window) * 100);
+      yield notice(
+        "info",
+        `The context is about ${percent}% full in the middle of a turn: making room first.`,
+      );
+    } else {
+      yield notice(
+        "warning",
+        "The provider refused the request as too long for the context window: making room, then sending it again.",
+      );
+    }
+    if (!this.compactionFailedThisTurn) {
+      try {
+        const result = await this.compact(signal, { midTurn: true });
+        yield notice(
+          "info",
+          `Compacted: about ${result.tokensBefore} tokens of conversation became a ${result.tokensAfter}-token summary.`,
+        );
+        return [...this.messages];
+      } catch (error) {
+        if (signal.aborted) throw error;
+        this.compactionFailedThisTurn = true;
+        yield notice(
+          "warning",
+          `Could not compact the conversation (${errorMessage(error)}): cutting old tool results instead.`,
+        );
+      }
+    }
+    // Aim well below the threshold, so the next few results fit before this is needed again. After a
+    // refusal the real window is smaller than the catalog says: halve what was sent.
+    const target =
+      reason === "overflow"
+        ? Math.floor(this.projectedContextTokens() / 2)
+        : Math.floor(window * (threshold > 0 ? threshold : AUTO_COMPACT_RATIO) * 0.6);
+    const trimmed = trimOldToolResults(this.messages, target, this.estimateFixedTokens());
+    if (trimmed.cutResults === 0) return undefined;
+    this.messages.splice(0, this.messages.length, ...trimmed.messages);
+    this.lastInputTokens = this.estimateContextTokens();
+    this.tokensSinceLastRequest = 0;
+    yield notice(
+      "info",
+      `Cut ${trimmed.cutResults} old tool results (${trimmed.cutCharacters} characters) to fit the context window; the newest are whole.`,
+    );
+    return [...this.messages];
+  }
+
   /** Runs one user turn, yielding the loop's events and persisting as it goes. */
   async *prompt(text: string, signal: AbortSignal): AsyncGenerator<AgentEvent> {
+    this.compactionFailedThisTurn = false;
     yield* this.compactIfNearlyFull(signal);
     const user = userMessage(text);
     this.record(user);
@@ -221,6 +309,7 @@ export class AgentSession {
       signal,
       hooks: {
         beforeToolCall: (tool, input, context) => this.options.gate.check(tool, input, context),
+        fitContext: (_messages, reason, fitSignal) => this.fitContext(reason, fitSignal),
         ...(this.options.transformContext ? { transformContext: this.options.transformContext } : {}),
       },
       ...(this.options.maxTurns !== undefined ? { maxTurns: this.options.maxTurns } : {}),
@@ -230,10 +319,14 @@ export class AgentSession {
       if (event.type === "message") {
         this.messages.push(event.message);
         this.record(event.message);
+        // The assistant message is in the request's output tokens already; what follows it is not.
+        if (event.message.role !== "assistant")
+          this.tokensSinceLastRequest += estimateMessageTokens([event.message]);
       } else if (event.type === "usage") {
         this.usageTotal = addUsage(this.usageTotal, event.usage);
         this.costTotal += event.costUsd;
         this.lastInputTokens = event.usage.inputTokens + event.usage.outputTokens;
+        this.tokensSinceLastRequest = 0;
         this.options.store.recordUsage(this.sessionId, this.model.info.ref, event.usage, event.costUsd);
       }
       yield event;
@@ -245,4 +338,8 @@ export class AgentSession {
     const sequence = this.options.store.appendMessage(this.sessionId, message, this.model.info.ref);
     this.options.memory?.indexTranscript(this.sessionId, sequence, message);
   }
+}
+
+function notice(level: "info" | "warning", text: string): AgentEvent {
+  return { type: "notice", level, text };
 }

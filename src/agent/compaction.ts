@@ -106,6 +106,23 @@ export async function compactConversation(input: CompactionInput): Promise<Compa
   };
 }
 
+/**
+ * The conversation to go on with after a summary written in the middle of a
+ * turn. The summary covers every message; the newest step is also kept as it
+ * is, because the model is about to act on it: the last tool calls and their
+ * results, or the user's request (joined to the summary, so two user
+ * messages never follow each other).
+ */
+export function continueAfterSummary(summary: UserMessage, messages: readonly Message[]): Message[] {
+  const last = messages.at(-1);
+  if (last?.role === "user") return [{ role: "user", content: [...summary.content, ...last.content] }];
+  if (last?.role === "tool") {
+    const previous = messages.at(-2);
+    if (previous?.role === "assistant") return [summary, previous, last];
+  }
+  return [summary];
+}
+
 /** One line per text part, tool call and tool result, labelled by who said it. */
 export function renderTranscript(messages: readonly Message[]): string {
   const blocks: string[] = [];

@@ -13,6 +13,7 @@ import type { ModelClient, ToolSpec } from "../core/model.ts";
 import type { Tool, ToolContext, ToolResult } from "../core/tool.ts";
 import { addUsage, emptyUsage, type Usage } from "../core/usage.ts";
 import { costOf } from "../providers/cost.ts";
+import { ContextOverflowError } from "../providers/retry.ts";
 import { runTool, toolSpecOf } from "../tools/define-tool.ts";
 
 export type ToolDecision = { allowed: true } | { allowed: false; reason: string };
@@ -25,6 +26,18 @@ export interface LoopHooks {
    * (recall rides here, after the cached prefix, so the prompt cache stays valid).
    */
   transformContext?(messages: Message[], signal: AbortSignal): Promise<Message[]>;
+  /**
+   * Makes room in the model's context window, within a turn: asked before each
+   * request ("before-request": it decides whether the conversation is nearly
+   * full) and once after the provider refused a request as too long
+   * ("overflow"). Returns the conversation to go on with, or undefined to
+   * leave it as it is.
+   */
+  fitContext?(
+    messages: readonly Message[],
+    reason: "before-request" | "overflow",
+    signal: AbortSignal,
+  ): AsyncGenerator<AgentEvent, Message[] | undefined>;
 }
 
 export interface RunAgentOptions {
@@ -56,6 +69,8 @@ export async function* runAgent(options: RunAgentOptions): AsyncGenerator<AgentE
   let totalUsage = emptyUsage();
   let totalCost = 0;
   let turn = 0;
+  // A request the provider refused as too long is sent again once, after making room.
+  let overflowRetried = false;
 
   const done = (reason: DoneReason): AgentEvent => ({
     type: "done",
@@ -81,6 +96,10 @@ export async function* runAgent(options: RunAgentOptions): AsyncGenerator<AgentE
     const assistant = new AssistantAccumulator();
     let usage: Usage | undefined;
     try {
+      if (options.hooks?.fitContext) {
+        const fitted = yield* options.hooks.fitContext(messages, "before-request", signal);
+        if (fitted) messages.splice(0, messages.length, ...fitted);
+      }
       const requestMessages = options.hooks?.transformContext
         ? await options.hooks.transformContext(messages, signal)
         : messages;
@@ -117,7 +136,24 @@ export async function* runAgent(options: RunAgentOptions): AsyncGenerator<AgentE
             break;
         }
       }
-    } catch (error) {
+    } catch (caught) {
+      let error = caught;
+      if (error instanceof ContextOverflowError && !overflowRetried && options.hooks?.fitContext) {
+        overflowRetried = true;
+        let fitted: Message[] | undefined;
+        try {
+          fitted = yield* options.hooks.fitContext(messages, "overflow", signal);
+        } catch (fitError) {
+          // An abort while making room ends the run as an abort; the provider's refusal is what is reported otherwise.
+          if (isAbortError(fitError) || signal.aborted) error = fitError;
+        }
+        if (fitted) {
+          messages.splice(0, messages.length, ...fitted);
+          // The same request again, smaller: it does not count as another turn.
+          turn--;
+          continue;
+        }
+      }
       const aborted = isAbortError(error) || signal.aborted;
       // Keep what the user already saw (text only: half-streamed tool calls are dropped).
       const partial = assistant.toMessage({ withToolCalls: false });
@@ -134,6 +170,7 @@ export async function* runAgent(options: RunAgentOptions): AsyncGenerator<AgentE
       return;
     }
 
+    overflowRetried = false;
     if (usage) {
       const cost = costOf(usage, model.info);
       totalUsage = addUsage(totalUsage, usage);

@@ -1,6 +1,13 @@
 import type { Command } from "commander";
 import { errorMessage, UserFacingError } from "../core/errors.ts";
 import { traceStartup } from "../core/startup-trace.ts";
+import {
+  askAboutLookalike,
+  commandLookalike,
+  lookalikeRefusal,
+  rejectUnknownSubcommand,
+  UsageError,
+} from "./command-typos.ts";
 import { registerMemoryCommands } from "./commands/memory.ts";
 import { lazyAction } from "./lazy-action.ts";
 import { parseRunOptions, type RunOptions } from "./options.ts";
@@ -72,7 +79,16 @@ function buildProgram({ Command, Option }: typeof import("commander")): Command 
 }
 
 async function runRoot(options: RunOptions): Promise<void> {
+  // A lone word like "sesions" is probably a mistyped command: never a paid prompt without a yes.
+  const lookalike = options.prompt ? commandLookalike(options.prompt, process.argv) : undefined;
   if (!options.print) {
+    if (lookalike && options.prompt) {
+      if (!process.stdin.isTTY || !process.stdout.isTTY) throw lookalikeRefusal(options.prompt, lookalike);
+      if ((await askAboutLookalike(options.prompt, lookalike)) === "command") {
+        await buildProgram(await import("commander")).parseAsync([...process.argv.slice(0, 2), lookalike]);
+        return;
+      }
+    }
     if (!process.stdin.isTTY || !process.stdout.isTTY) {
       throw new UserFacingError(
         'no terminal for the interactive UI; use -p for headless mode (tacit -p "…")',
@@ -84,6 +100,9 @@ async function runRoot(options: RunOptions): Promise<void> {
   }
   const piped = await readPipedStdin({ haveArgumentPrompt: Boolean(options.prompt) });
   const prompt = [options.prompt, piped].filter((part) => part?.trim()).join("\n\n");
+  // In -p there is no one to ask; with text piped in as well, the word is clearly part of a prompt.
+  if (lookalike && options.prompt && prompt === options.prompt)
+    throw lookalikeRefusal(options.prompt, lookalike);
   if (!prompt)
     throw new UserFacingError('no prompt: pass one as an argument (tacit -p "…") or on standard input');
 
@@ -92,15 +111,34 @@ async function runRoot(options: RunOptions): Promise<void> {
   await runHeadless(options, prompt);
 }
 
+/**
+ * A reader that stops early (`tacit memory list | head -1`) closes the pipe,
+ * and the next write fails with EPIPE. Like git and coreutils, which die of
+ * SIGPIPE there, the command ends at once, silently, with 141 (128 + SIGPIPE)
+ * — what a shell reports for them, so `set -o pipefail` scripts see the same.
+ * Handled once, here, for every command and mode.
+ */
+function endQuietlyWhenThePipeCloses(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on("error", (error: NodeJS.ErrnoException) => {
+      if (error.code === "EPIPE") process.exit(141);
+      throw error;
+    });
+  }
+}
+
 async function main(): Promise<void> {
   traceStartup("cli module loaded");
+  endQuietlyWhenThePipeCloses();
   try {
     // The common case (`tacit`, `tacit -p "…"`) starts without loading commander.
     const fast = parseRootFast(process.argv.slice(2));
     if (fast) {
       await runRoot(parseRunOptions(fast.raw, fast.prompt));
     } else {
-      await buildProgram(await import("commander")).parseAsync(process.argv);
+      const program = buildProgram(await import("commander"));
+      rejectUnknownSubcommand(program, process.argv.slice(2));
+      await program.parseAsync(process.argv);
     }
   } catch (error) {
     const message = errorMessage(error);
@@ -108,7 +146,7 @@ async function main(): Promise<void> {
     if (!(error instanceof UserFacingError) && process.env.TACIT_DEBUG && error instanceof Error) {
       process.stderr.write(`${error.stack}\n`);
     }
-    process.exitCode = 1;
+    process.exitCode = error instanceof UsageError ? error.exitCode : 1;
   }
 }
 

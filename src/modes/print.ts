@@ -46,6 +46,8 @@ export async function printRun(
   let errorText: string | undefined;
   let doneEvent: Extract<AgentEvent, { type: "done" }> | undefined;
   const line = (value: unknown) => writers.stdout(`${JSON.stringify(value)}\n`);
+  // A refused call also ends (with the refusal as its error output): said once, at the refusal.
+  const refusedCalls = new Set<string>();
 
   if (format === "stream-json") {
     line({
@@ -95,6 +97,7 @@ export async function printRun(
         if (format === "stream-json") line(toClaudeStreamMessage(event.message, info));
         break;
       case "tool-end":
+        if (refusedCalls.has(event.toolCallId)) break;
         if (event.isError && format === "text") {
           writers.stderr(`tacit: ${event.toolName}: ${firstLine(event.output)}\n`);
         } else if (info.verbose && format !== "stream-json") {
@@ -102,8 +105,10 @@ export async function printRun(
         }
         break;
       case "tool-denied":
+        refusedCalls.add(event.toolCallId);
+        // Whole, never cut: its end is the rule to pass (--allowed-tools '…') to allow the call.
         if (format === "text")
-          writers.stderr(`tacit: ${event.toolName} not permitted: ${firstLine(event.reason)}\n`);
+          writers.stderr(`tacit: ${event.toolName} not permitted: ${refusalText(event.reason)}\n`);
         break;
       case "retry":
         if (format === "stream-json") {
@@ -249,6 +254,14 @@ function roundCost(value: number): number {
 function oneLineInput(input: unknown): string {
   const text = typeof input === "string" ? input : JSON.stringify(input);
   return firstLine(text ?? "");
+}
+
+/** The gate's reason without its own "Not permitted:" lead (the line already says it), on one line. */
+function refusalText(reason: string): string {
+  return reason
+    .replace(/^Not permitted:\s*/i, "")
+    .replace(/\s*\n\s*/g, " ")
+    .trim();
 }
 
 function firstLine(text: string): string {

@@ -230,27 +230,35 @@ async function loadLanguageModel(
   endpoint: Endpoint,
 ): Promise<LanguageModel> {
   const apiKey = endpoint.apiKey;
+  // Every wire's fetch checks that a 200 is an API answer, not a web page (see response-check.ts).
+  const fetch = (await import("./response-check.ts")).checkedFetch();
   switch (endpoint.wire) {
     case "anthropic": {
       const { createAnthropic } = await import("./sdk/anthropic.ts");
-      return createAnthropic({ baseURL: endpoint.baseURL, ...(apiKey ? { apiKey } : {}) })(modelId);
+      return createAnthropic({ baseURL: endpoint.baseURL, fetch, ...(apiKey ? { apiKey } : {}) })(modelId);
     }
     case "openai-responses": {
       const { createOpenAI } = await import("./sdk/openai.ts");
       // A placeholder key keeps the SDK from reading OPENAI_API_KEY out of process.env for a keyless endpoint.
-      return createOpenAI({ baseURL: endpoint.baseURL, apiKey: apiKey ?? "none", name: provider }).responses(
-        modelId,
-      );
+      return createOpenAI({
+        baseURL: endpoint.baseURL,
+        fetch,
+        apiKey: apiKey ?? "none",
+        name: provider,
+      }).responses(modelId);
     }
     case "google": {
       const { createGoogleGenerativeAI } = await import("./sdk/google.ts");
-      return createGoogleGenerativeAI({ baseURL: endpoint.baseURL, ...(apiKey ? { apiKey } : {}) })(modelId);
+      return createGoogleGenerativeAI({ baseURL: endpoint.baseURL, fetch, ...(apiKey ? { apiKey } : {}) })(
+        modelId,
+      );
     }
     case "openai-chat": {
       const { createOpenAICompatible } = await import("./sdk/openai-compatible.ts");
       return createOpenAICompatible({
         name: provider,
         baseURL: endpoint.baseURL,
+        fetch,
         includeUsage: true,
         ...(apiKey ? { apiKey } : {}),
       }).chatModel(modelId);

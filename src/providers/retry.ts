@@ -1,6 +1,7 @@
 import { STATUS_CODES } from "node:http";
 import { AbortedError, errorMessage, isAbortError, ProviderError } from "../core/errors.ts";
 import type { ModelStreamEvent } from "../core/model.ts";
+import { UnexpectedResponseError } from "./response-check.ts";
 
 export interface RetryOptions {
   /** Attempts in all, the first included. */
@@ -61,6 +62,29 @@ export class StreamCutError extends Error {
   }
 }
 
+/**
+ * The provider refused the request as longer than the model's context window.
+ * Retrying the same request cannot help; the agent loop makes room (compacts
+ * or trims) and sends it again once.
+ */
+export class ContextOverflowError extends ProviderError {
+  override name = "ContextOverflowError";
+}
+
+/**
+ * Each wire's words for "too long for the context window": Anthropic's 400
+ * "prompt is too long", OpenAI's context_length_exceeded ("exceeds the
+ * context window", "maximum context length"), Gemini's "input token count
+ * … exceeds the maximum number of tokens", and what OpenAI-compatible
+ * servers (vLLM, llama.cpp, Ollama) say.
+ */
+const CONTEXT_OVERFLOW =
+  /prompt is too long|context_length_exceeded|exceeds the context window|maximum context length|context length|input token count.*exceeds|too many (input )?tokens|exceeds? the available context size|reduce the length of the (messages|prompt)/i;
+
+export function isContextOverflowMessage(message: string): boolean {
+  return CONTEXT_OVERFLOW.test(message);
+}
+
 /** What a failure means for the retry loop, read from whatever the SDK threw. */
 export interface FailureInfo {
   retryable: boolean;
@@ -85,6 +109,13 @@ export function isRetryableStatus(status: number): boolean {
  */
 export function describeFailure(error: unknown, now: number = Date.now()): FailureInfo {
   if (error instanceof StreamCutError) return { retryable: true, message: error.message };
+  // A web page where the API should be: a 200 (captive portal, wrong base URL) will not change on a
+  // retry; a proxy's 502 or 503 page may.
+  const unexpected = findUnexpectedResponse(error);
+  if (unexpected) {
+    const retryable = unexpected.status >= 300 && isRetryableStatus(unexpected.status);
+    return { retryable, message: unexpected.message };
+  }
   const record = asRecord(error);
   // The SDK wraps exhausted retries; we run with its retries off, but be safe.
   const lastError = record?.lastError;
@@ -108,6 +139,16 @@ export function describeFailure(error: unknown, now: number = Date.now()): Failu
   }
   if (record?.isRetryable === true || isNetworkError(error)) return { retryable: true, message };
   return { retryable: false, message };
+}
+
+/** The UnexpectedResponseError itself, or inside the SDK's wrapping (cause chain, RetryError). */
+function findUnexpectedResponse(error: unknown): UnexpectedResponseError | undefined {
+  for (let current: unknown = error, depth = 0; current && depth < 5; depth++) {
+    if (current instanceof UnexpectedResponseError) return current;
+    const record = asRecord(current);
+    current = record?.cause ?? record?.lastError;
+  }
+  return undefined;
 }
 
 /** The innermost cause's message: "other side closed" says more than "Failed to process successful response". */
@@ -244,6 +285,8 @@ function providerErrorOf(failure: FailureInfo, context: RetryContext, attempts: 
     line = `${provider}: the API key was rejected (401 Unauthorized${hint}): ${failure.message}`;
   } else if (status === 403) {
     line = `${provider}: access denied (403 Forbidden): ${failure.message}`;
+  } else if (!failure.retryable && isContextOverflowMessage(failure.message)) {
+    return new ContextOverflowError(oneLine(`${provider}: ${failureLine(failure)}`), status, false);
   } else if (failure.retryable) {
     const tries = attempts === 1 ? "1 attempt" : `${attempts} attempts`;
     line = `${provider}: ${withAttempts(failureLine(failure), tries)}`;

@@ -11,6 +11,7 @@ import {
   statOrUndefined,
   unifiedDiff,
 } from "./file-helpers.ts";
+import { MAX_WHOLE_FILE_BYTES, nonRegularFileMessage, tooBigToEditMessage } from "./file-stream.ts";
 import { editPermission } from "./write.ts";
 
 export interface EditRequest {
@@ -36,6 +37,11 @@ export async function editTextFile(context: ToolContext, request: EditRequest): 
     return { output: missing + hint, isError: true };
   }
   if (stats.isDirectory()) return { output: `${shown} is a directory, not a file.`, isError: true };
+  // A FIFO or device would hang or never end the read below.
+  const notRegular = nonRegularFileMessage(stats, shown);
+  if (notRegular) return { output: notRegular, isError: true };
+  if (stats.size > MAX_WHOLE_FILE_BYTES)
+    return { output: tooBigToEditMessage(shown, stats.size), isError: true };
   const raw = await readFile(absolutePath);
   if (looksBinary(raw)) return { output: `${shown} is a binary file; it cannot be edited.`, isError: true };
   const before = raw.toString("utf8");

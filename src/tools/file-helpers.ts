@@ -1,6 +1,7 @@
 import { readdir, stat } from "node:fs/promises";
 import path from "node:path";
 import { createTwoFilesPatch } from "diff";
+import { editDistanceAtMost } from "../core/edit-distance.ts";
 import type { ToolContext } from "../core/tool.ts";
 
 const BINARY_EXTENSIONS = new Set(
@@ -64,25 +65,6 @@ export async function missingFileMessage(absolutePath: string, shownPath: string
 function stemOf(name: string): string {
   const extension = path.extname(name);
   return extension ? name.slice(0, -extension.length) : name;
-}
-
-/** Levenshtein with an early exit, so scanning a big folder stays cheap. */
-export function editDistanceAtMost(left: string, right: string, limit: number): boolean {
-  if (Math.abs(left.length - right.length) > limit) return false;
-  let previous = Array.from({ length: right.length + 1 }, (_, index) => index);
-  for (let row = 1; row <= left.length; row++) {
-    const current = [row];
-    let rowMinimum = row;
-    for (let column = 1; column <= right.length; column++) {
-      const cost = left[row - 1] === right[column - 1] ? 0 : 1;
-      const value = Math.min(previous[column]! + 1, current[column - 1]! + 1, previous[column - 1]! + cost);
-      current.push(value);
-      rowMinimum = Math.min(rowMinimum, value);
-    }
-    if (rowMinimum > limit) return false;
-    previous = current;
-  }
-  return previous[right.length]! <= limit;
 }
 
 /** Remembers what the model has seen, so later edits can warn when the file changed under it. */

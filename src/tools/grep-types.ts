@@ -15,6 +15,8 @@ export interface GrepQuery {
   signal: AbortSignal;
   /** Files a `Read(...)` deny rule protects: never read (JS engine) and never returned (both engines). */
   isReadDenied?: (absolutePath: string) => boolean;
+  /** How a path is shown to the model (relative to the working folder); absolute when absent. */
+  showPath?: (absolutePath: string) => string;
 }
 
 export interface GrepLine {
@@ -32,4 +34,6 @@ export interface GrepFileResult {
   lines: GrepLine[];
 }
 
-export type GrepEngineResult = { ok: true; files: GrepFileResult[] } | { ok: false; error: string };
+export type GrepEngineResult =
+  /** notes: files that could not be searched (or only in part), one line each, shown after the results. */
+  { ok: true; files: GrepFileResult[]; notes?: string[] } | { ok: false; error: string };

@@ -2,6 +2,7 @@ import { stat } from "node:fs/promises";
 import { z } from "zod";
 import type { ToolContext, ToolResult } from "../core/tool.ts";
 import { defineTool, displayPath, resolveToolPath } from "./define-tool.ts";
+import { nonRegularFileMessage } from "./file-stream.ts";
 import { grepWithJavaScript } from "./grep-js.ts";
 import { findRipgrep, grepWithRipgrep } from "./grep-ripgrep.ts";
 import type { GrepFileResult, GrepQuery } from "./grep-types.ts";
@@ -34,9 +35,14 @@ const MAX_SHOWN_LINE_CHARS = 400;
 
 export async function grepFiles(context: ToolContext, request: GrepRequest): Promise<ToolResult> {
   const searchPath = resolveToolPath(context, request.path ?? ".");
-  if (!(await stat(searchPath).catch(() => undefined))) {
+  const searchStats = await stat(searchPath).catch(() => undefined);
+  if (!searchStats) {
     return { output: `Path not found: ${displayPath(context, searchPath)}`, isError: true };
   }
+  // Named directly, a FIFO or device would hang either engine (ripgrep reads what it is given).
+  const notRegular =
+    !searchStats.isDirectory() && nonRegularFileMessage(searchStats, displayPath(context, searchPath));
+  if (notRegular) return { output: notRegular, isError: true };
   const outputMode = request.outputMode ?? "files_with_matches";
   const query: GrepQuery = {
     pattern: request.pattern,
@@ -49,20 +55,32 @@ export async function grepFiles(context: ToolContext, request: GrepRequest): Pro
     wantLines: outputMode === "content",
     signal: context.signal,
     isReadDenied: context.isReadDenied,
+    showPath: (absolutePath) => displayPath(context, absolutePath),
   };
   const engine = chooseEngine(request.engine ?? "auto");
   const result =
     engine === "javascript" ? await grepWithJavaScript(query) : await grepWithRipgrep(engine, query);
   if (!result.ok) return { output: `Search failed: ${result.error}`, isError: true };
-  if (result.files.length === 0) return { output: "No matches found." };
+  // What could not be searched is said, so "no matches" never hides a skipped file.
+  const notes = result.notes?.length ? `\n\n${result.notes.map((note) => `(${note})`).join("\n")}` : "";
+  if (result.files.length === 0) return { output: `No matches found.${notes}` };
+  return { output: (await formatMatches(context, request, outputMode, result.files)) + notes };
+}
 
+/** The matches as the output mode wants them, cut at the head limit. */
+async function formatMatches(
+  context: ToolContext,
+  request: GrepRequest,
+  outputMode: GrepOutputMode,
+  matchedFiles: GrepFileResult[],
+): Promise<string> {
   const headLimit =
     request.headLimit && request.headLimit > 0 ? request.headLimit : DEFAULT_HEAD_LIMIT[outputMode];
   const show = (file: GrepFileResult) => displayPath(context, file.path);
   if (outputMode === "files_with_matches") {
     // Newest first, like Claude Code: recently touched files are usually the relevant ones.
     const withTimes = await Promise.all(
-      result.files.map(async (file) => ({
+      matchedFiles.map(async (file) => ({
         file,
         mtime: (await stat(file.path).catch(() => undefined))?.mtimeMs ?? 0,
       })),
@@ -71,13 +89,13 @@ export async function grepFiles(context: ToolContext, request: GrepRequest): Pro
       (left, right) => right.mtime - left.mtime || left.file.path.localeCompare(right.file.path),
     );
     const paths = withTimes.map((entry) => show(entry.file));
-    return { output: withLimit(`Found ${paths.length} files`, paths, headLimit) };
+    return withLimit(`Found ${paths.length} files`, paths, headLimit);
   }
-  const files = result.files.toSorted((left, right) => left.path.localeCompare(right.path));
+  const files = matchedFiles.toSorted((left, right) => left.path.localeCompare(right.path));
   if (outputMode === "count") {
     const total = files.reduce((sum, file) => sum + file.count, 0);
     const rows = files.map((file) => `${show(file)}:${file.count}`);
-    return { output: withLimit(`${total} matches in ${files.length} files`, rows, headLimit) };
+    return withLimit(`${total} matches in ${files.length} files`, rows, headLimit);
   }
   const lineNumbers = request.lineNumbers ?? true;
   const rows: string[] = [];
@@ -94,7 +112,7 @@ export async function grepFiles(context: ToolContext, request: GrepRequest): Pro
       rows.push(`${show(file)}${separator}${lineNumbers ? `${line.lineNumber}${separator}` : ""}${text}`);
     }
   }
-  return { output: withLimit("", rows, headLimit) };
+  return withLimit("", rows, headLimit);
 }
 
 function chooseEngine(requested: GrepEngine): string | "javascript" {

@@ -1,17 +1,20 @@
-import { readFile } from "node:fs/promises";
 import { z } from "zod";
 import type { ToolContext, ToolResult } from "../core/tool.ts";
 import { defineTool, displayPath, resolveToolPath } from "./define-tool.ts";
-import {
-  hasBinaryExtension,
-  looksBinary,
-  missingFileMessage,
-  recordRead,
-  statOrUndefined,
-} from "./file-helpers.ts";
+import { hasBinaryExtension, missingFileMessage, recordRead, statOrUndefined } from "./file-helpers.ts";
+import { handleLooksBinary, lineText, openRegularFile, readLineBatches } from "./file-stream.ts";
 
 export const DEFAULT_READ_LINES = 2000;
 export const MAX_LINE_CHARS = 2000;
+/** Characters of numbered lines one read returns at most (about 25k tokens): a window, never a whole huge file. */
+export const MAX_READ_OUTPUT_CHARS = 100_000;
+/**
+ * Past the window, lines are still counted (for "lines 1-2000 of 5312") in a
+ * file up to this size; a bigger one is not scanned to its end just to count.
+ */
+const COUNT_ALL_LINES_BYTES = 16 * 1024 * 1024;
+// UTF-8 takes at most four bytes a character: this many bytes always hold MAX_LINE_CHARS characters.
+const MAX_LINE_BYTES = MAX_LINE_CHARS * 4;
 
 export interface ReadRequest {
   path: string;
@@ -20,7 +23,11 @@ export interface ReadRequest {
   limit?: number;
 }
 
-/** Reads a text file as numbered lines (`cat -n` style), a window at a time. */
+/**
+ * Reads a text file as numbered lines (`cat -n` style), a window at a time.
+ * The file is streamed: reading stops once the window (lines, or characters
+ * of output) is full, so a file of any size costs the same.
+ */
 export async function readTextFile(context: ToolContext, request: ReadRequest): Promise<ToolResult> {
   const absolutePath = resolveToolPath(context, request.path);
   const shown = displayPath(context, absolutePath);
@@ -38,44 +45,109 @@ export async function readTextFile(context: ToolContext, request: ReadRequest): 
       isError: true,
     };
   }
-  const content = await readFile(absolutePath);
-  if (looksBinary(content)) {
-    return {
-      output: `${shown} looks like a binary file (it contains NUL bytes); it cannot be read as text.`,
-      isError: true,
-    };
-  }
-  await recordRead(context, absolutePath);
-  const text = content.toString("utf8");
-  if (text.length === 0) return { output: `(${shown} is empty)` };
-  const lines = text.split("\n");
-  if (lines.at(-1) === "") lines.pop();
-  const start = Math.max(1, request.offset ?? 1);
-  const limit = Math.max(1, request.limit ?? DEFAULT_READ_LINES);
-  if (start > lines.length) {
-    return {
-      output: `${shown} has only ${lines.length} lines; offset ${start} is past the end.`,
-      isError: true,
-    };
-  }
-  const end = Math.min(lines.length, start - 1 + limit);
-  const numbered: string[] = [];
-  let longLines = 0;
-  for (let lineNumber = start; lineNumber <= end; lineNumber++) {
-    let line = lines[lineNumber - 1]!.replace(/\r$/, "");
-    if (line.length > MAX_LINE_CHARS) {
-      line = `${line.slice(0, MAX_LINE_CHARS)}… [line truncated]`;
-      longLines++;
+  const opened = await openRegularFile(absolutePath, shown);
+  if (!opened.ok) return { output: opened.reason, isError: true };
+  try {
+    if (await handleLooksBinary(opened.handle)) {
+      return {
+        output: `${shown} looks like a binary file (it contains NUL bytes); it cannot be read as text.`,
+        isError: true,
+      };
     }
-    numbered.push(`${String(lineNumber).padStart(6)}\t${line}`);
+    await recordRead(context, absolutePath);
+    const start = Math.max(1, request.offset ?? 1);
+    const limit = Math.max(1, request.limit ?? DEFAULT_READ_LINES);
+    const countAll = opened.stats.size <= COUNT_ALL_LINES_BYTES;
+    const numbered: string[] = [];
+    let outputChars = 0;
+    let lineNumber = 0;
+    let longLines = 0;
+    let cutByOutputCap = false;
+    // The first line past the window, once one is known to exist.
+    let nextUnread: number | undefined;
+    reading: for await (const batch of readLineBatches(opened.handle, {
+      maxLineBytes: MAX_LINE_BYTES,
+      signal: context.signal,
+    })) {
+      for (const line of batch) {
+        lineNumber++;
+        if (lineNumber < start || nextUnread !== undefined) continue;
+        let text = lineText(line);
+        if (text.length > MAX_LINE_CHARS || line.byteLength > line.bytes.length) {
+          text = `${text.slice(0, MAX_LINE_CHARS)}… [line truncated]`;
+          longLines++;
+        }
+        const row = `${String(lineNumber).padStart(6)}\t${text}`;
+        const overCap = numbered.length > 0 && outputChars + row.length + 1 > MAX_READ_OUTPUT_CHARS;
+        if (numbered.length >= limit || overCap) {
+          cutByOutputCap = overCap && numbered.length < limit;
+          nextUnread = lineNumber;
+          if (!countAll) break reading;
+          continue;
+        }
+        numbered.push(row);
+        outputChars += row.length + 1;
+      }
+    }
+    const totalLines = nextUnread === undefined || countAll ? lineNumber : undefined;
+    if (lineNumber === 0) return { output: `(${shown} is empty)` };
+    if (numbered.length === 0) {
+      return {
+        output: `${shown} has only ${lineNumber} lines; offset ${start} is past the end.`,
+        isError: true,
+      };
+    }
+    return {
+      output:
+        numbered.join("\n") +
+        windowNote({
+          start,
+          shownLines: numbered.length,
+          totalLines,
+          nextUnread,
+          fileBytes: opened.stats.size,
+          cutByOutputCap,
+          longLines,
+        }),
+    };
+  } finally {
+    await opened.handle.close();
   }
-  let output = numbered.join("\n");
-  if (end < lines.length || start > 1) {
-    output += `\n\n(lines ${start}-${end} of ${lines.length}`;
-    output += end < lines.length ? `; use offset ${end + 1} to read more)` : ")";
+}
+
+/** Where the window sits in the file and how to read on; empty when the whole file was shown. */
+interface WindowFacts {
+  start: number;
+  shownLines: number;
+  /** Undefined when the file was too big to count to its end. */
+  totalLines: number | undefined;
+  /** The first line after the window, when there is one. */
+  nextUnread: number | undefined;
+  fileBytes: number;
+  cutByOutputCap: boolean;
+  longLines: number;
+}
+
+function windowNote(facts: WindowFacts): string {
+  const { start, totalLines, nextUnread, longLines } = facts;
+  const end = start + facts.shownLines - 1;
+  let note = "";
+  if (nextUnread !== undefined || start > 1) {
+    const of =
+      totalLines === undefined
+        ? `of a ${formatBytes(facts.fileBytes)} file, which goes on`
+        : `of ${totalLines}`;
+    const why = facts.cutByOutputCap ? `, cut at ${MAX_READ_OUTPUT_CHARS} characters of output` : "";
+    note += `\n\n(lines ${start}-${end} ${of}${why}`;
+    note += nextUnread === undefined ? ")" : `; use offset ${nextUnread} to read more)`;
   }
-  if (longLines > 0) output += `\n(${longLines} long lines were cut at ${MAX_LINE_CHARS} characters)`;
-  return { output };
+  if (longLines > 0) note += `\n(${longLines} long lines were cut at ${MAX_LINE_CHARS} characters)`;
+  return note;
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes >= 1024 * 1024 * 1024) return `${(bytes / 1024 ** 3).toFixed(1)} GB`;
+  return `${(bytes / 1024 ** 2).toFixed(1)} MB`;
 }
 
 const readPermission = (context: ToolContext, givenPath: string) => ({

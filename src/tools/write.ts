@@ -4,6 +4,7 @@ import { writeFileAtomic } from "../config/atomic-write.ts";
 import type { ToolContext, ToolResult } from "../core/tool.ts";
 import { defineTool, displayPath, resolveToolPath } from "./define-tool.ts";
 import { recordRead, staleReadWarning, statOrUndefined, unifiedDiff } from "./file-helpers.ts";
+import { MAX_WHOLE_FILE_BYTES, nonRegularFileMessage } from "./file-stream.ts";
 
 /** Writes a whole file atomically, creating folders; says whether it was created or overwritten. */
 export async function writeTextFile(
@@ -15,7 +16,12 @@ export async function writeTextFile(
   const shown = displayPath(context, absolutePath);
   const stats = await statOrUndefined(absolutePath);
   if (stats?.isDirectory()) return { output: `${shown} is a directory; give a file path.`, isError: true };
-  const before = stats ? await readFile(absolutePath, "utf8") : "";
+  // A FIFO or device would hang or never end the read of what is there now.
+  const notRegular = stats && nonRegularFileMessage(stats, shown);
+  if (notRegular) return { output: notRegular, isError: true };
+  // The old text is read only for the diff; a huge file gets none (see MAX_WHOLE_FILE_BYTES).
+  const diffable = !stats || (stats.size <= MAX_WHOLE_FILE_BYTES && content.length <= MAX_WHOLE_FILE_BYTES);
+  const before = stats && diffable ? await readFile(absolutePath, "utf8") : "";
   const warning = stats ? await staleReadWarning(context, absolutePath) : "";
   writeFileAtomic(absolutePath, content);
   await recordRead(context, absolutePath);
@@ -23,7 +29,9 @@ export async function writeTextFile(
   const verb = stats ? "Overwrote" : "Created";
   return {
     output: `${warning}${verb} ${shown} (${lineCount} lines).`,
-    display: { kind: "diff", path: shown, diff: unifiedDiff(shown, before, content) },
+    ...(diffable
+      ? { display: { kind: "diff" as const, path: shown, diff: unifiedDiff(shown, before, content) } }
+      : {}),
   };
 }
 

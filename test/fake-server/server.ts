@@ -5,6 +5,7 @@
 // requests with the wire's own 400 error, and records every request.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { contextOverflowReply } from "./context-window.ts";
 import type {
   FakeServer,
   FakeServerOptions,
@@ -64,6 +65,7 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
   const errors: string[] = [];
   let handler: ((request: RecordedRequest) => Step | undefined) | undefined;
   const embeddingFaults: Fault[] = [];
+  let contextWindow: number | undefined;
   let idCounter = 0;
   const nextId = () => ++idCounter;
 
@@ -139,6 +141,13 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
     const pairingProblem = checkToolPairing(recorded.normalized.messages);
     if (pairingProblem) return reject(response, adapter, recorded, pairingProblem);
 
+    const requestTokens = estimateTokens(rawBody.length);
+    if (contextWindow !== undefined && requestTokens > contextWindow) {
+      recorded.contextOverflow = true;
+      const overflow = contextOverflowReply(adapter.wire, requestTokens, contextWindow);
+      return sendJson(response, overflow.status, overflow.body);
+    }
+
     let step: Step | undefined;
     try {
       step = handler?.(recorded);
@@ -149,7 +158,10 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
     step ??= queue.shift() ?? defaultReply;
 
     const reply: ScriptedReply = isFaultStep(step)
-      ? { text: step.fault.kind === "status" ? "" : (step.fault.afterText ?? "") }
+      ? {
+          text:
+            step.fault.kind === "status" || step.fault.kind === "html" ? "" : (step.fault.afterText ?? ""),
+        }
       : step;
     const context: ReplyContext = {
       model: typeof body.model === "string" ? body.model : "fake-model",
@@ -274,6 +286,9 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
     failEmbeddings(...faults: Fault[]) {
       embeddingFaults.push(...faults);
     },
+    setContextWindow(tokens) {
+      contextWindow = tokens;
+    },
     close() {
       return new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -300,6 +315,13 @@ function sendFault(
     );
     return;
   }
+  if (fault.kind === "html") {
+    response.writeHead(fault.status ?? 200, {
+      "content-type": fault.contentType ?? "text/html; charset=utf-8",
+    });
+    response.end(fault.body ?? CAPTIVE_PORTAL_PAGE);
+    return;
+  }
   // A cut: the reply starts like a good one, then the connection dies before
   // the final event, the way a dropped network or a crashed upstream looks. A
   // stall starts the same way and then sends nothing more, like a hung proxy.
@@ -315,6 +337,10 @@ function sendFault(
   if (fault.kind === "stall") response.write(partial);
   else response.write(partial, () => response.socket?.destroy());
 }
+
+/** What a hotel or airport Wi-Fi answers to every request until its terms are accepted. */
+export const CAPTIVE_PORTAL_PAGE =
+  '<!DOCTYPE html>\n<html><head><title>Welcome to Airport Wi-Fi</title></head><body><h1>Accept the terms to continue</h1><form method="post" action="/login"><button>Connect</button></form></body></html>\n';
 
 function startEventStream(response: ServerResponse): void {
   response.writeHead(200, {

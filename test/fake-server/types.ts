@@ -16,7 +16,10 @@ export type Fault =
   // start a 200 SSE stream, send some text, then destroy the socket before the final event
   | { kind: "cut"; afterText?: string }
   // start a 200 SSE stream, send some text, then go silent with the connection left open
-  | { kind: "stall"; afterText?: string };
+  | { kind: "stall"; afterText?: string }
+  // answer with an HTML page instead of the wire's JSON or event stream (a captive portal, a wrong base
+  // URL); contentType and body change what comes back (e.g. a proxy's plain JSON where a stream was asked for)
+  | { kind: "html"; status?: number; body?: string; contentType?: string };
 
 export type Step = ScriptedReply | { fault: Fault };
 
@@ -64,6 +67,8 @@ export interface RecordedRequest {
   normalized: NormalizedRequest;
   /** Set when the request failed validation and was answered with a 400. */
   rejection?: string;
+  /** Set when the request was longer than the context window (setContextWindow) and refused as too long. */
+  contextOverflow?: boolean;
 }
 
 export interface FakeServer {
@@ -81,6 +86,12 @@ export interface FakeServer {
    * queue: embeddings never consume a scripted model reply.
    */
   failEmbeddings(...faults: Fault[]): void;
+  /**
+   * From now on, model requests longer than this many tokens (four characters
+   * a token, the whole body) are refused with the wire's own "prompt too long"
+   * error, without consuming a scripted reply. Undefined lifts the limit.
+   */
+  setContextWindow(tokens: number | undefined): void;
   close(): Promise<void>;
 }
 

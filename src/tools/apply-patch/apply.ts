@@ -1,6 +1,7 @@
 import { chmod, readFile, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import { writeFileAtomic } from "../../config/atomic-write.ts";
+import { nonRegularFileMessage } from "../file-stream.ts";
 import type { PatchOperation, UpdateChunk } from "./parse.ts";
 
 export class PatchApplyError extends Error {
@@ -47,6 +48,10 @@ async function applyOperation(
   absolutePath: string,
   cwd: string,
 ): Promise<AppliedChange> {
+  // A FIFO or device at the path would hang, or never end, the reads below.
+  const existing = await stat(absolutePath).catch(() => undefined);
+  const notRegular = existing && !existing.isDirectory() && nonRegularFileMessage(existing, operation.path);
+  if (notRegular) throw new PatchApplyError(notRegular);
   if (operation.kind === "add") {
     const before = await readFile(absolutePath, "utf8").catch(() => "");
     writeFileAtomic(absolutePath, operation.contents);

@@ -1,0 +1,96 @@
+import type { Command } from "commander";
+import { editDistance } from "../core/edit-distance.ts";
+import { UserFacingError } from "../core/errors.ts";
+import { SUBCOMMANDS } from "./root-options.ts";
+
+/**
+ * Mistyped commands. `tacit memory frobnicate` used to reach the default
+ * subcommand (`list`) and fail with "too many arguments for 'list'", and
+ * `tacit sesions` opened the TUI and sent "sesions" to the model as a paid
+ * prompt. Here an unknown subcommand is named as such, and a lone word close
+ * to a command is never sent to the model without a yes.
+ */
+
+/** A mistake in how the command was typed: one line, exit code 2 (the usual code for usage errors). */
+export class UsageError extends UserFacingError {
+  override name = "UsageError";
+  readonly exitCode = 2;
+}
+
+/** How many edits still count as a typo: one for short names, two from six letters on. */
+function typoLimit(name: string): number {
+  return name.length >= 6 ? 2 : 1;
+}
+
+/** The known name closest to word within a typo's reach, if any. */
+export function closestName(word: string, names: readonly string[]): string | undefined {
+  let best: { name: string; distance: number } | undefined;
+  const lower = word.toLowerCase();
+  for (const name of names) {
+    const limit = typoLimit(name);
+    const distance = editDistance(lower, name, limit);
+    if (distance <= limit && (!best || distance < best.distance)) best = { name, distance };
+  }
+  return best?.name;
+}
+
+/**
+ * Throws a UsageError when argv names a command group (`memory`, `sessions`)
+ * followed by a word that is none of its subcommands. Commander would hand
+ * that word to the group's default subcommand as an argument instead.
+ */
+export function rejectUnknownSubcommand(program: Command, args: readonly string[]): void {
+  const [groupName, word] = args;
+  if (groupName === undefined || word === undefined || word.startsWith("-")) return;
+  const group = program.commands.find((command) => command.name() === groupName);
+  if (!group || group.commands.length === 0) return;
+  const names = group.commands.flatMap((command) => [command.name(), ...command.aliases()]);
+  if (names.includes(word) || word === "help") return;
+  const suggestion = closestName(word, names);
+  const hint = suggestion
+    ? `did you mean "${suggestion}"?`
+    : `its commands are: ${group.commands.map((command) => command.name()).join(", ")}`;
+  throw new UsageError(`unknown command "${word}" for "tacit ${groupName}"; ${hint}`);
+}
+
+/**
+ * The command a lone prompt word most likely meant (`sesions` → `sessions`),
+ * or undefined when the prompt is anything else. A word after `--` is a
+ * prompt by choice and never questioned.
+ */
+export function commandLookalike(prompt: string, argv: readonly string[]): string | undefined {
+  if (!/^[a-z][a-z-]{2,}$/i.test(prompt) || argv.includes("--")) return undefined;
+  if (SUBCOMMANDS.includes(prompt)) return undefined;
+  return closestName(prompt, SUBCOMMANDS);
+}
+
+/** The refusal when there is no one to ask (no terminal, or -p). */
+export function lookalikeRefusal(prompt: string, command: string): UsageError {
+  return new UsageError(
+    `"${prompt}" is not a command; did you mean "tacit ${command}"? ` +
+      `(to send it to the model as a prompt, put it after --: tacit -p -- ${prompt})`,
+  );
+}
+
+/**
+ * In a terminal: asks whether the lone word meant the command. Yes (the
+ * default) runs the command; no sends the word to the model as typed.
+ */
+export async function askAboutLookalike(prompt: string, command: string): Promise<"command" | "prompt"> {
+  const { createInterface } = await import("node:readline/promises");
+  const reader = createInterface({ input: process.stdin, output: process.stderr });
+  // Ctrl-C at the question ends tacit, as it would anywhere else.
+  reader.on("SIGINT", () => process.exit(130));
+  try {
+    const answer = await reader.question(
+      `tacit: "${prompt}" is not a command. Did you mean "tacit ${command}"? ` +
+        `[Y/n] (n sends "${prompt}" to the model as a prompt) `,
+    );
+    return /^\s*n/i.test(answer) ? "prompt" : "command";
+  } catch {
+    // The terminal closed (Ctrl-D): nobody said yes to sending it.
+    throw lookalikeRefusal(prompt, command);
+  } finally {
+    reader.close();
+  }
+}
