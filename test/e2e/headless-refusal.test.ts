@@ -1,5 +1,7 @@
 // A call refused in headless mode is said once on stderr, whole: its end is
 // the --allowed-tools rule that would allow it, which used to be cut off.
+import { writeFileSync } from "node:fs";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { serverAndWorkspaceForFile } from "./fixture.ts";
 import { runCli, wireSetup } from "./harness.ts";
@@ -9,6 +11,11 @@ const fixture = serverAndWorkspaceForFile();
 describe("headless refusals", () => {
   it("are printed once, with the whole suggested rule", async () => {
     const setup = wireSetup("anthropic", fixture.server.url, fixture.workspace);
+    // Inside the sandbox an uncovered command would just run; this is about one that asks.
+    writeFileSync(
+      path.join(fixture.workspace.home, "settings.json"),
+      JSON.stringify({ sandbox: { autoAllow: false } }),
+    );
     const command = `rm -f build/output-of-a-rather-long-generated-artifact-name-${"x".repeat(40)}.txt`;
     fixture.server.enqueue(
       { toolCalls: [{ name: "Bash", input: { command } }] },
