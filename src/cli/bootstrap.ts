@@ -78,7 +78,9 @@ export async function bootstrap(input: BootstrapInput): Promise<Runtime> {
   const { options } = input;
 
   traceStartup("settings loaded");
-  const database = openDatabase(databasePath(home));
+  // A damaged database is replaced at open; the line saying so joins the start-up warnings.
+  const databaseNotices: string[] = [];
+  const database = openDatabase(databasePath(home), [], { onNotice: (line) => databaseNotices.push(line) });
   traceStartup("database open");
   // Memory off means nothing read or written for it, transcripts' recall index included.
   const memoryEnabled = options.memory && settings.memory?.enabled !== false;
@@ -179,7 +181,12 @@ export async function bootstrap(input: BootstrapInput): Promise<Runtime> {
       gate,
       permissionMode,
       instructionFiles: instructions.files,
-      warnings: [...settingsWarnings, ...gate.warnings],
+      warnings: [
+        ...settingsWarnings,
+        ...gate.warnings,
+        ...databaseNotices,
+        ...(memory?.takeWarnings() ?? []),
+      ],
       memory,
       resolve,
       close: () => {

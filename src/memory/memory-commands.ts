@@ -171,6 +171,10 @@ async function save(
     target.name,
     (current) => {
       const parsed = parseMemoryFile(newText(current), target.name);
+      // Saving it would store guesses (type "reference", a description from the body): the model can fix it instead.
+      if (parsed.broken) {
+        throw new MemoryError(`${memoryPathOf(target.scope, target.name)}: ${parsed.broken}; nothing saved`);
+      }
       warnings = parsed.warnings;
       return { ...parsed.memory, name: target.name };
     },

@@ -73,6 +73,8 @@ export async function withMemoryContext<T>(action: (context: MemoryContext) => P
     }
     return await action(context);
   } finally {
+    // Said before any error line: a repaired history, a broken memory file, a change saved but not committed.
+    for (const line of context.service.takeWarnings()) process.stderr.write(`tacit: warning: ${line}\n`);
     context.close();
   }
 }

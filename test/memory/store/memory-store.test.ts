@@ -87,7 +87,7 @@ describe("MemoryStore", () => {
     expect(log[0]?.files).toEqual(["my-notes.md"]);
   });
 
-  it("logs, diffs and undoes; an undo is itself undoable", async () => {
+  it("logs, diffs and undoes; a second undo steps further back instead of redoing", async () => {
     const { store } = sandbox;
     await store.write("user", preference, { reason: "first" });
     await store.write("user", { ...preference, body: "Changed body" }, { reason: "second" });
@@ -96,17 +96,23 @@ describe("MemoryStore", () => {
     expect(diff).toContain("+Changed body");
     expect(diff).toContain("-The user installs with pnpm.");
 
-    const undo = await store.undo("user");
-    expect(undo.message).toMatch(/^Revert "update preference use-pnpm: second"/);
+    const [undo] = await store.undo("user");
+    expect(undo?.undone.message).toBe("update preference use-pnpm: second");
+    expect(undo?.commit.message).toMatch(
+      /^undo: update preference use-pnpm: second\n\nUndoes: [0-9a-f]{40}$/,
+    );
     expect(store.read("user", "use-pnpm").memory.body).toContain("The user installs with pnpm.");
-    await store.undo("user");
-    expect(store.read("user", "use-pnpm").memory.body).toBe("Changed body");
+    const [further] = await store.undo("user");
+    expect(further?.undone.message).toBe("create preference use-pnpm: first");
+    expect(store.exists("user", "use-pnpm")).toBe(false);
     const log = await store.log("user", 10);
     expect(log).toHaveLength(5);
+    expect(log.map((entry) => Boolean(entry.undone))).toEqual([false, false, true, true, false]);
     expect(log[0]?.files).toEqual(["use-pnpm.md"]);
     expect(
       log.every((entry) => /^[0-9a-f]{40}$/.test(entry.hash) && !Number.isNaN(Date.parse(entry.date))),
     ).toBe(true);
+    await expect(store.undo("user")).rejects.toThrow(/nothing to undo/);
   });
 
   it("refuses to undo past the first change", async () => {
