@@ -2,7 +2,8 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Memory } from "../../../src/memory/memory-file.ts";
-import { MemoryError } from "../../../src/memory/memory-store.ts";
+import { MemoryError, MemoryStore } from "../../../src/memory/memory-store.ts";
+import { memoryScopes } from "../../../src/memory/scopes.ts";
 import { commitCount, git, makeSandbox, type Sandbox } from "./helpers.ts";
 
 const preference: Memory = {
@@ -177,6 +178,21 @@ describe("MemoryStore", () => {
     await expect(store.write("user", { ...preference, description: "" })).rejects.toThrow(/description/);
     expect(existsSync(path.join(home, "memory", "Bad Name.md"))).toBe(false);
     expect(() => store.read("user", "../escape")).toThrow(/not a memory name/);
+  });
+
+  it("has no project or local scope outside a git repository, nor a project scope that is the user folder", () => {
+    sandbox.cleanup();
+    sandbox = makeSandbox({ inRepository: false });
+    expect(sandbox.store.enabledScopes).toEqual(["user"]);
+    expect(() => sandbox.store.list("project")).toThrow(/no project memory outside a git repository/);
+    expect(() => sandbox.store.list("local")).toThrow(/no local memory outside a git repository/);
+    // A home folder kept in git: the project root's .tacit/memory is the user scope's own folder.
+    const home = path.join(sandbox.root, "dotfiles", ".tacit");
+    const store = new MemoryStore({
+      folders: memoryScopes({ home, projectRoot: path.dirname(home) }),
+      inRepository: true,
+    });
+    expect(store.enabledScopes).toEqual(["user", "local"]);
   });
 
   it("refuses disabled scopes", async () => {
