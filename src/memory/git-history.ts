@@ -255,11 +255,13 @@ export async function historyDiff(folder: string, ref = "HEAD"): Promise<string>
   ]);
 }
 
+/** Whether HEAD names a commit; a repository git does not recognise at all is an error, not "no commits". */
 export async function hasCommits(folder: string): Promise<boolean> {
   try {
     await runGit(folder, ["rev-parse", "--verify", "-q", "HEAD"]);
     return true;
-  } catch {
+  } catch (error) {
+    if (error instanceof MemoryHistoryError && error.notARepository) throw error;
     return false;
   }
 }

@@ -126,11 +126,11 @@ export async function runMemoryCommand(
     }
     case "delete": {
       const target = requireFile(command.path);
-      await store.remove(target.scope, target.name, {
+      const { trashedTo } = await store.remove(target.scope, target.name, {
         ...options,
         reason: options.reason ?? "deleted by the model",
       });
-      return `Deleted ${command.path}`;
+      return `Deleted ${command.path}${trashedTo ? ` (the user can restore it from ${trashedTo})` : ""}`;
     }
     case "rename": {
       const from = requireFile(command.old_path);

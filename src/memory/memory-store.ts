@@ -272,11 +272,24 @@ export class MemoryStore {
   }
 
   async log(scope: MemoryScope, limit = 20): Promise<HistoryEntry[]> {
-    return historyLog(this.versionedFolder(scope), limit);
+    const folder = this.versionedFolder(scope);
+    return this.repairedIfBroken(scope, () => historyLog(folder, limit));
   }
 
   async diff(scope: MemoryScope, ref?: string): Promise<string> {
-    return historyDiff(this.versionedFolder(scope), ref);
+    const folder = this.versionedFolder(scope);
+    return this.repairedIfBroken(scope, () => historyDiff(folder, ref));
+  }
+
+  /** Reading history needs no lock; only when git finds the repository broken is it repaired (under the lock) and read again. */
+  private async repairedIfBroken<T>(scope: MemoryScope, read: () => Promise<T>): Promise<T> {
+    try {
+      return await read();
+    } catch (error) {
+      if (!(error instanceof MemoryHistoryError && error.notARepository)) throw error;
+    }
+    await this.locked(scope, async () => undefined);
+    return read();
   }
 
   /** Steps back `steps` changes, each reverted by a new commit; a second undo walks further back (history-undo.ts). */

@@ -7,6 +7,7 @@ import {
   readdirSync,
   readFileSync,
   statSync,
+  symlinkSync,
   truncateSync,
   writeFileSync,
 } from "node:fs";
@@ -97,6 +98,31 @@ describe("a damaged tacit.db", () => {
       ).toHaveLength(1);
     });
   }
+});
+
+describe("a cloned repository's memory symlink to ~/.bashrc", () => {
+  it("show, forget, remember and edit refuse it; list and search skip it; the canary is unchanged", async () => {
+    const canary = path.join(workspace.userHome, ".bashrc");
+    const content = "# my shell\nexport SECRET_PLACE=/home\n";
+    writeFileSync(canary, content);
+    mkdirSync(path.join(workspace.project, ".tacit", "memory"), { recursive: true });
+    symlinkSync(canary, path.join(workspace.project, ".tacit", "memory", "notes.md"));
+    for (const args of [
+      ["memory", "show", "notes"],
+      ["memory", "forget", "notes"],
+      ["remember", "overwrite it", "--name", "notes"],
+      ["memory", "edit", "notes"],
+    ]) {
+      const result = await tacit(args, workspace.project, { EDITOR: "true", VISUAL: "" });
+      expect(result.code, args.join(" ")).toBe(1);
+      expect(result.stderr).toMatch(
+        /notes\.md is a link to .*\.bashrc, outside the project memory folder; refused/,
+      );
+    }
+    expect((await ok(["memory", "list"])).stdout).not.toContain("notes");
+    expect((await ok(["memory", "search", "SECRET_PLACE"])).stdout).toContain("Nothing found");
+    expect(readFileSync(canary, "utf8")).toBe(content);
+  });
 });
 
 describe("outside a git repository", () => {

@@ -111,6 +111,18 @@ describe("a broken memory repository is repaired, keeping every memory file", ()
     });
   }
 
+  it("tacit memory log on a broken repository repairs it first instead of failing", async () => {
+    handFiles(folder, ["alpha"]);
+    await sandbox.store.write("user", memory("beta"));
+    rmSync(path.join(folder, ".git"), { recursive: true });
+    mkdirSync(path.join(folder, ".git"));
+    const log = await sandbox.store.log("user");
+    expect(log.map((entry) => entry.message)).toEqual([
+      "initialise user memory, keeping the memory files already here",
+    ]);
+    expect(sandbox.store.takeNotices()[0]).toMatch(/was broken; started a new one/);
+  });
+
   it("a garbage HEAD in a whole repository: pointed back at its branch, history kept", async () => {
     await sandbox.store.write("user", memory("alpha"));
     await sandbox.store.write("user", memory("beta"));
