@@ -4,14 +4,8 @@ import path from "node:path";
 import { writeFileAtomic } from "../config/atomic-write.ts";
 import { projectSlug } from "../config/paths.ts";
 import { missingPaths } from "./freshness.ts";
-import {
-  commitFiles,
-  type HistoryEntry,
-  historyDiff,
-  historyLog,
-  MemoryHistoryError,
-} from "./git-history.ts";
-import { historyUndo, type UndoStep } from "./history-undo.ts";
+import type { HistoryEntry } from "./git-history.ts";
+import type { UndoStep } from "./history-undo.ts";
 import { MemoryError } from "./memory-error.ts";
 import {
   completeMemory,
@@ -34,8 +28,7 @@ import type {
 } from "./memory-types.ts";
 import { redactMemoryFields } from "./redact-memory.ts";
 import { redactSecrets } from "./redaction.ts";
-import { prepareHistory } from "./repository-repair.ts";
-import { type ScopeLockOptions, withScopeLock } from "./scope-lock.ts";
+import { Notices, ScopeHistory } from "./scope-history.ts";
 import { ScopePaths } from "./scope-paths.ts";
 import {
   isVersionedScope,
@@ -67,9 +60,8 @@ export class MemoryStore {
   private readonly freshnessScopes: readonly MemoryScope[];
   private readonly redact: (text: string) => { text: string; redactions: unknown[] };
   private readonly now: () => Date;
-  private readonly lockOptions: ScopeLockOptions;
-  private readonly notices: string[] = [];
-  private readonly noticed = new Set<string>();
+  private readonly notices = new Notices();
+  private readonly history: ScopeHistory;
 
   constructor(options: MemoryStoreOptions) {
     this.folders = options.folders;
@@ -88,7 +80,13 @@ export class MemoryStore {
     this.freshnessScopes = options.freshnessScopes ?? ["project", "local"];
     this.redact = options.redact ?? redactSecrets;
     this.now = options.now ?? (() => new Date());
-    this.lockOptions = options.lock ?? {};
+    this.history = new ScopeHistory({
+      folders: this.folders,
+      paths: this.paths,
+      notices: this.notices,
+      redact: this.redact,
+      lock: options.lock ?? {},
+    });
   }
 
   /**
@@ -97,7 +95,7 @@ export class MemoryStore {
    * is broken, a memory link that leads out of its folder.
    */
   takeNotices(): string[] {
-    return this.notices.splice(0);
+    return this.notices.take();
   }
 
   /** Entries of one scope, or of every enabled scope; sorted by scope then name. Reads the files each time, so hand edits show up. */
@@ -144,7 +142,7 @@ export class MemoryStore {
   ): Promise<WriteResult> {
     this.requireScope(scope);
     const fileName = checkFileName(name);
-    return this.locked(scope, async (historyReady) => {
+    return this.history.locked(scope, async (historyReady) => {
       this.paths.realFile(scope, fileName);
       const previous = this.load(scope, fileName);
       const { memory: redacted, redactions } = this.redactMemory(change(previous));
@@ -158,7 +156,7 @@ export class MemoryStore {
       );
       writeFileAtomic(filePath, serializeMemory(completed));
       const verb = replaced ? "update" : "create";
-      const commit = await this.commit(
+      const commit = await this.history.commit(
         scope,
         historyReady,
         [`${valid.name}.md`],
@@ -183,7 +181,7 @@ export class MemoryStore {
   ): Promise<RemoveResult> {
     this.requireScope(scope);
     const fileName = checkFileName(name);
-    return this.locked(scope, async (historyReady) => {
+    return this.history.locked(scope, async (historyReady) => {
       this.paths.realFile(scope, fileName);
       const filePath = this.filePath(scope, fileName);
       if (!existsSync(filePath)) throw new MemoryError(`no ${scope} memory named "${name}"`);
@@ -198,7 +196,7 @@ export class MemoryStore {
             })
           : undefined;
       if (!trashedTo) unlinkSync(filePath);
-      const commit = await this.commit(
+      const commit = await this.history.commit(
         scope,
         historyReady,
         [`${fileName}.md`],
@@ -233,7 +231,7 @@ export class MemoryStore {
       });
       return result;
     }
-    return this.locked(scope, async (historyReady) => {
+    return this.history.locked(scope, async (historyReady) => {
       this.paths.realFile(scope, checkFileName(from));
       this.paths.realFile(scope, target.name);
       const fromPath = this.filePath(scope, checkFileName(from));
@@ -241,7 +239,7 @@ export class MemoryStore {
       const completed = completeMemory(target, { now: this.now(), sessionId: options.sessionId });
       writeFileAtomic(toPath, serializeMemory(completed));
       unlinkSync(fromPath);
-      const commit = await this.commit(
+      const commit = await this.history.commit(
         scope,
         historyReady,
         [`${path.basename(fromPath)}`, `${target.name}.md`],
@@ -272,34 +270,19 @@ export class MemoryStore {
   }
 
   async log(scope: MemoryScope, limit = 20): Promise<HistoryEntry[]> {
-    const folder = this.versionedFolder(scope);
-    return this.repairedIfBroken(scope, () => historyLog(folder, limit));
+    this.versionedFolder(scope);
+    return this.history.log(scope, limit);
   }
 
   async diff(scope: MemoryScope, ref?: string): Promise<string> {
-    const folder = this.versionedFolder(scope);
-    return this.repairedIfBroken(scope, () => historyDiff(folder, ref));
-  }
-
-  /** Reading history needs no lock; only when git finds the repository broken is it repaired (under the lock) and read again. */
-  private async repairedIfBroken<T>(scope: MemoryScope, read: () => Promise<T>): Promise<T> {
-    try {
-      return await read();
-    } catch (error) {
-      if (!(error instanceof MemoryHistoryError && error.notARepository)) throw error;
-    }
-    await this.locked(scope, async () => undefined);
-    return read();
+    this.versionedFolder(scope);
+    return this.history.diff(scope, ref);
   }
 
   /** Steps back `steps` changes, each reverted by a new commit; a second undo walks further back (history-undo.ts). */
   async undo(scope: MemoryScope, steps = 1): Promise<UndoStep[]> {
-    const folder = this.versionedFolder(scope);
-    return this.locked(scope, async (historyReady) => {
-      if (!historyReady)
-        throw new MemoryError(this.notices.pop() ?? `the ${scope} memory history is unavailable`);
-      return historyUndo(folder, steps);
-    });
+    this.versionedFolder(scope);
+    return this.history.undo(scope, steps);
   }
 
   filePath(scope: MemoryScope, name: string): string {
@@ -313,59 +296,6 @@ export class MemoryStore {
   /** Applies the redactor to every text field; returns how many secrets it removed. */
   redactMemory(memory: Memory): { memory: Memory; redactions: number } {
     return redactMemoryFields(memory, this.redact);
-  }
-
-  /**
-   * Commit message: what changed, then why; one line, redacted, bounded. The
-   * file is already on disk: a commit that fails is a notice (the next change
-   * commits it as a hand edit), never a failed write.
-   */
-  private async commit(
-    scope: MemoryScope,
-    historyReady: boolean,
-    files: string[],
-    what: string,
-    reason: string | undefined,
-  ): Promise<string | undefined> {
-    if (!isVersionedScope(scope) || !historyReady) return undefined;
-    const why = reason ? this.redact(reason.replace(/\s+/g, " ").trim()).text.slice(0, 200) : "";
-    try {
-      return await commitFiles(this.folders[scope], files, why ? `${what}: ${why}` : what);
-    } catch (error) {
-      if (!(error instanceof MemoryHistoryError)) throw error;
-      this.notice(
-        `the ${scope} memory change "${what}" is saved but git could not commit it (${error.message}); it will be committed with the next change`,
-      );
-      return undefined;
-    }
-  }
-
-  /**
-   * Holds the scope lock; in versioned scopes also readies the repository
-   * (stale git locks cleared, a broken one repaired, hand edits recorded).
-   * `work` learns whether history can take a commit this time.
-   */
-  private locked<T>(scope: MemoryScope, work: (historyReady: boolean) => Promise<T>): Promise<T> {
-    // Checked before the lock file is made: a project folder leading outside gets nothing written, not even a lock.
-    this.paths.realFolder(scope);
-    const folder = this.folders[scope];
-    return withScopeLock(
-      folder,
-      async () => {
-        if (!isVersionedScope(scope)) return work(false);
-        const history = await prepareHistory(folder, scope);
-        for (const line of history.notices) this.notice(line);
-        return work(history.ready);
-      },
-      this.lockOptions,
-    );
-  }
-
-  /** Queues a line for the user, once per process however often it recurs. */
-  private notice(line: string): void {
-    if (this.noticed.has(line)) return;
-    this.noticed.add(line);
-    this.notices.push(line);
   }
 
   private validate(memory: Memory): Memory {
@@ -400,7 +330,7 @@ export class MemoryStore {
       this.paths.realFolder(scope);
     } catch (error) {
       // A project folder leading out of the repository is not read (nor indexed): said once, then skipped.
-      if (error instanceof MemoryError) this.notice(error.message);
+      if (error instanceof MemoryError) this.notices.add(error.message);
       return [];
     }
     try {
@@ -425,7 +355,7 @@ export class MemoryStore {
     }
     const { memory, warnings, broken } = parseMemoryFile(text, fileName);
     if (broken)
-      this.notice(
+      this.notices.add(
         `${filePath}: ${broken}; read as "${memory.type}" with the description taken from the body`,
       );
     const missing = this.freshnessScopes.includes(scope) ? missingPaths(memory, this.projectRoot) : [];
