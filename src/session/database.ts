@@ -45,15 +45,26 @@ export function openDatabase(
   try {
     return openAndMigrate(databaseFile, extraMigrations);
   } catch (error) {
-    if (!isDamaged(error)) throw error;
+    if (!isDatabaseDamaged(error)) throw error;
     // Another tacit may have set the same damaged file aside a moment ago: then its fresh one is ours too.
     if (before !== fileIdentity(databaseFile)) return openAndMigrate(databaseFile, extraMigrations);
-    const aside = setAside(databaseFile);
+    const notice = setAsideDamaged(databaseFile, error);
     const database = openAndMigrate(databaseFile, extraMigrations);
-    const notice = `${databaseFile} was damaged (${(error as Error).message}); it is kept as ${aside} and a fresh one was started (the memory index is rebuilt from the memory files; past sessions stay in the old file)`;
-    (options.onNotice ?? ((line: string) => process.stderr.write(`tacit: warning: ${line}\n`)))(notice);
+    (options.onNotice ?? ((line: string) => process.stderr.write(`tacit: warning: ${line}\n`)))(
+      `${notice}; a fresh one was started (the memory index is rebuilt from the memory files)`,
+    );
     return database;
   }
+}
+
+/**
+ * Damage deep in the file may pass the checks at open and surface only in a
+ * later query. The caller, having closed the database, sets it aside with
+ * this; the next command starts fresh. Returns the line to tell the user.
+ */
+export function setAsideDamaged(databaseFile: string, error: unknown): string {
+  const aside = setAside(databaseFile);
+  return `${databaseFile} was damaged (${(error as Error).message}); it is kept as ${aside}, past sessions with it`;
 }
 
 function openAndMigrate(databaseFile: string, extraMigrations: readonly Migration[]): DatabaseSync {
@@ -74,7 +85,7 @@ function openAndMigrate(databaseFile: string, extraMigrations: readonly Migratio
 }
 
 /** SQLITE_CORRUPT (11, with its extended codes) and SQLITE_NOTADB (26): the file, not the statement, is bad. */
-function isDamaged(error: unknown): boolean {
+export function isDatabaseDamaged(error: unknown): boolean {
   const code = (error as { errcode?: unknown }).errcode;
   return typeof code === "number" && [11, 26].includes(code & 0xff);
 }

@@ -81,9 +81,9 @@ describe("a damaged tacit.db", () => {
       const lines = search.stderr.trimEnd().split("\n");
       expect(lines).toHaveLength(1);
       expect(lines[0]).toMatch(
-        /^tacit: warning: .*tacit\.db was damaged \(.+\); it is kept as .*tacit\.db\.corrupt-\S+ and a fresh one was started/,
+        /^tacit: warning: .*tacit\.db was damaged \(.+\); it is kept as .*tacit\.db\.corrupt-[^,\s]+, past sessions with it; a fresh one was started \(the memory index is rebuilt from the memory files\)$/,
       );
-      const aside = /kept as (\S+)/.exec(lines[0]!)![1]!;
+      const aside = /kept as ([^,\s]+),/.exec(lines[0]!)![1]!;
       expect(readFileSync(aside)).toEqual(original);
       expect(search.stdout).toContain("user memory deploys");
       expect((await ok(["memory", "search", "pnpm"])).stdout).toContain("project memory use-pnpm");
@@ -98,6 +98,37 @@ describe("a damaged tacit.db", () => {
       ).toHaveLength(1);
     });
   }
+});
+
+describe("damage deep in tacit.db that passes the checks at open", () => {
+  it("fails that command with one line naming the kept file; the next command starts fresh", async () => {
+    const folder = path.join(workspace.project, ".tacit", "memory");
+    mkdirSync(folder, { recursive: true });
+    for (let index = 0; index < 400; index++) {
+      writeFileSync(
+        path.join(folder, `step-${index}.md`),
+        `---\nname: step-${index}\ndescription: deploy step ${index}\ntype: project\n---\nThe pipeline runs canary check word${index} before the blue-green switch.\n`,
+      );
+    }
+    await ok(["memory", "reindex"]);
+    const bytes = readFileSync(databaseFile());
+    // The middle third: index pages a query reads, far from the header and schema checked at open.
+    for (let index = Math.floor(bytes.length / 3); index < Math.floor((2 * bytes.length) / 3); index += 5) {
+      bytes[index] = (bytes[index] ?? 0) ^ 0x77;
+    }
+    writeFileSync(databaseFile(), bytes);
+
+    const failed = await tacit(["memory", "reindex"]);
+    expect(failed.code).toBe(1);
+    const lines = failed.stderr.trimEnd().split("\n");
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(
+      /^tacit: .*tacit\.db was damaged \(database disk image is malformed\); it is kept as \S+tacit\.db\.corrupt-\S+, past sessions with it; run the command again/,
+    );
+    const again = await ok(["memory", "search", "word200"]);
+    expect(again.stderr).toBe("");
+    expect(again.stdout).toContain("project memory step-200");
+  });
 });
 
 describe("a cloned repository's memory symlink to ~/.bashrc", () => {
