@@ -104,7 +104,8 @@ export async function bootstrap(input: BootstrapInput): Promise<Runtime> {
   const sandboxReady = setUpSandbox({ settings, projectRoot, tacitHome: home, env });
 
   traceStartup("settings loaded");
-  const database = openDatabase(databasePath(home));
+  // A damaged database is replaced at open; the line saying so joins the start-up warnings.
+  const database = openDatabase(databasePath(home), [], { onNotice: warn });
   traceStartup("database open");
   // Memory off means nothing read or written for it, transcripts' recall index included.
   const memoryEnabled = options.memory && settings.memory?.enabled !== false;
@@ -165,6 +166,8 @@ export async function bootstrap(input: BootstrapInput): Promise<Runtime> {
     memory?.syncIndex();
     traceStartup("memory synced");
     const memorySection = memory?.renderIndexSection();
+    // What reading the memory found wrong (a broken file, a repaired repository), said once at start.
+    for (const warning of memory?.takeWarnings() ?? []) warn(warning);
     traceStartup("instructions and memory loaded");
     const date = new Date().toISOString().slice(0, 10);
     const isGitRepository = existsSync(path.join(projectRoot, ".git"));

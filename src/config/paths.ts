@@ -15,7 +15,11 @@ export function databasePath(home: string): string {
   return path.join(home, "tacit.db");
 }
 
-/** The nearest ancestor (cwd included) holding `.git` — a folder, or a file in worktrees and submodules; cwd when none. */
+/**
+ * The nearest ancestor (cwd included) holding `.git` — a folder, or a file in
+ * worktrees and submodules; cwd when none. Then there is no project: memory has
+ * no project or local scope there (memory/scopes.ts, unavailableScopes).
+ */
 export function findProjectRoot(cwd: string): string {
   const start = path.resolve(cwd);
   let current = start;

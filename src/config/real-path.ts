@@ -34,3 +34,9 @@ export function resolveThroughLinks(filePath: string, hops = 0): string {
   }
   throw new Error(`Too many levels of symbolic links: ${filePath}`);
 }
+
+/** Whether a path is the folder itself or below it; both must be resolved the same way (real paths). */
+export function isInsideFolder(filePath: string, folder: string): boolean {
+  const relative = path.relative(folder, filePath);
+  return relative === "" || (!relative.startsWith("..") && !path.isAbsolute(relative));
+}

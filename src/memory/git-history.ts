@@ -8,6 +8,8 @@ const execFileAsync = promisify(execFile);
 
 export interface HistoryEntry {
   hash: string;
+  /** A later `tacit memory undo` reverted this change. */
+  undone?: boolean;
   /** ISO author date. */
   date: string;
   message: string;
@@ -19,12 +21,20 @@ export class MemoryHistoryError extends Error {
   override name = "MemoryHistoryError";
   /** git commit found nothing staged. */
   readonly nothingToCommit: boolean;
-  // A plain field, not a parameter property: Node's type stripping cannot run parameter properties.
-  constructor(message: string, nothingToCommit = false) {
+  /** git did not recognise the folder as a repository: its `.git` is broken (see repository-repair.ts). */
+  readonly notARepository: boolean;
+  // Plain fields, not parameter properties: Node's type stripping cannot run parameter properties.
+  constructor(message: string, flags: { nothingToCommit?: boolean; notARepository?: boolean } = {}) {
     super(message);
-    this.nothingToCommit = nothingToCommit;
+    this.nothingToCommit = flags.nothingToCommit ?? false;
+    this.notARepository = flags.notARepository ?? false;
   }
 }
+
+/** Longest commit subject tacit writes; a subject naming thousands of files would be useless anyway. */
+const MAX_SUBJECT_LENGTH = 300;
+/** Characters of names a "record hand edits" subject lists before saying how many more there are. */
+const NAMES_BUDGET = 200;
 
 /**
  * Settings passed on every call so no global git identity or configuration is
@@ -45,10 +55,17 @@ const GIT_SETTINGS = [
   "core.autocrlf=false",
   "-c",
   "core.quotepath=false",
+  // File names are names, never globs: a memory called `*.md` must not stage every file.
+  "--literal-pathspecs",
 ];
 
-/** Runs git in a scope folder; the environment is stripped of GIT_* so a parent repository's hook context cannot leak in. */
-export async function runGit(folder: string, args: string[]): Promise<string> {
+/**
+ * Runs git in a scope folder; the environment is stripped of GIT_* so a parent
+ * repository's hook context cannot leak in. `input` goes to git's standard
+ * input: lists of files and commit messages travel there, never in argv, so
+ * thousands of files cannot hit the kernel's argument limit (E2BIG).
+ */
+export async function runGit(folder: string, args: string[], input?: string): Promise<string> {
   const environment: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {
     if (!key.startsWith("GIT_")) environment[key] = value;
@@ -58,19 +75,24 @@ export async function runGit(folder: string, args: string[]): Promise<string> {
   environment.LC_ALL = "C";
   environment.GIT_CEILING_DIRECTORIES = path.dirname(folder);
   try {
-    const { stdout } = await execFileAsync("git", [...GIT_SETTINGS, ...args], {
+    const running = execFileAsync("git", [...GIT_SETTINGS, ...args], {
       cwd: folder,
       env: environment,
       maxBuffer: 64 * 1024 * 1024,
     });
+    // git may exit before reading all of its input (a failure): that EPIPE is not the error to report.
+    running.child.stdin?.on("error", () => undefined);
+    running.child.stdin?.end(input ?? "");
+    const { stdout } = await running;
     return stdout;
   } catch (error) {
     const failure = error as { stdout?: string; stderr?: string; message: string };
     const detail = (failure.stderr || failure.stdout || failure.message).trim().split("\n")[0];
-    const nothingToCommit = /nothing to commit|no changes added to commit/.test(
-      `${failure.stdout}${failure.stderr}`,
-    );
-    throw new MemoryHistoryError(`git ${args[0]} failed in ${folder}: ${detail}`, nothingToCommit);
+    const output = `${failure.stdout}${failure.stderr}`;
+    throw new MemoryHistoryError(`git ${args[0]} failed in ${folder}: ${detail}`, {
+      nothingToCommit: /nothing to commit|no changes added to commit/.test(output),
+      notARepository: /not a git repository/i.test(output),
+    });
   }
 }
 
@@ -81,10 +103,18 @@ export function isRepository(folder: string): boolean {
 /**
  * Makes the scope folder a git repository of its own on first write. Checks
  * for `.git` in the folder itself, never upwards: a home folder kept in a
- * dotfiles repository must not swallow tacit's memory commits.
+ * dotfiles repository must not swallow tacit's memory commits. With
+ * `includeExisting` (a repository re-created after damage) the first commit
+ * also holds the memory files already there, so no undo can walk past them.
  */
-export async function ensureRepository(folder: string, scopeLabel: string): Promise<void> {
-  if (isRepository(folder)) return;
+export async function ensureRepository(
+  folder: string,
+  scopeLabel: string,
+  options: { includeExisting?: boolean } = {},
+): Promise<void> {
+  // The .gitignore is written right after `git init`: without it, the initialisation was cut short (a
+  // kill), and running it again is safe (git init re-initialises in place).
+  if (isRepository(folder) && existsSync(path.join(folder, ".gitignore"))) return;
   mkdirSync(folder, { recursive: true });
   await runGit(folder, ["init", "-q"]);
   writeFileSync(
@@ -92,8 +122,10 @@ export async function ensureRepository(folder: string, scopeLabel: string): Prom
     `# tacit: lock and temp files of in-flight writes\n${LOCK_FILE_NAME}\n${LOCK_FILE_NAME}.*\n.*.tmp\n`,
   );
   writeFileSync(path.join(folder, ".gitattributes"), "*.md text eol=lf\n");
-  await runGit(folder, ["add", "--", ".gitignore", ".gitattributes"]);
-  await runGit(folder, ["commit", "-q", "-m", `initialise ${scopeLabel} memory`]);
+  if (options.includeExisting) await runGit(folder, ["add", "-A", "--", "."]);
+  else await runGit(folder, ["add", "--", ".gitignore", ".gitattributes"]);
+  const kept = options.includeExisting ? ", keeping the memory files already here" : "";
+  await runGit(folder, ["commit", "-q", "-F", "-"], `initialise ${scopeLabel} memory${kept}\n`);
 }
 
 /** Paths with uncommitted changes (hand edits made outside tacit), relative to the folder. */
@@ -124,11 +156,11 @@ export async function commitFiles(
   message: string,
 ): Promise<string | undefined> {
   if (files.length === 0) return undefined;
-  await runGit(folder, ["add", "-A", "--", ...files]);
+  await runGit(folder, ["add", "-A", "--pathspec-from-file=-", "--pathspec-file-nul"], files.join("\0"));
   // One process fewer per write than asking `git diff --cached` first: commit, and read "nothing to commit" as no change.
   let output: string;
   try {
-    output = await runGit(folder, ["commit", "--no-status", "-m", message]);
+    output = await runGit(folder, ["commit", "--no-status", "-F", "-"], boundMessage(message));
   } catch (error) {
     if (error instanceof MemoryHistoryError && error.nothingToCommit) return undefined;
     throw error;
@@ -140,8 +172,32 @@ export async function commitFiles(
 export async function commitHandEdits(folder: string): Promise<string | undefined> {
   const paths = (await uncommittedPaths(folder)).filter((file) => !file.startsWith(LOCK_FILE_NAME));
   if (paths.length === 0) return undefined;
-  const names = paths.map((file) => file.replace(/\.md$/, ""));
-  return commitFiles(folder, paths, `record hand edits: ${names.join(", ")}`);
+  return commitFiles(
+    folder,
+    paths,
+    `record hand edits: ${namesWithin(paths.map((file) => file.replace(/\.md$/, "")))}`,
+  );
+}
+
+/** As many names as fit a readable subject, then how many more there are. */
+function namesWithin(names: string[]): string {
+  const listed: string[] = [];
+  let length = 0;
+  for (const name of names) {
+    if (listed.length > 0 && length + name.length > NAMES_BUDGET) break;
+    listed.push(name);
+    length += name.length + 2;
+  }
+  const more = names.length - listed.length;
+  return `${listed.join(", ")}${more > 0 ? ` and ${more} more` : ""}`;
+}
+
+/** The first line cut to a readable subject; a longer message keeps its body (it goes through stdin). */
+function boundMessage(message: string): string {
+  const [subject = "", ...rest] = message.split("\n");
+  const short =
+    subject.length > MAX_SUBJECT_LENGTH ? `${subject.slice(0, MAX_SUBJECT_LENGTH - 1)}…` : subject;
+  return [short, ...rest].join("\n");
 }
 
 const RECORD = "\x1e";
@@ -157,7 +213,7 @@ export async function historyLog(folder: string, limit = 20): Promise<HistoryEnt
     "--name-only",
     "--no-renames",
   ]);
-  return output
+  const entries = output
     .split(RECORD)
     .filter((record) => record.trim())
     .map((record) => {
@@ -169,6 +225,18 @@ export async function historyLog(folder: string, limit = 20): Promise<HistoryEnt
         files: fileText.split("\n").filter((line) => line.trim()),
       };
     });
+  // An undo is always newer than what it undid, so the undos in this window name every undone change in it.
+  const undone = new Set(entries.flatMap((entry) => undoneHashes(entry.message)));
+  return entries.map((entry) => (undone.has(entry.hash) ? { ...entry, undone: true } : entry));
+}
+
+/** Trailer of an undo commit, naming the change it reverted. */
+export const UNDOES_TRAILER = "Undoes";
+
+/** The changes an undo commit reverted: its trailer, or git revert's own line (undos of older tacit versions). */
+export function undoneHashes(message: string): string[] {
+  const pattern = new RegExp(`^(?:${UNDOES_TRAILER}: |This reverts commit )([0-9a-f]{40})`, "gm");
+  return [...message.matchAll(pattern)].map((match) => match[1]!);
 }
 
 /** The patch of one change (the last one by default), as `git show` prints it. */
@@ -187,28 +255,13 @@ export async function historyDiff(folder: string, ref = "HEAD"): Promise<string>
   ]);
 }
 
-/**
- * Reverts the last change as a new commit, so an undo can itself be undone.
- * Hand edits are committed first so the revert cannot collide with them.
- */
-export async function historyUndo(folder: string): Promise<HistoryEntry> {
-  if (!isRepository(folder) || !(await hasCommits(folder))) {
-    throw new MemoryHistoryError("nothing to undo: no memory history yet");
-  }
-  await commitHandEdits(folder);
-  const count = Number((await runGit(folder, ["rev-list", "--count", "HEAD"])).trim());
-  if (count <= 1) throw new MemoryHistoryError("nothing to undo");
-  await runGit(folder, ["revert", "--no-edit", "HEAD"]);
-  const [entry] = await historyLog(folder, 1);
-  if (!entry) throw new MemoryHistoryError("undo made no commit");
-  return entry;
-}
-
-async function hasCommits(folder: string): Promise<boolean> {
+/** Whether HEAD names a commit; a repository git does not recognise at all is an error, not "no commits". */
+export async function hasCommits(folder: string): Promise<boolean> {
   try {
     await runGit(folder, ["rev-parse", "--verify", "-q", "HEAD"]);
     return true;
-  } catch {
+  } catch (error) {
+    if (error instanceof MemoryHistoryError && error.notARepository) throw error;
     return false;
   }
 }

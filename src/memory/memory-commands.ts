@@ -126,11 +126,11 @@ export async function runMemoryCommand(
     }
     case "delete": {
       const target = requireFile(command.path);
-      await store.remove(target.scope, target.name, {
+      const { trashedTo } = await store.remove(target.scope, target.name, {
         ...options,
         reason: options.reason ?? "deleted by the model",
       });
-      return `Deleted ${command.path}`;
+      return `Deleted ${command.path}${trashedTo ? ` (the user can restore it from ${trashedTo})` : ""}`;
     }
     case "rename": {
       const from = requireFile(command.old_path);
@@ -171,6 +171,10 @@ async function save(
     target.name,
     (current) => {
       const parsed = parseMemoryFile(newText(current), target.name);
+      // Saving it would store guesses (type "reference", a description from the body): the model can fix it instead.
+      if (parsed.broken) {
+        throw new MemoryError(`${memoryPathOf(target.scope, target.name)}: ${parsed.broken}; nothing saved`);
+      }
       warnings = parsed.warnings;
       return { ...parsed.memory, name: target.name };
     },

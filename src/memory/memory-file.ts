@@ -34,6 +34,13 @@ export interface ParsedMemoryFile {
   memory: Memory;
   /** Problems found and worked around (hand edits); never fatal. */
   warnings: string[];
+  /**
+   * Set when the frontmatter is there but cannot be read (invalid YAML, not a
+   * mapping, no closing `---`): what is wrong, in one line. Everything in it was
+   * ignored, so the type and description are guesses; readers say so, and an
+   * edit that produces this is not saved.
+   */
+  broken?: string;
 }
 
 export const memoryNameSchema = z
@@ -153,6 +160,7 @@ export function parseMemoryFile(text: string, fileName: string): ParsedMemoryFil
   const normalised = text.replace(/\r\n/g, "\n");
   let data: Record<string, unknown> = {};
   let body = normalised;
+  let broken: string | undefined;
   const match = FRONTMATTER_PATTERN.exec(normalised);
   if (match) {
     body = normalised.slice(match[0].length);
@@ -161,16 +169,17 @@ export function parseMemoryFile(text: string, fileName: string): ParsedMemoryFil
       if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) {
         data = parsed as Record<string, unknown>;
       } else if (parsed !== null && parsed !== undefined) {
-        warnings.push("frontmatter is not a mapping; ignored");
+        broken = "frontmatter is not a mapping of keys to values";
       }
     } catch (error) {
-      warnings.push(
-        `frontmatter is not valid YAML (${firstLine(String((error as Error).message))}); ignored`,
-      );
+      broken = `frontmatter is not valid YAML: ${firstLine(String((error as Error).message))}`;
     }
+  } else if (/^\uFEFF?---[ \t]*\n/.test(normalised)) {
+    broken = "frontmatter has no closing --- line";
   } else {
     warnings.push("no frontmatter; name, description and type inferred");
   }
+  if (broken) warnings.push(`${broken}; ignored`);
   body = body.replace(/^\s*\n/, "").replace(/\s+$/, "");
 
   const name = inferName(data.name, fileName, warnings);
@@ -200,7 +209,7 @@ export function parseMemoryFile(text: string, fileName: string): ParsedMemoryFil
     }
   }
   if (Object.keys(extra).length) memory.extra = extra;
-  return { memory, warnings };
+  return broken ? { memory, warnings, broken } : { memory, warnings };
 }
 
 function inferName(value: unknown, fileName: string, warnings: string[]): string {

@@ -147,9 +147,13 @@ export class MemoryService {
     this.semantic?.scheduleEmbedding();
   }
 
-  /** Warnings for the user (an embedding endpoint that failed), each handed out once. */
+  /**
+   * Warnings for the user, each handed out once: an embedding endpoint that
+   * failed, and the store's notices (a memory file with broken frontmatter, a
+   * memory history repaired or unable to commit).
+   */
   takeWarnings(): string[] {
-    return this.semantic?.takeWarnings() ?? [];
+    return [...this.store.takeNotices(), ...(this.semantic?.takeWarnings() ?? [])];
   }
 
   /** Resolves when no document embedding runs in the background. */

@@ -2,99 +2,45 @@ import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync, unlinkSync } from "node:fs";
 import path from "node:path";
 import { writeFileAtomic } from "../config/atomic-write.ts";
-import { UserFacingError } from "../core/errors.ts";
+import { projectSlug } from "../config/paths.ts";
 import { missingPaths } from "./freshness.ts";
-import {
-  commitFiles,
-  commitHandEdits,
-  ensureRepository,
-  type HistoryEntry,
-  historyDiff,
-  historyLog,
-  historyUndo,
-} from "./git-history.ts";
+import type { HistoryEntry } from "./git-history.ts";
+import type { UndoStep } from "./history-undo.ts";
+import { MemoryError } from "./memory-error.ts";
 import {
   completeMemory,
   InvalidMemoryError,
   type Memory,
-  type MemoryType,
   memoryNameSchema,
   parseMemoryFile,
   serializeMemory,
   validateMemory,
 } from "./memory-file.ts";
+import { moveToTrash } from "./memory-trash.ts";
+import type {
+  ChangeOptions,
+  MemoryEntry,
+  MemoryStoreOptions,
+  ReadMemory,
+  RemoveResult,
+  SnapshotEntry,
+  WriteResult,
+} from "./memory-types.ts";
+import { redactMemoryFields } from "./redact-memory.ts";
 import { redactSecrets } from "./redaction.ts";
-import { type ScopeLockOptions, withScopeLock } from "./scope-lock.ts";
-import { isVersionedScope, MEMORY_SCOPES, type MemoryScope, type MemoryScopeFolders } from "./scopes.ts";
+import { Notices, ScopeHistory } from "./scope-history.ts";
+import { ScopePaths } from "./scope-paths.ts";
+import {
+  isVersionedScope,
+  MEMORY_SCOPES,
+  type MemoryScope,
+  type MemoryScopeFolders,
+  unavailableScopes,
+} from "./scopes.ts";
 
-/** A memory problem the user or the model can act on: one clear line. */
-export class MemoryError extends UserFacingError {
-  override name = "MemoryError";
-}
+export { MemoryError } from "./memory-error.ts";
 
-export interface MemoryStoreOptions {
-  folders: MemoryScopeFolders;
-  /** Scopes tacit may read and write (default: all three). */
-  enabledScopes?: readonly MemoryScope[];
-  /** Paths in memories resolve against it (default: the folder two levels above the project scope folder). */
-  projectRoot?: string;
-  /** Scopes whose memories are checked for missing paths (default project and local: user memories span projects). */
-  freshnessScopes?: readonly MemoryScope[];
-  /** Redacts secrets from text (default: redactSecrets from ./redaction.ts). */
-  redact?: (text: string) => { text: string; redactions: unknown[] };
-  /** The clock for created/updated (tests pin it). */
-  now?: () => Date;
-  lock?: ScopeLockOptions;
-}
-
-export interface MemoryEntry {
-  scope: MemoryScope;
-  name: string;
-  description: string;
-  type: MemoryType;
-  /** ISO timestamp: the frontmatter's, or the file's mtime when a hand edit left it out. */
-  updated: string;
-  paths: string[];
-  links: string[];
-  filePath: string;
-  /** Names a project file that no longer exists. */
-  stale: boolean;
-  missingPaths: string[];
-  /** Problems in a hand-edited file, worked around. */
-  warnings: string[];
-}
-
-export interface ReadMemory extends MemoryEntry {
-  memory: Memory;
-  /** The file exactly as it is on disk. */
-  text: string;
-}
-
-export interface ChangeOptions {
-  /** Why: goes into the commit message. */
-  reason?: string;
-  /** The session making the change; recorded as the memory's source. */
-  sessionId?: string;
-}
-
-export interface WriteResult {
-  memory: Memory;
-  filePath: string;
-  created: boolean;
-  /** The commit hash (user and local scopes), when anything changed. */
-  commit?: string;
-  /** How many secrets were redacted before writing. */
-  redactions: number;
-}
-
-export interface SnapshotEntry {
-  scope: MemoryScope;
-  name: string;
-  filePath: string;
-  /** sha256 of the file's bytes. */
-  hash: string;
-  mtimeMs: number;
-}
+export type * from "./memory-types.ts";
 
 const MEMORY_FILE = /^[^.].*\.md$/;
 
@@ -106,22 +52,50 @@ const MEMORY_FILE = /^[^.].*\.md$/;
 export class MemoryStore {
   readonly folders: MemoryScopeFolders;
   readonly enabledScopes: readonly MemoryScope[];
+  /** Scopes that do not exist here (outside a git repository), with the reason to give. */
+  readonly unavailable: Partial<Record<MemoryScope, string>>;
   readonly projectRoot: string;
+  private readonly paths: ScopePaths;
+  private readonly trashFolder: string;
   private readonly freshnessScopes: readonly MemoryScope[];
   private readonly redact: (text: string) => { text: string; redactions: unknown[] };
   private readonly now: () => Date;
-  private readonly lockOptions: ScopeLockOptions;
+  private readonly notices = new Notices();
+  private readonly history: ScopeHistory;
 
   constructor(options: MemoryStoreOptions) {
     this.folders = options.folders;
-    this.enabledScopes = MEMORY_SCOPES.filter((scope) =>
-      (options.enabledScopes ?? MEMORY_SCOPES).includes(scope),
-    );
     this.projectRoot = options.projectRoot ?? path.dirname(path.dirname(options.folders.project));
+    this.paths = new ScopePaths(options.folders, this.projectRoot);
+    this.unavailable = unavailableScopes({
+      inRepository: options.inRepository ?? existsSync(path.join(this.projectRoot, ".git")),
+      projectIsUserFolder: this.paths.sameFolder("project", "user"),
+    });
+    this.enabledScopes = MEMORY_SCOPES.filter(
+      (scope) => (options.enabledScopes ?? MEMORY_SCOPES).includes(scope) && !this.unavailable[scope],
+    );
+    this.trashFolder =
+      options.trashFolder ??
+      path.join(path.dirname(options.folders.user), "trash", projectSlug(this.projectRoot));
     this.freshnessScopes = options.freshnessScopes ?? ["project", "local"];
     this.redact = options.redact ?? redactSecrets;
     this.now = options.now ?? (() => new Date());
-    this.lockOptions = options.lock ?? {};
+    this.history = new ScopeHistory({
+      folders: this.folders,
+      paths: this.paths,
+      notices: this.notices,
+      redact: this.redact,
+      lock: options.lock ?? {},
+    });
+  }
+
+  /**
+   * One-line notices for the user, each handed out once: a memory history that
+   * was repaired or could not record a change, a memory file whose frontmatter
+   * is broken, a memory link that leads out of its folder.
+   */
+  takeNotices(): string[] {
+    return this.notices.take();
   }
 
   /** Entries of one scope, or of every enabled scope; sorted by scope then name. Reads the files each time, so hand edits show up. */
@@ -137,7 +111,9 @@ export class MemoryStore {
 
   read(scope: MemoryScope, name: string): ReadMemory {
     this.requireScope(scope);
-    const entry = this.load(scope, checkFileName(name));
+    const fileName = checkFileName(name);
+    this.paths.realFile(scope, fileName);
+    const entry = this.load(scope, fileName);
     if (!entry) throw new MemoryError(`no ${scope} memory named "${name}"`);
     return entry;
   }
@@ -166,11 +142,13 @@ export class MemoryStore {
   ): Promise<WriteResult> {
     this.requireScope(scope);
     const fileName = checkFileName(name);
-    return this.locked(scope, async () => {
+    return this.history.locked(scope, async (historyReady) => {
+      this.paths.realFile(scope, fileName);
       const previous = this.load(scope, fileName);
       const { memory: redacted, redactions } = this.redactMemory(change(previous));
       const valid = this.validate(redacted);
       const filePath = this.filePath(scope, valid.name);
+      if (valid.name !== fileName) this.paths.realFile(scope, valid.name);
       const replaced = valid.name === fileName ? previous : this.load(scope, valid.name);
       const completed = completeMemory(
         { ...valid, created: valid.created ?? replaced?.memory.created },
@@ -178,8 +156,9 @@ export class MemoryStore {
       );
       writeFileAtomic(filePath, serializeMemory(completed));
       const verb = replaced ? "update" : "create";
-      const commit = await this.commit(
+      const commit = await this.history.commit(
         scope,
+        historyReady,
         [`${valid.name}.md`],
         `${verb} ${valid.type} ${valid.name}`,
         options.reason,
@@ -188,15 +167,43 @@ export class MemoryStore {
     });
   }
 
-  async remove(scope: MemoryScope, name: string, options: ChangeOptions = {}): Promise<{ commit?: string }> {
+  /**
+   * Deletes a memory, always leaving a way back: in the user and local scopes
+   * the commit (undo restores it); where no history keeps it (the project
+   * scope, whose files tacit never commits, or a history that failed) a
+   * redacted copy in the trash folder. `keepCopy: false` is for a memory that
+   * lives on elsewhere (moved to another scope).
+   */
+  async remove(
+    scope: MemoryScope,
+    name: string,
+    options: ChangeOptions & { keepCopy?: boolean } = {},
+  ): Promise<RemoveResult> {
     this.requireScope(scope);
     const fileName = checkFileName(name);
-    return this.locked(scope, async () => {
+    return this.history.locked(scope, async (historyReady) => {
+      this.paths.realFile(scope, fileName);
       const filePath = this.filePath(scope, fileName);
       if (!existsSync(filePath)) throw new MemoryError(`no ${scope} memory named "${name}"`);
-      unlinkSync(filePath);
-      const commit = await this.commit(scope, [`${fileName}.md`], `forget ${fileName}`, options.reason);
-      return { commit };
+      const trashedTo =
+        options.keepCopy !== false && !historyReady
+          ? moveToTrash({
+              filePath,
+              trashFolder: this.trashFolder,
+              scope,
+              now: this.now(),
+              redact: this.redact,
+            })
+          : undefined;
+      if (!trashedTo) unlinkSync(filePath);
+      const commit = await this.history.commit(
+        scope,
+        historyReady,
+        [`${fileName}.md`],
+        `forget ${fileName}`,
+        options.reason,
+      );
+      return trashedTo ? { commit, trashedTo } : { commit };
     });
   }
 
@@ -218,17 +225,23 @@ export class MemoryStore {
     if (toScope !== scope) {
       const reason = options.reason ?? `moved from ${scope} scope`;
       const result = await this.write(toScope, target, { ...options, reason });
-      await this.remove(scope, from, { reason: `moved to ${toScope} scope as ${target.name}` });
+      await this.remove(scope, from, {
+        reason: `moved to ${toScope} scope as ${target.name}`,
+        keepCopy: false,
+      });
       return result;
     }
-    return this.locked(scope, async () => {
+    return this.history.locked(scope, async (historyReady) => {
+      this.paths.realFile(scope, checkFileName(from));
+      this.paths.realFile(scope, target.name);
       const fromPath = this.filePath(scope, checkFileName(from));
       const toPath = this.filePath(scope, target.name);
       const completed = completeMemory(target, { now: this.now(), sessionId: options.sessionId });
       writeFileAtomic(toPath, serializeMemory(completed));
       unlinkSync(fromPath);
-      const commit = await this.commit(
+      const commit = await this.history.commit(
         scope,
+        historyReady,
         [`${path.basename(fromPath)}`, `${target.name}.md`],
         `rename ${from} to ${target.name}`,
         options.reason,
@@ -257,17 +270,19 @@ export class MemoryStore {
   }
 
   async log(scope: MemoryScope, limit = 20): Promise<HistoryEntry[]> {
-    return historyLog(this.versionedFolder(scope), limit);
+    this.versionedFolder(scope);
+    return this.history.log(scope, limit);
   }
 
   async diff(scope: MemoryScope, ref?: string): Promise<string> {
-    return historyDiff(this.versionedFolder(scope), ref);
+    this.versionedFolder(scope);
+    return this.history.diff(scope, ref);
   }
 
-  /** Reverts the last change as a new commit (so the undo is undoable too). */
-  async undo(scope: MemoryScope): Promise<HistoryEntry> {
-    const folder = this.versionedFolder(scope);
-    return this.locked(scope, () => historyUndo(folder));
+  /** Steps back `steps` changes, each reverted by a new commit; a second undo walks further back (history-undo.ts). */
+  async undo(scope: MemoryScope, steps = 1): Promise<UndoStep[]> {
+    this.versionedFolder(scope);
+    return this.history.undo(scope, steps);
   }
 
   filePath(scope: MemoryScope, name: string): string {
@@ -280,59 +295,7 @@ export class MemoryStore {
 
   /** Applies the redactor to every text field; returns how many secrets it removed. */
   redactMemory(memory: Memory): { memory: Memory; redactions: number } {
-    let redactions = 0;
-    const clean = (text: string): string => {
-      const result = this.redact(text);
-      redactions += result.redactions.length;
-      return result.text;
-    };
-    const cleanValue = (value: unknown): unknown => {
-      if (typeof value === "string") return clean(value);
-      if (Array.isArray(value)) return value.map(cleanValue);
-      if (value && typeof value === "object") {
-        return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, cleanValue(inner)]));
-      }
-      return value;
-    };
-    const redacted: Memory = {
-      ...memory,
-      name: clean(memory.name),
-      description: clean(memory.description),
-      body: clean(memory.body),
-    };
-    if (memory.source !== undefined) redacted.source = clean(memory.source);
-    if (memory.paths) redacted.paths = memory.paths.map(clean);
-    if (memory.links) redacted.links = memory.links.map(clean);
-    if (memory.extra) redacted.extra = cleanValue(memory.extra) as Record<string, unknown>;
-    return { memory: redacted, redactions };
-  }
-
-  /** Commit message: what changed, then why; one line, redacted, bounded. */
-  private async commit(
-    scope: MemoryScope,
-    files: string[],
-    what: string,
-    reason: string | undefined,
-  ): Promise<string | undefined> {
-    if (!isVersionedScope(scope)) return undefined;
-    const why = reason ? this.redact(reason.replace(/\s+/g, " ").trim()).text.slice(0, 200) : "";
-    return commitFiles(this.folders[scope], files, why ? `${what}: ${why}` : what);
-  }
-
-  /** Holds the scope lock; in versioned scopes also makes the repository and records hand edits first. */
-  private locked<T>(scope: MemoryScope, work: () => Promise<T>): Promise<T> {
-    const folder = this.folders[scope];
-    return withScopeLock(
-      folder,
-      async () => {
-        if (isVersionedScope(scope)) {
-          await ensureRepository(folder, scope);
-          await commitHandEdits(folder);
-        }
-        return work();
-      },
-      this.lockOptions,
-    );
+    return redactMemoryFields(memory, this.redact);
   }
 
   private validate(memory: Memory): Memory {
@@ -348,6 +311,8 @@ export class MemoryStore {
     if (!(MEMORY_SCOPES as readonly string[]).includes(scope)) {
       throw new MemoryError(`unknown memory scope "${scope}" (user, project or local)`);
     }
+    const unavailable = this.unavailable[scope];
+    if (unavailable) throw new MemoryError(unavailable);
     if (!this.enabledScopes.includes(scope)) throw new MemoryError(`the ${scope} memory scope is disabled`);
     return scope;
   }
@@ -361,6 +326,13 @@ export class MemoryStore {
   }
 
   private memoryFileNames(scope: MemoryScope): string[] {
+    try {
+      this.paths.realFolder(scope);
+    } catch (error) {
+      // A project folder leading out of the repository is not read (nor indexed): said once, then skipped.
+      if (error instanceof MemoryError) this.notices.add(error.message);
+      return [];
+    }
     try {
       return readdirSync(this.folders[scope], { withFileTypes: true })
         .filter((entry) => entry.isFile() && MEMORY_FILE.test(entry.name))
@@ -381,7 +353,11 @@ export class MemoryStore {
     } catch {
       return undefined;
     }
-    const { memory, warnings } = parseMemoryFile(text, fileName);
+    const { memory, warnings, broken } = parseMemoryFile(text, fileName);
+    if (broken)
+      this.notices.add(
+        `${filePath}: ${broken}; read as "${memory.type}" with the description taken from the body`,
+      );
     const missing = this.freshnessScopes.includes(scope) ? missingPaths(memory, this.projectRoot) : [];
     return {
       scope,
@@ -395,6 +371,7 @@ export class MemoryStore {
       stale: missing.length > 0,
       missingPaths: missing,
       warnings,
+      ...(broken ? { broken } : {}),
       memory,
       text,
     };

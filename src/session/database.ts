@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { mkdirSync, renameSync, statSync } from "node:fs";
 import path from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import type { Migration } from "./migration.ts";
@@ -12,20 +12,67 @@ const BUSY_TIMEOUT_MS = 5_000;
 /** `PRAGMA user_version` for the bookkeeping format below (the migrations table). */
 const BOOKKEEPING_VERSION = 1;
 
+export interface OpenDatabaseOptions {
+  /**
+   * Told, in one line, when a damaged database was set aside and a fresh one
+   * started. Default: printed on stderr. The TUI collects it instead, so the
+   * line does not land in the middle of its screen.
+   */
+  onNotice?: (line: string) => void;
+}
+
 /**
  * Opens (creating as needed) tacit's SQLite database: WAL so readers never
  * block the writer and a crash keeps every committed append, a busy timeout so
  * two tacit processes can share the file, foreign keys on. Then applies the
  * session migrations and `extraMigrations`, each once, in order.
+ *
+ * A damaged file (truncated, garbled, not a database) does not stop tacit: it
+ * is kept aside as `tacit.db.corrupt-<time>` (with its -wal and -shm), a fresh
+ * one is started, and the caller's notice says so. The database holds nothing
+ * that exists only there but past sessions: the memory index is derived from
+ * the memory files and rebuilt by the next index sync.
  */
-export function openDatabase(databaseFile: string, extraMigrations: readonly Migration[] = []): DatabaseSync {
+export function openDatabase(
+  databaseFile: string,
+  extraMigrations: readonly Migration[] = [],
+  options: OpenDatabaseOptions = {},
+): DatabaseSync {
   const inMemory = databaseFile === ":memory:";
-  if (!inMemory) mkdirSync(path.dirname(path.resolve(databaseFile)), { recursive: true });
+  if (inMemory) return openAndMigrate(databaseFile, extraMigrations);
+  mkdirSync(path.dirname(path.resolve(databaseFile)), { recursive: true });
+  const before = fileIdentity(databaseFile);
+  try {
+    return openAndMigrate(databaseFile, extraMigrations);
+  } catch (error) {
+    if (!isDatabaseDamaged(error)) throw error;
+    // Another tacit may have set the same damaged file aside a moment ago: then its fresh one is ours too.
+    if (before !== fileIdentity(databaseFile)) return openAndMigrate(databaseFile, extraMigrations);
+    const notice = setAsideDamaged(databaseFile, error);
+    const database = openAndMigrate(databaseFile, extraMigrations);
+    (options.onNotice ?? ((line: string) => process.stderr.write(`tacit: warning: ${line}\n`)))(
+      `${notice}; a fresh one was started (the memory index is rebuilt from the memory files)`,
+    );
+    return database;
+  }
+}
+
+/**
+ * Damage deep in the file may pass the checks at open and surface only in a
+ * later query. The caller, having closed the database, sets it aside with
+ * this; the next command starts fresh. Returns the line to tell the user.
+ */
+export function setAsideDamaged(databaseFile: string, error: unknown): string {
+  const aside = setAside(databaseFile);
+  return `${databaseFile} was damaged (${(error as Error).message}); it is kept as ${aside}, past sessions with it`;
+}
+
+function openAndMigrate(databaseFile: string, extraMigrations: readonly Migration[]): DatabaseSync {
   // The constructor's timeout is the busy timeout, in force before the first statement (the WAL switch needs a lock too).
   const database = new DatabaseSync(databaseFile, { timeout: BUSY_TIMEOUT_MS });
   try {
     database.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
-    if (!inMemory) database.exec("PRAGMA journal_mode = WAL");
+    if (databaseFile !== ":memory:") database.exec("PRAGMA journal_mode = WAL");
     // FULL: a committed message survives a power cut too, not only a crash of tacit; appends are rare enough.
     database.exec("PRAGMA synchronous = FULL");
     database.exec("PRAGMA foreign_keys = ON");
@@ -35,6 +82,31 @@ export function openDatabase(databaseFile: string, extraMigrations: readonly Mig
     throw error;
   }
   return database;
+}
+
+/** SQLITE_CORRUPT (11, with its extended codes) and SQLITE_NOTADB (26): the file, not the statement, is bad. */
+export function isDatabaseDamaged(error: unknown): boolean {
+  const code = (error as { errcode?: unknown }).errcode;
+  return typeof code === "number" && [11, 26].includes(code & 0xff);
+}
+
+function fileIdentity(filePath: string): string | undefined {
+  const stats = statSync(filePath, { throwIfNoEntry: false });
+  return stats ? `${stats.dev}:${stats.ino}` : undefined;
+}
+
+/** Renames the file and its WAL and shared-memory files to `<file>.corrupt-<time>[-wal|-shm]`: SQLite can still open the kept copy whole. */
+function setAside(databaseFile: string): string {
+  const aside = `${databaseFile}.corrupt-${new Date().toISOString().replace(/[:.]/g, "-")}`;
+  renameSync(databaseFile, aside);
+  for (const suffix of ["-wal", "-shm"]) {
+    try {
+      renameSync(`${databaseFile}${suffix}`, `${aside}${suffix}`);
+    } catch {
+      // Not there (a clean close removes them).
+    }
+  }
+  return aside;
 }
 
 /**

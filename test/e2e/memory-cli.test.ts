@@ -181,11 +181,11 @@ describe("tacit memory history: log, diff, undo, forget", () => {
     expect(diff).toContain("+Prefer node:test for tests");
 
     const undo = await ok(["memory", "undo"]);
-    expect(undo).toContain('Undid user change "update preference test-runner');
+    expect(undo).toMatch(/Undid user change [0-9a-f]{7} "update preference test-runner/);
     expect(readFileSync(file, "utf8")).toContain("Prefer vitest for tests");
     expect(readFileSync(file, "utf8")).not.toContain("node:test");
     const after = await ok(["memory", "log", "-n", "1"]);
-    expect(after).toMatch(/Revert "update preference test-runner/);
+    expect(after).toMatch(/undo: update preference test-runner/);
     // The index follows the undo.
     expect(await ok(["memory", "search", "vitest"])).toContain("user memory test-runner");
   });

@@ -52,7 +52,16 @@ export async function listMemoryCommand(options: { scope?: string; json?: boolea
       print(`${group.scope} (${count} ${count === 1 ? "memory" : "memories"})  ${group.folder}`);
       for (const entry of group.memories) print(`  ${entryLine(entry, nameWidth)}`);
     }
-    const disabled = MEMORY_SCOPES.filter((scope) => !store.isEnabled(scope));
+    const absent = MEMORY_SCOPES.filter((scope) => store.unavailable[scope]);
+    const disabled = MEMORY_SCOPES.filter((scope) => !store.isEnabled(scope) && !store.unavailable[scope]);
+    const reasons = new Set(
+      absent.map((scope) =>
+        context.inGitRepository
+          ? (store.unavailable[scope] ?? "")
+          : "no project or local memory outside a git repository",
+      ),
+    );
+    if (!only) for (const reason of reasons) print(`\n(${reason})`);
     if (!only && disabled.length) print(`\n(turned off in settings: ${disabled.join(", ")})`);
   });
 }

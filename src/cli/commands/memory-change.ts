@@ -104,11 +104,15 @@ export async function forgetMemoryCommand(
     const scope = resolveMemoryScope(context, name, requested);
     const store = context.service.store;
     const removed = store.read(scope, name);
-    const { commit } = await store.remove(scope, removed.name, {
+    const { commit, trashedTo } = await store.remove(scope, removed.name, {
       reason: options.reason ?? "forgotten with tacit memory forget",
     });
     context.service.syncIndex();
-    const where = commit ? ` (commit ${commit}; tacit memory undo --scope ${scope} brings it back)` : "";
+    const where = trashedTo
+      ? ` (a copy is in ${trashedTo}; copy it back to ${removed.filePath} to restore it)`
+      : commit
+        ? ` (commit ${commit}; tacit memory undo --scope ${scope} brings it back)`
+        : "";
     print(`Forgot ${scope} memory ${removed.name}: ${removed.description}${where}`);
   });
 }
@@ -133,7 +137,10 @@ export async function reindexMemoryCommand(): Promise<void> {
 /**
  * Opens a copy of the memory in the user's editor, so a crash or a failed
  * editor leaves the real file untouched; a good result goes through the store
- * (redaction, validation, commit) like any other write.
+ * (redaction, validation, commit) like any other write. A result whose
+ * frontmatter cannot be read is never saved (its type and description would be
+ * guesses): at a terminal the editor opens again with the error written into
+ * the draft; otherwise the command refuses and keeps the draft.
  */
 export async function editMemoryCommand(name: string, options: { scope?: string }): Promise<void> {
   const requested = parseScope(options.scope);
@@ -146,13 +153,22 @@ export async function editMemoryCommand(name: string, options: { scope?: string 
     writeFileSync(draft, original.text);
     let keepDraft = false;
     try {
-      runEditor(draft);
-      const edited = readFileSync(draft, "utf8");
-      if (edited === original.text) {
+      const edited = editUntilReadable(draft, original.filePath);
+      if (!edited.text.trim()) {
+        print(`The draft was emptied: nothing changed in ${scope} memory ${original.name}.`);
+        return;
+      }
+      if (edited.problem) {
+        keepDraft = true;
+        throw new UserFacingError(
+          `${original.filePath}: ${edited.problem}; nothing saved, your edit is kept in ${draft}`,
+        );
+      }
+      if (edited.text === original.text) {
         print(`No changes to ${scope} memory ${original.name}.`);
         return;
       }
-      const { memory, warnings } = parseMemoryFile(edited, original.name);
+      const { memory, warnings } = parseMemoryFile(edited.text, original.name);
       let result: Awaited<ReturnType<typeof store.write>>;
       try {
         result = await store.write(scope, { ...memory, name: original.name }, { reason: "edited by hand" });
@@ -176,6 +192,46 @@ export async function editMemoryCommand(name: string, options: { scope?: string 
       if (!keepDraft) rmSync(folder, { recursive: true, force: true });
     }
   });
+}
+
+/** Marks the line tacit writes into a draft to say what is wrong; removed before the draft is read again. */
+const DRAFT_NOTE = "# tacit:";
+
+/**
+ * Runs the editor on the draft until its frontmatter can be read, or (not at a
+ * terminal, where no one can fix it) returns the problem. An unreadable type
+ * counts too: saving would silently turn it into "reference".
+ */
+function editUntilReadable(draft: string, shownPath: string): { text: string; problem?: string } {
+  for (;;) {
+    runEditor(draft);
+    const text = withoutDraftNote(readFileSync(draft, "utf8"));
+    if (!text.trim()) return { text };
+    const parsed = parseMemoryFile(text, path.basename(draft, ".md"));
+    const typeWarning = parsed.warnings.find((warning) => warning.startsWith("type "));
+    const problem =
+      parsed.broken ??
+      typeWarning?.replace(/; read as "reference"$/, ` (use one of: ${MEMORY_TYPES.join(", ")})`);
+    if (!problem) return { text };
+    if (!process.stdin.isTTY) return { text, problem };
+    process.stderr.write(`tacit: ${shownPath}: ${problem}; opening the editor again\n`);
+    writeFileSync(draft, withDraftNote(text, problem));
+  }
+}
+
+/** Puts the problem as a YAML comment on the line after the opening `---`, where the person editing looks. */
+function withDraftNote(text: string, problem: string): string {
+  const note = `${DRAFT_NOTE} ${problem.replace(/\s+/g, " ")} (fix it and save, or empty the file to cancel; this line is removed)`;
+  return /^---[ \t]*\r?\n/.test(text)
+    ? text.replace(/^---[ \t]*\r?\n/, (opening) => `${opening}${note}\n`)
+    : `${note}\n${text}`;
+}
+
+function withoutDraftNote(text: string): string {
+  return text
+    .split("\n")
+    .filter((line) => !line.startsWith(DRAFT_NOTE))
+    .join("\n");
 }
 
 /** $VISUAL, then $EDITOR, then vi; run through the shell so "code --wait" works. */

@@ -6,7 +6,7 @@ import { loadSettings, type Settings } from "../../config/settings.ts";
 import { UserFacingError } from "../../core/errors.ts";
 import { MemoryService } from "../../memory/memory-service.ts";
 import { isMemoryScope, MEMORY_SCOPES, type MemoryScope } from "../../memory/scopes.ts";
-import { openDatabase } from "../../session/database.ts";
+import { isDatabaseDamaged, openDatabase, setAsideDamaged } from "../../session/database.ts";
 
 /** Everything a `tacit memory …` command works with, opened once per command. */
 export interface MemoryContext {
@@ -54,7 +54,9 @@ export function openMemoryContext(options: OpenMemoryOptions = {}): MemoryContex
       home,
       inGitRepository: existsSync(path.join(projectRoot, ".git")),
       disabledInSettings: settings.memory?.enabled === false,
-      close: () => database.close(),
+      close: () => {
+        if (database.isOpen) database.close();
+      },
     };
   } catch (error) {
     database.close();
@@ -62,7 +64,12 @@ export function openMemoryContext(options: OpenMemoryOptions = {}): MemoryContex
   }
 }
 
-/** Runs one command against an open memory context and always closes the database. */
+/**
+ * Runs one command against an open memory context and always closes the
+ * database. Damage found in the database mid-command (past the checks at
+ * open) sets it aside, so the next command starts fresh; the command itself is
+ * not re-run, since it may have written a memory file already.
+ */
 export async function withMemoryContext<T>(action: (context: MemoryContext) => Promise<T> | T): Promise<T> {
   const context = openMemoryContext();
   try {
@@ -72,7 +79,14 @@ export async function withMemoryContext<T>(action: (context: MemoryContext) => P
       );
     }
     return await action(context);
+  } catch (error) {
+    if (!isDatabaseDamaged(error)) throw error;
+    context.close(); // before the file is moved
+    const notice = setAsideDamaged(databasePath(context.home), error);
+    throw new UserFacingError(`${notice}; run the command again to start a fresh one`);
   } finally {
+    // Said before any error line: a repaired history, a broken memory file, a change saved but not committed.
+    for (const line of context.service.takeWarnings()) process.stderr.write(`tacit: warning: ${line}\n`);
     context.close();
   }
 }

@@ -40,7 +40,9 @@ export async function logMemoryCommand(options: { scope?: string; limit?: string
     }
     for (const entry of entries) {
       const message = entry.message.split("\n")[0] ?? "";
-      print(`${entry.hash.slice(0, 7)}  ${formatDate(entry.date)}  ${message}`);
+      print(
+        `${entry.hash.slice(0, 7)}  ${formatDate(entry.date)}  ${message}${entry.undone ? "  (undone)" : ""}`,
+      );
     }
   });
 }
@@ -54,18 +56,31 @@ export async function diffMemoryCommand(ref: string | undefined, options: { scop
   });
 }
 
-export async function undoMemoryCommand(options: { scope?: string }): Promise<void> {
+/**
+ * `tacit memory undo [n]`: steps back n changes (default 1). A second undo
+ * steps further back, it does not redo; the log keeps every step, marked.
+ */
+export async function undoMemoryCommand(
+  steps: string | undefined,
+  options: { scope?: string },
+): Promise<void> {
   const scope = historyScope(options.scope);
   if (!scope) return;
+  const count = parseCount(steps, "the number of changes to undo", 1);
   await withMemoryContext(async (context) => {
-    const entry = await userFacing(() => context.service.store.undo(scope));
+    const undone = await userFacing(() => context.service.store.undo(scope, count));
     context.service.syncIndex();
-    const subject = entry.message.split("\n")[0] ?? "";
-    const undone = /^Revert "(.*)"$/.exec(subject)?.[1] ?? subject;
-    const files = entry.files.map((file) => file.replace(/\.md$/, "")).join(", ");
+    for (const step of undone) {
+      const subject = step.undone.message.split("\n")[0] ?? "";
+      const files = step.undone.files.map((file) => file.replace(/\.md$/, "")).join(", ");
+      print(
+        `Undid ${scope} change ${step.undone.hash.slice(0, 7)} "${subject}"${files ? ` (${files})` : ""} as commit ${step.commit.hash.slice(0, 7)}.`,
+      );
+    }
+    if (undone.length < count)
+      print(`Only ${undone.length} of ${count} changes could be undone: that is all the history.`);
     print(
-      `Undid ${scope} change "${undone}"${files ? ` (${files})` : ""} as commit ${entry.hash.slice(0, 7)}.`,
+      `tacit memory log --scope ${scope} shows what was undone; tacit memory undo again steps further back.`,
     );
-    print(`Run tacit memory undo --scope ${scope} again to undo the undo.`);
   });
 }

@@ -50,7 +50,9 @@ export function registerMemoryCommands(program: Command): void {
 
   memory
     .command("forget <name>")
-    .description("delete a memory (user and local: a commit, so undo brings it back)")
+    .description(
+      "delete a memory (user and local: a commit, so undo brings it back; project: a copy in the trash)",
+    )
     .option("-s, --scope <scope>", `the scope, when the name exists in several: ${SCOPE}`)
     .option("--reason <text>", "why; goes into the commit message")
     .action(lazyAction(change, (module) => module.forgetMemoryCommand));
@@ -69,8 +71,8 @@ export function registerMemoryCommands(program: Command): void {
     .action(lazyAction(history, (module) => module.diffMemoryCommand));
 
   memory
-    .command("undo")
-    .description("revert the last change as a new commit (so the undo can be undone)")
+    .command("undo [n]")
+    .description("step back n changes (default 1), each as a new commit; undo again steps further back")
     .option("-s, --scope <scope>", "user (default) or local")
     .action(lazyAction(history, (module) => module.undoMemoryCommand));
 

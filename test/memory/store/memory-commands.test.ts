@@ -166,4 +166,13 @@ describe("memory tool commands", () => {
     );
     expect(memoryCommandSchema.safeParse({ command: "explode", path: "/memories" }).success).toBe(false);
   });
+
+  it("refuses a create or edit whose frontmatter cannot be read, instead of saving guesses", async () => {
+    const { store } = sandbox;
+    const broken = "---\nname: notes\ndescription: [unclosed\ntype: decision\n---\nBody.\n";
+    await expect(
+      runMemoryCommand(store, { command: "create", path: "/memories/user/notes.md", file_text: broken }),
+    ).rejects.toThrow(/\/memories\/user\/notes\.md: frontmatter is not valid YAML: .*; nothing saved/);
+    expect(store.exists("user", "notes")).toBe(false);
+  });
 });

@@ -2,7 +2,8 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Memory } from "../../../src/memory/memory-file.ts";
-import { MemoryError } from "../../../src/memory/memory-store.ts";
+import { MemoryError, MemoryStore } from "../../../src/memory/memory-store.ts";
+import { memoryScopes } from "../../../src/memory/scopes.ts";
 import { commitCount, git, makeSandbox, type Sandbox } from "./helpers.ts";
 
 const preference: Memory = {
@@ -87,7 +88,7 @@ describe("MemoryStore", () => {
     expect(log[0]?.files).toEqual(["my-notes.md"]);
   });
 
-  it("logs, diffs and undoes; an undo is itself undoable", async () => {
+  it("logs, diffs and undoes; a second undo steps further back instead of redoing", async () => {
     const { store } = sandbox;
     await store.write("user", preference, { reason: "first" });
     await store.write("user", { ...preference, body: "Changed body" }, { reason: "second" });
@@ -96,17 +97,23 @@ describe("MemoryStore", () => {
     expect(diff).toContain("+Changed body");
     expect(diff).toContain("-The user installs with pnpm.");
 
-    const undo = await store.undo("user");
-    expect(undo.message).toMatch(/^Revert "update preference use-pnpm: second"/);
+    const [undo] = await store.undo("user");
+    expect(undo?.undone.message).toBe("update preference use-pnpm: second");
+    expect(undo?.commit.message).toMatch(
+      /^undo: update preference use-pnpm: second\n\nUndoes: [0-9a-f]{40}$/,
+    );
     expect(store.read("user", "use-pnpm").memory.body).toContain("The user installs with pnpm.");
-    await store.undo("user");
-    expect(store.read("user", "use-pnpm").memory.body).toBe("Changed body");
+    const [further] = await store.undo("user");
+    expect(further?.undone.message).toBe("create preference use-pnpm: first");
+    expect(store.exists("user", "use-pnpm")).toBe(false);
     const log = await store.log("user", 10);
     expect(log).toHaveLength(5);
+    expect(log.map((entry) => Boolean(entry.undone))).toEqual([false, false, true, true, false]);
     expect(log[0]?.files).toEqual(["use-pnpm.md"]);
     expect(
       log.every((entry) => /^[0-9a-f]{40}$/.test(entry.hash) && !Number.isNaN(Date.parse(entry.date))),
     ).toBe(true);
+    await expect(store.undo("user")).rejects.toThrow(/nothing to undo/);
   });
 
   it("refuses to undo past the first change", async () => {
@@ -171,6 +178,21 @@ describe("MemoryStore", () => {
     await expect(store.write("user", { ...preference, description: "" })).rejects.toThrow(/description/);
     expect(existsSync(path.join(home, "memory", "Bad Name.md"))).toBe(false);
     expect(() => store.read("user", "../escape")).toThrow(/not a memory name/);
+  });
+
+  it("has no project or local scope outside a git repository, nor a project scope that is the user folder", () => {
+    sandbox.cleanup();
+    sandbox = makeSandbox({ inRepository: false });
+    expect(sandbox.store.enabledScopes).toEqual(["user"]);
+    expect(() => sandbox.store.list("project")).toThrow(/no project memory outside a git repository/);
+    expect(() => sandbox.store.list("local")).toThrow(/no local memory outside a git repository/);
+    // A home folder kept in git: the project root's .tacit/memory is the user scope's own folder.
+    const home = path.join(sandbox.root, "dotfiles", ".tacit");
+    const store = new MemoryStore({
+      folders: memoryScopes({ home, projectRoot: path.dirname(home) }),
+      inRepository: true,
+    });
+    expect(store.enabledScopes).toEqual(["user", "local"]);
   });
 
   it("refuses disabled scopes", async () => {

@@ -1,0 +1,83 @@
+import type { Memory, MemoryType } from "./memory-file.ts";
+import type { ScopeLockOptions } from "./scope-lock.ts";
+import type { MemoryScope, MemoryScopeFolders } from "./scopes.ts";
+
+export interface MemoryStoreOptions {
+  folders: MemoryScopeFolders;
+  /** Scopes tacit may read and write (default: all three). */
+  enabledScopes?: readonly MemoryScope[];
+  /** Paths in memories resolve against it (default: the folder two levels above the project scope folder). */
+  projectRoot?: string;
+  /**
+   * The project root is a git repository (default: it holds `.git`). Outside one there is no project
+   * scope, nor a local scope tied to it: only the user scope.
+   */
+  inRepository?: boolean;
+  /** Where forgotten memories that no tacit history keeps are copied (default `<tacit home>/trash/<project>`). */
+  trashFolder?: string;
+  /** Scopes whose memories are checked for missing paths (default project and local: user memories span projects). */
+  freshnessScopes?: readonly MemoryScope[];
+  /** Redacts secrets from text (default: redactSecrets from ./redaction.ts). */
+  redact?: (text: string) => { text: string; redactions: unknown[] };
+  /** The clock for created/updated (tests pin it). */
+  now?: () => Date;
+  lock?: ScopeLockOptions;
+}
+
+export interface MemoryEntry {
+  scope: MemoryScope;
+  name: string;
+  description: string;
+  type: MemoryType;
+  /** ISO timestamp: the frontmatter's, or the file's mtime when a hand edit left it out. */
+  updated: string;
+  paths: string[];
+  links: string[];
+  filePath: string;
+  /** Names a project file that no longer exists. */
+  stale: boolean;
+  missingPaths: string[];
+  /** Problems in a hand-edited file, worked around. */
+  warnings: string[];
+  /** The frontmatter could not be read at all (the YAML error): shown wherever the memory is read. */
+  broken?: string;
+}
+
+export interface ReadMemory extends MemoryEntry {
+  memory: Memory;
+  /** The file exactly as it is on disk. */
+  text: string;
+}
+
+export interface ChangeOptions {
+  /** Why: goes into the commit message. */
+  reason?: string;
+  /** The session making the change; recorded as the memory's source. */
+  sessionId?: string;
+}
+
+export interface RemoveResult {
+  /** The commit that recorded the removal (user and local scopes); undo brings the memory back. */
+  commit?: string;
+  /** A copy of the memory, when no history keeps it (the project scope, or a history that failed). */
+  trashedTo?: string;
+}
+
+export interface WriteResult {
+  memory: Memory;
+  filePath: string;
+  created: boolean;
+  /** The commit hash (user and local scopes), when anything changed. */
+  commit?: string;
+  /** How many secrets were redacted before writing. */
+  redactions: number;
+}
+
+export interface SnapshotEntry {
+  scope: MemoryScope;
+  name: string;
+  filePath: string;
+  /** sha256 of the file's bytes. */
+  hash: string;
+  mtimeMs: number;
+}

@@ -1,0 +1,137 @@
+import {
+  commitFiles,
+  type HistoryEntry,
+  historyDiff,
+  historyLog,
+  MemoryHistoryError,
+} from "./git-history.ts";
+import { historyUndo, type UndoStep } from "./history-undo.ts";
+import { MemoryError } from "./memory-error.ts";
+import { prepareHistory } from "./repository-repair.ts";
+import { type ScopeLockOptions, withScopeLock } from "./scope-lock.ts";
+import type { ScopePaths } from "./scope-paths.ts";
+import { isVersionedScope, type MemoryScope, type MemoryScopeFolders } from "./scopes.ts";
+
+/** One-line notices for the user, each queued once per process however often it recurs. */
+export class Notices {
+  private readonly queued: string[] = [];
+  private readonly seen = new Set<string>();
+
+  add(line: string): void {
+    if (this.seen.has(line)) return;
+    this.seen.add(line);
+    this.queued.push(line);
+  }
+
+  take(): string[] {
+    return this.queued.splice(0);
+  }
+
+  /** The newest notice, taken back to be thrown as the error instead of said twice. */
+  takeLast(): string | undefined {
+    return this.queued.pop();
+  }
+}
+
+/**
+ * The scope lock and git history of the memory scopes: every change runs
+ * under the lock, with the repository readied first (repository-repair.ts),
+ * and is committed after. History is a record of the files, never a gate on
+ * them: what git cannot do becomes a notice, and the write stands.
+ */
+export class ScopeHistory {
+  private readonly folders: MemoryScopeFolders;
+  private readonly paths: ScopePaths;
+  private readonly notices: Notices;
+  private readonly redact: (text: string) => { text: string };
+  private readonly lockOptions: ScopeLockOptions;
+
+  constructor(options: {
+    folders: MemoryScopeFolders;
+    paths: ScopePaths;
+    notices: Notices;
+    redact: (text: string) => { text: string };
+    lock: ScopeLockOptions;
+  }) {
+    this.folders = options.folders;
+    this.paths = options.paths;
+    this.notices = options.notices;
+    this.redact = options.redact;
+    this.lockOptions = options.lock;
+  }
+
+  /**
+   * Holds the scope lock; in versioned scopes also readies the repository
+   * (stale git locks cleared, a broken one repaired, hand edits recorded).
+   * `work` learns whether history can take a commit this time.
+   */
+  locked<T>(scope: MemoryScope, work: (historyReady: boolean) => Promise<T>): Promise<T> {
+    // Checked before the lock file is made: a project folder leading outside gets nothing written, not even a lock.
+    this.paths.realFolder(scope);
+    const folder = this.folders[scope];
+    return withScopeLock(
+      folder,
+      async () => {
+        if (!isVersionedScope(scope)) return work(false);
+        const history = await prepareHistory(folder, scope);
+        for (const line of history.notices) this.notices.add(line);
+        return work(history.ready);
+      },
+      this.lockOptions,
+    );
+  }
+
+  /**
+   * Commit message: what changed, then why; one line, redacted, bounded. The
+   * file is already on disk: a commit that fails is a notice (the next change
+   * commits it as a hand edit), never a failed write.
+   */
+  async commit(
+    scope: MemoryScope,
+    historyReady: boolean,
+    files: string[],
+    what: string,
+    reason: string | undefined,
+  ): Promise<string | undefined> {
+    if (!isVersionedScope(scope) || !historyReady) return undefined;
+    const why = reason ? this.redact(reason.replace(/\s+/g, " ").trim()).text.slice(0, 200) : "";
+    try {
+      return await commitFiles(this.folders[scope], files, why ? `${what}: ${why}` : what);
+    } catch (error) {
+      if (!(error instanceof MemoryHistoryError)) throw error;
+      this.notices.add(
+        `the ${scope} memory change "${what}" is saved but git could not commit it (${error.message}); it will be committed with the next change`,
+      );
+      return undefined;
+    }
+  }
+
+  log(scope: MemoryScope, limit: number): Promise<HistoryEntry[]> {
+    return this.repairedIfBroken(scope, () => historyLog(this.folders[scope], limit));
+  }
+
+  diff(scope: MemoryScope, ref?: string): Promise<string> {
+    return this.repairedIfBroken(scope, () => historyDiff(this.folders[scope], ref));
+  }
+
+  /** Steps back `steps` changes, each reverted by a new commit; a second undo walks further back (history-undo.ts). */
+  undo(scope: MemoryScope, steps: number): Promise<UndoStep[]> {
+    return this.locked(scope, async (historyReady) => {
+      if (!historyReady) {
+        throw new MemoryError(this.notices.takeLast() ?? `the ${scope} memory history is unavailable`);
+      }
+      return historyUndo(this.folders[scope], steps);
+    });
+  }
+
+  /** Reading history needs no lock; only when git finds the repository broken is it repaired (under the lock) and read again. */
+  private async repairedIfBroken<T>(scope: MemoryScope, read: () => Promise<T>): Promise<T> {
+    try {
+      return await read();
+    } catch (error) {
+      if (!(error instanceof MemoryHistoryError && error.notARepository)) throw error;
+    }
+    await this.locked(scope, async () => undefined);
+    return read();
+  }
+}
