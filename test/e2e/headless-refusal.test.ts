@@ -1,6 +1,6 @@
 // A call refused in headless mode is said once on stderr, whole: its end is
 // the --allowed-tools rule that would allow it, which used to be cut off.
-import { writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { serverAndWorkspaceForFile } from "./fixture.ts";
@@ -12,6 +12,7 @@ describe("headless refusals", () => {
   it("are printed once, with the whole suggested rule", async () => {
     const setup = wireSetup("anthropic", fixture.server.url, fixture.workspace);
     // Inside the sandbox an uncovered command would just run; this is about one that asks.
+    mkdirSync(fixture.workspace.home, { recursive: true });
     writeFileSync(
       path.join(fixture.workspace.home, "settings.json"),
       JSON.stringify({ sandbox: { autoAllow: false } }),
