@@ -168,7 +168,8 @@ describe("a broken memory repository is repaired, keeping every memory file", ()
       await store.write("user", memory("and-again"));
       expect(store.takeNotices()).toEqual([]);
     }
-  }, 60_000);
+    // Eight child processes and some forty git runs: generous, as the full suite shares two cores.
+  }, 240_000);
 });
 
 describe("stale git locks and failed commits never block or fail a write", () => {
