@@ -11,7 +11,8 @@ import {
   ruleMatches,
   rulesAllow,
 } from "./permission-rules.ts";
-import { outputRedirections } from "./shell-analysis.ts";
+import { analyzeShell } from "./shell/analysis.ts";
+import { loadShellParser } from "./shell/parser.ts";
 
 export type { PermissionMode } from "../config/settings-schema.ts";
 
@@ -30,7 +31,7 @@ export interface PermissionRequest {
    * Why it asks: the mode's default, an `ask` rule the user wrote, or a
    * protected path (tacit's settings, a `.git` folder), which asks every time.
    */
-  cause: "mode" | "ask-rule" | "protected-path";
+  cause: "mode" | "ask-rule" | "protected-path" | "unresolved-shell";
   signal: AbortSignal;
 }
 
@@ -113,6 +114,17 @@ export function createPermissionGate(options: PermissionGateOptions): Permission
         reason: `Could not work out what ${tool.name} would touch: ${errorMessage(error)}`,
       };
     }
+    if (subject.kind === "bash") {
+      // The bash grammar loads on the first shell command, not at start-up.
+      try {
+        await loadShellParser();
+      } catch (error) {
+        return {
+          allowed: false,
+          reason: `The shell parser could not load (${errorMessage(error)}), so no shell command can be judged; the command did not run.`,
+        };
+      }
+    }
     const matchContext: MatchContext = {
       projectRoot,
       home: options.home,
@@ -130,6 +142,11 @@ export function createPermissionGate(options: PermissionGateOptions): Permission
       };
     }
     if (subject.kind === "none") return { allowed: true };
+    const unresolved = unresolvedAgainstRules(subject, [...deny, ...askRules], [...allow, ...sessionAllow]);
+    if (unresolved && mode !== "plan") {
+      // Not provably outside every deny rule: no mode, not even bypass, runs it without the user.
+      return askUser(tool, parsed.input, subject, context, undefined, [], unresolved);
+    }
 
     // Decided by what the call touches, not the tool's flag: a shell command is never read-only here.
     const isReadOnlyCall = subject.kind === "read" || (subject.kind === "memory" && !subject.mutating);
@@ -177,6 +194,7 @@ export function createPermissionGate(options: PermissionGateOptions): Permission
     context: ToolContext,
     askedByRule: PermissionRule | undefined,
     protectedPaths: string[],
+    unresolved?: string,
   ): Promise<PermissionDecision> => {
     const isProtected = protectedPaths.length > 0;
     // No rule for a protected path: a saved one would not be honoured, and it must not look as if it were.
@@ -187,7 +205,7 @@ export function createPermissionGate(options: PermissionGateOptions): Permission
         allowed: false,
         reason: isProtected
           ? `Not permitted: ${description} — ${protectedPaths.join(", ")} holds tacit's settings or git's internals, so a change there needs the user's approval every time, and this is a non-interactive run with no one to ask. The run goes on without it. Only --permission-mode bypass lets it through.`
-          : headlessRefusal(description, subject, suggestedRule, askedByRule),
+          : headlessRefusal(description, subject, suggestedRule, askedByRule, unresolved),
       };
     }
 
@@ -199,7 +217,13 @@ export function createPermissionGate(options: PermissionGateOptions): Permission
         subject,
         description,
         suggestedRule,
-        cause: isProtected ? "protected-path" : askedByRule ? "ask-rule" : "mode",
+        cause: isProtected
+          ? "protected-path"
+          : askedByRule
+            ? "ask-rule"
+            : unresolved
+              ? "unresolved-shell"
+              : "mode",
         signal: context.signal,
       });
     } catch (error) {
@@ -259,10 +283,13 @@ function headlessRefusal(
   subject: PermissionSubject,
   suggestedRule: string,
   askedByRule: PermissionRule | undefined,
+  unresolved?: string,
 ): string {
   const why = askedByRule
     ? `the permission rule "${askedByRule.text}" requires asking the user`
-    : "this needs the user's approval";
+    : unresolved
+      ? `${unresolved}, so it cannot be checked against the deny rules and needs the user's approval`
+      : "this needs the user's approval";
   const modeHint = subject.kind === "edit" ? ", or run with --permission-mode accept-edits" : "";
   return `Not permitted: ${description} — ${why}, and this is a non-interactive run with no one to ask. The run goes on without it. To allow it, pass --allowed-tools '${suggestedRule}' or add "${suggestedRule}" to permissions.allow in settings${modeHint}.`;
 }
@@ -289,18 +316,8 @@ function describe(toolName: string, subject: PermissionSubject, projectRoot: str
 /** The rule "allow always" saves: narrow enough to be safe, broad enough to stop the next prompt. */
 export function suggestRule(subject: PermissionSubject, projectRoot: string, home: string): string {
   switch (subject.kind) {
-    case "bash": {
-      const command = subject.command.trim();
-      // A substitution or several commands cannot be covered by one prefix rule; save the exact command.
-      if (/[;&|\n`]|\$\(|<\(|>\(/.test(command)) return `Bash(${command})`;
-      // A prefix rule never covers a write by redirection (see rulesAllow); only the exact text would.
-      const writesFiles = outputRedirections(command).some(
-        (target) => !["/dev/null", "/dev/stdout", "/dev/stderr"].includes(target.path ?? ""),
-      );
-      if (writesFiles) return `Bash(${command})`;
-      const words = command.split(/\s+/).slice(0, 2).join(" ");
-      return `Bash(${words}:*)`;
-    }
+    case "bash":
+      return suggestShellRule(subject.command);
     case "edit":
     case "read": {
       const tool = subject.kind === "edit" ? "Edit" : "Read";
@@ -322,6 +339,49 @@ export function suggestRule(subject: PermissionSubject, projectRoot: string, hom
     case "none":
       return "";
   }
+}
+
+/**
+ * The narrowest useful rule for a shell command: its first two words (or as
+ * many as name what it runs: `find . -exec rm:*`) as a prefix, or the exact
+ * command when no prefix rule could cover it (several commands,
+ * substitutions, expansions, writes by redirection or output option).
+ */
+function suggestShellRule(text: string): string {
+  const command = text.trim();
+  const analysis = analyzeShell(command);
+  const only = analysis.commands[0];
+  const writesFiles = only?.writes.some(
+    (target) => !["/dev/null", "/dev/stdout", "/dev/stderr"].includes(target ?? ""),
+  );
+  if (!only || analysis.commands.length > 1 || analysis.notPlain.length > 0 || writesFiles)
+    return `Bash(${command})`;
+  if (!Number.isFinite(only.pinnedWords)) return `Bash(${command})`;
+  const form = only.forms[0]!;
+  const words = Math.min(Math.max(2, only.pinnedWords), form.wordEnds.length);
+  return `Bash(${form.text.slice(0, form.wordEnds[words - 1])}:*)`;
+}
+
+/**
+ * Why a shell command might match a deny or ask rule without the analysis
+ * seeing it (`$c`, `eval "$x"`, `curl … | sh`), when there are such rules
+ * and no exact allow rule names the command; undefined otherwise.
+ */
+function unresolvedAgainstRules(
+  subject: PermissionSubject,
+  guardingRules: PermissionRule[],
+  allowRules: PermissionRule[],
+): string | undefined {
+  if (subject.kind !== "bash" || !guardingRules.some((rule) => rule.target.kind === "bash")) return undefined;
+  const command = subject.command.trim();
+  const exactlyAllowed = allowRules.some(
+    (rule) =>
+      rule.target.kind === "bash" &&
+      rule.target.command?.type === "exact" &&
+      rule.target.command.text === command,
+  );
+  if (exactlyAllowed) return undefined;
+  return analyzeShell(command).unresolved[0];
 }
 
 /** Edit and read subjects with each path's real path added (when it differs), for deny and ask matching. */
