@@ -30,6 +30,8 @@ interface WrapperSpec {
 
 const WRAPPERS: Record<string, WrapperSpec> = {
   builtin: {},
+  // `busybox touch x`, `busybox sh -c '…'`: the applet is the command.
+  busybox: {},
   command: {},
   coproc: {},
   exec: { optionsWithArgument: ["-a"] },
@@ -74,7 +76,7 @@ const WRAPPERS: Record<string, WrapperSpec> = {
   script: { optionsWithArgument: ["-E", "-I", "-O", "-T", "-B", "-t"], scriptOptions: ["-c", "--command"] },
 };
 
-export const SHELLS = new Set(["sh", "bash", "zsh", "dash", "ksh", "mksh", "ash", "busybox"]);
+export const SHELLS = new Set(["sh", "bash", "zsh", "dash", "ksh", "mksh", "ash"]);
 /** Commands that run shell text or a file given to them. */
 const RUNS_TEXT = new Set([...SHELLS, "eval", "source", "."]);
 /** Options of a shell that take the next word (`bash -o pipefail`, `bash --rcfile x`). */
@@ -95,7 +97,7 @@ export function delegationsOf(words: ShellWord[], from: number): Delegation[] {
   if (name === undefined) return [];
   if (name === "eval") return evalScript(words, from);
   if (name === "source" || name === ".") return sourcedFile(words, from + 1);
-  if (SHELLS.has(name)) return shellScript(words, name === "busybox" ? from + 2 : from + 1, from);
+  if (SHELLS.has(name)) return shellScript(words, from + 1, from);
   if (name === "find") return findExec(words, from);
   if (name === "watch") return watchScript(words, from);
   if (name === "trap") return words[from + 1] ? [scriptAt(words, from + 1)] : [];
