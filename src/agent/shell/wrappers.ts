@@ -74,6 +74,27 @@ const WRAPPERS: Record<string, WrapperSpec> = {
     scriptOptions: ["-c", "--command"],
   },
   script: { optionsWithArgument: ["-E", "-I", "-O", "-T", "-B", "-t"], scriptOptions: ["-c", "--command"] },
+  sg: { positional: 1, scriptOptions: ["-c"] },
+  strace: {
+    optionsWithArgument: ["-o", "-e", "-p", "-s", "-u", "-E", "-a", "-b", "-I", "-O", "-S", "-X", "-P"],
+  },
+  ltrace: { optionsWithArgument: ["-o", "-e", "-p", "-s", "-u", "-n", "-a", "-A", "-D", "-F", "-l", "-x"] },
+  valgrind: {},
+  pkexec: { optionsWithArgument: ["--user"] },
+  unshare: { optionsWithArgument: ["-S", "-G", "--setuid", "--setgid"] },
+  setpriv: {},
+  firejail: {},
+  proxychains: { optionsWithArgument: ["-f"] },
+  proxychains4: { optionsWithArgument: ["-f"] },
+  torsocks: { optionsWithArgument: ["-u", "-p", "-a", "-P"] },
+  chronic: {},
+  nsenter: { optionsWithArgument: ["-t", "--target", "-S", "-G"] },
+  "systemd-run": {
+    optionsWithArgument: [
+      ...["-p", "--property", "-u", "--unit", "-E", "--setenv", "--uid", "--gid", "-M", "--machine"],
+      ...["--working-directory", "--description", "--slice", "-H", "--host"],
+    ],
+  },
 };
 
 export const SHELLS = new Set(["sh", "bash", "zsh", "dash", "ksh", "mksh", "ash"]);
@@ -100,7 +121,13 @@ export function delegationsOf(words: ShellWord[], from: number): Delegation[] {
   if (SHELLS.has(name)) return shellScript(words, from + 1, from);
   if (name === "find") return findExec(words, from);
   if (name === "watch") return watchScript(words, from);
-  if (name === "trap") return words[from + 1] ? [scriptAt(words, from + 1)] : [];
+  if (name === "trap") return trapScript(words, from);
+  if (name === "mapfile" || name === "readarray") return callbackScript(words, from);
+  // `at now` and `batch` run the commands they read from stdin (or from `-f file`) later.
+  if (name === "at" || name === "batch") {
+    const file = words.findIndex((word, index) => index > from && word.value === "-f");
+    return file > 0 ? sourcedFile(words, file + 1) : [{ kind: "stdin", at: from }];
+  }
   if (name === "alias") return aliasValues(words, from);
   const spec = WRAPPERS[name];
   return spec ? wrapped(words, from, name, spec) : [];
@@ -112,7 +139,7 @@ function scriptAt(words: ShellWord[], at: number): Delegation {
 
 /** `eval a b` runs the words joined by spaces. */
 function evalScript(words: ShellWord[], from: number): Delegation[] {
-  const rest = words.slice(from + 1);
+  const rest = words.slice(words[from + 1]?.value === "--" ? from + 2 : from + 1);
   if (rest.length === 0) return [];
   const literal = rest.every((word) => word.value !== undefined);
   return [
@@ -149,6 +176,26 @@ function shellScript(words: ShellWord[], start: number, from: number): Delegatio
   if (takesScript) return [scriptAt(words, index)];
   if (index >= words.length) return [{ kind: "stdin", at: Math.max(from, words.length - 1) }];
   return sourcedFile(words, index);
+}
+
+/** `trap [--] 'commands' SIGNAL…`; `trap -p` and `trap -l` only print. */
+function trapScript(words: ShellWord[], from: number): Delegation[] {
+  let at = from + 1;
+  if (words[at]?.value === "--") at++;
+  const first = words[at];
+  if (!first || first.value === "-p" || first.value === "-l") return [];
+  return [scriptAt(words, at)];
+}
+
+/** `mapfile -C 'commands' -c 1 array`: the callback runs as shell text. */
+function callbackScript(words: ShellWord[], from: number): Delegation[] {
+  for (let index = from + 1; index < words.length; index++) {
+    const value = words[index]!.value;
+    if (value === undefined) return [{ kind: "stdin", at: index }];
+    if (value === "-C") return [scriptAt(words, index + 1)];
+    if (value.startsWith("-C")) return [{ kind: "script", at: index, text: value.slice(2) }];
+  }
+  return [];
 }
 
 /** `find … -exec cmd {} ;` (also -execdir, -ok, -okdir): each runs a command. */
@@ -235,11 +282,20 @@ function wrapped(words: ShellWord[], from: number, name: string, spec: WrapperSp
   return [{ kind: "command", at: index }];
 }
 
+/**
+ * Whether a word is one of the wrapper's script options: `-c` (the script
+ * is the next word, also at the end of a cluster: `su -lc '…'`), `-c'…'`
+ * or `--command='…'` (the script is attached).
+ */
 function scriptOption(value: string, spec: WrapperSpec): { inline?: string } | undefined {
   for (const option of spec.scriptOptions ?? []) {
     if (value === option) return {};
-    if (option.startsWith("--") && value.startsWith(`${option}=`))
-      return { inline: value.slice(option.length + 1) };
+    if (option.startsWith("--")) {
+      if (value.startsWith(`${option}=`)) return { inline: value.slice(option.length + 1) };
+      continue;
+    }
+    if (/^-[A-Za-z]+$/.test(value) && value.endsWith(option.slice(1))) return {};
+    if (value.startsWith(option)) return { inline: value.slice(option.length) };
   }
   return undefined;
 }
