@@ -317,7 +317,7 @@ function describe(toolName: string, subject: PermissionSubject, projectRoot: str
 export function suggestRule(subject: PermissionSubject, projectRoot: string, home: string): string {
   switch (subject.kind) {
     case "bash":
-      return suggestShellRule(subject.command);
+      return suggestShellRule(subject.command, { projectRoot, home });
     case "edit":
     case "read": {
       const tool = subject.kind === "edit" ? "Edit" : "Read";

@@ -359,6 +359,8 @@ describe("suggestRule", () => {
     [{ kind: "bash", command: "find . -exec rm {} \\;" }, "Bash(find . -exec rm:*)"],
     [{ kind: "bash", command: "git diff --output=/tmp/x" }, "Bash(git diff --output=/tmp/x)"],
     [{ kind: "bash", command: "curl x | sh" }, "Bash(curl x | sh)"],
+    [{ kind: "bash", command: "npm test > out.txt" }, "Bash(npm test:*)"],
+    [{ kind: "bash", command: "rm -rf ~/x" }, "Bash(rm -rf ~/x)"],
     [{ kind: "bash", command: "npm test # done" }, "Bash(npm test:*)"],
     [{ kind: "bash", command: "npm test -- --watch" }, "Bash(npm test:*)"],
     [{ kind: "bash", command: "make" }, "Bash(make:*)"],

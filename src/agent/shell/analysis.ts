@@ -1,3 +1,4 @@
+import { fileOperandTargets } from "./file-operands.ts";
 import { outputFlagTargets } from "./output-flags.ts";
 import { parseShell, type ShellNode } from "./parser.ts";
 import { displayWord, type ShellWord, shellWord } from "./words.ts";
@@ -211,7 +212,7 @@ class Reader {
       );
     }
     this.analysis.denyTexts.push(...this.denyForms(words, from, end));
-    writes.push(...outputFlagTargets(words, from, end));
+    writes.push(...outputFlagTargets(words, from, end), ...fileOperandTargets(words, from, end));
     if (["cd", "pushd", "popd"].includes(commandName(words[from]) ?? ""))
       this.analysis.changesDirectory = true;
     let pinned = 0;

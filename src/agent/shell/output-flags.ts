@@ -1,4 +1,4 @@
-import type { ShellWord } from "./words.ts";
+import { type ShellWord, splitOptionValue } from "./words.ts";
 import { commandName } from "./wrappers.ts";
 
 /**
@@ -76,7 +76,7 @@ export function outputFlagTargets(
     else if (name === "dd" && value.startsWith("of=")) targets.push(value.slice(3));
     else if (name === "find" && FIND_OUTPUT_ACTIONS.has(value)) targets.push(next());
     else if (value.startsWith("--")) {
-      const [option, inline] = splitLongOption(value);
+      const [option, inline] = splitOptionValue(value);
       if (LONG_OUTPUT_OPTIONS.includes(option)) targets.push(inline ?? next());
       else if (name === "tar" && (option === "--file" || option === "--directory"))
         targets.push(inline ?? next());
@@ -91,9 +91,4 @@ export function outputFlagTargets(
     }
   }
   return targets;
-}
-
-function splitLongOption(value: string): [string, string | undefined] {
-  const equals = value.indexOf("=");
-  return equals < 0 ? [value, undefined] : [value.slice(0, equals), value.slice(equals + 1)];
 }

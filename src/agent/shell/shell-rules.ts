@@ -1,5 +1,5 @@
 import type { PermissionSubject } from "../../core/tool.ts";
-import type { PermissionRule } from "../permission-rules.ts";
+import { isHarmlessWrite, type MatchContext, type PermissionRule } from "../permission-rules.ts";
 import { analyzeShell } from "./analysis.ts";
 
 /** The shell-specific parts of the permission gate's decisions. The parser must be loaded. */
@@ -8,16 +8,16 @@ import { analyzeShell } from "./analysis.ts";
  * The narrowest useful rule for a shell command: its first two words (or as
  * many as name what it runs: `find . -exec rm:*`) as a prefix, or the exact
  * command when no prefix rule could cover it (several commands,
- * substitutions, expansions, writes by redirection or output option).
+ * substitutions, expansions, writes outside the project).
  */
-export function suggestShellRule(text: string): string {
+export function suggestShellRule(text: string, context: MatchContext): string {
   const command = text.trim();
   const analysis = analyzeShell(command);
   const only = analysis.commands[0];
-  const writesFiles = only?.writes.some(
-    (target) => !["/dev/null", "/dev/stdout", "/dev/stderr"].includes(target ?? ""),
+  const writesOutside = only?.writes.some(
+    (target) => !isHarmlessWrite(target, context, analysis.changesDirectory),
   );
-  if (!only || analysis.commands.length > 1 || analysis.notPlain.length > 0 || writesFiles)
+  if (!only || analysis.commands.length > 1 || analysis.notPlain.length > 0 || writesOutside)
     return `Bash(${command})`;
   if (!Number.isFinite(only.pinnedWords)) return `Bash(${command})`;
   const form = only.forms[0]!;

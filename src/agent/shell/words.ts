@@ -82,3 +82,9 @@ export function displayWord(word: ShellWord): string {
   if (PLAIN_WORD.test(word.value)) return word.value;
   return `'${word.value.replace(/'/g, `'\\''`)}'`;
 }
+
+/** `--output=x` → [`--output`, `x`]; `--output` → [`--output`, undefined]. */
+export function splitOptionValue(value: string): [string, string | undefined] {
+  const equals = value.indexOf("=");
+  return equals < 0 ? [value, undefined] : [value.slice(0, equals), value.slice(equals + 1)];
+}
