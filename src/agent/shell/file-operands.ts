@@ -48,6 +48,12 @@ export function fileOperandTargets(
 ): Array<string | undefined> {
   const name = commandName(words[from]);
   if (name === "sed") return sedTargets(words.slice(from + 1, end));
+  if (name === "find") return findDeletes(words.slice(from + 1, end));
+  if (name !== undefined && ["awk", "gawk", "mawk", "nawk"].includes(name)) {
+    // `print > "file"` writes a file the analysis does not follow.
+    const program = words.slice(from + 1, end).some((word) => /\bprintf?\b[^;}]*>/.test(word.value ?? ""));
+    return program ? [undefined] : [];
+  }
   const spec = name === undefined ? undefined : SPECS[name];
   if (!spec) return [];
   const operands: Array<string | undefined> = [];
@@ -77,6 +83,17 @@ export function fileOperandTargets(
   if (spec.changes === "all") return operands;
   if (spec.changes === "after-first") return operands.slice(1);
   return operands.slice(-1);
+}
+
+/** `find paths… -delete` removes what it finds under its starting paths (`.` when none). */
+function findDeletes(args: ShellWord[]): Array<string | undefined> {
+  if (!args.some((word) => word.value === "-delete")) return [];
+  const starts: Array<string | undefined> = [];
+  for (const word of args) {
+    if (word.value !== undefined && /^[-(!]/.test(word.value)) break;
+    starts.push(word.value);
+  }
+  return starts.length > 0 ? starts : ["."];
 }
 
 /**

@@ -129,6 +129,8 @@ export function delegationsOf(words: ShellWord[], from: number): Delegation[] {
     return file > 0 ? sourcedFile(words, file + 1) : [{ kind: "stdin", at: from }];
   }
   if (name === "alias") return aliasValues(words, from);
+  if (name === "sed") return sedCommands(words, from);
+  if (AWKS.has(name)) return awkCommands(words, from);
   const spec = WRAPPERS[name];
   return spec ? wrapped(words, from, name, spec) : [];
 }
@@ -177,6 +179,33 @@ function shellScript(words: ShellWord[], start: number, from: number): Delegatio
   if (index >= words.length) return [{ kind: "stdin", at: Math.max(from, words.length - 1) }];
   return sourcedFile(words, index);
 }
+
+/**
+ * GNU sed's `e` command and the `e` flag of `s` run shell commands built
+ * from the script or the input: what runs is not known here.
+ */
+function sedCommands(words: ShellWord[], from: number): Delegation[] {
+  const at = words.findIndex(
+    (word, index) =>
+      index > from &&
+      (word.value === undefined || SED_EXECUTE_COMMAND.test(word.value) || SED_EXECUTE_FLAG.test(word.value)),
+  );
+  return at < 0 ? [] : [{ kind: "stdin", at }];
+}
+const SED_EXECUTE_COMMAND = /(?:^|[;\n{}])\s*(?:[0-9$]+(?:,[0-9$]+)?|\/(?:\\.|[^/])*\/)?\s*e(?:\s|$|;)/;
+const SED_EXECUTE_FLAG = /s([^\w\s\\])(?:\\.|(?!\1).)*\1(?:\\.|(?!\1).)*\1[a-zA-Z0-9]*e/;
+
+/** awk's `system(…)` and pipes to or from commands (`print | "sh"`, `"cmd" | getline`) run shell text. */
+function awkCommands(words: ShellWord[], from: number): Delegation[] {
+  const at = words.findIndex(
+    (word, index) =>
+      index > from &&
+      (word.value === undefined ||
+        (!word.value.startsWith("-") && /\bsystem\s*\(|(?<!\|)\|(?!\|)/.test(word.value))),
+  );
+  return at < 0 ? [] : [{ kind: "stdin", at }];
+}
+const AWKS = new Set(["awk", "gawk", "mawk", "nawk", "busybox-awk"]);
 
 /** `trap [--] 'commands' SIGNAL…`; `trap -p` and `trap -l` only print. */
 function trapScript(words: ShellWord[], from: number): Delegation[] {
