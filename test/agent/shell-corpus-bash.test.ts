@@ -16,8 +16,18 @@ import { readCorpus } from "./shell-corpus.ts";
 
 /** Programs that may be missing or need privileges (sudo, su …), or that never end (watch): not run here. */
 const NOT_RUN = /^(?:sudo|su|sg|busybox|at|systemd-run|strace|unshare|script|watch)\b/;
-/** Deny-labelled commands that reach `touch` only in some other run: defined but unused, a loop never entered. */
-const NEVER_REACHES = new Set(["alias t='touch M'", "while false; do touch M; done"]);
+/**
+ * Deny-labelled commands that reach `touch` only in some other setting: defined but unused, a loop
+ * never entered, git's pager (needs a terminal) and ssh command (needs a remote).
+ */
+const NEVER_REACHES = new Set([
+  "alias t='touch M'",
+  "while false; do touch M; done",
+  "GIT_SSH_COMMAND='touch M' git fetch",
+  "export PAGER='touch M'; git log",
+  "env GIT_PAGER='touch M' git log",
+  "git -c core.pager='touch M' log",
+]);
 
 const scenario = readCorpus().find((entry) => entry.name === "deny rules in bypass mode")!;
 let base: string;

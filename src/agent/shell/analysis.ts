@@ -1,3 +1,4 @@
+import { isCommandVariable } from "./command-settings.ts";
 import { fileOperandTargets } from "./file-operands.ts";
 import { outputFlagTargets } from "./output-flags.ts";
 import { parseShell, type ShellNode } from "./parser.ts";
@@ -128,7 +129,10 @@ class Reader {
       if (body)
         this.walk(body, { writes: [...inherited.writes, ...redirects.writes], stdin }, inSubstitution);
       return;
-    } else if (node.isNamed && !PLAIN_STATEMENTS.has(node.type) && !inSubstitution) {
+    } else if (node.type === "variable_assignment") {
+      this.readAssignment(node);
+    }
+    if (node.isNamed && !PLAIN_STATEMENTS.has(node.type) && !inSubstitution) {
       this.analysis.notPlain.push(`a ${node.type.replace(/_/g, " ")}`);
     }
     for (const child of node.namedChildren) if (child) this.walk(child, inherited, inSubstitution);
@@ -158,6 +162,7 @@ class Reader {
       } else {
         // `A=1 cmd`: the assignment can change what the command does (PATH, LD_PRELOAD, GIT_*).
         this.analysis.notPlain.push(`the assignment \`${child.text}\``);
+        if (child.type === "variable_assignment") this.readAssignment(child);
         this.findNested(child, inSubstitution);
       }
     }
@@ -174,6 +179,14 @@ class Reader {
     if (!inSubstitution && !this.nested) {
       this.analysis.commands.push({ forms: this.allowForms(words, redirectNodes), pinnedWords, writes });
     }
+  }
+
+  /** `PAGER='rm x' git log`, `export GIT_SSH_COMMAND='…'`: a variable holding a command that runs later. */
+  private readAssignment(node: ShellNode): void {
+    const name = node.childForFieldName("name")?.text ?? "";
+    if (!isCommandVariable(name)) return;
+    const value = node.childForFieldName("value");
+    this.readScript(value ? shellWord(value).value : "", value?.text ?? "");
   }
 
   /** `r\⏎m`: bash joins the two halves into one word; the grammar reads two. */

@@ -1,3 +1,4 @@
+import { gitConfigCommand, isCommandVariable, splitAssignment } from "./command-settings.ts";
 import type { ShellWord } from "./words.ts";
 
 /**
@@ -130,6 +131,7 @@ export function delegationsOf(words: ShellWord[], from: number): Delegation[] {
   }
   if (name === "alias") return aliasValues(words, from);
   if (name === "sed") return sedCommands(words, from);
+  if (name === "git") return gitSettings(words, from);
   if (AWKS.has(name)) return awkCommands(words, from);
   const spec = WRAPPERS[name];
   return spec ? wrapped(words, from, name, spec) : [];
@@ -207,6 +209,27 @@ function awkCommands(words: ShellWord[], from: number): Delegation[] {
 }
 const AWKS = new Set(["awk", "gawk", "mawk", "nawk", "busybox-awk"]);
 
+/** `git -c core.pager='…' log`, `git -c alias.x='!…' x`, `git --config-env=…`: settings that run commands. */
+function gitSettings(words: ShellWord[], from: number): Delegation[] {
+  const delegations: Delegation[] = [];
+  for (let index = from + 1; index < words.length; index++) {
+    const value = words[index]!.value;
+    if (value === "-c" || value === "--config-env") {
+      const setting = words[index + 1]?.value;
+      const command = setting === undefined ? { runs: true, text: undefined } : gitConfigCommand(setting);
+      // --config-env takes the value from a variable: not known here.
+      if (command)
+        delegations.push({ kind: "script", at: index + 1, text: value === "-c" ? command.text : undefined });
+      index++;
+    } else if (value?.startsWith("--config-env=")) {
+      delegations.push({ kind: "script", at: index, text: undefined });
+    } else if (value === undefined || !value.startsWith("-")) {
+      break;
+    }
+  }
+  return delegations;
+}
+
 /** `trap [--] 'commands' SIGNAL…`; `trap -p` and `trap -l` only print. */
 function trapScript(words: ShellWord[], from: number): Delegation[] {
   let at = from + 1;
@@ -267,6 +290,7 @@ function wrapped(words: ShellWord[], from: number, name: string, spec: WrapperSp
   let index = from + 1;
   let positional = spec.positional ?? 0;
   let replacesArguments = false;
+  const settings: Delegation[] = [];
   while (index < words.length) {
     const value = words[index]!.value;
     // `sudo $c` or `env "$@"`: what runs is not known.
@@ -286,7 +310,10 @@ function wrapped(words: ShellWord[], from: number, name: string, spec: WrapperSp
       index += spec.optionsWithArgument?.includes(value) ? 2 : 1;
       continue;
     }
-    if (spec.assignments && /^[A-Za-z_][A-Za-z0-9_]*=/.test(value)) {
+    const assignment = spec.assignments ? splitAssignment(value) : undefined;
+    if (assignment) {
+      // `env GIT_SSH_COMMAND='…' git fetch`: the value runs too.
+      if (isCommandVariable(assignment[0])) settings.push({ kind: "script", at: index, text: assignment[1] });
       index++;
       continue;
     }
@@ -302,13 +329,13 @@ function wrapped(words: ShellWord[], from: number, name: string, spec: WrapperSp
     }
     break;
   }
-  if (index >= words.length) return [];
+  if (index >= words.length) return settings;
   // `xargs -I{} sh -c '{}'`: stdin text lands inside the script or the name.
   const inner = commandName(words[index]);
   if (replacesArguments && (inner === undefined || inner.includes("{") || RUNS_TEXT.has(inner))) {
-    return [{ kind: "stdin", at: index }];
+    return [...settings, { kind: "stdin", at: index }];
   }
-  return [{ kind: "command", at: index }];
+  return [...settings, { kind: "command", at: index }];
 }
 
 /**
