@@ -310,10 +310,12 @@ function wrapped(words: ShellWord[], from: number, name: string, spec: WrapperSp
       index += spec.optionsWithArgument?.includes(value) ? 2 : 1;
       continue;
     }
-    const assignment = spec.assignments ? splitAssignment(value) : undefined;
-    if (assignment) {
+    // env and sudo take any word holding `=` as a setting (`env A,B=1 rm` runs rm), not just NAME=value.
+    if (spec.assignments && value.indexOf("=") > 0) {
       // `env GIT_SSH_COMMAND='…' git fetch`: the value runs too.
-      if (isCommandVariable(assignment[0])) settings.push({ kind: "script", at: index, text: assignment[1] });
+      const assignment = splitAssignment(value);
+      if (assignment && isCommandVariable(assignment[0]))
+        settings.push({ kind: "script", at: index, text: assignment[1] });
       index++;
       continue;
     }
