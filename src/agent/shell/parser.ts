@@ -3,7 +3,7 @@ import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import type { Node, Parser, Tree } from "web-tree-sitter";
 
-export type { Node as ShellNode, Tree as ShellTree };
+export type { Node as ShellNode };
 
 /**
  * The bash grammar (tree-sitter-bash, compiled to WebAssembly) loaded through

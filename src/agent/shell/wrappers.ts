@@ -98,7 +98,7 @@ const WRAPPERS: Record<string, WrapperSpec> = {
   },
 };
 
-export const SHELLS = new Set(["sh", "bash", "zsh", "dash", "ksh", "mksh", "ash"]);
+const SHELLS = new Set(["sh", "bash", "zsh", "dash", "ksh", "mksh", "ash"]);
 /** Commands that run shell text or a file given to them. */
 const RUNS_TEXT = new Set([...SHELLS, "eval", "source", "."]);
 /** Options of a shell that take the next word (`bash -o pipefail`, `bash --rcfile x`). */
