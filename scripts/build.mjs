@@ -1,7 +1,8 @@
 // Bundles src/ into dist/ with esbuild, dependencies included; heavy ones are
 // imported lazily by the code so startup only pays for what a run uses.
 
-import { readFileSync, rmSync } from "node:fs";
+import { copyFileSync, readFileSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
 import { build } from "esbuild";
 import { stringWidthFastPath, yogaWithoutFetch } from "./build-plugins.mjs";
 
@@ -38,3 +39,10 @@ await build({
   external: ["react-devtools-core"],
   plugins: [yogaWithoutFetch, stringWidthFastPath],
 });
+
+// The bash grammar and its runtime are WebAssembly files that cannot be bundled as code: they sit
+// next to the chunks, where src/agent/shell/parser.ts looks first.
+const require = createRequire(import.meta.url);
+for (const wasm of ["web-tree-sitter/web-tree-sitter.wasm", "tree-sitter-bash/tree-sitter-bash.wasm"]) {
+  copyFileSync(require.resolve(wasm), `dist/${wasm.slice(wasm.indexOf("/") + 1)}`);
+}

@@ -11,7 +11,8 @@ import {
   ruleMatches,
   rulesAllow,
 } from "./permission-rules.ts";
-import { outputRedirections } from "./shell-analysis.ts";
+import { loadShellParser } from "./shell/parser.ts";
+import { suggestShellRule, unresolvedAgainstRules } from "./shell/shell-rules.ts";
 
 export type { PermissionMode } from "../config/settings-schema.ts";
 
@@ -30,7 +31,7 @@ export interface PermissionRequest {
    * Why it asks: the mode's default, an `ask` rule the user wrote, or a
    * protected path (tacit's settings, a `.git` folder), which asks every time.
    */
-  cause: "mode" | "ask-rule" | "protected-path";
+  cause: "mode" | "ask-rule" | "protected-path" | "unresolved-shell";
   signal: AbortSignal;
 }
 
@@ -119,6 +120,17 @@ export function createPermissionGate(options: PermissionGateOptions): Permission
         reason: `Could not work out what ${tool.name} would touch: ${errorMessage(error)}`,
       };
     }
+    if (subject.kind === "bash") {
+      // The bash grammar loads on the first shell command, not at start-up.
+      try {
+        await loadShellParser();
+      } catch (error) {
+        return {
+          allowed: false,
+          reason: `The shell parser could not load (${errorMessage(error)}), so no shell command can be judged; the command did not run.`,
+        };
+      }
+    }
     const matchContext: MatchContext = {
       projectRoot,
       home: options.home,
@@ -136,6 +148,11 @@ export function createPermissionGate(options: PermissionGateOptions): Permission
       };
     }
     if (subject.kind === "none") return { allowed: true };
+    const unresolved = unresolvedAgainstRules(subject, [...deny, ...askRules], [...allow, ...sessionAllow]);
+    if (unresolved && mode !== "plan") {
+      // Not provably outside every deny rule: no mode, not even bypass, runs it without the user.
+      return askUser(tool, parsed.input, subject, context, undefined, [], unresolved);
+    }
 
     // Decided by what the call touches, not the tool's flag: a shell command is never read-only here.
     const isReadOnlyCall = subject.kind === "read" || (subject.kind === "memory" && !subject.mutating);
@@ -185,6 +202,7 @@ export function createPermissionGate(options: PermissionGateOptions): Permission
     context: ToolContext,
     askedByRule: PermissionRule | undefined,
     protectedPaths: string[],
+    unresolved?: string,
   ): Promise<PermissionDecision> => {
     const isProtected = protectedPaths.length > 0;
     // No rule for a protected path: a saved one would not be honoured, and it must not look as if it were.
@@ -195,7 +213,7 @@ export function createPermissionGate(options: PermissionGateOptions): Permission
         allowed: false,
         reason: isProtected
           ? `Not permitted: ${description} — ${protectedPaths.join(", ")} holds tacit's settings or git's internals, so a change there needs the user's approval every time, and this is a non-interactive run with no one to ask. The run goes on without it. Only --permission-mode bypass lets it through.`
-          : headlessRefusal(description, subject, suggestedRule, askedByRule),
+          : headlessRefusal(description, subject, suggestedRule, askedByRule, unresolved),
       };
     }
 
@@ -207,7 +225,13 @@ export function createPermissionGate(options: PermissionGateOptions): Permission
         subject,
         description,
         suggestedRule,
-        cause: isProtected ? "protected-path" : askedByRule ? "ask-rule" : "mode",
+        cause: isProtected
+          ? "protected-path"
+          : askedByRule
+            ? "ask-rule"
+            : unresolved
+              ? "unresolved-shell"
+              : "mode",
         signal: context.signal,
       });
     } catch (error) {
@@ -267,10 +291,13 @@ function headlessRefusal(
   subject: PermissionSubject,
   suggestedRule: string,
   askedByRule: PermissionRule | undefined,
+  unresolved?: string,
 ): string {
   const why = askedByRule
     ? `the permission rule "${askedByRule.text}" requires asking the user`
-    : "this needs the user's approval";
+    : unresolved
+      ? `${unresolved}, so it cannot be checked against the deny rules and needs the user's approval`
+      : "this needs the user's approval";
   const modeHint = subject.kind === "edit" ? ", or run with --permission-mode accept-edits" : "";
   return `Not permitted: ${description} — ${why}, and this is a non-interactive run with no one to ask. The run goes on without it. To allow it, pass --allowed-tools '${suggestedRule}' or add "${suggestedRule}" to permissions.allow in settings${modeHint}.`;
 }
@@ -303,18 +330,8 @@ function describe(toolName: string, subject: PermissionSubject, projectRoot: str
 /** The rule "allow always" saves: narrow enough to be safe, broad enough to stop the next prompt. */
 export function suggestRule(subject: PermissionSubject, projectRoot: string, home: string): string {
   switch (subject.kind) {
-    case "bash": {
-      const command = subject.command.trim();
-      // A substitution or several commands cannot be covered by one prefix rule; save the exact command.
-      if (/[;&|\n`]|\$\(|<\(|>\(/.test(command)) return `Bash(${command})`;
-      // A prefix rule never covers a write by redirection (see rulesAllow); only the exact text would.
-      const writesFiles = outputRedirections(command).some(
-        (target) => !["/dev/null", "/dev/stdout", "/dev/stderr"].includes(target.path ?? ""),
-      );
-      if (writesFiles) return `Bash(${command})`;
-      const words = command.split(/\s+/).slice(0, 2).join(" ");
-      return `Bash(${words}:*)`;
-    }
+    case "bash":
+      return suggestShellRule(subject.command, { projectRoot, home });
     case "edit":
     case "read": {
       const tool = subject.kind === "edit" ? "Edit" : "Read";

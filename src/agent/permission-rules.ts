@@ -2,13 +2,7 @@ import path from "node:path";
 import picomatch from "picomatch";
 import type { PermissionSubject } from "../core/tool.ts";
 import { isInside, isProtectedPath, realPathOfNearest } from "./permission-paths.ts";
-import {
-  outputRedirections,
-  type Quote,
-  type RedirectTarget,
-  readQuoting,
-  unwrapCommand,
-} from "./shell-analysis.ts";
+import { analyzeShell, type CommandForm } from "./shell/analysis.ts";
 
 /**
  * Claude Code's permission rule syntax, so settings written for Claude Code
@@ -46,7 +40,8 @@ export type CommandPattern =
   | { type: "exact"; text: string }
   /** `text` then end or a space: `npm test` covers `npm test -- --watch`, not `npm testing`. */
   | { type: "prefix"; text: string }
-  | { type: "wildcard"; regex: RegExp };
+  /** `literal` is the text before the first `*`: what the rule pins down for sure. */
+  | { type: "wildcard"; regex: RegExp; literal: string };
 
 export interface PermissionRule {
   /** The rule as written, for messages and persisting. */
@@ -122,13 +117,16 @@ function parseCommandPattern(specifier: string): CommandPattern {
     .split("*")
     .map((piece) => piece.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
     .join("[\\s\\S]*");
-  return { type: "wildcard", regex: new RegExp(`^${source}$`) };
+  return { type: "wildcard", regex: new RegExp(`^${source}$`), literal: specifier.slice(0, starAt) };
 }
 
 /**
  * Whether one rule applies to a subject, as deny and ask rules need it: for a
- * compound command, when it applies to ANY part (or to a `$(…)` inside); for
- * several paths, when it applies to any of them. Edit and read rules stay
+ * shell command, when it applies to ANY command the bash parse finds, however
+ * deep (substitutions, functions, loop and case bodies, `sh -c '…'`, `eval`,
+ * and what wrappers such as `sudo`, `env`, `xargs`, `find -exec` run); for
+ * several paths, when it applies to any of them. What the parse cannot
+ * resolve is reported by analyzeShell, and the gate asks about it. Edit and read rules stay
  * apart here, so `deny: Edit(x)` never blocks reading x.
  */
 export function ruleMatches(
@@ -143,7 +141,7 @@ export function ruleMatches(
       if (target.kind !== "bash") return false;
       if (!target.command) return true;
       const pattern = target.command;
-      return denyCandidates(subject.command).some((part) => commandMatches(pattern, part));
+      return analyzeShell(subject.command).denyTexts.some((text) => commandMatches(pattern, text));
     }
     case "edit":
     case "read":
@@ -160,11 +158,14 @@ export function ruleMatches(
 }
 
 /**
- * Whether allow rules together cover a subject: every part of a compound
- * command must be allowed by some rule, and a command with `$(…)`, backticks
- * or `<(…)` is only allowed by a bare `Bash` or an exact rule (a prefix rule
- * cannot vouch for what the substitution runs); every path must be covered.
- * An edit rule also allows reading the same paths.
+ * Whether allow rules together cover a subject. For a shell command: a bare
+ * `Bash` rule, an exact rule written for the whole text, or else the bash
+ * parse must be complete and plain (commands joined by `;`, `&&`, `|` …,
+ * every word literal, no assignments, substitutions or control flow) and
+ * every command covered by some rule. A command that runs another (`sudo
+ * x`, `find -exec x`, `sh -c '…'`) is covered only by a rule that names
+ * what it runs. Every path must be covered. An edit rule also allows
+ * reading the same paths. The parser must be loaded (loadShellParser).
  */
 export function rulesAllow(
   rules: PermissionRule[],
@@ -174,31 +175,25 @@ export function rulesAllow(
   if (rules.some((rule) => matchesByToolName(rule, context))) return true;
   switch (subject.kind) {
     case "bash": {
-      const bashRules = rules.filter((rule) => rule.target.kind === "bash");
-      const commandPatterns = bashRules.map((rule) =>
-        rule.target.kind === "bash" ? rule.target.command : undefined,
+      const commandPatterns = rules.flatMap((rule) =>
+        rule.target.kind === "bash" ? [rule.target.command] : [],
       );
       if (commandPatterns.some((pattern) => pattern === undefined)) return true;
+      const patterns = commandPatterns.filter((pattern) => pattern !== undefined);
       const command = subject.command.trim();
-      if (commandPatterns.some((pattern) => pattern?.type === "exact" && pattern.text === command))
-        return true;
-      const split = splitCommand(command);
-      if (split.hasSubstitution || split.parts.length === 0) return false;
-      // After a `cd`, relative redirection targets point somewhere this reading cannot follow.
-      const changesDirectory = split.parts.some((part) =>
-        [part, ...unwrapCommand(part).stages].some((stage) => /^(?:cd|pushd|popd)(?:\s|$)/.test(stage)),
-      );
-      return split.parts.every((part) => {
+      if (patterns.some((pattern) => pattern.type === "exact" && pattern.text === command)) return true;
+      const analysis = analyzeShell(subject.command);
+      if (analysis.notPlain.length > 0 || analysis.commands.length === 0) return false;
+      return analysis.commands.every((part) => {
         // A prefix or wildcard rule vouches for a command, not for where it writes: `npm test:*` must
-        // not cover `npm test > ~/.bashrc`. Only an exact rule (written for that very text) covers that.
-        const writesOnlyInside = outputRedirections(part).every((target) =>
-          isHarmlessRedirection(target, context, changesDirectory),
+        // not cover `npm test > ~/.bashrc` or `git diff --output=~/.bashrc`. Only an exact rule does.
+        const writesOnlyInside = part.writes.every((target) =>
+          isHarmlessWrite(target, context, analysis.changesDirectory),
         );
-        return commandPatterns.some(
+        return patterns.some(
           (pattern) =>
-            pattern !== undefined &&
             (writesOnlyInside || pattern.type === "exact") &&
-            commandMatches(pattern, part),
+            part.forms.some((form) => coversForm(pattern, form, part.pinnedWords)),
         );
       });
     }
@@ -258,43 +253,31 @@ function commandMatches(pattern: CommandPattern, command: string): boolean {
 }
 
 /**
- * Every piece a deny (or ask) rule should look at: the whole command, each
- * part, each part with its keywords, groupers, assignments and wrappers
- * peeled off (`then rm x`, `sudo -u root rm x`, `env A=1 xargs rm` all show
- * `rm …`), and the commands run from strings (`sh -c '…'`, `eval …`) or
- * substitutions. Allow rules do not get this peeling: `sudo npm test` or
- * `xargs npm test` run something other than `npm test`, and `FOO=1 npm test`
- * can change what runs, so such a part is allowed only by a rule written for
- * it as it stands (`Bash(sudo npm test:*)`), or else asks.
+ * Whether a rule covers one command form, and pins down what it runs:
+ * `Bash(sudo npm test:*)` covers `sudo npm test -- a`, but `Bash(sudo:*)`
+ * does not cover `sudo rm x`, nor `Bash(find:*)` `find . -exec rm {} ;`.
  */
-function denyCandidates(command: string, depth = 0): string[] {
-  const split = splitCommand(command);
-  const candidates = [command.trim(), ...split.parts];
-  // Bounded so a command nesting `sh -c` in itself cannot make matching slow.
-  if (depth > 4) return candidates;
-  for (const part of split.parts) {
-    const unwrapped = unwrapCommand(part);
-    candidates.push(...unwrapped.stages);
-    for (const script of unwrapped.scripts) candidates.push(...denyCandidates(script, depth + 1));
-  }
-  for (const inner of split.substitutions) candidates.push(...denyCandidates(inner, depth + 1));
-  return candidates;
+function coversForm(pattern: CommandPattern, form: CommandForm, pinnedWords: number): boolean {
+  if (!commandMatches(pattern, form.text)) return false;
+  if (pinnedWords === 0 || pattern.type === "exact") return true;
+  if (!Number.isFinite(pinnedWords)) return false;
+  const pinnedLength = pattern.type === "prefix" ? pattern.text.length : pattern.literal.length;
+  return pinnedLength >= (form.wordEnds[pinnedWords - 1] ?? Number.POSITIVE_INFINITY);
 }
 
-const HARMLESS_TARGETS = new Set(["/dev/null", "/dev/stdout", "/dev/stderr"]);
+const HARMLESS_TARGETS = new Set(["/dev/null", "/dev/stdout", "/dev/stderr", "-"]);
 
 /**
- * Whether a command's output redirection writes only inside the project (and
- * not to tacit's settings or a `.git` folder), or to /dev/null. A target the
- * shell would expand (`$HOME/x`, `*.txt`, `~user/x`) cannot be judged here,
- * so it counts as outside.
+ * Whether a file a command writes (by redirection or an output option) is
+ * inside the project (and not tacit's settings or a `.git` folder), or
+ * /dev/null or stdout. A target the shell would expand (`$HOME/x`, `*.txt`,
+ * `~user/x`) cannot be judged here, so it counts as outside.
  */
-function isHarmlessRedirection(
-  target: RedirectTarget,
+export function isHarmlessWrite(
+  given: string | undefined,
   context: MatchContext,
   changesDirectory: boolean,
 ): boolean {
-  const given = target.path;
   if (given === undefined || given === "") return false;
   if (HARMLESS_TARGETS.has(given)) return true;
   let expanded = given;
@@ -304,118 +287,6 @@ function isHarmlessRedirection(
   const absolute = path.resolve(context.cwd ?? context.projectRoot, expanded);
   const real = realPathOfNearest(absolute);
   return isInside(real, realPathOfNearest(path.resolve(context.projectRoot))) && !isProtectedPath(absolute);
-}
-
-export interface SplitCommand {
-  /** The simple commands, trimmed, with grouping `(`/`{` and `)`/`}` removed. */
-  parts: string[];
-  /** The text inside `$(…)`, `<(…)`, `>(…)` and backticks. */
-  substitutions: string[];
-  hasSubstitution: boolean;
-}
-
-/**
- * Splits a shell command on `&&`, `||`, `;`, `|`, `|&`, `&` and newlines
- * outside quotes, and finds command substitutions (which still run inside
- * double quotes). A rough reading of POSIX shell, enough to decide
- * permissions conservatively; redirections are read by outputRedirections.
- */
-export function splitCommand(command: string): SplitCommand {
-  const parts: string[] = [];
-  const substitutions: string[] = [];
-  let current = "";
-  let quote: "'" | '"' | undefined;
-  const push = () => {
-    const part = current
-      .trim()
-      .replace(/^[({]\s*/, "")
-      .replace(/\s*[)}]$/, "")
-      .trim();
-    if (part) parts.push(part);
-    current = "";
-  };
-  for (let index = 0; index < command.length; index++) {
-    const character = command[index]!;
-    const next = command[index + 1];
-    if (quote === "'") {
-      current += character;
-      if (character === "'") quote = undefined;
-      continue;
-    }
-    if (character === "\\") {
-      current += character + (next ?? "");
-      index++;
-      continue;
-    }
-    if ((character === "$" || character === "<" || character === ">") && next === "(") {
-      const end = closingParen(command, index + 2);
-      substitutions.push(command.slice(index + 2, end));
-      current += command.slice(index, end + 1);
-      index = end;
-      continue;
-    }
-    if (character === "`") {
-      const end = command.indexOf("`", index + 1);
-      const stop = end < 0 ? command.length : end;
-      substitutions.push(command.slice(index + 1, stop));
-      current += command.slice(index, stop + 1);
-      index = stop;
-      continue;
-    }
-    if (quote === '"') {
-      current += character;
-      if (character === '"') quote = undefined;
-      continue;
-    }
-    if (character === "'" || character === '"') {
-      quote = character;
-      current += character;
-      continue;
-    }
-    if (character === ";" || character === "\n") {
-      push();
-      continue;
-    }
-    if (character === "|") {
-      push();
-      if (next === "|" || next === "&") index++;
-      continue;
-    }
-    if (character === "&") {
-      const previous = command[index - 1];
-      if (next === "&") {
-        push();
-        index++;
-        continue;
-      }
-      // `2>&1`, `&>file` and `>&2` are redirections, not separators.
-      if (previous === ">" || previous === "<" || next === ">") {
-        current += character;
-        continue;
-      }
-      push();
-      continue;
-    }
-    current += character;
-  }
-  push();
-  return { parts, substitutions, hasSubstitution: substitutions.length > 0 };
-}
-
-/** The index of the `)` closing a `(` opened just before `start`, skipping quoted text; the end when unclosed. */
-function closingParen(command: string, start: number): number {
-  let depth = 1;
-  let quote: Quote;
-  for (let index = start; index < command.length; index++) {
-    const step = readQuoting(command, index, quote);
-    quote = step.quote;
-    index = step.index;
-    if (!step.plain) continue;
-    const character = command[index]!;
-    if (character === "(") depth++;
-    else if (character === ")" && --depth === 0) return index;
-  }
-  return command.length;
 }
 
 /** Whether a path pattern (see the syntax at the top) covers an absolute path; no pattern covers every path. */

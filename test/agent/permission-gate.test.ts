@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, realpath, rm, symlink } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import {
   createPermissionGate,
@@ -11,6 +11,7 @@ import {
   type PermissionRequest,
   suggestRule,
 } from "../../src/agent/permission-gate.ts";
+import { loadShellParser } from "../../src/agent/shell/parser.ts";
 import {
   newToolSessionState,
   type PermissionSubject,
@@ -136,9 +137,17 @@ describe("modes", () => {
     expect(requests).toHaveLength(0);
   });
 
-  it("bypass: everything passes except deny rules", async () => {
+  it("bypass: everything passes except deny rules, and what could hide from them", async () => {
     const gate = gateWith({ mode: "bypass", rules: { allow: [], deny: ["Bash(rm:*)"], ask: [] } });
-    expect(await gate.check(shellTool, { value: "curl x | sh" }, toolContext())).toEqual({ allowed: true });
+    expect(await gate.check(shellTool, { value: "curl x | grep y" }, toolContext())).toEqual({
+      allowed: true,
+    });
+    // `sh` runs what the pipe sends, which may be `rm`: with no one to ask, it is refused.
+    const hidden = await gate.check(shellTool, { value: "curl x | sh" }, toolContext());
+    expect(hidden).toMatchObject({
+      allowed: false,
+      reason: expect.stringContaining("cannot be checked against the deny rules"),
+    });
     expect(await gate.check(editTool, { value: "a.ts" }, toolContext())).toEqual({ allowed: true });
     const denied = await gate.check(shellTool, { value: "ls && rm -rf /" }, toolContext());
     expect(denied).toMatchObject({ allowed: false, reason: expect.stringContaining('"Bash(rm:*)"') });
@@ -345,7 +354,14 @@ describe("odd calls", () => {
 });
 
 describe("suggestRule", () => {
+  beforeAll(loadShellParser);
   it.each([
+    [{ kind: "bash", command: "find . -exec rm {} \\;" }, "Bash(find . -exec rm:*)"],
+    [{ kind: "bash", command: "git diff --output=/tmp/x" }, "Bash(git diff --output=/tmp/x)"],
+    [{ kind: "bash", command: "curl x | sh" }, "Bash(curl x | sh)"],
+    [{ kind: "bash", command: "npm test > out.txt" }, "Bash(npm test:*)"],
+    [{ kind: "bash", command: "rm -rf ~/x" }, "Bash(rm -rf ~/x)"],
+    [{ kind: "bash", command: "npm test # done" }, "Bash(npm test:*)"],
     [{ kind: "bash", command: "npm test -- --watch" }, "Bash(npm test:*)"],
     [{ kind: "bash", command: "make" }, "Bash(make:*)"],
     [{ kind: "bash", command: "npm test && rm x" }, "Bash(npm test && rm x)"],

@@ -1,14 +1,11 @@
-import { describe, expect, it } from "vitest";
-import {
-  absolutePattern,
-  parseRule,
-  ruleMatches,
-  rulesAllow,
-  splitCommand,
-} from "../../src/agent/permission-rules.ts";
+import { beforeAll, describe, expect, it } from "vitest";
+import { absolutePattern, parseRule, ruleMatches, rulesAllow } from "../../src/agent/permission-rules.ts";
+import { loadShellParser } from "../../src/agent/shell/parser.ts";
 import type { PermissionSubject } from "../../src/core/tool.ts";
 
 const context = { projectRoot: "/work/project", home: "/home/ada" };
+
+beforeAll(loadShellParser);
 const bash = (command: string): PermissionSubject => ({ kind: "bash", command });
 const edit = (...paths: string[]): PermissionSubject => ({ kind: "edit", paths });
 const read = (...paths: string[]): PermissionSubject => ({ kind: "read", paths });
@@ -187,29 +184,6 @@ describe("memory and named tools", () => {
     expect(ruleMatches(parseRule("WebFetch(domain:x.org)"), none, { ...context, toolName: "WebFetch" })).toBe(
       false,
     );
-  });
-});
-
-describe("splitCommand", () => {
-  it("splits on operators outside quotes and collects substitutions", () => {
-    expect(splitCommand("a && b || c; d | e |& f & g\nh").parts).toEqual([
-      "a",
-      "b",
-      "c",
-      "d",
-      "e",
-      "f",
-      "g",
-      "h",
-    ]);
-    expect(splitCommand(`echo "a;b" 'c|d'`).parts).toEqual([`echo "a;b" 'c|d'`]);
-    expect(splitCommand(`echo "$(date; id)"`)).toEqual({
-      parts: [`echo "$(date; id)"`],
-      substitutions: ["date; id"],
-      hasSubstitution: true,
-    });
-    expect(splitCommand("echo \\$(x) \\; y").hasSubstitution).toBe(false);
-    expect(splitCommand("cmd >out 2>&1 &>log").parts).toEqual(["cmd >out 2>&1 &>log"]);
   });
 });
 

@@ -1,0 +1,48 @@
+import type { PermissionSubject } from "../../core/tool.ts";
+import { isHarmlessWrite, type MatchContext, type PermissionRule } from "../permission-rules.ts";
+import { analyzeShell } from "./analysis.ts";
+
+/** The shell-specific parts of the permission gate's decisions. The parser must be loaded. */
+
+/**
+ * The narrowest useful rule for a shell command: its first two words (or as
+ * many as name what it runs: `find . -exec rm:*`) as a prefix, or the exact
+ * command when no prefix rule could cover it (several commands,
+ * substitutions, expansions, writes outside the project).
+ */
+export function suggestShellRule(text: string, context: MatchContext): string {
+  const command = text.trim();
+  const analysis = analyzeShell(command);
+  const only = analysis.commands[0];
+  const writesOutside = only?.writes.some(
+    (target) => !isHarmlessWrite(target, context, analysis.changesDirectory),
+  );
+  if (!only || analysis.commands.length > 1 || analysis.notPlain.length > 0 || writesOutside)
+    return `Bash(${command})`;
+  if (!Number.isFinite(only.pinnedWords)) return `Bash(${command})`;
+  const form = only.forms[0]!;
+  const words = Math.min(Math.max(2, only.pinnedWords), form.wordEnds.length);
+  return `Bash(${form.text.slice(0, form.wordEnds[words - 1])}:*)`;
+}
+
+/**
+ * Why a shell command might match a deny or ask rule without the analysis
+ * seeing it (`$c`, `eval "$x"`, `curl … | sh`), when there are such rules
+ * and no exact allow rule names the command; undefined otherwise.
+ */
+export function unresolvedAgainstRules(
+  subject: PermissionSubject,
+  guardingRules: PermissionRule[],
+  allowRules: PermissionRule[],
+): string | undefined {
+  if (subject.kind !== "bash" || !guardingRules.some((rule) => rule.target.kind === "bash")) return undefined;
+  const command = subject.command.trim();
+  const exactlyAllowed = allowRules.some(
+    (rule) =>
+      rule.target.kind === "bash" &&
+      rule.target.command?.type === "exact" &&
+      rule.target.command.text === command,
+  );
+  if (exactlyAllowed) return undefined;
+  return analyzeShell(command).unresolved[0];
+}

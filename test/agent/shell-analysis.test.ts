@@ -1,0 +1,64 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { analyzeShell } from "../../src/agent/shell/analysis.ts";
+import { loadShellParser } from "../../src/agent/shell/parser.ts";
+
+beforeAll(loadShellParser);
+
+const texts = (command: string) => analyzeShell(command).commands.map((part) => part.forms[0]!.text);
+
+describe("analyzeShell reads commands as bash does", () => {
+  it("a quote inside a comment is part of the comment: the next lines are commands", () => {
+    expect(texts("npm test # '\ncurl x | sh\n# '")).toEqual(["npm test", "curl x", "sh"]);
+  });
+
+  it("$'…' ends at its own quote, so what follows is three commands", () => {
+    expect(texts("echo $'\\'' ; touch M ; echo ''")).toEqual(["echo $'\\''", "touch M", "echo ''"]);
+    expect(analyzeShell("echo $'\\''").notPlain).not.toEqual([]);
+  });
+
+  it("resolves quotes and escapes into words, and keeps words with blanks apart", () => {
+    expect(texts(`"git" 's'ta\\tus`)).toEqual(["git status"]);
+    expect(texts("git 'status x'")).toEqual(["git 'status x'"]);
+    expect(texts('echo "a\\"b"')).toEqual([`echo 'a"b'`]);
+  });
+
+  it("joins a word split by backslash-newline, as bash does", () => {
+    expect(analyzeShell("r\\\nm -rf x").denyTexts).toContain("rm -rf x");
+  });
+
+  it("says what it cannot resolve", () => {
+    expect(analyzeShell("c=touch; $c f").unresolved).toEqual([
+      "the command name `$c` is only known when the shell runs",
+    ]);
+    expect(analyzeShell("curl x | sh").unresolved).toEqual(["`sh` runs commands it reads at run time"]);
+    expect(analyzeShell('eval "$x"').unresolved).toHaveLength(1);
+    expect(analyzeShell("echo 'unclosed").unresolved).toContain("the command does not parse completely");
+    expect(analyzeShell("ls -la && echo $HOME").unresolved).toEqual([]);
+  });
+
+  it("reads a literal heredoc fed to a shell as the script it is", () => {
+    const analysis = analyzeShell("bash <<'EOF'\ntouch M\nEOF");
+    expect(analysis.denyTexts).toContain("touch M");
+    expect(analysis.unresolved).toEqual([]);
+  });
+
+  it("counts the words a rule must name to know what a wrapper runs", () => {
+    const pinned = (command: string) => analyzeShell(command).commands[0]!.pinnedWords;
+    expect(pinned("npm test")).toBe(0);
+    expect(pinned("sudo -u root rm x")).toBe(4);
+    expect(pinned("find . -exec rm {} +")).toBe(4);
+    expect(pinned("sh -c 'echo hi'")).toBe(3);
+    expect(pinned("xargs")).toBe(0);
+    expect(pinned("cat x | bash")).toBe(0);
+    expect(analyzeShell("cat x | bash").commands[1]!.pinnedWords).toBe(Number.POSITIVE_INFINITY);
+  });
+
+  it("collects files written by redirection and by output options", () => {
+    const writes = (command: string) => analyzeShell(command).commands.flatMap((part) => part.writes);
+    expect(writes("npm test > out.txt 2>&1 >&2")).toEqual(["out.txt"]);
+    expect(writes("git diff --output=~/.bashrc")).toEqual(["~/.bashrc"]);
+    expect(writes("curl -sSLo /tmp/x u && sort -o s.txt x")).toEqual(["/tmp/x", "s.txt"]);
+    expect(writes("{ ls; } > $f")).toEqual([undefined]);
+    expect(writes("tee a b | dd of=c")).toEqual(["a", "b", "c"]);
+  });
+});

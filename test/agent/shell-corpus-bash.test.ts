@@ -1,0 +1,83 @@
+import { spawnSync } from "node:child_process";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readCorpus } from "./shell-corpus.ts";
+
+/**
+ * The corpus checked against real bash: in the scenario that denies
+ * `touch` and `rm` in bypass mode, a command labelled "allow" must not run
+ * either when bash runs it, and the evasions labelled "deny" really do run
+ * one (so the corpus tests what bash does, not what the analysis thinks).
+ * Commands are run in a scratch folder, through stubs on PATH that log the
+ * call and then do the real thing.
+ */
+
+/** Programs that may be missing or need privileges (sudo, su …), or that never end (watch): not run here. */
+const NOT_RUN = /^(?:sudo|su|sg|busybox|at|systemd-run|strace|unshare|script|watch)\b/;
+/**
+ * Deny-labelled commands that reach `touch` only in some other setting: defined but unused, a loop
+ * never entered, git's pager (needs a terminal) and ssh command (needs a remote).
+ */
+const NEVER_REACHES = new Set([
+  "alias t='touch M'",
+  "while false; do touch M; done",
+  "GIT_SSH_COMMAND='touch M' git fetch",
+  "export PAGER='touch M'; git log",
+  "env GIT_PAGER='touch M' git log",
+  "git -c core.pager='touch M' log",
+]);
+
+const scenario = readCorpus().find((entry) => entry.name === "deny rules in bypass mode")!;
+let base: string;
+let stubs: string;
+
+beforeAll(() => {
+  base = mkdtempSync(path.join(tmpdir(), "tacit-corpus-bash-"));
+  stubs = path.join(base, "stubs");
+  mkdirSync(stubs);
+  for (const name of ["touch", "rm"]) {
+    const real = spawnSync("sh", ["-c", `command -v ${name}`], { encoding: "utf8" }).stdout.trim();
+    writeFileSync(path.join(stubs, name), `#!/bin/sh\necho "${name} $*" >> "$RAN_LOG"\nexec ${real} "$@"\n`);
+    chmodSync(path.join(stubs, name), 0o755);
+  }
+});
+
+afterAll(() => {
+  rmSync(base, { recursive: true, force: true });
+});
+
+/** Runs a command with bash in a fresh folder; whether it ran touch or rm (through PATH or by full path). */
+function runsTouchOrRm(command: string, index: number): boolean {
+  const folder = path.join(base, `run-${index}`);
+  mkdirSync(folder);
+  writeFileSync(path.join(folder, "x"), "");
+  writeFileSync(path.join(folder, "list.txt"), "a\n");
+  const log = path.join(folder, ".ran");
+  spawnSync("bash", ["-c", `${command}\nwait`], {
+    cwd: folder,
+    env: { PATH: `${stubs}:${process.env.PATH ?? "/usr/bin:/bin"}`, HOME: folder, RAN_LOG: log },
+    stdio: "ignore",
+    timeout: 10_000,
+  });
+  return existsSync(log) || existsSync(path.join(folder, "M")) || !existsSync(path.join(folder, "x"));
+}
+
+describe("the shell corpus agrees with bash", () => {
+  const runnable = scenario.cases.filter((entry) => !NOT_RUN.test(entry.command));
+
+  it("no command labelled allow runs touch or rm", () => {
+    const allowed = runnable.filter((entry) => entry.label === "allow");
+    expect(allowed.length).toBeGreaterThan(10);
+    const ran = allowed.filter((entry, index) => runsTouchOrRm(entry.command, index));
+    expect(ran).toEqual([]);
+  });
+
+  it("every evasion labelled deny does run touch or rm", () => {
+    const denied = runnable.filter((entry) => entry.label === "deny" && !NEVER_REACHES.has(entry.command));
+    expect(denied.length).toBeGreaterThan(40);
+    const didNotRun = denied.filter((entry, index) => !runsTouchOrRm(entry.command, 1000 + index));
+    expect(didNotRun).toEqual([]);
+  });
+});
