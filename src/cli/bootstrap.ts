@@ -4,10 +4,9 @@ import path from "node:path";
 import { AgentSession } from "../agent/agent-session.ts";
 import { createPermissionGate, type PermissionGate } from "../agent/permission-gate.ts";
 import { DEFAULT_INSTRUCTION_FILE_NAMES, loadProjectInstructions } from "../agent/project-instructions.ts";
-import { repositoryRuleProblem } from "../agent/rule-trust.ts";
 import { buildSystemPrompt } from "../agent/system-prompt.ts";
 import { databasePath, findProjectRoot, tacitHome } from "../config/paths.ts";
-import { loadSettings, type Settings } from "../config/settings.ts";
+import type { Settings } from "../config/settings.ts";
 import { ConfigError } from "../core/errors.ts";
 import type { Message } from "../core/messages.ts";
 import type { ModelClient } from "../core/model.ts";
@@ -22,6 +21,7 @@ import { openDatabase } from "../session/database.ts";
 import { SessionStore } from "../session/store.ts";
 import { createMemoryTool } from "../tools/memory.ts";
 import { createToolset } from "../tools/toolset.ts";
+import { loadJudgedSettings } from "./judged-settings.ts";
 import type { PermissionModeName, RunOptions } from "./options.ts";
 
 export interface Runtime {
@@ -91,14 +91,7 @@ export async function bootstrap(input: BootstrapInput): Promise<Runtime> {
     warnings.push(warning);
     input.onWarning?.(warning);
   };
-  const { settings } = loadSettings({
-    cwd,
-    projectRoot,
-    home,
-    env,
-    judgeRepositoryRule: (rule) => repositoryRuleProblem(rule, { projectRoot, home: userHome }),
-    onWarning: warn,
-  });
+  const { settings } = await loadJudgedSettings({ cwd, projectRoot, home, env, userHome, onWarning: warn });
   const { options } = input;
   // The sandbox probe (a real start of an empty sandbox) runs while the database opens.
   const sandboxReady = setUpSandbox({ settings, projectRoot, tacitHome: home, env });

@@ -1,8 +1,12 @@
 import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { repositoryRuleProblem } from "../../src/agent/rule-trust.ts";
+import { loadShellParser } from "../../src/agent/shell/parser.ts";
+
+// Bash rules are judged through the real matcher, which parses with the shell parser.
+beforeAll(() => loadShellParser());
 
 // Real folders, so the real-path part of the check sees real links.
 const base = realpathSync(mkdtempSync(path.join(tmpdir(), "tacit-rule-trust-")));

@@ -11,11 +11,15 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { repositoryRuleProblem } from "../../src/agent/rule-trust.ts";
+import { loadShellParser } from "../../src/agent/shell/parser.ts";
 import { localSettingsPath, projectSettingsPath, userSettingsPath } from "../../src/config/paths.ts";
 import { addLocalPermissionRule, addPermissionRule, loadSettings } from "../../src/config/settings.ts";
 import { ConfigError } from "../../src/core/errors.ts";
+
+// Bash rules are judged through the real matcher, which parses with the shell parser.
+beforeAll(() => loadShellParser());
 
 let root: string;
 let home: string;

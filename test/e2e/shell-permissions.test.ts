@@ -1,4 +1,4 @@
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FakeServer, startFakeServer } from "../fake-server/server.ts";
@@ -16,6 +16,12 @@ describe("shell permissions through the bash grammar, end to end", () => {
   beforeAll(async () => {
     server = await startFakeServer();
     workspace = createWorkspace();
+    // Inside the sandbox a command no rule covers would run unasked; these tests are about the rules.
+    mkdirSync(workspace.home, { recursive: true });
+    writeFileSync(
+      path.join(workspace.home, "settings.json"),
+      JSON.stringify({ sandbox: { autoAllow: false } }),
+    );
   });
   afterAll(async () => {
     await server.close();

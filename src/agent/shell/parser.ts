@@ -45,6 +45,11 @@ function wasmPath(name: string, packageName: string): string {
   return createRequire(import.meta.url).resolve(`${packageName}/${name}`);
 }
 
+/** Whether loadShellParser has finished, so parseShell may be called. */
+export function isShellParserLoaded(): boolean {
+  return parser !== undefined;
+}
+
 /** Parses shell text; loadShellParser must have finished first. The caller deletes the tree. */
 export function parseShell(source: string): Tree {
   if (!parser) throw new Error("the shell parser is not loaded yet (call loadShellParser first)");
