@@ -1,0 +1,64 @@
+import type { SecretRule } from "./secret-rule.ts";
+import { isSecretName, looksLikeSecretValue, secretNameKind, type ValueStrength } from "./secret-values.ts";
+
+/**
+ * Secrets found by the name they are assigned to: `DB_PASSWORD=…`, `password: …`,
+ * `"apiKey": "…"`. The name only makes a secret possible; looksLikeSecretValue
+ * decides, so code full of `cacheKey = "users:list"` stays untouched.
+ */
+
+/** A line as tools show it: Read's "    12\t", grep's "path:12:" or "path-12-" before the text itself. */
+const LINE_PREFIX = String.raw`(?:[ \t]{0,16}\d{1,9}\t|[^\s:]{1,300}[:-]\d{1,9}[:-])?`;
+
+const byName =
+  (nameGroup: number, strength: (match: RegExpExecArray) => ValueStrength) =>
+  (secret: string, match: RegExpExecArray) =>
+    isSecretName(match[nameGroup]!) && looksLikeSecretValue(secret, match[nameGroup]!, strength(match));
+
+const kindOf = (nameGroup: number) => (match: RegExpExecArray) => secretNameKind(match[nameGroup]!);
+const isEnvStyle = (name: string) => /^[A-Z][A-Z0-9_]*$/.test(name);
+
+export const ASSIGNMENT_RULES: SecretRule[] = [
+  // name = "value", name: 'value', "name": "value" — anywhere, quoted literals only.
+  // A quoted literal is a deliberate value, so a password may be a plain word here.
+  {
+    kind: kindOf(1),
+    pattern:
+      /(?<![A-Za-z0-9_.-])["']?([A-Za-z_][A-Za-z0-9_.-]{0,100})["']?[ \t]{0,8}(?::=|=>|=|:)[ \t]{0,8}(["'`])((?:\\.|(?!\2)[^\\\n]){1,1024})\2/dg,
+    group: 3,
+    accept: byName(1, () => "loose"),
+  },
+  // "NAME=value" or "Header-Name: value" as a whole quoted string: compose lists, curl -H, env arrays.
+  {
+    kind: kindOf(2),
+    pattern: /(["'])([A-Za-z][A-Za-z0-9_.-]{0,100})[ \t]{0,8}[:=][ \t]{0,8}([^\s"'`]{1,1024})\1/dg,
+    group: 3,
+    accept: byName(2, (match) => (isEnvStyle(match[2]!) ? "loose" : "strict")),
+  },
+  // NAME=value, export NAME=value, name: value — a whole line of .env, shell or YAML, unquoted,
+  // also as Read and grep show it. YAML's "name: value" and env-style names are config, where
+  // a password may be a plain word; "name = value" in lowercase may be code (password = hashed).
+  {
+    kind: kindOf(1),
+    pattern: new RegExp(
+      String.raw`^${LINE_PREFIX}[ \t]{0,64}(?:export[ \t]{1,8}|-[ \t]{1,8})?([A-Za-z_][A-Za-z0-9_.-]{0,100})[ \t]{0,8}([=:])[ \t]{0,8}([^\s'"\x60#,;(){}[\]]{1,1024})[ \t]*(?:#[^\n]*)?$`,
+      "dgm",
+    ),
+    group: 3,
+    accept: byName(1, (match) => (match[2] === ":" || isEnvStyle(match[1]!) ? "loose" : "strict")),
+  },
+  // docker run -e DB_PASSWORD=x, env FOO_TOKEN=x cmd: UPPER_CASE names inline, unquoted.
+  {
+    kind: kindOf(1),
+    pattern: /(?<![A-Za-z0-9_$.-])([A-Z][A-Z0-9_]{1,100})=([^\s'"`;&|()[\]<>,]{1,1024})/dg,
+    group: 2,
+    accept: byName(1, () => "loose"),
+  },
+  // name=value inline in any case (URL queries, key=value logs, kwargs): only generated-looking values.
+  {
+    kind: kindOf(1),
+    pattern: /(?<![A-Za-z0-9_$.-])([A-Za-z_][A-Za-z0-9_.-]{0,100})=([^\s'"`;&|()[\]<>,]{1,1024})/dg,
+    group: 2,
+    accept: byName(1, () => "strict"),
+  },
+];

@@ -1,0 +1,161 @@
+import type { SecretRule } from "./secret-rule.ts";
+import { isPlaceholderValue, isSecretName, looksLikeSecretValue } from "./secret-values.ts";
+
+/**
+ * Credentials recognised by where they sit rather than by their own format: key
+ * blocks, URLs with a password, command-line flags, HTTP Authorization headers,
+ * .netrc and .pgpass lines, Azure connection strings and SAS signatures.
+ */
+
+const hasDigitAndLetter = (value: string) => /\d/.test(value) && /[A-Za-z]/.test(value);
+/** A password typed after a flag: anything but a placeholder, a reference or another flag. */
+const isTypedPassword = (value: string) =>
+  !isPlaceholderValue(value) && !value.startsWith("-") && !/^\$|^\$\(|\$\{/.test(value);
+
+const MYSQL = /\b(?:mysql|mysqldump|mysqladmin|mysqlimport|mysqlsh|mariadb|mariadb-dump)\b/;
+const SSHPASS = /\bsshpass\b/;
+const REGISTRY_LOGIN = /\b(?:docker|podman|buildah|nerdctl|skopeo|helm)\b.*\blogin\b/;
+const HTTP_CLIENT = /\b(?:curl|wget|http|https|xh)\b/;
+
+/** Up to `limit` characters before the match, on its own line. */
+function textBefore(match: RegExpExecArray, limit: number): string {
+  const from = Math.max(0, match.index - limit);
+  const before = match.input.slice(from, match.index);
+  return before.slice(before.lastIndexOf("\n") + 1);
+}
+
+/** True when the command named by `command` runs earlier on the flag's line (in one pipeline part). */
+function commandBefore(match: RegExpExecArray, command: RegExp): boolean {
+  const segment = textBefore(match, 1024).split(/[|;&]/).at(-1) ?? "";
+  return command.test(segment);
+}
+
+/** "dXNlcjpwYXNz" → true: the base64 of "user:pass" is what Basic auth carries. */
+function isBasicCredential(encoded: string): boolean {
+  const decoded = Buffer.from(encoded, "base64").toString("latin1");
+  return /^[\x20-\x7e]{1,256}:[\x20-\x7e]{1,256}$/.test(decoded);
+}
+
+export const KEY_BLOCK_RULES: SecretRule[] = [
+  // Multi-line blocks first; lazy but bounded, so an unterminated BEGIN costs one bounded scan.
+  {
+    kind: "private-key",
+    pattern:
+      /-----BEGIN (?:[A-Z0-9]{1,20} ){0,3}PRIVATE KEY(?: BLOCK)?-----([\s\S]{0,65536}?)-----END (?:[A-Z0-9]{1,20} ){0,3}PRIVATE KEY(?: BLOCK)?-----/dg,
+    group: 1,
+    trimEdges: true,
+  },
+  // A truncated block (no END line) still has its base64 body redacted.
+  {
+    kind: "private-key",
+    pattern:
+      /-----BEGIN (?:[A-Z0-9]{1,20} ){0,3}PRIVATE KEY(?: BLOCK)?-----([A-Za-z0-9+/=\s\\:,-]{0,65536})/dg,
+    group: 1,
+    trimEdges: true,
+  },
+  // PuTTY key files carry the private half after "Private-Lines: N".
+  {
+    kind: "private-key",
+    pattern: /^Private-Lines: \d{1,3}\r?\n((?:[A-Za-z0-9+/=]{1,128}\r?\n?){1,64})/dgm,
+    group: 1,
+    trimEdges: true,
+  },
+];
+
+export const CREDENTIAL_RULES: SecretRule[] = [
+  {
+    kind: "aws-secret-key",
+    pattern:
+      /(?<![A-Za-z0-9_])(?:aws_?)?secret_?(?:access_?)?key(?:_?id)?["']?\s{0,8}(?:=|:|=>)\s{0,8}["']?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+])/dgi,
+    group: 1,
+  },
+  // Azure storage and service bus connection strings, and SAS tokens in URLs.
+  {
+    kind: "azure-key",
+    pattern: /\b(?:AccountKey|SharedAccessKey|SharedSecretValue)=([A-Za-z0-9+/]{20,200}={0,2})/dgi,
+    group: 1,
+  },
+  {
+    kind: "azure-sas",
+    pattern: /[?&;]sig=([A-Za-z0-9%+/=_-]{20,512})/dg,
+    group: 1,
+  },
+  {
+    kind: "password",
+    // Password=…; in an ADO.NET or JDBC connection string: after ";", a quote or a line start.
+    pattern: /(?:^|[;"'])[ \t]{0,4}(?:Password|Pwd)=([^;"'\s]{1,512})(?=;|["'\s]|$)/dgim,
+    group: 1,
+    accept: (secret) => isTypedPassword(secret),
+  },
+  {
+    kind: "basic-auth",
+    pattern: /\bBasic[ \t]{1,8}([A-Za-z0-9+/]{6,2048}={0,2})(?![A-Za-z0-9+/=])/dg,
+    group: 1,
+    accept: isBasicCredential,
+  },
+  {
+    kind: "bearer-token",
+    pattern: /\b(?:Bearer|Token|Bot)[ \t]{1,8}([A-Za-z0-9._~+/-]{16,2048}=*)/dg,
+    group: 1,
+    accept: (secret) => hasDigitAndLetter(secret),
+  },
+  // scheme://user:password@host — the user may be empty (redis://:password@host).
+  {
+    kind: "url-password",
+    pattern: /\b[a-z][a-z0-9+.-]{1,20}:\/\/[^\s:@/?#"'<>]{0,256}:([^\s@/?#"'<>]{1,256})@/dgi,
+    group: 1,
+    accept: (secret) => !isPlaceholderValue(secret),
+  },
+  // mysql -pPASSWORD (attached: a bare -p prompts), sshpass -p PASSWORD, docker login -p PASSWORD,
+  // curl -u user:password. Each pattern starts at the flag and the command is checked on the
+  // line before it, so a megabyte of "curl curl curl" costs one scan, not one per word.
+  {
+    kind: "password",
+    pattern: /[ \t]-p([^\s'"`;|&]{1,256})/dg,
+    group: 1,
+    accept: (secret, match) => isTypedPassword(secret) && commandBefore(match, MYSQL),
+  },
+  {
+    kind: "password",
+    pattern: /[ \t]-p[ \t]{1,8}["']?([^\s'"`;|&]{1,256})/dg,
+    group: 1,
+    accept: (secret, match) =>
+      isTypedPassword(secret) && (commandBefore(match, SSHPASS) || commandBefore(match, REGISTRY_LOGIN)),
+  },
+  {
+    kind: "password",
+    pattern: /[ \t](?:-u|--user|--proxy-user|-U)[ \t=]?["']?[^\s:'"]{1,256}:([^\s'"`;|&]{1,256})/dg,
+    group: 1,
+    accept: (secret, match) => isTypedPassword(secret) && commandBefore(match, HTTP_CLIENT),
+  },
+  // --password=x, --api-key x, --client-secret "x": flags whose name says a secret follows.
+  {
+    kind: "password",
+    pattern: /(?<![\w-])--([a-z][a-z0-9-]{1,60})(?:=|[ \t]{1,8})["']?([^\s'"`;|&]{1,1024})/dg,
+    group: 2,
+    accept: (secret, match) =>
+      isSecretName(match[1]!) && isTypedPassword(secret) && looksLikeSecretValue(secret, match[1]!, "loose"),
+  },
+  // .netrc: "machine host login user password secret", on one line or several.
+  {
+    kind: "password",
+    pattern:
+      /\b(?:machine[ \t]{1,8}\S{1,256}|default)(?:\s{1,64}(?:login|account|port)[ \t]{1,8}\S{1,256}){0,3}\s{1,64}password[ \t]{1,8}(\S{1,256})/dg,
+    group: 1,
+    accept: isTypedPassword,
+  },
+  // .pgpass: hostname:port:database:username:password, one entry per line (after Read's "  12\t").
+  {
+    kind: "password",
+    pattern:
+      /^[ \t]{0,16}(?:\d{1,9}\t)?[A-Za-z0-9_.*-]{1,253}:(?:\d{1,5}|\*):[^:\s]{1,128}:[^:\s]{1,128}:([^\s]{1,256})[ \t]*$/dgm,
+    group: 1,
+    accept: isTypedPassword,
+  },
+  // Datadog keys are bare hex: only the vendor's name just before tells them from a hash.
+  {
+    kind: "datadog-key",
+    pattern: /\b(?:[a-f0-9]{32}|[a-f0-9]{40})\b/dgi,
+    accept: (_secret, match) => /\b(?:datadog|dd)(?![a-z])/i.test(textBefore(match, 48)),
+  },
+];

@@ -1,0 +1,16 @@
+/**
+ * The shape every redaction rule shares. Each rule file (well-known prefixes,
+ * credentials in commands and URLs, name-based assignments) exports a list of
+ * these; redaction.ts runs them in order, so an earlier list wins a contested span.
+ */
+export interface SecretRule {
+  kind: string | ((match: RegExpExecArray) => string);
+  /** Must carry the `d` (indices) and `g` flags; every repetition bounded so a megabyte costs milliseconds. */
+  pattern: RegExp;
+  /** The capture group holding the secret; 0 for the whole match. */
+  group?: number;
+  /** Returns false to keep a match that is not a secret after all. */
+  accept?: (secret: string, match: RegExpExecArray) => boolean;
+  /** Keeps the whitespace (and JSON "\\n" escapes) around a key block's body out of the span. */
+  trimEdges?: boolean;
+}
