@@ -1,5 +1,12 @@
 import type { Message } from "../core/messages.ts";
+import type { SessionRedaction } from "../session/store.ts";
 import { isPlaceholderValue, isSecretName, redactSecrets } from "./redaction.ts";
+
+/** What every SessionStore is opened with: nothing reaches the session database unredacted. */
+export const sessionRedaction: SessionRedaction = {
+  message: (message) => redactMessage(message),
+  text: (text) => redactSecrets(text).text,
+};
 
 /**
  * A message with every secret in its text, tool inputs and tool outputs

@@ -33,6 +33,31 @@ export interface RedactionResult {
 /** Most specific first: a contested span goes to the earliest list (a key's own format over its name). */
 const RULES: SecretRule[] = [...KEY_BLOCK_RULES, ...PREFIX_RULES, ...CREDENTIAL_RULES, ...ASSIGNMENT_RULES];
 
+/**
+ * One pass finds which keywords the text holds, so a rule whose keywords are all absent
+ * is skipped without scanning the text once per keyword. The lookahead tries every
+ * position (keywords overlap: "--password" holds "--", "-p" and "pass"); the longest
+ * keyword wins a position, so each keyword also counts the shorter ones it starts with.
+ */
+const KEYWORDS = [...new Set(RULES.flatMap((rule) => rule.keywords ?? []))].sort(
+  (left, right) => right.length - left.length,
+);
+const KEYWORD_PATTERN = new RegExp(
+  `(?=(${KEYWORDS.map((keyword) => keyword.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|")}))`,
+  "g",
+);
+const KEYWORD_PREFIXES = new Map(
+  KEYWORDS.map((keyword) => [keyword, KEYWORDS.filter((other) => keyword.startsWith(other))]),
+);
+
+function keywordsIn(text: string): Set<string> {
+  const present = new Set<string>();
+  for (const match of text.toLowerCase().matchAll(KEYWORD_PATTERN)) {
+    for (const keyword of KEYWORD_PREFIXES.get(match[1]!) ?? []) present.add(keyword);
+  }
+  return present;
+}
+
 /** Spans never redacted: inline data (images, fonts) is base64, not a credential. */
 const PROTECTED =
   /\bdata:[a-z]{1,20}\/[a-z0-9.+-]{1,64}(?:;[a-z0-9=-]{1,64}){0,4};base64,[A-Za-z0-9+/=]{1,10000000}/gi;
@@ -49,7 +74,9 @@ export function redactSecrets(text: string): RedactionResult {
   const isProtected = (start: number, end: number) =>
     protectedSpans.some(([protectedStart, protectedEnd]) => start < protectedEnd && end > protectedStart);
 
+  const present = keywordsIn(text);
   RULES.forEach((rule, priority) => {
+    if (rule.keywords && !rule.keywords.some((keyword) => present.has(keyword))) return;
     rule.pattern.lastIndex = 0;
     for (;;) {
       const match = rule.pattern.exec(text);

@@ -15,6 +15,9 @@ const byName =
   (secret: string, match: RegExpExecArray) =>
     isSecretName(match[nameGroup]!) && looksLikeSecretValue(secret, match[nameGroup]!, strength(match));
 
+/** Every secret name holds one of these (isSecretName's words and compounds all do). */
+const SECRET_NAME_KEYWORDS = ["key", "secret", "token", "pass", "pwd", "auth", "credential"];
+
 const kindOf = (nameGroup: number) => (match: RegExpExecArray) => secretNameKind(match[nameGroup]!);
 const isEnvStyle = (name: string) => /^[A-Z][A-Z0-9_]*$/.test(name);
 
@@ -23,6 +26,7 @@ export const ASSIGNMENT_RULES: SecretRule[] = [
   // A quoted literal is a deliberate value, so a password may be a plain word here.
   {
     kind: kindOf(1),
+    keywords: SECRET_NAME_KEYWORDS,
     pattern:
       /(?<![A-Za-z0-9_.-])["']?([A-Za-z_][A-Za-z0-9_.-]{0,100})["']?[ \t]{0,8}(?::=|=>|=|:)[ \t]{0,8}(["'`])((?:\\.|(?!\2)[^\\\n]){1,1024})\2/dg,
     group: 3,
@@ -31,6 +35,7 @@ export const ASSIGNMENT_RULES: SecretRule[] = [
   // "NAME=value" or "Header-Name: value" as a whole quoted string: compose lists, curl -H, env arrays.
   {
     kind: kindOf(2),
+    keywords: SECRET_NAME_KEYWORDS,
     pattern: /(["'])([A-Za-z][A-Za-z0-9_.-]{0,100})[ \t]{0,8}[:=][ \t]{0,8}([^\s"'`]{1,1024})\1/dg,
     group: 3,
     accept: byName(2, (match) => (isEnvStyle(match[2]!) ? "loose" : "strict")),
@@ -40,6 +45,7 @@ export const ASSIGNMENT_RULES: SecretRule[] = [
   // a password may be a plain word; "name = value" in lowercase may be code (password = hashed).
   {
     kind: kindOf(1),
+    keywords: SECRET_NAME_KEYWORDS,
     pattern: new RegExp(
       String.raw`^${LINE_PREFIX}[ \t]{0,64}(?:export[ \t]{1,8}|-[ \t]{1,8})?([A-Za-z_][A-Za-z0-9_.-]{0,100})[ \t]{0,8}([=:])[ \t]{0,8}([^\s'"\x60#,;(){}[\]]{1,1024})[ \t]*(?:#[^\n]*)?$`,
       "dgm",
@@ -47,9 +53,20 @@ export const ASSIGNMENT_RULES: SecretRule[] = [
     group: 3,
     accept: byName(1, (match) => (match[2] === ":" || isEnvStyle(match[1]!) ? "loose" : "strict")),
   },
+  // name: value in the middle of a line ("my db password: hunter2 works"): only generated-looking values,
+  // since code puts identifiers there ({ password: hashed }).
+  {
+    kind: kindOf(1),
+    keywords: SECRET_NAME_KEYWORDS,
+    pattern:
+      /(?<![A-Za-z0-9_$.-])([A-Za-z_][A-Za-z0-9_.-]{0,100})[ \t]{0,8}:[ \t]{1,8}([^\s'"`;&|()[\]{}<>,]{1,1024})(?=[\s,;)}\]]|$)/dg,
+    group: 2,
+    accept: byName(1, () => "strict"),
+  },
   // docker run -e DB_PASSWORD=x, env FOO_TOKEN=x cmd: UPPER_CASE names inline, unquoted.
   {
     kind: kindOf(1),
+    keywords: SECRET_NAME_KEYWORDS,
     pattern: /(?<![A-Za-z0-9_$.-])([A-Z][A-Z0-9_]{1,100})=([^\s'"`;&|()[\]<>,]{1,1024})/dg,
     group: 2,
     accept: byName(1, () => "loose"),
@@ -57,6 +74,7 @@ export const ASSIGNMENT_RULES: SecretRule[] = [
   // name=value inline in any case (URL queries, key=value logs, kwargs): only generated-looking values.
   {
     kind: kindOf(1),
+    keywords: SECRET_NAME_KEYWORDS,
     pattern: /(?<![A-Za-z0-9_$.-])([A-Za-z_][A-Za-z0-9_.-]{0,100})=([^\s'"`;&|()[\]<>,]{1,1024})/dg,
     group: 2,
     accept: byName(1, () => "strict"),
