@@ -23,6 +23,7 @@ import {
   serializeMemory,
   validateMemory,
 } from "./memory-file.ts";
+import { redactHandEdits } from "./redact-hand-edits.ts";
 import { redactSecrets } from "./redaction.ts";
 import { type ScopeLockOptions, withScopeLock } from "./scope-lock.ts";
 import { isVersionedScope, MEMORY_SCOPES, type MemoryScope, type MemoryScopeFolders } from "./scopes.ts";
@@ -327,6 +328,7 @@ export class MemoryStore {
       async () => {
         if (isVersionedScope(scope)) {
           await ensureRepository(folder, scope);
+          await redactHandEdits(folder, this.redact);
           await commitHandEdits(folder);
         }
         return work();

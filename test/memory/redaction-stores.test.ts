@@ -1,7 +1,16 @@
 // Each store's one way in redacts, whoever calls it: the session store (messages, tool
 // calls and results, titles), the search index (every text column), the embedding health
-// table, and the TUI's prompt history file. Real SQLite files and real files on disk.
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+// table, the TUI's prompt history file, and hand edits before tacit commits them.
+// Real SQLite files, real files and real git repositories.
+import {
+  appendFileSync,
+  lstatSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { DatabaseSync } from "node:sqlite";
@@ -13,8 +22,9 @@ import { SearchIndex } from "../../src/memory/search/search-index.ts";
 import { EmbeddingHealth } from "../../src/memory/semantic-recall.ts";
 import { openDatabase } from "../../src/session/database.ts";
 import { SessionStore } from "../../src/session/store.ts";
-import { filesUnder, rawSecretsIn, sqliteColumns } from "../support/secret-scan.ts";
+import { filesUnder, gitObjects, rawSecretsIn, sqliteColumns } from "../support/secret-scan.ts";
 import { secretSamples } from "./secret-samples.ts";
+import { makeSandbox } from "./store/helpers.ts";
 
 const samples = secretSamples();
 const values = samples.flatMap((sample) => sample.values.map((value) => ({ name: sample.name, value })));
@@ -102,5 +112,37 @@ describe("stores redact at their one way in", () => {
     const recalled = await history.load();
     expect(recalled).toHaveLength(samples.length);
     expect(recalled.every((entry) => entry.includes("[REDACTED:"))).toBe(true);
+  });
+});
+
+describe("hand edits in a versioned scope", () => {
+  it("are redacted before tacit commits them; a symlinked file is left as a link", async () => {
+    const sandbox = makeSandbox();
+    try {
+      const { store } = sandbox;
+      const written = await store.write("user", {
+        name: "notes",
+        description: "deploy notes",
+        type: "reference",
+        body: SENTINEL,
+      });
+      appendFileSync(written.filePath, `\n${corpus}\n`);
+      const outside = path.join(sandbox.root, "outside.txt");
+      writeFileSync(outside, samples[0]!.text);
+      const linked = path.join(path.dirname(written.filePath), "linked.md");
+      symlinkSync(outside, linked);
+
+      await store.write("user", { name: "other", description: "another", type: "reference", body: "x" });
+
+      const folder = path.dirname(written.filePath);
+      const objects = gitObjects(folder);
+      expect(objects.text).toContain(SENTINEL);
+      expect(readFileSync(written.filePath, "utf8")).toContain("[REDACTED:");
+      expect(rawSecretsIn([objects, ...filesUnder(folder)], values)).toEqual([]);
+      expect(lstatSync(linked).isSymbolicLink()).toBe(true);
+      expect(readFileSync(outside, "utf8")).toBe(samples[0]!.text);
+    } finally {
+      sandbox.cleanup();
+    }
   });
 });
