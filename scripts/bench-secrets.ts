@@ -4,7 +4,7 @@
 // (test/memory/secret-generators.ts), so every run measures the same corpus.
 //
 //   npm run bench:secrets
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { redactSecrets } from "../src/memory/redaction.ts";
 import { cleanSamples, secretSamples } from "../test/memory/secret-samples.ts";
@@ -34,18 +34,30 @@ const ownFiles = [
 ].filter(
   (file) => /\.(ts|tsx|mjs|md)$/.test(file) && !/secret-|clean-samples|redaction/.test(path.basename(file)),
 );
-let ownLines = 0;
-const ownRedactions: string[] = [];
-for (const file of ownFiles) {
-  const text = readFileSync(file, "utf8");
-  ownLines += text.split("\n").length;
-  for (const redaction of redactSecrets(text).redactions) {
-    const lineStart = text.lastIndexOf("\n", redaction.start) + 1;
-    const lineEnd = text.indexOf("\n", redaction.end);
-    const line = text.slice(lineStart, lineEnd < 0 ? undefined : lineEnd).trim();
-    ownRedactions.push(`${path.relative(repositoryRoot, file)} (${redaction.kind}): ${line.slice(0, 90)}`);
+/** Redacts each file; returns its line count and one line per redaction (file, kind, the line). */
+function redactFiles(files: string[]): { lines: number; redactions: string[] } {
+  let lines = 0;
+  const redactions: string[] = [];
+  for (const file of files) {
+    const text = readFileSync(file, "utf8");
+    lines += text.split("\n").length;
+    for (const redaction of redactSecrets(text).redactions) {
+      const lineStart = text.lastIndexOf("\n", redaction.start) + 1;
+      const lineEnd = text.indexOf("\n", redaction.end);
+      const line = text.slice(lineStart, lineEnd < 0 ? undefined : lineEnd).trim();
+      redactions.push(`${path.relative(repositoryRoot, file)} (${redaction.kind}): ${line.slice(0, 90)}`);
+    }
   }
+  return { lines, redactions };
 }
+const own = redactFiles(ownFiles);
+// Third-party code nobody wrote with the redactor in mind: the installed dependencies (pinned by
+// the lock file), sources and docs under 300 kB. --verbose lists each redaction.
+const vendorFiles = listFiles(path.join(repositoryRoot, "node_modules")).filter(
+  (file) =>
+    /\.(ts|js|mjs|md|json|ya?ml)$/.test(file) && !/\.min\./.test(file) && statSync(file).size < 300_000,
+);
+const vendor = redactFiles(vendorFiles);
 
 // Speed: the project's own source, repeated to a megabyte (code is what transcripts hold most).
 const sourceFolder = path.resolve(import.meta.dirname, "..", "src", "agent");
@@ -72,7 +84,11 @@ for (const sample of storedRaw) console.log(`  raw: ${sample.name}`);
 console.log(`clean snippets falsely redacted: ${falsePositives.length} of ${cleanSamples.length}`);
 for (const text of falsePositives) console.log(`  changed: ${text.replaceAll("\n", "⏎").slice(0, 100)}`);
 console.log(
-  `tacit's own files: ${ownRedactions.length} redactions in ${ownFiles.length} files (${ownLines} lines); each below:`,
+  `tacit's own files: ${own.redactions.length} redactions in ${ownFiles.length} files (${own.lines} lines):`,
 );
-for (const line of ownRedactions) console.log(`  ${line}`);
+for (const line of own.redactions) console.log(`  ${line}`);
+console.log(
+  `installed dependencies: ${vendor.redactions.length} redactions in ${vendorFiles.length} files (${vendor.lines} lines)`,
+);
+if (process.argv.includes("--verbose")) for (const line of vendor.redactions) console.log(`  ${line}`);
 console.log(`redaction speed: median ${timings[3]!.toFixed(0)} ms per MB of source code`);

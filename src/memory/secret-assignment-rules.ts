@@ -28,7 +28,7 @@ export const ASSIGNMENT_RULES: SecretRule[] = [
     kind: kindOf(1),
     keywords: SECRET_NAME_KEYWORDS,
     pattern:
-      /(?<![A-Za-z0-9_.-])["']?([A-Za-z_][A-Za-z0-9_.-]{0,100})["']?[ \t]{0,8}(?::=|=>|=|:)[ \t]{0,8}(["'`])((?:\\.|(?!\2)[^\\\n]){1,1024})\2/dg,
+      /(?<![A-Za-z0-9_./-])["']?([A-Za-z_][A-Za-z0-9_.-]{0,100})["']?[ \t]{0,8}(?::=|=>|=|:)[ \t]{0,8}(["'`])((?:\\.|(?!\2)[^\\\n]){1,1024})\2/dg,
     group: 3,
     accept: byName(1, () => "loose"),
   },
@@ -59,7 +59,7 @@ export const ASSIGNMENT_RULES: SecretRule[] = [
     kind: kindOf(1),
     keywords: SECRET_NAME_KEYWORDS,
     pattern:
-      /(?<![A-Za-z0-9_$.-])([A-Za-z_][A-Za-z0-9_.-]{0,100})[ \t]{0,8}:[ \t]{1,8}([^\s'"`;&|()[\]{}<>,]{1,1024})(?=[\s,;)}\]]|$)/dg,
+      /(?<![A-Za-z0-9_$./-])([A-Za-z_][A-Za-z0-9_.-]{0,100})[ \t]{0,8}:[ \t]{1,8}([^\s'"`;&|()[\]{}<>,]{1,1024})(?=[\s,;)}\]]|$)/dg,
     group: 2,
     accept: byName(1, () => "strict"),
   },
@@ -67,7 +67,7 @@ export const ASSIGNMENT_RULES: SecretRule[] = [
   {
     kind: kindOf(1),
     keywords: SECRET_NAME_KEYWORDS,
-    pattern: /(?<![A-Za-z0-9_$.-])([A-Z][A-Z0-9_]{1,100})=([^\s'"`;&|()[\]<>,]{1,1024})/dg,
+    pattern: /(?<![A-Za-z0-9_$./-])([A-Z][A-Z0-9_]{1,100})=([^\s'"`;&|()[\]{}<>,]{1,1024})/dg,
     group: 2,
     accept: byName(1, () => "loose"),
   },
@@ -75,7 +75,7 @@ export const ASSIGNMENT_RULES: SecretRule[] = [
   {
     kind: kindOf(1),
     keywords: SECRET_NAME_KEYWORDS,
-    pattern: /(?<![A-Za-z0-9_$.-])([A-Za-z_][A-Za-z0-9_.-]{0,100})=([^\s'"`;&|()[\]<>,]{1,1024})/dg,
+    pattern: /(?<![A-Za-z0-9_$./-])([A-Za-z_][A-Za-z0-9_.-]{0,100})=([^\s'"`;&|()[\]{}<>,]{1,1024})/dg,
     group: 2,
     accept: byName(1, () => "strict"),
   },

@@ -1,5 +1,5 @@
 import type { SecretRule } from "./secret-rule.ts";
-import { isPlaceholderValue, isSecretName, looksLikeSecretValue } from "./secret-values.ts";
+import { isLabelWord, isPlaceholderValue, isSecretName, looksLikeSecretValue } from "./secret-values.ts";
 
 /**
  * Credentials recognised by where they sit rather than by their own format: key
@@ -114,7 +114,7 @@ export const CREDENTIAL_RULES: SecretRule[] = [
     keywords: ["://"],
     pattern: /\b[a-z][a-z0-9+.-]{1,20}:\/\/[^\s:@/?#"'<>]{0,256}:([^\s@/?#"'<>]{1,256})@/dgi,
     group: 1,
-    accept: (secret) => secret.length >= 3 && !isPlaceholderValue(secret),
+    accept: (secret) => secret.length >= 3 && !isPlaceholderValue(secret) && !isLabelWord(secret),
   },
   // mysql -pPASSWORD (attached: a bare -p prompts), sshpass -p PASSWORD, docker login -p PASSWORD,
   // curl -u user:password. Each pattern starts at the flag and the command is checked on the

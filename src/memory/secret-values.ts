@@ -35,7 +35,11 @@ const QUALIFIER_WORDS = new Set(
     "param params policy method mode scheme format pattern regex stdin provider providers store storage manager " +
     "service helper input placeholder hint error errors message required enabled disabled valid validator visible " +
     "min max timeout ref location source kind index column attribute attr class style icon button link route page " +
-    "view modal form strength rules schema reset changed hash hashed generator"
+    "view modal form strength rules schema reset changed hash hashed generator options opts config settings " +
+    "props info meta metadata request response result handler callback listener factory builder parser " +
+    "interface model list map set array count " +
+    // A file name's extension: "secret-rules.ts" names a file, not a secret.
+    "ts tsx js jsx mjs cjs md json yml yaml py rb go rs java kt txt toml lock html css"
   ).split(" "),
 );
 
@@ -47,12 +51,22 @@ function nameWords(name: string): string[] {
     .filter(Boolean);
 }
 
+/** "key" after one of these is a lookup key, not a credential: cacheKey, sort_key, primaryKey, hotkey. */
+const LOOKUP_KEY_WORDS = new Set(
+  (
+    "cache sort primary foreign map group partition hash lookup dedupe idempotency storage query index unique " +
+    "composite row react object dict hot shortcut keyboard press i18n translation message cursor route state " +
+    "public next prev previous item list entry field column table record node child parent"
+  ).split(" "),
+);
+
 /** True for names of things that hold a secret: DB_PASSWORD, apiKey, X-Auth-Token, client_secret. */
 export function isSecretName(name: string): boolean {
   if (NOT_SECRET_NAMES.has(name.toLowerCase())) return false;
   const words = nameWords(name);
   const last = words.at(-1);
   if (last === undefined || QUALIFIER_WORDS.has(last)) return false;
+  if (last === "key" && LOOKUP_KEY_WORDS.has(words.at(-2) ?? "")) return false;
   return words.some((word) => SECRET_WORDS.has(word) || SECRET_COMPOUND.test(word));
 }
 
@@ -65,9 +79,10 @@ export function secretNameKind(name: string): "password" | "token" | "secret" {
 }
 
 const PLACEHOLDER_WORDS = new Set(
-  "true false null nil none undefined string number boolean any unknown required optional redacted xxx todo tbd".split(
-    " ",
-  ),
+  (
+    "true false null nil none undefined string number boolean any unknown required optional redacted xxx todo tbd " +
+    "foo bar baz qux xyz abc example sample dummy placeholder"
+  ).split(" "),
 );
 
 /** True for values that stand in for a secret rather than being one. */
@@ -92,6 +107,11 @@ const LABEL_WORDS = new Set(
   ),
 );
 
+/** "password", "secret", "token": a word that labels where a secret goes (mongodb://user:password@host). */
+export function isLabelWord(value: string): boolean {
+  return LABEL_WORDS.has(value.toLowerCase());
+}
+
 /**
  * How sure the context is that a value follows. "loose": a password in YAML, .env or a
  * quoted literal (`password: changeme` is a password). "strict": anywhere a name could
@@ -113,24 +133,55 @@ export function looksLikeSecretValue(value: string, name: string, strength: Valu
     return value.length >= 3 && (pieces.length === 1 || !pieces.every(isWordPiece));
   }
   if (value.length < (isPassword ? 6 : 8)) return false;
-  if (isPassword) return pieces.some((piece) => /\d/.test(piece) || !/^[A-Za-z]+$/.test(piece));
+  if (isPassword)
+    return pieces.some(
+      (piece) => (/\d/.test(piece) || !/^[A-Za-z]+$/.test(piece)) && !isCompoundIdentifier(piece),
+    );
   return pieces.some(isRandomPiece) || (value.length >= 32 && !pieces.every(isWordPiece));
 }
 
 /** `${VAR}`, `$(cmd)`, `{{ x }}`, paths, URLs, dotted member access: pointers to a value, not values. */
 function isReference(value: string): boolean {
   if (/\s|\$\{|\$\(|\{\{|^\$|^%/.test(value)) return true;
+  if (/^!+[A-Za-z_$]/.test(value)) return true; // !flag: an expression
   if (value.includes("://")) return true;
   if (/^(?:\.{1,2}\/|~\/|\/)[\w./-]*$/.test(value)) return true;
-  return /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/.test(value) && value.split(".").every(isWordPiece);
+  if (/^\{.*\}$/.test(value)) return true;
+  // a.b, a?.b, this.#field, a!.b: member access, when every member is a word.
+  const members = value.replace(/[?!]\./g, ".").replace(/\.#/g, ".");
+  return (
+    /^#?[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/.test(members) &&
+    members.replace(/^#/, "").split(".").every(isWordPiece)
+  );
 }
 
 /** A word, an identifier in any case style, a number or a short versioned word (utf8, F12, sha256). */
 function isWordPiece(piece: string): boolean {
   if (/^\d+$/.test(piece)) return piece.length < 16;
   if (/^[A-Za-z]{1,12}\d{1,4}$|^\d{1,4}[A-Za-z]{1,4}$/.test(piece)) return true;
+  if (isCompoundIdentifier(piece)) return true;
   if (!/^[A-Za-z]+$/.test(piece)) return false;
   return !isRandomLetters(piece);
+}
+
+/**
+ * RsaPublicKey, DotDotDotToken, RealtimeFactoryV4Options: humps that are mostly words of
+ * three letters or more, with at most one lone capital and short version numbers. A
+ * generated string changes case too often for that (aZ3kQ9xLm2Pq).
+ */
+function isCompoundIdentifier(piece: string): boolean {
+  const humps = piece.match(/[A-Z]{2,}(?![a-z])|[A-Z]?[a-z]+|\d+|[A-Z]/g) ?? [];
+  if (humps.join("") !== piece) return false;
+  const words = humps.filter((hump) => /[a-z]/.test(hump));
+  const loneCapitals = humps.filter((hump) => /^[A-Z]$/.test(hump)).length;
+  const numbers = humps.filter((hump) => /^\d+$/.test(hump));
+  return (
+    words.length >= 2 &&
+    words.filter((word) => word.length >= 3).length >= words.length * 0.7 &&
+    loneCapitals <= 1 &&
+    numbers.length <= 2 &&
+    numbers.every((number) => number.length <= 2)
+  );
 }
 
 /** Mixed case at random (aZqPwLm…) rather than camelCase humps or an ALL_CAPS word. */

@@ -46,7 +46,16 @@ export const cleanSamples: string[] = [
   'export const AUTH_HEADER = "Authorization";',
   '{ key: "ctrl+s", command: "workbench.action.files.save" }',
   'keybindings: [{ key: "cmd+shift+p", when: "editorFocus" }]',
-  // TypeScript and JavaScript.
+  // TypeScript and JavaScript (the last few found redacted in third-party code under node_modules).
+  "key: RsaPublicKey | RsaPrivateKey | KeyLike,",
+  "prompt_cache_key: openaiOptions?.promptCacheKey,",
+  'this.#link = { phase: "visible", token: this.#link.token };',
+  "getToken: async (tokenOptions: RealtimeFactoryV4GetTokenOptions) => {",
+  "implicitKey: !explicitKey && (simpleKeys || !inFlow),",
+  'connectionString.parse("mongodb://username:password@host:1234");',
+  '"/src/memory/secret-rules.ts": "436a3e0f1d55ffcb742ec3d23beb595953f8fbaf",',
+  "<Item key={row.id} {...props} />",
+  "createElement(Row, { key: item.id, selected })",
   'const storageKey = "tacit:theme";',
   'localStorage.setItem("auth:redirect", location.pathname);',
   'const tokenType = "Bearer";',
