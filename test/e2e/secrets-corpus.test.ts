@@ -4,12 +4,12 @@
 // back (a session export, every file under TACIT_HOME and the repository's .tacit, every git object, every
 // column of every SQLite table) and searched for any raw secret. What the model was SENT
 // is not the target: what reaches disk is.
-import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
+import { appendFileSync, chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FakeServer, startFakeServer } from "../fake-server/server.ts";
 import { secretSamples } from "../memory/secret-samples.ts";
-import { gitRepositoriesUnder, rawSecretsIn, storedByTacit } from "../support/secret-scan.ts";
+import { filesUnder, gitRepositoriesUnder, rawSecretsIn, storedByTacit } from "../support/secret-scan.ts";
 import { type CliResult, createWorkspace, runCli, type Workspace, wireSetup } from "./harness.ts";
 
 const samples = secretSamples();
@@ -133,4 +133,16 @@ describe("secrets corpus: nothing raw reaches disk on any path", () => {
 
     expect(rawSecretsIn(stored, values)).toEqual([]);
   }, 240_000);
+
+  it("a memory export leaves out secrets a hand edit put in the project scope", async () => {
+    const setup = wireSetup("anthropic", server.url, workspace);
+    await tacit(["remember", SENTINEL, "--scope", "project", "--name", "hand-edited"], setup.env);
+    const file = path.join(workspace.project, ".tacit", "memory", "hand-edited.md");
+    appendFileSync(file, `\n${corpus}`);
+    const target = path.join(workspace.userHome, "export");
+    await tacit(["memory", "export", target, "--scope", "project"], setup.env);
+    const exported = filesUnder(target);
+    expect(exported.some((text) => text.text.includes(SENTINEL))).toBe(true);
+    expect(rawSecretsIn(exported, values)).toEqual([]);
+  });
 });

@@ -16,6 +16,7 @@ import path from "node:path";
 import type { DatabaseSync } from "node:sqlite";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createPromptHistory } from "../../src/cli/tui-files.ts";
+import { createPermissionForwarder } from "../../src/cli/tui-permissions.ts";
 import { userMessage } from "../../src/core/messages.ts";
 import { sessionRedaction } from "../../src/memory/redact-message.ts";
 import { SearchIndex } from "../../src/memory/search/search-index.ts";
@@ -112,6 +113,19 @@ describe("stores redact at their one way in", () => {
     const recalled = await history.load();
     expect(recalled).toHaveLength(samples.length);
     expect(recalled.every((entry) => entry.includes("[REDACTED:"))).toBe(true);
+  });
+});
+
+describe("permission rules saved with allow always", () => {
+  it("are not saved when they hold a secret; the others are", () => {
+    const forwarder = createPermissionForwarder(root);
+    const withSecret = samples.find((sample) => sample.name === "curl -u user:password")!;
+    forwarder.persistRule(`Bash(${withSecret.text} | jq .)`);
+    forwarder.persistRule("Bash(npm test:*)");
+    const settings = readFileSync(path.join(root, ".tacit", "settings.local.json"), "utf8");
+    expect(settings).toContain("Bash(npm test:*)");
+    expect(rawSecretsIn([{ where: "settings.local.json", text: settings }], values)).toEqual([]);
+    expect(forwarder.savedRules).toEqual(["Bash(npm test:*)"]);
   });
 });
 
