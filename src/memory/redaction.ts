@@ -6,11 +6,12 @@
  * not a secret (a placeholder, a ${VAR} reference, a type name).
  *
  * The rules live beside this file, one concern each: secret-prefix-rules.ts (vendor
- * formats), secret-credential-rules.ts (key blocks, URLs, command flags, headers,
- * .netrc/.pgpass, Azure), secret-assignment-rules.ts (values found by their name,
+ * formats), secret-credential-rules.ts (key blocks, URLs, headers, .netrc/.pgpass,
+ * Azure), secret-command-rules.ts (command lines), secret-assignment-rules.ts (values found by their name,
  * judged by secret-values.ts).
  */
 import { ASSIGNMENT_RULES } from "./secret-assignment-rules.ts";
+import { COMMAND_RULES } from "./secret-command-rules.ts";
 import { CREDENTIAL_RULES, KEY_BLOCK_RULES } from "./secret-credential-rules.ts";
 import { PREFIX_RULES } from "./secret-prefix-rules.ts";
 import type { SecretRule } from "./secret-rule.ts";
@@ -31,7 +32,13 @@ export interface RedactionResult {
 }
 
 /** Most specific first: a contested span goes to the earliest list (a key's own format over its name). */
-const RULES: SecretRule[] = [...KEY_BLOCK_RULES, ...PREFIX_RULES, ...CREDENTIAL_RULES, ...ASSIGNMENT_RULES];
+const RULES: SecretRule[] = [
+  ...KEY_BLOCK_RULES,
+  ...PREFIX_RULES,
+  ...CREDENTIAL_RULES,
+  ...COMMAND_RULES,
+  ...ASSIGNMENT_RULES,
+];
 
 /**
  * One pass finds which keywords the text holds, so a rule whose keywords are all absent

@@ -1,5 +1,11 @@
-import type { SecretRule } from "./secret-rule.ts";
-import { isSecretName, looksLikeSecretValue, secretNameKind, type ValueStrength } from "./secret-values.ts";
+import { type SecretRule, textBefore } from "./secret-rule.ts";
+import {
+  isSecretName,
+  looksLikeSecretValue,
+  SECRET_NAME_KEYWORDS,
+  secretNameKind,
+  type ValueStrength,
+} from "./secret-values.ts";
 
 /**
  * Secrets found by the name they are assigned to: `DB_PASSWORD=…`, `password: …`,
@@ -16,7 +22,15 @@ const byName =
     isSecretName(match[nameGroup]!) && looksLikeSecretValue(secret, match[nameGroup]!, strength(match));
 
 /** Every secret name holds one of these (isSecretName's words and compounds all do). */
-const SECRET_NAME_KEYWORDS = ["key", "secret", "token", "pass", "pwd", "auth", "credential"];
+/**
+ * A quoted name is a key only where a key can stand: after "{", "," or "[" or at a line's
+ * start ({"password": "x"}), not in a ternary (state === "pass" ? "pass" : "fail").
+ */
+function isAssignmentContext(match: RegExpExecArray): boolean {
+  if (!/^["']/.test(match[0])) return true;
+  const before = textBefore(match, 200).trimEnd();
+  return before === "" || /[{,[(]$/.test(before) || /^\s*(?:\d{1,9}|-)$/.test(before);
+}
 
 const kindOf = (nameGroup: number) => (match: RegExpExecArray) => secretNameKind(match[nameGroup]!);
 const isEnvStyle = (name: string) => /^[A-Z][A-Z0-9_]*$/.test(name);
@@ -30,7 +44,7 @@ export const ASSIGNMENT_RULES: SecretRule[] = [
     pattern:
       /(?<![A-Za-z0-9_./-])["']?([A-Za-z_][A-Za-z0-9_.-]{0,100})["']?[ \t]{0,8}(?::=|=>|=|:)[ \t]{0,8}(["'`])((?:\\.|(?!\2)[^\\\n]){1,1024})\2/dg,
     group: 3,
-    accept: byName(1, () => "loose"),
+    accept: (secret, match) => isAssignmentContext(match) && byName(1, () => "loose")(secret, match),
   },
   // "NAME=value" or "Header-Name: value" as a whole quoted string: compose lists, curl -H, env arrays.
   {
@@ -76,6 +90,30 @@ export const ASSIGNMENT_RULES: SecretRule[] = [
     kind: kindOf(1),
     keywords: SECRET_NAME_KEYWORDS,
     pattern: /(?<![A-Za-z0-9_$./-])([A-Za-z_][A-Za-z0-9_.-]{0,100})=([^\s'"`;&|()[\]{}<>,]{1,1024})/dg,
+    group: 2,
+    accept: byName(1, () => "strict"),
+  },
+  // XML and .NET config: <password>x</password>, <add key="ApiKey" value="x" />.
+  {
+    kind: kindOf(1),
+    keywords: SECRET_NAME_KEYWORDS,
+    pattern: /<([A-Za-z_][A-Za-z0-9_.:-]{0,100})(?:[ \t][^<>]{0,256})?>([^<>\s]{1,1024})<\/\1>/dg,
+    group: 2,
+    accept: byName(1, () => "loose"),
+  },
+  {
+    kind: kindOf(1),
+    keywords: SECRET_NAME_KEYWORDS,
+    pattern: /\bkey=["']([A-Za-z_][A-Za-z0-9_.:-]{0,100})["'][ \t]{1,8}value=["']([^"'\s]{1,1024})["']/dg,
+    group: 2,
+    accept: byName(1, () => "loose"),
+  },
+  // Prose: "my password is x", "the API token was x" — only generated-looking values.
+  {
+    kind: kindOf(1),
+    keywords: SECRET_NAME_KEYWORDS,
+    pattern:
+      /\b((?:api[ _-]?)?(?:password|passphrase|passwd|token|secret|key))[ \t]{1,4}(?:is|was)[ \t]{1,4}["'`]?([^\s"'`,;()<>\\]{0,1023}[^\s"'`,;()<>\\.!?:])/dgi,
     group: 2,
     accept: byName(1, () => "strict"),
   },

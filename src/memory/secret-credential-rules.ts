@@ -1,34 +1,17 @@
-import type { SecretRule } from "./secret-rule.ts";
-import { isLabelWord, isPlaceholderValue, isSecretName, looksLikeSecretValue } from "./secret-values.ts";
+import { type SecretRule, textBefore } from "./secret-rule.ts";
+import { isLabelWord, isPlaceholderValue } from "./secret-values.ts";
 
 /**
  * Credentials recognised by where they sit rather than by their own format: key
- * blocks, URLs with a password, command-line flags, HTTP Authorization headers,
- * .netrc and .pgpass lines, Azure connection strings and SAS signatures.
+ * blocks, URLs with a password, HTTP Authorization headers, .netrc and .pgpass
+ * lines, Azure connection strings and SAS signatures. Command lines are in
+ * secret-command-rules.ts.
  */
 
 const hasDigitAndLetter = (value: string) => /\d/.test(value) && /[A-Za-z]/.test(value);
-/** A password typed after a flag: anything but a placeholder ("pw" in docs), a reference or another flag. */
-const isTypedPassword = (value: string) =>
+/** A password typed in a file or command: anything but a placeholder ("pw" in docs), a reference or a flag. */
+export const isTypedPassword = (value: string) =>
   value.length >= 3 && !isPlaceholderValue(value) && !value.startsWith("-") && !/^\$|^\$\(|\$\{/.test(value);
-
-const MYSQL = /\b(?:mysql|mysqldump|mysqladmin|mysqlimport|mysqlsh|mariadb|mariadb-dump)\b/;
-const SSHPASS = /\bsshpass\b/;
-const REGISTRY_LOGIN = /\b(?:docker|podman|buildah|nerdctl|skopeo|helm)\b.*\blogin\b/;
-const HTTP_CLIENT = /\b(?:curl|wget|http|https|xh)\b/;
-
-/** Up to `limit` characters before the match, on its own line. */
-function textBefore(match: RegExpExecArray, limit: number): string {
-  const from = Math.max(0, match.index - limit);
-  const before = match.input.slice(from, match.index);
-  return before.slice(before.lastIndexOf("\n") + 1);
-}
-
-/** True when the command named by `command` runs earlier on the flag's line (in one pipeline part). */
-function commandBefore(match: RegExpExecArray, command: RegExp): boolean {
-  const segment = textBefore(match, 1024).split(/[|;&]/).at(-1) ?? "";
-  return command.test(segment);
-}
 
 /** "dXNlcjpwYXNz" → true: the base64 of "user:pass" is what Basic auth carries. */
 function isBasicCredential(encoded: string): boolean {
@@ -59,7 +42,8 @@ export const KEY_BLOCK_RULES: SecretRule[] = [
   {
     kind: "private-key",
     keywords: ["private-lines"],
-    pattern: /^Private-Lines: \d{1,3}\r?\n((?:[A-Za-z0-9+/=]{1,128}\r?\n?){1,64})/dgm,
+    pattern:
+      /^(?:[ \t]{0,16}\d{1,9}\t)?Private-Lines: \d{1,3}\r?\n((?:[A-Za-z0-9+/=]{1,128}\r?\n?){1,64})/dgm,
     group: 1,
     trimEdges: true,
   },
@@ -90,7 +74,7 @@ export const CREDENTIAL_RULES: SecretRule[] = [
     kind: "password",
     // Password=…; in an ADO.NET or JDBC connection string: after ";", a quote or a line start.
     keywords: ["password=", "pwd="],
-    pattern: /(?:^|[;"'])[ \t]{0,4}(?:Password|Pwd)=([^;"'\s]{1,512})(?=;|["'\s]|$)/dgim,
+    pattern: /(?:^|[;"'\t])[ \t]{0,4}(?:Password|Pwd)=([^;"'\s]{1,512})(?=;|["'\s]|$)/dgim,
     group: 1,
     accept: (secret) => isTypedPassword(secret),
   },
@@ -115,40 +99,6 @@ export const CREDENTIAL_RULES: SecretRule[] = [
     pattern: /\b[a-z][a-z0-9+.-]{1,20}:\/\/[^\s:@/?#"'<>]{0,256}:([^\s@/?#"'<>]{1,256})@/dgi,
     group: 1,
     accept: (secret) => secret.length >= 3 && !isPlaceholderValue(secret) && !isLabelWord(secret),
-  },
-  // mysql -pPASSWORD (attached: a bare -p prompts), sshpass -p PASSWORD, docker login -p PASSWORD,
-  // curl -u user:password. Each pattern starts at the flag and the command is checked on the
-  // line before it, so a megabyte of "curl curl curl" costs one scan, not one per word.
-  {
-    kind: "password",
-    keywords: ["-p"],
-    pattern: /[ \t]-p([^\s'"`;|&]{1,256})/dg,
-    group: 1,
-    accept: (secret, match) => isTypedPassword(secret) && commandBefore(match, MYSQL),
-  },
-  {
-    kind: "password",
-    keywords: ["-p"],
-    pattern: /[ \t]-p[ \t]{1,8}["']?([^\s'"`;|&]{1,256})/dg,
-    group: 1,
-    accept: (secret, match) =>
-      isTypedPassword(secret) && (commandBefore(match, SSHPASS) || commandBefore(match, REGISTRY_LOGIN)),
-  },
-  {
-    kind: "password",
-    keywords: ["-u"],
-    pattern: /[ \t](?:-u|--user|--proxy-user|-U)[ \t=]?["']?[^\s:'"]{1,256}:([^\s'"`;|&]{1,256})/dg,
-    group: 1,
-    accept: (secret, match) => isTypedPassword(secret) && commandBefore(match, HTTP_CLIENT),
-  },
-  // --password=x, --api-key x, --client-secret "x": flags whose name says a secret follows.
-  {
-    kind: "password",
-    keywords: ["--"],
-    pattern: /(?<![\w-])--([a-z][a-z0-9-]{1,60})(?:=|[ \t]{1,8})["']?([^\s'"`;|&]{1,1024})/dg,
-    group: 2,
-    accept: (secret, match) =>
-      isSecretName(match[1]!) && isTypedPassword(secret) && looksLikeSecretValue(secret, match[1]!, "loose"),
   },
   // .netrc: "machine host login user password secret", on one line or several (numbered as Read shows them).
   {

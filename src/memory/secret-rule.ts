@@ -20,3 +20,10 @@ export interface SecretRule {
   /** Keeps the whitespace (and JSON "\\n" escapes) around a key block's body out of the span. */
   trimEdges?: boolean;
 }
+
+/** Up to `limit` characters before a match, on the match's own line: the context a rule may check. */
+export function textBefore(match: RegExpExecArray, limit: number): string {
+  const from = Math.max(0, match.index - limit);
+  const before = match.input.slice(from, match.index);
+  return before.slice(before.lastIndexOf("\n") + 1);
+}

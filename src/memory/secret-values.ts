@@ -12,6 +12,7 @@ const SECRET_WORDS = new Set([
   "secret",
   "token",
   "password",
+  "pass",
   "passwd",
   "pwd",
   "passphrase",
@@ -22,6 +23,9 @@ const SECRET_WORDS = new Set([
 ]);
 const SECRET_COMPOUND =
   /^(?:api|access|secret|private|auth|client|refresh|session|bearer|db|admin|root|master|signing|encryption|app|user|login)(?:key|token|secret|password|passwd|pass|pwd)$|^[a-z]{1,12}(?:password|passwd|passphrase|secret|token)$/;
+/** Every secret name holds one of these (the words and compounds above all do): rules' keywords. */
+export const SECRET_NAME_KEYWORDS = ["key", "secret", "token", "pass", "pwd", "auth", "credential"];
+
 /** Shell variables whose names look secret but hold ordinary values. */
 const NOT_SECRET_NAMES = new Set(["pwd", "oldpwd", "key_path", "keyfile", "key_file", "token_type"]);
 /**

@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { userMessage } from "../../src/core/messages.ts";
+import { redactMessage } from "../../src/memory/redact-message.ts";
 import { isPlaceholderValue, isSecretName, redactSecrets } from "../../src/memory/redaction.ts";
 import { cleanSamples, secretSamples } from "./secret-samples.ts";
 
@@ -112,6 +114,33 @@ describe("values judged by their name", () => {
     expect(redactSecrets("password: changeme").text).toBe("password: [REDACTED:password]");
     expect(redactSecrets('password = "changeme"').text).toBe('password = "[REDACTED:password]"');
     expect(redactSecrets("login(user, password=changeme)").text).toBe("login(user, password=changeme)");
+  });
+});
+
+describe("redactMessage", () => {
+  it("judges a tool input's named values like any other: a key is redacted, a sort key is not", () => {
+    const redacted = redactMessage({
+      role: "assistant",
+      content: [
+        {
+          type: "tool-call",
+          toolCallId: "c1",
+          toolName: "fetch",
+          input: { apiKey: "Zk29xQpLm4Rt7Wv1Yb8N", sortKey: "createdAt", password: "changeme", note: "x" },
+        },
+      ],
+    });
+    const part = redacted.content[0]!;
+    expect(part.type === "tool-call" ? part.input : undefined).toEqual({
+      apiKey: "[REDACTED:secret]",
+      sortKey: "createdAt",
+      password: "[REDACTED:secret]",
+      note: "x",
+    });
+    expect(redactMessage(userMessage("key: ctrl+s")).content[0]).toEqual({
+      type: "text",
+      text: "key: ctrl+s",
+    });
   });
 });
 

@@ -174,5 +174,50 @@ export function credentialSamples(): SecretSample[] {
       (password) => `    environment:\n      - "MYSQL_ROOT_PASSWORD=${password}"`,
       pw(),
     ),
+    sample(
+      "XML password element",
+      (password) => `<datasource>\n  <password>${password}</password>\n</datasource>`,
+      pw(),
+    ),
+    sample(
+      ".NET appSettings key",
+      (key) => `<appSettings>\n  <add key="StripeApiKey" value="${key}" />\n</appSettings>`,
+      secrets.hexToken(),
+    ),
+    sample(
+      "Java keystore system property",
+      (password) => `java -Djavax.net.ssl.keyStorePassword=${password} -jar service.jar`,
+      pw(),
+    ),
+    sample(
+      "gh secret set --body",
+      (token) => `gh secret set DEPLOY_TOKEN --body ${token}`,
+      secrets.hexToken(),
+    ),
+    sample(
+      "aws configure set",
+      (secret) => `aws configure set aws_secret_access_key ${secret} --profile ci`,
+      secrets.awsSecret(),
+    ),
+    sample(
+      "npm config set authToken",
+      (token) => `npm config set //npm.example.test/:_authToken ${token}`,
+      secrets.hexToken(),
+    ),
+    sample("git config token", (token) => `git config --global hub.token ${token}`, secrets.hexToken()),
+    sample(
+      "password in a sentence",
+      (password) => `my staging password is ${password}, use it for the demo`,
+      pw(),
+    ),
+    sample("ssh-keygen -N", (passphrase) => `ssh-keygen -t ed25519 -N ${passphrase} -f deploy_key`, pw()),
+    sample(
+      "openssl pass:",
+      (password) => `openssl pkcs12 -export -in c.pem -passout pass:${password} -out c.p12`,
+      pw(),
+    ),
+    sample("htpasswd -b", (password) => `htpasswd -bc /etc/nginx/.htpasswd admin ${password}`, pw()),
+    sample("Dockerfile ENV without =", (password) => `FROM node:22\nENV SMTP_PASS ${password}\n`, pw()),
+    sample("SMTP_PASS in .env", (password) => `SMTP_HOST=mail.example.test\nSMTP_PASS=${password}\n`, pw()),
   ];
 }
