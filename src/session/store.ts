@@ -292,8 +292,12 @@ export class SessionStore {
    */
   exportJsonl(idOrPrefix: string): string {
     const info = this.getSession(idOrPrefix);
-    const lines: unknown[] = [{ type: "session", ...info }];
-    for (const stored of this.loadStoredMessages(info.id)) lines.push({ type: "message", ...stored });
+    // Redacted again on the way out: rows written before redaction covered a path may hold a secret.
+    const title = info.title !== undefined ? { title: this.redact.text(info.title) } : {};
+    const lines: unknown[] = [{ type: "session", ...info, ...title }];
+    for (const stored of this.loadStoredMessages(info.id)) {
+      lines.push({ type: "message", ...stored, message: this.redact.message(stored.message) });
+    }
     for (const record of this.usageRecords(info.id)) lines.push({ type: "usage", ...record });
     return `${lines.map((line) => JSON.stringify(line)).join("\n")}\n`;
   }

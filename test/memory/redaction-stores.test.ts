@@ -82,6 +82,21 @@ describe("stores redact at their one way in", () => {
     expect(rawInDatabase()).toEqual([]);
   });
 
+  it("a session export redacts rows that an older tacit stored raw", () => {
+    const store = new SessionStore(database, { redact: sessionRedaction });
+    const session = store.createSession({ cwd: root, projectRoot: root, model: "fake/model" });
+    const raw = JSON.stringify([{ type: "text", text: `${SENTINEL}\n${corpus}` }]);
+    database
+      .prepare(
+        "INSERT INTO messages (session_id, seq, role, content, created_at) VALUES (?, 1, 'user', ?, 0)",
+      )
+      .run(session.id, raw);
+    database.prepare("UPDATE sessions SET title = ? WHERE id = ?").run(samples[0]!.text, session.id);
+    const exported = store.exportJsonl(session.id);
+    expect(exported).toContain(SENTINEL);
+    expect(rawSecretsIn([{ where: "export", text: exported }], values)).toEqual([]);
+  });
+
   it("the search index: title, body and context of any document", () => {
     const index = new SearchIndex(database);
     samples.forEach((sample, position) => {
