@@ -21,7 +21,6 @@ const byName =
   (secret: string, match: RegExpExecArray) =>
     isSecretName(match[nameGroup]!) && looksLikeSecretValue(secret, match[nameGroup]!, strength(match));
 
-/** Every secret name holds one of these (isSecretName's words and compounds all do). */
 /**
  * A quoted name is a key only where a key can stand: after "{", "," or "[" or at a line's
  * start ({"password": "x"}), not in a ternary (state === "pass" ? "pass" : "fail").
