@@ -12,7 +12,7 @@ import type { Message } from "../core/messages.ts";
 import type { ModelClient } from "../core/model.ts";
 import { traceStartup } from "../core/startup-trace.ts";
 import { MemoryService } from "../memory/memory-service.ts";
-import { redactMessage } from "../memory/redact-message.ts";
+import { sessionRedaction } from "../memory/redact-message.ts";
 import type { MemoryScope } from "../memory/scopes.ts";
 import { resolveEmbedder } from "../providers/embeddings.ts";
 import { resolveModel } from "../providers/resolve.ts";
@@ -102,7 +102,7 @@ export async function bootstrap(input: BootstrapInput): Promise<Runtime> {
   traceStartup("database open");
   // Memory off means nothing read or written for it, transcripts' recall index included.
   const memoryEnabled = options.memory && settings.memory?.enabled !== false;
-  const store = new SessionStore(database, { redact: redactMessage });
+  const store = new SessionStore(database, { redact: sessionRedaction });
   try {
     let history: Message[] = [];
     let resumedModel: string | undefined;

@@ -2,6 +2,7 @@ import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { appendFile, mkdir, readFile } from "node:fs/promises";
 import path from "node:path";
+import { redactSecrets } from "../memory/redaction.ts";
 import { walkFiles } from "../tools/walk-files.ts";
 
 /** How many past prompts are loaded for Up/Down. */
@@ -13,7 +14,7 @@ const MAX_WALKED_FILES = 5_000;
 /** The file list is reused for this long, so typing after @ does not run git on every key. */
 const FILE_LIST_TTL_MS = 5_000;
 
-/** Prompt history across sessions: one JSON object per line, appended, never rewritten. */
+/** Prompt history across sessions: one JSON object per line, appended, never rewritten, secrets redacted. */
 export function createPromptHistory(home: string, cwd: string) {
   const file = path.join(home, "history.jsonl");
   return {
@@ -39,7 +40,9 @@ export function createPromptHistory(home: string, cwd: string) {
     async append(text: string): Promise<void> {
       if (!text.trim()) return;
       await mkdir(home, { recursive: true });
-      await appendFile(file, `${JSON.stringify({ text, at: new Date().toISOString(), cwd })}\n`);
+      // Up recalls the redacted prompt: a key typed once is not kept for every later session.
+      const stored = redactSecrets(text).text;
+      await appendFile(file, `${JSON.stringify({ text: stored, at: new Date().toISOString(), cwd })}\n`);
     },
   };
 }

@@ -4,6 +4,7 @@ import type {
   PermissionGateOptions,
 } from "../agent/permission-gate.ts";
 import { addLocalPermissionRule } from "../config/settings.ts";
+import { redactSecrets } from "../memory/redaction.ts";
 import type { AskPermission, PermissionRequest as TuiRequest } from "../modes/tui/host.ts";
 
 /** Lines of a file's new content or an edit shown under a permission question. */
@@ -38,6 +39,9 @@ export function createPermissionForwarder(projectRoot: string): PermissionForwar
       return registered(toTuiRequest(request), request.signal);
     },
     persistRule: (rule) => {
+      // An exact command that holds a secret (curl -u user:pw … | jq) stays allowed for this session only:
+      // a settings file is kept as written, so the rule would keep the secret on disk.
+      if (redactSecrets(rule).redactions.length > 0) return;
       // Personal, not the team's shared settings.json: one person's "allow always" must not reach everyone's checkout.
       addLocalPermissionRule(projectRoot, "allow", rule);
       savedRules.push(rule);

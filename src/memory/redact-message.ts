@@ -1,5 +1,13 @@
 import type { Message } from "../core/messages.ts";
-import { isPlaceholderValue, isSecretName, redactSecrets } from "./redaction.ts";
+import type { SessionRedaction } from "../session/store.ts";
+import { isSecretName, redactSecrets } from "./redaction.ts";
+import { looksLikeSecretValue } from "./secret-values.ts";
+
+/** What every SessionStore is opened with: nothing reaches the session database unredacted. */
+export const sessionRedaction: SessionRedaction = {
+  message: (message) => redactMessage(message),
+  text: (text) => redactSecrets(text).text,
+};
 
 /**
  * A message with every secret in its text, tool inputs and tool outputs
@@ -32,11 +40,12 @@ function redactValue(value: unknown, redact: (text: string) => string): unknown 
   if (typeof value === "string") return redact(value);
   if (Array.isArray(value)) return value.map((item) => redactValue(item, redact));
   if (value && typeof value === "object") {
-    // A value under a secret-looking key ({"apiKey": "…"}) has no recognisable format of its own.
+    // A value under a secret-looking key ({"apiKey": "…"}) has no recognisable format of its own;
+    // judged like any named value, so {"sortKey": "createdAt"} stays as it was.
     return Object.fromEntries(
       Object.entries(value).map(([key, item]) => [
         key,
-        typeof item === "string" && isSecretName(key) && !isPlaceholderValue(item)
+        typeof item === "string" && isSecretName(key) && looksLikeSecretValue(item, key, "loose")
           ? "[REDACTED:secret]"
           : redactValue(item, redact),
       ]),

@@ -4,7 +4,19 @@
  * Each rule is a linear regex (bounded runs, anchored starts) so a megabyte of
  * pasted log costs milliseconds, and a rule may veto a match that is obviously
  * not a secret (a placeholder, a ${VAR} reference, a type name).
+ *
+ * The rules live beside this file, one concern each: secret-prefix-rules.ts (vendor
+ * formats), secret-credential-rules.ts (key blocks, URLs, headers, .netrc/.pgpass,
+ * Azure), secret-command-rules.ts (command lines), secret-assignment-rules.ts (values found by their name,
+ * judged by secret-values.ts).
  */
+import { ASSIGNMENT_RULES } from "./secret-assignment-rules.ts";
+import { COMMAND_RULES } from "./secret-command-rules.ts";
+import { CREDENTIAL_RULES, KEY_BLOCK_RULES } from "./secret-credential-rules.ts";
+import { PREFIX_RULES } from "./secret-prefix-rules.ts";
+import type { SecretRule } from "./secret-rule.ts";
+
+export { isPlaceholderValue, isSecretName } from "./secret-values.ts";
 
 export interface Redaction {
   /** Which rule matched, e.g. "anthropic-key"; also the marker's label. */
@@ -19,178 +31,43 @@ export interface RedactionResult {
   redactions: Redaction[];
 }
 
-interface Rule {
-  kind: string | ((match: RegExpExecArray) => string);
-  pattern: RegExp;
-  /** The capture group holding the secret; 0 for the whole match. */
-  group?: number;
-  /** Returns false to keep a match that is not a secret after all. */
-  accept?: (secret: string, match: RegExpExecArray) => boolean;
-  /** Keeps the whitespace (and JSON "\\n" escapes) around a key block's body out of the span. */
-  trimEdges?: boolean;
-}
-
-const hasDigitAndLetter = (value: string) => /\d/.test(value) && /[A-Za-z]/.test(value);
-
-/** Identifier words that name a secret; compounds like "apikey" or "authtoken" are handled below. */
-const SECRET_WORDS = new Set([
-  "key",
-  "secret",
-  "token",
-  "password",
-  "passwd",
-  "pwd",
-  "passphrase",
-  "credential",
-  "credentials",
-  "auth",
-  "authorization",
-]);
-const SECRET_COMPOUND =
-  /^(?:api|access|secret|private|auth|client|refresh|session|bearer|db|admin|root|master|signing|encryption|app|user|login)(?:key|token|secret|password|passwd|pass|pwd)$/;
-/** Shell variables whose names look secret but hold ordinary values. */
-const NOT_SECRET_NAMES = new Set(["pwd", "oldpwd", "key_path", "keyfile", "key_file", "token_type"]);
-
-/** Splits camelCase, snake_case, kebab-case and dotted names into lowercase words. */
-export function isSecretName(name: string): boolean {
-  if (NOT_SECRET_NAMES.has(name.toLowerCase())) return false;
-  const words = name
-    .replace(/([a-z0-9])([A-Z])/dg, "$1 $2")
-    .toLowerCase()
-    .split(/[^a-z0-9]+/)
-    .filter(Boolean);
-  return words.some((word) => SECRET_WORDS.has(word) || SECRET_COMPOUND.test(word));
-}
-
-const PLACEHOLDER_WORDS = new Set([
-  "true",
-  "false",
-  "null",
-  "nil",
-  "none",
-  "undefined",
-  "string",
-  "number",
-  "boolean",
-  "any",
-  "unknown",
-  "required",
-  "optional",
-  "redacted",
-  "xxx",
-  "todo",
-  "tbd",
-]);
-
-/** True for values that stand in for a secret rather than being one. */
-export function isPlaceholderValue(value: string): boolean {
-  const trimmed = value.trim();
-  if (trimmed === "") return true;
-  if (PLACEHOLDER_WORDS.has(trimmed.toLowerCase())) return true;
-  if (/^\d{1,6}$/.test(trimmed)) return true;
-  if (/^\$\{[^}]*\}$|^\$[A-Za-z_][A-Za-z0-9_]*$|^\$\{\{.*\}\}$|^%[A-Za-z_][A-Za-z0-9_]*%$/.test(trimmed))
-    return true;
-  if (/^\{\{.*\}\}$|^<[^<>]*>$|^\[REDACTED(?::[a-z0-9-]+)?\]$/i.test(trimmed)) return true;
-  if (/^(?:process\.env|import\.meta\.env|os\.environ|env)[.[]/.test(trimmed)) return true;
-  if (/^(?:\*{3,}|x{3,}|\.{3,}|…|•{3,})$/i.test(trimmed)) return true;
-  if (/^(?:your|my|insert|enter|replace|put)[-_ ]/i.test(trimmed) || /[-_ ]here$/i.test(trimmed)) return true;
-  return false;
-}
-
-const RULES: Rule[] = [
-  // Multi-line blocks first; lazy but bounded, so an unterminated BEGIN costs one bounded scan.
-  {
-    kind: "private-key",
-    pattern:
-      /-----BEGIN (?:[A-Z0-9]{1,20} ){0,3}PRIVATE KEY(?: BLOCK)?-----([\s\S]{0,65536}?)-----END (?:[A-Z0-9]{1,20} ){0,3}PRIVATE KEY(?: BLOCK)?-----/dg,
-    group: 1,
-    trimEdges: true,
-  },
-  // A truncated block (no END line) still has its base64 body redacted.
-  {
-    kind: "private-key",
-    pattern:
-      /-----BEGIN (?:[A-Z0-9]{1,20} ){0,3}PRIVATE KEY(?: BLOCK)?-----([A-Za-z0-9+/=\s\\:,-]{0,65536})/dg,
-    group: 1,
-    trimEdges: true,
-  },
-  { kind: "anthropic-key", pattern: /\bsk-ant-[A-Za-z0-9_-]{20,512}/dg },
-  {
-    kind: "openai-key",
-    pattern: /\bsk-(?:proj-|svcacct-|admin-|None-)?[A-Za-z0-9_-]{20,512}/dg,
-    accept: (secret) => !secret.startsWith("sk-ant-") && hasDigitAndLetter(secret.slice(3)),
-  },
-  { kind: "google-api-key", pattern: /\bAIza[0-9A-Za-z_-]{35}(?![0-9A-Za-z_-])/dg },
-  { kind: "github-token", pattern: /\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{36,255}\b/dg },
-  { kind: "github-token", pattern: /\bgithub_pat_[A-Za-z0-9_]{22,255}\b/dg },
-  { kind: "gitlab-token", pattern: /\bglpat-[A-Za-z0-9_-]{20,255}/dg },
-  { kind: "slack-token", pattern: /\bxox[abprs]-[A-Za-z0-9-]{10,255}/dg },
-  {
-    kind: "slack-webhook",
-    pattern: /https:\/\/hooks\.slack\.com\/(?:services|workflows)\/[A-Za-z0-9_/]{10,255}/dg,
-  },
-  {
-    kind: "stripe-key",
-    pattern: /\b(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,255}\b/dg,
-  },
-  { kind: "aws-access-key-id", pattern: /\b(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}\b/dg },
-  {
-    kind: "aws-secret-key",
-    pattern:
-      /(?<![A-Za-z0-9_])(?:aws_?)?secret_?(?:access_?)?key(?:_?id)?["']?\s{0,8}(?:=|:|=>)\s{0,8}["']?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+])/dgi,
-    group: 1,
-  },
-  {
-    kind: "jwt",
-    pattern: /\beyJ[A-Za-z0-9_-]{8,4096}\.[A-Za-z0-9_-]{8,8192}\.[A-Za-z0-9_-]{8,4096}/dg,
-  },
-  {
-    kind: "bearer-token",
-    pattern: /\b(?:Bearer|Token)[ \t]{1,8}([A-Za-z0-9._~+/-]{16,2048}=*)/dg,
-    group: 1,
-    accept: (secret) => hasDigitAndLetter(secret),
-  },
-  {
-    kind: "url-password",
-    pattern: /\b[a-z][a-z0-9+.-]{1,20}:\/\/[^\s:@/?#"'<>]{1,256}:([^\s@/?#"'<>]{1,256})@/dgi,
-    group: 1,
-    accept: (secret) => !isPlaceholderValue(secret),
-  },
-  // name = "value", name: 'value', "name": "value" — anywhere, only quoted literals.
-  {
-    kind: (match) => assignmentKind(match[1]!),
-    pattern:
-      /(?<![A-Za-z0-9_.-])["']?([A-Za-z_][A-Za-z0-9_.-]{0,100})["']?[ \t]{0,8}(?::=|=>|=|:)[ \t]{0,8}(["'`])((?:\\.|(?!\2)[^\\\n]){1,1024})\2/dg,
-    group: 3,
-    accept: (secret, match) => isSecretName(match[1]!) && !isPlaceholderValue(secret),
-  },
-  // NAME=value, export NAME=value, name: value — a whole line of .env, shell or YAML, unquoted.
-  {
-    kind: (match) => assignmentKind(match[1]!),
-    pattern:
-      /^[ \t]{0,64}(?:export[ \t]{1,8}|-[ \t]{1,8})?([A-Za-z_][A-Za-z0-9_.-]{0,100})[ \t]{0,8}[=:][ \t]{0,8}([^\s'"`#,;(){}[\]]{1,1024})[ \t]*(?:#[^\n]*)?$/dgm,
-    group: 2,
-    accept: (secret, match) => isSecretName(match[1]!) && !isPlaceholderValue(secret),
-  },
-  // docker run -e DB_PASSWORD=x, env FOO_TOKEN=x cmd: UPPER_CASE names inline, unquoted.
-  {
-    kind: (match) => assignmentKind(match[1]!),
-    pattern: /(?<![A-Za-z0-9_$.])([A-Z][A-Z0-9_]{1,100})=([^\s'"`;&|()[\]<>,]{1,1024})/dg,
-    group: 2,
-    accept: (secret, match) => isSecretName(match[1]!) && !isPlaceholderValue(secret),
-  },
+/** Most specific first: a contested span goes to the earliest list (a key's own format over its name). */
+const RULES: SecretRule[] = [
+  ...KEY_BLOCK_RULES,
+  ...PREFIX_RULES,
+  ...CREDENTIAL_RULES,
+  ...COMMAND_RULES,
+  ...ASSIGNMENT_RULES,
 ];
+
+/**
+ * One pass finds which keywords the text holds, so a rule whose keywords are all absent
+ * is skipped without scanning the text once per keyword. The lookahead tries every
+ * position (keywords overlap: "--password" holds "--", "-p" and "pass"); the longest
+ * keyword wins a position, so each keyword also counts the shorter ones it starts with.
+ */
+const KEYWORDS = [...new Set(RULES.flatMap((rule) => rule.keywords ?? []))].sort(
+  (left, right) => right.length - left.length,
+);
+const KEYWORD_PATTERN = new RegExp(
+  `(?=(${KEYWORDS.map((keyword) => keyword.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|")}))`,
+  "g",
+);
+const KEYWORD_PREFIXES = new Map(
+  KEYWORDS.map((keyword) => [keyword, KEYWORDS.filter((other) => keyword.startsWith(other))]),
+);
+
+function keywordsIn(text: string): Set<string> {
+  const present = new Set<string>();
+  for (const match of text.toLowerCase().matchAll(KEYWORD_PATTERN)) {
+    for (const keyword of KEYWORD_PREFIXES.get(match[1]!) ?? []) present.add(keyword);
+  }
+  return present;
+}
 
 /** Spans never redacted: inline data (images, fonts) is base64, not a credential. */
 const PROTECTED =
   /\bdata:[a-z]{1,20}\/[a-z0-9.+-]{1,64}(?:;[a-z0-9=-]{1,64}){0,4};base64,[A-Za-z0-9+/=]{1,10000000}/gi;
-
-function assignmentKind(name: string): string {
-  const lower = name.toLowerCase();
-  if (/pass|pwd/.test(lower)) return "password";
-  if (lower.includes("token")) return "token";
-  return "secret";
-}
 
 /**
  * Replaces every secret in text with [REDACTED:<kind>] and reports where each was.
@@ -204,7 +81,9 @@ export function redactSecrets(text: string): RedactionResult {
   const isProtected = (start: number, end: number) =>
     protectedSpans.some(([protectedStart, protectedEnd]) => start < protectedEnd && end > protectedStart);
 
+  const present = keywordsIn(text);
   RULES.forEach((rule, priority) => {
+    if (rule.keywords && !rule.keywords.some((keyword) => present.has(keyword))) return;
     rule.pattern.lastIndex = 0;
     for (;;) {
       const match = rule.pattern.exec(text);

@@ -10,6 +10,7 @@ import {
 } from "node:fs";
 import path from "node:path";
 import { commitHandEdits, ensureRepository, MemoryHistoryError, runGit } from "./git-history.ts";
+import { type Redact, redactAllMemoryFiles, redactHandEdits } from "./redact-hand-edits.ts";
 
 export interface HistoryReadiness {
   /** The repository can take a commit now. */
@@ -25,25 +26,39 @@ export interface HistoryReadiness {
  * not a gate on them, so when git cannot be made to work the write still lands
  * and the caller says it will be committed next time.
  */
-export async function prepareHistory(folder: string, scopeLabel: string): Promise<HistoryReadiness> {
+export async function prepareHistory(
+  folder: string,
+  scopeLabel: string,
+  redact: Redact,
+): Promise<HistoryReadiness> {
   removeStaleGitLocks(folder);
   const notices: string[] = [];
   try {
-    if (await interruptedFirstWrite(folder)) notices.push(await repairRepository(folder, scopeLabel));
+    if (await interruptedFirstWrite(folder)) notices.push(await repairRepository(folder, scopeLabel, redact));
     await ensureRepository(folder, scopeLabel);
-    await commitHandEdits(folder);
+    await recordHandEdits(folder, redact);
     return { ready: true, notices };
   } catch (error) {
     const repairable = error instanceof MemoryHistoryError && error.notARepository && notices.length === 0;
     if (!repairable) return { ready: false, notices: [...notices, unavailable(scopeLabel, error)] };
   }
   try {
-    notices.push(await repairRepository(folder, scopeLabel));
-    await commitHandEdits(folder);
+    notices.push(await repairRepository(folder, scopeLabel, redact));
+    await recordHandEdits(folder, redact);
     return { ready: true, notices };
   } catch (error) {
     return { ready: false, notices: [...notices, unavailable(scopeLabel, error)] };
   }
+}
+
+/**
+ * Hand edits are committed before tacit's next change, and a secret in a
+ * commit outlives its deletion from the file: the changed files are redacted
+ * in place first, as every write through tacit is.
+ */
+async function recordHandEdits(folder: string, redact: Redact): Promise<void> {
+  await redactHandEdits(folder, redact);
+  await commitHandEdits(folder);
 }
 
 /**
@@ -108,7 +123,7 @@ export function removeStaleGitLocks(folder: string): string[] {
  * old `.git` kept beside the folder when it held any history. Returns the one
  * line to tell the user.
  */
-export async function repairRepository(folder: string, scopeLabel: string): Promise<string> {
+export async function repairRepository(folder: string, scopeLabel: string, redact: Redact): Promise<string> {
   const gitPath = path.join(folder, ".git");
   if (await restoreHead(folder)) {
     return `the ${scopeLabel} memory history had a damaged HEAD (${path.join(gitPath, "HEAD")}); repaired it`;
@@ -120,6 +135,8 @@ export async function repairRepository(folder: string, scopeLabel: string): Prom
   } else {
     rmSync(gitPath, { recursive: true, force: true });
   }
+  // The new first commit takes every file as it is: secrets in them go before it does.
+  redactAllMemoryFiles(folder, redact);
   await ensureRepository(folder, scopeLabel, { includeExisting: true });
   const kept = keptAt ? `; the old one is in ${keptAt}` : "";
   return `the ${scopeLabel} memory history (${gitPath}) was broken; started a new one holding every memory file${kept}`;

@@ -7,6 +7,7 @@ import {
 } from "./git-history.ts";
 import { historyUndo, type UndoStep } from "./history-undo.ts";
 import { MemoryError } from "./memory-error.ts";
+import type { Redact } from "./redact-hand-edits.ts";
 import { prepareHistory } from "./repository-repair.ts";
 import { type ScopeLockOptions, withScopeLock } from "./scope-lock.ts";
 import type { ScopePaths } from "./scope-paths.ts";
@@ -43,14 +44,14 @@ export class ScopeHistory {
   private readonly folders: MemoryScopeFolders;
   private readonly paths: ScopePaths;
   private readonly notices: Notices;
-  private readonly redact: (text: string) => { text: string };
+  private readonly redact: Redact;
   private readonly lockOptions: ScopeLockOptions;
 
   constructor(options: {
     folders: MemoryScopeFolders;
     paths: ScopePaths;
     notices: Notices;
-    redact: (text: string) => { text: string };
+    redact: Redact;
     lock: ScopeLockOptions;
   }) {
     this.folders = options.folders;
@@ -73,7 +74,7 @@ export class ScopeHistory {
       folder,
       async () => {
         if (!isVersionedScope(scope)) return work(false);
-        const history = await prepareHistory(folder, scope);
+        const history = await prepareHistory(folder, scope, this.redact);
         for (const line of history.notices) this.notices.add(line);
         return work(history.ready);
       },

@@ -1,6 +1,7 @@
 import type { DatabaseSync } from "node:sqlite";
 import type { Embedder } from "../core/embedder.ts";
 import { errorMessage } from "../core/errors.ts";
+import { redactSecrets } from "./redaction.ts";
 import type { SearchIndex } from "./search/search-index.ts";
 
 export interface SemanticRecallOptions {
@@ -47,7 +48,8 @@ export class EmbeddingHealth {
       .prepare(
         "INSERT INTO memory_embedding_health (model, down_until, reason) VALUES (?, ?, ?) ON CONFLICT(model) DO UPDATE SET down_until = excluded.down_until, reason = excluded.reason",
       )
-      .run(model, until, reason);
+      // An endpoint's error can echo the request (a key in the URL): it is redacted like any stored text.
+      .run(model, until, redactSecrets(reason).text);
     return !wasDown;
   }
 

@@ -53,14 +53,21 @@ export interface SessionUsage extends Usage {
   byModel: Record<string, { usage: Usage; costUsd: number; requests: number }>;
 }
 
+/**
+ * Secret redaction for everything the store writes: messages (text, tool inputs,
+ * tool outputs) and free text such as titles. The memory layer provides it
+ * (sessionRedaction in src/memory/redact-message.ts); this layer sits below it and
+ * cannot import it. Required, so no store can be opened that writes secrets raw.
+ */
+export interface SessionRedaction {
+  message: (message: Message) => Message;
+  text: (text: string) => string;
+}
+
 export interface SessionStoreOptions {
   /** The clock; tests pass one to order sessions without waiting. */
   now?: () => Date;
-  /**
-   * Applied to every message before it is stored: the memory layer passes its
-   * secret redaction here (this layer sits below it and cannot import it).
-   */
-  redact?: (message: Message) => Message;
+  redact: SessionRedaction;
 }
 
 const FIRST_PROMPT_LENGTH = 80;
@@ -73,13 +80,13 @@ const FIRST_PROMPT_LENGTH = 80;
 export class SessionStore {
   private readonly database: DatabaseSync;
   private readonly now: () => Date;
-  private readonly redact: (message: Message) => Message;
+  private readonly redact: SessionRedaction;
 
   // No parameter properties: Node's type stripping (which runs this file as is) does not support them.
-  constructor(database: DatabaseSync, options: SessionStoreOptions = {}) {
+  constructor(database: DatabaseSync, options: SessionStoreOptions) {
     this.database = database;
     this.now = options.now ?? (() => new Date());
-    this.redact = options.redact ?? ((message) => message);
+    this.redact = options.redact;
   }
 
   createSession(input: { cwd: string; projectRoot: string; model: string; parentId?: string }): SessionInfo {
@@ -105,7 +112,7 @@ export class SessionStore {
 
   /** Appends one message; returns its sequence number (1-based within the session). */
   appendMessage(sessionId: string, message: Message, model?: string): number {
-    const content = JSON.stringify(this.redact(message).content);
+    const content = JSON.stringify(this.redact.message(message).content);
     return transaction(this.database, () => {
       const timestamp = this.touch(sessionId);
       const row = this.database
@@ -145,7 +152,7 @@ export class SessionStore {
   setTitle(sessionId: string, title: string): void {
     const result = this.database
       .prepare("UPDATE sessions SET title = ? WHERE id = ?")
-      .run(title.trim() || null, sessionId);
+      .run(this.redact.text(title.trim()) || null, sessionId);
     if (result.changes === 0) throw unknownSession(sessionId);
   }
 
@@ -285,8 +292,12 @@ export class SessionStore {
    */
   exportJsonl(idOrPrefix: string): string {
     const info = this.getSession(idOrPrefix);
-    const lines: unknown[] = [{ type: "session", ...info }];
-    for (const stored of this.loadStoredMessages(info.id)) lines.push({ type: "message", ...stored });
+    // Redacted again on the way out: rows written before redaction covered a path may hold a secret.
+    const title = info.title !== undefined ? { title: this.redact.text(info.title) } : {};
+    const lines: unknown[] = [{ type: "session", ...info, ...title }];
+    for (const stored of this.loadStoredMessages(info.id)) {
+      lines.push({ type: "message", ...stored, message: this.redact.message(stored.message) });
+    }
     for (const record of this.usageRecords(info.id)) lines.push({ type: "usage", ...record });
     return `${lines.map((line) => JSON.stringify(line)).join("\n")}\n`;
   }

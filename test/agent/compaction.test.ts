@@ -13,6 +13,7 @@ import {
 import { createPermissionGate } from "../../src/agent/permission-gate.ts";
 import type { AgentEvent } from "../../src/core/events.ts";
 import { type Message, messageText, userMessage } from "../../src/core/messages.ts";
+import { sessionRedaction } from "../../src/memory/redact-message.ts";
 import { createFauxModel, type FauxModel } from "../../src/providers/faux.ts";
 import { openDatabase } from "../../src/session/database.ts";
 import { SessionStore } from "../../src/session/store.ts";
@@ -30,7 +31,7 @@ function setup(model: FauxModel) {
     database.close();
     rmSync(folder, { recursive: true, force: true });
   });
-  const store = new SessionStore(database);
+  const store = new SessionStore(database, { redact: sessionRedaction });
   const created = store.createSession({ cwd: folder, projectRoot: folder, model: model.info.ref });
   const gate = createPermissionGate({
     mode: "bypass",

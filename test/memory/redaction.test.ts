@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { userMessage } from "../../src/core/messages.ts";
+import { redactMessage } from "../../src/memory/redact-message.ts";
 import { isPlaceholderValue, isSecretName, redactSecrets } from "../../src/memory/redaction.ts";
 import { cleanSamples, secretSamples } from "./secret-samples.ts";
 
@@ -7,8 +9,8 @@ const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"
 describe("redactSecrets: secrets", () => {
   const samples = secretSamples();
 
-  it("has a corpus of at least 40 samples", () => {
-    expect(samples.length).toBeGreaterThanOrEqual(40);
+  it("has a corpus of at least 100 samples", () => {
+    expect(samples.length).toBeGreaterThanOrEqual(100);
   });
 
   for (const sample of samples) {
@@ -51,8 +53,8 @@ describe("redactSecrets: secrets", () => {
 });
 
 describe("redactSecrets: ordinary text", () => {
-  it("has at least 25 clean samples", () => {
-    expect(cleanSamples.length).toBeGreaterThanOrEqual(25);
+  it("has at least 100 clean samples", () => {
+    expect(cleanSamples.length).toBeGreaterThanOrEqual(100);
   });
 
   for (const text of cleanSamples) {
@@ -86,6 +88,62 @@ describe("redactSecrets: size", () => {
   });
 });
 
+describe("values judged by their name", () => {
+  it("finds a name-based secret behind Read's and grep's line prefixes", () => {
+    expect(redactSecrets("    12\tpassword: hunter2").text).toBe("    12\tpassword: [REDACTED:password]");
+    expect(redactSecrets("app.yml:3:  api_key: Zk29xQpLm4Rt7Wv1").text).toBe(
+      "app.yml:3:  api_key: [REDACTED:secret]",
+    );
+  });
+
+  it("keeps words, identifiers, key chords, references and paths under secret names", () => {
+    for (const text of [
+      'key: "ctrl+shift+k"',
+      'cacheKey = "orders:recent:v2"',
+      "password = hashed",
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a CI expression is the value under test
+      'token: "${{ env.TOKEN }}"',
+      "api_key: /run/secrets/api_key",
+      "secret = settings.secret",
+    ]) {
+      expect(redactSecrets(text).text, text).toBe(text);
+    }
+  });
+
+  it("takes a plain word as a password where config assigns it, not in code", () => {
+    expect(redactSecrets("password: changeme").text).toBe("password: [REDACTED:password]");
+    expect(redactSecrets('password = "changeme"').text).toBe('password = "[REDACTED:password]"');
+    expect(redactSecrets("login(user, password=changeme)").text).toBe("login(user, password=changeme)");
+  });
+});
+
+describe("redactMessage", () => {
+  it("judges a tool input's named values like any other: a key is redacted, a sort key is not", () => {
+    const redacted = redactMessage({
+      role: "assistant",
+      content: [
+        {
+          type: "tool-call",
+          toolCallId: "c1",
+          toolName: "fetch",
+          input: { apiKey: "Zk29xQpLm4Rt7Wv1Yb8N", sortKey: "createdAt", password: "changeme", note: "x" },
+        },
+      ],
+    });
+    const part = redacted.content[0]!;
+    expect(part.type === "tool-call" ? part.input : undefined).toEqual({
+      apiKey: "[REDACTED:secret]",
+      sortKey: "createdAt",
+      password: "[REDACTED:secret]",
+      note: "x",
+    });
+    expect(redactMessage(userMessage("key: ctrl+s")).content[0]).toEqual({
+      type: "text",
+      text: "key: ctrl+s",
+    });
+  });
+});
+
 describe("name and value heuristics", () => {
   it("recognises secret names by their words", () => {
     for (const name of [
@@ -99,8 +157,21 @@ describe("name and value heuristics", () => {
     ]) {
       expect(isSecretName(name), name).toBe(true);
     }
-    for (const name of ["tokenizer", "keyboard", "author", "monkey", "passwordField", "PWD", "tokens_used"]) {
-      expect(isSecretName(name), name).toBe(name === "passwordField");
+    for (const name of ["tokenizer", "keyboard", "author", "monkey", "PWD", "tokens_used"]) {
+      expect(isSecretName(name), name).toBe(false);
+    }
+    // A last word that qualifies the secret names something about it: a header name, a URL, a field.
+    for (const name of [
+      "AUTH_HEADER",
+      "tokenUrl",
+      "passwordField",
+      "PASSWORD_MIN_LENGTH",
+      "password-stdin",
+    ]) {
+      expect(isSecretName(name), name).toBe(false);
+    }
+    for (const name of ["PGPASSWORD", "npmToken", "MYSQL_ROOT_PASSWORD"]) {
+      expect(isSecretName(name), name).toBe(true);
     }
   });
 

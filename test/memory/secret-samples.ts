@@ -1,81 +1,23 @@
-// Real-format secrets with synthetic values, generated from a seed at test time so that
-// no string in this repository looks like a live credential to a secret scanner.
-import { seededRandom } from "../support/seeded-random.ts";
+// The secrets corpus: real-format secrets with synthetic values (see secret-generators.ts),
+// each in the kind of text it turns up in. The first list is the original corpus; the vendor
+// and credential lists hold the formats an attack found stored raw.
+import { cleanSamples } from "./clean-samples.ts";
+import { type SecretSample, sample, secrets } from "./secret-generators.ts";
+import { credentialSamples } from "./secret-samples-credentials.ts";
+import { vendorSamples } from "./secret-samples-vendor.ts";
 
-const random = seededRandom(7);
-const ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-const UPPER_DIGITS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-const BASE64 = `${ALNUM}+/`;
-const BASE64URL = `${ALNUM}-_`;
-
-function draw(alphabet: string, length: number): string {
-  let text = "";
-  for (let index = 0; index < length; index++) text += alphabet[Math.floor(random() * alphabet.length)];
-  // Guarantee both a digit and a letter, as real keys have.
-  const letter = alphabet.match(/[A-Za-z]/)?.[0] ?? "";
-  return `${text.slice(0, -2)}7${letter}`;
-}
-
-const join = (...parts: string[]) => parts.join("");
-const base64Json = (value: object) => Buffer.from(JSON.stringify(value)).toString("base64url");
-
-export const secrets = {
-  anthropic: () => join("sk-", "ant-", "api03-", draw(BASE64URL, 93), "AA"),
-  openai: () => join("sk-", draw(ALNUM, 48)),
-  openaiProject: () => join("sk-", "proj-", draw(BASE64URL, 120)),
-  google: () => join("AI", "za", draw(BASE64URL, 35)),
-  githubClassic: () => join("gh", "p_", draw(ALNUM, 36)),
-  githubOauth: () => join("gh", "o_", draw(ALNUM, 36)),
-  githubServer: () => join("gh", "s_", draw(ALNUM, 36)),
-  githubFineGrained: () => join("github", "_pat_", draw(ALNUM, 22), "_", draw(ALNUM, 59)),
-  gitlab: () => join("gl", "pat-", draw(BASE64URL, 20)),
-  slackBot: () =>
-    join("xo", "xb-", draw("0123456789", 12), "-", draw("0123456789", 13), "-", draw(ALNUM, 24)),
-  slackUser: () => join("xo", "xp-", draw("0123456789", 12), "-", draw(ALNUM, 30)),
-  slackWebhook: () =>
-    join(
-      "https://hooks.slack.com/",
-      "services/T",
-      draw(UPPER_DIGITS, 8),
-      "/B",
-      draw(UPPER_DIGITS, 8),
-      "/",
-      draw(ALNUM, 24),
-    ),
-  stripeLive: () => join("sk", "_live_", draw(ALNUM, 24)),
-  stripeRestricted: () => join("rk", "_live_", draw(ALNUM, 24)),
-  stripeTest: () => join("sk", "_test_", draw(ALNUM, 24)),
-  awsAccessKeyId: () => join("AK", "IA", draw(UPPER_DIGITS, 16)),
-  awsSessionKeyId: () => join("AS", "IA", draw(UPPER_DIGITS, 16)),
-  awsSecret: () => draw(BASE64, 40),
-  jwt: () =>
-    join(
-      base64Json({ alg: "HS256", typ: "JWT" }),
-      ".",
-      base64Json({ sub: draw(ALNUM, 10), iat: 1700000000 }),
-      ".",
-      draw(BASE64URL, 43),
-    ),
-  privateKeyBody: () => Array.from({ length: 6 }, () => draw(BASE64, 64)).join("\n"),
-  password: () => draw(ALNUM, 14),
-  hexToken: () => draw("0123456789abcdef", 40),
-};
-
-export interface SecretSample {
-  name: string;
-  text: string;
-  /** Every secret value the text holds, in order of appearance. */
-  values: string[];
-}
-
-function sample(name: string, build: (...values: string[]) => string, ...values: string[]): SecretSample {
-  return { name, text: build(...values), values };
-}
+export type { SecretSample } from "./secret-generators.ts";
+export { cleanSamples };
 
 const keyBlock = (label: string, body: string) =>
   `-----BEGIN ${label}PRIVATE KEY-----\n${body}\n-----END ${label}PRIVATE KEY-----`;
 
+/** Every sample of the corpus, in a fixed order (the random source is seeded). */
 export function secretSamples(): SecretSample[] {
+  return [...baseSamples(), ...vendorSamples(), ...credentialSamples()];
+}
+
+function baseSamples(): SecretSample[] {
   return [
     sample("anthropic key in prose", (key) => `I set my key to ${key} and it worked.`, secrets.anthropic()),
     sample("anthropic key in .env", (key) => `ANTHROPIC_API_KEY=${key}\nMODEL=claude\n`, secrets.anthropic()),
@@ -255,7 +197,7 @@ export function secretSamples(): SecretSample[] {
       "private key in JSON with escaped newlines",
       (body) =>
         `{"type": "service_account", "private_key": "-----BEGIN PRIVATE KEY-----\\n${body}\\n-----END PRIVATE KEY-----\\n"}`,
-      draw(BASE64, 64),
+      secrets.privateKeyBody().slice(0, 64),
     ),
     sample(
       "ECDSA key then an anthropic key",
@@ -265,43 +207,3 @@ export function secretSamples(): SecretSample[] {
     ),
   ];
 }
-
-/** Ordinary code and prose that mention keys and tokens without holding any. */
-// biome-ignore-start lint/suspicious/noTemplateCurlyInString: ${VAR} references are the text under test
-export const cleanSamples: string[] = [
-  "const tokenizer = new Tokenizer();",
-  "function getApiKey(env) { return env.ANTHROPIC_API_KEY; }",
-  "if (password.length < 8) throw new Error('too short');",
-  "passwordField.value = '';",
-  'import { createToken } from "./auth/tokens.ts";',
-  "import type { ApiKeyProvider } from '../config/keys.ts';",
-  "const id = '3f2504e0-4f89-11d3-9a0c-0305e82c3301';",
-  "Fixed in commit 9fceb02d0ae598e95dc970b74767f19372d61af8, see the log.",
-  "color: #ff00aa; background: #1e1e1e; border-color: #abc;",
-  '<img src="data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==" alt="dot">',
-  "See https://example.com/docs/authentication?tab=tokens for details.",
-  "git clone https://github.com/acme/app.git && cd app",
-  "const apiKey = process.env.OPENAI_API_KEY;",
-  "API_KEY=${API_KEY}",
-  'password: "${DB_PASSWORD}"',
-  "token: ${{ secrets.GITHUB_TOKEN }}",
-  "OPENAI_API_KEY=<your-key>",
-  "DB_PASSWORD=",
-  "AUTH_ENABLED=true",
-  "TOKEN_TTL=3600",
-  "interface Settings {\n  apiKey?: string;\n  authToken: string;\n}",
-  "The user prefers to rotate API keys every 90 days and keep tokens out of the repo.",
-  "Run `npm test` before pushing; the auth middleware tests need Postgres 16.",
-  'expect(response.headers["x-request-id"]).toMatch(/^[0-9a-f]{32}$/);',
-  "for (const [key, value] of Object.entries(headers)) lines.push(`${key}: ${value}`);",
-  "const keyboard = { shortcut: 'ctrl+k' };",
-  "The author of the tokenizer module is Ada.",
-  "echo $PWD && ls -la",
-  "const hash = crypto.createHash('sha256').update(password).digest('hex');",
-  "if (token === undefined) return null;",
-  "user = User(name='ada', password=hashed)",
-  "postgres://localhost:5432/app is the default DATABASE_URL",
-  "Skip sk-learn; use scikit-learn and numpy instead.",
-  "ssh-keygen -t ed25519 -C 'ada@example.com' writes -----BEGIN OPENSSH PUBLIC KEY----- no, a .pub file.",
-];
-// biome-ignore-end lint/suspicious/noTemplateCurlyInString: end of the sample list

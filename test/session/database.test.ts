@@ -6,6 +6,7 @@ import type { DatabaseSync } from "node:sqlite";
 import { promisify } from "node:util";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { messageText, userMessage } from "../../src/core/messages.ts";
+import { sessionRedaction } from "../../src/memory/redact-message.ts";
 import { appliedMigrations, type Migration, openDatabase, transaction } from "../../src/session/database.ts";
 import { SessionStore } from "../../src/session/store.ts";
 
@@ -118,15 +119,16 @@ describe("openDatabase", () => {
   it("lets another process write to the file this one holds open", async () => {
     const file = path.join(root, "tacit.db");
     const database = open(file);
-    const store = new SessionStore(database);
+    const store = new SessionStore(database, { redact: sessionRedaction });
     const session = store.createSession({ cwd: root, projectRoot: root, model: "m/1" });
     store.appendMessage(session.id, userMessage("from the parent"));
     // The child runs the TypeScript sources directly; transform-types because core/errors.ts uses parameter properties.
     const script = `
       import { openDatabase } from ${JSON.stringify(path.join(repositoryRoot, "src/session/database.ts"))};
       import { SessionStore } from ${JSON.stringify(path.join(repositoryRoot, "src/session/store.ts"))};
+      import { sessionRedaction } from ${JSON.stringify(path.join(repositoryRoot, "src/memory/redact-message.ts"))};
       const database = openDatabase(${JSON.stringify(file)});
-      const store = new SessionStore(database);
+      const store = new SessionStore(database, { redact: sessionRedaction });
       for (let index = 0; index < 20; index++) {
         store.appendMessage(${JSON.stringify(session.id)}, { role: "user", content: [{ type: "text", text: "child" }] });
       }

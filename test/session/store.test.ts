@@ -10,6 +10,7 @@ import {
   type ToolMessage,
   userMessage,
 } from "../../src/core/messages.ts";
+import { sessionRedaction } from "../../src/memory/redact-message.ts";
 import { openDatabase } from "../../src/session/database.ts";
 import { newSessionId } from "../../src/session/session-id.ts";
 import { SessionStore } from "../../src/session/store.ts";
@@ -29,7 +30,7 @@ beforeEach(() => {
   root = mkdtempSync(path.join(tmpdir(), "tacit-store-"));
   database = openDatabase(path.join(root, "tacit.db"));
   clock = Date.UTC(2025, 10, 24, 4, 0, 0);
-  store = new SessionStore(database, { now: tick });
+  store = new SessionStore(database, { now: tick, redact: sessionRedaction });
 });
 
 afterEach(() => {
@@ -96,7 +97,7 @@ describe("SessionStore", () => {
     store.appendMessage(session.id, userMessage("remember me"), "m/1");
     database.close();
     database = openDatabase(path.join(root, "tacit.db"));
-    const reopened = new SessionStore(database);
+    const reopened = new SessionStore(database, { redact: sessionRedaction });
     expect(reopened.loadMessages(session.id)).toEqual([userMessage("remember me")]);
     expect(reopened.getSession(session.id)).toEqual({ ...session, updatedAt: session.createdAt + 1000 });
     expect(session.createdAt).toBe(Date.UTC(2025, 10, 24, 4, 0, 1));

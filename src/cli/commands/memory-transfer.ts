@@ -4,6 +4,7 @@ import { writeFileAtomic } from "../../config/atomic-write.ts";
 import { UserFacingError } from "../../core/errors.ts";
 import { type MemoryType, parseMemoryFile, slugifyMemoryName } from "../../memory/memory-file.ts";
 import { MemoryError } from "../../memory/memory-store.ts";
+import { redactSecrets } from "../../memory/redaction.ts";
 import { MEMORY_SCOPES, type MemoryScope } from "../../memory/scopes.ts";
 import { parseYaml } from "../../memory/yaml.ts";
 import { type MemoryContext, parseScope, print, withMemoryContext } from "./memory-context.ts";
@@ -21,7 +22,12 @@ export async function exportMemoryCommand(
     const files = scopes.flatMap((scope) =>
       store
         .list(scope)
-        .map((entry) => ({ scope, name: entry.name, text: readFileSync(entry.filePath, "utf8") })),
+        // A hand edit of the project scope never went through the store: redacted on its way out too.
+        .map((entry) => ({
+          scope,
+          name: entry.name,
+          text: redactSecrets(readFileSync(entry.filePath, "utf8")).text,
+        })),
     );
     if (options.stdout) {
       const parts = ["# tacit memory export", ""];

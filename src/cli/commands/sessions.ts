@@ -3,13 +3,14 @@ import path from "node:path";
 import { databasePath, tacitHome } from "../../config/paths.ts";
 import { ConfigError } from "../../core/errors.ts";
 import { messageText } from "../../core/messages.ts";
+import { sessionRedaction } from "../../memory/redact-message.ts";
 import { openDatabase } from "../../session/database.ts";
 import { SessionStore } from "../../session/store.ts";
 
 function withStore<T>(action: (store: SessionStore) => T): T {
   const database = openDatabase(databasePath(tacitHome()));
   try {
-    return action(new SessionStore(database));
+    return action(new SessionStore(database, { redact: sessionRedaction }));
   } finally {
     database.close();
   }

@@ -1,4 +1,5 @@
 import type { DatabaseSync, SQLInputValue, StatementSync } from "node:sqlite";
+import { redactSecrets } from "../redaction.ts";
 import {
   cosineSimilarity,
   decodeVector,
@@ -81,9 +82,10 @@ export class SearchIndex {
       document.scope,
       document.projectKey ?? null,
       document.sessionId ?? null,
-      document.title,
-      document.body,
-      document.context ?? "",
+      // Every text column is redacted here, the one way in, whatever the caller did before.
+      redactSecrets(document.title).text,
+      redactSecrets(document.body).text,
+      redactSecrets(document.context ?? "").text,
       Math.trunc(document.updatedAt),
     );
   }
