@@ -118,6 +118,10 @@ export function runProcess(request: ProcessRequest): Promise<ProcessOutcome> {
     let killTimer: NodeJS.Timeout | undefined;
     let drainTimer: NodeJS.Timeout | undefined;
 
+    // Before the spawn, not after: a signal that arrives while this process is descheduled right
+    // after the fork (a loaded machine) must already find tacit's handler, not Node's default death.
+    // Signal handlers run on the event loop, so the group is registered by the time one runs.
+    installExitHandlers();
     const child = spawn(request.argv[0]!, request.argv.slice(1), {
       cwd: request.cwd,
       detached: true,
