@@ -127,6 +127,27 @@ function endQuietlyWhenThePipeCloses(): void {
   }
 }
 
+/**
+ * Damage deep in tacit.db can pass the checks at open and surface only in a
+ * later query, in any command. Then the file is set aside (it can still be
+ * opened whole for what it holds) and the next run starts a fresh one: one
+ * line, exit 1, instead of SQLite's text on every run from now on. The
+ * database module loads only in this rare case.
+ */
+async function setAsideIfDatabaseDamaged(error: unknown): Promise<boolean> {
+  const code = (error as { errcode?: unknown }).errcode;
+  if (typeof code !== "number") return false;
+  const { isDatabaseDamaged, setAsideDamaged } = await import("../session/database.ts");
+  if (!isDatabaseDamaged(error)) return false;
+  const { databasePath, tacitHome } = await import("../config/paths.ts");
+  const notice = setAsideDamaged(databasePath(tacitHome(process.env)), error);
+  process.stderr.write(
+    `tacit: ${notice}; the next run starts a fresh one (the memory index is rebuilt from the memory files)\n`,
+  );
+  process.exitCode = 1;
+  return true;
+}
+
 async function main(): Promise<void> {
   traceStartup("cli module loaded");
   endQuietlyWhenThePipeCloses();
@@ -141,6 +162,7 @@ async function main(): Promise<void> {
       await program.parseAsync(process.argv);
     }
   } catch (error) {
+    if (await setAsideIfDatabaseDamaged(error)) return;
     const message = errorMessage(error);
     process.stderr.write(`tacit: ${message}\n`);
     if (!(error instanceof UserFacingError) && process.env.TACIT_DEBUG && error instanceof Error) {

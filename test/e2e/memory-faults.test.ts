@@ -101,7 +101,8 @@ describe("a damaged tacit.db", () => {
 });
 
 describe("damage deep in tacit.db that passes the checks at open", () => {
-  it("fails that command with one line naming the kept file; the next command starts fresh", async () => {
+  /** 400 project memories indexed, then the middle third of the file garbled: pages a query reads. */
+  async function garbleIndexedDatabase(): Promise<void> {
     const folder = path.join(workspace.project, ".tacit", "memory");
     mkdirSync(folder, { recursive: true });
     for (let index = 0; index < 400; index++) {
@@ -117,7 +118,10 @@ describe("damage deep in tacit.db that passes the checks at open", () => {
       bytes[index] = (bytes[index] ?? 0) ^ 0x77;
     }
     writeFileSync(databaseFile(), bytes);
+  }
 
+  it("fails that command with one line naming the kept file; the next command starts fresh", async () => {
+    await garbleIndexedDatabase();
     const failed = await tacit(["memory", "reindex"]);
     expect(failed.code).toBe(1);
     const lines = failed.stderr.trimEnd().split("\n");
@@ -128,6 +132,33 @@ describe("damage deep in tacit.db that passes the checks at open", () => {
     const again = await ok(["memory", "search", "word200"]);
     expect(again.stderr).toBe("");
     expect(again.stdout).toContain("project memory step-200");
+  });
+
+  it("in an agent run too: one line, the file kept aside, and the next run works", async () => {
+    await garbleIndexedDatabase();
+    const server = await startFakeServer();
+    try {
+      const setup = wireSetup("anthropic", server.url, workspace);
+      server.enqueue({ text: "fine" }, { text: "fine again" });
+      const run = () =>
+        runCli(["-p", "how does the canary check word200 work", "--model", setup.model], {
+          cwd: workspace.project,
+          env: setup.env,
+        });
+      const failed = await run();
+      expect(failed.code, failed.stderr).toBe(1);
+      const lines = failed.stderr.trimEnd().split("\n");
+      expect(lines.at(-1)).toMatch(
+        /^tacit: .*tacit\.db was damaged \(database disk image is malformed\); it is kept as \S+tacit\.db\.corrupt-\S+, past sessions with it; the next run starts a fresh one/,
+      );
+      expect(failed.stderr).not.toMatch(/\n\s+at /);
+      expect(readdirSync(workspace.home).some((file) => file.startsWith("tacit.db.corrupt-"))).toBe(true);
+      const again = await run();
+      expect(again.code, again.stderr).toBe(0);
+      expect(again.stdout).toContain("fine");
+    } finally {
+      await server.close();
+    }
   });
 });
 
