@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { link, open, readFile, rename, stat, unlink } from "node:fs/promises";
+import { hostname } from "node:os";
 import path from "node:path";
 
 /** The lock file inside a scope folder; git-ignored in versioned scopes. */
@@ -17,7 +18,12 @@ interface LockContent {
   pid: number;
   time: number;
   token: string;
+  /** The machine whose process holds it: a pid means nothing elsewhere (a lock committed to a repository). */
+  host?: string;
 }
+
+/** A lock time this far ahead of the clock is not a real one (a forged or committed lock). */
+const FUTURE_SLACK_MS = 60_000;
 
 /**
  * Runs `work` while holding an exclusive lock on a scope folder, so two tacit
@@ -43,7 +49,7 @@ export async function withScopeLock<T>(
 
 async function acquire(lockPath: string, staleAfterMs: number, timeoutMs: number): Promise<string> {
   const token = randomBytes(8).toString("hex");
-  const content: LockContent = { pid: process.pid, time: Date.now(), token };
+  const content: LockContent = { pid: process.pid, time: Date.now(), token, host: hostname() };
   const deadline = Date.now() + timeoutMs;
   let attempt = 0;
   for (;;) {
@@ -59,9 +65,7 @@ async function acquire(lockPath: string, staleAfterMs: number, timeoutMs: number
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
     }
     await breakIfStale(lockPath, staleAfterMs);
-    if (Date.now() > deadline) {
-      throw new Error(`memory folder ${path.dirname(lockPath)} stayed locked by another tacit process`);
-    }
+    if (Date.now() > deadline) throw new Error(await stillLockedMessage(lockPath));
     attempt += 1;
     // Random backoff so racing processes do not retry in lock step.
     const ceiling = Math.min(200, 10 * 2 ** Math.min(attempt, 5));
@@ -82,15 +86,21 @@ async function breakIfStale(lockPath: string, staleAfterMs: number): Promise<voi
     return; // released meanwhile
   }
   const holder = parseLock(raw);
-  const age = Date.now() - (holder?.time ?? modifiedAt);
-  // An empty or half-written lock is normal for a moment after creation; only its age can condemn it.
-  if (holder && processAlive(holder.pid)) {
+  const now = Date.now();
+  // A time from the future cannot be trusted to age: the file's own change time is used instead.
+  const stated = holder && holder.time <= now + FUTURE_SLACK_MS ? holder.time : undefined;
+  const age = now - (stated ?? modifiedAt);
+  if (!holder) {
+    // Half-written (normal for a moment after creation) or not tacit's: only its age can condemn it.
+    if (age < staleAfterMs) return;
+  } else if (stated !== undefined && (holder.host === undefined || holder.host === hostname())) {
     // A live holder may be slow (a big git commit) or suspended (Ctrl-Z): its lock
-    // stands. Only a very old one is broken, in case the pid was reused since.
-    if (age < LIVE_HOLDER_MAX_AGE_MS) return;
-  } else if (!holder && age < staleAfterMs) {
-    return;
+    // stands. Only a very old one is broken, in case the pid was reused since. A dead
+    // holder's lock is broken at once. (No host: a lock from an older tacit.)
+    if (processAlive(holder.pid) && age < LIVE_HOLDER_MAX_AGE_MS) return;
   }
+  // Otherwise the holder is another machine's process or its time is from the future: a lock
+  // committed to a repository or forged, never one a tacit here holds. Broken at once.
   // Move the lock aside rather than unlinking it: if another process broke it
   // and took a fresh lock in between, we moved theirs and can put it back.
   const aside = `${lockPath}.${randomBytes(4).toString("hex")}.broken`;
@@ -105,6 +115,13 @@ async function breakIfStale(lockPath: string, staleAfterMs: number): Promise<voi
   } finally {
     await unlink(aside).catch(() => undefined);
   }
+}
+
+/** Names the file and its holder, and says how to clear it, when waiting for it gave up. */
+async function stillLockedMessage(lockPath: string): Promise<string> {
+  const holder = parseLock(await readFile(lockPath, "utf8").catch(() => ""));
+  const who = holder ? ` (process ${holder.pid}${holder.host ? ` on ${holder.host}` : ""})` : "";
+  return `memory folder ${path.dirname(lockPath)} stayed locked by another tacit process${who}; if no tacit is running, delete ${lockPath}`;
 }
 
 async function release(lockPath: string, token: string): Promise<void> {

@@ -1,5 +1,6 @@
 import { execFile } from "node:child_process";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { hostname } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
@@ -83,7 +84,7 @@ describe("concurrent writers", () => {
     // A pid far above any real one stands for a crashed tacit.
     writeFileSync(
       path.join(folder, LOCK_FILE_NAME),
-      JSON.stringify({ pid: 2 ** 22 + 12345, time: Date.now(), token: "x" }),
+      JSON.stringify({ pid: 2 ** 22 + 12345, time: Date.now(), token: "x", host: hostname() }),
     );
     const result = await withScopeLock(folder, async () => "ran", { timeoutMs: 5_000 });
     expect(result).toBe("ran");
@@ -94,11 +95,38 @@ describe("concurrent writers", () => {
     const folder = path.join(sandbox.root, "old");
     await withScopeLock(folder, async () => undefined);
     const lockPath = path.join(folder, LOCK_FILE_NAME);
-    writeFileSync(lockPath, JSON.stringify({ pid: process.ppid, time: Date.now() - 60_000, token: "y" }));
+    writeFileSync(
+      lockPath,
+      JSON.stringify({ pid: process.ppid, time: Date.now() - 60_000, token: "y", host: hostname() }),
+    );
     await expect(withScopeLock(folder, async () => "taken", { timeoutMs: 400 })).rejects.toThrow(
       /stayed locked/,
     );
     expect(readFileSync(lockPath, "utf8")).toContain('"token":"y"');
+  });
+
+  it("a lock committed to a repository (a time from the future, another machine's) is broken at once", async () => {
+    const folder = path.join(sandbox.root, "committed");
+    await withScopeLock(folder, async () => undefined);
+    const lockPath = path.join(folder, LOCK_FILE_NAME);
+    // pid 1 is alive on every machine; the time would never age.
+    writeFileSync(lockPath, JSON.stringify({ pid: 1, time: 99_999_999_999_999, token: "x" }));
+    expect(await withScopeLock(folder, async () => "taken", { timeoutMs: 5_000 })).toBe("taken");
+    writeFileSync(lockPath, JSON.stringify({ pid: 1, time: Date.now(), token: "x", host: "elsewhere" }));
+    expect(await withScopeLock(folder, async () => "again", { timeoutMs: 5_000 })).toBe("again");
+  });
+
+  it("says which file and which process when it gives up waiting", async () => {
+    const folder = path.join(sandbox.root, "held");
+    await withScopeLock(folder, async () => undefined);
+    const lockPath = path.join(folder, LOCK_FILE_NAME);
+    writeFileSync(
+      lockPath,
+      JSON.stringify({ pid: process.ppid, time: Date.now(), token: "y", host: hostname() }),
+    );
+    await expect(withScopeLock(folder, async () => "taken", { timeoutMs: 300 })).rejects.toThrow(
+      `stayed locked by another tacit process (process ${process.ppid} on ${hostname()}); if no tacit is running, delete ${lockPath}`,
+    );
   });
 
   it("breaks a live pid's lock only when it is very old (the pid may have been reused)", async () => {
@@ -107,7 +135,7 @@ describe("concurrent writers", () => {
     const lockPath = path.join(folder, LOCK_FILE_NAME);
     writeFileSync(
       lockPath,
-      JSON.stringify({ pid: process.ppid, time: Date.now() - 11 * 60_000, token: "z" }),
+      JSON.stringify({ pid: process.ppid, time: Date.now() - 11 * 60_000, token: "z", host: hostname() }),
     );
     expect(
       await withScopeLock(folder, async () => readFileSync(lockPath, "utf8"), { timeoutMs: 5_000 }),
