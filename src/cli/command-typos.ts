@@ -41,6 +41,12 @@ export function closestName(word: string, names: readonly string[]): string | un
  */
 export function rejectUnknownSubcommand(program: Command, args: readonly string[]): void {
   const [groupName, word] = args;
+  // `tacit memroy list`: several bare words, the first close to a command (a prompt is one quoted word).
+  if (groupName !== undefined && word !== undefined && !groupName.startsWith("-")) {
+    const known = program.commands.map((command) => command.name());
+    const meant = known.includes(groupName) ? undefined : closestName(groupName, known);
+    if (meant) throw new UsageError(`unknown command "${groupName}"; did you mean "tacit ${meant}"?`);
+  }
   if (groupName === undefined || word === undefined || word.startsWith("-")) return;
   const group = program.commands.find((command) => command.name() === groupName);
   if (!group || group.commands.length === 0) return;
@@ -93,4 +99,26 @@ export async function askAboutLookalike(prompt: string, command: string): Promis
   } finally {
     reader.close();
   }
+}
+
+/**
+ * Commander's own usage errors (a missing argument, an unknown option, too
+ * many arguments) as one line with exit code 2, like every other usage
+ * mistake, instead of its two lines and exit code 1. Help and --version,
+ * which commander also reports by throwing, end normally.
+ */
+export function usageErrorOf(error: unknown): UsageError | "done" | undefined {
+  const commander = error as { code?: unknown; exitCode?: unknown; message?: unknown };
+  if (typeof commander.code !== "string" || !commander.code.startsWith("commander.")) return undefined;
+  if (commander.exitCode === 0) return "done";
+  const message = String(commander.message).replace(/^error:\s*/, "");
+  const words = /^too many arguments\. Expected 1 argument but got \d+: (.*)\.$/.exec(message)?.[1];
+  if (words && !/ for '/.test(message)) {
+    // Only the root takes a lone argument (the prompt): several bare words were meant as one.
+    const prompt = words.split(", ").join(" ");
+    return new UsageError(
+      `a prompt is one argument: quote it, as in tacit "${prompt}" (or tacit -p "${prompt}")`,
+    );
+  }
+  return new UsageError(`${message} (run tacit --help for usage)`);
 }

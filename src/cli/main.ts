@@ -7,6 +7,7 @@ import {
   lookalikeRefusal,
   rejectUnknownSubcommand,
   UsageError,
+  usageErrorOf,
 } from "./command-typos.ts";
 import { registerMemoryCommands } from "./commands/memory.ts";
 import { lazyAction } from "./lazy-action.ts";
@@ -23,10 +24,13 @@ const sessionCommands = () => import("./commands/sessions.ts");
 /** The full command line, with help, subcommands and commander's error messages. */
 function buildProgram({ Command, Option }: typeof import("commander")): Command {
   const program: Command = new Command("tacit")
+    // Usage errors are thrown, not printed and exited on, so main says each in one line (exit 2);
+    // subcommands made below inherit both settings.
+    .exitOverride()
+    .configureOutput({ outputError: () => undefined })
     .description("A terminal coding agent that remembers.")
     .version(typeof TACIT_VERSION === "string" ? TACIT_VERSION : "dev", "-v, --version")
     .argument("[prompt]", "what to do; with -p runs headless, otherwise opens the TUI with it")
-    .showHelpAfterError("(run tacit --help for usage)")
     .action(async (prompt: string | undefined, raw: Record<string, unknown>) => {
       await runRoot(parseRunOptions(raw, prompt));
     });
@@ -159,7 +163,13 @@ async function main(): Promise<void> {
     } else {
       const program = buildProgram(await import("commander"));
       rejectUnknownSubcommand(program, process.argv.slice(2));
-      await program.parseAsync(process.argv);
+      try {
+        await program.parseAsync(process.argv);
+      } catch (error) {
+        const usage = usageErrorOf(error);
+        if (usage === "done") return;
+        throw usage ?? error;
+      }
     }
   } catch (error) {
     if (await setAsideIfDatabaseDamaged(error)) return;

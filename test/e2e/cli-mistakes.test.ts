@@ -84,6 +84,27 @@ describe("mistyped commands", () => {
     );
   });
 
+  it("a mistyped command with words after it, a missing argument, an unknown option: one line, exit 2", async () => {
+    const cases: Array<[string[], string]> = [
+      [["memroy", "list"], 'tacit: unknown command "memroy"; did you mean "tacit memory"?\n'],
+      [["sessions", "search"], "tacit: missing required argument 'query' (run tacit --help for usage)\n"],
+      [["memory", "forget"], "tacit: missing required argument 'name' (run tacit --help for usage)\n"],
+      [["doctor", "--json"], "tacit: unknown option '--json' (run tacit --help for usage)\n"],
+      [
+        ["fix", "the", "bug"],
+        'tacit: a prompt is one argument: quote it, as in tacit "fix the bug" (or tacit -p "fix the bug")\n',
+      ],
+    ];
+    for (const [args, line] of cases) {
+      const result = await run(args);
+      expect(result.stderr, args.join(" ")).toBe(line);
+      expect(result.code, args.join(" ")).toBe(2);
+    }
+    const help = await run(["memory", "--help"]);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: tacit memory/);
+  });
+
   it("a lone word close to a command is refused, not sent, when there is no one to ask", async () => {
     const before = fixture.server.requests.length;
     for (const args of [["sesions"], ["-p", "sesions", "--model", setup.model]]) {
