@@ -10,17 +10,16 @@ import type {
   ToolResultPart,
 } from "../core/messages.ts";
 import type { ModelClient, ToolSpec } from "../core/model.ts";
+import type { PermissionDecision } from "../core/permission-mode.ts";
 import type { Tool, ToolContext, ToolResult } from "../core/tool.ts";
 import { addUsage, emptyUsage, type Usage } from "../core/usage.ts";
 import { costOf } from "../providers/cost.ts";
 import { ContextOverflowError } from "../providers/retry.ts";
 import { runTool, toolSpecOf } from "../tools/define-tool.ts";
 
-export type ToolDecision = { allowed: true } | { allowed: false; reason: string };
-
 export interface LoopHooks {
   /** The permission gate: asked before every tool call; a refusal goes back to the model as the tool's result. */
-  beforeToolCall?(tool: Tool, input: unknown, context: ToolContext): Promise<ToolDecision>;
+  beforeToolCall?(tool: Tool, input: unknown, context: ToolContext): Promise<PermissionDecision>;
   /**
    * Shapes what is sent for one request without changing the stored conversation
    * (recall rides here, after the cached prefix, so the prompt cache stays valid).
@@ -265,7 +264,7 @@ async function* executeOne(
     const available = [...toolsByName.keys()].join(", ");
     result = { output: `Unknown tool "${call.toolName}". Available tools: ${available}.`, isError: true };
   } else {
-    let decision: ToolDecision = { allowed: true };
+    let decision: PermissionDecision = { allowed: true };
     try {
       if (hooks?.beforeToolCall) decision = await hooks.beforeToolCall(tool, call.input, context);
     } catch (error) {

@@ -1,6 +1,6 @@
 import path from "node:path";
-import type { PermissionMode } from "../config/settings-schema.ts";
 import { errorMessage } from "../core/errors.ts";
+import type { PermissionDecision, PermissionMode } from "../core/permission-mode.ts";
 import type { PermissionSubject, Tool, ToolContext } from "../core/tool.ts";
 import { parseToolInput, resolveToolPath } from "../tools/define-tool.ts";
 import { isInside, isProtectedPath, realPathOfNearest } from "./permission-paths.ts";
@@ -13,10 +13,6 @@ import {
 } from "./permission-rules.ts";
 import { loadShellParser } from "./shell/parser.ts";
 import { suggestShellRule, unresolvedAgainstRules } from "./shell/shell-rules.ts";
-
-export type { PermissionMode } from "../config/settings-schema.ts";
-
-export type PermissionDecision = { allowed: true } | { allowed: false; reason: string };
 
 /** What the TUI shows when a call needs the user's say. */
 export interface PermissionRequest {
@@ -75,13 +71,6 @@ export interface PermissionGate {
    * leave such files out of what they read and return (ToolContext.isReadDenied).
    */
   isReadDenied(absolutePath: string): boolean;
-}
-
-/** Shift+Tab order. Bypass is left out: it must be chosen explicitly (--permission-mode bypass, --yolo). */
-export function cycleMode(mode: PermissionMode): PermissionMode {
-  if (mode === "default") return "accept-edits";
-  if (mode === "accept-edits") return "plan";
-  return "default";
 }
 
 const PLAN_MODE_REFUSAL =

@@ -5,13 +5,13 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import {
   createPermissionGate,
-  cycleMode,
   type PermissionAnswer,
   type PermissionGateOptions,
   type PermissionRequest,
   suggestRule,
 } from "../../src/agent/permission-gate.ts";
 import { loadShellParser } from "../../src/agent/shell/parser.ts";
+import { nextPermissionMode } from "../../src/core/permission-mode.ts";
 import {
   newToolSessionState,
   type PermissionSubject,
@@ -153,17 +153,17 @@ describe("modes", () => {
     expect(denied).toMatchObject({ allowed: false, reason: expect.stringContaining('"Bash(rm:*)"') });
   });
 
-  it("setMode switches, and cycleMode goes default → accept-edits → plan → default", async () => {
+  it("setMode switches, and nextPermissionMode goes default → accept-edits → plan → default", async () => {
     const gate = gateWith();
     expect(gate.mode).toBe("default");
     expect((await gate.check(editTool, { value: "a.ts" }, toolContext())).allowed).toBe(false);
     gate.setMode("accept-edits");
     expect(gate.mode).toBe("accept-edits");
     expect((await gate.check(editTool, { value: "a.ts" }, toolContext())).allowed).toBe(true);
-    expect(cycleMode("default")).toBe("accept-edits");
-    expect(cycleMode("accept-edits")).toBe("plan");
-    expect(cycleMode("plan")).toBe("default");
-    expect(cycleMode("bypass")).toBe("default");
+    expect(nextPermissionMode("default")).toBe("accept-edits");
+    expect(nextPermissionMode("accept-edits")).toBe("plan");
+    expect(nextPermissionMode("plan")).toBe("default");
+    expect(nextPermissionMode("bypass")).toBe("default");
   });
 });
 
