@@ -8,6 +8,7 @@ import type {
   ToolCallPart,
   ToolMessage,
   ToolResultPart,
+  UserMessage,
 } from "../core/messages.ts";
 import type { ModelClient, ToolSpec } from "../core/model.ts";
 import type { Tool, ToolContext } from "../core/tool.ts";
@@ -16,6 +17,7 @@ import { costOf } from "../providers/cost.ts";
 import { ContextOverflowError } from "../providers/retry.ts";
 import { toolSpecOf } from "../tools/define-tool.ts";
 import { type BeforeToolCall, executeToolCalls, INTERRUPTED_RESULT } from "./tool-calls.ts";
+import { addTurnContext, type TurnContextSource } from "./turn-context.ts";
 
 export interface LoopHooks {
   /**
@@ -25,10 +27,11 @@ export interface LoopHooks {
    */
   beforeToolCall?: BeforeToolCall;
   /**
-   * Shapes what is sent for one request without changing the stored conversation
-   * (recall rides here, after the cached prefix, so the prompt cache stays valid).
+   * Add context to the new user message, once, before the turn's first request
+   * (recall now; see turn-context.ts). What they add is part of the message the
+   * loop reports and sends, so what is stored is what the model saw.
    */
-  transformContext?(messages: Message[], signal: AbortSignal): Promise<Message[]>;
+  turnContext?: readonly TurnContextSource[];
   /**
    * Makes room in the model's context window, within a turn: asked before each
    * request ("before-request": it decides whether the conversation is nearly
@@ -46,8 +49,10 @@ export interface LoopHooks {
 export interface RunAgentOptions {
   model: ModelClient;
   system: string;
-  /** The conversation so far, ending with the new user message. Not mutated. */
+  /** The conversation so far, before the new user message. Not mutated. */
   messages: Message[];
+  /** The user's new message; the loop adds the turn's context to it and reports it as a "message" event. */
+  prompt: UserMessage;
   tools: Tool[];
   toolContext: Omit<ToolContext, "signal">;
   signal: AbortSignal;
@@ -81,6 +86,20 @@ export async function* runAgent(options: RunAgentOptions): AsyncGenerator<AgentE
     turns: turn,
   });
 
+  const withContext = yield* addTurnContext(options.prompt, options.hooks?.turnContext ?? [], signal);
+  // The user's message is kept even when gathering its context failed: it is what they said.
+  messages.push(withContext.message);
+  yield { type: "message", message: withContext.message };
+  if (!withContext.ok) {
+    if (isAbortError(withContext.error) || signal.aborted) {
+      yield done("aborted");
+    } else {
+      yield { type: "error", message: errorMessage(withContext.error), fatal: true };
+      yield done("error");
+    }
+    return;
+  }
+
   while (true) {
     if (signal.aborted) {
       yield done("aborted");
@@ -101,13 +120,7 @@ export async function* runAgent(options: RunAgentOptions): AsyncGenerator<AgentE
         const fitted = yield* options.hooks.fitContext(messages, "before-request", signal);
         if (fitted) messages.splice(0, messages.length, ...fitted);
       }
-      const requestMessages = options.hooks?.transformContext
-        ? await options.hooks.transformContext(messages, signal)
-        : messages;
-      const stream = model.stream(
-        { system: options.system, messages: requestMessages, tools: toolSpecs },
-        signal,
-      );
+      const stream = model.stream({ system: options.system, messages, tools: toolSpecs }, signal);
       for await (const event of stream) {
         switch (event.type) {
           case "text-delta":

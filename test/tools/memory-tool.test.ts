@@ -140,7 +140,8 @@ describe("the memory tool", () => {
       for await (const _event of runAgent({
         model: createFauxModel([{ toolCalls: calls }, { text: "done" }]),
         system: "test",
-        messages: [userMessage("go")],
+        messages: [],
+        prompt: userMessage("go"),
         tools: [slowRead, memoryTool],
         toolContext: { cwd: context.cwd, projectRoot: context.projectRoot, state: newToolSessionState() },
         signal: new AbortController().signal,
