@@ -15,8 +15,10 @@ import {
 } from "./compaction.ts";
 import { trimOldToolResults } from "./context-trim.ts";
 import { answerDanglingToolCalls } from "./conversation-repair.ts";
-import { type LoopHooks, runAgent } from "./loop.ts";
+import { runAgent } from "./loop.ts";
+import { memoryTurnContext } from "./memory-context.ts";
 import type { PermissionGate } from "./permission-gate.ts";
+import type { TurnContextSource } from "./turn-context.ts";
 
 /** Compact before a turn once the last request used this share of the context window. */
 const AUTO_COMPACT_RATIO = 0.85;
@@ -35,8 +37,6 @@ export interface AgentSessionOptions {
   cwd: string;
   projectRoot: string;
   maxTurns?: number;
-  /** Shapes each request; the stored conversation is not changed. */
-  transformContext?: LoopHooks["transformContext"];
   /** Compact before a turn once the last request used this share of the context window (default 0.85; 0 turns it off). */
   autoCompactRatio?: number;
   /** Memory: past turns are indexed for later sessions, and (with recall on) each user turn recalls from it. */
@@ -68,6 +68,8 @@ export class AgentSession {
   private readonly recalledIds = new Set<string>();
 
   private readonly options: AgentSessionOptions;
+  /** What each user turn adds to the user's message for the model (loop.ts, turn-context.ts). */
+  private readonly turnContext: TurnContextSource[];
 
   constructor(options: AgentSessionOptions) {
     this.options = options;
@@ -75,6 +77,15 @@ export class AgentSession {
     this.tools = options.toolsFor(options.model);
     this.system = options.systemPromptFor(options.model);
     this.currentSessionId = options.sessionId;
+    this.turnContext = options.memory
+      ? [
+          memoryTurnContext(options.memory, {
+            recall: options.recall !== false,
+            sessionId: () => this.currentSessionId,
+            recalledIds: this.recalledIds,
+          }),
+        ]
+      : [];
     this.messages = answerDanglingToolCalls(conversationAfterCompaction(options.history ?? []));
     // A resumed conversation is already this big: automatic compaction must see it on the first turn.
     this.lastInputTokens = this.messages.length > 0 ? this.estimateContextTokens() : 0;
@@ -271,34 +282,12 @@ export class AgentSession {
   async *prompt(text: string, signal: AbortSignal): AsyncGenerator<AgentEvent> {
     this.compactionFailedThisTurn = false;
     yield* this.compactIfNearlyFull(signal);
-    const user = userMessage(text);
-    this.record(user);
-
-    // Recall rides with the user's message, after the cached prefix: the system
-    // prompt and earlier turns stay byte-identical, so the provider's cache holds.
-    let sent: Message = user;
-    const memory = this.options.memory;
-    if (memory && this.options.recall !== false) {
-      const recall = await memory.recall(text, {
-        excludeIds: [...this.recalledIds],
-        currentSessionId: this.sessionId,
-        signal,
-      });
-      if (recall.items.length > 0) {
-        for (const item of recall.items) this.recalledIds.add(item.id);
-        sent = { role: "user", content: [...user.content, { type: "text", text: recall.text }] };
-        yield { type: "recall", items: recall.items };
-      }
-    }
-    // An embedding endpoint that failed (now or in the background) is said once, not fatal.
-    for (const warning of memory?.takeWarnings() ?? [])
-      yield { type: "notice", level: "warning", text: warning };
-    this.messages.push(sent);
-
+    // The loop adds the turn's context to the message and reports it (a "message" event, stored below).
     const events = runAgent({
       model: this.model,
       system: this.system,
       messages: this.messages,
+      prompt: userMessage(text),
       tools: this.tools,
       toolContext: {
         cwd: this.options.cwd,
@@ -310,7 +299,7 @@ export class AgentSession {
       hooks: {
         beforeToolCall: (tool, input, context) => this.options.gate.check(tool, input, context),
         fitContext: (_messages, reason, fitSignal) => this.fitContext(reason, fitSignal),
-        ...(this.options.transformContext ? { transformContext: this.options.transformContext } : {}),
+        turnContext: this.turnContext,
       },
       ...(this.options.maxTurns !== undefined ? { maxTurns: this.options.maxTurns } : {}),
     });

@@ -8,24 +8,30 @@ import type {
   ToolCallPart,
   ToolMessage,
   ToolResultPart,
+  UserMessage,
 } from "../core/messages.ts";
 import type { ModelClient, ToolSpec } from "../core/model.ts";
-import type { Tool, ToolContext, ToolResult } from "../core/tool.ts";
+import type { Tool, ToolContext } from "../core/tool.ts";
 import { addUsage, emptyUsage, type Usage } from "../core/usage.ts";
 import { costOf } from "../providers/cost.ts";
 import { ContextOverflowError } from "../providers/retry.ts";
-import { runTool, toolSpecOf } from "../tools/define-tool.ts";
-
-export type ToolDecision = { allowed: true } | { allowed: false; reason: string };
+import { toolSpecOf } from "../tools/define-tool.ts";
+import { type BeforeToolCall, executeToolCalls, INTERRUPTED_RESULT } from "./tool-calls.ts";
+import { addTurnContext, type TurnContextSource } from "./turn-context.ts";
 
 export interface LoopHooks {
-  /** The permission gate: asked before every tool call; a refusal goes back to the model as the tool's result. */
-  beforeToolCall?(tool: Tool, input: unknown, context: ToolContext): Promise<ToolDecision>;
   /**
-   * Shapes what is sent for one request without changing the stored conversation
-   * (recall rides here, after the cached prefix, so the prompt cache stays valid).
+   * The permission gate: asked before every tool call whose arguments parsed, with
+   * the typed input the tool will run with; a refusal goes back to the model as
+   * the tool's result.
    */
-  transformContext?(messages: Message[], signal: AbortSignal): Promise<Message[]>;
+  beforeToolCall?: BeforeToolCall;
+  /**
+   * Add context to the new user message, once, before the turn's first request
+   * (recall now; see turn-context.ts). What they add is part of the message the
+   * loop reports and sends, so what is stored is what the model saw.
+   */
+  turnContext?: readonly TurnContextSource[];
   /**
    * Makes room in the model's context window, within a turn: asked before each
    * request ("before-request": it decides whether the conversation is nearly
@@ -43,8 +49,10 @@ export interface LoopHooks {
 export interface RunAgentOptions {
   model: ModelClient;
   system: string;
-  /** The conversation so far, ending with the new user message. Not mutated. */
+  /** The conversation so far, before the new user message. Not mutated. */
   messages: Message[];
+  /** The user's new message; the loop adds the turn's context to it and reports it as a "message" event. */
+  prompt: UserMessage;
   tools: Tool[];
   toolContext: Omit<ToolContext, "signal">;
   signal: AbortSignal;
@@ -52,8 +60,6 @@ export interface RunAgentOptions {
   /** Stop after this many model requests in this run. */
   maxTurns?: number;
 }
-
-const INTERRUPTED_RESULT = "Interrupted by the user before this tool ran.";
 
 /**
  * The agent loop: request → stream → run tools → repeat, until the model stops
@@ -80,6 +86,20 @@ export async function* runAgent(options: RunAgentOptions): AsyncGenerator<AgentE
     turns: turn,
   });
 
+  const withContext = yield* addTurnContext(options.prompt, options.hooks?.turnContext ?? [], signal);
+  // The user's message is kept even when gathering its context failed: it is what they said.
+  messages.push(withContext.message);
+  yield { type: "message", message: withContext.message };
+  if (!withContext.ok) {
+    if (isAbortError(withContext.error) || signal.aborted) {
+      yield done("aborted");
+    } else {
+      yield { type: "error", message: errorMessage(withContext.error), fatal: true };
+      yield done("error");
+    }
+    return;
+  }
+
   while (true) {
     if (signal.aborted) {
       yield done("aborted");
@@ -100,13 +120,7 @@ export async function* runAgent(options: RunAgentOptions): AsyncGenerator<AgentE
         const fitted = yield* options.hooks.fitContext(messages, "before-request", signal);
         if (fitted) messages.splice(0, messages.length, ...fitted);
       }
-      const requestMessages = options.hooks?.transformContext
-        ? await options.hooks.transformContext(messages, signal)
-        : messages;
-      const stream = model.stream(
-        { system: options.system, messages: requestMessages, tools: toolSpecs },
-        signal,
-      );
+      const stream = model.stream({ system: options.system, messages, tools: toolSpecs }, signal);
       for await (const event of stream) {
         switch (event.type) {
           case "text-delta":
@@ -191,7 +205,12 @@ export async function* runAgent(options: RunAgentOptions): AsyncGenerator<AgentE
     }
 
     const results: ToolResultPart[] = [];
-    for await (const event of executeToolCalls(toolCalls, toolsByName, toolContext, options.hooks)) {
+    for await (const event of executeToolCalls(
+      toolCalls,
+      toolsByName,
+      toolContext,
+      options.hooks?.beforeToolCall,
+    )) {
       if (event.type === "result") results.push(event.result);
       else yield event.event;
     }
@@ -210,122 +229,6 @@ export async function* runAgent(options: RunAgentOptions): AsyncGenerator<AgentE
     messages.push(toolMessage);
     yield { type: "message", message: toolMessage };
     yield { type: "turn-end", turn, message, toolResults: toolMessage };
-  }
-}
-
-type ExecutionEvent = { type: "event"; event: AgentEvent } | { type: "result"; result: ToolResultPart };
-
-/**
- * Runs one assistant message's tool calls. Consecutive read-only calls run in
- * parallel; a mutating call waits for everything before it and runs alone, so
- * edits and commands happen in the order the model asked for them.
- */
-async function* executeToolCalls(
-  calls: ToolCallPart[],
-  toolsByName: Map<string, Tool>,
-  context: ToolContext,
-  hooks: LoopHooks | undefined,
-): AsyncGenerator<ExecutionEvent> {
-  let index = 0;
-  while (index < calls.length) {
-    if (context.signal.aborted) return;
-    const first = calls[index]!;
-    const firstTool = toolsByName.get(first.toolName);
-    if (!firstTool?.readOnly) {
-      yield* executeOne(first, firstTool, toolsByName, context, hooks);
-      index++;
-      continue;
-    }
-    const batch: ToolCallPart[] = [];
-    while (index < calls.length && toolsByName.get(calls[index]!.toolName)?.readOnly) {
-      batch.push(calls[index]!);
-      index++;
-    }
-    yield* mergeGenerators(
-      batch.map((call) => executeOne(call, toolsByName.get(call.toolName), toolsByName, context, hooks)),
-    );
-  }
-}
-
-async function* executeOne(
-  call: ToolCallPart,
-  tool: Tool | undefined,
-  toolsByName: Map<string, Tool>,
-  context: ToolContext,
-  hooks: LoopHooks | undefined,
-): AsyncGenerator<ExecutionEvent> {
-  const started = Date.now();
-  yield {
-    type: "event",
-    event: { type: "tool-start", toolCallId: call.toolCallId, toolName: call.toolName, input: call.input },
-  };
-
-  let result: ToolResult;
-  if (!tool) {
-    const available = [...toolsByName.keys()].join(", ");
-    result = { output: `Unknown tool "${call.toolName}". Available tools: ${available}.`, isError: true };
-  } else {
-    let decision: ToolDecision = { allowed: true };
-    try {
-      if (hooks?.beforeToolCall) decision = await hooks.beforeToolCall(tool, call.input, context);
-    } catch (error) {
-      decision = { allowed: false, reason: `Permission check failed: ${errorMessage(error)}` };
-    }
-    if (!decision.allowed) {
-      yield {
-        type: "event",
-        event: {
-          type: "tool-denied",
-          toolCallId: call.toolCallId,
-          toolName: call.toolName,
-          reason: decision.reason,
-        },
-      };
-      result = { output: decision.reason, isError: true };
-    } else if (context.signal.aborted) {
-      result = { output: INTERRUPTED_RESULT, isError: true };
-    } else {
-      result = await runTool(tool, call.input, context);
-    }
-  }
-
-  yield {
-    type: "event",
-    event: {
-      type: "tool-end",
-      toolCallId: call.toolCallId,
-      toolName: call.toolName,
-      output: result.output,
-      isError: result.isError === true,
-      durationMs: Date.now() - started,
-      ...(result.display ? { display: result.display } : {}),
-    },
-  };
-  yield {
-    type: "result",
-    result: {
-      type: "tool-result",
-      toolCallId: call.toolCallId,
-      toolName: call.toolName,
-      output: result.output,
-      ...(result.isError ? { isError: true } : {}),
-    },
-  };
-}
-
-/** Interleaves several async generators, yielding each value as soon as it is ready. */
-async function* mergeGenerators<T>(generators: AsyncGenerator<T>[]): AsyncGenerator<T> {
-  const pending = new Map<number, Promise<{ index: number; result: IteratorResult<T> }>>();
-  const next = (index: number) => generators[index]!.next().then((result) => ({ index, result }));
-  for (let index = 0; index < generators.length; index++) pending.set(index, next(index));
-  while (pending.size > 0) {
-    const { index, result } = await Promise.race(pending.values());
-    if (result.done) {
-      pending.delete(index);
-    } else {
-      pending.set(index, next(index));
-      yield result.value;
-    }
   }
 }
 

@@ -1,8 +1,8 @@
 import path from "node:path";
-import type { PermissionMode } from "../config/settings-schema.ts";
 import { errorMessage } from "../core/errors.ts";
+import type { PermissionDecision, PermissionMode } from "../core/permission-mode.ts";
 import type { PermissionSubject, Tool, ToolContext } from "../core/tool.ts";
-import { parseToolInput, resolveToolPath } from "../tools/define-tool.ts";
+import { resolveToolPath } from "../tools/define-tool.ts";
 import { isInside, isProtectedPath, realPathOfNearest } from "./permission-paths.ts";
 import {
   type MatchContext,
@@ -13,10 +13,6 @@ import {
 } from "./permission-rules.ts";
 import { loadShellParser } from "./shell/parser.ts";
 import { suggestShellRule, unresolvedAgainstRules } from "./shell/shell-rules.ts";
-
-export type { PermissionMode } from "../config/settings-schema.ts";
-
-export type PermissionDecision = { allowed: true } | { allowed: false; reason: string };
 
 /** What the TUI shows when a call needs the user's say. */
 export interface PermissionRequest {
@@ -65,7 +61,8 @@ export interface PermissionGateOptions {
 }
 
 export interface PermissionGate {
-  check(tool: Tool, input: unknown, context: ToolContext): Promise<PermissionDecision>;
+  /** Judges one call; `input` is the parsed, typed input the tool will run with. */
+  check<Input>(tool: Tool<Input>, input: Input, context: ToolContext): Promise<PermissionDecision>;
   setMode(mode: PermissionMode): void;
   readonly mode: PermissionMode;
   /** Rules that look wrong (unknown tool names); kept, shown to the user once. */
@@ -75,13 +72,6 @@ export interface PermissionGate {
    * leave such files out of what they read and return (ToolContext.isReadDenied).
    */
   isReadDenied(absolutePath: string): boolean;
-}
-
-/** Shift+Tab order. Bypass is left out: it must be chosen explicitly (--permission-mode bypass, --yolo). */
-export function cycleMode(mode: PermissionMode): PermissionMode {
-  if (mode === "default") return "accept-edits";
-  if (mode === "accept-edits") return "plan";
-  return "default";
 }
 
 const PLAN_MODE_REFUSAL =
@@ -106,14 +96,16 @@ export function createPermissionGate(options: PermissionGateOptions): Permission
   const projectRoot = path.resolve(options.projectRoot);
   const realProjectRoot = realPathOfNearest(projectRoot);
 
-  const check = async (tool: Tool, input: unknown, context: ToolContext): Promise<PermissionDecision> => {
-    // Judge exactly what the tool will run with: runTool normalises input the same way (a JSON
-    // string becomes an object). When this fails, runTool fails with the same error and runs nothing.
-    const parsed = parseToolInput(tool, input);
-    if (!parsed.ok) return { allowed: true };
+  const check = async <Input>(
+    tool: Tool<Input>,
+    input: Input,
+    context: ToolContext,
+  ): Promise<PermissionDecision> => {
+    // `input` is what the tool will run with: the loop parsed it once (tools/tool-call.ts), and a
+    // call whose arguments did not parse never reaches the gate; it is an error result instead.
     let subject: PermissionSubject;
     try {
-      subject = tool.permission(parsed.input, context);
+      subject = tool.permission(input, context);
     } catch (error) {
       return {
         allowed: false,
@@ -135,7 +127,7 @@ export function createPermissionGate(options: PermissionGateOptions): Permission
       projectRoot,
       home: options.home,
       toolName: tool.name,
-      cwd: commandDirectory(parsed.input, context),
+      cwd: commandDirectory(input, context),
     };
     // Deny and ask rules also see where symlinks lead, so `Read(~/.ssh/**)` holds through a link to it.
     const matchedSubject = withRealPaths(subject, projectRoot);
@@ -151,7 +143,7 @@ export function createPermissionGate(options: PermissionGateOptions): Permission
     const unresolved = unresolvedAgainstRules(subject, [...deny, ...askRules], [...allow, ...sessionAllow]);
     if (unresolved && mode !== "plan") {
       // Not provably outside every deny rule: no mode, not even bypass, runs it without the user.
-      return askUser(tool, parsed.input, subject, context, undefined, [], unresolved);
+      return askUser(tool, input, subject, context, undefined, [], unresolved);
     }
 
     // Decided by what the call touches, not the tool's flag: a shell command is never read-only here.
@@ -182,7 +174,7 @@ export function createPermissionGate(options: PermissionGateOptions): Permission
     if (protectedPaths.length > 0 && mode !== "bypass") {
       // Settings and .git change what the agent may do next (rules, hooks), so neither accept-edits nor
       // an allow rule covers them: the user approves each time.
-      return askUser(tool, parsed.input, subject, context, askedByRule, protectedPaths);
+      return askUser(tool, input, subject, context, askedByRule, protectedPaths);
     }
     const allowedThisSession = rulesAllow(sessionAllow, subject, matchContext);
     if (!askedByRule || allowedThisSession) {
@@ -192,7 +184,7 @@ export function createPermissionGate(options: PermissionGateOptions): Permission
         return { allowed: true };
     }
 
-    return askUser(tool, parsed.input, subject, context, askedByRule, []);
+    return askUser(tool, input, subject, context, askedByRule, []);
   };
 
   const askUser = async (

@@ -10,6 +10,7 @@ import type { Settings } from "../config/settings.ts";
 import { ConfigError } from "../core/errors.ts";
 import type { Message } from "../core/messages.ts";
 import type { ModelClient } from "../core/model.ts";
+import type { PermissionMode } from "../core/permission-mode.ts";
 import { traceStartup } from "../core/startup-trace.ts";
 import { MemoryService } from "../memory/memory-service.ts";
 import { sessionRedaction } from "../memory/redact-message.ts";
@@ -22,7 +23,7 @@ import { SessionStore } from "../session/store.ts";
 import { createMemoryTool } from "../tools/memory.ts";
 import { createToolset } from "../tools/toolset.ts";
 import { loadJudgedSettings } from "./judged-settings.ts";
-import type { PermissionModeName, RunOptions } from "./options.ts";
+import type { RunOptions } from "./options.ts";
 
 export interface Runtime {
   cwd: string;
@@ -32,7 +33,7 @@ export interface Runtime {
   store: SessionStore;
   session: AgentSession;
   gate: PermissionGate;
-  permissionMode: PermissionModeName;
+  permissionMode: PermissionMode;
   instructionFiles: string[];
   /** One line on the shell sandbox in force (for /permissions). */
   sandboxSummary: string;

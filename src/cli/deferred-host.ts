@@ -1,5 +1,6 @@
 import type { AgentEvent } from "../core/events.ts";
-import type { PermissionModeName, RecallEvent, TuiHost, TuiInfo, TuiMemoryHost } from "../modes/tui/host.ts";
+import type { PermissionMode } from "../core/permission-mode.ts";
+import type { RecallEvent, TuiHost, TuiInfo, TuiMemoryHost } from "../modes/tui/host.ts";
 
 /**
  * A TuiHost that is usable before the runtime exists: the TUI draws its prompt
@@ -9,7 +10,7 @@ import type { PermissionModeName, RecallEvent, TuiHost, TuiInfo, TuiMemoryHost }
  */
 export function createDeferredHost(pending: Promise<TuiHost>, placeholder: TuiInfo): TuiHost {
   let host: TuiHost | undefined;
-  let pendingMode: PermissionModeName | undefined;
+  let pendingMode: PermissionMode | undefined;
   const ready = pending.then((resolved) => {
     host = resolved;
     if (pendingMode) resolved.setPermissionMode(pendingMode);

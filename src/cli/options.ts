@@ -1,7 +1,6 @@
 import { ConfigError } from "../core/errors.ts";
+import { isPermissionMode, type PermissionMode, permissionModes } from "../core/permission-mode.ts";
 import type { OutputFormat } from "../modes/print.ts";
-
-export type PermissionModeName = "default" | "accept-edits" | "plan" | "bypass";
 
 /** The root command's options, typed and validated once. */
 export interface RunOptions {
@@ -13,7 +12,7 @@ export interface RunOptions {
   continueLatest: boolean;
   resume?: string;
   maxTurns?: number;
-  permissionMode?: PermissionModeName;
+  permissionMode?: PermissionMode;
   allowedTools: string[];
   disallowedTools: string[];
   memory: boolean;
@@ -21,9 +20,8 @@ export interface RunOptions {
 }
 
 const OUTPUT_FORMATS: OutputFormat[] = ["text", "json", "stream-json"];
-const PERMISSION_MODES: PermissionModeName[] = ["default", "accept-edits", "plan", "bypass"];
 // Claude Code's spellings, accepted so muscle memory works.
-const MODE_ALIASES: Record<string, PermissionModeName> = {
+const MODE_ALIASES: Record<string, PermissionMode> = {
   acceptEdits: "accept-edits",
   bypassPermissions: "bypass",
   yolo: "bypass",
@@ -36,16 +34,16 @@ export function parseRunOptions(raw: Record<string, unknown>, prompt: string | u
       `--output-format must be one of ${OUTPUT_FORMATS.join(", ")} (got "${outputFormat}")`,
     );
   }
-  let permissionMode: PermissionModeName | undefined;
+  let permissionMode: PermissionMode | undefined;
   if (raw.yolo || raw.dangerouslySkipPermissions) permissionMode = "bypass";
   else if (typeof raw.permissionMode === "string") {
     const mode = MODE_ALIASES[raw.permissionMode] ?? raw.permissionMode;
-    if (!PERMISSION_MODES.includes(mode as PermissionModeName)) {
+    if (!isPermissionMode(mode)) {
       throw new ConfigError(
-        `--permission-mode must be one of ${PERMISSION_MODES.join(", ")} (got "${raw.permissionMode}")`,
+        `--permission-mode must be one of ${permissionModes.join(", ")} (got "${raw.permissionMode}")`,
       );
     }
-    permissionMode = mode as PermissionModeName;
+    permissionMode = mode;
   }
   let maxTurns: number | undefined;
   if (raw.maxTurns !== undefined) {

@@ -1,12 +1,10 @@
 import { z } from "zod";
+import { permissionModes } from "../core/permission-mode.ts";
 
 /*
  * Every object is loose: keys this version does not know are kept (and
  * ignored), so a settings file written for a newer tacit still loads here.
  */
-
-export const permissionModes = ["default", "accept-edits", "plan", "bypass"] as const;
-export type PermissionMode = (typeof permissionModes)[number];
 
 export const permissionLists = ["allow", "deny", "ask"] as const;
 export type PermissionList = (typeof permissionLists)[number];

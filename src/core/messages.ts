@@ -8,7 +8,16 @@
 export interface TextPart {
   type: "text";
   text: string;
+  /**
+   * Set on text tacit added to a user's message for the model (agent/turn-context.ts), naming
+   * what added it. The model was sent it and the session stores it, so a resumed session sends
+   * the same history; it is not the user's words, so messageText leaves it out.
+   */
+  turnContext?: TurnContextName;
 }
+
+/** What adds context to a user turn: recalled memories and past turns. */
+export type TurnContextName = "recall";
 
 export interface ReasoningPart {
   type: "reasoning";
@@ -59,11 +68,14 @@ export function userMessage(text: string): UserMessage {
   return { role: "user", content: [{ type: "text", text }] };
 }
 
-/** The plain text of a message, tool calls and results left out. */
+/**
+ * The plain text of a message, tool calls and results left out, and the context tacit added to a
+ * user's message too: what screens, session titles and the transcript index show is what was said.
+ */
 export function messageText(message: Message): string {
   if (message.role === "tool") return "";
   let text = "";
-  for (const part of message.content) if (part.type === "text") text += part.text;
+  for (const part of message.content) if (part.type === "text" && !part.turnContext) text += part.text;
   return text;
 }
 

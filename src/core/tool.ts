@@ -57,15 +57,21 @@ export interface ToolContext {
   isReadDenied?: (absolutePath: string) => boolean;
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: tools are held in heterogeneous lists; each validates its own input.
+// biome-ignore lint/suspicious/noExplicitAny: tools are held in heterogeneous lists; tool-call.ts parses each input with its own schema.
 export interface Tool<Input = any> {
   /** The name the model sees (per model family: `Read` for Claude, `read_file` for GPT …). */
   name: string;
   /** The model-facing description. */
   description: string;
   inputSchema: z.ZodType<Input>;
-  /** Read-only tools run in parallel and are the only ones allowed in plan mode. */
-  readOnly: boolean;
+  /**
+   * Whether a call only reads, so the loop may run it alongside the other
+   * read-only calls of the same message. A function when it depends on the
+   * input (the memory tool's view and search read; its other commands write).
+   * Plan mode does not look at this: the permission gate judges what the call
+   * touches (PermissionSubject).
+   */
+  readOnly: boolean | ((input: Input) => boolean);
   permission(input: Input, context: ToolContext): PermissionSubject;
   execute(input: Input, context: ToolContext): Promise<ToolResult>;
 }

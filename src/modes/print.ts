@@ -94,7 +94,9 @@ export async function printRun(
           const text = messageText(event.message);
           if (text) lastAssistantText = text;
         }
-        if (format === "stream-json") line(toClaudeStreamMessage(event.message, info));
+        // The prompt is not echoed back (as in Claude Code's stream-json): the caller sent it.
+        if (format === "stream-json" && event.message.role !== "user")
+          line(toClaudeStreamMessage(event.message, info));
         break;
       case "tool-end":
         if (refusedCalls.has(event.toolCallId)) break;

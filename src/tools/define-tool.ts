@@ -1,109 +1,21 @@
 import os from "node:os";
 import path from "node:path";
 import { z } from "zod";
-import { AbortedError, errorMessage, isAbortError } from "../core/errors.ts";
 import type { ToolSpec } from "../core/model.ts";
-import type { PermissionSubject, Tool, ToolContext, ToolResult } from "../core/tool.ts";
+import type { Tool, ToolContext } from "../core/tool.ts";
 
-export interface ToolDefinition<Schema extends z.ZodType> {
-  name: string;
-  description: string;
-  inputSchema: Schema;
-  readOnly: boolean;
-  permission(input: z.output<Schema>, context: ToolContext): PermissionSubject;
-  execute(input: z.output<Schema>, context: ToolContext): Promise<ToolResult>;
-}
-
-/** One wrapper for every tool, so each is declared the same way and typed from its schema. */
-export function defineTool<Schema extends z.ZodType>(
-  definition: ToolDefinition<Schema>,
-): Tool<z.output<Schema>> {
-  return {
-    name: definition.name,
-    description: definition.description,
-    inputSchema: definition.inputSchema as unknown as z.ZodType<z.output<Schema>>,
-    readOnly: definition.readOnly,
-    permission: definition.permission,
-    execute: definition.execute,
-  };
+/**
+ * Declares a tool typed from its schema: the input type is inferred from
+ * inputSchema, so permission, readOnly and execute receive the parsed input
+ * without annotations. It returns the tool itself; running a call is
+ * tool-call.ts's job.
+ */
+export function defineTool<Input>(tool: Tool<Input>): Tool<Input> {
+  return tool;
 }
 
 /** Generous enough for a long read, small enough that one call cannot flood the context. */
 export const DEFAULT_MAX_OUTPUT_CHARS = 60_000;
-
-export type ParsedToolInput<Input> = { ok: true; input: Input } | { ok: false; error: string };
-
-/**
- * Validates raw model arguments. The error names each bad field and what was
- * expected, so the model can correct itself on the next try.
- */
-export function parseToolInput<Input>(tool: Tool<Input>, rawInput: unknown): ParsedToolInput<Input> {
-  // Some models send the arguments as a JSON string instead of an object.
-  let candidate = rawInput;
-  if (typeof candidate === "string") {
-    try {
-      candidate = JSON.parse(candidate);
-    } catch {
-      // Leave it as is: zod will report that an object was expected.
-    }
-  }
-  if (candidate === undefined || candidate === null) candidate = {};
-  const result = tool.inputSchema.safeParse(candidate);
-  if (result.success) return { ok: true, input: result.data };
-  const lines = result.error.issues.map((issue) => {
-    const field = issue.path.length > 0 ? issue.path.map(String).join(".") : "(arguments)";
-    return `- ${field}: ${issue.message}`;
-  });
-  return { ok: false, error: `Invalid arguments for ${tool.name}:\n${lines.join("\n")}` };
-}
-
-export interface RunToolOptions {
-  maxOutputChars?: number;
-}
-
-/**
- * Runs one tool call the way the loop needs it: validated, never throwing,
- * interruptible, and with output capped. Every failure becomes an isError
- * result the model can read.
- */
-export async function runTool(
-  tool: Tool,
-  rawInput: unknown,
-  context: ToolContext,
-  options: RunToolOptions = {},
-): Promise<ToolResult> {
-  if (context.signal.aborted) return { output: "Error: interrupted before the tool ran", isError: true };
-  const parsed = parseToolInput(tool, rawInput);
-  if (!parsed.ok) return { output: parsed.error, isError: true };
-  let result: ToolResult;
-  try {
-    result = await raceWithAbort(tool.execute(parsed.input, context), context.signal);
-  } catch (error) {
-    if (isAbortError(error) || context.signal.aborted) {
-      return { output: "Error: interrupted by the user", isError: true };
-    }
-    return { output: `Error: ${errorMessage(error)}`, isError: true };
-  }
-  const output = capOutput(result.output, options.maxOutputChars ?? DEFAULT_MAX_OUTPUT_CHARS);
-  return { ...result, output };
-}
-
-function raceWithAbort<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(new AbortedError());
-    signal.addEventListener("abort", onAbort, { once: true });
-    work.then(
-      (value) => {
-        signal.removeEventListener("abort", onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener("abort", onAbort);
-        reject(error);
-      },
-    );
-  });
-}
 
 /** Keeps the head and the tail (where errors and summaries usually are) and says how much was cut. */
 export function capOutput(text: string, maxChars: number): string {

@@ -43,8 +43,8 @@ export function createMemoryTool(service: MemoryService, options: { sessionId: (
     name: "memory",
     description: DESCRIPTION,
     inputSchema,
-    // Reads run alongside other reads; writes take the per-scope lock themselves.
-    readOnly: false,
+    // view and search run alongside other reads; writes run alone and take the per-scope lock themselves.
+    readOnly: (input) => !MUTATING.has(input.command),
     permission: (input) => ({
       kind: "memory",
       paths: [input.path, input.old_path, input.new_path].filter((value): value is string => Boolean(value)),

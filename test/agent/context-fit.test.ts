@@ -105,7 +105,8 @@ describe("the loop after a 'prompt too long' refusal", () => {
     for await (const event of runAgent({
       model,
       system: "test",
-      messages: [userMessage("a long history"), userMessage("go")],
+      messages: [userMessage("a long history")],
+      prompt: userMessage("go"),
       tools: [],
       toolContext: { cwd: "/tmp", projectRoot: "/tmp", state: newToolSessionState() },
       signal: new AbortController().signal,

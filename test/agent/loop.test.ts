@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { type RunAgentOptions, runAgent } from "../../src/agent/loop.ts";
+import type { TurnContextSource } from "../../src/agent/turn-context.ts";
 import type { AgentEvent } from "../../src/core/events.ts";
-import { userMessage } from "../../src/core/messages.ts";
+import { messageText, type UserMessage, userMessage } from "../../src/core/messages.ts";
 import { newToolSessionState, type Tool } from "../../src/core/tool.ts";
 import { createFauxModel, type FauxStep } from "../../src/providers/faux.ts";
 import { defineTool } from "../../src/tools/define-tool.ts";
@@ -41,7 +42,8 @@ async function collect(options: Partial<RunAgentOptions> & { script: FauxStep[];
   for await (const event of runAgent({
     model,
     system: "test system",
-    messages: [userMessage("go")],
+    messages: [],
+    prompt: userMessage("go"),
     tools: options.tools ?? [],
     toolContext: { cwd: "/tmp", projectRoot: "/tmp", state: newToolSessionState() },
     signal: options.signal ?? new AbortController().signal,
@@ -60,8 +62,9 @@ describe("the agent loop", () => {
     expect(text.length).toBeGreaterThan(1);
     expect(text.join("")).toBe("Hello there, friend.");
     expect(done).toMatchObject({ type: "done", reason: "stop", turns: 1 });
-    const messages = events.filter((event) => event.type === "message");
-    expect(messages).toHaveLength(1);
+    // The user's message, then the model's answer.
+    const messages = events.flatMap((event) => (event.type === "message" ? [event.message.role] : []));
+    expect(messages).toEqual(["user", "assistant"]);
   });
 
   it("runs tools, answers every call once, and sends the results back", async () => {
@@ -217,14 +220,15 @@ describe("the agent loop", () => {
     for await (const event of runAgent({
       model,
       system: "s",
-      messages: [userMessage("go")],
+      messages: [],
+      prompt: userMessage("go"),
       tools: [],
       toolContext: { cwd: "/tmp", projectRoot: "/tmp", state: newToolSessionState() },
       signal: new AbortController().signal,
     })) {
       events.push(event);
     }
-    const message = events.find((event) => event.type === "message");
+    const message = events.find((event) => event.type === "message" && event.message.role === "assistant");
     expect(message?.type === "message" && message.message.content).toEqual([{ type: "text", text: "final" }]);
     expect(events.some((event) => event.type === "retry")).toBe(true);
   });
@@ -237,22 +241,84 @@ describe("the agent loop", () => {
     expect(events.filter((event) => event.type === "error")).toEqual([
       { type: "error", message: "503 after 4 attempts", fatal: true },
     ]);
-    const message = events.find((event) => event.type === "message");
+    const message = events.find((event) => event.type === "message" && event.message.role === "assistant");
     expect(message?.type === "message" && message.message.content).toEqual([{ type: "text", text: "half" }]);
   });
 
-  it("transformContext shapes the request without changing the conversation", async () => {
-    const { model, events } = await collect({
-      hooks: {
-        transformContext: async (messages) => [
-          ...messages.slice(0, -1),
-          userMessage("go\n\n<recalled>use pnpm</recalled>"),
-        ],
+  it("turn context is added to the user's message once, labelled, and that message is reported as sent", async () => {
+    const gathered: string[] = [];
+    const pnpm: TurnContextSource = {
+      name: "recall",
+      async gather(prompt) {
+        gathered.push(messageText(prompt));
+        return {
+          text: "<recalled>use pnpm</recalled>",
+          events: [{ type: "notice", level: "info", text: "recalled one memory" }],
+        };
       },
-      script: [{ text: "ok" }],
+    };
+    const silent: TurnContextSource = {
+      name: "recall",
+      gather: async () => ({}),
+    };
+    const { model, events } = await collect({
+      hooks: { turnContext: [pnpm, silent] },
+      tools: [probeTool("Probe", true, [])],
+      script: [{ toolCalls: [{ toolName: "Probe", input: { label: "a" } }] }, { text: "ok" }],
     });
-    const sent = model.requests[0]!.messages.at(-1)!;
-    expect(JSON.stringify(sent)).toContain("use pnpm");
-    expect(JSON.stringify(events)).not.toContain("use pnpm");
+    const sent = {
+      role: "user",
+      content: [
+        { type: "text", text: "go" },
+        { type: "text", text: "<recalled>use pnpm</recalled>", turnContext: "recall" },
+      ],
+    };
+    // Gathered once for the turn, not per request; both requests carry the same message.
+    expect(gathered).toEqual(["go"]);
+    expect(model.requests).toHaveLength(2);
+    for (const request of model.requests) expect(request.messages[0]).toEqual(sent);
+    const reported = events.find((event) => event.type === "message");
+    expect(reported).toEqual({ type: "message", message: sent });
+    expect(events.findIndex((event) => event.type === "notice")).toBeLessThan(
+      events.findIndex((event) => event.type === "message"),
+    );
+    expect(messageText(sent as UserMessage)).toBe("go");
+  });
+
+  it("a turn context source that fails ends the run with one error, keeping the user's message as typed", async () => {
+    const failing: TurnContextSource = {
+      name: "recall",
+      gather: async () => {
+        throw new Error("index is corrupt");
+      },
+    };
+    const { model, events, done } = await collect({ hooks: { turnContext: [failing] }, script: [] });
+    expect(model.requests).toHaveLength(0);
+    expect(events.filter((event) => event.type === "message")).toEqual([
+      { type: "message", message: userMessage("go") },
+    ]);
+    expect(events.filter((event) => event.type === "error")).toEqual([
+      { type: "error", message: "index is corrupt", fatal: true },
+    ]);
+    expect(done.reason).toBe("error");
+  });
+
+  it("an abort while gathering turn context ends the run as aborted, the user's message kept", async () => {
+    const controller = new AbortController();
+    const hanging: TurnContextSource = {
+      name: "recall",
+      gather: async (_prompt, signal) => {
+        controller.abort();
+        throw signal.reason;
+      },
+    };
+    const { model, events, done } = await collect({
+      hooks: { turnContext: [hanging] },
+      signal: controller.signal,
+      script: [],
+    });
+    expect(model.requests).toHaveLength(0);
+    expect(events.filter((event) => event.type === "message")).toHaveLength(1);
+    expect(done.reason).toBe("aborted");
   });
 });

@@ -5,21 +5,20 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import {
   createPermissionGate,
-  cycleMode,
   type PermissionAnswer,
   type PermissionGateOptions,
   type PermissionRequest,
   suggestRule,
 } from "../../src/agent/permission-gate.ts";
 import { loadShellParser } from "../../src/agent/shell/parser.ts";
+import { nextPermissionMode } from "../../src/core/permission-mode.ts";
 import {
   newToolSessionState,
   type PermissionSubject,
   type Tool,
   type ToolContext,
 } from "../../src/core/tool.ts";
-import { claudeBashTool, gptShellTool } from "../../src/tools/bash.ts";
-import { parseToolInput, runTool } from "../../src/tools/define-tool.ts";
+import { gptShellTool } from "../../src/tools/bash.ts";
 
 let projectRoot: string;
 let home: string;
@@ -153,17 +152,17 @@ describe("modes", () => {
     expect(denied).toMatchObject({ allowed: false, reason: expect.stringContaining('"Bash(rm:*)"') });
   });
 
-  it("setMode switches, and cycleMode goes default → accept-edits → plan → default", async () => {
+  it("setMode switches, and nextPermissionMode goes default → accept-edits → plan → default", async () => {
     const gate = gateWith();
     expect(gate.mode).toBe("default");
     expect((await gate.check(editTool, { value: "a.ts" }, toolContext())).allowed).toBe(false);
     gate.setMode("accept-edits");
     expect(gate.mode).toBe("accept-edits");
     expect((await gate.check(editTool, { value: "a.ts" }, toolContext())).allowed).toBe(true);
-    expect(cycleMode("default")).toBe("accept-edits");
-    expect(cycleMode("accept-edits")).toBe("plan");
-    expect(cycleMode("plan")).toBe("default");
-    expect(cycleMode("bypass")).toBe("default");
+    expect(nextPermissionMode("default")).toBe("accept-edits");
+    expect(nextPermissionMode("accept-edits")).toBe("plan");
+    expect(nextPermissionMode("plan")).toBe("default");
+    expect(nextPermissionMode("bypass")).toBe("default");
   });
 });
 
@@ -340,10 +339,6 @@ describe("headless and asking", () => {
 });
 
 describe("odd calls", () => {
-  it("lets invalid input through to the tool's own validation, which runs nothing", async () => {
-    expect(await gateWith().check(shellTool, { value: 42 }, toolContext())).toEqual({ allowed: true });
-  });
-
   it("refuses when the tool cannot say what it would touch", async () => {
     const broken = fakeTool("Broken", false, () => {
       throw new Error("bad path");
@@ -372,42 +367,6 @@ describe("suggestRule", () => {
     [{ kind: "memory", paths: [], mutating: true }, "Memory"],
   ] as Array<[PermissionSubject, string]>)("%j → %s", (subject, expected) => {
     expect(suggestRule(subject, "/p", "/home/ada")).toBe(expected);
-  });
-});
-
-describe("arguments sent as a JSON string", () => {
-  const encoded = (command: string) => JSON.stringify({ command });
-
-  it("are judged as the object the tool will run with: plan mode refuses a string-encoded Bash call", async () => {
-    const bashTool = claudeBashTool();
-    const decision = await gateWith({ mode: "plan" }).check(bashTool, encoded("touch pwned"), toolContext());
-    expect(decision).toMatchObject({ allowed: false, reason: expect.stringContaining("plan mode") });
-  });
-
-  it("a deny rule refuses a string-encoded call, in bypass too", async () => {
-    const bashTool = claudeBashTool();
-    for (const deny of [["Bash"], ["Bash(rm:*)"]]) {
-      const gate = gateWith({ mode: "bypass", rules: { allow: [], deny, ask: [] } });
-      const decision = await gate.check(bashTool, encoded("rm -rf src"), toolContext());
-      expect(decision).toMatchObject({ allowed: false, reason: expect.stringContaining("Denied") });
-    }
-  });
-
-  it("the prompt shows the decoded input", async () => {
-    const { ask, requests } = answering("allow-once");
-    await gateWith({ ask }).check(shellTool, JSON.stringify({ value: "make" }), toolContext());
-    expect(requests[0]!.input).toEqual({ value: "make" });
-    expect(requests[0]!.subject).toEqual({ kind: "bash", command: "make" });
-  });
-
-  it("input the tool would reject passes the gate only because runTool rejects it the same way, running nothing", async () => {
-    const bashTool = claudeBashTool();
-    const bad = '{"command": 42}';
-    expect(parseToolInput(bashTool, bad).ok).toBe(false);
-    expect(await gateWith({ mode: "plan" }).check(bashTool, bad, toolContext())).toEqual({ allowed: true });
-    const result = await runTool(bashTool, bad, toolContext());
-    expect(result.isError).toBe(true);
-    expect(result.output).toContain("Invalid arguments for Bash");
   });
 });
 

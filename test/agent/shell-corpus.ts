@@ -1,7 +1,8 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { createPermissionGate, type PermissionMode } from "../../src/agent/permission-gate.ts";
+import { createPermissionGate } from "../../src/agent/permission-gate.ts";
+import type { PermissionMode } from "../../src/core/permission-mode.ts";
 import { newToolSessionState } from "../../src/core/tool.ts";
 import { claudeBashTool } from "../../src/tools/bash.ts";
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { createDeferredHost } from "../../src/cli/deferred-host.ts";
 import type { AgentEvent } from "../../src/core/events.ts";
-import type { PermissionModeName, TuiHost, TuiInfo } from "../../src/modes/tui/host.ts";
+import type { PermissionMode } from "../../src/core/permission-mode.ts";
+import type { TuiHost, TuiInfo } from "../../src/modes/tui/host.ts";
 
 const placeholder: TuiInfo = {
   model: "",
@@ -14,7 +15,7 @@ const placeholder: TuiInfo = {
 };
 
 function realHost(log: string[]): TuiHost {
-  let mode: PermissionModeName = "default";
+  let mode: PermissionMode = "default";
   return {
     async *submit(prompt: string): AsyncIterable<AgentEvent> {
       log.push(`submit ${prompt}`);

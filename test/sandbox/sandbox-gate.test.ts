@@ -8,7 +8,7 @@ import {
   type PermissionRequest,
 } from "../../src/agent/permission-gate.ts";
 import { claudeBashTool, gptShellTool } from "../../src/tools/bash.ts";
-import { runTool } from "../../src/tools/define-tool.ts";
+import { parseAndExecute } from "../tools/parse-and-execute.ts";
 import { availability, contextIn, makeWorld, type SandboxWorld, sandboxFor, skipReason } from "./helpers.ts";
 
 /** The gate and a Bash tool holding the sandbox, as bootstrap wires them. */
@@ -43,7 +43,7 @@ describe.skipIf(!availability.available)(`the permission gate with the sandbox${
     const { gate, bash } = await wire(world);
     const input = { command: `touch made-here && touch ${world.userHome}/escaped` };
     expect(await gate.check(bash, input, contextIn(world.project))).toEqual({ allowed: true });
-    const result = await runTool(bash, input, contextIn(world.project));
+    const result = await parseAndExecute(bash, input, contextIn(world.project));
     expect(existsSync(path.join(world.project, "made-here"))).toBe(true);
     expect(existsSync(path.join(world.userHome, "escaped"))).toBe(false);
     expect(result.output).toContain("Read-only file system");
@@ -90,7 +90,7 @@ describe.skipIf(!availability.available)(`the permission gate with the sandbox${
     expect(asked[0]!.description).toBe(
       `run \`touch ${target}\` OUTSIDE the sandbox (reason: write the cache in my home)`,
     );
-    await runTool(bash, input, contextIn(world.project));
+    await parseAndExecute(bash, input, contextIn(world.project));
     expect(existsSync(target)).toBe(true);
   });
 

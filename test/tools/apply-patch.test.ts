@@ -5,8 +5,8 @@ import { describe, expect, it } from "vitest";
 import { parsePatch, pathsNamedInPatch } from "../../src/tools/apply-patch/parse.ts";
 import { applyPatchPermission, applyPatchText } from "../../src/tools/apply-patch.ts";
 import { gptShellTool } from "../../src/tools/bash.ts";
-import { runTool } from "../../src/tools/define-tool.ts";
 import { makeContext, makeTempDirectory } from "./helpers.ts";
+import { parseAndExecute } from "./parse-and-execute.ts";
 
 const sharedScenarios = "/work/shared/interop/apply-patch/scenarios";
 const ownScenarios = path.join(import.meta.dirname, "fixtures/apply-patch");
@@ -132,7 +132,7 @@ describe("apply_patch messages and permissions", () => {
       kind: "edit",
       paths: [path.join(directory, "f.txt")],
     });
-    const result = await runTool(tool, { command: ["bash", "-lc", script] }, context);
+    const result = await parseAndExecute(tool, { command: ["bash", "-lc", script] }, context);
     expect(result.output).toContain("M f.txt");
     expect(await readFile(path.join(directory, "f.txt"), "utf8")).toBe("two\n");
   });

@@ -9,8 +9,8 @@ import {
   gptShellTool,
   runCommand,
 } from "../../src/tools/bash.ts";
-import { runTool } from "../../src/tools/define-tool.ts";
 import { makeContext, makeTempDirectory } from "./helpers.ts";
+import { parseAndExecute } from "./parse-and-execute.ts";
 
 function processAlive(pid: number): boolean {
   try {
@@ -32,7 +32,11 @@ async function waitUntil(check: () => boolean, attempts = 100): Promise<boolean>
 describe("bash", () => {
   it("runs in cwd, interleaves stdout and stderr, reports exit 0", async () => {
     const directory = await makeTempDirectory();
-    const result = await runTool(claudeBashTool(), { command: "pwd; echo oops >&2" }, makeContext(directory));
+    const result = await parseAndExecute(
+      claudeBashTool(),
+      { command: "pwd; echo oops >&2" },
+      makeContext(directory),
+    );
     expect(result.isError).toBeUndefined();
     expect(result.output).toContain(directory);
     expect(result.output).toContain("oops");
@@ -104,7 +108,7 @@ describe("bash", () => {
 
   it("reports a missing working directory", async () => {
     const directory = await makeTempDirectory();
-    const result = await runTool(
+    const result = await parseAndExecute(
       geminiShellTool(),
       { command: "ls", directory: "nope" },
       makeContext(directory),
@@ -118,9 +122,9 @@ describe("GPT shell", () => {
   it("runs an argv directly and a bash -lc script through bash", async () => {
     const directory = await makeTempDirectory();
     const context = makeContext(directory);
-    const direct = await runTool(gptShellTool(), { command: ["echo", "a b", "$HOME"] }, context);
+    const direct = await parseAndExecute(gptShellTool(), { command: ["echo", "a b", "$HOME"] }, context);
     expect(direct.output).toContain("a b $HOME");
-    const script = await runTool(
+    const script = await parseAndExecute(
       gptShellTool(),
       { command: ["bash", "-lc", "echo $((2+3))"], workdir: "." },
       context,
@@ -130,7 +134,7 @@ describe("GPT shell", () => {
 
   it("reports a program that does not exist", async () => {
     const directory = await makeTempDirectory();
-    const result = await runTool(
+    const result = await parseAndExecute(
       gptShellTool(),
       { command: ["no-such-program-xyz"] },
       makeContext(directory),

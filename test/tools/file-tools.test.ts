@@ -1,11 +1,11 @@
 import { mkdir, readdir, readFile, utimes, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { runTool } from "../../src/tools/define-tool.ts";
 import { claudeEditTool, editTextFile, geminiReplaceTool } from "../../src/tools/edit.ts";
 import { claudeReadTool, geminiReadTool, readTextFile } from "../../src/tools/read.ts";
 import { claudeWriteTool, writeTextFile } from "../../src/tools/write.ts";
 import { makeContext, makeTempDirectory } from "./helpers.ts";
+import { parseAndExecute } from "./parse-and-execute.ts";
 
 describe("read", () => {
   it("numbers lines like cat -n and records the read", async () => {
@@ -13,7 +13,7 @@ describe("read", () => {
     const file = path.join(directory, "a.txt");
     await writeFile(file, "one\ntwo\nthree\n");
     const context = makeContext(directory);
-    const result = await runTool(claudeReadTool(), { file_path: file }, context);
+    const result = await parseAndExecute(claudeReadTool(), { file_path: file }, context);
     expect(result.isError).toBeUndefined();
     expect(result.output).toBe("     1\tone\n     2\ttwo\n     3\tthree");
     expect(context.state.readFiles.has(file)).toBe(true);
@@ -47,7 +47,7 @@ describe("read", () => {
   it("gemini's read_file takes a 0-based offset", async () => {
     const directory = await makeTempDirectory();
     await writeFile(path.join(directory, "a.txt"), "zero\none\ntwo\n");
-    const result = await runTool(
+    const result = await parseAndExecute(
       geminiReadTool(),
       { absolute_path: "a.txt", offset: 1, limit: 1 },
       makeContext(directory),
@@ -97,7 +97,7 @@ describe("write", () => {
   it("creates parent folders and says created, then overwritten, with a diff", async () => {
     const directory = await makeTempDirectory();
     const context = makeContext(directory);
-    const created = await runTool(
+    const created = await parseAndExecute(
       claudeWriteTool(),
       { file_path: "deep/er/new.txt", content: "a\nb\n" },
       context,
@@ -128,7 +128,7 @@ describe("edit", () => {
     const directory = await makeTempDirectory();
     const file = path.join(directory, "code.ts");
     await writeFile(file, "const a = 1;\nconst b = 2;\n");
-    const result = await runTool(
+    const result = await parseAndExecute(
       claudeEditTool(),
       { file_path: file, old_string: "const b = 2;", new_string: "const b = 3;" },
       makeContext(directory),
@@ -220,14 +220,14 @@ describe("edit", () => {
     const file = path.join(directory, "a.txt");
     await writeFile(file, "k k k\n");
     const context = makeContext(directory);
-    const wrong = await runTool(
+    const wrong = await parseAndExecute(
       geminiReplaceTool(),
       { file_path: file, old_string: "k", new_string: "v", expected_replacements: 2 },
       context,
     );
     expect(wrong.isError).toBe(true);
     expect(wrong.output).toContain("Expected 2 replacements but old_string occurs 3 times");
-    const right = await runTool(
+    const right = await parseAndExecute(
       geminiReplaceTool(),
       { file_path: file, old_string: "k", new_string: "v", expected_replacements: 3 },
       context,

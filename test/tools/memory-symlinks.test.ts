@@ -5,9 +5,9 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { ToolContext } from "../../src/core/tool.ts";
 import { MemoryService } from "../../src/memory/memory-service.ts";
 import { openDatabase } from "../../src/session/database.ts";
-import { runTool } from "../../src/tools/define-tool.ts";
 import { createMemoryTool } from "../../src/tools/memory.ts";
 import { makeContext, makeTempDirectory } from "./helpers.ts";
+import { parseAndExecute } from "./parse-and-execute.ts";
 
 const CANARY = "# the user's own shell set-up\nexport PATH=/usr/bin\n";
 const MEMORY = "---\nname: notes\ndescription: notes\ntype: project\n---\nSome notes.\n";
@@ -26,7 +26,7 @@ describe("the memory tool never follows a symlink out of a memory folder", () =>
   const projectMemory = () => path.join(projectRoot, ".tacit", "memory");
   const canaryPath = () => path.join(fakeHome, ".bashrc");
   const run = (input: Record<string, unknown>) =>
-    runTool(createMemoryTool(service, { sessionId: () => "session" }), input, context);
+    parseAndExecute(createMemoryTool(service, { sessionId: () => "session" }), input, context);
   const open = () => {
     service = new MemoryService({ database, home: path.join(fakeHome, ".tacit"), projectRoot });
   };

@@ -1,12 +1,12 @@
 import { mkdir, utimes, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { runTool } from "../../src/tools/define-tool.ts";
 import { globFiles } from "../../src/tools/glob.ts";
 import { claudeGrepTool, type GrepEngine, gptGrepTool, grepFiles } from "../../src/tools/grep.ts";
 import { findRipgrep } from "../../src/tools/grep-ripgrep.ts";
 import { gptListTool, listDirectory } from "../../src/tools/ls.ts";
 import { makeContext, makeTempDirectory } from "./helpers.ts";
+import { parseAndExecute } from "./parse-and-execute.ts";
 
 /** A small repository: a .gitignore, a hidden file, a binary, nested folders. */
 async function makeRepository(): Promise<string> {
@@ -105,10 +105,10 @@ describe("grep tools", () => {
   it("Grep validates its flags and reports a missing path", async () => {
     const root = await makeRepository();
     const context = makeContext(root);
-    const bad = await runTool(claudeGrepTool(), { pattern: "x", output_mode: "lines" }, context);
+    const bad = await parseAndExecute(claudeGrepTool(), { pattern: "x", output_mode: "lines" }, context);
     expect(bad.isError).toBe(true);
     expect(bad.output).toContain("output_mode");
-    const missing = await runTool(claudeGrepTool(), { pattern: "x", path: "nowhere" }, context);
+    const missing = await parseAndExecute(claudeGrepTool(), { pattern: "x", path: "nowhere" }, context);
     expect(missing.output).toBe("Path not found: nowhere");
   });
 
@@ -117,7 +117,11 @@ describe("grep tools", () => {
     const previous = process.env.TACIT_NO_RIPGREP;
     process.env.TACIT_NO_RIPGREP = "1";
     try {
-      const result = await runTool(gptGrepTool(), { pattern: "TODO", include: "*.ts" }, makeContext(root));
+      const result = await parseAndExecute(
+        gptGrepTool(),
+        { pattern: "TODO", include: "*.ts" },
+        makeContext(root),
+      );
       expect(result.output).toBe("Found 1 files\nsrc/main.ts");
     } finally {
       if (previous === undefined) delete process.env.TACIT_NO_RIPGREP;
@@ -168,7 +172,7 @@ describe("ls", () => {
   it("descends to a depth for list_dir and caps entries", async () => {
     const root = await makeRepository();
     const context = makeContext(root);
-    const tree = await runTool(gptListTool(), { dir_path: "src", depth: 3 }, context);
+    const tree = await parseAndExecute(gptListTool(), { dir_path: "src", depth: 3 }, context);
     expect(tree.output).toBe(`${path.join(root, "src")}/\nutil/\n  helper.ts\nmain.ts\nnotes.md`);
     const capped = await listDirectory(context, { limit: 2 });
     expect(capped.output).toContain("(showing 2 of 6 entries");

@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { runTool, toolSpecOf } from "../../src/tools/define-tool.ts";
+import { toolSpecOf } from "../../src/tools/define-tool.ts";
 import { claudeTodoTool, geminiTodoTool, gptPlanTool } from "../../src/tools/todo.ts";
 import { createToolset, type ToolFamily } from "../../src/tools/toolset.ts";
 import { makeContext } from "./helpers.ts";
+import { parseAndExecute } from "./parse-and-execute.ts";
 
 const expectedNames: Record<ToolFamily, string[]> = {
   claude: ["Read", "Write", "Edit", "Bash", "Grep", "Glob", "LS", "TodoWrite"],
@@ -73,7 +74,7 @@ describe("createToolset", () => {
 describe("todo tools", () => {
   it("TodoWrite stores the list in session state and shows it", async () => {
     const context = makeContext("/tmp");
-    const result = await runTool(
+    const result = await parseAndExecute(
       claudeTodoTool(),
       {
         todos: [
@@ -101,14 +102,14 @@ describe("todo tools", () => {
 
   it("update_plan and write_todos map onto the same list", async () => {
     const context = makeContext("/tmp");
-    const plan = await runTool(
+    const plan = await parseAndExecute(
       gptPlanTool(),
       { explanation: "Start", plan: [{ step: "Read code", status: "pending" }] },
       context,
     );
     expect(plan.output).toBe("Start\nTodo list updated:\n[ ] Read code");
     expect(context.state.todos).toEqual([{ content: "Read code", status: "pending" }]);
-    await runTool(
+    await parseAndExecute(
       geminiTodoTool(),
       {
         todos: [
@@ -122,7 +123,7 @@ describe("todo tools", () => {
   });
 
   it("rejects an unknown status with a field-level message", async () => {
-    const result = await runTool(
+    const result = await parseAndExecute(
       claudeTodoTool(),
       { todos: [{ content: "x", status: "doing", activeForm: "x" }] },
       makeContext("/tmp"),

@@ -1,8 +1,9 @@
 import { render } from "ink-testing-library";
 import { createElement } from "react";
 import type { AgentEvent } from "../../src/core/events.ts";
+import type { PermissionMode } from "../../src/core/permission-mode.ts";
 import { TuiApp } from "../../src/modes/tui/app.ts";
-import type { PermissionModeName, RecallEvent, TuiHost, TuiInfo } from "../../src/modes/tui/host.ts";
+import type { RecallEvent, TuiHost, TuiInfo } from "../../src/modes/tui/host.ts";
 import { PermissionBridge } from "../../src/modes/tui/permission-bridge.ts";
 import { createTheme } from "../../src/modes/tui/theme.ts";
 
@@ -46,7 +47,7 @@ export function held(): { script: Script; release(): void } {
 export class FakeHost implements TuiHost {
   prompts: string[] = [];
   signals: AbortSignal[] = [];
-  modes: PermissionModeName[] = [];
+  modes: PermissionMode[] = [];
   historyEntries: string[] = [];
   appended: string[] = [];
   files = ["src/app.ts", "src/agent/", "src/agent/loop.ts", "README.md"];
@@ -72,7 +73,7 @@ export class FakeHost implements TuiHost {
   info() {
     return { ...this.state };
   }
-  setPermissionMode(mode: PermissionModeName) {
+  setPermissionMode(mode: PermissionMode) {
     this.modes.push(mode);
     this.state.permissionMode = mode;
   }

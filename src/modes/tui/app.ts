@@ -2,15 +2,10 @@ import { Box, Static, useApp, useInput, usePaste, useStdout, useWindowSize } fro
 import { createElement as h, useCallback, useEffect, useReducer, useRef, useState } from "react";
 import { errorMessage, isAbortError } from "../../core/errors.ts";
 import type { AgentEvent } from "../../core/events.ts";
+import { nextPermissionMode } from "../../core/permission-mode.ts";
 import { type CommandContext, runCommand, SLASH_COMMANDS, type SlashCommand } from "./commands.ts";
 import { mentionAtCursor } from "./editor.ts";
-import {
-  PERMISSION_MODE_CYCLE,
-  type RecallEvent,
-  type TranscriptLine,
-  type TuiHost,
-  type TuiInfo,
-} from "./host.ts";
+import type { RecallEvent, TranscriptLine, TuiHost, TuiInfo } from "./host.ts";
 import { inputAreaView } from "./input-area.ts";
 import { forEachKey, keyStep, pasteStep } from "./key-handler.ts";
 import { liveAreaViews } from "./live-area.ts";
@@ -255,8 +250,7 @@ export function TuiApp(props: AppProps) {
       case "leave":
         return leave();
       case "cycle-permission-mode": {
-        const position = PERMISSION_MODE_CYCLE.indexOf(host.info().permissionMode);
-        const next = PERMISSION_MODE_CYCLE[(position + 1) % PERMISSION_MODE_CYCLE.length]!;
+        const next = nextPermissionMode(host.info().permissionMode);
         host.setPermissionMode(next);
         return setInfo({ ...host.info(), permissionMode: next });
       }

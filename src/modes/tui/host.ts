@@ -1,19 +1,15 @@
 import type { AgentEvent } from "../../core/events.ts";
+import type { PermissionMode } from "../../core/permission-mode.ts";
 
 /**
  * What the TUI needs from the rest of tacit. The CLI implements it; the TUI
  * only consumes the loop's events and calls these, so it has no loop of its own.
  */
 
-export type PermissionModeName = "default" | "accept-edits" | "plan" | "bypass";
-
-/** The order Shift+Tab walks; bypass is reachable only from the command line, never by accident. */
-export const PERMISSION_MODE_CYCLE: PermissionModeName[] = ["default", "accept-edits", "plan"];
-
 export interface TuiInfo {
   /** "provider/model-id". */
   model: string;
-  permissionMode: PermissionModeName;
+  permissionMode: PermissionMode;
   contextWindow: number;
   contextUsedTokens: number;
   sessionCostUsd: number;
@@ -65,7 +61,7 @@ export interface TuiHost {
   /** Runs one user prompt; yields the loop's events until it is done. Esc aborts the signal. */
   submit(prompt: string, signal: AbortSignal): AsyncIterable<AgentEvent | RecallEvent>;
   info(): TuiInfo;
-  setPermissionMode(mode: PermissionModeName): void;
+  setPermissionMode(mode: PermissionMode): void;
   listModels(): string[];
   switchModel(ref: string): Promise<void>;
   newSession(): Promise<void>;

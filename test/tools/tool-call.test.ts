@@ -2,15 +2,10 @@ import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import {
-  capOutput,
-  defineTool,
-  parseToolInput,
-  resolveToolPath,
-  runTool,
-  toolSpecOf,
-} from "../../src/tools/define-tool.ts";
+import { capOutput, defineTool, resolveToolPath, toolSpecOf } from "../../src/tools/define-tool.ts";
+import { executeTool, parseToolInput } from "../../src/tools/tool-call.ts";
 import { makeContext } from "./helpers.ts";
+import { parseAndExecute } from "./parse-and-execute.ts";
 
 const echoTool = defineTool({
   name: "Echo",
@@ -21,19 +16,19 @@ const echoTool = defineTool({
   execute: async (input) => ({ output: input.text.repeat(input.times ?? 1) }),
 });
 
-describe("runTool", () => {
+describe("a tool call: parseToolInput, then executeTool", () => {
   it("runs a valid call", async () => {
-    const result = await runTool(echoTool, { text: "ab", times: 2 }, makeContext("/tmp"));
+    const result = await parseAndExecute(echoTool, { text: "ab", times: 2 }, makeContext("/tmp"));
     expect(result).toEqual({ output: "abab" });
   });
 
   it("accepts arguments sent as a JSON string", async () => {
-    const result = await runTool(echoTool, '{"text":"hi"}', makeContext("/tmp"));
+    const result = await parseAndExecute(echoTool, '{"text":"hi"}', makeContext("/tmp"));
     expect(result.output).toBe("hi");
   });
 
   it("names each bad field and what was expected", async () => {
-    const result = await runTool(echoTool, { times: "three" }, makeContext("/tmp"));
+    const result = await parseAndExecute(echoTool, { times: "three" }, makeContext("/tmp"));
     expect(result.isError).toBe(true);
     expect(result.output).toContain("Invalid arguments for Echo");
     expect(result.output).toMatch(/- text: .*expected string/);
@@ -51,7 +46,7 @@ describe("runTool", () => {
         throw new Error("disk on fire");
       },
     });
-    const result = await runTool(throwing, {}, makeContext("/tmp"));
+    const result = await parseAndExecute(throwing, {}, makeContext("/tmp"));
     expect(result).toEqual({ output: "Error: disk on fire", isError: true });
   });
 
@@ -65,7 +60,7 @@ describe("runTool", () => {
       execute: () => new Promise(() => {}),
     });
     const controller = new AbortController();
-    const pending = runTool(hanging, {}, makeContext("/tmp", controller.signal));
+    const pending = parseAndExecute(hanging, {}, makeContext("/tmp", controller.signal));
     controller.abort();
     const result = await pending;
     expect(result.isError).toBe(true);
@@ -75,13 +70,13 @@ describe("runTool", () => {
   it("refuses to start when already aborted", async () => {
     const controller = new AbortController();
     controller.abort();
-    const result = await runTool(echoTool, { text: "x" }, makeContext("/tmp", controller.signal));
+    const result = await parseAndExecute(echoTool, { text: "x" }, makeContext("/tmp", controller.signal));
     expect(result.isError).toBe(true);
   });
 
   it("caps long output, keeping head and tail and saying how much was cut", async () => {
     const text = `HEAD${"x".repeat(10_000)}TAIL`;
-    const result = await runTool(echoTool, { text }, makeContext("/tmp"), { maxOutputChars: 1000 });
+    const result = await executeTool(echoTool, { text }, makeContext("/tmp"), { maxOutputChars: 1000 });
     expect(result.output.startsWith("HEAD")).toBe(true);
     expect(result.output.endsWith("TAIL")).toBe(true);
     expect(result.output).toContain(`[${text.length - 1000} characters cut from the middle]`);

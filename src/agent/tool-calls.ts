@@ -1,0 +1,159 @@
+import { errorMessage } from "../core/errors.ts";
+import type { AgentEvent } from "../core/events.ts";
+import type { ToolCallPart, ToolResultPart } from "../core/messages.ts";
+import type { PermissionDecision } from "../core/permission-mode.ts";
+import type { Tool, ToolContext, ToolResult } from "../core/tool.ts";
+import { executeTool, isReadOnlyCall, parseToolInput } from "../tools/tool-call.ts";
+
+/** Asked before every call that parsed, with the typed input the tool will run with. */
+export type BeforeToolCall = <Input>(
+  tool: Tool<Input>,
+  input: Input,
+  context: ToolContext,
+) => Promise<PermissionDecision>;
+
+export const INTERRUPTED_RESULT = "Interrupted by the user before this tool ran.";
+
+export type ExecutionEvent =
+  | { type: "event"; event: AgentEvent }
+  | { type: "result"; result: ToolResultPart };
+
+/**
+ * One call after its arguments were parsed: either the tool with its typed
+ * input, or the error result the model gets instead (an unknown tool, arguments
+ * that do not fit the schema). A call that cannot run is never shown to the
+ * permission gate: there is nothing to allow.
+ */
+type PreparedCall =
+  | { call: ToolCallPart; runnable: true; tool: Tool; input: unknown; readOnly: boolean }
+  | { call: ToolCallPart; runnable: false; error: string };
+
+function prepare(call: ToolCallPart, toolsByName: Map<string, Tool>): PreparedCall {
+  const tool = toolsByName.get(call.toolName);
+  if (!tool) {
+    const available = [...toolsByName.keys()].join(", ");
+    return {
+      call,
+      runnable: false,
+      error: `Unknown tool "${call.toolName}". Available tools: ${available}.`,
+    };
+  }
+  const parsed = parseToolInput(tool, call.input);
+  if (!parsed.ok) return { call, runnable: false, error: parsed.error };
+  return { call, runnable: true, tool, input: parsed.input, readOnly: isReadOnlyCall(tool, parsed.input) };
+}
+
+/** A call that runs nothing cannot conflict with a read, so it may share a read-only batch. */
+function runsAlongsideReads(prepared: PreparedCall): boolean {
+  return !prepared.runnable || prepared.readOnly;
+}
+
+/**
+ * Runs one assistant message's tool calls. Consecutive read-only calls run in
+ * parallel; a mutating call waits for everything before it and runs alone, so
+ * edits and commands happen in the order the model asked for them.
+ */
+export async function* executeToolCalls(
+  calls: ToolCallPart[],
+  toolsByName: Map<string, Tool>,
+  context: ToolContext,
+  beforeToolCall: BeforeToolCall | undefined,
+): AsyncGenerator<ExecutionEvent> {
+  const prepared = calls.map((call) => prepare(call, toolsByName));
+  let index = 0;
+  while (index < prepared.length) {
+    if (context.signal.aborted) return;
+    const first = prepared[index]!;
+    if (first.runnable && !first.readOnly) {
+      yield* executeOne(first, context, beforeToolCall);
+      index++;
+      continue;
+    }
+    const batch: PreparedCall[] = [];
+    while (index < prepared.length && runsAlongsideReads(prepared[index]!)) {
+      batch.push(prepared[index]!);
+      index++;
+    }
+    yield* mergeGenerators(batch.map((call) => executeOne(call, context, beforeToolCall)));
+  }
+}
+
+async function* executeOne(
+  prepared: PreparedCall,
+  context: ToolContext,
+  beforeToolCall: BeforeToolCall | undefined,
+): AsyncGenerator<ExecutionEvent> {
+  const { call } = prepared;
+  const started = Date.now();
+  yield {
+    type: "event",
+    event: { type: "tool-start", toolCallId: call.toolCallId, toolName: call.toolName, input: call.input },
+  };
+
+  let result: ToolResult;
+  if (!prepared.runnable) {
+    result = { output: prepared.error, isError: true };
+  } else {
+    let decision: PermissionDecision = { allowed: true };
+    try {
+      if (beforeToolCall) decision = await beforeToolCall(prepared.tool, prepared.input, context);
+    } catch (error) {
+      decision = { allowed: false, reason: `Permission check failed: ${errorMessage(error)}` };
+    }
+    if (!decision.allowed) {
+      yield {
+        type: "event",
+        event: {
+          type: "tool-denied",
+          toolCallId: call.toolCallId,
+          toolName: call.toolName,
+          reason: decision.reason,
+        },
+      };
+      result = { output: decision.reason, isError: true };
+    } else if (context.signal.aborted) {
+      result = { output: INTERRUPTED_RESULT, isError: true };
+    } else {
+      result = await executeTool(prepared.tool, prepared.input, context);
+    }
+  }
+
+  yield {
+    type: "event",
+    event: {
+      type: "tool-end",
+      toolCallId: call.toolCallId,
+      toolName: call.toolName,
+      output: result.output,
+      isError: result.isError === true,
+      durationMs: Date.now() - started,
+      ...(result.display ? { display: result.display } : {}),
+    },
+  };
+  yield {
+    type: "result",
+    result: {
+      type: "tool-result",
+      toolCallId: call.toolCallId,
+      toolName: call.toolName,
+      output: result.output,
+      ...(result.isError ? { isError: true } : {}),
+    },
+  };
+}
+
+/** Interleaves several async generators, yielding each value as soon as it is ready. */
+async function* mergeGenerators<T>(generators: AsyncGenerator<T>[]): AsyncGenerator<T> {
+  const pending = new Map<number, Promise<{ index: number; result: IteratorResult<T> }>>();
+  const next = (index: number) => generators[index]!.next().then((result) => ({ index, result }));
+  for (let index = 0; index < generators.length; index++) pending.set(index, next(index));
+  while (pending.size > 0) {
+    const { index, result } = await Promise.race(pending.values());
+    if (result.done) {
+      pending.delete(index);
+    } else {
+      pending.set(index, next(index));
+      yield result.value;
+    }
+  }
+}

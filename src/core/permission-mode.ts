@@ -1,0 +1,24 @@
+/**
+ * The permission modes, named once for every layer: settings validate against
+ * this list, the command line parses it, the gate enforces it, the TUI cycles it.
+ */
+export const permissionModes = ["default", "accept-edits", "plan", "bypass"] as const;
+export type PermissionMode = (typeof permissionModes)[number];
+
+export function isPermissionMode(value: string): value is PermissionMode {
+  return (permissionModes as readonly string[]).includes(value);
+}
+
+/**
+ * The mode Shift+Tab moves to: default → accept-edits → plan → default. Bypass
+ * is left out of the cycle (it must be chosen explicitly, --permission-mode
+ * bypass or --yolo) and leaving it goes back to default.
+ */
+export function nextPermissionMode(mode: PermissionMode): PermissionMode {
+  if (mode === "default") return "accept-edits";
+  if (mode === "accept-edits") return "plan";
+  return "default";
+}
+
+/** What the permission gate answers for one tool call; a refusal's reason is told to the model. */
+export type PermissionDecision = { allowed: true } | { allowed: false; reason: string };
