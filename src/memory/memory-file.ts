@@ -172,7 +172,10 @@ export function parseMemoryFile(text: string, fileName: string): ParsedMemoryFil
         broken = "frontmatter is not a mapping of keys to values";
       }
     } catch (error) {
-      broken = `frontmatter is not valid YAML: ${firstLine(String((error as Error).message))}`;
+      const reason = firstLine(String((error as Error).message)).replace(/[:\s]+$/, "");
+      broken = `frontmatter is not valid YAML: ${reason}`;
+      // What is still plainly readable (`type: decision`) is kept rather than guessed again.
+      data = readablePlainKeys(match[1] ?? "");
     }
   } else if (/^\uFEFF?---[ \t]*\n/.test(normalised)) {
     broken = "frontmatter has no closing --- line";
@@ -210,6 +213,23 @@ export function parseMemoryFile(text: string, fileName: string): ParsedMemoryFil
   }
   if (Object.keys(extra).length) memory.extra = extra;
   return broken ? { memory, warnings, broken } : { memory, warnings };
+}
+
+/**
+ * From frontmatter YAML cannot parse, the keys written on one line as plain
+ * words (`type: decision`, `description: Deploy steps`): a mistake elsewhere
+ * in the block (an unclosed quote) should not change the memory's type.
+ * Values that start a quote, a list or a block are left to the fallbacks.
+ */
+function readablePlainKeys(frontmatter: string): Record<string, unknown> {
+  const data: Record<string, unknown> = {};
+  for (const line of frontmatter.split("\n")) {
+    const found = /^(name|description|type|source|created|updated):[ \t]+([^"'[{|>&*!#\s][^#]*?)\s*$/.exec(
+      line,
+    );
+    if (found?.[1] && found[2] && !(found[1] in data)) data[found[1]] = found[2];
+  }
+  return data;
 }
 
 function inferName(value: unknown, fileName: string, warnings: string[]): string {

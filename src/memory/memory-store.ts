@@ -356,7 +356,7 @@ export class MemoryStore {
     const { memory, warnings, broken } = parseMemoryFile(text, fileName);
     if (broken)
       this.notices.add(
-        `${filePath}: ${broken}; read as "${memory.type}" with the description taken from the body`,
+        `${filePath}: ${broken}; read as a "${memory.type}" memory from what could be read (fix the file, or run tacit memory edit ${fileName})`,
       );
     const missing = this.freshnessScopes.includes(scope) ? missingPaths(memory, this.projectRoot) : [];
     return {

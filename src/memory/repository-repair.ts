@@ -169,6 +169,8 @@ async function restoreHead(folder: string): Promise<boolean> {
 function holdsHistory(gitPath: string): boolean {
   try {
     if (!lstatSync(gitPath).isDirectory()) return true;
+    // The reflog names every change made, even when the objects themselves are gone.
+    if (existsSync(path.join(gitPath, "logs", "HEAD"))) return true;
     const objects = path.join(gitPath, "objects");
     if (!existsSync(objects)) return false;
     return readdirSync(objects).some((entry) => {

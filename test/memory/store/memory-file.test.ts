@@ -76,6 +76,18 @@ describe("memory files", () => {
     expect(broken.memory.description).toBe("Body line");
     expect(broken.warnings.join(" ")).toMatch(/not valid YAML/);
 
+    // A mistake on one line (an unclosed quote) leaves the plainly written keys readable.
+    const unclosed = parseMemoryFile(
+      '---\nname: release\ndescription: "unclosed\ntype: decision\nsource: cli\n---\nTag, then publish.\n',
+      "release",
+    );
+    expect(unclosed.broken).toMatch(
+      /^frontmatter is not valid YAML: Missing closing "quote at line \d+, column \d+$/,
+    );
+    expect(unclosed.memory.type).toBe("decision");
+    expect(unclosed.memory.source).toBe("cli");
+    expect(unclosed.memory.description).toBe("Tag, then publish.");
+
     const odd = parseMemoryFile(
       "---\nname: other-name\ndescription: |\n  two\n  lines\ntype: feedback\ncreated: yesterday\npaths: src/a.ts\nlinks: [Not A Name, fine-link]\ncolour: blue\n---\nbody\n",
       "Odd File",
