@@ -1,5 +1,5 @@
 import type { AgentEvent } from "../core/events.ts";
-import type { PermissionModeName, RecallEvent, TuiHost, TuiInfo, TuiMemoryHost } from "../modes/tui/host.ts";
+import type { PermissionModeName, TuiHost, TuiInfo, TuiMemoryHost } from "../modes/tui/host.ts";
 
 /**
  * A TuiHost that is usable before the runtime exists: the TUI draws its prompt
@@ -31,7 +31,7 @@ export function createDeferredHost(pending: Promise<TuiHost>, placeholder: TuiIn
 
   return {
     ready,
-    async *submit(prompt: string, signal: AbortSignal): AsyncIterable<AgentEvent | RecallEvent> {
+    async *submit(prompt: string, signal: AbortSignal): AsyncIterable<AgentEvent> {
       yield* (await whenReady()).submit(prompt, signal);
     },
     startupNotices: () => host?.startupNotices?.() ?? [],

@@ -373,12 +373,21 @@ describe("footer", () => {
           type: "recall",
           items: [
             {
+              id: "memory:user/tabs",
+              kind: "memory",
               scope: "user",
-              name: "tabs",
-              description: "prefers tabs",
+              title: "tabs: prefers tabs",
               reasons: ["matched: tabs", "updated today"],
+              tokens: 12,
             },
-            "build-steps",
+            {
+              id: "memory:project@p/build-steps",
+              kind: "memory",
+              scope: "project",
+              title: "build steps: npm run build",
+              reasons: [],
+              tokens: 9,
+            },
           ],
         },
         doneEvent(),
@@ -389,12 +398,12 @@ describe("footer", () => {
     expect(initial).toContain("anthropic/claude-sonnet-4-5 · ask before edits · ctx 50k/200k (25%) · $0.12");
     await app.type("hi", KEYS.enter);
     await app.waitFor((text) => text.includes("2 recalled"));
-    expect(app.frame()).toContain("↺ recalled tabs (user) · build-steps (/recalled for why)");
+    expect(app.frame()).toContain("↺ recalled tabs (user) · build steps (project) (/recalled for why)");
     await app.type("/recalled", KEYS.enter);
     const frame = await app.waitFor((text) =>
-      text.includes("user/tabs — prefers tabs (why: matched: tabs; updated today)"),
+      text.includes("user/tabs: prefers tabs (why: matched: tabs; updated today)"),
     );
-    expect(frame).toContain("build-steps");
+    expect(frame).toContain("project/build steps: npm run build");
   });
 });
 

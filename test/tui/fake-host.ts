@@ -2,11 +2,11 @@ import { render } from "ink-testing-library";
 import { createElement } from "react";
 import type { AgentEvent } from "../../src/core/events.ts";
 import { TuiApp } from "../../src/modes/tui/app.ts";
-import type { PermissionModeName, RecallEvent, TuiHost, TuiInfo } from "../../src/modes/tui/host.ts";
+import type { PermissionModeName, TuiHost, TuiInfo } from "../../src/modes/tui/host.ts";
 import { PermissionBridge } from "../../src/modes/tui/permission-bridge.ts";
 import { createTheme } from "../../src/modes/tui/theme.ts";
 
-export type Script = (prompt: string, signal: AbortSignal) => AsyncIterable<AgentEvent | RecallEvent>;
+export type Script = (prompt: string, signal: AbortSignal) => AsyncIterable<AgentEvent>;
 
 export const ZERO_USAGE = { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 };
 
@@ -15,7 +15,7 @@ export function doneEvent(reason: "stop" | "aborted" = "stop"): AgentEvent {
 }
 
 /** A script that yields the given events in order. */
-export function scripted(...events: Array<AgentEvent | RecallEvent>): Script {
+export function scripted(...events: Array<AgentEvent>): Script {
   return async function* () {
     for (const event of events) {
       yield event;

@@ -1,16 +1,10 @@
 import { Box, Static, useApp, useInput, usePaste, useStdout, useWindowSize } from "ink";
 import { createElement as h, useCallback, useEffect, useReducer, useRef, useState } from "react";
 import { errorMessage, isAbortError } from "../../core/errors.ts";
-import type { AgentEvent } from "../../core/events.ts";
+import type { AgentEvent, RecalledItem } from "../../core/events.ts";
 import { type CommandContext, runCommand, SLASH_COMMANDS, type SlashCommand } from "./commands.ts";
 import { mentionAtCursor } from "./editor.ts";
-import {
-  PERMISSION_MODE_CYCLE,
-  type RecallEvent,
-  type TranscriptLine,
-  type TuiHost,
-  type TuiInfo,
-} from "./host.ts";
+import { PERMISSION_MODE_CYCLE, type TranscriptLine, type TuiHost, type TuiInfo } from "./host.ts";
 import { inputAreaView } from "./input-area.ts";
 import { forEachKey, keyStep, pasteStep } from "./key-handler.ts";
 import { liveAreaViews } from "./live-area.ts";
@@ -48,7 +42,7 @@ export interface AppProps {
 }
 
 type TranscriptAction =
-  | { type: "event"; event: AgentEvent | RecallEvent; now: number }
+  | { type: "event"; event: AgentEvent; now: number }
   | { type: "append"; item: Parameters<typeof appendItem>[1] }
   | { type: "expand-last-tool" }
   | { type: "session-changed" };
@@ -94,7 +88,7 @@ export function TuiApp(props: AppProps) {
       ],
     });
   });
-  const recalledRef = useRef<unknown[]>([]);
+  const recalledRef = useRef<RecalledItem[]>([]);
   recalledRef.current = transcript.recalled;
   const [info, setInfo] = useState<TuiInfo>(() => host.info());
   const [tick, setTick] = useState(0);

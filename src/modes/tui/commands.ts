@@ -1,4 +1,5 @@
 import { errorMessage } from "../../core/errors.ts";
+import type { RecalledItem } from "../../core/events.ts";
 import type { TranscriptLine, TuiHost } from "./host.ts";
 import { isStaleRecall } from "./transcript.ts";
 
@@ -26,7 +27,7 @@ export interface CommandContext {
   argument: string;
   commands: SlashCommand[];
   /** The items of the last `recall` event. */
-  recalled: unknown[];
+  recalled: RecalledItem[];
   print(text: string, markdown?: boolean): void;
   notify(level: "info" | "warning" | "error", text: string): void;
   printTranscript(lines: TranscriptLine[]): void;
@@ -288,22 +289,11 @@ export function helpText(commands: SlashCommand[]): string {
   ].join("\n");
 }
 
-export function describeRecalled(item: unknown): string {
-  if (typeof item === "string") return item;
-  if (!item || typeof item !== "object") return String(item);
-  const record = item as Record<string, unknown>;
-  const name = [record.name, record.title, record.id, record.path].find(
-    (value) => typeof value === "string",
-  ) as string | undefined;
-  const scope = typeof record.scope === "string" ? `${record.scope}/` : "";
-  const description = typeof record.description === "string" ? ` — ${record.description}` : "";
-  const stale = isStaleRecall(record)
-    ? ` [stale: missing ${(record.missingPaths as unknown[]).map(String).join(", ")}]`
-    : "";
+export function describeRecalled(item: RecalledItem): string {
+  const stale = isStaleRecall(item) ? ` [stale: missing ${item.missingPaths!.join(", ")}]` : "";
   // tacit's recall events say why each item was picked (matched words, recency, scope).
-  const reasons =
-    Array.isArray(record.reasons) && record.reasons.length > 0 ? ` (why: ${record.reasons.join("; ")})` : "";
-  return `${scope}${name ?? JSON.stringify(item).slice(0, 60)}${description}${stale}${reasons}`;
+  const reasons = item.reasons.length > 0 ? ` (why: ${item.reasons.join("; ")})` : "";
+  return `${item.scope}/${item.title}${stale}${reasons}`;
 }
 
 function formatWhen(value: string | number): string {

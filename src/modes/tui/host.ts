@@ -63,7 +63,7 @@ export interface TuiHost {
   /** The command that continues this session (`tacit -c`), printed after quitting; undefined when nothing was said. */
   resumeCommand?(): string | undefined;
   /** Runs one user prompt; yields the loop's events until it is done. Esc aborts the signal. */
-  submit(prompt: string, signal: AbortSignal): AsyncIterable<AgentEvent | RecallEvent>;
+  submit(prompt: string, signal: AbortSignal): AsyncIterable<AgentEvent>;
   info(): TuiInfo;
   setPermissionMode(mode: PermissionModeName): void;
   listModels(): string[];
@@ -85,16 +85,6 @@ export interface TuiHost {
   history: { load(): Promise<string[]>; append(line: string): Promise<void> };
   /** Paths (relative to cwd) starting with prefix, for @ completion; a few dozen at most. */
   listFiles(prefix: string): Promise<string[]>;
-}
-
-/**
- * A future event: the memories recalled for this turn. Any event with
- * `type: "recall"` and an `items` array is accepted; items are shown by their
- * name/title/id and description when present.
- */
-export interface RecallEvent {
-  type: "recall";
-  items: unknown[];
 }
 
 export interface PermissionRequest {
