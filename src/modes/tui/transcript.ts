@@ -17,7 +17,7 @@ export type TranscriptItem =
   | { id: number; kind: "notice"; level: "info" | "warning" | "error"; text: string }
   | { id: number; kind: "output"; text: string; markdown: boolean };
 
-type NewItem = TranscriptItem extends infer Item
+export type NewTranscriptItem = TranscriptItem extends infer Item
   ? Item extends TranscriptItem
     ? Omit<Item, "id">
     : never
@@ -85,7 +85,7 @@ export function expandLastTool(state: TranscriptState): TranscriptState {
   };
 }
 
-export function appendItem(state: TranscriptState, item: NewItem): TranscriptState {
+export function appendItem(state: TranscriptState, item: NewTranscriptItem): TranscriptState {
   return {
     ...state,
     items: [...state.items, { ...item, id: state.nextId } as TranscriptItem],
