@@ -2,7 +2,7 @@ import { render } from "ink-testing-library";
 import { createElement } from "react";
 import type { AgentEvent } from "../../src/core/events.ts";
 import { TuiApp } from "../../src/modes/tui/app.ts";
-import type { PermissionModeName, TuiHost, TuiInfo } from "../../src/modes/tui/host.ts";
+import type { PermissionModeName, TranscriptLine, TuiHost, TuiInfo } from "../../src/modes/tui/host.ts";
 import { PermissionBridge } from "../../src/modes/tui/permission-bridge.ts";
 import { createTheme } from "../../src/modes/tui/theme.ts";
 
@@ -61,11 +61,27 @@ export class FakeHost implements TuiHost {
     cwd: "/tmp/project",
   };
   memory?: TuiHost["memory"];
+  /** What `tacit -c` would show, and start-up warnings. */
+  resumed: TranscriptLine[] = [];
+  notices: string[] = [];
+  /** Every call that changes the session, in order (to see what waited for the host to start). */
+  log: string[] = [];
 
   constructor(public script: Script = scripted(doneEvent())) {}
 
+  startupNotices() {
+    return this.notices;
+  }
+  startupTranscript() {
+    return this.resumed;
+  }
+  resumeCommand() {
+    return undefined;
+  }
+
   submit(prompt: string, signal: AbortSignal) {
     this.prompts.push(prompt);
+    this.log.push(`submit ${prompt}`);
     this.signals.push(signal);
     return this.script(prompt, signal);
   }
@@ -74,6 +90,7 @@ export class FakeHost implements TuiHost {
   }
   setPermissionMode(mode: PermissionModeName) {
     this.modes.push(mode);
+    this.log.push(`mode ${mode}`);
     this.state.permissionMode = mode;
   }
   listModels() {
@@ -116,11 +133,20 @@ export class FakeHost implements TuiHost {
   }
 }
 
-export function renderApp(host: FakeHost, options: { color?: boolean; initialPrompt?: string } = {}) {
+/**
+ * Renders the TUI over the fake host. With `started`, the host arrives only
+ * when that promise settles (as the runtime loads behind the prompt); until
+ * then the footer shows `placeholder`.
+ */
+export function renderApp(
+  host: FakeHost,
+  options: { color?: boolean; initialPrompt?: string; started?: Promise<void>; placeholder?: TuiInfo } = {},
+) {
   const bridge = new PermissionBridge();
+  const ready = (options.started ?? Promise.resolve()).then(() => host);
   const result = render(
     createElement(TuiApp, {
-      host,
+      launch: { placeholder: options.placeholder ?? host.info(), ready },
       bridge,
       theme: createTheme(options.color ?? false),
       ...(options.initialPrompt ? { initialPrompt: options.initialPrompt } : {}),

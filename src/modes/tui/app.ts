@@ -3,7 +3,7 @@ import { createElement as h, useEffect, useState, useSyncExternalStore } from "r
 import { SLASH_COMMANDS, type SlashCommand } from "./commands.ts";
 import { createTuiController } from "./controller.ts";
 import { mentionAtCursor } from "./editor.ts";
-import type { TuiHost, TuiInfo } from "./host.ts";
+import type { TuiInfo, TuiLaunch } from "./host.ts";
 import { inputAreaView } from "./input-area.ts";
 import { forEachKey } from "./key-handler.ts";
 import { liveAreaViews } from "./live-area.ts";
@@ -14,7 +14,7 @@ import { initialUiState, menuOf, pickerItems } from "./ui-state.ts";
 import { footerView, transcriptItemView } from "./views.ts";
 
 export interface AppProps {
-  host: TuiHost;
+  launch: TuiLaunch;
   bridge: PermissionBridge;
   theme: Theme;
   initialPrompt?: string;
@@ -37,9 +37,9 @@ export function TuiApp(props: AppProps) {
   const staticGeneration = useReprintOnResize(width);
 
   const [controller] = useState(() => {
-    const info = props.host.info();
+    const info = props.launch.placeholder;
     return createTuiController({
-      host: props.host,
+      launch: props.launch,
       bridge: props.bridge,
       commands: props.commands ?? SLASH_COMMANDS,
       initial: initialUiState({

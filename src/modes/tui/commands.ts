@@ -89,7 +89,7 @@ export const SLASH_COMMANDS: SlashCommand[] = [
     description: "Browse memories by scope; open or forget one",
     run: async (context) => {
       const memory = context.host.memory;
-      if (!memory) return context.notify("warning", "Memory is not available in this build yet.");
+      if (!memory) return context.notify("warning", "Memory is off for this run (--no-memory or settings).");
       const all = await memory.list();
       if (all.length === 0)
         return context.notify("info", "No memories yet. Use /remember <text> to add one.");
@@ -143,7 +143,7 @@ export const SLASH_COMMANDS: SlashCommand[] = [
     argumentHint: "<text>",
     run: async (context) => {
       if (!context.host.memory)
-        return context.notify("warning", "Memory is not available in this build yet.");
+        return context.notify("warning", "Memory is off for this run (--no-memory or settings).");
       if (!context.argument) return context.notify("warning", "Usage: /remember <what to remember>");
       context.notify("info", await context.host.memory.remember(context.argument));
     },

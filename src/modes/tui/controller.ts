@@ -1,6 +1,6 @@
 import { errorMessage, isAbortError } from "../../core/errors.ts";
 import { type CommandContext, runCommand, type SlashCommand } from "./commands.ts";
-import type { TranscriptLine, TuiHost } from "./host.ts";
+import type { PermissionModeName, TranscriptLine, TuiHost, TuiLaunch } from "./host.ts";
 import { keyStep, pasteStep } from "./key-handler.ts";
 import type { PermissionBridge } from "./permission-bridge.ts";
 import { type Step, type UiAction, type UiEffect, type UiState, uiStep } from "./ui-state.ts";
@@ -11,15 +11,20 @@ import { type Step, type UiAction, type UiEffect, type UiState, uiStep } from ".
  * each step returns against the host and the permission bridge: it runs
  * turns, runs slash commands, answers the gate. app.ts draws what it holds
  * and hands it keys. What it keeps besides the state are resources, not
- * things on screen: the running turn's abort switch and its end.
+ * things on screen: the host once it has started, the running turn's abort
+ * switch and its end.
+ *
+ * The prompt is drawn before the host exists (the runtime loads behind it).
+ * Until launch.ready resolves, a prompt or command waits for it, and a
+ * permission mode chosen with Shift+Tab is handed over when it arrives.
  */
 
 export interface TuiControllerOptions {
-  host: TuiHost;
+  launch: TuiLaunch;
   bridge: PermissionBridge;
   commands: SlashCommand[];
   initial: UiState;
-  /** Sent once the host has started and shown the continued conversation (`tacit "…"`). */
+  /** Sent once the host has started and the continued conversation is on screen (`tacit "…"`). */
   initialPrompt?: string;
   /** The host could not start (a missing key, a malformed settings file): the TUI exits with this. */
   fail(error: Error): void;
@@ -30,15 +35,18 @@ export interface TuiController {
   /** For React's useSyncExternalStore: called after each step that changed the state. */
   subscribe(listener: () => void): () => void;
   dispatch(action: UiAction): void;
-  /** Watches the permission bridge, loads the prompt history, and starts the session; returns the cleanup. */
+  /** Watches the permission bridge and waits for the host (then loads the history, sends the first prompt); returns the cleanup. */
   start(): () => void;
   /** Asks the host for paths completing an @ mention (answered with mentions-found); returns the cancel. */
   findMentions(prefix: string): () => void;
 }
 
 export function createTuiController(options: TuiControllerOptions): TuiController {
-  const { host, bridge, commands } = options;
+  const { launch, bridge, commands } = options;
   let state = options.initial;
+  let host: TuiHost | undefined;
+  /** Shift+Tab pressed before the host existed: the mode to give it when it does. */
+  let earlyMode: PermissionModeName | undefined;
   const listeners = new Set<() => void>();
   /** Steps dispatched by effects of a step are drawn together with it: one frame, not one per step. */
   let depth = 0;
@@ -65,7 +73,15 @@ export function createTuiController(options: TuiControllerOptions): TuiControlle
 
   const notify = (level: "info" | "warning" | "error", text: string) =>
     dispatch({ type: "print", item: { kind: "notice", level, text } });
-  const refreshInfo = () => dispatch({ type: "info", info: host.info() });
+  const refreshInfo = () => {
+    if (host) dispatch({ type: "info", info: host.info() });
+  };
+  /** Runs at once when the host is there (so a picker it opens takes the next key of a burst), else once it is. */
+  const withHost = (use: (ready: TuiHost) => void) => {
+    if (host) use(host);
+    // A host that cannot start is reported by start(), which exits the TUI.
+    else launch.ready.then(use, () => {});
+  };
   const printTranscript = (lines: TranscriptLine[]) => {
     for (const line of lines) {
       dispatch({
@@ -85,7 +101,8 @@ export function createTuiController(options: TuiControllerOptions): TuiControlle
     dispatch({ type: "turn-started", at: Date.now() });
     let sawDone = false;
     try {
-      for await (const event of host.submit(prompt, abort.signal)) {
+      const events = host ? host.submit(prompt, abort.signal) : submitWhenReady(launch, prompt, abort.signal);
+      for await (const event of events) {
         if (event.type === "done") sawDone = true;
         dispatch({ type: "agent-event", event, now: Date.now() });
         if (event.type === "usage" || event.type === "turn-end" || event.type === "done") refreshInfo();
@@ -120,7 +137,7 @@ export function createTuiController(options: TuiControllerOptions): TuiControlle
     void Promise.race([finished, patience]).then(() => dispatch({ type: "exit-ready" }));
   };
 
-  const commandContext = (argument: string): CommandContext => ({
+  const commandContext = (host: TuiHost, argument: string): CommandContext => ({
     host,
     argument,
     commands,
@@ -144,9 +161,9 @@ export function createTuiController(options: TuiControllerOptions): TuiControlle
       case "start-turn":
         return void runTurn(effect.prompt);
       case "run-command":
-        return void runCommand(effect.command, commandContext(effect.argument));
+        return withHost((ready) => void runCommand(effect.command, commandContext(ready, effect.argument)));
       case "save-history":
-        return void host.history.append(effect.text).catch(() => {});
+        return withHost((ready) => void ready.history.append(effect.text).catch(() => {}));
       case "answer-permission":
         return bridge.answer(effect.id, effect.answer);
       case "picked":
@@ -165,7 +182,9 @@ export function createTuiController(options: TuiControllerOptions): TuiControlle
       case "leave":
         return leave();
       case "set-permission-mode":
-        return host.setPermissionMode(effect.mode);
+        if (host) return host.setPermissionMode(effect.mode);
+        earlyMode = effect.mode;
+        return;
     }
   };
 
@@ -174,36 +193,32 @@ export function createTuiController(options: TuiControllerOptions): TuiControlle
     const permissionChanged = () => dispatch({ type: "permission-changed", pending: bridge.current() });
     const unsubscribe = bridge.subscribe(permissionChanged);
     permissionChanged();
-    host.history
-      .load()
-      .then((entries) => {
-        if (!cancelled) dispatch({ type: "history-loaded", entries });
-      })
-      .catch(() => {});
-    // The continued conversation (if any) goes on screen first, then `tacit "…"`'s prompt, so it reads in order.
-    const started = () => {
-      const resumed = host.startupTranscript?.() ?? [];
-      if (resumed.length > 0) {
-        notify("info", "Continuing this conversation:");
-        printTranscript(resumed);
-      }
-      for (const text of host.startupNotices?.() ?? []) notify("warning", text);
-      if (options.initialPrompt) dispatch({ type: "submit", text: options.initialPrompt });
-    };
-    // The prompt is drawn before the host has started; show the real model and mode once it has,
-    // and leave with its error if it cannot start.
-    if (host.ready) {
-      host.ready.then(
-        () => {
-          if (cancelled) return;
-          refreshInfo();
-          started();
-        },
-        (error: unknown) => options.fail(error instanceof Error ? error : new Error(String(error))),
-      );
-    } else {
-      started();
-    }
+    // Registered first, so the host is set before anything else that waits for it runs.
+    launch.ready.then(
+      (started) => {
+        if (cancelled) return;
+        host = started;
+        if (earlyMode) started.setPermissionMode(earlyMode);
+        // The real model and mode replace the placeholder.
+        refreshInfo();
+        started.history
+          .load()
+          .then((entries) => {
+            if (!cancelled) dispatch({ type: "history-loaded", entries });
+          })
+          .catch(() => {});
+        // The continued conversation (if any) goes on screen first, then `tacit "…"`'s prompt, so it reads in order.
+        const resumed = started.startupTranscript();
+        if (resumed.length > 0) {
+          notify("info", "Continuing this conversation:");
+          printTranscript(resumed);
+        }
+        for (const text of started.startupNotices()) notify("warning", text);
+        if (options.initialPrompt) dispatch({ type: "submit", text: options.initialPrompt });
+      },
+      // It cannot start (a missing key, a malformed settings file): leave with its error.
+      (error: unknown) => options.fail(error instanceof Error ? error : new Error(String(error))),
+    );
     return () => {
       cancelled = true;
       unsubscribe();
@@ -212,8 +227,8 @@ export function createTuiController(options: TuiControllerOptions): TuiControlle
 
   const findMentions = (prefix: string) => {
     let cancelled = false;
-    host
-      .listFiles(prefix)
+    (host ? Promise.resolve(host) : launch.ready)
+      .then((ready) => ready.listFiles(prefix))
       .then((paths) => {
         if (!cancelled) dispatch({ type: "mentions-found", prefix, paths });
       })
@@ -240,4 +255,9 @@ export function reduce(state: UiState, action: UiAction, commands: SlashCommand[
   if (action.type === "key") return keyStep(state, action.input, action.key, commands);
   if (action.type === "paste") return pasteStep(state, action.text);
   return uiStep(state, action, commands);
+}
+
+/** A prompt sent before the host has started runs once it has. */
+async function* submitWhenReady(launch: TuiLaunch, prompt: string, signal: AbortSignal) {
+  yield* (await launch.ready).submit(prompt, signal);
 }
