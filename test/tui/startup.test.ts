@@ -77,10 +77,20 @@ describe("a host that cannot start", () => {
       fail: (error) => failures.push(error),
     });
     const stop = controller.start();
+    // A prompt sent while it was starting ends with the same error, not a hang.
+    controller.dispatch({ type: "submit", text: "go" });
     await new Promise((resolve) => setImmediate(resolve));
     stop();
     expect(failures.map((error) => error.message)).toEqual([
       "no API key for anthropic: set ANTHROPIC_API_KEY",
     ]);
+    expect(controller.getState().busy).toBe(false);
+    expect(controller.getState().transcript.items).toContainEqual(
+      expect.objectContaining({
+        kind: "notice",
+        level: "error",
+        text: expect.stringMatching(/ANTHROPIC_API_KEY/),
+      }),
+    );
   });
 });
