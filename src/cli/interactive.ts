@@ -1,8 +1,7 @@
 import { UserFacingError } from "../core/errors.ts";
 import { traceStartup } from "../core/startup-trace.ts";
-import type { AskPermission, TuiHost } from "../modes/tui/host.ts";
+import type { AskPermission, TuiHost, TuiInfo } from "../modes/tui/host.ts";
 import type { Runtime } from "./bootstrap.ts";
-import { createDeferredHost } from "./deferred-host.ts";
 import type { RunOptions } from "./options.ts";
 
 /**
@@ -45,7 +44,8 @@ export async function runInteractive(options: RunOptions, version: string): Prom
   const pending = new Promise<TuiHost>((resolve, reject) =>
     setImmediate(() => start().then(resolve, reject)),
   );
-  const host = createDeferredHost(pending, {
+  // What the footer shows until the runtime has loaded: what the command line said.
+  const placeholder: TuiInfo = {
     model: options.model ?? "",
     permissionMode: options.permissionMode ?? "default",
     contextWindow: 0,
@@ -53,15 +53,18 @@ export async function runInteractive(options: RunOptions, version: string): Prom
     sessionCostUsd: 0,
     sessionId: "",
     cwd: process.cwd(),
-  });
+  };
   try {
-    await runTui(host, {
-      registerAsk: (ask) => {
-        registeredAsk = ask;
+    await runTui(
+      { placeholder, ready: pending },
+      {
+        registerAsk: (ask) => {
+          registeredAsk = ask;
+        },
+        ...(options.prompt ? { initialPrompt: options.prompt } : {}),
+        version,
       },
-      ...(options.prompt ? { initialPrompt: options.prompt } : {}),
-      version,
-    });
+    );
   } catch (error) {
     if (!runtime) for (const warning of startupWarnings) process.stderr.write(`tacit: warning: ${warning}\n`);
     throw error;

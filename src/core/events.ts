@@ -48,4 +48,6 @@ export interface RecalledItem {
   tokens: number;
   /** A stale memory: the project files it names that no longer exist (memory/freshness.ts). */
   missingPaths?: string[];
+  /** A past turn (kind "transcript"): the session it was said in. */
+  sessionId?: string;
 }

@@ -242,6 +242,7 @@ export class MemoryService {
         reasons: fallback ? [...result.reasons, fallback] : result.reasons,
         tokens,
         ...(missingPaths.length > 0 ? { missingPaths } : {}),
+        ...(result.sessionId ? { sessionId: result.sessionId } : {}),
       });
     }
     if (blocks.length === 0) return { items: [], text: "" };

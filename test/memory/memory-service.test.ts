@@ -141,6 +141,8 @@ describe("MemoryService", () => {
 
     const recall = await service.recall("why is the checkout test flaky?", { currentSessionId: "session-b" });
     expect(recall.items.map((item) => item.id)).toEqual(["session-a#1"]);
+    // The TUI names the session a recalled turn came from by this field, not by parsing its title.
+    expect(recall.items[0]?.sessionId).toBe("session-a");
     expect(recall.text).toContain("past session session-a");
   });
 

@@ -127,7 +127,7 @@ describe("slash commands", () => {
     const host = new FakeHost();
     const app = renderApp(host);
     await app.type("/memory", KEYS.enter);
-    await app.waitFor((text) => text.includes("Memory is not available"));
+    await app.waitFor((text) => text.includes("Memory is off for this run"));
 
     const forgotten: string[] = [];
     const withMemory = new FakeHost();
@@ -373,12 +373,21 @@ describe("footer", () => {
           type: "recall",
           items: [
             {
+              id: "memory:user/tabs",
+              kind: "memory",
               scope: "user",
-              name: "tabs",
-              description: "prefers tabs",
+              title: "tabs: prefers tabs",
               reasons: ["matched: tabs", "updated today"],
+              tokens: 12,
             },
-            "build-steps",
+            {
+              id: "memory:project@p/build-steps",
+              kind: "memory",
+              scope: "project",
+              title: "build steps: npm run build",
+              reasons: [],
+              tokens: 9,
+            },
           ],
         },
         doneEvent(),
@@ -389,30 +398,28 @@ describe("footer", () => {
     expect(initial).toContain("anthropic/claude-sonnet-4-5 · ask before edits · ctx 50k/200k (25%) · $0.12");
     await app.type("hi", KEYS.enter);
     await app.waitFor((text) => text.includes("2 recalled"));
-    expect(app.frame()).toContain("↺ recalled tabs (user) · build-steps (/recalled for why)");
+    expect(app.frame()).toContain("↺ recalled tabs (user) · build steps (project) (/recalled for why)");
     await app.type("/recalled", KEYS.enter);
     const frame = await app.waitFor((text) =>
-      text.includes("user/tabs — prefers tabs (why: matched: tabs; updated today)"),
+      text.includes("user/tabs: prefers tabs (why: matched: tabs; updated today)"),
     );
-    expect(frame).toContain("build-steps");
+    expect(frame).toContain("project/build steps: npm run build");
   });
 });
 
 describe("starting behind a host that is still loading", () => {
   test("shows the continued conversation and startup warnings once the host is ready", async () => {
     const host = new FakeHost();
+    host.resumed = [
+      { role: "user", text: "rename the parser module" },
+      { role: "assistant", text: "Renamed it to syntax.ts." },
+    ];
+    host.notices = ['ignored permissions.defaultMode "bypass" from the project'];
     let ready = () => {};
-    Object.assign(host, {
-      ready: new Promise<void>((resolve) => {
-        ready = resolve;
-      }),
-      startupTranscript: () => [
-        { role: "user" as const, text: "rename the parser module" },
-        { role: "assistant" as const, text: "Renamed it to syntax.ts." },
-      ],
-      startupNotices: () => ['ignored permissions.defaultMode "bypass" from the project'],
+    const started = new Promise<void>((resolve) => {
+      ready = resolve;
     });
-    const app = renderApp(host);
+    const app = renderApp(host, { started });
     expect(app.frame()).not.toContain("Renamed it to syntax.ts.");
     ready();
     await app.waitFor(() => app.frame().includes("Renamed it to syntax.ts."));
@@ -424,14 +431,12 @@ describe("starting behind a host that is still loading", () => {
 describe('tacit -c "prompt"', () => {
   test("sends the first prompt after the continued conversation is on screen", async () => {
     const host = new FakeHost(scripted(doneEvent()));
+    host.resumed = [{ role: "user", text: "remember the word pineapple" }];
     let ready = () => {};
-    Object.assign(host, {
-      ready: new Promise<void>((resolve) => {
-        ready = resolve;
-      }),
-      startupTranscript: () => [{ role: "user" as const, text: "remember the word pineapple" }],
+    const started = new Promise<void>((resolve) => {
+      ready = resolve;
     });
-    const app = renderApp(host, { initialPrompt: "what was the word?" });
+    const app = renderApp(host, { initialPrompt: "what was the word?", started });
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(host.prompts).toEqual([]);
     ready();

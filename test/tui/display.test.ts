@@ -73,7 +73,24 @@ describe("Ctrl+O", () => {
 describe("/new", () => {
   test("clears the recalled count in the footer", async () => {
     const host = new FakeHost(
-      scripted({ type: "recall", items: [{ scope: "user", name: "tabs" }, "build-steps"] }, doneEvent()),
+      scripted(
+        {
+          type: "recall",
+          items: [
+            { id: "memory:user/tabs", kind: "memory", scope: "user", title: "tabs", reasons: [], tokens: 5 },
+            {
+              id: "s-1#2",
+              kind: "transcript",
+              scope: "session",
+              title: "user in session s-1",
+              reasons: [],
+              tokens: 7,
+              sessionId: "s-1",
+            },
+          ],
+        },
+        doneEvent(),
+      ),
     );
     const app = renderApp(host);
     await app.type("hi", KEYS.enter);

@@ -3,11 +3,11 @@ import { createElement } from "react";
 import type { AgentEvent } from "../../src/core/events.ts";
 import type { PermissionMode } from "../../src/core/permission-mode.ts";
 import { TuiApp } from "../../src/modes/tui/app.ts";
-import type { RecallEvent, TuiHost, TuiInfo } from "../../src/modes/tui/host.ts";
+import type { TranscriptLine, TuiHost, TuiInfo } from "../../src/modes/tui/host.ts";
 import { PermissionBridge } from "../../src/modes/tui/permission-bridge.ts";
 import { createTheme } from "../../src/modes/tui/theme.ts";
 
-export type Script = (prompt: string, signal: AbortSignal) => AsyncIterable<AgentEvent | RecallEvent>;
+export type Script = (prompt: string, signal: AbortSignal) => AsyncIterable<AgentEvent>;
 
 export const ZERO_USAGE = { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 };
 
@@ -16,7 +16,7 @@ export function doneEvent(reason: "stop" | "aborted" = "stop"): AgentEvent {
 }
 
 /** A script that yields the given events in order. */
-export function scripted(...events: Array<AgentEvent | RecallEvent>): Script {
+export function scripted(...events: Array<AgentEvent>): Script {
   return async function* () {
     for (const event of events) {
       yield event;
@@ -62,11 +62,27 @@ export class FakeHost implements TuiHost {
     cwd: "/tmp/project",
   };
   memory?: TuiHost["memory"];
+  /** What `tacit -c` would show, and start-up warnings. */
+  resumed: TranscriptLine[] = [];
+  notices: string[] = [];
+  /** Every call that changes the session, in order (to see what waited for the host to start). */
+  log: string[] = [];
 
   constructor(public script: Script = scripted(doneEvent())) {}
 
+  startupNotices() {
+    return this.notices;
+  }
+  startupTranscript() {
+    return this.resumed;
+  }
+  resumeCommand() {
+    return undefined;
+  }
+
   submit(prompt: string, signal: AbortSignal) {
     this.prompts.push(prompt);
+    this.log.push(`submit ${prompt}`);
     this.signals.push(signal);
     return this.script(prompt, signal);
   }
@@ -75,6 +91,7 @@ export class FakeHost implements TuiHost {
   }
   setPermissionMode(mode: PermissionMode) {
     this.modes.push(mode);
+    this.log.push(`mode ${mode}`);
     this.state.permissionMode = mode;
   }
   listModels() {
@@ -117,11 +134,20 @@ export class FakeHost implements TuiHost {
   }
 }
 
-export function renderApp(host: FakeHost, options: { color?: boolean; initialPrompt?: string } = {}) {
+/**
+ * Renders the TUI over the fake host. With `started`, the host arrives only
+ * when that promise settles (as the runtime loads behind the prompt); until
+ * then the footer shows `placeholder`.
+ */
+export function renderApp(
+  host: FakeHost,
+  options: { color?: boolean; initialPrompt?: string; started?: Promise<void>; placeholder?: TuiInfo } = {},
+) {
   const bridge = new PermissionBridge();
+  const ready = (options.started ?? Promise.resolve()).then(() => host);
   const result = render(
     createElement(TuiApp, {
-      host,
+      launch: { placeholder: options.placeholder ?? host.info(), ready },
       bridge,
       theme: createTheme(options.color ?? false),
       ...(options.initialPrompt ? { initialPrompt: options.initialPrompt } : {}),

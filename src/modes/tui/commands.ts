@@ -1,4 +1,5 @@
 import { errorMessage } from "../../core/errors.ts";
+import type { RecalledItem } from "../../core/events.ts";
 import type { TranscriptLine, TuiHost } from "./host.ts";
 import { isStaleRecall } from "./transcript.ts";
 
@@ -26,7 +27,7 @@ export interface CommandContext {
   argument: string;
   commands: SlashCommand[];
   /** The items of the last `recall` event. */
-  recalled: unknown[];
+  recalled: RecalledItem[];
   print(text: string, markdown?: boolean): void;
   notify(level: "info" | "warning" | "error", text: string): void;
   printTranscript(lines: TranscriptLine[]): void;
@@ -88,7 +89,7 @@ export const SLASH_COMMANDS: SlashCommand[] = [
     description: "Browse memories by scope; open or forget one",
     run: async (context) => {
       const memory = context.host.memory;
-      if (!memory) return context.notify("warning", "Memory is not available in this build yet.");
+      if (!memory) return context.notify("warning", "Memory is off for this run (--no-memory or settings).");
       const all = await memory.list();
       if (all.length === 0)
         return context.notify("info", "No memories yet. Use /remember <text> to add one.");
@@ -142,7 +143,7 @@ export const SLASH_COMMANDS: SlashCommand[] = [
     argumentHint: "<text>",
     run: async (context) => {
       if (!context.host.memory)
-        return context.notify("warning", "Memory is not available in this build yet.");
+        return context.notify("warning", "Memory is off for this run (--no-memory or settings).");
       if (!context.argument) return context.notify("warning", "Usage: /remember <what to remember>");
       context.notify("info", await context.host.memory.remember(context.argument));
     },
@@ -288,22 +289,11 @@ export function helpText(commands: SlashCommand[]): string {
   ].join("\n");
 }
 
-export function describeRecalled(item: unknown): string {
-  if (typeof item === "string") return item;
-  if (!item || typeof item !== "object") return String(item);
-  const record = item as Record<string, unknown>;
-  const name = [record.name, record.title, record.id, record.path].find(
-    (value) => typeof value === "string",
-  ) as string | undefined;
-  const scope = typeof record.scope === "string" ? `${record.scope}/` : "";
-  const description = typeof record.description === "string" ? ` — ${record.description}` : "";
-  const stale = isStaleRecall(record)
-    ? ` [stale: missing ${(record.missingPaths as unknown[]).map(String).join(", ")}]`
-    : "";
+export function describeRecalled(item: RecalledItem): string {
+  const stale = isStaleRecall(item) ? ` [stale: missing ${item.missingPaths!.join(", ")}]` : "";
   // tacit's recall events say why each item was picked (matched words, recency, scope).
-  const reasons =
-    Array.isArray(record.reasons) && record.reasons.length > 0 ? ` (why: ${record.reasons.join("; ")})` : "";
-  return `${scope}${name ?? JSON.stringify(item).slice(0, 60)}${description}${stale}${reasons}`;
+  const reasons = item.reasons.length > 0 ? ` (why: ${item.reasons.join("; ")})` : "";
+  return `${item.scope}/${item.title}${stale}${reasons}`;
 }
 
 function formatWhen(value: string | number): string {

@@ -45,21 +45,28 @@ export interface TuiMemoryHost {
   remember(text: string): Promise<string>;
 }
 
+/**
+ * What the TUI is opened with. It draws its prompt at once from the
+ * placeholder, while the runtime (settings, the database, memory, the model)
+ * loads behind it; the host arrives when it has. If it cannot start, ready
+ * rejects and the TUI exits with that error.
+ */
+export interface TuiLaunch {
+  /** The model and mode from the command line and the directory, shown until the host is ready. */
+  placeholder: TuiInfo;
+  ready: Promise<TuiHost>;
+}
+
+/** The runtime as the TUI sees it, once it has started. */
 export interface TuiHost {
-  /**
-   * Resolves when the host has finished starting. The TUI draws before that
-   * (info() may be a placeholder until then) and refreshes when it resolves;
-   * if it rejects, the TUI exits with that error.
-   */
-  ready?: Promise<void>;
-  /** Warnings to show once the host has started (ignored project settings, rules that look wrong). */
-  startupNotices?(): string[];
-  /** A continued or resumed conversation to show once the host has started. */
-  startupTranscript?(): TranscriptLine[];
+  /** Warnings to show once started (ignored project settings, rules that look wrong). */
+  startupNotices(): string[];
+  /** A continued or resumed conversation to show once started. */
+  startupTranscript(): TranscriptLine[];
   /** The command that continues this session (`tacit -c`), printed after quitting; undefined when nothing was said. */
-  resumeCommand?(): string | undefined;
+  resumeCommand(): string | undefined;
   /** Runs one user prompt; yields the loop's events until it is done. Esc aborts the signal. */
-  submit(prompt: string, signal: AbortSignal): AsyncIterable<AgentEvent | RecallEvent>;
+  submit(prompt: string, signal: AbortSignal): AsyncIterable<AgentEvent>;
   info(): TuiInfo;
   setPermissionMode(mode: PermissionMode): void;
   listModels(): string[];
@@ -75,22 +82,12 @@ export interface TuiHost {
   permissionsSummary(): string;
   /** Writes the session somewhere; returns where (or what) to tell the user. */
   exportSession(): Promise<string>;
-  /** Absent until the memory feature is wired. */
+  /** Absent when memory is off for this run (--no-memory or settings). */
   memory?: TuiMemoryHost;
   /** Prompt history across sessions, oldest first. */
   history: { load(): Promise<string[]>; append(line: string): Promise<void> };
   /** Paths (relative to cwd) starting with prefix, for @ completion; a few dozen at most. */
   listFiles(prefix: string): Promise<string[]>;
-}
-
-/**
- * A future event: the memories recalled for this turn. Any event with
- * `type: "recall"` and an `items` array is accepted; items are shown by their
- * name/title/id and description when present.
- */
-export interface RecallEvent {
-  type: "recall";
-  items: unknown[];
 }
 
 export interface PermissionRequest {

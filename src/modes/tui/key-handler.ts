@@ -1,4 +1,5 @@
 import type { Key } from "ink";
+import { nextPermissionMode } from "../../core/permission-mode.ts";
 import { findCommand, type SlashCommand } from "./commands.ts";
 import {
   completeMention,
@@ -12,6 +13,7 @@ import {
 import { editorKey } from "./editor-keys.ts";
 import type { PermissionAnswer } from "./host.ts";
 import type { PendingPermission } from "./permission-bridge.ts";
+import { expandLastTool } from "./transcript.ts";
 import {
   type ConfirmState,
   type Menu,
@@ -121,8 +123,9 @@ export function keyStep(state: UiState, input: string, key: Key, commands: Slash
   if (current.pending) return permissionKey(current, current.pending, input, key);
   if (current.confirm) return confirmKey(current, current.confirm, input, key);
   if (current.picker) return pickerKey(current, current.picker, input, key);
-  if (key.tab && key.shift) return { state: current, effects: [{ kind: "cycle-permission-mode" }] };
-  if (key.ctrl && input === "o") return { state: current, effects: [{ kind: "expand-last-tool" }] };
+  if (key.tab && key.shift) return cyclePermissionMode(current);
+  if (key.ctrl && input === "o")
+    return unchanged({ ...current, transcript: expandLastTool(current.transcript) });
   const menu = menuOf(current, commands);
   if (key.escape) return escapeKey(current, menu !== undefined);
   if (menu) {
@@ -161,6 +164,15 @@ function ctrlC(state: UiState): Step {
   if (next.editor.text !== "") return { state: withEditor(next, emptyEditor()), effects };
   if (next.exitArmed) return { state: { ...next, leaving: true }, effects: [...effects, { kind: "leave" }] };
   return { state: { ...next, exitArmed: true }, effects };
+}
+
+/** Shift+Tab: the footer shows the next mode at once; the host is told in the effect. */
+function cyclePermissionMode(state: UiState): Step {
+  const mode = nextPermissionMode(state.info.permissionMode);
+  return {
+    state: { ...state, info: { ...state.info, permissionMode: mode } },
+    effects: [{ kind: "set-permission-mode", mode }],
+  };
 }
 
 function answer(pending: PendingPermission, decision: PermissionAnswer): UiEffect {

@@ -2,23 +2,31 @@ import { render } from "ink";
 import { createElement } from "react";
 import { traceStartup } from "../../core/startup-trace.ts";
 import { TuiApp } from "./app.ts";
-import type { RunTuiOptions, TuiHost } from "./host.ts";
+import type { RunTuiOptions, TuiHost, TuiLaunch } from "./host.ts";
 import { PermissionBridge } from "./permission-bridge.ts";
 import { colorEnabled, createTheme } from "./theme.ts";
 
-export type { AskPermission, RunTuiOptions, TuiHost } from "./host.ts";
+export type { AskPermission, RunTuiOptions, TuiHost, TuiLaunch } from "./host.ts";
 
 /**
  * Opens the interactive UI and resolves when the user quits (/exit or Ctrl-C
  * twice). Only ink and react are imported at the top, so the prompt is ready fast.
  */
-export async function runTui(host: TuiHost, options: RunTuiOptions): Promise<void> {
+export async function runTui(launch: TuiLaunch, options: RunTuiOptions): Promise<void> {
+  // Kept for the resume line after quitting; a host that fails to start is reported by the app.
+  let started: TuiHost | undefined;
+  launch.ready.then(
+    (host) => {
+      started = host;
+    },
+    () => {},
+  );
   const bridge = new PermissionBridge();
   options.registerAsk(bridge.ask);
   const theme = createTheme(colorEnabled(process.env, Boolean(process.stdout.isTTY)));
   const instance = render(
     createElement(TuiApp, {
-      host,
+      launch,
       bridge,
       theme,
       ...(options.initialPrompt ? { initialPrompt: options.initialPrompt } : {}),
@@ -38,6 +46,6 @@ export async function runTui(host: TuiHost, options: RunTuiOptions): Promise<voi
     bridge.denyAll("the user quit");
   }
   // After Ink has let go of the terminal, so the line stays in the scrollback under the conversation.
-  const resume = host.resumeCommand?.();
+  const resume = started?.resumeCommand();
   if (resume) process.stdout.write(`resume this session with: ${resume}\n`);
 }

@@ -1,5 +1,4 @@
-import type { AgentEvent } from "../../core/events.ts";
-import type { RecallEvent } from "./host.ts";
+import type { AgentEvent, RecalledItem } from "../../core/events.ts";
 import { completedLength } from "./markdown.ts";
 import type { ToolView } from "./tool-view.ts";
 
@@ -18,7 +17,7 @@ export type TranscriptItem =
   | { id: number; kind: "notice"; level: "info" | "warning" | "error"; text: string }
   | { id: number; kind: "output"; text: string; markdown: boolean };
 
-type NewItem = TranscriptItem extends infer Item
+export type NewTranscriptItem = TranscriptItem extends infer Item
   ? Item extends TranscriptItem
     ? Omit<Item, "id">
     : never
@@ -38,8 +37,8 @@ export interface TranscriptState {
   expandedToolId?: string;
   /** Calls the permission gate refused: already shown, so their closing tool-end is not shown again. */
   deniedCallIds: string[];
-  /** What the memory recall brought into this turn (future `recall` events). */
-  recalled: unknown[];
+  /** What the memory recall brought into the last turn. */
+  recalled: RecalledItem[];
 }
 
 export function emptyTranscript(): TranscriptState {
@@ -86,7 +85,7 @@ export function expandLastTool(state: TranscriptState): TranscriptState {
   };
 }
 
-export function appendItem(state: TranscriptState, item: NewItem): TranscriptState {
+export function appendItem(state: TranscriptState, item: NewTranscriptItem): TranscriptState {
   return {
     ...state,
     items: [...state.items, { ...item, id: state.nextId } as TranscriptItem],
@@ -105,30 +104,17 @@ export function flushStreaming(state: TranscriptState): TranscriptState {
   return { ...flushed, streaming: "", streamingContinued: false };
 }
 
-export function isRecallEvent(event: unknown): event is RecallEvent {
-  return (
-    typeof event === "object" &&
-    event !== null &&
-    (event as { type?: unknown }).type === "recall" &&
-    Array.isArray((event as { items?: unknown }).items)
-  );
-}
-
-export function applyEvent(
-  state: TranscriptState,
-  event: AgentEvent | RecallEvent,
-  now: number,
-): TranscriptState {
-  if (isRecallEvent(event)) {
-    // One line in the conversation, so the user sees what the model was shown; /recalled says why.
-    const names = event.items.map(recalledName);
-    const shown = names.slice(0, 3).join(" · ") + (names.length > 3 ? ` · +${names.length - 3} more` : "");
-    return appendItem(
-      { ...state, recalled: [...event.items] },
-      { kind: "notice", level: "info", text: `↺ recalled ${shown} (/recalled for why)` },
-    );
-  }
+export function applyEvent(state: TranscriptState, event: AgentEvent, now: number): TranscriptState {
   switch (event.type) {
+    case "recall": {
+      // One line in the conversation, so the user sees what the model was shown; /recalled says why.
+      const names = event.items.map(recalledName);
+      const shown = names.slice(0, 3).join(" · ") + (names.length > 3 ? ` · +${names.length - 3} more` : "");
+      return appendItem(
+        { ...state, recalled: [...event.items] },
+        { kind: "notice", level: "info", text: `↺ recalled ${shown} (/recalled for why)` },
+      );
+    }
     case "turn-start":
       return state;
     case "reasoning-delta":
@@ -239,26 +225,18 @@ export function applyEvent(
   }
 }
 
-/** A short name for a recalled item: a memory's name, or "past session …" for a transcript passage. */
-function recalledName(item: unknown): string {
-  if (!item || typeof item !== "object") return String(item);
-  const record = item as Record<string, unknown>;
-  if (record.kind === "transcript") {
-    const session = typeof record.title === "string" ? /session (\S+)/.exec(record.title)?.[1] : undefined;
-    return `a past turn${session ? ` (session ${session.slice(0, 15)})` : ""}`;
+/** A short name for a recalled item: a memory's name, or "a past turn (session …)" for a transcript passage. */
+function recalledName(item: RecalledItem): string {
+  if (item.kind === "transcript") {
+    return `a past turn${item.sessionId ? ` (session ${item.sessionId.slice(0, 15)})` : ""}`;
   }
-  const title = [record.title, record.name, record.id].find((value) => typeof value === "string") as
-    | string
-    | undefined;
-  const name = (title ?? "memory").split(":")[0]!.trim();
+  // A memory's title is its name then its description ("build steps: npm run build"): the line shows the name.
+  const name = item.title.split(":")[0]!.trim() || "memory";
   // A stale memory names files that are gone: the user should know the model was shown it anyway.
-  const stale = isStaleRecall(record) ? ", stale" : "";
-  return typeof record.scope === "string"
-    ? `${name} (${record.scope}${stale})`
-    : `${name}${stale ? " (stale)" : ""}`;
+  return `${name} (${item.scope}${isStaleRecall(item) ? ", stale" : ""})`;
 }
 
 /** A recalled memory whose referenced paths no longer exist (see memory/freshness.ts). */
-export function isStaleRecall(item: Record<string, unknown>): boolean {
-  return Array.isArray(item.missingPaths) && item.missingPaths.length > 0;
+export function isStaleRecall(item: RecalledItem): boolean {
+  return (item.missingPaths?.length ?? 0) > 0;
 }

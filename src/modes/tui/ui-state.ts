@@ -1,4 +1,6 @@
 import type { Key } from "ink";
+import type { AgentEvent } from "../../core/events.ts";
+import type { PermissionMode } from "../../core/permission-mode.ts";
 import {
   filterCommands,
   findCommand,
@@ -14,17 +16,24 @@ import {
   type HistoryCursor,
   mentionAtCursor,
 } from "./editor.ts";
-import type { PermissionAnswer } from "./host.ts";
+import type { PermissionAnswer, TuiInfo } from "./host.ts";
 import type { PendingPermission } from "./permission-bridge.ts";
+import {
+  appendItem,
+  applyEvent,
+  type NewTranscriptItem,
+  startSession,
+  type TranscriptState,
+} from "./transcript.ts";
 
 /**
- * What the user is doing with the TUI, as data: the editor and its menus, a
- * picker or yes/no question, the permission question, the running turn and
- * its queue. Every change is a pure step that returns the next state and the
- * effects for app.ts to carry out (start a turn, answer the gate, run a
- * command). app.ts applies each step at once, before the next key is read,
- * so a burst of keys lands as if it had been typed slowly. The keys
- * themselves are stepped in key-handler.ts.
+ * The whole TUI as data: the conversation on screen, the footer, the editor
+ * and its menus, a picker or yes/no question, the permission question, the
+ * running turn and its queue, and quitting. Every change is a pure step that
+ * returns the next state and the effects for controller.ts to carry out
+ * (start a turn, answer the gate, run a command). Each step is applied at
+ * once, before the next key is read, so a burst of keys lands as if it had
+ * been typed slowly. The keys themselves are stepped in key-handler.ts.
  */
 
 export interface PickerState {
@@ -40,6 +49,10 @@ export interface ConfirmState {
 }
 
 export interface UiState {
+  /** The scrollback and what is still streaming (transcript.ts). */
+  transcript: TranscriptState;
+  /** The footer's model, mode, context use and cost, as last read from the host. */
+  info: TuiInfo;
   editor: EditorState;
   /** Past prompts, oldest first, as they stood in the editor (a big paste stays a placeholder). */
   history: EditorState[];
@@ -56,12 +69,16 @@ export interface UiState {
   /** Set while the user types why they deny (undefined: choosing among the options). */
   denyReason: string | undefined;
   busy: boolean;
+  /** When the running turn started, for the time shown beside the spinner. */
+  turnStartedAt: number;
   /** Prompts and commands typed during a turn, sent in order when it ends. */
   queue: string[];
   /** Ctrl-C once: the next Ctrl-C quits. */
   exitArmed: boolean;
   /** Quitting: the live area is cleared so no frame of it stays in the scrollback. */
   leaving: boolean;
+  /** Quitting, and the running turn has stored what it had: exit once this frame is drawn. */
+  exitReady: boolean;
 }
 
 export type UiAction =
@@ -69,18 +86,27 @@ export type UiAction =
   | { type: "paste"; text: string }
   /** Text to handle as if typed and sent: the first prompt, /init's request. */
   | { type: "submit"; text: string }
+  | { type: "turn-started"; at: number }
+  /** One event of the running turn, from the agent loop. */
+  | { type: "agent-event"; event: AgentEvent; now: number }
   | { type: "turn-ended"; aborted: boolean }
+  /** Something to add to the conversation: a command's output or notice, a resumed conversation. */
+  | { type: "print"; item: NewTranscriptItem }
+  /** /new or /resume: what belonged to the old session no longer applies. */
+  | { type: "session-changed" }
+  | { type: "info"; info: TuiInfo }
   | { type: "permission-changed"; pending: PendingPermission | undefined }
   | { type: "pick"; spec: PickerSpec }
   | { type: "confirm"; confirm: ConfirmState }
   | { type: "history-loaded"; entries: string[] }
   | { type: "mentions-found"; prefix: string; paths: string[] }
-  | { type: "leave" };
+  | { type: "leave" }
+  /** The running turn, if any, has settled after quitting (or taken too long to). */
+  | { type: "exit-ready" };
 
 export type UiEffect =
   | { kind: "start-turn"; prompt: string }
   | { kind: "run-command"; command: SlashCommand; argument: string }
-  | { kind: "notify"; level: "info" | "warning" | "error"; text: string }
   /** A sent prompt, for the history file. */
   | { kind: "save-history"; text: string }
   | { kind: "answer-permission"; id: number; answer: PermissionAnswer }
@@ -88,16 +114,21 @@ export type UiEffect =
   | { kind: "confirmed"; confirm: ConfirmState; yes: boolean }
   | { kind: "abort-turn" }
   | { kind: "leave" }
-  | { kind: "cycle-permission-mode" }
-  | { kind: "expand-last-tool" };
+  | { kind: "set-permission-mode"; mode: PermissionMode };
 
 export interface Step {
   state: UiState;
   effects: UiEffect[];
 }
 
-export function initialUiState(pending: PendingPermission | undefined): UiState {
+export function initialUiState(start: {
+  transcript: TranscriptState;
+  info: TuiInfo;
+  pending: PendingPermission | undefined;
+}): UiState {
   return {
+    transcript: start.transcript,
+    info: start.info,
     editor: emptyEditor(),
     history: [],
     historyCursor: { index: -1, draft: undefined },
@@ -106,18 +137,25 @@ export function initialUiState(pending: PendingPermission | undefined): UiState 
     mentions: { prefix: "", paths: [] },
     picker: undefined,
     confirm: undefined,
-    pending,
+    pending: start.pending,
     permissionSelected: 0,
     denyReason: undefined,
     busy: false,
+    turnStartedAt: 0,
     queue: [],
     exitArmed: false,
     leaving: false,
+    exitReady: false,
   };
 }
 
 export function unchanged(state: UiState): Step {
   return { state, effects: [] };
+}
+
+/** A line in the conversation from tacit itself (not the model): a warning, a command's answer. */
+export function withNotice(state: UiState, level: "info" | "warning" | "error", text: string): UiState {
+  return { ...state, transcript: appendItem(state.transcript, { kind: "notice", level, text }) };
 }
 
 /** Every action but keys and pastes (those are in key-handler.ts). */
@@ -129,6 +167,10 @@ export function uiStep(
   switch (action.type) {
     case "submit":
       return submitStep(state, action.text, commands);
+    case "turn-started":
+      return unchanged({ ...state, turnStartedAt: action.at });
+    case "agent-event":
+      return unchanged({ ...state, transcript: applyEvent(state.transcript, action.event, action.now) });
     case "turn-ended": {
       const idle = { ...state, busy: false };
       const [next, ...rest] = idle.queue;
@@ -149,9 +191,17 @@ export function uiStep(
       return unchanged({ ...state, history: [...action.entries.map(editorForPastPrompt), ...state.history] });
     case "mentions-found":
       return unchanged({ ...state, mentions: { prefix: action.prefix, paths: action.paths.slice(0, 50) } });
+    case "print":
+      return unchanged({ ...state, transcript: appendItem(state.transcript, action.item) });
+    case "session-changed":
+      return unchanged({ ...state, transcript: startSession(state.transcript) });
+    case "info":
+      return unchanged({ ...state, info: action.info });
     case "leave":
       if (state.leaving) return unchanged(state);
       return { state: { ...state, leaving: true }, effects: [{ kind: "leave" }] };
+    case "exit-ready":
+      return unchanged({ ...state, exitReady: true });
   }
 }
 
@@ -162,16 +212,15 @@ export function submitStep(state: UiState, text: string, commands: SlashCommand[
   const parsed = parseCommandLine(trimmed);
   if (parsed) {
     const command = findCommand(commands, parsed.name);
-    if (!command) {
-      const notice = `Unknown command /${parsed.name}; /help lists them.`;
-      return { state, effects: [{ kind: "notify", level: "warning", text: notice }] };
-    }
+    if (!command)
+      return unchanged(withNotice(state, "warning", `Unknown command /${parsed.name}; /help lists them.`));
     if (state.busy && !command.whileRunning) return unchanged({ ...state, queue: [...state.queue, trimmed] });
     return { state, effects: [{ kind: "run-command", command, argument: parsed.argument }] };
   }
   if (state.busy) return unchanged({ ...state, queue: [...state.queue, text] });
   // Busy from this step on, so an Enter later in the same burst queues instead of starting a second turn.
-  return { state: { ...state, busy: true }, effects: [{ kind: "start-turn", prompt: text }] };
+  const transcript = appendItem(state.transcript, { kind: "user", text });
+  return { state: { ...state, busy: true, transcript }, effects: [{ kind: "start-turn", prompt: text }] };
 }
 
 /** A new editor text reopens a dismissed menu and starts its selection at the top. */

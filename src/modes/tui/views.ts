@@ -7,7 +7,7 @@ import { type Theme, truncate } from "./theme.ts";
 import { type ToolView, toolDetail, toolLine } from "./tool-view.ts";
 import type { TranscriptItem } from "./transcript.ts";
 
-/** Small presentational pieces; all state lives in app.ts. (`h` is React.createElement, so no JSX build step is needed.) */
+/** Small presentational pieces; the state they draw lives in ui-state.ts. (`h` is React.createElement, so no JSX build step is needed.) */
 
 export function lines(text: string[] | string, key?: string | number): ReactElement {
   const content = Array.isArray(text) ? text.join("\n") : text;
