@@ -14,10 +14,10 @@ import { traceStartup } from "../core/startup-trace.ts";
 import { MemoryService } from "../memory/memory-service.ts";
 import { sessionRedaction } from "../memory/redact-message.ts";
 import type { MemoryScope } from "../memory/scopes.ts";
+import { openTacitDatabase } from "../memory/tacit-database.ts";
 import { resolveEmbedder } from "../providers/embeddings.ts";
 import { resolveModel } from "../providers/resolve.ts";
 import { setUpSandbox } from "../sandbox/setup.ts";
-import { openDatabase } from "../session/database.ts";
 import { SessionStore } from "../session/store.ts";
 import { createMemoryTool } from "../tools/memory.ts";
 import { createToolset } from "../tools/toolset.ts";
@@ -98,7 +98,7 @@ export async function bootstrap(input: BootstrapInput): Promise<Runtime> {
 
   traceStartup("settings loaded");
   // A damaged database is replaced at open; the line saying so joins the start-up warnings.
-  const database = openDatabase(databasePath(home), [], { onNotice: warn });
+  const database = openTacitDatabase(databasePath(home), { onNotice: warn });
   traceStartup("database open");
   // Memory off means nothing read or written for it, transcripts' recall index included.
   const memoryEnabled = options.memory && settings.memory?.enabled !== false;
@@ -223,7 +223,7 @@ export async function bootstrap(input: BootstrapInput): Promise<Runtime> {
 }
 
 function createMemoryService(
-  database: ReturnType<typeof openDatabase>,
+  database: ReturnType<typeof openTacitDatabase>,
   home: string,
   projectRoot: string,
   settings: Settings,

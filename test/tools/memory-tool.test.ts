@@ -6,13 +6,13 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { userMessage } from "../../src/core/messages.ts";
 import { newToolSessionState, type ToolContext } from "../../src/core/tool.ts";
 import { MemoryService } from "../../src/memory/memory-service.ts";
-import { openDatabase } from "../../src/session/database.ts";
+import { openTacitDatabase } from "../../src/memory/tacit-database.ts";
 import { runTool } from "../../src/tools/define-tool.ts";
 import { createMemoryTool } from "../../src/tools/memory.ts";
 
 describe("the memory tool", () => {
   let root: string;
-  let database: ReturnType<typeof openDatabase>;
+  let database: ReturnType<typeof openTacitDatabase>;
   let service: MemoryService;
   let context: ToolContext;
   const tool = () => createMemoryTool(service, { sessionId: () => "session-now" });
@@ -22,7 +22,7 @@ describe("the memory tool", () => {
     const projectRoot = path.join(root, "project");
     mkdirSync(projectRoot, { recursive: true });
     execFileSync("git", ["init", "-q"], { cwd: projectRoot });
-    database = openDatabase(path.join(root, "home", "tacit.db"));
+    database = openTacitDatabase(path.join(root, "home", "tacit.db"));
     service = new MemoryService({ database, home: path.join(root, "home"), projectRoot });
     context = {
       cwd: projectRoot,

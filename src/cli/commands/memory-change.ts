@@ -123,14 +123,12 @@ export async function reindexMemoryCommand(): Promise<void> {
     const counts = context.service.store.enabledScopes.map(
       (scope) => `${scope} ${context.service.store.list(scope).length}`,
     );
-    const transcripts = context.database
-      .prepare("SELECT COUNT(*) AS count FROM search_documents WHERE kind = 'transcript' AND project_key = ?")
-      .get(context.service.projectKey) as { count?: number } | undefined;
+    const transcripts = context.service.index.transcriptCount(context.service.projectKey);
     print(
       `Reindexed ${result.indexed} ${result.indexed === 1 ? "memory" : "memories"} (${counts.join(", ")}).`,
     );
     if (result.removed > 0) print(`Dropped ${result.removed} index entries whose files are gone.`);
-    print(`Past-session passages indexed for this project: ${transcripts?.count ?? 0}.`);
+    print(`Past-session passages indexed for this project: ${transcripts}.`);
   });
 }
 

@@ -6,7 +6,8 @@ import { loadSettings, type Settings } from "../../config/settings.ts";
 import { UserFacingError } from "../../core/errors.ts";
 import { MemoryService } from "../../memory/memory-service.ts";
 import { isMemoryScope, MEMORY_SCOPES, type MemoryScope } from "../../memory/scopes.ts";
-import { isDatabaseDamaged, openDatabase, setAsideDamaged } from "../../session/database.ts";
+import { openTacitDatabase } from "../../memory/tacit-database.ts";
+import { isDatabaseDamaged, setAsideDamaged } from "../../session/database.ts";
 
 /** Everything a `tacit memory …` command works with, opened once per command. */
 export interface MemoryContext {
@@ -42,7 +43,7 @@ export function openMemoryContext(options: OpenMemoryOptions = {}): MemoryContex
   const { settings } = loadSettings({ cwd, projectRoot, home, env });
   const scopeSettings = settings.memory?.scopes;
   const enabledScopes = MEMORY_SCOPES.filter((scope) => scopeSettings?.[scope] !== false);
-  const database = openDatabase(databasePath(home));
+  const database = openTacitDatabase(databasePath(home));
   try {
     const service = new MemoryService({ database, home, projectRoot, enabledScopes });
     return {
