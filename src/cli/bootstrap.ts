@@ -11,11 +11,10 @@ import { ConfigError } from "../core/errors.ts";
 import type { Message } from "../core/messages.ts";
 import type { ModelClient } from "../core/model.ts";
 import { traceStartup } from "../core/startup-trace.ts";
-import { MemoryService } from "../memory/memory-service.ts";
+import type { MemoryService } from "../memory/memory-service.ts";
+import { createMemoryService } from "../memory/memory-setup.ts";
 import { sessionRedaction } from "../memory/redact-message.ts";
-import type { MemoryScope } from "../memory/scopes.ts";
 import { openTacitDatabase } from "../memory/tacit-database.ts";
-import { resolveEmbedder } from "../providers/embeddings.ts";
 import { resolveModel } from "../providers/resolve.ts";
 import { setUpSandbox } from "../sandbox/setup.ts";
 import { SessionStore } from "../session/store.ts";
@@ -153,7 +152,7 @@ export async function bootstrap(input: BootstrapInput): Promise<Runtime> {
     });
     for (const warning of instructions.warnings) warn(warning);
     const memory = memoryEnabled
-      ? createMemoryService(database, home, projectRoot, settings, env)
+      ? createMemoryService({ database, home, projectRoot, settings, env, semanticRecall: true })
       : undefined;
     // Hand edits since the last run are picked up here; the index text is then fixed for the session.
     memory?.syncIndex();
@@ -220,33 +219,4 @@ export async function bootstrap(input: BootstrapInput): Promise<Runtime> {
     database.close();
     throw error;
   }
-}
-
-function createMemoryService(
-  database: ReturnType<typeof openTacitDatabase>,
-  home: string,
-  projectRoot: string,
-  settings: Settings,
-  env: NodeJS.ProcessEnv,
-): MemoryService {
-  const scopes = settings.memory?.scopes;
-  const enabledScopes = (["user", "project", "local"] as MemoryScope[]).filter(
-    (scope) => scopes?.[scope] !== false,
-  );
-  return new MemoryService({
-    database,
-    home,
-    projectRoot,
-    enabledScopes,
-    ...(settings.memory?.indexTokenBudget ? { indexTokenBudget: settings.memory.indexTokenBudget } : {}),
-    ...(settings.memory?.recallTokenBudget ? { recallTokenBudget: settings.memory.recallTokenBudget } : {}),
-    ...(settings.memory?.embeddingModel
-      ? {
-          embedder: resolveEmbedder(settings.memory.embeddingModel, {
-            env,
-            providers: settings.providers ?? {},
-          }),
-        }
-      : {}),
-  });
 }

@@ -7,6 +7,7 @@ import { IndexState } from "./index-state.ts";
 import { estimateTokens, MEMORY_GUIDANCE, renderMemoryIndex } from "./memory-index.ts";
 import { MemoryStore, type ReadMemory } from "./memory-store.ts";
 import { redactSecrets } from "./redaction.ts";
+import { type Remembered, type RememberOptions, rememberInStore } from "./remember.ts";
 import { type MemoryScope, memoryScopes } from "./scopes.ts";
 import { SearchIndex } from "./search/search-index.ts";
 import type { SearchDocument, SearchOptions, SearchResult } from "./search/types.ts";
@@ -110,6 +111,17 @@ export class MemoryService {
     }
     this.semantic?.scheduleEmbedding();
     return { indexed: changed.length, removed };
+  }
+
+  /**
+   * Stores one fact as a memory: the one way in from outside the model's loop
+   * (`tacit remember`, the TUI's /remember, and the processes that come next).
+   * The search index sees it at once.
+   */
+  async remember(text: string, options: RememberOptions): Promise<Remembered> {
+    const remembered = await rememberInStore(this.store, text, options);
+    this.syncIndex();
+    return remembered;
   }
 
   /** Drops and rebuilds every memory document from the files (`tacit memory reindex`). */
