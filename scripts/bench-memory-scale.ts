@@ -6,8 +6,10 @@ import { mkdtempSync, rmSync, statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { DatabaseSync } from "node:sqlite";
+import { searchIndexMigrations } from "../src/memory/search/schema.ts";
 import { SearchIndex } from "../src/memory/search/search-index.ts";
 import type { SearchDocument, SearchScope } from "../src/memory/search/types.ts";
+import { runMigrations } from "../src/session/database.ts";
 import { seededRandom } from "../test/support/seeded-random.ts";
 
 const COUNT = Number(process.argv[2] ?? 100_000);
@@ -175,6 +177,7 @@ const file = path.join(directory, "tacit.db");
 try {
   const db = new DatabaseSync(file);
   db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;");
+  runMigrations(db, searchIndexMigrations);
   const index = new SearchIndex(db);
   const now = Date.UTC(2025, 0, 1);
 

@@ -8,8 +8,10 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { DatabaseSync } from "node:sqlite";
+import { searchIndexMigrations } from "../src/memory/search/schema.ts";
 import { SearchIndex } from "../src/memory/search/search-index.ts";
 import type { SearchDocument } from "../src/memory/search/types.ts";
+import { runMigrations } from "../src/session/database.ts";
 
 interface Turn {
   speaker: string;
@@ -135,6 +137,7 @@ let turnCount = 0;
 
 for (const sample of samples) {
   const db = new DatabaseSync(":memory:");
+  runMigrations(db, searchIndexMigrations);
   const index = new SearchIndex(db, { weights });
   const { documents, lastDate } = buildDocuments(sample);
   const started = performance.now();

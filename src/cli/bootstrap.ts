@@ -12,13 +12,12 @@ import type { Message } from "../core/messages.ts";
 import type { ModelClient } from "../core/model.ts";
 import type { PermissionMode } from "../core/permission-mode.ts";
 import { traceStartup } from "../core/startup-trace.ts";
-import { MemoryService } from "../memory/memory-service.ts";
+import type { MemoryService } from "../memory/memory-service.ts";
+import { createMemoryService } from "../memory/memory-setup.ts";
 import { sessionRedaction } from "../memory/redact-message.ts";
-import type { MemoryScope } from "../memory/scopes.ts";
-import { resolveEmbedder } from "../providers/embeddings.ts";
+import { openTacitDatabase } from "../memory/tacit-database.ts";
 import { resolveModel } from "../providers/resolve.ts";
 import { setUpSandbox } from "../sandbox/setup.ts";
-import { openDatabase } from "../session/database.ts";
 import { SessionStore } from "../session/store.ts";
 import { createMemoryTool } from "../tools/memory.ts";
 import { createToolset } from "../tools/toolset.ts";
@@ -99,7 +98,7 @@ export async function bootstrap(input: BootstrapInput): Promise<Runtime> {
 
   traceStartup("settings loaded");
   // A damaged database is replaced at open; the line saying so joins the start-up warnings.
-  const database = openDatabase(databasePath(home), [], { onNotice: warn });
+  const database = openTacitDatabase(databasePath(home), { onNotice: warn });
   traceStartup("database open");
   // Memory off means nothing read or written for it, transcripts' recall index included.
   const memoryEnabled = options.memory && settings.memory?.enabled !== false;
@@ -154,7 +153,7 @@ export async function bootstrap(input: BootstrapInput): Promise<Runtime> {
     });
     for (const warning of instructions.warnings) warn(warning);
     const memory = memoryEnabled
-      ? createMemoryService(database, home, projectRoot, settings, env)
+      ? createMemoryService({ database, home, projectRoot, settings, env, semanticRecall: true })
       : undefined;
     // Hand edits since the last run are picked up here; the index text is then fixed for the session.
     memory?.syncIndex();
@@ -221,33 +220,4 @@ export async function bootstrap(input: BootstrapInput): Promise<Runtime> {
     database.close();
     throw error;
   }
-}
-
-function createMemoryService(
-  database: ReturnType<typeof openDatabase>,
-  home: string,
-  projectRoot: string,
-  settings: Settings,
-  env: NodeJS.ProcessEnv,
-): MemoryService {
-  const scopes = settings.memory?.scopes;
-  const enabledScopes = (["user", "project", "local"] as MemoryScope[]).filter(
-    (scope) => scopes?.[scope] !== false,
-  );
-  return new MemoryService({
-    database,
-    home,
-    projectRoot,
-    enabledScopes,
-    ...(settings.memory?.indexTokenBudget ? { indexTokenBudget: settings.memory.indexTokenBudget } : {}),
-    ...(settings.memory?.recallTokenBudget ? { recallTokenBudget: settings.memory.recallTokenBudget } : {}),
-    ...(settings.memory?.embeddingModel
-      ? {
-          embedder: resolveEmbedder(settings.memory.embeddingModel, {
-            env,
-            providers: settings.providers ?? {},
-          }),
-        }
-      : {}),
-  });
 }

@@ -1,17 +1,12 @@
-import { existsSync } from "node:fs";
-import path from "node:path";
 import { UserFacingError } from "../core/errors.ts";
-import { composeMemoryBody } from "../memory/memory-file.ts";
 import type { MemoryService } from "../memory/memory-service.ts";
-import { redactSecrets } from "../memory/redaction.ts";
 import { isMemoryScope, type MemoryScope } from "../memory/scopes.ts";
 import type { TuiMemoryHost } from "../modes/tui/host.ts";
-import { deriveMemoryName, firstSentence } from "./commands/memory-change.ts";
 
 /**
- * /memory and /remember over the run's MemoryService. remember writes the way
- * `tacit remember` does (same name, description, type and default scope), but
- * through the open service, so the search index sees it at once.
+ * /memory and /remember over the run's MemoryService. remember goes through
+ * MemoryService.remember, like `tacit remember`: same name, description, type
+ * and default scope, and the search index sees it at once.
  */
 export function createTuiMemoryHost(memory: MemoryService, sessionId: () => string): TuiMemoryHost {
   const store = memory.store;
@@ -35,27 +30,14 @@ export function createTuiMemoryHost(memory: MemoryService, sessionId: () => stri
       });
       memory.syncIndex();
     },
-    remember: async (raw) => {
-      // Redacted before the name and description are derived, so no secret reaches a file name.
-      const redaction = redactSecrets(raw.trim());
-      const text = redaction.text;
-      if (!text) throw new UserFacingError("nothing to remember: /remember <text>");
-      const inGitRepository = existsSync(path.join(store.projectRoot, ".git"));
-      const preferred: MemoryScope = inGitRepository ? "project" : "user";
-      const scope = store.isEnabled(preferred) ? preferred : (store.enabledScopes[0] ?? preferred);
-      const baseName = deriveMemoryName(firstSentence(text).replace(/…$/, ""));
-      let name = baseName;
-      // name-2, name-3 …: never silently replace an unrelated memory that slugifies the same.
-      for (let suffix = 2; store.exists(scope, name); suffix++) name = `${baseName}-${suffix}`;
-      const type = scope === "user" ? "preference" : "project";
-      const result = await store.write(
-        scope,
-        { name, description: firstSentence(text), type, body: composeMemoryBody({ fact: text }) },
-        { reason: "/remember in the TUI", sessionId: sessionId() },
-      );
-      memory.syncIndex();
-      const redacted = result.redactions + redaction.redactions.length > 0 ? " (secrets redacted)" : "";
-      return `Remembered ${scope}/${name} (${type})${redacted}`;
+    remember: async (text) => {
+      if (!text.trim()) throw new UserFacingError("nothing to remember: /remember <text>");
+      const remembered = await memory.remember(text, {
+        reason: "/remember in the TUI",
+        sessionId: sessionId(),
+      });
+      const redacted = remembered.redactions > 0 ? " (secrets redacted)" : "";
+      return `Remembered ${remembered.scope}/${remembered.name} (${remembered.type})${redacted}`;
     },
   };
 }

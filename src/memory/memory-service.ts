@@ -3,9 +3,11 @@ import { projectSlug } from "../config/paths.ts";
 import type { Embedder } from "../core/embedder.ts";
 import type { RecalledItem } from "../core/events.ts";
 import { type Message, messageText } from "../core/messages.ts";
+import { IndexState } from "./index-state.ts";
 import { estimateTokens, MEMORY_GUIDANCE, renderMemoryIndex } from "./memory-index.ts";
 import { MemoryStore, type ReadMemory } from "./memory-store.ts";
 import { redactSecrets } from "./redaction.ts";
+import { type Remembered, type RememberOptions, rememberInStore } from "./remember.ts";
 import { type MemoryScope, memoryScopes } from "./scopes.ts";
 import { SearchIndex } from "./search/search-index.ts";
 import type { SearchDocument, SearchOptions, SearchResult } from "./search/types.ts";
@@ -54,6 +56,7 @@ export class MemoryService {
   private readonly options: MemoryServiceOptions;
   private readonly now: () => number;
   private readonly semantic: SemanticRecall | undefined;
+  private readonly indexState: IndexState;
 
   constructor(options: MemoryServiceOptions) {
     this.options = options;
@@ -74,9 +77,7 @@ export class MemoryService {
           ...(options.embeddingDownForMs !== undefined ? { downForMs: options.embeddingDownForMs } : {}),
         })
       : undefined;
-    options.database.exec(
-      "CREATE TABLE IF NOT EXISTS memory_index_state (id TEXT PRIMARY KEY, hash TEXT NOT NULL, project_key TEXT)",
-    );
+    this.indexState = new IndexState(options.database);
   }
 
   /**
@@ -85,12 +86,7 @@ export class MemoryService {
    * content hash changed are read again, so this is cheap at every start.
    */
   syncIndex(): { indexed: number; removed: number } {
-    const database = this.options.database;
-    const known = new Map<string, string>();
-    const rows = database
-      .prepare("SELECT id, hash FROM memory_index_state WHERE project_key IS NULL OR project_key = ?")
-      .all(this.projectKey) as Array<{ id: string; hash: string }>;
-    for (const row of rows) known.set(row.id, row.hash);
+    const known = this.indexState.known(this.projectKey);
 
     const seen = new Set<string>();
     const changed: Array<{ document: SearchDocument; hash: string }> = [];
@@ -102,30 +98,35 @@ export class MemoryService {
       const read = this.readQuietly(file.scope, file.name);
       if (read) changed.push({ document: this.documentFor(read), hash: file.hash });
     }
-    const upsertState = database.prepare(
-      "INSERT INTO memory_index_state (id, hash, project_key) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET hash = excluded.hash",
-    );
     for (const { document, hash } of changed) {
       this.index.upsert(document);
-      upsertState.run(document.id, hash, document.projectKey ?? null);
+      this.indexState.record(document.id, hash, document.projectKey);
     }
     let removed = 0;
-    const deleteState = database.prepare("DELETE FROM memory_index_state WHERE id = ?");
     for (const id of known.keys()) {
       if (seen.has(id)) continue;
       this.index.remove(id);
-      deleteState.run(id);
+      this.indexState.forget(id);
       removed++;
     }
     this.semantic?.scheduleEmbedding();
     return { indexed: changed.length, removed };
   }
 
+  /**
+   * Stores one fact as a memory: the one way in from outside the model's loop
+   * (`tacit remember`, the TUI's /remember, and the processes that come next).
+   * The search index sees it at once.
+   */
+  async remember(text: string, options: RememberOptions): Promise<Remembered> {
+    const remembered = await rememberInStore(this.store, text, options);
+    this.syncIndex();
+    return remembered;
+  }
+
   /** Drops and rebuilds every memory document from the files (`tacit memory reindex`). */
   reindex(): { indexed: number; removed: number } {
-    this.options.database
-      .prepare("DELETE FROM memory_index_state WHERE project_key IS NULL OR project_key = ?")
-      .run(this.projectKey);
+    this.indexState.forgetAll(this.projectKey);
     return this.syncIndex();
   }
 
@@ -268,10 +269,7 @@ export class MemoryService {
         missingPaths: memory.missingPaths,
       };
     }
-    const row = this.options.database
-      .prepare("SELECT body FROM search_documents WHERE id = ?")
-      .get(result.id) as { body?: string } | undefined;
-    const body = row?.body ?? result.snippet;
+    const body = this.index.body(result.id) ?? result.snippet;
     const date = new Date(result.updatedAt).toISOString().slice(0, 10);
     const passage = body.length > MAX_PASSAGE_CHARACTERS ? `${body.slice(0, MAX_PASSAGE_CHARACTERS)}…` : body;
     return {

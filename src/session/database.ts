@@ -25,7 +25,9 @@ export interface OpenDatabaseOptions {
  * Opens (creating as needed) tacit's SQLite database: WAL so readers never
  * block the writer and a crash keeps every committed append, a busy timeout so
  * two tacit processes can share the file, foreign keys on. Then applies the
- * session migrations and `extraMigrations`, each once, in order.
+ * session migrations and `extraMigrations`, each once, in order. tacit's own
+ * database is opened through memory/tacit-database.ts, which passes the
+ * memory modules' migrations.
  *
  * A damaged file (truncated, garbled, not a database) does not stop tacit: it
  * is kept aside as `tacit.db.corrupt-<time>` (with its -wal and -shm), a fresh

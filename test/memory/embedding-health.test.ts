@@ -7,9 +7,9 @@ import path from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Embedder } from "../../src/core/embedder.ts";
 import { MemoryService } from "../../src/memory/memory-service.ts";
+import { openTacitDatabase } from "../../src/memory/tacit-database.ts";
 import { createBatchingEmbedder, resolveEmbedder } from "../../src/providers/embeddings.ts";
 import { resolveRetryOptions } from "../../src/providers/retry.ts";
-import { openDatabase } from "../../src/session/database.ts";
 import { type FakeServer, startFakeServer } from "../fake-server/server.ts";
 import { conceptEmbedding } from "../fake-server/wire-openai-embeddings.ts";
 
@@ -28,7 +28,7 @@ describe("the embedding endpoint's down marker, shared through the database", ()
   let home: string;
   let projectRoot: string;
   let databasePath: string;
-  const opened: Array<{ service: MemoryService; database: ReturnType<typeof openDatabase> }> = [];
+  const opened: Array<{ service: MemoryService; database: ReturnType<typeof openTacitDatabase> }> = [];
 
   beforeAll(async () => {
     server = await startFakeServer();
@@ -61,7 +61,7 @@ describe("the embedding endpoint's down marker, shared through the database", ()
     embedder: Embedder,
     extra: { now?: () => number; recallEmbeddingTimeoutMs?: number } = {},
   ): MemoryService {
-    const database = openDatabase(databasePath);
+    const database = openTacitDatabase(databasePath);
     const service = new MemoryService({
       database,
       home,
@@ -186,7 +186,7 @@ describe("the embedding endpoint's down marker, shared through the database", ()
     expect(calls).toBe(2);
     expect(healthy.items[0]!.reasons.some((reason) => reason.startsWith("lexical only"))).toBe(false);
     expect(third.takeWarnings()).toEqual([]);
-    const database = openDatabase(databasePath);
+    const database = openTacitDatabase(databasePath);
     try {
       expect(database.prepare("SELECT model FROM memory_embedding_health").all()).toEqual([]);
     } finally {

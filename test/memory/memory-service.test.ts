@@ -5,7 +5,7 @@ import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { userMessage } from "../../src/core/messages.ts";
 import { MemoryService } from "../../src/memory/memory-service.ts";
-import { openDatabase } from "../../src/session/database.ts";
+import { openTacitDatabase } from "../../src/memory/tacit-database.ts";
 
 function memoryFile(name: string, description: string, body: string, type = "project"): string {
   return `---\nname: ${name}\ndescription: ${description}\ntype: ${type}\n---\n${body}\n`;
@@ -16,7 +16,7 @@ describe("MemoryService", () => {
   let home: string;
   let projectRoot: string;
   let service: MemoryService;
-  let database: ReturnType<typeof openDatabase>;
+  let database: ReturnType<typeof openTacitDatabase>;
 
   beforeEach(() => {
     root = mkdtempSync(path.join(tmpdir(), "tacit-memory-service-"));
@@ -24,7 +24,7 @@ describe("MemoryService", () => {
     projectRoot = path.join(root, "project");
     mkdirSync(path.join(projectRoot, ".tacit", "memory"), { recursive: true });
     execFileSync("git", ["init", "-q"], { cwd: projectRoot });
-    database = openDatabase(path.join(home, "tacit.db"));
+    database = openTacitDatabase(path.join(home, "tacit.db"));
     service = new MemoryService({ database, home, projectRoot });
   });
   afterEach(() => {

@@ -18,10 +18,10 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createPromptHistory } from "../../src/cli/tui-files.ts";
 import { createPermissionForwarder } from "../../src/cli/tui-permissions.ts";
 import { userMessage } from "../../src/core/messages.ts";
+import { EmbeddingHealth } from "../../src/memory/embedding-health.ts";
 import { sessionRedaction } from "../../src/memory/redact-message.ts";
 import { SearchIndex } from "../../src/memory/search/search-index.ts";
-import { EmbeddingHealth } from "../../src/memory/semantic-recall.ts";
-import { openDatabase } from "../../src/session/database.ts";
+import { openTacitDatabase } from "../../src/memory/tacit-database.ts";
 import { SessionStore } from "../../src/session/store.ts";
 import { filesUnder, gitObjects, rawSecretsIn, sqliteColumns } from "../support/secret-scan.ts";
 import { secretSamples } from "./secret-samples.ts";
@@ -40,7 +40,7 @@ let database: DatabaseSync;
 beforeEach(() => {
   root = mkdtempSync(path.join(tmpdir(), "tacit-redaction-stores-"));
   databaseFile = path.join(root, "tacit.db");
-  database = openDatabase(databaseFile);
+  database = openTacitDatabase(databaseFile);
 });
 afterEach(() => {
   if (database.isOpen) database.close();

@@ -1,13 +1,14 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { DatabaseSync } from "node:sqlite";
+import type { DatabaseSync } from "node:sqlite";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Embedder } from "../../src/memory/search/embedder.ts";
 import { buildMatchExpression, queryTerms } from "../../src/memory/search/query.ts";
-import { ensureSearchSchema } from "../../src/memory/search/schema.ts";
 import { SearchIndex } from "../../src/memory/search/search-index.ts";
 import type { SearchDocument } from "../../src/memory/search/types.ts";
+import { openTacitDatabase } from "../../src/memory/tacit-database.ts";
+import { appliedMigrations } from "../../src/session/database.ts";
 
 const DAY = 86_400_000;
 const NOW = Date.UTC(2025, 5, 1);
@@ -17,7 +18,7 @@ let db: DatabaseSync;
 
 beforeEach(async () => {
   directory = await mkdtemp(path.join(os.tmpdir(), "tacit-search-"));
-  db = new DatabaseSync(path.join(directory, "tacit.db"));
+  db = openTacitDatabase(path.join(directory, "tacit.db"));
 });
 
 afterEach(async () => {
@@ -66,11 +67,14 @@ function fillerDocuments(count: number): SearchDocument[] {
 }
 
 describe("schema", () => {
-  it("is idempotent and keeps data across repeated setup", () => {
-    ensureSearchSchema(db);
+  it("comes from its migration, applied once, and keeps data across reopening", () => {
     const index = new SearchIndex(db);
     index.upsert(memory("a", "Use pnpm", "The user installs packages with pnpm."));
-    ensureSearchSchema(db);
+    db.close();
+    db = openTacitDatabase(path.join(directory, "tacit.db"));
+    expect(appliedMigrations(db).filter((id) => id.startsWith("search-"))).toEqual([
+      "search-001-documents-fts-vectors",
+    ]);
     const again = new SearchIndex(db);
     expect(again.count()).toBe(1);
     expect(again.search("pnpm", { now: NOW }).map((result) => result.id)).toEqual(["a"]);
@@ -79,7 +83,7 @@ describe("schema", () => {
   it("survives closing and reopening the database file", () => {
     new SearchIndex(db).upsert(memory("a", "Postgres gotcha", "Migrations need Postgres 14 or newer."));
     db.close();
-    db = new DatabaseSync(path.join(directory, "tacit.db"));
+    db = openTacitDatabase(path.join(directory, "tacit.db"));
     expect(new SearchIndex(db).search("postgres migrations", { now: NOW })[0]?.id).toBe("a");
   });
 });

@@ -5,7 +5,7 @@ import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Embedder, EmbedOptions } from "../../src/core/embedder.ts";
 import { MemoryService } from "../../src/memory/memory-service.ts";
-import { openDatabase } from "../../src/session/database.ts";
+import { openTacitDatabase } from "../../src/memory/tacit-database.ts";
 import { conceptEmbedding } from "../fake-server/wire-openai-embeddings.ts";
 
 /** The fake server's concept vectors, in process; `behaviour` lets a test make it fail or hang. */
@@ -44,7 +44,7 @@ describe("MemoryService recall with an embedder", () => {
   let root: string;
   let home: string;
   let projectRoot: string;
-  let database: ReturnType<typeof openDatabase>;
+  let database: ReturnType<typeof openTacitDatabase>;
   let embedder: ConceptEmbedder;
   let service: MemoryService;
 
@@ -71,7 +71,7 @@ describe("MemoryService recall with an embedder", () => {
         "Kafka consumer lag is checked on the lag dashboard.",
       ),
     );
-    database = openDatabase(path.join(home, "tacit.db"));
+    database = openTacitDatabase(path.join(home, "tacit.db"));
     embedder = new ConceptEmbedder();
     service = new MemoryService({ database, home, projectRoot, embedder, recallEmbeddingTimeoutMs: 100 });
   });
@@ -187,7 +187,7 @@ describe("MemoryService recall without an embedder", () => {
     const root = mkdtempSync(path.join(tmpdir(), "tacit-lexical-recall-"));
     const projectRoot = path.join(root, "project");
     mkdirSync(path.join(projectRoot, ".tacit", "memory"), { recursive: true });
-    const database = openDatabase(path.join(root, "tacit.db"));
+    const database = openTacitDatabase(path.join(root, "tacit.db"));
     try {
       const service = new MemoryService({ database, home: path.join(root, "home"), projectRoot });
       service.indexTranscript("s1", 1, { role: "user", content: [{ type: "text", text: "kafka lag" }] });

@@ -4,7 +4,7 @@ import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { ToolContext } from "../../src/core/tool.ts";
 import { MemoryService } from "../../src/memory/memory-service.ts";
-import { openDatabase } from "../../src/session/database.ts";
+import { openTacitDatabase } from "../../src/memory/tacit-database.ts";
 import { createMemoryTool } from "../../src/tools/memory.ts";
 import { makeContext, makeTempDirectory } from "./helpers.ts";
 import { parseAndExecute } from "./parse-and-execute.ts";
@@ -20,7 +20,7 @@ const MEMORY = "---\nname: notes\ndescription: notes\ntype: project\n---\nSome n
 describe("the memory tool never follows a symlink out of a memory folder", () => {
   let fakeHome: string;
   let projectRoot: string;
-  let database: ReturnType<typeof openDatabase>;
+  let database: ReturnType<typeof openTacitDatabase>;
   let service: MemoryService;
   let context: ToolContext;
   const projectMemory = () => path.join(projectRoot, ".tacit", "memory");
@@ -39,7 +39,7 @@ describe("the memory tool never follows a symlink out of a memory folder", () =>
     mkdirSync(projectRoot, { recursive: true });
     execFileSync("git", ["init", "-q"], { cwd: projectRoot });
     writeFileSync(canaryPath(), CANARY);
-    database = openDatabase(path.join(fakeHome, ".tacit", "tacit.db"));
+    database = openTacitDatabase(path.join(fakeHome, ".tacit", "tacit.db"));
     context = makeContext(projectRoot);
   });
   afterEach(() => database.close());

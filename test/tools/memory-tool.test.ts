@@ -8,8 +8,8 @@ import { runAgent } from "../../src/agent/loop.ts";
 import { userMessage } from "../../src/core/messages.ts";
 import { newToolSessionState, type ToolContext } from "../../src/core/tool.ts";
 import { MemoryService } from "../../src/memory/memory-service.ts";
+import { openTacitDatabase } from "../../src/memory/tacit-database.ts";
 import { createFauxModel } from "../../src/providers/faux.ts";
-import { openDatabase } from "../../src/session/database.ts";
 import { defineTool } from "../../src/tools/define-tool.ts";
 import { createMemoryTool } from "../../src/tools/memory.ts";
 import { isReadOnlyCall } from "../../src/tools/tool-call.ts";
@@ -17,7 +17,7 @@ import { parseAndExecute } from "./parse-and-execute.ts";
 
 describe("the memory tool", () => {
   let root: string;
-  let database: ReturnType<typeof openDatabase>;
+  let database: ReturnType<typeof openTacitDatabase>;
   let service: MemoryService;
   let context: ToolContext;
   const tool = () => createMemoryTool(service, { sessionId: () => "session-now" });
@@ -27,7 +27,7 @@ describe("the memory tool", () => {
     const projectRoot = path.join(root, "project");
     mkdirSync(projectRoot, { recursive: true });
     execFileSync("git", ["init", "-q"], { cwd: projectRoot });
-    database = openDatabase(path.join(root, "home", "tacit.db"));
+    database = openTacitDatabase(path.join(root, "home", "tacit.db"));
     service = new MemoryService({ database, home: path.join(root, "home"), projectRoot });
     context = {
       cwd: projectRoot,

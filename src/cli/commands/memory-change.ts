@@ -3,34 +3,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { UserFacingError } from "../../core/errors.ts";
-import {
-  composeMemoryBody,
-  MEMORY_TYPES,
-  type MemoryType,
-  parseMemoryFile,
-  slugifyMemoryName,
-} from "../../memory/memory-file.ts";
+import { MEMORY_TYPES, type MemoryType, parseMemoryFile } from "../../memory/memory-file.ts";
 import { checkNewMemoryName, MemoryError } from "../../memory/memory-store.ts";
-import { redactSecrets } from "../../memory/redaction.ts";
-import { isVersionedScope, type MemoryScope } from "../../memory/scopes.ts";
-import {
-  type MemoryContext,
-  parseScope,
-  print,
-  resolveMemoryScope,
-  withMemoryContext,
-} from "./memory-context.ts";
+import { isVersionedScope } from "../../memory/scopes.ts";
+import { parseScope, print, resolveMemoryScope, withMemoryContext } from "./memory-context.ts";
 
-const DESCRIPTION_LIMIT = 100;
-// Derived names stay short enough to read in a listing; the description carries the rest.
-const DERIVED_NAME_LIMIT = 48;
-
-/** The scope `remember` and `import` use when none is given: project inside a git repository, else user. */
-export function defaultWriteScope(context: MemoryContext): MemoryScope {
-  return context.inGitRepository ? "project" : "user";
-}
-
-export function parseMemoryType(value: string | undefined): MemoryType | undefined {
+function parseMemoryType(value: string | undefined): MemoryType | undefined {
   if (value === undefined) return undefined;
   if (!(MEMORY_TYPES as readonly string[]).includes(value)) {
     throw new UserFacingError(`unknown memory type "${value}" (use ${MEMORY_TYPES.join(", ")})`);
@@ -38,61 +16,27 @@ export function parseMemoryType(value: string | undefined): MemoryType | undefin
   return value as MemoryType;
 }
 
-/** The first sentence of a text, on one line, at most 100 characters. */
-export function firstSentence(text: string): string {
-  const flat = text.replace(/\s+/g, " ").trim();
-  const end = /[.!?](?=\s|$)/.exec(flat);
-  const sentence = end ? flat.slice(0, end.index + 1) : flat;
-  return sentence.length > DESCRIPTION_LIMIT ? `${sentence.slice(0, DESCRIPTION_LIMIT - 1)}…` : sentence;
-}
-
-/** A short kebab-case name from the text, cut at a word boundary. */
-export function deriveMemoryName(text: string): string {
-  const slug = slugifyMemoryName(text);
-  if (slug.length <= DERIVED_NAME_LIMIT) return slug;
-  const cut = slug.slice(0, DERIVED_NAME_LIMIT + 1);
-  const lastHyphen = cut.lastIndexOf("-");
-  return lastHyphen > 0 ? cut.slice(0, lastHyphen) : slug.slice(0, DERIVED_NAME_LIMIT);
-}
-
 export async function rememberCommand(
   words: string[],
   options: { scope?: string; type?: string; name?: string },
 ): Promise<void> {
-  const raw = words.join(" ").trim();
-  if (!raw) throw new UserFacingError('nothing to remember: tacit remember "text"');
-  const requested = parseScope(options.scope);
-  const requestedType = parseMemoryType(options.type);
+  const text = words.join(" ").trim();
+  if (!text) throw new UserFacingError('nothing to remember: tacit remember "text"');
+  const scope = parseScope(options.scope);
+  const type = parseMemoryType(options.type);
   if (options.name !== undefined) checkNewMemoryName(options.name);
-  // Redacted before the name and description are derived, so no secret ends up in a file name either.
-  const redaction = redactSecrets(raw);
-  const text = redaction.text;
   await withMemoryContext(async (context) => {
-    const store = context.service.store;
-    const scope = requested ?? defaultWriteScope(context);
-    let name = options.name ?? deriveMemoryName(firstSentence(text).replace(/…$/, ""));
-    if (options.name === undefined && store.exists(scope, name)) name = freeName(context, scope, name);
-    const type = requestedType ?? (scope === "user" ? "preference" : "project");
-    const result = await store.write(
-      scope,
-      { name, description: firstSentence(text), type, body: composeMemoryBody({ fact: text }) },
-      { reason: "tacit remember" },
-    );
-    context.service.syncIndex();
+    const remembered = await context.service.remember(text, {
+      reason: "tacit remember",
+      ...(scope ? { scope } : {}),
+      ...(type ? { type } : {}),
+      ...(options.name !== undefined ? { name: options.name } : {}),
+    });
     print(
-      `${result.created ? "Remembered" : "Updated"} ${scope} memory ${name} (${type}): ${result.filePath}`,
+      `${remembered.created ? "Remembered" : "Updated"} ${remembered.scope} memory ${remembered.name} (${remembered.type}): ${remembered.filePath}`,
     );
-    const redactions = result.redactions + redaction.redactions.length;
-    if (redactions > 0) print("Secrets were redacted: they are never stored.");
+    if (remembered.redactions > 0) print("Secrets were redacted: they are never stored.");
   });
-}
-
-/** name-2, name-3 … : `remember` never silently replaces an unrelated memory that slugifies the same. */
-function freeName(context: MemoryContext, scope: MemoryScope, base: string): string {
-  for (let suffix = 2; ; suffix++) {
-    const candidate = `${base.slice(0, DERIVED_NAME_LIMIT)}-${suffix}`;
-    if (!context.service.store.exists(scope, candidate)) return candidate;
-  }
 }
 
 export async function forgetMemoryCommand(
@@ -123,14 +67,12 @@ export async function reindexMemoryCommand(): Promise<void> {
     const counts = context.service.store.enabledScopes.map(
       (scope) => `${scope} ${context.service.store.list(scope).length}`,
     );
-    const transcripts = context.database
-      .prepare("SELECT COUNT(*) AS count FROM search_documents WHERE kind = 'transcript' AND project_key = ?")
-      .get(context.service.projectKey) as { count?: number } | undefined;
+    const transcripts = context.service.index.transcriptCount(context.service.projectKey);
     print(
       `Reindexed ${result.indexed} ${result.indexed === 1 ? "memory" : "memories"} (${counts.join(", ")}).`,
     );
     if (result.removed > 0) print(`Dropped ${result.removed} index entries whose files are gone.`);
-    print(`Past-session passages indexed for this project: ${transcripts?.count ?? 0}.`);
+    print(`Past-session passages indexed for this project: ${transcripts}.`);
   });
 }
 

@@ -1,68 +1,16 @@
-import { existsSync } from "node:fs";
-import path from "node:path";
-import type { DatabaseSync } from "node:sqlite";
-import { databasePath, findProjectRoot, tacitHome } from "../../config/paths.ts";
-import { loadSettings, type Settings } from "../../config/settings.ts";
+import { databasePath } from "../../config/paths.ts";
 import { UserFacingError } from "../../core/errors.ts";
-import { MemoryService } from "../../memory/memory-service.ts";
+import { type OpenMemory, openMemory } from "../../memory/memory-setup.ts";
 import { isMemoryScope, MEMORY_SCOPES, type MemoryScope } from "../../memory/scopes.ts";
-import { isDatabaseDamaged, openDatabase, setAsideDamaged } from "../../session/database.ts";
-
-/** Everything a `tacit memory …` command works with, opened once per command. */
-export interface MemoryContext {
-  service: MemoryService;
-  database: DatabaseSync;
-  settings: Settings;
-  cwd: string;
-  projectRoot: string;
-  home: string;
-  /** The project root holds `.git`: decides the default scope of `remember` and `import`. */
-  inGitRepository: boolean;
-  /** memory.enabled is false in settings; the commands still act on the files. */
-  disabledInSettings: boolean;
-  close(): void;
-}
-
-export interface OpenMemoryOptions {
-  cwd?: string;
-  env?: NodeJS.ProcessEnv;
-}
+import { isDatabaseDamaged, setAsideDamaged } from "../../session/database.ts";
 
 /**
- * Opens the database and builds a MemoryService for the project around cwd,
- * the same way a run does (bootstrap.ts): scopes turned off in settings stay
- * off. memory.enabled=false does not stop these commands, since running one
- * is an explicit request; the caller prints a note instead.
+ * Everything a `tacit memory …` command works with, opened once per command
+ * by the memory factory, the same way a run builds it. memory.enabled=false
+ * does not stop these commands, since running one is an explicit request; the
+ * caller prints a note instead.
  */
-export function openMemoryContext(options: OpenMemoryOptions = {}): MemoryContext {
-  const env = options.env ?? process.env;
-  const cwd = path.resolve(options.cwd ?? process.cwd());
-  const projectRoot = findProjectRoot(cwd);
-  const home = tacitHome(env);
-  const { settings } = loadSettings({ cwd, projectRoot, home, env });
-  const scopeSettings = settings.memory?.scopes;
-  const enabledScopes = MEMORY_SCOPES.filter((scope) => scopeSettings?.[scope] !== false);
-  const database = openDatabase(databasePath(home));
-  try {
-    const service = new MemoryService({ database, home, projectRoot, enabledScopes });
-    return {
-      service,
-      database,
-      settings,
-      cwd,
-      projectRoot,
-      home,
-      inGitRepository: existsSync(path.join(projectRoot, ".git")),
-      disabledInSettings: settings.memory?.enabled === false,
-      close: () => {
-        if (database.isOpen) database.close();
-      },
-    };
-  } catch (error) {
-    database.close();
-    throw error;
-  }
-}
+export type MemoryContext = OpenMemory;
 
 /**
  * Runs one command against an open memory context and always closes the
@@ -71,7 +19,7 @@ export function openMemoryContext(options: OpenMemoryOptions = {}): MemoryContex
  * not re-run, since it may have written a memory file already.
  */
 export async function withMemoryContext<T>(action: (context: MemoryContext) => Promise<T> | T): Promise<T> {
-  const context = openMemoryContext();
+  const context = openMemory();
   try {
     if (context.disabledInSettings) {
       process.stderr.write(

@@ -4,11 +4,11 @@ import { databasePath, tacitHome } from "../../config/paths.ts";
 import { ConfigError } from "../../core/errors.ts";
 import { messageText } from "../../core/messages.ts";
 import { sessionRedaction } from "../../memory/redact-message.ts";
-import { openDatabase } from "../../session/database.ts";
+import { openTacitDatabase } from "../../memory/tacit-database.ts";
 import { SessionStore } from "../../session/store.ts";
 
 function withStore<T>(action: (store: SessionStore) => T): T {
-  const database = openDatabase(databasePath(tacitHome()));
+  const database = openTacitDatabase(databasePath(tacitHome()));
   try {
     return action(new SessionStore(database, { redact: sessionRedaction }));
   } finally {

@@ -1,4 +1,5 @@
 import type { DatabaseSync } from "node:sqlite";
+import type { Migration } from "../../session/migration.ts";
 
 /**
  * The search tables. Documents keep their text once in search_documents; the FTS5
@@ -6,8 +7,12 @@ import type { DatabaseSync } from "node:sqlite";
  * is not stored twice, and an upsert re-indexes (and drops the stale embedding) only
  * when the text really changed: a reindex of unchanged memory files costs no FTS work.
  * Every name starts with search_ because the database is shared with sessions and usage.
+ *
+ * IF NOT EXISTS on purpose: before these tables had a migration, every open
+ * created them with exactly these statements, so a database made then already
+ * holds them (and their data); this first migration adopts them as they are.
  */
-const SCHEMA = `
+const SEARCH_TABLES = `
 CREATE TABLE IF NOT EXISTS search_documents (
   rowid INTEGER PRIMARY KEY,
   id TEXT NOT NULL UNIQUE,
@@ -48,7 +53,15 @@ CREATE TRIGGER IF NOT EXISTS search_documents_after_update AFTER UPDATE OF title
 END;
 `;
 
-/** Creates the search tables if they are missing. Safe to call on every open. */
-export function ensureSearchSchema(db: DatabaseSync): void {
-  db.exec(SCHEMA);
-}
+/**
+ * The search index's migrations, owned here: only this module (and
+ * search-index.ts, which reads and writes the tables) knows their names.
+ */
+export const searchIndexMigrations: readonly Migration[] = [
+  {
+    id: "search-001-documents-fts-vectors",
+    up(database: DatabaseSync) {
+      database.exec(SEARCH_TABLES);
+    },
+  },
+];

@@ -11,7 +11,6 @@ import {
 } from "./embedder.ts";
 import { buildMatchExpression, queryTerms } from "./query.ts";
 import { type Candidate, DEFAULT_WEIGHTS, type RankedResult, type RankingWeights, rerank } from "./rerank.ts";
-import { ensureSearchSchema } from "./schema.ts";
 import type { SearchDocument, SearchKind, SearchOptions, SearchResult, SearchScope } from "./types.ts";
 
 export interface SearchIndexOptions {
@@ -52,7 +51,8 @@ interface DocumentRow {
 /**
  * The recall search engine: SQLite FTS5 (BM25, porter stemming) over memories and
  * transcript passages, reranked by recency, scope and session cohesion, with an
- * optional embedding seam. The caller owns the database; this only adds search_* tables.
+ * optional embedding seam. The caller owns the database; the search_* tables come from
+ * searchIndexMigrations (schema.ts), applied when it opens, and only this class touches them.
  */
 export class SearchIndex {
   readonly weights: RankingWeights;
@@ -63,7 +63,6 @@ export class SearchIndex {
   constructor(db: DatabaseSync, options: SearchIndexOptions = {}) {
     this.db = db;
     this.options = options;
-    ensureSearchSchema(db);
     this.weights = { ...DEFAULT_WEIGHTS, ...options.weights };
   }
 
@@ -115,6 +114,22 @@ export class SearchIndex {
   count(): number {
     const row = this.statement("SELECT count(*) AS total FROM search_documents").get() as { total: number };
     return row.total;
+  }
+
+  /** How many past-session passages one project has indexed (`tacit memory reindex` reports it). */
+  transcriptCount(projectKey: string): number {
+    const row = this.statement(
+      "SELECT count(*) AS total FROM search_documents WHERE kind = 'transcript' AND project_key = ?",
+    ).get(projectKey) as { total: number };
+    return row.total;
+  }
+
+  /** A document's whole stored (redacted) body; a search result carries only a snippet. */
+  body(id: string): string | undefined {
+    const row = this.statement("SELECT body FROM search_documents WHERE id = ?").get(id) as
+      | { body: string }
+      | undefined;
+    return row?.body;
   }
 
   /** Lexical recall: BM25 over title, body and context, then recency, scope and session weights. */

@@ -1,0 +1,58 @@
+// Every table comes from a named migration in the module that owns it, and
+// only that module's code names the table: the source is read as text.
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+
+const SOURCE = path.resolve(import.meta.dirname, "..", "..", "src");
+
+function sourceFiles(folder: string): string[] {
+  return readdirSync(folder, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(folder, entry.name);
+    if (entry.isDirectory()) return sourceFiles(full);
+    return /\.tsx?$/.test(entry.name) ? [path.relative(SOURCE, full)] : [];
+  });
+}
+
+const files = sourceFiles(SOURCE).map((file) => ({
+  file,
+  text: readFileSync(path.join(SOURCE, file), "utf8"),
+}));
+
+/** Schema statements (a table, index, virtual table or trigger being created), not the word in prose. */
+const CREATE_STATEMENT =
+  /CREATE\s+(?:UNIQUE\s+)?(?:VIRTUAL\s+)?(?:TABLE|INDEX|TRIGGER)\s+(?:IF NOT EXISTS\s+)?[a-z_]+\s+(?:\(|ON\b|USING\b|AFTER\b|BEFORE\b)/;
+
+/** Each memory module's tables, and the only files that may name them (session tables have everyday names). */
+const OWNERS: Array<{ tables: RegExp; files: string[] }> = [
+  {
+    tables: /\bsearch_(?:documents|vectors|fts)\b/,
+    files: ["memory/search/schema.ts", "memory/search/search-index.ts"],
+  },
+  { tables: /\bmemory_index_state\b/, files: ["memory/index-state.ts"] },
+  { tables: /\bmemory_embedding_health\b/, files: ["memory/embedding-health.ts"] },
+];
+
+describe("the database schema", () => {
+  it("is created only in migration files", () => {
+    const creating = files.filter(({ text }) => CREATE_STATEMENT.test(text)).map(({ file }) => file);
+    expect(creating.sort()).toEqual([
+      "memory/embedding-health.ts",
+      "memory/index-state.ts",
+      "memory/search/schema.ts",
+      "session/database.ts", // the migrations bookkeeping table itself
+      "session/session-schema.ts",
+    ]);
+    for (const file of creating.filter((each) => each !== "session/database.ts")) {
+      const text = files.find((each) => each.file === file)?.text ?? "";
+      expect(text, `${file} brings its tables as migrations`).toMatch(/: (?:readonly )?Migration\[\] = \[/);
+    }
+  });
+
+  it("names each table only in the module that owns it", () => {
+    for (const owner of OWNERS) {
+      const naming = files.filter(({ text }) => owner.tables.test(text)).map(({ file }) => file);
+      expect(naming.sort(), String(owner.tables)).toEqual([...owner.files].sort());
+    }
+  });
+});
