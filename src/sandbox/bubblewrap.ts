@@ -1,4 +1,4 @@
-import { existsSync, statSync } from "node:fs";
+import { existsSync, lstatSync, realpathSync, statSync } from "node:fs";
 import path from "node:path";
 import type { SandboxPolicy } from "./policy.ts";
 
@@ -29,7 +29,7 @@ export const BUBBLEWRAP_BASE_ARGUMENTS = [
 ];
 
 /** Guarded folders that are covered even when missing, so a command cannot create them. */
-const GUARD_WHEN_MISSING = new Set([".tacit", "hooks"]);
+const GUARD_WHEN_MISSING = new Set([".tacit"]);
 
 /**
  * The bwrap arguments that run argv under the policy. Order matters: later
@@ -46,6 +46,7 @@ export function bubblewrapArguments(
   const args = [
     ...BUBBLEWRAP_BASE_ARGUMENTS,
     ...(policy.network ? ["--share-net"] : []),
+    ...hostRunFolderCovers(policy.network),
     // A private /tmp: the host's holds other programs' sockets (tmux, ssh-agent, X11),
     // which would be a way out even with the network off.
     "--bind",
@@ -65,9 +66,45 @@ export function bubblewrapArguments(
   for (const hidden of policy.hiddenPaths) {
     args.push("--ro-bind", isDirectory(hidden) ? layout.emptyDirectory : "/dev/null", hidden);
   }
-  for (const variable of policy.hiddenVariables) args.push("--unsetenv", variable);
+  // No --unsetenv for the model keys: bwrap itself (pid 1 inside, its /proc/1/environ readable)
+  // would still hold them. They are left out of the environment it is started with (run-process.ts).
   args.push("--setenv", "TMPDIR", "/tmp", "--chdir", cwd, "--", ...argv);
   return args;
+}
+
+/**
+ * /run (and /var/run where it is its own folder) is where the host's services
+ * listen: the D-Bus and systemd sockets, docker.sock, the user's runtime folder
+ * with its agents. A read-only mount does not stop a connect() to a socket, so
+ * the folders are covered with an empty tmpfs. With the network on, the folder
+ * of a resolv.conf that lives there (systemd-resolved's stub, resolvconf) comes
+ * back, read-only, so that names still resolve.
+ */
+function hostRunFolderCovers(network: boolean): string[] {
+  const args: string[] = [];
+  for (const folder of ["/run", "/var/run"]) if (isRealDirectory(folder)) args.push("--tmpfs", folder);
+  const resolver = network ? resolverFolderUnderRun() : undefined;
+  if (resolver) args.push("--ro-bind", resolver, resolver);
+  return args;
+}
+
+function resolverFolderUnderRun(): string | undefined {
+  let target: string;
+  try {
+    target = realpathSync("/etc/resolv.conf");
+  } catch {
+    return undefined;
+  }
+  return target.startsWith("/run/") || target.startsWith("/var/run/") ? path.dirname(target) : undefined;
+}
+
+/** A folder itself, not a symbolic link to one (/var/run is usually a link to /run, covered already). */
+function isRealDirectory(folder: string): boolean {
+  try {
+    return lstatSync(folder).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 function isDirectory(filePath: string): boolean {
