@@ -28,9 +28,6 @@ export const BUBBLEWRAP_BASE_ARGUMENTS = [
   "/proc",
 ];
 
-/** Guarded folders that are covered even when missing, so a command cannot create them. */
-const GUARD_WHEN_MISSING = new Set([".tacit"]);
-
 /**
  * The bwrap arguments that run argv under the policy. Order matters: later
  * mounts cover earlier ones, so the read-only root comes first, then the
@@ -58,8 +55,9 @@ export function bubblewrapArguments(
   for (const root of policy.writableRoots) args.push("--bind", root, root);
   for (const guarded of policy.readOnlyPaths) {
     if (existsSync(guarded)) args.push("--ro-bind", guarded, guarded);
-    else if (GUARD_WHEN_MISSING.has(path.basename(guarded)) && isDirectory(path.dirname(guarded))) {
-      // bwrap creates the (empty) mount point on the host: a harmless empty folder.
+    else if (policy.guardedWhenMissing.includes(guarded)) {
+      // bwrap creates the (empty) mount point, and its missing parents, on the host:
+      // harmless empty folders inside the project (policy.ts keeps only those).
       args.push("--ro-bind", layout.emptyDirectory, guarded);
     }
   }

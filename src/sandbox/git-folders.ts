@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { type Dirent, lstatSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 
@@ -14,9 +15,23 @@ import path from "node:path";
 
 /** How deep and how wide the look for nested repositories goes, so a huge tree cannot slow every start. */
 const NESTED_SEARCH_DEPTH = 6;
-const NESTED_SEARCH_FOLDERS = 3000;
-/** Folders never searched for nested repositories: package trees are large and hold no repositories git runs in. */
-const NOT_SEARCHED = new Set([".git", "node_modules", ".tacit"]);
+const NESTED_SEARCH_FOLDERS = 2000;
+const NESTED_SEARCH_ENTRIES = 20_000;
+/**
+ * Folders never searched for nested repositories: package trees, virtual
+ * environments and build output are large and hold no repository the user runs git in.
+ */
+const NOT_SEARCHED = new Set([
+  ".git",
+  ".tacit",
+  "node_modules",
+  ".venv",
+  "venv",
+  "__pycache__",
+  ".tox",
+  "target",
+  ".gradle",
+]);
 
 /**
  * The paths to hold read-only so that no repository at or under root can be
@@ -70,12 +85,15 @@ function pointedFolder(file: string, pattern: RegExp): string | undefined {
 function nestedRepositories(root: string): string[] {
   const found: string[] = [];
   let level = [root];
-  let visited = 0;
+  let visitedFolders = 0;
+  let seenEntries = 0;
   for (let depth = 0; depth < NESTED_SEARCH_DEPTH && level.length > 0; depth++) {
     const next: string[] = [];
     for (const folder of level) {
-      if (++visited > NESTED_SEARCH_FOLDERS) return found;
-      for (const entry of readFolder(folder)) {
+      if (++visitedFolders > NESTED_SEARCH_FOLDERS || seenEntries > NESTED_SEARCH_ENTRIES) return found;
+      const entries = readFolder(folder);
+      seenEntries += entries.length;
+      for (const entry of entries) {
         // Symbolic links are not followed: they could lead out of the project or round in a loop.
         if (!entry.isDirectory() || NOT_SEARCHED.has(entry.name)) continue;
         const child = path.join(folder, entry.name);
@@ -122,8 +140,34 @@ function readFolder(folder: string): Dirent[] {
 /** What is at a path, without following a symbolic link (a link counts as a file: it is guarded as it stands). */
 function entryKind(entry: string): "directory" | "file" | "missing" {
   try {
-    return lstatSync(entry).isDirectory() ? "directory" : "file";
+    // No throw for a missing entry: the nested search asks this of every folder, and errors are slow.
+    const stats = lstatSync(entry, { throwIfNoEntry: false });
+    if (!stats) return "missing";
+    return stats.isDirectory() ? "directory" : "file";
   } catch {
     return "missing";
+  }
+}
+
+/**
+ * The hooks folder git's configuration names (`core.hooksPath`, as husky sets
+ * it to `.husky/_`), resolved from root: when it lies in the project, a hook
+ * planted there runs on the user's next commit just as one in `.git/hooks`
+ * would, and husky's folder is not even tracked. As configured (relative to
+ * the work tree, or `~/…`); undefined when none is set.
+ * `git config --get` only reads the configuration; it runs nothing from it.
+ */
+export function configuredHooksFolder(root: string): string | undefined {
+  try {
+    const configured = execFileSync("git", ["config", "--get", "core.hooksPath"], {
+      cwd: root,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"],
+      timeout: 5000,
+    }).trim();
+    return configured || undefined;
+  } catch {
+    // Not set (git exits 1), or no git: no hooks folder to guard.
+    return undefined;
   }
 }

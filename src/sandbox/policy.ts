@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { expandHome } from "../config/paths.ts";
 import type { SandboxSettings } from "../config/settings-schema.ts";
-import { gitPathsToGuard } from "./git-folders.ts";
+import { configuredHooksFolder, gitPathsToGuard } from "./git-folders.ts";
 
 /**
  * What a sandboxed command may do, resolved to absolute paths once per run.
@@ -21,6 +21,12 @@ export interface SandboxPolicy {
    * tacit's settings and project memory, the user's own tacit folder).
    */
   readOnlyPaths: string[];
+  /**
+   * Folders among readOnlyPaths that are held even when missing (covered by an
+   * empty read-only folder), so that a command cannot create them: tacit's
+   * `.tacit` and a hooks folder that git's `core.hooksPath` names.
+   */
+  guardedWhenMissing: string[];
   /** Paths a command cannot even read (credentials), replaced by an empty file or folder. */
   hiddenPaths: string[];
   network: boolean;
@@ -111,13 +117,17 @@ export function resolveSandboxPolicy(input: PolicyInput): SandboxPolicy | undefi
           .filter((root) => root !== path.parse(root).root);
   // Listed whether they exist or not: sandbox-exec denies by path, and bubblewrap
   // covers a missing guarded folder with an empty read-only one (see bubblewrap.ts).
+  const configuredHooks = mode === "read-only" ? undefined : configuredHooksFolder(projectRoot);
+  const hooksFolder = configuredHooks ? absolute(configuredHooks) : undefined;
+  const guardedWhenMissing = [path.join(projectRoot, ".tacit"), ...(hooksFolder ? [hooksFolder] : [])];
   const readOnlyPaths = unique([
     // Every .git runs code on the user's next git command, outside any sandbox (see git-folders.ts).
     // Nested repositories are looked for in the project only: other writable roots are caches.
     ...writableRoots.flatMap((root) => gitPathsToGuard(root, root === projectRoot)),
-    // The whole folder, not just settings files: a command must not create
+    // .tacit whole, not just settings files: a command must not create
     // `.tacit/settings.local.json`, and project memories are read into prompts.
-    path.join(projectRoot, ".tacit"),
+    // And a hooks folder in the project, which the user's next commit runs.
+    ...guardedWhenMissing,
     path.resolve(input.tacitHome),
     // Run where the home folder itself is writable (tacit started in ~, or ~ in writablePaths):
     // files that run code in the user's next shell or git command, outside any sandbox.
@@ -134,6 +144,7 @@ export function resolveSandboxPolicy(input: PolicyInput): SandboxPolicy | undefi
     projectRoot,
     writableRoots,
     readOnlyPaths,
+    guardedWhenMissing: guardedWhenMissing.filter((entry) => readOnlyPaths.includes(entry)),
     hiddenPaths,
     network: settings.network === true,
     hiddenVariables: unique([...(input.keyVariables ?? []), ...(settings.hiddenEnv ?? [])]),

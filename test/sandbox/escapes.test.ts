@@ -117,6 +117,24 @@ describe.skipIf(!availability.available)(
       expect(existsSync(path.join(world.project, "vendor", "lib", ".git", "HEAD"))).toBe(true);
     });
 
+    it("holds the hooks folder core.hooksPath names in the project (husky's .husky/_), even before it exists", async () => {
+      const world = await makeWorld();
+      const config = (value: string) =>
+        execFileSync("git", ["config", "core.hooksPath", value], { cwd: world.project });
+      config(".husky/_");
+      mkdirSync(path.join(world.project, "tools", "hooks"), { recursive: true });
+      const planted =
+        "mkdir -p .husky/_; echo 'touch X' > .husky/_/pre-commit; echo x > tools/hooks/pre-push; echo after";
+      const result = await runSandboxed(world, planted);
+      expect(result.output).toContain("after");
+      expect(existsSync(path.join(world.project, ".husky", "_", "pre-commit"))).toBe(false);
+      // Another folder is writable as any other (the check above can fail), until it is the one configured.
+      expect(existsSync(path.join(world.project, "tools", "hooks", "pre-push"))).toBe(true);
+      config("tools/hooks");
+      await runSandboxed(world, "echo y > tools/hooks/pre-commit");
+      expect(existsSync(path.join(world.project, "tools", "hooks", "pre-commit"))).toBe(false);
+    });
+
     it("git commands that write fail with a note pointing to escalation; reading ones work", async () => {
       const world = await makeWorld();
       const { sandbox } = await setUpSandbox({

@@ -68,6 +68,7 @@ describe("the sandbox policy from settings", () => {
       projectRoot: project,
       writableRoots: [project],
       readOnlyPaths: [path.join(project, ".git"), path.join(project, ".tacit"), path.join(project, "th")],
+      guardedWhenMissing: [path.join(project, ".tacit")],
       hiddenPaths: [path.join(home, ".ssh"), path.join(home, ".netrc")],
       network: false,
       hiddenVariables: [],
