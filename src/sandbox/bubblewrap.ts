@@ -76,20 +76,21 @@ export function bubblewrapArguments(
  * with its agents. A read-only mount does not stop a connect() to a socket, so
  * the folders are covered with an empty tmpfs. With the network on, the folder
  * of a resolv.conf that lives there (systemd-resolved's stub, resolvconf) comes
- * back, read-only, so that names still resolve.
+ * back, read-only, so that names still resolve. Exported for tests, which
+ * give their own resolv.conf.
  */
-function hostRunFolderCovers(network: boolean): string[] {
+export function hostRunFolderCovers(network: boolean, resolvConf = "/etc/resolv.conf"): string[] {
   const args: string[] = [];
   for (const folder of ["/run", "/var/run"]) if (isRealDirectory(folder)) args.push("--tmpfs", folder);
-  const resolver = network ? resolverFolderUnderRun() : undefined;
+  const resolver = network ? resolverFolderUnderRun(resolvConf) : undefined;
   if (resolver) args.push("--ro-bind", resolver, resolver);
   return args;
 }
 
-function resolverFolderUnderRun(): string | undefined {
+function resolverFolderUnderRun(resolvConf: string): string | undefined {
   let target: string;
   try {
-    target = realpathSync("/etc/resolv.conf");
+    target = realpathSync(resolvConf);
   } catch {
     return undefined;
   }

@@ -1,8 +1,17 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { createServer, type Server } from "node:net";
 import path from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { hostRunFolderCovers } from "../../src/sandbox/bubblewrap.ts";
 import { setUpSandbox } from "../../src/sandbox/setup.ts";
 import { runCommand } from "../../src/tools/bash.ts";
 import {
@@ -251,3 +260,19 @@ function canWrite(folder: string): boolean {
     return false;
   }
 }
+
+describe.skipIf(!canWrite("/run"))("the host's /run under the sandbox", () => {
+  it("is covered with a tmpfs; with the network on, the folder of a resolv.conf under /run comes back", () => {
+    const resolverFolder = mkdtempSync("/run/tacit-resolve-");
+    made.push(resolverFolder);
+    writeFileSync(path.join(resolverFolder, "stub-resolv.conf"), "nameserver 127.0.0.53\n");
+    const link = path.join(outsideFolder(), "resolv.conf");
+    symlinkSync(path.join(resolverFolder, "stub-resolv.conf"), link);
+    const covers = hostRunFolderCovers(true, link);
+    expect(covers.slice(0, 2)).toEqual(["--tmpfs", "/run"]);
+    expect(covers.slice(-3)).toEqual(["--ro-bind", resolverFolder, resolverFolder]);
+    expect(hostRunFolderCovers(false, link)).not.toContain(resolverFolder);
+    // A resolv.conf elsewhere (a plain file in /etc) brings nothing back.
+    expect(hostRunFolderCovers(true, path.join(outsideFolder(), "missing"))).not.toContain("--ro-bind");
+  });
+});
