@@ -64,6 +64,8 @@ export const sandboxSettingsSchema = z.looseObject({
   writablePaths: z.array(z.string().min(1)).optional(),
   /** Extra paths sandboxed commands cannot read, besides the well-known credential folders. */
   hiddenPaths: z.array(z.string().min(1)).optional(),
+  /** Environment variables sandboxed commands do not get, besides the model keys tacit uses. */
+  hiddenEnv: z.array(z.string().min(1)).optional(),
   /** Run sandboxed commands that no rule covers without asking (default true). */
   autoAllow: z.boolean().optional(),
 });

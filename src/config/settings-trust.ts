@@ -109,6 +109,8 @@ function restrictRepositorySandbox(
   // Hiding more from commands only narrows what they see; the lists add up with the user's.
   if (Array.isArray(given.hiddenPaths) && given.hiddenPaths.every((entry) => typeof entry === "string"))
     kept.hiddenPaths = given.hiddenPaths;
+  if (Array.isArray(given.hiddenEnv) && given.hiddenEnv.every((entry) => typeof entry === "string"))
+    kept.hiddenEnv = given.hiddenEnv;
   const ignored = isObject
     ? Object.keys(given)
         .filter((key) => !(key in kept))
@@ -116,7 +118,7 @@ function restrictRepositorySandbox(
     : ["sandbox"];
   if (ignored.length > 0)
     warnings.push(
-      `${file}: ignored ${ignored.join(", ")}: a repository's settings may only tighten the sandbox (mode "read-only", autoAllow false, network false, more hiddenPaths); opening it is your choice, in ~/.tacit/settings.json or an untracked .tacit/settings.local.json.`,
+      `${file}: ignored ${ignored.join(", ")}: a repository's settings may only tighten the sandbox (mode "read-only", autoAllow false, network false, more hiddenPaths or hiddenEnv); opening it is your choice, in ~/.tacit/settings.json or an untracked .tacit/settings.local.json.`,
     );
   return Object.keys(kept).length > 0 ? kept : undefined;
 }

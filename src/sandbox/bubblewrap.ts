@@ -1,4 +1,4 @@
-import { existsSync, statSync } from "node:fs";
+import { existsSync, lstatSync, realpathSync, statSync } from "node:fs";
 import path from "node:path";
 import type { SandboxPolicy } from "./policy.ts";
 
@@ -28,9 +28,6 @@ export const BUBBLEWRAP_BASE_ARGUMENTS = [
   "/proc",
 ];
 
-/** Guarded folders that are covered even when missing, so a command cannot create them. */
-const GUARD_WHEN_MISSING = new Set([".tacit", "hooks"]);
-
 /**
  * The bwrap arguments that run argv under the policy. Order matters: later
  * mounts cover earlier ones, so the read-only root comes first, then the
@@ -46,6 +43,7 @@ export function bubblewrapArguments(
   const args = [
     ...BUBBLEWRAP_BASE_ARGUMENTS,
     ...(policy.network ? ["--share-net"] : []),
+    ...hostRunFolderCovers(policy.network),
     // A private /tmp: the host's holds other programs' sockets (tmux, ssh-agent, X11),
     // which would be a way out even with the network off.
     "--bind",
@@ -57,17 +55,55 @@ export function bubblewrapArguments(
   for (const root of policy.writableRoots) args.push("--bind", root, root);
   for (const guarded of policy.readOnlyPaths) {
     if (existsSync(guarded)) args.push("--ro-bind", guarded, guarded);
-    else if (GUARD_WHEN_MISSING.has(path.basename(guarded)) && isDirectory(path.dirname(guarded))) {
-      // bwrap creates the (empty) mount point on the host: a harmless empty folder.
+    else if (policy.guardedWhenMissing.includes(guarded)) {
+      // bwrap creates the (empty) mount point, and its missing parents, on the host:
+      // harmless empty folders inside the project (policy.ts keeps only those).
       args.push("--ro-bind", layout.emptyDirectory, guarded);
     }
   }
   for (const hidden of policy.hiddenPaths) {
     args.push("--ro-bind", isDirectory(hidden) ? layout.emptyDirectory : "/dev/null", hidden);
   }
-  for (const variable of policy.hiddenVariables) args.push("--unsetenv", variable);
+  // No --unsetenv for the model keys: bwrap itself (pid 1 inside, its /proc/1/environ readable)
+  // would still hold them. They are left out of the environment it is started with (run-process.ts).
   args.push("--setenv", "TMPDIR", "/tmp", "--chdir", cwd, "--", ...argv);
   return args;
+}
+
+/**
+ * /run (and /var/run where it is its own folder) is where the host's services
+ * listen: the D-Bus and systemd sockets, docker.sock, the user's runtime folder
+ * with its agents. A read-only mount does not stop a connect() to a socket, so
+ * the folders are covered with an empty tmpfs. With the network on, the folder
+ * of a resolv.conf that lives there (systemd-resolved's stub, resolvconf) comes
+ * back, read-only, so that names still resolve. Exported for tests, which
+ * give their own resolv.conf.
+ */
+export function hostRunFolderCovers(network: boolean, resolvConf = "/etc/resolv.conf"): string[] {
+  const args: string[] = [];
+  for (const folder of ["/run", "/var/run"]) if (isRealDirectory(folder)) args.push("--tmpfs", folder);
+  const resolver = network ? resolverFolderUnderRun(resolvConf) : undefined;
+  if (resolver) args.push("--ro-bind", resolver, resolver);
+  return args;
+}
+
+function resolverFolderUnderRun(resolvConf: string): string | undefined {
+  let target: string;
+  try {
+    target = realpathSync(resolvConf);
+  } catch {
+    return undefined;
+  }
+  return target.startsWith("/run/") || target.startsWith("/var/run/") ? path.dirname(target) : undefined;
+}
+
+/** A folder itself, not a symbolic link to one (/var/run is usually a link to /run, covered already). */
+function isRealDirectory(folder: string): boolean {
+  try {
+    return lstatSync(folder).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 function isDirectory(filePath: string): boolean {

@@ -44,12 +44,8 @@ export function createCommandSandbox(
       const profile = seatbeltProfile(withRealPaths(policy), layout.temporaryDirectory);
       return [
         availability.binary,
-        ...seatbeltArguments(profile, [
-          "/usr/bin/env",
-          ...policy.hiddenVariables.flatMap((variable) => ["-u", variable]),
-          `TMPDIR=${layout.temporaryDirectory}`,
-          ...argv,
-        ]),
+        // The hidden variables are already out of the environment sandbox-exec starts with (run-process.ts).
+        ...seatbeltArguments(profile, ["/usr/bin/env", `TMPDIR=${layout.temporaryDirectory}`, ...argv]),
       ];
     },
   };

@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { expandHome } from "../config/paths.ts";
 import type { SandboxSettings } from "../config/settings-schema.ts";
+import { configuredHooksFolder, gitPathsToGuard } from "./git-folders.ts";
 
 /**
  * What a sandboxed command may do, resolved to absolute paths once per run.
@@ -16,14 +17,23 @@ export interface SandboxPolicy {
   writableRoots: string[];
   /**
    * Paths that stay read-only even inside a writable root: what a command could
-   * plant there to widen tacit's powers later (git hooks and config, tacit's
-   * settings and project memory, the user's own tacit folder).
+   * plant there to run code or widen tacit's powers later (every `.git`,
+   * tacit's settings and project memory, the user's own tacit folder).
    */
   readOnlyPaths: string[];
+  /**
+   * Folders among readOnlyPaths that are held even when missing (covered by an
+   * empty read-only folder), so that a command cannot create them: tacit's
+   * `.tacit` and a hooks folder that git's `core.hooksPath` names.
+   */
+  guardedWhenMissing: string[];
   /** Paths a command cannot even read (credentials), replaced by an empty file or folder. */
   hiddenPaths: string[];
   network: boolean;
-  /** Environment variables removed before the command starts: the model keys tacit holds. */
+  /**
+   * Environment variables the command (and the sandbox program itself) never
+   * gets: the model keys tacit holds, plus `sandbox.hiddenEnv`.
+   */
   hiddenVariables: string[];
 }
 
@@ -50,6 +60,21 @@ export const DEFAULT_HIDDEN_PATHS = [
   "~/.cargo/credentials",
   "~/.cargo/credentials.toml",
   "~/.terraform.d/credentials.tfrc.json",
+];
+
+/**
+ * Folders where the user's services listen on unix sockets: a connect() goes
+ * through a read-only mount, and the service (Docker, git's credential cache,
+ * LXD) then acts outside the sandbox or hands out secrets. /run and /var/run
+ * are covered whole by the bubblewrap sandbox (bubblewrap.ts); these are the
+ * well-known places elsewhere, plus $XDG_RUNTIME_DIR wherever it is.
+ */
+const SOCKET_FOLDERS = [
+  "~/.docker/run",
+  "~/.docker/desktop",
+  "~/.cache/git/credential",
+  "~/.git-credential-cache",
+  "/var/snap/lxd/common/lxd",
 ];
 
 /** Files in the home folder that run code later, unsandboxed: kept read-only when the home folder is writable. */
@@ -92,28 +117,37 @@ export function resolveSandboxPolicy(input: PolicyInput): SandboxPolicy | undefi
           .filter((root) => root !== path.parse(root).root);
   // Listed whether they exist or not: sandbox-exec denies by path, and bubblewrap
   // covers a missing guarded folder with an empty read-only one (see bubblewrap.ts).
+  const configuredHooks = mode === "read-only" ? undefined : configuredHooksFolder(projectRoot);
+  const hooksFolder = configuredHooks ? absolute(configuredHooks) : undefined;
+  const guardedWhenMissing = [path.join(projectRoot, ".tacit"), ...(hooksFolder ? [hooksFolder] : [])];
   const readOnlyPaths = unique([
-    // Hooks and config run code on the user's next git command, outside any sandbox.
-    ...writableRoots.flatMap((root) => [path.join(root, ".git", "hooks"), path.join(root, ".git", "config")]),
-    // The whole folder, not just settings files: a command must not create
+    // Every .git runs code on the user's next git command, outside any sandbox (see git-folders.ts).
+    // Nested repositories are looked for in the project only: other writable roots are caches.
+    ...writableRoots.flatMap((root) => gitPathsToGuard(root, root === projectRoot)),
+    // .tacit whole, not just settings files: a command must not create
     // `.tacit/settings.local.json`, and project memories are read into prompts.
-    path.join(projectRoot, ".tacit"),
+    // And a hooks folder in the project, which the user's next commit runs.
+    ...guardedWhenMissing,
     path.resolve(input.tacitHome),
     // Run where the home folder itself is writable (tacit started in ~, or ~ in writablePaths):
     // files that run code in the user's next shell or git command, outside any sandbox.
     ...HOME_STARTUP_FILES.map((entry) => expandHome(entry, input.env)),
   ]).filter((entry) => writableRoots.some((root) => isInsideOrSame(entry, root)));
+  const runtimeFolder = input.env.XDG_RUNTIME_DIR ? [input.env.XDG_RUNTIME_DIR] : [];
   const hiddenPaths = unique(
-    [...DEFAULT_HIDDEN_PATHS, ...(settings.hiddenPaths ?? [])].map(absolute).filter(existsSync),
+    [...DEFAULT_HIDDEN_PATHS, ...SOCKET_FOLDERS, ...runtimeFolder, ...(settings.hiddenPaths ?? [])]
+      .map(absolute)
+      .filter(existsSync),
   );
   return {
     mode,
     projectRoot,
     writableRoots,
     readOnlyPaths,
+    guardedWhenMissing: guardedWhenMissing.filter((entry) => readOnlyPaths.includes(entry)),
     hiddenPaths,
     network: settings.network === true,
-    hiddenVariables: input.keyVariables ?? [],
+    hiddenVariables: unique([...(input.keyVariables ?? []), ...(settings.hiddenEnv ?? [])]),
   };
 }
 

@@ -48,6 +48,7 @@ export async function runCommand(context: ToolContext, request: CommandRequest):
     timeoutMs,
     signal: context.signal,
     keepChars,
+    ...(request.sandbox ? { withoutVariables: request.sandbox.policy.hiddenVariables } : {}),
     ...(request.killGraceMs !== undefined ? { killGraceMs: request.killGraceMs } : {}),
   });
 
@@ -66,7 +67,7 @@ export async function runCommand(context: ToolContext, request: CommandRequest):
   else status = `Exit code: ${outcome.exitCode}`;
   const failed = outcome.timedOut || outcome.aborted || outcome.exitSignal !== null || outcome.exitCode !== 0;
   if (failed && request.sandbox && !outcome.timedOut && !outcome.aborted)
-    status += `\n${sandboxNote(request)}`;
+    status += `\n${sandboxNote(request, shown)}`;
   const output = body === "" ? `(no output)\n${status}` : `${body}\n${status}`;
   return {
     output,
@@ -76,14 +77,19 @@ export async function runCommand(context: ToolContext, request: CommandRequest):
 }
 
 /** After a failed sandboxed command: what the sandbox refused, and the way out (through the user). */
-function sandboxNote(request: CommandRequest): string {
+function sandboxNote(request: CommandRequest, shown: string): string {
   const { policy } = request.sandbox!;
-  const writable = policy.mode === "read-only" ? "only /tmp" : "only the project, /tmp and configured paths";
+  const writable =
+    policy.mode === "read-only" ? "only /tmp" : "only the project (but not .git), /tmp and configured paths";
   const network = policy.network ? "" : "network off, ";
+  // The whole .git is read-only (git-folders.ts): say so, or the model retries the commit in circles.
+  const git = /\bgit\b/.test(shown)
+    ? " .git is read-only in the sandbox, so git commands that write (add, commit, checkout, stash, merge…) fail there."
+    : "";
   const way = request.escalationHint
     ? ` If it failed for that reason, ${request.escalationHint}; the user will be asked.`
     : "";
-  return `(Ran in the sandbox: ${network}${writable} writable.${way})`;
+  return `(Ran in the sandbox: ${network}${writable} writable.${git}${way})`;
 }
 
 /**
@@ -170,7 +176,9 @@ function sandboxDescription(options: ShellToolOptions): string {
   if (!policy) return "";
   const network = policy.network ? "" : "network off, ";
   const writable =
-    policy.mode === "read-only" ? "nothing but /tmp writable" : "writes only in the project and /tmp";
+    policy.mode === "read-only"
+      ? "nothing but /tmp writable"
+      : "writes only in the project and /tmp; .git is read-only, so git add/commit/checkout run outside it";
   return ` Commands run in a sandbox (${network}${writable}); a command that needs more can run outside it with the escalation parameter, after the user approves.`;
 }
 

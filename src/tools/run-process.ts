@@ -89,6 +89,12 @@ export interface ProcessRequest {
   keepChars: number;
   /** Time between SIGTERM and SIGKILL. */
   killGraceMs?: number;
+  /**
+   * Variables left out of the environment the program is started with. Not
+   * removed later by a wrapper: a sandbox program that got them would keep
+   * them in its own /proc/<pid>/environ, readable from inside.
+   */
+  withoutVariables?: string[];
 }
 
 export interface ProcessOutcome {
@@ -102,6 +108,19 @@ export interface ProcessOutcome {
   aborted: boolean;
   /** Set when the program could not start at all (not found, cwd missing). */
   spawnError?: string;
+}
+
+function commandEnvironment(withoutVariables: string[]): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    // No pager or editor can wait for input that never comes (stdin is /dev/null).
+    PAGER: "cat",
+    GIT_PAGER: "cat",
+    GIT_EDITOR: "true",
+    TERM: process.env.TERM ?? "dumb",
+  };
+  for (const variable of withoutVariables) delete env[variable];
+  return env;
 }
 
 /**
@@ -126,14 +145,7 @@ export function runProcess(request: ProcessRequest): Promise<ProcessOutcome> {
       cwd: request.cwd,
       detached: true,
       stdio: ["ignore", "pipe", "pipe"],
-      // No pager or editor can wait for input that never comes (stdin is /dev/null).
-      env: {
-        ...process.env,
-        PAGER: "cat",
-        GIT_PAGER: "cat",
-        GIT_EDITOR: "true",
-        TERM: process.env.TERM ?? "dumb",
-      },
+      env: commandEnvironment(request.withoutVariables ?? []),
     });
 
     if (child.pid !== undefined) registerGroup(child.pid);

@@ -50,6 +50,46 @@ describe.skipIf(!availability.available)(`the sandbox through the built CLI${ski
     expect(existsSync(path.join(workspace.project, ".git", "hooks", "post-checkout"))).toBe(false);
   });
 
+  it("a command cannot rebuild .git nor read the model key from any process; the host's git then runs nothing planted", async () => {
+    const setup = wireSetup("anthropic", server.url, workspace);
+    const canaries = path.join(path.dirname(workspace.project), "canaries");
+    mkdirSync(canaries);
+    const rebuildGit = [
+      "mv .git .gitx && mkdir .git && cp -a .gitx/. .git/",
+      `printf '[core]\\n\\trepositoryformatversion = 0\\n\\tbare = false\\n\\tfsmonitor = "touch ${canaries}/FSMON; false"\\n' > .git/config`,
+      `printf '#!/bin/sh\\ntouch ${canaries}/HOOK\\n' > .git/hooks/pre-commit && chmod +x .git/hooks/pre-commit`,
+    ].join(" && ");
+    const scanKeys = "cat /proc/[0-9]*/environ | tr '\\0' '\\n' | grep -c '^ANTHROPIC_API_KEY='";
+    server.enqueue(
+      {
+        toolCalls: [
+          { name: "Bash", input: { command: rebuildGit } },
+          { name: "Bash", input: { command: scanKeys } },
+        ],
+      },
+      { text: "ok" },
+    );
+    const result = await runCli(["-p", "go", "--model", setup.model], {
+      cwd: workspace.project,
+      env: setup.env,
+    });
+    expect(result.code).toBe(0);
+    const [rebuild, scan] = lastResults();
+    expect(rebuild!.output).toMatch(/Device or resource busy|Read-only file system/);
+    expect(rebuild!.output).toContain(".git is read-only in the sandbox");
+    expect(rebuild!.output).toContain("dangerouslyDisableSandbox: true");
+    expect(scan!.output).toMatch(/^0\n/);
+    // The user's own git afterwards, outside any sandbox.
+    const git = (...args: string[]) => execFileSync("git", args, { cwd: workspace.project, stdio: "ignore" });
+    writeFileSync(path.join(workspace.project, "mine.txt"), "mine\n");
+    git("status");
+    git("add", "mine.txt");
+    git("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "mine");
+    expect(existsSync(path.join(canaries, "FSMON"))).toBe(false);
+    expect(existsSync(path.join(canaries, "HOOK"))).toBe(false);
+    expect(existsSync(path.join(workspace.project, ".gitx"))).toBe(false);
+  });
+
   it("a deny rule still refuses inside the sandbox, and an escalation is refused headless", async () => {
     const setup = wireSetup("anthropic", server.url, workspace);
     server.enqueue(

@@ -77,13 +77,17 @@ describe.skipIf(!availability.available)(`commands in the sandbox (real bubblewr
     expect(readFileSync(path.join(world.userHome, ".bashrc"), "utf8")).toBe("# mine\n");
   });
 
-  it("a git commit still works: objects, refs and the index are writable", async () => {
+  it("git reads work but a commit does not: the whole .git is read-only", async () => {
     const world = await makeWorld();
     const result = await runSandboxed(
       world,
-      "echo a > a.txt && git add a.txt && git -c user.name=t -c user.email=t@t commit -qm first && git log --oneline | wc -l",
+      "echo a > a.txt && git status --porcelain && git add a.txt && git -c user.name=t -c user.email=t@t commit -qm first",
     );
-    expect(result.output).toBe("1\nExit code: 0");
+    expect(result.output).toContain("?? a.txt");
+    expect(result.output).toMatch(/index\.lock.*Read-only file system/);
+    expect(execFileSync("git", ["status", "--porcelain"], { cwd: world.project, encoding: "utf8" })).toBe(
+      "?? a.txt\n",
+    );
   });
 
   it("hides credential folders and the paths in sandbox.hiddenPaths", async () => {

@@ -16,6 +16,45 @@ async function folders() {
 }
 
 describe("the sandbox policy from settings", () => {
+  it("holds every .git read-only: the project's, nested ones, a .git file's target, and unpopulated submodules", async () => {
+    const { project, env } = await folders();
+    const commonFolder = path.join(project, ".git");
+    const worktreeFolder = path.join(commonFolder, "worktrees", "w");
+    mkdirSync(worktreeFolder, { recursive: true });
+    writeFileSync(path.join(worktreeFolder, "commondir"), "../..\n");
+    mkdirSync(path.join(project, "w"));
+    writeFileSync(path.join(project, "w", ".git"), `gitdir: ${worktreeFolder}\n`);
+    mkdirSync(path.join(project, "deep", "er", "vendored", ".git"), { recursive: true });
+    mkdirSync(path.join(project, "node_modules", "pkg", ".git"), { recursive: true });
+    mkdirSync(path.join(project, "libs", "empty"), { recursive: true });
+    writeFileSync(
+      path.join(project, ".gitmodules"),
+      '[submodule "e"]\n\tpath = libs/empty\n[submodule "x"]\n\tpath = ../out\n',
+    );
+    const policy = resolveSandboxPolicy({ settings: {}, projectRoot: project, tacitHome: "/nowhere", env })!;
+    expect(policy.readOnlyPaths).toEqual([
+      path.join(project, ".git"),
+      path.join(project, "w", ".git"),
+      worktreeFolder,
+      path.join(project, "deep", "er", "vendored", ".git"),
+      path.join(project, "libs", "empty"),
+      path.join(project, ".tacit"),
+    ]);
+  });
+
+  it("adds sandbox.hiddenEnv to the model keys, and hides $XDG_RUNTIME_DIR", async () => {
+    const { project, home, env } = await folders();
+    const policy = resolveSandboxPolicy({
+      settings: { hiddenEnv: ["GITHUB_TOKEN"] },
+      projectRoot: project,
+      tacitHome: "/nowhere",
+      env: { ...env, XDG_RUNTIME_DIR: path.join(home, "cache") },
+      keyVariables: ["ANTHROPIC_API_KEY"],
+    })!;
+    expect(policy.hiddenVariables).toEqual(["ANTHROPIC_API_KEY", "GITHUB_TOKEN"]);
+    expect(policy.hiddenPaths).toContain(path.join(home, "cache"));
+  });
+
   it("defaults: the project writable, its guarded paths and TACIT_HOME listed, credentials that exist hidden, network off", async () => {
     const { project, home, env } = await folders();
     const policy = resolveSandboxPolicy({
@@ -28,12 +67,8 @@ describe("the sandbox policy from settings", () => {
       mode: "workspace-write",
       projectRoot: project,
       writableRoots: [project],
-      readOnlyPaths: [
-        path.join(project, ".git", "hooks"),
-        path.join(project, ".git", "config"),
-        path.join(project, ".tacit"),
-        path.join(project, "th"),
-      ],
+      readOnlyPaths: [path.join(project, ".git"), path.join(project, ".tacit"), path.join(project, "th")],
+      guardedWhenMissing: [path.join(project, ".tacit")],
       hiddenPaths: [path.join(home, ".ssh"), path.join(home, ".netrc")],
       network: false,
       hiddenVariables: [],

@@ -7,6 +7,7 @@ const policy: SandboxPolicy = {
   projectRoot: "/Users/me/app",
   writableRoots: ["/Users/me/app", "/Users/me/.cache/pip"],
   readOnlyPaths: ["/Users/me/app/.git/hooks", "/Users/me/app/.tacit"],
+  guardedWhenMissing: [],
   hiddenPaths: ["/Users/me/.ssh", "/Users/me/.netrc"],
   network: false,
   hiddenVariables: [],
