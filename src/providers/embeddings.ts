@@ -1,13 +1,8 @@
 import type { EmbeddingModel } from "ai";
 import type { Embedder, EmbedOptions } from "../core/embedder.ts";
 import { ConfigError, ProviderError } from "../core/errors.ts";
-import {
-  type CustomProviderSettings,
-  type Endpoint,
-  type Environment,
-  parseModelRef,
-  resolveTarget,
-} from "./resolve.ts";
+import { type Endpoint, embeddingModelAt } from "./endpoint.ts";
+import { type CustomProviderSettings, type Environment, parseModelRef, resolveTarget } from "./resolve.ts";
 import {
   type FailureInfo,
   oneLine,
@@ -62,7 +57,7 @@ export function resolveEmbedder(ref: string, options: EmbedderResolveOptions = {
   }
   let model: Promise<EmbeddingModel> | undefined;
   const loadModel = () => {
-    model ??= loadEmbeddingModel(provider, modelId, endpoint);
+    model ??= embeddingModelAt(endpoint, provider, modelId);
     // A failed load (a broken install) is tried again next time rather than cached.
     model.catch(() => {
       model = undefined;
@@ -156,37 +151,4 @@ function failureLine(
       ? `embedding failed${tries}`
       : `embedding failed: ${statusLine(failure.status)}${tries}${hint}`;
   return oneLine(`${model}: ${head}: ${failure.message}`);
-}
-
-async function loadEmbeddingModel(
-  provider: string,
-  modelId: string,
-  endpoint: Endpoint,
-): Promise<EmbeddingModel> {
-  const apiKey = endpoint.apiKey;
-  switch (endpoint.wire) {
-    case "openai-responses": {
-      const { createOpenAI } = await import("./sdk/openai.ts");
-      // A placeholder key keeps the SDK from reading OPENAI_API_KEY out of process.env for a keyless endpoint.
-      return createOpenAI({ baseURL: endpoint.baseURL, apiKey: apiKey ?? "none", name: provider }).embedding(
-        modelId,
-      );
-    }
-    case "google": {
-      const { createGoogleGenerativeAI } = await import("./sdk/google.ts");
-      return createGoogleGenerativeAI({ baseURL: endpoint.baseURL, ...(apiKey ? { apiKey } : {}) }).embedding(
-        modelId,
-      );
-    }
-    case "openai-chat": {
-      const { createOpenAICompatible } = await import("./sdk/openai-compatible.ts");
-      return createOpenAICompatible({
-        name: provider,
-        baseURL: endpoint.baseURL,
-        ...(apiKey ? { apiKey } : {}),
-      }).embeddingModel(modelId);
-    }
-    case "anthropic":
-      throw new ConfigError(`${SETTING}: anthropic has no embedding models`);
-  }
 }

@@ -1,14 +1,9 @@
-import type { LanguageModel } from "ai";
-import {
-  BUILTIN_PROVIDERS,
-  type BuiltinProvider,
-  builtinProvider,
-  type Wire,
-} from "../config/builtin-providers.ts";
+import { BUILTIN_PROVIDERS, type BuiltinProvider, builtinProvider } from "../config/builtin-providers.ts";
 import { ConfigError } from "../core/errors.ts";
 import type { ModelClient, ModelInfo } from "../core/model.ts";
 import { type AiSdkClientOptions, createAiSdkClient } from "./ai-sdk-client.ts";
 import { lookupModel } from "./catalog.ts";
+import { type Endpoint, languageModelAt } from "./endpoint.ts";
 import { type RetryOptions, resolveRetryOptions } from "./retry.ts";
 
 export type Environment = Record<string, string | undefined>;
@@ -28,14 +23,6 @@ export interface ResolveOptions {
   env?: Environment;
   providers?: Record<string, CustomProviderSettings>;
   retry?: RetryOptions;
-}
-
-/** How one request reaches a provider: which SDK package, where, with which key. */
-export interface Endpoint {
-  wire: Wire;
-  baseURL: string;
-  apiKey?: string;
-  keyEnv?: string;
 }
 
 /** Splits "provider/model-id"; the id may hold slashes of its own (openrouter/anthropic/claude-sonnet-4.5). */
@@ -80,7 +67,7 @@ export function resolveModel(ref: string, options: ResolveOptions = {}): ModelCl
   const { info, endpoint } = resolveTarget(ref, options);
   const clientOptions: AiSdkClientOptions = {
     info,
-    loadModel: () => loadLanguageModel(info.provider, info.modelId, endpoint),
+    loadModel: () => languageModelAt(endpoint, info.provider, info.modelId),
     providerKey: providerKeyOf(endpoint, info.provider),
     promptCaching: endpoint.wire === "anthropic",
     retry: resolveRetryOptions(env, options.retry),
@@ -178,48 +165,6 @@ function providerKeyOf(endpoint: Endpoint, provider: string): string {
   if (endpoint.wire === "google") return "google";
   if (endpoint.wire === "openai-responses") return "openai";
   return provider;
-}
-
-async function loadLanguageModel(
-  provider: string,
-  modelId: string,
-  endpoint: Endpoint,
-): Promise<LanguageModel> {
-  const apiKey = endpoint.apiKey;
-  // Every wire's fetch checks that a 200 is an API answer, not a web page (see response-check.ts).
-  const fetch = (await import("./response-check.ts")).checkedFetch();
-  switch (endpoint.wire) {
-    case "anthropic": {
-      const { createAnthropic } = await import("./sdk/anthropic.ts");
-      return createAnthropic({ baseURL: endpoint.baseURL, fetch, ...(apiKey ? { apiKey } : {}) })(modelId);
-    }
-    case "openai-responses": {
-      const { createOpenAI } = await import("./sdk/openai.ts");
-      // A placeholder key keeps the SDK from reading OPENAI_API_KEY out of process.env for a keyless endpoint.
-      return createOpenAI({
-        baseURL: endpoint.baseURL,
-        fetch,
-        apiKey: apiKey ?? "none",
-        name: provider,
-      }).responses(modelId);
-    }
-    case "google": {
-      const { createGoogleGenerativeAI } = await import("./sdk/google.ts");
-      return createGoogleGenerativeAI({ baseURL: endpoint.baseURL, fetch, ...(apiKey ? { apiKey } : {}) })(
-        modelId,
-      );
-    }
-    case "openai-chat": {
-      const { createOpenAICompatible } = await import("./sdk/openai-compatible.ts");
-      return createOpenAICompatible({
-        name: provider,
-        baseURL: endpoint.baseURL,
-        fetch,
-        includeUsage: true,
-        ...(apiKey ? { apiKey } : {}),
-      }).chatModel(modelId);
-    }
-  }
 }
 
 /** OLLAMA_HOST comes as "host", "host:port" or a full URL; the server listens on 11434 by default. */
