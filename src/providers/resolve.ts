@@ -115,22 +115,30 @@ function builtinEndpoint(
 
 /** The endpoint the provider's record and its variables describe. */
 function builtinDefaults(provider: BuiltinProvider, env: Environment): Endpoint {
-  const { variable, fallback, form, path = "" } = provider.baseURL;
-  const configured = nonEmpty(env[variable]);
-  const baseURL =
-    form === "ollama-host"
-      ? `${ollamaHost(configured ?? fallback)}${path}`
-      : form === "versioned"
-        ? withVersionSuffix(configured ?? fallback, path)
-        : form === "origin"
-          ? withDefaultPath(configured ?? fallback, path)
-          : trimSlash(configured ?? fallback);
-  const endpoint: Endpoint = { wire: provider.wire, baseURL };
+  const { variable, fallback } = provider.baseURL;
+  const endpoint: Endpoint = {
+    wire: provider.wire,
+    baseURL: completeBaseURL(nonEmpty(env[variable]) ?? fallback, provider.baseURL),
+  };
   const variables = provider.keyVariables;
   if (variables.length === 0) return endpoint;
   const keyEnv = variables.find((name) => nonEmpty(env[name])) ?? variables[variables.length - 1]!;
   const apiKey = nonEmpty(env[keyEnv]);
   return { ...endpoint, keyEnv, ...(apiKey ? { apiKey } : {}) };
+}
+
+/** A base URL as the SDK wants it, by the provider's form (see BaseURLForm). */
+function completeBaseURL(url: string, { form, path = "" }: BuiltinProvider["baseURL"]): string {
+  switch (form) {
+    case "versioned":
+      return withVersionSuffix(url, path);
+    case "origin":
+      return withDefaultPath(url, path);
+    case "ollama-host":
+      return `${ollamaHost(url)}${path}`;
+    case "as-is":
+      return trimSlash(url);
+  }
 }
 
 /** A provider that reads a key (every one but the local servers) needs one. */
