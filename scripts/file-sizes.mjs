@@ -8,9 +8,9 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 
-export const SOFT_CAP = 400;
-export const HARD_CAP = 800;
-export const ALLOW_LIST = "scripts/file-sizes.json";
+const SOFT_CAP = 400;
+const HARD_CAP = 800;
+const ALLOW_LIST = "scripts/file-sizes.json";
 
 const SOURCE_DIRECTORIES = ["src", "scripts"];
 const TEST_DIRECTORIES = ["test"];
@@ -18,7 +18,7 @@ const CODE_FILE = /\.(ts|tsx|mts|js|mjs)$/;
 const SKIPPED_DIRECTORIES = new Set(["node_modules", "fixtures"]);
 
 /** Lines as `wc -l` counts them: a final line without its newline still counts. */
-export function countLines(text) {
+function countLines(text) {
   if (text === "") return 0;
   const newlines = text.split("\n").length - 1;
   return text.endsWith("\n") ? newlines : newlines + 1;

@@ -23,7 +23,7 @@ export type Wire = "anthropic" | "openai-responses" | "google" | "openai-chat";
  * - "ollama-host": the variable is OLLAMA_HOST ("host", "host:port" or a URL),
  *   and `path` is appended to the host it names.
  */
-export type BaseURLForm = "versioned" | "origin" | "as-is" | "ollama-host";
+type BaseURLForm = "versioned" | "origin" | "as-is" | "ollama-host";
 
 export interface BuiltinProvider {
   name: string;

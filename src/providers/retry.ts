@@ -226,7 +226,7 @@ export function retryDelay(attempt: number, options: ResolvedRetryOptions, retry
 }
 
 /** What the one retry loop needs from its caller. */
-export interface RetryPolicy<T> {
+interface RetryPolicy<T> {
   options: ResolvedRetryOptions;
   signal?: AbortSignal;
   /** The error thrown once a failure is final: retries cannot fix it, or the attempts are spent. */
@@ -242,10 +242,7 @@ export interface RetryPolicy<T> {
  * retry-after. ProviderError and ConfigError are already final one-line
  * answers and pass through; an abort, at any point, is an AbortedError.
  */
-export async function* retrying<T>(
-  attempt: () => AsyncIterable<T>,
-  policy: RetryPolicy<T>,
-): AsyncGenerator<T> {
+async function* retrying<T>(attempt: () => AsyncIterable<T>, policy: RetryPolicy<T>): AsyncGenerator<T> {
   const { options, signal } = policy;
   for (let attemptNumber = 1; ; attemptNumber++) {
     if (signal?.aborted) throw new AbortedError();
