@@ -1,7 +1,9 @@
-// Keeps the layers of DESIGN.md honest: imports point down only, and no file
-// imports itself back through a cycle. Reads src/ as text; no build needed.
+// Keeps the layers of DESIGN.md honest: imports point down only, no file
+// imports itself back through a cycle, and files keep to DESIGN.md's sizes
+// (file-sizes.mjs). Reads src/ as text; no build needed.
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
+import { fileSizeProblems } from "./file-sizes.mjs";
 
 const LAYERS = [
   "cli",
@@ -77,9 +79,11 @@ function visit(file, trail) {
 }
 for (const file of files) visit(file, []);
 
+problems.push(...fileSizeProblems(process.cwd()));
+
 if (problems.length > 0) {
   console.error(problems.join("\n"));
   console.error(`layer check: ${problems.length} problem(s)`);
   process.exit(1);
 }
-console.log(`layer check: ${files.length} files, imports point down, no cycles`);
+console.log(`layer check: ${files.length} files, imports point down, no cycles, sizes within the caps`);

@@ -5,6 +5,7 @@ import { AgentSession } from "../agent/agent-session.ts";
 import { createPermissionGate, type PermissionGate } from "../agent/permission-gate.ts";
 import { DEFAULT_INSTRUCTION_FILE_NAMES, loadProjectInstructions } from "../agent/project-instructions.ts";
 import { buildSystemPrompt } from "../agent/system-prompt.ts";
+import { builtinDefaultModelRef } from "../config/builtin-providers.ts";
 import { databasePath, findProjectRoot, tacitHome } from "../config/paths.ts";
 import type { Settings } from "../config/settings.ts";
 import { ConfigError } from "../core/errors.ts";
@@ -61,18 +62,11 @@ export interface BootstrapInput {
   onWarning?: (warning: string) => void;
 }
 
-/** Default models, in the order their keys are looked for when nothing is configured. */
-const DEFAULT_MODELS: Array<{ env: string[]; ref: string }> = [
-  { env: ["ANTHROPIC_API_KEY"], ref: "anthropic/claude-sonnet-4-5" },
-  { env: ["OPENAI_API_KEY"], ref: "openai/gpt-5" },
-  { env: ["GEMINI_API_KEY", "GOOGLE_GENERATIVE_AI_API_KEY"], ref: "google/gemini-2.5-pro" },
-];
-
+/** Settings, then TACIT_MODEL, then the default model of the first built-in provider with a key. */
 export function defaultModelRef(settings: Settings, env: NodeJS.ProcessEnv): string {
   if (settings.model) return settings.model;
   if (env.TACIT_MODEL) return env.TACIT_MODEL;
-  for (const candidate of DEFAULT_MODELS) if (candidate.env.some((name) => env[name])) return candidate.ref;
-  return "anthropic/claude-sonnet-4-5";
+  return builtinDefaultModelRef(env);
 }
 
 /**

@@ -1,5 +1,6 @@
 import path from "node:path";
 import { writeFileAtomic } from "../config/atomic-write.ts";
+import { BUILTIN_PROVIDERS, hasKey } from "../config/builtin-providers.ts";
 import { type Message, messageText } from "../core/messages.ts";
 import type { SessionSummary, TranscriptLine, TuiHost, TuiInfo } from "../modes/tui/host.ts";
 import { catalogModels } from "../providers/catalog.ts";
@@ -8,13 +9,6 @@ import type { RunOptions } from "./options.ts";
 import { createFileLister, createPromptHistory } from "./tui-files.ts";
 import { createTuiMemoryHost } from "./tui-memory.ts";
 
-/** Providers listed in /model when their key is set; a catalog model's family decides its provider. */
-const PROVIDER_OF_FAMILY = { claude: "anthropic", gpt: "openai", gemini: "google" } as const;
-const PROVIDER_KEYS: Record<string, string[]> = {
-  anthropic: ["ANTHROPIC_API_KEY"],
-  openai: ["OPENAI_API_KEY"],
-  google: ["GEMINI_API_KEY", "GOOGLE_GENERATIVE_AI_API_KEY"],
-};
 /** A resumed session's transcript shows at most this many messages (the newest). */
 const MAX_RESUMED_LINES = 200;
 
@@ -147,19 +141,20 @@ export function createTuiHost(input: TuiHostInput): TuiHost {
   return host;
 }
 
-/** Catalog models of the providers that have a key, plus the current model (always first). */
+/**
+ * Catalog models of the providers that have a key, plus the current model
+ * (always first). A catalog model's family decides its provider (the
+ * built-in provider serving that family under its own name).
+ */
 function listModels(current: string, runtime: Runtime, env: NodeJS.ProcessEnv): string[] {
-  const keyed = new Set(
-    Object.entries(PROVIDER_KEYS)
-      .filter(([, names]) => names.some((name) => env[name]))
-      .map(([provider]) => provider),
-  );
+  const direct = BUILTIN_PROVIDERS.filter((provider) => provider.family);
+  const keyed = new Set(direct.filter((provider) => hasKey(provider, env)).map((provider) => provider.name));
   const refs = [current];
   for (const { modelId, family } of catalogModels()) {
-    if (family === "other") continue;
-    const provider = PROVIDER_OF_FAMILY[family];
+    const provider = direct.find((candidate) => candidate.family === family);
+    if (!provider) continue;
     // With no key anywhere (a local model only), list everything so the user sees what exists.
-    if (keyed.size === 0 || keyed.has(provider)) refs.push(`${provider}/${modelId}`);
+    if (keyed.size === 0 || keyed.has(provider.name)) refs.push(`${provider.name}/${modelId}`);
   }
   for (const [provider, settings] of Object.entries(runtime.settings.providers ?? {})) {
     for (const modelId of Object.keys(settings.models ?? {})) refs.push(`${provider}/${modelId}`);

@@ -1,3 +1,4 @@
+import { BUILTIN_PROVIDERS, builtinProvider } from "./builtin-providers.ts";
 import type { ProviderSettings, Settings } from "./settings-schema.ts";
 
 /**
@@ -19,19 +20,10 @@ import type { ProviderSettings, Settings } from "./settings-schema.ts";
  * (`--model mybox/x`, or in ~/.tacit/settings.json).
  */
 
-/** The built-in providers (providers/resolve.ts BUILTIN_PROVIDERS; a test keeps the two lists equal). */
-export const BUILTIN_PROVIDER_NAMES = ["anthropic", "openai", "google", "ollama", "openrouter", "lmstudio"];
-
 /** Variables the built-in providers (and their SDKs) read keys from. */
-export const BUILTIN_KEY_VARIABLES = new Set([
-  "ANTHROPIC_API_KEY",
-  "ANTHROPIC_AUTH_TOKEN",
-  "OPENAI_API_KEY",
-  "GEMINI_API_KEY",
-  "GOOGLE_API_KEY",
-  "GOOGLE_GENERATIVE_AI_API_KEY",
-  "OPENROUTER_API_KEY",
-]);
+const BUILTIN_KEY_VARIABLES = new Set(
+  BUILTIN_PROVIDERS.flatMap((provider) => [...provider.keyVariables, ...provider.sdkKeyVariables]),
+);
 
 /** The one key variable a provider defined in a repository may read: `my-box` → `MY_BOX_API_KEY`. */
 export function ownKeyVariable(providerName: string): string {
@@ -65,8 +57,9 @@ function providerProblem(
   userProviders: ReadonlySet<string>,
 ): string | undefined {
   const lower = name.toLowerCase();
-  if (BUILTIN_PROVIDER_NAMES.includes(lower))
-    return `a repository's settings cannot move the built-in provider "${lower}" (and the key it sends) to another endpoint. Set it in ~/.tacit/settings.json or with ${lower.toUpperCase()}_BASE_URL.`;
+  const builtin = builtinProvider(lower);
+  if (builtin)
+    return `a repository's settings cannot move the built-in provider "${lower}" (and the key it sends) to another endpoint. Set it in ~/.tacit/settings.json or with ${builtin.baseURL.variable}.`;
   if ([...userProviders].some((own) => own.toLowerCase() === lower))
     return `"${name}" is defined in your ~/.tacit/settings.json, and a repository's settings cannot change where it sends its key.`;
   const keyVariable = entry.apiKeyEnv;

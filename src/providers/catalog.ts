@@ -1,3 +1,4 @@
+import { builtinProvider } from "../config/builtin-providers.ts";
 import type { ModelInfo } from "../core/model.ts";
 
 export type ModelFamily = ModelInfo["family"];
@@ -13,9 +14,6 @@ interface CatalogEntry {
 /** Used for ids missing from the catalog: small enough to be safe on most models. */
 export const DEFAULT_CONTEXT_WINDOW = 128_000;
 export const DEFAULT_MAX_OUTPUT_TOKENS = 8_192;
-
-/** Providers that run on the user's own machine: their tokens cost nothing. */
-const LOCAL_PROVIDERS = new Set(["ollama", "lmstudio"]);
 
 function claude(contextWindow: number, maxOutputTokens: number, input: number, output: number): CatalogEntry {
   // Anthropic bills cache reads at a tenth of input and 5-minute cache writes at 1.25x.
@@ -133,7 +131,8 @@ export function familyOf(modelId: string): ModelFamily {
  */
 export function lookupModel(provider: string, modelId: string): ModelInfo {
   const entry = findEntry(modelId);
-  const local = LOCAL_PROVIDERS.has(provider);
+  // A server on the user's own machine: its tokens cost nothing.
+  const local = builtinProvider(provider)?.local === true;
   const base = {
     ref: `${provider}/${modelId}`,
     provider,

@@ -1,15 +1,16 @@
-import { STATUS_CODES } from "node:http";
 import type { EmbeddingModel } from "ai";
 import type { Embedder, EmbedOptions } from "../core/embedder.ts";
-import { AbortedError, ConfigError, isAbortError, ProviderError } from "../core/errors.ts";
+import { ConfigError, ProviderError } from "../core/errors.ts";
+import { type Endpoint, embeddingModelAt } from "./endpoint.ts";
+import { type CustomProviderSettings, type Environment, parseModelRef, resolveTarget } from "./resolve.ts";
 import {
-  type CustomProviderSettings,
-  type Endpoint,
-  type Environment,
-  parseModelRef,
-  resolveTarget,
-} from "./resolve.ts";
-import { describeFailure, type RetryOptions, resolveRetryOptions, retryDelay } from "./retry.ts";
+  type FailureInfo,
+  oneLine,
+  type RetryOptions,
+  resolveRetryOptions,
+  retryingOnce,
+  statusLine,
+} from "./retry.ts";
 
 export interface EmbedderResolveOptions {
   env?: Environment;
@@ -56,7 +57,7 @@ export function resolveEmbedder(ref: string, options: EmbedderResolveOptions = {
   }
   let model: Promise<EmbeddingModel> | undefined;
   const loadModel = () => {
-    model ??= loadEmbeddingModel(provider, modelId, endpoint);
+    model ??= embeddingModelAt(endpoint, provider, modelId);
     // A failed load (a broken install) is tried again next time rather than cached.
     model.catch(() => {
       model = undefined;
@@ -105,11 +106,15 @@ export function createBatchingEmbedder(parameters: {
       const vectors: Float32Array[] = [];
       for (let start = 0; start < texts.length; start += batchSize) {
         const batch = texts.slice(start, start + batchSize);
-        const embeddings = await withEmbeddingRetry(() => embedBatch(batch, options.signal), {
-          model,
-          retry: attempts,
-          ...(parameters.keyEnv ? { keyEnv: parameters.keyEnv } : {}),
+        const embeddings = await retryingOnce(() => embedBatch(batch, options.signal), {
+          options: attempts,
           ...(options.signal ? { signal: options.signal } : {}),
+          finalError: (failure, attemptsMade) =>
+            new ProviderError(
+              failureLine(model, failure, attemptsMade, parameters.keyEnv),
+              failure.status,
+              failure.retryable,
+            ),
         });
         if (embeddings.length !== batch.length) {
           throw new ProviderError(
@@ -132,98 +137,18 @@ function fewerAttempts(
   return { ...retry, maxAttempts: Math.min(retry.maxAttempts, wanted) };
 }
 
-async function withEmbeddingRetry(
-  attempt: () => Promise<number[][]>,
-  context: {
-    model: string;
-    retry: ReturnType<typeof resolveRetryOptions>;
-    keyEnv?: string;
-    signal?: AbortSignal;
-  },
-): Promise<number[][]> {
-  const { retry, signal } = context;
-  for (let attemptNumber = 1; ; attemptNumber++) {
-    if (signal?.aborted) throw new AbortedError();
-    try {
-      return await attempt();
-    } catch (error) {
-      if (signal?.aborted || isAbortError(error)) throw new AbortedError();
-      if (error instanceof ProviderError || error instanceof ConfigError) throw error;
-      const failure = describeFailure(error);
-      if (!failure.retryable || attemptNumber >= retry.maxAttempts) {
-        throw new ProviderError(
-          failureLine(context.model, failure, attemptNumber, context.keyEnv),
-          failure.status,
-          failure.retryable,
-        );
-      }
-      await sleep(retryDelay(attemptNumber, retry, failure.retryAfterMs), signal);
-    }
-  }
-}
-
+/** "model: embedding failed: 503 Service Unavailable after 4 attempts: message", on one line. */
 function failureLine(
   model: string,
-  failure: ReturnType<typeof describeFailure>,
+  failure: FailureInfo,
   attempts: number,
   keyEnv: string | undefined,
 ): string {
-  const status =
-    failure.status === undefined ? "" : `${failure.status} ${STATUS_CODES[failure.status] ?? "Error"}`;
   const tries = failure.retryable ? ` after ${attempts} attempt${attempts === 1 ? "" : "s"}` : "";
   const hint = failure.status === 401 && keyEnv ? ` (check ${keyEnv})` : "";
-  const head = status === "" ? `embedding failed${tries}` : `embedding failed: ${status}${tries}${hint}`;
-  const line = `${model}: ${head}: ${failure.message}`.replace(/\s+/g, " ").trim();
-  return line.length > 500 ? `${line.slice(0, 497)}...` : line;
-}
-
-async function loadEmbeddingModel(
-  provider: string,
-  modelId: string,
-  endpoint: Endpoint,
-): Promise<EmbeddingModel> {
-  const apiKey = endpoint.apiKey;
-  switch (endpoint.wire) {
-    case "openai-responses": {
-      const { createOpenAI } = await import("./sdk/openai.ts");
-      // A placeholder key keeps the SDK from reading OPENAI_API_KEY out of process.env for a keyless endpoint.
-      return createOpenAI({ baseURL: endpoint.baseURL, apiKey: apiKey ?? "none", name: provider }).embedding(
-        modelId,
-      );
-    }
-    case "google": {
-      const { createGoogleGenerativeAI } = await import("./sdk/google.ts");
-      return createGoogleGenerativeAI({ baseURL: endpoint.baseURL, ...(apiKey ? { apiKey } : {}) }).embedding(
-        modelId,
-      );
-    }
-    case "openai-chat": {
-      const { createOpenAICompatible } = await import("./sdk/openai-compatible.ts");
-      return createOpenAICompatible({
-        name: provider,
-        baseURL: endpoint.baseURL,
-        ...(apiKey ? { apiKey } : {}),
-      }).embeddingModel(modelId);
-    }
-    case "anthropic":
-      throw new ConfigError(`${SETTING}: anthropic has no embedding models`);
-  }
-}
-
-function sleep(milliseconds: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(new AbortedError());
-      return;
-    }
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(new AbortedError());
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, milliseconds);
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
+  const head =
+    failure.status === undefined
+      ? `embedding failed${tries}`
+      : `embedding failed: ${statusLine(failure.status)}${tries}${hint}`;
+  return oneLine(`${model}: ${head}: ${failure.message}`);
 }

@@ -1,8 +1,9 @@
-import type { LanguageModel } from "ai";
+import { BUILTIN_PROVIDERS, type BuiltinProvider, builtinProvider } from "../config/builtin-providers.ts";
 import { ConfigError } from "../core/errors.ts";
 import type { ModelClient, ModelInfo } from "../core/model.ts";
 import { type AiSdkClientOptions, createAiSdkClient } from "./ai-sdk-client.ts";
 import { lookupModel } from "./catalog.ts";
+import { type Endpoint, languageModelAt } from "./endpoint.ts";
 import { type RetryOptions, resolveRetryOptions } from "./retry.ts";
 
 export type Environment = Record<string, string | undefined>;
@@ -22,24 +23,6 @@ export interface ResolveOptions {
   env?: Environment;
   providers?: Record<string, CustomProviderSettings>;
   retry?: RetryOptions;
-}
-
-export const BUILTIN_PROVIDERS = [
-  "anthropic",
-  "openai",
-  "google",
-  "ollama",
-  "openrouter",
-  "lmstudio",
-] as const;
-type BuiltinProvider = (typeof BUILTIN_PROVIDERS)[number];
-
-/** How one request reaches a provider: which SDK package, where, with which key. */
-export interface Endpoint {
-  wire: "anthropic" | "openai-responses" | "google" | "openai-chat";
-  baseURL: string;
-  apiKey?: string;
-  keyEnv?: string;
 }
 
 /** Splits "provider/model-id"; the id may hold slashes of its own (openrouter/anthropic/claude-sonnet-4.5). */
@@ -65,8 +48,9 @@ export function resolveTarget(ref: string, options: ResolveOptions = {}): Resolv
   const providers = options.providers ?? {};
   const { provider, modelId } = parseModelRef(ref);
   const custom = providers[provider];
-  const endpoint = isBuiltin(provider)
-    ? builtinEndpoint(provider, env, custom)
+  const builtin = builtinProvider(provider);
+  const endpoint = builtin
+    ? builtinEndpoint(builtin, env, custom)
     : custom
       ? customEndpoint(provider, custom, env)
       : unknownProvider(provider, providers);
@@ -83,7 +67,7 @@ export function resolveModel(ref: string, options: ResolveOptions = {}): ModelCl
   const { info, endpoint } = resolveTarget(ref, options);
   const clientOptions: AiSdkClientOptions = {
     info,
-    loadModel: () => loadLanguageModel(info.provider, info.modelId, endpoint),
+    loadModel: () => languageModelAt(endpoint, info.provider, info.modelId),
     providerKey: providerKeyOf(endpoint, info.provider),
     promptCaching: endpoint.wire === "anthropic",
     retry: resolveRetryOptions(env, options.retry),
@@ -94,12 +78,8 @@ export function resolveModel(ref: string, options: ResolveOptions = {}): ModelCl
   return createAiSdkClient(clientOptions);
 }
 
-function isBuiltin(provider: string): provider is BuiltinProvider {
-  return (BUILTIN_PROVIDERS as readonly string[]).includes(provider);
-}
-
 function unknownProvider(provider: string, providers: Record<string, CustomProviderSettings>): never {
-  const known = [...BUILTIN_PROVIDERS, ...Object.keys(providers)].join(", ");
+  const known = [...BUILTIN_PROVIDERS.map((builtin) => builtin.name), ...Object.keys(providers)].join(", ");
   throw new ConfigError(
     `unknown provider "${provider}"; known providers: ${known} (add others under "providers" in settings)`,
   );
@@ -123,81 +103,52 @@ function builtinEndpoint(
   // A settings entry under a built-in name moves it (a proxy, another host) but keeps its wire format.
   const keyEnv = custom.apiKeyEnv ?? endpoint.keyEnv;
   const apiKey = custom.apiKey ?? (custom.apiKeyEnv ? nonEmpty(env[custom.apiKeyEnv]) : endpoint.apiKey);
+  const { form, path } = provider.baseURL;
   return requireKey(provider, {
     wire: endpoint.wire,
-    baseURL: provider === "anthropic" ? withVersionSuffix(custom.baseURL, "/v1") : trimSlash(custom.baseURL),
+    baseURL:
+      form === "versioned" && path ? withVersionSuffix(custom.baseURL, path) : trimSlash(custom.baseURL),
     ...(apiKey ? { apiKey } : {}),
     ...(keyEnv ? { keyEnv } : {}),
   });
 }
 
+/** The endpoint the provider's record and its variables describe. */
 function builtinDefaults(provider: BuiltinProvider, env: Environment): Endpoint {
-  switch (provider) {
-    case "anthropic":
-      return withKey(
-        {
-          wire: "anthropic",
-          baseURL: withVersionSuffix(nonEmpty(env.ANTHROPIC_BASE_URL) ?? "https://api.anthropic.com", "/v1"),
-        },
-        "ANTHROPIC_API_KEY",
-        env.ANTHROPIC_API_KEY,
-      );
-    case "openai":
-      return withKey(
-        {
-          wire: "openai-responses",
-          baseURL: withDefaultPath(nonEmpty(env.OPENAI_BASE_URL) ?? "https://api.openai.com", "/v1"),
-        },
-        "OPENAI_API_KEY",
-        env.OPENAI_API_KEY,
-      );
-    case "google": {
-      const keyEnv = nonEmpty(env.GEMINI_API_KEY) ? "GEMINI_API_KEY" : "GOOGLE_GENERATIVE_AI_API_KEY";
-      return withKey(
-        {
-          wire: "google",
-          baseURL: withDefaultPath(
-            nonEmpty(env.GOOGLE_GEMINI_BASE_URL) ?? "https://generativelanguage.googleapis.com",
-            "/v1beta",
-          ),
-        },
-        keyEnv,
-        env[keyEnv],
-      );
-    }
-    case "ollama":
-      return { wire: "openai-chat", baseURL: `${ollamaHost(env.OLLAMA_HOST)}/v1` };
-    case "openrouter":
-      return withKey(
-        {
-          wire: "openai-chat",
-          baseURL: trimSlash(nonEmpty(env.OPENROUTER_BASE_URL) ?? "https://openrouter.ai/api/v1"),
-        },
-        "OPENROUTER_API_KEY",
-        env.OPENROUTER_API_KEY,
-      );
-    case "lmstudio":
-      return {
-        wire: "openai-chat",
-        baseURL: withDefaultPath(nonEmpty(env.LMSTUDIO_BASE_URL) ?? "http://127.0.0.1:1234", "/v1"),
-      };
+  const { variable, fallback } = provider.baseURL;
+  const endpoint: Endpoint = {
+    wire: provider.wire,
+    baseURL: completeBaseURL(nonEmpty(env[variable]) ?? fallback, provider.baseURL),
+  };
+  const variables = provider.keyVariables;
+  if (variables.length === 0) return endpoint;
+  const keyEnv = variables.find((name) => nonEmpty(env[name])) ?? variables[variables.length - 1]!;
+  const apiKey = nonEmpty(env[keyEnv]);
+  return { ...endpoint, keyEnv, ...(apiKey ? { apiKey } : {}) };
+}
+
+/** A base URL as the SDK wants it, by the provider's form (see BaseURLForm). */
+function completeBaseURL(url: string, { form, path = "" }: BuiltinProvider["baseURL"]): string {
+  switch (form) {
+    case "versioned":
+      return withVersionSuffix(url, path);
+    case "origin":
+      return withDefaultPath(url, path);
+    case "ollama-host":
+      return `${ollamaHost(url)}${path}`;
+    case "as-is":
+      return trimSlash(url);
   }
 }
 
-/** Providers whose key is required; local servers (ollama, lmstudio) need none. */
-const KEY_REQUIRED = new Set(["anthropic", "openai", "google", "openrouter"]);
-
-function requireKey(provider: string, endpoint: Endpoint): Endpoint {
-  if (KEY_REQUIRED.has(provider) && !endpoint.apiKey) {
-    const hint = provider === "google" ? "GEMINI_API_KEY (or GOOGLE_GENERATIVE_AI_API_KEY)" : endpoint.keyEnv;
-    throw new ConfigError(`no API key for ${provider}: set ${hint}`);
+/** A provider that reads a key (every one but the local servers) needs one. */
+function requireKey(provider: BuiltinProvider, endpoint: Endpoint): Endpoint {
+  const [first, ...others] = provider.keyVariables;
+  if (first !== undefined && !endpoint.apiKey) {
+    const hint = others.length > 0 ? `${first} (or ${others.join(" or ")})` : endpoint.keyEnv;
+    throw new ConfigError(`no API key for ${provider.name}: set ${hint}`);
   }
   return endpoint;
-}
-
-function withKey(endpoint: Endpoint, keyEnv: string, apiKey: string | undefined): Endpoint {
-  const key = nonEmpty(apiKey);
-  return { ...endpoint, keyEnv, ...(key ? { apiKey: key } : {}) };
 }
 
 function customEndpoint(provider: string, custom: CustomProviderSettings, env: Environment): Endpoint {
@@ -224,51 +175,8 @@ function providerKeyOf(endpoint: Endpoint, provider: string): string {
   return provider;
 }
 
-async function loadLanguageModel(
-  provider: string,
-  modelId: string,
-  endpoint: Endpoint,
-): Promise<LanguageModel> {
-  const apiKey = endpoint.apiKey;
-  // Every wire's fetch checks that a 200 is an API answer, not a web page (see response-check.ts).
-  const fetch = (await import("./response-check.ts")).checkedFetch();
-  switch (endpoint.wire) {
-    case "anthropic": {
-      const { createAnthropic } = await import("./sdk/anthropic.ts");
-      return createAnthropic({ baseURL: endpoint.baseURL, fetch, ...(apiKey ? { apiKey } : {}) })(modelId);
-    }
-    case "openai-responses": {
-      const { createOpenAI } = await import("./sdk/openai.ts");
-      // A placeholder key keeps the SDK from reading OPENAI_API_KEY out of process.env for a keyless endpoint.
-      return createOpenAI({
-        baseURL: endpoint.baseURL,
-        fetch,
-        apiKey: apiKey ?? "none",
-        name: provider,
-      }).responses(modelId);
-    }
-    case "google": {
-      const { createGoogleGenerativeAI } = await import("./sdk/google.ts");
-      return createGoogleGenerativeAI({ baseURL: endpoint.baseURL, fetch, ...(apiKey ? { apiKey } : {}) })(
-        modelId,
-      );
-    }
-    case "openai-chat": {
-      const { createOpenAICompatible } = await import("./sdk/openai-compatible.ts");
-      return createOpenAICompatible({
-        name: provider,
-        baseURL: endpoint.baseURL,
-        fetch,
-        includeUsage: true,
-        ...(apiKey ? { apiKey } : {}),
-      }).chatModel(modelId);
-    }
-  }
-}
-
 /** OLLAMA_HOST comes as "host", "host:port" or a full URL; the server listens on 11434 by default. */
-export function ollamaHost(value: string | undefined): string {
-  const host = nonEmpty(value) ?? "http://127.0.0.1:11434";
+export function ollamaHost(host: string): string {
   const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(host) ? host : `http://${host}`;
   const url = new URL(withScheme);
   if (url.hostname === "0.0.0.0") url.hostname = "127.0.0.1";

@@ -1,5 +1,5 @@
 import { STATUS_CODES } from "node:http";
-import { AbortedError, errorMessage, isAbortError, ProviderError } from "../core/errors.ts";
+import { AbortedError, ConfigError, errorMessage, isAbortError, ProviderError } from "../core/errors.ts";
 import type { ModelStreamEvent } from "../core/model.ts";
 import { UnexpectedResponseError } from "./response-check.ts";
 
@@ -225,6 +225,58 @@ export function retryDelay(attempt: number, options: ResolvedRetryOptions, retry
   return Math.floor(options.random() * ceiling);
 }
 
+/** What the one retry loop needs from its caller. */
+interface RetryPolicy<T> {
+  options: ResolvedRetryOptions;
+  signal?: AbortSignal;
+  /** The error thrown once a failure is final: retries cannot fix it, or the attempts are spent. */
+  finalError: (failure: FailureInfo, attempts: number) => Error;
+  /** What to hand the consumer before each retry (the chat stream's retry event); nothing when absent. */
+  retryNotice?: (notice: { attempt: number; delayMs: number; failure: FailureInfo }) => T;
+}
+
+/**
+ * The one retry loop, for chat streams and embeddings alike: runs an attempt,
+ * passing on what it yields, and again while it fails in a way worth retrying
+ * (see describeFailure), after a backoff with jitter or the provider's
+ * retry-after. ProviderError and ConfigError are already final one-line
+ * answers and pass through; an abort, at any point, is an AbortedError.
+ */
+async function* retrying<T>(attempt: () => AsyncIterable<T>, policy: RetryPolicy<T>): AsyncGenerator<T> {
+  const { options, signal } = policy;
+  for (let attemptNumber = 1; ; attemptNumber++) {
+    if (signal?.aborted) throw new AbortedError();
+    try {
+      yield* attempt();
+      if (signal?.aborted) throw new AbortedError();
+      return;
+    } catch (error) {
+      if (signal?.aborted || isAbortError(error)) throw new AbortedError();
+      if (error instanceof ProviderError || error instanceof ConfigError) throw error;
+      const failure = describeFailure(error);
+      if (!failure.retryable || attemptNumber >= options.maxAttempts) {
+        throw policy.finalError(failure, attemptNumber);
+      }
+      const delayMs = retryDelay(attemptNumber, options, failure.retryAfterMs);
+      if (policy.retryNotice) yield policy.retryNotice({ attempt: attemptNumber, delayMs, failure });
+      await sleep(delayMs, signal);
+    }
+  }
+}
+
+/** The same loop around a request that answers once (an embeddings batch): its answer, as soon as it comes. */
+export async function retryingOnce<T>(
+  attempt: () => Promise<T>,
+  policy: Omit<RetryPolicy<T>, "retryNotice">,
+): Promise<T> {
+  const once = async function* () {
+    yield await attempt();
+  };
+  // Without retryNotice the loop yields only what an attempt yields, and this attempt yields its answer.
+  for await (const answer of retrying(once, policy)) return answer;
+  throw new Error("the retry loop ended without an answer");
+}
+
 export interface RetryContext {
   /** The provider's name, first in every error message. */
   provider: string;
@@ -235,45 +287,47 @@ export interface RetryContext {
 }
 
 /**
- * Runs one streamed request, and again while it fails in a way worth retrying.
- * Before each retry it yields a retry event: the consumer shows it and drops
- * what the failed attempt streamed, since the request starts over.
+ * Runs one streamed model request through the retry loop. A stream that ends
+ * without its finish event was cut and is retried. Before each retry the
+ * consumer gets a retry event: it shows it and drops what the failed attempt
+ * streamed, since the request starts over.
  */
-export async function* withRetry(
-  attempt: () => AsyncIterable<ModelStreamEvent>,
+export function withRetry(
+  request: () => AsyncIterable<ModelStreamEvent>,
   context: RetryContext,
 ): AsyncGenerator<ModelStreamEvent> {
-  const { options, signal } = context;
-  for (let attemptNumber = 1; ; attemptNumber++) {
-    if (signal.aborted) throw new AbortedError();
-    try {
-      let finished = false;
-      for await (const event of attempt()) {
-        if (event.type === "finish") finished = true;
-        yield event;
-      }
-      if (signal.aborted) throw new AbortedError();
-      if (!finished) throw new StreamCutError();
-      return;
-    } catch (error) {
-      if (signal.aborted || isAbortError(error)) throw new AbortedError();
-      if (error instanceof ProviderError) throw error;
-      const failure = describeFailure(error);
-      if (!failure.retryable || attemptNumber >= options.maxAttempts) {
-        throw providerErrorOf(failure, context, attemptNumber);
-      }
-      const delayMs = retryDelay(attemptNumber, options, failure.retryAfterMs);
-      yield { type: "retry", attempt: attemptNumber, delayMs, reason: failureLine(failure) };
-      await sleep(delayMs, signal);
-    }
+  return retrying(() => untilFinished(request()), {
+    options: context.options,
+    signal: context.signal,
+    finalError: (failure, attempts) => providerErrorOf(failure, context, attempts),
+    retryNotice: ({ attempt, delayMs, failure }) => ({
+      type: "retry",
+      attempt,
+      delayMs,
+      reason: failureLine(failure),
+    }),
+  });
+}
+
+/** Passes a stream on, and throws StreamCutError when it ends before its finish event. */
+async function* untilFinished(events: AsyncIterable<ModelStreamEvent>): AsyncGenerator<ModelStreamEvent> {
+  let finished = false;
+  for await (const event of events) {
+    if (event.type === "finish") finished = true;
+    yield event;
   }
+  if (!finished) throw new StreamCutError();
+}
+
+/** "500 Internal Server Error": the status with its name (Anthropic's 529 is "Overloaded"). */
+export function statusLine(status: number): string {
+  return `${status} ${STATUS_CODES[status] ?? (status === 529 ? "Overloaded" : "Error")}`;
 }
 
 /** "500 Internal Server Error: message", or the message alone when there is no status. */
 function failureLine(failure: FailureInfo): string {
   if (failure.status === undefined) return failure.message;
-  const statusText = STATUS_CODES[failure.status] ?? (failure.status === 529 ? "Overloaded" : "Error");
-  return `${failure.status} ${statusText}: ${failure.message}`;
+  return `${statusLine(failure.status)}: ${failure.message}`;
 }
 
 function providerErrorOf(failure: FailureInfo, context: RetryContext, attempts: number): ProviderError {
@@ -303,14 +357,15 @@ function withAttempts(line: string, tries: string): string {
   return `${line.slice(0, colon)} after ${tries}${line.slice(colon)}`;
 }
 
-function oneLine(text: string): string {
+/** Error messages are one line of at most 500 characters. */
+export function oneLine(text: string): string {
   const flat = text.replace(/\s+/g, " ").trim();
   return flat.length > 500 ? `${flat.slice(0, 497)}...` : flat;
 }
 
-function sleep(milliseconds: number, signal: AbortSignal): Promise<void> {
+function sleep(milliseconds: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (signal.aborted) {
+    if (signal?.aborted) {
       reject(new AbortedError());
       return;
     }
@@ -319,9 +374,9 @@ function sleep(milliseconds: number, signal: AbortSignal): Promise<void> {
       reject(new AbortedError());
     };
     const timer = setTimeout(() => {
-      signal.removeEventListener("abort", onAbort);
+      signal?.removeEventListener("abort", onAbort);
       resolve();
     }, milliseconds);
-    signal.addEventListener("abort", onAbort, { once: true });
+    signal?.addEventListener("abort", onAbort, { once: true });
   });
 }

@@ -1,3 +1,5 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { AbortedError, ConfigError, ProviderError } from "../../src/core/errors.ts";
 import { cosineSimilarity } from "../../src/memory/search/embedder.ts";
@@ -158,6 +160,37 @@ describe("resolveEmbedder", () => {
     });
     await expect(embedder.embed(["x"], { maxAttempts: 1 })).rejects.toThrow(/after 1 attempt:/);
     await expect(embedder.embed(["x"], { maxAttempts: 2 })).rejects.toThrow(/after 2 attempts:/);
+  });
+
+  it("says in one line that a web page answered, without retrying it (a captive portal)", async () => {
+    let requests = 0;
+    const portal = createServer((_request, response) => {
+      requests++;
+      response.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+      response.end("<!DOCTYPE html><html><body>Accept the terms to continue</body></html>");
+    });
+    await new Promise<void>((resolve) => portal.listen(0, "127.0.0.1", resolve));
+    try {
+      const { port } = portal.address() as AddressInfo;
+      const embedder = resolveEmbedder("openai/text-embedding-3-small", {
+        env: {
+          OPENAI_BASE_URL: `http://127.0.0.1:${port}/v1`,
+          OPENAI_API_KEY: "k",
+          TACIT_RETRY_BASE_MS: "1",
+        },
+      });
+      const error = await embedder.embed(["x"]).then(
+        () => undefined,
+        (caught: unknown) => caught,
+      );
+      expect(error).toBeInstanceOf(ProviderError);
+      expect((error as ProviderError).message).toMatch(
+        /^openai\/text-embedding-3-small: embedding failed: http:\/\/127\.0\.0\.1:\d+\/v1\/embeddings answered 200 with text\/html.*Accept the terms/,
+      );
+      expect(requests).toBe(1);
+    } finally {
+      await new Promise((resolve) => portal.close(resolve));
+    }
   });
 
   it("stops at once when its signal is aborted", async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { AbortedError, ProviderError } from "../../src/core/errors.ts";
+import { AbortedError, ConfigError, ProviderError } from "../../src/core/errors.ts";
 import type { ModelStreamEvent } from "../../src/core/model.ts";
+import { UnexpectedResponseError } from "../../src/providers/response-check.ts";
 import {
   DEFAULT_BASE_DELAY_MS,
   DEFAULT_MAX_ATTEMPTS,
@@ -9,7 +10,9 @@ import {
   parseRetryAfter,
   resolveRetryOptions,
   retryDelay,
+  retryingOnce,
   StreamCutError,
+  statusLine,
   withRetry,
 } from "../../src/providers/retry.ts";
 
@@ -262,5 +265,110 @@ describe("withRetry", () => {
     );
     expect(calls).toBe(1);
     expect(error).toBeInstanceOf(AbortedError);
+  });
+});
+
+/** The same loop serves embeddings: one answer per request, no retry events. */
+describe("retryingOnce", () => {
+  const finalError = (failure: { status?: number; message: string; retryable: boolean }, attempts: number) =>
+    new ProviderError(
+      `${failure.status === undefined ? "" : `${statusLine(failure.status)} `}after ${attempts}: ${failure.message}`,
+      failure.status,
+      failure.retryable,
+    );
+
+  it("retries 429 and 5xx (529 included), and answers with the first success", async () => {
+    const failures = [apiError(429, "slow down"), apiError(500, "oops"), apiError(529, "Overloaded")];
+    let calls = 0;
+    const answer = await retryingOnce(
+      async () => {
+        const failure = failures[calls++];
+        if (failure) throw failure;
+        return [[1, 2]];
+      },
+      { options: resolveRetryOptions({}, { baseDelayMs: 1, random: () => 0 }), finalError },
+    );
+    expect(answer).toEqual([[1, 2]]);
+    expect(calls).toBe(4);
+  });
+
+  it("waits what retry-after says instead of drawing a jittered backoff", async () => {
+    let draws = 0;
+    let calls = 0;
+    const options = resolveRetryOptions({}, { random: () => draws++ / 1000 });
+    await retryingOnce(
+      async () => {
+        if (calls++ === 0) throw apiError(429, "slow down", { "retry-after-ms": "1" });
+        return "done";
+      },
+      { options, finalError },
+    );
+    expect(calls).toBe(2);
+    expect(draws).toBe(0);
+  });
+
+  it("gives up after the attempts allowed, naming the status and the count", async () => {
+    let calls = 0;
+    const failed = retryingOnce(
+      async () => {
+        calls++;
+        throw apiError(529, "Overloaded");
+      },
+      { options: resolveRetryOptions({}, { maxAttempts: 1 }), finalError },
+    );
+    await expect(failed).rejects.toThrow("529 Overloaded after 1: Overloaded");
+    expect(calls).toBe(1);
+  });
+
+  it("an HTML page on a 200 is final; a proxy's HTML 502 is retried", async () => {
+    const page = (status: number) =>
+      new UnexpectedResponseError({
+        status,
+        contentType: "text/html",
+        url: "http://portal.example/v1/embeddings",
+        firstBytes: "<html>",
+      });
+    const options = resolveRetryOptions({}, { baseDelayMs: 1, random: () => 0, maxAttempts: 3 });
+    let calls = 0;
+    const portal = retryingOnce(
+      async () => {
+        calls++;
+        throw page(200);
+      },
+      { options, finalError },
+    );
+    await expect(portal).rejects.toThrow(/after 1: .*answered 200 with text\/html/);
+    expect(calls).toBe(1);
+    calls = 0;
+    const proxy = retryingOnce(
+      async () => {
+        if (calls++ === 0) throw page(502);
+        return "through";
+      },
+      { options, finalError },
+    );
+    await expect(proxy).resolves.toBe("through");
+  });
+
+  it("passes a ConfigError through as it is, and an abort as AbortedError", async () => {
+    const options = resolveRetryOptions({}, { baseDelayMs: 1, random: () => 0 });
+    const refused = new ConfigError("memory.embeddingModel: no key");
+    await expect(
+      retryingOnce(
+        async () => {
+          throw refused;
+        },
+        { options, finalError },
+      ),
+    ).rejects.toBe(refused);
+    const controller = new AbortController();
+    const aborted = retryingOnce(
+      async () => {
+        controller.abort();
+        throw Object.assign(new Error("fetch failed"), { code: "ECONNRESET" });
+      },
+      { options, signal: controller.signal, finalError },
+    );
+    await expect(aborted).rejects.toBeInstanceOf(AbortedError);
   });
 });

@@ -1,8 +1,8 @@
 import { execFileSync } from "node:child_process";
 import { accessSync, constants, existsSync } from "node:fs";
 import path from "node:path";
+import { BUILTIN_PROVIDERS } from "../../config/builtin-providers.ts";
 import { findProjectRoot, tacitHome } from "../../config/paths.ts";
-import { BUILT_IN_PROVIDER_KEYS } from "../../config/provider-keys.ts";
 import { loadSettings, type Settings, settingsFiles } from "../../config/settings.ts";
 import { errorMessage } from "../../core/errors.ts";
 import { sandboxAvailability } from "../../sandbox/availability.ts";
@@ -144,7 +144,9 @@ async function checkSandbox(
 }
 
 function providerChecks(settings: Settings, env: NodeJS.ProcessEnv): Check[] {
-  const builtIn = BUILT_IN_PROVIDER_KEYS.map(({ provider, variables }) => keyCheck(provider, variables, env));
+  const builtIn = BUILTIN_PROVIDERS.filter((provider) => provider.keyVariables.length > 0).map((provider) =>
+    keyCheck(provider.name, provider.keyVariables, env),
+  );
   const custom = Object.entries(settings.providers ?? {}).map(([provider, entry]) => {
     if (entry.apiKeyEnv) return keyCheck(provider, [entry.apiKeyEnv], env);
     const source = entry.apiKey ? "key in the settings file" : "no key";
@@ -153,7 +155,7 @@ function providerChecks(settings: Settings, env: NodeJS.ProcessEnv): Check[] {
   return [...builtIn, ...custom];
 }
 
-function keyCheck(provider: string, names: string[], env: NodeJS.ProcessEnv): Check {
+function keyCheck(provider: string, names: readonly string[], env: NodeJS.ProcessEnv): Check {
   const set = names.find((name) => env[name]?.trim());
   return set
     ? { status: "ok", name: `provider ${provider}`, detail: `${set} is set` }
