@@ -326,11 +326,25 @@ class FakeEmbedder implements Embedder {
   }
 }
 
+/** What recall does: the stored documents embedded, then the query's vector fused with the lexical ranking. */
+async function searchHybrid(
+  index: SearchIndex,
+  embedder: FakeEmbedder | undefined,
+  query: string,
+  options: Parameters<SearchIndex["search"]>[1],
+) {
+  await index.embedPending();
+  const [vector] = embedder ? await embedder.embed([query]) : [new Float32Array(26)];
+  return index.searchWithVector(query, vector!, options);
+}
+
 describe("embeddings seam", () => {
   it("is plain lexical search when no embedder is configured", async () => {
     const index = new SearchIndex(db);
     index.upsert(memory("a", "Zebra", "zebra crossing"));
-    expect(await index.searchHybrid("zebra", { now: NOW })).toEqual(index.search("zebra", { now: NOW }));
+    expect(await searchHybrid(index, undefined, "zebra", { now: NOW })).toEqual(
+      index.search("zebra", { now: NOW }),
+    );
     expect(await index.embedPending()).toBe(0);
   });
 
@@ -342,7 +356,7 @@ describe("embeddings seam", () => {
     expect(await index.embedPending()).toBe(0);
     // "zzqq" shares no word with any document, so BM25 finds nothing; the vectors do.
     expect(index.search("zzqq", { now: NOW })).toEqual([]);
-    const results = await index.searchHybrid("zzqq", { now: NOW, limit: 1 });
+    const results = await searchHybrid(index, embedder, "zzqq", { now: NOW, limit: 1 });
     expect(results[0]?.id).toBe("letters");
     expect(results[0]?.reasons.some((reason) => reason.startsWith("similar in meaning"))).toBe(true);
   });
@@ -359,13 +373,16 @@ describe("embeddings seam", () => {
   });
 
   it("accepts a custom fusion", async () => {
+    const embedder = new FakeEmbedder();
     const index = new SearchIndex(db, {
-      embedder: new FakeEmbedder(),
+      embedder,
       // Semantic only: the lexical ranking is ignored.
       fusion: (_lexical, semantic) =>
         new Map(semantic.map((candidate) => [candidate.rowid, candidate.score])),
     });
     index.upsertMany([memory("x", "kafka", "kafka kafka"), memory("y", "zzz", "zzzz zzzz zzzz")]);
-    expect((await index.searchHybrid("kafka zzzzzzzzzz", { now: NOW, limit: 1 }))[0]?.id).toBe("y");
+    expect((await searchHybrid(index, embedder, "kafka zzzzzzzzzz", { now: NOW, limit: 1 }))[0]?.id).toBe(
+      "y",
+    );
   });
 });

@@ -1,5 +1,6 @@
-import type { DatabaseSync, SQLInputValue, StatementSync } from "node:sqlite";
+import type { DatabaseSync, StatementSync } from "node:sqlite";
 import { redactSecrets } from "../redaction.ts";
+import { filterClause, validateDocument } from "./document-rules.ts";
 import {
   cosineSimilarity,
   decodeVector,
@@ -30,8 +31,6 @@ export interface SearchIndexOptions {
 const DEFAULT_LIMIT = 8;
 const DEFAULT_MIN_SIMILARITY = 0.2;
 const EMBED_BATCH = 64;
-const KINDS: ReadonlySet<string> = new Set<SearchKind>(["memory", "transcript"]);
-const SCOPES: ReadonlySet<string> = new Set<SearchScope>(["user", "project", "local", "session"]);
 // Control characters never appear in stored text we care about, so they can mark matches unambiguously.
 const MARK_OPEN = "\u0001";
 const MARK_CLOSE = "\u0002";
@@ -147,23 +146,10 @@ export class SearchIndex {
   }
 
   /**
-   * Hybrid recall: lexical and embedding rankings fused, then the same reranking.
-   * Without an embedder this is exactly search(). Embeds documents that lack a
-   * vector for the current model first, so the first call after a big load is slow.
-   */
-  async searchHybrid(query: string, options: SearchOptions = {}): Promise<SearchResult[]> {
-    const embedder = this.options.embedder;
-    if (embedder === undefined) return this.search(query, options);
-    await this.embedPending();
-    const [queryVector] = await embedder.embed([query]);
-    if (queryVector === undefined) return this.search(query, options);
-    return this.searchWithVector(query, queryVector, options);
-  }
-
-  /**
-   * The fusing half of searchHybrid, for a query vector the caller already has:
-   * recall embeds the query under its own deadline and uses whatever document
-   * vectors are stored by then, rather than waiting for every document.
+   * Hybrid recall: lexical and embedding rankings fused, then the same
+   * reranking; without an embedder this is exactly search(). The caller embeds
+   * the query (recall does it under its own deadline) and whatever document
+   * vectors are stored by then are used, rather than waiting for every document.
    */
   searchWithVector(query: string, queryVector: Float32Array, options: SearchOptions = {}): SearchResult[] {
     const embedder = this.options.embedder;
@@ -391,29 +377,6 @@ function toCandidate(row: DocumentRow, relevance: number): Candidate {
   };
 }
 
-/** SQL filters as JSON arrays through json_each, so the statement text (and its cache entry) stays fixed. */
-function filterClause(options: SearchOptions): { clause: string; parameters: SQLInputValue[] } {
-  let clause = "";
-  const parameters: SQLInputValue[] = [];
-  if (options.kinds !== undefined) {
-    clause += " AND d.kind IN (SELECT value FROM json_each(?))";
-    parameters.push(JSON.stringify(options.kinds));
-  }
-  if (options.scopes !== undefined) {
-    clause += " AND d.scope IN (SELECT value FROM json_each(?))";
-    parameters.push(JSON.stringify(options.scopes));
-  }
-  if (options.projectKey !== undefined) {
-    clause += " AND (d.project_key IS NULL OR d.project_key = ?)";
-    parameters.push(options.projectKey);
-  }
-  if (options.excludeIds !== undefined && options.excludeIds.length > 0) {
-    clause += " AND d.id NOT IN (SELECT value FROM json_each(?))";
-    parameters.push(JSON.stringify(options.excludeIds));
-  }
-  return { clause, parameters };
-}
-
 function markedWords(text: string): string[] {
   const words = new Set<string>();
   for (const match of text.matchAll(/\u0001([^\u0002]*)\u0002/g)) {
@@ -421,15 +384,4 @@ function markedWords(text: string): string[] {
     if (words.size >= 8) break;
   }
   return [...words];
-}
-
-function validateDocument(document: SearchDocument): void {
-  if (typeof document.id !== "string" || document.id === "")
-    throw new Error("Search document needs a non-empty id");
-  if (!KINDS.has(document.kind))
-    throw new Error(`Search document ${document.id}: unknown kind "${document.kind}"`);
-  if (!SCOPES.has(document.scope))
-    throw new Error(`Search document ${document.id}: unknown scope "${document.scope}"`);
-  if (!Number.isFinite(document.updatedAt))
-    throw new Error(`Search document ${document.id}: updatedAt is not a number`);
 }
