@@ -1,10 +1,19 @@
 import { BUILTIN_PROVIDERS } from "./builtin-providers.ts";
 import type { Settings } from "./settings-schema.ts";
 
-/** Every variable that may hold a model key tacit uses: the built-in ones and the settings' `apiKeyEnv`s. */
+/**
+ * Every variable that may hold a model key: the built-in ones, those the SDKs
+ * read on their own (ANTHROPIC_AUTH_TOKEN, GOOGLE_API_KEY), and the settings'
+ * `apiKeyEnv`s. Sandboxed commands never see any of them.
+ */
 export function providerKeyVariables(settings: Settings): string[] {
   const custom = Object.values(settings.providers ?? {}).flatMap((entry) =>
     entry.apiKeyEnv ? [entry.apiKeyEnv] : [],
   );
-  return [...new Set([...BUILTIN_PROVIDERS.flatMap((provider) => provider.keyVariables), ...custom])];
+  return [
+    ...new Set([
+      ...BUILTIN_PROVIDERS.flatMap((provider) => [...provider.keyVariables, ...provider.sdkKeyVariables]),
+      ...custom,
+    ]),
+  ];
 }

@@ -1,4 +1,6 @@
 import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FakeServer, startFakeServer } from "../fake-server/server.ts";
 import { cliPath, createWorkspace, runCli, type Workspace, wireSetup } from "./harness.ts";
@@ -17,7 +19,9 @@ describe("a session killed while a tool runs", () => {
 
   it("can be continued: the unanswered call gets an 'interrupted' result", async () => {
     const setup = wireSetup("anthropic", server.url, workspace);
-    server.enqueue({ toolCalls: [{ name: "Bash", input: { command: "sleep 2" } }] });
+    // The command says it started by making a file: then its call is stored and it is running.
+    const started = path.join(workspace.project, "tool-started");
+    server.enqueue({ toolCalls: [{ name: "Bash", input: { command: "touch tool-started && sleep 5" } }] });
     const child = spawn(
       process.execPath,
       [cliPath, "-p", "run the slow thing", "--yolo", "--model", setup.model],
@@ -27,11 +31,11 @@ describe("a session killed while a tool runs", () => {
         stdio: "ignore",
       },
     );
-    // Wait until the model asked for the tool, give the tool a moment to start, then kill tacit outright.
-    const deadline = Date.now() + 10_000;
-    while (server.requests.length === 0 && Date.now() < deadline)
+    // Wait until the tool is running (however loaded the machine), then kill tacit outright.
+    const deadline = Date.now() + 30_000;
+    while (!existsSync(started) && Date.now() < deadline)
       await new Promise((resolve) => setTimeout(resolve, 20));
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(existsSync(started)).toBe(true);
     const exited = new Promise((resolve) => child.on("exit", resolve));
     child.kill("SIGKILL");
     await exited;

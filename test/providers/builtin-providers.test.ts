@@ -69,7 +69,8 @@ describe("the built-in provider record", () => {
       providers: { mybox: { baseURL: "http://127.0.0.1:9/v1", apiKeyEnv: "MYBOX_KEY" } },
     });
     for (const provider of BUILTIN_PROVIDERS) {
-      for (const variable of provider.keyVariables) expect(variables).toContain(variable);
+      for (const variable of [...provider.keyVariables, ...provider.sdkKeyVariables])
+        expect(variables).toContain(variable);
     }
     expect(variables).toContain("MYBOX_KEY");
   });
