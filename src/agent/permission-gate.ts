@@ -3,6 +3,7 @@ import type { PermissionMode } from "../config/settings-schema.ts";
 import { errorMessage } from "../core/errors.ts";
 import type { PermissionSubject, Tool, ToolContext } from "../core/tool.ts";
 import { parseToolInput, resolveToolPath } from "../tools/define-tool.ts";
+import { touchesUserMemory, USER_MEMORY_RULE } from "./memory-rules.ts";
 import { isInside, isProtectedPath, realPathOfNearest } from "./permission-paths.ts";
 import {
   type MatchContext,
@@ -11,6 +12,7 @@ import {
   ruleMatches,
   rulesAllow,
 } from "./permission-rules.ts";
+import { isCredentialPath, readReach, readReachRefusal } from "./read-reach.ts";
 import { loadShellParser } from "./shell/parser.ts";
 import { suggestShellRule, unresolvedAgainstRules } from "./shell/shell-rules.ts";
 
@@ -62,6 +64,14 @@ export interface PermissionGateOptions {
    * rules and plan mode still apply; an escalated (unsandboxed) run is not covered.
    */
   autoAllowSandboxed?: boolean;
+  /**
+   * Allow rules that only the repository's settings files give
+   * (LoadedSettings.repositoryAllow): a shell command they cover runs unasked
+   * only inside the OS sandbox. For an escalated run, or where there is no
+   * sandbox, only the user's own rules count, so a cloned repository can never
+   * pre-approve running code unconfined.
+   */
+  repositoryAllow?: string[];
 }
 
 export interface PermissionGate {
@@ -102,6 +112,11 @@ export function createPermissionGate(options: PermissionGateOptions): Permission
   const askRules = parse(options.rules.ask);
   const allow = parse(options.rules.allow);
   const sessionAllow: PermissionRule[] = [];
+  const repositoryAllow = new Set((options.repositoryAllow ?? []).map((text) => text.trim()));
+  const allowFor = (subject: PermissionSubject): PermissionRule[] =>
+    subject.kind === "bash" && subject.sandbox !== "inside" && repositoryAllow.size > 0
+      ? allow.filter((rule) => !repositoryAllow.has(rule.text))
+      : allow;
   const warnings = [...deny, ...askRules, ...allow].flatMap((rule) => (rule.warning ? [rule.warning] : []));
   const projectRoot = path.resolve(options.projectRoot);
   const realProjectRoot = realPathOfNearest(projectRoot);
@@ -148,7 +163,8 @@ export function createPermissionGate(options: PermissionGateOptions): Permission
       };
     }
     if (subject.kind === "none") return { allowed: true };
-    const unresolved = unresolvedAgainstRules(subject, [...deny, ...askRules], [...allow, ...sessionAllow]);
+    const allowed = allowFor(subject);
+    const unresolved = unresolvedAgainstRules(subject, [...deny, ...askRules], [...allowed, ...sessionAllow]);
     if (unresolved && mode !== "plan") {
       // Not provably outside every deny rule: no mode, not even bypass, runs it without the user.
       return askUser(tool, parsed.input, subject, context, undefined, [], unresolved);
@@ -179,6 +195,19 @@ export function createPermissionGate(options: PermissionGateOptions): Permission
     }
 
     const askedByRule = askRules.find((rule) => ruleMatches(rule, matchedSubject, matchContext));
+    const reach = readReach(subject, projectRoot, options.home, mode);
+    if (
+      reach &&
+      !rulesAllow([...allowed, ...sessionAllow], { kind: "read", paths: reach.paths }, matchContext)
+    ) {
+      const outsideSubject: PermissionSubject = { kind: "read", paths: reach.paths };
+      if (options.ask) return askUser(tool, parsed.input, outsideSubject, context, askedByRule, []);
+      const rule = suggestRule(outsideSubject, projectRoot, options.home);
+      return {
+        allowed: false,
+        reason: readReachRefusal(describe(tool.name, outsideSubject, projectRoot), reach, rule),
+      };
+    }
     if (protectedPaths.length > 0 && mode !== "bypass") {
       // Settings and .git change what the agent may do next (rules, hooks), so neither accept-edits nor
       // an allow rule covers them: the user approves each time.
@@ -186,7 +215,7 @@ export function createPermissionGate(options: PermissionGateOptions): Permission
     }
     const allowedThisSession = rulesAllow(sessionAllow, subject, matchContext);
     if (!askedByRule || allowedThisSession) {
-      if (allowedThisSession || rulesAllow(allow, subject, matchContext)) return { allowed: true };
+      if (allowedThisSession || rulesAllow(allowed, subject, matchContext)) return { allowed: true };
       if (!needsAskingInMode(mode, subject, isReadOnlyCall)) return { allowed: true };
       if (options.autoAllowSandboxed && subject.kind === "bash" && subject.sandbox === "inside")
         return { allowed: true };
@@ -265,10 +294,16 @@ export function createPermissionGate(options: PermissionGateOptions): Permission
     },
     warnings,
     isReadDenied(absolutePath: string): boolean {
-      // Called for every file a search walks: nothing to do without deny rules.
+      const matchContext: MatchContext = { projectRoot, home: options.home, cwd: projectRoot };
+      // A search over the home folder leaves out the credential files a Read of them would ask about.
+      if (
+        isCredentialPath(absolutePath, options.home) &&
+        !rulesAllow([...allow, ...sessionAllow], { kind: "read", paths: [absolutePath] }, matchContext)
+      )
+        return true;
+      // Called for every file a search walks: nothing more to do without deny rules.
       if (deny.length === 0) return false;
       const subject = withRealPaths({ kind: "read", paths: [absolutePath] }, projectRoot);
-      const matchContext: MatchContext = { projectRoot, home: options.home, cwd: projectRoot };
       return deny.some((rule) => ruleMatches(rule, subject, matchContext));
     },
   };
@@ -281,7 +316,8 @@ function needsAskingInMode(
 ): boolean {
   if (isReadOnlyCall || mode === "bypass") return false;
   // The memory tool writes the agent's own versioned store (undo exists); asking each time would defeat it.
-  if (subject.kind === "memory") return false;
+  // Except the user scope: it reaches every future project, so a write there asks (see memory-rules.ts).
+  if (subject.kind === "memory") return subject.mutating && touchesUserMemory(subject);
   if (subject.kind === "edit") return mode !== "accept-edits";
   return true;
 }
@@ -349,7 +385,7 @@ export function suggestRule(subject: PermissionSubject, projectRoot: string, hom
       return `${tool}(/${relative.split(path.sep).join("/")}/**)`;
     }
     case "memory":
-      return "Memory";
+      return touchesUserMemory(subject) ? USER_MEMORY_RULE : "Memory";
     case "none":
       return "";
   }

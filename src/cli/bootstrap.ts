@@ -91,7 +91,14 @@ export async function bootstrap(input: BootstrapInput): Promise<Runtime> {
     warnings.push(warning);
     input.onWarning?.(warning);
   };
-  const { settings } = await loadJudgedSettings({ cwd, projectRoot, home, env, userHome, onWarning: warn });
+  const { settings, repositoryAllow } = await loadJudgedSettings({
+    cwd,
+    projectRoot,
+    home,
+    env,
+    userHome,
+    onWarning: warn,
+  });
   const { options } = input;
   // The sandbox probe (a real start of an empty sandbox) runs while the database opens.
   const sandboxReady = setUpSandbox({ settings, projectRoot, tacitHome: home, env });
@@ -138,9 +145,13 @@ export async function bootstrap(input: BootstrapInput): Promise<Runtime> {
       ...(input.ask ? { ask: input.ask } : {}),
       ...(input.persistRule ? { persistRule: input.persistRule } : {}),
       autoAllowSandboxed: shell.autoAllow,
+      // A rule the user also gave on the command line is theirs.
+      repositoryAllow: repositoryAllow.filter((rule) => !options.allowedTools.includes(rule)),
     });
     for (const warning of gate.warnings) warn(warning);
-    if (shell.notice) warn(shell.notice);
+    const unconfinedNote = shell.sandbox ? undefined : repositoryShellRulesNote(repositoryAllow);
+    if (shell.notice) warn(unconfinedNote ? `${shell.notice} ${unconfinedNote}` : shell.notice);
+    else if (unconfinedNote) warn(unconfinedNote);
 
     const instructions = await loadProjectInstructions({
       cwd,
@@ -249,4 +260,11 @@ function createMemoryService(
         }
       : {}),
   });
+}
+
+/** With no sandbox, said once: the repository's own Bash allow rules are not honoured (the gate asks instead). */
+function repositoryShellRulesNote(repositoryAllow: string[]): string | undefined {
+  const shellRules = repositoryAllow.filter((rule) => /^Bash\b/.test(rule));
+  if (shellRules.length === 0) return undefined;
+  return `The repository's Bash allow rules (${shellRules.join(", ")}) are not honoured without a sandbox: their commands would run unconfined, so they ask.`;
 }

@@ -109,3 +109,30 @@ export function restrictRepositoryModelChoice(
   }
   return kept;
 }
+
+/**
+ * A repository file's settings without a `model` whose provider is neither
+ * built in nor defined in settings in force (`knownProviders`, lower-case:
+ * only the user's own files can define one with an endpoint that is used).
+ * Such a model would stop every run with "unknown provider"; ignored with a
+ * warning instead, so a cloned repository cannot make tacit unusable there.
+ */
+export function restrictRepositoryModel(
+  settings: Settings,
+  file: string,
+  knownProviders: ReadonlySet<string>,
+  warnings: Pick<string[], "push">,
+): Settings {
+  const model = settings.model;
+  if (model === undefined) return settings;
+  const slash = model.trim().indexOf("/");
+  const provider = slash > 0 ? model.trim().slice(0, slash).toLowerCase() : undefined;
+  if (provider !== undefined && (BUILTIN_PROVIDER_NAMES.includes(provider) || knownProviders.has(provider)))
+    return settings;
+  warnings.push(
+    `${file}: ignored model "${model}": ${provider === undefined ? "it is not provider/model-id" : `no provider "${provider}" is built in or defined in your own settings`}. Choose a model with --model or in ~/.tacit/settings.json.`,
+  );
+  const kept = { ...settings };
+  delete kept.model;
+  return kept;
+}

@@ -8,6 +8,12 @@ import { z } from "zod";
 export const permissionModes = ["default", "accept-edits", "plan", "bypass"] as const;
 export type PermissionMode = (typeof permissionModes)[number];
 
+/** Claude Code's spellings of the modes, accepted wherever a mode is named, so its settings work unchanged. */
+export const permissionModeAliases: Readonly<Record<string, PermissionMode>> = {
+  acceptEdits: "accept-edits",
+  bypassPermissions: "bypass",
+};
+
 export const permissionLists = ["allow", "deny", "ask"] as const;
 export type PermissionList = (typeof permissionLists)[number];
 
@@ -17,7 +23,13 @@ export const permissionsSchema = z.looseObject({
   allow: ruleList.optional(),
   deny: ruleList.optional(),
   ask: ruleList.optional(),
-  defaultMode: z.enum(permissionModes).optional(),
+  // Read in either spelling and kept in tacit's, so every later check (a repository's bypass) sees one word.
+  defaultMode: z
+    .preprocess(
+      (value) => (typeof value === "string" ? (permissionModeAliases[value] ?? value) : value),
+      z.enum(permissionModes),
+    )
+    .optional(),
 });
 
 const positiveInteger = z.number().int().positive();
