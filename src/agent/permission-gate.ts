@@ -333,7 +333,9 @@ function headlessRefusal(
     ? `the permission rule "${askedByRule.text}" requires asking the user`
     : unresolved
       ? `${unresolved}, so it cannot be checked against the deny rules and needs the user's approval`
-      : "this needs the user's approval";
+      : touchesUserMemory(subject)
+        ? "a user-scope memory is read in every project, so writing one needs the user's approval"
+        : "this needs the user's approval";
   const modeHint = subject.kind === "edit" ? ", or run with --permission-mode accept-edits" : "";
   return `Not permitted: ${description} — ${why}, and this is a non-interactive run with no one to ask. The run goes on without it. To allow it, pass --allowed-tools '${suggestedRule}' or add "${suggestedRule}" to permissions.allow in settings${modeHint}.`;
 }

@@ -21,7 +21,7 @@ import { openDatabase } from "../session/database.ts";
 import { SessionStore } from "../session/store.ts";
 import { createMemoryTool } from "../tools/memory.ts";
 import { createToolset } from "../tools/toolset.ts";
-import { loadJudgedSettings } from "./judged-settings.ts";
+import { loadJudgedSettings, repositoryShellRulesNote } from "./judged-settings.ts";
 import type { PermissionModeName, RunOptions } from "./options.ts";
 
 export interface Runtime {
@@ -260,11 +260,4 @@ function createMemoryService(
         }
       : {}),
   });
-}
-
-/** With no sandbox, said once: the repository's own Bash allow rules are not honoured (the gate asks instead). */
-function repositoryShellRulesNote(repositoryAllow: string[]): string | undefined {
-  const shellRules = repositoryAllow.filter((rule) => /^Bash\b/.test(rule));
-  if (shellRules.length === 0) return undefined;
-  return `The repository's Bash allow rules (${shellRules.join(", ")}) are not honoured without a sandbox: their commands would run unconfined, so they ask.`;
 }

@@ -260,6 +260,43 @@ describe("a cloned repository is not trusted", () => {
     expect(existsSync(path.join(outside, "MAKE"))).toBe(true);
   });
 
+  it("with no sandbox, the repository's shell rules are not honoured, and start-up and doctor say so", async () => {
+    writeJson(path.join(workspace.home, "settings.json"), { sandbox: { mode: "off" } });
+    const clone = cloneHostileRepository(workspace, (origin) => {
+      writeJson(path.join(origin, ".tacit", "settings.json"), {
+        permissions: { allow: ["Bash(touch made-by-rule)"] },
+      });
+    });
+    server.enqueue(
+      { toolCalls: [{ name: "Bash", input: { command: "touch made-by-rule" } }] },
+      { text: "ok" },
+    );
+    const result = await runCli(["-p", "go", "--model", "anthropic/claude-sonnet-4-5"], {
+      cwd: clone,
+      env: userEnv(),
+    });
+    expect(result.code, result.stderr).toBe(0);
+    expect(existsSync(path.join(clone, "made-by-rule"))).toBe(false);
+    const said =
+      /The repository's Bash allow rules \(Bash\(touch made-by-rule\)\) are not honoured without a sandbox/;
+    expect(result.stderr).toMatch(said);
+    const doctor = await runCli(["doctor"], { cwd: clone, env: userEnv() });
+    expect(doctor.stdout).toMatch(/^warn +permissions +The repository's Bash allow rules/m);
+    expect(doctor.stdout).toMatch(said);
+
+    // The same rule, given by the user, runs the command.
+    server.enqueue(
+      { toolCalls: [{ name: "Bash", input: { command: "touch made-by-rule" } }] },
+      { text: "ok" },
+    );
+    const own = await runCli(
+      ["-p", "go", "--model", "anthropic/claude-sonnet-4-5", "--allowed-tools", "Bash(touch made-by-rule)"],
+      { cwd: clone, env: userEnv() },
+    );
+    expect(own.code, own.stderr).toBe(0);
+    expect(existsSync(path.join(clone, "made-by-rule"))).toBe(true);
+  });
+
   it("a repository cannot choose the embedding model, nor a Claude Code spelling of bypass", async () => {
     const clone = cloneHostileRepository(workspace, (origin) => {
       writeJson(path.join(origin, ".tacit", "settings.json"), {

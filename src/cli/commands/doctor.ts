@@ -9,7 +9,7 @@ import { errorMessage } from "../../core/errors.ts";
 import { sandboxAvailability } from "../../sandbox/availability.ts";
 import { resolveSandboxPolicy } from "../../sandbox/policy.ts";
 import { findRipgrep } from "../../tools/grep-ripgrep.ts";
-import { loadJudgedSettings } from "../judged-settings.ts";
+import { loadJudgedSettings, repositoryShellRulesNote } from "../judged-settings.ts";
 
 type Status = "ok" | "warn" | "fail";
 interface Check {
@@ -33,17 +33,23 @@ export async function doctorCommand(): Promise<void> {
   const home = tacitHome(env);
   const checks: Check[] = [checkNode(), checkGit(), checkRipgrep(), checkTacitHome(home)];
   let settings: Settings = {};
+  let repositoryAllow: string[] = [];
   try {
     // The loader a run uses (bootstrap.ts), so the trust decisions shown are the ones a run makes.
     const userHome = env.HOME ?? homedir();
     const loaded = await loadJudgedSettings({ cwd, projectRoot, home, env, userHome });
     settings = loaded.settings;
+    repositoryAllow = loaded.repositoryAllow;
     checks.push(...settingsFileChecks(home, projectRoot, loaded));
     for (const warning of loaded.warnings) checks.push({ status: "warn", name: "settings", detail: warning });
   } catch (error) {
     checks.push({ status: "fail", name: "settings", detail: errorMessage(error) });
   }
-  checks.push(await checkSandbox(settings, projectRoot, home, env));
+  const sandbox = await checkSandbox(settings, projectRoot, home, env);
+  checks.push(sandbox);
+  // As a run says it: without a working sandbox the repository's shell rules ask.
+  const unconfinedNote = sandbox.status === "ok" ? undefined : repositoryShellRulesNote(repositoryAllow);
+  if (unconfinedNote) checks.push({ status: "warn", name: "permissions", detail: unconfinedNote });
   checks.push(...providerChecks(settings, env));
   const width = Math.max(...checks.map((check) => check.name.length));
   for (const check of checks) {
