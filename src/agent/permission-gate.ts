@@ -1,3 +1,4 @@
+import { statSync } from "node:fs";
 import path from "node:path";
 import type { PermissionMode } from "../config/settings-schema.ts";
 import { errorMessage } from "../core/errors.ts";
@@ -374,9 +375,13 @@ export function suggestRule(subject: PermissionSubject, projectRoot: string, hom
     case "read": {
       const tool = subject.kind === "edit" ? "Edit" : "Read";
       const first = path.resolve(projectRoot, subject.paths[0] ?? ".");
-      const directory = path.dirname(first);
+      // A search or listing names a folder: the rule is for that folder, not its parent.
+      const directory = subject.kind === "read" && isDirectory(first) ? first : path.dirname(first);
       const relative = path.relative(projectRoot, directory);
       if (relative.startsWith("..") || path.isAbsolute(relative)) {
+        // A file right in the home folder or the root is named alone: `Read(~/**)` would open ~/.ssh too.
+        if (directory !== first && (directory === home || directory === path.parse(directory).root))
+          return directory === home ? `${tool}(~/${path.basename(first)})` : `${tool}(/${first})`;
         const homeRelative = path.relative(home, directory);
         if (!homeRelative.startsWith("..") && !path.isAbsolute(homeRelative)) {
           return `${tool}(~/${homeRelative ? `${homeRelative}/` : ""}**)`;
@@ -390,6 +395,14 @@ export function suggestRule(subject: PermissionSubject, projectRoot: string, hom
       return touchesUserMemory(subject) ? USER_MEMORY_RULE : "Memory";
     case "none":
       return "";
+  }
+}
+
+function isDirectory(filePath: string): boolean {
+  try {
+    return statSync(filePath).isDirectory();
+  } catch {
+    return false;
   }
 }
 

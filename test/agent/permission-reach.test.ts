@@ -105,9 +105,9 @@ describe("reads outside the project", () => {
         expect((await gate.check(tool, input, context())).allowed).toBe(false);
       expect(requests.map((request) => request.suggestedRule)).toEqual([
         `Read(/${outside}/**)`,
-        `Read(/${base}/**)`,
-        `Read(/${base}/**)`,
-        `Read(/${base}/**)`,
+        `Read(/${outside}/**)`,
+        `Read(/${outside}/**)`,
+        `Read(/${outside}/**)`,
       ]);
       expect(requests[0]!.description).toBe(`read ${path.join(outside, "data.txt")}`);
     },
@@ -126,6 +126,20 @@ describe("reads outside the project", () => {
       false,
     );
     expect(requests).toHaveLength(1);
+  });
+
+  it("the rule offered names a searched folder itself, and a file right in the home folder alone", async () => {
+    const { ask, requests } = answering("deny");
+    const gate = gateWith({ ask });
+    writeFileSync(path.join(home, ".bashrc"), "alias x=y\n");
+    await gate.check(grep, { pattern: "needle", path: path.join(home, "notes") }, context());
+    await gate.check(read, { file_path: path.join(home, ".bashrc") }, context());
+    await gate.check(list, { path: home }, context());
+    expect(requests.map((request) => request.suggestedRule)).toEqual([
+      "Read(~/notes/**)",
+      "Read(~/.bashrc)",
+      "Read(~/**)",
+    ]);
   });
 
   it("headless: refused with the rule to add", async () => {
