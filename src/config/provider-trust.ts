@@ -125,8 +125,11 @@ export function restrictRepositoryModel(
 ): Settings {
   const model = settings.model;
   if (model === undefined) return settings;
-  const slash = model.trim().indexOf("/");
-  const provider = slash > 0 ? model.trim().slice(0, slash).toLowerCase() : undefined;
+  const trimmed = model.trim();
+  const slash = trimmed.indexOf("/");
+  // The resolver's own shape check (providers/resolve.ts parseModelRef): text on both sides of the slash.
+  const provider =
+    slash > 0 && slash < trimmed.length - 1 ? trimmed.slice(0, slash).toLowerCase() : undefined;
   if (provider !== undefined && (BUILTIN_PROVIDER_NAMES.includes(provider) || knownProviders.has(provider)))
     return settings;
   warnings.push(

@@ -298,6 +298,10 @@ describe("what only the user's own files may choose", () => {
     expect(load().warnings).toEqual([
       expect.stringMatching(/ignored model "no-slash": it is not provider\/model-id/),
     ]);
+    writeJson(projectSettingsPath(project), { model: "openai/" });
+    expect(load().warnings).toEqual([
+      expect.stringMatching(/ignored model "openai\/": it is not provider\/model-id/),
+    ]);
   });
 
   it("a repository file's model may name a built-in provider, or one the user's own files define", () => {
