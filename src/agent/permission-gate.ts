@@ -3,6 +3,8 @@ import { errorMessage } from "../core/errors.ts";
 import type { PermissionDecision, PermissionMode } from "../core/permission-mode.ts";
 import type { PermissionSubject, Tool, ToolContext } from "../core/tool.ts";
 import { resolveToolPath } from "../tools/define-tool.ts";
+import { touchesUserMemory } from "./memory-rules.ts";
+import { describe, headlessRefusal, suggestRule } from "./permission-messages.ts";
 import { isInside, isProtectedPath, realPathOfNearest } from "./permission-paths.ts";
 import {
   type MatchContext,
@@ -11,8 +13,9 @@ import {
   ruleMatches,
   rulesAllow,
 } from "./permission-rules.ts";
+import { isCredentialPath, readReach, readReachRefusal } from "./read-reach.ts";
 import { loadShellParser } from "./shell/parser.ts";
-import { suggestShellRule, unresolvedAgainstRules } from "./shell/shell-rules.ts";
+import { unresolvedAgainstRules } from "./shell/shell-rules.ts";
 
 /** What the TUI shows when a call needs the user's say. */
 export interface PermissionRequest {
@@ -58,6 +61,14 @@ export interface PermissionGateOptions {
    * rules and plan mode still apply; an escalated (unsandboxed) run is not covered.
    */
   autoAllowSandboxed?: boolean;
+  /**
+   * Allow rules that only the repository's settings files give
+   * (LoadedSettings.repositoryAllow): a shell command they cover runs unasked
+   * only inside the OS sandbox. For an escalated run, or where there is no
+   * sandbox, only the user's own rules count, so a cloned repository can never
+   * pre-approve running code unconfined.
+   */
+  repositoryAllow?: string[];
 }
 
 export interface PermissionGate {
@@ -92,6 +103,11 @@ export function createPermissionGate(options: PermissionGateOptions): Permission
   const askRules = parse(options.rules.ask);
   const allow = parse(options.rules.allow);
   const sessionAllow: PermissionRule[] = [];
+  const repositoryAllow = new Set((options.repositoryAllow ?? []).map((text) => text.trim()));
+  const allowFor = (subject: PermissionSubject): PermissionRule[] =>
+    subject.kind === "bash" && subject.sandbox !== "inside" && repositoryAllow.size > 0
+      ? allow.filter((rule) => !repositoryAllow.has(rule.text))
+      : allow;
   const warnings = [...deny, ...askRules, ...allow].flatMap((rule) => (rule.warning ? [rule.warning] : []));
   const projectRoot = path.resolve(options.projectRoot);
   const realProjectRoot = realPathOfNearest(projectRoot);
@@ -140,7 +156,8 @@ export function createPermissionGate(options: PermissionGateOptions): Permission
       };
     }
     if (subject.kind === "none") return { allowed: true };
-    const unresolved = unresolvedAgainstRules(subject, [...deny, ...askRules], [...allow, ...sessionAllow]);
+    const allowed = allowFor(subject);
+    const unresolved = unresolvedAgainstRules(subject, [...deny, ...askRules], [...allowed, ...sessionAllow]);
     if (unresolved && mode !== "plan") {
       // Not provably outside every deny rule: no mode, not even bypass, runs it without the user.
       return askUser(tool, input, subject, context, undefined, [], unresolved);
@@ -171,6 +188,19 @@ export function createPermissionGate(options: PermissionGateOptions): Permission
     }
 
     const askedByRule = askRules.find((rule) => ruleMatches(rule, matchedSubject, matchContext));
+    const reach = readReach(subject, projectRoot, options.home, mode);
+    if (
+      reach &&
+      !rulesAllow([...allowed, ...sessionAllow], { kind: "read", paths: reach.paths }, matchContext)
+    ) {
+      const outsideSubject: PermissionSubject = { kind: "read", paths: reach.paths };
+      if (options.ask) return askUser(tool, input, outsideSubject, context, askedByRule, []);
+      const rule = suggestRule(outsideSubject, projectRoot, options.home);
+      return {
+        allowed: false,
+        reason: readReachRefusal(describe(tool.name, outsideSubject, projectRoot), reach, rule),
+      };
+    }
     if (protectedPaths.length > 0 && mode !== "bypass") {
       // Settings and .git change what the agent may do next (rules, hooks), so neither accept-edits nor
       // an allow rule covers them: the user approves each time.
@@ -178,7 +208,7 @@ export function createPermissionGate(options: PermissionGateOptions): Permission
     }
     const allowedThisSession = rulesAllow(sessionAllow, subject, matchContext);
     if (!askedByRule || allowedThisSession) {
-      if (allowedThisSession || rulesAllow(allow, subject, matchContext)) return { allowed: true };
+      if (allowedThisSession || rulesAllow(allowed, subject, matchContext)) return { allowed: true };
       if (!needsAskingInMode(mode, subject, isReadOnlyCall)) return { allowed: true };
       if (options.autoAllowSandboxed && subject.kind === "bash" && subject.sandbox === "inside")
         return { allowed: true };
@@ -257,10 +287,16 @@ export function createPermissionGate(options: PermissionGateOptions): Permission
     },
     warnings,
     isReadDenied(absolutePath: string): boolean {
-      // Called for every file a search walks: nothing to do without deny rules.
+      const matchContext: MatchContext = { projectRoot, home: options.home, cwd: projectRoot };
+      // A search over the home folder leaves out the credential files a Read of them would ask about.
+      if (
+        isCredentialPath(absolutePath, options.home) &&
+        !rulesAllow([...allow, ...sessionAllow], { kind: "read", paths: [absolutePath] }, matchContext)
+      )
+        return true;
+      // Called for every file a search walks: nothing more to do without deny rules.
       if (deny.length === 0) return false;
       const subject = withRealPaths({ kind: "read", paths: [absolutePath] }, projectRoot);
-      const matchContext: MatchContext = { projectRoot, home: options.home, cwd: projectRoot };
       return deny.some((rule) => ruleMatches(rule, subject, matchContext));
     },
   };
@@ -273,78 +309,10 @@ function needsAskingInMode(
 ): boolean {
   if (isReadOnlyCall || mode === "bypass") return false;
   // The memory tool writes the agent's own versioned store (undo exists); asking each time would defeat it.
-  if (subject.kind === "memory") return false;
+  // Except the user scope: it reaches every future project, so a write there asks (see memory-rules.ts).
+  if (subject.kind === "memory") return subject.mutating && touchesUserMemory(subject);
   if (subject.kind === "edit") return mode !== "accept-edits";
   return true;
-}
-
-function headlessRefusal(
-  description: string,
-  subject: PermissionSubject,
-  suggestedRule: string,
-  askedByRule: PermissionRule | undefined,
-  unresolved?: string,
-): string {
-  const why = askedByRule
-    ? `the permission rule "${askedByRule.text}" requires asking the user`
-    : unresolved
-      ? `${unresolved}, so it cannot be checked against the deny rules and needs the user's approval`
-      : "this needs the user's approval";
-  const modeHint = subject.kind === "edit" ? ", or run with --permission-mode accept-edits" : "";
-  return `Not permitted: ${description} — ${why}, and this is a non-interactive run with no one to ask. The run goes on without it. To allow it, pass --allowed-tools '${suggestedRule}' or add "${suggestedRule}" to permissions.allow in settings${modeHint}.`;
-}
-
-function describe(toolName: string, subject: PermissionSubject, projectRoot: string): string {
-  const shown = (filePath: string) => {
-    const relative = path.relative(projectRoot, path.resolve(projectRoot, filePath));
-    return relative && !relative.startsWith("..") && !path.isAbsolute(relative) ? relative : filePath;
-  };
-  switch (subject.kind) {
-    case "bash":
-      if (subject.sandbox === "escalated") {
-        const because = subject.escalationReason?.trim()
-          ? ` (reason: ${subject.escalationReason.trim()})`
-          : "";
-        return `run \`${subject.command}\` OUTSIDE the sandbox${because}`;
-      }
-      return `run \`${subject.command}\``;
-    case "edit":
-      return `edit ${subject.paths.map(shown).join(", ")}`;
-    case "read":
-      return `read ${subject.paths.map(shown).join(", ")}`;
-    case "memory":
-      return `${subject.mutating ? "change" : "read"} memory${subject.paths.length ? ` ${subject.paths.join(", ")}` : ""}`;
-    case "none":
-      return `use ${toolName}`;
-  }
-}
-
-/** The rule "allow always" saves: narrow enough to be safe, broad enough to stop the next prompt. */
-export function suggestRule(subject: PermissionSubject, projectRoot: string, home: string): string {
-  switch (subject.kind) {
-    case "bash":
-      return suggestShellRule(subject.command, { projectRoot, home });
-    case "edit":
-    case "read": {
-      const tool = subject.kind === "edit" ? "Edit" : "Read";
-      const first = path.resolve(projectRoot, subject.paths[0] ?? ".");
-      const directory = path.dirname(first);
-      const relative = path.relative(projectRoot, directory);
-      if (relative.startsWith("..") || path.isAbsolute(relative)) {
-        const homeRelative = path.relative(home, directory);
-        if (!homeRelative.startsWith("..") && !path.isAbsolute(homeRelative)) {
-          return `${tool}(~/${homeRelative ? `${homeRelative}/` : ""}**)`;
-        }
-        return `${tool}(/${directory}/**)`;
-      }
-      if (!relative) return `${tool}(/${path.basename(first)})`;
-      return `${tool}(/${relative.split(path.sep).join("/")}/**)`;
-    }
-    case "memory":
-      return "Memory";
-    case "none":
-      return "";
-  }
 }
 
 /** Edit and read subjects with each path's real path added (when it differs), for deny and ask matching. */

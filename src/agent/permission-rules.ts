@@ -1,6 +1,7 @@
 import path from "node:path";
 import picomatch from "picomatch";
 import type { PermissionSubject } from "../core/tool.ts";
+import { isMemoryToolPath, memoryPatternMatches } from "./memory-rules.ts";
 import { isInside, isProtectedPath, realPathOfNearest } from "./permission-paths.ts";
 import { analyzeShell, type CommandForm } from "./shell/analysis.ts";
 
@@ -14,7 +15,7 @@ import { analyzeShell, type CommandForm } from "./shell/analysis.ts";
  *   Bash(git *)             same as `git:*`; a `*` elsewhere matches any text
  *   Edit(src/**)            file edits (Write, MultiEdit, NotebookEdit mean the same)
  *   Read(~/.ssh/**)         file reads (Grep, Glob, LS mean the same)
- *   Memory / Memory(glob)   the memory tool
+ *   Memory / Memory(glob)   the memory tool (`Memory(/memories/user/**)`: memory-rules.ts)
  *   WebFetch(domain:x)      kept for a future web tool
  *   mcp__server[__tool]     kept for MCP tools (matched by tool name)
  *
@@ -151,7 +152,7 @@ export function ruleMatches(
       if (target.kind !== "memory") return false;
       return subject.paths.length === 0
         ? target.pattern === undefined
-        : subject.paths.some((filePath) => pathMatches(target.pattern, filePath, context));
+        : subject.paths.some((filePath) => memoryPathMatches(target.pattern, filePath, context));
     case "none":
       return false;
   }
@@ -214,7 +215,7 @@ export function rulesAllow(
       return (
         subject.paths.length > 0 &&
         subject.paths.every((filePath) =>
-          memoryRules.some((rule) => pathMatches(patternOf(rule), filePath, context)),
+          memoryRules.some((rule) => memoryPathMatches(patternOf(rule), filePath, context)),
         )
       );
     }
@@ -287,6 +288,14 @@ export function isHarmlessWrite(
   const absolute = path.resolve(context.cwd ?? context.projectRoot, expanded);
   const real = realPathOfNearest(absolute);
   return isInside(real, realPathOfNearest(path.resolve(context.projectRoot))) && !isProtectedPath(absolute);
+}
+
+/** A memory tool path (`/memories/…`) is matched as one; any other path as a file path. */
+function memoryPathMatches(pattern: string | undefined, filePath: string, context: MatchContext): boolean {
+  if (pattern === undefined) return true;
+  return isMemoryToolPath(filePath)
+    ? memoryPatternMatches(pattern, filePath)
+    : pathMatches(pattern, filePath, context);
 }
 
 /** Whether a path pattern (see the syntax at the top) covers an absolute path; no pattern covers every path. */

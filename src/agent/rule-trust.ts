@@ -2,6 +2,7 @@ import path from "node:path";
 import picomatch from "picomatch";
 import type { PermissionSubject } from "../core/tool.ts";
 import { createToolset } from "../tools/toolset.ts";
+import { USER_MEMORY_RULE } from "./memory-rules.ts";
 import { isInside, realPathOfNearest } from "./permission-paths.ts";
 import {
   absolutePattern,
@@ -49,6 +50,14 @@ export function repositoryRuleProblem(text: string, context: MatchContext): stri
     case "edit":
     case "read":
       return pathRuleProblem(rule, target.kind, target.pattern, context);
+    case "memory":
+      return rulesAllow(
+        [rule],
+        { kind: "memory", paths: ["/memories/user/zq-probe.md"], mutating: true },
+        context,
+      )
+        ? `it allows writing your user-scope memory, which every project reads (only you may add ${USER_MEMORY_RULE})`
+        : undefined;
     default:
       return undefined;
   }
@@ -127,6 +136,79 @@ const COMMAND_RUNNERS = new Set([
   "script",
 ]);
 
+/**
+ * Programs that run code given in their options or arguments (`node -e`,
+ * `python3 -c`, `git -c core.pager=…`, `make -f /dev/stdin`, `npx any-package`,
+ * `awk 'BEGIN{system(…)}'`): a rule fixing only the program, or the program and
+ * options, lets through anything; one naming what it runs (`node
+ * scripts/build.js:*`, `git diff:*`, `make test:*`, `npm test:*`) stays.
+ * Repository Bash rules only ever apply inside the sandbox (permission-gate.ts
+ * repositoryAllow); this is the second line, for when the sandbox is not there.
+ */
+const CODE_RUNNERS = new Set([
+  "node",
+  "nodejs",
+  "python",
+  "python2",
+  "python3",
+  "pypy",
+  "pypy3",
+  "perl",
+  "ruby",
+  "irb",
+  "php",
+  "deno",
+  "bun",
+  "lua",
+  "luajit",
+  "tclsh",
+  "Rscript",
+  "julia",
+  "osascript",
+  "npx",
+  "pnpx",
+  "bunx",
+  "uvx",
+  "pipx",
+  "npm",
+  "pnpm",
+  "yarn",
+  "uv",
+  "git",
+  "make",
+  "gmake",
+  "awk",
+  "gawk",
+  "mawk",
+  "nawk",
+  "gdb",
+  "vim",
+  "vi",
+  "nvim",
+  "ex",
+  "emacs",
+  "tmux",
+  "screen",
+  "expect",
+  "ssh",
+]);
+
+/** Subcommands of those that run any package or code given after them: `Bash(npm exec:*)` is `Bash(npx:*)`. */
+const RUNNER_SUBCOMMANDS = new Set([
+  "npm exec",
+  "npm x",
+  "pnpm exec",
+  "pnpm dlx",
+  "yarn exec",
+  "yarn dlx",
+  "uv run",
+  "uv tool",
+  "bun x",
+  "bun exec",
+  "deno eval",
+  "git config",
+]);
+
 /** Shells run any command given with -c (or on standard input); a rule naming a script after them is specific. */
 const SHELLS = new Set(["sh", "bash", "zsh", "dash", "ksh", "mksh", "fish", "csh", "tcsh", "pwsh"]);
 
@@ -156,6 +238,11 @@ function shellRuleProblem(rule: PermissionRule, context: MatchContext): string |
   if (COMMAND_RUNNERS.has(name) && (nothingNamedAfter || wrapped.some(allows)))
     return `it lets ${name} run any command (${name} runs the command it is given)`;
   if (SHELLS.has(name) && onlyOptionsAfter) return `it lets the shell ${name} run any command`;
+  const [subcommand, ...afterSubcommand] = words.slice(commandAt + 1);
+  const runsAnyPackage =
+    RUNNER_SUBCOMMANDS.has(`${name} ${subcommand}`) && afterSubcommand.every((word) => word.startsWith("-"));
+  if (CODE_RUNNERS.has(name) && (onlyOptionsAfter || runsAnyPackage))
+    return `it lets ${name} run any code (${name} runs code given in its options or arguments); name what it runs, e.g. Bash(${name} <script or subcommand>:*)`;
   return undefined;
 }
 

@@ -22,7 +22,7 @@ import { setUpSandbox } from "../sandbox/setup.ts";
 import { SessionStore } from "../session/store.ts";
 import { createMemoryTool } from "../tools/memory.ts";
 import { createToolset } from "../tools/toolset.ts";
-import { loadJudgedSettings } from "./judged-settings.ts";
+import { loadJudgedSettings, repositoryShellRulesNote } from "./judged-settings.ts";
 import type { RunOptions } from "./options.ts";
 
 export interface Runtime {
@@ -85,7 +85,14 @@ export async function bootstrap(input: BootstrapInput): Promise<Runtime> {
     warnings.push(warning);
     input.onWarning?.(warning);
   };
-  const { settings } = await loadJudgedSettings({ cwd, projectRoot, home, env, userHome, onWarning: warn });
+  const { settings, repositoryAllow } = await loadJudgedSettings({
+    cwd,
+    projectRoot,
+    home,
+    env,
+    userHome,
+    onWarning: warn,
+  });
   const { options } = input;
   // The sandbox probe (a real start of an empty sandbox) runs while the database opens.
   const sandboxReady = setUpSandbox({ settings, projectRoot, tacitHome: home, env });
@@ -132,9 +139,13 @@ export async function bootstrap(input: BootstrapInput): Promise<Runtime> {
       ...(input.ask ? { ask: input.ask } : {}),
       ...(input.persistRule ? { persistRule: input.persistRule } : {}),
       autoAllowSandboxed: shell.autoAllow,
+      // A rule the user also gave on the command line is theirs.
+      repositoryAllow: repositoryAllow.filter((rule) => !options.allowedTools.includes(rule)),
     });
     for (const warning of gate.warnings) warn(warning);
-    if (shell.notice) warn(shell.notice);
+    const unconfinedNote = shell.sandbox ? undefined : repositoryShellRulesNote(repositoryAllow);
+    if (shell.notice) warn(unconfinedNote ? `${shell.notice} ${unconfinedNote}` : shell.notice);
+    else if (unconfinedNote) warn(unconfinedNote);
 
     const instructions = await loadProjectInstructions({
       cwd,

@@ -35,3 +35,15 @@ export async function loadJudgedSettings(
   await loadShellParser();
   return judged((line) => onWarning?.(line));
 }
+
+/**
+ * Said once where no sandbox confines shell commands (none can be made, or
+ * sandbox.mode is off): the Bash allow rules only the repository gives are not
+ * honoured, since their commands would run unconfined (permission-gate.ts
+ * repositoryAllow). Undefined when the repository gives none.
+ */
+export function repositoryShellRulesNote(repositoryAllow: string[]): string | undefined {
+  const shellRules = repositoryAllow.filter((rule) => /^Bash\b/.test(rule));
+  if (shellRules.length === 0) return undefined;
+  return `The repository's Bash allow rules (${shellRules.join(", ")}) are not honoured without a sandbox: their commands would run unconfined, so they ask.`;
+}

@@ -102,3 +102,33 @@ export function restrictRepositoryModelChoice(
   }
   return kept;
 }
+
+/**
+ * A repository file's settings without a `model` whose provider is neither
+ * built in nor defined in settings in force (`knownProviders`, lower-case:
+ * only the user's own files can define one with an endpoint that is used).
+ * Such a model would stop every run with "unknown provider"; ignored with a
+ * warning instead, so a cloned repository cannot make tacit unusable there.
+ */
+export function restrictRepositoryModel(
+  settings: Settings,
+  file: string,
+  knownProviders: ReadonlySet<string>,
+  warnings: Pick<string[], "push">,
+): Settings {
+  const model = settings.model;
+  if (model === undefined) return settings;
+  const trimmed = model.trim();
+  const slash = trimmed.indexOf("/");
+  // The resolver's own shape check (providers/resolve.ts parseModelRef): text on both sides of the slash.
+  const provider =
+    slash > 0 && slash < trimmed.length - 1 ? trimmed.slice(0, slash).toLowerCase() : undefined;
+  if (provider !== undefined && (builtinProvider(provider) !== undefined || knownProviders.has(provider)))
+    return settings;
+  warnings.push(
+    `${file}: ignored model "${model}": ${provider === undefined ? "it is not provider/model-id" : `no provider "${provider}" is built in or defined in your own settings`}. Choose a model with --model or in ~/.tacit/settings.json.`,
+  );
+  const kept = { ...settings };
+  delete kept.model;
+  return kept;
+}

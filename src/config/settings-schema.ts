@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { permissionModes } from "../core/permission-mode.ts";
+import { permissionModeAliases, permissionModes } from "../core/permission-mode.ts";
 
 /*
  * Every object is loose: keys this version does not know are kept (and
@@ -15,7 +15,13 @@ export const permissionsSchema = z.looseObject({
   allow: ruleList.optional(),
   deny: ruleList.optional(),
   ask: ruleList.optional(),
-  defaultMode: z.enum(permissionModes).optional(),
+  // Read in either spelling and kept in tacit's, so every later check (a repository's bypass) sees one word.
+  defaultMode: z
+    .preprocess(
+      (value) => (typeof value === "string" ? (permissionModeAliases[value] ?? value) : value),
+      z.enum(permissionModes),
+    )
+    .optional(),
 });
 
 const positiveInteger = z.number().int().positive();

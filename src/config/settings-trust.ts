@@ -40,8 +40,11 @@ export function localFileTrust(
  * A repository file's settings minus what only the user may choose; each
  * removal adds a warning: `permissions.defaultMode: "bypass"`, allow rules the
  * judge refuses (all of them when there is no judge: fail closed), sandbox
- * settings that loosen it, and `providers` (endpoints, and which of the
- * user's keys they get).
+ * settings that loosen it, `providers` (endpoints, and which of the
+ * user's keys they get) and `memory.embeddingModel` (where memories are sent).
+ * The other keys neither send data anywhere nor run anything: `model` is
+ * held to known providers (restrictRepositoryModel), instruction files to
+ * the repository (agent/project-instructions.ts).
  */
 export function restrictRepositorySettings(
   settings: Settings,
@@ -72,6 +75,14 @@ export function restrictRepositorySettings(
         `${file}: ignored allow rules that reach too far: ${listed}. A repository's settings may allow specific commands and paths inside the project, not every command or places outside it. Add such a rule yourself in ~/.tacit/settings.json or with --allowed-tools.`,
       );
     }
+  }
+  if (kept.memory?.embeddingModel !== undefined) {
+    const memory = { ...kept.memory };
+    delete memory.embeddingModel;
+    kept.memory = memory;
+    warnings.push(
+      `${file}: ignored memory.embeddingModel "${settings.memory?.embeddingModel}": it sends the text of your memories, from every scope, to that provider with your key, so only you choose it, in ~/.tacit/settings.json or an untracked .tacit/settings.local.json.`,
+    );
   }
   const sandbox = restrictRepositorySandbox(kept.sandbox, file, warnings);
   if (sandbox === undefined) delete kept.sandbox;

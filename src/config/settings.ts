@@ -3,6 +3,7 @@ import path from "node:path";
 import type { z } from "zod";
 import { ConfigError, errorMessage } from "../core/errors.ts";
 import { writeFileAtomic } from "./atomic-write.ts";
+import { BUILTIN_PROVIDERS } from "./builtin-providers.ts";
 import {
   findProjectRoot,
   localSettingsPath,
@@ -10,7 +11,11 @@ import {
   tacitHome,
   userSettingsPath,
 } from "./paths.ts";
-import { restrictRepositoryModelChoice, restrictRepositoryProviders } from "./provider-trust.ts";
+import {
+  restrictRepositoryModel,
+  restrictRepositoryModelChoice,
+  restrictRepositoryProviders,
+} from "./provider-trust.ts";
 import { type PermissionList, permissionLists, type Settings, settingsSchema } from "./settings-schema.ts";
 import {
   localFileTrust,
@@ -47,6 +52,12 @@ export interface LoadedSettings {
   trust: SettingsTrust[];
   /** What was ignored for safety, and unknown keys; one line each, to show the user once. */
   warnings: string[];
+  /**
+   * The allow rules in `settings.permissions.allow` that only repository
+   * files give (not also the user's own files): they may let a command run
+   * unasked in the sandbox, never outside it (permission-gate.ts).
+   */
+  repositoryAllow: string[];
 }
 
 /** The settings files in merge order, lowest precedence first: user < project < local. */
@@ -112,19 +123,34 @@ export function loadSettings(options: LoadSettingsOptions): LoadedSettings {
       .filter(([, provider]) => provider.apiKeyEnv !== undefined)
       .map(([name]) => name.toLowerCase()),
   );
+  // Repository files define none (their providers were removed above): these are the user's own.
+  const knownProviders = new Set([
+    ...BUILTIN_PROVIDERS.map((provider) => provider.name),
+    ...loaded.flatMap((entry) =>
+      Object.keys(entry.settings.providers ?? {}).map((name) => name.toLowerCase()),
+    ),
+  ]);
   let settings: Settings = {};
   for (const entry of loaded) {
-    const chosen =
-      entry.trust === "user"
-        ? entry.settings
-        : restrictRepositoryModelChoice(entry.settings, entry.file, keyedByRepository, sink);
+    let chosen = entry.settings;
+    if (entry.trust !== "user")
+      chosen = restrictRepositoryModelChoice(chosen, entry.file, keyedByRepository, sink);
+    if (entry.trust === "repository")
+      chosen = restrictRepositoryModel(chosen, entry.file, knownProviders, sink);
     settings = mergeSettings(settings, chosen);
   }
+  const allowFrom = (repository: boolean) =>
+    loaded
+      .filter((entry) => (entry.trust === "repository") === repository)
+      .flatMap((entry) => entry.settings.permissions?.allow ?? [])
+      .map((rule) => rule.trim());
+  const ownAllow = new Set(allowFrom(false));
   return {
     settings,
     sources: loaded.map((entry) => entry.file),
     trust: loaded.map((entry) => entry.trust),
     warnings,
+    repositoryAllow: [...new Set(allowFrom(true))].filter((rule) => !ownAllow.has(rule)),
   };
 }
 

@@ -5,6 +5,12 @@
 export const permissionModes = ["default", "accept-edits", "plan", "bypass"] as const;
 export type PermissionMode = (typeof permissionModes)[number];
 
+/** Claude Code's spellings of the modes, accepted wherever a mode is named, so its settings work unchanged. */
+export const permissionModeAliases: Readonly<Record<string, PermissionMode>> = {
+  acceptEdits: "accept-edits",
+  bypassPermissions: "bypass",
+};
+
 export function isPermissionMode(value: string): value is PermissionMode {
   return (permissionModes as readonly string[]).includes(value);
 }

@@ -1,5 +1,11 @@
 import { z } from "zod";
-import { memoryCommandSchema, memoryPathOf, runMemoryCommand } from "../memory/memory-commands.ts";
+import {
+  MEMORY_ROOT,
+  memoryCommandSchema,
+  memoryPathOf,
+  parseMemoryPath,
+  runMemoryCommand,
+} from "../memory/memory-commands.ts";
 import { type MemoryService, parseMemoryDocumentId } from "../memory/memory-service.ts";
 import type { MemoryScope } from "../memory/scopes.ts";
 import { defineTool } from "./define-tool.ts";
@@ -47,7 +53,9 @@ export function createMemoryTool(service: MemoryService, options: { sessionId: (
     readOnly: (input) => !MUTATING.has(input.command),
     permission: (input) => ({
       kind: "memory",
-      paths: [input.path, input.old_path, input.new_path].filter((value): value is string => Boolean(value)),
+      paths: [input.path, input.old_path, input.new_path]
+        .filter((value): value is string => Boolean(value))
+        .map(canonicalMemoryPath),
       mutating: MUTATING.has(input.command),
     }),
     execute: async (input) => {
@@ -88,4 +96,20 @@ function searchOutput(service: MemoryService, query: string | undefined, scope: 
       return `- ${path} (${date}): ${result.title}\n  ${result.snippet.replace(/\s+/g, " ")}`;
     })
     .join("\n");
+}
+
+/**
+ * A memory path as the permission rules see it: `memories//user/x.md` and
+ * `/memories/user/x.md` are one file, so a rule about the user scope cannot be
+ * side-stepped by spelling. A path the command would refuse is left as given.
+ */
+function canonicalMemoryPath(rawPath: string): string {
+  try {
+    const parsed = parseMemoryPath(rawPath);
+    if (parsed.kind === "root") return MEMORY_ROOT;
+    if (parsed.kind === "scope") return `${MEMORY_ROOT}/${parsed.scope}`;
+    return memoryPathOf(parsed.scope, parsed.name);
+  } catch {
+    return rawPath;
+  }
 }

@@ -8,8 +8,8 @@ import {
   type PermissionAnswer,
   type PermissionGateOptions,
   type PermissionRequest,
-  suggestRule,
 } from "../../src/agent/permission-gate.ts";
+import { suggestRule } from "../../src/agent/permission-messages.ts";
 import { loadShellParser } from "../../src/agent/shell/parser.ts";
 import { nextPermissionMode } from "../../src/core/permission-mode.ts";
 import {

@@ -64,7 +64,6 @@ describe("repositoryRuleProblem: shell rules that could match every command", ()
     "Bash(npm run lint *)",
     "Bash(git status)",
     "Bash(git diff:*)",
-    "Bash(git * --version)",
     "Bash(npm test*)",
     "Bash(make build:*)",
     "Bash(bash scripts/build.sh:*)",
@@ -73,6 +72,74 @@ describe("repositoryRuleProblem: shell rules that could match every command", ()
     "Bash(cat:*)",
     "Bash(curl:*)",
   ])("keeps %s", (rule) => {
+    expect(problem(rule)).toBeUndefined();
+  });
+});
+
+describe("repositoryRuleProblem: interpreters and programs that run code given in their options", () => {
+  it.each([
+    "Bash(node:*)",
+    "Bash(node -e:*)",
+    "Bash(node --eval *)",
+    "Bash(python3:*)",
+    "Bash(python -c:*)",
+    "Bash(/usr/bin/python3:*)",
+    "Bash(perl -e:*)",
+    "Bash(ruby:*)",
+    "Bash(php -r:*)",
+    "Bash(deno eval:*)",
+    "Bash(bun:*)",
+    "Bash(lua:*)",
+    "Bash(osascript -e:*)",
+    "Bash(npx:*)",
+    "Bash(pnpx:*)",
+    "Bash(bunx:*)",
+    "Bash(uvx:*)",
+    "Bash(npm:*)",
+    "Bash(npm exec:*)",
+    "Bash(pnpm dlx:*)",
+    "Bash(git:*)",
+    "Bash(git -c:*)",
+    "Bash(git * --version)",
+    "Bash(git config:*)",
+    "Bash(make:*)",
+    "Bash(make -f:*)",
+    "Bash(awk:*)",
+    "Bash(gdb -batch:*)",
+    "Bash(vim:*)",
+    "Bash(tmux:*)",
+  ])("drops %s", (rule) => {
+    expect(problem(rule)).toMatch(/run any code/);
+  });
+
+  it.each([
+    "Bash(node scripts/build.js:*)",
+    "Bash(python3 -m pytest:*)",
+    "Bash(git status)",
+    "Bash(git diff:*)",
+    "Bash(git log --oneline:*)",
+    "Bash(make test:*)",
+    "Bash(npm run build:*)",
+    "Bash(npm test:*)",
+    "Bash(npx prettier --check:*)",
+  ])("keeps %s", (rule) => {
+    expect(problem(rule)).toBeUndefined();
+  });
+});
+
+describe("repositoryRuleProblem: memory rules", () => {
+  it.each([
+    "Memory",
+    "Memory(**)",
+    "Memory(user/**)",
+    "Memory(/memories/user/**)",
+    "Memory(/memories/**)",
+    "Memory(/memories)",
+  ])("drops %s, which would let the model write your user-scope memory", (rule) => {
+    expect(problem(rule)).toMatch(/user-scope memory/);
+  });
+
+  it.each(["Memory(project/**)", "Memory(/memories/local/**)"])("keeps %s", (rule) => {
     expect(problem(rule)).toBeUndefined();
   });
 });

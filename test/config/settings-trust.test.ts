@@ -69,10 +69,11 @@ describe("the personal settings file is trusted only when git says it was not cl
     expect(trust).toEqual(["repository"]);
     expect(settings.permissions).toEqual({ allow: ["Bash(npm test:*)"] });
     expect(settings.providers).toBeUndefined();
-    expect(settings.model).toBe("evil/x"); // names a provider nobody defines: resolving it fails
+    expect(settings.model).toBeUndefined(); // names a provider nobody defines: it would stop every run
     expect(warnings[0]).toMatch(/settings\.local\.json is tracked by git.*git rm --cached/);
     expect(warnings.join("\n")).toMatch(/ignored permissions\.defaultMode "bypass"/);
     expect(warnings.join("\n")).toMatch(/ignored "providers" \(evil\)/);
+    expect(warnings.join("\n")).toMatch(/ignored model "evil\/x": no provider "evil" is built in or defined/);
   });
 
   it("a staged (added, not yet committed) file counts as tracked too", () => {
@@ -289,5 +290,99 @@ describe("unknown keys", () => {
     expect(seen).toEqual([
       `unknown setting "providers.mybox.baseUrl" in ${userSettingsPath(home)} — did you mean "providers.mybox.baseURL"?`,
     ]);
+  });
+});
+
+describe("what only the user's own files may choose", () => {
+  it("a repository file's memory.embeddingModel is ignored, even a built-in provider's", () => {
+    writeJson(projectSettingsPath(project), { memory: { embeddingModel: "openai/text-embedding-3-small" } });
+    const { settings, warnings } = load();
+    expect(settings.memory?.embeddingModel).toBeUndefined();
+    expect(warnings).toEqual([
+      expect.stringMatching(
+        /ignored memory\.embeddingModel "openai\/text-embedding-3-small": it sends the text of your memories/,
+      ),
+    ]);
+  });
+
+  it("the user's file and an untracked personal file may choose it", () => {
+    writeJson(userSettingsPath(home), { memory: { embeddingModel: "openai/text-embedding-3-small" } });
+    expect(load().settings.memory?.embeddingModel).toBe("openai/text-embedding-3-small");
+    writeJson(localSettingsPath(project), { memory: { embeddingModel: "google/text-embedding-004" } });
+    expect(load()).toMatchObject({
+      settings: { memory: { embeddingModel: "google/text-embedding-004" } },
+      warnings: [],
+    });
+  });
+
+  it("a repository file's model naming an unknown provider is ignored with a warning, not fatal", () => {
+    writeJson(userSettingsPath(home), { model: "anthropic/claude-sonnet-4-5" });
+    writeJson(projectSettingsPath(project), { model: "evil/x" });
+    const { settings, warnings } = load();
+    expect(settings.model).toBe("anthropic/claude-sonnet-4-5");
+    expect(warnings).toEqual([expect.stringMatching(/ignored model "evil\/x": no provider "evil"/)]);
+    writeJson(projectSettingsPath(project), { model: "no-slash" });
+    expect(load().warnings).toEqual([
+      expect.stringMatching(/ignored model "no-slash": it is not provider\/model-id/),
+    ]);
+    writeJson(projectSettingsPath(project), { model: "openai/" });
+    expect(load().warnings).toEqual([
+      expect.stringMatching(/ignored model "openai\/": it is not provider\/model-id/),
+    ]);
+  });
+
+  it("a repository file's model may name a built-in provider, or one the user's own files define", () => {
+    writeJson(userSettingsPath(home), { providers: { lab: { baseURL: "http://10.0.0.5/v1" } } });
+    writeJson(projectSettingsPath(project), { model: "Lab/llama" });
+    expect(load()).toMatchObject({ settings: { model: "Lab/llama" }, warnings: [] });
+    writeJson(projectSettingsPath(project), { model: "openai/gpt-5" });
+    expect(load()).toMatchObject({ settings: { model: "openai/gpt-5" }, warnings: [] });
+  });
+
+  it("the user's own model naming an unknown provider is kept: their mistake is reported when resolved", () => {
+    writeJson(userSettingsPath(home), { model: "typo/x" });
+    expect(load()).toMatchObject({ settings: { model: "typo/x" }, warnings: [] });
+  });
+});
+
+describe("Claude Code's permission mode spellings in settings", () => {
+  it.each([
+    ["bypassPermissions", "bypass"],
+    ["acceptEdits", "accept-edits"],
+    ["plan", "plan"],
+    ["default", "default"],
+  ])("%s is read as %s", (given, meant) => {
+    writeJson(userSettingsPath(home), { permissions: { defaultMode: given } });
+    expect(load().settings.permissions?.defaultMode).toBe(meant);
+  });
+
+  it("a repository's bypass is dropped in either spelling", () => {
+    writeJson(projectSettingsPath(project), { permissions: { defaultMode: "bypassPermissions" } });
+    const { settings, warnings } = load();
+    expect(settings.permissions?.defaultMode).toBeUndefined();
+    expect(warnings).toEqual([expect.stringMatching(/ignored permissions\.defaultMode "bypass"/)]);
+  });
+
+  it("an unknown spelling is still a settings error naming the file", () => {
+    writeJson(userSettingsPath(home), { permissions: { defaultMode: "yolo" } });
+    expect(() => load()).toThrow(ConfigError);
+  });
+});
+
+describe("where each allow rule came from", () => {
+  it("names the rules only repository files give, so the gate can keep them inside the sandbox", () => {
+    writeJson(userSettingsPath(home), { permissions: { allow: ["Bash(npm test:*)"] } });
+    writeJson(projectSettingsPath(project), {
+      permissions: { allow: ["Bash(npm test:*)", "Bash(make test:*)", "Edit(src/**)", "Bash(node:*)"] },
+    });
+    writeJson(localSettingsPath(project), { permissions: { allow: ["Bash(cargo build:*)"] } });
+    const { settings, repositoryAllow } = load();
+    expect(settings.permissions?.allow).toEqual([
+      "Bash(npm test:*)",
+      "Bash(make test:*)",
+      "Edit(src/**)",
+      "Bash(cargo build:*)",
+    ]);
+    expect(repositoryAllow).toEqual(["Bash(make test:*)", "Edit(src/**)"]);
   });
 });

@@ -73,7 +73,7 @@ afterEach(() => {
 
 describe("loadSettings", () => {
   it("returns empty settings and no sources when no file exists", () => {
-    expect(load()).toEqual({ settings: {}, sources: [], trust: [], warnings: [] });
+    expect(load()).toEqual({ settings: {}, sources: [], trust: [], warnings: [], repositoryAllow: [] });
   });
 
   it("merges user < project < local: scalars later win, objects deep-merge, permission lists concatenate", () => {
@@ -196,6 +196,7 @@ describe("loadSettings", () => {
       sources: [userSettingsPath(home)],
       trust: ["user"],
       warnings: [],
+      repositoryAllow: [],
     });
   });
 });

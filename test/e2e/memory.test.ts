@@ -62,6 +62,9 @@ describe("memory across sessions and models", () => {
         "we use pnpm here, never npm; and I like early returns over nested ifs",
         "--model",
         claude.model,
+        // A user-scope write asks, so a headless run needs the user's rule for it.
+        "--allowed-tools",
+        "Memory(/memories/user/**)",
       ],
       { cwd: workspace.project, env: claude.env },
     );

@@ -98,7 +98,20 @@ describe("secrets corpus: nothing raw reaches disk on any path", () => {
       },
       { text: `Here is what I found:\n${corpus}` },
     );
-    await tacit(["-p", "--model", setup.model, "--allowed-tools", "Bash(cat:*)"], setup.env, corpus);
+    // A user-scope memory write asks, so the headless run carries the user's rule for it.
+    await tacit(
+      [
+        "-p",
+        "--model",
+        setup.model,
+        "--allowed-tools",
+        "Bash(cat:*)",
+        "--allowed-tools",
+        "Memory(/memories/user/**)",
+      ],
+      setup.env,
+      corpus,
+    );
     const results = server.requests.at(-1)!.normalized.messages.flatMap((message) => message.toolResults);
     expect(results).toHaveLength(chunks.length + 2);
     expect(results.filter((result) => result.isError)).toEqual([]);

@@ -1,13 +1,15 @@
 import { execFileSync } from "node:child_process";
 import { accessSync, constants, existsSync } from "node:fs";
-import path from "node:path";
+import { homedir } from "node:os";
 import { BUILTIN_PROVIDERS } from "../../config/builtin-providers.ts";
+import { gitTracking } from "../../config/git-tracked.ts";
 import { findProjectRoot, tacitHome } from "../../config/paths.ts";
-import { loadSettings, type Settings, settingsFiles } from "../../config/settings.ts";
+import { type LoadedSettings, type Settings, settingsFiles } from "../../config/settings.ts";
 import { errorMessage } from "../../core/errors.ts";
 import { sandboxAvailability } from "../../sandbox/availability.ts";
 import { resolveSandboxPolicy } from "../../sandbox/policy.ts";
 import { findRipgrep } from "../../tools/grep-ripgrep.ts";
+import { loadJudgedSettings, repositoryShellRulesNote } from "../judged-settings.ts";
 
 type Status = "ok" | "warn" | "fail";
 interface Check {
@@ -31,15 +33,23 @@ export async function doctorCommand(): Promise<void> {
   const home = tacitHome(env);
   const checks: Check[] = [checkNode(), checkGit(), checkRipgrep(), checkTacitHome(home)];
   let settings: Settings = {};
+  let repositoryAllow: string[] = [];
   try {
-    const loaded = loadSettings({ cwd, projectRoot, home, env });
+    // The loader a run uses (bootstrap.ts), so the trust decisions shown are the ones a run makes.
+    const userHome = env.HOME ?? homedir();
+    const loaded = await loadJudgedSettings({ cwd, projectRoot, home, env, userHome });
     settings = loaded.settings;
-    checks.push(...settingsFileChecks(home, projectRoot, loaded.sources));
+    repositoryAllow = loaded.repositoryAllow;
+    checks.push(...settingsFileChecks(home, projectRoot, loaded));
     for (const warning of loaded.warnings) checks.push({ status: "warn", name: "settings", detail: warning });
   } catch (error) {
     checks.push({ status: "fail", name: "settings", detail: errorMessage(error) });
   }
-  checks.push(await checkSandbox(settings, projectRoot, home, env));
+  const sandbox = await checkSandbox(settings, projectRoot, home, env);
+  checks.push(sandbox);
+  // As a run says it: without a working sandbox the repository's shell rules ask.
+  const unconfinedNote = sandbox.status === "ok" ? undefined : repositoryShellRulesNote(repositoryAllow);
+  if (unconfinedNote) checks.push({ status: "warn", name: "permissions", detail: unconfinedNote });
   checks.push(...providerChecks(settings, env));
   const width = Math.max(...checks.map((check) => check.name.length));
   for (const check of checks) {
@@ -89,34 +99,28 @@ function checkTacitHome(home: string): Check {
   }
 }
 
-/** Each settings file tacit would read here, whether it exists, and how far it is trusted. */
-function settingsFileChecks(home: string, projectRoot: string, sources: string[]): Check[] {
-  const userFile = path.resolve(home, "settings.json");
+/** Each settings file tacit would read here, whether it exists, and how far the loader trusted it. */
+function settingsFileChecks(home: string, projectRoot: string, loaded: LoadedSettings): Check[] {
   return settingsFiles(home, projectRoot).map((file) => {
-    const inForce = sources.includes(file) ? "in force" : "absent";
-    if (file === userFile)
-      return { status: "ok", name: "settings", detail: `${file}: ${inForce}, user (trusted)` };
-    const tracked = existsSync(file) && isTrackedByGit(file, projectRoot);
-    const trust = file.endsWith("settings.local.json")
-      ? tracked
-        ? "local but tracked by git: trusted only as far as the shared file"
-        : "local, untracked (trusted)"
-      : "project shared (cannot widen permissions, providers or the sandbox)";
+    const at = loaded.sources.indexOf(file);
+    if (at < 0) return { status: "ok", name: "settings", detail: `${file}: absent` };
+    const trust = loaded.trust[at];
+    const isLocalFile = file.endsWith("settings.local.json");
+    // The loader's own verdict (git asked, as in a run), in its words: see settings-trust.ts.
+    const detail =
+      trust === "user"
+        ? "user (trusted)"
+        : trust === "local"
+          ? "local, untracked (trusted)"
+          : isLocalFile
+            ? `local but ${gitTracking(projectRoot, file).state === "tracked" ? "tracked by git" : "git cannot tell whether it came with the repository"}: trusted only as far as the shared file`
+            : "project shared (cannot widen permissions, providers or the sandbox)";
     return {
-      status: tracked && file.endsWith("settings.local.json") ? "warn" : "ok",
+      status: trust === "repository" && isLocalFile ? "warn" : "ok",
       name: "settings",
-      detail: `${file}: ${inForce}, ${trust}`,
+      detail: `${file}: in force, ${detail}`,
     };
   });
-}
-
-function isTrackedByGit(file: string, projectRoot: string): boolean {
-  try {
-    execFileSync("git", ["ls-files", "--error-unmatch", "--", file], { cwd: projectRoot, stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 async function checkSandbox(
