@@ -9,19 +9,10 @@ import {
   gptShellTool,
   runCommand,
 } from "../../src/tools/bash.ts";
-import { makeContext, makeTempDirectory } from "./helpers.ts";
+import { isRunning, makeContext, makeTempDirectory } from "./helpers.ts";
 import { parseAndExecute } from "./parse-and-execute.ts";
 
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function waitUntil(check: () => boolean, attempts = 100): Promise<boolean> {
+async function waitUntil(check: () => boolean, attempts = 200): Promise<boolean> {
   for (let attempt = 0; attempt < attempts; attempt++) {
     if (check()) return true;
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -79,7 +70,7 @@ describe("bash", () => {
     expect(result.isError).toBe(true);
     expect(result.output).toContain("Timed out after 1 s");
     const childPid = Number(await readFile(pidFile, "utf8"));
-    expect(await waitUntil(() => !processAlive(childPid))).toBe(true);
+    expect(await waitUntil(() => !isRunning(childPid))).toBe(true);
   });
 
   it("kills the process group when the signal aborts", async () => {
@@ -96,7 +87,7 @@ describe("bash", () => {
     expect(result.isError).toBe(true);
     expect(result.output).toContain("Interrupted");
     const childPid = Number(await readFile(pidFile, "utf8"));
-    expect(await waitUntil(() => !processAlive(childPid))).toBe(true);
+    expect(await waitUntil(() => !isRunning(childPid))).toBe(true);
   });
 
   it("reports a command killed by a signal", async () => {

@@ -4,7 +4,7 @@ import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, describe, expect, it } from "vitest";
 import { killAllChildProcesses } from "../../src/tools/run-process.ts";
-import { makeTempDirectory } from "./helpers.ts";
+import { isRunning, makeTempDirectory } from "./helpers.ts";
 
 const childScript = path.join(import.meta.dirname, "fixtures", "run-command-child.ts");
 const repositoryNode = path.join(import.meta.dirname, "..", "..", "node_modules", ".bin", "node");
@@ -24,21 +24,6 @@ afterEach(() => {
     }
   }
 });
-
-/** Alive and not a zombie (an orphan killed in a container without a reaping init stays a zombie). */
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
-  } catch {
-    return true;
-  }
-}
 
 /** Polls until check holds or a generous deadline passes; returns whether it held. */
 async function eventually(check: () => boolean, deadlineMs = 10_000): Promise<boolean> {

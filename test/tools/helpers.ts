@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -19,4 +20,22 @@ export async function makeTempDirectory(prefix = "tacit-tools-"): Promise<string
 
 export function makeContext(cwd: string, signal: AbortSignal = new AbortController().signal): ToolContext {
   return { cwd, projectRoot: cwd, signal, state: newToolSessionState() };
+}
+
+/**
+ * Alive and not a zombie: a killed orphan in a container whose init does not
+ * reap stays a zombie, which signal 0 still finds.
+ */
+export function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
+  } catch {
+    return true;
+  }
 }
