@@ -19,9 +19,16 @@ export interface CommandSandbox {
  * /tmp are there for the next command of the same session.
  */
 export function createCommandSandbox(
-  policy: SandboxPolicy,
+  policyOrResolver: SandboxPolicy | (() => SandboxPolicy),
   availability: Extract<SandboxAvailability, { available: true }>,
 ): CommandSandbox {
+  // A resolver defers the policy's cost (git config, the search for nested .git folders) from
+  // start-up to the first shell command; it is resolved once.
+  let resolved = typeof policyOrResolver === "function" ? undefined : policyOrResolver;
+  const policyOf = () => {
+    resolved ??= (policyOrResolver as () => SandboxPolicy)();
+    return resolved;
+  };
   let folders: { temporaryDirectory: string; emptyDirectory: string } | undefined;
   const ensureFolders = () => {
     if (folders) return folders;
@@ -35,9 +42,12 @@ export function createCommandSandbox(
   };
   return {
     kind: availability.kind,
-    policy,
+    get policy() {
+      return policyOf();
+    },
     wrap(argv, cwd) {
       const layout = ensureFolders();
+      const policy = policyOf();
       if (availability.kind === "bubblewrap") {
         return [availability.binary, ...bubblewrapArguments(policy, layout, argv, cwd)];
       }

@@ -2,7 +2,7 @@ import { providerKeyVariables } from "../config/provider-keys.ts";
 import type { Settings } from "../config/settings-schema.ts";
 import { type SandboxAvailability, sandboxAvailability } from "./availability.ts";
 import { type CommandSandbox, createCommandSandbox } from "./command-sandbox.ts";
-import { resolveSandboxPolicy } from "./policy.ts";
+import { resolveSandboxPolicy, type SandboxPolicy } from "./policy.ts";
 
 export interface SandboxSetup {
   /** Absent when the settings turn the sandbox off or the machine has none. */
@@ -26,15 +26,23 @@ export interface SandboxSetupInput {
 
 /** The sandbox a run's shell tools use, from settings and what this machine can do. */
 export async function setUpSandbox(input: SandboxSetupInput): Promise<SandboxSetup> {
-  const policy = resolveSandboxPolicy({
-    settings: input.settings.sandbox,
-    projectRoot: input.projectRoot,
-    tacitHome: input.tacitHome,
-    env: input.env,
-    // A command has no use for tacit's model keys; with them it could print one into a file or the chat.
-    keyVariables: providerKeyVariables(input.settings),
-  });
-  if (!policy) return { autoAllow: false, summary: "Sandbox: off (sandbox.mode in settings)" };
+  const settings = input.settings.sandbox ?? {};
+  if ((settings.mode ?? "workspace-write") === "off")
+    return { autoAllow: false, summary: "Sandbox: off (sandbox.mode in settings)" };
+  // Resolved on the first shell command, not here: it runs git and walks the project for
+  // nested repositories, which a run that never uses the shell should not wait for.
+  const policy = (): SandboxPolicy => {
+    const resolved = resolveSandboxPolicy({
+      settings: input.settings.sandbox,
+      projectRoot: input.projectRoot,
+      tacitHome: input.tacitHome,
+      env: input.env,
+      // A command has no use for tacit's model keys; with them it could print one into a file or the chat.
+      keyVariables: providerKeyVariables(input.settings),
+    });
+    if (!resolved) throw new Error("the sandbox policy is off although the settings turn it on");
+    return resolved;
+  };
   const availability = input.availability ?? (await sandboxAvailability(input.env));
   if (!availability.available) {
     return {
@@ -43,12 +51,12 @@ export async function setUpSandbox(input: SandboxSetupInput): Promise<SandboxSet
       notice: `no sandbox for shell commands: ${availability.reason}. Commands run unsandboxed and ask as usual (run tacit doctor; set "sandbox": {"mode": "off"} to silence this).`,
     };
   }
-  const autoAllow = input.settings.sandbox?.autoAllow !== false;
-  const network = policy.network ? "network on" : "network off";
+  const autoAllow = settings.autoAllow !== false;
+  const network = settings.network === true ? "network on" : "network off";
   const asking = autoAllow ? "commands no rule covers run without asking" : "commands ask as usual";
   return {
     sandbox: createCommandSandbox(policy, availability),
     autoAllow,
-    summary: `Sandbox: ${availability.kind}, ${policy.mode}, ${network}; ${asking}`,
+    summary: `Sandbox: ${availability.kind}, ${settings.mode ?? "workspace-write"}, ${network}; ${asking}`,
   };
 }
