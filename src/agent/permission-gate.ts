@@ -37,7 +37,7 @@ export interface PermissionAnswer {
   reason?: string;
 }
 
-export interface PermissionRuleLists {
+interface PermissionRuleLists {
   allow: string[];
   deny: string[];
   ask: string[];
