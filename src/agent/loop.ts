@@ -19,7 +19,7 @@ import { toolSpecOf } from "../tools/define-tool.ts";
 import { type BeforeToolCall, executeToolCalls, INTERRUPTED_RESULT } from "./tool-calls.ts";
 import { addTurnContext, type TurnContextSource } from "./turn-context.ts";
 
-export interface LoopHooks {
+interface LoopHooks {
   /**
    * The permission gate: asked before every tool call whose arguments parsed, with
    * the typed input the tool will run with; a refusal goes back to the model as

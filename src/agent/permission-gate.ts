@@ -40,7 +40,7 @@ export interface PermissionAnswer {
   reason?: string;
 }
 
-export interface PermissionRuleLists {
+interface PermissionRuleLists {
   allow: string[];
   deny: string[];
   ask: string[];

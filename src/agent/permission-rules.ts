@@ -27,7 +27,7 @@ import { analyzeShell, type CommandForm } from "./shell/analysis.ts";
  *   .env, *.pem     no slash: matches that name at any depth, anywhere (like gitignore)
  * A pattern also covers everything below a directory it names (`Read(~/.ssh)`).
  */
-export type RuleTarget =
+type RuleTarget =
   | { kind: "bash"; command?: CommandPattern }
   | { kind: "edit"; pattern?: string }
   | { kind: "read"; pattern?: string }
@@ -37,7 +37,7 @@ export type RuleTarget =
   /** A tool name tacit does not know: kept so a typo never stops startup; matches a tool of that exact name. */
   | { kind: "other"; specifier?: string };
 
-export type CommandPattern =
+type CommandPattern =
   | { type: "exact"; text: string }
   /** `text` then end or a space: `npm test` covers `npm test -- --watch`, not `npm testing`. */
   | { type: "prefix"; text: string }
@@ -299,7 +299,7 @@ function memoryPathMatches(pattern: string | undefined, filePath: string, contex
 }
 
 /** Whether a path pattern (see the syntax at the top) covers an absolute path; no pattern covers every path. */
-export function pathMatches(pattern: string | undefined, filePath: string, context: MatchContext): boolean {
+function pathMatches(pattern: string | undefined, filePath: string, context: MatchContext): boolean {
   if (pattern === undefined) return true;
   const absolute = path.resolve(context.projectRoot, filePath);
   const glob = absolutePattern(pattern, context);

@@ -30,7 +30,7 @@ import { redactSecrets } from "../memory/redaction.ts";
  *   the total is capped at `maxBytes` (32 KiB) and the file crossing it is cut.
  */
 export const DEFAULT_INSTRUCTION_FILE_NAMES = ["AGENTS.override.md", "AGENTS.md", "CLAUDE.md", "GEMINI.md"];
-export const DEFAULT_INSTRUCTIONS_MAX_BYTES = 32 * 1024;
+const DEFAULT_INSTRUCTIONS_MAX_BYTES = 32 * 1024;
 const LOCAL_FILE_NAME = "CLAUDE.local.md";
 const MAX_IMPORT_DEPTH = 5;
 

@@ -16,7 +16,7 @@ export interface TurnContextSource {
   gather(prompt: UserMessage, signal: AbortSignal): Promise<GatheredContext>;
 }
 
-export interface GatheredContext {
+interface GatheredContext {
   /** The text to add to the user's message; nothing is added when absent or empty. */
   text?: string;
   /** What the user should see about it (what was recalled and why, warnings). */

@@ -63,7 +63,7 @@ export interface BootstrapInput {
 }
 
 /** Settings, then TACIT_MODEL, then the default model of the first built-in provider with a key. */
-export function defaultModelRef(settings: Settings, env: NodeJS.ProcessEnv): string {
+function defaultModelRef(settings: Settings, env: NodeJS.ProcessEnv): string {
   if (settings.model) return settings.model;
   if (env.TACIT_MODEL) return env.TACIT_MODEL;
   return builtinDefaultModelRef(env);

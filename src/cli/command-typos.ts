@@ -23,7 +23,7 @@ function typoLimit(name: string): number {
 }
 
 /** The known name closest to word within a typo's reach, if any. */
-export function closestName(word: string, names: readonly string[]): string | undefined {
+function closestName(word: string, names: readonly string[]): string | undefined {
   let best: { name: string; distance: number } | undefined;
   const lower = word.toLowerCase();
   for (const name of names) {

@@ -73,7 +73,7 @@ export function parseRunOptions(raw: Record<string, unknown>, prompt: string | u
  * `--allowed-tools "Bash(npm test:*) Edit(src/**)"` or repeated flags, or commas:
  * split on commas and spaces that are not inside parentheses.
  */
-export function splitRuleList(value: unknown): string[] {
+function splitRuleList(value: unknown): string[] {
   const items = Array.isArray(value) ? value : typeof value === "string" ? [value] : [];
   const rules: string[] = [];
   for (const item of items) {

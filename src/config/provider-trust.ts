@@ -26,7 +26,7 @@ const BUILTIN_KEY_VARIABLES = new Set(
 );
 
 /** The one key variable a provider defined in a repository may read: `my-box` → `MY_BOX_API_KEY`. */
-export function ownKeyVariable(providerName: string): string {
+function ownKeyVariable(providerName: string): string {
   return `${providerName.toUpperCase().replace(/[^A-Z0-9]+/g, "_")}_API_KEY`;
 }
 

@@ -11,7 +11,7 @@ export type PermissionList = (typeof permissionLists)[number];
 
 const ruleList = z.array(z.string().min(1, "a rule must not be empty"));
 
-export const permissionsSchema = z.looseObject({
+const permissionsSchema = z.looseObject({
   allow: ruleList.optional(),
   deny: ruleList.optional(),
   ask: ruleList.optional(),
@@ -26,13 +26,13 @@ export const permissionsSchema = z.looseObject({
 
 const positiveInteger = z.number().int().positive();
 
-export const providerModelSchema = z.looseObject({
+const providerModelSchema = z.looseObject({
   contextWindow: positiveInteger.optional(),
   maxOutputTokens: positiveInteger.optional(),
 });
 
 /** An extra endpoint (e.g. an OpenAI-compatible server) usable as `--model <name>/<model-id>`. */
-export const providerSettingsSchema = z.looseObject({
+const providerSettingsSchema = z.looseObject({
   baseURL: z.string().min(1, "baseURL must not be empty"),
   /** Name of the environment variable holding the key (preferred over apiKey, which sits in a file). */
   apiKeyEnv: z.string().min(1).optional(),
@@ -41,7 +41,7 @@ export const providerSettingsSchema = z.looseObject({
   models: z.record(z.string(), providerModelSchema).optional(),
 });
 
-export const memorySettingsSchema = z.looseObject({
+const memorySettingsSchema = z.looseObject({
   enabled: z.boolean().optional(),
   recall: z.boolean().optional(),
   scopes: z
@@ -61,8 +61,8 @@ export const memorySettingsSchema = z.looseObject({
 });
 
 /** The OS sandbox under the shell tools (README "Sandbox"); a repository's settings may only narrow it. */
-export const sandboxModes = ["workspace-write", "read-only", "off"] as const;
-export const sandboxSettingsSchema = z.looseObject({
+const sandboxModes = ["workspace-write", "read-only", "off"] as const;
+const sandboxSettingsSchema = z.looseObject({
   mode: z.enum(sandboxModes).optional(),
   /** Network access for sandboxed commands; off by default. */
   network: z.boolean().optional(),
@@ -89,7 +89,5 @@ export const settingsSchema = z.looseObject({
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
-export type PermissionSettings = z.infer<typeof permissionsSchema>;
 export type ProviderSettings = z.infer<typeof providerSettingsSchema>;
-export type MemorySettings = z.infer<typeof memorySettingsSchema>;
 export type SandboxSettings = z.infer<typeof sandboxSettingsSchema>;

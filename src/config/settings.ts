@@ -26,7 +26,6 @@ import {
 import { unknownSettingWarnings } from "./unknown-settings.ts";
 
 export * from "./settings-schema.ts";
-export type { RepositoryRuleJudge, SettingsTrust } from "./settings-trust.ts";
 
 export interface LoadSettingsOptions {
   cwd: string;
@@ -154,12 +153,6 @@ export function loadSettings(options: LoadSettingsOptions): LoadedSettings {
   };
 }
 
-/** One settings file, validated; undefined when it does not exist. */
-export function readSettingsFile(file: string): Settings | undefined {
-  const raw = readJsonObject(file);
-  return raw === undefined ? undefined : validateSettings(raw, file);
-}
-
 function validateSettings(raw: Record<string, unknown>, file: string): Settings {
   const result = settingsSchema.safeParse(raw);
   if (!result.success) throw new ConfigError(`${file}: ${describeSchemaError(result.error)}`);
@@ -171,7 +164,7 @@ function validateSettings(raw: Record<string, unknown>, file: string): Settings 
  * win, and the permission rule lists concatenate (so a project can add rules
  * without repeating the user's). Other arrays are replaced whole.
  */
-export function mergeSettings(earlier: Settings, later: Settings): Settings {
+function mergeSettings(earlier: Settings, later: Settings): Settings {
   return mergeValues(earlier, later, []) as Settings;
 }
 
@@ -228,7 +221,7 @@ export function addLocalPermissionRule(projectRoot: string, list: PermissionList
 }
 
 /** Writes `.tacit/.gitignore` with `settings.local.json` when the project has no `.tacit/.gitignore`; leaves one that exists alone. */
-export function ensureLocalSettingsIgnored(projectRoot: string): void {
+function ensureLocalSettingsIgnored(projectRoot: string): void {
   const ignoreFile = path.join(path.dirname(localSettingsPath(projectRoot)), ".gitignore");
   if (existsSync(ignoreFile)) return;
   writeFileAtomic(ignoreFile, `${path.basename(localSettingsPath(projectRoot))}\n`);

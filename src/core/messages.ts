@@ -78,7 +78,3 @@ export function messageText(message: Message): string {
   for (const part of message.content) if (part.type === "text" && !part.turnContext) text += part.text;
   return text;
 }
-
-export function toolCallsOf(message: AssistantMessage): ToolCallPart[] {
-  return message.content.filter((part): part is ToolCallPart => part.type === "tool-call");
-}

@@ -6,8 +6,8 @@ export const MEMORY_TYPES = ["preference", "pattern", "project", "decision", "re
 export type MemoryType = (typeof MEMORY_TYPES)[number];
 
 /** kebab-case: lower-case letters and digits in words joined by single hyphens. */
-export const MEMORY_NAME_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
-export const MEMORY_NAME_MAX_LENGTH = 64;
+const MEMORY_NAME_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+const MEMORY_NAME_MAX_LENGTH = 64;
 
 export interface Memory {
   /** kebab-case slug; also the file name (`<name>.md`). */
@@ -50,7 +50,7 @@ export const memoryNameSchema = z
 
 const isoTimestamp = z.string().refine((value) => !Number.isNaN(Date.parse(value)), "not an ISO timestamp");
 
-export const memorySchema = z.object({
+const memorySchema = z.object({
   name: memoryNameSchema,
   description: z
     .string()

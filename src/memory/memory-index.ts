@@ -27,7 +27,7 @@ export interface RenderedIndex {
   tokens: number;
 }
 
-export const DEFAULT_INDEX_BUDGET_TOKENS = 1_500;
+const DEFAULT_INDEX_BUDGET_TOKENS = 1_500;
 const CHARACTERS_PER_TOKEN = 4;
 const DESCRIPTION_LIMIT = 150;
 

@@ -305,7 +305,7 @@ export class MemoryService {
  * The search index is shared by every project, so project and local memories
  * carry their project in the id (two repos may both have a "test-command").
  */
-export function memoryDocumentId(scope: MemoryScope, name: string, projectKey: string): string {
+function memoryDocumentId(scope: MemoryScope, name: string, projectKey: string): string {
   return scope === "user" ? `memory:user/${name}` : `memory:${scope}@${projectKey}/${name}`;
 }
 

@@ -18,7 +18,7 @@ import type { SecretRule } from "./secret-rule.ts";
 
 export { isPlaceholderValue, isSecretName } from "./secret-values.ts";
 
-export interface Redaction {
+interface Redaction {
   /** Which rule matched, e.g. "anthropic-key"; also the marker's label. */
   kind: string;
   /** The secret's span in the ORIGINAL text (end exclusive). */

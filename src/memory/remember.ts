@@ -71,12 +71,12 @@ export async function rememberInStore(
  * else the first enabled scope: a default never names a scope the settings
  * turned off. With none enabled, "user", which the store then refuses clearly.
  */
-export function defaultRememberScope(store: MemoryStore): MemoryScope {
+function defaultRememberScope(store: MemoryStore): MemoryScope {
   return store.isEnabled("project") ? "project" : (store.enabledScopes[0] ?? "user");
 }
 
 /** The first sentence of a text, on one line, at most 100 characters. */
-export function firstSentence(text: string): string {
+function firstSentence(text: string): string {
   const flat = text.replace(/\s+/g, " ").trim();
   const end = /[.!?](?=\s|$)/.exec(flat);
   const sentence = end ? flat.slice(0, end.index + 1) : flat;
@@ -84,7 +84,7 @@ export function firstSentence(text: string): string {
 }
 
 /** A short kebab-case name from the text, cut at a word boundary. */
-export function deriveMemoryName(text: string): string {
+function deriveMemoryName(text: string): string {
   const slug = slugifyMemoryName(text);
   if (slug.length <= DERIVED_NAME_LIMIT) return slug;
   const cut = slug.slice(0, DERIVED_NAME_LIMIT + 1);

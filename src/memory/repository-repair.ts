@@ -92,7 +92,7 @@ const GIT_LOCK_FILES = ["index.lock", "HEAD.lock", "config.lock", "packed-refs.l
  * tacit process that died (the scope lock already broke its claim) and nothing
  * live holds it. Returns the removed files, relative to `.git`.
  */
-export function removeStaleGitLocks(folder: string): string[] {
+function removeStaleGitLocks(folder: string): string[] {
   const gitFolder = path.join(folder, ".git");
   const candidates = [...GIT_LOCK_FILES];
   try {
@@ -123,7 +123,7 @@ export function removeStaleGitLocks(folder: string): string[] {
  * old `.git` kept beside the folder when it held any history. Returns the one
  * line to tell the user.
  */
-export async function repairRepository(folder: string, scopeLabel: string, redact: Redact): Promise<string> {
+async function repairRepository(folder: string, scopeLabel: string, redact: Redact): Promise<string> {
   const gitPath = path.join(folder, ".git");
   if (await restoreHead(folder)) {
     return `the ${scopeLabel} memory history had a damaged HEAD (${path.join(gitPath, "HEAD")}); repaired it`;

@@ -10,7 +10,7 @@ import { searchIndexMigrations } from "./search/schema.ts";
  * reads and writes those tables. A new table is a new migration in its
  * module's list, added here once.
  */
-export const memoryMigrations: readonly Migration[] = [
+const memoryMigrations: readonly Migration[] = [
   ...searchIndexMigrations,
   ...indexStateMigrations,
   ...embeddingHealthMigrations,

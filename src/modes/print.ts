@@ -1,5 +1,5 @@
 import type { AgentEvent, DoneReason } from "../core/events.ts";
-import type { AssistantMessage, Message } from "../core/messages.ts";
+import type { AssistantMessage, ToolMessage } from "../core/messages.ts";
 import { messageText } from "../core/messages.ts";
 import type { Usage } from "../core/usage.ts";
 
@@ -200,7 +200,8 @@ function resultSubtype(reason: DoneReason): string {
   }
 }
 
-function toClaudeStreamMessage(message: Message, info: PrintRunInfo): unknown {
+/** Tool results travel as a "user" message, as in Claude Code's stream-json; the prompt itself is never echoed. */
+function toClaudeStreamMessage(message: AssistantMessage | ToolMessage, info: PrintRunInfo): unknown {
   if (message.role === "assistant")
     return {
       type: "assistant",
@@ -208,23 +209,20 @@ function toClaudeStreamMessage(message: Message, info: PrintRunInfo): unknown {
       session_id: info.sessionId,
       parent_tool_use_id: null,
     };
-  if (message.role === "tool") {
-    return {
-      type: "user",
-      message: {
-        role: "user",
-        content: message.content.map((part) => ({
-          type: "tool_result",
-          tool_use_id: part.toolCallId,
-          content: part.output,
-          is_error: part.isError === true,
-        })),
-      },
-      session_id: info.sessionId,
-      parent_tool_use_id: null,
-    };
-  }
-  return { type: "user", message: { role: "user", content: message.content }, session_id: info.sessionId };
+  return {
+    type: "user",
+    message: {
+      role: "user",
+      content: message.content.map((part) => ({
+        type: "tool_result",
+        tool_use_id: part.toolCallId,
+        content: part.output,
+        is_error: part.isError === true,
+      })),
+    },
+    session_id: info.sessionId,
+    parent_tool_use_id: null,
+  };
 }
 
 function assistantPayload(message: AssistantMessage, info: PrintRunInfo): unknown {

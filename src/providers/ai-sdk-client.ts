@@ -198,7 +198,7 @@ interface SdkUsage {
   inputTokenDetails?: { cacheReadTokens?: number | undefined; cacheWriteTokens?: number | undefined };
 }
 
-export function usageOf(usage: SdkUsage): Usage {
+function usageOf(usage: SdkUsage): Usage {
   return {
     inputTokens: usage.inputTokens ?? 0,
     outputTokens: usage.outputTokens ?? 0,

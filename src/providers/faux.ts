@@ -4,7 +4,7 @@ import type { Usage } from "../core/usage.ts";
 import { lookupModel } from "./catalog.ts";
 
 /** One scripted model reply. */
-export interface FauxResponse {
+interface FauxResponse {
   text?: string;
   reasoning?: string;
   toolCalls?: Array<{ toolName: string; input: unknown; toolCallId?: string }>;

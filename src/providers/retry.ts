@@ -23,9 +23,9 @@ export type ResolvedRetryOptions = Required<RetryOptions>;
 
 export const DEFAULT_MAX_ATTEMPTS = 4;
 export const DEFAULT_BASE_DELAY_MS = 1_000;
-export const DEFAULT_MAX_DELAY_MS = 60_000;
+const DEFAULT_MAX_DELAY_MS = 60_000;
 // Long: reasoning models can think for minutes, but they stream while they do.
-export const DEFAULT_IDLE_TIMEOUT_MS = 300_000;
+const DEFAULT_IDLE_TIMEOUT_MS = 300_000;
 
 /**
  * Defaults, then TACIT_MAX_RETRIES / TACIT_RETRY_BASE_MS from the environment,

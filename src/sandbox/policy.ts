@@ -43,7 +43,7 @@ export interface SandboxPolicy {
  * to the provider). `sandbox.hiddenPaths` adds to this list; it cannot remove
  * from it (a repository's settings must not be able to un-hide ~/.ssh).
  */
-export const DEFAULT_HIDDEN_PATHS = [
+const DEFAULT_HIDDEN_PATHS = [
   "~/.ssh",
   "~/.aws",
   "~/.gnupg",
@@ -151,7 +151,7 @@ export function resolveSandboxPolicy(input: PolicyInput): SandboxPolicy | undefi
   };
 }
 
-export function isInsideOrSame(filePath: string, directory: string): boolean {
+function isInsideOrSame(filePath: string, directory: string): boolean {
   const relative = path.relative(directory, filePath);
   return relative === "" || (!relative.startsWith("..") && !path.isAbsolute(relative));
 }

@@ -6,10 +6,10 @@ import { defineTool, resolveToolPath } from "./define-tool.ts";
 import { statOrUndefined } from "./file-helpers.ts";
 import { runProcess } from "./run-process.ts";
 
-export const DEFAULT_COMMAND_TIMEOUT_MS = 120_000;
-export const MAX_COMMAND_TIMEOUT_MS = 600_000;
+const DEFAULT_COMMAND_TIMEOUT_MS = 120_000;
+const MAX_COMMAND_TIMEOUT_MS = 600_000;
 /** The end of a command's output is where errors and summaries are; keep that. */
-export const COMMAND_OUTPUT_TAIL_CHARS = 30_000;
+const COMMAND_OUTPUT_TAIL_CHARS = 30_000;
 
 export interface CommandRequest {
   /** A bash script, run with `bash -c`, or an argv run directly. */
@@ -125,7 +125,7 @@ function lastLines(text: string, count: number): string {
 }
 
 /** Quotes an argv for display and for permission rules, the way a user would type it. */
-export function shellJoin(argv: string[]): string {
+function shellJoin(argv: string[]): string {
   return argv
     .map((argument) =>
       /^[\w@%+=:,./-]+$/.test(argument) ? argument : `'${argument.replaceAll("'", `'\\''`)}'`,

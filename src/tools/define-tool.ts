@@ -26,13 +26,6 @@ export function capOutput(text: string, maxChars: number): string {
   return `${text.slice(0, headLength)}\n\n… [${cut} characters cut from the middle] …\n\n${text.slice(text.length - tailLength)}`;
 }
 
-/** Keeps only the tail: for command output, where the end matters most. */
-export function capOutputTail(text: string, maxChars: number): string {
-  if (text.length <= maxChars) return text;
-  const cut = text.length - maxChars;
-  return `[${cut} earlier characters cut; showing the last ${maxChars}]\n${text.slice(cut)}`;
-}
-
 const SAFE_INTEGER_BOUNDS = new Set([Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER]);
 
 /** The tool as the model sees it. The JSON schema is trimmed of noise that costs tokens and says nothing. */

@@ -28,7 +28,7 @@ export function tooBigToEditMessage(shownPath: string, bytes: number): string {
 }
 
 /** "a FIFO (named pipe)", "a character device"…: what a non-regular file is, for one clear line. */
-export function kindOfNonRegularFile(stats: Stats): string | undefined {
+function kindOfNonRegularFile(stats: Stats): string | undefined {
   if (stats.isFile()) return undefined;
   if (stats.isDirectory()) return "a directory";
   if (stats.isFIFO()) return "a FIFO (named pipe)";

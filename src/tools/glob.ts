@@ -5,7 +5,7 @@ import type { ToolContext, ToolResult } from "../core/tool.ts";
 import { defineTool, displayPath, resolveToolPath } from "./define-tool.ts";
 import { walkFiles } from "./walk-files.ts";
 
-export const DEFAULT_GLOB_LIMIT = 100;
+const DEFAULT_GLOB_LIMIT = 100;
 
 export interface GlobRequest {
   pattern: string;

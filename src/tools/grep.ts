@@ -7,7 +7,7 @@ import { grepWithJavaScript } from "./grep-js.ts";
 import { findRipgrep, grepWithRipgrep } from "./grep-ripgrep.ts";
 import type { GrepFileResult, GrepQuery } from "./grep-types.ts";
 
-export type GrepOutputMode = "content" | "files_with_matches" | "count";
+type GrepOutputMode = "content" | "files_with_matches" | "count";
 export type GrepEngine = "auto" | "ripgrep" | "javascript";
 
 export interface GrepRequest {

@@ -5,9 +5,9 @@ import { z } from "zod";
 import type { ToolContext, ToolResult } from "../core/tool.ts";
 import { defineTool, displayPath, resolveToolPath } from "./define-tool.ts";
 
-export const DEFAULT_LIST_LIMIT = 500;
+const DEFAULT_LIST_LIMIT = 500;
 /** Folders nobody wants listed entry by entry. */
-export const DEFAULT_LIST_IGNORE = [".git", "node_modules", "__pycache__", ".DS_Store"];
+const DEFAULT_LIST_IGNORE = [".git", "node_modules", "__pycache__", ".DS_Store"];
 
 export interface ListRequest {
   path?: string;

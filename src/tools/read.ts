@@ -4,8 +4,8 @@ import { defineTool, displayPath, resolveToolPath } from "./define-tool.ts";
 import { hasBinaryExtension, missingFileMessage, recordRead, statOrUndefined } from "./file-helpers.ts";
 import { handleLooksBinary, lineText, openRegularFile, readLineBatches } from "./file-stream.ts";
 
-export const DEFAULT_READ_LINES = 2000;
-export const MAX_LINE_CHARS = 2000;
+const DEFAULT_READ_LINES = 2000;
+const MAX_LINE_CHARS = 2000;
 /** Characters of numbered lines one read returns at most (about 25k tokens): a window, never a whole huge file. */
 export const MAX_READ_OUTPUT_CHARS = 100_000;
 /**

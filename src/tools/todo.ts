@@ -8,7 +8,7 @@ type TodoStatus = TodoItem["status"];
 const STATUS_MARKS: Record<TodoStatus, string> = { pending: "[ ]", in_progress: "[~]", completed: "[x]" };
 
 /** Replaces the session's todo list (models always send the whole list) and echoes it back. */
-export function setTodos(context: ToolContext, todos: TodoItem[], explanation?: string): ToolResult {
+function setTodos(context: ToolContext, todos: TodoItem[], explanation?: string): ToolResult {
   const inProgress = todos.filter((todo) => todo.status === "in_progress").length;
   context.state.todos = todos;
   const lines = todos.map((todo) => `${STATUS_MARKS[todo.status]} ${todo.content}`);

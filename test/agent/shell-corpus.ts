@@ -12,7 +12,7 @@ import { claudeBashTool } from "../../src/tools/bash.ts";
  * by the test, which asserts every label, and `npm run bench:shell`, which
  * prints the mislabelled count.
  */
-export type ShellLabel = "allow" | "ask" | "deny";
+type ShellLabel = "allow" | "ask" | "deny";
 
 interface CorpusScenario {
   name: string;

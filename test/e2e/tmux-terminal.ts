@@ -10,7 +10,7 @@ export const hasTmux = spawnSync("tmux", ["-V"], { stdio: "ignore" }).status ===
 
 const DEADLINE_MS = 15_000;
 
-export function shellQuote(value: string): string {
+function shellQuote(value: string): string {
   return `'${value.replaceAll("'", `'\\''`)}'`;
 }
 

@@ -39,14 +39,7 @@ import { createResponsesWire } from "./wire-openai-responses.ts";
 export type {
   FakeServer,
   FakeServerOptions,
-  Fault,
-  NormalizedMessage,
-  NormalizedRequest,
-  NormalizedToolCall,
-  NormalizedToolResult,
   RecordedRequest,
-  RecordedWire,
-  ScriptedReply,
   ScriptedToolCall,
   Step,
   Wire,
@@ -54,7 +47,7 @@ export type {
 
 const emptyNormalized = (): NormalizedRequest => ({ system: "", messages: [], toolNames: [] });
 
-export function isFaultStep(step: Step): step is { fault: Fault } {
+function isFaultStep(step: Step): step is { fault: Fault } {
   return "fault" in step && step.fault !== undefined;
 }
 
@@ -339,7 +332,7 @@ function sendFault(
 }
 
 /** What a hotel or airport Wi-Fi answers to every request until its terms are accepted. */
-export const CAPTIVE_PORTAL_PAGE =
+const CAPTIVE_PORTAL_PAGE =
   '<!DOCTYPE html>\n<html><head><title>Welcome to Airport Wi-Fi</title></head><body><h1>Accept the terms to continue</h1><form method="post" action="/login"><button>Connect</button></form></body></html>\n';
 
 function startEventStream(response: ServerResponse): void {

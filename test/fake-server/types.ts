@@ -27,7 +27,7 @@ export type Step = ScriptedReply | { fault: Fault };
 export type Wire = "anthropic" | "openai-responses" | "openai-chat" | "google";
 
 /** Every wire a recorded request may come in on: the chat wires plus OpenAI embeddings. */
-export type RecordedWire = Wire | "openai-embeddings";
+type RecordedWire = Wire | "openai-embeddings";
 
 export interface NormalizedToolCall {
   id: string;
@@ -35,7 +35,7 @@ export interface NormalizedToolCall {
   input: unknown;
 }
 
-export interface NormalizedToolResult {
+interface NormalizedToolResult {
   id: string;
   output: string;
   isError: boolean;

@@ -53,7 +53,7 @@ const statusNames: Record<number, string> = {
 
 // A stand-in for the opaque signature Gemini puts on function calls; real
 // clients must send it back unchanged with the call in the next request.
-export function fakeThoughtSignature(id: number): string {
+function fakeThoughtSignature(id: number): string {
   return Buffer.from(`fake-thought-signature-${id}`).toString("base64");
 }
 

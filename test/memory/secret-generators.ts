@@ -4,15 +4,15 @@
 import { seededRandom } from "../support/seeded-random.ts";
 
 const random = seededRandom(7);
-export const ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-export const UPPER_DIGITS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-export const HEX = "0123456789abcdef";
-export const DIGITS = "0123456789";
-export const BASE64 = `${ALNUM}+/`;
-export const BASE64URL = `${ALNUM}-_`;
+const ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+const UPPER_DIGITS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+const HEX = "0123456789abcdef";
+const DIGITS = "0123456789";
+const BASE64 = `${ALNUM}+/`;
+const BASE64URL = `${ALNUM}-_`;
 
 /** `length` characters of `alphabet`, ending in a digit and a letter as real keys have them. */
-export function draw(alphabet: string, length: number): string {
+function draw(alphabet: string, length: number): string {
   let text = "";
   for (let index = 0; index < length; index++) text += alphabet[Math.floor(random() * alphabet.length)];
   const letter = alphabet.match(/[A-Za-z]/)?.[0] ?? "";
@@ -20,7 +20,7 @@ export function draw(alphabet: string, length: number): string {
   return `${text.slice(0, length - 2)}${digit || letter}${letter || digit}`;
 }
 
-export const join = (...parts: string[]) => parts.join("");
+const join = (...parts: string[]) => parts.join("");
 const base64Json = (value: object) => Buffer.from(JSON.stringify(value)).toString("base64url");
 
 export const secrets = {

@@ -9,7 +9,7 @@ import { createTheme } from "../../src/modes/tui/theme.ts";
 
 export type Script = (prompt: string, signal: AbortSignal) => AsyncIterable<AgentEvent>;
 
-export const ZERO_USAGE = { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 };
+const ZERO_USAGE = { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 };
 
 export function doneEvent(reason: "stop" | "aborted" = "stop"): AgentEvent {
   return { type: "done", reason, usage: ZERO_USAGE, costUsd: 0, turns: 1 };

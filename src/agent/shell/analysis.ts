@@ -12,7 +12,7 @@ export interface CommandForm {
 }
 
 /** One top-level simple command of the text (`a && b | c` has three). */
-export interface TopLevelCommand {
+interface TopLevelCommand {
   /** The words resolved (`git "status"` → `git status`), and the words as written when that differs. */
   forms: CommandForm[];
   /**

@@ -4,7 +4,7 @@
  * vectors are stored beside the documents and fused with the lexical ranking.
  * The contract itself lives in core, so providers/ can build embedders too.
  */
-export type { Embedder, EmbedOptions } from "../../core/embedder.ts";
+export type { Embedder } from "../../core/embedder.ts";
 
 /** A candidate in one ranking (lexical or semantic), best first. */
 export interface RankedCandidate {

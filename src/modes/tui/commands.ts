@@ -267,7 +267,7 @@ export async function runCommand(command: SlashCommand, context: CommandContext)
   }
 }
 
-export function helpText(commands: SlashCommand[]): string {
+function helpText(commands: SlashCommand[]): string {
   const rows = commands.map(
     (command) =>
       `| \`/${command.name}${command.argumentHint ? ` ${command.argumentHint}` : ""}\` | ${command.description} |`,
@@ -289,7 +289,7 @@ export function helpText(commands: SlashCommand[]): string {
   ].join("\n");
 }
 
-export function describeRecalled(item: RecalledItem): string {
+function describeRecalled(item: RecalledItem): string {
   const stale = isStaleRecall(item) ? ` [stale: missing ${item.missingPaths!.join(", ")}]` : "";
   // tacit's recall events say why each item was picked (matched words, recency, scope).
   const reasons = item.reasons.length > 0 ? ` (why: ${item.reasons.join("; ")})` : "";
@@ -306,7 +306,7 @@ function formatWhen(value: string | number): string {
  * What /init asks of the model: an AGENTS.md that a new teammate (or agent)
  * would want, built from the repository itself, not from guesses.
  */
-export function initPrompt(focus: string): string {
+function initPrompt(focus: string): string {
   return [
     "Look through this repository and write an AGENTS.md at its root for coding agents and new teammates.",
     "Read the README, the package or build manifests, CI configuration and a few representative source and test files first; do not guess.",

@@ -11,8 +11,8 @@ export interface EditorState {
   nextPasteId: number;
 }
 
-export const PASTE_MIN_CHARACTERS = 800;
-export const PASTE_MIN_LINES = 10;
+const PASTE_MIN_CHARACTERS = 800;
+const PASTE_MIN_LINES = 10;
 
 export function emptyEditor(): EditorState {
   return { text: "", cursor: 0, pastes: new Map(), nextPasteId: 1 };

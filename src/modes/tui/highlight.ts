@@ -110,7 +110,7 @@ const ALIASES: Record<string, string> = {
   toml: "yaml",
 };
 
-export function languageFor(name: string): Language | undefined {
+function languageFor(name: string): Language | undefined {
   const key = name.trim().toLowerCase();
   return LANGUAGES[key] ?? LANGUAGES[ALIASES[key] ?? ""];
 }

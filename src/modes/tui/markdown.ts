@@ -22,7 +22,7 @@ const FENCE = /^\s{0,3}(`{3,}|~{3,})\s*([^\s`]*)/;
 const LIST_ITEM = /^(\s*)([-*+]|\d{1,9}[.)])\s+(.*)$/;
 const TABLE_SEPARATOR = /^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$/;
 
-export function parseMarkdown(text: string): Block[] {
+function parseMarkdown(text: string): Block[] {
   const lines = text.replace(/\r\n?/g, "\n").split("\n");
   const blocks: Block[] = [];
   let index = 0;
@@ -118,7 +118,7 @@ function splitRow(line: string): string[] {
 }
 
 /** Inline spans: code, bold, italic, strikethrough, links. */
-export function renderInline(text: string, theme: Theme): string {
+function renderInline(text: string, theme: Theme): string {
   const codeSpans: string[] = [];
   // Code spans first, parked behind placeholders so emphasis rules never touch their content.
   let result = text.replace(/(`+)([^`]|[^`][\s\S]*?[^`])\1(?!`)/g, (_match, _ticks, code: string) => {

@@ -6,7 +6,7 @@ import type { RunTuiOptions, TuiHost, TuiLaunch } from "./host.ts";
 import { PermissionBridge } from "./permission-bridge.ts";
 import { colorEnabled, createTheme } from "./theme.ts";
 
-export type { AskPermission, RunTuiOptions, TuiHost, TuiLaunch } from "./host.ts";
+export type { RunTuiOptions, TuiLaunch } from "./host.ts";
 
 /**
  * Opens the interactive UI and resolves when the user quits (/exit or Ctrl-C

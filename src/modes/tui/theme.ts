@@ -4,7 +4,7 @@
  * and FORCE_COLOR=0, and tests can turn colour on or off without a TTY.
  */
 
-export type StyleName =
+type StyleName =
   | "bold"
   | "dim"
   | "italic"

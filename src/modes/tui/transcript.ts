@@ -94,7 +94,7 @@ export function appendItem(state: TranscriptState, item: NewTranscriptItem): Tra
 }
 
 /** Moves all streamed text to the scrollback (a tool call or the end of the turn interrupts it). */
-export function flushStreaming(state: TranscriptState): TranscriptState {
+function flushStreaming(state: TranscriptState): TranscriptState {
   if (state.streaming.trim() === "") return { ...state, streaming: "", streamingContinued: false };
   const flushed = appendItem(state, {
     kind: "assistant",

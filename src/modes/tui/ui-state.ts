@@ -154,7 +154,7 @@ export function unchanged(state: UiState): Step {
 }
 
 /** A line in the conversation from tacit itself (not the model): a warning, a command's answer. */
-export function withNotice(state: UiState, level: "info" | "warning" | "error", text: string): UiState {
+function withNotice(state: UiState, level: "info" | "warning" | "error", text: string): UiState {
   return { ...state, transcript: appendItem(state.transcript, { kind: "notice", level, text }) };
 }
 

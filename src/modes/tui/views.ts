@@ -192,13 +192,13 @@ export function footerView(
   );
 }
 
-export function formatTokens(count: number): string {
+function formatTokens(count: number): string {
   if (count >= 1_000_000) return `${(count / 1_000_000).toFixed(count % 1_000_000 === 0 ? 0 : 1)}M`;
   if (count >= 1000) return `${(count / 1000).toFixed(count >= 100_000 || count % 1000 === 0 ? 0 : 1)}k`;
   return String(count);
 }
 
-export function formatCost(dollars: number): string {
+function formatCost(dollars: number): string {
   if (dollars === 0) return "$0.00";
   return dollars < 0.01 ? `$${dollars.toFixed(4)}` : `$${dollars.toFixed(2)}`;
 }

@@ -4,11 +4,11 @@ import { writeFileAtomic } from "../../config/atomic-write.ts";
 import { nonRegularFileMessage } from "../file-stream.ts";
 import type { PatchOperation, UpdateChunk } from "./parse.ts";
 
-export class PatchApplyError extends Error {
+class PatchApplyError extends Error {
   override name = "PatchApplyError";
 }
 
-export interface AppliedChange {
+interface AppliedChange {
   kind: "add" | "delete" | "update";
   /** Absolute path the operation named. */
   path: string;
@@ -91,7 +91,7 @@ async function applyOperation(
 }
 
 /** The new content of one file after its chunks; throws when a chunk's lines cannot be found. */
-export function applyChunks(content: string, chunks: UpdateChunk[], shownPath: string): string {
+function applyChunks(content: string, chunks: UpdateChunk[], shownPath: string): string {
   // Lines are matched by their text; each keeps its own line ending, and new
   // lines take the file's most common one, so Windows files stay CRLF.
   const { texts: lines, endings } = splitLines(content);
@@ -220,7 +220,7 @@ const COMPARISONS: Array<(line: string) => string> = [
  * last (exact, trailing space, surrounding space, typographic punctuation),
  * as the reference does. With `fromEnd`, the match must be at the file's end.
  */
-export function seekSequence(
+function seekSequence(
   lines: string[],
   pattern: string[],
   start: number,
