@@ -4,7 +4,7 @@ import { type ChangeOptions, MemoryError, type MemoryStore, type ReadMemory } fr
 import { isMemoryScope, type MemoryScope } from "./scopes.ts";
 
 /** The root every memory-tool path starts with, as in Anthropic's memory tool. */
-const MEMORY_ROOT = "/memories";
+export const MEMORY_ROOT = "/memories";
 
 /**
  * The raw-file commands of the `memory` tool, shaped like Anthropic's memory

@@ -43,7 +43,7 @@ export interface SandboxPolicy {
  * to the provider). `sandbox.hiddenPaths` adds to this list; it cannot remove
  * from it (a repository's settings must not be able to un-hide ~/.ssh).
  */
-const DEFAULT_HIDDEN_PATHS = [
+export const DEFAULT_HIDDEN_PATHS = [
   "~/.ssh",
   "~/.aws",
   "~/.gnupg",
