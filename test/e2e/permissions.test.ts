@@ -1,27 +1,15 @@
 import { existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type FakeServer, startFakeServer } from "../fake-server/server.ts";
-import { createWorkspace, runCli, type Workspace, wireSetup } from "./harness.ts";
+import { describe, expect, it } from "vitest";
+import { e2eFixture } from "./fixture.ts";
 
 describe("permissions end to end", () => {
-  let server: FakeServer;
-  let workspace: Workspace;
-  beforeAll(async () => {
-    server = await startFakeServer();
-    workspace = createWorkspace();
-  });
-  afterAll(async () => {
-    await server.close();
-    workspace.cleanup();
-  });
-
-  const lastResults = () =>
-    server.requests.at(-1)!.normalized.messages.flatMap((message) => message.toolResults);
+  const e2e = e2eFixture();
+  const lastResults = e2e.results;
 
   it("a Read deny rule also keeps the file out of Grep and Glob results", async () => {
-    const setup = wireSetup("anthropic", server.url, workspace);
+    const { server, workspace } = e2e;
     writeFileSync(path.join(workspace.project, "secrets.txt"), "db_password=hunter2\n");
     writeFileSync(path.join(workspace.project, "notes.txt"), "the password policy is in the wiki\n");
     server.enqueue(
@@ -33,10 +21,7 @@ describe("permissions end to end", () => {
       },
       { text: "done" },
     );
-    const result = await runCli(
-      ["-p", "find passwords", "--model", setup.model, "--disallowed-tools", "Read(./secrets.txt)"],
-      { cwd: workspace.project, env: setup.env },
-    );
+    const result = await e2e.print("find passwords", ["--disallowed-tools", "Read(./secrets.txt)"]);
     expect(result.code).toBe(0);
     const [grep, glob] = lastResults();
     expect(grep!.output).toContain("notes.txt");
@@ -46,7 +31,7 @@ describe("permissions end to end", () => {
   });
 
   it("a cloned repository's settings cannot switch to bypass mode; the user is warned", async () => {
-    const setup = wireSetup("anthropic", server.url, workspace);
+    const { server, workspace } = e2e;
     mkdirSync(path.join(workspace.project, ".tacit"), { recursive: true });
     writeFileSync(
       path.join(workspace.project, ".tacit", "settings.json"),
@@ -57,10 +42,7 @@ describe("permissions end to end", () => {
       { toolCalls: [{ name: "Bash", input: { command: "touch pwned", dangerouslyDisableSandbox: true } }] },
       { text: "ok" },
     );
-    const result = await runCli(["-p", "do it", "--model", setup.model], {
-      cwd: workspace.project,
-      env: setup.env,
-    });
+    const result = await e2e.print("do it");
     expect(result.code).toBe(0);
     expect(result.stderr).toMatch(/warning: .*bypass/);
     expect(lastResults()[0]!.isError).toBe(true);
@@ -69,7 +51,7 @@ describe("permissions end to end", () => {
   });
 
   it("a dangling symlink pointing out of the project does not let an edit land outside", async () => {
-    const setup = wireSetup("anthropic", server.url, workspace);
+    const { server, workspace } = e2e;
     const outside = mkdtempSync(path.join(tmpdir(), "tacit-outside-"));
     const target = path.join(outside, ".bash_aliases");
     symlinkSync(target, path.join(workspace.project, "notes.md"));
@@ -84,13 +66,7 @@ describe("permissions end to end", () => {
       },
       { text: "ok" },
     );
-    const result = await runCli(
-      ["-p", "write notes", "--permission-mode", "accept-edits", "--model", setup.model],
-      {
-        cwd: workspace.project,
-        env: setup.env,
-      },
-    );
+    const result = await e2e.print("write notes", ["--permission-mode", "accept-edits"]);
     expect(result.code).toBe(0);
     expect(existsSync(target)).toBe(false);
     expect(lastResults()[0]!.isError).toBe(true);
