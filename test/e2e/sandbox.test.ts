@@ -4,7 +4,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { sandboxAvailability } from "../../src/sandbox/availability.ts";
 import { e2eFixture } from "./fixture.ts";
-import { createWorkspace, runCli } from "./harness.ts";
+import { workspaceFixture } from "./workspace-fixture.ts";
 
 const availability = await sandboxAvailability();
 const skipReason = availability.available ? "" : ` (skipped: ${availability.reason})`;
@@ -152,63 +152,45 @@ describe("without a usable sandbox", () => {
 });
 
 describe("tacit doctor", () => {
+  const files = workspaceFixture({ perTest: true });
+
   it("prints one line per check and exits 0 when nothing is broken, never printing a key", async () => {
-    const workspace = createWorkspace();
-    try {
-      mkdirSync(workspace.home, { recursive: true });
-      writeFileSync(
-        path.join(workspace.home, "settings.json"),
-        JSON.stringify({
-          providers: { mybox: { baseURL: "http://127.0.0.1:9/v1", apiKeyEnv: "MYBOX_KEY" } },
-        }),
-      );
-      const result = await runCli(["doctor"], {
-        cwd: workspace.project,
-        env: {
-          TACIT_HOME: workspace.home,
-          HOME: workspace.userHome,
-          ANTHROPIC_API_KEY: "sk-ant-secret-value",
-        },
-      });
-      expect(result.code).toBe(0);
-      const lines = result.stdout.trimEnd().split("\n");
-      for (const line of lines) expect(line).toMatch(/^(ok|warn|fail) +\S/);
-      const line = (name: string) => lines.find((entry) => entry.split(/ {2,}/)[1] === name) ?? "";
-      expect(line("node")).toMatch(/^ok/);
-      expect(line("git")).toMatch(/^ok .*git version/);
-      expect(line("TACIT_HOME")).toContain(workspace.home);
-      expect(line("sandbox")).toMatch(
-        availability.available ? /^ok .*workspace-write, network off/ : /^warn .*unavailable/,
-      );
-      expect(line("provider anthropic")).toMatch(/^ok .*ANTHROPIC_API_KEY is set/);
-      expect(line("provider openai")).toMatch(/^warn .*OPENAI_API_KEY not set/);
-      expect(line("provider mybox")).toMatch(/^warn .*MYBOX_KEY not set/);
-      expect(result.stdout).toContain("settings.json: in force, user (trusted)");
-      expect(result.stdout).toContain("settings.local.json: absent, local, untracked (trusted)");
-      expect(result.stdout).not.toContain("sk-ant-secret-value");
-    } finally {
-      workspace.cleanup();
-    }
+    const { workspace } = files;
+    files.writeUserSettings({
+      providers: { mybox: { baseURL: "http://127.0.0.1:9/v1", apiKeyEnv: "MYBOX_KEY" } },
+    });
+    const result = await files.run(["doctor"], { env: { ANTHROPIC_API_KEY: "sk-ant-secret-value" } });
+    expect(result.code).toBe(0);
+    const lines = result.stdout.trimEnd().split("\n");
+    for (const line of lines) expect(line).toMatch(/^(ok|warn|fail) +\S/);
+    const line = (name: string) => lines.find((entry) => entry.split(/ {2,}/)[1] === name) ?? "";
+    expect(line("node")).toMatch(/^ok/);
+    expect(line("git")).toMatch(/^ok .*git version/);
+    expect(line("TACIT_HOME")).toContain(workspace.home);
+    expect(line("sandbox")).toMatch(
+      availability.available ? /^ok .*workspace-write, network off/ : /^warn .*unavailable/,
+    );
+    expect(line("provider anthropic")).toMatch(/^ok .*ANTHROPIC_API_KEY is set/);
+    expect(line("provider openai")).toMatch(/^warn .*OPENAI_API_KEY not set/);
+    expect(line("provider mybox")).toMatch(/^warn .*MYBOX_KEY not set/);
+    expect(result.stdout).toContain("settings.json: in force, user (trusted)");
+    expect(result.stdout).toContain("settings.local.json: absent, local, untracked (trusted)");
+    expect(result.stdout).not.toContain("sk-ant-secret-value");
   });
 
   it("reports a local settings file that git tracks, and fails on a broken settings file", async () => {
-    const workspace = createWorkspace();
-    try {
-      const local = path.join(workspace.project, ".tacit", "settings.local.json");
-      mkdirSync(path.dirname(local), { recursive: true });
-      writeFileSync(local, "{}\n");
-      execFileSync("git", ["add", "-f", local], { cwd: workspace.project });
-      const env = { TACIT_HOME: workspace.home, HOME: workspace.userHome };
-      const tracked = await runCli(["doctor"], { cwd: workspace.project, env });
-      expect(tracked.stdout).toMatch(/^warn .*settings\.local\.json: in force, local but tracked by git/m);
-      expect(tracked.code).toBe(0);
+    const { workspace } = files;
+    const local = path.join(workspace.project, ".tacit", "settings.local.json");
+    mkdirSync(path.dirname(local), { recursive: true });
+    writeFileSync(local, "{}\n");
+    execFileSync("git", ["add", "-f", local], { cwd: workspace.project });
+    const tracked = await files.run(["doctor"]);
+    expect(tracked.stdout).toMatch(/^warn .*settings\.local\.json: in force, local but tracked by git/m);
+    expect(tracked.code).toBe(0);
 
-      writeFileSync(local, "{ not json");
-      const broken = await runCli(["doctor"], { cwd: workspace.project, env });
-      expect(broken.stdout).toMatch(/^fail +settings +.*settings\.local\.json: invalid JSON/m);
-      expect(broken.code).toBe(1);
-    } finally {
-      workspace.cleanup();
-    }
+    writeFileSync(local, "{ not json");
+    const broken = await files.run(["doctor"]);
+    expect(broken.stdout).toMatch(/^fail +settings +.*settings\.local\.json: invalid JSON/m);
+    expect(broken.code).toBe(1);
   });
 });
