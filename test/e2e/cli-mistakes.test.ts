@@ -5,18 +5,15 @@ import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { serverAndWorkspaceForFile } from "./fixture.ts";
-import { cliPath, runCli, wireSetup } from "./harness.ts";
+import { e2eFixture } from "./fixture.ts";
+import { cliPath } from "./harness.ts";
 
-const fixture = serverAndWorkspaceForFile();
-let setup: { model: string; env: Record<string, string> };
+const e2e = e2eFixture();
 
 beforeAll(() => {
-  const { server, workspace } = fixture;
-  setup = wireSetup("anthropic", server.url, workspace);
   // Enough memories that `memory list` writes far more than a pipe holds (64 KB), so the
   // writer is still writing when `head -1` has gone: the case that used to print EPIPE.
-  const folder = path.join(fixture.workspace.home, "memory");
+  const folder = path.join(e2e.workspace.home, "memory");
   mkdirSync(folder, { recursive: true });
   for (let index = 1; index <= 600; index++) {
     writeFileSync(
@@ -26,7 +23,7 @@ beforeAll(() => {
   }
 });
 
-const run = (args: string[]) => runCli(args, { cwd: fixture.workspace.project, env: setup.env });
+const run = (args: string[]) => e2e.run(args);
 
 /** Runs a shell command line (with tacit as $TACIT) and collects its output and exit code. */
 function shell(
@@ -35,8 +32,8 @@ function shell(
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(shellName, ["-c", commandLine], {
-      cwd: fixture.workspace.project,
-      env: { PATH: process.env.PATH ?? "", ...setup.env, TACIT: `${process.execPath} ${cliPath}` },
+      cwd: e2e.workspace.project,
+      env: { PATH: process.env.PATH ?? "", ...e2e.env, TACIT: `${process.execPath} ${cliPath}` },
     });
     let stdout = "";
     let stderr = "";
@@ -106,23 +103,23 @@ describe("mistyped commands", () => {
   });
 
   it("a lone word close to a command is refused, not sent, when there is no one to ask", async () => {
-    const before = fixture.server.requests.length;
-    for (const args of [["sesions"], ["-p", "sesions", "--model", setup.model]]) {
+    const before = e2e.server.requests.length;
+    for (const args of [["sesions"], ["-p", "sesions", "--model", e2e.model]]) {
       const result = await run(args);
       expect(result.code).toBe(2);
       expect(result.stderr).toBe(
         'tacit: "sesions" is not a command; did you mean "tacit sessions"? (to send it to the model as a prompt, put it after --: tacit -p -- sesions)\n',
       );
     }
-    expect(fixture.server.requests.length).toBe(before);
+    expect(e2e.server.requests.length).toBe(before);
     // After -- it is a prompt by choice.
-    fixture.server.enqueue({ text: "Sessions are stored in SQLite." });
-    const chosen = await run(["-p", "--model", setup.model, "--", "sesions"]);
+    e2e.server.enqueue({ text: "Sessions are stored in SQLite." });
+    const chosen = await run(["-p", "--model", e2e.model, "--", "sesions"]);
     expect(chosen.code).toBe(0);
     expect(chosen.stdout).toBe("Sessions are stored in SQLite.\n");
     // Ordinary one-word prompts are not questioned.
-    fixture.server.enqueue({ text: "Hello." });
-    expect((await run(["-p", "hello", "--model", setup.model])).stdout).toBe("Hello.\n");
+    e2e.server.enqueue({ text: "Hello." });
+    expect((await run(["-p", "hello", "--model", e2e.model])).stdout).toBe("Hello.\n");
   });
 });
 
@@ -147,14 +144,14 @@ describe.skipIf(!hasTmux)("in a terminal, a command-like word asks first (tmux)"
   }
 
   function launch(target: string, word: string): void {
-    const environment = { PATH: process.env.PATH ?? "", TERM: "xterm-256color", ...setup.env };
+    const environment = { PATH: process.env.PATH ?? "", TERM: "xterm-256color", ...e2e.env };
     const assignments = Object.entries(environment)
       .map(([name, value]) => `${name}='${value}'`)
       .join(" ");
-    const script = path.join(fixture.workspace.project, "..", `${target}.sh`);
+    const script = path.join(e2e.workspace.project, "..", `${target}.sh`);
     writeFileSync(
       script,
-      `env -i ${assignments} '${process.execPath}' '${cliPath}' --model ${setup.model} ${word}\necho "__EXITED_$?__"\nsleep 600\n`,
+      `env -i ${assignments} '${process.execPath}' '${cliPath}' --model ${e2e.model} ${word}\necho "__EXITED_$?__"\nsleep 600\n`,
     );
     tmux(
       "new-session",
@@ -166,13 +163,13 @@ describe.skipIf(!hasTmux)("in a terminal, a command-like word asks first (tmux)"
       "-y",
       "30",
       "-c",
-      fixture.workspace.project,
+      e2e.workspace.project,
       `sh ${script}`,
     );
   }
 
   it("yes runs the command it looked like, and nothing is sent to the model", async () => {
-    const before = fixture.server.requests.length;
+    const before = e2e.server.requests.length;
     launch("typo-yes", "sesions");
     await waitForScreen("typo-yes", /Did you mean "tacit sessions"\? \[Y\/n\]/);
     tmux("send-keys", "-t", "typo-yes", "y", "Enter");
@@ -181,16 +178,16 @@ describe.skipIf(!hasTmux)("in a terminal, a command-like word asks first (tmux)"
     expect(screen).toMatch(/No sessions in this directory|\d+ msgs/);
     expect(screen).not.toContain("❯");
     expect(screen).toContain("__EXITED_0__");
-    expect(fixture.server.requests.length).toBe(before);
+    expect(e2e.server.requests.length).toBe(before);
   });
 
   it("no sends the word to the model as a prompt", async () => {
-    fixture.server.enqueue({ text: "You asked about sesions." });
+    e2e.server.enqueue({ text: "You asked about sesions." });
     launch("typo-no", "sesions");
     await waitForScreen("typo-no", /Did you mean "tacit sessions"\?/);
     tmux("send-keys", "-t", "typo-no", "n", "Enter");
     await waitForScreen("typo-no", /You asked about sesions\./);
-    const sent = fixture.server.requests.at(-1)!.normalized.messages.at(-1)!.text;
+    const sent = e2e.server.requests.at(-1)!.normalized.messages.at(-1)!.text;
     expect(sent).toContain("sesions");
   });
 });

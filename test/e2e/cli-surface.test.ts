@@ -1,26 +1,12 @@
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type FakeServer, startFakeServer } from "../fake-server/server.ts";
-import { cliPath, createWorkspace, runCli, type Workspace, wireSetup } from "./harness.ts";
+import { describe, expect, it } from "vitest";
+import { e2eFixture } from "./fixture.ts";
+import { cliPath } from "./harness.ts";
 
 describe("the CLI surface", () => {
-  let server: FakeServer;
-  let workspace: Workspace;
-  let setup: { model: string; env: Record<string, string> };
-
-  beforeAll(async () => {
-    server = await startFakeServer();
-    workspace = createWorkspace();
-    setup = wireSetup("anthropic", server.url, workspace);
-  });
-  afterAll(async () => {
-    await server.close();
-    workspace.cleanup();
-  });
-
-  const run = (args: string[], input?: string) =>
-    runCli(args, { cwd: workspace.project, env: setup.env, ...(input !== undefined ? { input } : {}) });
+  const e2e = e2eFixture();
+  const run = (args: string[], input?: string) => e2e.run(args, input !== undefined ? { input } : {});
 
   it("prints its version", async () => {
     const result = await run(["--version"]);
@@ -29,12 +15,12 @@ describe("the CLI surface", () => {
   });
 
   it("reads the prompt from piped stdin and prints one json object", async () => {
-    server.enqueue({ text: "src/ holds the code." });
-    const result = await run(["-p", "--output-format", "json", "--model", setup.model], "explain src/");
+    e2e.server.enqueue({ text: "src/ holds the code." });
+    const result = await run(["-p", "--output-format", "json", "--model", e2e.model], "explain src/");
     expect(result.code).toBe(0);
     const output = JSON.parse(result.stdout);
     expect(output).toMatchObject({ type: "result", result: "src/ holds the code.", is_error: false });
-    const sent = server.requests
+    const sent = e2e.server.requests
       .at(-1)!
       .normalized.messages.map((message) => message.text)
       .join("\n");
@@ -42,36 +28,29 @@ describe("the CLI surface", () => {
   });
 
   it("joins an argument prompt and piped stdin", async () => {
-    server.enqueue({ text: "ok" });
-    const result = await run(["-p", "summarise this log:", "--model", setup.model], "line one\nline two");
+    e2e.server.enqueue({ text: "ok" });
+    const result = await run(["-p", "summarise this log:", "--model", e2e.model], "line one\nline two");
     expect(result.code).toBe(0);
-    const sent = server.requests.at(-1)!.normalized.messages.at(-1)!.text;
+    const sent = e2e.server.requests.at(-1)!.normalized.messages.at(-1)!.text;
     expect(sent).toContain("summarise this log:");
     expect(sent).toContain("line two");
   });
 
   it("says clearly when there is no prompt", async () => {
-    const result = await run(["-p", "--model", setup.model]);
+    const result = await run(["-p", "--model", e2e.model]);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/no prompt/);
   });
 
   it("continues the latest session in this directory, then lists, shows and exports it", async () => {
-    server.enqueue({ text: "First answer." });
-    const first = await run([
-      "-p",
-      "remember the number 7",
-      "--model",
-      setup.model,
-      "--output-format",
-      "json",
-    ]);
+    e2e.server.enqueue({ text: "First answer." });
+    const first = await run(["-p", "remember the number 7", "--model", e2e.model, "--output-format", "json"]);
     const sessionId = JSON.parse(first.stdout).session_id as string;
-    server.enqueue({ text: "It was 7." });
+    e2e.server.enqueue({ text: "It was 7." });
     const second = await run(["-p", "which number?", "--continue", "--output-format", "json"]);
     expect(second.code).toBe(0);
     expect(JSON.parse(second.stdout).session_id).toBe(sessionId);
-    const texts = server.requests.at(-1)!.normalized.messages.map((message) => message.text);
+    const texts = e2e.server.requests.at(-1)!.normalized.messages.map((message) => message.text);
     expect(texts).toContain("remember the number 7");
     expect(texts).toContain("First answer.");
 
@@ -96,8 +75,11 @@ describe("the CLI surface", () => {
   });
 
   it("--verbose narrates tool calls and usage on stderr, leaving stdout to the answer", async () => {
-    server.enqueue({ toolCalls: [{ name: "LS", input: { path: workspace.project } }] }, { text: "Listed." });
-    const result = await run(["-p", "look around", "--verbose", "--model", setup.model]);
+    e2e.server.enqueue(
+      { toolCalls: [{ name: "LS", input: { path: e2e.workspace.project } }] },
+      { text: "Listed." },
+    );
+    const result = await run(["-p", "look around", "--verbose", "--model", e2e.model]);
     expect(result.code).toBe(0);
     expect(result.stdout).toBe("Listed.\n");
     expect(result.stderr).toMatch(/tacit: → LS \{"path":/);
@@ -106,14 +88,14 @@ describe("the CLI surface", () => {
   });
 
   it("stops at --max-turns with a clear result", async () => {
-    server.enqueue({ toolCalls: [{ name: "LS", input: { path: workspace.project } }] });
+    e2e.server.enqueue({ toolCalls: [{ name: "LS", input: { path: e2e.workspace.project } }] });
     const result = await run([
       "-p",
       "look around",
       "--max-turns",
       "1",
       "--model",
-      setup.model,
+      e2e.model,
       "--output-format",
       "json",
     ]);

@@ -7,16 +7,16 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type RecordedRequest, type ScriptedToolCall, type Wire, wires } from "../fake-server/server.ts";
-import { serverAndWorkspaceForFile } from "./fixture.ts";
-import { runCli, wireSetup } from "./harness.ts";
+import { e2eFixture } from "./fixture.ts";
+import { runCli } from "./harness.ts";
 
-const fixture = serverAndWorkspaceForFile();
+const e2e = e2eFixture();
 const FILE_COUNT = 4;
 const files: string[] = [];
 
 beforeAll(() => {
   // Four files of about 8,000 characters (some 2,000 tokens each once numbered).
-  const folder = path.join(fixture.workspace.project, "logs");
+  const folder = path.join(e2e.workspace.project, "logs");
   mkdirSync(folder, { recursive: true });
   for (let index = 1; index <= FILE_COUNT; index++) {
     const file = path.join(folder, `part-${index}.log`);
@@ -28,7 +28,7 @@ beforeAll(() => {
     files.push(file);
   }
   // Summary requests (compaction) are answered apart from the scripted replies.
-  fixture.server.onRequest((request) =>
+  e2e.server.onRequest((request) =>
     isSummaryRequest(request)
       ? { text: "## Goal\nRead the four logs.\n## Work done\nRead some logs." }
       : undefined,
@@ -47,13 +47,13 @@ function readCall(wire: Wire, file: string): ScriptedToolCall {
 }
 
 function scriptReads(wire: Wire): void {
-  fixture.server.enqueue(...files.map((file) => ({ toolCalls: [readCall(wire, file)] })), {
+  e2e.server.enqueue(...files.map((file) => ({ toolCalls: [readCall(wire, file)] })), {
     text: "All four logs read.",
   });
 }
 
 function requestsSince(before: number): RecordedRequest[] {
-  return fixture.server.requests.slice(before);
+  return e2e.server.requests.slice(before);
 }
 
 const text = (request: RecordedRequest) =>
@@ -63,14 +63,15 @@ const text = (request: RecordedRequest) =>
 
 describe("a long turn in a small context window", () => {
   it("compacts between requests inside the turn, before the window is exceeded", async () => {
-    const setup = wireSetup("openai-chat", fixture.server.url, fixture.workspace);
+    // The chat wire's provider, given a window of its own (so not run with `wire:`, which would rewrite it).
+    const setup = e2e.wire("openai-chat");
     // tacit and the server agree on a 9,000-token window; the whole turn needs about 11,000.
     writeFileSync(
-      path.join(fixture.workspace.home, "settings.json"),
+      path.join(e2e.workspace.home, "settings.json"),
       JSON.stringify({
         providers: {
           fakechat: {
-            baseURL: `${fixture.server.url}/v1`,
+            baseURL: `${e2e.server.url}/v1`,
             apiKeyEnv: "FAKECHAT_KEY",
             api: "chat",
             models: { "local-coder": { contextWindow: 9_000 } },
@@ -78,17 +79,17 @@ describe("a long turn in a small context window", () => {
         },
       }),
     );
-    fixture.server.setContextWindow(9_000);
-    const before = fixture.server.requests.length;
+    e2e.server.setContextWindow(9_000);
+    const before = e2e.server.requests.length;
     scriptReads("openai-chat");
     const result = await runCli(
       ["-p", "read the logs", "--model", setup.model, "--output-format", "stream-json"],
       {
-        cwd: fixture.workspace.project,
+        cwd: e2e.workspace.project,
         env: setup.env,
       },
     );
-    fixture.server.setContextWindow(undefined);
+    e2e.server.setContextWindow(undefined);
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
     const events = result.stdout
@@ -118,16 +119,12 @@ describe("a long turn in a small context window", () => {
   it.each(wires)(
     "a 'prompt too long' refusal on the %s wire is met by compacting and one retry",
     async (wire) => {
-      const setup = wireSetup(wire, fixture.server.url, fixture.workspace);
       // tacit believes the catalog's large window; the server holds 6,000 tokens, so it refuses first.
-      fixture.server.setContextWindow(6_000);
-      const before = fixture.server.requests.length;
+      e2e.server.setContextWindow(6_000);
+      const before = e2e.server.requests.length;
       scriptReads(wire);
-      const result = await runCli(["-p", "read the logs", "--model", setup.model], {
-        cwd: fixture.workspace.project,
-        env: setup.env,
-      });
-      fixture.server.setContextWindow(undefined);
+      const result = await e2e.print("read the logs", [], { wire });
+      e2e.server.setContextWindow(undefined);
       expect(result.stdout).toBe("All four logs read.\n");
       expect(result.code).toBe(0);
       expect(result.stderr).toContain("refused the request as too long for the context window");
@@ -135,24 +132,20 @@ describe("a long turn in a small context window", () => {
       expect(sent.filter((request) => request.contextOverflow).length).toBeGreaterThanOrEqual(1);
       expect(sent.filter(isSummaryRequest).length).toBeGreaterThanOrEqual(1);
       // Each refusal was followed by a summary, then the same step again.
-      expect(fixture.server.errors).toEqual([]);
+      expect(e2e.server.errors).toEqual([]);
     },
   );
 
   it("when compaction fails, cuts old tool results and keeps the newest whole", async () => {
-    const setup = wireSetup("anthropic", fixture.server.url, fixture.workspace);
-    fixture.server.setContextWindow(6_000);
-    fixture.server.onRequest((request) =>
+    e2e.server.setContextWindow(6_000);
+    e2e.server.onRequest((request) =>
       isSummaryRequest(request) ? { fault: { kind: "status", status: 500 } } : undefined,
     );
-    const before = fixture.server.requests.length;
+    const before = e2e.server.requests.length;
     scriptReads("anthropic");
-    const result = await runCli(["-p", "read the logs", "--model", setup.model], {
-      cwd: fixture.workspace.project,
-      env: { ...setup.env, TACIT_MAX_RETRIES: "0" },
-    });
-    fixture.server.setContextWindow(undefined);
-    fixture.server.onRequest(() => undefined);
+    const result = await e2e.print("read the logs", [], { env: { TACIT_MAX_RETRIES: "0" } });
+    e2e.server.setContextWindow(undefined);
+    e2e.server.onRequest(() => undefined);
     expect(result.stdout).toBe("All four logs read.\n");
     expect(result.code).toBe(0);
     expect(result.stderr).toContain("Could not compact the conversation");

@@ -1,22 +1,13 @@
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { type FakeServer, startFakeServer } from "../fake-server/server.ts";
-import { type CliResult, createWorkspace, runCli, type Workspace, wireSetup } from "./harness.ts";
+import { describe, expect, it } from "vitest";
+import { type CliResult, createWorkspace, runCli, wireSetup } from "./harness.ts";
+import { fakeServerFixture, workspaceFixture } from "./workspace-fixture.ts";
 
-let workspace: Workspace;
-let env: Record<string, string>;
-
-beforeEach(() => {
-  workspace = createWorkspace();
-  env = { TACIT_HOME: workspace.home, HOME: workspace.userHome };
-});
-afterEach(() => {
-  workspace.cleanup();
-});
+const files = workspaceFixture({ perTest: true });
 
 function tacit(args: string[], extraEnv: Record<string, string> = {}): Promise<CliResult> {
-  return runCli(args, { cwd: workspace.project, env: { ...env, ...extraEnv } });
+  return files.run(args, { env: extraEnv });
 }
 
 /** Runs a command that must succeed; returns its stdout. */
@@ -36,8 +27,8 @@ async function failure(args: string[]): Promise<string> {
   return lines[0]!;
 }
 
-const userFolder = () => path.join(workspace.home, "memory");
-const projectFolder = () => path.join(workspace.project, ".tacit", "memory");
+const userFolder = () => path.join(files.workspace.home, "memory");
+const projectFolder = () => path.join(files.workspace.project, ".tacit", "memory");
 
 describe("tacit remember, memory list and show", () => {
   it("stores one memory per scope and lists and shows them", async () => {
@@ -103,18 +94,12 @@ describe("tacit remember, memory list and show", () => {
 });
 
 describe("tacit memory search", () => {
-  let server: FakeServer;
-  beforeAll(async () => {
-    server = await startFakeServer();
-  });
-  afterAll(async () => {
-    await server.close();
-  });
+  const model = fakeServerFixture();
 
   it("finds memories and past transcripts, with the reasons and the session", async () => {
     await ok(["remember", "Deployments go through the zeppelin pipeline.", "--name", "deploy-pipeline"]);
-    const setup = wireSetup("anthropic", server.url, workspace);
-    server.enqueue({ text: "Noted." });
+    const setup = wireSetup("anthropic", model.server.url, files.workspace);
+    model.server.enqueue({ text: "Noted." });
     const run = await runCli(
       [
         "-p",
@@ -124,7 +109,7 @@ describe("tacit memory search", () => {
         "--output-format",
         "json",
       ],
-      { cwd: workspace.project, env: setup.env },
+      { cwd: files.workspace.project, env: setup.env },
     );
     expect(run.code).toBe(0);
     const sessionId = JSON.parse(run.stdout).session_id as string;
@@ -212,7 +197,7 @@ describe("tacit memory history: log, diff, undo, forget", () => {
 describe("tacit memory edit", () => {
   it("saves what the editor wrote, validated and committed", async () => {
     await ok(["remember", "Commit messages in the imperative", "--scope", "user", "--name", "commit-style"]);
-    const editor = path.join(workspace.userHome, "append-line.sh");
+    const editor = path.join(files.workspace.userHome, "append-line.sh");
     writeFileSync(editor, '#!/bin/sh\necho "Keep the subject under 72 characters." >> "$1"\n');
     chmodSync(editor, 0o755);
     const output = await ok(["memory", "edit", "commit-style"], { EDITOR: editor });
@@ -230,7 +215,7 @@ describe("tacit memory edit", () => {
     await ok(["remember", "Keep me as I am", "--scope", "user", "--name", "steady"]);
     const file = path.join(userFolder(), "steady.md");
     const before = readFileSync(file, "utf8");
-    const editor = path.join(workspace.userHome, "break.sh");
+    const editor = path.join(files.workspace.userHome, "break.sh");
     writeFileSync(editor, '#!/bin/sh\necho "garbage" >> "$1"\nexit 3\n');
     chmodSync(editor, 0o755);
     const result = await tacit(["memory", "edit", "steady"], { EDITOR: editor, VISUAL: "" });
@@ -246,7 +231,7 @@ describe("tacit memory export and import", () => {
     await ok(["remember", "Two spaces for YAML", "--scope", "user", "--name", "yaml-indent"]);
     await ok(["remember", "The API lives under /v2", "--scope", "project", "--name", "api-version"]);
     await ok(["remember", "My scratch branch is wip", "--scope", "local", "--name", "scratch-branch"]);
-    const exportFolder = path.join(workspace.userHome, "exported");
+    const exportFolder = path.join(files.workspace.userHome, "exported");
     const exported = await ok(["memory", "export", exportFolder]);
     expect(exported).toContain("Exported 3 memories");
     expect(existsSync(path.join(exportFolder, "user", "yaml-indent.md"))).toBe(true);
@@ -291,7 +276,7 @@ describe("tacit memory export and import", () => {
   });
 
   it("imports a Claude Code memory folder, mapping types and skipping MEMORY.md", async () => {
-    const folder = path.join(workspace.userHome, "claude-memory");
+    const folder = path.join(files.workspace.userHome, "claude-memory");
     mkdirSync(folder, { recursive: true });
     const claudeFile = (name: string, type: string, description: string) =>
       `---\nname: ${name}\ndescription: ${description}\ntype: ${type}\n---\n\n${description}, in detail.\n`;
@@ -350,8 +335,7 @@ describe("errors are one line with exit 1", () => {
   });
 
   it("still works with memory turned off in settings, with a note", async () => {
-    mkdirSync(workspace.home, { recursive: true });
-    writeFileSync(path.join(workspace.home, "settings.json"), JSON.stringify({ memory: { enabled: false } }));
+    files.writeUserSettings({ memory: { enabled: false } });
     const result = await tacit(["remember", "Works anyway", "--scope", "user", "--name", "anyway"]);
     expect(result.code).toBe(0);
     expect(result.stderr).toContain("memory is turned off in settings");

@@ -1,8 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { type FakeServer, startFakeServer } from "../fake-server/server.ts";
-import { createWorkspace, runCli, type Workspace, wireSetup } from "./harness.ts";
+import { beforeEach, describe, expect, it } from "vitest";
+import { e2eFixture } from "./fixture.ts";
 
 // Shares no word with the prompt below, only its meaning.
 const INSURANCE_MEMORY = `---
@@ -22,38 +21,20 @@ Kafka consumer lag is checked on the lag dashboard.`;
 const PROMPT = "who takes care of the car policy?";
 
 describe("recall by meaning with memory.embeddingModel", () => {
-  let server: FakeServer;
-  let workspace: Workspace;
-
-  beforeAll(async () => {
-    server = await startFakeServer();
-  });
-  afterAll(async () => {
-    await server.close();
-  });
+  const e2e = e2eFixture({ wire: "openai-responses", perTest: true });
   beforeEach(() => {
-    workspace = createWorkspace();
-    const folder = path.join(workspace.project, ".tacit", "memory");
+    const folder = e2e.inProject(".tacit", "memory");
     mkdirSync(folder, { recursive: true });
     writeFileSync(path.join(folder, "finance-renewals.md"), INSURANCE_MEMORY);
     writeFileSync(path.join(folder, "kafka-lag.md"), KAFKA_MEMORY);
   });
-  afterEach(() => {
-    workspace.cleanup();
-  });
 
-  async function run(settings: object | undefined) {
-    const gpt = wireSetup("openai-responses", server.url, workspace);
-    if (settings) {
-      mkdirSync(workspace.home, { recursive: true });
-      writeFileSync(path.join(workspace.home, "settings.json"), JSON.stringify(settings));
-    }
+  async function run(settings: Record<string, unknown> | undefined) {
+    const { server } = e2e;
+    if (settings) e2e.writeUserSettings(settings);
     server.enqueue({ text: "The finance team does." });
     const before = server.requests.length;
-    const result = await runCli(["-p", PROMPT, "--model", gpt.model, "--output-format", "stream-json"], {
-      cwd: workspace.project,
-      env: gpt.env,
-    });
+    const result = await e2e.print(PROMPT, ["--output-format", "stream-json"]);
     const requests = server.requests.slice(before);
     const modelRequest = requests.find((request) => request.wire === "openai-responses");
     return { result, requests, userText: modelRequest?.normalized.messages.at(-1)?.text ?? "" };
@@ -65,7 +46,7 @@ describe("recall by meaning with memory.embeddingModel", () => {
     });
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
-    expect(server.errors).toEqual([]);
+    expect(e2e.server.errors).toEqual([]);
     const embeddingRequests = requests.filter((request) => request.wire === "openai-embeddings");
     expect(embeddingRequests.length).toBeGreaterThan(0);
     expect(embeddingRequests.every((request) => request.path === "/v1/embeddings")).toBe(true);
@@ -95,7 +76,7 @@ describe("recall by meaning with memory.embeddingModel", () => {
   });
 
   it("a failing embedding endpoint costs a warning, not the turn: recall goes lexical", async () => {
-    server.failEmbeddings({ kind: "status", status: 401 }, { kind: "status", status: 401 });
+    e2e.server.failEmbeddings({ kind: "status", status: 401 }, { kind: "status", status: 401 });
     const { result, requests, userText } = await run({
       memory: { embeddingModel: "openai/text-embedding-3-small" },
     });
@@ -115,17 +96,10 @@ describe("recall by meaning with memory.embeddingModel", () => {
   });
 
   it("a missing key for the embedding model is one clear line, before any model request", async () => {
-    const gpt = wireSetup("anthropic", server.url, workspace);
-    mkdirSync(workspace.home, { recursive: true });
-    writeFileSync(
-      path.join(workspace.home, "settings.json"),
-      JSON.stringify({ memory: { embeddingModel: "openai/text-embedding-3-small" } }),
-    );
+    const { server } = e2e;
+    e2e.writeUserSettings({ memory: { embeddingModel: "openai/text-embedding-3-small" } });
     const before = server.requests.length;
-    const result = await runCli(["-p", PROMPT, "--model", gpt.model], {
-      cwd: workspace.project,
-      env: gpt.env,
-    });
+    const result = await e2e.print(PROMPT, [], { wire: "anthropic" });
     expect(result.code).not.toBe(0);
     expect(result.stderr.trim().split("\n")).toHaveLength(1);
     expect(result.stderr).toContain(

@@ -12,35 +12,33 @@ import {
   writeFileSync,
 } from "node:fs";
 import path from "node:path";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { type FakeServer, startFakeServer } from "../fake-server/server.ts";
-import { type CliResult, cliPath, createWorkspace, runCli, type Workspace, wireSetup } from "./harness.ts";
+import { beforeEach, describe, expect, it } from "vitest";
+import { type CliResult, cliPath, runCli, wireSetup } from "./harness.ts";
+import { fakeServerFixture, workspaceFixture } from "./workspace-fixture.ts";
 
-let workspace: Workspace;
+const files = workspaceFixture({ perTest: true });
+/** The env of this test's commands: a test may point TACIT_HOME elsewhere. */
 let env: Record<string, string>;
-
 beforeEach(() => {
-  workspace = createWorkspace();
-  env = { TACIT_HOME: workspace.home, HOME: workspace.userHome };
+  env = files.env;
 });
-afterEach(() => workspace.cleanup());
 
 function tacit(
   args: string[],
-  cwd = workspace.project,
+  cwd = files.workspace.project,
   extraEnv: Record<string, string> = {},
 ): Promise<CliResult> {
   return runCli(args, { cwd, env: { ...env, ...extraEnv } });
 }
 
-async function ok(args: string[], cwd = workspace.project): Promise<CliResult> {
+async function ok(args: string[], cwd = files.workspace.project): Promise<CliResult> {
   const result = await tacit(args, cwd);
   if (result.code !== 0) throw new Error(`tacit ${args.join(" ")} failed (${result.code}): ${result.stderr}`);
   return result;
 }
 
-const userFolder = () => path.join(workspace.home, "memory");
-const databaseFile = () => path.join(workspace.home, "tacit.db");
+const userFolder = () => path.join(files.workspace.home, "memory");
+const databaseFile = () => path.join(files.workspace.home, "tacit.db");
 
 describe("a damaged tacit.db", () => {
   const damages: Array<[string, (file: string) => void]> = [
@@ -92,7 +90,7 @@ describe("a damaged tacit.db", () => {
       const again = await ok(["memory", "list"]);
       expect(again.stderr).toBe("");
       expect(
-        readdirSync(workspace.home).filter(
+        readdirSync(files.workspace.home).filter(
           (file) => file.startsWith("tacit.db.corrupt-") && !/-(wal|shm)$/.test(file),
         ),
       ).toHaveLength(1);
@@ -101,9 +99,10 @@ describe("a damaged tacit.db", () => {
 });
 
 describe("damage deep in tacit.db that passes the checks at open", () => {
+  const model = fakeServerFixture();
   /** 400 project memories indexed, then the middle third of the file garbled: pages a query reads. */
   async function garbleIndexedDatabase(): Promise<void> {
-    const folder = path.join(workspace.project, ".tacit", "memory");
+    const folder = path.join(files.workspace.project, ".tacit", "memory");
     mkdirSync(folder, { recursive: true });
     for (let index = 0; index < 400; index++) {
       writeFileSync(
@@ -136,46 +135,41 @@ describe("damage deep in tacit.db that passes the checks at open", () => {
 
   it("in an agent run too: one line, the file kept aside, and the next run works", async () => {
     await garbleIndexedDatabase();
-    const server = await startFakeServer();
-    try {
-      const setup = wireSetup("anthropic", server.url, workspace);
-      server.enqueue({ text: "fine" }, { text: "fine again" });
-      const run = () =>
-        runCli(["-p", "how does the canary check word200 work", "--model", setup.model], {
-          cwd: workspace.project,
-          env: setup.env,
-        });
-      const failed = await run();
-      expect(failed.code, failed.stderr).toBe(1);
-      const lines = failed.stderr.trimEnd().split("\n");
-      expect(lines.at(-1)).toMatch(
-        /^tacit: .*tacit\.db was damaged \(database disk image is malformed\); it is kept as \S+tacit\.db\.corrupt-\S+, past sessions with it; the next run starts a fresh one/,
-      );
-      expect(failed.stderr).not.toMatch(/\n\s+at /);
-      expect(readdirSync(workspace.home).some((file) => file.startsWith("tacit.db.corrupt-"))).toBe(true);
-      const again = await run();
-      expect(again.code, again.stderr).toBe(0);
-      expect(again.stdout).toContain("fine");
-    } finally {
-      await server.close();
-    }
+    const setup = wireSetup("anthropic", model.server.url, files.workspace);
+    model.server.enqueue({ text: "fine" }, { text: "fine again" });
+    const run = () =>
+      runCli(["-p", "how does the canary check word200 work", "--model", setup.model], {
+        cwd: files.workspace.project,
+        env: setup.env,
+      });
+    const failed = await run();
+    expect(failed.code, failed.stderr).toBe(1);
+    const lines = failed.stderr.trimEnd().split("\n");
+    expect(lines.at(-1)).toMatch(
+      /^tacit: .*tacit\.db was damaged \(database disk image is malformed\); it is kept as \S+tacit\.db\.corrupt-\S+, past sessions with it; the next run starts a fresh one/,
+    );
+    expect(failed.stderr).not.toMatch(/\n\s+at /);
+    expect(readdirSync(files.workspace.home).some((file) => file.startsWith("tacit.db.corrupt-"))).toBe(true);
+    const again = await run();
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toContain("fine");
   });
 });
 
 describe("a cloned repository's memory symlink to ~/.bashrc", () => {
   it("show, forget, remember and edit refuse it; list and search skip it; the canary is unchanged", async () => {
-    const canary = path.join(workspace.userHome, ".bashrc");
+    const canary = path.join(files.workspace.userHome, ".bashrc");
     const content = "# my shell\nexport SECRET_PLACE=/home\n";
     writeFileSync(canary, content);
-    mkdirSync(path.join(workspace.project, ".tacit", "memory"), { recursive: true });
-    symlinkSync(canary, path.join(workspace.project, ".tacit", "memory", "notes.md"));
+    mkdirSync(path.join(files.workspace.project, ".tacit", "memory"), { recursive: true });
+    symlinkSync(canary, path.join(files.workspace.project, ".tacit", "memory", "notes.md"));
     for (const args of [
       ["memory", "show", "notes"],
       ["memory", "forget", "notes"],
       ["remember", "overwrite it", "--name", "notes"],
       ["memory", "edit", "notes"],
     ]) {
-      const result = await tacit(args, workspace.project, { EDITOR: "true", VISUAL: "" });
+      const result = await tacit(args, files.workspace.project, { EDITOR: "true", VISUAL: "" });
       expect(result.code, args.join(" ")).toBe(1);
       expect(result.stderr).toMatch(
         /notes\.md is a link to .*\.bashrc, outside the project memory folder; refused/,
@@ -190,8 +184,8 @@ describe("a cloned repository's memory symlink to ~/.bashrc", () => {
 describe("outside a git repository", () => {
   it("lists and indexes each memory once: the user scope only, no project or local scope", async () => {
     // Started in the home folder, where TACIT_HOME lives: the old project scope was ~/.tacit/memory itself.
-    env.TACIT_HOME = path.join(workspace.userHome, ".tacit");
-    const home = workspace.userHome;
+    env.TACIT_HOME = path.join(files.workspace.userHome, ".tacit");
+    const home = files.workspace.userHome;
     await ok(["remember", "Prefer tabs in shell scripts", "--name", "tabs"], home);
     const list = await ok(["memory", "list"], home);
     expect(list.stdout.match(/^ {2}tabs /gm)).toHaveLength(1);
@@ -214,12 +208,12 @@ describe("outside a git repository", () => {
 describe("forget and undo keep a way back", () => {
   it("forgetting a project memory (never committed) keeps a copy in the trash and says where", async () => {
     await ok(["remember", "Never deploy on Fridays", "--name", "no-friday-deploys"]);
-    const file = path.join(workspace.project, ".tacit", "memory", "no-friday-deploys.md");
+    const file = path.join(files.workspace.project, ".tacit", "memory", "no-friday-deploys.md");
     const before = readFileSync(file, "utf8");
     const forgot = (await ok(["memory", "forget", "no-friday-deploys"])).stdout;
     expect(existsSync(file)).toBe(false);
     const copy = /a copy is in (\S+);/.exec(forgot)?.[1];
-    expect(copy?.startsWith(path.join(workspace.home, "trash"))).toBe(true);
+    expect(copy?.startsWith(path.join(files.workspace.home, "trash"))).toBe(true);
     expect(readFileSync(copy!, "utf8")).toBe(before);
     // Restoring is copying it back.
     copyFileSync(copy!, file);
@@ -273,7 +267,7 @@ describe("a memory write whose commit fails", () => {
   });
 });
 
-const projectFolder = () => path.join(workspace.project, ".tacit", "memory");
+const projectFolder = () => path.join(files.workspace.project, ".tacit", "memory");
 const BROKEN =
   "---\nname: release-steps\ndescription: [how we release\ntype: decision\n---\nTag, then publish.\n";
 const GOOD =
@@ -289,7 +283,7 @@ function plantBroken(): string {
 
 /** An editor script: each run copies what it was given to `seen-<n>.md`, then writes the n-th text. */
 function editorWriting(texts: string[]): { editor: string; seen: (run: number) => string } {
-  const folder = path.join(workspace.userHome, "editor");
+  const folder = path.join(files.workspace.userHome, "editor");
   mkdirSync(folder, { recursive: true });
   for (const [index, text] of texts.entries()) writeFileSync(path.join(folder, `text-${index + 1}.md`), text);
   const editor = path.join(folder, "edit.sh");
@@ -322,7 +316,7 @@ describe("a memory file with broken frontmatter", () => {
     const file = path.join(projectFolder(), "release-steps.md");
     const before = readFileSync(file, "utf8");
     const { editor } = editorWriting([BROKEN]);
-    const result = await tacit(["memory", "edit", "release-steps"], workspace.project, {
+    const result = await tacit(["memory", "edit", "release-steps"], files.workspace.project, {
       EDITOR: editor,
       VISUAL: "",
     });
@@ -345,7 +339,7 @@ describe("a memory file with broken frontmatter", () => {
         "script",
         ["-qec", `"${process.execPath}" "${cliPath}" memory edit release-steps`, "/dev/null"],
         {
-          cwd: workspace.project,
+          cwd: files.workspace.project,
           env: { PATH: process.env.PATH ?? "", ...env, EDITOR: editor, VISUAL: "" },
           stdio: ["ignore", "pipe", "pipe"],
         },
@@ -367,30 +361,28 @@ describe("a memory file with broken frontmatter", () => {
 });
 
 describe("at the start of a run", () => {
-  let server: FakeServer;
-  beforeAll(async () => {
-    server = await startFakeServer();
-  });
-  afterAll(async () => {
-    await server.close();
-  });
+  const model = fakeServerFixture();
 
   it("a broken memory file and a damaged database are each said once, in one line, before the run", async () => {
     const file = plantBroken();
-    const setup = wireSetup("anthropic", server.url, workspace);
-    server.enqueue({ text: "first" });
+    const setup = wireSetup("anthropic", model.server.url, files.workspace);
+    model.server.enqueue({ text: "first" });
     expect(
-      (await runCli(["-p", "hello", "--model", setup.model], { cwd: workspace.project, env: setup.env }))
-        .code,
+      (
+        await runCli(["-p", "hello", "--model", setup.model], {
+          cwd: files.workspace.project,
+          env: setup.env,
+        })
+      ).code,
     ).toBe(0);
     writeFileSync(
-      path.join(workspace.home, "tacit.db"),
+      path.join(files.workspace.home, "tacit.db"),
       "this is not a database at all, just text ".repeat(200),
     );
 
-    server.enqueue({ text: "second" });
+    model.server.enqueue({ text: "second" });
     const run = await runCli(["-p", "hello again", "--model", setup.model], {
-      cwd: workspace.project,
+      cwd: files.workspace.project,
       env: setup.env,
     });
     expect(run.code).toBe(0);
@@ -402,6 +394,6 @@ describe("at the start of a run", () => {
     );
     const broken = warnings.find((line) => line.includes(file));
     expect(broken).toMatch(YAML_ERROR);
-    expect(existsSync(path.join(workspace.home, "tacit.db"))).toBe(true);
+    expect(existsSync(path.join(files.workspace.home, "tacit.db"))).toBe(true);
   });
 });

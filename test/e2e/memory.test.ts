@@ -1,8 +1,8 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type FakeServer, startFakeServer } from "../fake-server/server.ts";
-import { createWorkspace, runCli, type Workspace, wireSetup } from "./harness.ts";
+import { describe, expect, it } from "vitest";
+import { e2eFixture } from "./fixture.ts";
+import { runCli } from "./harness.ts";
 
 const PNPM_MEMORY = `---
 name: use-pnpm
@@ -23,20 +23,11 @@ Write guard clauses and early returns instead of nested if blocks.
 **How to apply:** any new or edited function with conditions.`;
 
 describe("memory across sessions and models", () => {
-  let server: FakeServer;
-  let workspace: Workspace;
-
-  beforeAll(async () => {
-    server = await startFakeServer();
-    workspace = createWorkspace();
-  });
-  afterAll(async () => {
-    await server.close();
-    workspace.cleanup();
-  });
+  const e2e = e2eFixture();
 
   it("Monday on Claude stores memories; Tuesday, a new session on GPT starts with them", async () => {
-    const claude = wireSetup("anthropic", server.url, workspace);
+    const { server, workspace } = e2e;
+    const claude = e2e.wire("anthropic");
     server.enqueue(
       {
         toolCalls: [
@@ -84,7 +75,7 @@ describe("memory across sessions and models", () => {
     expect(existsSync(path.join(workspace.home, "memory", ".git"))).toBe(true);
 
     // Tuesday: a new session, another provider and wire format.
-    const gpt = wireSetup("openai-responses", server.url, workspace);
+    const gpt = e2e.wire("openai-responses");
     server.enqueue({ text: "I'll use pnpm add lodash." });
     const before = server.requests.length;
     const tuesday = await runCli(
@@ -122,7 +113,8 @@ describe("memory across sessions and models", () => {
   });
 
   it("--no-memory reads and writes nothing of memory", async () => {
-    const claude = wireSetup("anthropic", server.url, workspace);
+    const { server, workspace } = e2e;
+    const claude = e2e.wire("anthropic");
     server.enqueue({ text: "ok" });
     const result = await runCli(
       ["-p", "install the lodash package", "--no-memory", "--model", claude.model],
@@ -139,6 +131,7 @@ describe("memory across sessions and models", () => {
   });
 
   it("with 200 memories stored, a prompt about one topic brings only that memory's body", async () => {
+    const { server, workspace } = e2e;
     const folder = path.join(workspace.project, ".tacit", "memory");
     mkdirSync(folder, { recursive: true });
     const topics = [
@@ -165,7 +158,7 @@ describe("memory across sessions and models", () => {
       "---\nname: release-checklist\ndescription: how a release is cut\ntype: project\n---\nBefore tagging a release, bump CHANGELOG.md and run the smoke suite.\n",
     );
     expect(readdirSync(folder).length).toBeGreaterThanOrEqual(200);
-    const claude = wireSetup("anthropic", server.url, workspace);
+    const claude = e2e.wire("anthropic");
     server.enqueue({ text: "ok" });
     const result = await runCli(["-p", "cut a new release and tag it", "--model", claude.model], {
       cwd: workspace.project,

@@ -1,27 +1,15 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type FakeServer, startFakeServer } from "../fake-server/server.ts";
-import { createWorkspace, runCli, type Workspace, wireSetup } from "./harness.ts";
+import { describe, expect, it } from "vitest";
+import { e2eFixture } from "./fixture.ts";
 
 describe("permissions end to end", () => {
-  let server: FakeServer;
-  let workspace: Workspace;
-  beforeAll(async () => {
-    server = await startFakeServer();
-    workspace = createWorkspace();
-  });
-  afterAll(async () => {
-    await server.close();
-    workspace.cleanup();
-  });
-
-  const lastResults = () =>
-    server.requests.at(-1)!.normalized.messages.flatMap((message) => message.toolResults);
+  const e2e = e2eFixture();
+  const lastResults = e2e.results;
 
   it("a Read deny rule also keeps the file out of Grep and Glob results", async () => {
-    const setup = wireSetup("anthropic", server.url, workspace);
+    const { server, workspace } = e2e;
     writeFileSync(path.join(workspace.project, "secrets.txt"), "db_password=hunter2\n");
     writeFileSync(path.join(workspace.project, "notes.txt"), "the password policy is in the wiki\n");
     server.enqueue(
@@ -33,10 +21,7 @@ describe("permissions end to end", () => {
       },
       { text: "done" },
     );
-    const result = await runCli(
-      ["-p", "find passwords", "--model", setup.model, "--disallowed-tools", "Read(./secrets.txt)"],
-      { cwd: workspace.project, env: setup.env },
-    );
+    const result = await e2e.print("find passwords", ["--disallowed-tools", "Read(./secrets.txt)"]);
     expect(result.code).toBe(0);
     const [grep, glob] = lastResults();
     expect(grep!.output).toContain("notes.txt");
@@ -46,7 +31,7 @@ describe("permissions end to end", () => {
   });
 
   it("a cloned repository's settings cannot switch to bypass mode; the user is warned", async () => {
-    const setup = wireSetup("anthropic", server.url, workspace);
+    const { server, workspace } = e2e;
     mkdirSync(path.join(workspace.project, ".tacit"), { recursive: true });
     writeFileSync(
       path.join(workspace.project, ".tacit", "settings.json"),
@@ -57,10 +42,7 @@ describe("permissions end to end", () => {
       { toolCalls: [{ name: "Bash", input: { command: "touch pwned", dangerouslyDisableSandbox: true } }] },
       { text: "ok" },
     );
-    const result = await runCli(["-p", "do it", "--model", setup.model], {
-      cwd: workspace.project,
-      env: setup.env,
-    });
+    const result = await e2e.print("do it");
     expect(result.code).toBe(0);
     expect(result.stderr).toMatch(/warning: .*bypass/);
     expect(lastResults()[0]!.isError).toBe(true);
@@ -69,7 +51,7 @@ describe("permissions end to end", () => {
   });
 
   it("a dangling symlink pointing out of the project does not let an edit land outside", async () => {
-    const setup = wireSetup("anthropic", server.url, workspace);
+    const { server, workspace } = e2e;
     const outside = mkdtempSync(path.join(tmpdir(), "tacit-outside-"));
     const target = path.join(outside, ".bash_aliases");
     symlinkSync(target, path.join(workspace.project, "notes.md"));
@@ -84,20 +66,14 @@ describe("permissions end to end", () => {
       },
       { text: "ok" },
     );
-    const result = await runCli(
-      ["-p", "write notes", "--permission-mode", "accept-edits", "--model", setup.model],
-      {
-        cwd: workspace.project,
-        env: setup.env,
-      },
-    );
+    const result = await e2e.print("write notes", ["--permission-mode", "accept-edits"]);
     expect(result.code).toBe(0);
     expect(existsSync(target)).toBe(false);
     expect(lastResults()[0]!.isError).toBe(true);
     expect(lastResults()[0]!.output).toMatch(/outside the project/i);
   });
   it("reads outside the project, and of credentials, are refused headless; nothing reaches the model", async () => {
-    const setup = wireSetup("anthropic", server.url, workspace);
+    const { server, workspace } = e2e;
     const ssh = path.join(workspace.userHome, ".ssh");
     const notes = path.join(workspace.userHome, "notes");
     mkdirSync(ssh, { recursive: true });
@@ -111,10 +87,7 @@ describe("permissions end to end", () => {
       { name: "Read", input: { file_path: path.join(notes, "todo.md") } },
     ];
     server.enqueue({ toolCalls: calls }, { text: "ok" });
-    const refused = await runCli(["-p", "look around", "--model", setup.model], {
-      cwd: workspace.project,
-      env: setup.env,
-    });
+    const refused = await e2e.print("look around");
     expect(refused.code, refused.stderr).toBe(0);
     const sent = JSON.stringify(server.requests.at(-1)!.body);
     expect(sent).not.toContain("SSH-KEY-CANARY");
@@ -125,10 +98,7 @@ describe("permissions end to end", () => {
 
     // An allow rule of the user's opens the notes, in bypass too; the key stays asked about.
     server.enqueue({ toolCalls: [calls[3]!, calls[0]!] }, { text: "ok" });
-    const allowed = await runCli(
-      ["-p", "look again", "--model", setup.model, "--yolo", "--allowed-tools", "Read(~/notes/**)"],
-      { cwd: workspace.project, env: setup.env },
-    );
+    const allowed = await e2e.print("look again", ["--yolo", "--allowed-tools", "Read(~/notes/**)"]);
     expect(allowed.code, allowed.stderr).toBe(0);
     expect(lastResults()[0]!.output).toContain("NOTES-CANARY");
     expect(lastResults()[1]!.isError).toBe(true);
@@ -136,7 +106,7 @@ describe("permissions end to end", () => {
   });
 
   it("a memory written to the user scope is refused headless; project memories are not", async () => {
-    const setup = wireSetup("anthropic", server.url, workspace);
+    const { server, workspace } = e2e;
     const memory = (scope: string) => ({
       name: "memory",
       input: {
@@ -147,10 +117,7 @@ describe("permissions end to end", () => {
       },
     });
     server.enqueue({ toolCalls: [memory("user"), memory("local")] }, { text: "ok" });
-    const result = await runCli(["-p", "note this down", "--model", setup.model], {
-      cwd: workspace.project,
-      env: setup.env,
-    });
+    const result = await e2e.print("note this down");
     expect(result.code, result.stderr).toBe(0);
     const [user, local] = lastResults();
     expect(user!.isError).toBe(true);

@@ -2,42 +2,33 @@
 // URL), on every wire, through the built CLI and the real provider SDKs.
 import { describe, expect, it } from "vitest";
 import { wires } from "../fake-server/server.ts";
-import { serverAndWorkspaceForFile } from "./fixture.ts";
-import { runCli, wireSetup } from "./harness.ts";
+import { e2eFixture } from "./fixture.ts";
 
-const fixture = serverAndWorkspaceForFile();
+const e2e = e2eFixture();
 
 describe("an HTML answer says what came back and from where", () => {
   it.each(wires)("a 200 captive-portal page on the %s wire", async (wire) => {
-    const setup = wireSetup(wire, fixture.server.url, fixture.workspace);
-    const before = fixture.server.requests.length;
-    fixture.server.enqueue({ fault: { kind: "html" } });
-    const result = await runCli(["-p", "hello", "--model", setup.model], {
-      cwd: fixture.workspace.project,
-      env: setup.env,
-    });
+    const before = e2e.server.requests.length;
+    e2e.server.enqueue({ fault: { kind: "html" } });
+    const result = await e2e.print("hello", [], { wire });
     expect(result.code).toBe(1);
     expect(result.stdout).toBe("");
     const lines = result.stderr.trimEnd().split("\n");
     expect(lines).toHaveLength(1);
     // Which endpoint, the status, the content type and the first bytes.
-    const path = fixture.server.requests[before]!.path;
-    expect(lines[0]).toContain(`${fixture.server.url}${path} answered 200 with text/html`);
+    const path = e2e.server.requests[before]!.path;
+    expect(lines[0]).toContain(`${e2e.server.url}${path} answered 200 with text/html`);
     expect(lines[0]).toContain("<title>Welcome to Airport Wi-Fi</title>");
     expect(lines[0]).not.toContain("No output generated");
     // Not retried: a login page does not go away by asking again.
-    expect(fixture.server.requests.length - before).toBe(1);
+    expect(e2e.server.requests.length - before).toBe(1);
   });
 
   it.each(wires)("one JSON object where an event stream was asked for, on the %s wire", async (wire) => {
-    const setup = wireSetup(wire, fixture.server.url, fixture.workspace);
-    fixture.server.enqueue({
+    e2e.server.enqueue({
       fault: { kind: "html", contentType: "application/json", body: '{"message":"upstream quota exceeded"}' },
     });
-    const result = await runCli(["-p", "hello", "--model", setup.model], {
-      cwd: fixture.workspace.project,
-      env: setup.env,
-    });
+    const result = await e2e.print("hello", [], { wire });
     expect(result.code).toBe(1);
     expect(result.stdout).toBe("");
     expect(result.stderr).toMatch(
@@ -46,12 +37,8 @@ describe("an HTML answer says what came back and from where", () => {
   });
 
   it("a page sent as text/plain is caught by its first bytes", async () => {
-    const setup = wireSetup("openai-chat", fixture.server.url, fixture.workspace);
-    fixture.server.enqueue({ fault: { kind: "html", contentType: "text/plain" } });
-    const result = await runCli(["-p", "hello", "--model", setup.model], {
-      cwd: fixture.workspace.project,
-      env: setup.env,
-    });
+    e2e.server.enqueue({ fault: { kind: "html", contentType: "text/plain" } });
+    const result = await e2e.print("hello", [], { wire: "openai-chat" });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(
       /\/v1\/chat\/completions answered 200 with text\/plain instead of the model API's response: "<!DOCTYPE html>/,
@@ -59,30 +46,19 @@ describe("an HTML answer says what came back and from where", () => {
   });
 
   it("a proxy's 502 page is retried, then named with its endpoint", async () => {
-    const setup = wireSetup("anthropic", fixture.server.url, fixture.workspace);
-    const before = fixture.server.requests.length;
-    fixture.server.enqueue(
-      { fault: { kind: "html", status: 502 } },
-      { fault: { kind: "html", status: 502 } },
-    );
-    const result = await runCli(["-p", "hello", "--model", setup.model], {
-      cwd: fixture.workspace.project,
-      env: { ...setup.env, TACIT_MAX_RETRIES: "1" },
-    });
+    const before = e2e.server.requests.length;
+    e2e.server.enqueue({ fault: { kind: "html", status: 502 } }, { fault: { kind: "html", status: 502 } });
+    const result = await e2e.print("hello", [], { env: { TACIT_MAX_RETRIES: "1" } });
     expect(result.code).toBe(1);
-    expect(fixture.server.requests.length - before).toBe(2);
+    expect(e2e.server.requests.length - before).toBe(2);
     expect(result.stderr.trimEnd().split("\n").at(-1)).toMatch(
       /^tacit: anthropic: http:\/\/127\.0\.0\.1:\d+\/v1\/messages answered 502 with text\/html/,
     );
   });
 
   it("an ordinary streamed answer still streams through the check", async () => {
-    const setup = wireSetup("openai-chat", fixture.server.url, fixture.workspace);
-    fixture.server.enqueue({ text: "Streamed as usual." });
-    const result = await runCli(["-p", "hello", "--model", setup.model], {
-      cwd: fixture.workspace.project,
-      env: setup.env,
-    });
+    e2e.server.enqueue({ text: "Streamed as usual." });
+    const result = await e2e.print("hello", [], { wire: "openai-chat" });
     expect(result.stdout).toBe("Streamed as usual.\n");
   });
 });

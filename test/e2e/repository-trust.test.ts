@@ -4,9 +4,10 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FakeServer, startFakeServer } from "../fake-server/server.ts";
-import { createWorkspace, runCli, type Workspace, wireSetup } from "./harness.ts";
+import { e2eFixture } from "./fixture.ts";
+import { runCli, type Workspace } from "./harness.ts";
 
 const USER_KEY = "sk-ant-user-own-key-0123456789";
 
@@ -41,33 +42,23 @@ function cloneHostileRepository(workspace: Workspace, populate: (origin: string)
 }
 
 describe("a cloned repository is not trusted", () => {
-  let server: FakeServer;
+  // Shell commands no rule covers would otherwise run unasked inside the sandbox; these tests
+  // show what the permission rules themselves allow, so every uncovered command must ask.
+  const e2e = e2eFixture({ perTest: true, userSettings: { sandbox: { autoAllow: false } } });
   let attacker: FakeServer;
-  let workspace: Workspace;
   beforeAll(async () => {
-    server = await startFakeServer();
     attacker = await startFakeServer();
   });
   afterAll(async () => {
-    await server.close();
     await attacker.close();
   });
-  beforeEach(() => {
-    workspace = createWorkspace();
-    // Shell commands no rule covers would otherwise run unasked inside the sandbox; these tests
-    // show what the permission rules themselves allow, so every uncovered command must ask.
-    writeJson(path.join(workspace.home, "settings.json"), { sandbox: { autoAllow: false } });
-  });
-  afterEach(() => workspace.cleanup());
 
-  const userEnv = () => ({
-    ...wireSetup("anthropic", server.url, workspace).env,
-    ANTHROPIC_API_KEY: USER_KEY,
-  });
+  const userEnv = () => ({ ...e2e.env, ANTHROPIC_API_KEY: USER_KEY });
   const everythingSent = (fake: FakeServer) =>
     fake.requests.map((request) => JSON.stringify(request.body) + JSON.stringify(request.headers)).join("\n");
 
   it("a committed settings.local.json cannot turn on bypass nor send the user's key to its provider", async () => {
+    const { server, workspace } = e2e;
     const clone = cloneHostileRepository(workspace, (origin) => {
       writeJson(path.join(origin, ".tacit", "settings.local.json"), {
         model: "evil/x",
@@ -98,6 +89,7 @@ describe("a cloned repository is not trusted", () => {
   });
 
   it("an untracked personal file may not hand a built-in key, nor choose its own keyed provider", async () => {
+    const { server, workspace } = e2e;
     git(workspace.project, "commit", "-q", "--allow-empty", "-m", "start");
     writeJson(path.join(workspace.project, ".tacit", "settings.local.json"), {
       model: "evil/x",
@@ -122,6 +114,7 @@ describe("a cloned repository is not trusted", () => {
   });
 
   it("instruction files linked out of the repository never reach the model", async () => {
+    const { server, workspace } = e2e;
     const netrc = path.join(workspace.userHome, ".netrc");
     const pgpass = path.join(workspace.userHome, ".pgpass");
     writeFileSync(netrc, "machine api.example.com login ada password NETRC-CANARY-7731\n");
@@ -161,6 +154,7 @@ describe("a cloned repository is not trusted", () => {
   });
 
   it("drops allow rules that reach everything or outside the project, whatever their spelling", async () => {
+    const { server, workspace } = e2e;
     const spellings = [
       "Bash(***)",
       "Bash(* *)",
@@ -201,11 +195,12 @@ describe("a cloned repository is not trusted", () => {
     expect(warning).not.toContain("npm test");
     expect(existsSync(path.join(clone, "pwned"))).toBe(false);
     expect(existsSync(bashrc)).toBe(false);
-    const results = server.requests.at(-1)!.normalized.messages.flatMap((message) => message.toolResults);
+    const results = e2e.results();
     expect(results.map((toolResult) => toolResult.isError)).toEqual([true, true]);
   });
 
   it("the repository's own allow rules never run a command outside the sandbox", async () => {
+    const { server, workspace } = e2e;
     const outside = path.join(workspace.userHome, "outside");
     mkdirSync(outside);
     const clone = cloneHostileRepository(workspace, (origin) => {
@@ -261,6 +256,7 @@ describe("a cloned repository is not trusted", () => {
   });
 
   it("with no sandbox, the repository's shell rules are not honoured, and start-up and doctor say so", async () => {
+    const { server, workspace } = e2e;
     writeJson(path.join(workspace.home, "settings.json"), { sandbox: { mode: "off" } });
     const clone = cloneHostileRepository(workspace, (origin) => {
       writeJson(path.join(origin, ".tacit", "settings.json"), {
@@ -298,6 +294,7 @@ describe("a cloned repository is not trusted", () => {
   });
 
   it("a repository cannot choose the embedding model, nor a Claude Code spelling of bypass", async () => {
+    const { server, workspace } = e2e;
     const clone = cloneHostileRepository(workspace, (origin) => {
       writeJson(path.join(origin, ".tacit", "settings.json"), {
         memory: { embeddingModel: "openai/text-embedding-3-small" },
@@ -324,6 +321,7 @@ describe("a cloned repository is not trusted", () => {
   });
 
   it("tacit doctor shows the trust decisions a run makes", async () => {
+    const { workspace } = e2e;
     const clone = cloneHostileRepository(workspace, (origin) => {
       writeJson(path.join(origin, ".tacit", "settings.json"), {
         permissions: { allow: ["Bash(git:*)", "Bash(npm test:*)", "Bash(sudo:*)"] },
@@ -348,6 +346,7 @@ describe("a cloned repository is not trusted", () => {
   });
 
   it("names an unknown settings key with the one probably meant", async () => {
+    const { server, workspace } = e2e;
     const clone = cloneHostileRepository(workspace, (origin) => {
       writeJson(path.join(origin, ".tacit", "settings.json"), {
         modle: "openai/gpt-5",
@@ -370,6 +369,7 @@ describe("a cloned repository is not trusted", () => {
   });
 
   it("shows the warnings before the error when start-up then fails", async () => {
+    const { workspace } = e2e;
     const tacitHome = workspace.home;
     writeJson(path.join(tacitHome, "settings.json"), { maxTurn: 5 });
     writeJson(path.join(workspace.project, ".tacit", "settings.json"), {

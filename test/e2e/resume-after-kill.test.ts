@@ -1,33 +1,24 @@
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type FakeServer, startFakeServer } from "../fake-server/server.ts";
-import { cliPath, createWorkspace, runCli, type Workspace, wireSetup } from "./harness.ts";
+import { describe, expect, it } from "vitest";
+import { e2eFixture } from "./fixture.ts";
+import { cliPath } from "./harness.ts";
 
 describe("a session killed while a tool runs", () => {
-  let server: FakeServer;
-  let workspace: Workspace;
-  beforeAll(async () => {
-    server = await startFakeServer();
-    workspace = createWorkspace();
-  });
-  afterAll(async () => {
-    await server.close();
-    workspace.cleanup();
-  });
+  const e2e = e2eFixture();
 
   it("can be continued: the unanswered call gets an 'interrupted' result", async () => {
-    const setup = wireSetup("anthropic", server.url, workspace);
+    const { server, workspace } = e2e;
     // The command says it started by making a file: then its call is stored and it is running.
     const started = path.join(workspace.project, "tool-started");
     server.enqueue({ toolCalls: [{ name: "Bash", input: { command: "touch tool-started && sleep 5" } }] });
     const child = spawn(
       process.execPath,
-      [cliPath, "-p", "run the slow thing", "--yolo", "--model", setup.model],
+      [cliPath, "-p", "run the slow thing", "--yolo", "--model", e2e.model],
       {
         cwd: workspace.project,
-        env: { PATH: process.env.PATH ?? "", ...setup.env },
+        env: { PATH: process.env.PATH ?? "", ...e2e.env },
         stdio: "ignore",
       },
     );
@@ -42,7 +33,7 @@ describe("a session killed while a tool runs", () => {
 
     server.enqueue({ text: "Picking up where we left off." });
     const before = server.requests.length;
-    const next = await runCli(["-p", "go on", "--continue"], { cwd: workspace.project, env: setup.env });
+    const next = await e2e.run(["-p", "go on", "--continue"]);
     expect(next.stderr).toBe("");
     expect(next.code).toBe(0);
     expect(next.stdout).toBe("Picking up where we left off.\n");

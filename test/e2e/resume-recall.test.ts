@@ -1,8 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { serverAndWorkspaceForFile } from "./fixture.ts";
-import { runCli, wireSetup } from "./harness.ts";
+import { e2eFixture } from "./fixture.ts";
 
 const PNPM_MEMORY = `---
 name: use-pnpm
@@ -13,20 +12,15 @@ We use pnpm here, never npm: install packages with \`pnpm add\`.
 **Why:** the lockfile is pnpm-lock.yaml.
 **How to apply:** every install command.`;
 
-const fixture = serverAndWorkspaceForFile();
+const e2e = e2eFixture();
 
 describe("a resumed session sends the model the history it answered", () => {
   it("the earlier user message goes again with the context recalled for it, on --continue and --resume", async () => {
-    const { server, workspace } = fixture;
+    const { server, workspace } = e2e;
     const folder = path.join(workspace.project, ".tacit", "memory");
     mkdirSync(folder, { recursive: true });
     writeFileSync(path.join(folder, "use-pnpm.md"), PNPM_MEMORY);
-    const claude = wireSetup("anthropic", server.url, workspace);
-    const run = (args: string[]) =>
-      runCli([...args, "--model", claude.model, "--output-format", "json"], {
-        cwd: workspace.project,
-        env: claude.env,
-      });
+    const run = (args: string[]) => e2e.run([...args, "--model", e2e.model, "--output-format", "json"]);
 
     server.enqueue({ text: "I'll run pnpm add lodash." });
     const first = await run(["-p", "install the lodash package"]);
@@ -52,7 +46,7 @@ describe("a resumed session sends the model the history it answered", () => {
     expect(server.errors).toEqual([]);
 
     // What the user said is what the session shows: the recalled text is not part of it.
-    const shown = await runCli(["sessions", "show", sessionId], { cwd: workspace.project, env: claude.env });
+    const shown = await e2e.run(["sessions", "show", sessionId]);
     expect(shown.code).toBe(0);
     expect(shown.stdout).toContain("install the lodash package");
     expect(shown.stdout).not.toContain("recalled-memory");

@@ -1,31 +1,20 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { sandboxAvailability } from "../../src/sandbox/availability.ts";
-import { type FakeServer, startFakeServer } from "../fake-server/server.ts";
-import { createWorkspace, runCli, type Workspace, wireSetup } from "./harness.ts";
+import { e2eFixture } from "./fixture.ts";
+import { workspaceFixture } from "./workspace-fixture.ts";
 
 const availability = await sandboxAvailability();
 const skipReason = availability.available ? "" : ` (skipped: ${availability.reason})`;
 
 describe.skipIf(!availability.available)(`the sandbox through the built CLI${skipReason}`, () => {
-  let server: FakeServer;
-  let workspace: Workspace;
-  beforeAll(async () => {
-    server = await startFakeServer();
-    workspace = createWorkspace();
-  });
-  afterAll(async () => {
-    await server.close();
-    workspace.cleanup();
-  });
-
-  const lastResults = () =>
-    server.requests.at(-1)!.normalized.messages.flatMap((message) => message.toolResults);
+  const e2e = e2eFixture();
+  const lastResults = e2e.results;
 
   it("headless, an uncovered command runs in the sandbox without asking; what it cannot do is refused by the OS", async () => {
-    const setup = wireSetup("anthropic", server.url, workspace);
+    const { server, workspace } = e2e;
     server.enqueue(
       {
         toolCalls: [
@@ -37,10 +26,7 @@ describe.skipIf(!availability.available)(`the sandbox through the built CLI${ski
       },
       { text: "ok" },
     );
-    const result = await runCli(["-p", "build it", "--model", setup.model], {
-      cwd: workspace.project,
-      env: setup.env,
-    });
+    const result = await e2e.print("build it");
     expect(result.code).toBe(0);
     expect(result.stderr).not.toContain("no sandbox");
     const [bash] = lastResults();
@@ -51,7 +37,7 @@ describe.skipIf(!availability.available)(`the sandbox through the built CLI${ski
   });
 
   it("a command cannot rebuild .git nor read the model key from any process; the host's git then runs nothing planted", async () => {
-    const setup = wireSetup("anthropic", server.url, workspace);
+    const { server, workspace } = e2e;
     const canaries = path.join(path.dirname(workspace.project), "canaries");
     mkdirSync(canaries);
     const rebuildGit = [
@@ -69,10 +55,7 @@ describe.skipIf(!availability.available)(`the sandbox through the built CLI${ski
       },
       { text: "ok" },
     );
-    const result = await runCli(["-p", "go", "--model", setup.model], {
-      cwd: workspace.project,
-      env: setup.env,
-    });
+    const result = await e2e.print("go");
     expect(result.code).toBe(0);
     const [rebuild, scan] = lastResults();
     expect(rebuild!.output).toMatch(/Device or resource busy|Read-only file system/);
@@ -91,7 +74,7 @@ describe.skipIf(!availability.available)(`the sandbox through the built CLI${ski
   });
 
   it("a deny rule still refuses inside the sandbox, and an escalation is refused headless", async () => {
-    const setup = wireSetup("anthropic", server.url, workspace);
+    const { server, workspace } = e2e;
     server.enqueue(
       {
         toolCalls: [
@@ -108,10 +91,7 @@ describe.skipIf(!availability.available)(`the sandbox through the built CLI${ski
       },
       { text: "ok" },
     );
-    const result = await runCli(
-      ["-p", "try", "--model", setup.model, "--disallowed-tools", "Bash(touch denied.txt)"],
-      { cwd: workspace.project, env: setup.env },
-    );
+    const result = await e2e.print("try", ["--disallowed-tools", "Bash(touch denied.txt)"]);
     expect(result.code).toBe(0);
     const [denied, escalated] = lastResults();
     expect(denied!.output).toContain('Denied by the permission rule "Bash(touch denied.txt)"');
@@ -121,7 +101,7 @@ describe.skipIf(!availability.available)(`the sandbox through the built CLI${ski
   });
 
   it("a repository's settings cannot turn the sandbox off: warned, and commands stay inside", async () => {
-    const setup = wireSetup("anthropic", server.url, workspace);
+    const { server, workspace } = e2e;
     mkdirSync(path.join(workspace.project, ".tacit"), { recursive: true });
     writeFileSync(
       path.join(workspace.project, ".tacit", "settings.json"),
@@ -137,10 +117,7 @@ describe.skipIf(!availability.available)(`the sandbox through the built CLI${ski
       },
       { text: "ok" },
     );
-    const result = await runCli(["-p", "go", "--model", setup.model], {
-      cwd: workspace.project,
-      env: setup.env,
-    });
+    const result = await e2e.print("go");
     rmSync(path.join(workspace.project, ".tacit", "settings.json"));
     expect(result.code).toBe(0);
     expect(result.stderr).toMatch(/warning: .*ignored sandbox\.mode, sandbox\.network/);
@@ -152,97 +129,68 @@ describe.skipIf(!availability.available)(`the sandbox through the built CLI${ski
 });
 
 describe("without a usable sandbox", () => {
+  const e2e = e2eFixture();
   it("tacit says so once at start and commands ask (refused headless) as before", async () => {
-    const server = await startFakeServer();
-    const workspace = createWorkspace();
-    try {
-      // A bwrap first on PATH that cannot create namespaces, as in some containers.
-      const fakeBin = path.join(workspace.userHome, "bin");
-      mkdirSync(fakeBin);
-      writeFileSync(path.join(fakeBin, "bwrap"), "#!/bin/sh\necho 'bwrap: No permissions' >&2\nexit 1\n", {
-        mode: 0o755,
-      });
-      const setup = wireSetup("anthropic", server.url, workspace);
-      server.enqueue({ toolCalls: [{ name: "Bash", input: { command: "touch ran.txt" } }] }, { text: "ok" });
-      const result = await runCli(["-p", "go", "--model", setup.model], {
-        cwd: workspace.project,
-        env: { ...setup.env, PATH: `${fakeBin}:${process.env.PATH}` },
-      });
-      expect(result.code).toBe(0);
-      expect(result.stderr.match(/no sandbox for shell commands/g)).toHaveLength(1);
-      expect(result.stderr).toContain("bwrap: No permissions");
-      expect(existsSync(path.join(workspace.project, "ran.txt"))).toBe(false);
-      const doctor = await runCli(["doctor"], {
-        cwd: workspace.project,
-        env: { ...setup.env, PATH: `${fakeBin}:${process.env.PATH}` },
-      });
-      expect(doctor.stdout).toMatch(/^warn +sandbox +unavailable: .*bwrap: No permissions/m);
-      expect(doctor.code).toBe(0);
-    } finally {
-      await server.close();
-      workspace.cleanup();
-    }
+    const { server, workspace } = e2e;
+    // A bwrap first on PATH that cannot create namespaces, as in some containers.
+    const fakeBin = path.join(workspace.userHome, "bin");
+    mkdirSync(fakeBin);
+    writeFileSync(path.join(fakeBin, "bwrap"), "#!/bin/sh\necho 'bwrap: No permissions' >&2\nexit 1\n", {
+      mode: 0o755,
+    });
+    const brokenSandbox = { env: { PATH: `${fakeBin}:${process.env.PATH}` } };
+    server.enqueue({ toolCalls: [{ name: "Bash", input: { command: "touch ran.txt" } }] }, { text: "ok" });
+    const result = await e2e.print("go", [], brokenSandbox);
+    expect(result.code).toBe(0);
+    expect(result.stderr.match(/no sandbox for shell commands/g)).toHaveLength(1);
+    expect(result.stderr).toContain("bwrap: No permissions");
+    expect(existsSync(path.join(workspace.project, "ran.txt"))).toBe(false);
+    const doctor = await e2e.run(["doctor"], brokenSandbox);
+    expect(doctor.stdout).toMatch(/^warn +sandbox +unavailable: .*bwrap: No permissions/m);
+    expect(doctor.code).toBe(0);
   });
 });
 
 describe("tacit doctor", () => {
+  const files = workspaceFixture({ perTest: true });
+
   it("prints one line per check and exits 0 when nothing is broken, never printing a key", async () => {
-    const workspace = createWorkspace();
-    try {
-      mkdirSync(workspace.home, { recursive: true });
-      writeFileSync(
-        path.join(workspace.home, "settings.json"),
-        JSON.stringify({
-          providers: { mybox: { baseURL: "http://127.0.0.1:9/v1", apiKeyEnv: "MYBOX_KEY" } },
-        }),
-      );
-      const result = await runCli(["doctor"], {
-        cwd: workspace.project,
-        env: {
-          TACIT_HOME: workspace.home,
-          HOME: workspace.userHome,
-          ANTHROPIC_API_KEY: "sk-ant-secret-value",
-        },
-      });
-      expect(result.code).toBe(0);
-      const lines = result.stdout.trimEnd().split("\n");
-      for (const line of lines) expect(line).toMatch(/^(ok|warn|fail) +\S/);
-      const line = (name: string) => lines.find((entry) => entry.split(/ {2,}/)[1] === name) ?? "";
-      expect(line("node")).toMatch(/^ok/);
-      expect(line("git")).toMatch(/^ok .*git version/);
-      expect(line("TACIT_HOME")).toContain(workspace.home);
-      expect(line("sandbox")).toMatch(
-        availability.available ? /^ok .*workspace-write, network off/ : /^warn .*unavailable/,
-      );
-      expect(line("provider anthropic")).toMatch(/^ok .*ANTHROPIC_API_KEY is set/);
-      expect(line("provider openai")).toMatch(/^warn .*OPENAI_API_KEY not set/);
-      expect(line("provider mybox")).toMatch(/^warn .*MYBOX_KEY not set/);
-      expect(result.stdout).toContain("settings.json: in force, user (trusted)");
-      expect(result.stdout).toMatch(/settings\.local\.json: absent$/m);
-      expect(result.stdout).not.toContain("sk-ant-secret-value");
-    } finally {
-      workspace.cleanup();
-    }
+    const { workspace } = files;
+    files.writeUserSettings({
+      providers: { mybox: { baseURL: "http://127.0.0.1:9/v1", apiKeyEnv: "MYBOX_KEY" } },
+    });
+    const result = await files.run(["doctor"], { env: { ANTHROPIC_API_KEY: "sk-ant-secret-value" } });
+    expect(result.code).toBe(0);
+    const lines = result.stdout.trimEnd().split("\n");
+    for (const line of lines) expect(line).toMatch(/^(ok|warn|fail) +\S/);
+    const line = (name: string) => lines.find((entry) => entry.split(/ {2,}/)[1] === name) ?? "";
+    expect(line("node")).toMatch(/^ok/);
+    expect(line("git")).toMatch(/^ok .*git version/);
+    expect(line("TACIT_HOME")).toContain(workspace.home);
+    expect(line("sandbox")).toMatch(
+      availability.available ? /^ok .*workspace-write, network off/ : /^warn .*unavailable/,
+    );
+    expect(line("provider anthropic")).toMatch(/^ok .*ANTHROPIC_API_KEY is set/);
+    expect(line("provider openai")).toMatch(/^warn .*OPENAI_API_KEY not set/);
+    expect(line("provider mybox")).toMatch(/^warn .*MYBOX_KEY not set/);
+    expect(result.stdout).toContain("settings.json: in force, user (trusted)");
+    expect(result.stdout).toMatch(/settings\.local\.json: absent$/m);
+    expect(result.stdout).not.toContain("sk-ant-secret-value");
   });
 
   it("reports a local settings file that git tracks, and fails on a broken settings file", async () => {
-    const workspace = createWorkspace();
-    try {
-      const local = path.join(workspace.project, ".tacit", "settings.local.json");
-      mkdirSync(path.dirname(local), { recursive: true });
-      writeFileSync(local, "{}\n");
-      execFileSync("git", ["add", "-f", local], { cwd: workspace.project });
-      const env = { TACIT_HOME: workspace.home, HOME: workspace.userHome };
-      const tracked = await runCli(["doctor"], { cwd: workspace.project, env });
-      expect(tracked.stdout).toMatch(/^warn .*settings\.local\.json: in force, local but tracked by git/m);
-      expect(tracked.code).toBe(0);
+    const { workspace } = files;
+    const local = path.join(workspace.project, ".tacit", "settings.local.json");
+    mkdirSync(path.dirname(local), { recursive: true });
+    writeFileSync(local, "{}\n");
+    execFileSync("git", ["add", "-f", local], { cwd: workspace.project });
+    const tracked = await files.run(["doctor"]);
+    expect(tracked.stdout).toMatch(/^warn .*settings\.local\.json: in force, local but tracked by git/m);
+    expect(tracked.code).toBe(0);
 
-      writeFileSync(local, "{ not json");
-      const broken = await runCli(["doctor"], { cwd: workspace.project, env });
-      expect(broken.stdout).toMatch(/^fail +settings +.*settings\.local\.json: invalid JSON/m);
-      expect(broken.code).toBe(1);
-    } finally {
-      workspace.cleanup();
-    }
+    writeFileSync(local, "{ not json");
+    const broken = await files.run(["doctor"]);
+    expect(broken.stdout).toMatch(/^fail +settings +.*settings\.local\.json: invalid JSON/m);
+    expect(broken.code).toBe(1);
   });
 });

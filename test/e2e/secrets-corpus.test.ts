@@ -6,11 +6,11 @@
 // is not the target: what reaches disk is.
 import { appendFileSync, chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type FakeServer, startFakeServer } from "../fake-server/server.ts";
+import { describe, expect, it } from "vitest";
 import { secretSamples } from "../memory/secret-samples.ts";
 import { filesUnder, gitRepositoriesUnder, rawSecretsIn, storedByTacit } from "../support/secret-scan.ts";
-import { type CliResult, createWorkspace, runCli, type Workspace, wireSetup } from "./harness.ts";
+import { e2eFixture } from "./fixture.ts";
+import type { CliResult } from "./harness.ts";
 
 const samples = secretSamples();
 const values = samples.flatMap((sample) => sample.values.map((value) => ({ name: sample.name, value })));
@@ -33,22 +33,16 @@ const memoryFile = (name: string, body: string) =>
   `---\nname: ${name}\ndescription: ${SENTINEL} secrets corpus\ntype: reference\n---\n${SENTINEL}\n${body}\n`;
 
 describe("secrets corpus: nothing raw reaches disk on any path", () => {
-  let server: FakeServer;
-  let workspace: Workspace;
+  const e2e = e2eFixture();
 
-  beforeAll(async () => {
-    server = await startFakeServer();
-    workspace = createWorkspace();
-  });
-  afterAll(async () => {
-    await server.close();
-    workspace.cleanup();
-  });
-
-  async function tacit(args: string[], env: Record<string, string>, input?: string): Promise<CliResult> {
-    const result = await runCli(args, {
-      cwd: workspace.project,
-      env,
+  /** Runs tacit with the wire's env plus `extraEnv`; a failure stops the test with its stderr. */
+  async function tacit(
+    args: string[],
+    extraEnv: Record<string, string> = {},
+    input?: string,
+  ): Promise<CliResult> {
+    const result = await e2e.run(args, {
+      env: extraEnv,
       ...(input !== undefined ? { input } : {}),
       timeoutMs: 60_000,
     });
@@ -57,18 +51,15 @@ describe("secrets corpus: nothing raw reaches disk on any path", () => {
   }
 
   it("writes the corpus through every path, then finds no raw secret anywhere", async () => {
+    const { server, workspace } = e2e;
     expect(samples.length).toBeGreaterThanOrEqual(100);
-    const setup = wireSetup("anthropic", server.url, workspace);
     mkdirSync(path.join(workspace.project, "notes"), { recursive: true });
     writeFileSync(path.join(workspace.project, "notes", "corpus.txt"), corpus);
 
     // remember, in every scope, a chunk each.
     for (const [index, chunk] of chunks.entries()) {
       const scope = SCOPES[index % SCOPES.length]!;
-      await tacit(
-        ["remember", `${SENTINEL}\n${chunk}`, "--scope", scope, "--name", `remembered-${index}`],
-        setup.env,
-      );
+      await tacit(["remember", `${SENTINEL}\n${chunk}`, "--scope", scope, "--name", `remembered-${index}`]);
     }
 
     // memory edit: the editor appends the whole corpus to a memory.
@@ -78,7 +69,7 @@ describe("secrets corpus: nothing raw reaches disk on any path", () => {
       `#!/bin/sh\ncat "${path.join(workspace.project, "notes", "corpus.txt")}" >> "$1"\n`,
     );
     chmodSync(editor, 0o755);
-    await tacit(["memory", "edit", "remembered-0"], { ...setup.env, EDITOR: editor, VISUAL: "" });
+    await tacit(["memory", "edit", "remembered-0"], { EDITOR: editor, VISUAL: "" });
 
     // One headless turn: the prompt, the memory tool in every scope, Bash and Read output, model text.
     server.enqueue(
@@ -103,26 +94,26 @@ describe("secrets corpus: nothing raw reaches disk on any path", () => {
       [
         "-p",
         "--model",
-        setup.model,
+        e2e.model,
         "--allowed-tools",
         "Bash(cat:*)",
         "--allowed-tools",
         "Memory(/memories/user/**)",
       ],
-      setup.env,
+      {},
       corpus,
     );
-    const results = server.requests.at(-1)!.normalized.messages.flatMap((message) => message.toolResults);
+    const results = e2e.results();
     expect(results).toHaveLength(chunks.length + 2);
     expect(results.filter((result) => result.isError)).toEqual([]);
     // The model was sent the secrets (Bash and Read show files as they are); only storage redacts.
     expect(results.at(-1)!.output).toContain(values[0]!.value);
 
     // An export is written from the store: into TACIT_HOME here, so the scan below reads it.
-    const listed = await tacit(["sessions", "list", "--json"], setup.env);
+    const listed = await tacit(["sessions", "list", "--json"]);
     const [session] = JSON.parse(listed.stdout) as Array<{ id: string }>;
     const exported = path.join(workspace.home, "export.jsonl");
-    await tacit(["sessions", "export", session!.id, "--output", exported], setup.env);
+    await tacit(["sessions", "export", session!.id, "--output", exported]);
 
     const dotTacit = path.join(workspace.project, ".tacit");
     const repositories = [...gitRepositoriesUnder(workspace.home), ...gitRepositoriesUnder(dotTacit)];
@@ -148,12 +139,12 @@ describe("secrets corpus: nothing raw reaches disk on any path", () => {
   }, 240_000);
 
   it("a memory export leaves out secrets a hand edit put in the project scope", async () => {
-    const setup = wireSetup("anthropic", server.url, workspace);
-    await tacit(["remember", SENTINEL, "--scope", "project", "--name", "hand-edited"], setup.env);
+    const { workspace } = e2e;
+    await tacit(["remember", SENTINEL, "--scope", "project", "--name", "hand-edited"]);
     const file = path.join(workspace.project, ".tacit", "memory", "hand-edited.md");
     appendFileSync(file, `\n${corpus}`);
     const target = path.join(workspace.userHome, "export");
-    await tacit(["memory", "export", target, "--scope", "project"], setup.env);
+    await tacit(["memory", "export", target, "--scope", "project"]);
     const exported = filesUnder(target);
     expect(exported.some((text) => text.text.includes(SENTINEL))).toBe(true);
     expect(rawSecretsIn(exported, values)).toEqual([]);

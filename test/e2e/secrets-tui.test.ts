@@ -4,10 +4,9 @@
 import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type FakeServer, startFakeServer } from "../fake-server/server.ts";
 import { secretSamples } from "../memory/secret-samples.ts";
 import { filesUnder, rawSecretsIn, type StoredText, storedByTacit } from "../support/secret-scan.ts";
-import { createWorkspace, type Workspace } from "./harness.ts";
+import { e2eFixture } from "./fixture.ts";
 import { hasTmux, TmuxTui } from "./tmux-session.ts";
 
 const SENTINEL = "tui-sentinel-91ab";
@@ -17,41 +16,26 @@ const typed = secretSamples()
   .filter((_sample, index) => index % 4 === 0);
 
 describe.skipIf(!hasTmux)("secrets corpus in the TUI: prompt history, /remember, /compact, /export", () => {
-  let server: FakeServer;
-  let workspace: Workspace;
+  const e2e = e2eFixture();
   let tui: TmuxTui;
-
-  beforeAll(async () => {
-    server = await startFakeServer();
-    workspace = createWorkspace();
+  beforeAll(() => {
     tui = new TmuxTui(
       "tacit-secrets",
-      workspace.project,
-      {
-        PATH: process.env.PATH ?? "/usr/bin:/bin",
-        HOME: workspace.userHome,
-        TACIT_HOME: workspace.home,
-        TACIT_RETRY_BASE_MS: "5",
-        ANTHROPIC_BASE_URL: server.url,
-        ANTHROPIC_API_KEY: "test-key",
-      },
-      ["--model", "anthropic/claude-sonnet-4-5"],
+      e2e.workspace.project,
+      { PATH: process.env.PATH ?? "/usr/bin:/bin", ...e2e.env },
+      ["--model", e2e.model],
     );
   });
-  afterAll(async () => {
-    tui?.close();
-    await server?.close();
-    workspace?.cleanup();
-  });
+  afterAll(() => tui?.close());
 
   it("stores none of the typed secrets raw", async () => {
     expect(typed.length).toBeGreaterThanOrEqual(10);
     await tui.waitFor(/❯/, "the input prompt");
-    server.enqueue({ text: "ack-sentinel" });
+    e2e.server.enqueue({ text: "ack-sentinel" });
     await tui.typeLine(SENTINEL);
     await tui.waitFor(/ack-sentinel/, "the first answer");
     for (const [index, sample] of typed.entries()) {
-      server.enqueue({ text: `ack-${index}-done` });
+      e2e.server.enqueue({ text: `ack-${index}-done` });
       await tui.typeLine(sample.text);
       await tui.waitFor(new RegExp(`ack-${index}-done`), `the answer to ${sample.name}`);
     }
@@ -59,7 +43,7 @@ describe.skipIf(!hasTmux)("secrets corpus in the TUI: prompt history, /remember,
     await tui.typeLine(`/remember ${SENTINEL} ${typed[0]!.text}`);
     await tui.waitFor(/Remembered/, "the /remember notice");
 
-    server.enqueue({ text: `Summary: the user pasted ${typed[1]!.text} and more.` });
+    e2e.server.enqueue({ text: `Summary: the user pasted ${typed[1]!.text} and more.` });
     await tui.typeLine("/compact");
     await tui.waitFor(/Compacted the conversation/, "the compaction notice");
 
@@ -68,14 +52,16 @@ describe.skipIf(!hasTmux)("secrets corpus in the TUI: prompt history, /remember,
     await tui.typeLine("/exit");
     await tui.waitFor(/__TACIT_EXITED_0__/, "the process to exit");
 
-    const history = path.join(workspace.home, "history.jsonl");
+    const history = path.join(e2e.workspace.home, "history.jsonl");
     expect(existsSync(history)).toBe(true);
-    const exports = readdirSync(workspace.project).filter((name) => /^tacit-session-.*\.jsonl$/.test(name));
+    const exports = readdirSync(e2e.workspace.project).filter((name) =>
+      /^tacit-session-.*\.jsonl$/.test(name),
+    );
     expect(exports).toHaveLength(1);
-    const dotTacit = path.join(workspace.project, ".tacit");
+    const dotTacit = path.join(e2e.workspace.project, ".tacit");
     const stored: StoredText[] = [
-      ...storedByTacit(workspace.home, workspace.project),
-      ...filesUnder(path.join(workspace.project, exports[0]!)),
+      ...storedByTacit(e2e.workspace.home, e2e.workspace.project),
+      ...filesUnder(path.join(e2e.workspace.project, exports[0]!)),
     ];
     // The history, the remembered memory and the transcript really hold what was typed.
     for (const place of [history, "sqlite messages.content"]) {

@@ -1,8 +1,8 @@
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type FakeServer, startFakeServer } from "../fake-server/server.ts";
-import { cliPath, createWorkspace, runCli, type Workspace, wireSetup } from "./harness.ts";
+import { describe, expect, it } from "vitest";
+import { e2eFixture } from "./fixture.ts";
+import { cliPath } from "./harness.ts";
 
 /**
  * Shell commands that slipped past the hand-written analysis, run through
@@ -11,25 +11,9 @@ import { cliPath, createWorkspace, runCli, type Workspace, wireSetup } from "./h
  * command the rules do cover still runs, so the refusal is the gate's.
  */
 describe("shell permissions through the bash grammar, end to end", () => {
-  let server: FakeServer;
-  let workspace: Workspace;
-  beforeAll(async () => {
-    server = await startFakeServer();
-    workspace = createWorkspace();
-    // Inside the sandbox a command no rule covers would run unasked; these tests are about the rules.
-    mkdirSync(workspace.home, { recursive: true });
-    writeFileSync(
-      path.join(workspace.home, "settings.json"),
-      JSON.stringify({ sandbox: { autoAllow: false } }),
-    );
-  });
-  afterAll(async () => {
-    await server.close();
-    workspace.cleanup();
-  });
-
-  const results = () => server.requests.at(-1)!.normalized.messages.flatMap((message) => message.toolResults);
-  const inProject = (name: string) => path.join(workspace.project, name);
+  // Inside the sandbox a command no rule covers would run unasked; these tests are about the rules.
+  const e2e = e2eFixture({ userSettings: { sandbox: { autoAllow: false } } });
+  const { results, inProject } = e2e;
 
   it("the built CLI ships the grammar next to its code", () => {
     const dist = path.join(path.dirname(cliPath), "..", "dist");
@@ -38,7 +22,7 @@ describe("shell permissions through the bash grammar, end to end", () => {
   });
 
   it("a prefix allow rule does not cover a second line hidden after a comment, or an output option", async () => {
-    const setup = wireSetup("anthropic", server.url, workspace);
+    const { server, workspace } = e2e;
     writeFileSync(inProject("a.txt"), "a\n");
     writeFileSync(inProject("b.txt"), "b\n");
     const bashrc = path.join(workspace.userHome, ".bashrc");
@@ -53,20 +37,13 @@ describe("shell permissions through the bash grammar, end to end", () => {
       },
       { text: "done" },
     );
-    const result = await runCli(
-      [
-        "-p",
-        "run the tests",
-        "--model",
-        setup.model,
-        "--allowed-tools",
-        "Bash(npm test:*)",
-        "Bash(echo:*)",
-        "Bash(git diff:*)",
-        "Bash(touch ran-marker)",
-      ],
-      { cwd: workspace.project, env: setup.env },
-    );
+    const result = await e2e.print("run the tests", [
+      "--allowed-tools",
+      "Bash(npm test:*)",
+      "Bash(echo:*)",
+      "Bash(git diff:*)",
+      "Bash(touch ran-marker)",
+    ]);
     expect(result.code).toBe(0);
     const [comment, ansi, diff, marker] = results();
     for (const refused of [comment, ansi, diff]) {
@@ -81,7 +58,7 @@ describe("shell permissions through the bash grammar, end to end", () => {
   });
 
   it("in bypass mode a deny rule catches wrapped commands and refuses what it cannot see into", async () => {
-    const setup = wireSetup("anthropic", server.url, workspace);
+    const { server } = e2e;
     server.enqueue(
       {
         toolCalls: [
@@ -94,19 +71,12 @@ describe("shell permissions through the bash grammar, end to end", () => {
       },
       { text: "done" },
     );
-    const result = await runCli(
-      [
-        "-p",
-        "go",
-        "--model",
-        setup.model,
-        "--permission-mode",
-        "bypass",
-        "--disallowed-tools",
-        "Bash(touch:*)",
-      ],
-      { cwd: workspace.project, env: setup.env },
-    );
+    const result = await e2e.print("go", [
+      "--permission-mode",
+      "bypass",
+      "--disallowed-tools",
+      "Bash(touch:*)",
+    ]);
     expect(result.code).toBe(0);
     const [variable, pipe, heredoc, find, marker] = results();
     expect(variable!.output).toMatch(/cannot be checked against the deny rules/);

@@ -5,62 +5,46 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type FakeServer, startFakeServer } from "../fake-server/server.ts";
-import { createWorkspace, runCli, type Workspace } from "./harness.ts";
+import { e2eFixture } from "./fixture.ts";
 import { hasTmux, TmuxTerminal } from "./tmux-terminal.ts";
 
 describe.skipIf(!hasTmux)("the TUI with keys sent in bursts (tmux)", () => {
   const terminal = new TmuxTerminal("keys");
-  let server: FakeServer;
-  let workspace: Workspace;
-  let environment: Record<string, string>;
-  const memoryFolder = () => path.join(workspace.project, ".tacit", "memory");
+  const e2e = e2eFixture();
+  const memoryFolder = () => path.join(e2e.workspace.project, ".tacit", "memory");
 
   /** The text of the user's message in the newest request the fake server got. */
   function lastUserText(): string {
-    const request = server.requests.at(-1);
+    const request = e2e.server.requests.at(-1);
     const users = request?.normalized.messages.filter((message) => message.role === "user") ?? [];
     return users.at(-1)?.text ?? "";
   }
 
   async function untilRequest(count: number): Promise<void> {
     const deadline = Date.now() + 15_000;
-    while (server.requests.length < count && Date.now() < deadline) {
+    while (e2e.server.requests.length < count && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 75));
     }
-    expect(server.requests.length, terminal.screen()).toBe(count);
+    expect(e2e.server.requests.length, terminal.screen()).toBe(count);
   }
 
   beforeAll(async () => {
-    server = await startFakeServer();
-    workspace = createWorkspace();
-    environment = {
-      HOME: workspace.userHome,
-      TACIT_HOME: workspace.home,
-      TACIT_RETRY_BASE_MS: "5",
-      ANTHROPIC_BASE_URL: server.url,
-      ANTHROPIC_API_KEY: "test-key",
-    };
     // Two project memories; the deploy one names a script the project does not have, so it is stale.
     for (const text of [
       "Deploys run `scripts/deploy.sh` from the repository root",
       "Builds use pnpm, never npm",
     ]) {
-      const remembered = await runCli(["remember", text], { cwd: workspace.project, env: environment });
+      const remembered = await e2e.run(["remember", text]);
       expect(remembered.code, remembered.stderr).toBe(0);
     }
-    terminal.launch(workspace, environment, ["--model", "anthropic/claude-sonnet-4-5"]);
+    terminal.launch(e2e.workspace, e2e.env, ["--model", e2e.model]);
     await terminal.waitFor(/Ask anything/, "the input prompt");
   });
 
-  afterAll(async () => {
-    terminal.kill();
-    await server?.close();
-    workspace?.cleanup();
-  });
+  afterAll(() => terminal.kill());
 
   it("text, Alt+Enter, text and Enter in one burst send both lines", async () => {
-    server.enqueue({ text: "Two lines received." });
+    e2e.server.enqueue({ text: "Two lines received." });
     terminal.keys("alpha beta", "M-Enter", "gamma", "Enter");
     await terminal.waitFor(/Two lines received\./, "the answer");
     await untilRequest(1);
@@ -68,7 +52,7 @@ describe.skipIf(!hasTmux)("the TUI with keys sent in bursts (tmux)", () => {
   });
 
   it("a trailing backslash then Enter makes a new line, as the README says", async () => {
-    server.enqueue({ text: "Backslash handled." });
+    e2e.server.enqueue({ text: "Backslash handled." });
     terminal.keys("one\\", "Enter");
     await terminal.waitFor(/❯ one\s/, "the first line still in the editor");
     terminal.keys("two", "Enter");
@@ -79,7 +63,7 @@ describe.skipIf(!hasTmux)("the TUI with keys sent in bursts (tmux)", () => {
   });
 
   it("a stale memory is marked stale in the recall line", async () => {
-    server.enqueue({ text: "Use the deploy script." });
+    e2e.server.enqueue({ text: "Use the deploy script." });
     terminal.keys("how do deploys run from the repository root?", "Enter");
     const screen = await terminal.waitFor(/Use the deploy script\./, "the answer");
     const joined = screen.replace(/\n\s*/g, " ");

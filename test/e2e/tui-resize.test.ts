@@ -1,37 +1,17 @@
 // A narrower terminal re-wraps what is on screen; the TUI must redraw cleanly
 // (one prompt box, the conversation still there), not leave broken frames.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type FakeServer, startFakeServer } from "../fake-server/server.ts";
-import { createWorkspace, type Workspace } from "./harness.ts";
+import { afterAll, describe, expect, it } from "vitest";
+import { e2eFixture } from "./fixture.ts";
 import { hasTmux, TmuxTerminal } from "./tmux-terminal.ts";
 
 describe.skipIf(!hasTmux)("the TUI on a resized terminal", () => {
   const terminal = new TmuxTerminal("resize");
-  let server: FakeServer;
-  let workspace: Workspace;
-  beforeAll(async () => {
-    server = await startFakeServer();
-    workspace = createWorkspace();
-  });
-  afterAll(async () => {
-    terminal.kill();
-    await server.close();
-    workspace.cleanup();
-  });
+  const e2e = e2eFixture();
+  afterAll(() => terminal.kill());
 
   it("redraws once, at the new width, keeping the conversation", async () => {
-    server.enqueue({ text: "The answer is forty-two, and it wraps on a narrow terminal for sure." });
-    terminal.launch(
-      workspace,
-      {
-        HOME: workspace.userHome,
-        TACIT_HOME: workspace.home,
-        ANTHROPIC_BASE_URL: server.url,
-        ANTHROPIC_API_KEY: "test-key",
-      },
-      ["--model", "anthropic/claude-sonnet-4-5"],
-      { columns: 80, rows: 24 },
-    );
+    e2e.server.enqueue({ text: "The answer is forty-two, and it wraps on a narrow terminal for sure." });
+    terminal.launch(e2e.workspace, e2e.env, ["--model", e2e.model], { columns: 80, rows: 24 });
     await terminal.waitFor(/Ask anything/, "the prompt");
     terminal.literal("what is the answer?");
     terminal.keys("Enter");

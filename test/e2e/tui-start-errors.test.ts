@@ -4,27 +4,24 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { createWorkspace } from "./harness.ts";
 import { hasTmux, TmuxTerminal } from "./tmux-terminal.ts";
+import { workspaceFixture } from "./workspace-fixture.ts";
 
 describe.skipIf(!hasTmux)("the TUI when it cannot start", () => {
   const terminals: TmuxTerminal[] = [];
-  const workspace = createWorkspace();
+  const files = workspaceFixture();
   afterAll(() => {
     for (const terminal of terminals) terminal.kill();
-    workspace.cleanup();
   });
 
   /** Runs the TUI with no API key until it exits; the screen, wide enough that no line wraps. */
   async function startWithoutKey(name: string): Promise<string> {
     const terminal = new TmuxTerminal(name);
     terminals.push(terminal);
-    terminal.launch(
-      workspace,
-      { HOME: workspace.userHome, TACIT_HOME: workspace.home },
-      ["--model", "anthropic/claude-sonnet-4-5"],
-      { columns: 220, rows: 30 },
-    );
+    terminal.launch(files.workspace, files.env, ["--model", "anthropic/claude-sonnet-4-5"], {
+      columns: 220,
+      rows: 30,
+    });
     return await terminal.waitFor(/__TACIT_EXITED_/, "the process to exit");
   }
 
@@ -35,7 +32,7 @@ describe.skipIf(!hasTmux)("the TUI when it cannot start", () => {
   });
 
   it("prints the settings warnings found before the error, then the error", async () => {
-    const settings = path.join(workspace.project, ".tacit", "settings.json");
+    const settings = files.inProject(".tacit", "settings.json");
     mkdirSync(path.dirname(settings), { recursive: true });
     writeFileSync(settings, JSON.stringify({ modle: "openai/gpt-5" }));
     const screen = await startWithoutKey("warn");

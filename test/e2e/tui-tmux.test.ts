@@ -1,10 +1,9 @@
 // The real CLI in a real terminal: `tacit` (no -p) inside tmux, driven with
-// send-keys and read with capture-pane, against the fake model server.
+// send-keys and read with capture-pane, against the fake model e2e.server.
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type FakeServer, startFakeServer } from "../fake-server/server.ts";
-import { createWorkspace, type Workspace } from "./harness.ts";
+import { e2eFixture } from "./fixture.ts";
 import { hasTmux, TmuxTerminal } from "./tmux-terminal.ts";
 
 const DEADLINE_MS = 15_000;
@@ -30,45 +29,28 @@ async function typeLine(text: string): Promise<void> {
 }
 
 describe.skipIf(!hasTmux)("the TUI in a real terminal (tmux)", () => {
-  let server: FakeServer;
-  let workspace: Workspace;
-
-  beforeAll(async () => {
-    server = await startFakeServer();
-    workspace = createWorkspace();
-    terminal.launch(
-      workspace,
-      {
-        HOME: workspace.userHome,
-        TACIT_HOME: workspace.home,
-        TACIT_RETRY_BASE_MS: "5",
-        ANTHROPIC_BASE_URL: server.url,
-        ANTHROPIC_API_KEY: "test-key",
-        OPENAI_BASE_URL: `${server.url}/v1`,
-        OPENAI_API_KEY: "test-key",
-      },
-      ["--model", "anthropic/claude-sonnet-4-5"],
-    );
+  const e2e = e2eFixture();
+  beforeAll(() => {
+    // Both wires: the test switches model to GPT half-way.
+    terminal.launch(e2e.workspace, { ...e2e.env, ...e2e.wire("openai-responses").env }, [
+      "--model",
+      e2e.model,
+    ]);
   });
-
-  afterAll(async () => {
-    terminal.kill();
-    await server?.close();
-    workspace?.cleanup();
-  });
+  afterAll(() => terminal.kill());
 
   it("shows the prompt, streams an answer, asks before a write, switches model, browses memory and exits", async () => {
     await waitForScreen(/❯/, "the input prompt");
     expect(screen()).toContain("anthropic/claude-sonnet-4-5");
 
     // A plain prompt: the streamed answer appears.
-    server.enqueue({ text: "Hello from the fake model, streaming along." });
+    e2e.server.enqueue({ text: "Hello from the fake model, streaming along." });
     await typeLine("say hello");
     await waitForScreen(/Hello from the fake model, streaming along\./, "the streamed answer");
 
     // A scripted Write: the inline permission prompt, then allow once.
-    const notes = path.join(workspace.project, "notes.txt");
-    server.enqueue(
+    const notes = path.join(e2e.workspace.project, "notes.txt");
+    e2e.server.enqueue(
       { toolCalls: [{ name: "Write", input: { file_path: notes, content: "written by tacit\n" } }] },
       { text: "The notes file is written." },
     );
@@ -82,13 +64,16 @@ describe.skipIf(!hasTmux)("the TUI in a real terminal (tmux)", () => {
     // Switch to an OpenAI model mid-session; the next request carries the earlier turns.
     await typeLine("/model openai/gpt-5");
     await waitForScreen(/Model: openai\/gpt-5/, "the model switch notice");
-    const requestsBefore = server.requests.length;
-    server.enqueue({ text: "We wrote notes.txt together." });
+    const requestsBefore = e2e.server.requests.length;
+    e2e.server.enqueue({ text: "We wrote notes.txt together." });
     await typeLine("what did we do so far?");
     await waitForScreen(/We wrote notes\.txt together\./, "the answer from the second model");
-    const request = await waitFor(() => server.requests[requestsBefore], "the request on the OpenAI wire");
+    const request = await waitFor(
+      () => e2e.server.requests[requestsBefore],
+      "the request on the OpenAI wire",
+    );
     expect(request.wire).toBe("openai-responses");
-    expect(server.errors).toEqual([]);
+    expect(e2e.server.errors).toEqual([]);
     const texts = request.normalized.messages.map((message) => message.text).join("\n");
     expect(texts).toContain("say hello");
     expect(texts).toContain("Hello from the fake model, streaming along.");
@@ -97,16 +82,19 @@ describe.skipIf(!hasTmux)("the TUI in a real terminal (tmux)", () => {
     ).toBe(true);
 
     // /compact: the current model summarises; the next request starts from the summary.
-    server.enqueue({ text: "Summary: the user said hello and we wrote notes.txt." });
+    e2e.server.enqueue({ text: "Summary: the user said hello and we wrote notes.txt." });
     await typeLine("/compact");
     await waitForScreen(/Compacted the conversation/, "the compaction notice");
-    const compactRequest = server.requests.at(-1)!;
+    const compactRequest = e2e.server.requests.at(-1)!;
     expect(compactRequest.normalized.toolNames).toEqual([]);
-    server.enqueue({ text: "Continuing after the summary." });
-    const beforeNext = server.requests.length;
+    e2e.server.enqueue({ text: "Continuing after the summary." });
+    const beforeNext = e2e.server.requests.length;
     await typeLine("carry on");
     await waitForScreen(/Continuing after the summary\./, "the answer after compaction");
-    const afterCompaction = await waitFor(() => server.requests[beforeNext], "the request after compaction");
+    const afterCompaction = await waitFor(
+      () => e2e.server.requests[beforeNext],
+      "the request after compaction",
+    );
     expect(afterCompaction.normalized.messages[0]!.text).toContain("summary of earlier turns");
     expect(afterCompaction.normalized.messages.some((message) => message.text.includes("say hello"))).toBe(
       false,
@@ -117,7 +105,7 @@ describe.skipIf(!hasTmux)("the TUI in a real terminal (tmux)", () => {
     const exported = await waitForScreen(/Exported the session to/, "the export notice");
     const match = /tacit-session-[\w-]+\.jsonl/.exec(exported.replace(/\n\s*/g, ""));
     expect(match).not.toBeNull();
-    const exportedText = readFileSync(path.join(workspace.project, match![0]), "utf8");
+    const exportedText = readFileSync(path.join(e2e.workspace.project, match![0]), "utf8");
     expect(exportedText).toContain("say hello");
 
     // The memory browser opens (empty state in a fresh workspace).

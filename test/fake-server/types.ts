@@ -35,7 +35,7 @@ export interface NormalizedToolCall {
   input: unknown;
 }
 
-interface NormalizedToolResult {
+export interface NormalizedToolResult {
   id: string;
   output: string;
   isError: boolean;
