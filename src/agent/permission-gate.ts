@@ -12,7 +12,7 @@ import {
   rulesAllow,
 } from "./permission-rules.ts";
 import { loadShellParser } from "./shell/parser.ts";
-import { suggestShellRule, unresolvedAgainstRules } from "./shell/shell-rules.ts";
+import { quoteForShell, suggestShellRule, unresolvedAgainstRules } from "./shell/shell-rules.ts";
 
 export type { PermissionMode } from "../config/settings-schema.ts";
 
@@ -299,7 +299,8 @@ function headlessRefusal(
       ? `${unresolved}, so it cannot be checked against the deny rules and needs the user's approval`
       : "this needs the user's approval";
   const modeHint = subject.kind === "edit" ? ", or run with --permission-mode accept-edits" : "";
-  return `Not permitted: ${description} — ${why}, and this is a non-interactive run with no one to ask. The run goes on without it. To allow it, pass --allowed-tools '${suggestedRule}' or add "${suggestedRule}" to permissions.allow in settings${modeHint}.`;
+  // Quoted for a shell and for JSON, so either can be pasted as it is (the rule may hold ' or ").
+  return `Not permitted: ${description} — ${why}, and this is a non-interactive run with no one to ask. The run goes on without it. To allow it, pass --allowed-tools ${quoteForShell(suggestedRule)} or add ${JSON.stringify(suggestedRule)} to permissions.allow in settings${modeHint}.`;
 }
 
 function describe(toolName: string, subject: PermissionSubject, projectRoot: string): string {

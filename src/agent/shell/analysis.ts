@@ -1,7 +1,9 @@
+import { hiddenCode } from "./code-runners.ts";
 import { isCommandVariable } from "./command-settings.ts";
 import { fileOperandTargets } from "./file-operands.ts";
 import { outputFlagTargets } from "./output-flags.ts";
 import { parseShell, type ShellNode } from "./parser.ts";
+import { codeInEvaluatedText } from "./subscripts.ts";
 import { displayWord, type ShellWord, shellWord } from "./words.ts";
 import { commandName, delegationsOf } from "./wrappers.ts";
 
@@ -108,6 +110,12 @@ class Reader {
         this.analysis.notPlain.push("the command does not parse completely");
       }
       this.walk(tree.rootNode, { writes: [], stdin: null }, false);
+      const evaluated = codeInEvaluatedText(tree.rootNode);
+      if (evaluated !== undefined) {
+        const why = `bash may evaluate \`${evaluated}\` a second time (as an array subscript or prompt) and run the command in it`;
+        this.analysis.unresolved.push(why);
+        this.analysis.notPlain.push(why);
+      }
     } finally {
       tree.delete();
     }
@@ -229,6 +237,11 @@ class Reader {
     if (["cd", "pushd", "popd"].includes(commandName(words[from]) ?? ""))
       this.analysis.changesDirectory = true;
     let pinned = 0;
+    const hidden = hiddenCode(words, from, end);
+    if (hidden !== undefined) {
+      this.analysis.unresolved.push(hidden);
+      pinned = Number.POSITIVE_INFINITY;
+    }
     for (const delegation of delegationsOf(words.slice(0, end), from)) {
       switch (delegation.kind) {
         case "command":
