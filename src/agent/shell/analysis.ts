@@ -124,18 +124,19 @@ class Reader {
   /** Visits a node at statement level; `inSubstitution` marks text run by $(…), `…` or <(…). */
   private walk(node: ShellNode, inherited: Redirects, inSubstitution: boolean): void {
     if (node.type === "command") {
-      this.readCommand(node, inherited, inSubstitution);
+      this.readCommand(node, inherited, inSubstitution, []);
       return;
     }
     if (node.type === "command_substitution" || node.type === "process_substitution") {
       this.analysis.notPlain.push(`the substitution \`${node.text}\``);
       inSubstitution = true;
     } else if (node.type === "redirected_statement") {
-      const redirects = this.readRedirects(node.childrenForFieldName("redirect"), inSubstitution);
+      const redirectNodes = node.childrenForFieldName("redirect").filter(isNode);
+      const redirects = this.readRedirects(redirectNodes, inSubstitution);
       const body = node.childForFieldName("body");
-      const stdin = body?.type === "command" ? redirects.stdin : null;
-      if (body)
-        this.walk(body, { writes: [...inherited.writes, ...redirects.writes], stdin }, inSubstitution);
+      const outer = { writes: [...inherited.writes, ...redirects.writes], stdin: redirects.stdin };
+      if (body?.type === "command") this.readCommand(body, outer, inSubstitution, redirectNodes);
+      else if (body) this.walk(body, { ...outer, stdin: null }, inSubstitution);
       return;
     } else if (node.type === "variable_assignment") {
       this.readAssignment(node);
@@ -155,7 +156,16 @@ class Reader {
     for (const child of node.namedChildren) if (child) this.findNested(child, inSubstitution);
   }
 
-  private readCommand(node: ShellNode, inherited: Redirects, inSubstitution: boolean): void {
+  /**
+   * Reads one simple command; `outerRedirects` are those the grammar put
+   * around it (`cmd >x a b`), already read for their writes.
+   */
+  private readCommand(
+    node: ShellNode,
+    inherited: Redirects,
+    inSubstitution: boolean,
+    outerRedirects: ShellNode[],
+  ): void {
     const words: ShellWord[] = [];
     const redirectNodes: ShellNode[] = [];
     for (let index = 0; index < node.childCount; index++) {
@@ -167,6 +177,7 @@ class Reader {
         this.findNested(child, inSubstitution);
       } else if (child.type.endsWith("redirect")) {
         redirectNodes.push(child);
+        words.push(...argumentsInRedirect(child, this.source));
       } else {
         // `A=1 cmd`: the assignment can change what the command does (PATH, LD_PRELOAD, GIT_*).
         this.analysis.notPlain.push(`the assignment \`${child.text}\``);
@@ -174,6 +185,7 @@ class Reader {
         this.findNested(child, inSubstitution);
       }
     }
+    for (const outer of outerRedirects) words.push(...argumentsInRedirect(outer, this.source));
     const own = this.readRedirects(redirectNodes, inSubstitution);
     const redirects: Redirects = {
       writes: [...inherited.writes, ...own.writes],
@@ -185,7 +197,8 @@ class Reader {
     const writes = [...redirects.writes];
     const pinnedWords = this.readStages(words, 0, words.length, redirects.stdin, writes);
     if (!inSubstitution && !this.nested) {
-      this.analysis.commands.push({ forms: this.allowForms(words, redirectNodes), pinnedWords, writes });
+      const forms = this.allowForms(words, [...redirectNodes, ...outerRedirects]);
+      this.analysis.commands.push({ forms, pinnedWords, writes });
     }
   }
 
@@ -353,6 +366,20 @@ class Reader {
     }
     return body.text;
   }
+}
+
+/**
+ * `env >out touch M`: bash writes to `out` and passes `touch M` on as
+ * arguments, but the grammar keeps every word after `>` in the redirection.
+ * The words after the first are the command's.
+ */
+function argumentsInRedirect(node: ShellNode, source: string): ShellWord[] {
+  if (node.type !== "file_redirect") return [];
+  const words = node.childrenForFieldName("destination").filter(isNode).map(shellWord);
+  // `>A\⏎=1`: a backslash-newline joins the target's halves, so the arguments start later.
+  let first = 1;
+  while (first < words.length && source.slice(words[first - 1]!.end, words[first]!.start) === "\\\n") first++;
+  return words.slice(first);
 }
 
 function isNode(node: ShellNode | null): node is ShellNode {

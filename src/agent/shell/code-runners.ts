@@ -257,6 +257,8 @@ function scriptOperand(name: string, spec: Interpreter, operand: string | undefi
   return undefined;
 }
 
+const AWK_RUNS = /\bsystem\s*\(|(?<!\|)\|(?!\|)|@\s*[A-Za-z_]\w*\s*\(/;
+
 /**
  * awk's `system(…)` and pipes to or from commands (`print | "sh"`, `"cmd" |
  * getline`) run shell text; `awk -f /dev/stdin` takes its program from the
@@ -265,7 +267,9 @@ function scriptOperand(name: string, spec: Interpreter, operand: string | undefi
 function awkRuns(values: Array<string | undefined>): string | undefined {
   for (let index = 0; index < values.length; index++) {
     const value = values[index];
-    if (value === undefined || (!value.startsWith("-") && /\bsystem\s*\(|(?<!\|)\|(?!\|)/.test(value)))
+    if (value === undefined) return "awk is given a program only known when the shell runs";
+    // awk joins a line ending in a backslash to the next (`system\⏎("…")`); gawk calls `@name(…)` indirectly.
+    if (!value.startsWith("-") && AWK_RUNS.test(value.replace(/\\\r?\n/g, "")))
       return "awk runs shell commands from its program (system() or a pipe)";
     if (value === "-f" || value.startsWith("--file")) {
       const file = value.includes("=") ? value.slice(value.indexOf("=") + 1) : values[index + 1];

@@ -86,8 +86,12 @@ function decodeAnsiC(text: string): string {
     /\\(x[0-9a-fA-F]{1,2}|u[0-9a-fA-F]{1,4}|U[0-9a-fA-F]{1,8}|[0-7]{1,3}|c.|.)/gs,
     (_match, sequence: string) => {
       const first = sequence[0]!;
-      if (first === "x" || first === "u" || first === "U")
-        return String.fromCodePoint(Number.parseInt(sequence.slice(1), 16));
+      if (first === "x" || first === "u" || first === "U") {
+        // `\x` with no digits stays as written; a code point past Unicode's end gives nothing.
+        if (sequence.length === 1) return `\\${sequence}`;
+        const codePoint = Number.parseInt(sequence.slice(1), 16);
+        return codePoint <= 0x10ffff ? String.fromCodePoint(codePoint) : "";
+      }
       if (/[0-7]/.test(first)) return String.fromCharCode(Number.parseInt(sequence, 8));
       if (first === "c") return String.fromCharCode(sequence.charCodeAt(1) & 31);
       return SIMPLE_ESCAPES[first] ?? first;
