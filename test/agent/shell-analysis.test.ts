@@ -26,6 +26,8 @@ describe("analyzeShell reads commands as bash does", () => {
     // Found by scripts/fuzz-shell.ts: the grammar keeps `touch M` inside the redirection.
     expect(analyzeShell("env >A=1 touch M").denyTexts).toContain("touch M");
     expect(analyzeShell("env >A\\\n=1 touch M").denyTexts).toContain("touch M");
+    expect(analyzeShell("env >A\\\n\\\n=1 touch M").denyTexts).toContain("touch M");
+    expect(analyzeShell("t\\\n\\\nouch M").denyTexts).toContain("touch M");
     expect(texts("ls >out.txt -la")).toEqual(["ls -la"]);
   });
 
@@ -97,6 +99,9 @@ describe("analyzeShell reads commands as bash does", () => {
     expect(why("git -c user.name=x commit")).toBeUndefined();
     expect(why("python3 -c 'print(1)'")).toMatch(/python3/);
     expect(why("python3 -m pytest")).toBeUndefined();
+    // `-v` is python's verbose flag, not its version: the program still comes from stdin.
+    expect(why("python3 -v <<< 'import os'")).toMatch(/reads its program from stdin/);
+    expect(why("node -v")).toBeUndefined();
     expect(why("awk 'BEGIN{system(\"x\")}' <<< y")).toMatch(/awk runs shell commands/);
     // Found by scripts/fuzz-shell.ts: awk joins `system\⏎(` into one line.
     expect(why("awk 'BEGIN{system\\\n(\"x\")}'")).toMatch(/awk runs shell commands/);

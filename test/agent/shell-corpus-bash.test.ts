@@ -62,7 +62,8 @@ beforeAll(() => {
 });
 
 afterAll(() => {
-  rmSync(base, { recursive: true, force: true });
+  // A program may still be finishing in a run folder (npm's cache writes): retry rather than fail the file.
+  rmSync(base, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
 });
 
 /** Runs a command with bash in a fresh folder; whether it ran touch or rm (through PATH or by full path). */
@@ -82,6 +83,9 @@ function runsTouchOrRm(command: string, index: number): boolean {
       PATH: `${stubs}:${process.env.PATH ?? "/usr/bin:/bin"}`,
       HOME: folder,
       RAN_LOG: log,
+      // npx would otherwise start a detached update check that outlives the run.
+      NO_UPDATE_NOTIFIER: "1",
+      npm_config_update_notifier: "false",
       ...{ GIT_AUTHOR_NAME: "corpus", GIT_AUTHOR_EMAIL: "corpus@example.com" },
       ...{ GIT_COMMITTER_NAME: "corpus", GIT_COMMITTER_EMAIL: "corpus@example.com" },
     },

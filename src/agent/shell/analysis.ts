@@ -53,6 +53,8 @@ const PLAIN_STATEMENTS = new Set([
   "comment",
 ]);
 const WRITING_REDIRECTS = new Set([">", ">>", ">|", "&>", "&>>", "<>", ">&"]);
+/** Backslash-newlines between two halves of one word (`t\⏎\⏎ouch`): bash drops them all. */
+const LINE_CONTINUATIONS = /^(?:\\\n)+$/;
 /** Scripts inside scripts (`sh -c "eval '…'"`) are followed this deep; deeper is unresolved. */
 const MAX_DEPTH = 4;
 
@@ -213,7 +215,7 @@ class Reader {
   /** `r\⏎m`: bash joins the two halves into one word; the grammar reads two. */
   private joinOrPush(words: ShellWord[], word: ShellWord): void {
     const previous = words.at(-1);
-    if (!previous || this.source.slice(previous.end, word.start) !== "\\\n") {
+    if (!previous || !LINE_CONTINUATIONS.test(this.source.slice(previous.end, word.start))) {
       words.push(word);
       return;
     }
@@ -378,7 +380,11 @@ function argumentsInRedirect(node: ShellNode, source: string): ShellWord[] {
   const words = node.childrenForFieldName("destination").filter(isNode).map(shellWord);
   // `>A\⏎=1`: a backslash-newline joins the target's halves, so the arguments start later.
   let first = 1;
-  while (first < words.length && source.slice(words[first - 1]!.end, words[first]!.start) === "\\\n") first++;
+  while (
+    first < words.length &&
+    LINE_CONTINUATIONS.test(source.slice(words[first - 1]!.end, words[first]!.start))
+  )
+    first++;
   return words.slice(first);
 }
 

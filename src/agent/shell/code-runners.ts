@@ -16,8 +16,12 @@ import { commandName, STDIN_PATHS } from "./wrappers.ts";
  * from stdin, a heredoc or /dev/stdin, is what this table is about.
  */
 
-/** Options that only print and exit (`python3 --version`): with them, nothing is read from stdin. */
-const INFORMATIONAL = new Set(["--version", "-V", "--help", "-h", "-v"]);
+/**
+ * Options that only print and exit (`python3 --version`): alone, nothing is
+ * read from stdin. With other words they do not count (`ruby -v -e …` runs
+ * its program). `-v` is listed per interpreter: it is python's verbose flag.
+ */
+const INFORMATIONAL = new Set(["--version", "-V", "--help"]);
 
 interface Interpreter {
   /** Options whose value is a program (`-c 'print(1)'`, `--eval=…`, `-pe '…'` ending a cluster). */
@@ -28,6 +32,8 @@ interface Interpreter {
   readsStdin: boolean;
   /** Subcommands that run a program given in the text (`deno eval '…'`). */
   codeSubcommands?: string[];
+  /** Its own options that only print and exit (`node -v`), besides INFORMATIONAL. */
+  informational?: string[];
 }
 
 const PYTHON: Interpreter = { code: ["-c"], withArgument: ["-W", "-X", "-Q"], readsStdin: true };
@@ -35,6 +41,7 @@ const NODE: Interpreter = {
   code: ["-e", "--eval", "-p", "--print"],
   withArgument: ["-r", "--require", "--import", "--loader", "-C", "--conditions", "--input-type"],
   readsStdin: true,
+  informational: ["-v", "-h"],
 };
 const LUA: Interpreter = { code: ["-e"], withArgument: ["-l"], readsStdin: true };
 
@@ -45,7 +52,7 @@ const INTERPRETERS: Record<string, Interpreter> = {
   python3: PYTHON,
   pypy: PYTHON,
   pypy3: PYTHON,
-  perl: { code: ["-e", "-E"], withArgument: ["-I", "-x"], readsStdin: true },
+  perl: { code: ["-e", "-E"], withArgument: ["-I", "-x"], readsStdin: true, informational: ["-v"] },
   ruby: { code: ["-e"], withArgument: ["-I", "-r", "-C", "-E"], readsStdin: true },
   irb: { code: [], readsStdin: true },
   node: NODE,
@@ -105,15 +112,22 @@ const TMUX_READ_ONLY = new Set([
 
 /** Options whose value is a command the program runs, per program. */
 const COMMAND_OPTIONS: Record<string, string[]> = {
+  // sort pipes its temporary files through the named program.
   sort: ["--compress-program"],
+  // Each member piped to a command; a (de)compressor; scripts run at the end of a volume.
   tar: ["--to-command", "--use-compress-program", "-I", "--info-script", "-F", "--new-volume-script"],
+  // The remote shell (run locally) and the program run on the other side (locally for a local path).
   rsync: ["-e", "--rsh", "--rsync-path"],
+  // The program used for the connection instead of ssh.
   scp: ["-S"],
   sftp: ["-S", "-D"],
+  // The command that tests the new archive.
   zip: ["-TT", "--unzip-command"],
+  // The pager and the browser are command lines.
   man: ["-P", "--pager", "-H", "--html"],
   // `make --eval='…'` adds a rule whose recipe is shell text (`-f /dev/stdin` is read by makeRuns).
   make: ["--eval", "-E"],
+  // Lisp evaluated by the running emacs.
   emacsclient: ["-e", "--eval"],
 };
 
@@ -137,12 +151,20 @@ function readsMakefileFromStdin(values: Array<string | undefined>): boolean {
 
 /** git subcommands that run a command named in the text (or a tool the configuration names). */
 const GIT_RUNS: Record<string, string[] | true> = {
+  // The "pager" that opens the matching files is any command.
   grep: ["-O", "--open-files-in-pager"],
+  // The diff command run on each pair of files.
   difftool: ["-x", "--extcmd"],
+  // Runs the merge tool the configuration names (`mergetool.<tool>.cmd` is shell text).
   mergetool: true,
+  // A command run after each commit is replayed.
   rebase: ["-x", "--exec"],
+  // Its --*-filter options are shell text, run on every commit.
   "filter-branch": true,
+  // Commands that produce recipients or send the mail.
   "send-email": ["--to-cmd", "--cc-cmd", "--header-cmd", "--sendmail-cmd", "--smtp-server"],
+  // The "remote" programs run through a local shell for a local or ssh url; clone's -c sets
+  // configuration in the new repository (core.fsmonitor runs on the next git command).
   clone: ["-u", "--upload-pack", "-c", "--config"],
   fetch: ["--upload-pack"],
   pull: ["--upload-pack"],
@@ -240,7 +262,8 @@ function interpreterRuns(
     if (value === undefined) return inline;
     if (value === "--") return scriptOperand(name, spec, values[index + 1]);
     if (!value.startsWith("-") || value === "-") return scriptOperand(name, spec, value);
-    if (INFORMATIONAL.has(value)) return undefined;
+    if (values.length === 1 && (INFORMATIONAL.has(value) || spec.informational?.includes(value)))
+      return undefined;
     if (usesOption(value, spec.code)) return inline;
     // `python3 -m pytest`: a module is run like a script file.
     if (value === "-m" && PYTHON === spec) return undefined;
