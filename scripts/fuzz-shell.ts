@@ -91,6 +91,8 @@ const STUBBED = [
   "systemd-run",
   "strace",
   "unshare",
+  // Network, servers, package downloads, and debuggers and editors that wait for a terminal.
+  ...["npx", "ssh", "scp", "rsync", "tmux", "crontab", "man", "pip", "cargo", "gdb", "vim", "ex"],
 ];
 
 function mutate(command: string): string {
@@ -137,7 +139,10 @@ function runBash(text: string, index: number, trace: boolean): { ranTouch: boole
 }
 
 const scenario = (name: string) => readCorpus().find((entry) => entry.name === name)!.cases;
-const denySeeds = scenario("deny rules in bypass mode")
+const denySeeds = [
+  ...scenario("deny rules in bypass mode"),
+  ...scenario("code the analysis cannot read, deny rules in bypass mode"),
+]
   .map((entry) => entry.command)
   .filter((command) => !/\.\.|\/tmp|mapfile|list\.txt/.test(command));
 const allowSeeds = [

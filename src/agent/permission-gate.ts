@@ -15,7 +15,7 @@ import {
 } from "./permission-rules.ts";
 import { isCredentialPath, readReach, readReachRefusal } from "./read-reach.ts";
 import { loadShellParser } from "./shell/parser.ts";
-import { unresolvedAgainstRules } from "./shell/shell-rules.ts";
+import { quoteForShell, unresolvedAgainstRules } from "./shell/shell-rules.ts";
 
 /** What the TUI shows when a call needs the user's say. */
 export interface PermissionRequest {
@@ -179,7 +179,7 @@ export function createPermissionGate(options: PermissionGateOptions): Permission
         const rule = suggestRule(outsideSubject, projectRoot, options.home);
         return {
           allowed: false,
-          reason: `Not permitted: ${outside.join(", ")} is outside the project (${projectRoot}). Writing outside the project needs an explicit allow rule in every mode, e.g. add "${rule}" to permissions.allow in settings or pass --allowed-tools '${rule}'.`,
+          reason: `Not permitted: ${outside.join(", ")} is outside the project (${projectRoot}). Writing outside the project needs an explicit allow rule in every mode, e.g. add ${JSON.stringify(rule)} to permissions.allow in settings or pass --allowed-tools ${quoteForShell(rule)}.`,
         };
       }
       protectedPaths = subject.paths.filter((filePath) =>

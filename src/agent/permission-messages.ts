@@ -3,7 +3,7 @@ import path from "node:path";
 import type { PermissionSubject } from "../core/tool.ts";
 import { touchesUserMemory, USER_MEMORY_RULE } from "./memory-rules.ts";
 import type { PermissionRule } from "./permission-rules.ts";
-import { suggestShellRule } from "./shell/shell-rules.ts";
+import { quoteForShell, suggestShellRule } from "./shell/shell-rules.ts";
 
 // What the permission gate says: how a call is described in a prompt, why a
 // headless run refused it, and the rule that would allow it next time.
@@ -23,7 +23,8 @@ export function headlessRefusal(
         ? "a user-scope memory is read in every project, so writing one needs the user's approval"
         : "this needs the user's approval";
   const modeHint = subject.kind === "edit" ? ", or run with --permission-mode accept-edits" : "";
-  return `Not permitted: ${description} — ${why}, and this is a non-interactive run with no one to ask. The run goes on without it. To allow it, pass --allowed-tools '${suggestedRule}' or add "${suggestedRule}" to permissions.allow in settings${modeHint}.`;
+  // Quoted for a shell and for JSON, so either can be pasted as it is (the rule may hold ' or ").
+  return `Not permitted: ${description} — ${why}, and this is a non-interactive run with no one to ask. The run goes on without it. To allow it, pass --allowed-tools ${quoteForShell(suggestedRule)} or add ${JSON.stringify(suggestedRule)} to permissions.allow in settings${modeHint}.`;
 }
 
 export function describe(toolName: string, subject: PermissionSubject, projectRoot: string): string {

@@ -2,6 +2,7 @@ import path from "node:path";
 import type { PermissionSubject } from "../core/tool.ts";
 import { DEFAULT_HIDDEN_PATHS } from "../sandbox/policy.ts";
 import { isInside, realPathOfNearest } from "./permission-paths.ts";
+import { quoteForShell } from "./shell/shell-rules.ts";
 
 /**
  * Where a read tool (Read, Grep, Glob, LS and their other families' names)
@@ -70,5 +71,5 @@ export function readReachRefusal(description: string, reach: ReadReach, rule: st
   const what = reach.credential
     ? "holds credentials (the sandbox hides it from commands too)"
     : "is outside the project";
-  return `Not permitted: ${description} — ${reach.paths.join(", ")} ${what}, so reading it needs the user's approval, and this is a non-interactive run with no one to ask. The run goes on without it. To allow it, pass --allowed-tools '${rule}' or add "${rule}" to permissions.allow in your own settings.`;
+  return `Not permitted: ${description} — ${reach.paths.join(", ")} ${what}, so reading it needs the user's approval, and this is a non-interactive run with no one to ask. The run goes on without it. To allow it, pass --allowed-tools ${quoteForShell(rule)} or add ${JSON.stringify(rule)} to permissions.allow in your own settings.`;
 }

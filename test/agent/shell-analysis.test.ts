@@ -22,6 +22,15 @@ describe("analyzeShell reads commands as bash does", () => {
     expect(texts('echo "a\\"b"')).toEqual([`echo 'a"b'`]);
   });
 
+  it("reads words after a redirection's target as arguments, as bash does", () => {
+    // Found by scripts/fuzz-shell.ts: the grammar keeps `touch M` inside the redirection.
+    expect(analyzeShell("env >A=1 touch M").denyTexts).toContain("touch M");
+    expect(analyzeShell("env >A\\\n=1 touch M").denyTexts).toContain("touch M");
+    expect(analyzeShell("env >A\\\n\\\n=1 touch M").denyTexts).toContain("touch M");
+    expect(analyzeShell("t\\\n\\\nouch M").denyTexts).toContain("touch M");
+    expect(texts("ls >out.txt -la")).toEqual(["ls -la"]);
+  });
+
   it("joins a word split by backslash-newline, as bash does", () => {
     expect(analyzeShell("r\\\nm -rf x").denyTexts).toContain("rm -rf x");
   });
@@ -60,5 +69,44 @@ describe("analyzeShell reads commands as bash does", () => {
     expect(writes("curl -sSLo /tmp/x u && sort -o s.txt x")).toEqual(["/tmp/x", "s.txt"]);
     expect(writes("{ ls; } > $f")).toEqual([undefined]);
     expect(writes("tee a b | dd of=c")).toEqual(["a", "b", "c"]);
+    expect(writes("git clone u /x && git worktree add -b t ../w && git -C /y log")).toEqual([
+      "/x",
+      "../w",
+      "/y",
+    ]);
+    expect(writes("tsc --outDir /o --target es2020 && npm pack --pack-destination=/p")).toEqual([
+      "/o",
+      "es2020",
+      "/p",
+    ]);
+  });
+
+  it("reads subscript code the grammar sees as a plain string, however it is spelled", () => {
+    const unresolved = (command: string) => analyzeShell(command).unresolved;
+    expect(unresolved("test -v 'a[$(touch M)]'")[0]).toMatch(/array subscript/);
+    expect(unresolved(`x='a['"\\$(touch M)]"`)).not.toEqual([]);
+    expect(unresolved("x=$'a[\\x24(touch M)]'")).not.toEqual([]);
+    expect(unresolved("test -v a[\\$\\(touch\\ M\\)]")).not.toEqual([]);
+    // A real substitution in a string is read as a command, not as subscript text.
+    expect(unresolved('echo "[$(date)] done"')).toEqual([]);
+    // Escapes bash leaves alone, and code points past Unicode, decode without throwing.
+    expect(() => analyzeShell("echo $'\\x' $'\\U110000' $'\\u'")).not.toThrow();
+  });
+
+  it("names what runs code it does not read", () => {
+    const why = (command: string) => analyzeShell(command).unresolved[0];
+    expect(why("git -c core.hooksPath=. status")).toBe("git -c sets a config value that can run commands");
+    expect(why("git -c user.name=x commit")).toBeUndefined();
+    expect(why("python3 -c 'print(1)'")).toMatch(/python3/);
+    expect(why("python3 -m pytest")).toBeUndefined();
+    // `-v` is python's verbose flag, not its version: the program still comes from stdin.
+    expect(why("python3 -v <<< 'import os'")).toMatch(/reads its program from stdin/);
+    expect(why("node -v")).toBeUndefined();
+    expect(why("awk 'BEGIN{system(\"x\")}' <<< y")).toMatch(/awk runs shell commands/);
+    // Found by scripts/fuzz-shell.ts: awk joins `system\⏎(` into one line.
+    expect(why("awk 'BEGIN{system\\\n(\"x\")}'")).toMatch(/awk runs shell commands/);
+    // gawk's indirect call (`f = "system"; @f("x")`); mawk, installed here, has none, so not in the corpus.
+    expect(why(`gawk 'BEGIN{f="system"; @f("x")}'`)).toMatch(/awk runs shell commands/);
+    expect(analyzeShell("sudo node -e 1").commands[0]!.pinnedWords).toBe(Number.POSITIVE_INFINITY);
   });
 });

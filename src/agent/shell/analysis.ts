@@ -1,7 +1,9 @@
+import { hiddenCode } from "./code-runners.ts";
 import { isCommandVariable } from "./command-settings.ts";
 import { fileOperandTargets } from "./file-operands.ts";
 import { outputFlagTargets } from "./output-flags.ts";
 import { parseShell, type ShellNode } from "./parser.ts";
+import { codeInEvaluatedText } from "./subscripts.ts";
 import { displayWord, type ShellWord, shellWord } from "./words.ts";
 import { commandName, delegationsOf } from "./wrappers.ts";
 
@@ -51,6 +53,8 @@ const PLAIN_STATEMENTS = new Set([
   "comment",
 ]);
 const WRITING_REDIRECTS = new Set([">", ">>", ">|", "&>", "&>>", "<>", ">&"]);
+/** Backslash-newlines between two halves of one word (`t\⏎\⏎ouch`): bash drops them all. */
+const LINE_CONTINUATIONS = /^(?:\\\n)+$/;
 /** Scripts inside scripts (`sh -c "eval '…'"`) are followed this deep; deeper is unresolved. */
 const MAX_DEPTH = 4;
 
@@ -108,6 +112,12 @@ class Reader {
         this.analysis.notPlain.push("the command does not parse completely");
       }
       this.walk(tree.rootNode, { writes: [], stdin: null }, false);
+      const evaluated = codeInEvaluatedText(tree.rootNode);
+      if (evaluated !== undefined) {
+        const why = `bash may evaluate \`${evaluated}\` a second time (as an array subscript or prompt) and run the command in it`;
+        this.analysis.unresolved.push(why);
+        this.analysis.notPlain.push(why);
+      }
     } finally {
       tree.delete();
     }
@@ -116,18 +126,19 @@ class Reader {
   /** Visits a node at statement level; `inSubstitution` marks text run by $(…), `…` or <(…). */
   private walk(node: ShellNode, inherited: Redirects, inSubstitution: boolean): void {
     if (node.type === "command") {
-      this.readCommand(node, inherited, inSubstitution);
+      this.readCommand(node, inherited, inSubstitution, []);
       return;
     }
     if (node.type === "command_substitution" || node.type === "process_substitution") {
       this.analysis.notPlain.push(`the substitution \`${node.text}\``);
       inSubstitution = true;
     } else if (node.type === "redirected_statement") {
-      const redirects = this.readRedirects(node.childrenForFieldName("redirect"), inSubstitution);
+      const redirectNodes = node.childrenForFieldName("redirect").filter(isNode);
+      const redirects = this.readRedirects(redirectNodes, inSubstitution);
       const body = node.childForFieldName("body");
-      const stdin = body?.type === "command" ? redirects.stdin : null;
-      if (body)
-        this.walk(body, { writes: [...inherited.writes, ...redirects.writes], stdin }, inSubstitution);
+      const outer = { writes: [...inherited.writes, ...redirects.writes], stdin: redirects.stdin };
+      if (body?.type === "command") this.readCommand(body, outer, inSubstitution, redirectNodes);
+      else if (body) this.walk(body, { ...outer, stdin: null }, inSubstitution);
       return;
     } else if (node.type === "variable_assignment") {
       this.readAssignment(node);
@@ -147,7 +158,16 @@ class Reader {
     for (const child of node.namedChildren) if (child) this.findNested(child, inSubstitution);
   }
 
-  private readCommand(node: ShellNode, inherited: Redirects, inSubstitution: boolean): void {
+  /**
+   * Reads one simple command; `outerRedirects` are those the grammar put
+   * around it (`cmd >x a b`), already read for their writes.
+   */
+  private readCommand(
+    node: ShellNode,
+    inherited: Redirects,
+    inSubstitution: boolean,
+    outerRedirects: ShellNode[],
+  ): void {
     const words: ShellWord[] = [];
     const redirectNodes: ShellNode[] = [];
     for (let index = 0; index < node.childCount; index++) {
@@ -159,6 +179,7 @@ class Reader {
         this.findNested(child, inSubstitution);
       } else if (child.type.endsWith("redirect")) {
         redirectNodes.push(child);
+        words.push(...argumentsInRedirect(child, this.source));
       } else {
         // `A=1 cmd`: the assignment can change what the command does (PATH, LD_PRELOAD, GIT_*).
         this.analysis.notPlain.push(`the assignment \`${child.text}\``);
@@ -166,6 +187,7 @@ class Reader {
         this.findNested(child, inSubstitution);
       }
     }
+    for (const outer of outerRedirects) words.push(...argumentsInRedirect(outer, this.source));
     const own = this.readRedirects(redirectNodes, inSubstitution);
     const redirects: Redirects = {
       writes: [...inherited.writes, ...own.writes],
@@ -177,7 +199,8 @@ class Reader {
     const writes = [...redirects.writes];
     const pinnedWords = this.readStages(words, 0, words.length, redirects.stdin, writes);
     if (!inSubstitution && !this.nested) {
-      this.analysis.commands.push({ forms: this.allowForms(words, redirectNodes), pinnedWords, writes });
+      const forms = this.allowForms(words, [...redirectNodes, ...outerRedirects]);
+      this.analysis.commands.push({ forms, pinnedWords, writes });
     }
   }
 
@@ -192,7 +215,7 @@ class Reader {
   /** `r\⏎m`: bash joins the two halves into one word; the grammar reads two. */
   private joinOrPush(words: ShellWord[], word: ShellWord): void {
     const previous = words.at(-1);
-    if (!previous || this.source.slice(previous.end, word.start) !== "\\\n") {
+    if (!previous || !LINE_CONTINUATIONS.test(this.source.slice(previous.end, word.start))) {
       words.push(word);
       return;
     }
@@ -229,6 +252,11 @@ class Reader {
     if (["cd", "pushd", "popd"].includes(commandName(words[from]) ?? ""))
       this.analysis.changesDirectory = true;
     let pinned = 0;
+    const hidden = hiddenCode(words, from, end);
+    if (hidden !== undefined) {
+      this.analysis.unresolved.push(hidden);
+      pinned = Number.POSITIVE_INFINITY;
+    }
     for (const delegation of delegationsOf(words.slice(0, end), from)) {
       switch (delegation.kind) {
         case "command":
@@ -340,6 +368,24 @@ class Reader {
     }
     return body.text;
   }
+}
+
+/**
+ * `env >out touch M`: bash writes to `out` and passes `touch M` on as
+ * arguments, but the grammar keeps every word after `>` in the redirection.
+ * The words after the first are the command's.
+ */
+function argumentsInRedirect(node: ShellNode, source: string): ShellWord[] {
+  if (node.type !== "file_redirect") return [];
+  const words = node.childrenForFieldName("destination").filter(isNode).map(shellWord);
+  // `>A\⏎=1`: a backslash-newline joins the target's halves, so the arguments start later.
+  let first = 1;
+  while (
+    first < words.length &&
+    LINE_CONTINUATIONS.test(source.slice(words[first - 1]!.end, words[first]!.start))
+  )
+    first++;
+  return words.slice(first);
 }
 
 function isNode(node: ShellNode | null): node is ShellNode {

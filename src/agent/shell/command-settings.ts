@@ -25,6 +25,14 @@ const COMMAND_VARIABLES = new Set([
   "BASH_ENV",
   "ENV",
   "PROMPT_COMMAND",
+  // Prompt strings: command substitutions in them run when the prompt is shown (PS4 under `set -x`).
+  "PS0",
+  "PS1",
+  "PS2",
+  "PS4",
+  // systemctl, journalctl and the like page through this one.
+  "SYSTEMD_PAGER",
+  "BROWSER",
 ]);
 
 export function isCommandVariable(name: string): boolean {
@@ -40,10 +48,11 @@ export function splitAssignment(word: string): [string, string] | undefined {
 /**
  * git configuration keys whose value git runs as a command: aliases
  * starting with `!`, pagers, editors, ssh and credential helpers, diff and
- * filter drivers, hooks paths.
+ * filter drivers. (`core.hooksPath` names a folder, not a command: like
+ * any other key it makes the command unresolved, see code-runners.)
  */
 const GIT_COMMAND_KEYS =
-  /^(?:alias\..+|core\.(?:pager|editor|sshcommand|fsmonitor|hookspath|askpass)|pager\..+|sequence\.editor|gpg\.(?:.+\.)?program|credential\..*helper|diff\..+\.(?:command|textconv)|filter\..+\.(?:clean|smudge|process)|merge\..+\.driver|uploadpack\.packobjectshook|sendemail\..*|remote\..+\.(?:uploadpack|receivepack)|protocol\..+|url\..+)$/i;
+  /^(?:alias\..+|core\.(?:pager|editor|sshcommand|fsmonitor|askpass)|pager\..+|sequence\.editor|gpg\.(?:.+\.)?program|credential\..*helper|diff\..+\.(?:command|textconv)|filter\..+\.(?:clean|smudge|process)|merge\..+\.driver|uploadpack\.packobjectshook|sendemail\..*|remote\..+\.(?:uploadpack|receivepack)|protocol\..+|url\..+)$/i;
 
 /** The command text a `git -c key=value` setting makes git run, or undefined when the key runs none. */
 export function gitConfigCommand(setting: string): { runs: true; text: string } | undefined {

@@ -34,6 +34,14 @@ const SPECS: Record<string, OperandSpec> = {
   cp: { changes: "last", ...COPY_OPTIONS },
   mv: { changes: "last", ...COPY_OPTIONS },
   ln: { changes: "last", ...COPY_OPTIONS },
+  // The destination of a copy: `rsync a /x`, `scp a /x` (a `host:path` one is on another machine).
+  rsync: { changes: "last", optionsWithArgument: ["-e", "-f", "-B", "-T", "-M", "--exclude", "--include"] },
+  scp: { changes: "last", optionsWithArgument: ["-P", "-i", "-o", "-F", "-S", "-c", "-l", "-J", "-D"] },
+  // `split in /x/part-`: the last operand is the prefix of the files written.
+  split: {
+    changes: "last",
+    optionsWithArgument: ["-a", "-b", "-C", "-l", "-n", "-t", "--additional-suffix", "--filter"],
+  },
   install: {
     changes: "last",
     optionsWithArgument: ["-m", "-o", "-g", "-S", "--mode", "--owner", "--group", "--suffix"],

@@ -2,13 +2,17 @@ import type { PermissionSubject } from "../../core/tool.ts";
 import { isHarmlessWrite, type MatchContext, type PermissionRule } from "../permission-rules.ts";
 import { analyzeShell } from "./analysis.ts";
 
+export { quoteForShell } from "./words.ts";
+
 /** The shell-specific parts of the permission gate's decisions. The parser must be loaded. */
 
 /**
  * The narrowest useful rule for a shell command: its first two words (or as
  * many as name what it runs: `find . -exec rm:*`) as a prefix, or the exact
  * command when no prefix rule could cover it (several commands,
- * substitutions, expansions, writes outside the project).
+ * substitutions, expansions, writes outside the project), or when it runs
+ * code the analysis cannot read (`python3 -c`, `git -c …`): a wildcard
+ * would then allow any code.
  */
 export function suggestShellRule(text: string, context: MatchContext): string {
   const command = text.trim();
@@ -19,7 +23,7 @@ export function suggestShellRule(text: string, context: MatchContext): string {
   );
   if (!only || analysis.commands.length > 1 || analysis.notPlain.length > 0 || writesOutside)
     return `Bash(${command})`;
-  if (!Number.isFinite(only.pinnedWords)) return `Bash(${command})`;
+  if (!Number.isFinite(only.pinnedWords) || analysis.unresolved.length > 0) return `Bash(${command})`;
   const form = only.forms[0]!;
   const words = Math.min(Math.max(2, only.pinnedWords), form.wordEnds.length);
   return `Bash(${form.text.slice(0, form.wordEnds[words - 1])}:*)`;

@@ -80,7 +80,12 @@ const PLAIN_WORD = /^[A-Za-z0-9_@%+=:,./~^-]+$/;
 export function displayWord(word: ShellWord): string {
   if (word.value === undefined) return word.raw;
   if (PLAIN_WORD.test(word.value)) return word.value;
-  return `'${word.value.replace(/'/g, `'\\''`)}'`;
+  return quoteForShell(word.value);
+}
+
+/** Text in single quotes for a POSIX shell, a `'` written `'\''`: pasted, it is one word, unchanged. */
+export function quoteForShell(text: string): string {
+  return `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
 /** `--output=x` → [`--output`, `x`]; `--output` → [`--output`, undefined]. */

@@ -104,7 +104,7 @@ const RUNS_TEXT = new Set([...SHELLS, "eval", "source", "."]);
 /** Options of a shell that take the next word (`bash -o pipefail`, `bash --rcfile x`). */
 const SHELL_OPTIONS_WITH_ARGUMENT = new Set(["-o", "+o", "-O", "+O", "--rcfile", "--init-file"]);
 /** Paths that are stdin: `source /dev/stdin` runs what the pipe sends. */
-const STDIN_PATHS = new Set(["-", "/dev/stdin", "/dev/fd/0", "/proc/self/fd/0"]);
+export const STDIN_PATHS = new Set(["-", "/dev/stdin", "/dev/fd/0", "/proc/self/fd/0"]);
 
 /** A command name as bash looks it up: `/usr/bin/rm` and `./rm` run as `rm` does for the rules. */
 export function commandName(word: ShellWord | undefined): string | undefined {
@@ -130,9 +130,7 @@ export function delegationsOf(words: ShellWord[], from: number): Delegation[] {
     return file > 0 ? sourcedFile(words, file + 1) : [{ kind: "stdin", at: from }];
   }
   if (name === "alias") return aliasValues(words, from);
-  if (name === "sed") return sedCommands(words, from);
   if (name === "git") return gitSettings(words, from);
-  if (AWKS.has(name)) return awkCommands(words, from);
   const spec = WRAPPERS[name];
   return spec ? wrapped(words, from, name, spec) : [];
 }
@@ -183,46 +181,19 @@ function shellScript(words: ShellWord[], start: number, from: number): Delegatio
 }
 
 /**
- * GNU sed's `e` command and the `e` flag of `s` run shell commands built
- * from the script or the input: what runs is not known here.
+ * `git -c core.pager='…' log`, `git -c alias.x='!…' x`: settings whose value
+ * is a command, read as the script it is so deny rules match it. (Any `-c`
+ * at all is also unresolved: see code-runners.)
  */
-function sedCommands(words: ShellWord[], from: number): Delegation[] {
-  const at = words.findIndex(
-    (word, index) =>
-      index > from &&
-      (word.value === undefined || SED_EXECUTE_COMMAND.test(word.value) || SED_EXECUTE_FLAG.test(word.value)),
-  );
-  return at < 0 ? [] : [{ kind: "stdin", at }];
-}
-const SED_EXECUTE_COMMAND = /(?:^|[;\n{}])\s*(?:[0-9$]+(?:,[0-9$]+)?|\/(?:\\.|[^/])*\/)?\s*e(?:\s|$|;)/;
-const SED_EXECUTE_FLAG = /s([^\w\s\\])(?:\\.|(?!\1).)*\1(?:\\.|(?!\1).)*\1[a-zA-Z0-9]*e/;
-
-/** awk's `system(…)` and pipes to or from commands (`print | "sh"`, `"cmd" | getline`) run shell text. */
-function awkCommands(words: ShellWord[], from: number): Delegation[] {
-  const at = words.findIndex(
-    (word, index) =>
-      index > from &&
-      (word.value === undefined ||
-        (!word.value.startsWith("-") && /\bsystem\s*\(|(?<!\|)\|(?!\|)/.test(word.value))),
-  );
-  return at < 0 ? [] : [{ kind: "stdin", at }];
-}
-const AWKS = new Set(["awk", "gawk", "mawk", "nawk", "busybox-awk"]);
-
-/** `git -c core.pager='…' log`, `git -c alias.x='!…' x`, `git --config-env=…`: settings that run commands. */
 function gitSettings(words: ShellWord[], from: number): Delegation[] {
   const delegations: Delegation[] = [];
   for (let index = from + 1; index < words.length; index++) {
     const value = words[index]!.value;
-    if (value === "-c" || value === "--config-env") {
+    if (value === "-c") {
       const setting = words[index + 1]?.value;
-      const command = setting === undefined ? { runs: true, text: undefined } : gitConfigCommand(setting);
-      // --config-env takes the value from a variable: not known here.
-      if (command)
-        delegations.push({ kind: "script", at: index + 1, text: value === "-c" ? command.text : undefined });
+      const command = setting === undefined ? undefined : gitConfigCommand(setting);
+      if (command) delegations.push({ kind: "script", at: index + 1, text: command.text });
       index++;
-    } else if (value?.startsWith("--config-env=")) {
-      delegations.push({ kind: "script", at: index, text: undefined });
     } else if (value === undefined || !value.startsWith("-")) {
       break;
     }
