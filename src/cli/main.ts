@@ -82,6 +82,17 @@ function buildProgram({ Command, Option }: typeof import("commander")): Command 
   return program;
 }
 
+/**
+ * The sandbox probe (a real start of an empty sandbox, cached per process)
+ * starts now, while the run's modules load, so the run never waits for it
+ * before its first request. Its result is awaited where the shell tools are made.
+ */
+function startSandboxProbe(): void {
+  import("../sandbox/availability.ts")
+    .then((module) => module.sandboxAvailability(process.env))
+    .catch(() => undefined);
+}
+
 async function runRoot(options: RunOptions): Promise<void> {
   // A lone word like "sesions" is probably a mistyped command: never a paid prompt without a yes.
   const lookalike = options.prompt ? commandLookalike(options.prompt, process.argv) : undefined;
@@ -98,6 +109,7 @@ async function runRoot(options: RunOptions): Promise<void> {
         'no terminal for the interactive UI; use -p for headless mode (tacit -p "…")',
       );
     }
+    startSandboxProbe();
     // Loaded lazily: headless runs never load the TUI's modules (Ink, React).
     const { runInteractive } = await import("./interactive.ts");
     return runInteractive(options, typeof TACIT_VERSION === "string" ? TACIT_VERSION : "dev");
@@ -111,6 +123,7 @@ async function runRoot(options: RunOptions): Promise<void> {
     throw new UserFacingError('no prompt: pass one as an argument (tacit -p "…") or on standard input');
 
   traceStartup("arguments parsed");
+  startSandboxProbe();
   const { runHeadless } = await import("./headless.ts");
   await runHeadless(options, prompt);
 }

@@ -9,6 +9,9 @@ import { seatbeltArguments, seatbeltProfile } from "./seatbelt.ts";
 /** Wraps a command's argv so it runs under the policy; what the shell tools hold. */
 export interface CommandSandbox {
   kind: "bubblewrap" | "seatbelt";
+  /** What the tools tell the model, known without resolving the policy (which runs git and walks the project). */
+  mode: SandboxPolicy["mode"];
+  network: boolean;
   policy: SandboxPolicy;
   wrap(argv: string[], cwd: string): string[];
 }
@@ -21,6 +24,7 @@ export interface CommandSandbox {
 export function createCommandSandbox(
   policyOrResolver: SandboxPolicy | (() => SandboxPolicy),
   availability: Extract<SandboxAvailability, { available: true }>,
+  shape?: Pick<SandboxPolicy, "mode" | "network">,
 ): CommandSandbox {
   // A resolver defers the policy's cost (git config, the search for nested .git folders) from
   // start-up to the first shell command; it is resolved once.
@@ -40,8 +44,11 @@ export function createCommandSandbox(
     process.once("exit", () => rmSync(base, { recursive: true, force: true }));
     return folders;
   };
+  const known = shape ?? policyOf();
   return {
     kind: availability.kind,
+    mode: known.mode,
+    network: known.network,
     get policy() {
       return policyOf();
     },

@@ -27,8 +27,8 @@ export interface SandboxSetupInput {
 /** The sandbox a run's shell tools use, from settings and what this machine can do. */
 export async function setUpSandbox(input: SandboxSetupInput): Promise<SandboxSetup> {
   const settings = input.settings.sandbox ?? {};
-  if ((settings.mode ?? "workspace-write") === "off")
-    return { autoAllow: false, summary: "Sandbox: off (sandbox.mode in settings)" };
+  const mode = settings.mode ?? "workspace-write";
+  if (mode === "off") return { autoAllow: false, summary: "Sandbox: off (sandbox.mode in settings)" };
   // Resolved on the first shell command, not here: it runs git and walks the project for
   // nested repositories, which a run that never uses the shell should not wait for.
   const policy = (): SandboxPolicy => {
@@ -55,8 +55,8 @@ export async function setUpSandbox(input: SandboxSetupInput): Promise<SandboxSet
   const network = settings.network === true ? "network on" : "network off";
   const asking = autoAllow ? "commands no rule covers run without asking" : "commands ask as usual";
   return {
-    sandbox: createCommandSandbox(policy, availability),
+    sandbox: createCommandSandbox(policy, availability, { mode, network: settings.network === true }),
     autoAllow,
-    summary: `Sandbox: ${availability.kind}, ${settings.mode ?? "workspace-write"}, ${network}; ${asking}`,
+    summary: `Sandbox: ${availability.kind}, ${mode}, ${network}; ${asking}`,
   };
 }

@@ -78,7 +78,7 @@ export async function runCommand(context: ToolContext, request: CommandRequest):
 
 /** After a failed sandboxed command: what the sandbox refused, and the way out (through the user). */
 function sandboxNote(request: CommandRequest, shown: string): string {
-  const { policy } = request.sandbox!;
+  const policy = request.sandbox!;
   const writable =
     policy.mode === "read-only" ? "only /tmp" : "only the project (but not .git), /tmp and configured paths";
   const network = policy.network ? "" : "network off, ";
@@ -172,7 +172,7 @@ function patchContextOf(context: ToolContext, workdir: string | undefined): Tool
 }
 
 function sandboxDescription(options: ShellToolOptions): string {
-  const policy = options.sandbox?.policy;
+  const policy = options.sandbox;
   if (!policy) return "";
   const network = policy.network ? "" : "network off, ";
   const writable =
