@@ -60,7 +60,21 @@ export const DEFAULT_HIDDEN_PATHS = [
   "~/.cargo/credentials",
   "~/.cargo/credentials.toml",
   "~/.terraform.d/credentials.tfrc.json",
+  // Other coding agents' logins and keys.
+  "~/.codex/auth.json",
+  "~/.claude/.credentials.json",
+  "~/.claude.json",
+  "~/.config/github-copilot",
+  "~/.gemini/oauth_creds.json",
+  "~/.local/share/opencode/auth.json",
 ];
+
+/**
+ * tacit's own files that hold secrets or every project's history: the user's
+ * settings (a provider's `apiKey` may be written there) and the database
+ * (every session of every project). Hidden however TACIT_HOME is set.
+ */
+const TACIT_PRIVATE_FILES = ["settings.json", "tacit.db", "tacit.db-wal", "tacit.db-shm"];
 
 /**
  * Folders where the user's services listen on unix sockets: a connect() goes
@@ -134,8 +148,15 @@ export function resolveSandboxPolicy(input: PolicyInput): SandboxPolicy | undefi
     ...HOME_STARTUP_FILES.map((entry) => expandHome(entry, input.env)),
   ]).filter((entry) => writableRoots.some((root) => isInsideOrSame(entry, root)));
   const runtimeFolder = input.env.XDG_RUNTIME_DIR ? [input.env.XDG_RUNTIME_DIR] : [];
+  const tacitPrivate = TACIT_PRIVATE_FILES.map((name) => path.join(path.resolve(input.tacitHome), name));
   const hiddenPaths = unique(
-    [...DEFAULT_HIDDEN_PATHS, ...SOCKET_FOLDERS, ...runtimeFolder, ...(settings.hiddenPaths ?? [])]
+    [
+      ...DEFAULT_HIDDEN_PATHS,
+      ...SOCKET_FOLDERS,
+      ...runtimeFolder,
+      ...tacitPrivate,
+      ...(settings.hiddenPaths ?? []),
+    ]
       .map(absolute)
       .filter(existsSync),
   );
