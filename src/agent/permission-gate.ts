@@ -13,7 +13,7 @@ import {
   ruleMatches,
   rulesAllow,
 } from "./permission-rules.ts";
-import { isCredentialPath, readReach, readReachRefusal } from "./read-reach.ts";
+import { credentialMentions, isCredentialPath, readReach, readReachRefusal } from "./read-reach.ts";
 import { loadShellParser } from "./shell/parser.ts";
 import { quoteForShell, unresolvedAgainstRules } from "./shell/shell-rules.ts";
 
@@ -188,6 +188,20 @@ export function createPermissionGate(options: PermissionGateOptions): Permission
     }
 
     const askedByRule = askRules.find((rule) => ruleMatches(rule, matchedSubject, matchContext));
+    // Outside the sandbox nothing hides ~/.ssh: a command naming a credential asks, as Read of it does,
+    // unless the user allowed this exact command.
+    const mentioned =
+      subject.kind === "bash" && subject.sandbox !== "inside"
+        ? credentialMentions(subject.command, options.home)
+        : [];
+    const exactRule = subject.kind === "bash" ? `Bash(${subject.command})` : "";
+    if (mentioned.length > 0 && ![...allowed, ...sessionAllow].some((rule) => rule.text === exactRule)) {
+      if (options.ask) return askUser(tool, input, subject, context, askedByRule, []);
+      return {
+        allowed: false,
+        reason: `Not permitted: ${describe(tool.name, subject, projectRoot)} — it names ${mentioned.join(", ")}, which holds credentials, and it would run outside the sandbox, so it needs the user's approval, and this is a non-interactive run with no one to ask. To allow exactly this command, pass --allowed-tools ${quoteForShell(exactRule)}.`,
+      };
+    }
     const reach = readReach(subject, projectRoot, options.home, mode);
     if (
       reach &&

@@ -51,6 +51,31 @@ export function isCredentialPath(realPath: string, home: string): boolean {
   return credentialRoots(home).some((root) => realPath === root || realPath.startsWith(`${root}${path.sep}`));
 }
 
+/**
+ * The credential paths a shell command names (`cat ~/.ssh/id_ed25519`,
+ * `git commit -F $HOME/.aws/credentials`), for a command that runs outside
+ * the sandbox, where nothing hides them: it asks like Read of them does,
+ * whatever prefix rule would cover it. Matched on the text, as the home folder
+ * may be spelled `~`, `$HOME`, `${HOME}` or in full; a mention that is no read
+ * asks too, which is the safe side.
+ */
+export function credentialMentions(command: string, home: string): string[] {
+  const homes = ["~", "$HOME", "${HOME}", path.resolve(home), realPathOfNearest(path.resolve(home))];
+  return DEFAULT_HIDDEN_PATHS.filter((entry) => {
+    const relative = entry.slice(2);
+    return homes.some((spelling) => mentionsPath(command, `${spelling}/${relative}`));
+  });
+}
+
+/** Whether text holds the path as a whole name (`~/.ssh` in `~/.ssh/id`, not in `~/.sshfoo`). */
+function mentionsPath(text: string, target: string): boolean {
+  for (let at = text.indexOf(target); at >= 0; at = text.indexOf(target, at + 1)) {
+    const next = text[at + target.length];
+    if (next === undefined || /[\s/'"`;|&)>]/.test(next)) return true;
+  }
+  return false;
+}
+
 let cached: { home: string; roots: string[] } | undefined;
 
 function credentialRoots(home: string): string[] {

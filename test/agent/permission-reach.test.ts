@@ -352,4 +352,38 @@ describe("allow rules only the repository gives", () => {
     for (const where of ["escalated", undefined] as const)
       expect(await gate.check(shell(where), { command: "npm test" }, context())).toEqual({ allowed: true });
   });
+
+  it("a command run outside the sandbox that names a credential asks, whatever prefix rule covers it", async () => {
+    const cat = { allow: ["Bash(cat:*)", "Bash(git commit:*)"], deny: [], ask: [] };
+    const commands = [
+      "cat ~/.ssh/id_ed25519",
+      `cat ${home}/.ssh/id_ed25519`,
+      "git commit -q --allow-empty -F $HOME/.aws/credentials",
+      'cat "${HOME}/.netrc"',
+    ];
+    for (const where of ["escalated", undefined] as const) {
+      for (const mode of ["default", "bypass"] as const) {
+        const gate = gateWith({ rules: cat, mode });
+        for (const command of commands) {
+          const decision = await gate.check(shell(where), { command }, context());
+          expect(decision, `${command} (${where ?? "no sandbox"}, ${mode})`).toEqual({
+            allowed: false,
+            reason: expect.stringContaining("which holds credentials"),
+          });
+        }
+      }
+    }
+    // Inside the sandbox they are hidden anyway; a look-alike name is no credential; an exact rule allows it.
+    const gate = gateWith({ rules: cat });
+    expect(await gate.check(shell("inside"), { command: "cat ~/.ssh/id_ed25519" }, context())).toEqual({
+      allowed: true,
+    });
+    expect(await gate.check(shell("escalated"), { command: "cat ~/.sshfoo" }, context())).toEqual({
+      allowed: true,
+    });
+    const exact = gateWith({ rules: { allow: ["Bash(cat ~/.ssh/id_ed25519.pub)"], deny: [], ask: [] } });
+    expect(
+      await exact.check(shell("escalated"), { command: "cat ~/.ssh/id_ed25519.pub" }, context()),
+    ).toEqual({ allowed: true });
+  });
 });
