@@ -60,6 +60,7 @@ export function isCredentialPath(realPath: string, home: string): boolean {
  * asks too, which is the safe side.
  */
 export function credentialMentions(command: string, home: string): string[] {
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: the shell's own spelling of $HOME, matched as text.
   const homes = ["~", "$HOME", "${HOME}", path.resolve(home), realPathOfNearest(path.resolve(home))];
   return DEFAULT_HIDDEN_PATHS.filter((entry) => {
     const relative = entry.slice(2);

@@ -359,6 +359,7 @@ describe("allow rules only the repository gives", () => {
       "cat ~/.ssh/id_ed25519",
       `cat ${home}/.ssh/id_ed25519`,
       "git commit -q --allow-empty -F $HOME/.aws/credentials",
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell command, not a template.
       'cat "${HOME}/.netrc"',
     ];
     for (const where of ["escalated", undefined] as const) {
