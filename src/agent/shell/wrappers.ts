@@ -148,7 +148,12 @@ export function delegationsOf(words: ShellWord[], from: number): Delegation[] {
   if (name === "alias") return aliasValues(words, from);
   if (name === "git") return gitSettings(words, from);
   const spec = WRAPPERS[DYNAMIC_LOADER.test(name) ? "ld.so" : name];
-  return spec ? wrapped(words, from, name, spec) : [];
+  if (!spec) return [];
+  const delegations = wrapped(words, from, name, spec);
+  // A bare `fakeroot` starts a shell, which reads its commands from stdin.
+  if (name === "fakeroot" && !delegations.some((delegation) => delegation.kind !== "script"))
+    return [...delegations, { kind: "stdin", at: from }];
+  return delegations;
 }
 
 function scriptAt(words: ShellWord[], at: number): Delegation {
