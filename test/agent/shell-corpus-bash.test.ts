@@ -23,7 +23,8 @@ import { readCorpus } from "./shell-corpus.ts";
  */
 const NOT_RUN = /^(?:sudo|su|sg|busybox|at|systemd-run|strace|unshare|script|watch|tmux|enable|rsync)\b/;
 /** Interpreters and tools the evasions use: a command naming one that is not installed is skipped. */
-const TOOLS = /\b(?:python3|perl|node|npx|gdb|vim|ex|tclsh|zip|ssh|make|git)\b/g;
+const TOOLS =
+  /\b(?:python3|perl|node|npx|gdb|vim|ex|tclsh|zip|ssh|make|git|rg|sqlite3|ed|wget|npm|bwrap|chrt|prlimit|fakeroot)\b/g;
 /**
  * Deny-labelled commands that reach `touch` only in some other setting: defined but unused, a loop
  * never entered, git's pager (needs a terminal) and ssh command (needs a remote).
@@ -40,6 +41,9 @@ const NEVER_REACHES = new Set([
   "git bisect run touch M",
   "git submodule foreach touch M",
   "man -P 'touch M' ls",
+  // The loader by its bare name is not on PATH (its full path is run); ld.so is a distribution's wrapper.
+  "ld-linux-x86-64.so.2 /usr/bin/touch M",
+  "ld.so /usr/bin/touch M",
 ]);
 
 const corpus = readCorpus();

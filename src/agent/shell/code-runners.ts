@@ -1,3 +1,4 @@
+import { programCode } from "./program-code.ts";
 import { type ShellWord, splitOptionValue } from "./words.ts";
 import { commandName, STDIN_PATHS } from "./wrappers.ts";
 
@@ -114,8 +115,22 @@ const TMUX_READ_ONLY = new Set([
 const COMMAND_OPTIONS: Record<string, string[]> = {
   // sort pipes its temporary files through the named program.
   sort: ["--compress-program"],
-  // Each member piped to a command; a (de)compressor; scripts run at the end of a volume.
-  tar: ["--to-command", "--use-compress-program", "-I", "--info-script", "-F", "--new-volume-script"],
+  // Each member piped to a command; a (de)compressor; scripts run at the end of a volume;
+  // `--checkpoint-action=exec=CMD` (or `--checkpoint-action exec=CMD`) runs CMD at each checkpoint.
+  tar: [
+    ...["--to-command", "--use-compress-program", "-I", "--info-script", "-F", "--new-volume-script"],
+    "--checkpoint-action",
+  ],
+  // A program run on each file searched (`--pre-glob` only picks the files).
+  rg: ["--pre"],
+  // Each piece is piped to a shell command.
+  split: ["--filter"],
+  // The program that asks for the password.
+  wget: ["--use-askpass"],
+  // The shell that runs the package's scripts.
+  npm: ["--script-shell"],
+  pnpm: ["--script-shell"],
+  yarn: ["--script-shell"],
   // The remote shell (run locally) and the program run on the other side (locally for a local path).
   rsync: ["-e", "--rsh", "--rsync-path"],
   // The program used for the connection instead of ssh.
@@ -125,8 +140,9 @@ const COMMAND_OPTIONS: Record<string, string[]> = {
   zip: ["-TT", "--unzip-command"],
   // The pager and the browser are command lines.
   man: ["-P", "--pager", "-H", "--html"],
-  // `make --eval='…'` adds a rule whose recipe is shell text (`-f /dev/stdin` is read by makeRuns).
-  make: ["--eval", "-E"],
+  // `make --eval='…'` adds a rule whose recipe is shell text (`-f /dev/stdin` is read by makeRuns);
+  // `make -e` lets the environment override the makefile's variables (a recipe's command among them).
+  make: ["--eval", "-E", "-e", "--environment-overrides"],
   // Lisp evaluated by the running emacs.
   emacsclient: ["-e", "--eval"],
 };
@@ -197,6 +213,8 @@ export function hiddenCode(words: ShellWord[], from: number, end: number): strin
     if (name === "crontab" && values.every((value) => value === "-l" || value === "-r")) return undefined;
     return ALWAYS[name];
   }
+  const program = programCode(name, values);
+  if (program) return program;
   if (name === "tmux") return tmuxRuns(values);
   if (name === "git") return gitRuns(values);
   if (name === "sed") return sedRuns(values);
@@ -204,8 +222,10 @@ export function hiddenCode(words: ShellWord[], from: number, end: number): strin
   if (INTERPRETERS[name]) return interpreterRuns(name, INTERPRETERS[name]!, values);
   // `npx -c '…'`, `npm exec -c '…'`: shell text; options after the package name are the package's own.
   if (name === "npx") return optionRuns(name, ["-c", "--call"], optionsBeforeOperand(values));
-  if ((name === "npm" || name === "pnpm") && ["exec", "x", "dlx"].includes(values[0] ?? ""))
-    return optionRuns(name, ["-c", "--call"], optionsBeforeOperand(values.slice(1)));
+  if ((name === "npm" || name === "pnpm") && ["exec", "x", "dlx"].includes(values[0] ?? "")) {
+    const call = optionRuns(name, ["-c", "--call"], optionsBeforeOperand(values.slice(1)));
+    if (call) return call;
+  }
   if (name === "ssh" || name === "scp" || name === "sftp") {
     const ssh = sshRuns(values);
     if (ssh) return ssh;

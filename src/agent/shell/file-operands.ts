@@ -10,8 +10,8 @@ import { commandName } from "./wrappers.ts";
  * file of its own with `w`).
  */
 interface OperandSpec {
-  /** Which operands are changed: all, all but the first (a mode or owner), or the last (a destination). */
-  changes: "all" | "after-first" | "last";
+  /** Which operands are changed: all, all but the first (a mode or owner), the last (a destination), or the second (`uniq in out`). */
+  changes: "all" | "after-first" | "last" | "second";
   /** Options that take the next word as their argument. */
   optionsWithArgument?: string[];
   /** Options whose argument is the destination folder (`cp -t dir`). */
@@ -41,6 +41,17 @@ const SPECS: Record<string, OperandSpec> = {
   split: {
     changes: "last",
     optionsWithArgument: ["-a", "-b", "-C", "-l", "-n", "-t", "--additional-suffix", "--filter"],
+  },
+  // `uniq IN OUT`, `xxd [-r] IN OUT`: a second operand is the file written.
+  uniq: {
+    changes: "second",
+    optionsWithArgument: ["-f", "-s", "-w", "--skip-fields", "--skip-chars", "--check-chars"],
+  },
+  xxd: {
+    changes: "second",
+    optionsWithArgument: [
+      ...["-c", "-cols", "-g", "-groupsize", "-l", "-len", "-o", "-offset", "-s", "-seek", "-n", "-name"],
+    ],
   },
   install: {
     changes: "last",
@@ -90,6 +101,7 @@ export function fileOperandTargets(
   if (targets.length > 0) return targets;
   if (spec.changes === "all") return operands;
   if (spec.changes === "after-first") return operands.slice(1);
+  if (spec.changes === "second") return operands.slice(1, 2);
   return operands.slice(-1);
 }
 

@@ -14,9 +14,11 @@ import type { ShellNode } from "./parser.ts";
  * Rather than follow every one of those places (and every variable a
  * value may travel through), any word whose text, once quotes are removed,
  * holds a `[` followed by `$(`, a backtick, `${` or `$[` counts: such text
- * is rare outside an attack, and asking about it costs little.
+ * is rare outside an attack, and asking about it costs little. So does an
+ * array value in quotes (`declare -a 'a=($(rm x))'`, `typeset -a`): bash
+ * evaluates the `=(…)` it holds, command substitutions and all.
  */
-const SUBSCRIPT_CODE = /\[[\s\S]*?(?:\$[({[]|`)/;
+const SUBSCRIPT_CODE = /(?:\[|=\()[\s\S]*?(?:\$[({[]|`)/;
 /** Nodes that make up one word. */
 const WORD_PARTS = new Set([
   "word",

@@ -90,6 +90,20 @@ const WRAPPERS: Record<string, WrapperSpec> = {
   torsocks: { optionsWithArgument: ["-u", "-p", "-a", "-P"] },
   chronic: {},
   nsenter: { optionsWithArgument: ["-t", "--target", "-S", "-G"] },
+  // `chrt [-f|-r …] PRIO cmd`: the priority comes first (`chrt -p PRIO PID` runs nothing new).
+  chrt: {
+    optionsWithArgument: ["-T", "-P", "-D", "--sched-runtime", "--sched-period", "--sched-deadline"],
+    positional: 1,
+  },
+  // `prlimit --nofile=64 cmd` (limits are attached; `-p PID` changes a running process instead).
+  prlimit: { optionsWithArgument: ["-p", "--pid", "-o", "--output"] },
+  fakeroot: { optionsWithArgument: ["-l", "--lib", "--faked", "-s", "-i", "-b"] },
+  // The dynamic loader run directly (`/lib64/ld-linux-x86-64.so.2 /usr/bin/touch x`): the next word is the program.
+  "ld.so": {
+    optionsWithArgument: [
+      ...["--library-path", "--inhibit-rpath", "--audit", "--preload", "--argv0", "--glibc-hwcaps-prefix"],
+    ],
+  },
   "systemd-run": {
     optionsWithArgument: [
       ...["-p", "--property", "-u", "--unit", "-E", "--setenv", "--uid", "--gid", "-M", "--machine"],
@@ -103,6 +117,8 @@ const SHELLS = new Set(["sh", "bash", "zsh", "dash", "ksh", "mksh", "ash"]);
 const RUNS_TEXT = new Set([...SHELLS, "eval", "source", "."]);
 /** Options of a shell that take the next word (`bash -o pipefail`, `bash --rcfile x`). */
 const SHELL_OPTIONS_WITH_ARGUMENT = new Set(["-o", "+o", "-O", "+O", "--rcfile", "--init-file"]);
+/** `ld.so`, `ld-linux.so.2`, `ld-linux-x86-64.so.2`, `ld-linux-aarch64.so.1`. */
+const DYNAMIC_LOADER = /^ld(?:-linux[\w.-]*)?\.so(?:\.\d+)*$/;
 /** Paths that are stdin: `source /dev/stdin` runs what the pipe sends. */
 export const STDIN_PATHS = new Set(["-", "/dev/stdin", "/dev/fd/0", "/proc/self/fd/0"]);
 
@@ -131,8 +147,13 @@ export function delegationsOf(words: ShellWord[], from: number): Delegation[] {
   }
   if (name === "alias") return aliasValues(words, from);
   if (name === "git") return gitSettings(words, from);
-  const spec = WRAPPERS[name];
-  return spec ? wrapped(words, from, name, spec) : [];
+  const spec = WRAPPERS[DYNAMIC_LOADER.test(name) ? "ld.so" : name];
+  if (!spec) return [];
+  const delegations = wrapped(words, from, name, spec);
+  // A bare `fakeroot` starts a shell, which reads its commands from stdin.
+  if (name === "fakeroot" && !delegations.some((delegation) => delegation.kind !== "script"))
+    return [...delegations, { kind: "stdin", at: from }];
+  return delegations;
 }
 
 function scriptAt(words: ShellWord[], at: number): Delegation {
