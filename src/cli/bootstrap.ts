@@ -16,7 +16,7 @@ import { traceStartup } from "../core/startup-trace.ts";
 import type { MemoryService } from "../memory/memory-service.ts";
 import { createMemoryService } from "../memory/memory-setup.ts";
 import { sessionRedaction } from "../memory/redact-message.ts";
-import { loadSkills } from "../memory/skills/catalog.ts";
+import { loadSkills, type Skill } from "../memory/skills/catalog.ts";
 import { renderSkillsSection } from "../memory/skills/skills-section.ts";
 import { openTacitDatabase } from "../memory/tacit-database.ts";
 import { resolveModel } from "../providers/resolve.ts";
@@ -38,6 +38,8 @@ export interface Runtime {
   gate: PermissionGate;
   permissionMode: PermissionMode;
   instructionFiles: string[];
+  /** The Agent Skills found for this run (their names and descriptions are in the system prompt). */
+  skills: Skill[];
   /** One line on the shell sandbox in force (for /permissions). */
   sandboxSummary: string;
   /** Things the user should see once at start: ignored project settings, rules that look wrong. */
@@ -219,6 +221,7 @@ export async function bootstrap(input: BootstrapInput): Promise<Runtime> {
       gate,
       permissionMode,
       instructionFiles: instructions.files,
+      skills: skills.skills,
       sandboxSummary: shell.summary,
       warnings,
       memory,
