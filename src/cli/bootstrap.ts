@@ -16,11 +16,14 @@ import { traceStartup } from "../core/startup-trace.ts";
 import type { MemoryService } from "../memory/memory-service.ts";
 import { createMemoryService } from "../memory/memory-setup.ts";
 import { sessionRedaction } from "../memory/redact-message.ts";
+import { loadSkills, type Skill } from "../memory/skills/catalog.ts";
+import { renderSkillsSection } from "../memory/skills/skills-section.ts";
 import { openTacitDatabase } from "../memory/tacit-database.ts";
 import { resolveModel } from "../providers/resolve.ts";
 import { setUpSandbox } from "../sandbox/setup.ts";
 import { SessionStore } from "../session/store.ts";
 import { createMemoryTool } from "../tools/memory.ts";
+import { createSkillTool, SKILL_TOOL_NAME } from "../tools/skill.ts";
 import { createToolset } from "../tools/toolset.ts";
 import { loadJudgedSettings, repositoryShellRulesNote } from "./judged-settings.ts";
 import type { RunOptions } from "./options.ts";
@@ -35,6 +38,8 @@ export interface Runtime {
   gate: PermissionGate;
   permissionMode: PermissionMode;
   instructionFiles: string[];
+  /** The Agent Skills found for this run (their names and descriptions are in the system prompt). */
+  skills: Skill[];
   /** One line on the shell sandbox in force (for /permissions). */
   sandboxSummary: string;
   /** Things the user should see once at start: ignored project settings, rules that look wrong. */
@@ -157,6 +162,10 @@ export async function bootstrap(input: BootstrapInput): Promise<Runtime> {
         : {}),
     });
     for (const warning of instructions.warnings) warn(warning);
+    const skills = await loadSkills({ projectRoot, home: userHome, tacitHome: home });
+    for (const warning of skills.warnings) warn(warning);
+    const skillsSection = renderSkillsSection(skills.skills, SKILL_TOOL_NAME);
+    const skillTool = skills.skills.length ? createSkillTool(skills.skills) : undefined;
     const memory = memoryEnabled
       ? createMemoryService({ database, home, projectRoot, settings, env, semanticRecall: true })
       : undefined;
@@ -178,13 +187,14 @@ export async function bootstrap(input: BootstrapInput): Promise<Runtime> {
         platform: `${process.platform}`,
         date,
         projectInstructions: instructions.text,
-        ...(memorySection ? { extraSections: [memorySection] } : {}),
+        extraSections: [skillsSection, memorySection ?? ""],
       });
 
     const session = new AgentSession({
       model,
       toolsFor: (current) => {
         const tools = createToolset(current.info.family, shell.sandbox ? { sandbox: shell.sandbox } : {});
+        if (skillTool) tools.push(skillTool);
         if (memory) tools.push(createMemoryTool(memory, { sessionId: () => session.sessionId }));
         return tools;
       },
@@ -211,6 +221,7 @@ export async function bootstrap(input: BootstrapInput): Promise<Runtime> {
       gate,
       permissionMode,
       instructionFiles: instructions.files,
+      skills: skills.skills,
       sandboxSummary: shell.summary,
       warnings,
       memory,

@@ -70,6 +70,17 @@ function buildProgram({ Command, Option }: typeof import("commander")): Command 
       ),
     );
   registerMemoryCommands(program);
+  const skillCommands = () => import("./commands/skills.ts");
+  const skills = program.command("skills").description("list and show Agent Skills (SKILL.md folders)");
+  skills
+    .command("list", { isDefault: true })
+    .description("skills found for this repository and user: name, where, description")
+    .option("--json", "machine-readable output")
+    .action(lazyAction(skillCommands, (module) => module.listSkillsCommand));
+  skills
+    .command("show <name>")
+    .description("print a skill's frontmatter, instructions and files")
+    .action(lazyAction(skillCommands, (module) => module.showSkillCommand));
   program
     .command("doctor")
     .description("check the sandbox, git, ripgrep, Node, settings files and their trust, and provider keys")

@@ -111,6 +111,15 @@ export function createTuiHost(input: TuiHostInput): TuiHost {
       ].join("\n");
     },
 
+    skillsSummary: () =>
+      runtime.skills.length
+        ? runtime.skills
+            .map(
+              (skill) =>
+                `${skill.name}  (${skill.scope}, ${skill.source})\n    ${skill.description.replace(/\s+/g, " ")}`,
+            )
+            .join("\n")
+        : "No skills. Add a folder with a SKILL.md to .tacit/skills, .claude/skills or .agents/skills, or to ~/.tacit/skills or ~/.claude/skills.",
     permissionsSummary: () => {
       const permissions = runtime.settings.permissions;
       const allow = [...(permissions?.allow ?? []), ...options.allowedTools, ...(input.savedRules ?? [])];

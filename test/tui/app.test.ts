@@ -112,6 +112,15 @@ describe("slash commands", () => {
     expect(host.prompts).toEqual([]);
   });
 
+  test("/skills lists the skills found", async () => {
+    const host = new FakeHost();
+    const app = renderApp(host);
+    await app.type("/skills", KEYS.enter);
+    const frame = await app.waitFor((text) => text.includes("How to cut a release"));
+    expect(frame).toContain("release  (project, /repo/.tacit/skills)");
+    expect(host.prompts).toEqual([]);
+  });
+
   test("/model opens a picker and switches to the chosen model", async () => {
     const host = new FakeHost();
     const app = renderApp(host);

@@ -117,6 +117,9 @@ export class FakeHost implements TuiHost {
   cost() {
     return "Session cost: $0.1234";
   }
+  skillsSummary() {
+    return "release  (project, /repo/.tacit/skills)\n    How to cut a release";
+  }
   permissionsSummary() {
     return "Mode: default\nAllow: Bash(npm test:*)";
   }

@@ -223,6 +223,12 @@ export const SLASH_COMMANDS: SlashCommand[] = [
     run: (context) => context.print(context.host.permissionsSummary()),
   },
   {
+    name: "skills",
+    description: "List the Agent Skills found",
+    whileRunning: true,
+    run: (context) => context.print(context.host.skillsSummary()),
+  },
+  {
     name: "export",
     description: "Export this session",
     run: async (context) => context.notify("info", await context.host.exportSession()),

@@ -80,6 +80,8 @@ export interface TuiHost {
   /** A short multi-line cost report. */
   cost(): string;
   permissionsSummary(): string;
+  /** The skills found for this run: name, where, description; one or more lines. */
+  skillsSummary(): string;
   /** Writes the session somewhere; returns where (or what) to tell the user. */
   exportSession(): Promise<string>;
   /** Absent when memory is off for this run (--no-memory or settings). */
