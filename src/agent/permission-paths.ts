@@ -1,11 +1,7 @@
 import path from "node:path";
-import { resolveThroughLinks } from "../config/real-path.ts";
+import { isInside, resolveThroughLinks } from "../config/real-path.ts";
 
-/** Whether a path is the directory itself or below it (both already resolved the same way). */
-export function isInside(filePath: string, directory: string): boolean {
-  const relative = path.relative(directory, filePath);
-  return relative === "" || (!relative.startsWith("..") && !path.isAbsolute(relative));
-}
+export { isInside };
 
 /**
  * The real path of a file that may not exist yet: existing parts resolved

@@ -1,5 +1,10 @@
 import { ConfigError } from "../core/errors.ts";
-import { isPermissionMode, type PermissionMode, permissionModes } from "../core/permission-mode.ts";
+import {
+  isPermissionMode,
+  type PermissionMode,
+  permissionModeAliases,
+  permissionModes,
+} from "../core/permission-mode.ts";
 import type { OutputFormat } from "../modes/print.ts";
 
 /** The root command's options, typed and validated once. */
@@ -20,12 +25,8 @@ export interface RunOptions {
 }
 
 const OUTPUT_FORMATS: OutputFormat[] = ["text", "json", "stream-json"];
-// Claude Code's spellings, accepted so muscle memory works.
-const MODE_ALIASES: Record<string, PermissionMode> = {
-  acceptEdits: "accept-edits",
-  bypassPermissions: "bypass",
-  yolo: "bypass",
-};
+// Claude Code's spellings (shared with settings), and --permission-mode yolo.
+const MODE_ALIASES: Readonly<Record<string, PermissionMode>> = { ...permissionModeAliases, yolo: "bypass" };
 
 export function parseRunOptions(raw: Record<string, unknown>, prompt: string | undefined): RunOptions {
   const outputFormat = String(raw.outputFormat ?? "text") as OutputFormat;

@@ -169,8 +169,11 @@ export async function commitFiles(
 }
 
 /** Commits whatever changed outside tacit, so a later undo reverts only tacit's own change. */
-export async function commitHandEdits(folder: string): Promise<string | undefined> {
-  const paths = (await uncommittedPaths(folder)).filter((file) => !file.startsWith(LOCK_FILE_NAME));
+export async function commitHandEdits(folder: string, changed?: string[]): Promise<string | undefined> {
+  // The caller may pass what uncommittedPaths already found, so a write asks git status once.
+  const paths = (changed ?? (await uncommittedPaths(folder))).filter(
+    (file) => !file.startsWith(LOCK_FILE_NAME),
+  );
   if (paths.length === 0) return undefined;
   return commitFiles(
     folder,

@@ -1,24 +1,12 @@
 import { lstatSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { writeFileAtomic } from "../config/atomic-write.ts";
-import { uncommittedPaths } from "./git-history.ts";
 
 export type Redact = (text: string) => { text: string; redactions: unknown[] };
 
 /**
- * Hand edits in a versioned scope are committed before tacit's next change, and a secret
- * in a commit outlives its deletion from the file. So the changed memory files are
- * redacted in place first, as every write through tacit is. Only regular files: a
- * symlink is committed as a link, and reading through it would copy outside content in.
- * Returns how many secrets were removed.
- */
-export async function redactHandEdits(folder: string, redact: Redact): Promise<number> {
-  return redactFilesInPlace(folder, await uncommittedPaths(folder), redact);
-}
-
-/**
- * The same for every memory file in the folder: a repository re-created after
- * damage commits them all at once, hand edits or not, with no history to ask.
+ * Every memory file in the folder: a repository re-created after damage
+ * commits them all at once, hand edits or not, with no history to ask.
  */
 export function redactAllMemoryFiles(folder: string, redact: Redact): number {
   let names: string[];
@@ -30,7 +18,14 @@ export function redactAllMemoryFiles(folder: string, redact: Redact): number {
   return redactFilesInPlace(folder, names, redact);
 }
 
-function redactFilesInPlace(folder: string, files: string[], redact: Redact): number {
+/**
+ * Hand edits in a versioned scope are committed before tacit's next change, and a secret
+ * in a commit outlives its deletion from the file. So the changed memory files are
+ * redacted in place first, as every write through tacit is. Only regular files: a
+ * symlink is committed as a link, and reading through it would copy outside content in.
+ * `files` are relative to the folder (git status's list); returns how many secrets were removed.
+ */
+export function redactFilesInPlace(folder: string, files: string[], redact: Redact): number {
   let removed = 0;
   for (const file of files) {
     if (!file.endsWith(".md")) continue;

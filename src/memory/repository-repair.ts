@@ -9,8 +9,14 @@ import {
   writeFileSync,
 } from "node:fs";
 import path from "node:path";
-import { commitHandEdits, ensureRepository, MemoryHistoryError, runGit } from "./git-history.ts";
-import { type Redact, redactAllMemoryFiles, redactHandEdits } from "./redact-hand-edits.ts";
+import {
+  commitHandEdits,
+  ensureRepository,
+  MemoryHistoryError,
+  runGit,
+  uncommittedPaths,
+} from "./git-history.ts";
+import { type Redact, redactAllMemoryFiles, redactFilesInPlace } from "./redact-hand-edits.ts";
 
 export interface HistoryReadiness {
   /** The repository can take a commit now. */
@@ -57,8 +63,9 @@ export async function prepareHistory(
  * in place first, as every write through tacit is.
  */
 async function recordHandEdits(folder: string, redact: Redact): Promise<void> {
-  await redactHandEdits(folder, redact);
-  await commitHandEdits(folder);
+  const changed = await uncommittedPaths(folder);
+  redactFilesInPlace(folder, changed, redact);
+  await commitHandEdits(folder, changed);
 }
 
 /**

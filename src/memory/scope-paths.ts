@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { isInsideFolder, resolveThroughLinks } from "../config/real-path.ts";
+import { isInside, resolveThroughLinks } from "../config/real-path.ts";
 import { MemoryError } from "./memory-error.ts";
 import type { MemoryScope, MemoryScopeFolders } from "./scopes.ts";
 
@@ -30,7 +30,7 @@ export class ScopePaths {
     const real = realPath(folder);
     if (scope === "project") {
       const root = realPath(this.projectRoot);
-      if (!isInsideFolder(real, root)) {
+      if (!isInside(real, root)) {
         throw new MemoryError(
           `the project memory folder ${folder} leads outside the repository (to ${real}); refused`,
         );
@@ -44,7 +44,7 @@ export class ScopePaths {
     const folder = this.realFolder(scope);
     const given = path.join(this.folders[scope], `${name}.md`);
     const real = realPath(given);
-    if (!isInsideFolder(real, folder) || path.dirname(real) !== folder) {
+    if (!isInside(real, folder) || path.dirname(real) !== folder) {
       throw new MemoryError(`${given} is a link to ${real}, outside the ${scope} memory folder; refused`);
     }
     return real;

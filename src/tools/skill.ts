@@ -1,8 +1,9 @@
 import { readFile, realpath, stat } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
+import { isInside } from "../config/real-path.ts";
 import type { ToolResult } from "../core/tool.ts";
-import { isInside, type Skill } from "../memory/skills/catalog.ts";
+import type { Skill } from "../memory/skills/catalog.ts";
 import { capOutput, DEFAULT_MAX_OUTPUT_CHARS, defineTool } from "./define-tool.ts";
 
 export const SKILL_TOOL_NAME = "skill";
@@ -53,7 +54,7 @@ async function readSkillFile(skill: Skill, file: string): Promise<ToolResult> {
   const target = path.resolve(skill.path, file);
   const real = await realpath(target).catch(() => undefined);
   if (!real) return { output: `No file ${file} in the skill ${skill.name}.`, isError: true };
-  if (!isInside(folder, real))
+  if (!isInside(real, folder))
     return { output: `Refused: ${file} leads outside the skill's folder.`, isError: true };
   const stats = await stat(real);
   if (!stats.isFile()) return { output: `${file} is not a file.`, isError: true };

@@ -1,6 +1,7 @@
 import type { Dirent } from "node:fs";
 import { readdir, readFile, realpath, stat } from "node:fs/promises";
 import path from "node:path";
+import { isInside } from "../../config/real-path.ts";
 import { parseYaml } from "../yaml.ts";
 
 /**
@@ -100,7 +101,7 @@ export async function loadSkillsFrom(sources: SkillSource[]): Promise<SkillCatal
       if (!(await isFile(skillFile))) continue;
       if (source.confine !== undefined) {
         const real = await realpath(skillFile).catch(() => skillFile);
-        if (!isInside(source.confine, real)) {
+        if (!isInside(real, source.confine)) {
           warnings.push(
             `ignored the skill ${skillFile}: it leads outside the repository (to ${real}), and a repository's skills may only be files inside it`,
           );
@@ -190,14 +191,6 @@ async function listResources(skillFolder: string): Promise<string[]> {
   };
   await visit(skillFolder, "");
   return found.sort();
-}
-
-export function isInside(root: string, filePath: string): boolean {
-  const relative = path.relative(root, filePath);
-  return (
-    relative === "" ||
-    (!relative.startsWith(`..${path.sep}`) && relative !== ".." && !path.isAbsolute(relative))
-  );
 }
 
 async function isFile(filePath: string): Promise<boolean> {
