@@ -60,6 +60,20 @@ const memorySettingsSchema = z.looseObject({
   embeddingModel: z.string().min(1, "embeddingModel must not be empty").optional(),
 });
 
+/** Learning after a session (README "Reflection"): what reflection may do and with which model. */
+const reflectionSettingsSchema = z.looseObject({
+  /** Reflect on each session after it ends (default true); `--no-reflect` turns it off for one run. */
+  enabled: z.boolean().optional(),
+  /** "provider/model-id" reflection runs on (default: the session's model); a cheaper one is common. */
+  model: z.string().min(1, "reflection.model must not be empty").optional(),
+  /** Sessions with fewer user turns than this are not reflected on. */
+  minUserTurns: positiveInteger.optional(),
+  /** Which scopes' changes wait in the inbox for review: project (default), all, or none. */
+  review: z.enum(["project", "all", "none"]).optional(),
+  /** Minutes the TUI sits idle before the session so far is reflected on. */
+  idleMinutes: positiveInteger.optional(),
+});
+
 /** The OS sandbox under the shell tools (README "Sandbox"); a repository's settings may only narrow it. */
 const sandboxModes = ["workspace-write", "read-only", "off"] as const;
 const sandboxSettingsSchema = z.looseObject({
@@ -86,6 +100,7 @@ export const settingsSchema = z.looseObject({
   /** Extra instruction files read into the system prompt, besides AGENTS.md and CLAUDE.md. */
   instructionFiles: z.array(z.string().min(1)).optional(),
   sandbox: sandboxSettingsSchema.optional(),
+  reflection: reflectionSettingsSchema.optional(),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;

@@ -3,6 +3,15 @@ import { parseMemoryFile } from "./memory-file.ts";
 import { type ChangeOptions, MemoryError, type MemoryStore, type ReadMemory } from "./memory-store.ts";
 import { isMemoryScope, type MemoryScope } from "./scopes.ts";
 
+/**
+ * What the memory commands read and change. The memory store is one; a reviewed target (reflection's
+ * project-scope changes go to the inbox instead) is another, so the model's commands stay the same.
+ */
+export type MemoryCommandTarget = Pick<
+  MemoryStore,
+  "read" | "list" | "update" | "remove" | "rename" | "enabledScopes" | "isEnabled"
+>;
+
 /** The root every memory-tool path starts with, as in Anthropic's memory tool. */
 export const MEMORY_ROOT = "/memories";
 
@@ -77,7 +86,7 @@ export function memoryPathOf(scope: MemoryScope, name: string): string {
  * (user/local) committed like any other write.
  */
 export async function runMemoryCommand(
-  store: MemoryStore,
+  store: MemoryCommandTarget,
   command: MemoryCommand,
   options: ChangeOptions = {},
 ): Promise<string> {
@@ -158,7 +167,7 @@ function existing(current: ReadMemory | undefined, rawPath: string): string {
  * the store's write.
  */
 async function save(
-  store: MemoryStore,
+  store: MemoryCommandTarget,
   target: { scope: MemoryScope; name: string },
   options: ChangeOptions,
   action: "create" | "edit",
@@ -189,7 +198,7 @@ async function save(
   return lines.join("\n");
 }
 
-function view(store: MemoryStore, rawPath: string, range?: [number, number]): string {
+function view(store: MemoryCommandTarget, rawPath: string, range?: [number, number]): string {
   const parsed = parseMemoryPath(rawPath);
   if (parsed.kind === "file") {
     const lines = store.read(parsed.scope, parsed.name).text.replace(/\n$/, "").split("\n");

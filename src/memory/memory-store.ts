@@ -161,7 +161,7 @@ export class MemoryStore {
         historyReady,
         [`${valid.name}.md`],
         `${verb} ${valid.type} ${valid.name}`,
-        options.reason,
+        options,
       );
       return { memory: completed, filePath, created: !replaced, commit, redactions };
     });
@@ -201,7 +201,7 @@ export class MemoryStore {
         historyReady,
         [`${fileName}.md`],
         `forget ${fileName}`,
-        options.reason,
+        options,
       );
       return trashedTo ? { commit, trashedTo } : { commit };
     });
@@ -225,10 +225,8 @@ export class MemoryStore {
     if (toScope !== scope) {
       const reason = options.reason ?? `moved from ${scope} scope`;
       const result = await this.write(toScope, target, { ...options, reason });
-      await this.remove(scope, from, {
-        reason: `moved to ${toScope} scope as ${target.name}`,
-        keepCopy: false,
-      });
+      const moved = `moved to ${toScope} scope as ${target.name}`;
+      await this.remove(scope, from, { ...options, reason: moved, keepCopy: false });
       return result;
     }
     return this.history.locked(scope, async (historyReady) => {
@@ -244,7 +242,7 @@ export class MemoryStore {
         historyReady,
         [`${path.basename(fromPath)}`, `${target.name}.md`],
         `rename ${from} to ${target.name}`,
-        options.reason,
+        options,
       );
       return { memory: completed, filePath: toPath, created: false, commit, redactions };
     });

@@ -54,6 +54,11 @@ export interface ChangeOptions {
   reason?: string;
   /** The session making the change; recorded as the memory's source. */
   sessionId?: string;
+  /**
+   * Who made the change when it was not the model at the user's request (e.g. "reflection", "init",
+   * "learn"): the commit message starts with it, so `tacit memory log` tells learned changes apart.
+   */
+  actor?: string;
 }
 
 export interface RemoveResult {

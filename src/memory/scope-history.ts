@@ -7,6 +7,7 @@ import {
 } from "./git-history.ts";
 import { historyUndo, type UndoStep } from "./history-undo.ts";
 import { MemoryError } from "./memory-error.ts";
+import type { ChangeOptions } from "./memory-types.ts";
 import type { Redact } from "./redact-hand-edits.ts";
 import { prepareHistory } from "./repository-repair.ts";
 import { type ScopeLockOptions, withScopeLock } from "./scope-lock.ts";
@@ -91,11 +92,14 @@ export class ScopeHistory {
     scope: MemoryScope,
     historyReady: boolean,
     files: string[],
-    what: string,
-    reason: string | undefined,
+    change: string,
+    options: ChangeOptions,
   ): Promise<string | undefined> {
     if (!isVersionedScope(scope) || !historyReady) return undefined;
+    const reason = options.reason;
     const why = reason ? this.redact(reason.replace(/\s+/g, " ").trim()).text.slice(0, 200) : "";
+    // Changes tacit made on its own (reflection, init, learn) say so first, so the log tells them apart.
+    const what = options.actor ? `${options.actor}: ${change}` : change;
     try {
       return await commitFiles(this.folders[scope], files, why ? `${what}: ${why}` : what);
     } catch (error) {

@@ -1,12 +1,14 @@
 import { z } from "zod";
 import {
   MEMORY_ROOT,
+  type MemoryCommandTarget,
   memoryCommandSchema,
   memoryPathOf,
   parseMemoryPath,
   runMemoryCommand,
 } from "../memory/memory-commands.ts";
 import { type MemoryService, parseMemoryDocumentId } from "../memory/memory-service.ts";
+import type { ChangeOptions } from "../memory/memory-types.ts";
 import type { MemoryScope } from "../memory/scopes.ts";
 import { defineTool } from "./define-tool.ts";
 
@@ -44,7 +46,16 @@ then the fact, a **Why:** line and a **How to apply:** line. Update an existing 
 
 const MUTATING = new Set(["create", "str_replace", "insert", "delete", "rename"]);
 
-export function createMemoryTool(service: MemoryService, options: { sessionId: () => string }) {
+export interface MemoryToolOptions {
+  /** The session whose changes these are: recorded as each memory's source. */
+  sessionId: () => string;
+  /** Where commands read and write (default the memory store); reflection passes one that routes to the inbox. */
+  target?: MemoryCommandTarget;
+  /** Who is changing memory when it is not the model at the user's request (commit messages start with it). */
+  actor?: ChangeOptions["actor"];
+}
+
+export function createMemoryTool(service: MemoryService, options: MemoryToolOptions) {
   return defineTool({
     name: "memory",
     description: DESCRIPTION,
@@ -65,9 +76,10 @@ export function createMemoryTool(service: MemoryService, options: { sessionId: (
         const missing = parsed.error.issues.map((issue) => issue.path.join(".") || issue.message).join(", ");
         return { output: `memory ${input.command}: missing or invalid fields: ${missing}`, isError: true };
       }
-      const output = await runMemoryCommand(service.store, parsed.data, {
+      const output = await runMemoryCommand(options.target ?? service.store, parsed.data, {
         reason: `memory tool ${input.command}`,
         sessionId: options.sessionId(),
+        ...(options.actor ? { actor: options.actor } : {}),
       });
       if (MUTATING.has(input.command)) service.syncIndex();
       return { output };

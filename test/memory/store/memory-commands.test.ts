@@ -121,6 +121,35 @@ describe("memory tool commands", () => {
     expect(home).toBeTruthy();
   });
 
+  it("starts the commit message with the actor when tacit changed memory on its own", async () => {
+    const { store } = sandbox;
+    const file =
+      "---\nname: lint-first\ndescription: run the linter before committing\ntype: preference\n---\nRun npm run lint first.\n";
+    const options = { actor: "reflection", reason: "session abc123", sessionId: "abc123" };
+    await runMemoryCommand(
+      store,
+      { command: "create", path: "/memories/local/lint-first.md", file_text: file },
+      options,
+    );
+    await runMemoryCommand(
+      store,
+      {
+        command: "rename",
+        old_path: "/memories/local/lint-first.md",
+        new_path: "/memories/user/lint-first.md",
+      },
+      options,
+    );
+    expect((await store.log("local")).map((entry) => entry.message).slice(0, 2)).toEqual([
+      "reflection: forget lint-first: moved to user scope as lint-first",
+      "reflection: create preference lint-first: session abc123",
+    ]);
+    expect((await store.log("user"))[0]?.message).toBe(
+      "reflection: create preference lint-first: session abc123",
+    );
+    expect(store.read("user", "lint-first").memory.source).toBe("abc123");
+  });
+
   it("renames and deletes through paths", async () => {
     const { store, home } = sandbox;
     await runMemoryCommand(store, { command: "create", path: "/memories/user/a.md", file_text: "Fact A" });
