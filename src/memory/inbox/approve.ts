@@ -32,7 +32,10 @@ export interface ApproveContext {
 export async function approveProposal(context: ApproveContext, proposal: Proposal): Promise<string> {
   const line =
     proposal.kind === "skill" ? approveSkill(context, proposal) : await approveMemory(context, proposal);
-  context.inbox.remove(proposalKey(proposal));
+  // A reflection that changed the proposal meanwhile made a newer one: that one stays for review.
+  const now = context.inbox.get(proposalKey(proposal));
+  if (now === undefined || now.proposedAt === proposal.proposedAt)
+    context.inbox.remove(proposalKey(proposal));
   return line;
 }
 

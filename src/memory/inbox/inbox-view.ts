@@ -127,12 +127,11 @@ function fileSections(
 
 function diffLines(before: string, after: string): string {
   if (before === after) return "(no difference)";
-  // The patch without its two header lines: the names are in the section title.
-  return createTwoFilesPatch("current", "proposed", before, after, undefined, undefined, { context: 3 })
-    .split("\n")
-    .slice(2)
-    .join("\n")
-    .trimEnd();
+  // The hunks only: the file names are in the section title.
+  const patch = createTwoFilesPatch("current", "proposed", before, after, undefined, undefined, {
+    context: 3,
+  });
+  return patch.slice(patch.indexOf("@@")).trimEnd();
 }
 
 function scopeFolderLabel(scope: string): string {
