@@ -35,6 +35,8 @@ export interface SkillDraftToolOptions {
   actor?: string;
   /** The project root is a git repository (else only user skills). */
   inRepository: boolean;
+  /** `tacit reflect --dry-run`: report what would be drafted, write and propose nothing. */
+  dryRun?: boolean;
 }
 
 /**
@@ -50,6 +52,7 @@ export function createSkillDraftTool(options: SkillDraftToolOptions) {
     session: options.session,
     ...(options.actor ? { actor: options.actor } : {}),
     inRepository: options.inRepository,
+    ...(options.dryRun ? { dryRun: true } : {}),
   });
   return defineTool({
     name: SKILL_DRAFT_TOOL_NAME,

@@ -169,4 +169,35 @@ describe("the skill drafting tool", () => {
     const proposal = inbox.get("skill/deploy");
     expect(proposal?.kind === "skill" && proposal.baseHashes["SKILL.md"]).toMatch(/^[0-9a-f]{64}$/);
   });
+
+  it("in a dry run says what it would write or propose, and changes nothing", async () => {
+    tool = createSkillDraftTool({
+      projectRoot,
+      home,
+      tacitHome,
+      session: "s-1",
+      inRepository: true,
+      dryRun: true,
+    }) as Tool;
+    const user = await draft({
+      command: "create",
+      scope: "user",
+      name: "release",
+      file_text: skillText("release"),
+    });
+    expect(user.output).toBe(
+      `Dry run: would write ${path.join(tacitHome, "skills", "release", "SKILL.md")} (user skill release).`,
+    );
+    const project = await draft({
+      command: "create",
+      scope: "project",
+      name: "deploy",
+      file_text: skillText("deploy"),
+    });
+    expect(project.output).toBe(
+      "Dry run: would propose for review .tacit/skills/deploy/SKILL.md (project skill deploy).",
+    );
+    expect(existsSync(path.join(tacitHome, "skills"))).toBe(false);
+    expect(existsSync(inboxFolder(tacitHome, projectRoot))).toBe(false);
+  });
 });

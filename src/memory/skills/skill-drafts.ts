@@ -39,6 +39,8 @@ export interface SkillDraftOptions {
   actor?: string;
   /** Project skills exist only in a git repository (as the project memory scope). */
   inRepository: boolean;
+  /** Say what would be written or proposed, and change nothing. */
+  dryRun?: boolean;
   now?: () => Date;
 }
 
@@ -147,6 +149,15 @@ export class SkillDrafts {
     if (file === SKILL_FILE) checkSkillMarkdown(name, text);
     else if (this.read(place, name, SKILL_FILE) === undefined)
       throw new MemoryError(`create ${SKILL_FILE} of the skill ${name} first`);
+    // A dry run (tacit reflect --dry-run) checks everything and says what it would do, changing nothing.
+    if (this.options.dryRun) {
+      const where =
+        place.scope === "user"
+          ? path.join(place.skillsFolder, name, file)
+          : `${place.relative}/${name}/${file}`;
+      skillFilePath(place.skillsFolder, name, file, this.within(place));
+      return `Dry run: would ${place.scope === "user" ? "write" : "propose for review"} ${where} (${place.scope} skill ${name}).`;
+    }
     if (place.scope === "user") {
       const written = writeSkillFile(place.skillsFolder, name, file, text);
       return `Wrote ${written} (user skill ${name}).`;
