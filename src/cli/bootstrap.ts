@@ -13,6 +13,7 @@ import type { Message } from "../core/messages.ts";
 import type { ModelClient } from "../core/model.ts";
 import type { PermissionMode } from "../core/permission-mode.ts";
 import { traceStartup } from "../core/startup-trace.ts";
+import { inboxFolder, waitingProposalsNotice } from "../memory/inbox/review-inbox.ts";
 import type { MemoryService } from "../memory/memory-service.ts";
 import { createMemoryService } from "../memory/memory-setup.ts";
 import { sessionRedaction } from "../memory/redact-message.ts";
@@ -175,6 +176,9 @@ export async function bootstrap(input: BootstrapInput): Promise<Runtime> {
     const memorySection = memory?.renderIndexSection();
     // What reading the memory found wrong (a broken file, a repaired repository), said once at start.
     for (const warning of memory?.takeWarnings() ?? []) warn(warning);
+    // Reflection's proposals for the shared project memory wait for the user: one readdir says how many.
+    const waitingForReview = waitingProposalsNotice(inboxFolder(home, projectRoot));
+    if (waitingForReview) warn(waitingForReview);
     traceStartup("instructions and memory loaded");
     const date = new Date().toISOString().slice(0, 10);
     const isGitRepository = existsSync(path.join(projectRoot, ".git"));

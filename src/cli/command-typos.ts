@@ -47,16 +47,30 @@ export function rejectUnknownSubcommand(program: Command, args: readonly string[
     const meant = known.includes(groupName) ? undefined : closestName(groupName, known);
     if (meant) throw new UsageError(`unknown command "${groupName}"; did you mean "tacit ${meant}"?`);
   }
-  if (groupName === undefined || word === undefined || word.startsWith("-")) return;
-  const group = program.commands.find((command) => command.name() === groupName);
+  if (groupName === undefined) return;
+  rejectUnknownIn(
+    program.commands.find((command) => command.name() === groupName),
+    args.slice(1),
+    groupName,
+  );
+}
+
+/** The same for a group's words, and a group inside it (`tacit memory inbox aprove`). */
+function rejectUnknownIn(group: Command | undefined, args: readonly string[], label: string): void {
+  const [word] = args;
+  if (word === undefined || word.startsWith("-")) return;
   if (!group || group.commands.length === 0) return;
   const names = group.commands.flatMap((command) => [command.name(), ...command.aliases()]);
-  if (names.includes(word) || word === "help") return;
+  if (names.includes(word) || word === "help") {
+    const nested = group.commands.find((command) => command.name() === word);
+    rejectUnknownIn(nested, args.slice(1), `${label} ${word}`);
+    return;
+  }
   const suggestion = closestName(word, names);
   const hint = suggestion
     ? `did you mean "${suggestion}"?`
     : `its commands are: ${group.commands.map((command) => command.name()).join(", ")}`;
-  throw new UsageError(`unknown command "${word}" for "tacit ${groupName}"; ${hint}`);
+  throw new UsageError(`unknown command "${word}" for "tacit ${label}"; ${hint}`);
 }
 
 /**

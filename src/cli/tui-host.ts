@@ -7,6 +7,7 @@ import { catalogModels } from "../providers/catalog.ts";
 import type { Runtime } from "./bootstrap.ts";
 import type { RunOptions } from "./options.ts";
 import { createFileLister, createPromptHistory } from "./tui-files.ts";
+import { createTuiInboxHost } from "./tui-inbox.ts";
 import { createTuiMemoryHost } from "./tui-memory.ts";
 
 /** A resumed session's transcript shows at most this many messages (the newest). */
@@ -146,7 +147,11 @@ export function createTuiHost(input: TuiHostInput): TuiHost {
     history,
     listFiles,
   };
-  if (runtime.memory) host.memory = createTuiMemoryHost(runtime.memory, () => session.sessionId);
+  if (runtime.memory)
+    host.memory = {
+      ...createTuiMemoryHost(runtime.memory, () => session.sessionId),
+      inbox: createTuiInboxHost(runtime.memory, runtime.home, runtime.projectRoot),
+    };
   return host;
 }
 

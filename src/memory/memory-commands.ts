@@ -135,19 +135,29 @@ export async function runMemoryCommand(
     }
     case "delete": {
       const target = requireFile(command.path);
-      const { trashedTo } = await store.remove(target.scope, target.name, {
+      const { trashedTo, proposed } = await store.remove(target.scope, target.name, {
         ...options,
         reason: options.reason ?? "deleted by the model",
       });
+      if (proposed) return proposedForReview(proposed);
       return `Deleted ${command.path}${trashedTo ? ` (the user can restore it from ${trashedTo})` : ""}`;
     }
     case "rename": {
       const from = requireFile(command.old_path);
       const to = requireFile(command.new_path);
-      await store.rename(from.scope, from.name, to.name, { ...options, toScope: to.scope });
+      const { proposed } = await store.rename(from.scope, from.name, to.name, {
+        ...options,
+        toScope: to.scope,
+      });
+      if (proposed) return proposedForReview(proposed);
       return `Renamed ${command.old_path} to ${command.new_path}`;
     }
   }
+}
+
+/** A change the reviewed target kept for the user's review (the inbox): the model is told it is not in place yet. */
+function proposedForReview(what: string): string {
+  return `Proposed for review: ${what}. It takes effect when the user approves it (tacit memory inbox); until then your reads of it show the proposal.`;
 }
 
 function requireFile(rawPath: string): { scope: MemoryScope; name: string } {
@@ -190,7 +200,9 @@ async function save(
     { ...options, reason },
   );
   const lines = [
-    `${action === "create" ? "Created" : "Edited"} ${memoryPathOf(target.scope, result.memory.name)}`,
+    result.proposed
+      ? proposedForReview(result.proposed)
+      : `${action === "create" ? "Created" : "Edited"} ${memoryPathOf(target.scope, result.memory.name)}`,
   ];
   if (result.redactions > 0) lines.push(`Redacted ${result.redactions} secret(s): secrets are never stored.`);
   const notes = warnings.filter((warning) => !warning.startsWith("frontmatter name"));

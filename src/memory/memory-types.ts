@@ -66,6 +66,8 @@ export interface RemoveResult {
   commit?: string;
   /** A copy of the memory, when no history keeps it (the project scope, or a history that failed). */
   trashedTo?: string;
+  /** Nothing was removed: the deletion waits in the review inbox (this says what is proposed, for the model). */
+  proposed?: string;
 }
 
 export interface WriteResult {
@@ -76,6 +78,8 @@ export interface WriteResult {
   commit?: string;
   /** How many secrets were redacted before writing. */
   redactions: number;
+  /** Nothing was written to the memory folder: the change waits in the review inbox (says what is proposed). */
+  proposed?: string;
 }
 
 export interface SnapshotEntry {

@@ -72,6 +72,13 @@ export class TmuxTerminal {
     this.tmux("send-keys", "-t", this.target, "-l", text);
   }
 
+  /** Types text literally, then Enter as its own key, as a person would. */
+  async typeLine(text: string): Promise<void> {
+    this.literal(text);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    this.keys("Enter");
+  }
+
   /** What is on screen; with history, everything that scrolled off it too. */
   screen(options: { history?: boolean } = {}): string {
     return this.tmux("capture-pane", "-p", "-t", this.target, ...(options.history ? ["-S", "-"] : []));

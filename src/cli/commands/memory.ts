@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { lazyAction } from "../lazy-action.ts";
+import { registerMemoryInboxCommands } from "./memory-inbox.ts";
 
 // Each command's code loads only when that command runs.
 const browse = () => import("./memory-browse.ts");
@@ -99,6 +100,8 @@ export function registerMemoryCommands(program: Command): void {
     )
     .option("--overwrite", "replace memories of the same name (default: skip them)")
     .action(lazyAction(transfer, (module) => module.importMemoryCommand));
+
+  registerMemoryInboxCommands(memory);
 
   program
     .command("remember <text...>")

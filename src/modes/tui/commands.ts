@@ -1,6 +1,7 @@
 import { errorMessage } from "../../core/errors.ts";
 import type { RecalledItem } from "../../core/events.ts";
 import type { TranscriptLine, TuiHost } from "./host.ts";
+import { reviewInbox } from "./inbox-command.ts";
 import { isStaleRecall } from "./transcript.ts";
 
 /**
@@ -86,8 +87,10 @@ export const SLASH_COMMANDS: SlashCommand[] = [
   },
   {
     name: "memory",
-    description: "Browse memories by scope; open or forget one",
+    description: "Browse memories by scope; open or forget one; /memory inbox reviews proposals",
+    argumentHint: "[inbox]",
     run: async (context) => {
+      if (context.argument === "inbox") return reviewInbox(context);
       const memory = context.host.memory;
       if (!memory) return context.notify("warning", "Memory is off for this run (--no-memory or settings).");
       const all = await memory.list();

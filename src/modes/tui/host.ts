@@ -37,7 +37,36 @@ export interface MemorySummary {
   type: string;
 }
 
+/** One proposal in the review inbox, as /memory inbox lists it. */
+interface InboxItem {
+  /** What to pass back (the bare memory or skill name, or scope/name when two share it). */
+  name: string;
+  /** project, user, local or skill. */
+  scope: string;
+  /** "new memory", "edit", "delete", "rename of …", "new skill: SKILL.md". */
+  what: string;
+  session: string;
+  /** "12m": how long ago it was proposed. */
+  age: string;
+}
+
+/** What approving did: done, or refused because the current file changed since the proposal (force replaces it). */
+type InboxApproval = { done: true; text: string } | { done: false; changed: string };
+
+/** The review inbox of reflection's proposals (`tacit memory inbox`). */
+export interface TuiInboxHost {
+  /** The proposals, and one line per proposal file that could not be read. */
+  list(): Promise<{ items: InboxItem[]; broken: string[] }>;
+  /** The proposed file(s) and a diff against the current one. */
+  show(name: string): Promise<string>;
+  approve(name: string, force?: boolean): Promise<InboxApproval>;
+  /** Deletes the proposal; returns the line to show. */
+  reject(name: string): Promise<string>;
+}
+
 export interface TuiMemoryHost {
+  /** Absent when this run has no project inbox to review. */
+  inbox?: TuiInboxHost;
   list(): Promise<MemorySummary[]>;
   show(scope: string, name: string): Promise<string>;
   forget(scope: string, name: string): Promise<void>;
