@@ -113,7 +113,9 @@ function compare(
   other: ExistingMemory,
 ): NearDuplicate {
   const { entry } = other;
-  if (nameKey(memory.name) === nameKey(entry.name)) return { entry, why: "the same name", score: 1 };
+  // Names made only of short or common words ("ui", "db") have no key: they are compared by content alone.
+  const key = nameKey(memory.name);
+  if (key && key === nameKey(entry.name)) return { entry, why: "the same name", score: 1 };
   const descriptions = cosine(words(memory.description), words(entry.description));
   const whole = memorySimilarity(memory, { description: entry.description, body: other.body });
   if (descriptions >= DESCRIPTION_THRESHOLD && words(memory.description).size >= 3) {

@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { e2eFixture } from "./fixture.ts";
@@ -164,6 +164,43 @@ describe("tacit init", () => {
       "would create project/conventions: Arrow functions with default parameters",
     );
     expect(memoryFiles()).toEqual(["architecture.md", "test-commands.md"]);
+  });
+
+  it("with --agents-md also writes AGENTS.md, without asking, and no other file", async () => {
+    const { server } = e2e;
+    const agentsFile = e2e.inProject("AGENTS.md");
+    const elsewhere = e2e.inProject("src", "notes.ts");
+    server.enqueue(
+      {
+        toolCalls: [
+          {
+            name: "Write",
+            input: { file_path: agentsFile, content: "# greeter\n\nTest with `npm test`.\n" },
+          },
+        ],
+      },
+      { text: "Wrote AGENTS.md." },
+    );
+    const before = server.requests.length;
+    const written = await e2e.run(["init", "--agents-md", "--model", e2e.model]);
+    expect(written.code).toBe(0);
+    expect(server.requests[before]!.normalized.toolNames).toContain("Write");
+    expect(server.requests[before]!.normalized.toolNames).not.toContain("Bash");
+    expect(e2e.results()[0]!.isError).toBe(false);
+    expect(readFileSync(agentsFile, "utf8")).toContain("Test with `npm test`.");
+
+    // Where edits need no asking, the permission gate would let any file through: init itself refuses.
+    e2e.writeUserSettings({ permissions: { defaultMode: "acceptEdits" } });
+    server.enqueue(
+      { toolCalls: [{ name: "Write", input: { file_path: elsewhere, content: "export {};\n" } }] },
+      { text: "Tried." },
+    );
+    const refused = await e2e.run(["init", "--agents-md", "--model", e2e.model]);
+    e2e.writeUserSettings({ permissions: {} });
+    expect(refused.code).toBe(0);
+    expect(e2e.results()[0]!.isError).toBe(true);
+    expect(e2e.results()[0]!.output).toContain("During init only");
+    expect(existsSync(elsewhere)).toBe(false);
   });
 
   it("outside a git repository says there is no project memory in one line and exits 1", async () => {

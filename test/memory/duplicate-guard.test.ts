@@ -64,6 +64,25 @@ describe("guardAgainstDuplicates", () => {
     await expect(attempt).rejects.toThrow(/the same name/);
   });
 
+  it("does not take two names of only short words for the same name", async () => {
+    const guarded = guardAgainstDuplicates(sandbox.store);
+    await runMemoryCommand(guarded, {
+      command: "create",
+      path: "/memories/project/ui.md",
+      file_text: file("ui", "Components live in web/components", "React function components, one per file."),
+    });
+    await runMemoryCommand(guarded, {
+      command: "create",
+      path: "/memories/project/db.md",
+      file_text: file(
+        "db",
+        "Migrations are numbered SQL files",
+        "Add one in migrations/ with the next number.",
+      ),
+    });
+    expect(projectFiles().sort()).toEqual(["build-and-test.md", "db.md", "ui.md"]);
+  });
+
   it("lets a different fact through, and edits of the existing memory", async () => {
     const guarded = guardAgainstDuplicates(sandbox.store);
     const [, other] = DIFFERENT_FACTS[0]!;

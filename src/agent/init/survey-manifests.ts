@@ -52,14 +52,15 @@ const LOCK_FILES: Array<[string, string]> = [
 export interface ManifestText {
   file: string;
   text: string;
+  /** package.json's scripts, name and command. */
+  scripts?: Array<[string, string]>;
 }
 
 /** Each manifest present at the root, in the order above, package.json first. */
 export async function readManifests(root: string): Promise<ManifestText[]> {
   const found: ManifestText[] = [];
   const packageJson = await readText(path.join(root, "package.json"));
-  if (packageJson !== undefined)
-    found.push({ file: "package.json", text: summarisePackageJson(packageJson) });
+  if (packageJson !== undefined) found.push({ file: "package.json", ...summarisePackageJson(packageJson) });
   for (const file of RAW_MANIFESTS) {
     const text = await readText(path.join(root, file));
     if (text !== undefined) found.push({ file, text });
@@ -81,7 +82,7 @@ export function declaredCommands(manifests: readonly ManifestText[], runner: str
   const commands: string[] = [];
   for (const manifest of manifests) {
     if (manifest.file === "package.json") {
-      for (const [name, command] of packageScripts(manifest.text)) {
+      for (const [name, command] of manifest.scripts ?? []) {
         commands.push(`${runner} run ${name}    # ${command}`);
       }
     } else if (/^(?:GNU)?[Mm]akefile$/.test(manifest.file)) {
@@ -94,21 +95,24 @@ export function declaredCommands(manifests: readonly ManifestText[], runner: str
 }
 
 /** The summary keeps what says how the project is built and run; versions and metadata are left out. */
-function summarisePackageJson(raw: string): string {
+function summarisePackageJson(raw: string): { text: string; scripts: Array<[string, string]> } {
   let json: Record<string, unknown>;
   try {
     json = JSON.parse(raw) as Record<string, unknown>;
   } catch {
-    return raw;
+    return { text: raw, scripts: [] };
   }
+  const scripts: Array<[string, string]> =
+    json.scripts && typeof json.scripts === "object"
+      ? Object.entries(json.scripts).map(([name, command]) => [name, String(command)])
+      : [];
   const lines: string[] = [];
   for (const key of ["name", "type", "packageManager", "main", "module", "bin", "workspaces", "engines"]) {
     if (json[key] !== undefined) lines.push(`${key}: ${JSON.stringify(json[key])}`);
   }
-  const scripts = json.scripts;
-  if (scripts && typeof scripts === "object") {
+  if (scripts.length) {
     lines.push("scripts:");
-    for (const [name, command] of Object.entries(scripts)) lines.push(`  ${name}: ${String(command)}`);
+    for (const [name, command] of scripts) lines.push(`  ${name}: ${command}`);
   }
   for (const key of ["dependencies", "devDependencies", "peerDependencies"]) {
     const dependencies = json[key];
@@ -116,20 +120,7 @@ function summarisePackageJson(raw: string): string {
       lines.push(`${key}: ${Object.keys(dependencies).join(", ")}`);
     }
   }
-  return lines.join("\n");
-}
-
-function packageScripts(summary: string): Array<[string, string]> {
-  const scripts: Array<[string, string]> = [];
-  let inside = false;
-  for (const line of summary.split("\n")) {
-    if (line === "scripts:") inside = true;
-    else if (inside && line.startsWith("  ")) {
-      const colon = line.indexOf(":");
-      scripts.push([line.slice(2, colon), line.slice(colon + 1).trim()]);
-    } else inside = false;
-  }
-  return scripts;
+  return { text: lines.join("\n"), scripts };
 }
 
 /** Rule names at the start of a line (`test:`, `build: deps`), not variables (`CC := gcc`) or patterns (`%.o:`). */

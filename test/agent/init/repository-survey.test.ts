@@ -24,7 +24,12 @@ describe("surveyRepository", () => {
       JSON.stringify({
         name: "fixture-app",
         type: "module",
-        scripts: { build: "tsc -p .", test: "vitest run", deploy: `GITHUB_TOKEN=${SECRET} node deploy.js` },
+        scripts: {
+          build: "tsc -p .",
+          test: "vitest run",
+          "test:e2e": "vitest run test/e2e",
+          deploy: `GITHUB_TOKEN=${SECRET} node deploy.js`,
+        },
         devDependencies: { vitest: "^3.0.0", typescript: "^5.0.0" },
       }),
     );
@@ -54,6 +59,7 @@ describe("surveyRepository", () => {
     expect(survey.text).toContain("Hidden at the root: .github/ .gitignore");
     expect(survey.text).toContain("pnpm (pnpm-lock.yaml)");
     expect(survey.text).toContain("pnpm run test    # vitest run");
+    expect(survey.text).toContain("pnpm run test:e2e    # vitest run test/e2e");
     expect(survey.text).toContain("make build\nmake test");
     expect(survey.text).not.toContain("make CC");
     expect(survey.text).toContain("ci.yml: pnpm install ; pnpm lint ; pnpm test");
