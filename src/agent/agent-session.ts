@@ -44,6 +44,14 @@ export interface AgentSessionOptions {
   recall?: boolean;
 }
 
+/** What one turn brings besides the user's words. */
+export interface TurnOptions {
+  /** The tools of this turn instead of the session's (e.g. read-only ones and memory, for init). */
+  tools?: readonly Tool[];
+  /** More context for this turn's message, after recall. */
+  context?: readonly TurnContextSource[];
+}
+
 /**
  * One conversation: the loop plus everything around it that every mode needs —
  * persisting each message and usage record as it happens, tools and system
@@ -278,8 +286,11 @@ export class AgentSession {
     return [...this.messages];
   }
 
-  /** Runs one user turn, yielding the loop's events and persisting as it goes. */
-  async *prompt(text: string, signal: AbortSignal): AsyncGenerator<AgentEvent> {
+  /**
+   * Runs one user turn, yielding the loop's events and persisting as it goes. A turn with a job of its
+   * own (tacit init) brings its tools and its context (the repository survey) for this turn only.
+   */
+  async *prompt(text: string, signal: AbortSignal, turn: TurnOptions = {}): AsyncGenerator<AgentEvent> {
     this.compactionFailedThisTurn = false;
     yield* this.compactIfNearlyFull(signal);
     // The loop adds the turn's context to the message and reports it (a "message" event, stored below).
@@ -288,7 +299,7 @@ export class AgentSession {
       system: this.system,
       messages: this.messages,
       prompt: userMessage(text),
-      tools: this.tools,
+      tools: turn.tools ? [...turn.tools] : this.tools,
       toolContext: {
         cwd: this.options.cwd,
         projectRoot: this.options.projectRoot,
@@ -299,7 +310,7 @@ export class AgentSession {
       hooks: {
         beforeToolCall: (tool, input, context) => this.options.gate.check(tool, input, context),
         fitContext: (_messages, reason, fitSignal) => this.fitContext(reason, fitSignal),
-        turnContext: this.turnContext,
+        turnContext: turn.context ? [...this.turnContext, ...turn.context] : this.turnContext,
       },
       ...(this.options.maxTurns !== undefined ? { maxTurns: this.options.maxTurns } : {}),
     });

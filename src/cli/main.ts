@@ -82,6 +82,20 @@ function buildProgram({ Command, Option }: typeof import("commander")): Command 
     .description("print a skill's frontmatter, instructions and files")
     .action(lazyAction(skillCommands, (module) => module.showSkillCommand));
   program
+    .command("init [focus...]")
+    .description("study this repository and save what it learns as project memories (.tacit/memory)")
+    .option("-m, --model <provider/model>", "the model (default: as for a run)")
+    .option("--dry-run", "say which memories it would write, write nothing")
+    .option("--agents-md", "also write or improve AGENTS.md, as the last step")
+    .option("--max-turns <n>", "stop after n model requests")
+    .option("--verbose", "each tool call and request's tokens on stderr")
+    .action(
+      lazyAction(
+        () => import("./commands/init.ts"),
+        (module) => module.initCommand,
+      ),
+    );
+  program
     .command("doctor")
     .description("check the sandbox, git, ripgrep, Node, settings files and their trust, and provider keys")
     .action(

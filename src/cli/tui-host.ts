@@ -1,6 +1,7 @@
 import path from "node:path";
 import { writeFileAtomic } from "../config/atomic-write.ts";
 import { BUILTIN_PROVIDERS, hasKey } from "../config/builtin-providers.ts";
+import type { AgentEvent } from "../core/events.ts";
 import { type Message, messageText } from "../core/messages.ts";
 import type { SessionSummary, TranscriptLine, TuiHost, TuiInfo } from "../modes/tui/host.ts";
 import { catalogModels } from "../providers/catalog.ts";
@@ -8,7 +9,7 @@ import type { Runtime } from "./bootstrap.ts";
 import type { RunOptions } from "./options.ts";
 import { createFileLister, createPromptHistory } from "./tui-files.ts";
 import { createTuiInboxHost } from "./tui-inbox.ts";
-import { createTuiMemoryHost } from "./tui-memory.ts";
+import { createTuiMemoryHost, prepareTuiInit } from "./tui-memory.ts";
 
 /** A resumed session's transcript shows at most this many messages (the newest). */
 const MAX_RESUMED_LINES = 200;
@@ -28,10 +29,20 @@ export function createTuiHost(input: TuiHostInput): TuiHost {
   const { session, store, gate } = runtime;
   const history = createPromptHistory(runtime.home, runtime.cwd);
   const listFiles = createFileLister(runtime.cwd, runtime.projectRoot);
+  /** The turn /init got ready: the next submit of exactly its line runs with init's tools and context. */
+  let pendingInit: { prompt: string; run: (signal: AbortSignal) => AsyncIterable<AgentEvent> } | undefined;
 
   const host: TuiHost = {
     startupNotices: () => runtime.warnings,
-    submit: (prompt, signal) => session.prompt(prompt, signal),
+    submit: (prompt, signal) => {
+      const init = pendingInit?.prompt === prompt ? pendingInit : undefined;
+      pendingInit = undefined;
+      return init ? init.run(signal) : session.prompt(prompt, signal);
+    },
+    prepareInit: async (focus) => {
+      pendingInit = await prepareTuiInit(runtime, focus);
+      return pendingInit.prompt;
+    },
 
     info: (): TuiInfo => ({
       model: session.currentModel.info.ref,

@@ -16,8 +16,8 @@ export interface TextPart {
   turnContext?: TurnContextName;
 }
 
-/** What adds context to a user turn: recalled memories and past turns. */
-export type TurnContextName = "recall";
+/** What adds context to a user turn: recalled memories and past turns; the repository survey of tacit init. */
+export type TurnContextName = "recall" | "init";
 
 export interface ReasoningPart {
   type: "reasoning";

@@ -456,13 +456,13 @@ describe('tacit -c "prompt"', () => {
 });
 
 describe("/init", () => {
-  test("asks the model to write AGENTS.md from the repository, with an optional focus", async () => {
+  test("gets an init turn ready with the focus, then submits the line the host gave back", async () => {
     const host = new FakeHost();
     const app = renderApp(host);
     await app.type("/init the test setup", KEYS.enter);
     await app.waitFor(() => host.prompts.length === 1);
-    expect(host.prompts[0]).toMatch(/write an AGENTS\.md at its root/);
-    expect(host.prompts[0]).toMatch(/improve it rather than starting over/);
-    expect(host.prompts[0]).toMatch(/Pay particular attention to: the test setup$/);
+    expect(host.initFocus).toEqual(["the test setup"]);
+    expect(host.prompts[0]).toBe("Study this repository (init: the test setup).");
+    await app.waitFor((text) => text.includes("Study this repository (init: the test setup)."));
   });
 });

@@ -126,6 +126,11 @@ export class FakeHost implements TuiHost {
   async exportSession() {
     return "Exported to /tmp/session.md";
   }
+  initFocus: string[] = [];
+  async prepareInit(focus: string) {
+    this.initFocus.push(focus);
+    return `Study this repository (init${focus ? `: ${focus}` : ""}).`;
+  }
   history = {
     load: async () => [...this.historyEntries],
     append: async (line: string) => {

@@ -209,9 +209,12 @@ export const SLASH_COMMANDS: SlashCommand[] = [
   },
   {
     name: "init",
-    description: "Write or improve AGENTS.md for this repository",
+    description: "Study this repository into project memories (then offers AGENTS.md)",
     argumentHint: "[focus]",
-    run: (context) => context.submitPrompt(initPrompt(context.argument)),
+    run: async (context) => {
+      context.notify("info", "Surveying the repository…");
+      context.submitPrompt(await context.host.prepareInit(context.argument));
+    },
   },
   {
     name: "cost",
@@ -309,20 +312,4 @@ function formatWhen(value: string | number): string {
   const date = new Date(value);
   if (Number.isNaN(date.getTime())) return String(value);
   return date.toISOString().slice(0, 16).replace("T", " ");
-}
-
-/**
- * What /init asks of the model: an AGENTS.md that a new teammate (or agent)
- * would want, built from the repository itself, not from guesses.
- */
-function initPrompt(focus: string): string {
-  return [
-    "Look through this repository and write an AGENTS.md at its root for coding agents and new teammates.",
-    "Read the README, the package or build manifests, CI configuration and a few representative source and test files first; do not guess.",
-    "Cover, briefly: how to install, build, lint, type-check and run the tests (exact commands, including how to run one test);",
-    "the layout and architecture (where things live and how they fit); the conventions the code follows; and gotchas worth knowing.",
-    "If an AGENTS.md or CLAUDE.md already exists, improve it rather than starting over, and keep what is still true.",
-    "Keep it short (well under 150 lines), factual and specific to this repository; no generic advice.",
-    ...(focus.trim() ? [`Pay particular attention to: ${focus.trim()}`] : []),
-  ].join(" ");
 }

@@ -113,6 +113,12 @@ export interface TuiHost {
   skillsSummary(): string;
   /** Writes the session somewhere; returns where (or what) to tell the user. */
   exportSession(): Promise<string>;
+  /**
+   * Gets a tacit init turn ready (the repository survey, the memories already saved) and returns the
+   * line to submit: submitted, that turn runs with init's tools and context. Throws with one line when
+   * there is no project memory here or memory is off.
+   */
+  prepareInit(focus: string): Promise<string>;
   /** Absent when memory is off for this run (--no-memory or settings). */
   memory?: TuiMemoryHost;
   /** Prompt history across sessions, oldest first. */
