@@ -82,6 +82,30 @@ function buildProgram({ Command, Option }: typeof import("commander")): Command 
     .description("print a skill's frontmatter, instructions and files")
     .action(lazyAction(skillCommands, (module) => module.showSkillCommand));
   program
+    .command("learn [path]")
+    .description("learn from your past Claude Code or Codex sessions of this project (a warm start)")
+    .addOption(
+      new Option("--from <agent>", "whose sessions: claude-code or codex")
+        .choices(["claude-code", "codex"])
+        .makeOptionMandatory(),
+    )
+    .option("--since <date>", "only sessions active since this date (2026-11-01)")
+    .option("--all-projects", "every project's sessions, not only this one's")
+    .option("--dry-run", "say which sessions would be sent and how much, and send nothing")
+    .option(
+      "-m, --model <provider/model>",
+      "the model to reflect with (default: reflection.model, else the default model)",
+    )
+    .action(
+      lazyAction(
+        () => import("./commands/learn.ts"),
+        // commander adds the command itself as a last argument; the wiring is the lead's to pass.
+        (module) =>
+          (explicitPath: string | undefined, options: import("./commands/learn.ts").LearnCommandOptions) =>
+            module.learnCommand(explicitPath, options),
+      ),
+    );
+  program
     .command("doctor")
     .description("check the sandbox, git, ripgrep, Node, settings files and their trust, and provider keys")
     .action(

@@ -11,7 +11,7 @@ import type { TranscriptSession } from "./transcript-types.ts";
  * writes while it works (corrections, preferences, project facts). tacit does not copy them: they
  * are offered to reflection as notes from that agent, to keep what still holds in tacit's own words.
  */
-interface AgentNoteFile {
+export interface AgentNoteFile {
   file: string;
   text: string;
   /** sha256 of the text: a note is offered again only when it changed. */

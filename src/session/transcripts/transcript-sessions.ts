@@ -26,7 +26,7 @@ export interface FindSessionsOptions {
 }
 
 /** The folder an agent keeps its transcripts in. */
-function agentTranscriptFolder(agent: TranscriptAgent, env: NodeJS.ProcessEnv): string {
+export function agentTranscriptFolder(agent: TranscriptAgent, env: NodeJS.ProcessEnv): string {
   return agent === "claude-code"
     ? path.join(claudeCodeHome(env), "projects")
     : path.join(codexHome(env), "sessions");

@@ -1,0 +1,76 @@
+import path from "node:path";
+import type { Message } from "../../core/messages.ts";
+import type { AgentNoteFile, AgentNotes } from "../../session/transcripts/claude-code-memory.ts";
+import type { ImportLedger } from "../../session/transcripts/import-ledger.ts";
+import {
+  addPart,
+  failed,
+  type LearnSessionsOptions,
+  type LearnTotals,
+  type SessionReport,
+} from "./learn-from-agent.ts";
+
+/** The ledger's key for one note file: its path, since notes have no session id. */
+const noteSource = (file: string) => `claude-code-note:${file}`;
+
+/**
+ * Offers Claude Code's auto-memory notes to reflection, one project's folder at a time and only the
+ * files new or changed since the last run (the ledger keeps each file's content hash). Reflection
+ * decides what to keep, in tacit's own memories; nothing is copied as it is.
+ */
+export async function learnNotes(
+  notesList: readonly AgentNotes[],
+  options: Pick<LearnSessionsOptions, "ledger" | "learn" | "onReport">,
+  totals: LearnTotals,
+): Promise<void> {
+  for (const notes of notesList) {
+    const changed = notes.files.filter(
+      (note) => options.ledger.progress(noteSource(note.file))?.fingerprint !== note.hash,
+    );
+    if (changed.length === 0) continue;
+    const messages = [notesMessage(notes, changed)];
+    const report: SessionReport = {
+      label: `claude-code:memory:${notes.projectFolder}`,
+      file: notes.folder,
+      outcome: options.learn ? "nothing new" : "would send",
+      changes: [],
+      skipped: 0,
+      requests: 1,
+      messages: 1,
+      characters: changed.reduce((sum, note) => sum + note.text.length, 0),
+    };
+    if (options.learn) {
+      try {
+        addPart(report, totals, await options.learn(report.label, messages));
+        recordNotes(options.ledger, changed);
+      } catch (error) {
+        failed(report, totals, error);
+      }
+    }
+    totals.reports.push(report);
+    options.onReport?.(report);
+  }
+}
+
+function recordNotes(ledger: ImportLedger, notes: readonly AgentNoteFile[]): void {
+  for (const note of notes) {
+    ledger.record(noteSource(note.file), {
+      file: note.file,
+      learnedBytes: Buffer.byteLength(note.text),
+      learnedLines: note.text.split("\n").length,
+      lastEntryId: undefined,
+      fingerprint: note.hash,
+    });
+  }
+}
+
+/**
+ * The notes as the user's message to reflection: what they are and where they come from, then each
+ * file whole. They were written by Claude Code from the user's sessions, so they carry the user's
+ * corrections and preferences at second hand, and may be stale.
+ */
+function notesMessage(notes: AgentNotes, files: readonly AgentNoteFile[]): Message {
+  const header = `These are the notes Claude Code kept in its auto memory while working with me (${notes.folder}). They record my corrections and preferences and facts about the project as that agent understood them, and some may be out of date. Keep what still holds, in your own memories; do not copy them blindly.`;
+  const bodies = files.map((note) => `## ${path.basename(note.file)}\n\n${note.text.trim()}`);
+  return { role: "user", content: [{ type: "text", text: [header, ...bodies].join("\n\n") }] };
+}
