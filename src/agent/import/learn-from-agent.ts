@@ -1,5 +1,7 @@
+import path from "node:path";
 import type { Message } from "../../core/messages.ts";
 import { addUsage, emptyUsage, type Usage } from "../../core/usage.ts";
+import { LockBusyError, withLockFile } from "../../memory/scope-lock.ts";
 import { headFingerprint, type ImportLedger } from "../../session/transcripts/import-ledger.ts";
 import { readTranscript } from "../../session/transcripts/transcript-read.ts";
 import { transcriptConverter } from "../../session/transcripts/transcript-sessions.ts";
@@ -22,7 +24,7 @@ export interface SessionReport {
   /** "claude-code:<uuid>", "codex:<uuid>", "claude-code:memory:<project folder>". */
   label: string;
   file: string;
-  outcome: "learned" | "nothing new" | "would send" | "failed";
+  outcome: "learned" | "nothing new" | "would send" | "failed" | "busy";
   changes: string[];
   /** Lines skipped in the part read: malformed, cut off, too long. */
   skipped: number;
@@ -46,6 +48,11 @@ export interface LearnSessionsOptions {
   learn?: LearnFromMessages;
   /** Told each session's result as it finishes (the command prints it then, not at the end). */
   onReport?: (report: SessionReport) => void;
+  /**
+   * A folder for one lock file per session: two runs at once (a second terminal) never learn the
+   * same session twice; the later one leaves a session the other holds ("busy"). No locks when unset.
+   */
+  lockFolder?: string;
   /** Characters per reflection request (a huge session is learned in parts); reading's default when unset. */
   batchChars?: number;
 }
@@ -58,12 +65,38 @@ export interface LearnSessionsOptions {
 export async function learnSessions(options: LearnSessionsOptions): Promise<LearnTotals> {
   const totals: LearnTotals = { reports: [], usage: emptyUsage(), costUsd: 0 };
   for (const session of options.sessions) {
-    const report = await learnSession(session, options, totals);
+    const label = `${session.agent}:${session.id}`;
+    const report = await holdingLock(options.lockFolder, label, session.file, () =>
+      learnSession(session, options, totals),
+    );
     totals.reports.push(report);
     options.onReport?.(report);
   }
   return totals;
 }
+
+/**
+ * Runs `work` holding the lock of one session (or set of notes), or reports it busy when another
+ * process holds it: that process is learning it now, and the ledger will say how far it got.
+ */
+export async function holdingLock(
+  lockFolder: string | undefined,
+  label: string,
+  file: string,
+  work: () => Promise<SessionReport>,
+): Promise<SessionReport> {
+  if (!lockFolder) return work();
+  const lockPath = path.join(lockFolder, `${label.replace(/[^a-zA-Z0-9._-]/g, "_")}.lock`);
+  try {
+    return await withLockFile(lockPath, work, { timeoutMs: LOCK_WAIT_MS });
+  } catch (error) {
+    if (!(error instanceof LockBusyError)) throw error;
+    return { label, file, outcome: "busy", changes: [], skipped: 0, requests: 0, messages: 0, characters: 0 };
+  }
+}
+
+/** How long a run waits for a session another run is learning before leaving it to that run. */
+const LOCK_WAIT_MS = 2_000;
 
 async function learnSession(
   session: TranscriptSession,

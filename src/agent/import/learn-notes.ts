@@ -5,6 +5,7 @@ import type { ImportLedger } from "../../session/transcripts/import-ledger.ts";
 import {
   addPart,
   failed,
+  holdingLock,
   type LearnSessionsOptions,
   type LearnTotals,
   type SessionReport,
@@ -20,36 +21,50 @@ const noteSource = (file: string) => `claude-code-note:${file}`;
  */
 export async function learnNotes(
   notesList: readonly AgentNotes[],
-  options: Pick<LearnSessionsOptions, "ledger" | "learn" | "onReport">,
+  options: Pick<LearnSessionsOptions, "ledger" | "learn" | "onReport" | "lockFolder">,
   totals: LearnTotals,
 ): Promise<void> {
   for (const notes of notesList) {
-    const changed = notes.files.filter(
-      (note) => options.ledger.progress(noteSource(note.file))?.fingerprint !== note.hash,
+    if (changedNotes(notes, options.ledger).length === 0) continue;
+    const label = `claude-code:memory:${notes.projectFolder}`;
+    const report = await holdingLock(options.lockFolder, label, notes.folder, () =>
+      learnNoteFolder(notes, label, options, totals),
     );
-    if (changed.length === 0) continue;
-    const messages = [notesMessage(notes, changed)];
-    const report: SessionReport = {
-      label: `claude-code:memory:${notes.projectFolder}`,
-      file: notes.folder,
-      outcome: options.learn ? "nothing new" : "would send",
-      changes: [],
-      skipped: 0,
-      requests: 1,
-      messages: 1,
-      characters: changed.reduce((sum, note) => sum + note.text.length, 0),
-    };
-    if (options.learn) {
-      try {
-        addPart(report, totals, await options.learn(report.label, messages));
-        recordNotes(options.ledger, changed);
-      } catch (error) {
-        failed(report, totals, error);
-      }
-    }
     totals.reports.push(report);
     options.onReport?.(report);
   }
+}
+
+async function learnNoteFolder(
+  notes: AgentNotes,
+  label: string,
+  options: Pick<LearnSessionsOptions, "ledger" | "learn">,
+  totals: LearnTotals,
+): Promise<SessionReport> {
+  // Again under the lock: another run may have learned them while this one waited.
+  const changed = changedNotes(notes, options.ledger);
+  const report: SessionReport = {
+    label,
+    file: notes.folder,
+    outcome: options.learn ? "nothing new" : "would send",
+    changes: [],
+    skipped: 0,
+    requests: changed.length ? 1 : 0,
+    messages: changed.length ? 1 : 0,
+    characters: changed.reduce((sum, note) => sum + note.text.length, 0),
+  };
+  if (!options.learn || changed.length === 0) return report;
+  try {
+    addPart(report, totals, await options.learn(label, [notesMessage(notes, changed)]));
+    recordNotes(options.ledger, changed);
+  } catch (error) {
+    failed(report, totals, error);
+  }
+  return report;
+}
+
+function changedNotes(notes: AgentNotes, ledger: ImportLedger): AgentNoteFile[] {
+  return notes.files.filter((note) => ledger.progress(noteSource(note.file))?.fingerprint !== note.hash);
 }
 
 function recordNotes(ledger: ImportLedger, notes: readonly AgentNoteFile[]): void {

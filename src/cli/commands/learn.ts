@@ -90,7 +90,12 @@ export async function learnCommand(
             signal: abort.signal,
             ...(wiring.target ? { target: wiring.target(context.service, settings) } : {}),
           });
-      const run = { ledger: new ImportLedger(database), onReport: printReport, ...(learn ? { learn } : {}) };
+      const run = {
+        ledger: new ImportLedger(database),
+        onReport: printReport,
+        lockFolder: path.join(context.home, "learn-locks"),
+        ...(learn ? { learn } : {}),
+      };
       const totals = await learnSessions({ sessions, ...run });
       await learnNotes(notes, run, totals);
       print(summary(totals, modelRef, options.dryRun === true));
@@ -151,6 +156,8 @@ function outcomeText(report: SessionReport): string {
       return report.changes.length
         ? `learned ${count(report.changes.length, "change")}`
         : "learned nothing worth keeping";
+    case "busy":
+      return "another tacit is learning it right now; left to that run";
     case "failed":
       return `failed: ${report.error ?? "unknown error"} (the next run tries again from where it stopped)`;
   }
@@ -169,6 +176,7 @@ function summary(totals: LearnTotals, modelRef: string, dryRun: boolean): string
   const others = [
     tally("nothing new") ? `${tally("nothing new")} with nothing new` : "",
     tally("failed") ? `${tally("failed")} failed` : "",
+    tally("busy") ? `${tally("busy")} left to another run` : "",
   ].filter(Boolean);
   const usage = totals.usage;
   return [

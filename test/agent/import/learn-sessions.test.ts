@@ -7,6 +7,7 @@ import { importReflection } from "../../../src/agent/import/import-reflection.ts
 import { learnSessions } from "../../../src/agent/import/learn-from-agent.ts";
 import { messageText } from "../../../src/core/messages.ts";
 import { MemoryService } from "../../../src/memory/memory-service.ts";
+import { withLockFile } from "../../../src/memory/scope-lock.ts";
 import { openTacitDatabase } from "../../../src/memory/tacit-database.ts";
 import { createFauxModel } from "../../../src/providers/faux.ts";
 import { ImportLedger } from "../../../src/session/transcripts/import-ledger.ts";
@@ -93,5 +94,21 @@ describe("learning another agent's sessions", () => {
     const second = await learnSessions({ sessions: [session], ledger, learn: retry });
     expect(second.reports[0]!.outcome).toBe("learned");
     expect(messageText(working.requests[0]!.messages[0]!)).toContain("please use pnpm");
+  });
+
+  it("leaves a session another run holds to that run, and learns it once free", async () => {
+    const session = claudeTranscript(["please use pnpm"]);
+    const ledger = new ImportLedger(database);
+    const lockFolder = path.join(root, "locks");
+    const model = createFauxModel([{ text: "nothing to keep" }]);
+    const learn = importReflection({ model, memory, signal: new AbortController().signal });
+    const whileHeld = await withLockFile(path.join(lockFolder, "claude-code_long.lock"), () =>
+      learnSessions({ sessions: [session], ledger, learn, lockFolder }),
+    );
+    expect(whileHeld.reports[0]!.outcome).toBe("busy");
+    expect(model.requests).toHaveLength(0);
+    const free = await learnSessions({ sessions: [session], ledger, learn, lockFolder });
+    expect(free.reports[0]!.outcome).toBe("learned");
+    expect(model.requests).toHaveLength(1);
   });
 });
