@@ -62,8 +62,12 @@ export interface LearnSessionsOptions {
  * reflected on, and how far it got recorded after each, so a run stopped half-way (a failure, ^C)
  * goes on from there next time and nothing is learned twice. A session with nothing new sends nothing.
  */
+export function emptyTotals(): LearnTotals {
+  return { reports: [], usage: emptyUsage(), costUsd: 0 };
+}
+
 export async function learnSessions(options: LearnSessionsOptions): Promise<LearnTotals> {
-  const totals: LearnTotals = { reports: [], usage: emptyUsage(), costUsd: 0 };
+  const totals = emptyTotals();
   for (const session of options.sessions) {
     const label = `${session.agent}:${session.id}`;
     const report = await holdingLock(options.lockFolder, label, session.file, () =>
@@ -170,7 +174,9 @@ export function failed(report: SessionReport, totals: LearnTotals, error: unknow
  */
 const PART_DIGEST_CHARACTERS = 20_000;
 
-function digestParts(messages: readonly Message[]): Array<{ messages: Message[]; characters: number }> {
+export function digestParts(
+  messages: readonly Message[],
+): Array<{ messages: Message[]; characters: number }> {
   const parts: Array<{ messages: Message[]; characters: number }> = [];
   let current: { messages: Message[]; characters: number } = { messages: [], characters: 0 };
   for (const message of messages) {

@@ -4,6 +4,7 @@ import type { AgentNoteFile, AgentNotes } from "../../session/transcripts/claude
 import type { ImportLedger } from "../../session/transcripts/import-ledger.ts";
 import {
   addPart,
+  digestParts,
   failed,
   holdingLock,
   type LearnSessionsOptions,
@@ -43,19 +44,20 @@ async function learnNoteFolder(
 ): Promise<SessionReport> {
   // Again under the lock: another run may have learned them while this one waited.
   const changed = changedNotes(notes, options.ledger);
+  const parts = changed.length ? digestParts(notesMessages(notes, changed)) : [];
   const report: SessionReport = {
     label,
     file: notes.folder,
-    outcome: options.learn ? "nothing new" : "would send",
+    outcome: options.learn || parts.length === 0 ? "nothing new" : "would send",
     changes: [],
     skipped: 0,
-    requests: changed.length ? 1 : 0,
-    messages: changed.length ? 1 : 0,
-    characters: changed.reduce((sum, note) => sum + note.text.length, 0),
+    requests: parts.length,
+    messages: parts.reduce((sum, part) => sum + part.messages.length, 0),
+    characters: parts.reduce((sum, part) => sum + part.characters, 0),
   };
-  if (!options.learn || changed.length === 0) return report;
+  if (!options.learn || parts.length === 0) return report;
   try {
-    addPart(report, totals, await options.learn(label, [notesMessage(notes, changed)]));
+    for (const part of parts) addPart(report, totals, await options.learn(label, part.messages));
     recordNotes(options.ledger, changed);
   } catch (error) {
     failed(report, totals, error);
@@ -79,13 +81,41 @@ function recordNotes(ledger: ImportLedger, notes: readonly AgentNoteFile[]): voi
   }
 }
 
+/** The digest keeps a user message whole only up to a quarter of its budget: notes go in pieces below that. */
+const NOTE_PIECE_CHARACTERS = 5_000;
+
 /**
- * The notes as the user's message to reflection: what they are and where they come from, then each
- * file whole. They were written by Claude Code from the user's sessions, so they carry the user's
- * corrections and preferences at second hand, and may be stale.
+ * The notes as the user's messages to reflection: what they are and where they come from, then each
+ * file in pieces the digest keeps whole. They were written by Claude Code from the user's sessions,
+ * so they carry the user's corrections and preferences at second hand, and may be stale.
  */
-function notesMessage(notes: AgentNotes, files: readonly AgentNoteFile[]): Message {
+function notesMessages(notes: AgentNotes, files: readonly AgentNoteFile[]): Message[] {
   const header = `These are the notes Claude Code kept in its auto memory while working with me (${notes.folder}). They record my corrections and preferences and facts about the project as that agent understood them, and some may be out of date. Keep what still holds, in your own memories; do not copy them blindly.`;
-  const bodies = files.map((note) => `## ${path.basename(note.file)}\n\n${note.text.trim()}`);
-  return { role: "user", content: [{ type: "text", text: [header, ...bodies].join("\n\n") }] };
+  const pieces = files.flatMap((note) => {
+    const chunks = linePieces(note.text.trim(), NOTE_PIECE_CHARACTERS);
+    return chunks.map((chunk, index) => {
+      const part = chunks.length > 1 ? ` (part ${index + 1} of ${chunks.length})` : "";
+      return `From ${path.basename(note.file)}${part}:\n\n${chunk}`;
+    });
+  });
+  return [header, ...pieces].map((text) => ({ role: "user", content: [{ type: "text", text }] }));
+}
+
+/** The text in pieces of at most `limit` characters, cut between lines where a line allows. */
+function linePieces(text: string, limit: number): string[] {
+  const pieces: string[] = [];
+  let current = "";
+  for (const line of text.split("\n")) {
+    for (let start = 0; start === 0 || start < line.length; start += limit) {
+      const slice = line.slice(start, start + limit);
+      if (current && current.length + slice.length + 1 > limit) {
+        pieces.push(current);
+        current = "";
+      }
+      current = current ? `${current}\n${slice}` : slice;
+      if (line.length === 0) break;
+    }
+  }
+  if (current) pieces.push(current);
+  return pieces;
 }

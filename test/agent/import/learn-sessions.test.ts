@@ -1,36 +1,16 @@
-import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { statSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { importReflection } from "../../../src/agent/import/import-reflection.ts";
 import { learnSessions } from "../../../src/agent/import/learn-from-agent.ts";
 import { messageText } from "../../../src/core/messages.ts";
-import { MemoryService } from "../../../src/memory/memory-service.ts";
 import { withLockFile } from "../../../src/memory/scope-lock.ts";
-import { openTacitDatabase } from "../../../src/memory/tacit-database.ts";
 import { createFauxModel } from "../../../src/providers/faux.ts";
 import { ImportLedger } from "../../../src/session/transcripts/import-ledger.ts";
 import type { TranscriptSession } from "../../../src/session/transcripts/transcript-types.ts";
+import { memoryWorkspace } from "./memory-workspace.ts";
 
-let root: string;
-let database: ReturnType<typeof openTacitDatabase>;
-let memory: MemoryService;
-beforeEach(() => {
-  root = mkdtempSync(path.join(tmpdir(), "tacit-learn-"));
-  const projectRoot = path.join(root, "project");
-  mkdirSync(projectRoot, { recursive: true });
-  execFileSync("git", ["init", "-q"], { cwd: projectRoot });
-  database = openTacitDatabase(path.join(root, "home", "tacit.db"));
-  memory = new MemoryService({ database, home: path.join(root, "home"), projectRoot });
-});
-afterEach(() => {
-  memory.close();
-  database.close();
-  rmSync(root, { recursive: true, force: true });
-});
-
-function claudeTranscript(turns: string[]): TranscriptSession {
+function claudeTranscript(root: string, turns: string[]): TranscriptSession {
   const file = path.join(root, "long.jsonl");
   const lines = turns.map((text, index) =>
     JSON.stringify({
@@ -54,15 +34,16 @@ function claudeTranscript(turns: string[]): TranscriptSession {
 }
 
 describe("learning another agent's sessions", () => {
+  const workspace = memoryWorkspace();
   it("reflects on a long session in parts that each fit the digest, so no turn of it is dropped", async () => {
     const turns = Array.from(
       { length: 60 },
       (_, index) => `turn ${index}: ${"a detail worth reading ".repeat(45)}`,
     );
-    const session = claudeTranscript(turns);
+    const session = claudeTranscript(workspace.root, turns);
     const model = createFauxModel(Array.from({ length: 10 }, () => ({ text: "nothing to keep" })));
-    const ledger = new ImportLedger(database);
-    const learn = importReflection({ model, memory, signal: new AbortController().signal });
+    const ledger = new ImportLedger(workspace.database);
+    const learn = importReflection({ model, memory: workspace.memory, signal: new AbortController().signal });
     const totals = await learnSessions({ sessions: [session], ledger, learn });
 
     expect(model.requests.length).toBeGreaterThan(2);
@@ -80,28 +61,36 @@ describe("learning another agent's sessions", () => {
   });
 
   it("keeps its place when reflection fails, so the next run tries that part again", async () => {
-    const session = claudeTranscript(["please use pnpm"]);
-    const ledger = new ImportLedger(database);
+    const session = claudeTranscript(workspace.root, ["please use pnpm"]);
+    const ledger = new ImportLedger(workspace.database);
     const failing = createFauxModel([{ error: new Error("overloaded") }]);
-    const learn = importReflection({ model: failing, memory, signal: new AbortController().signal });
+    const learn = importReflection({
+      model: failing,
+      memory: workspace.memory,
+      signal: new AbortController().signal,
+    });
     const totals = await learnSessions({ sessions: [session], ledger, learn });
     expect(totals.reports[0]).toMatchObject({ outcome: "failed" });
     expect(totals.reports[0]!.error).toContain("overloaded");
     expect(ledger.progress("claude-code:long")).toBeUndefined();
 
     const working = createFauxModel([{ text: "nothing to keep" }]);
-    const retry = importReflection({ model: working, memory, signal: new AbortController().signal });
+    const retry = importReflection({
+      model: working,
+      memory: workspace.memory,
+      signal: new AbortController().signal,
+    });
     const second = await learnSessions({ sessions: [session], ledger, learn: retry });
     expect(second.reports[0]!.outcome).toBe("learned");
     expect(messageText(working.requests[0]!.messages[0]!)).toContain("please use pnpm");
   });
 
   it("leaves a session another run holds to that run, and learns it once free", async () => {
-    const session = claudeTranscript(["please use pnpm"]);
-    const ledger = new ImportLedger(database);
-    const lockFolder = path.join(root, "locks");
+    const session = claudeTranscript(workspace.root, ["please use pnpm"]);
+    const ledger = new ImportLedger(workspace.database);
+    const lockFolder = path.join(workspace.root, "locks");
     const model = createFauxModel([{ text: "nothing to keep" }]);
-    const learn = importReflection({ model, memory, signal: new AbortController().signal });
+    const learn = importReflection({ model, memory: workspace.memory, signal: new AbortController().signal });
     const whileHeld = await withLockFile(path.join(lockFolder, "claude-code_long.lock"), () =>
       learnSessions({ sessions: [session], ledger, learn, lockFolder }),
     );
