@@ -1,4 +1,5 @@
 import path from "node:path";
+import { isAbortError } from "../../core/errors.ts";
 import type { Message } from "../../core/messages.ts";
 import { addUsage, emptyUsage, type Usage } from "../../core/usage.ts";
 import { LockBusyError, withLockFile } from "../../memory/scope-lock.ts";
@@ -53,6 +54,8 @@ export interface LearnSessionsOptions {
    * same session twice; the later one leaves a session the other holds ("busy"). No locks when unset.
    */
   lockFolder?: string;
+  /** Stops the run between sessions (^C); the session in progress keeps what it finished. */
+  signal?: AbortSignal;
   /** Characters per reflection request (a huge session is learned in parts); reading's default when unset. */
   batchChars?: number;
 }
@@ -69,6 +72,7 @@ export function emptyTotals(): LearnTotals {
 export async function learnSessions(options: LearnSessionsOptions): Promise<LearnTotals> {
   const totals = emptyTotals();
   for (const session of options.sessions) {
+    if (options.signal?.aborted) break;
     const label = `${session.agent}:${session.id}`;
     const report = await holdingLock(options.lockFolder, label, session.file, () =>
       learnSession(session, options, totals),
@@ -164,7 +168,8 @@ export function addPart(report: SessionReport, totals: LearnTotals, part: Learne
 export function failed(report: SessionReport, totals: LearnTotals, error: unknown): void {
   if (error instanceof ReflectionError) addPart(report, totals, error.partial);
   report.outcome = "failed";
-  report.error = error instanceof Error ? error.message : String(error);
+  if (isAbortError(error)) report.error = "stopped before it finished";
+  else report.error = error instanceof Error ? error.message : String(error);
 }
 
 /**

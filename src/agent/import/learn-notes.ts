@@ -22,10 +22,11 @@ const noteSource = (file: string) => `claude-code-note:${file}`;
  */
 export async function learnNotes(
   notesList: readonly AgentNotes[],
-  options: Pick<LearnSessionsOptions, "ledger" | "learn" | "onReport" | "lockFolder">,
+  options: Pick<LearnSessionsOptions, "ledger" | "learn" | "onReport" | "lockFolder" | "signal">,
   totals: LearnTotals,
 ): Promise<void> {
   for (const notes of notesList) {
+    if (options.signal?.aborted) break;
     if (changedNotes(notes, options.ledger).length === 0) continue;
     const label = `claude-code:memory:${notes.projectFolder}`;
     const report = await holdingLock(options.lockFolder, label, notes.folder, () =>

@@ -94,12 +94,16 @@ export async function learnCommand(
         ledger: new ImportLedger(database),
         onReport: printReport,
         lockFolder: path.join(context.home, "learn-locks"),
+        signal: abort.signal,
         ...(learn ? { learn } : {}),
       };
       const totals = await learnSessions({ sessions, ...run });
       await learnNotes(notes, run, totals);
       print(summary(totals, modelRef, options.dryRun === true));
-      if (totals.reports.some((report) => report.outcome === "failed")) process.exitCode = 1;
+      if (abort.signal.aborted) {
+        print("Stopped: the next run goes on from where this one got to.");
+        process.exitCode = 130;
+      } else if (totals.reports.some((report) => report.outcome === "failed")) process.exitCode = 1;
     } finally {
       process.off("SIGINT", stop);
       database.close();

@@ -100,4 +100,22 @@ describe("learning another agent's sessions", () => {
     expect(free.reports[0]!.outcome).toBe("learned");
     expect(model.requests).toHaveLength(1);
   });
+
+  it("stops between sessions when told, the stopped one learned again next time", async () => {
+    const first = claudeTranscript(workspace.root, ["please use pnpm"]);
+    const second = { ...first, id: "second" };
+    const ledger = new ImportLedger(workspace.database);
+    const stop = new AbortController();
+    const model = createFauxModel([
+      () => {
+        stop.abort();
+        return { text: "nothing to keep" };
+      },
+    ]);
+    const learn = importReflection({ model, memory: workspace.memory, signal: stop.signal });
+    const totals = await learnSessions({ sessions: [first, second], ledger, learn, signal: stop.signal });
+    expect(totals.reports).toHaveLength(1);
+    expect(totals.reports[0]).toMatchObject({ outcome: "failed", error: "stopped before it finished" });
+    expect(ledger.progress("claude-code:long")).toBeUndefined();
+  });
 });
