@@ -96,6 +96,43 @@ function buildProgram({ Command, Option }: typeof import("commander")): Command 
       ),
     );
   program
+    .command("reflect")
+    .description("learn from a session: update memory with what it teaches (the latest here, unless told)")
+    .option("-s, --session <id>", "the session to reflect on (an id or a unique prefix)")
+    .option("--all-pending", "every session of this project with turns not reflected on yet")
+    .option("--dry-run", "say what would change in memory, change nothing")
+    .addOption(new Option("--background").hideHelp())
+    .action(
+      lazyAction(
+        () => import("./commands/reflect.ts"),
+        (module) => module.reflectCommand,
+      ),
+    );
+  program
+    .command("learn [path]")
+    .description("learn from your past Claude Code or Codex sessions of this project (a warm start)")
+    .addOption(
+      new Option("--from <agent>", "whose sessions: claude-code or codex")
+        .choices(["claude-code", "codex"])
+        .makeOptionMandatory(),
+    )
+    .option("--since <date>", "only sessions active since this date (2026-11-01)")
+    .option("--all-projects", "every project's sessions, not only this one's")
+    .option("--dry-run", "say which sessions would be sent and how much, and send nothing")
+    .option(
+      "-m, --model <provider/model>",
+      "the model to reflect with (default: reflection.model, else the default model)",
+    )
+    .action(
+      lazyAction(
+        () => import("./commands/learn.ts"),
+        // commander adds the command itself as a last argument; the wiring is the lead's to pass.
+        (module) =>
+          (explicitPath: string | undefined, options: import("./commands/learn.ts").LearnCommandOptions) =>
+            module.learnCommand(explicitPath, options),
+      ),
+    );
+  program
     .command("doctor")
     .description("check the sandbox, git, ripgrep, Node, settings files and their trust, and provider keys")
     .action(

@@ -75,7 +75,17 @@ export const ROOT_OPTIONS: RootOption[] = [
 ];
 
 /** Words that name a subcommand when they come first. */
-export const SUBCOMMANDS = ["sessions", "memory", "remember", "skills", "init", "doctor", "help"];
+export const SUBCOMMANDS = [
+  "sessions",
+  "memory",
+  "remember",
+  "skills",
+  "init",
+  "reflect",
+  "learn",
+  "doctor",
+  "help",
+];
 
 /** commander's flags string for an option: `-m, --model <provider/model>`, `--no-memory`. */
 export function commanderFlags(option: RootOption): string {

@@ -1,5 +1,7 @@
 import type { DatabaseSync } from "node:sqlite";
 import { type Migration, type OpenDatabaseOptions, openDatabase } from "../session/database.ts";
+import { reflectionLedgerMigrations } from "../session/reflection-ledger.ts";
+import { importLedgerMigrations } from "../session/transcripts/import-ledger.ts";
 import { embeddingHealthMigrations } from "./embedding-health.ts";
 import { indexStateMigrations } from "./index-state.ts";
 import { searchIndexMigrations } from "./search/schema.ts";
@@ -14,6 +16,8 @@ const memoryMigrations: readonly Migration[] = [
   ...searchIndexMigrations,
   ...indexStateMigrations,
   ...embeddingHealthMigrations,
+  ...reflectionLedgerMigrations,
+  ...importLedgerMigrations,
 ];
 
 /**
