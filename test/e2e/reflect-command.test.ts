@@ -6,7 +6,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { e2eFixture } from "./fixture.ts";
-import { createLinterMemory, isReflection } from "./reflection-script.ts";
+import { createLinterMemory, expectLearnedCorrection, isReflection } from "./reflection-script.ts";
 
 const e2e = e2eFixture({ perTest: true });
 
@@ -39,18 +39,7 @@ describe("tacit reflect", () => {
       "[user] No: always run the linter before committing.",
     );
 
-    const log = await e2e.run(["memory", "log"]);
-    expect(log.stdout).toContain(`reflection: create preference run-linter-first: session ${sessionId}`);
-
-    const openai = e2e.wire("openai-responses");
-    server.enqueue({ text: "Linting first." });
-    await e2e.run(["-p", "commit the docs", "--model", openai.model], { wire: "openai-responses" });
-    const next = server.requests.at(-1)!;
-    expect(next.wire).toBe("openai-responses");
-    expect(next.normalized.system).toContain(
-      "- run-linter-first [preference]: run the linter before committing",
-    );
-    expect(server.errors).toEqual([]);
+    await expectLearnedCorrection(e2e, sessionId);
   });
 
   it("changes nothing the second time: no request, no commit", async () => {

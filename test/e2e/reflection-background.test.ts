@@ -9,7 +9,7 @@ import { openTacitDatabase } from "../../src/memory/tacit-database.ts";
 import { ReflectionLedger, type ReflectionRun } from "../../src/session/reflection-ledger.ts";
 import type { Step } from "../fake-server/server.ts";
 import { e2eFixture } from "./fixture.ts";
-import { createLinterMemory, isReflection } from "./reflection-script.ts";
+import { createLinterMemory, expectLearnedCorrection, isReflection } from "./reflection-script.ts";
 
 const e2e = e2eFixture({ perTest: true });
 // The fixture turns background reflection off for every run; these tests are about it.
@@ -88,18 +88,7 @@ describe("reflection in the background", () => {
     expect(run).toMatchObject({ afterSeq: 0, uptoSeq: 4, changes: ["created user/run-linter-first"] });
     expect(run!.usage.inputTokens).toBeGreaterThan(0);
     expect(reflectionLog()).toContain(`session ${sessionId} (messages 1-4,`);
-    const log = await e2e.run(["memory", "log"]);
-    expect(log.stdout).toContain(`reflection: create preference run-linter-first: session ${sessionId}`);
-
-    const openai = e2e.wire("openai-responses");
-    server.enqueue({ text: "Linting first." });
-    await e2e.run(["-p", "commit the docs", "--model", openai.model], { wire: "openai-responses" });
-    const next = server.requests.at(-1)!;
-    expect(next.wire).toBe("openai-responses");
-    expect(next.normalized.system).toContain(
-      "- run-linter-first [preference]: run the linter before committing",
-    );
-    expect(server.errors).toEqual([]);
+    await expectLearnedCorrection(e2e, sessionId);
   });
 
   it("shows a failure once, at the next start", async () => {
