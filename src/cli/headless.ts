@@ -2,7 +2,7 @@ import { traceStartup } from "../core/startup-trace.ts";
 import { printRun } from "../modes/print.ts";
 import { bootstrap } from "./bootstrap.ts";
 import type { RunOptions } from "./options.ts";
-import { REFLECTING_NOTICE, reflectInBackground } from "./reflection-trigger.ts";
+import { reflectAtExit } from "./reflection-trigger.ts";
 
 /** `tacit -p`: one run, printed as text, json or stream-json; Ctrl-C stops it cleanly. */
 export async function runHeadless(options: RunOptions, prompt: string): Promise<void> {
@@ -34,9 +34,10 @@ export async function runHeadless(options: RunOptions, prompt: string): Promise<
     process.exitCode = outcome.exitCode;
     // Traced so the cost reflection adds to exit is measured (npm run bench:reflection).
     traceStartup("answer printed");
-    if (reflectInBackground(runtime, runtime.session.sessionId, options)) {
-      process.stderr.write(`tacit: ${REFLECTING_NOTICE}\n`);
-    }
+    reflectAtExit(runtime, runtime.session.sessionId, options, {
+      notice: (text) => process.stderr.write(`tacit: ${text}\n`),
+      warning: (text) => process.stderr.write(`tacit: warning: ${text}\n`),
+    });
     traceStartup("reflection started");
   } finally {
     process.off("SIGINT", onInterrupt);

@@ -1,4 +1,4 @@
-import { errorMessage, UserFacingError } from "../core/errors.ts";
+import { UserFacingError } from "../core/errors.ts";
 import { traceStartup } from "../core/startup-trace.ts";
 import type { AskPermission, TuiHost, TuiInfo } from "../modes/tui/host.ts";
 import type { Runtime } from "./bootstrap.ts";
@@ -86,14 +86,10 @@ export async function runInteractive(options: RunOptions, version: string): Prom
 
 /** The session the TUI ends with is reflected on in the background; the line stays under the resume line. */
 async function reflectOnExit(runtime: Runtime, options: RunOptions): Promise<void> {
-  try {
-    // Loaded here, not at the top: the first frame must not wait for it.
-    const { REFLECTING_NOTICE, reflectInBackground } = await import("./reflection-trigger.ts");
-    if (reflectInBackground(runtime, runtime.session.sessionId, options)) {
-      process.stdout.write(`${REFLECTING_NOTICE}\n`);
-    }
-  } catch (error) {
-    // Quitting must not fail because reflection could not start; the next start is unaffected.
-    process.stderr.write(`tacit: warning: could not start reflection: ${errorMessage(error)}\n`);
-  }
+  // Loaded here, not at the top: the first frame must not wait for it.
+  const { reflectAtExit } = await import("./reflection-trigger.ts");
+  reflectAtExit(runtime, runtime.session.sessionId, options, {
+    notice: (text) => process.stdout.write(`${text}\n`),
+    warning: (text) => process.stderr.write(`tacit: warning: ${text}\n`),
+  });
 }

@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { closeSync, mkdirSync, openSync } from "node:fs";
 import path from "node:path";
 import { userTurns } from "../agent/reflection/digest.ts";
+import { errorMessage } from "../core/errors.ts";
 import type { Runtime } from "./bootstrap.ts";
 
 /** What starting a background reflection needs of a run. */
@@ -12,7 +13,25 @@ function reflectionLogPath(home: string): string {
   return path.join(home, "logs", "reflection.log");
 }
 
-export const REFLECTING_NOTICE = "reflecting on this session in the background";
+const REFLECTING_NOTICE = "reflecting on this session in the background";
+
+/**
+ * Starts reflection on the session a run ends with and says so through `say` (stderr after -p,
+ * the terminal after the TUI quits). A reflection that cannot start (an unwritable log, a
+ * database error) is a warning: it never changes how the run itself ended.
+ */
+export function reflectAtExit(
+  runtime: ReflectionRuntime,
+  sessionId: string,
+  options: { reflect: boolean },
+  say: { notice(text: string): void; warning(text: string): void },
+): void {
+  try {
+    if (reflectInBackground(runtime, sessionId, options)) say.notice(REFLECTING_NOTICE);
+  } catch (error) {
+    say.warning(`could not start reflection on this session: ${errorMessage(error)}`);
+  }
+}
 
 /**
  * After a session ends (-p finishing, the TUI quitting or starting a new session, or sitting

@@ -2,7 +2,7 @@
 // against the fake model server: the -p run exits while reflection still waits for its model,
 // what it learns reaches the next session on another provider, two reflections of one session
 // never run at once, and a failure is shown once at the next start.
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { openTacitDatabase } from "../../src/memory/tacit-database.ts";
@@ -111,6 +111,17 @@ describe("reflection in the background", () => {
     );
     const after = await e2e.print("hello again");
     expect(after.stderr).not.toContain("reflection of session");
+  });
+
+  it("a reflection that cannot start is a warning, and the run still succeeds", async () => {
+    // A file where the log folder goes: the log cannot be opened.
+    mkdirSync(e2e.workspace.home, { recursive: true });
+    writeFileSync(path.join(e2e.workspace.home, "logs"), "not a folder");
+    e2e.server.enqueue({ text: "Done." });
+    const run = await e2e.print("say hi", [], reflecting);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe("Done.\n");
+    expect(run.stderr).toMatch(/^tacit: warning: could not start reflection on this session: .+\n$/);
   });
 
   it("starts nothing with reflection.enabled false, or below reflection.minUserTurns", async () => {
