@@ -87,6 +87,21 @@ describe("tacit reflect", () => {
     expect(digest).not.toContain("Used npm.");
   });
 
+  it("runs on reflection.model when the user's settings name one, else on the session's model", async () => {
+    const { server } = e2e;
+    server.enqueue({ text: "Done." });
+    const sessionId = JSON.parse((await json("prefer small commits")).stdout).session_id as string;
+    e2e.writeUserSettings({ reflection: { model: "openai/gpt-5-mini" } });
+    server.enqueue({ text: "nothing to keep" });
+    const reflected = await e2e.run(["reflect", "--session", sessionId], {
+      env: e2e.wire("openai-responses").env,
+    });
+    expect(reflected.stdout).toContain(`session ${sessionId} (messages 1-2, openai/gpt-5-mini):`);
+    const request = server.requests.filter(isReflection).at(-1)!;
+    expect(request.wire).toBe("openai-responses");
+    expect(request.body.model).toBe("gpt-5-mini");
+  });
+
   it("in a dry run says what it would change and changes nothing, leaving the session pending", async () => {
     const { server } = e2e;
     server.enqueue({ text: "Done." });
