@@ -169,12 +169,10 @@ export async function bootstrap(input: BootstrapInput): Promise<Runtime> {
     const memory = memoryEnabled
       ? createMemoryService({ database, home, projectRoot, settings, env, semanticRecall: true })
       : undefined;
-    // Hand edits since the last run are picked up here; the index text is then fixed for the session.
+    // Hand edits since the last run are picked up here. The index text in the system prompt changes only
+    // when the prompt is built again: a model switch, or compaction (which may just have saved memories).
     memory?.syncIndex();
     traceStartup("memory synced");
-    const memorySection = memory?.renderIndexSection();
-    // What reading the memory found wrong (a broken file, a repaired repository), said once at start.
-    for (const warning of memory?.takeWarnings() ?? []) warn(warning);
     traceStartup("instructions and memory loaded");
     const date = new Date().toISOString().slice(0, 10);
     const isGitRepository = existsSync(path.join(projectRoot, ".git"));
@@ -187,7 +185,7 @@ export async function bootstrap(input: BootstrapInput): Promise<Runtime> {
         platform: `${process.platform}`,
         date,
         projectInstructions: instructions.text,
-        extraSections: [skillsSection, memorySection ?? ""],
+        extraSections: [skillsSection, memory?.renderIndexSection() ?? ""],
       });
 
     const session = new AgentSession({
@@ -210,6 +208,9 @@ export async function bootstrap(input: BootstrapInput): Promise<Runtime> {
         ? { maxTurns: options.maxTurns ?? settings.maxTurns }
         : {}),
     });
+    // What reading the memory found wrong (a broken file, a repaired repository), said once at start: after
+    // the session is built, since building its system prompt reads every memory for the index.
+    for (const warning of memory?.takeWarnings() ?? []) warn(warning);
 
     return {
       cwd,

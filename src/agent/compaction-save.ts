@@ -1,0 +1,50 @@
+import { errorMessage, isAbortError } from "../core/errors.ts";
+import type { AgentEvent } from "../core/events.ts";
+import type { Message } from "../core/messages.ts";
+import type { Usage } from "../core/usage.ts";
+
+/**
+ * Compaction drops the conversation for a summary, and a summary leaves
+ * things out. So before the drop, what matters in it is saved into memory
+ * (in tacit, a reflection pass wired in cli/compaction-saver.ts; this layer
+ * knows only the function). A failed save is a warning: the context still
+ * has to be made smaller, and compaction goes on.
+ */
+
+/** What saving before compaction did. */
+export interface CompactionSave {
+  /** Memory changes the save made (added, updated, merged or retired memories). */
+  memoriesSaved: number;
+  /** What the save's model requests used, counted in the session's usage and cost. */
+  spent?: { model: string; usage: Usage; costUsd: number };
+}
+
+/**
+ * Saves what matters from the conversation about to be replaced by a
+ * summary. `messages` is that conversation as the model has it now; the
+ * promise must settle before compaction goes on, so nothing is dropped
+ * before it is saved.
+ */
+export type SaveBeforeCompaction = (
+  messages: readonly Message[],
+  signal: AbortSignal,
+) => Promise<CompactionSave>;
+
+/** Runs the save; a failure becomes a warning notice and no memories saved. An abort is passed on. */
+export async function* saveBeforeDropping(
+  save: SaveBeforeCompaction,
+  messages: readonly Message[],
+  signal: AbortSignal,
+): AsyncGenerator<AgentEvent, CompactionSave> {
+  try {
+    return await save(messages, signal);
+  } catch (error) {
+    if (signal.aborted || isAbortError(error)) throw error;
+    yield {
+      type: "notice",
+      level: "warning",
+      text: `Could not save what matters to memory before compacting (${errorMessage(error)}); compacting anyway.`,
+    };
+    return { memoriesSaved: 0 };
+  }
+}
