@@ -160,7 +160,6 @@ export class AgentSession {
     const saved: CompactionSave = save
       ? yield* saveBeforeDropping(save, this.messages, signal)
       : { memoriesSaved: 0 };
-    if (saved.spent) this.addSpending(saved.spent.model, saved.spent.usage, saved.spent.costUsd);
     const result = await compactConversation({ model: this.model, messages: this.messages, signal });
     // Between turns the summary is all; within a turn the newest step stays too (see continueAfterSummary).
     const continued =

@@ -1,7 +1,6 @@
 import { errorMessage, isAbortError } from "../core/errors.ts";
 import type { AgentEvent } from "../core/events.ts";
 import type { Message } from "../core/messages.ts";
-import type { Usage } from "../core/usage.ts";
 
 /**
  * Compaction drops the conversation for a summary, and a summary leaves
@@ -15,8 +14,12 @@ import type { Usage } from "../core/usage.ts";
 export interface CompactionSave {
   /** Memory changes the save made (added, updated, merged or retired memories). */
   memoriesSaved: number;
-  /** What the save's model requests used, counted in the session's usage and cost. */
-  spent?: { model: string; usage: Usage; costUsd: number };
+  /**
+   * Set when the save failed part-way: memoriesSaved says what it changed before that. Shown as a
+   * warning, like a save that failed outright. (What a save spends is the saver's to record: in
+   * tacit, the reflection ledger, which /cost reads.)
+   */
+  failure?: string;
 }
 
 /**
@@ -36,15 +39,22 @@ export async function* saveBeforeDropping(
   messages: readonly Message[],
   signal: AbortSignal,
 ): AsyncGenerator<AgentEvent, CompactionSave> {
+  let saved: CompactionSave;
   try {
-    return await save(messages, signal);
+    saved = await save(messages, signal);
   } catch (error) {
     if (signal.aborted || isAbortError(error)) throw error;
-    yield {
-      type: "notice",
-      level: "warning",
-      text: `Could not save what matters to memory before compacting (${errorMessage(error)}); compacting anyway.`,
-    };
-    return { memoriesSaved: 0 };
+    saved = { memoriesSaved: 0, failure: errorMessage(error) };
   }
+  if (saved.failure !== undefined) yield failedSaveNotice(saved);
+  return saved;
+}
+
+function failedSaveNotice(saved: CompactionSave): AgentEvent {
+  const partly = saved.memoriesSaved > 0 ? ` after ${saved.memoriesSaved} memory changes` : "";
+  return {
+    type: "notice",
+    level: "warning",
+    text: `Could not save what matters to memory before compacting (${saved.failure}${partly}); compacting anyway.`,
+  };
 }

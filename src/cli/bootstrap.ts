@@ -25,6 +25,7 @@ import { SessionStore } from "../session/store.ts";
 import { createMemoryTool } from "../tools/memory.ts";
 import { createSkillTool, SKILL_TOOL_NAME } from "../tools/skill.ts";
 import { createToolset } from "../tools/toolset.ts";
+import { compactionSaver } from "./compaction-saver.ts";
 import { loadJudgedSettings, repositoryShellRulesNote } from "./judged-settings.ts";
 import type { RunOptions } from "./options.ts";
 
@@ -188,6 +189,16 @@ export async function bootstrap(input: BootstrapInput): Promise<Runtime> {
         extraSections: [skillsSection, memory?.renderIndexSection() ?? ""],
       });
 
+    // Before compaction drops the conversation, a reflection pass saves what matters (compaction-saver.ts).
+    const saveBeforeCompaction =
+      memory &&
+      compactionSaver({
+        memory,
+        settings,
+        currentModel: () => session.currentModel,
+        sessionId: () => session.sessionId,
+        resolve,
+      });
     const session = new AgentSession({
       model,
       toolsFor: (current) => {
@@ -204,6 +215,7 @@ export async function bootstrap(input: BootstrapInput): Promise<Runtime> {
       cwd,
       projectRoot,
       ...(memory ? { memory, recall: settings.memory?.recall !== false } : {}),
+      ...(saveBeforeCompaction ? { saveBeforeCompaction } : {}),
       ...((options.maxTurns ?? settings.maxTurns) !== undefined
         ? { maxTurns: options.maxTurns ?? settings.maxTurns }
         : {}),
