@@ -1,5 +1,6 @@
 import type { DatabaseSync } from "node:sqlite";
 import { type Migration, type OpenDatabaseOptions, openDatabase } from "../session/database.ts";
+import { reflectionLedgerMigrations } from "../session/reflection-ledger.ts";
 import { embeddingHealthMigrations } from "./embedding-health.ts";
 import { indexStateMigrations } from "./index-state.ts";
 import { searchIndexMigrations } from "./search/schema.ts";
@@ -14,6 +15,7 @@ const memoryMigrations: readonly Migration[] = [
   ...searchIndexMigrations,
   ...indexStateMigrations,
   ...embeddingHealthMigrations,
+  ...reflectionLedgerMigrations,
 ];
 
 /**

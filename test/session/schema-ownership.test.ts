@@ -31,6 +31,7 @@ const OWNERS: Array<{ tables: RegExp; files: string[] }> = [
   },
   { tables: /\bmemory_index_state\b/, files: ["memory/index-state.ts"] },
   { tables: /\bmemory_embedding_health\b/, files: ["memory/embedding-health.ts"] },
+  { tables: /\breflection_runs\b/, files: ["session/reflection-ledger.ts"] },
 ];
 
 describe("the database schema", () => {
@@ -41,6 +42,7 @@ describe("the database schema", () => {
       "memory/index-state.ts",
       "memory/search/schema.ts",
       "session/database.ts", // the migrations bookkeeping table itself
+      "session/reflection-ledger.ts",
       "session/session-schema.ts",
     ]);
     for (const file of creating.filter((each) => each !== "session/database.ts")) {

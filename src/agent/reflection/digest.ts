@@ -160,3 +160,11 @@ function fitBlocks(blocks: string[], budget: number): string[] {
   const leftOut = blocks.length - head.length - tail.length;
   return [...head, `… (${leftOut} entries of the middle of the session left out) …`, ...tail];
 }
+
+/** How many times the user spoke (compaction summaries and context-only messages do not count): `reflection.minUserTurns` is held to it. */
+export function userTurns(messages: readonly Message[]): number {
+  return messages.filter(
+    (message) =>
+      message.role === "user" && !isCompactionSummary(message) && messageText(message).trim() !== "",
+  ).length;
+}
