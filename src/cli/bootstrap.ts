@@ -21,6 +21,7 @@ import { renderSkillsSection } from "../memory/skills/skills-section.ts";
 import { openTacitDatabase } from "../memory/tacit-database.ts";
 import { resolveModel } from "../providers/resolve.ts";
 import { setUpSandbox } from "../sandbox/setup.ts";
+import { ReflectionLedger } from "../session/reflection-ledger.ts";
 import { SessionStore } from "../session/store.ts";
 import { createMemoryTool } from "../tools/memory.ts";
 import { createSkillTool, SKILL_TOOL_NAME } from "../tools/skill.ts";
@@ -193,8 +194,11 @@ export async function bootstrap(input: BootstrapInput): Promise<Runtime> {
     const saveBeforeCompaction =
       memory &&
       compactionSaver({
+        home,
         memory,
         settings,
+        store,
+        ledger: new ReflectionLedger(database),
         currentModel: () => session.currentModel,
         sessionId: () => session.sessionId,
         resolve,

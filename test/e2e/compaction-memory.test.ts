@@ -89,6 +89,33 @@ describe("compaction inside one long turn", () => {
     expect(system).toContain("Memory index (name [type]: description)");
     expect(system).toContain(MEMORY_DESCRIPTION);
     expect(lastBefore.normalized.system).not.toContain(MEMORY_DESCRIPTION);
+
+    // The session's own reflection, after one more turn, reads only what came after the part saved
+    // before the drop: not the dropped part again.
+    const sessionId = String(events.at(-1)!.session_id);
+    e2e.server.enqueue({ text: "Part 4 ends cleanly." });
+    const more = await runCli(["-p", "does part 4 end cleanly?", "--continue", "--model", session.model], {
+      cwd: e2e.workspace.project,
+      env: session.env,
+      timeoutMs: 60_000,
+    });
+    expect(more.stdout).toBe("Part 4 ends cleanly.\n");
+    const beforeReflect = e2e.server.requests.length;
+    const reflected = await runCli(["reflect", "--session", sessionId], {
+      cwd: e2e.workspace.project,
+      env: session.env,
+      timeoutMs: 60_000,
+    });
+    expect(reflected.stderr).toBe("");
+    expect(reflected.code).toBe(0);
+    const range = /\(messages (\d+)-(\d+),/.exec(reflected.stdout);
+    expect(Number(range?.[1])).toBeGreaterThan(1);
+    const [again] = e2e.server.requests
+      .slice(beforeReflect)
+      .filter((request) => requestKind(request) === "reflection");
+    expect(requestText(again!)).toContain("part-4.log");
+    expect(requestText(again!)).toContain("does part 4 end cleanly?");
+    expect(requestText(again!)).not.toContain(PORT_FACT);
   });
 
   it("a reflection that fails is one warning line, and the turn still compacts and finishes", async () => {
