@@ -24,9 +24,10 @@ export interface CompactionSave {
 
 /**
  * Saves what matters from the conversation about to be replaced by a
- * summary. `messages` is that conversation as the model has it now; the
- * promise must settle before compaction goes on, so nothing is dropped
- * before it is saved.
+ * summary. `messages` is that conversation as the model has it now (every
+ * message of it is already stored, so a saver may read the stored, redacted
+ * transcript instead, as tacit's does); the promise must settle before
+ * compaction goes on, so nothing is dropped before it is saved.
  */
 export type SaveBeforeCompaction = (
   messages: readonly Message[],

@@ -23,11 +23,12 @@ export interface CompactionSaverInput {
   sessionId(): string;
   /** Resolves `reflection.model`, with the run's settings and env. */
   resolve(ref: string): ModelClient;
+  /**
+   * How long to wait for a reflection of this session already running (the TUI's idle one) before
+   * giving up with a warning; the session's reflection at its end then covers the rest. Default 60 s.
+   */
+  lockWaitMs?: number;
 }
-
-// A reflection of this session already running (the TUI's idle one) is waited for this long; then
-// the save gives up with a warning, and the session's reflection at its end covers the rest.
-const LOCK_WAIT_MS = 60_000;
 
 /**
  * What the session runs before compaction drops its conversation: a
@@ -46,7 +47,7 @@ export function compactionSaver(input: CompactionSaverInput): SaveBeforeCompacti
     const sessionId = input.sessionId();
     try {
       return await withLockFile(reflectionLockPath(input.home, sessionId), () => save(sessionId, signal), {
-        timeoutMs: LOCK_WAIT_MS,
+        timeoutMs: input.lockWaitMs ?? 60_000,
       });
     } catch (error) {
       if (error instanceof LockBusyError) {
