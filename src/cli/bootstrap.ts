@@ -36,6 +36,8 @@ export interface Runtime {
   home: string;
   settings: Settings;
   store: SessionStore;
+  /** Past reflections: how far each session was read, their cost (/cost), failures. */
+  reflections: ReflectionLedger;
   session: AgentSession;
   gate: PermissionGate;
   permissionMode: PermissionMode;
@@ -111,6 +113,11 @@ export async function bootstrap(input: BootstrapInput): Promise<Runtime> {
   // Memory off means nothing read or written for it, transcripts' recall index included.
   const memoryEnabled = options.memory && settings.memory?.enabled !== false;
   const store = new SessionStore(database, { redact: sessionRedaction });
+  const reflections = new ReflectionLedger(database);
+  // A background reflection that failed since the last start is said once, here.
+  for (const failure of reflections.takeUnshownFailures()) {
+    warn(`reflection of session ${failure.sessionKey} failed: ${failure.error ?? "unknown error"}`);
+  }
   try {
     let history: Message[] = [];
     let resumedModel: string | undefined;
@@ -190,15 +197,17 @@ export async function bootstrap(input: BootstrapInput): Promise<Runtime> {
         extraSections: [skillsSection, memory?.renderIndexSection() ?? ""],
       });
 
-    // Before compaction drops the conversation, a reflection pass saves what matters (compaction-saver.ts).
+    // Before compaction drops the conversation, a reflection pass saves what matters (compaction-saver.ts);
+    // not in a run the user asked not to reflect on (--no-reflect).
     const saveBeforeCompaction =
       memory &&
+      options.reflect &&
       compactionSaver({
         home,
         memory,
         settings,
         store,
-        ledger: new ReflectionLedger(database),
+        ledger: reflections,
         currentModel: () => session.currentModel,
         sessionId: () => session.sessionId,
         resolve,
@@ -234,6 +243,7 @@ export async function bootstrap(input: BootstrapInput): Promise<Runtime> {
       home,
       settings,
       store,
+      reflections,
       session,
       gate,
       permissionMode,

@@ -2,6 +2,7 @@ import { traceStartup } from "../core/startup-trace.ts";
 import { printRun } from "../modes/print.ts";
 import { bootstrap } from "./bootstrap.ts";
 import type { RunOptions } from "./options.ts";
+import { reflectAtExit } from "./reflection-trigger.ts";
 
 /** `tacit -p`: one run, printed as text, json or stream-json; Ctrl-C stops it cleanly. */
 export async function runHeadless(options: RunOptions, prompt: string): Promise<void> {
@@ -31,6 +32,13 @@ export async function runHeadless(options: RunOptions, prompt: string): Promise<
       verbose: options.verbose,
     });
     process.exitCode = outcome.exitCode;
+    // Traced so the cost reflection adds to exit is measured (npm run bench:reflection).
+    traceStartup("answer printed");
+    reflectAtExit(runtime, runtime.session.sessionId, options, {
+      notice: (text) => process.stderr.write(`tacit: ${text}\n`),
+      warning: (text) => process.stderr.write(`tacit: warning: ${text}\n`),
+    });
+    traceStartup("reflection started");
   } finally {
     process.off("SIGINT", onInterrupt);
     process.off("SIGTERM", onInterrupt);

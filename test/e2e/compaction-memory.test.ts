@@ -141,6 +141,22 @@ describe("compaction inside one long turn", () => {
     expect(kinds.indexOf("reflection")).toBeLessThan(kinds.indexOf("summary"));
     expect(existsSync(path.join(e2e.workspace.home, "memory", `${MEMORY_NAME}.md`))).toBe(false);
   });
+
+  it("with --no-reflect the run still compacts, and sends no reflection", async () => {
+    const session = prepareLongSession(e2e.server, e2e.workspace, { contextWindow: 9_000, parts: 4 });
+    const first = e2e.server.requests.length;
+    const result = await runCli(
+      ["-p", session.prompt, "--model", session.model, "--no-reflect", "--output-format", "stream-json"],
+      { cwd: e2e.workspace.project, env: session.env, timeoutMs: 60_000 },
+    );
+    expect(result.code).toBe(0);
+    expect(parseLines(result.stdout).filter((event) => event.type === "compact")).toMatchObject([
+      { trigger: "mid-turn", memories_saved: 0 },
+    ]);
+    const kinds = e2e.server.requests.slice(first).map(requestKind);
+    expect(kinds).toContain("summary");
+    expect(kinds).not.toContain("reflection");
+  });
 });
 
 function turnBefore(requests: RecordedRequest[], index: number): RecordedRequest {

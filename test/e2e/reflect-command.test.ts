@@ -6,7 +6,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { e2eFixture } from "./fixture.ts";
-import { createLinterMemory, isReflection } from "./reflection-script.ts";
+import { createLinterMemory, expectLearnedCorrection, isReflection } from "./reflection-script.ts";
 
 const e2e = e2eFixture({ perTest: true });
 
@@ -39,18 +39,7 @@ describe("tacit reflect", () => {
       "[user] No: always run the linter before committing.",
     );
 
-    const log = await e2e.run(["memory", "log"]);
-    expect(log.stdout).toContain(`reflection: create preference run-linter-first: session ${sessionId}`);
-
-    const openai = e2e.wire("openai-responses");
-    server.enqueue({ text: "Linting first." });
-    await e2e.run(["-p", "commit the docs", "--model", openai.model], { wire: "openai-responses" });
-    const next = server.requests.at(-1)!;
-    expect(next.wire).toBe("openai-responses");
-    expect(next.normalized.system).toContain(
-      "- run-linter-first [preference]: run the linter before committing",
-    );
-    expect(server.errors).toEqual([]);
+    await expectLearnedCorrection(e2e, sessionId);
   });
 
   it("changes nothing the second time: no request, no commit", async () => {
@@ -96,6 +85,21 @@ describe("tacit reflect", () => {
     expect(digest).toContain("[assistant] Switched to pnpm.");
     expect(digest).not.toContain("install lodash");
     expect(digest).not.toContain("Used npm.");
+  });
+
+  it("runs on reflection.model when the user's settings name one, else on the session's model", async () => {
+    const { server } = e2e;
+    server.enqueue({ text: "Done." });
+    const sessionId = JSON.parse((await json("prefer small commits")).stdout).session_id as string;
+    e2e.writeUserSettings({ reflection: { model: "openai/gpt-5-mini" } });
+    server.enqueue({ text: "nothing to keep" });
+    const reflected = await e2e.run(["reflect", "--session", sessionId], {
+      env: e2e.wire("openai-responses").env,
+    });
+    expect(reflected.stdout).toContain(`session ${sessionId} (messages 1-2, openai/gpt-5-mini):`);
+    const request = server.requests.filter(isReflection).at(-1)!;
+    expect(request.wire).toBe("openai-responses");
+    expect(request.body.model).toBe("gpt-5-mini");
   });
 
   it("in a dry run says what it would change and changes nothing, leaving the session pending", async () => {

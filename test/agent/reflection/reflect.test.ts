@@ -12,23 +12,22 @@ import {
 } from "../../../src/agent/reflection/reflect.ts";
 import { REFLECTION_SYSTEM_PROMPT } from "../../../src/agent/reflection/reflection-prompt.ts";
 import { type Message, userMessage } from "../../../src/core/messages.ts";
+import type { ModelClient } from "../../../src/core/model.ts";
 import { MemoryService } from "../../../src/memory/memory-service.ts";
 import { openTacitDatabase } from "../../../src/memory/tacit-database.ts";
 import { createFauxModel } from "../../../src/providers/faux.ts";
 import { defineTool } from "../../../src/tools/define-tool.ts";
+import { LINTER_MEMORY } from "../../support/reflection-memory.ts";
 
-const LINTER_MEMORY = [
-  "---",
-  "name: run-linter-first",
-  "description: run the linter before committing",
-  "type: preference",
-  "---",
-  "Run `npm run lint` before every commit.",
-  "",
-  "**Why:** the user corrected this in session s-1.",
-  "",
-  "**How to apply:** lint, fix, then commit.",
-].join("\n");
+/** A reflection step creating the correction as a user preference. */
+const CREATE_LINTER_MEMORY = {
+  toolCalls: [
+    {
+      toolName: "memory",
+      input: { command: "create", path: "/memories/user/run-linter-first.md", file_text: LINTER_MEMORY },
+    },
+  ],
+};
 
 const correction: Message[] = [
   userMessage("commit the fix"),
@@ -50,6 +49,15 @@ describe("reflectOn", () => {
   let root: string;
   let database: ReturnType<typeof openTacitDatabase>;
   let memory: MemoryService;
+  /** What every reflection of the correction session passes; a test adds what it is about. */
+  const onCorrection = (model: ModelClient, sessionLabel: string) => ({
+    model,
+    memory,
+    signal: new AbortController().signal,
+    sessionLabel,
+    purpose: "session" as const,
+    messages: correction,
+  });
   const userFolder = () => path.join(root, "home", "memory");
   const userLog = () =>
     execFileSync("git", ["log", "--format=%s"], { cwd: userFolder(), encoding: "utf8" }).trim().split("\n");
@@ -68,31 +76,11 @@ describe("reflectOn", () => {
   });
 
   it("writes what the session teaches through the memory tool, committed as reflection naming the session", async () => {
-    const model = createFauxModel(
-      [
-        {
-          toolCalls: [
-            {
-              toolName: "memory",
-              input: {
-                command: "create",
-                path: "/memories/user/run-linter-first.md",
-                file_text: LINTER_MEMORY,
-              },
-            },
-          ],
-        },
-        { text: "created run-linter-first" },
-      ],
-      { price: { input: 3, output: 15, cacheRead: 0, cacheWrite: 0 } },
-    );
+    const model = createFauxModel([CREATE_LINTER_MEMORY, { text: "created run-linter-first" }], {
+      price: { input: 3, output: 15, cacheRead: 0, cacheWrite: 0 },
+    });
     const outcome = await reflectOn({
-      model,
-      memory,
-      signal: new AbortController().signal,
-      sessionLabel: "s-1",
-      purpose: "session",
-      messages: correction,
+      ...onCorrection(model, "s-1"),
     });
 
     expect(outcome.changes).toEqual(["created user/run-linter-first"]);
@@ -151,18 +139,7 @@ describe("reflectOn", () => {
 
   it("in a dry run reports what it would change, shows the model its own writes, and changes nothing", async () => {
     const model = createFauxModel([
-      {
-        toolCalls: [
-          {
-            toolName: "memory",
-            input: {
-              command: "create",
-              path: "/memories/user/run-linter-first.md",
-              file_text: LINTER_MEMORY,
-            },
-          },
-        ],
-      },
+      CREATE_LINTER_MEMORY,
       {
         toolCalls: [
           { toolName: "memory", input: { command: "view", path: "/memories/user/run-linter-first.md" } },
@@ -171,12 +148,7 @@ describe("reflectOn", () => {
       { text: "done" },
     ]);
     const outcome = await reflectOn({
-      model,
-      memory,
-      signal: new AbortController().signal,
-      sessionLabel: "s-3",
-      purpose: "session",
-      messages: correction,
+      ...onCorrection(model, "s-3"),
       dryRun: true,
     });
     expect(outcome.changes).toEqual(["would have created user/run-linter-first"]);
@@ -211,12 +183,7 @@ describe("reflectOn", () => {
       { text: "done" },
     ]);
     await reflectOn({
-      model,
-      memory,
-      signal: new AbortController().signal,
-      sessionLabel: "s-4",
-      purpose: "session",
-      messages: correction,
+      ...onCorrection(model, "s-4"),
       extraTools: [draftSkill],
     });
     expect(drafted).toBe("release");
@@ -228,12 +195,7 @@ describe("reflectOn", () => {
   it("throws when the model fails, keeping what it spent", async () => {
     const model = createFauxModel([{ error: new Error("invalid x-api-key") }]);
     const failure = await reflectOn({
-      model,
-      memory,
-      signal: new AbortController().signal,
-      sessionLabel: "s-5",
-      purpose: "session",
-      messages: correction,
+      ...onCorrection(model, "s-5"),
     }).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(ReflectionError);
     expect((failure as ReflectionError).message).toContain("invalid x-api-key");
