@@ -6,6 +6,7 @@ import type { Settings } from "../config/settings.ts";
 import { isAbortError } from "../core/errors.ts";
 import type { ModelClient } from "../core/model.ts";
 import { emptyUsage } from "../core/usage.ts";
+import type { MemoryCommandTarget } from "../memory/memory-commands.ts";
 import type { MemoryService } from "../memory/memory-service.ts";
 import { LockBusyError, withLockFile } from "../memory/scope-lock.ts";
 import type { ReflectionLedger } from "../session/reflection-ledger.ts";
@@ -28,6 +29,8 @@ export interface CompactionSaverInput {
    * giving up with a warning; the session's reflection at its end then covers the rest. Default 60 s.
    */
   lockWaitMs?: number;
+  /** Where reflection's writes go (the review inbox's routing target); default the memory store. */
+  target?: MemoryCommandTarget;
 }
 
 /**
@@ -82,6 +85,7 @@ export function compactionSaver(input: CompactionSaverInput): SaveBeforeCompacti
         purpose: "compaction",
         messages,
         touchedMemories: touchedMemories(messages),
+        ...(input.target ? { target: input.target } : {}),
       });
       input.ledger.finish(runId, outcome);
       return { memoriesSaved: outcome.changes.length };
