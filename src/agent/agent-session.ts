@@ -1,5 +1,5 @@
 import { errorMessage } from "../core/errors.ts";
-import type { AgentEvent } from "../core/events.ts";
+import type { AgentEvent, CompactTrigger } from "../core/events.ts";
 import { type Message, userMessage } from "../core/messages.ts";
 import type { ModelClient } from "../core/model.ts";
 import type { Tool, ToolSessionState } from "../core/tool.ts";
@@ -13,6 +13,7 @@ import {
   conversationAfterCompaction,
   estimateMessageTokens,
 } from "./compaction.ts";
+import { type CompactionSave, type SaveBeforeCompaction, saveBeforeDropping } from "./compaction-save.ts";
 import { trimOldToolResults } from "./context-trim.ts";
 import { answerDanglingToolCalls } from "./conversation-repair.ts";
 import { runAgent } from "./loop.ts";
@@ -42,6 +43,8 @@ export interface AgentSessionOptions {
   /** Memory: past turns are indexed for later sessions, and (with recall on) each user turn recalls from it. */
   memory?: MemoryService;
   recall?: boolean;
+  /** Saves what matters to memory before compaction drops the conversation (see compaction-save.ts). */
+  saveBeforeCompaction?: SaveBeforeCompaction;
 }
 
 /** What one turn brings besides the user's words. */
@@ -150,30 +153,57 @@ export class AgentSession {
   }
 
   /**
-   * Replaces the conversation with a summary written by the current model.
-   * The stored transcript keeps every message; the summary is appended to it
-   * as a marker, so resuming later starts from the summary.
+   * Compaction, whatever started it: what matters is saved to memory first
+   * (saveBeforeCompaction), then the conversation is replaced by a summary
+   * written by the current model, and the system prompt is built again so its
+   * memory index names what was just saved. The stored transcript keeps every
+   * message; the summary is appended to it as a marker, so resuming later
+   * starts from the summary. Ends with a "compact" event; throws when the
+   * summary could not be written (the conversation is then left as it was).
    */
-  async compact(
-    signal: AbortSignal,
-    options: { midTurn?: boolean } = {},
-  ): Promise<{ tokensBefore: number; tokensAfter: number; costUsd: number }> {
+  async *compactNow(trigger: CompactTrigger, signal: AbortSignal): AsyncGenerator<AgentEvent> {
+    if (this.messages.length === 0) throw new Error("nothing to compact: the conversation is empty");
+    const tokensBefore = this.projectedContextTokens();
+    const save = this.options.saveBeforeCompaction;
+    const saved: CompactionSave = save
+      ? yield* saveBeforeDropping(save, this.messages, signal)
+      : { memoriesSaved: 0 };
     const result = await compactConversation({ model: this.model, messages: this.messages, signal });
     // Between turns the summary is all; within a turn the newest step stays too (see continueAfterSummary).
-    const continued = options.midTurn
-      ? continueAfterSummary(result.message, this.messages)
-      : [result.message];
-    this.usageTotal = addUsage(this.usageTotal, result.usage);
-    this.costTotal += result.costUsd;
-    this.options.store.recordUsage(this.sessionId, this.model.info.ref, result.usage, result.costUsd);
+    const continued =
+      trigger === "before-turn" || trigger === "manual"
+        ? [result.message]
+        : continueAfterSummary(result.message, this.messages);
+    this.addSpending(this.model.info.ref, result.usage, result.costUsd);
     this.messages.splice(0, this.messages.length, ...continued);
     this.record(result.message);
     // Recalled items lived in the messages just replaced, so they may be recalled again.
     this.recalledIds.clear();
-    // The context now holds the system prompt and the summary; the next request reports the real figure.
-    this.lastInputTokens = Math.ceil(this.system.length / 4) + estimateMessageTokens(this.messages);
+    this.system = this.options.systemPromptFor(this.model);
+    // The context now holds the system prompt, tools and the summary; the next request reports the real figure.
+    this.lastInputTokens = this.estimateContextTokens();
     this.tokensSinceLastRequest = 0;
-    return { tokensBefore: result.tokensBefore, tokensAfter: result.tokensAfter, costUsd: result.costUsd };
+    yield {
+      type: "compact",
+      trigger,
+      tokensBefore,
+      tokensAfter: this.lastInputTokens,
+      memoriesSaved: saved.memoriesSaved,
+    };
+  }
+
+  /** /compact: the same path as automatic compaction, its events collected for the caller to show. */
+  async compact(signal: AbortSignal): Promise<AgentEvent[]> {
+    const events: AgentEvent[] = [];
+    for await (const event of this.compactNow("manual", signal)) events.push(event);
+    return events;
+  }
+
+  /** Counts a request made for the session outside the loop (a summary, a save) in its usage and cost. */
+  private addSpending(model: string, usage: Usage, costUsd: number): void {
+    this.usageTotal = addUsage(this.usageTotal, usage);
+    this.costTotal += costUsd;
+    this.options.store.recordUsage(this.sessionId, model, usage, costUsd);
   }
 
   /** What the next request will hold before any new message: system prompt, tools and conversation. */
@@ -203,25 +233,13 @@ export class AgentSession {
     const threshold = this.options.autoCompactRatio ?? AUTO_COMPACT_RATIO;
     if (threshold <= 0 || this.messages.length === 0 || this.lastInputTokens < window * threshold) return;
     const percent = Math.round((this.lastInputTokens / window) * 100);
-    yield {
-      type: "notice",
-      level: "info",
-      text: `The context is ${percent}% full: compacting the conversation first.`,
-    };
+    const saving = this.options.saveBeforeCompaction ? "saving what matters to memory, then " : "";
+    yield notice("info", `The context is ${percent}% full: ${saving}compacting the conversation first.`);
     try {
-      const result = await this.compact(signal);
-      yield {
-        type: "notice",
-        level: "info",
-        text: `Compacted: about ${result.tokensBefore} tokens of conversation became a ${result.tokensAfter}-token summary.`,
-      };
+      yield* this.compactNow("before-turn", signal);
     } catch (error) {
       if (signal.aborted) throw error;
-      yield {
-        type: "notice",
-        level: "warning",
-        text: `Could not compact the conversation: ${errorMessage(error)}`,
-      };
+      yield notice("warning", `Could not compact the conversation: ${errorMessage(error)}`);
     }
   }
 
@@ -253,11 +271,7 @@ export class AgentSession {
     }
     if (!this.compactionFailedThisTurn) {
       try {
-        const result = await this.compact(signal, { midTurn: true });
-        yield notice(
-          "info",
-          `Compacted: about ${result.tokensBefore} tokens of conversation became a ${result.tokensAfter}-token summary.`,
-        );
+        yield* this.compactNow(reason === "overflow" ? "overflow" : "mid-turn", signal);
         return [...this.messages];
       } catch (error) {
         if (signal.aborted) throw error;
@@ -296,7 +310,8 @@ export class AgentSession {
     // The loop adds the turn's context to the message and reports it (a "message" event, stored below).
     const events = runAgent({
       model: this.model,
-      system: this.system,
+      // Read before each request: compaction within the turn builds the system prompt again.
+      system: () => this.system,
       messages: this.messages,
       prompt: userMessage(text),
       tools: turn.tools ? [...turn.tools] : this.tools,
@@ -323,11 +338,9 @@ export class AgentSession {
         if (event.message.role !== "assistant")
           this.tokensSinceLastRequest += estimateMessageTokens([event.message]);
       } else if (event.type === "usage") {
-        this.usageTotal = addUsage(this.usageTotal, event.usage);
-        this.costTotal += event.costUsd;
+        this.addSpending(this.model.info.ref, event.usage, event.costUsd);
         this.lastInputTokens = event.usage.inputTokens + event.usage.outputTokens;
         this.tokensSinceLastRequest = 0;
-        this.options.store.recordUsage(this.sessionId, this.model.info.ref, event.usage, event.costUsd);
       }
       yield event;
     }

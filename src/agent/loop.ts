@@ -48,7 +48,11 @@ interface LoopHooks {
 
 export interface RunAgentOptions {
   model: ModelClient;
-  system: string;
+  /**
+   * The system prompt, or a function read before each request: compaction in the middle of a turn
+   * rebuilds it (the memory index then names what was just saved), and the next request carries it.
+   */
+  system: string | (() => string);
   /** The conversation so far, before the new user message. Not mutated. */
   messages: Message[];
   /** The user's new message; the loop adds the turn's context to it and reports it as a "message" event. */
@@ -120,7 +124,8 @@ export async function* runAgent(options: RunAgentOptions): AsyncGenerator<AgentE
         const fitted = yield* options.hooks.fitContext(messages, "before-request", signal);
         if (fitted) messages.splice(0, messages.length, ...fitted);
       }
-      const stream = model.stream({ system: options.system, messages, tools: toolSpecs }, signal);
+      const system = typeof options.system === "function" ? options.system() : options.system;
+      const stream = model.stream({ system, messages, tools: toolSpecs }, signal);
       for await (const event of stream) {
         switch (event.type) {
           case "text-delta":

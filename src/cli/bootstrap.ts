@@ -27,6 +27,7 @@ import { SessionStore } from "../session/store.ts";
 import { createMemoryTool } from "../tools/memory.ts";
 import { createSkillTool, SKILL_TOOL_NAME } from "../tools/skill.ts";
 import { createToolset } from "../tools/toolset.ts";
+import { compactionSaver } from "./compaction-saver.ts";
 import { loadJudgedSettings, repositoryShellRulesNote } from "./judged-settings.ts";
 import type { RunOptions } from "./options.ts";
 
@@ -178,12 +179,10 @@ export async function bootstrap(input: BootstrapInput): Promise<Runtime> {
     const memory = memoryEnabled
       ? createMemoryService({ database, home, projectRoot, settings, env, semanticRecall: true })
       : undefined;
-    // Hand edits since the last run are picked up here; the index text is then fixed for the session.
+    // Hand edits since the last run are picked up here. The index text in the system prompt changes only
+    // when the prompt is built again: a model switch, or compaction (which may just have saved memories).
     memory?.syncIndex();
     traceStartup("memory synced");
-    const memorySection = memory?.renderIndexSection();
-    // What reading the memory found wrong (a broken file, a repaired repository), said once at start.
-    for (const warning of memory?.takeWarnings() ?? []) warn(warning);
     // Reflection's proposals for the shared project memory wait for the user: one readdir says how many.
     const waitingForReview = waitingProposalsNotice(inboxFolder(home, projectRoot));
     if (waitingForReview) warn(waitingForReview);
@@ -199,9 +198,24 @@ export async function bootstrap(input: BootstrapInput): Promise<Runtime> {
         platform: `${process.platform}`,
         date,
         projectInstructions: instructions.text,
-        extraSections: [skillsSection, memorySection ?? ""],
+        extraSections: [skillsSection, memory?.renderIndexSection() ?? ""],
       });
 
+    // Before compaction drops the conversation, a reflection pass saves what matters (compaction-saver.ts);
+    // not in a run the user asked not to reflect on (--no-reflect).
+    const saveBeforeCompaction =
+      memory &&
+      options.reflect &&
+      compactionSaver({
+        home,
+        memory,
+        settings,
+        store,
+        ledger: reflections,
+        currentModel: () => session.currentModel,
+        sessionId: () => session.sessionId,
+        resolve,
+      });
     const session = new AgentSession({
       model,
       toolsFor: (current) => {
@@ -218,10 +232,14 @@ export async function bootstrap(input: BootstrapInput): Promise<Runtime> {
       cwd,
       projectRoot,
       ...(memory ? { memory, recall: settings.memory?.recall !== false } : {}),
+      ...(saveBeforeCompaction ? { saveBeforeCompaction } : {}),
       ...((options.maxTurns ?? settings.maxTurns) !== undefined
         ? { maxTurns: options.maxTurns ?? settings.maxTurns }
         : {}),
     });
+    // What reading the memory found wrong (a broken file, a repaired repository), said once at start: after
+    // the session is built, since building its system prompt reads every memory for the index.
+    for (const warning of memory?.takeWarnings() ?? []) warn(warning);
 
     return {
       cwd,

@@ -93,9 +93,8 @@ export async function reflectOnSession(input: SessionReflectionInput): Promise<S
     if (userTurns(fresh().stored.map((stored) => stored.message)) < minUserTurns) {
       return skipped(`fewer than ${minUserTurns} new user turns (reflection.minUserTurns)`);
     }
-    const lockPath = path.join(input.home, "reflection", `${session.id.replace(/[^\w.-]/g, "_")}.lock`);
     return await withLockFile<SessionReflection>(
-      lockPath,
+      reflectionLockPath(input.home, session.id),
       async () => {
         // Read again under the lock: a run that held it may have just covered these messages.
         const { after, stored } = fresh();
@@ -152,8 +151,13 @@ export async function reflectOnSession(input: SessionReflectionInput): Promise<S
   }
 }
 
+/** The lock every reflection of one session holds (a run after it ended, or a save before compaction). */
+export function reflectionLockPath(home: string, sessionKey: string): string {
+  return path.join(home, "reflection", `${sessionKey.replace(/[^\w.-]/g, "_")}.lock`);
+}
+
 /** One line, redacted and bounded: it is stored, and shown at the next start. */
-function failureLine(error: unknown): string {
+export function failureLine(error: unknown): string {
   const line = errorMessage(error).split("\n")[0]?.trim() || "unknown error";
   const redacted = redactSecrets(line).text;
   return redacted.length > 300 ? `${redacted.slice(0, 299)}…` : redacted;

@@ -119,11 +119,8 @@ export function createTuiHost(input: TuiHostInput): TuiHost {
       return latest?.id === session.sessionId ? "tacit -c" : `tacit --resume ${session.sessionId}`;
     },
 
-    compact: async () => {
-      if (session.conversation.length === 0) return "Nothing to compact yet.";
-      const result = await session.compact(new AbortController().signal);
-      return `Compacted the conversation: ~${formatCount(result.tokensBefore)} → ~${formatCount(result.tokensAfter)} tokens (summary cost $${result.costUsd.toFixed(4)}).`;
-    },
+    compact: async () =>
+      session.conversation.length === 0 ? [] : session.compact(new AbortController().signal),
 
     cost: () => {
       const { usage, costUsd, contextTokens } = session.totals;

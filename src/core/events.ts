@@ -30,10 +30,29 @@ export type AgentEvent =
   | { type: "turn-end"; turn: number; message: AssistantMessage; toolResults?: ToolMessage }
   /** Memories and past turns recalled for this user turn, with why, so the user sees what the model was shown. */
   | { type: "recall"; items: RecalledItem[] }
+  /**
+   * The conversation was compacted: replaced by a summary, after what mattered in it was saved to
+   * memory. Tokens are the estimated size of the next request (system prompt, tools, conversation)
+   * before and after; memoriesSaved counts the memory changes the save made (0 when there was none
+   * to make, or the save failed, which a warning notice says).
+   */
+  | {
+      type: "compact";
+      trigger: CompactTrigger;
+      tokensBefore: number;
+      tokensAfter: number;
+      memoriesSaved: number;
+    }
   /** Something the user should see that did not stop the run (e.g. a hook failed). */
   | { type: "notice"; level: "info" | "warning"; text: string }
   | { type: "error"; message: string; fatal: boolean }
   | { type: "done"; reason: DoneReason; usage: Usage; costUsd: number; turns: number };
+
+/**
+ * What started a compaction: the 85% rule before a turn, the same rule between the requests of a
+ * turn, the provider refusing a request as too long, or the user (/compact).
+ */
+export type CompactTrigger = "before-turn" | "mid-turn" | "overflow" | "manual";
 
 export type DoneReason = "stop" | "max-turns" | "aborted" | "error";
 

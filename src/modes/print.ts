@@ -141,6 +141,23 @@ export async function printRun(
           writers.stderr(`tacit: ${event.text}\n`);
         }
         break;
+      case "compact":
+        if (format === "stream-json") {
+          line({
+            type: "compact",
+            trigger: event.trigger,
+            tokens_before: event.tokensBefore,
+            tokens_after: event.tokensAfter,
+            tokens_freed: Math.max(0, event.tokensBefore - event.tokensAfter),
+            memories_saved: event.memoriesSaved,
+            session_id: info.sessionId,
+          });
+        } else if (info.verbose) {
+          writers.stderr(
+            `tacit: compacted the conversation (${event.trigger}): ~${event.tokensBefore} → ~${event.tokensAfter} tokens of context, ${event.memoriesSaved} memories saved first\n`,
+          );
+        }
+        break;
       case "error":
         errorText = event.message;
         break;

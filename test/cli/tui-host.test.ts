@@ -181,8 +181,11 @@ describe("the TUI host over a real runtime", () => {
 
   it("compacts with the current model", async () => {
     server.enqueue({ text: "Summary: two questions were asked." });
-    const result = await host.compact();
-    expect(result).toMatch(/Compacted the conversation: ~[\d,]+ → ~[\d,]+ tokens/);
+    const events = await host.compact();
+    const compacted = events.find((event) => event.type === "compact");
+    expect(compacted).toMatchObject({ type: "compact", trigger: "manual", memoriesSaved: 0 });
+    if (compacted?.type !== "compact") throw new Error("no compact event");
+    expect(compacted.tokensAfter).toBeLessThan(compacted.tokensBefore);
   });
 
   it("exports the session as JSONL in the working folder", async () => {

@@ -6,9 +6,16 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { type RecordedRequest, type ScriptedToolCall, type Wire, wires } from "../fake-server/server.ts";
+import {
+  type RecordedRequest,
+  type ScriptedToolCall,
+  type Step,
+  type Wire,
+  wires,
+} from "../fake-server/server.ts";
 import { e2eFixture } from "./fixture.ts";
 import { runCli } from "./harness.ts";
+import { isReflectionRequest } from "./long-session.ts";
 
 const e2e = e2eFixture();
 const FILE_COUNT = 4;
@@ -27,13 +34,18 @@ beforeAll(() => {
     writeFileSync(file, `${lines.join("\n")}\n`);
     files.push(file);
   }
-  // Summary requests (compaction) are answered apart from the scripted replies.
+  // Summary requests (compaction) and the reflection before each are answered apart from the scripted replies.
   e2e.server.onRequest((request) =>
     isSummaryRequest(request)
       ? { text: "## Goal\nRead the four logs.\n## Work done\nRead some logs." }
-      : undefined,
+      : reflectionReply(request),
   );
 });
+
+/** Reflection before compaction finds nothing worth keeping in these logs. */
+function reflectionReply(request: RecordedRequest): Step | undefined {
+  return isReflectionRequest(request) ? { text: "Nothing worth keeping." } : undefined;
+}
 
 function isSummaryRequest(request: RecordedRequest): boolean {
   return request.normalized.system.startsWith("You summarise a coding session");
@@ -139,7 +151,7 @@ describe("a long turn in a small context window", () => {
   it("when compaction fails, cuts old tool results and keeps the newest whole", async () => {
     e2e.server.setContextWindow(6_000);
     e2e.server.onRequest((request) =>
-      isSummaryRequest(request) ? { fault: { kind: "status", status: 500 } } : undefined,
+      isSummaryRequest(request) ? { fault: { kind: "status", status: 500 } } : reflectionReply(request),
     );
     const before = e2e.server.requests.length;
     scriptReads("anthropic");

@@ -43,7 +43,11 @@ describe.skipIf(!hasTmux)("secrets corpus in the TUI: prompt history, /remember,
     await tui.typeLine(`/remember ${SENTINEL} ${typed[0]!.text}`);
     await tui.waitFor(/Remembered/, "the /remember notice");
 
-    e2e.server.enqueue({ text: `Summary: the user pasted ${typed[1]!.text} and more.` });
+    // /compact: the reflection that saves before the drop first (nothing to keep), then the summary.
+    e2e.server.enqueue(
+      { text: "Nothing worth keeping." },
+      { text: `Summary: the user pasted ${typed[1]!.text} and more.` },
+    );
     await tui.typeLine("/compact");
     await tui.waitFor(/Compacted the conversation/, "the compaction notice");
 

@@ -81,12 +81,17 @@ describe.skipIf(!hasTmux)("the TUI in a real terminal (tmux)", () => {
       request.normalized.messages.some((message) => message.toolCalls.some((call) => call.name === "Write")),
     ).toBe(true);
 
-    // /compact: the current model summarises; the next request starts from the summary.
-    e2e.server.enqueue({ text: "Summary: the user said hello and we wrote notes.txt." });
+    // /compact: a reflection saves what matters (here: nothing), then the current model summarises;
+    // the next request starts from the summary.
+    e2e.server.enqueue(
+      { text: "Nothing worth keeping." },
+      { text: "Summary: the user said hello and we wrote notes.txt." },
+    );
     await typeLine("/compact");
     await waitForScreen(/Compacted the conversation/, "the compaction notice");
-    const compactRequest = e2e.server.requests.at(-1)!;
-    expect(compactRequest.normalized.toolNames).toEqual([]);
+    const [reflectionRequest, compactRequest] = e2e.server.requests.slice(-2);
+    expect(reflectionRequest!.normalized.toolNames).toEqual(["memory"]);
+    expect(compactRequest!.normalized.toolNames).toEqual([]);
     e2e.server.enqueue({ text: "Continuing after the summary." });
     const beforeNext = e2e.server.requests.length;
     await typeLine("carry on");

@@ -121,6 +121,16 @@ describe("slash commands", () => {
     expect(host.prompts).toEqual([]);
   });
 
+  test("/compact shows a failed save as a warning, then the same line automatic compaction shows", async () => {
+    const host = new FakeHost();
+    const app = renderApp(host);
+    await app.type("/compact", KEYS.enter);
+    const frame = await app.waitFor((text) => text.includes("Compacted the conversation"));
+    expect(frame).toContain("Could not save what matters to memory before compacting (offline)");
+    expect(frame).toContain("⇣ Compacted the conversation: context ~48.2k → ~2.1k tokens (~46.1k freed)");
+    expect(host.prompts).toEqual([]);
+  });
+
   test("/model opens a picker and switches to the chosen model", async () => {
     const host = new FakeHost();
     const app = renderApp(host);

@@ -113,8 +113,15 @@ export class FakeHost implements TuiHost {
       { role: "assistant" as const, text: "earlier answer" },
     ];
   }
-  async compact() {
-    return "Compacted 40 messages into 1 summary";
+  async compact(): Promise<AgentEvent[]> {
+    return [
+      {
+        type: "notice",
+        level: "warning",
+        text: "Could not save what matters to memory before compacting (offline)",
+      },
+      { type: "compact", trigger: "manual", tokensBefore: 48_200, tokensAfter: 2_100, memoriesSaved: 0 },
+    ];
   }
   cost() {
     return "Session cost: $0.1234";

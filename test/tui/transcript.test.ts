@@ -54,3 +54,49 @@ describe("a recall event", () => {
     expect(startSession(state).recalled).toEqual([]);
   });
 });
+
+describe("a compact event", () => {
+  const line = (event: Parameters<typeof applyEvent>[1]) => {
+    const last = applyEvent(emptyTranscript(), event, 0).items.at(-1);
+    return last?.kind === "notice" ? last.text : "";
+  };
+
+  test("says when, the context before and after, what was freed and what was saved first", () => {
+    expect(
+      line({
+        type: "compact",
+        trigger: "mid-turn",
+        tokensBefore: 7_650,
+        tokensAfter: 2_300,
+        memoriesSaved: 2,
+      }),
+    ).toBe(
+      "⇣ Compacted the conversation in the middle of the turn: context ~7.7k → ~2.3k tokens (~5.3k freed); 2 memories saved first",
+    );
+    expect(
+      line({
+        type: "compact",
+        trigger: "before-turn",
+        tokensBefore: 900,
+        tokensAfter: 120,
+        memoriesSaved: 1,
+      }),
+    ).toBe(
+      "⇣ Compacted the conversation before this turn: context ~900 → ~120 tokens (~780 freed); 1 memory saved first",
+    );
+  });
+
+  test("says nothing of memory when nothing was saved", () => {
+    expect(
+      line({
+        type: "compact",
+        trigger: "overflow",
+        tokensBefore: 12_000,
+        tokensAfter: 3_000,
+        memoriesSaved: 0,
+      }),
+    ).toBe(
+      "⇣ Compacted the conversation after the provider refused a request as too long: context ~12k → ~3k tokens (~9k freed)",
+    );
+  });
+});

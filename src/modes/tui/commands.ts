@@ -1,5 +1,6 @@
 import { errorMessage } from "../../core/errors.ts";
 import type { RecalledItem } from "../../core/events.ts";
+import { compactionLine } from "./compaction-line.ts";
 import type { TranscriptLine, TuiHost } from "./host.ts";
 import { reviewInbox } from "./inbox-command.ts";
 import { isStaleRecall } from "./transcript.ts";
@@ -203,7 +204,12 @@ export const SLASH_COMMANDS: SlashCommand[] = [
     description: "Summarize the conversation to free context",
     run: async (context) => {
       context.notify("info", "Compacting…");
-      context.notify("info", await context.host.compact());
+      const events = await context.host.compact();
+      if (events.length === 0) context.notify("info", "Nothing to compact yet.");
+      for (const event of events) {
+        if (event.type === "notice") context.notify(event.level, event.text);
+        else if (event.type === "compact") context.notify("info", compactionLine(event));
+      }
       context.refreshInfo();
     },
   },

@@ -105,8 +105,11 @@ export interface TuiHost {
   listSessions(): Promise<SessionSummary[]>;
   /** Switches to the session and returns its conversation to show. */
   resumeSession(id: string): Promise<TranscriptLine[]>;
-  /** Compacts the conversation; returns a one-line summary of what happened. */
-  compact(): Promise<string>;
+  /**
+   * Compacts the conversation (saving what matters to memory first); returns what happened, as the
+   * automatic compaction reports it: warnings, then one "compact" event. Nothing to compact: no events.
+   */
+  compact(): Promise<AgentEvent[]>;
   /** A short multi-line cost report. */
   cost(): string;
   permissionsSummary(): string;

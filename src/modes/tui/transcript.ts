@@ -1,4 +1,5 @@
 import type { AgentEvent, RecalledItem } from "../../core/events.ts";
+import { compactionLine } from "./compaction-line.ts";
 import { completedLength } from "./markdown.ts";
 import type { ToolView } from "./tool-view.ts";
 
@@ -196,6 +197,12 @@ export function applyEvent(state: TranscriptState, event: AgentEvent, now: numbe
       });
     case "notice":
       return appendItem(state, { kind: "notice", level: event.level, text: event.text });
+    case "compact":
+      return appendItem(flushStreaming(state), {
+        kind: "notice",
+        level: "info",
+        text: compactionLine(event),
+      });
     case "error":
       return appendItem(flushStreaming(state), { kind: "notice", level: "error", text: event.message });
     case "turn-end":

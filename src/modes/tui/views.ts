@@ -4,6 +4,7 @@ import type { TuiInfo } from "./host.ts";
 import { renderMarkdown, wrapText } from "./markdown.ts";
 import type { PendingPermission } from "./permission-bridge.ts";
 import { type Theme, truncate } from "./theme.ts";
+import { formatTokens } from "./token-count.ts";
 import { type ToolView, toolDetail, toolLine } from "./tool-view.ts";
 import type { TranscriptItem } from "./transcript.ts";
 
@@ -190,12 +191,6 @@ export function footerView(
     h(Text, { wrap: "truncate-end" }, parts.join(theme.paint("gray", " · "))),
     h(Text, { wrap: "truncate-end" }, theme.paint("gray", hint)),
   );
-}
-
-function formatTokens(count: number): string {
-  if (count >= 1_000_000) return `${(count / 1_000_000).toFixed(count % 1_000_000 === 0 ? 0 : 1)}M`;
-  if (count >= 1000) return `${(count / 1000).toFixed(count >= 100_000 || count % 1000 === 0 ? 0 : 1)}k`;
-  return String(count);
 }
 
 function formatCost(dollars: number): string {
