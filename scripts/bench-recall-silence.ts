@@ -17,7 +17,7 @@ import { HashedEmbedder } from "./recall/hashed-embedder.ts";
 const NOW = Date.UTC(2026, 10, 1);
 const memories = codingMemories();
 const prompts = codingPrompts();
-const sweep = process.env.TACIT_BENCH_SWEEP === "1" ? [0.2, 0.3, 0.35, 0.4, 0.45, 0.5] : [MIN_COVERAGE];
+const sweep = process.env.TACIT_BENCH_SWEEP === "1" ? [0, 0.2, 0.3, 0.35, 0.4, 0.45, 0.5] : [MIN_COVERAGE];
 
 async function run(embedder: HashedEmbedder | undefined): Promise<void> {
   const db = new DatabaseSync(":memory:");

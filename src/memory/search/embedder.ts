@@ -25,7 +25,7 @@ export type Fusion = (lexical: RankedCandidate[], semantic: RankedCandidate[]) =
  * equal-weight reciprocal rank fusion, a weak embedder's ranking cannot outvote
  * BM25: with weight w < 1 it reorders documents whose lexical scores are within w
  * of each other and brings in a document found by meaning alone only when the lexical
- * matches are poor. A strong embedder earns a larger weight (memory.embeddingWeight).
+ * matches are poor.
  */
 export function normalisedScoreFusion(weight: number): Fusion {
   return (lexical, semantic) => {

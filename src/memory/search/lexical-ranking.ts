@@ -9,6 +9,9 @@ import type { SearchKind, SearchOptions, SearchScope } from "./types.ts";
 
 /** How many of the query's weightiest carrying words a full match is measured against (see coverage). */
 const MAX_CARRYING = 2;
+/** How many documents, per pool place (and at least), have their lengths read for an exact score. */
+const LENGTH_READ_FACTOR = 20;
+const MIN_LENGTH_READS = 2_000;
 
 /** One stem of the query, with what it is worth. */
 interface QueryStem {
@@ -30,6 +33,15 @@ interface DetailRow {
   scope: SearchScope;
   project_key: string | null;
   title: string;
+}
+
+/** One matching document's query-term frequencies, before its length is known. */
+interface Weighted {
+  rowid: number;
+  /** Column-weighted occurrences per query stem. */
+  frequencies: Float64Array;
+  bodyCounts: number[];
+  rough: number;
 }
 
 interface Scored {
@@ -153,27 +165,43 @@ export class LexicalRanking {
       .sort((left, right) => right - left)
       .slice(0, MAX_CARRYING)
       .reduce((sum, value) => sum + value, 0);
-    const weighted = new Map<number, { frequencies: number[]; bodyCounts: number[] }>();
+    const [titleWeight, bodyWeight, contextWeight] = columnWeights as [number, number, number];
+    const { k1 } = this.weights;
+    const weighted = new Map<number, Weighted>();
     stems.forEach((stem, index) => {
+      const weight = stem.carries ? 1 : this.weights.fillerWeight;
       for (const posting of stem.postings) {
         let entry = weighted.get(posting.rowid);
         if (entry === undefined) {
           entry = {
-            frequencies: new Array(stems.length).fill(0),
+            rowid: posting.rowid,
+            frequencies: new Float64Array(stems.length),
             bodyCounts: new Array(stems.length).fill(0),
+            rough: 0,
           };
           weighted.set(posting.rowid, entry);
         }
-        entry.frequencies[index] = posting.counts.reduce(
-          (sum, count, column) => sum + columnWeights[column]! * count,
-          0,
-        );
-        entry.bodyCounts[index] = posting.counts[1];
+        const [title, body, context] = posting.counts;
+        const frequency = titleWeight * title + bodyWeight * body + contextWeight * context;
+        entry.frequencies[index] = frequency;
+        entry.bodyCounts[index] = body;
+        // BM25 as if the document were of average length, for the first cut below.
+        entry.rough += (weight * stem.idf * frequency * (k1 + 1)) / (frequency + k1);
       }
     });
-    const sizes = this.postings.documentSizes([...weighted.keys()]);
+    // Reading a document's length is the costly part on a large index. Every matching
+    // document is first scored as if of average length; only the best of those (far more
+    // than the candidate pool) have their lengths read and their scores made exact.
+    const pool = Math.max(1, Math.trunc(this.weights.candidatePool));
+    const exact = Math.max(pool * LENGTH_READ_FACTOR, MIN_LENGTH_READS);
+    let entries = [...weighted.values()];
+    if (entries.length > exact)
+      entries = entries.sort((left, right) => right.rough - left.rough).slice(0, exact);
+    const rowids = entries.map((entry) => entry.rowid);
+    const sizes = this.postings.documentSizes(rowids);
     const scored: Scored[] = [];
-    for (const [rowid, entry] of weighted) {
+    for (const entry of entries) {
+      const rowid = entry.rowid;
       const size = sizes.get(rowid) ?? [0, 0, 0];
       const length = columnWeights.reduce((sum, weight, column) => sum + weight * (size[column] ?? 0), 0);
       const norm = this.weights.k1 * (1 - this.weights.b + (this.weights.b * length) / (averageLength || 1));

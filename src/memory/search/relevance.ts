@@ -6,10 +6,10 @@ import type { SearchResult } from "./types.ts";
  * please" should not bring back every memory that says "run").
  *
  * The measure is coverage (lexical-ranking.ts): the document's BM25 over the query's
- * carrying words (not a coding prompt's filler) divided by the most those words could
- * score, and zero when the match hangs on one word met only in passing. It is relative
- * to the query's own maximum, so it means the same for a short prompt and a long
- * question; a word no memory holds weighs the most, so "ls" in "run ls please" pulls it down.
+ * carrying words (not a coding prompt's filler) divided by the most the two weightiest
+ * of them could score. It is relative to the query's own maximum, so it means about the
+ * same for a short prompt and a long question; a word no memory holds weighs as much as
+ * the rarest one held, so "ls" in "run ls please" keeps a match on "run" alone at zero.
  *
  * Two levels: the best result must reach MIN_COVERAGE or nothing is recalled; once the
  * query has one good match, others down to FOLLOWER_COVERAGE may come with it (a

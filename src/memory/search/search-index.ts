@@ -35,7 +35,7 @@ export interface SearchIndexOptions {
 const DEFAULT_LIMIT = 8;
 const DEFAULT_MIN_SIMILARITY = 0.2;
 // Chosen so that the weak hashed embedder of the recall bench does not lower recall (BENCHMARKS.md).
-const DEFAULT_SEMANTIC_WEIGHT = 0.25;
+const DEFAULT_SEMANTIC_WEIGHT = 0.15;
 const EMBED_BATCH = 64;
 // Control characters never appear in stored text we care about, so they can mark matches unambiguously.
 const MARK_OPEN = "\u0001";
