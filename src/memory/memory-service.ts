@@ -9,6 +9,7 @@ import { MemoryStore, type ReadMemory } from "./memory-store.ts";
 import { redactSecrets } from "./redaction.ts";
 import { type Remembered, type RememberOptions, rememberInStore } from "./remember.ts";
 import { type MemoryScope, memoryScopes } from "./scopes.ts";
+import { relevantResults } from "./search/relevance.ts";
 import { SearchIndex } from "./search/search-index.ts";
 import type { SearchDocument, SearchOptions, SearchResult } from "./search/types.ts";
 import { SemanticRecall } from "./semantic-recall.ts";
@@ -143,6 +144,13 @@ export class MemoryService {
       sessionId,
       title: `${message.role} in session ${sessionId}`,
       body,
+      // The day as people say it, so "what did we do in March" can find it.
+      context: new Date(at).toLocaleDateString("en-GB", {
+        day: "numeric",
+        month: "long",
+        year: "numeric",
+        timeZone: "UTC",
+      }),
       updatedAt: at,
     });
     this.semantic?.scheduleEmbedding();
@@ -225,7 +233,8 @@ export class MemoryService {
     const items: RecalledItem[] = [];
     const blocks: string[] = [];
     let used = 0;
-    for (const result of results) {
+    // Nothing rather than the best of bad matches: see relevance.ts.
+    for (const result of relevantResults(results)) {
       if (items.length >= MAX_RECALLED_ITEMS) break;
       if (options.currentSessionId && result.sessionId === options.currentSessionId) continue;
       const recalled = this.recallBlock(result);

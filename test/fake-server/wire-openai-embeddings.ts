@@ -42,7 +42,7 @@ const STOPWORDS = new Set(
 );
 
 /** FNV-1a: a stable spread of names over the dimensions. */
-function hash(text: string): number {
+export function hash(text: string): number {
   let value = 0x811c9dc5;
   for (let index = 0; index < text.length; index++) {
     value ^= text.charCodeAt(index);

@@ -27,7 +27,13 @@ const CREATE_STATEMENT =
 const OWNERS: Array<{ tables: RegExp; files: string[] }> = [
   {
     tables: /\bsearch_(?:documents|vectors|fts)\b/,
-    files: ["memory/search/schema.ts", "memory/search/search-index.ts"],
+    // The index and the ranking that reads FTS5's own postings and sizes.
+    files: [
+      "memory/search/schema.ts",
+      "memory/search/search-index.ts",
+      "memory/search/fts-postings.ts",
+      "memory/search/lexical-ranking.ts",
+    ],
   },
   { tables: /\bmemory_index_state\b/, files: ["memory/index-state.ts"] },
   { tables: /\bmemory_embedding_health\b/, files: ["memory/embedding-health.ts"] },

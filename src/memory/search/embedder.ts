@@ -20,16 +20,26 @@ export interface RankedCandidate {
 export type Fusion = (lexical: RankedCandidate[], semantic: RankedCandidate[]) => Map<number, number>;
 
 /**
- * Reciprocal rank fusion: uses only ranks, so BM25 scores and cosine similarities
- * need no common scale. k dampens the gap between the first few ranks.
+ * Fuses by normalised scores: the lexical score over the best lexical score, plus
+ * `weight` times the similarity rescaled over the semantic list's own range. Unlike
+ * equal-weight reciprocal rank fusion, a weak embedder's ranking cannot outvote
+ * BM25: with weight w < 1 it reorders documents whose lexical scores are within w
+ * of each other and brings in a document found by meaning alone only when the lexical
+ * matches are poor.
  */
-export function reciprocalRankFusion(k = 60): Fusion {
+export function normalisedScoreFusion(weight: number): Fusion {
   return (lexical, semantic) => {
     const fused = new Map<number, number>();
-    for (const ranking of [lexical, semantic]) {
-      ranking.forEach((candidate, index) => {
-        fused.set(candidate.rowid, (fused.get(candidate.rowid) ?? 0) + 1 / (k + index + 1));
-      });
+    const bestLexical = Math.max(0, ...lexical.map((candidate) => candidate.score));
+    for (const candidate of lexical) {
+      fused.set(candidate.rowid, bestLexical > 0 ? candidate.score / bestLexical : 0);
+    }
+    const similarities = semantic.map((candidate) => candidate.score);
+    const highest = Math.max(...similarities);
+    const lowest = Math.min(...similarities);
+    for (const candidate of semantic) {
+      const rescaled = highest > lowest ? (candidate.score - lowest) / (highest - lowest) : 1;
+      fused.set(candidate.rowid, (fused.get(candidate.rowid) ?? 0) + weight * rescaled);
     }
     return fused;
   };

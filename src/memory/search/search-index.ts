@@ -1,4 +1,4 @@
-import type { DatabaseSync, StatementSync } from "node:sqlite";
+import type { DatabaseSync } from "node:sqlite";
 import { redactSecrets } from "../redaction.ts";
 import { filterClause, validateDocument } from "./document-rules.ts";
 import {
@@ -7,18 +7,22 @@ import {
   type Embedder,
   encodeVector,
   type Fusion,
+  normalisedScoreFusion,
   type RankedCandidate,
-  reciprocalRankFusion,
 } from "./embedder.ts";
+import { LexicalRanking } from "./lexical-ranking.ts";
 import { buildMatchExpression, queryTerms } from "./query.ts";
 import { type Candidate, DEFAULT_WEIGHTS, type RankedResult, type RankingWeights, rerank } from "./rerank.ts";
+import { StatementCache } from "./statement-cache.ts";
 import type { SearchDocument, SearchKind, SearchOptions, SearchResult, SearchScope } from "./types.ts";
 
 export interface SearchIndexOptions {
   /** Only when an embedding model is configured; otherwise search is lexical. */
   embedder?: Embedder;
-  /** How lexical and semantic rankings are merged (default reciprocal rank fusion). */
+  /** How lexical and semantic rankings are merged (default normalisedScoreFusion(semanticWeight)). */
   fusion?: Fusion;
+  /** The semantic side's weight in the default fusion, against 1 for the lexical side. */
+  semanticWeight?: number;
   weights?: Partial<RankingWeights>;
   /**
    * Cosine similarity below which a document is not a semantic candidate. Every
@@ -30,6 +34,8 @@ export interface SearchIndexOptions {
 
 const DEFAULT_LIMIT = 8;
 const DEFAULT_MIN_SIMILARITY = 0.2;
+// Chosen so that the weak hashed embedder of the recall bench does not lower recall (BENCHMARKS.md).
+const DEFAULT_SEMANTIC_WEIGHT = 0.15;
 const EMBED_BATCH = 64;
 // Control characters never appear in stored text we care about, so they can mark matches unambiguously.
 const MARK_OPEN = "\u0001";
@@ -57,35 +63,40 @@ export class SearchIndex {
   readonly weights: RankingWeights;
   private readonly db: DatabaseSync;
   private readonly options: SearchIndexOptions;
-  private readonly statements = new Map<string, StatementSync>();
+  private readonly statements: StatementCache;
+  private readonly lexical: LexicalRanking;
 
   constructor(db: DatabaseSync, options: SearchIndexOptions = {}) {
     this.db = db;
+    this.statements = new StatementCache(db);
     this.options = options;
     this.weights = { ...DEFAULT_WEIGHTS, ...options.weights };
+    this.lexical = new LexicalRanking(db, this.weights);
   }
 
   upsert(document: SearchDocument): void {
     validateDocument(document);
-    this.statement(
-      `INSERT INTO search_documents (id, kind, scope, project_key, session_id, title, body, context, updated_at)
+    this.statements
+      .get(
+        `INSERT INTO search_documents (id, kind, scope, project_key, session_id, title, body, context, updated_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT(id) DO UPDATE SET kind = excluded.kind, scope = excluded.scope,
          project_key = excluded.project_key, session_id = excluded.session_id,
          title = excluded.title, body = excluded.body, context = excluded.context,
          updated_at = excluded.updated_at`,
-    ).run(
-      document.id,
-      document.kind,
-      document.scope,
-      document.projectKey ?? null,
-      document.sessionId ?? null,
-      // Every text column is redacted here, the one way in, whatever the caller did before.
-      redactSecrets(document.title).text,
-      redactSecrets(document.body).text,
-      redactSecrets(document.context ?? "").text,
-      Math.trunc(document.updatedAt),
-    );
+      )
+      .run(
+        document.id,
+        document.kind,
+        document.scope,
+        document.projectKey ?? null,
+        document.sessionId ?? null,
+        // Every text column is redacted here, the one way in, whatever the caller did before.
+        redactSecrets(document.title).text,
+        redactSecrets(document.body).text,
+        redactSecrets(document.context ?? "").text,
+        Math.trunc(document.updatedAt),
+      );
   }
 
   /** Loads many documents in one transaction: all of them, or none on error. */
@@ -107,25 +118,27 @@ export class SearchIndex {
 
   /** Returns true when a document was removed. */
   remove(id: string): boolean {
-    return Number(this.statement("DELETE FROM search_documents WHERE id = ?").run(id).changes) > 0;
+    return Number(this.statements.get("DELETE FROM search_documents WHERE id = ?").run(id).changes) > 0;
   }
 
   count(): number {
-    const row = this.statement("SELECT count(*) AS total FROM search_documents").get() as { total: number };
+    const row = this.statements.get("SELECT count(*) AS total FROM search_documents").get() as {
+      total: number;
+    };
     return row.total;
   }
 
   /** How many past-session passages one project has indexed (`tacit memory reindex` reports it). */
   transcriptCount(projectKey: string): number {
-    const row = this.statement(
-      "SELECT count(*) AS total FROM search_documents WHERE kind = 'transcript' AND project_key = ?",
-    ).get(projectKey) as { total: number };
+    const row = this.statements
+      .get("SELECT count(*) AS total FROM search_documents WHERE kind = 'transcript' AND project_key = ?")
+      .get(projectKey) as { total: number };
     return row.total;
   }
 
   /** A document's whole stored (redacted) body; a search result carries only a snippet. */
   body(id: string): string | undefined {
-    const row = this.statement("SELECT body FROM search_documents WHERE id = ?").get(id) as
+    const row = this.statements.get("SELECT body FROM search_documents WHERE id = ?").get(id) as
       | { body: string }
       | undefined;
     return row?.body;
@@ -133,9 +146,10 @@ export class SearchIndex {
 
   /** Lexical recall: BM25 over title, body and context, then recency, scope and session weights. */
   search(query: string, options: SearchOptions = {}): SearchResult[] {
-    const match = buildMatchExpression(this.affordableTerms(queryTerms(query)));
+    const terms = this.affordableTerms(queryTerms(query));
+    const match = buildMatchExpression(terms);
     if (match === null) return [];
-    const candidates = this.lexicalCandidates(match, options);
+    const candidates = this.lexical.candidates(query, terms, options);
     const ranked = rerank(
       candidates,
       this.weights,
@@ -154,10 +168,12 @@ export class SearchIndex {
   searchWithVector(query: string, queryVector: Float32Array, options: SearchOptions = {}): SearchResult[] {
     const embedder = this.options.embedder;
     if (embedder === undefined) return this.search(query, options);
-    const match = buildMatchExpression(this.affordableTerms(queryTerms(query)));
-    const lexical = match === null ? [] : this.lexicalCandidates(match, options);
+    const terms = this.affordableTerms(queryTerms(query));
+    const match = buildMatchExpression(terms);
+    const lexical = match === null ? [] : this.lexical.candidates(query, terms, options);
     const semantic = this.semanticCandidates(queryVector, embedder.model, options);
-    const fusion = this.options.fusion ?? reciprocalRankFusion();
+    const fusion =
+      this.options.fusion ?? normalisedScoreFusion(this.options.semanticWeight ?? DEFAULT_SEMANTIC_WEIGHT);
     const fused = fusion(
       lexical.map((candidate): RankedCandidate => ({ rowid: candidate.rowid, score: candidate.relevance })),
       semantic.map(
@@ -182,11 +198,13 @@ export class SearchIndex {
   pendingCount(): number {
     const embedder = this.options.embedder;
     if (embedder === undefined) return 0;
-    const row = this.statement(
-      `SELECT count(*) AS total FROM search_documents d
+    const row = this.statements
+      .get(
+        `SELECT count(*) AS total FROM search_documents d
        LEFT JOIN search_vectors v ON v.rowid = d.rowid AND v.model = ?
        WHERE v.rowid IS NULL`,
-    ).get(embedder.model) as { total: number };
+      )
+      .get(embedder.model) as { total: number };
     return row.total;
   }
 
@@ -194,12 +212,12 @@ export class SearchIndex {
   async embedPending(options: { signal?: AbortSignal } = {}): Promise<number> {
     const embedder = this.options.embedder;
     if (embedder === undefined) return 0;
-    const pending = this.statement(
+    const pending = this.statements.get(
       `SELECT d.rowid AS rowid, d.title AS title, d.body AS body FROM search_documents d
        LEFT JOIN search_vectors v ON v.rowid = d.rowid AND v.model = ?
        WHERE v.rowid IS NULL ORDER BY d.rowid LIMIT ${EMBED_BATCH}`,
     );
-    const store = this.statement(
+    const store = this.statements.get(
       "INSERT INTO search_vectors (rowid, model, vector) VALUES (?, ?, ?) ON CONFLICT(rowid) DO UPDATE SET model = excluded.model, vector = excluded.vector",
     );
     let total = 0;
@@ -240,11 +258,15 @@ export class SearchIndex {
   private affordableTerms(terms: string[]): string[] {
     const budget = this.weights.postingsBudget;
     if (terms.length <= 1) return terms;
-    const size = this.statement("SELECT coalesce(max(rowid), 0) AS size FROM search_documents").get() as {
+    const size = this.statements
+      .get("SELECT coalesce(max(rowid), 0) AS size FROM search_documents")
+      .get() as {
       size: number;
     };
     if (size.size <= budget) return terms;
-    const countMatches = this.statement("SELECT count(*) AS total FROM search_fts WHERE search_fts MATCH ?");
+    const countMatches = this.statements.get(
+      "SELECT count(*) AS total FROM search_fts WHERE search_fts MATCH ?",
+    );
     const counted = terms
       .map((term, position) => {
         const match = buildMatchExpression([term])!;
@@ -262,43 +284,16 @@ export class SearchIndex {
     return kept.sort((left, right) => left.position - right.position).map((entry) => entry.term);
   }
 
-  private lexicalCandidates(match: string, options: SearchOptions): Candidate[] {
-    const { clause, parameters } = filterClause(options);
-    const { titleWeight, bodyWeight, contextWeight } = this.weights;
-    const pool = Math.max(1, Math.trunc(this.weights.candidatePool));
-    const bm25 = `bm25(search_fts, ${titleWeight}, ${bodyWeight}, ${contextWeight})`;
-    const columns = `d.rowid AS rowid, d.id AS id, d.kind AS kind, d.scope AS scope, d.project_key AS project_key,
-         d.session_id AS session_id, d.title AS title, d.updated_at AS updated_at`;
-    // Ranking inside FTS5 first and joining only the best rows is several times faster than
-    // joining every match: the join is a B-tree seek per row. Filters are applied to a
-    // wider first cut; only when they leave too few rows is the exhaustive join run.
-    const firstCut = clause === "" ? pool : pool * 4;
-    // FTS5's bm25() is negative, more negative is better; flip it so higher is better everywhere.
-    const rows = this.statement(
-      `SELECT ${columns}, best.rank AS rank
-       FROM (SELECT rowid, ${bm25} AS rank FROM search_fts WHERE search_fts MATCH ? ORDER BY rank LIMIT ${firstCut}) best
-       JOIN search_documents d ON d.rowid = best.rowid
-       WHERE 1 = 1${clause}
-       ORDER BY rank LIMIT ${pool}`,
-    ).all(match, ...parameters) as unknown as DocumentRow[];
-    if (clause === "" || rows.length >= pool) return rows.map((row) => toCandidate(row, -row.rank));
-    const exhaustive = this.statement(
-      `SELECT ${columns}, ${bm25} AS rank
-       FROM search_fts JOIN search_documents d ON d.rowid = search_fts.rowid
-       WHERE search_fts MATCH ?${clause}
-       ORDER BY rank LIMIT ${pool}`,
-    ).all(match, ...parameters) as unknown as DocumentRow[];
-    return exhaustive.map((row) => toCandidate(row, -row.rank));
-  }
-
   private semanticCandidates(queryVector: Float32Array, model: string, options: SearchOptions): Candidate[] {
     const { clause, parameters } = filterClause(options);
-    const rows = this.statement(
-      `SELECT d.rowid AS rowid, d.id AS id, d.kind AS kind, d.scope AS scope, d.project_key AS project_key,
+    const rows = this.statements
+      .get(
+        `SELECT d.rowid AS rowid, d.id AS id, d.kind AS kind, d.scope AS scope, d.project_key AS project_key,
          d.session_id AS session_id, d.title AS title, d.updated_at AS updated_at, v.vector AS vector
        FROM search_vectors v JOIN search_documents d ON d.rowid = v.rowid
        WHERE v.model = ?${clause}`,
-    ).all(model, ...parameters) as unknown as Array<DocumentRow & { vector: Uint8Array }>;
+      )
+      .all(model, ...parameters) as unknown as Array<DocumentRow & { vector: Uint8Array }>;
     const floor = this.options.minSimilarity ?? DEFAULT_MIN_SIMILARITY;
     return rows
       .map((row) => {
@@ -315,13 +310,15 @@ export class SearchIndex {
     if (ranked.length === 0) return [];
     const details = new Map<number, { snippet: string; matched: string[] }>();
     if (match !== null) {
-      const rows = this.statement(
-        `SELECT rowid, snippet(search_fts, 1, '[', ']', '…', 24) AS snippet,
+      const rows = this.statements
+        .get(
+          `SELECT rowid, snippet(search_fts, 1, '[', ']', '…', 24) AS snippet,
            highlight(search_fts, 0, '${MARK_OPEN}', '${MARK_CLOSE}') AS title_marks,
            highlight(search_fts, 1, '${MARK_OPEN}', '${MARK_CLOSE}') AS body_marks,
            highlight(search_fts, 2, '${MARK_OPEN}', '${MARK_CLOSE}') AS context_marks
          FROM search_fts WHERE search_fts MATCH ? AND rowid IN (SELECT value FROM json_each(?))`,
-      ).all(match, JSON.stringify(ranked.map((result) => result.rowid))) as Array<{
+        )
+        .all(match, JSON.stringify(ranked.map((result) => result.rowid))) as Array<{
         rowid: number;
         snippet: string;
         title_marks: string;
@@ -338,9 +335,11 @@ export class SearchIndex {
     const missing = ranked.filter((result) => !details.has(result.rowid)).map((result) => result.rowid);
     if (missing.length > 0) {
       // Found by meaning alone: show the start of the body.
-      const rows = this.statement(
-        "SELECT rowid, substr(body, 1, 200) AS snippet FROM search_documents WHERE rowid IN (SELECT value FROM json_each(?))",
-      ).all(JSON.stringify(missing)) as Array<{ rowid: number; snippet: string }>;
+      const rows = this.statements
+        .get(
+          "SELECT rowid, substr(body, 1, 200) AS snippet FROM search_documents WHERE rowid IN (SELECT value FROM json_each(?))",
+        )
+        .all(JSON.stringify(missing)) as Array<{ rowid: number; snippet: string }>;
       for (const row of rows) details.set(row.rowid, { snippet: row.snippet, matched: [] });
     }
     return ranked.map(({ rowid, ...result }) => {
@@ -351,15 +350,6 @@ export class SearchIndex {
           : result.reasons;
       return { ...result, snippet: detail.snippet, reasons };
     });
-  }
-
-  private statement(sql: string): StatementSync {
-    let statement = this.statements.get(sql);
-    if (statement === undefined) {
-      statement = this.db.prepare(sql);
-      this.statements.set(sql, statement);
-    }
-    return statement;
   }
 }
 

@@ -16,3 +16,21 @@ which while who whom whose why will with won would wouldn yes yet you your yours
 yourselves d m o y ok okay hey hi hello thanks thank tell kind sort thing things something
 anything someone anyone`.split(/\s+/),
 );
+
+/**
+ * The words a coding prompt is wrapped in: requests ("run", "fix", "check"), the
+ * objects every task has ("file", "code", "test") and politeness. They still rank
+ * (a memory about how to run the tests should win for "run the tests"), but a match
+ * on them alone is no match: "run ls please" must not recall every memory that says
+ * "run". Recall's threshold counts only the other words.
+ */
+export const FILLER_WORDS: ReadonlySet<string> = new Set(
+  `run runs running ran please pls fix fixes fixed fixing file files make makes add adds show check
+look see use using used change update try need want help go going create write read open find
+code work works working thing stuff way new old one two first last next now again also still
+like just maybe sure quick quickly small little bit lot good bad better best well right wrong
+issue problem error errors fail fails failing failed broken break breaks
+do does done doing did get gets got give take put set keep start stop call called
+able should would could might must will can cannot know think mean said say says
+here there where what which who why how this that these those it its them they`.split(/\s+/),
+);

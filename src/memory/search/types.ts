@@ -54,4 +54,11 @@ export interface SearchResult {
   updatedAt: number;
   projectKey?: string;
   sessionId?: string;
+  /**
+   * The share (0-1) of the query's weight, counted in IDF over its carrying words (not
+   * a coding prompt's filler), that this document matched; absent when found by meaning alone.
+   */
+  coverage?: number;
+  /** Cosine similarity to the query, when an embedder took part and had a vector for it. */
+  similarity?: number;
 }
