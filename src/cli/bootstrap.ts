@@ -21,6 +21,7 @@ import { renderSkillsSection } from "../memory/skills/skills-section.ts";
 import { openTacitDatabase } from "../memory/tacit-database.ts";
 import { resolveModel } from "../providers/resolve.ts";
 import { setUpSandbox } from "../sandbox/setup.ts";
+import { AgentFileRecords } from "../session/agent-file-records.ts";
 import { SessionStore } from "../session/store.ts";
 import { createMemoryTool } from "../tools/memory.ts";
 import { createSkillTool, SKILL_TOOL_NAME } from "../tools/skill.ts";
@@ -72,6 +73,11 @@ function defaultModelRef(settings: Settings, env: NodeJS.ProcessEnv): string {
   if (settings.model) return settings.model;
   if (env.TACIT_MODEL) return env.TACIT_MODEL;
   return builtinDefaultModelRef(env);
+}
+
+/** Whether what the agent writes is recorded for reflection to learn from the user's edits of it. */
+function learnsFromEdits(settings: Settings): boolean {
+  return settings.reflection?.enabled !== false && settings.reflection?.learnFromEdits !== false;
 }
 
 /**
@@ -206,6 +212,7 @@ export async function bootstrap(input: BootstrapInput): Promise<Runtime> {
       cwd,
       projectRoot,
       ...(memory ? { memory, recall: settings.memory?.recall !== false } : {}),
+      ...(memory && learnsFromEdits(settings) ? { fileRecords: new AgentFileRecords(database) } : {}),
       ...((options.maxTurns ?? settings.maxTurns) !== undefined
         ? { maxTurns: options.maxTurns ?? settings.maxTurns }
         : {}),

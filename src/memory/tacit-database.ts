@@ -1,4 +1,5 @@
 import type { DatabaseSync } from "node:sqlite";
+import { agentFileRecordMigrations } from "../session/agent-file-records.ts";
 import { type Migration, type OpenDatabaseOptions, openDatabase } from "../session/database.ts";
 import { embeddingHealthMigrations } from "./embedding-health.ts";
 import { indexStateMigrations } from "./index-state.ts";
@@ -14,6 +15,7 @@ const memoryMigrations: readonly Migration[] = [
   ...searchIndexMigrations,
   ...indexStateMigrations,
   ...embeddingHealthMigrations,
+  ...agentFileRecordMigrations,
 ];
 
 /**

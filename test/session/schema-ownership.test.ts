@@ -31,6 +31,7 @@ const OWNERS: Array<{ tables: RegExp; files: string[] }> = [
   },
   { tables: /\bmemory_index_state\b/, files: ["memory/index-state.ts"] },
   { tables: /\bmemory_embedding_health\b/, files: ["memory/embedding-health.ts"] },
+  { tables: /\bagent_file_records\b/, files: ["session/agent-file-records.ts"] },
 ];
 
 describe("the database schema", () => {
@@ -40,6 +41,7 @@ describe("the database schema", () => {
       "memory/embedding-health.ts",
       "memory/index-state.ts",
       "memory/search/schema.ts",
+      "session/agent-file-records.ts",
       "session/database.ts", // the migrations bookkeeping table itself
       "session/session-schema.ts",
     ]);
