@@ -82,6 +82,19 @@ function buildProgram({ Command, Option }: typeof import("commander")): Command 
     .description("print a skill's frontmatter, instructions and files")
     .action(lazyAction(skillCommands, (module) => module.showSkillCommand));
   program
+    .command("reflect")
+    .description("learn from a session: update memory with what it teaches (the latest here, unless told)")
+    .option("-s, --session <id>", "the session to reflect on (an id or a unique prefix)")
+    .option("--all-pending", "every session of this project with turns not reflected on yet")
+    .option("--dry-run", "say what would change in memory, change nothing")
+    .addOption(new Option("--background").hideHelp())
+    .action(
+      lazyAction(
+        () => import("./commands/reflect.ts"),
+        (module) => module.reflectCommand,
+      ),
+    );
+  program
     .command("doctor")
     .description("check the sandbox, git, ripgrep, Node, settings files and their trust, and provider keys")
     .action(

@@ -75,7 +75,7 @@ export const ROOT_OPTIONS: RootOption[] = [
 ];
 
 /** Words that name a subcommand when they come first. */
-export const SUBCOMMANDS = ["sessions", "memory", "remember", "skills", "doctor", "help"];
+export const SUBCOMMANDS = ["sessions", "memory", "remember", "skills", "reflect", "doctor", "help"];
 
 /** commander's flags string for an option: `-m, --model <provider/model>`, `--no-memory`. */
 export function commanderFlags(option: RootOption): string {

@@ -84,6 +84,9 @@ export function restrictRepositorySettings(
       `${file}: ignored memory.embeddingModel "${settings.memory?.embeddingModel}": it sends the text of your memories, from every scope, to that provider with your key, so only you choose it, in ~/.tacit/settings.json or an untracked .tacit/settings.local.json.`,
     );
   }
+  const reflection = restrictRepositoryReflection(kept.reflection, file, warnings);
+  if (reflection === undefined) delete kept.reflection;
+  else kept.reflection = reflection;
   const sandbox = restrictRepositorySandbox(kept.sandbox, file, warnings);
   if (sandbox === undefined) delete kept.sandbox;
   else kept.sandbox = sandbox;
@@ -132,4 +135,32 @@ function restrictRepositorySandbox(
       `${file}: ignored ${ignored.join(", ")}: a repository's settings may only tighten the sandbox (mode "read-only", autoAllow false, network false, more hiddenPaths or hiddenEnv); opening it is your choice, in ~/.tacit/settings.json or an untracked .tacit/settings.local.json.`,
     );
   return Object.keys(kept).length > 0 ? kept : undefined;
+}
+
+/**
+ * The `reflection` settings a repository file may keep: turning it off, fewer sessions, a stricter
+ * review. Its `model` is dropped (it chooses where every session's digest is sent, with the user's
+ * key), and a `review` looser than "project" too (it would let reflection write the team's shared
+ * memory unreviewed).
+ */
+function restrictRepositoryReflection(
+  reflection: Settings["reflection"],
+  file: string,
+  warnings: Pick<string[], "push">,
+): Settings["reflection"] {
+  if (reflection === undefined) return undefined;
+  const kept = { ...reflection };
+  if (kept.model !== undefined) {
+    delete kept.model;
+    warnings.push(
+      `${file}: ignored reflection.model "${reflection.model}": it chooses where the digest of every session is sent, with your key, so only you choose it, in ~/.tacit/settings.json or an untracked .tacit/settings.local.json.`,
+    );
+  }
+  if (kept.review === "none") {
+    delete kept.review;
+    warnings.push(
+      `${file}: ignored reflection.review "none": a repository's settings may not let reflection change the team's project memory without your review.`,
+    );
+  }
+  return kept;
 }

@@ -3,6 +3,7 @@ import { mkdirSync } from "node:fs";
 import { link, open, readFile, rename, stat, unlink } from "node:fs/promises";
 import { hostname } from "node:os";
 import path from "node:path";
+import { processAlive } from "../core/process-alive.ts";
 
 /** The lock file inside a scope folder; git-ignored in versioned scopes. */
 export const LOCK_FILE_NAME = ".tacit.lock";
@@ -37,8 +38,19 @@ export async function withScopeLock<T>(
   work: () => Promise<T>,
   options: ScopeLockOptions = {},
 ): Promise<T> {
-  mkdirSync(folder, { recursive: true });
-  const lockPath = path.join(folder, LOCK_FILE_NAME);
+  return withLockFile(path.join(folder, LOCK_FILE_NAME), work, options);
+}
+
+/**
+ * The same lock on any file (reflection holds one per session, so two reflections of one session
+ * never run at once). Waiting past `timeoutMs` throws LockBusyError.
+ */
+export async function withLockFile<T>(
+  lockPath: string,
+  work: () => Promise<T>,
+  options: ScopeLockOptions = {},
+): Promise<T> {
+  mkdirSync(path.dirname(lockPath), { recursive: true });
   const token = await acquire(lockPath, options.staleAfterMs ?? 30_000, options.timeoutMs ?? 60_000);
   try {
     return await work();
@@ -65,12 +77,17 @@ async function acquire(lockPath: string, staleAfterMs: number, timeoutMs: number
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
     }
     await breakIfStale(lockPath, staleAfterMs);
-    if (Date.now() > deadline) throw new Error(await stillLockedMessage(lockPath));
+    if (Date.now() > deadline) throw new LockBusyError(await stillLockedMessage(lockPath));
     attempt += 1;
     // Random backoff so racing processes do not retry in lock step.
     const ceiling = Math.min(200, 10 * 2 ** Math.min(attempt, 5));
     await sleep(5 + Math.random() * ceiling);
   }
+}
+
+/** Another live process held the lock for longer than the caller would wait. */
+export class LockBusyError extends Error {
+  override name = "LockBusyError";
 }
 
 /** A lock held by a live process is broken only past this age (pid reuse). */
@@ -121,7 +138,9 @@ async function breakIfStale(lockPath: string, staleAfterMs: number): Promise<voi
 async function stillLockedMessage(lockPath: string): Promise<string> {
   const holder = parseLock(await readFile(lockPath, "utf8").catch(() => ""));
   const who = holder ? ` (process ${holder.pid}${holder.host ? ` on ${holder.host}` : ""})` : "";
-  return `memory folder ${path.dirname(lockPath)} stayed locked by another tacit process${who}; if no tacit is running, delete ${lockPath}`;
+  const what =
+    path.basename(lockPath) === LOCK_FILE_NAME ? `memory folder ${path.dirname(lockPath)}` : lockPath;
+  return `${what} stayed locked by another tacit process${who}; if no tacit is running, delete ${lockPath}`;
 }
 
 async function release(lockPath: string, token: string): Promise<void> {
@@ -143,17 +162,6 @@ function parseLock(raw: string): LockContent | undefined {
     // fall through
   }
   return undefined;
-}
-
-function processAlive(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
 }
 
 function sleep(milliseconds: number): Promise<void> {

@@ -1,6 +1,7 @@
 import type { DatabaseSync } from "node:sqlite";
 import { agentFileRecordMigrations } from "../session/agent-file-records.ts";
 import { type Migration, type OpenDatabaseOptions, openDatabase } from "../session/database.ts";
+import { reflectionLedgerMigrations } from "../session/reflection-ledger.ts";
 import { embeddingHealthMigrations } from "./embedding-health.ts";
 import { indexStateMigrations } from "./index-state.ts";
 import { searchIndexMigrations } from "./search/schema.ts";
@@ -15,6 +16,7 @@ const memoryMigrations: readonly Migration[] = [
   ...searchIndexMigrations,
   ...indexStateMigrations,
   ...embeddingHealthMigrations,
+  ...reflectionLedgerMigrations,
   ...agentFileRecordMigrations,
 ];
 

@@ -256,12 +256,7 @@ export class SessionStore {
       .map((row) => ({
         seq: Number(row.seq),
         model: String(row.model),
-        usage: {
-          inputTokens: Number(row.input_tokens),
-          outputTokens: Number(row.output_tokens),
-          cacheReadTokens: Number(row.cache_read_tokens),
-          cacheWriteTokens: Number(row.cache_write_tokens),
-        },
+        usage: usageOfRow(row),
         costUsd: Number(row.cost_usd),
         createdAt: Number(row.created_at),
       }));
@@ -365,4 +360,14 @@ function firstPromptOf(content: SQLOutputValue | undefined): string | undefined 
   } catch {
     return undefined;
   }
+}
+
+/** The token columns every table that keeps usage has (usage records, reflection runs), as a Usage. */
+export function usageOfRow(row: Record<string, SQLOutputValue>): Usage {
+  return {
+    inputTokens: Number(row.input_tokens),
+    outputTokens: Number(row.output_tokens),
+    cacheReadTokens: Number(row.cache_read_tokens),
+    cacheWriteTokens: Number(row.cache_write_tokens),
+  };
 }

@@ -260,6 +260,28 @@ describe("providers a repository file defines never get someone else's key", () 
   });
 });
 
+describe("reflection settings from a repository", () => {
+  it("keep what narrows reflection, and drop its model and a review looser than project", () => {
+    writeJson(projectSettingsPath(project), {
+      reflection: { enabled: false, minUserTurns: 3, model: "anthropic/claude-opus-4-1", review: "none" },
+    });
+    const { settings, warnings } = load();
+    expect(settings.reflection).toEqual({ enabled: false, minUserTurns: 3 });
+    expect(warnings.filter((warning) => warning.includes("ignored reflection."))).toEqual([
+      expect.stringContaining('ignored reflection.model "anthropic/claude-opus-4-1"'),
+      expect.stringContaining('ignored reflection.review "none"'),
+    ]);
+  });
+
+  it("keep a stricter review, and the user's own file may choose the model and no review", () => {
+    writeJson(userSettingsPath(home), { reflection: { model: "openai/gpt-5-mini", review: "none" } });
+    writeJson(projectSettingsPath(project), { reflection: { review: "all" } });
+    const { settings, warnings } = load();
+    expect(settings.reflection).toEqual({ model: "openai/gpt-5-mini", review: "all" });
+    expect(warnings).toEqual([]);
+  });
+});
+
 describe("unknown keys", () => {
   it("warns with the closest known key, at every level", () => {
     const file = userSettingsPath(home);

@@ -56,7 +56,7 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
   const queue: Step[] = [];
   const requests: RecordedRequest[] = [];
   const errors: string[] = [];
-  let handler: ((request: RecordedRequest) => Step | undefined) | undefined;
+  let handler: ((request: RecordedRequest) => Step | undefined | Promise<Step | undefined>) | undefined;
   const embeddingFaults: Fault[] = [];
   let contextWindow: number | undefined;
   let idCounter = 0;
@@ -143,7 +143,7 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
 
     let step: Step | undefined;
     try {
-      step = handler?.(recorded);
+      step = await handler?.(recorded);
     } catch (error) {
       errors.push(`onRequest handler threw: ${String(error)}`);
       return sendJson(response, 500, adapter.errorBody(500, "fake server handler failed"));

@@ -79,8 +79,11 @@ export interface FakeServer {
   errors: string[];
   /** replies consumed in order, one per request (faults count as a step) */
   enqueue(...steps: Step[]): void;
-  /** optional dynamic replies; undefined → fall back to the queue */
-  onRequest(handler: (request: RecordedRequest) => Step | undefined): void;
+  /**
+   * optional dynamic replies; undefined → fall back to the queue. A promise holds the reply back
+   * until it settles (a test that must act while a request is in flight).
+   */
+  onRequest(handler: (request: RecordedRequest) => Step | undefined | Promise<Step | undefined>): void;
   /**
    * Faults for the next embedding requests, one per request, apart from the chat
    * queue: embeddings never consume a scripted model reply.

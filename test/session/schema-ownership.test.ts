@@ -31,6 +31,7 @@ const OWNERS: Array<{ tables: RegExp; files: string[] }> = [
   },
   { tables: /\bmemory_index_state\b/, files: ["memory/index-state.ts"] },
   { tables: /\bmemory_embedding_health\b/, files: ["memory/embedding-health.ts"] },
+  { tables: /\breflection_runs\b/, files: ["session/reflection-ledger.ts"] },
   { tables: /\bagent_file_records\b/, files: ["session/agent-file-records.ts"] },
 ];
 
@@ -43,6 +44,7 @@ describe("the database schema", () => {
       "memory/search/schema.ts",
       "session/agent-file-records.ts",
       "session/database.ts", // the migrations bookkeeping table itself
+      "session/reflection-ledger.ts",
       "session/session-schema.ts",
     ]);
     for (const file of creating.filter((each) => each !== "session/database.ts")) {

@@ -192,6 +192,7 @@ describe("a database made before every table had a migration", () => {
       "search-001-documents-fts-vectors",
       "memory-index-state-001-hashes",
       "embedding-health-001-markers",
+      "reflection-001-runs",
       "agent-file-records-001",
     ]);
     const store = new SessionStore(database, { redact: sessionRedaction });
@@ -222,7 +223,7 @@ describe("a database made before every table had a migration", () => {
 
     database.close();
     const again = open(file);
-    expect(appliedMigrations(again)).toHaveLength(5);
+    expect(appliedMigrations(again)).toHaveLength(6);
     expect(new SearchIndex(again).count()).toBe(2);
   });
 

@@ -5,12 +5,13 @@ import { ConfigError } from "../../core/errors.ts";
 import { messageText } from "../../core/messages.ts";
 import { sessionRedaction } from "../../memory/redact-message.ts";
 import { openTacitDatabase } from "../../memory/tacit-database.ts";
+import { ReflectionLedger, type ReflectionRun } from "../../session/reflection-ledger.ts";
 import { SessionStore } from "../../session/store.ts";
 
-function withStore<T>(action: (store: SessionStore) => T): T {
+function withStore<T>(action: (store: SessionStore, ledger: ReflectionLedger) => T): T {
   const database = openTacitDatabase(databasePath(tacitHome()));
   try {
-    return action(new SessionStore(database, { redact: sessionRedaction }));
+    return action(new SessionStore(database, { redact: sessionRedaction }), new ReflectionLedger(database));
   } finally {
     database.close();
   }
@@ -49,7 +50,7 @@ export function listSessionsCommand(options: { all?: boolean; limit?: string; js
 }
 
 export function showSessionCommand(id: string): void {
-  withStore((store) => {
+  withStore((store, ledger) => {
     const session = store.getSession(id);
     if (!session) throw new ConfigError(`no session "${id}"`);
     const messages = store.loadMessages(session.id);
@@ -60,6 +61,7 @@ export function showSessionCommand(id: string): void {
       `  model     ${session.model}`,
       `  created   ${formatDate(session.createdAt)}   updated ${formatDate(session.updatedAt)}`,
       `  tokens    ${usage.inputTokens} in, ${usage.outputTokens} out   cost $${usage.costUsd.toFixed(4)}`,
+      ...reflectionLines(ledger.runs(session.id)),
       "",
     ];
     for (const message of messages) {
@@ -82,6 +84,17 @@ export function showSessionCommand(id: string): void {
       out.push("");
     }
     process.stdout.write(`${out.join("\n")}\n`);
+  });
+}
+
+/** The reflection runs on a session: when, which messages, the model, tokens and cost, how it ended. */
+function reflectionLines(runs: ReflectionRun[]): string[] {
+  return runs.map((run) => {
+    const ended = run.status === "failed" ? `failed: ${oneLine(run.error ?? "", 80)}` : run.status;
+    const changes = run.changes.length
+      ? `, ${run.changes.length} change${run.changes.length === 1 ? "" : "s"}`
+      : "";
+    return `  reflected ${formatDate(run.startedAt)}  messages ${run.afterSeq + 1}-${run.uptoSeq}  ${run.model}  ${run.usage.inputTokens} in, ${run.usage.outputTokens} out  $${run.costUsd.toFixed(4)}  ${ended}${changes}`;
   });
 }
 

@@ -1,0 +1,90 @@
+import { databasePath, findProjectRoot, tacitHome } from "../../config/paths.ts";
+import { UserFacingError } from "../../core/errors.ts";
+import { sessionRedaction } from "../../memory/redact-message.ts";
+import { openTacitDatabase } from "../../memory/tacit-database.ts";
+import { ReflectionLedger } from "../../session/reflection-ledger.ts";
+import { SessionStore } from "../../session/store.ts";
+import { reflectOnSession, type SessionReflection } from "../reflection-runner.ts";
+
+export interface ReflectCommandOptions {
+  session?: string;
+  allPending?: boolean;
+  dryRun?: boolean;
+  /** Started by tacit itself after a session ended: output goes to the reflection log. */
+  background?: boolean;
+}
+
+/**
+ * `tacit reflect`: reflects on one session (--session, else the latest in this directory) or on
+ * every session of this project with messages not reflected on yet (--all-pending), and prints
+ * what changed in memory.
+ */
+export async function reflectCommand(options: ReflectCommandOptions): Promise<void> {
+  if (options.session && options.allPending) {
+    throw new UserFacingError("--session and --all-pending do not go together: choose one");
+  }
+  const home = tacitHome(process.env);
+  const sessionIds = chooseSessions(home, options);
+  if (sessionIds.length === 0) {
+    print("No session of this project waits for reflection.");
+    return;
+  }
+  const controller = new AbortController();
+  const stop = () => controller.abort();
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+  try {
+    for (const sessionId of sessionIds) {
+      if (options.background) print(`${new Date().toISOString()} reflecting on session ${sessionId}`);
+      const result = await reflectOnSession({
+        sessionId,
+        home,
+        env: process.env,
+        signal: controller.signal,
+        foreground: !options.background,
+        ...(options.dryRun ? { dryRun: true } : {}),
+      });
+      for (const line of report(result, Boolean(options.dryRun))) print(line);
+    }
+  } finally {
+    process.off("SIGINT", stop);
+    process.off("SIGTERM", stop);
+  }
+}
+
+function chooseSessions(home: string, options: ReflectCommandOptions): string[] {
+  if (options.session) return [options.session];
+  const database = openTacitDatabase(databasePath(home));
+  try {
+    const cwd = process.cwd();
+    if (options.allPending) return new ReflectionLedger(database).pendingSessions(findProjectRoot(cwd));
+    const latest = new SessionStore(database, { redact: sessionRedaction }).latestSession({ cwd });
+    if (!latest) {
+      throw new UserFacingError(
+        "no session in this directory to reflect on; pass --session ID or --all-pending",
+      );
+    }
+    return [latest.id];
+  } finally {
+    database.close();
+  }
+}
+
+function report(result: SessionReflection, dryRun: boolean): string[] {
+  if (result.status === "skipped") return [`session ${result.sessionId}: skipped, ${result.reason}`];
+  const { outcome } = result;
+  const lines = [
+    `session ${result.sessionId} (messages ${result.afterSeq + 1}-${result.uptoSeq}, ${result.model}):`,
+  ];
+  if (outcome.changes.length === 0) lines.push("  nothing worth keeping; memory unchanged");
+  for (const change of outcome.changes) lines.push(`  ${change}`);
+  const { usage } = outcome;
+  lines.push(
+    `  ${usage.inputTokens} tokens in, ${usage.outputTokens} out, $${outcome.costUsd.toFixed(4)}${dryRun ? " (dry run: nothing was changed)" : ""}`,
+  );
+  return lines;
+}
+
+function print(line: string): void {
+  process.stdout.write(`${line}\n`);
+}

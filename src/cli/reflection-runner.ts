@@ -1,0 +1,158 @@
+import path from "node:path";
+import { userTurns } from "../agent/reflection/digest.ts";
+import {
+  type ReflectionEdit,
+  ReflectionError,
+  type ReflectionOutcome,
+  reflectOn,
+} from "../agent/reflection/reflect.ts";
+import { touchedMemories } from "../agent/reflection/touched-memories.ts";
+import { databasePath } from "../config/paths.ts";
+import { loadSettings, type Settings } from "../config/settings.ts";
+import { errorMessage } from "../core/errors.ts";
+import type { Tool } from "../core/tool.ts";
+import { emptyUsage } from "../core/usage.ts";
+import type { MemoryCommandTarget } from "../memory/memory-commands.ts";
+import type { MemoryService } from "../memory/memory-service.ts";
+import { createMemoryService } from "../memory/memory-setup.ts";
+import { sessionRedaction } from "../memory/redact-message.ts";
+import { redactSecrets } from "../memory/redaction.ts";
+import { LockBusyError, withLockFile } from "../memory/scope-lock.ts";
+import { openTacitDatabase } from "../memory/tacit-database.ts";
+import { resolveModel } from "../providers/resolve.ts";
+import { ReflectionLedger } from "../session/reflection-ledger.ts";
+import { type SessionInfo, SessionStore } from "../session/store.ts";
+
+/** What the inbox, the user-edit diffs and the skill drafting tool add to a run (wired by their owners). */
+interface ReflectionWiring {
+  target?(memory: MemoryService, settings: Settings): MemoryCommandTarget;
+  extraTools?(memory: MemoryService, settings: Settings): Tool[];
+  userEdits?(session: SessionInfo): ReflectionEdit[];
+}
+
+export interface SessionReflectionInput {
+  /** A session id or a unique prefix of one. */
+  sessionId: string;
+  home: string;
+  env: NodeJS.ProcessEnv;
+  signal: AbortSignal;
+  dryRun?: boolean;
+  /**
+   * The user is watching (`tacit reflect` in a terminal): a failure is shown now and not again at
+   * the next start. A background run's failure waits for the next start.
+   */
+  foreground: boolean;
+  wiring?: ReflectionWiring;
+}
+
+export type SessionReflection =
+  | {
+      status: "reflected";
+      sessionId: string;
+      model: string;
+      /** The messages read: after this seq, up to and including that one. */
+      afterSeq: number;
+      uptoSeq: number;
+      outcome: ReflectionOutcome;
+    }
+  | { status: "skipped"; sessionId: string; reason: string };
+
+// A second reflection of a session that finds it locked gives up quickly: the one running covers it.
+const LOCK_WAIT_MS = 1_000;
+
+/**
+ * Reflects on the part of one session not reflected on before, holding the session's lock, and
+ * records the run in the ledger (a dry run records nothing). A failure is recorded, then thrown.
+ */
+export async function reflectOnSession(input: SessionReflectionInput): Promise<SessionReflection> {
+  const database = openTacitDatabase(databasePath(input.home));
+  try {
+    const store = new SessionStore(database, { redact: sessionRedaction });
+    const ledger = new ReflectionLedger(database);
+    const session = store.getSession(input.sessionId);
+    const skipped = (reason: string): SessionReflection => ({
+      status: "skipped",
+      sessionId: session.id,
+      reason,
+    });
+    const fresh = () => {
+      const after = ledger.reflectedUpTo(session.id);
+      return { after, stored: store.loadStoredMessages(session.id).filter((stored) => stored.seq > after) };
+    };
+    if (fresh().stored.length === 0) return skipped("nothing new since it was last reflected on");
+    const { settings } = loadSettings({
+      cwd: session.cwd,
+      projectRoot: session.projectRoot,
+      home: input.home,
+      env: input.env,
+    });
+    if (settings.memory?.enabled === false) return skipped("memory is turned off in settings");
+    const minUserTurns = settings.reflection?.minUserTurns ?? 1;
+    if (userTurns(fresh().stored.map((stored) => stored.message)) < minUserTurns) {
+      return skipped(`fewer than ${minUserTurns} new user turns (reflection.minUserTurns)`);
+    }
+    const lockPath = path.join(input.home, "reflection", `${session.id.replace(/[^\w.-]/g, "_")}.lock`);
+    return await withLockFile<SessionReflection>(
+      lockPath,
+      async () => {
+        // Read again under the lock: a run that held it may have just covered these messages.
+        const { after, stored } = fresh();
+        if (stored.length === 0) return skipped("nothing new since it was last reflected on");
+        const modelRef = settings.reflection?.model ?? session.model;
+        const range = { afterSeq: after, uptoSeq: stored.at(-1)!.seq };
+        const runId = input.dryRun ? undefined : ledger.begin(session.id, range, modelRef);
+        const memory = createMemoryService({
+          database,
+          home: input.home,
+          projectRoot: session.projectRoot,
+          settings,
+          env: input.env,
+          semanticRecall: false,
+        });
+        try {
+          const model = resolveModel(modelRef, { env: input.env, providers: settings.providers ?? {} });
+          memory.syncIndex();
+          const messages = stored.map((each) => each.message);
+          const wiring = input.wiring;
+          const outcome = await reflectOn({
+            model,
+            memory,
+            signal: input.signal,
+            sessionLabel: session.id,
+            purpose: "session",
+            messages,
+            touchedMemories: touchedMemories(messages),
+            ...(wiring?.target ? { target: wiring.target(memory, settings) } : {}),
+            ...(wiring?.extraTools ? { extraTools: wiring.extraTools(memory, settings) } : {}),
+            ...(wiring?.userEdits ? { userEdits: wiring.userEdits(session) } : {}),
+            ...(input.dryRun ? { dryRun: true } : {}),
+          });
+          if (runId !== undefined) ledger.finish(runId, outcome);
+          return { status: "reflected", sessionId: session.id, model: modelRef, ...range, outcome };
+        } catch (error) {
+          const spent =
+            error instanceof ReflectionError
+              ? error.partial
+              : { changes: [], usage: emptyUsage(), costUsd: 0 };
+          if (runId !== undefined) ledger.fail(runId, failureLine(error), spent, input.foreground);
+          throw error;
+        } finally {
+          memory.close();
+        }
+      },
+      { timeoutMs: LOCK_WAIT_MS },
+    ).catch((error: unknown) => {
+      if (error instanceof LockBusyError) return skipped("another reflection of this session is running");
+      throw error;
+    });
+  } finally {
+    database.close();
+  }
+}
+
+/** One line, redacted and bounded: it is stored, and shown at the next start. */
+function failureLine(error: unknown): string {
+  const line = errorMessage(error).split("\n")[0]?.trim() || "unknown error";
+  const redacted = redactSecrets(line).text;
+  return redacted.length > 300 ? `${redacted.slice(0, 299)}…` : redacted;
+}

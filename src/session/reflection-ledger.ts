@@ -1,0 +1,213 @@
+import { hostname } from "node:os";
+import type { DatabaseSync, SQLOutputValue } from "node:sqlite";
+import { processAlive } from "../core/process-alive.ts";
+import { addUsage, emptyUsage, type Usage } from "../core/usage.ts";
+import type { Migration } from "./migration.ts";
+import { usageOfRow } from "./store.ts";
+
+/**
+ * One row per reflection run: which part of which session it read (messages after_seq < seq ≤
+ * upto_seq), how it ended, what it changed and cost. The session key is a tacit session id, or
+ * "claude-code:<uuid>" / "codex:<uuid>" for imported sessions, so it is not a foreign key.
+ * Timestamps are milliseconds since the epoch.
+ */
+export const reflectionLedgerMigrations: readonly Migration[] = [
+  {
+    id: "reflection-001-runs",
+    up(database: DatabaseSync) {
+      database.exec(`
+        CREATE TABLE reflection_runs (
+          id INTEGER PRIMARY KEY,
+          session_key TEXT NOT NULL,
+          after_seq INTEGER NOT NULL,
+          upto_seq INTEGER NOT NULL,
+          status TEXT NOT NULL CHECK (status IN ('running', 'done', 'failed')),
+          error TEXT,
+          error_shown INTEGER NOT NULL DEFAULT 0,
+          model TEXT NOT NULL,
+          input_tokens INTEGER NOT NULL DEFAULT 0,
+          output_tokens INTEGER NOT NULL DEFAULT 0,
+          cache_read_tokens INTEGER NOT NULL DEFAULT 0,
+          cache_write_tokens INTEGER NOT NULL DEFAULT 0,
+          cost_usd REAL NOT NULL DEFAULT 0,
+          changes TEXT NOT NULL DEFAULT '[]',
+          pid INTEGER NOT NULL,
+          host TEXT NOT NULL,
+          started_at INTEGER NOT NULL,
+          finished_at INTEGER
+        ) STRICT;
+        CREATE INDEX reflection_runs_by_session ON reflection_runs (session_key, status, upto_seq);
+      `);
+    },
+  },
+];
+
+export type ReflectionRunStatus = "running" | "done" | "failed";
+
+export interface ReflectionRun {
+  id: number;
+  sessionKey: string;
+  afterSeq: number;
+  uptoSeq: number;
+  status: ReflectionRunStatus;
+  error?: string;
+  model: string;
+  usage: Usage;
+  costUsd: number;
+  changes: string[];
+  startedAt: number;
+  finishedAt?: number;
+}
+
+export interface ReflectionSpend {
+  usage: Usage;
+  costUsd: number;
+  changes: string[];
+}
+
+/** What tacit knows of past reflections: the part of each session already read, failures not yet shown, costs. */
+export class ReflectionLedger {
+  private readonly database: DatabaseSync;
+  private readonly now: () => number;
+
+  constructor(database: DatabaseSync, options: { now?: () => number } = {}) {
+    this.database = database;
+    this.now = options.now ?? Date.now;
+  }
+
+  /** The last message seq a finished run read (0 when none): a continued session is read from after it. */
+  reflectedUpTo(sessionKey: string): number {
+    const row = this.database
+      .prepare("SELECT MAX(upto_seq) AS upto FROM reflection_runs WHERE session_key = ? AND status = 'done'")
+      .get(sessionKey);
+    return Number(row?.upto ?? 0);
+  }
+
+  begin(sessionKey: string, range: { afterSeq: number; uptoSeq: number }, model: string): number {
+    const result = this.database
+      .prepare(
+        `INSERT INTO reflection_runs (session_key, after_seq, upto_seq, status, model, pid, host, started_at)
+         VALUES (?, ?, ?, 'running', ?, ?, ?, ?)`,
+      )
+      .run(sessionKey, range.afterSeq, range.uptoSeq, model, process.pid, hostname(), this.now());
+    return Number(result.lastInsertRowid);
+  }
+
+  finish(runId: number, spend: ReflectionSpend): void {
+    this.end(runId, "done", spend, undefined, false);
+  }
+
+  /** `shown`: the user already saw the error (a `tacit reflect` in the foreground), so no start repeats it. */
+  fail(runId: number, error: string, spend: ReflectionSpend, shown: boolean): void {
+    this.end(runId, "failed", spend, error, shown);
+  }
+
+  runs(sessionKey: string): ReflectionRun[] {
+    return this.database
+      .prepare("SELECT * FROM reflection_runs WHERE session_key = ? ORDER BY id")
+      .all(sessionKey)
+      .map(toRun);
+  }
+
+  /**
+   * The sessions of a project with messages no finished run has read, oldest first
+   * (`tacit reflect --all-pending`).
+   */
+  pendingSessions(projectRoot: string): string[] {
+    return this.database
+      .prepare(
+        `SELECT s.id FROM sessions s
+         WHERE s.project_root = ?
+           AND (SELECT MAX(m.seq) FROM messages m WHERE m.session_id = s.id) >
+               COALESCE((SELECT MAX(r.upto_seq) FROM reflection_runs r WHERE r.session_key = s.id AND r.status = 'done'), 0)
+         ORDER BY s.updated_at, s.id`,
+      )
+      .all(projectRoot)
+      .map((row) => String(row.id));
+  }
+
+  /** Tokens and cost of every run on a session, for /cost. */
+  spentOn(sessionKey: string): { usage: Usage; costUsd: number } {
+    let usage = emptyUsage();
+    let costUsd = 0;
+    for (const run of this.runs(sessionKey)) {
+      usage = addUsage(usage, run.usage);
+      costUsd += run.costUsd;
+    }
+    return { usage, costUsd };
+  }
+
+  /**
+   * Failures the user has not seen yet, marked seen as they are handed out (each is shown at one
+   * start, once). A run left "running" by a process on this machine that is gone (killed, crashed)
+   * is a failure too.
+   */
+  takeUnshownFailures(): ReflectionRun[] {
+    const abandoned = this.database
+      .prepare("SELECT id, pid FROM reflection_runs WHERE status = 'running' AND host = ?")
+      .all(hostname())
+      .filter((row) => !processAlive(Number(row.pid)));
+    for (const row of abandoned) {
+      this.database
+        .prepare(
+          "UPDATE reflection_runs SET status = 'failed', error = ?, finished_at = ? WHERE id = ? AND status = 'running'",
+        )
+        .run("the reflection process ended before it finished", this.now(), Number(row.id));
+    }
+    const failures = this.database
+      .prepare("SELECT * FROM reflection_runs WHERE status = 'failed' AND error_shown = 0 ORDER BY id")
+      .all()
+      .map(toRun);
+    if (failures.length > 0) {
+      this.database
+        .prepare("UPDATE reflection_runs SET error_shown = 1 WHERE status = 'failed' AND error_shown = 0")
+        .run();
+    }
+    return failures;
+  }
+
+  private end(
+    runId: number,
+    status: ReflectionRunStatus,
+    spend: ReflectionSpend,
+    error: string | undefined,
+    shown: boolean,
+  ): void {
+    const { usage } = spend;
+    this.database
+      .prepare(
+        `UPDATE reflection_runs SET status = ?, error = ?, error_shown = ?, input_tokens = ?, output_tokens = ?,
+           cache_read_tokens = ?, cache_write_tokens = ?, cost_usd = ?, changes = ?, finished_at = ? WHERE id = ?`,
+      )
+      .run(
+        status,
+        error ?? null,
+        shown ? 1 : 0,
+        usage.inputTokens,
+        usage.outputTokens,
+        usage.cacheReadTokens,
+        usage.cacheWriteTokens,
+        spend.costUsd,
+        JSON.stringify(spend.changes),
+        this.now(),
+        runId,
+      );
+  }
+}
+
+function toRun(row: Record<string, SQLOutputValue>): ReflectionRun {
+  return {
+    id: Number(row.id),
+    sessionKey: String(row.session_key),
+    afterSeq: Number(row.after_seq),
+    uptoSeq: Number(row.upto_seq),
+    status: String(row.status) as ReflectionRunStatus,
+    ...(row.error !== null ? { error: String(row.error) } : {}),
+    model: String(row.model),
+    usage: usageOfRow(row),
+    costUsd: Number(row.cost_usd),
+    changes: JSON.parse(String(row.changes)) as string[],
+    startedAt: Number(row.started_at),
+    ...(row.finished_at !== null ? { finishedAt: Number(row.finished_at) } : {}),
+  };
+}
