@@ -4,6 +4,7 @@ import path from "node:path";
 import { AgentSession } from "../agent/agent-session.ts";
 import { createPermissionGate, type PermissionGate } from "../agent/permission-gate.ts";
 import { DEFAULT_INSTRUCTION_FILE_NAMES, loadProjectInstructions } from "../agent/project-instructions.ts";
+import { learnsFromEdits } from "../agent/reflection/user-edits.ts";
 import { buildSystemPrompt } from "../agent/system-prompt.ts";
 import { builtinDefaultModelRef } from "../config/builtin-providers.ts";
 import { databasePath, findProjectRoot, tacitHome } from "../config/paths.ts";
@@ -73,11 +74,6 @@ function defaultModelRef(settings: Settings, env: NodeJS.ProcessEnv): string {
   if (settings.model) return settings.model;
   if (env.TACIT_MODEL) return env.TACIT_MODEL;
   return builtinDefaultModelRef(env);
-}
-
-/** Whether what the agent writes is recorded for reflection to learn from the user's edits of it. */
-function learnsFromEdits(settings: Settings): boolean {
-  return settings.reflection?.enabled !== false && settings.reflection?.learnFromEdits !== false;
 }
 
 /**

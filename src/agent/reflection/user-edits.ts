@@ -1,16 +1,18 @@
 import { lstat, readFile, stat } from "node:fs/promises";
 import path from "node:path";
+import type { DatabaseSync } from "node:sqlite";
 import { createTwoFilesPatch, FILE_HEADERS_ONLY } from "diff";
 import { isInside, resolveThroughLinks } from "../../config/real-path.ts";
+import type { Settings } from "../../config/settings.ts";
 import { redactSecrets } from "../../memory/redaction.ts";
-import type { AgentFileRecord, AgentFileRecords } from "../../session/agent-file-records.ts";
+import { type AgentFileRecord, AgentFileRecords } from "../../session/agent-file-records.ts";
 import { looksBinary } from "../../tools/file-helpers.ts";
 import { RECORDED_TEXT_CAP_BYTES, sha256, USER_EDIT_WINDOW_MS } from "../file-write-recorder.ts";
 
 /** One file's diff beyond this is a rewrite, not a correction to learn from: it is left out. */
-const MAX_EDIT_DIFF_CHARS = 12_000;
+const MAX_EDIT_DIFF_CHARS = 4_000;
 /** All diffs of one reflection together; files beyond it wait for the next one (they are not marked). */
-const MAX_EDITS_TOTAL_CHARS = 40_000;
+const MAX_EDITS_TOTAL_CHARS = 20_000;
 /** A diff this many lines apart is abandoned before it costs time (the diff library's own bound). */
 const MAX_EDIT_LENGTH_LINES = 2_000;
 /** What handed_hash holds once the reflection was told the file is gone. */
@@ -66,6 +68,27 @@ export async function collectUserEdits(input: UserEditsInput): Promise<Collected
   return edits;
 }
 
+/** Whether what the agent writes is recorded, and the user's later edits of it taught (README). */
+export function learnsFromEdits(settings: Settings): boolean {
+  return settings.reflection?.enabled !== false && settings.reflection?.learnFromEdits !== false;
+}
+
+/**
+ * The user's edits of one session's files for a reflection run, and how to
+ * mark them handed over once that run succeeded (a failed or dry run leaves
+ * them for the next one). Nothing when settings turn the learning off.
+ */
+export async function userEditsForReflection(
+  database: DatabaseSync,
+  session: { id: string; projectRoot: string },
+  settings: Settings,
+): Promise<{ edits: CollectedUserEdit[]; handOver(): void }> {
+  if (!learnsFromEdits(settings)) return { edits: [], handOver: () => undefined };
+  const records = new AgentFileRecords(database);
+  const edits = await collectUserEdits({ records, projectRoot: session.projectRoot, sessionId: session.id });
+  return { edits, handOver: () => markUserEditsHandedOver(records, session.projectRoot, edits) };
+}
+
 /** Remembers that reflection was given these diffs, so the same edit is not taught twice. */
 export function markUserEditsHandedOver(
   records: AgentFileRecords,
@@ -80,7 +103,7 @@ export function markUserEditsHandedOver(
  * it and has not been handed over as it is (same size and time as either
  * version means no). A missing file counts until its deletion was handed over.
  */
-function mayHaveChanged(
+export function mayHaveChanged(
   record: AgentFileRecord,
   stats: { size: number; mtimeMs: number } | undefined,
 ): boolean {
