@@ -22,12 +22,15 @@ describe("the start-up check for the user's edits", () => {
     }
     expect(await sessionsWithChangedFiles(records, projectRoot)).toEqual([]);
     expect(await collect(untouched)).toEqual([]);
-    // Records past twice the window are dropped by the check; past the window they are no longer compared.
+    // Past the window a record is no longer compared; past twice the window a pruning check drops it.
     const later = Date.now() + 15 * 24 * 60 * 60 * 1000;
     writeFileSync(path.join(projectRoot, "src/other.ts"), "three\n");
     expect(await sessionsWithChangedFiles(records, projectRoot, { now: () => later })).toEqual([]);
     expect(records.forSession(projectRoot, untouched)).toHaveLength(1);
+    // Only a pruning check (the background run's) drops them; the start-up check never writes.
     await sessionsWithChangedFiles(records, projectRoot, { now: () => later * 2 });
+    expect(records.forSession(projectRoot, untouched)).toHaveLength(1);
+    await sessionsWithChangedFiles(records, projectRoot, { now: () => later * 2, prune: true });
     expect(records.forSession(projectRoot, untouched)).toHaveLength(0);
   });
 });

@@ -12,7 +12,8 @@ const RECORD_RETENTION_MS = 2 * USER_EDIT_WINDOW_MS;
  * sessions of this project left files that have changed on disk since, by one
  * query and one stat per recorded file; no file is read. A changed stat can
  * still be a touch without a change: the reflection that follows hashes before
- * it diffs. Old records are dropped on the way, so the table stays small.
+ * it diffs. The background run drops old records on the way (prune), so the
+ * table stays small.
  */
 export async function sessionsWithChangedFiles(
   records: AgentFileRecords,
@@ -21,12 +22,14 @@ export async function sessionsWithChangedFiles(
     now?: () => number;
     /** Which sessions to look at (asked once each, before any stat): those whose reflection already ran. */
     consider?: (sessionId: string) => boolean;
+    /** Drop old records first: a write, so only the background run does it, never start-up. */
+    prune?: boolean;
   } = {},
 ): Promise<string[]> {
   const root = path.resolve(projectRoot);
   const now = (options.now ?? Date.now)();
   // Every database read happens here, before the first await: a run may close the database meanwhile.
-  records.pruneOlderThan(now - RECORD_RETENTION_MS);
+  if (options.prune) records.pruneOlderThan(now - RECORD_RETENTION_MS);
   const considered = new Map<string, boolean>();
   const consider = (sessionId: string) => {
     if (!considered.has(sessionId)) considered.set(sessionId, options.consider?.(sessionId) ?? true);
