@@ -23,6 +23,7 @@ import { openTacitDatabase } from "../memory/tacit-database.ts";
 import { resolveModel } from "../providers/resolve.ts";
 import { setUpSandbox } from "../sandbox/setup.ts";
 import { AgentFileRecords } from "../session/agent-file-records.ts";
+import { ReflectionLedger } from "../session/reflection-ledger.ts";
 import { SessionStore } from "../session/store.ts";
 import { createMemoryTool } from "../tools/memory.ts";
 import { createSkillTool, SKILL_TOOL_NAME } from "../tools/skill.ts";
@@ -36,6 +37,8 @@ export interface Runtime {
   home: string;
   settings: Settings;
   store: SessionStore;
+  /** Past reflections: how far each session was read, their cost (/cost), failures. */
+  reflections: ReflectionLedger;
   session: AgentSession;
   gate: PermissionGate;
   permissionMode: PermissionMode;
@@ -111,6 +114,11 @@ export async function bootstrap(input: BootstrapInput): Promise<Runtime> {
   // Memory off means nothing read or written for it, transcripts' recall index included.
   const memoryEnabled = options.memory && settings.memory?.enabled !== false;
   const store = new SessionStore(database, { redact: sessionRedaction });
+  const reflections = new ReflectionLedger(database);
+  // A background reflection that failed since the last start is said once, here.
+  for (const failure of reflections.takeUnshownFailures()) {
+    warn(`reflection of session ${failure.sessionKey} failed: ${failure.error ?? "unknown error"}`);
+  }
   try {
     let history: Message[] = [];
     let resumedModel: string | undefined;
@@ -220,6 +228,7 @@ export async function bootstrap(input: BootstrapInput): Promise<Runtime> {
       home,
       settings,
       store,
+      reflections,
       session,
       gate,
       permissionMode,

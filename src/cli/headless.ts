@@ -2,6 +2,7 @@ import { traceStartup } from "../core/startup-trace.ts";
 import { printRun } from "../modes/print.ts";
 import { bootstrap } from "./bootstrap.ts";
 import type { RunOptions } from "./options.ts";
+import { REFLECTING_NOTICE, reflectInBackground } from "./reflection-trigger.ts";
 
 /** `tacit -p`: one run, printed as text, json or stream-json; Ctrl-C stops it cleanly. */
 export async function runHeadless(options: RunOptions, prompt: string): Promise<void> {
@@ -31,6 +32,12 @@ export async function runHeadless(options: RunOptions, prompt: string): Promise<
       verbose: options.verbose,
     });
     process.exitCode = outcome.exitCode;
+    // Traced so the cost reflection adds to exit is measured (npm run bench:reflection).
+    traceStartup("answer printed");
+    if (reflectInBackground(runtime, runtime.session.sessionId, options)) {
+      process.stderr.write(`tacit: ${REFLECTING_NOTICE}\n`);
+    }
+    traceStartup("reflection started");
   } finally {
     process.off("SIGINT", onInterrupt);
     process.off("SIGTERM", onInterrupt);

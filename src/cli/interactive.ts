@@ -1,4 +1,4 @@
-import { UserFacingError } from "../core/errors.ts";
+import { errorMessage, UserFacingError } from "../core/errors.ts";
 import { traceStartup } from "../core/startup-trace.ts";
 import type { AskPermission, TuiHost, TuiInfo } from "../modes/tui/host.ts";
 import type { Runtime } from "./bootstrap.ts";
@@ -38,7 +38,14 @@ export async function runInteractive(options: RunOptions, version: string): Prom
       onWarning: (warning) => startupWarnings.push(warning),
     });
     traceStartup("bootstrapped");
-    return createTuiHost({ runtime, options, savedRules: permissions.savedRules });
+    const started = runtime;
+    const { reflectInBackground } = await import("./reflection-trigger.ts");
+    return createTuiHost({
+      runtime,
+      options,
+      savedRules: permissions.savedRules,
+      reflect: (sessionId) => reflectInBackground(started, sessionId, options),
+    });
   };
   // setImmediate: the first frame is written before the runtime's modules start loading.
   const pending = new Promise<TuiHost>((resolve, reject) =>
@@ -72,6 +79,21 @@ export async function runInteractive(options: RunOptions, version: string): Prom
     // Quitting before the runtime finished loading: wait for it, then close it,
     // so its database and background work do not outlive the TUI.
     if (!runtime) await pending.catch(() => undefined);
+    if (runtime) await reflectOnExit(runtime, options);
     runtime?.close();
+  }
+}
+
+/** The session the TUI ends with is reflected on in the background; the line stays under the resume line. */
+async function reflectOnExit(runtime: Runtime, options: RunOptions): Promise<void> {
+  try {
+    // Loaded here, not at the top: the first frame must not wait for it.
+    const { REFLECTING_NOTICE, reflectInBackground } = await import("./reflection-trigger.ts");
+    if (reflectInBackground(runtime, runtime.session.sessionId, options)) {
+      process.stdout.write(`${REFLECTING_NOTICE}\n`);
+    }
+  } catch (error) {
+    // Quitting must not fail because reflection could not start; the next start is unaffected.
+    process.stderr.write(`tacit: warning: could not start reflection: ${errorMessage(error)}\n`);
   }
 }

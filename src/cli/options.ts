@@ -21,6 +21,8 @@ export interface RunOptions {
   allowedTools: string[];
   disallowedTools: string[];
   memory: boolean;
+  /** False with --no-reflect: this session is not reflected on when it ends. */
+  reflect: boolean;
   verbose: boolean;
 }
 
@@ -66,6 +68,7 @@ export function parseRunOptions(raw: Record<string, unknown>, prompt: string | u
     allowedTools: splitRuleList(raw.allowedTools),
     disallowedTools: splitRuleList(raw.disallowedTools),
     memory: raw.memory !== false,
+    reflect: raw.reflect !== false,
     verbose: raw.verbose === true,
   };
 }

@@ -57,8 +57,10 @@ export type SessionReflection =
     }
   | { status: "skipped"; sessionId: string; reason: string };
 
-// A second reflection of a session that finds it locked gives up quickly: the one running covers it.
-const LOCK_WAIT_MS = 1_000;
+// A `tacit reflect` that finds the session locked gives up quickly and says so; a background run
+// waits for the one running, then reads only what that one left.
+const FOREGROUND_LOCK_WAIT_MS = 1_000;
+const BACKGROUND_LOCK_WAIT_MS = 10 * 60_000;
 
 /**
  * Reflects on the part of one session not reflected on before, holding the session's lock, and
@@ -148,7 +150,7 @@ export async function reflectOnSession(input: SessionReflectionInput): Promise<S
           memory.close();
         }
       },
-      { timeoutMs: LOCK_WAIT_MS },
+      { timeoutMs: input.foreground ? FOREGROUND_LOCK_WAIT_MS : BACKGROUND_LOCK_WAIT_MS },
     ).catch((error: unknown) => {
       if (error instanceof LockBusyError) return skipped("another reflection of this session is running");
       throw error;

@@ -68,6 +68,7 @@ export const ROOT_OPTIONS: RootOption[] = [
     description: 'extra deny rules, e.g. "Bash(git push:*)"',
   },
   { long: "memory", negated: true, description: "run without reading or writing memory" },
+  { long: "reflect", negated: true, description: "do not reflect on this session when it ends" },
   {
     long: "verbose",
     description: "with -p: each tool call, its duration and each request's tokens and cost on stderr",
@@ -119,7 +120,10 @@ export function parseRootFast(argv: string[]): FastParse | undefined {
   if (parsed.positionals.length > 1) return undefined;
   const prompt = parsed.positionals[0];
   if (prompt !== undefined && SUBCOMMANDS.includes(prompt)) return undefined;
-  const raw: Record<string, unknown> = { memory: true };
+  // A negated switch (--no-memory) is on unless given, as commander has it.
+  const raw: Record<string, unknown> = Object.fromEntries(
+    ROOT_OPTIONS.filter((option) => option.negated).map((option) => [option.long, true]),
+  );
   for (const option of ROOT_OPTIONS) {
     const value = parsed.values[option.negated ? `no-${option.long}` : option.long];
     if (value === undefined) continue;

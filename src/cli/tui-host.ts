@@ -2,9 +2,11 @@ import path from "node:path";
 import { writeFileAtomic } from "../config/atomic-write.ts";
 import { BUILTIN_PROVIDERS, hasKey } from "../config/builtin-providers.ts";
 import { type Message, messageText } from "../core/messages.ts";
+import type { Usage } from "../core/usage.ts";
 import type { SessionSummary, TranscriptLine, TuiHost, TuiInfo } from "../modes/tui/host.ts";
 import { catalogModels } from "../providers/catalog.ts";
 import type { Runtime } from "./bootstrap.ts";
+import { idleReflection } from "./idle-reflection.ts";
 import type { RunOptions } from "./options.ts";
 import { createFileLister, createPromptHistory } from "./tui-files.ts";
 import { createTuiMemoryHost } from "./tui-memory.ts";
@@ -18,6 +20,11 @@ export interface TuiHostInput {
   /** Rules saved with "allow always" during this run (from the permission forwarder). */
   savedRules?: readonly string[];
   env?: NodeJS.ProcessEnv;
+  /**
+   * Starts reflection on a session in the background (reflection-trigger.ts) and says whether it
+   * did: called on /new for the session left, and after the TUI sat idle. Absent: never.
+   */
+  reflect?: (sessionId: string) => boolean;
 }
 
 /** The TUI's view of the runtime: every slash command and status field maps onto one call here. */
@@ -28,9 +35,14 @@ export function createTuiHost(input: TuiHostInput): TuiHost {
   const history = createPromptHistory(runtime.home, runtime.cwd);
   const listFiles = createFileLister(runtime.cwd, runtime.projectRoot);
 
+  const idle = idleReflection(
+    { idleMinutes: runtime.settings.reflection?.idleMinutes, reflect: input.reflect },
+    () => session.sessionId,
+  );
+
   const host: TuiHost = {
     startupNotices: () => runtime.warnings,
-    submit: (prompt, signal) => session.prompt(prompt, signal),
+    submit: (prompt, signal) => idle.around(session.prompt(prompt, signal)),
 
     info: (): TuiInfo => ({
       model: session.currentModel.info.ref,
@@ -54,12 +66,15 @@ export function createTuiHost(input: TuiHostInput): TuiHost {
     },
 
     newSession: async () => {
+      const previous = session.sessionId;
       const created = store.createSession({
         cwd: runtime.cwd,
         projectRoot: runtime.projectRoot,
         model: session.currentModel.info.ref,
       });
       session.reset(created.id);
+      idle.cancel();
+      return input.reflect?.(previous) ? "reflecting on the last one in the background" : undefined;
     },
 
     listSessions: async (): Promise<SessionSummary[]> =>
@@ -107,6 +122,7 @@ export function createTuiHost(input: TuiHostInput): TuiHost {
         `Input tokens:  ${formatCount(usage.inputTokens)} (cache read ${formatCount(usage.cacheReadTokens)}, cache write ${formatCount(usage.cacheWriteTokens)})`,
         `Output tokens: ${formatCount(usage.outputTokens)}`,
         `Cost this session: $${costUsd.toFixed(4)}`,
+        ...reflectionCostLine(runtime.reflections.spentOn(session.sessionId)),
         `Context: ${formatCount(contextTokens)} of ${formatCount(window)} tokens (${percent}%)`,
       ].join("\n");
     },
@@ -169,6 +185,14 @@ function listModels(current: string, runtime: Runtime, env: NodeJS.ProcessEnv): 
     for (const modelId of Object.keys(settings.models ?? {})) refs.push(`${provider}/${modelId}`);
   }
   return [...new Set(refs)];
+}
+
+/** Reflection's tokens and cost on this session, when it ran (in the background, or at the last idle). */
+function reflectionCostLine(spent: { usage: Usage; costUsd: number }): string[] {
+  if (spent.usage.inputTokens === 0 && spent.costUsd === 0) return [];
+  return [
+    `Reflection on it: $${spent.costUsd.toFixed(4)} (${formatCount(spent.usage.inputTokens)} in, ${formatCount(spent.usage.outputTokens)} out)`,
+  ];
 }
 
 function formatCount(value: number): string {

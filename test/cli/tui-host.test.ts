@@ -122,6 +122,21 @@ describe("the TUI host over a real runtime", () => {
     expect(info.cwd).toBe(workspace.project);
     expect(host.cost()).toMatch(/Input tokens: +1,200/);
     expect(host.cost()).toMatch(/Output tokens: 30/);
+    expect(host.cost()).not.toContain("Reflection");
+
+    // A reflection that ran on this session (at the last idle) is part of what it cost.
+    const sessionId = host.info().sessionId;
+    const runId = runtime.reflections.begin(
+      sessionId,
+      { afterSeq: 0, uptoSeq: 2 },
+      "anthropic/claude-haiku-4-5",
+    );
+    runtime.reflections.finish(runId, {
+      usage: { inputTokens: 4_200, outputTokens: 150, cacheReadTokens: 0, cacheWriteTokens: 0 },
+      costUsd: 0.0049,
+      changes: [],
+    });
+    expect(host.cost()).toContain("Reflection on it: $0.0049 (4,200 in, 150 out)");
   });
 
   it("switches permission mode and lists it with the rules", () => {

@@ -24,6 +24,9 @@ export function runCli(
       env: {
         PATH: process.env.PATH ?? "",
         HOME: options.env.HOME ?? process.env.HOME ?? "/tmp",
+        // A run's background reflection would take the next scripted reply from the fake server:
+        // off unless a test turns it on (TACIT_NO_REFLECT: "").
+        TACIT_NO_REFLECT: "1",
         ...options.env,
       },
       stdio: [options.input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
@@ -77,7 +80,13 @@ export function wireSetup(
   serverUrl: string,
   workspace: Workspace,
 ): { model: string; env: Record<string, string> } {
-  const base = { TACIT_HOME: workspace.home, HOME: workspace.userHome, TACIT_RETRY_BASE_MS: "5" };
+  const base = {
+    TACIT_HOME: workspace.home,
+    HOME: workspace.userHome,
+    TACIT_RETRY_BASE_MS: "5",
+    // As in runCli: background reflection only where a test turns it on.
+    TACIT_NO_REFLECT: "1",
+  };
   switch (wire) {
     case "anthropic":
       return {

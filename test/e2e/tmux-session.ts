@@ -17,7 +17,8 @@ export class TmuxTui {
   /** Starts `tacit <args>` in `cwd` with exactly `environment` (env -i: nothing of the machine leaks in). */
   constructor(name: string, cwd: string, environment: Record<string, string>, args: string[]) {
     this.socket = `${name}-${process.pid}`;
-    const assignments = Object.entries({ TERM: "xterm-256color", ...environment })
+    // No background reflection after quitting unless a test asks for it (TACIT_NO_REFLECT: "").
+    const assignments = Object.entries({ TERM: "xterm-256color", TACIT_NO_REFLECT: "1", ...environment })
       .map(([key, value]) => `${key}=${quote(value)}`)
       .join(" ");
     const launcher = path.join(cwd, "..", `${name}-launch.sh`);

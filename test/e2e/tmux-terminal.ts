@@ -40,6 +40,8 @@ export class TmuxTerminal {
     const assignments = Object.entries({
       PATH: process.env.PATH ?? "/usr/bin:/bin",
       TERM: "xterm-256color",
+      // No background reflection after quitting unless a test asks for it (TACIT_NO_REFLECT: "").
+      TACIT_NO_REFLECT: "1",
       ...environment,
     })
       .map(([name, value]) => `${name}=${shellQuote(value)}`)

@@ -101,7 +101,9 @@ export class FakeHost implements TuiHost {
     this.switchedTo.push(ref);
     this.state.model = ref;
   }
-  async newSession() {}
+  async newSession(): Promise<string | undefined> {
+    return undefined;
+  }
   async listSessions() {
     return [{ id: "old-1", title: "Fix the parser", updatedAt: "2025-01-02T03:04:05Z", messageCount: 4 }];
   }

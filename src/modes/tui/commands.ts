@@ -189,10 +189,10 @@ export const SLASH_COMMANDS: SlashCommand[] = [
     description: "Start a new session",
     aliases: ["clear"],
     run: async (context) => {
-      await context.host.newSession();
+      const note = await context.host.newSession();
       context.sessionChanged();
       context.refreshInfo();
-      context.notify("info", "New session started.");
+      context.notify("info", note ? `New session started; ${note}.` : "New session started.");
     },
   },
   {

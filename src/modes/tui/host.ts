@@ -71,7 +71,8 @@ export interface TuiHost {
   setPermissionMode(mode: PermissionMode): void;
   listModels(): string[];
   switchModel(ref: string): Promise<void>;
-  newSession(): Promise<void>;
+  /** Resolves with a note to add to "New session started" (reflection on the last one), if any. */
+  newSession(): Promise<string | undefined>;
   listSessions(): Promise<SessionSummary[]>;
   /** Switches to the session and returns its conversation to show. */
   resumeSession(id: string): Promise<TranscriptLine[]>;
