@@ -28,6 +28,8 @@ import { SessionStore } from "../session/store.ts";
 import { createMemoryTool } from "../tools/memory.ts";
 import { createSkillTool, SKILL_TOOL_NAME } from "../tools/skill.ts";
 import { createToolset } from "../tools/toolset.ts";
+import { startDetachedReflection } from "./detached-reflection.ts";
+import { reflectOnEditsAtStart } from "./edits-reflection.ts";
 import { loadJudgedSettings, repositoryShellRulesNote } from "./judged-settings.ts";
 import type { RunOptions } from "./options.ts";
 
@@ -221,6 +223,19 @@ export async function bootstrap(input: BootstrapInput): Promise<Runtime> {
         ? { maxTurns: options.maxTurns ?? settings.maxTurns }
         : {}),
     });
+    // Files that sessions already reflected on left, changed since: looked for once start-up is done.
+    if (memory) {
+      setImmediate(() => {
+        void reflectOnEditsAtStart({
+          database,
+          projectRoot,
+          settings,
+          env,
+          reflect: options.reflect,
+          startReflection: () => startDetachedReflection({ home, cwd }, ["--edits"], env),
+        });
+      });
+    }
 
     return {
       cwd,

@@ -1,9 +1,12 @@
 // Corrections learned from the user's edits, through the built CLI against the fake model server:
 // the agent writes a file, the user changes it, and the reflection request carries the diff; a
 // file tacit itself changed again carries none; a session already reflected on teaches a later
-// edit once, with `tacit reflect --edits`.
+// edit once, with `tacit reflect --edits` or in the background at the next start.
 import { writeFileSync } from "node:fs";
-import { describe, expect, it } from "vitest";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { openTacitDatabase } from "../../src/memory/tacit-database.ts";
+import { ReflectionLedger } from "../../src/session/reflection-ledger.ts";
 import type { RecordedRequest } from "../fake-server/server.ts";
 import { e2eFixture } from "./fixture.ts";
 import { isReflection } from "./reflection-script.ts";
@@ -25,8 +28,26 @@ const USER_TEXT = AGENT_TEXT.replace(
   "export const fetchUser = async (id) => {",
 ).replace("}\n", "};\n");
 
-/** Every run's own reflection at exit is off: the tests start reflection themselves. */
-const NO_AUTO_REFLECT = { env: { TACIT_NO_REFLECT: "1" } };
+/** Polls until the condition holds; the deadline only keeps a broken test from hanging. */
+async function waitFor(what: string, condition: () => boolean): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** How each reflection run on a session ended, read from the database the CLI writes. */
+function runStatuses(sessionId: string): string[] {
+  const database = openTacitDatabase(path.join(e2e.workspace.home, "tacit.db"));
+  try {
+    return new ReflectionLedger(database).runs(sessionId).map((run) => run.status);
+  } finally {
+    database.close();
+  }
+}
+
+afterEach(() => e2e.server.onRequest(() => undefined));
 
 /** The part of a reflection request that hands over the user's edits, or undefined when it has none. */
 function userEditsSection(request: RecordedRequest): string | undefined {
@@ -38,7 +59,8 @@ function userEditsSection(request: RecordedRequest): string | undefined {
 describe("corrections learned from the user's edits", () => {
   const session = async (prompt: string) => {
     const flags = ["--output-format", "json", "--permission-mode", "accept-edits"];
-    const result = await e2e.print(prompt, flags, NO_AUTO_REFLECT);
+    // The fixture keeps background reflection off (TACIT_NO_REFLECT): these tests start it themselves.
+    const result = await e2e.print(prompt, flags);
     expect(result.stderr).toBe("");
     return JSON.parse(result.stdout).session_id as string;
   };
@@ -106,5 +128,38 @@ describe("corrections learned from the user's edits", () => {
     expect(reflections()).toHaveLength(before + 2);
     const shown = await e2e.run(["sessions", "show", sessionId]);
     expect(shown.stdout).toMatch(/reflected .* your edits {2}/);
+  });
+
+  it("at the next start, reflects in the background on the user's edit of a session already reflected on", async () => {
+    const { server } = e2e;
+    server.enqueue(write("src/user.ts", AGENT_TEXT), { text: "Wrote it." });
+    const sessionId = await session("write getUser");
+    server.enqueue({ text: "nothing to keep" });
+    expect((await e2e.run(["reflect", "--session", sessionId])).code).toBe(0);
+    writeFileSync(e2e.inProject("src/user.ts"), USER_TEXT);
+
+    const before = reflections().length;
+    server.onRequest((request) => (isReflection(request) ? { text: "nothing to keep" } : undefined));
+    server.enqueue({ text: "Hi." });
+    // Background reflection on for this run: the start-up check, and this session's own at exit.
+    const next = await e2e.print("hello", ["--output-format", "json"], { env: { TACIT_NO_REFLECT: "" } });
+    expect(next.code).toBe(0);
+    const helloId = JSON.parse(next.stdout).session_id as string;
+    const withEdits = () =>
+      reflections()
+        .slice(before)
+        .filter((request) => userEditsSection(request));
+    await waitFor("the edits reflection", () => withEdits().length === 1);
+    expect(userEditsSection(withEdits()[0]!)).toContain("+export const fetchUser = async (id) => {");
+    expect(withEdits()[0]!.normalized.messages[0]!.text).toContain("The user edited files the agent wrote");
+    // Both background runs end (so none outlives the test), the edits one recorded on the first session.
+    await waitFor("both background runs to finish", () => {
+      const [edits, own] = [runStatuses(sessionId), runStatuses(helloId)];
+      return edits.length === 2 && edits[1] === "done" && own[0] === "done";
+    });
+    expect(reflections().slice(before)).toHaveLength(2);
+    // Handed over: nothing is left to reflect on.
+    expect((await e2e.run(["reflect", "--edits"])).stdout).toContain("No session of this project waits");
+    expect(server.errors).toEqual([]);
   });
 });
