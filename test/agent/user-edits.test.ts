@@ -21,7 +21,8 @@ describe("corrections learned from the user's edits", () => {
     git(projectRoot, "commit", "-qm", "rename");
     const edits = await collect(sessionId);
     expect(edits.map((edit) => edit.path)).toEqual(["src/user.ts"]);
-    expect(edits[0]!.diff).toContain("--- a/src/user.ts\n+++ b/src/user.ts\n@@");
+    // Hunks only, from the first line: reflection names the file above it.
+    expect(edits[0]!.diff).toMatch(/^@@ -1,\d+ \+1,\d+ @@\n/);
     expect(edits[0]!.diff).toContain("-export function getUser(id) {");
     expect(edits[0]!.diff).toContain("+export const fetchUser = async (id) => {");
     // Context lines around the change, not the whole file.

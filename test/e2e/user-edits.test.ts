@@ -88,7 +88,8 @@ describe("corrections learned from the user's edits", () => {
     expect(reflected.code).toBe(0);
     const edits = userEditsSection(reflections().at(-1)!);
     expect(edits).toContain("The user changed your work like this");
-    expect(edits).toContain("--- a/src/user.ts\n+++ b/src/user.ts\n@@");
+    // Reflection names the file, then the hunks of its diff.
+    expect(edits).toContain("--- src/user.ts\n@@ -1,");
     expect(edits).toContain("-export function getUser(id) {");
     expect(edits).toContain("+export const fetchUser = async (id) => {");
     // config.ts differs from what the first session left, but the second session left what is there.

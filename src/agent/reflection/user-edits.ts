@@ -1,7 +1,7 @@
 import { lstat, readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import type { DatabaseSync } from "node:sqlite";
-import { createTwoFilesPatch, FILE_HEADERS_ONLY } from "diff";
+import { createTwoFilesPatch, OMIT_HEADERS } from "diff";
 import { isInside, resolveThroughLinks } from "../../config/real-path.ts";
 import type { Settings } from "../../config/settings.ts";
 import { redactSecrets } from "../../memory/redaction.ts";
@@ -29,7 +29,7 @@ interface EditedVersion {
 export interface CollectedUserEdit {
   /** Project-relative, "/" separators. */
   path: string;
-  /** A unified diff from what tacit left to the file now (secrets redacted on both sides), or one line. */
+  /** The unified diff's hunks from what tacit left to the file now (secrets redacted on both sides), or one line. */
   diff: string;
   against: EditedVersion;
 }
@@ -146,11 +146,12 @@ async function userEditOf(
     undefined,
     {
       context: 3,
-      headerOptions: FILE_HEADERS_ONLY,
+      // Hunks only: reflection names each file above its diff.
+      headerOptions: OMIT_HEADERS,
       maxEditLength: MAX_EDIT_LENGTH_LINES,
     },
   );
   // Only a change the redaction hid (a secret swapped for another) leaves no hunk: nothing to teach.
-  if (diff === undefined || !diff.includes("\n@@") || diff.length > MAX_EDIT_DIFF_CHARS) return undefined;
+  if (diff === undefined || !diff.startsWith("@@") || diff.length > MAX_EDIT_DIFF_CHARS) return undefined;
   return { path: record.path, diff, against: { hash, size: stats.size, mtimeMs: stats.mtimeMs } };
 }
