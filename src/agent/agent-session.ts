@@ -6,6 +6,7 @@ import type { Tool, ToolSessionState } from "../core/tool.ts";
 import { newToolSessionState } from "../core/tool.ts";
 import { addUsage, emptyUsage, type Usage } from "../core/usage.ts";
 import type { MemoryService } from "../memory/memory-service.ts";
+import type { AgentFileRecords } from "../session/agent-file-records.ts";
 import type { SessionStore } from "../session/store.ts";
 import {
   compactConversation,
@@ -16,9 +17,11 @@ import {
 import { type CompactionSave, type SaveBeforeCompaction, saveBeforeDropping } from "./compaction-save.ts";
 import { trimOldToolResults } from "./context-trim.ts";
 import { answerDanglingToolCalls } from "./conversation-repair.ts";
+import { createFileWriteRecorder } from "./file-write-recorder.ts";
 import { runAgent } from "./loop.ts";
 import { memoryTurnContext } from "./memory-context.ts";
 import type { PermissionGate } from "./permission-gate.ts";
+import type { AfterToolCall } from "./tool-calls.ts";
 import type { TurnContextSource } from "./turn-context.ts";
 
 /** Compact before a turn once the last request used this share of the context window. */
@@ -45,6 +48,8 @@ export interface AgentSessionOptions {
   recall?: boolean;
   /** Saves what matters to memory before compaction drops the conversation (see compaction-save.ts). */
   saveBeforeCompaction?: SaveBeforeCompaction;
+  /** Where what the agent leaves in the files it writes is recorded, for learning from the user's edits. */
+  fileRecords?: AgentFileRecords;
 }
 
 /** What one turn brings besides the user's words. */
@@ -77,10 +82,13 @@ export class AgentSession {
   private compactionFailedThisTurn = false;
   /** Memories and passages already recalled into this conversation: not recalled twice. */
   private readonly recalledIds = new Set<string>();
+  /** The seq of the message stored last: a file write is recorded against the message that asked for it. */
+  private lastStoredSeq: number | undefined;
 
   private readonly options: AgentSessionOptions;
   /** What each user turn adds to the user's message for the model (loop.ts, turn-context.ts). */
   private readonly turnContext: TurnContextSource[];
+  private readonly afterToolCall: AfterToolCall | undefined;
 
   constructor(options: AgentSessionOptions) {
     this.options = options;
@@ -97,6 +105,14 @@ export class AgentSession {
           }),
         ]
       : [];
+    this.afterToolCall = options.fileRecords
+      ? createFileWriteRecorder({
+          records: options.fileRecords,
+          projectRoot: options.projectRoot,
+          sessionId: () => this.currentSessionId,
+          lastSeq: () => this.lastStoredSeq,
+        })
+      : undefined;
     this.messages = answerDanglingToolCalls(conversationAfterCompaction(options.history ?? []));
     // A resumed conversation is already this big: automatic compaction must see it on the first turn.
     this.lastInputTokens = this.messages.length > 0 ? this.estimateContextTokens() : 0;
@@ -140,6 +156,7 @@ export class AgentSession {
    */
   reset(sessionId: string, history: Message[] = [], totals?: { usage: Usage; costUsd: number }): void {
     this.currentSessionId = sessionId;
+    this.lastStoredSeq = undefined;
     this.messages.splice(
       0,
       this.messages.length,
@@ -324,6 +341,7 @@ export class AgentSession {
       signal,
       hooks: {
         beforeToolCall: (tool, input, context) => this.options.gate.check(tool, input, context),
+        ...(this.afterToolCall ? { afterToolCall: this.afterToolCall } : {}),
         fitContext: (_messages, reason, fitSignal) => this.fitContext(reason, fitSignal),
         turnContext: turn.context ? [...this.turnContext, ...turn.context] : this.turnContext,
       },
@@ -349,6 +367,7 @@ export class AgentSession {
   /** Persists a message (redacted by the store) and indexes it for recall in later sessions. */
   private record(message: Message): void {
     const sequence = this.options.store.appendMessage(this.sessionId, message, this.model.info.ref);
+    this.lastStoredSeq = sequence;
     this.options.memory?.indexTranscript(this.sessionId, sequence, message);
   }
 }

@@ -16,7 +16,12 @@ import { addUsage, emptyUsage, type Usage } from "../core/usage.ts";
 import { costOf } from "../providers/cost.ts";
 import { ContextOverflowError } from "../providers/retry.ts";
 import { toolSpecOf } from "../tools/define-tool.ts";
-import { type BeforeToolCall, executeToolCalls, INTERRUPTED_RESULT } from "./tool-calls.ts";
+import {
+  type AfterToolCall,
+  type BeforeToolCall,
+  executeToolCalls,
+  INTERRUPTED_RESULT,
+} from "./tool-calls.ts";
 import { addTurnContext, type TurnContextSource } from "./turn-context.ts";
 
 interface LoopHooks {
@@ -26,6 +31,8 @@ interface LoopHooks {
    * the tool's result.
    */
   beforeToolCall?: BeforeToolCall;
+  /** Told after every call that ran, with its result (records what the agent left in files it wrote). */
+  afterToolCall?: AfterToolCall;
   /**
    * Add context to the new user message, once, before the turn's first request
    * (recall now; see turn-context.ts). What they add is part of the message the
@@ -215,6 +222,7 @@ export async function* runAgent(options: RunAgentOptions): AsyncGenerator<AgentE
       toolsByName,
       toolContext,
       options.hooks?.beforeToolCall,
+      options.hooks?.afterToolCall,
     )) {
       if (event.type === "result") results.push(event.result);
       else yield event.event;

@@ -12,6 +12,20 @@ export type BeforeToolCall = <Input>(
   context: ToolContext,
 ) => Promise<PermissionDecision>;
 
+/**
+ * Told after every call that ran (allowed, not interrupted), with its result
+ * and when it started: the recording of what the agent left in the files it
+ * wrote hangs here (file-write-recorder.ts). Awaited before the result is
+ * reported, so the next call sees it done; a failure in it is swallowed, as
+ * it must never change what the tool did.
+ */
+export type AfterToolCall = <Input>(
+  tool: Tool<Input>,
+  input: Input,
+  context: ToolContext,
+  outcome: { result: ToolResult; startedAt: number },
+) => Promise<void>;
+
 export const INTERRUPTED_RESULT = "Interrupted by the user before this tool ran.";
 
 export type ExecutionEvent =
@@ -58,6 +72,7 @@ export async function* executeToolCalls(
   toolsByName: Map<string, Tool>,
   context: ToolContext,
   beforeToolCall: BeforeToolCall | undefined,
+  afterToolCall?: AfterToolCall,
 ): AsyncGenerator<ExecutionEvent> {
   const prepared = calls.map((call) => prepare(call, toolsByName));
   let index = 0;
@@ -65,7 +80,7 @@ export async function* executeToolCalls(
     if (context.signal.aborted) return;
     const first = prepared[index]!;
     if (first.runnable && !first.readOnly) {
-      yield* executeOne(first, context, beforeToolCall);
+      yield* executeOne(first, context, beforeToolCall, afterToolCall);
       index++;
       continue;
     }
@@ -74,7 +89,7 @@ export async function* executeToolCalls(
       batch.push(prepared[index]!);
       index++;
     }
-    yield* mergeGenerators(batch.map((call) => executeOne(call, context, beforeToolCall)));
+    yield* mergeGenerators(batch.map((call) => executeOne(call, context, beforeToolCall, afterToolCall)));
   }
 }
 
@@ -82,6 +97,7 @@ async function* executeOne(
   prepared: PreparedCall,
   context: ToolContext,
   beforeToolCall: BeforeToolCall | undefined,
+  afterToolCall: AfterToolCall | undefined,
 ): AsyncGenerator<ExecutionEvent> {
   const { call } = prepared;
   const started = Date.now();
@@ -115,6 +131,11 @@ async function* executeOne(
       result = { output: INTERRUPTED_RESULT, isError: true };
     } else {
       result = await executeTool(prepared.tool, prepared.input, context);
+      if (afterToolCall) {
+        await afterToolCall(prepared.tool, prepared.input, context, { result, startedAt: started }).catch(
+          () => undefined,
+        );
+      }
     }
   }
 

@@ -4,6 +4,7 @@ import path from "node:path";
 import { AgentSession } from "../agent/agent-session.ts";
 import { createPermissionGate, type PermissionGate } from "../agent/permission-gate.ts";
 import { DEFAULT_INSTRUCTION_FILE_NAMES, loadProjectInstructions } from "../agent/project-instructions.ts";
+import { learnsFromEdits } from "../agent/reflection/user-edits.ts";
 import { buildSystemPrompt } from "../agent/system-prompt.ts";
 import { builtinDefaultModelRef } from "../config/builtin-providers.ts";
 import { databasePath, findProjectRoot, tacitHome } from "../config/paths.ts";
@@ -22,12 +23,15 @@ import { renderSkillsSection } from "../memory/skills/skills-section.ts";
 import { openTacitDatabase } from "../memory/tacit-database.ts";
 import { resolveModel } from "../providers/resolve.ts";
 import { setUpSandbox } from "../sandbox/setup.ts";
+import { AgentFileRecords } from "../session/agent-file-records.ts";
 import { ReflectionLedger } from "../session/reflection-ledger.ts";
 import { SessionStore } from "../session/store.ts";
 import { createMemoryTool } from "../tools/memory.ts";
 import { createSkillTool, SKILL_TOOL_NAME } from "../tools/skill.ts";
 import { createToolset } from "../tools/toolset.ts";
 import { compactionSaver } from "./compaction-saver.ts";
+import { startDetachedReflection } from "./detached-reflection.ts";
+import { reflectOnEditsAtStart } from "./edits-reflection.ts";
 import { loadJudgedSettings, repositoryShellRulesNote } from "./judged-settings.ts";
 import type { RunOptions } from "./options.ts";
 
@@ -233,6 +237,7 @@ export async function bootstrap(input: BootstrapInput): Promise<Runtime> {
       projectRoot,
       ...(memory ? { memory, recall: settings.memory?.recall !== false } : {}),
       ...(saveBeforeCompaction ? { saveBeforeCompaction } : {}),
+      ...(memory && learnsFromEdits(settings) ? { fileRecords: new AgentFileRecords(database) } : {}),
       ...((options.maxTurns ?? settings.maxTurns) !== undefined
         ? { maxTurns: options.maxTurns ?? settings.maxTurns }
         : {}),
@@ -240,6 +245,19 @@ export async function bootstrap(input: BootstrapInput): Promise<Runtime> {
     // What reading the memory found wrong (a broken file, a repaired repository), said once at start: after
     // the session is built, since building its system prompt reads every memory for the index.
     for (const warning of memory?.takeWarnings() ?? []) warn(warning);
+    // Files that sessions already reflected on left, changed since: looked for once start-up is done.
+    if (memory) {
+      setImmediate(() => {
+        void reflectOnEditsAtStart({
+          database,
+          projectRoot,
+          settings,
+          env,
+          reflect: options.reflect,
+          startReflection: () => startDetachedReflection({ home, cwd }, ["--edits"], env),
+        });
+      });
+    }
 
     return {
       cwd,

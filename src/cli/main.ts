@@ -101,6 +101,10 @@ function buildProgram({ Command, Option }: typeof import("commander")): Command 
     .option("-s, --session <id>", "the session to reflect on (an id or a unique prefix)")
     .option("--all-pending", "every session of this project with turns not reflected on yet")
     .option("--dry-run", "say what would change in memory, change nothing")
+    .option(
+      "--edits",
+      "learn only from your edits of files the agent wrote, in sessions already reflected on",
+    )
     .addOption(new Option("--background").hideHelp())
     .action(
       lazyAction(

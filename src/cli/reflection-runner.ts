@@ -1,12 +1,8 @@
 import path from "node:path";
 import { userTurns } from "../agent/reflection/digest.ts";
-import {
-  type ReflectionEdit,
-  ReflectionError,
-  type ReflectionOutcome,
-  reflectOn,
-} from "../agent/reflection/reflect.ts";
+import { ReflectionError, type ReflectionOutcome, reflectOn } from "../agent/reflection/reflect.ts";
 import { touchedMemories } from "../agent/reflection/touched-memories.ts";
+import { userEditsForReflection } from "../agent/reflection/user-edits.ts";
 import { databasePath } from "../config/paths.ts";
 import { loadSettings, type Settings } from "../config/settings.ts";
 import { errorMessage } from "../core/errors.ts";
@@ -21,13 +17,12 @@ import { LockBusyError, withLockFile } from "../memory/scope-lock.ts";
 import { openTacitDatabase } from "../memory/tacit-database.ts";
 import { resolveModel } from "../providers/resolve.ts";
 import { ReflectionLedger } from "../session/reflection-ledger.ts";
-import { type SessionInfo, SessionStore } from "../session/store.ts";
+import { SessionStore } from "../session/store.ts";
 
-/** What the inbox, the user-edit diffs and the skill drafting tool add to a run (wired by their owners). */
+/** What the inbox and the skill drafting tool add to a run (wired by their owners). */
 interface ReflectionWiring {
   target?(memory: MemoryService, settings: Settings): MemoryCommandTarget;
   extraTools?(memory: MemoryService, settings: Settings): Tool[];
-  userEdits?(session: SessionInfo): ReflectionEdit[];
 }
 
 export interface SessionReflectionInput {
@@ -42,6 +37,11 @@ export interface SessionReflectionInput {
    * the next start. A background run's failure waits for the next start.
    */
   foreground: boolean;
+  /**
+   * "edits": only the user's edits of the session's files since it was reflected on (no messages),
+   * for a session whose reflection already ran (user-edits-check.ts). Default "session".
+   */
+  purpose?: "session" | "edits";
   wiring?: ReflectionWiring;
 }
 
@@ -77,11 +77,13 @@ export async function reflectOnSession(input: SessionReflectionInput): Promise<S
       sessionId: session.id,
       reason,
     });
+    const editsOnly = input.purpose === "edits";
     const fresh = () => {
       const after = ledger.reflectedUpTo(session.id);
       return { after, stored: store.loadStoredMessages(session.id).filter((stored) => stored.seq > after) };
     };
-    if (fresh().stored.length === 0) return skipped("nothing new since it was last reflected on");
+    if (fresh().stored.length === 0 && !editsOnly)
+      return skipped("nothing new since it was last reflected on");
     const { settings } = loadSettings({
       cwd: session.cwd,
       projectRoot: session.projectRoot,
@@ -90,7 +92,7 @@ export async function reflectOnSession(input: SessionReflectionInput): Promise<S
     });
     if (settings.memory?.enabled === false) return skipped("memory is turned off in settings");
     const minUserTurns = settings.reflection?.minUserTurns ?? 1;
-    if (userTurns(fresh().stored.map((stored) => stored.message)) < minUserTurns) {
+    if (!editsOnly && userTurns(fresh().stored.map((stored) => stored.message)) < minUserTurns) {
       return skipped(`fewer than ${minUserTurns} new user turns (reflection.minUserTurns)`);
     }
     return await withLockFile<SessionReflection>(
@@ -98,9 +100,12 @@ export async function reflectOnSession(input: SessionReflectionInput): Promise<S
       async () => {
         // Read again under the lock: a run that held it may have just covered these messages.
         const { after, stored } = fresh();
-        if (stored.length === 0) return skipped("nothing new since it was last reflected on");
+        if (stored.length === 0 && !editsOnly) return skipped("nothing new since it was last reflected on");
+        // Under the lock, so two runs never hand over the same edit.
+        const userEdits = await userEditsForReflection(database, session, settings);
+        if (editsOnly && userEdits.edits.length === 0) return skipped("none of its files was edited since");
         const modelRef = settings.reflection?.model ?? session.model;
-        const range = { afterSeq: after, uptoSeq: stored.at(-1)!.seq };
+        const range = { afterSeq: after, uptoSeq: editsOnly ? after : stored.at(-1)!.seq };
         const runId = input.dryRun ? undefined : ledger.begin(session.id, range, modelRef);
         const memory = createMemoryService({
           database,
@@ -113,22 +118,25 @@ export async function reflectOnSession(input: SessionReflectionInput): Promise<S
         try {
           const model = resolveModel(modelRef, { env: input.env, providers: settings.providers ?? {} });
           memory.syncIndex();
-          const messages = stored.map((each) => each.message);
+          const messages = editsOnly ? [] : stored.map((each) => each.message);
           const wiring = input.wiring;
           const outcome = await reflectOn({
             model,
             memory,
             signal: input.signal,
             sessionLabel: session.id,
-            purpose: "session",
+            purpose: editsOnly ? "edits" : "session",
             messages,
             touchedMemories: touchedMemories(messages),
             ...(wiring?.target ? { target: wiring.target(memory, settings) } : {}),
             ...(wiring?.extraTools ? { extraTools: wiring.extraTools(memory, settings) } : {}),
-            ...(wiring?.userEdits ? { userEdits: wiring.userEdits(session) } : {}),
+            ...(userEdits.edits.length > 0 ? { userEdits: userEdits.edits } : {}),
             ...(input.dryRun ? { dryRun: true } : {}),
           });
-          if (runId !== undefined) ledger.finish(runId, outcome);
+          if (runId !== undefined) {
+            ledger.finish(runId, outcome);
+            userEdits.handOver();
+          }
           return { status: "reflected", sessionId: session.id, model: modelRef, ...range, outcome };
         } catch (error) {
           const spent =

@@ -1,17 +1,10 @@
-import { spawn } from "node:child_process";
-import { closeSync, mkdirSync, openSync } from "node:fs";
-import path from "node:path";
 import { userTurns } from "../agent/reflection/digest.ts";
 import { errorMessage } from "../core/errors.ts";
 import type { Runtime } from "./bootstrap.ts";
+import { startDetachedReflection } from "./detached-reflection.ts";
 
 /** What starting a background reflection needs of a run. */
 type ReflectionRuntime = Pick<Runtime, "store" | "reflections" | "settings" | "memory" | "home" | "cwd">;
-
-/** Where background reflections write what they did (and why one failed), appended run after run. */
-function reflectionLogPath(home: string): string {
-  return path.join(home, "logs", "reflection.log");
-}
 
 const REFLECTING_NOTICE = "reflecting on this session in the background";
 
@@ -50,24 +43,7 @@ export function reflectInBackground(
     return false;
   if (!runtime.memory) return false;
   if (!worthReflecting(runtime, sessionId)) return false;
-  const entry = process.argv[1];
-  if (!entry) return false;
-  const logFile = reflectionLogPath(runtime.home);
-  mkdirSync(path.dirname(logFile), { recursive: true });
-  const log = openSync(logFile, "a");
-  try {
-    const child = spawn(
-      process.execPath,
-      [...process.execArgv, entry, "reflect", "--session", sessionId, "--background"],
-      { cwd: runtime.cwd, env, detached: true, stdio: ["ignore", log, log] },
-    );
-    // A spawn that fails (no such executable) reports asynchronously; it must not crash the exit.
-    child.on("error", () => undefined);
-    child.unref();
-  } finally {
-    closeSync(log);
-  }
-  return true;
+  return startDetachedReflection(runtime, ["--session", sessionId], env);
 }
 
 /** New messages since the last reflection, with an answer from the model and enough user turns. */

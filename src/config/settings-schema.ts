@@ -72,6 +72,8 @@ const reflectionSettingsSchema = z.looseObject({
   review: z.enum(["project", "all", "none"]).optional(),
   /** Minutes the TUI sits idle before the session so far is reflected on. */
   idleMinutes: positiveInteger.optional(),
+  /** Record what the agent leaves in files it writes and teach reflection the user's later edits (default true). */
+  learnFromEdits: z.boolean().optional(),
 });
 
 /** The OS sandbox under the shell tools (README "Sandbox"); a repository's settings may only narrow it. */

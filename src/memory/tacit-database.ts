@@ -1,4 +1,5 @@
 import type { DatabaseSync } from "node:sqlite";
+import { agentFileRecordMigrations } from "../session/agent-file-records.ts";
 import { type Migration, type OpenDatabaseOptions, openDatabase } from "../session/database.ts";
 import { reflectionLedgerMigrations } from "../session/reflection-ledger.ts";
 import { importLedgerMigrations } from "../session/transcripts/import-ledger.ts";
@@ -18,6 +19,7 @@ const memoryMigrations: readonly Migration[] = [
   ...embeddingHealthMigrations,
   ...reflectionLedgerMigrations,
   ...importLedgerMigrations,
+  ...agentFileRecordMigrations,
 ];
 
 /**

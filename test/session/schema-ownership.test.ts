@@ -39,6 +39,7 @@ const OWNERS: Array<{ tables: RegExp; files: string[] }> = [
   { tables: /\bmemory_embedding_health\b/, files: ["memory/embedding-health.ts"] },
   { tables: /\breflection_runs\b/, files: ["session/reflection-ledger.ts"] },
   { tables: /\blearned_transcripts\b/, files: ["session/transcripts/import-ledger.ts"] },
+  { tables: /\bagent_file_records\b/, files: ["session/agent-file-records.ts"] },
 ];
 
 describe("the database schema", () => {
@@ -48,6 +49,7 @@ describe("the database schema", () => {
       "memory/embedding-health.ts",
       "memory/index-state.ts",
       "memory/search/schema.ts",
+      "session/agent-file-records.ts",
       "session/database.ts", // the migrations bookkeeping table itself
       "session/reflection-ledger.ts",
       "session/session-schema.ts",

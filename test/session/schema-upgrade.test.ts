@@ -194,6 +194,7 @@ describe("a database made before every table had a migration", () => {
       "embedding-health-001-markers",
       "reflection-001-runs",
       "import-ledger-001-learned-transcripts",
+      "agent-file-records-001",
     ]);
     const store = new SessionStore(database, { redact: sessionRedaction });
     expect(store.loadMessages("s-old").map(messageText)).toEqual(["where is the parser?"]);

@@ -4,6 +4,7 @@ import { sessionRedaction } from "../../memory/redact-message.ts";
 import { openTacitDatabase } from "../../memory/tacit-database.ts";
 import { ReflectionLedger } from "../../session/reflection-ledger.ts";
 import { SessionStore } from "../../session/store.ts";
+import { sessionsWithEdits } from "../edits-reflection.ts";
 import { reflectOnSession, type SessionReflection } from "../reflection-runner.ts";
 
 export interface ReflectCommandOptions {
@@ -12,6 +13,8 @@ export interface ReflectCommandOptions {
   dryRun?: boolean;
   /** Started by tacit itself after a session ended: output goes to the reflection log. */
   background?: boolean;
+  /** Only the user's edits of the files the agent wrote (with no --session: every session the start-up check finds). */
+  edits?: boolean;
 }
 
 /**
@@ -24,7 +27,8 @@ export async function reflectCommand(options: ReflectCommandOptions): Promise<vo
     throw new UserFacingError("--session and --all-pending do not go together: choose one");
   }
   const home = tacitHome(process.env);
-  const sessionIds = chooseSessions(home, options);
+  const sessionIds =
+    options.edits && !options.session ? await sessionsWithEdits(home) : chooseSessions(home, options);
   if (sessionIds.length === 0) {
     print("No session of this project waits for reflection.");
     return;
@@ -42,6 +46,7 @@ export async function reflectCommand(options: ReflectCommandOptions): Promise<vo
         env: process.env,
         signal: controller.signal,
         foreground: !options.background,
+        ...(options.edits ? { purpose: "edits" as const } : {}),
         ...(options.dryRun ? { dryRun: true } : {}),
       });
       for (const line of report(result, Boolean(options.dryRun))) print(line);
@@ -74,7 +79,8 @@ function report(result: SessionReflection, dryRun: boolean): string[] {
   if (result.status === "skipped") return [`session ${result.sessionId}: skipped, ${result.reason}`];
   const { outcome } = result;
   const lines = [
-    `session ${result.sessionId} (messages ${result.afterSeq + 1}-${result.uptoSeq}, ${result.model}):`,
+    // An edits-only run reads no message: what it read is the user's edits of the session's files.
+    `session ${result.sessionId} (${result.uptoSeq > result.afterSeq ? `messages ${result.afterSeq + 1}-${result.uptoSeq}` : "your edits of its files"}, ${result.model}):`,
   ];
   if (outcome.changes.length === 0) lines.push("  nothing worth keeping; memory unchanged");
   for (const change of outcome.changes) lines.push(`  ${change}`);

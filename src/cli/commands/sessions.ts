@@ -94,7 +94,8 @@ function reflectionLines(runs: ReflectionRun[]): string[] {
     const changes = run.changes.length
       ? `, ${run.changes.length} change${run.changes.length === 1 ? "" : "s"}`
       : "";
-    return `  reflected ${formatDate(run.startedAt)}  messages ${run.afterSeq + 1}-${run.uptoSeq}  ${run.model}  ${run.usage.inputTokens} in, ${run.usage.outputTokens} out  $${run.costUsd.toFixed(4)}  ${ended}${changes}`;
+    const read = run.uptoSeq > run.afterSeq ? `messages ${run.afterSeq + 1}-${run.uptoSeq}` : "your edits";
+    return `  reflected ${formatDate(run.startedAt)}  ${read}  ${run.model}  ${run.usage.inputTokens} in, ${run.usage.outputTokens} out  $${run.costUsd.toFixed(4)}  ${ended}${changes}`;
   });
 }
 
