@@ -219,6 +219,7 @@ export async function bootstrap(input: BootstrapInput): Promise<Runtime> {
         currentModel: () => session.currentModel,
         sessionId: () => session.sessionId,
         resolve,
+        env,
       });
     const session = new AgentSession({
       model,

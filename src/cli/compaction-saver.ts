@@ -6,11 +6,11 @@ import type { Settings } from "../config/settings.ts";
 import { isAbortError } from "../core/errors.ts";
 import type { ModelClient } from "../core/model.ts";
 import { emptyUsage } from "../core/usage.ts";
-import type { MemoryCommandTarget } from "../memory/memory-commands.ts";
 import type { MemoryService } from "../memory/memory-service.ts";
 import { LockBusyError, withLockFile } from "../memory/scope-lock.ts";
 import type { ReflectionLedger } from "../session/reflection-ledger.ts";
 import type { SessionStore } from "../session/store.ts";
+import { learningWiring } from "./learning-wiring.ts";
 import { failureLine, reflectionLockPath } from "./reflection-runner.ts";
 
 export interface CompactionSaverInput {
@@ -29,8 +29,7 @@ export interface CompactionSaverInput {
    * giving up with a warning; the session's reflection at its end then covers the rest. Default 60 s.
    */
   lockWaitMs?: number;
-  /** Where reflection's writes go (the review inbox's routing target); default the memory store. */
-  target?: MemoryCommandTarget;
+  env: NodeJS.ProcessEnv;
 }
 
 /**
@@ -85,7 +84,14 @@ export function compactionSaver(input: CompactionSaverInput): SaveBeforeCompacti
         purpose: "compaction",
         messages,
         touchedMemories: touchedMemories(messages),
-        ...(input.target ? { target: input.target } : {}),
+        // As after a session: project-scope changes wait in the inbox, skills follow the same rule.
+        ...learningWiring({
+          memory: input.memory,
+          settings: input.settings,
+          tacitHome: input.home,
+          env: input.env,
+          sessionLabel: sessionId,
+        }),
       });
       input.ledger.finish(runId, outcome);
       return { memoriesSaved: outcome.changes.length };

@@ -130,7 +130,7 @@ function buildProgram({ Command, Option }: typeof import("commander")): Command 
     .action(
       lazyAction(
         () => import("./commands/learn.ts"),
-        // commander adds the command itself as a last argument; the wiring is the lead's to pass.
+        // commander adds the command itself as a last argument: only the path and the options are passed on.
         (module) =>
           (explicitPath: string | undefined, options: import("./commands/learn.ts").LearnCommandOptions) =>
             module.learnCommand(explicitPath, options),

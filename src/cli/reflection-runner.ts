@@ -4,12 +4,9 @@ import { ReflectionError, type ReflectionOutcome, reflectOn } from "../agent/ref
 import { touchedMemories } from "../agent/reflection/touched-memories.ts";
 import { userEditsForReflection } from "../agent/reflection/user-edits.ts";
 import { databasePath } from "../config/paths.ts";
-import { loadSettings, type Settings } from "../config/settings.ts";
+import { loadSettings } from "../config/settings.ts";
 import { errorMessage } from "../core/errors.ts";
-import type { Tool } from "../core/tool.ts";
 import { emptyUsage } from "../core/usage.ts";
-import type { MemoryCommandTarget } from "../memory/memory-commands.ts";
-import type { MemoryService } from "../memory/memory-service.ts";
 import { createMemoryService } from "../memory/memory-setup.ts";
 import { sessionRedaction } from "../memory/redact-message.ts";
 import { redactSecrets } from "../memory/redaction.ts";
@@ -18,12 +15,7 @@ import { openTacitDatabase } from "../memory/tacit-database.ts";
 import { resolveModel } from "../providers/resolve.ts";
 import { ReflectionLedger } from "../session/reflection-ledger.ts";
 import { SessionStore } from "../session/store.ts";
-
-/** What the inbox and the skill drafting tool add to a run (wired by their owners). */
-interface ReflectionWiring {
-  target?(memory: MemoryService, settings: Settings): MemoryCommandTarget;
-  extraTools?(memory: MemoryService, settings: Settings): Tool[];
-}
+import { learningWiring } from "./learning-wiring.ts";
 
 export interface SessionReflectionInput {
   /** A session id or a unique prefix of one. */
@@ -42,7 +34,6 @@ export interface SessionReflectionInput {
    * for a session whose reflection already ran (user-edits-check.ts). Default "session".
    */
   purpose?: "session" | "edits";
-  wiring?: ReflectionWiring;
 }
 
 export type SessionReflection =
@@ -119,7 +110,15 @@ export async function reflectOnSession(input: SessionReflectionInput): Promise<S
           const model = resolveModel(modelRef, { env: input.env, providers: settings.providers ?? {} });
           memory.syncIndex();
           const messages = editsOnly ? [] : stored.map((each) => each.message);
-          const wiring = input.wiring;
+          // Project-scope changes wait in the inbox; skills are drafted with the same rule.
+          const wiring = learningWiring({
+            memory,
+            settings,
+            tacitHome: input.home,
+            env: input.env,
+            sessionLabel: session.id,
+            ...(input.dryRun ? { dryRun: true } : {}),
+          });
           const outcome = await reflectOn({
             model,
             memory,
@@ -128,8 +127,8 @@ export async function reflectOnSession(input: SessionReflectionInput): Promise<S
             purpose: editsOnly ? "edits" : "session",
             messages,
             touchedMemories: touchedMemories(messages),
-            ...(wiring?.target ? { target: wiring.target(memory, settings) } : {}),
-            ...(wiring?.extraTools ? { extraTools: wiring.extraTools(memory, settings) } : {}),
+            target: wiring.target,
+            extraTools: wiring.extraTools,
             ...(userEdits.edits.length > 0 ? { userEdits: userEdits.edits } : {}),
             ...(input.dryRun ? { dryRun: true } : {}),
           });

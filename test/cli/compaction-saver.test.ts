@@ -71,6 +71,7 @@ describe("the save before compaction", () => {
   function saverWith(model: FauxModel, settings: Settings = {}, lockWaitMs?: number) {
     const save = compactionSaver({
       home,
+      env: { HOME: root },
       memory,
       settings,
       store,
@@ -170,6 +171,7 @@ describe("the save before compaction", () => {
   it("is off with reflection.enabled false", () => {
     const off = compactionSaver({
       home,
+      env: { HOME: root },
       memory,
       settings: { reflection: { enabled: false } },
       store,

@@ -6,10 +6,7 @@ import { type LearnTotals, learnSessions, type SessionReport } from "../../agent
 import { learnNotes } from "../../agent/import/learn-notes.ts";
 import { builtinDefaultModelRef } from "../../config/builtin-providers.ts";
 import { databasePath } from "../../config/paths.ts";
-import type { Settings } from "../../config/settings.ts";
 import { UserFacingError } from "../../core/errors.ts";
-import type { MemoryCommandTarget } from "../../memory/memory-commands.ts";
-import type { MemoryService } from "../../memory/memory-service.ts";
 import { openTacitDatabase } from "../../memory/tacit-database.ts";
 import { resolveModel } from "../../providers/resolve.ts";
 import { claudeCodeHome } from "../../session/transcripts/claude-code-files.ts";
@@ -21,6 +18,7 @@ import {
 } from "../../session/transcripts/transcript-sessions.ts";
 import type { TranscriptAgent } from "../../session/transcripts/transcript-types.ts";
 import { UsageError } from "../command-typos.ts";
+import { learningWiring } from "../learning-wiring.ts";
 import { withMemoryContext } from "./memory-context.ts";
 
 export interface LearnCommandOptions {
@@ -29,11 +27,6 @@ export interface LearnCommandOptions {
   allProjects?: boolean;
   dryRun?: boolean;
   model?: string;
-}
-
-/** What another part of tacit adds to a learn run: the inbox routes project-scope writes (wired by its owner). */
-export interface LearnWiring {
-  target?(memory: MemoryService, settings: Settings): MemoryCommandTarget;
 }
 
 const AGENT_NAMES: Record<TranscriptAgent, string> = { "claude-code": "Claude Code", codex: "Codex" };
@@ -47,7 +40,6 @@ const AGENT_NAMES: Record<TranscriptAgent, string> = { "claude-code": "Claude Co
 export async function learnCommand(
   explicitPath: string | undefined,
   options: LearnCommandOptions,
-  wiring: LearnWiring = {},
 ): Promise<void> {
   const env = process.env;
   const since = parseSince(options.since);
@@ -88,7 +80,14 @@ export async function learnCommand(
             model: resolveModel(modelRef, { env, providers: settings.providers ?? {} }),
             memory: context.service,
             signal: abort.signal,
-            ...(wiring.target ? { target: wiring.target(context.service, settings) } : {}),
+            // Project-scope changes wait in the inbox, as reflection's do (each names its session).
+            target: learningWiring({
+              memory: context.service,
+              settings,
+              tacitHome: context.home,
+              env,
+              sessionLabel: `learn from ${options.from}`,
+            }).target,
           });
       const run = {
         ledger: new ImportLedger(database),
