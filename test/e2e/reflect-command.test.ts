@@ -34,7 +34,7 @@ describe("tacit reflect", () => {
     expect(reflected.stdout).toContain("created user/run-linter-first");
     const reflection = server.requests.filter(isReflection);
     expect(reflection).toHaveLength(2);
-    expect(reflection[0]!.normalized.toolNames).toEqual(["memory"]);
+    expect(reflection[0]!.normalized.toolNames).toEqual(["memory", "skill_draft"]);
     expect(reflection[0]!.normalized.messages[0]!.text).toContain(
       "[user] No: always run the linter before committing.",
     );

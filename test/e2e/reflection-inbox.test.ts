@@ -61,6 +61,7 @@ describe("reflection and the review inbox", () => {
     );
     const reflected = await e2e.run(["reflect", "--session", sessionId]);
     expect(reflected.code).toBe(0);
+    expect(reflected.stdout).toContain("proposed for review: project/release-with-make");
     const request = server.requests.filter(isReflection)[0]!;
     expect(request.normalized.toolNames).toEqual(["memory", "skill_draft"]);
     // Nothing reached the repository: both memories and the skill wait in the inbox.

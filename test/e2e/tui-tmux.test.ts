@@ -90,7 +90,7 @@ describe.skipIf(!hasTmux)("the TUI in a real terminal (tmux)", () => {
     await typeLine("/compact");
     await waitForScreen(/Compacted the conversation/, "the compaction notice");
     const [reflectionRequest, compactRequest] = e2e.server.requests.slice(-2);
-    expect(reflectionRequest!.normalized.toolNames).toEqual(["memory"]);
+    expect(reflectionRequest!.normalized.toolNames).toEqual(["memory", "skill_draft"]);
     expect(compactRequest!.normalized.toolNames).toEqual([]);
     e2e.server.enqueue({ text: "Continuing after the summary." });
     const beforeNext = e2e.server.requests.length;

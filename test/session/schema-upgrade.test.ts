@@ -222,9 +222,10 @@ describe("a database made before every table had a migration", () => {
     expect(index.search("quokka", { now: NOW }).map((result) => result.id)).toEqual(["memory:user/tabs"]);
     expect(vectors()).toBe(0);
 
+    const applied = appliedMigrations(database);
     database.close();
     const again = open(file);
-    expect(appliedMigrations(again)).toHaveLength(6);
+    expect(appliedMigrations(again)).toEqual(applied);
     expect(new SearchIndex(again).count()).toBe(2);
   });
 

@@ -25,17 +25,19 @@ export function recordingTarget(
     list: (scope) => inner.list(scope),
     update: async (scope, name, change, options) => {
       const result = await inner.update(scope, name, change, named(options));
-      changes.push(`${result.created ? "created" : "updated"} ${scope}/${result.memory.name}`);
+      const verb = result.proposed ? "proposed for review:" : result.created ? "created" : "updated";
+      changes.push(`${verb} ${scope}/${result.memory.name}`);
       return result;
     },
     remove: async (scope, name, options) => {
       const result = await inner.remove(scope, name, { ...options, ...named(options) });
-      changes.push(`deleted ${scope}/${name}`);
+      changes.push(`${result.proposed ? "proposed for review: delete" : "deleted"} ${scope}/${name}`);
       return result;
     },
     rename: async (scope, from, to, options) => {
       const result = await inner.rename(scope, from, to, { ...options, ...named(options) });
-      changes.push(`renamed ${scope}/${from} to ${options?.toScope ?? scope}/${result.memory.name}`);
+      const verb = result.proposed ? "proposed for review: rename" : "renamed";
+      changes.push(`${verb} ${scope}/${from} to ${options?.toScope ?? scope}/${result.memory.name}`);
       return result;
     },
   };

@@ -35,6 +35,7 @@ How:
 - Change memory ONLY through the memory tool: /memories/user for the user's preferences in every project, /memories/project for facts the whole team shares through the repository, /memories/local for this user's notes on this project.
 - One fact per memory, in the format the memory tool describes (frontmatter, the fact, **Why:** and **How to apply:** lines).
 - Before creating, look at the index: update an existing memory (view it, then str_replace) rather than adding a near-duplicate; merge duplicates into one and delete the rest; fix a memory the session showed to have changed; delete one the session proved wrong or stale.
+- Skills (when you have the skill_draft tool): when the session solved a multi-step task that is likely to come back (a release, a migration, a debugging procedure), draft it as a skill: the steps that worked, in order, with the commands. When the session used a skill (the skill tool) and had to correct or work around it, fix that skill with str_replace. A one-off task is not a skill.
 - Be selective: most sessions teach one or two things, many teach nothing. Nothing worth keeping is a fine outcome: then change nothing.
 - When you are done, reply with one short line per change you made (or "nothing to keep"), no preamble.`;
 
