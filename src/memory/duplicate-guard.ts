@@ -1,4 +1,4 @@
-import { type MemoryCommandTarget, memoryPathOf } from "./memory-commands.ts";
+import { type MemoryCommandTarget, memoryPathOf, wrapTarget } from "./memory-commands.ts";
 import type { Memory } from "./memory-file.ts";
 import { MemoryError } from "./memory-store.ts";
 import type { MemoryEntry } from "./memory-types.ts";
@@ -44,15 +44,7 @@ export function guardAgainstDuplicates(
 ): MemoryCommandTarget {
   const guarded = (scope: MemoryScope) => !options.scopes || options.scopes.includes(scope);
   const threshold = options.threshold ?? DUPLICATE_THRESHOLD;
-  return {
-    get enabledScopes() {
-      return target.enabledScopes;
-    },
-    isEnabled: (scope) => target.isEnabled(scope),
-    read: (scope, name) => target.read(scope, name),
-    list: (scope) => target.list(scope),
-    remove: (scope, name, changeOptions) => target.remove(scope, name, changeOptions),
-    rename: (scope, from, to, changeOptions) => target.rename(scope, from, to, changeOptions),
+  return wrapTarget(target, {
     // Checked inside the change, under the scope lock, so a memory written meanwhile counts too.
     update: (scope, name, change, changeOptions) =>
       target.update(
@@ -72,7 +64,7 @@ export function guardAgainstDuplicates(
         },
         changeOptions,
       ),
-  };
+  });
 }
 
 interface ExistingMemory {

@@ -12,6 +12,28 @@ export type MemoryCommandTarget = Pick<
   "read" | "list" | "update" | "remove" | "rename" | "enabledScopes" | "isEnabled"
 >;
 
+/**
+ * A target that passes everything through to `inner` except what `own` replaces: the wrappers
+ * (the duplicate guard, the recording of what a pass changed) each add to a change or two.
+ */
+export function wrapTarget(
+  inner: MemoryCommandTarget,
+  own: Partial<Omit<MemoryCommandTarget, "enabledScopes">>,
+): MemoryCommandTarget {
+  return {
+    get enabledScopes() {
+      return inner.enabledScopes;
+    },
+    isEnabled: (scope) => inner.isEnabled(scope),
+    read: (scope, name) => inner.read(scope, name),
+    list: (scope) => inner.list(scope),
+    update: (scope, name, change, options) => inner.update(scope, name, change, options),
+    remove: (scope, name, options) => inner.remove(scope, name, options),
+    rename: (scope, from, to, options) => inner.rename(scope, from, to, options),
+    ...own,
+  };
+}
+
 /** The root every memory-tool path starts with, as in Anthropic's memory tool. */
 export const MEMORY_ROOT = "/memories";
 

@@ -1,5 +1,5 @@
 import path from "node:path";
-import type { MemoryCommandTarget } from "./memory-commands.ts";
+import { type MemoryCommandTarget, wrapTarget } from "./memory-commands.ts";
 import type { MemoryEntry, ReadMemory } from "./memory-types.ts";
 import type { MemoryScope } from "./scopes.ts";
 
@@ -32,13 +32,7 @@ export function recordChanges(
   const changes: MemoryChange[] = [];
   const current = (scope: MemoryScope, name: string): ReadMemory | undefined =>
     inner.list(scope).some((entry: MemoryEntry) => entry.name === name) ? inner.read(scope, name) : undefined;
-  const target: MemoryCommandTarget = {
-    get enabledScopes() {
-      return inner.enabledScopes;
-    },
-    isEnabled: (scope) => inner.isEnabled(scope),
-    read: (scope, name) => inner.read(scope, name),
-    list: (scope) => inner.list(scope),
+  const target = wrapTarget(inner, {
     update: async (scope, name, change, changeOptions) => {
       if (options.dryRun) {
         const before = current(scope, name);
@@ -76,7 +70,7 @@ export function recordChanges(
       changes.push({ action: "rename", scope, name: from, to });
       return result;
     },
-  };
+  });
   return { target, changes };
 }
 

@@ -1,4 +1,4 @@
-import type { MemoryCommandTarget } from "../../memory/memory-commands.ts";
+import { type MemoryCommandTarget, wrapTarget } from "../../memory/memory-commands.ts";
 import type { ChangeOptions } from "../../memory/memory-types.ts";
 
 /**
@@ -16,13 +16,7 @@ export function recordingTarget(
     ...options,
     reason: `session ${sessionLabel}`,
   });
-  return {
-    get enabledScopes() {
-      return inner.enabledScopes;
-    },
-    isEnabled: (scope) => inner.isEnabled(scope),
-    read: (scope, name) => inner.read(scope, name),
-    list: (scope) => inner.list(scope),
+  return wrapTarget(inner, {
     update: async (scope, name, change, options) => {
       const result = await inner.update(scope, name, change, named(options));
       const verb = result.proposed ? "proposed for review:" : result.created ? "created" : "updated";
@@ -40,5 +34,5 @@ export function recordingTarget(
       changes.push(`${verb} ${scope}/${from} to ${options?.toScope ?? scope}/${result.memory.name}`);
       return result;
     },
-  };
+  });
 }
