@@ -1,6 +1,5 @@
+import { REFLECTION_DEFAULTS } from "../config/reflection-trust.ts";
 import type { AgentEvent } from "../core/events.ts";
-
-const DEFAULT_IDLE_MINUTES = 10;
 
 /**
  * Reflection after the TUI sat idle for `reflection.idleMinutes` (default 10) since its last turn
@@ -12,7 +11,7 @@ export function idleReflection(
   currentSession: () => string,
 ): { around(events: AsyncIterable<AgentEvent>): AsyncIterable<AgentEvent>; cancel(): void } {
   const { reflect } = input;
-  const minutes = input.idleMinutes ?? DEFAULT_IDLE_MINUTES;
+  const minutes = input.idleMinutes ?? REFLECTION_DEFAULTS.idleMinutes;
   let timer: NodeJS.Timeout | undefined;
   const cancel = () => clearTimeout(timer);
   const arm = () => {

@@ -1,4 +1,5 @@
 import { homedir } from "node:os";
+import { REFLECTION_DEFAULTS } from "../config/reflection-trust.ts";
 import type { Settings } from "../config/settings.ts";
 import type { Tool } from "../core/tool.ts";
 import { inboxFolder, ReviewInbox } from "../memory/inbox/review-inbox.ts";
@@ -35,7 +36,7 @@ export function learningWiring(input: LearningWiringInput): LearningWiring {
   const projectRoot = input.memory.store.projectRoot;
   const inbox = new ReviewInbox(inboxFolder(input.tacitHome, projectRoot));
   const target = reviewedTarget(input.memory.store, inbox, {
-    review: input.settings.reflection?.review ?? "project",
+    review: input.settings.reflection?.review ?? REFLECTION_DEFAULTS.review,
     session: input.sessionLabel,
   });
   const skillDraft = createSkillDraftTool({

@@ -4,6 +4,7 @@ import { ReflectionError, type ReflectionOutcome, reflectOn } from "../agent/ref
 import { touchedMemories } from "../agent/reflection/touched-memories.ts";
 import { userEditsForReflection } from "../agent/reflection/user-edits.ts";
 import { databasePath } from "../config/paths.ts";
+import { REFLECTION_DEFAULTS } from "../config/reflection-trust.ts";
 import { loadSettings } from "../config/settings.ts";
 import { errorMessage } from "../core/errors.ts";
 import { emptyUsage } from "../core/usage.ts";
@@ -82,7 +83,7 @@ export async function reflectOnSession(input: SessionReflectionInput): Promise<S
       env: input.env,
     });
     if (settings.memory?.enabled === false) return skipped("memory is turned off in settings");
-    const minUserTurns = settings.reflection?.minUserTurns ?? 1;
+    const minUserTurns = settings.reflection?.minUserTurns ?? REFLECTION_DEFAULTS.minUserTurns;
     if (!editsOnly && userTurns(fresh().stored.map((stored) => stored.message)) < minUserTurns) {
       return skipped(`fewer than ${minUserTurns} new user turns (reflection.minUserTurns)`);
     }

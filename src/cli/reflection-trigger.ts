@@ -1,4 +1,5 @@
 import { userTurns } from "../agent/reflection/digest.ts";
+import { REFLECTION_DEFAULTS } from "../config/reflection-trust.ts";
 import { errorMessage } from "../core/errors.ts";
 import type { Runtime } from "./bootstrap.ts";
 import { startDetachedReflection } from "./detached-reflection.ts";
@@ -55,5 +56,5 @@ function worthReflecting(runtime: ReflectionRuntime, sessionId: string): boolean
     .map((stored) => stored.message);
   // A run that failed before the model said anything (no key, no network) has nothing to learn from.
   if (!fresh.some((message) => message.role === "assistant")) return false;
-  return userTurns(fresh) >= (runtime.settings.reflection?.minUserTurns ?? 1);
+  return userTurns(fresh) >= (runtime.settings.reflection?.minUserTurns ?? REFLECTION_DEFAULTS.minUserTurns);
 }

@@ -138,10 +138,9 @@ function restrictRepositorySandbox(
 }
 
 /**
- * The `reflection` settings a repository file may keep: turning it off, fewer sessions, a stricter
- * review. Its `model` is dropped (it chooses where every session's digest is sent, with the user's
- * key), and a `review` looser than "project" too (it would let reflection write the team's shared
- * memory unreviewed).
+ * The `reflection` settings a repository file may keep: all but its `model`, which chooses where
+ * every session's digest is sent, with the user's key. Whether the rest may apply depends on the
+ * user's own choice, known only once every file is read: strictestReflection (reflection-trust.ts).
  */
 function restrictRepositoryReflection(
   reflection: Settings["reflection"],
@@ -156,11 +155,6 @@ function restrictRepositoryReflection(
       `${file}: ignored reflection.model "${reflection.model}": it chooses where the digest of every session is sent, with your key, so only you choose it, in ~/.tacit/settings.json or an untracked .tacit/settings.local.json.`,
     );
   }
-  if (kept.review === "none") {
-    delete kept.review;
-    warnings.push(
-      `${file}: ignored reflection.review "none": a repository's settings may not let reflection change the team's project memory without your review.`,
-    );
-  }
+  // What else it sets is held to the user's own choice once every file is read (reflection-trust.ts).
   return kept;
 }

@@ -16,6 +16,7 @@ import {
   restrictRepositoryModelChoice,
   restrictRepositoryProviders,
 } from "./provider-trust.ts";
+import { strictestReflection } from "./reflection-trust.ts";
 import { type PermissionList, permissionLists, type Settings, settingsSchema } from "./settings-schema.ts";
 import {
   localFileTrust,
@@ -57,6 +58,11 @@ export interface LoadedSettings {
    * unasked in the sandbox, never outside it (permission-gate.ts).
    */
   repositoryAllow: string[];
+  /**
+   * The model the user's own files name (home file, untracked local file), not a repository's:
+   * what may choose where transcripts the user did not write here are sent (`tacit learn`).
+   */
+  ownModel?: string;
 }
 
 /** The settings files in merge order, lowest precedence first: user < project < local. */
@@ -130,14 +136,24 @@ export function loadSettings(options: LoadSettingsOptions): LoadedSettings {
     ),
   ]);
   let settings: Settings = {};
+  let ownModel: string | undefined;
+  const repositoryReflection: Array<{ file: string; reflection: Settings["reflection"] }> = [];
   for (const entry of loaded) {
     let chosen = entry.settings;
     if (entry.trust !== "user")
       chosen = restrictRepositoryModelChoice(chosen, entry.file, keyedByRepository, sink);
-    if (entry.trust === "repository")
+    if (entry.trust === "repository") {
       chosen = restrictRepositoryModel(chosen, entry.file, knownProviders, sink);
+      // Judged against the user's whole choice below, whichever file comes later.
+      const { reflection, ...rest } = chosen;
+      repositoryReflection.push({ file: entry.file, reflection });
+      chosen = rest;
+    } else if (chosen.model !== undefined) ownModel = chosen.model;
     settings = mergeSettings(settings, chosen);
   }
+  const reflection = strictestReflection(settings.reflection, repositoryReflection, sink);
+  if (reflection === undefined) delete settings.reflection;
+  else settings.reflection = reflection;
   const allowFrom = (repository: boolean) =>
     loaded
       .filter((entry) => (entry.trust === "repository") === repository)
@@ -149,6 +165,7 @@ export function loadSettings(options: LoadSettingsOptions): LoadedSettings {
     sources: loaded.map((entry) => entry.file),
     trust: loaded.map((entry) => entry.trust),
     warnings,
+    ...(ownModel !== undefined ? { ownModel } : {}),
     repositoryAllow: [...new Set(allowFrom(true))].filter((rule) => !ownAllow.has(rule)),
   };
 }

@@ -61,6 +61,8 @@ function enabledMemoryScopes(settings: Settings): MemoryScope[] {
 export interface OpenMemory {
   service: MemoryService;
   settings: Settings;
+  /** The model the user's own settings name, never a repository's (LoadedSettings.ownModel). */
+  ownModel?: string;
   cwd: string;
   projectRoot: string;
   home: string;
@@ -92,7 +94,7 @@ export function openMemory(options: OpenMemoryOptions = {}): OpenMemory {
   const cwd = path.resolve(options.cwd ?? process.cwd());
   const projectRoot = findProjectRoot(cwd);
   const home = tacitHome(env);
-  const { settings } = loadSettings({ cwd, projectRoot, home, env });
+  const { settings, ownModel } = loadSettings({ cwd, projectRoot, home, env });
   const database = openTacitDatabase(
     databasePath(home),
     options.onNotice ? { onNotice: options.onNotice } : {},
@@ -109,6 +111,7 @@ export function openMemory(options: OpenMemoryOptions = {}): OpenMemory {
     return {
       service,
       settings,
+      ...(ownModel !== undefined ? { ownModel } : {}),
       cwd,
       projectRoot,
       home,

@@ -231,3 +231,29 @@ describe("tacit learn --from codex <path> (synthetic rollout)", () => {
     expect(missing.stderr).toBe("tacit: no such file or folder: no/such/folder\n");
   });
 });
+
+// Other agents' histories hold what the user typed elsewhere: only the user picks where they are sent.
+describe("tacit learn's model", () => {
+  const e2e = e2eFixture({ perTest: true });
+  const fixtures = path.resolve(import.meta.dirname, "../session/transcripts/fixtures/codex");
+
+  it("is never a repository's `model`, only the user's own choice or the default", async () => {
+    const { server, workspace } = e2e;
+    mkdirSync(path.join(workspace.project, ".tacit"), { recursive: true });
+    writeFileSync(
+      path.join(workspace.project, ".tacit", "settings.json"),
+      JSON.stringify({ model: "anthropic/claude-opus-4-1" }),
+    );
+    const before = server.requests.length;
+    const byDefault = await e2e.run(["learn", "--from", "codex", fixtures, "--dry-run"]);
+    expect(byDefault.code).toBe(0);
+    expect(byDefault.stdout).toContain("to anthropic/claude-sonnet-4-5; nothing was sent");
+    expect(byDefault.stdout).not.toContain("claude-opus-4-1");
+
+    e2e.writeUserSettings({ model: "anthropic/claude-haiku-4-5" });
+    const userChoice = await e2e.run(["learn", "--from", "codex", fixtures, "--dry-run"]);
+    expect(userChoice.code).toBe(0);
+    expect(userChoice.stdout).toContain("to anthropic/claude-haiku-4-5; nothing was sent");
+    expect(server.requests.length).toBe(before);
+  });
+});

@@ -41,7 +41,8 @@ const KEY_ARGUMENTS = [
  * A compact text of a session for the reflection model: each user message whole (the context
  * tacit added to it, recalled memories, left out: the model judged those already), the assistant's
  * words trimmed, each tool call as one line (its name and key argument), results cut to their first
- * lines (failures kept longer), and compaction summaries as "earlier summary". Redacted again, since
+ * lines (failures kept longer) and quoted behind "│", and compaction summaries as "earlier summary".
+ * Only a block's first line starts at the margin, so no quoted text can pose as "[user]". Redacted again, since
  * imported transcripts never passed tacit's store. Over the budget, the middle goes first: the start
  * holds the goal, the end what was decided.
  */
@@ -56,15 +57,15 @@ function digestBlocks(message: Message, budget: number): string[] {
     case "user": {
       if (isCompactionSummary(message)) {
         const summary = messageText(message).slice(COMPACTION_MARKER.length).trim();
-        return [`[earlier summary] ${cut(clean(summary), SUMMARY_CHARACTERS)}`];
+        return [block("[earlier summary]", cut(clean(summary), SUMMARY_CHARACTERS))];
       }
       const text = messageText(message).trim();
-      return text ? [`[user] ${cut(clean(text), Math.floor(budget * USER_MESSAGE_SHARE))}`] : [];
+      return text ? [block("[user]", cut(clean(text), Math.floor(budget * USER_MESSAGE_SHARE)))] : [];
     }
     case "assistant":
       return message.content.flatMap((part) => {
         if (part.type === "text" && part.text.trim()) {
-          return [`[assistant] ${cut(clean(part.text.trim()), ASSISTANT_TEXT_CHARACTERS)}`];
+          return [block("[assistant]", cut(clean(part.text.trim()), ASSISTANT_TEXT_CHARACTERS))];
         }
         if (part.type === "tool-call") return [`  → ${callLine(part)}`];
         return []; // reasoning: the words that followed it say what was concluded
@@ -90,10 +91,29 @@ function callLine(call: ToolCallPart): string {
     .join(" ");
 }
 
+/**
+ * A speaker's words; lines after the first are indented, so only a block's own first line starts
+ * at the margin: text that says "\n[user] …" (echoed from a file, a page, a summary) cannot pose
+ * as the user.
+ */
+function block(speaker: string, text: string): string {
+  return `${speaker} ${text.replace(/\n/g, "\n  ")}`;
+}
+
+/**
+ * A tool's output, every line quoted behind "│" (the reflection prompt says what that means):
+ * files, pages and command output are data for reflection, never words of the user or orders.
+ */
 function resultLine(result: ToolResultPart): string {
   const output = result.output.trim();
-  if (result.isError) return `    ✗ ${clean(firstLines(output, ERROR_LINES, ERROR_CHARACTERS))}`;
-  return `    ✓ ${output ? clean(firstLines(output, RESULT_LINES, RESULT_CHARACTERS)) : "(no output)"}`;
+  const text = result.isError
+    ? clean(firstLines(output, ERROR_LINES, ERROR_CHARACTERS))
+    : output
+      ? clean(firstLines(output, RESULT_LINES, RESULT_CHARACTERS))
+      : "";
+  const mark = result.isError ? "✗" : "✓";
+  if (!text) return `    ${mark} (no output)`;
+  return `    ${mark} │ ${text.replace(/\n/g, "\n      │ ")}`;
 }
 
 function valueText(value: unknown): string | undefined {
@@ -135,7 +155,7 @@ function firstLines(text: string, lines: number, limit: number): string {
   const kept = all.slice(0, lines).join("\n");
   const more = all.length > lines ? ` (+${all.length - lines} lines)` : "";
   const bounded = kept.length > limit ? `${kept.slice(0, limit)}…` : kept;
-  return `${bounded.replace(/\n/g, "\n      ")}${more}`;
+  return `${bounded}${more}`;
 }
 
 /** Whole blocks from the start and from the end, within the budget; the middle is said to be left out. */

@@ -62,10 +62,12 @@ export async function learnCommand(
       print(nothingFound(options, pathGiven, agentTranscriptFolder(options.from, env)));
       return;
     }
+    // Only the user's own choice: a cloned repository's `model` must not pick where other agents'
+    // histories are sent (a repository's reflection.model is already dropped from settings).
     const modelRef =
       options.model ??
       settings.reflection?.model ??
-      settings.model ??
+      context.ownModel ??
       env.TACIT_MODEL ??
       builtinDefaultModelRef(env);
     const database = openTacitDatabase(databasePath(context.home));

@@ -52,10 +52,10 @@ describe("sessionDigest", () => {
     expect(digest).toContain("→ Read src/app.ts");
     expect(digest).toContain("→ Bash npm run lint");
     expect(digest).toContain("→ memory create /memories/user/x.md");
-    expect(digest).toContain("✓ line 0");
+    expect(digest).toContain("✓ │ line 0");
     expect(digest).toContain("(+48 lines)");
     expect(digest).not.toContain("line 10");
-    expect(digest).toContain("✗ npm ERR! missing script: lint");
+    expect(digest).toContain("✗ │ npm ERR! missing script: lint");
     expect(digest).toContain("at 10");
     expect(digest).not.toContain("at 20");
   });
