@@ -1,7 +1,7 @@
 import { readdir, realpath } from "node:fs/promises";
 import path from "node:path";
 import { isInside } from "../../config/real-path.ts";
-import { openRegularFile } from "../../tools/file-stream.ts";
+import { readRegularFilePrefix } from "../../tools/file-stream.ts";
 
 /**
  * How the init survey touches the repository. A repository is untrusted input: a committed symlink may
@@ -41,22 +41,10 @@ export async function surveyFiles(root: string): Promise<SurveyFiles> {
     async read(relative) {
       const real = await confined(relative);
       if (real === undefined) return undefined;
-      const opened = await openRegularFile(real, shownName(relative));
-      if (!opened.ok) {
-        if (!opened.notFound) skipped.push(opened.reason);
-        return undefined;
-      }
-      try {
-        const buffer = Buffer.alloc(
-          Math.min(MAX_SURVEY_FILE_BYTES, opened.stats.size || MAX_SURVEY_FILE_BYTES),
-        );
-        const { bytesRead } = await opened.handle.read(buffer, 0, buffer.length, 0);
-        return buffer.subarray(0, bytesRead).toString("utf8");
-      } catch {
-        return undefined;
-      } finally {
-        await opened.handle.close();
-      }
+      const read = await readRegularFilePrefix(real, shownName(relative), MAX_SURVEY_FILE_BYTES);
+      if (read.ok) return read.text;
+      if (!read.notFound) skipped.push(read.reason);
+      return undefined;
     },
     async list(relative) {
       const real = await confined(relative);

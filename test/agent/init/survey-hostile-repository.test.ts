@@ -96,6 +96,10 @@ describe("surveyRepository on a hostile repository", () => {
       symlinkSync("/dev/zero", path.join(root, name));
     }
     execFileSync("mkfifo", [path.join(root, "CLAUDE.md")]);
+    // The tree walk reads each folder's .gitignore: neither a device nor a pipe may stall or flood it.
+    symlinkSync("/dev/zero", path.join(root, ".gitignore"));
+    write(path.join(root, "src", "index.ts"), "export {};\n");
+    execFileSync("mkfifo", [path.join(root, "src", ".gitignore")]);
     // A huge regular file inside the repository is read only as far as its prefix.
     write(path.join(root, "justfile"), `build:\n${"  echo long\n".repeat(2_000_000)}`);
 
@@ -103,6 +107,7 @@ describe("surveyRepository on a hostile repository", () => {
     expect(survey.text).toContain("- README.md: a link leading outside the repository");
     expect(survey.text).toContain("- CLAUDE.md is a FIFO (named pipe), not a regular file");
     expect(survey.text).toContain("just build");
+    expect(survey.text).toContain("src/index.ts");
     expect(survey.text.length).toBeLessThan(30_000);
   });
 
