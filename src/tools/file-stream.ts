@@ -75,6 +75,28 @@ export async function openRegularFile(absolutePath: string, shownPath: string): 
   return { ok: true, handle, stats };
 }
 
+/**
+ * At most maxBytes from the start of a regular file, as UTF-8 text: for files whose head is all a
+ * caller wants (a manifest, a .gitignore), without ever holding more than maxBytes.
+ */
+export async function readRegularFilePrefix(
+  absolutePath: string,
+  shownPath: string,
+  maxBytes: number,
+): Promise<{ ok: true; text: string } | { ok: false; reason: string; notFound?: boolean }> {
+  const opened = await openRegularFile(absolutePath, shownPath);
+  if (!opened.ok) return opened;
+  try {
+    const buffer = Buffer.alloc(Math.min(maxBytes, opened.stats.size));
+    const { bytesRead } = await opened.handle.read(buffer, 0, buffer.length, 0);
+    return { ok: true, text: buffer.subarray(0, bytesRead).toString("utf8") };
+  } catch (error) {
+    return { ok: false, reason: `${shownPath} could not be read: ${(error as Error).message}` };
+  } finally {
+    await opened.handle.close();
+  }
+}
+
 /** True when the file's first 8 KB hold a NUL byte (read from the handle, position 0). */
 export async function handleLooksBinary(handle: FileHandle): Promise<boolean> {
   const probe = Buffer.alloc(BINARY_PROBE_BYTES);

@@ -1,6 +1,7 @@
-import { readdir, readFile } from "node:fs/promises";
+import { readdir } from "node:fs/promises";
 import path from "node:path";
 import ignore, { type Ignore } from "ignore";
+import { readRegularFilePrefix } from "./file-stream.ts";
 
 export interface WalkOptions {
   /** Where .gitignore files above `root` start to count (the repository root). */
@@ -57,14 +58,17 @@ export async function* walkFiles(root: string, options: WalkOptions = {}): Async
   }
 }
 
+/** Far beyond any real .gitignore; a committed `.gitignore -> /dev/zero` must not fill memory. */
+const MAX_GITIGNORE_BYTES = 1024 * 1024;
+
 async function loadScope(directory: string): Promise<IgnoreScope | undefined> {
-  let text: string;
-  try {
-    text = await readFile(path.join(directory, ".gitignore"), "utf8");
-  } catch {
-    return undefined;
-  }
-  return { base: directory, rules: ignore().add(text) };
+  // Only a regular file, and only its prefix: a .gitignore that is a FIFO or a device would block or never end.
+  const read = await readRegularFilePrefix(
+    path.join(directory, ".gitignore"),
+    ".gitignore",
+    MAX_GITIGNORE_BYTES,
+  );
+  return read.ok ? { base: directory, rules: ignore().add(read.text) } : undefined;
 }
 
 async function ancestorScopes(root: string, projectRoot: string | undefined): Promise<IgnoreScope[]> {

@@ -2,19 +2,17 @@ import { readdir } from "node:fs/promises";
 import path from "node:path";
 import { redactSecrets } from "../../memory/redaction.ts";
 import { walkFiles } from "../../tools/walk-files.ts";
-import {
-  declaredCommands,
-  type ManifestText,
-  packageManagers,
-  readManifests,
-  readText,
-} from "./survey-manifests.ts";
+import { fenced, type SurveyFiles, shownName, surveyFiles } from "./survey-files.ts";
+import { declaredCommands, type ManifestText, packageManagers, readManifests } from "./survey-manifests.ts";
 
 /**
  * A compact, deterministic survey of a repository for `tacit init`: the file layout, the manifests and
  * the commands they declare, CI steps, the README's opening and the instruction files already there.
  * Gathered in code, so a small model starts from the facts and needs only a few tool calls of its own.
  * Every part has a budget; .gitignore'd files are never listed; secrets are redacted from all of it.
+ * The repository is untrusted: files are read through SurveyFiles (confined, regular, bounded), and
+ * everything it wrote (names, file text, commands) sits in fenced blocks or escaped on one line, so none
+ * of it can pose as one of the survey's own `##` sections.
  */
 
 export interface SurveyBudget {
@@ -64,25 +62,26 @@ export async function surveyRepository(
   budget: SurveyBudget = DEFAULT_SURVEY_BUDGET,
 ): Promise<RepositorySurvey> {
   const quoted: string[] = [];
-  const sections: string[] = [`# Repository survey: ${path.basename(root)}`];
+  const files = await surveyFiles(root);
+  const sections: string[] = [`# Repository survey: ${shownName(path.basename(root))}`];
 
   sections.push(`## Files (git-ignored files left out)\n${await fileTree(root, budget.tree)}`);
 
-  const manifests = await readManifests(root);
-  const managers = await packageManagers(root);
+  const manifests = await readManifests(files);
+  const managers = await packageManagers(files);
   if (managers.length) sections.push(`## Package manager (from lock files)\n${managers.join(", ")}`);
   const runner = /^(pnpm|yarn|bun)\b/.exec(managers[0] ?? "")?.[1] ?? "npm";
   const commands = declaredCommands(manifests, runner);
-  if (commands.length) sections.push(`## Commands the manifests declare\n${commands.join("\n")}`);
+  if (commands.length) sections.push(`## Commands the manifests declare\n${fenced(commands.join("\n"))}`);
   for (const manifest of manifests) {
     quoted.push(manifest.file);
     sections.push(`## ${manifest.file}\n${fenced(cut(manifest.text, budget.manifest, manifest.file))}`);
   }
 
-  const ci = await ciSteps(root, budget.ci);
-  if (ci) sections.push(`## CI steps (the run: lines of .github/workflows)\n${ci}`);
+  const ci = await ciSteps(files, budget.ci);
+  if (ci) sections.push(`## CI steps (the run: lines of .github/workflows)\n${fenced(ci)}`);
 
-  const readme = await firstExisting(root, README_NAMES);
+  const readme = await firstExisting(files, README_NAMES);
   if (readme) {
     quoted.push(readme.file);
     sections.push(`## ${readme.file} (opening)\n${fenced(cut(readme.text, budget.readme, readme.file))}`);
@@ -90,12 +89,16 @@ export async function surveyRepository(
 
   let instructionsLeft = budget.instructions;
   for (const file of INSTRUCTION_FILES) {
-    const text = await readText(path.join(root, file));
+    const text = await files.read(file);
     if (text === undefined || instructionsLeft <= 0) continue;
     quoted.push(file);
     const part = cut(text, instructionsLeft, file);
     instructionsLeft -= part.length;
     sections.push(`## ${file} (already in the repository)\n${fenced(part)}`);
+  }
+
+  if (files.skipped.length) {
+    sections.push(`## Files not read\n${files.skipped.map((line) => `- ${line}`).join("\n")}`);
   }
 
   const redacted = redactSecrets(cut(sections.join("\n\n"), budget.total, "the survey"));
@@ -119,21 +122,21 @@ async function fileTree(root: string, budget: number): Promise<string> {
   const lines: string[] = [];
   const more = files.length >= MAX_WALKED_FILES ? "+" : "";
   lines.push(
-    `${files.length}${more} files. Top-level folders: ${[...folders].map(([name, count]) => `${name}/ (${count})`).join(", ") || "none"}`,
+    `${files.length}${more} files. Top-level folders: ${[...folders].map(([name, count]) => `${shownName(name)}/ (${count})`).join(", ") || "none"}`,
   );
   const hidden = await hiddenAtRoot(root);
   if (hidden.length) lines.push(`Hidden at the root: ${hidden.join(" ")}`);
   const byDepth = [...files].sort((left, right) => depth(left) - depth(right) || left.localeCompare(right));
   let used = lines.join("\n").length;
   let listed = 0;
-  for (const file of byDepth) {
+  for (const file of byDepth.map(shownName)) {
     if (used + file.length + 1 > budget) break;
     lines.push(file);
     used += file.length + 1;
     listed++;
   }
   if (listed < files.length) lines.push(`… and ${files.length - listed} more (list a folder to see them)`);
-  return lines.join("\n");
+  return fenced(lines.join("\n"));
 }
 
 /** Dot-files and folders at the root say which tools are configured (.github, .nvmrc, .eslintrc …). */
@@ -141,19 +144,19 @@ async function hiddenAtRoot(root: string): Promise<string[]> {
   const entries = await readdir(root, { withFileTypes: true }).catch(() => []);
   return entries
     .filter((entry) => entry.name.startsWith(".") && entry.name !== ".git")
-    .map((entry) => (entry.isDirectory() ? `${entry.name}/` : entry.name))
+    .map((entry) => shownName(entry.isDirectory() ? `${entry.name}/` : entry.name))
     .sort();
 }
 
 /** The commands CI runs are the ones known to work: each workflow's `run:` lines. */
-async function ciSteps(root: string, budget: number): Promise<string> {
-  const folder = path.join(root, ".github", "workflows");
-  const names = (await readdir(folder).catch(() => [] as string[])).filter((name) => /\.ya?ml$/.test(name));
+async function ciSteps(files: SurveyFiles, budget: number): Promise<string> {
+  const folder = ".github/workflows";
+  const names = (await files.list(folder)).filter((name) => /\.ya?ml$/.test(name));
   const lines: string[] = [];
   for (const name of names.sort()) {
-    const text = (await readText(path.join(folder, name))) ?? "";
-    const runs = runLines(text);
-    if (runs.length) lines.push(`${name}: ${runs.join(" ; ")}`);
+    const text = (await files.read(`${folder}/${name}`)) ?? "";
+    const runs = runLines(text).map(shownName);
+    if (runs.length) lines.push(`${shownName(name)}: ${runs.join(" ; ")}`);
   }
   return cut(lines.join("\n"), budget, ".github/workflows");
 }
@@ -181,9 +184,12 @@ function runLines(workflow: string): string[] {
   return runs;
 }
 
-async function firstExisting(root: string, names: readonly string[]): Promise<ManifestText | undefined> {
+async function firstExisting(
+  files: SurveyFiles,
+  names: readonly string[],
+): Promise<ManifestText | undefined> {
   for (const file of names) {
-    const text = await readText(path.join(root, file));
+    const text = await files.read(file);
     if (text !== undefined) return { file, text };
   }
   return undefined;
@@ -195,11 +201,6 @@ function cut(text: string, budget: number, where: string): string {
   const head = text.slice(0, budget);
   const lineEnd = head.lastIndexOf("\n");
   return `${(lineEnd > budget / 2 ? head.slice(0, lineEnd) : head).trimEnd()}\n… (cut: read ${where} for the rest)`;
-}
-
-function fenced(text: string): string {
-  const fence = text.includes("```") ? "````" : "```";
-  return `${fence}\n${text}\n${fence}`;
 }
 
 function depth(file: string): number {

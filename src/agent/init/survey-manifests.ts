@@ -1,5 +1,4 @@
-import { readdir, readFile } from "node:fs/promises";
-import path from "node:path";
+import { type SurveyFiles, shownName } from "./survey-files.ts";
 
 /**
  * The build manifests a repository may have at its root, each read into a short text: what declares the
@@ -57,20 +56,20 @@ export interface ManifestText {
 }
 
 /** Each manifest present at the root, in the order above, package.json first. */
-export async function readManifests(root: string): Promise<ManifestText[]> {
+export async function readManifests(files: SurveyFiles): Promise<ManifestText[]> {
   const found: ManifestText[] = [];
-  const packageJson = await readText(path.join(root, "package.json"));
+  const packageJson = await files.read("package.json");
   if (packageJson !== undefined) found.push({ file: "package.json", ...summarisePackageJson(packageJson) });
   for (const file of RAW_MANIFESTS) {
-    const text = await readText(path.join(root, file));
+    const text = await files.read(file);
     if (text !== undefined) found.push({ file, text });
   }
   return found;
 }
 
 /** "pnpm (pnpm-lock.yaml)" for each lock file at the root. */
-export async function packageManagers(root: string): Promise<string[]> {
-  const names = new Set(await readdir(root).catch(() => [] as string[]));
+export async function packageManagers(files: SurveyFiles): Promise<string[]> {
+  const names = new Set(await files.list("."));
   return LOCK_FILES.filter(([file]) => names.has(file)).map(([file, tool]) => `${tool} (${file})`);
 }
 
@@ -83,7 +82,7 @@ export function declaredCommands(manifests: readonly ManifestText[], runner: str
   for (const manifest of manifests) {
     if (manifest.file === "package.json") {
       for (const [name, command] of manifest.scripts ?? []) {
-        commands.push(`${runner} run ${name}    # ${command}`);
+        commands.push(`${runner} run ${shownName(name)}    # ${shownName(command)}`);
       }
     } else if (/^(?:GNU)?[Mm]akefile$/.test(manifest.file)) {
       for (const target of makeTargets(manifest.text)) commands.push(`make ${target}`);
@@ -112,7 +111,7 @@ function summarisePackageJson(raw: string): { text: string; scripts: Array<[stri
   }
   if (scripts.length) {
     lines.push("scripts:");
-    for (const [name, command] of scripts) lines.push(`  ${name}: ${command}`);
+    for (const [name, command] of scripts) lines.push(`  ${shownName(name)}: ${shownName(command)}`);
   }
   for (const key of ["dependencies", "devDependencies", "peerDependencies"]) {
     const dependencies = json[key];
@@ -131,13 +130,4 @@ function makeTargets(text: string): string[] {
     if (!name.startsWith(".") && !targets.includes(name)) targets.push(name);
   }
   return targets;
-}
-
-/** A file's text, or undefined when it cannot be read (missing, a folder, unreadable). */
-export async function readText(file: string): Promise<string | undefined> {
-  try {
-    return await readFile(file, "utf8");
-  } catch {
-    return undefined;
-  }
 }
