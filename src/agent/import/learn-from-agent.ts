@@ -5,6 +5,7 @@ import type { Message } from "../../core/messages.ts";
 import { addUsage, emptyUsage, type Usage } from "../../core/usage.ts";
 import { LockBusyError, withLockFile } from "../../memory/scope-lock.ts";
 import { headFingerprint, type ImportLedger } from "../../session/transcripts/import-ledger.ts";
+import { terminalSafe } from "../../session/transcripts/safe-text.ts";
 import { readTranscript } from "../../session/transcripts/transcript-read.ts";
 import { transcriptConverter } from "../../session/transcripts/transcript-sessions.ts";
 import type { TranscriptSession } from "../../session/transcripts/transcript-types.ts";
@@ -29,10 +30,15 @@ export type LearnFromMessages = (
   otherProject?: string,
 ) => Promise<LearnedPart>;
 
+const MAX_SHOWN_CWD = 300;
+
 /** Where a session of another project ran, for reflection's refusal and request; undefined for this project's. */
 function otherProjectOf(session: Pick<TranscriptSession, "inProject" | "cwd">): string | undefined {
   if (session.inProject) return undefined;
-  return session.cwd ?? "a folder its transcript does not record";
+  if (session.cwd === undefined) return "a folder its transcript does not record";
+  // Shown to the model in its request and the refusal: a crafted cwd stays one short, printable line.
+  const cwd = terminalSafe(session.cwd);
+  return cwd.length > MAX_SHOWN_CWD ? `${cwd.slice(0, MAX_SHOWN_CWD)}…` : cwd;
 }
 
 /** One session's (or one set of notes') result, reported as soon as it is known. */
