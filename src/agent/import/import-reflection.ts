@@ -3,6 +3,7 @@ import type { MemoryCommandTarget } from "../../memory/memory-commands.ts";
 import type { MemoryService } from "../../memory/memory-service.ts";
 import { reflectOn } from "../reflection/reflect.ts";
 import type { LearnFromMessages } from "./learn-from-agent.ts";
+import { otherProjectNote, userScopeOnlyTarget } from "./user-scope-target.ts";
 
 export interface ImportReflectionOptions {
   model: ModelClient;
@@ -15,17 +16,21 @@ export interface ImportReflectionOptions {
 /**
  * Reflection as `tacit learn` uses it: the same engine and digest as after a tacit session, told the
  * session was held with another agent, and naming it ("claude-code:<uuid>") in each memory's source
- * and in the commits.
+ * and in the commits. A session of another project is told so, and may write only user memories.
  */
 export function importReflection(options: ImportReflectionOptions): LearnFromMessages {
-  return async (sessionLabel, messages) =>
-    reflectOn({
+  return async (sessionLabel, messages, otherProject) => {
+    const target = options.target ?? options.memory.store;
+    return reflectOn({
       model: options.model,
       memory: options.memory,
       signal: options.signal,
       sessionLabel,
       purpose: "import",
       messages,
-      ...(options.target ? { target: options.target } : {}),
+      ...(otherProject === undefined
+        ? { target }
+        : { target: userScopeOnlyTarget(target, otherProject), sessionNote: otherProjectNote(otherProject) }),
     });
+  };
 }

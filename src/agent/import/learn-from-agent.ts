@@ -1,9 +1,11 @@
+import { createHash } from "node:crypto";
 import path from "node:path";
 import { isAbortError } from "../../core/errors.ts";
 import type { Message } from "../../core/messages.ts";
 import { addUsage, emptyUsage, type Usage } from "../../core/usage.ts";
 import { LockBusyError, withLockFile } from "../../memory/scope-lock.ts";
 import { headFingerprint, type ImportLedger } from "../../session/transcripts/import-ledger.ts";
+import { terminalSafe } from "../../session/transcripts/safe-text.ts";
 import { readTranscript } from "../../session/transcripts/transcript-read.ts";
 import { transcriptConverter } from "../../session/transcripts/transcript-sessions.ts";
 import type { TranscriptSession } from "../../session/transcripts/transcript-types.ts";
@@ -17,8 +19,27 @@ export interface LearnedPart {
   costUsd: number;
 }
 
-/** Reflects on messages of another agent's session, naming it `sessionLabel` in memory's sources and commits. */
-export type LearnFromMessages = (sessionLabel: string, messages: readonly Message[]) => Promise<LearnedPart>;
+/**
+ * Reflects on messages of another agent's session, naming it `sessionLabel` in memory's sources and
+ * commits. `otherProject` is where a session that did not run in this project ran (its cwd): such a
+ * session may teach only user-scope lessons here. Absent for this project's sessions.
+ */
+export type LearnFromMessages = (
+  sessionLabel: string,
+  messages: readonly Message[],
+  otherProject?: string,
+) => Promise<LearnedPart>;
+
+const MAX_SHOWN_CWD = 300;
+
+/** Where a session of another project ran, for reflection's refusal and request; undefined for this project's. */
+function otherProjectOf(session: Pick<TranscriptSession, "inProject" | "cwd">): string | undefined {
+  if (session.inProject) return undefined;
+  if (session.cwd === undefined) return "a folder its transcript does not record";
+  // Shown to the model in its request and the refusal: a crafted cwd stays one short, printable line.
+  const cwd = terminalSafe(session.cwd);
+  return cwd.length > MAX_SHOWN_CWD ? `${cwd.slice(0, MAX_SHOWN_CWD)}…` : cwd;
+}
 
 /** One session's (or one set of notes') result, reported as soon as it is known. */
 export interface SessionReport {
@@ -74,13 +95,45 @@ export async function learnSessions(options: LearnSessionsOptions): Promise<Lear
   for (const session of options.sessions) {
     if (options.signal?.aborted) break;
     const label = `${session.agent}:${session.id}`;
-    const report = await holdingLock(options.lockFolder, label, session.file, () =>
-      learnSession(session, options, totals),
+    const report = await reportingFailure(label, session.file, totals, () =>
+      holdingLock(options.lockFolder, label, session.file, () => learnSession(session, options, totals)),
     );
     totals.reports.push(report);
     options.onReport?.(report);
   }
   return totals;
+}
+
+/**
+ * One session's (or set of notes') work, whatever goes wrong in it (its lock, its file vanishing, the
+ * ledger): a failure is that session's report, so one bad transcript never stops the others.
+ */
+export async function reportingFailure(
+  label: string,
+  file: string,
+  totals: LearnTotals,
+  work: () => Promise<SessionReport>,
+): Promise<SessionReport> {
+  try {
+    return await work();
+  } catch (error) {
+    const report = emptyReport(label, file);
+    failed(report, totals, error);
+    return report;
+  }
+}
+
+function emptyReport(label: string, file: string): SessionReport {
+  return {
+    label,
+    file,
+    outcome: "nothing new",
+    changes: [],
+    skipped: 0,
+    requests: 0,
+    messages: 0,
+    characters: 0,
+  };
 }
 
 /**
@@ -94,14 +147,27 @@ export async function holdingLock(
   work: () => Promise<SessionReport>,
 ): Promise<SessionReport> {
   if (!lockFolder) return work();
-  const lockPath = path.join(lockFolder, `${label.replace(/[^a-zA-Z0-9._-]/g, "_")}.lock`);
+  const lockPath = path.join(lockFolder, lockFileName(label));
   try {
     return await withLockFile(lockPath, work, { timeoutMs: LOCK_WAIT_MS });
   } catch (error) {
     if (!(error instanceof LockBusyError)) throw error;
-    return { label, file, outcome: "busy", changes: [], skipped: 0, requests: 0, messages: 0, characters: 0 };
+    return { ...emptyReport(label, file), outcome: "busy" };
   }
 }
+
+/**
+ * A label's lock file: the label with odd characters as `_`, and when that is longer than a file
+ * name may safely be (255 bytes on most file systems), its start and a hash of the whole label.
+ */
+function lockFileName(label: string): string {
+  const plain = label.replace(/[^a-zA-Z0-9._-]/g, "_");
+  if (plain.length <= MAX_LOCK_NAME) return `${plain}.lock`;
+  const hash = createHash("sha256").update(label).digest("hex").slice(0, 32);
+  return `${plain.slice(0, MAX_LOCK_NAME - hash.length - 1)}-${hash}.lock`;
+}
+
+const MAX_LOCK_NAME = 120;
 
 /** How long a run waits for a session another run is learning before leaving it to that run. */
 const LOCK_WAIT_MS = 2_000;
@@ -112,16 +178,7 @@ async function learnSession(
   totals: LearnTotals,
 ): Promise<SessionReport> {
   const label = `${session.agent}:${session.id}`;
-  const report: SessionReport = {
-    label,
-    file: session.file,
-    outcome: "nothing new",
-    changes: [],
-    skipped: 0,
-    requests: 0,
-    messages: 0,
-    characters: 0,
-  };
+  const report = emptyReport(label, session.file);
   const start = await options.ledger.resumePoint(label, session.file, session.sizeBytes);
   let learnedLines = start.lines;
   let lastEntryId = options.ledger.progress(label)?.lastEntryId;
@@ -136,7 +193,8 @@ async function learnSession(
         report.requests += 1;
         report.messages += part.messages.length;
         report.characters += part.characters;
-        if (options.learn) addPart(report, totals, await options.learn(label, part.messages));
+        if (options.learn)
+          addPart(report, totals, await options.learn(label, part.messages, otherProjectOf(session)));
         else report.outcome = "would send";
       }
       if (!options.learn || batch.lines === 0) continue;

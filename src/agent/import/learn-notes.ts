@@ -9,6 +9,7 @@ import {
   holdingLock,
   type LearnSessionsOptions,
   type LearnTotals,
+  reportingFailure,
   type SessionReport,
 } from "./learn-from-agent.ts";
 
@@ -29,8 +30,10 @@ export async function learnNotes(
     if (options.signal?.aborted) break;
     if (changedNotes(notes, options.ledger).length === 0) continue;
     const label = `claude-code:memory:${notes.projectFolder}`;
-    const report = await holdingLock(options.lockFolder, label, notes.folder, () =>
-      learnNoteFolder(notes, label, options, totals),
+    const report = await reportingFailure(label, notes.folder, totals, () =>
+      holdingLock(options.lockFolder, label, notes.folder, () =>
+        learnNoteFolder(notes, label, options, totals),
+      ),
     );
     totals.reports.push(report);
     options.onReport?.(report);
@@ -58,7 +61,10 @@ async function learnNoteFolder(
   };
   if (!options.learn || parts.length === 0) return report;
   try {
-    for (const part of parts) addPart(report, totals, await options.learn(label, part.messages));
+    // Another project's notes (--all-projects, a path) may teach only user-scope lessons here.
+    const otherProject = notes.inProject ? undefined : path.dirname(notes.folder);
+    for (const part of parts)
+      addPart(report, totals, await options.learn(label, part.messages, otherProject));
     recordNotes(options.ledger, changed);
   } catch (error) {
     failed(report, totals, error);

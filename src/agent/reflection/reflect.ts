@@ -29,6 +29,8 @@ export interface ReflectOptions {
    */
   sessionLabel: string;
   purpose: ReflectionPurpose;
+  /** More about the session, said after its purpose (an imported session of another project says so). */
+  sessionNote?: string;
   /** Only the part not reflected on before. */
   messages: readonly Message[];
   userEdits?: readonly ReflectionEdit[];

@@ -58,6 +58,7 @@ export interface ReflectionRequestInput {
   memory: MemoryService;
   purpose: ReflectionPurpose;
   sessionLabel: string;
+  sessionNote?: string;
   messages: Parameters<typeof sessionDigest>[0];
   touchedMemories?: readonly string[];
   userEdits?: readonly ReflectionEdit[];
@@ -66,7 +67,9 @@ export interface ReflectionRequestInput {
 /** The one user message reflection starts from: the digest, the memory index, what the session touched, the user's edits. */
 export function reflectionRequest(input: ReflectionRequestInput): string {
   const sections = [
-    `Session ${input.sessionLabel}. ${PURPOSE_NOTES[input.purpose]}`,
+    [`Session ${input.sessionLabel}.`, PURPOSE_NOTES[input.purpose], input.sessionNote]
+      .filter(Boolean)
+      .join(" "),
     `<memory-index>\n${renderMemoryIndex(input.memory.store.list(), { budgetTokens: INDEX_BUDGET_TOKENS }).text}\n</memory-index>`,
   ];
   const touched = touchedMemoryTexts(input.memory, input.touchedMemories ?? []);

@@ -12,6 +12,7 @@ import { resolveModel } from "../../providers/resolve.ts";
 import { claudeCodeHome } from "../../session/transcripts/claude-code-files.ts";
 import { findClaudeCodeNotes } from "../../session/transcripts/claude-code-memory.ts";
 import { ImportLedger } from "../../session/transcripts/import-ledger.ts";
+import { terminalSafe } from "../../session/transcripts/safe-text.ts";
 import {
   agentTranscriptFolder,
   findTranscriptSessions,
@@ -201,6 +202,10 @@ function shown(file: string): string {
   return relative && !relative.startsWith("..") && !path.isAbsolute(relative) ? `~/${relative}` : file;
 }
 
+/**
+ * Every line this command prints may hold text read from a transcript (a file's path, a session's
+ * cwd in an error): its control characters are shown escaped, never sent to the terminal as they are.
+ */
 function print(line: string): void {
-  process.stdout.write(`${line}\n`);
+  process.stdout.write(`${terminalSafe(line)}\n`);
 }

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { claudeCodeProjectFolder, claudeCodeProjectFolders } from "./claude-code-files.ts";
+import { plainId } from "./safe-text.ts";
 import { findFiles, listFolder } from "./transcript-files.ts";
 import type { TranscriptSession } from "./transcript-types.ts";
 
@@ -23,6 +24,8 @@ export interface AgentNotes {
   folder: string;
   /** The project folder's name (`-home-dev-app`), naming the notes in the memories' source. */
   projectFolder: string;
+  /** Whether they are this project's notes: its own folder's, or a folder's holding its sessions. */
+  inProject: boolean;
   files: AgentNoteFile[];
 }
 
@@ -54,13 +57,12 @@ export function findClaudeCodeNotes(options: FindNotesOptions): AgentNotes[] {
       ]
     : claudeCodeProjectFolders(options.claudeHome, options.allProjects ? undefined : options.projectRoot);
   const own = claudeCodeProjectFolder(options.projectRoot);
-  const sessionFolders = new Set(options.sessions.map((session) => path.dirname(session.file)));
+  const sessionFolders = new Set(
+    options.sessions.filter((session) => session.inProject).map((session) => path.dirname(session.file)),
+  );
+  const isProjects = (folder: string) => path.basename(folder) === own || sessionFolders.has(folder);
   const wanted = projectFolders.filter(
-    (folder) =>
-      options.allProjects ||
-      options.explicitPath ||
-      path.basename(folder) === own ||
-      sessionFolders.has(folder),
+    (folder) => options.allProjects || options.explicitPath || isProjects(folder),
   );
   const explicitMemory = options.explicitPath && path.basename(options.explicitPath) === "memory";
   const memoryFolders = explicitMemory
@@ -74,7 +76,15 @@ export function findClaudeCodeNotes(options: FindNotesOptions): AgentNotes[] {
       )
       .map(readNote)
       .filter((note): note is AgentNoteFile => note !== undefined && note.text.trim() !== "");
-    if (files.length) notes.push({ folder, projectFolder: path.basename(path.dirname(folder)), files });
+    const projectFolder = path.dirname(folder);
+    if (files.length)
+      notes.push({
+        folder,
+        // Claude Code's folder names are plain already; a crafted one is hashed (it names the notes' source).
+        projectFolder: plainId(path.basename(projectFolder), 255),
+        inProject: isProjects(projectFolder),
+        files,
+      });
   }
   return notes;
 }

@@ -10,6 +10,7 @@ import {
 import { createClaudeCodeConverter } from "./claude-code-transcript.ts";
 import { codexHome, codexRollouts, codexSessionHeader } from "./codex-files.ts";
 import { createCodexConverter } from "./codex-rollout.ts";
+import { plainId } from "./safe-text.ts";
 import type { TranscriptAgent, TranscriptConverter, TranscriptSession } from "./transcript-types.ts";
 
 export interface FindSessionsOptions {
@@ -40,8 +41,8 @@ export function agentTranscriptFolder(agent: TranscriptAgent, env: NodeJS.Proces
 export async function findTranscriptSessions(options: FindSessionsOptions): Promise<TranscriptSession[]> {
   const { agent } = options;
   const files = candidateFiles(options);
-  const insideProject =
-    options.allProjects || options.explicitPath ? undefined : projectMatcher(options.projectRoot);
+  const insideProject = projectMatcher(options.projectRoot);
+  const everyProject = options.allProjects === true || options.explicitPath !== undefined;
   const sessions: TranscriptSession[] = [];
   for (const file of files) {
     const stats = statSync(file, { throwIfNoEntry: false });
@@ -52,12 +53,14 @@ export async function findTranscriptSessions(options: FindSessionsOptions): Prom
       : codexSessionHeader(file)
     ).catch(() => undefined);
     if (!header) continue;
-    if (insideProject && !(header.cwd && insideProject(header.cwd))) continue;
+    const inProject = header.cwd !== undefined && insideProject(header.cwd);
+    if (!everyProject && !inProject) continue;
     sessions.push({
       agent,
-      id: header.id,
+      id: plainId(header.id),
       file,
       cwd: header.cwd,
+      inProject,
       modifiedAt: stats.mtime,
       sizeBytes: stats.size,
     });

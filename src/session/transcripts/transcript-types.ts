@@ -12,6 +12,11 @@ export interface TranscriptSession {
   file: string;
   /** The folder the session ran in, when the transcript says. */
   cwd: string | undefined;
+  /**
+   * Whether the session ran in this project (its cwd is the project or a folder inside it). One that
+   * did not (--all-projects, a path given) may teach only lessons about the user that hold everywhere.
+   */
+  inProject: boolean;
   /** The file's last change: --since compares with it, so a session continued later counts. */
   modifiedAt: Date;
   sizeBytes: number;

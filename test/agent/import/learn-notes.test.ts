@@ -56,4 +56,41 @@ describe("Claude Code's auto-workspace.memory notes", () => {
     expect(changed).toContain("and a new line");
     expect(changed).not.toContain("fact 0:");
   });
+
+  it("from another project's folder (--all-projects) may only become user memories", async () => {
+    const claudeHome = path.join(workspace.root, "claude");
+    const otherFolder = path.join(claudeHome, "projects", "-srv-other-private-project");
+    mkdirSync(path.join(otherFolder, "memory"), { recursive: true });
+    writeFileSync(path.join(otherFolder, "memory", "MEMORY.md"), "- builds on build.corp-x.internal\n");
+    const notes = findClaudeCodeNotes({
+      claudeHome,
+      projectRoot: workspace.projectRoot,
+      allProjects: true,
+      sessions: [],
+    });
+    expect(notes.map((each) => each.inProject)).toEqual([false]);
+    const file = "---\nname: corp-x\ndescription: builds on corp-x\ntype: project\n---\ncorp-x\n";
+    const model = createFauxModel([
+      {
+        toolCalls: [
+          {
+            toolName: "memory",
+            input: { command: "create", path: "/memories/project/corp-x.md", file_text: file },
+          },
+        ],
+      },
+      { text: "nothing to keep" },
+    ]);
+    const learn = importReflection({ model, memory: workspace.memory, signal: new AbortController().signal });
+    const totals = emptyTotals();
+    await learnNotes(notes, { ledger: new ImportLedger(workspace.database), learn }, totals);
+    expect(messageText(model.requests[0]!.messages[0]!)).toContain(
+      `It ran in another project (${otherFolder})`,
+    );
+    expect(JSON.stringify(model.requests[1]!.messages.at(-1))).toContain(
+      `this session was in another project (${otherFolder}): only /memories/user applies here`,
+    );
+    expect(workspace.memory.store.list("project")).toEqual([]);
+    expect(totals.reports[0]).toMatchObject({ outcome: "learned", changes: [] });
+  });
 });

@@ -1,4 +1,4 @@
-import { statSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { importReflection } from "../../../src/agent/import/import-reflection.ts";
@@ -28,6 +28,7 @@ function claudeTranscript(root: string, turns: string[]): TranscriptSession {
     id: "long",
     file,
     cwd: "/p",
+    inProject: true,
     modifiedAt: stats.mtime,
     sizeBytes: stats.size,
   };
@@ -83,6 +84,32 @@ describe("learning another agent's sessions", () => {
     const second = await learnSessions({ sessions: [session], ledger, learn: retry });
     expect(second.reports[0]!.outcome).toBe("learned");
     expect(messageText(working.requests[0]!.messages[0]!)).toContain("please use pnpm");
+  });
+
+  it("reports a session that fails outside reflection on its own line and learns the others", async () => {
+    const ledger = new ImportLedger(workspace.database);
+    const model = createFauxModel(Array.from({ length: 3 }, () => ({ text: "nothing to keep" })));
+    const learn = importReflection({ model, memory: workspace.memory, signal: new AbortController().signal });
+    const gone = claudeTranscript(workspace.root, ["please use pnpm"]);
+    await learnSessions({ sessions: [gone], ledger, learn });
+    // The file grew after it was found, then went away: reading where the last run stopped fails.
+    rmSync(gone.file);
+    mkdirSync(path.join(workspace.root, "other"));
+    const other = { ...claudeTranscript(path.join(workspace.root, "other"), ["run make test"]), id: "other" };
+    const lockFolder = path.join(workspace.root, "locks");
+    mkdirSync(path.join(workspace.root, "third"));
+    const third = claudeTranscript(path.join(workspace.root, "third"), ["keep answers short"]);
+    // An id too long for a lock file's name as it is.
+    const longId = { ...third, id: "L".repeat(400) };
+    const totals = await learnSessions({
+      sessions: [{ ...gone, sizeBytes: gone.sizeBytes + 10 }, other, longId],
+      ledger,
+      learn,
+      lockFolder,
+    });
+    expect(totals.reports.map((report) => report.outcome)).toEqual(["failed", "learned", "learned"]);
+    expect(totals.reports[0]!.error).toContain("ENOENT");
+    expect(model.requests).toHaveLength(3);
   });
 
   it("leaves a session another run holds to that run, and learns it once free", async () => {
