@@ -36,6 +36,11 @@ export interface SessionReflectionInput {
    * for a session whose reflection already ran (user-edits-check.ts). Default "session".
    */
   purpose?: "session" | "edits";
+  /**
+   * The user named this session (`tacit reflect --session ID`): parts they ran with --no-reflect
+   * are read too. A background run or --all-pending leaves them out.
+   */
+  explicit?: boolean;
   /** How long the run may take before it stops itself (REFLECTION_DEADLINE_MS); tests shorten it. */
   deadlineMs?: number;
 }
@@ -83,9 +88,12 @@ export async function reflectOnSession(input: SessionReflectionInput): Promise<S
       reason,
     });
     const editsOnly = input.purpose === "edits";
+    // What the user ran with --no-reflect is read only when they name the session themselves.
+    const declined = input.explicit ? () => false : ledger.declinedSeqs(session.id);
     const fresh = () => {
       const after = ledger.reflectedUpTo(session.id);
-      return { after, stored: store.loadStoredMessages(session.id).filter((stored) => stored.seq > after) };
+      const stored = store.loadStoredMessages(session.id);
+      return { after, stored: stored.filter((each) => each.seq > after && !declined(each.seq)) };
     };
     if (fresh().stored.length === 0 && !editsOnly)
       return skipped("nothing new since it was last reflected on");
