@@ -109,7 +109,9 @@ function buildProgram({ Command, Option }: typeof import("commander")): Command 
     .action(
       lazyAction(
         () => import("./commands/reflect.ts"),
-        (module) => module.reflectCommand,
+        // --no-reflect is the run's option (commander gives it to the program): passed on to be refused.
+        (module) => (options: import("./commands/reflect.ts").ReflectCommandOptions, command: Command) =>
+          module.reflectCommand({ ...options, reflect: command.parent?.opts().reflect !== false }),
       ),
     );
   program

@@ -1,5 +1,6 @@
 import path from "node:path";
 import { userTurns } from "../agent/reflection/digest.ts";
+import { digestParts } from "../agent/reflection/digest-parts.ts";
 import { ReflectionError, type ReflectionOutcome, reflectOn } from "../agent/reflection/reflect.ts";
 import { touchedMemories } from "../agent/reflection/touched-memories.ts";
 import { userEditsForReflection } from "../agent/reflection/user-edits.ts";
@@ -7,7 +8,8 @@ import { databasePath } from "../config/paths.ts";
 import { REFLECTION_DEFAULTS } from "../config/reflection-trust.ts";
 import { loadSettings } from "../config/settings.ts";
 import { errorMessage } from "../core/errors.ts";
-import { emptyUsage } from "../core/usage.ts";
+import type { Message } from "../core/messages.ts";
+import { addUsage, emptyUsage } from "../core/usage.ts";
 import { createMemoryService } from "../memory/memory-setup.ts";
 import { sessionRedaction } from "../memory/redact-message.ts";
 import { redactSecrets } from "../memory/redaction.ts";
@@ -35,6 +37,13 @@ export interface SessionReflectionInput {
    * for a session whose reflection already ran (user-edits-check.ts). Default "session".
    */
   purpose?: "session" | "edits";
+  /**
+   * The user named this session (`tacit reflect --session ID`): parts they ran with --no-reflect
+   * are read too. A background run or --all-pending leaves them out.
+   */
+  explicit?: boolean;
+  /** How long the run may take before it stops itself (REFLECTION_DEADLINE_MS); tests shorten it. */
+  deadlineMs?: number;
 }
 
 export type SessionReflection =
@@ -55,6 +64,16 @@ const FOREGROUND_LOCK_WAIT_MS = 1_000;
 const BACKGROUND_LOCK_WAIT_MS = 10 * 60_000;
 
 /**
+ * A run stops itself after this long (one reflection is a few requests; a provider that stalls
+ * could otherwise keep it going for 300 s × 4 attempts × 12 requests). It must stay well under the
+ * age at which another process breaks a live holder's lock (scope-lock.ts, 10 minutes), or two
+ * runs could reflect on the same messages at once. A deadline rather than a lock that the holder
+ * keeps refreshing: it is one AbortSignal, it also bounds what a stalled run costs, and a holder
+ * that is suspended (Ctrl-Z) could not refresh anyway.
+ */
+export const REFLECTION_DEADLINE_MS = 6 * 60_000;
+
+/**
  * Reflects on the part of one session not reflected on before, holding the session's lock, and
  * records the run in the ledger (a dry run records nothing). A failure is recorded, then thrown.
  */
@@ -70,9 +89,12 @@ export async function reflectOnSession(input: SessionReflectionInput): Promise<S
       reason,
     });
     const editsOnly = input.purpose === "edits";
+    // What the user ran with --no-reflect is read only when they name the session themselves.
+    const declined = input.explicit ? () => false : ledger.declinedSeqs(session.id);
     const fresh = () => {
       const after = ledger.reflectedUpTo(session.id);
-      return { after, stored: store.loadStoredMessages(session.id).filter((stored) => stored.seq > after) };
+      const stored = store.loadStoredMessages(session.id);
+      return { after, stored: stored.filter((each) => each.seq > after && !declined(each.seq)) };
     };
     if (fresh().stored.length === 0 && !editsOnly)
       return skipped("nothing new since it was last reflected on");
@@ -97,8 +119,6 @@ export async function reflectOnSession(input: SessionReflectionInput): Promise<S
         const userEdits = await userEditsForReflection(database, session, settings);
         if (editsOnly && userEdits.edits.length === 0) return skipped("none of its files was edited since");
         const modelRef = settings.reflection?.model ?? session.model;
-        const range = { afterSeq: after, uptoSeq: editsOnly ? after : stored.at(-1)!.seq };
-        const runId = input.dryRun ? undefined : ledger.begin(session.id, range, modelRef);
         const memory = createMemoryService({
           database,
           home: input.home,
@@ -107,10 +127,12 @@ export async function reflectOnSession(input: SessionReflectionInput): Promise<S
           env: input.env,
           semanticRecall: false,
         });
+        // See REFLECTION_DEADLINE_MS: the run stops itself long before its lock could be taken from it.
+        const deadline = AbortSignal.timeout(input.deadlineMs ?? REFLECTION_DEADLINE_MS);
+        const signal = AbortSignal.any([input.signal, deadline]);
         try {
           const model = resolveModel(modelRef, { env: input.env, providers: settings.providers ?? {} });
           memory.syncIndex();
-          const messages = editsOnly ? [] : stored.map((each) => each.message);
           // Project-scope changes wait in the inbox; skills are drafted with the same rule.
           const wiring = learningWiring({
             memory,
@@ -120,31 +142,52 @@ export async function reflectOnSession(input: SessionReflectionInput): Promise<S
             sessionLabel: session.id,
             ...(input.dryRun ? { dryRun: true } : {}),
           });
-          const outcome = await reflectOn({
-            model,
-            memory,
-            signal: input.signal,
-            sessionLabel: session.id,
-            purpose: editsOnly ? "edits" : "session",
-            messages,
-            touchedMemories: touchedMemories(messages),
-            target: wiring.target,
-            extraTools: wiring.extraTools,
-            ...(userEdits.edits.length > 0 ? { userEdits: userEdits.edits } : {}),
-            ...(input.dryRun ? { dryRun: true } : {}),
-          });
-          if (runId !== undefined) {
-            ledger.finish(runId, outcome);
-            userEdits.handOver();
+          const parts = editsOnly
+            ? [{ afterSeq: after, uptoSeq: after, messages: [] }]
+            : sessionParts(stored, after);
+          let outcome: ReflectionOutcome | undefined;
+          for (const [index, part] of parts.entries()) {
+            const range = { afterSeq: part.afterSeq, uptoSeq: part.uptoSeq };
+            const runId = input.dryRun ? undefined : ledger.begin(session.id, range, modelRef);
+            // The user's edits go with the first part, and are handed over once it is recorded.
+            const edits = index === 0 && userEdits.edits.length > 0 ? userEdits.edits : undefined;
+            try {
+              const partOutcome = await reflectOn({
+                model,
+                memory,
+                signal,
+                sessionLabel: session.id,
+                purpose: editsOnly ? "edits" : "session",
+                messages: part.messages,
+                touchedMemories: touchedMemories(part.messages),
+                target: wiring.target,
+                extraTools: wiring.extraTools,
+                ...(edits ? { userEdits: edits } : {}),
+                ...(input.dryRun ? { dryRun: true } : {}),
+              });
+              if (runId !== undefined) {
+                ledger.finish(runId, partOutcome);
+                if (index === 0) userEdits.handOver();
+              }
+              outcome = outcome ? addOutcome(outcome, partOutcome) : partOutcome;
+            } catch (error) {
+              const spent =
+                error instanceof ReflectionError
+                  ? error.partial
+                  : { changes: [], usage: emptyUsage(), costUsd: 0 };
+              const line = deadline.aborted ? timeoutLine(input.deadlineMs) : failureLine(error);
+              if (runId !== undefined) ledger.fail(runId, line, spent, input.foreground);
+              throw deadline.aborted && !input.signal.aborted ? new Error(line) : error;
+            }
           }
-          return { status: "reflected", sessionId: session.id, model: modelRef, ...range, outcome };
-        } catch (error) {
-          const spent =
-            error instanceof ReflectionError
-              ? error.partial
-              : { changes: [], usage: emptyUsage(), costUsd: 0 };
-          if (runId !== undefined) ledger.fail(runId, failureLine(error), spent, input.foreground);
-          throw error;
+          return {
+            status: "reflected",
+            sessionId: session.id,
+            model: modelRef,
+            afterSeq: after,
+            uptoSeq: parts.at(-1)!.uptoSeq,
+            outcome: outcome!,
+          };
         } finally {
           memory.close();
         }
@@ -169,4 +212,38 @@ export function failureLine(error: unknown): string {
   const line = errorMessage(error).split("\n")[0]?.trim() || "unknown error";
   const redacted = redactSecrets(line).text;
   return redacted.length > 300 ? `${redacted.slice(0, 299)}…` : redacted;
+}
+
+/**
+ * The messages not reflected on, cut into parts whose digest fits one request (digest-parts.ts),
+ * each with the range of seqs it covers: contiguous, the last one up to the newest message, so
+ * messages the digest does not show (between parts, or after the last) are covered too.
+ */
+function sessionParts(
+  stored: ReadonlyArray<{ seq: number; message: Message }>,
+  after: number,
+): Array<{ afterSeq: number; uptoSeq: number; messages: Message[] }> {
+  const parts = digestParts(stored.map((each) => each.message));
+  if (parts.length === 0) return [{ afterSeq: after, uptoSeq: stored.at(-1)!.seq, messages: [] }];
+  let afterSeq = after;
+  return parts.map((part, index) => {
+    const last = index === parts.length - 1;
+    const uptoSeq = last ? stored.at(-1)!.seq : stored[part.first + part.messages.length - 1]!.seq;
+    const range = { afterSeq, uptoSeq, messages: part.messages };
+    afterSeq = uptoSeq;
+    return range;
+  });
+}
+
+function addOutcome(total: ReflectionOutcome, part: ReflectionOutcome): ReflectionOutcome {
+  return {
+    changes: [...total.changes, ...part.changes],
+    usage: addUsage(total.usage, part.usage),
+    costUsd: total.costUsd + part.costUsd,
+    requestInputTokens: total.requestInputTokens,
+  };
+}
+
+function timeoutLine(deadlineMs = REFLECTION_DEADLINE_MS): string {
+  return `timed out: the reflection run took longer than ${Math.round(deadlineMs / 1000)} s and was stopped`;
 }

@@ -40,8 +40,12 @@ export function reflectInBackground(
   options: { reflect: boolean },
   env: NodeJS.ProcessEnv = process.env,
 ): boolean {
-  if (!options.reflect || env.TACIT_NO_REFLECT || runtime.settings.reflection?.enabled === false)
+  if (!options.reflect) {
+    // Remembered, so no later background run or --all-pending reads what this run added.
+    runtime.reflections.declineSince(sessionId, performance.timeOrigin);
     return false;
+  }
+  if (env.TACIT_NO_REFLECT || runtime.settings.reflection?.enabled === false) return false;
   if (!runtime.memory) return false;
   if (!worthReflecting(runtime, sessionId)) return false;
   return startDetachedReflection(runtime, ["--session", sessionId], env);
@@ -50,9 +54,10 @@ export function reflectInBackground(
 /** New messages since the last reflection, with an answer from the model and enough user turns. */
 function worthReflecting(runtime: ReflectionRuntime, sessionId: string): boolean {
   const after = runtime.reflections.reflectedUpTo(sessionId);
+  const declined = runtime.reflections.declinedSeqs(sessionId);
   const fresh = runtime.store
     .loadStoredMessages(sessionId)
-    .filter((stored) => stored.seq > after)
+    .filter((stored) => stored.seq > after && !declined(stored.seq))
     .map((stored) => stored.message);
   // A run that failed before the model said anything (no key, no network) has nothing to learn from.
   if (!fresh.some((message) => message.role === "assistant")) return false;

@@ -91,7 +91,7 @@ export class LockBusyError extends Error {
 }
 
 /** A lock held by a live process is broken only past this age (pid reuse). */
-const LIVE_HOLDER_MAX_AGE_MS = 10 * 60_000;
+export const LIVE_HOLDER_MAX_AGE_MS = 10 * 60_000;
 
 async function breakIfStale(lockPath: string, staleAfterMs: number): Promise<void> {
   let raw: string;

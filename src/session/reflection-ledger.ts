@@ -40,6 +40,22 @@ export const reflectionLedgerMigrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    // The parts of sessions the user ran with --no-reflect (after_seq < seq ≤ upto_seq): no
+    // background run and no --all-pending reads them; `tacit reflect --session ID` still may.
+    id: "reflection-002-declined",
+    up(database: DatabaseSync) {
+      database.exec(`
+        CREATE TABLE reflection_declined (
+          session_key TEXT NOT NULL,
+          after_seq INTEGER NOT NULL,
+          upto_seq INTEGER NOT NULL,
+          declined_at INTEGER NOT NULL
+        ) STRICT;
+        CREATE INDEX reflection_declined_by_session ON reflection_declined (session_key);
+      `);
+    },
+  },
 ];
 
 export type ReflectionRunStatus = "running" | "done" | "failed";
@@ -70,9 +86,15 @@ export class ReflectionLedger {
   private readonly database: DatabaseSync;
   private readonly now: () => number;
 
-  constructor(database: DatabaseSync, options: { now?: () => number } = {}) {
+  private readonly onUnreadable: (line: string) => void;
+
+  constructor(
+    database: DatabaseSync,
+    options: { now?: () => number; onUnreadable?: (line: string) => void } = {},
+  ) {
     this.database = database;
     this.now = options.now ?? Date.now;
+    this.onUnreadable = options.onUnreadable ?? warnOnce;
   }
 
   /** The last message seq a finished run read (0 when none): a continued session is read from after it. */
@@ -103,23 +125,64 @@ export class ReflectionLedger {
   }
 
   runs(sessionKey: string): ReflectionRun[] {
-    return this.database
-      .prepare("SELECT * FROM reflection_runs WHERE session_key = ? ORDER BY id")
-      .all(sessionKey)
-      .map(toRun);
+    return this.readable(
+      this.database
+        .prepare("SELECT * FROM reflection_runs WHERE session_key = ? ORDER BY id")
+        .all(sessionKey),
+    );
   }
 
   /**
-   * The sessions of a project with messages no finished run has read, oldest first
-   * (`tacit reflect --all-pending`).
+   * The user ran this session with --no-reflect: the messages this process added to it (those
+   * stored since `sinceMs`, when it started) are left out of background runs and --all-pending.
+   */
+  declineSince(sessionKey: string, sinceMs: number): void {
+    const row = this.database
+      .prepare(
+        "SELECT MIN(seq) AS low, MAX(seq) AS high FROM messages WHERE session_id = ? AND created_at >= ?",
+      )
+      .get(sessionKey, Math.floor(sinceMs));
+    if (row?.low === null || row?.low === undefined) return;
+    this.database
+      .prepare(
+        `INSERT INTO reflection_declined (session_key, after_seq, upto_seq, declined_at)
+         SELECT ?, ?, ?, ? WHERE NOT EXISTS
+           (SELECT 1 FROM reflection_declined WHERE session_key = ? AND after_seq = ? AND upto_seq = ?)`,
+      )
+      .run(
+        sessionKey,
+        Number(row.low) - 1,
+        Number(row.high),
+        this.now(),
+        sessionKey,
+        Number(row.low) - 1,
+        Number(row.high),
+      );
+  }
+
+  /** Whether the user declined reflection on the message `seq` of a session (--no-reflect). */
+  declinedSeqs(sessionKey: string): (seq: number) => boolean {
+    const ranges = this.database
+      .prepare("SELECT after_seq, upto_seq FROM reflection_declined WHERE session_key = ?")
+      .all(sessionKey)
+      .map((row) => ({ after: Number(row.after_seq), upto: Number(row.upto_seq) }));
+    return (seq) => ranges.some((range) => seq > range.after && seq <= range.upto);
+  }
+
+  /**
+   * The sessions of a project with messages no finished run has read and the user did not
+   * decline (--no-reflect), oldest first (`tacit reflect --all-pending`).
    */
   pendingSessions(projectRoot: string): string[] {
     return this.database
       .prepare(
         `SELECT s.id FROM sessions s
          WHERE s.project_root = ?
-           AND (SELECT MAX(m.seq) FROM messages m WHERE m.session_id = s.id) >
-               COALESCE((SELECT MAX(r.upto_seq) FROM reflection_runs r WHERE r.session_key = s.id AND r.status = 'done'), 0)
+           AND EXISTS (SELECT 1 FROM messages m WHERE m.session_id = s.id
+             AND m.seq > COALESCE((SELECT MAX(r.upto_seq) FROM reflection_runs r
+                                   WHERE r.session_key = s.id AND r.status = 'done'), 0)
+             AND NOT EXISTS (SELECT 1 FROM reflection_declined d
+                             WHERE d.session_key = s.id AND m.seq > d.after_seq AND m.seq <= d.upto_seq))
          ORDER BY s.updated_at, s.id`,
       )
       .all(projectRoot)
@@ -140,7 +203,7 @@ export class ReflectionLedger {
   /**
    * Failures the user has not seen yet, marked seen as they are handed out (each is shown at one
    * start, once). A run left "running" by a process on this machine that is gone (killed, crashed)
-   * is a failure too.
+   * is a failure too. A failure whose messages a later run reflected on is not worth showing.
    */
   takeUnshownFailures(): ReflectionRun[] {
     const abandoned = this.database
@@ -154,16 +217,28 @@ export class ReflectionLedger {
         )
         .run("the reflection process ended before it finished", this.now(), Number(row.id));
     }
-    const failures = this.database
-      .prepare("SELECT * FROM reflection_runs WHERE status = 'failed' AND error_shown = 0 ORDER BY id")
-      .all()
-      .map(toRun);
+    const failures = this.readable(
+      this.database
+        .prepare("SELECT * FROM reflection_runs WHERE status = 'failed' AND error_shown = 0 ORDER BY id")
+        .all(),
+    );
     if (failures.length > 0) {
       this.database
         .prepare("UPDATE reflection_runs SET error_shown = 1 WHERE status = 'failed' AND error_shown = 0")
         .run();
     }
-    return failures;
+    return failures.filter((run) => this.reflectedUpTo(run.sessionKey) < run.uptoSeq);
+  }
+
+  /** The rows that can be read; one that cannot (edited by hand, damaged) is skipped, and said once. */
+  private readable(rows: Array<Record<string, SQLOutputValue>>): ReflectionRun[] {
+    const runs: ReflectionRun[] = [];
+    for (const row of rows) {
+      const run = toRun(row);
+      if (run) runs.push(run);
+      else this.onUnreadable(`skipped unreadable rows of the reflection_runs table (run ${String(row.id)})`);
+    }
+    return runs;
   }
 
   private end(
@@ -195,7 +270,21 @@ export class ReflectionLedger {
   }
 }
 
-function toRun(row: Record<string, SQLOutputValue>): ReflectionRun {
+let warned = false;
+
+/** A damaged row is said once a process, as a warning on stderr like the database's own notices. */
+function warnOnce(line: string): void {
+  if (warned) return;
+  warned = true;
+  process.stderr.write(`tacit: warning: ${line}\n`);
+}
+
+const STATUSES: readonly string[] = ["running", "done", "failed"];
+
+/** A row as a run, or undefined when it cannot be one (a status or list of changes that is not tacit's). */
+function toRun(row: Record<string, SQLOutputValue>): ReflectionRun | undefined {
+  const changes = parseChanges(row.changes);
+  if (!changes || !STATUSES.includes(String(row.status))) return undefined;
   return {
     id: Number(row.id),
     sessionKey: String(row.session_key),
@@ -206,8 +295,17 @@ function toRun(row: Record<string, SQLOutputValue>): ReflectionRun {
     model: String(row.model),
     usage: usageOfRow(row),
     costUsd: Number(row.cost_usd),
-    changes: JSON.parse(String(row.changes)) as string[],
+    changes,
     startedAt: Number(row.started_at),
     ...(row.finished_at !== null ? { finishedAt: Number(row.finished_at) } : {}),
   };
+}
+
+function parseChanges(value: SQLOutputValue | undefined): string[] | undefined {
+  try {
+    const parsed: unknown = JSON.parse(String(value));
+    return Array.isArray(parsed) && parsed.every((each) => typeof each === "string") ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
 }

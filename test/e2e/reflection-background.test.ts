@@ -87,7 +87,10 @@ describe("reflection in the background", () => {
     const [run] = runsOf(sessionId);
     expect(run).toMatchObject({ afterSeq: 0, uptoSeq: 4, changes: ["created user/run-linter-first"] });
     expect(run!.usage.inputTokens).toBeGreaterThan(0);
-    expect(reflectionLog()).toContain(`session ${sessionId} (messages 1-4,`);
+    // The ledger is written before the run prints its report: the log line may follow a moment later.
+    await waitFor("the run's report in the log", () =>
+      reflectionLog().includes(`session ${sessionId} (messages 1-4,`),
+    );
     await expectLearnedCorrection(e2e, sessionId);
   });
 

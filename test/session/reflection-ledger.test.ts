@@ -91,4 +91,36 @@ describe("the reflection ledger", () => {
     expect(ledger.pendingSessions("/repo")).not.toContain(empty);
     expect(ledger.pendingSessions("/other")).toEqual([elsewhere]);
   });
+
+  it("does not show a failure whose messages a later run reflected on", () => {
+    ledger.fail(ledger.begin("s-5", { afterSeq: 0, uptoSeq: 4 }, "m"), "killed", spend, false);
+    ledger.finish(ledger.begin("s-5", { afterSeq: 0, uptoSeq: 6 }, "m"), spend);
+    ledger.fail(ledger.begin("s-6", { afterSeq: 0, uptoSeq: 4 }, "m"), "401", spend, false);
+    expect(ledger.takeUnshownFailures().map((run) => run.sessionKey)).toEqual(["s-6"]);
+  });
+
+  it("skips a row it cannot read and says so once, naming the table", () => {
+    const said: string[] = [];
+    ledger = new ReflectionLedger(database, { onUnreadable: (line) => said.push(line) });
+    ledger.finish(ledger.begin("s-7", { afterSeq: 0, uptoSeq: 2 }, "m"), spend);
+    ledger.fail(ledger.begin("s-7", { afterSeq: 2, uptoSeq: 4 }, "m"), "boom", spend, false);
+    database.prepare("UPDATE reflection_runs SET changes = '{not json' WHERE upto_seq = 4").run();
+    expect(ledger.runs("s-7").map((run) => run.uptoSeq)).toEqual([2]);
+    expect(ledger.takeUnshownFailures()).toEqual([]);
+    expect(said[0]).toMatch(/reflection_runs table/);
+  });
+
+  it("leaves the part a run declined (--no-reflect) out of the pending sessions", () => {
+    const started = Date.now();
+    const declined = store.createSession({ cwd: "/repo", projectRoot: "/repo", model: "m" }).id;
+    store.appendMessage(declined, userMessage("use pnpm"));
+    store.appendMessage(declined, userMessage("again"));
+    ledger.declineSince(declined, started);
+    expect(ledger.pendingSessions("/repo")).toEqual([]);
+    const isDeclined = ledger.declinedSeqs(declined);
+    expect([1, 2, 3].map(isDeclined)).toEqual([true, true, false]);
+    // A later part run without --no-reflect is pending again.
+    store.appendMessage(declined, userMessage("a later run"));
+    expect(ledger.pendingSessions("/repo")).toEqual([declined]);
+  });
 });

@@ -193,6 +193,7 @@ describe("a database made before every table had a migration", () => {
       "memory-index-state-001-hashes",
       "embedding-health-001-markers",
       "reflection-001-runs",
+      "reflection-002-declined",
       "import-ledger-001-learned-transcripts",
       "agent-file-records-001",
     ]);

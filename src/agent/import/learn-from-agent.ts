@@ -9,7 +9,7 @@ import { terminalSafe } from "../../session/transcripts/safe-text.ts";
 import { readTranscript } from "../../session/transcripts/transcript-read.ts";
 import { transcriptConverter } from "../../session/transcripts/transcript-sessions.ts";
 import type { TranscriptSession } from "../../session/transcripts/transcript-types.ts";
-import { sessionDigest } from "../reflection/digest.ts";
+import { digestParts } from "../reflection/digest-parts.ts";
 import { ReflectionError } from "../reflection/reflect.ts";
 
 /** What reflection made of one part of a session. */
@@ -228,30 +228,4 @@ export function failed(report: SessionReport, totals: LearnTotals, error: unknow
   report.outcome = "failed";
   if (isAbortError(error)) report.error = "stopped before it finished";
   else report.error = error instanceof Error ? error.message : String(error);
-}
-
-/**
- * A reflection request's digest keeps the start and end of what it is given and drops the middle
- * past its budget: right for one tacit session, a loss for another agent's long history. So the
- * messages are cut into parts whose digest fits, each reflected on in turn, and all of it is read.
- */
-const PART_DIGEST_CHARACTERS = 20_000;
-
-export function digestParts(
-  messages: readonly Message[],
-): Array<{ messages: Message[]; characters: number }> {
-  const parts: Array<{ messages: Message[]; characters: number }> = [];
-  let current: { messages: Message[]; characters: number } = { messages: [], characters: 0 };
-  for (const message of messages) {
-    const size = sessionDigest([message]).length + 1;
-    if (current.messages.length > 0 && current.characters + size > PART_DIGEST_CHARACTERS) {
-      parts.push(current);
-      current = { messages: [], characters: 0 };
-    }
-    current.messages.push(message);
-    current.characters += size;
-  }
-  // A part with nothing the digest shows (only reasoning, say) is not worth a request.
-  if (current.characters > current.messages.length) parts.push(current);
-  return parts.filter((part) => part.characters > part.messages.length);
 }

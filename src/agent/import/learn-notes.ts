@@ -2,9 +2,9 @@ import path from "node:path";
 import type { Message } from "../../core/messages.ts";
 import type { AgentNoteFile, AgentNotes } from "../../session/transcripts/claude-code-memory.ts";
 import type { ImportLedger } from "../../session/transcripts/import-ledger.ts";
+import { digestParts } from "../reflection/digest-parts.ts";
 import {
   addPart,
-  digestParts,
   failed,
   holdingLock,
   type LearnSessionsOptions,

@@ -4,7 +4,9 @@ import { sessionRedaction } from "../../memory/redact-message.ts";
 import { openTacitDatabase } from "../../memory/tacit-database.ts";
 import { ReflectionLedger } from "../../session/reflection-ledger.ts";
 import { SessionStore } from "../../session/store.ts";
+import { UsageError } from "../command-typos.ts";
 import { sessionsWithEdits } from "../edits-reflection.ts";
+import { redactProcessOutput } from "../redacted-output.ts";
 import { reflectOnSession, type SessionReflection } from "../reflection-runner.ts";
 
 export interface ReflectCommandOptions {
@@ -15,6 +17,8 @@ export interface ReflectCommandOptions {
   background?: boolean;
   /** Only the user's edits of the files the agent wrote (with no --session: every session the start-up check finds). */
   edits?: boolean;
+  /** False with --no-reflect, which means nothing here: it is refused. */
+  reflect?: boolean;
 }
 
 /**
@@ -23,9 +27,14 @@ export interface ReflectCommandOptions {
  * what changed in memory.
  */
 export async function reflectCommand(options: ReflectCommandOptions): Promise<void> {
+  if (options.reflect === false) {
+    throw new UsageError("--no-reflect is for a run (tacit -p … --no-reflect), not for tacit reflect");
+  }
   if (options.session && options.allPending) {
     throw new UserFacingError("--session and --all-pending do not go together: choose one");
   }
+  // The reflection log keeps what a background run writes: nothing secret goes into it.
+  if (options.background) redactProcessOutput();
   const home = tacitHome(process.env);
   const sessionIds =
     options.edits && !options.session ? await sessionsWithEdits(home) : chooseSessions(home, options);
@@ -46,6 +55,7 @@ export async function reflectCommand(options: ReflectCommandOptions): Promise<vo
         env: process.env,
         signal: controller.signal,
         foreground: !options.background,
+        explicit: Boolean(options.session) && !options.background,
         ...(options.edits ? { purpose: "edits" as const } : {}),
         ...(options.dryRun ? { dryRun: true } : {}),
       });

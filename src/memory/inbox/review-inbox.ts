@@ -101,18 +101,15 @@ export class ReviewInbox {
 }
 
 /**
- * The start-up line when proposals wait, from one readdir (no file is read):
- * "2 proposed project memories waiting for review: tacit memory inbox".
+ * The start-up line when proposals wait: "2 proposed project memories waiting for review: tacit
+ * memory inbox". It counts what the inbox can read, as `tacit memory inbox` lists it, and names
+ * files it cannot read apart ("… and 1 unreadable proposal file"), so the two never disagree.
  */
 export function waitingProposalsNotice(folder: string): string | undefined {
-  let names: string[];
-  try {
-    names = readdirSync(folder).filter((name) => keyOfFileName(name) !== undefined);
-  } catch {
-    return undefined;
-  }
-  if (names.length === 0) return undefined;
-  const count = (prefix: string) => names.filter((name) => name.startsWith(`${prefix}--`)).length;
+  const { proposals, broken } = new ReviewInbox(folder).list();
+  if (proposals.length === 0 && broken.length === 0) return undefined;
+  const count = (scope: string) =>
+    proposals.filter((proposal) => proposalKey(proposal).startsWith(`${scope}/`)).length;
   const parts: string[] = [];
   for (const scope of ["project", "local", "user"]) {
     const scoped = count(scope);
@@ -120,5 +117,8 @@ export function waitingProposalsNotice(folder: string): string | undefined {
   }
   const skills = count("skill");
   if (skills > 0) parts.push(`${skills} proposed ${skills === 1 ? "skill" : "skills"}`);
-  return `${parts.join(", ")} waiting for review: tacit memory inbox`;
+  const unreadable = `${broken.length} unreadable proposal ${broken.length === 1 ? "file" : "files"}`;
+  if (parts.length === 0) return `${unreadable} in the review inbox: tacit memory inbox`;
+  const waiting = `${parts.join(", ")} waiting for review`;
+  return `${waiting}${broken.length > 0 ? ` and ${unreadable}` : ""}: tacit memory inbox`;
 }
