@@ -39,7 +39,9 @@ describe("the memory manifest", () => {
   });
 
   /** A new process: its own database connection and service (in this project unless told). */
-  function start(options: { in?: string; enabledScopes?: MemoryScope[] } = {}): MemoryService {
+  function start(
+    options: { in?: string; enabledScopes?: MemoryScope[]; now?: () => number } = {},
+  ): MemoryService {
     for (const database of databases.splice(0)) database.close();
     const database = openTacitDatabase(path.join(home, "tacit.db"));
     databases.push(database);
@@ -48,6 +50,7 @@ describe("the memory manifest", () => {
       home,
       projectRoot: options.in ?? projectRoot,
       ...(options.enabledScopes ? { enabledScopes: options.enabledScopes } : {}),
+      ...(options.now ? { now: options.now } : {}),
     });
   }
 
@@ -130,18 +133,13 @@ describe("the memory manifest", () => {
   });
 
   it("does not trust the mtime of a file written moments before the sync: a same-size rewrite in that tick is caught", () => {
-    writeFileSync(
-      fileOf("deploy-steps"),
-      memoryFile("deploy-steps", "how we deploy", "Deploy with the zeppelin script."),
-    );
-    const service = start();
+    // The sync's clock says half a second after the file's mtime, whatever the machine's load.
+    const written = twoHoursAgo;
+    writeMemory("deploy-steps", "how we deploy", "Deploy with the zeppelin script.", written);
+    const service = start({ now: () => written.getTime() + 500 });
     expect(service.syncIndex()).toEqual({ indexed: 1, removed: 0 });
-    const sameTick = new Date(Date.now());
-    writeFileSync(
-      fileOf("deploy-steps"),
-      memoryFile("deploy-steps", "how we deploy", "Deploy with the marmoset script."),
-    );
-    utimesSync(fileOf("deploy-steps"), sameTick, sameTick);
+    // Rewritten within the same mtime tick, same size: only a read can tell.
+    writeMemory("deploy-steps", "how we deploy", "Deploy with the marmoset script.", written);
     expect(service.syncIndex()).toEqual({ indexed: 1, removed: 0 });
     expect(service.search("marmoset")).toHaveLength(1);
   });
