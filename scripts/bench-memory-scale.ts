@@ -1,7 +1,8 @@
 // Scale benchmark for the recall index: 100,000 synthetic memories generated from a
-// fixed seed, bulk-loaded into a real SQLite file, then a few hundred searches.
+// fixed seed, bulk-loaded into a real SQLite file, then a few hundred searches; then
+// start-up with 20,000 memory files and 2,000 past sessions (memory-startup-bench.ts).
 //
-//   node_modules/.bin/node scripts/bench-memory-scale.ts [count]   (TACIT_BENCH_KEEP=1 keeps the database file)
+//   npm run bench:memory-scale -- [count] [--runs 7]   (TACIT_BENCH_KEEP=1 keeps the database file)
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -11,8 +12,12 @@ import { SearchIndex } from "../src/memory/search/search-index.ts";
 import type { SearchDocument, SearchScope } from "../src/memory/search/types.ts";
 import { runMigrations } from "../src/session/database.ts";
 import { seededRandom } from "../test/support/seeded-random.ts";
+import { benchMemoryStartup } from "./memory-startup-bench.ts";
 
-const COUNT = Number(process.argv[2] ?? 100_000);
+const runsArgument = process.argv.indexOf("--runs");
+const RUNS = runsArgument > 0 ? Number(process.argv[runsArgument + 1]) : 7;
+const countArgument = process.argv[2];
+const COUNT = countArgument && !countArgument.startsWith("--") ? Number(countArgument) : 100_000;
 const QUERIES = 300;
 
 const random = seededRandom(20240817);
@@ -228,3 +233,5 @@ try {
   if (!process.env.TACIT_BENCH_KEEP) rmSync(directory, { recursive: true, force: true });
   else console.log(file);
 }
+
+await benchMemoryStartup(RUNS);

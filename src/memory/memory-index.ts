@@ -17,6 +17,8 @@ export interface RenderIndexOptions {
   budgetTokens?: number;
   /** Last time each memory was used (ms since epoch), keyed `<scope>/<name>`; beats `updated` for recency. */
   lastUsed?: ReadonlyMap<string, number>;
+  /** Memories the caller left out before rendering as the least recent ones: counted in the closing line. */
+  alreadyOmitted?: number;
 }
 
 export interface RenderedIndex {
@@ -28,7 +30,7 @@ export interface RenderedIndex {
 }
 
 const DEFAULT_INDEX_BUDGET_TOKENS = 1_500;
-const CHARACTERS_PER_TOKEN = 4;
+export const CHARACTERS_PER_TOKEN = 4;
 const DESCRIPTION_LIMIT = 150;
 
 const SCOPE_HEADINGS: Record<MemoryScope, string> = {
@@ -68,7 +70,7 @@ export function renderMemoryIndex(
   // Lengths are kept as running totals so dropping is linear, not quadratic, in the number of memories.
   let length = TITLE.length + 1 + lines.reduce((sum, line) => sum + line.length + 1, 0);
   for (const scope of perScope.keys()) length += SCOPE_HEADINGS[scope].length + 1;
-  let omitted = 0;
+  let omitted = options.alreadyOmitted ?? 0;
   const dropOrder = sorted
     .map((entry, index) => ({ index, recency: recencyOf(entry, options.lastUsed) }))
     .sort((left, right) => left.recency - right.recency || right.index - left.index);

@@ -4,6 +4,7 @@ import type { Embedder } from "../core/embedder.ts";
 import type { RecalledItem } from "../core/events.ts";
 import { type Message, messageText } from "../core/messages.ts";
 import { IndexState } from "./index-state.ts";
+import { manifestIndex, syncMemoryIndex } from "./index-sync.ts";
 import { estimateTokens, MEMORY_GUIDANCE, renderMemoryIndex } from "./memory-index.ts";
 import { MemoryStore, type ReadMemory } from "./memory-store.ts";
 import { redactSecrets } from "./redaction.ts";
@@ -41,6 +42,8 @@ export interface Recall {
 }
 
 const DEFAULT_RECALL_BUDGET = 1_000;
+// About 0.1 s of reading and parsing on a busy machine: the most a sync blocks before going on in steps.
+const SYNC_READS_PER_STEP = 1_000;
 const MAX_RECALLED_ITEMS = 5;
 // A transcript passage longer than this is cut: recall wants the gist, not the whole turn.
 const MAX_PASSAGE_CHARACTERS = 1_200;
@@ -58,6 +61,11 @@ export class MemoryService {
   private readonly now: () => number;
   private readonly semantic: SemanticRecall | undefined;
   private readonly indexState: IndexState;
+  /** This service has synced the manifest at least once (the index section is rendered from it). */
+  private synced = false;
+  /** The next step of a first indexing, scheduled by syncIndex. */
+  private continuation: NodeJS.Immediate | undefined;
+  private closed = false;
 
   constructor(options: MemoryServiceOptions) {
     this.options = options;
@@ -82,36 +90,45 @@ export class MemoryService {
   }
 
   /**
-   * Brings the search index in line with the files: new and changed memories
-   * (hand edits included) are indexed, deleted ones removed. Only files whose
-   * content hash changed are read again, so this is cheap at every start.
+   * Brings the search index and the manifest in line with the files: new and
+   * changed memories (hand edits included) are indexed, deleted ones removed.
+   * Only files whose mtime or size moved are read (index-sync.ts), so this is
+   * one stat per file at every start. More than SYNC_READS_PER_STEP changed
+   * files (a first indexing of a large folder) are read in steps: this call
+   * reads the first ones, the rest follow in the background (one step per
+   * turn of the event loop) while the run proceeds with what is indexed.
    */
   syncIndex(): { indexed: number; removed: number } {
-    const known = this.indexState.known(this.projectKey);
+    return this.syncSteps(SYNC_READS_PER_STEP);
+  }
 
-    const seen = new Set<string>();
-    const changed: Array<{ document: SearchDocument; hash: string }> = [];
-    for (const file of this.store.snapshot()) {
-      const id = memoryDocumentId(file.scope, file.name, this.projectKey);
-      seen.add(id);
-      if (known.get(id) === file.hash) continue;
-      // Only changed files are parsed: this runs at every start.
-      const read = this.readQuietly(file.scope, file.name);
-      if (read) changed.push({ document: this.documentFor(read), hash: file.hash });
-    }
-    for (const { document, hash } of changed) {
-      this.index.upsert(document);
-      this.indexState.record(document.id, hash, document.projectKey);
-    }
-    let removed = 0;
-    for (const id of known.keys()) {
-      if (seen.has(id)) continue;
-      this.index.remove(id);
-      this.indexState.forget(id);
-      removed++;
+  private syncSteps(readLimit: number): { indexed: number; removed: number } {
+    const result = syncMemoryIndex({
+      store: this.store,
+      index: this.index,
+      state: this.indexState,
+      projectKey: this.projectKey,
+      now: this.now,
+      readLimit,
+      documentId: (scope, name) => memoryDocumentId(scope, name, this.projectKey),
+      documentFor: (memory) => this.documentFor(memory),
+      read: (scope, name) => this.readQuietly(scope, name),
+    });
+    this.synced = true;
+    if (result.pending > 0 && !this.closed && !this.continuation) {
+      // Not kept alive for it: close() finishes what is left.
+      this.continuation = setImmediate(() => {
+        this.continuation = undefined;
+        if (!this.closed) this.syncIndex();
+      }).unref();
     }
     this.semantic?.scheduleEmbedding();
-    return { indexed: changed.length, removed };
+    return { indexed: result.indexed, removed: result.removed };
+  }
+
+  /** Resolves when no indexing step waits in the background (tests, and `tacit memory reindex`). */
+  async indexingIdle(): Promise<void> {
+    while (this.continuation && !this.closed) await new Promise((resolve) => setImmediate(resolve));
   }
 
   /**
@@ -125,10 +142,10 @@ export class MemoryService {
     return remembered;
   }
 
-  /** Drops and rebuilds every memory document from the files (`tacit memory reindex`). */
+  /** Drops and rebuilds every memory document from the files (`tacit memory reindex`), all before it returns. */
   reindex(): { indexed: number; removed: number } {
     this.indexState.forgetAll(this.projectKey);
-    return this.syncIndex();
+    return this.syncSteps(Number.POSITIVE_INFINITY);
   }
 
   /** Indexes one transcript message so later sessions can recall it (redacted first). */
@@ -170,15 +187,34 @@ export class MemoryService {
     return this.semantic?.idle() ?? Promise.resolve();
   }
 
-  /** Stops background embedding; call before closing the database. */
+  /** Stops background embedding and finishes a first indexing in steps; call before closing the database. */
   close(): void {
+    this.closed = true;
+    if (this.continuation) {
+      clearImmediate(this.continuation);
+      this.continuation = undefined;
+      // A first indexing still under way is finished now, so the next start finds it done
+      // instead of reading another step's worth of files (a -p run ends long before it would).
+      this.syncSteps(Number.POSITIVE_INFINITY);
+    }
     this.semantic?.close();
   }
 
-  /** The always-in-context section: what memory is for, and the index of what is stored. */
+  /**
+   * The always-in-context section: what memory is for, and the index of what
+   * is stored, from the manifest as of the last sync (every start syncs, and so
+   * does every write through tacit), so no memory file is opened for it.
+   */
   renderIndexSection(lastUsed?: Map<string, number>): string {
-    const rendered = renderMemoryIndex(this.store.list(), {
-      budgetTokens: this.options.indexTokenBudget ?? 1_500,
+    if (!this.synced) this.syncIndex();
+    const budgetTokens = this.options.indexTokenBudget ?? 1_500;
+    const { entries, alreadyOmitted } = manifestIndex(
+      { state: this.indexState, projectKey: this.projectKey, store: this.store },
+      { budgetTokens, ...(lastUsed ? { lastUsed } : {}) },
+    );
+    const rendered = renderMemoryIndex(entries, {
+      budgetTokens,
+      alreadyOmitted,
       ...(lastUsed ? { lastUsed } : {}),
     });
     return `# Memory\n${MEMORY_GUIDANCE}\n\n${rendered.text}`;

@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync, unlinkSync } from "node:fs";
 import path from "node:path";
 import { writeFileAtomic } from "../config/atomic-write.ts";
@@ -57,7 +56,8 @@ export class MemoryStore {
   readonly projectRoot: string;
   private readonly paths: ScopePaths;
   private readonly trashFolder: string;
-  private readonly freshnessScopes: readonly MemoryScope[];
+  /** Scopes whose memories are checked for missing paths (read by the memory index too). */
+  readonly freshnessScopes: readonly MemoryScope[];
   private readonly redact: (text: string) => { text: string; redactions: unknown[] };
   private readonly now: () => Date;
   private readonly notices = new Notices();
@@ -248,23 +248,19 @@ export class MemoryStore {
     });
   }
 
-  /** name + content hash + mtime per file, so a derived index can rebuild only what changed. */
+  /** name, mtime and size per file, from one stat each (no file is read), so a derived index can rebuild only what changed. */
   snapshot(scope?: MemoryScope): SnapshotEntry[] {
     const scopes = scope ? [this.requireScope(scope)] : this.enabledScopes;
-    return scopes.flatMap((each) =>
-      this.memoryFileNames(each).flatMap((fileName) => {
-        const filePath = path.join(this.folders[each], fileName);
-        try {
-          const content = readFileSync(filePath);
-          const hash = createHash("sha256").update(content).digest("hex");
-          return [
-            { scope: each, name: fileName.slice(0, -3), filePath, hash, mtimeMs: statSync(filePath).mtimeMs },
-          ];
-        } catch {
-          return []; // removed between listing and reading
-        }
-      }),
-    );
+    return scopes.flatMap((each) => {
+      const folder = path.resolve(this.folders[each]);
+      return this.memoryFileNames(each).flatMap((fileName) => {
+        const filePath = `${folder}${path.sep}${fileName}`; // not path.join: 20,000 normalisations show at start
+        const stats = statSync(filePath, { throwIfNoEntry: false }); // undefined: removed since the listing
+        return stats
+          ? [{ scope: each, name: fileName.slice(0, -3), filePath, mtimeMs: stats.mtimeMs, size: stats.size }]
+          : [];
+      });
+    });
   }
 
   async log(scope: MemoryScope, limit = 20): Promise<HistoryEntry[]> {

@@ -86,7 +86,7 @@ export interface SnapshotEntry {
   scope: MemoryScope;
   name: string;
   filePath: string;
-  /** sha256 of the file's bytes. */
-  hash: string;
   mtimeMs: number;
+  /** Bytes: with mtimeMs, tells a changed file from an unchanged one without reading it. */
+  size: number;
 }

@@ -35,7 +35,7 @@ const OWNERS: Array<{ tables: RegExp; files: string[] }> = [
       "memory/search/lexical-ranking.ts",
     ],
   },
-  { tables: /\bmemory_index_state\b/, files: ["memory/index-state.ts"] },
+  { tables: /\bmemory_(?:index_state|folder_manifest)\b/, files: ["memory/index-state.ts"] },
   { tables: /\bmemory_embedding_health\b/, files: ["memory/embedding-health.ts"] },
   { tables: /\breflection_runs\b/, files: ["session/reflection-ledger.ts"] },
   { tables: /\blearned_transcripts\b/, files: ["session/transcripts/import-ledger.ts"] },

@@ -215,8 +215,10 @@ describe("MemoryStore", () => {
 
     const after = store.snapshot("user");
     expect(after.map((entry) => entry.name)).toEqual(["by-hand", "use-pnpm"]);
-    expect(after.find((entry) => entry.name === "use-pnpm")?.hash).toBe(before[0]?.hash);
-    expect(after[0]?.hash).toMatch(/^[0-9a-f]{64}$/);
+    // Stat only: the untouched memory keeps its mtime and size, the new one has its byte count.
+    const untouched = after.find((entry) => entry.name === "use-pnpm");
+    expect([untouched?.mtimeMs, untouched?.size]).toEqual([before[0]?.mtimeMs, before[0]?.size]);
+    expect(after[0]?.size).toBe(Buffer.byteLength("Tabs, not spaces, in Makefiles.\n"));
 
     await store.write("user", { ...preference, name: "another" }, { reason: "new" });
     const messages = (await store.log("user")).map((entry) => entry.message);
