@@ -119,15 +119,21 @@ describe("damage deep in tacit.db that passes the checks at open", () => {
     writeFileSync(databaseFile(), bytes);
   }
 
-  it("fails that command with one line naming the kept file; the next command starts fresh", async () => {
+  // Where the garbled pages fall depends on the file's layout: start-up's index sync may read them
+  // (then the file is set aside at open with a warning and the command goes on), or only the command
+  // does (then it fails with one line and the next command starts fresh). Either way: one line naming
+  // the kept file, nothing lost, and the next command works.
+  it("says so in one line naming the kept file, and the next command works", async () => {
     await garbleIndexedDatabase();
-    const failed = await tacit(["memory", "reindex"]);
-    expect(failed.code).toBe(1);
-    const lines = failed.stderr.trimEnd().split("\n");
+    const first = await tacit(["memory", "reindex"]);
+    const lines = first.stderr.trimEnd().split("\n");
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(
-      /^tacit: .*tacit\.db was damaged \(database disk image is malformed\); it is kept as \S+tacit\.db\.corrupt-\S+, past sessions with it; run the command again/,
+      first.code === 0
+        ? /^tacit: warning: .*tacit\.db was damaged \(database disk image is malformed\); it is kept as \S+tacit\.db\.corrupt-\S+, past sessions with it; a fresh one was started/
+        : /^tacit: .*tacit\.db was damaged \(database disk image is malformed\); it is kept as \S+tacit\.db\.corrupt-\S+, past sessions with it; run the command again/,
     );
+    expect([0, 1]).toContain(first.code);
     const again = await ok(["memory", "search", "word200"]);
     expect(again.stderr).toBe("");
     expect(again.stdout).toContain("project memory step-200");
@@ -142,13 +148,16 @@ describe("damage deep in tacit.db that passes the checks at open", () => {
         cwd: files.workspace.project,
         env: setup.env,
       });
-    const failed = await run();
-    expect(failed.code, failed.stderr).toBe(1);
-    const lines = failed.stderr.trimEnd().split("\n");
-    expect(lines.at(-1)).toMatch(
-      /^tacit: .*tacit\.db was damaged \(database disk image is malformed\); it is kept as \S+tacit\.db\.corrupt-\S+, past sessions with it; the next run starts a fresh one/,
+    const first = await run();
+    const damaged = first.stderr.split("\n").filter((line) => line.includes("tacit.db was damaged"));
+    expect(damaged).toHaveLength(1);
+    expect(damaged[0]).toMatch(
+      first.code === 0
+        ? /^tacit: warning: .*kept as \S+tacit\.db\.corrupt-\S+, past sessions with it; a fresh one was started/
+        : /^tacit: .*kept as \S+tacit\.db\.corrupt-\S+, past sessions with it; the next run starts a fresh one/,
     );
-    expect(failed.stderr).not.toMatch(/\n\s+at /);
+    expect([0, 1]).toContain(first.code);
+    expect(first.stderr).not.toMatch(/\n\s+at /);
     expect(readdirSync(files.workspace.home).some((file) => file.startsWith("tacit.db.corrupt-"))).toBe(true);
     const again = await run();
     expect(again.code, again.stderr).toBe(0);
