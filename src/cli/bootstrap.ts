@@ -187,7 +187,7 @@ export async function bootstrap(input: BootstrapInput): Promise<Runtime> {
     // when the prompt is built again: a model switch, or compaction (which may just have saved memories).
     memory?.syncIndex();
     traceStartup("memory synced");
-    // Reflection's proposals for the shared project memory wait for the user: one readdir says how many.
+    // Reflection's proposals for the shared project memory wait for the user: one line says how many.
     const waitingForReview = waitingProposalsNotice(inboxFolder(home, projectRoot));
     if (waitingForReview) warn(waitingForReview);
     traceStartup("instructions and memory loaded");
@@ -244,7 +244,7 @@ export async function bootstrap(input: BootstrapInput): Promise<Runtime> {
         : {}),
     });
     // What reading the memory found wrong (a broken file, a repaired repository), said once at start: after
-    // the session is built, since building its system prompt reads every memory for the index.
+    // the session is built, since building its system prompt renders the index (and checks it for staleness).
     for (const warning of memory?.takeWarnings() ?? []) warn(warning);
     // Files that sessions already reflected on left, changed since: looked for once start-up is done.
     if (memory) {

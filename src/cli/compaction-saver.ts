@@ -63,8 +63,7 @@ export function compactionSaver(input: CompactionSaverInput): SaveBeforeCompacti
   };
 
   async function save(sessionId: string, signal: AbortSignal): Promise<CompactionSave> {
-    const after = input.ledger.reflectedUpTo(sessionId);
-    const stored = input.store.loadStoredMessages(sessionId).filter((each) => each.seq > after);
+    const { after, stored } = input.ledger.unreflected(input.store, sessionId);
     // An earlier summary is what a previous compaction kept: what it came from was reflected on then.
     const messages = stored.map((each) => each.message).filter((message) => !isCompactionSummary(message));
     if (messages.length === 0) return { memoriesSaved: 0 };

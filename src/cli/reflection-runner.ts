@@ -90,14 +90,9 @@ export async function reflectOnSession(input: SessionReflectionInput): Promise<S
     });
     const editsOnly = input.purpose === "edits";
     // What the user ran with --no-reflect is read only when they name the session themselves.
-    const declined = input.explicit ? () => false : ledger.declinedSeqs(session.id);
-    const fresh = () => {
-      const after = ledger.reflectedUpTo(session.id);
-      const stored = store.loadStoredMessages(session.id);
-      return { after, stored: stored.filter((each) => each.seq > after && !declined(each.seq)) };
-    };
-    if (fresh().stored.length === 0 && !editsOnly)
-      return skipped("nothing new since it was last reflected on");
+    const fresh = () => ledger.unreflected(store, session.id, { includeDeclined: input.explicit === true });
+    const before = fresh().stored;
+    if (before.length === 0 && !editsOnly) return skipped("nothing new since it was last reflected on");
     const { settings } = loadSettings({
       cwd: session.cwd,
       projectRoot: session.projectRoot,
@@ -106,7 +101,7 @@ export async function reflectOnSession(input: SessionReflectionInput): Promise<S
     });
     if (settings.memory?.enabled === false) return skipped("memory is turned off in settings");
     const minUserTurns = settings.reflection?.minUserTurns ?? REFLECTION_DEFAULTS.minUserTurns;
-    if (!editsOnly && userTurns(fresh().stored.map((stored) => stored.message)) < minUserTurns) {
+    if (!editsOnly && userTurns(before.map((stored) => stored.message)) < minUserTurns) {
       return skipped(`fewer than ${minUserTurns} new user turns (reflection.minUserTurns)`);
     }
     return await withLockFile<SessionReflection>(

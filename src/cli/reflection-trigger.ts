@@ -53,12 +53,9 @@ export function reflectInBackground(
 
 /** New messages since the last reflection, with an answer from the model and enough user turns. */
 function worthReflecting(runtime: ReflectionRuntime, sessionId: string): boolean {
-  const after = runtime.reflections.reflectedUpTo(sessionId);
-  const declined = runtime.reflections.declinedSeqs(sessionId);
-  const fresh = runtime.store
-    .loadStoredMessages(sessionId)
-    .filter((stored) => stored.seq > after && !declined(stored.seq))
-    .map((stored) => stored.message);
+  const fresh = runtime.reflections
+    .unreflected(runtime.store, sessionId)
+    .stored.map((stored) => stored.message);
   // A run that failed before the model said anything (no key, no network) has nothing to learn from.
   if (!fresh.some((message) => message.role === "assistant")) return false;
   return userTurns(fresh) >= (runtime.settings.reflection?.minUserTurns ?? REFLECTION_DEFAULTS.minUserTurns);

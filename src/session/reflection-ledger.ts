@@ -3,7 +3,7 @@ import type { DatabaseSync, SQLOutputValue } from "node:sqlite";
 import { processAlive } from "../core/process-alive.ts";
 import { addUsage, emptyUsage, type Usage } from "../core/usage.ts";
 import type { Migration } from "./migration.ts";
-import { usageOfRow } from "./store.ts";
+import { type SessionStore, type StoredMessage, usageOfRow } from "./store.ts";
 
 /**
  * One row per reflection run: which part of which session it read (messages after_seq < seq ≤
@@ -167,6 +167,22 @@ export class ReflectionLedger {
       .all(sessionKey)
       .map((row) => ({ after: Number(row.after_seq), upto: Number(row.upto_seq) }));
     return (seq) => ranges.some((range) => seq > range.after && seq <= range.upto);
+  }
+
+  /**
+   * The part of a session no finished run has read, without what the user declined (--no-reflect)
+   * unless `includeDeclined` (they named the session themselves): what every reflection of a tacit
+   * session starts from, read from the database only after the last finished run.
+   */
+  unreflected(
+    store: SessionStore,
+    sessionId: string,
+    options: { includeDeclined?: boolean } = {},
+  ): { after: number; stored: StoredMessage[] } {
+    const after = this.reflectedUpTo(sessionId);
+    const declined = options.includeDeclined ? () => false : this.declinedSeqs(sessionId);
+    const stored = store.loadStoredMessages(sessionId, { afterSeq: after });
+    return { after, stored: stored.filter((each) => !declined(each.seq)) };
   }
 
   /**

@@ -182,11 +182,14 @@ export class SessionStore {
     return this.loadStoredMessages(idOrPrefix).map((stored) => stored.message);
   }
 
-  loadStoredMessages(idOrPrefix: string): StoredMessage[] {
+  /** The session's messages in order; with `afterSeq`, only those after it (the database skips the rest). */
+  loadStoredMessages(idOrPrefix: string, options: { afterSeq?: number } = {}): StoredMessage[] {
     const { id } = this.getSession(idOrPrefix);
     return this.database
-      .prepare("SELECT seq, role, content, created_at, model FROM messages WHERE session_id = ? ORDER BY seq")
-      .all(id)
+      .prepare(
+        "SELECT seq, role, content, created_at, model FROM messages WHERE session_id = ? AND seq > ? ORDER BY seq",
+      )
+      .all(id, options.afterSeq ?? -1)
       .map((row) => ({
         seq: Number(row.seq),
         createdAt: Number(row.created_at),
