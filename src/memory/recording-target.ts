@@ -1,12 +1,11 @@
-import path from "node:path";
+import { dryRunTarget } from "./dry-run-target.ts";
 import { type MemoryCommandTarget, wrapTarget } from "./memory-commands.ts";
-import type { MemoryEntry, ReadMemory } from "./memory-types.ts";
 import type { MemoryScope } from "./scopes.ts";
 
 /**
  * A memory command target that notes each change that went through, so a pass that changed memory on
  * the user's behalf (tacit init) can say what it wrote. With `dryRun` nothing is written: each change is
- * worked out against the current files (and refused as it would be) and noted as what would happen.
+ * worked out (and refused as it would be) in an overlay and noted as what would happen.
  */
 
 export interface MemoryChange {
@@ -30,18 +29,12 @@ export function recordChanges(
   options: { dryRun?: boolean } = {},
 ): RecordingTarget {
   const changes: MemoryChange[] = [];
-  const current = (scope: MemoryScope, name: string): ReadMemory | undefined =>
-    inner.list(scope).some((entry: MemoryEntry) => entry.name === name) ? inner.read(scope, name) : undefined;
-  const target = wrapTarget(inner, {
+  // A dry run writes into an overlay (dry-run-target.ts): each change is worked out, and refused, as a
+  // real one would be, and later reads see it, while nothing reaches the files.
+  const base = options.dryRun ? dryRunTarget(inner) : inner;
+  const target = wrapTarget(base, {
     update: async (scope, name, change, changeOptions) => {
-      if (options.dryRun) {
-        const before = current(scope, name);
-        const memory = change(before);
-        changes.push({ action: before ? "update" : "create", scope, name, description: memory.description });
-        const filePath = path.join(path.dirname(before?.filePath ?? ""), `${name}.md`);
-        return { memory, filePath, created: !before, redactions: 0 };
-      }
-      const result = await inner.update(scope, name, change, changeOptions);
+      const result = await base.update(scope, name, change, changeOptions);
       changes.push({
         action: result.created ? "create" : "update",
         scope,
@@ -51,22 +44,12 @@ export function recordChanges(
       return result;
     },
     remove: async (scope, name, changeOptions) => {
-      // A dry run still refuses what the real one would: deleting a memory that is not there.
-      if (options.dryRun) inner.read(scope, name);
-      const result = options.dryRun ? {} : await inner.remove(scope, name, changeOptions);
+      const result = await base.remove(scope, name, changeOptions);
       changes.push({ action: "delete", scope, name });
       return result;
     },
     rename: async (scope, from, to, changeOptions) => {
-      const read = inner.read(scope, from);
-      const result = options.dryRun
-        ? {
-            memory: { ...read.memory, name: to },
-            filePath: path.join(path.dirname(read.filePath), `${to}.md`),
-            created: true,
-            redactions: 0,
-          }
-        : await inner.rename(scope, from, to, changeOptions);
+      const result = await base.rename(scope, from, to, changeOptions);
       changes.push({ action: "rename", scope, name: from, to });
       return result;
     },

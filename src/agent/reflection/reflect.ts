@@ -4,11 +4,11 @@ import { userMessage } from "../../core/messages.ts";
 import type { ModelClient } from "../../core/model.ts";
 import { newToolSessionState, type Tool } from "../../core/tool.ts";
 import { addUsage, emptyUsage, type Usage } from "../../core/usage.ts";
+import { dryRunTarget } from "../../memory/dry-run-target.ts";
 import type { MemoryCommandTarget } from "../../memory/memory-commands.ts";
 import type { MemoryService } from "../../memory/memory-service.ts";
 import { createMemoryTool } from "../../tools/memory.ts";
 import { runAgent } from "../loop.ts";
-import { dryRunTarget } from "./dry-run-target.ts";
 import { recordingTarget } from "./recording-target.ts";
 import {
   REFLECTION_SYSTEM_PROMPT,

@@ -1,7 +1,7 @@
-import type { MemoryCommandTarget } from "../../memory/memory-commands.ts";
-import { type Memory, serializeMemory, validateMemory } from "../../memory/memory-file.ts";
-import { type MemoryEntry, MemoryError, type ReadMemory } from "../../memory/memory-store.ts";
-import type { MemoryScope } from "../../memory/scopes.ts";
+import type { MemoryCommandTarget } from "./memory-commands.ts";
+import { type Memory, serializeMemory, validateMemory } from "./memory-file.ts";
+import { type MemoryEntry, MemoryError, type ReadMemory } from "./memory-store.ts";
+import type { MemoryScope } from "./scopes.ts";
 
 /**
  * A target that changes nothing: writes land in an overlay held in memory, so the model's later
