@@ -60,7 +60,12 @@ describe("fake server main.ts", () => {
     expect((await ask()).choices[0]?.message.content).toBe("scripted hello");
     expect((await ask()).choices[0]?.message.content).toBe("done");
 
-    const lines = (await readFile(recordFile, "utf8")).trim().split("\n");
+    // The server records a request once its answer is sent: the line may land just after the reply does.
+    const recorded = async () => (await readFile(recordFile, "utf8").catch(() => "")).trim().split("\n");
+    for (let attempt = 0; attempt < 100 && (await recorded()).length < 2; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const lines = await recorded();
     expect(lines).toHaveLength(2);
     const first = JSON.parse(lines[0]!) as {
       wire: string;
