@@ -68,7 +68,7 @@ export async function mcpInstallCommand(agent: string, options: McpInstallOption
     throw new UserFacingError(`${config.file} changed while asking; nothing written, run the command again`);
   writeFileAtomic(config.file, plan.text);
   process.stdout.write(
-    `Installed: ${config.label} starts \`${command} mcp serve\` in the project it works in.\n`,
+    `Installed: ${config.label} will start \`${command} mcp serve\`, which serves the memory of the project it is started in.\n`,
   );
 }
 
