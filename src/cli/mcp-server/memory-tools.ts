@@ -10,12 +10,17 @@ import type { ChangeOptions } from "../../memory/memory-types.ts";
 import { MEMORY_SCOPES, type MemoryScope } from "../../memory/scopes.ts";
 import { entryLine, formatSearchResults, searchScopes } from "./tool-output.ts";
 
-/** What the tools work on, opened once per server process. */
-export interface MemoryToolContext {
+/** What the tools work on, opened once per server process, on first need. */
+export interface OpenedMemory {
   service: MemoryService;
   /** Writes go here: the store, with reviewed scopes (mcp.serve.review) turned into inbox proposals. */
   target: MemoryCommandTarget;
   inbox: ReviewInbox;
+}
+
+export interface MemoryToolContext {
+  /** Opens memory the first time, then hands back the same. */
+  open: () => OpenedMemory;
   /** Who is writing, for commit messages and the memory's source: `mcp:<client name>`. */
   actor: () => string;
   /** Store notices after a change (a history that could not commit …), for the server's stderr. */
@@ -48,12 +53,12 @@ export function registerMemoryTools(server: McpServer, context: MemoryToolContex
       annotations: readOnly,
     },
     ({ query, scope, limit }) =>
-      answer(context, () => {
+      answer(context, (memory) => {
         // Memories written since the last call (a tacit session, a hand edit) are found too.
-        context.service.syncIndex();
+        memory.service.syncIndex();
         const scopes = searchScopes(scope);
-        const results = context.service.search(query, { ...(scopes ? { scopes } : {}), limit: limit ?? 8 });
-        return formatSearchResults(query, results, (scope, name) => readQuietly(context, scope, name));
+        const results = memory.service.search(query, { ...(scopes ? { scopes } : {}), limit: limit ?? 8 });
+        return formatSearchResults(query, results, (scope, name) => readQuietly(memory, scope, name));
       }),
   );
   server.registerTool(
@@ -64,9 +69,9 @@ export function registerMemoryTools(server: McpServer, context: MemoryToolContex
       annotations: readOnly,
     },
     ({ scope }) =>
-      answer(context, () => {
-        const scopes = scope ? [scope] : context.target.enabledScopes;
-        const lines = scopes.flatMap((each) => context.target.list(each).map(entryLine));
+      answer(context, (memory) => {
+        const scopes = scope ? [scope] : memory.target.enabledScopes;
+        const lines = scopes.flatMap((each) => memory.target.list(each).map(entryLine));
         return lines.length > 0 ? lines.join("\n") : "No memories yet.";
       }),
   );
@@ -78,7 +83,7 @@ export function registerMemoryTools(server: McpServer, context: MemoryToolContex
       annotations: readOnly,
     },
     ({ name, scope }) =>
-      answer(context, () => context.target.read(resolveScope(context, name, scope), name).text),
+      answer(context, (memory) => memory.target.read(resolveScope(memory, name, scope), name).text),
   );
   server.registerTool(
     "create",
@@ -103,10 +108,10 @@ export function registerMemoryTools(server: McpServer, context: MemoryToolContex
       annotations: { readOnlyHint: false, destructiveHint: false, openWorldHint: false },
     },
     (input) =>
-      answer(context, async () => {
-        const scope = input.scope ?? defaultScope(context, input.type);
-        const name = input.name ?? freeName(context, scope, slugifyMemoryName(input.description));
-        const memory: Memory = {
+      answer(context, async (memory) => {
+        const scope = input.scope ?? defaultScope(memory, input.type);
+        const name = input.name ?? freeName(memory, scope, slugifyMemoryName(input.description));
+        const created: Memory = {
           name,
           description: input.description.replace(/\s+/g, " ").trim(),
           type: input.type,
@@ -116,17 +121,17 @@ export function registerMemoryTools(server: McpServer, context: MemoryToolContex
             ...(input.how_to_apply ? { howToApply: input.how_to_apply } : {}),
           }),
         };
-        const result = await context.target.update(
+        const result = await memory.target.update(
           scope,
           name,
           (current) => {
             if (current)
               throw new MemoryError(`a ${scope} memory named "${name}" exists; use update, or another name`);
-            return memory;
+            return created;
           },
           changeOptions(context, "stored"),
         );
-        return writeAnswer(context, `Created ${scope}/${result.memory.name}`, result);
+        return writeAnswer(memory, `Created ${scope}/${result.memory.name}`, result);
       }),
   );
   server.registerTool(
@@ -144,11 +149,11 @@ export function registerMemoryTools(server: McpServer, context: MemoryToolContex
       annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
     },
     (input) =>
-      answer(context, async () => {
+      answer(context, async (memory) => {
         if (input.content === undefined && input.description === undefined && input.type === undefined)
           throw new MemoryError("nothing to change: give content, description or type");
-        const scope = resolveScope(context, input.name, input.scope);
-        const result = await context.target.update(
+        const scope = resolveScope(memory, input.name, input.scope);
+        const result = await memory.target.update(
           scope,
           input.name,
           (current) => {
@@ -164,7 +169,7 @@ export function registerMemoryTools(server: McpServer, context: MemoryToolContex
           },
           changeOptions(context, "updated"),
         );
-        return writeAnswer(context, `Updated ${scope}/${result.memory.name}`, result);
+        return writeAnswer(memory, `Updated ${scope}/${result.memory.name}`, result);
       }),
   );
   server.registerTool(
@@ -176,11 +181,11 @@ export function registerMemoryTools(server: McpServer, context: MemoryToolContex
       annotations: { readOnlyHint: false, destructiveHint: true, openWorldHint: false },
     },
     ({ name, scope, reason }) =>
-      answer(context, async () => {
-        const resolved = resolveScope(context, name, scope);
+      answer(context, async (memory) => {
+        const resolved = resolveScope(memory, name, scope);
         const options = changeOptions(context, reason ? `deleted: ${reason}` : "deleted");
-        const result = await context.target.remove(resolved, name, options);
-        context.service.syncIndex();
+        const result = await memory.target.remove(resolved, name, options);
+        memory.service.syncIndex();
         if (result.proposed) return reviewNote(result.proposed);
         return `Deleted ${resolved}/${name}${result.trashedTo ? ` (a copy is in ${result.trashedTo})` : ""}`;
       }),
@@ -194,8 +199,8 @@ export function registerMemoryTools(server: McpServer, context: MemoryToolContex
       annotations: readOnly,
     },
     () =>
-      answer(context, () => {
-        const { proposals, broken } = context.inbox.list();
+      answer(context, (memory) => {
+        const { proposals, broken } = memory.inbox.list();
         const rows = proposalRows(proposals, new Date()).map(
           (row) => `- ${row.key}: ${row.what}, from ${row.session}, ${row.age} ago`,
         );
@@ -206,14 +211,18 @@ export function registerMemoryTools(server: McpServer, context: MemoryToolContex
 }
 
 /** Runs a tool; a refusal the model can act on (MemoryError) becomes an error result, anything else is thrown. */
-async function answer(context: MemoryToolContext, run: () => string | Promise<string>): Promise<ToolAnswer> {
+async function answer(
+  context: MemoryToolContext,
+  run: (memory: OpenedMemory) => string | Promise<string>,
+): Promise<ToolAnswer> {
+  const memory = context.open();
   try {
-    return { content: [{ type: "text", text: await run() }] };
+    return { content: [{ type: "text", text: await run(memory) }] };
   } catch (error) {
     if (!(error instanceof MemoryError)) throw error;
     return { content: [{ type: "text", text: error.message }], isError: true };
   } finally {
-    for (const line of context.service.takeWarnings()) context.log(line);
+    for (const line of memory.service.takeWarnings()) context.log(line);
   }
 }
 
@@ -224,11 +233,11 @@ function changeOptions(context: MemoryToolContext, what: string): ChangeOptions 
 }
 
 function writeAnswer(
-  context: MemoryToolContext,
+  memory: OpenedMemory,
   done: string,
   result: { proposed?: string; redactions: number },
 ): string {
-  context.service.syncIndex();
+  memory.service.syncIndex();
   const lines = [result.proposed ? reviewNote(result.proposed) : done];
   if (result.redactions > 0) lines.push(`Redacted ${result.redactions} secret(s): secrets are never stored.`);
   return lines.join("\n");
@@ -239,35 +248,33 @@ function reviewNote(what: string): string {
 }
 
 /** The given scope, or the one enabled scope holding the name; none or several is a refusal naming them. */
-function resolveScope(context: MemoryToolContext, name: string, scope: MemoryScope | undefined): MemoryScope {
+function resolveScope(memory: OpenedMemory, name: string, scope: MemoryScope | undefined): MemoryScope {
   if (scope) return scope;
-  const holders = context.target.enabledScopes.filter(
-    (each) => readQuietly(context, each, name) !== undefined,
-  );
+  const holders = memory.target.enabledScopes.filter((each) => readQuietly(memory, each, name) !== undefined);
   if (holders.length === 1) return holders[0]!;
   if (holders.length === 0) throw new MemoryError(`no memory named "${name}" (see list)`);
   throw new MemoryError(`"${name}" exists in ${holders.join(" and ")} scopes: pass scope`);
 }
 
-function readQuietly(context: MemoryToolContext, scope: MemoryScope, name: string) {
+function readQuietly(memory: OpenedMemory, scope: MemoryScope, name: string) {
   try {
-    return context.target.read(scope, name);
+    return memory.target.read(scope, name);
   } catch {
     return undefined;
   }
 }
 
 /** A preference belongs to the user everywhere; other knowledge to this project where there is one. */
-function defaultScope(context: MemoryToolContext, type: string): MemoryScope {
-  const enabled = context.target.enabledScopes;
+function defaultScope(memory: OpenedMemory, type: string): MemoryScope {
+  const enabled = memory.target.enabledScopes;
   const preferred: MemoryScope = type === "preference" || !enabled.includes("project") ? "user" : "project";
   return enabled.includes(preferred) ? preferred : (enabled[0] ?? "user");
 }
 
 /** A derived name never replaces an unrelated memory that slugifies the same: name-2, name-3 … */
-function freeName(context: MemoryToolContext, scope: MemoryScope, base: string): string {
+function freeName(memory: OpenedMemory, scope: MemoryScope, base: string): string {
   const short = base.length > 48 ? base.slice(0, 48).replace(/-[^-]*$/, "") || base.slice(0, 48) : base;
-  if (!readQuietly(context, scope, short)) return short;
+  if (!readQuietly(memory, scope, short)) return short;
   for (let suffix = 2; ; suffix++)
-    if (!readQuietly(context, scope, `${short}-${suffix}`)) return `${short}-${suffix}`;
+    if (!readQuietly(memory, scope, `${short}-${suffix}`)) return `${short}-${suffix}`;
 }
