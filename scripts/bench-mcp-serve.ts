@@ -2,6 +2,8 @@
 // is started in a git project with a home of 200 user memories (indexed by a warm-up run), the
 // client sends `initialize`, then on its answer `notifications/initialized` and a `tools/call` of
 // search; the clock stops when the search answer arrives. Repeated runs, median / p95 / min / max.
+// Each run is paired with a yardstick, `tacit --version` from spawn to exit (node's start, the
+// launcher and the CLI module), so a loaded machine's figures can be read against its own floor.
 // Usage: npm run bench:mcp-serve [-- --runs 21]
 import { execFileSync, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -73,6 +75,16 @@ function runOnce(): Promise<{ initializeMs: number; searchMs: number }> {
   });
 }
 
+/** `tacit --version`, spawn to exit: what any tacit command pays before its own work. */
+function yardstick(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(process.execPath, [cli, "--version"], { cwd: project, stdio: "ignore" });
+    child.on("error", reject);
+    child.on("close", () => resolve(performance.now() - started));
+  });
+}
+
 function percentile(values: number[], fraction: number): number {
   const sorted = [...values].sort((left, right) => left - right);
   return sorted[Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1)]!;
@@ -87,7 +99,11 @@ function summary(label: string, values: number[]): string {
 try {
   await runOnce(); // warm-up: indexes the 200 memories, as the first start on a machine does
   const samples: Array<{ initializeMs: number; searchMs: number }> = [];
-  for (let run = 0; run < runs; run++) samples.push(await runOnce());
+  const floor: number[] = [];
+  for (let run = 0; run < runs; run++) {
+    samples.push(await runOnce());
+    floor.push(await yardstick());
+  }
   console.log(
     `tacit mcp serve, ${runs} runs after a warm-up, 200 user memories, ${new Date().toISOString()}`,
   );
@@ -104,6 +120,7 @@ try {
       samples.map((sample) => sample.searchMs),
     ),
   );
+  console.log(summary("yardstick: `tacit --version` exited", floor));
 } finally {
   rmSync(base, { recursive: true, force: true });
 }
