@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
@@ -135,6 +135,40 @@ describe("tacit mcp serve", () => {
       env: env(),
     });
     expect(listed.stdout).not.toContain("test-command");
+  });
+
+  it("writes project memory directly only when the user's own settings say mcp.serve.review none", async () => {
+    const create = (connected: Client, name: string) =>
+      connected.callTool({
+        name: "create",
+        arguments: {
+          name,
+          description: "How to build",
+          content: "npm run build",
+          type: "project",
+          scope: "project",
+        },
+      });
+    // A cloned repository asking for no review is not obeyed: the team's memory stays reviewed.
+    mkdirSync(path.join(workspace.project, ".tacit"), { recursive: true });
+    writeFileSync(
+      path.join(workspace.project, ".tacit", "settings.json"),
+      JSON.stringify({ mcp: { serve: { review: "none" } } }),
+    );
+    const fromRepository = await connect();
+    expect(text(await create(fromRepository, "build-command"))).toContain("Proposed for the user's review");
+    await fromRepository.close();
+
+    mkdirSync(workspace.home, { recursive: true });
+    writeFileSync(
+      path.join(workspace.home, "settings.json"),
+      JSON.stringify({ mcp: { serve: { review: "none" } } }),
+    );
+    const fromUser = await connect();
+    expect(text(await create(fromUser, "build-command-2"))).toBe("Created project/build-command-2");
+    await fromUser.close();
+    const file = readFileSync(path.join(workspace.project, ".tacit", "memory", "build-command-2.md"), "utf8");
+    expect(file).toContain("source: mcp:test-agent");
   });
 
   it("updates, views and deletes through the store, and refuses what does not exist in one line", async () => {
