@@ -9,6 +9,7 @@ import {
   UsageError,
   usageErrorOf,
 } from "./command-typos.ts";
+import { registerMcpServerCommands } from "./commands/mcp-server-commands.ts";
 import { registerMemoryCommands } from "./commands/memory.ts";
 import { lazyAction } from "./lazy-action.ts";
 import { parseRunOptions, type RunOptions } from "./options.ts";
@@ -138,6 +139,11 @@ function buildProgram({ Command, Option }: typeof import("commander")): Command 
             module.learnCommand(explicitPath, options),
       ),
     );
+  // tacit mcp: memory served to other agents (serve, install); the MCP servers tacit uses are registered beside.
+  const mcp = program
+    .command("mcp")
+    .description("tacit's memory over MCP for other agents, and the MCP servers tacit uses");
+  registerMcpServerCommands(mcp);
   program
     .command("doctor")
     .description("check the sandbox, git, ripgrep, Node, settings files and their trust, and provider keys")

@@ -92,6 +92,11 @@ const sandboxSettingsSchema = z.looseObject({
   autoAllow: z.boolean().optional(),
 });
 
+/** tacit as an MCP memory server (README "tacit as an MCP memory server"); read from the user's own file only. */
+const mcpSettingsSchema = z.looseObject({
+  serve: z.looseObject({ review: z.enum(["project", "all", "none"]).optional() }).optional(),
+});
+
 export const settingsSchema = z.looseObject({
   /** "provider/model-id", e.g. "anthropic/claude-sonnet-4-5". */
   model: z.string().min(1, "model must not be empty").optional(),
@@ -103,6 +108,7 @@ export const settingsSchema = z.looseObject({
   instructionFiles: z.array(z.string().min(1)).optional(),
   sandbox: sandboxSettingsSchema.optional(),
   reflection: reflectionSettingsSchema.optional(),
+  mcp: mcpSettingsSchema.optional(),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;

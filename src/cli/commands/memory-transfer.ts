@@ -66,13 +66,26 @@ interface ImportOutcome {
 
 export async function importMemoryCommand(
   folder: string,
-  options: { scope?: string; overwrite?: boolean },
+  options: { scope?: string; overwrite?: boolean; dryRun?: boolean },
 ): Promise<void> {
   const requested = parseScope(options.scope);
   const source = path.resolve(folder);
-  if (!existsSync(source) || !statSync(source).isDirectory()) {
-    throw new UserFacingError(`not a folder: ${folder}`);
+  // A Letta agent file (.af) is one file, not a folder of Markdown: its own importer, loaded only for it.
+  const agentFile = await import("./memory-import-agent-file.ts");
+  if (agentFile.isLettaAgentFilePath(source)) {
+    await withMemoryContext((context) =>
+      agentFile.importAgentFile(context, source, {
+        scope: requested ?? defaultImportScope(context),
+        dryRun: options.dryRun === true,
+      }),
+    );
+    return;
   }
+  if (!existsSync(source) || !statSync(source).isDirectory()) {
+    throw new UserFacingError(`not a folder or a Letta agent file (.af): ${folder}`);
+  }
+  if (options.dryRun)
+    throw new UserFacingError("--dry-run is for Letta agent files (.af); a folder import has none");
   await withMemoryContext(async (context) => {
     const sources = importSources(source, requested ?? defaultImportScope(context), requested !== undefined);
     if (sources.length === 0) throw new UserFacingError(`no Markdown files in ${folder}`);

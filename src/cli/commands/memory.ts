@@ -90,15 +90,16 @@ export function registerMemoryCommands(program: Command): void {
     .action(lazyAction(transfer, (module) => module.exportMemoryCommand));
 
   memory
-    .command("import <folder>")
+    .command("import <path>")
     .description(
-      "import Markdown memories: an export (scope subfolders), a Claude Code memory folder, or plain .md files",
+      "import memories: an export (scope subfolders), a Claude Code memory folder, plain .md files, or a Letta agent file (.af)",
     )
     .option(
       "-s, --scope <scope>",
       `into this scope: ${SCOPE} (default: an export's own scopes; else local in a git repository, user elsewhere)`,
     )
     .option("--overwrite", "replace memories of the same name (default: skip them)")
+    .option("--dry-run", "a Letta agent file: say which memories it would write, write nothing")
     .action(lazyAction(transfer, (module) => module.importMemoryCommand));
 
   registerMemoryInboxCommands(memory);
