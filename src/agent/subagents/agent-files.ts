@@ -63,6 +63,8 @@ export const GENERAL_PURPOSE: SubagentDefinition = {
 const MAX_FILE_BYTES = 64 * 1024;
 const MAX_DESCRIPTION = 300;
 const MAX_NAME = 64;
+/** Every agent's line goes into the task tool's description, paid on each request: a folder of thousands must not. */
+const MAX_AGENTS = 50;
 
 export async function loadSubagents(locations: SubagentLocations): Promise<SubagentCatalog> {
   const root = path.resolve(locations.projectRoot);
@@ -88,6 +90,10 @@ export async function loadSubagents(locations: SubagentLocations): Promise<Subag
         continue;
       }
       if (read === undefined || names.has(read.name)) continue;
+      if (agents.length > MAX_AGENTS) {
+        warnings.push(`more than ${MAX_AGENTS} custom agents: ${file} and the rest after it are left out`);
+        return { agents, warnings };
+      }
       names.add(read.name);
       agents.push(read);
     }

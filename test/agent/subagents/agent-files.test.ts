@@ -115,4 +115,17 @@ describe("loadSubagents", () => {
     );
     expect(catalog.warnings[1]).toMatch(/leak\.md: it leads outside the repository/);
   });
+
+  it("lists at most 50 custom agents, and says which were left out", async () => {
+    for (let index = 0; index < 52; index++) {
+      const name = `agent-${String(index).padStart(2, "0")}`;
+      write(path.join(project, ".tacit", "agents", `${name}.md`), name, `number ${index}`);
+    }
+    const catalog = await loadSubagents({ projectRoot: project, home, tacitHome });
+    expect(catalog.agents).toHaveLength(51);
+    expect(catalog.agents.at(-1)?.name).toBe("agent-49");
+    expect(catalog.warnings).toEqual([
+      `more than 50 custom agents: ${path.join(project, ".tacit", "agents", "agent-50.md")} and the rest after it are left out`,
+    ]);
+  });
 });
