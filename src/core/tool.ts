@@ -53,6 +53,8 @@ export interface ToolContext {
    * and return, since the gate only sees the folder they were pointed at.
    */
   isReadDenied?: (absolutePath: string) => boolean;
+  /** The subagent making the call (its agent's name); absent for the session's own calls. */
+  agent?: string;
   /** The id of the call being run (set by the loop for each call). */
   toolCallId?: string;
   /**

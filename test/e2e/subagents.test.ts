@@ -174,6 +174,38 @@ describe("subagents", () => {
     expect(e2e.results()[0]?.output).toBe("READER-ANSWER");
   });
 
+  it("on GPT and Gemini models: spawn_agent and delegate_to_agent, Claude Code tool names mapped", async () => {
+    const { server } = e2e;
+    const folder = e2e.inProject(".claude", "agents");
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(
+      path.join(folder, "finder.md"),
+      "---\nname: finder\ndescription: Finds files\ntools: Read, Grep\n---\nFind things.\n",
+    );
+    const calls = {
+      "openai-responses": { name: "spawn_agent", input: { message: "find main", agent_type: "finder" } },
+      google: { name: "delegate_to_agent", input: { objective: "find main", agent_name: "finder" } },
+    } as const;
+    const expectedTools = {
+      "openai-responses": ["grep_files", "read_file"],
+      google: ["read_file", "search_file_content"],
+    };
+    for (const wire of ["openai-responses", "google"] as const) {
+      const earlier = server.requests.length;
+      server.onRequest((request): Step | undefined => {
+        if (isSubagent(request)) return { text: `FOUND-${wire}` };
+        return hasToolResults(request) ? { text: "done" } : { toolCalls: [calls[wire]] };
+      });
+      const result = await e2e.print("find main", [], { wire });
+      expect(result.code, result.stderr).toBe(0);
+      const requests = server.requests.slice(earlier);
+      const subagent = requests.find(isSubagent)!;
+      expect([...subagent.normalized.toolNames].sort()).toEqual(expectedTools[wire]);
+      const parentLast = requests.filter((request) => !isSubagent(request)).at(-1)!;
+      expect(parentLast.normalized.messages.at(-1)?.toolResults[0]?.output).toBe(`FOUND-${wire}`);
+    }
+  });
+
   it("cannot write memory, and its calls meet the same gate as the parent's", async () => {
     const { server } = e2e;
     const earlier = server.requests.length;

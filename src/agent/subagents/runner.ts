@@ -84,6 +84,7 @@ export function createSubagentRunner(options: SubagentRunnerOptions): SubagentRu
         cwd: options.cwd,
         projectRoot: options.projectRoot,
         state: newToolSessionState(),
+        agent: agent.name,
         isReadDenied: (absolutePath) => options.gate.isReadDenied(absolutePath),
       },
       signal: context.signal,

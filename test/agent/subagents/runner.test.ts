@@ -3,8 +3,10 @@
 // call, its usage counts into the run's totals, and aborting the parent stops the subagents.
 import { describe, expect, it } from "vitest";
 import { runAgent } from "../../../src/agent/loop.ts";
+import { createPermissionGate, type PermissionRequest } from "../../../src/agent/permission-gate.ts";
 import { GENERAL_PURPOSE } from "../../../src/agent/subagents/agent-files.ts";
 import { createSubagentRunner } from "../../../src/agent/subagents/runner.ts";
+import { toTuiRequest } from "../../../src/cli/tui-permissions.ts";
 import { AbortedError } from "../../../src/core/errors.ts";
 import type { AgentEvent } from "../../../src/core/events.ts";
 import { userMessage } from "../../../src/core/messages.ts";
@@ -17,14 +19,19 @@ import { createToolset } from "../../../src/tools/toolset.ts";
 const price = { input: 1, output: 2, cacheRead: 0, cacheWrite: 0 };
 const allowAll = { check: async () => ({ allowed: true as const }), isReadDenied: () => false };
 
-function parentRun(parent: ModelClient, subagentModel: ModelClient, signal: AbortSignal) {
+function parentRun(
+  parent: ModelClient,
+  subagentModel: ModelClient,
+  signal: AbortSignal,
+  gate: Parameters<typeof createSubagentRunner>[0]["gate"] = allowAll,
+) {
   const run = createSubagentRunner({
     agents: [GENERAL_PURPOSE],
     parentModel: () => subagentModel,
     resolve: () => subagentModel,
     toolsFor: () => createToolset("claude"),
     systemPromptFor: () => "# You are a subagent",
-    gate: allowAll,
+    gate,
     cwd: process.cwd(),
     projectRoot: process.cwd(),
   });
@@ -116,5 +123,38 @@ describe("subagent runner", () => {
     // Both subagents' requests saw the abort.
     await new Promise((resolve) => setImmediate(resolve));
     expect(stopped).toBe(2);
+  });
+
+  it("asks through the session's gate, and the question names the subagent", async () => {
+    const requests: PermissionRequest[] = [];
+    const gate = createPermissionGate({
+      mode: "default",
+      rules: { allow: [], deny: [], ask: [] },
+      projectRoot: process.cwd(),
+      home: process.cwd(),
+      ask: async (request) => {
+        requests.push(request);
+        return { decision: "deny", reason: "not now" };
+      },
+    });
+    const parent = createFauxModel(
+      [
+        { toolCalls: [{ toolName: "Task", input: { description: "clean", prompt: "clean up" } }] },
+        { text: "ok" },
+      ],
+      { price },
+    );
+    const subagent = createFauxModel(
+      [{ toolCalls: [{ toolName: "Bash", input: { command: "rm -rf build" } }] }, { text: "refused" }],
+      { price },
+    );
+    const events: AgentEvent[] = [];
+    for await (const event of parentRun(parent, subagent, new AbortController().signal, gate))
+      events.push(event);
+    expect(requests).toHaveLength(1);
+    expect(requests[0]?.agent).toBe("general-purpose");
+    expect(toTuiRequest(requests[0]!).toolName).toBe("Bash (general-purpose subagent)");
+    const denied = events.find((event) => event.type === "subagent" && event.event.type === "tool-denied");
+    expect(denied).toBeDefined();
   });
 });
