@@ -3,6 +3,7 @@
 import { cleanup } from "ink-testing-library";
 import { afterEach, describe, expect, test } from "vitest";
 import type { AgentEvent } from "../../src/core/events.ts";
+import { keyArgument } from "../../src/modes/tui/tool-view.ts";
 import { doneEvent, FakeHost, KEYS, renderApp } from "./fake-host.ts";
 
 afterEach(() => cleanup());
@@ -93,5 +94,12 @@ describe("subagents in the TUI", () => {
     const finished = app.frame();
     expect(finished).toMatch(/✓ Task map the auth code .*explorer · 1 tool · 1\.5k tokens/);
     expect(finished).not.toContain("auth is in src/auth");
+  });
+
+  test("a GPT model's spawn_agent without a description shows its task", () => {
+    expect(keyArgument({ message: "find where auth lives", agent_type: "explorer" })).toBe(
+      "find where auth lives",
+    );
+    expect(keyArgument({ objective: "run the tests", agent_name: "tester" })).toBe("run the tests");
   });
 });

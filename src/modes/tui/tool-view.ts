@@ -35,6 +35,9 @@ const KEY_ARGUMENTS = [
   "name",
   "description",
   "prompt",
+  // spawn_agent's and delegate_to_agent's task, when the model gave no short description.
+  "message",
+  "objective",
 ];
 
 /** The one argument that says what a call does: the path, the command, the pattern. */
