@@ -359,6 +359,9 @@ export class AgentSession {
         this.addSpending(this.model.info.ref, event.usage, event.costUsd);
         this.lastInputTokens = event.usage.inputTokens + event.usage.outputTokens;
         this.tokensSinceLastRequest = 0;
+      } else if (event.type === "subagent" && event.event.type === "usage") {
+        // A subagent's request costs the session, under its own model; it does not fill this context.
+        this.addSpending(event.model, event.event.usage, event.event.costUsd);
       }
       yield event;
     }

@@ -225,7 +225,15 @@ export async function* runAgent(options: RunAgentOptions): AsyncGenerator<AgentE
       options.hooks?.afterToolCall,
     )) {
       if (event.type === "result") results.push(event.result);
-      else yield event.event;
+      else {
+        // A subagent's requests are this run's spending too (its transcript is not this conversation).
+        const inner = event.event.type === "subagent" ? event.event.event : undefined;
+        if (inner?.type === "usage") {
+          totalUsage = addUsage(totalUsage, inner.usage);
+          totalCost += inner.costUsd;
+        }
+        yield event.event;
+      }
     }
     // Every tool call is answered exactly once, in the order the model made them.
     const ordered = toolCalls.map(

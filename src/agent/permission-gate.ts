@@ -32,6 +32,8 @@ export interface PermissionRequest {
    */
   cause: "mode" | "ask-rule" | "protected-path" | "unresolved-shell";
   signal: AbortSignal;
+  /** The subagent asking (its agent's name); absent when the session's own model asks. */
+  agent?: string;
 }
 
 export interface PermissionAnswer {
@@ -269,6 +271,7 @@ export function createPermissionGate(options: PermissionGateOptions): Permission
               ? "unresolved-shell"
               : "mode",
         signal: context.signal,
+        ...(context.agent ? { agent: context.agent } : {}),
       });
     } catch (error) {
       return {

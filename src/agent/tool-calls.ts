@@ -4,6 +4,7 @@ import type { ToolCallPart, ToolResultPart } from "../core/messages.ts";
 import type { PermissionDecision } from "../core/permission-mode.ts";
 import type { Tool, ToolContext, ToolResult } from "../core/tool.ts";
 import { executeTool, isReadOnlyCall, parseToolInput } from "../tools/tool-call.ts";
+import { EventChannel } from "./event-channel.ts";
 
 /** Asked before every call that parsed, with the typed input the tool will run with. */
 export type BeforeToolCall = <Input>(
@@ -39,7 +40,7 @@ export type ExecutionEvent =
  * permission gate: there is nothing to allow.
  */
 type PreparedCall =
-  | { call: ToolCallPart; runnable: true; tool: Tool; input: unknown; readOnly: boolean }
+  | { call: ToolCallPart; runnable: true; tool: Tool; input: unknown; readOnly: boolean; concurrent: boolean }
   | { call: ToolCallPart; runnable: false; error: string };
 
 function prepare(call: ToolCallPart, toolsByName: Map<string, Tool>): PreparedCall {
@@ -54,12 +55,16 @@ function prepare(call: ToolCallPart, toolsByName: Map<string, Tool>): PreparedCa
   }
   const parsed = parseToolInput(tool, call.input);
   if (!parsed.ok) return { call, runnable: false, error: parsed.error };
-  return { call, runnable: true, tool, input: parsed.input, readOnly: isReadOnlyCall(tool, parsed.input) };
+  const readOnly = isReadOnlyCall(tool, parsed.input);
+  return { call, runnable: true, tool, input: parsed.input, readOnly, concurrent: tool.concurrent === true };
 }
 
-/** A call that runs nothing cannot conflict with a read, so it may share a read-only batch. */
+/**
+ * A call that runs nothing cannot conflict with a read, so it may share a read-only batch; nor can a
+ * subagent's (the task tool is `concurrent`): whatever it does, its own calls pass the gate one at a time.
+ */
 function runsAlongsideReads(prepared: PreparedCall): boolean {
-  return !prepared.runnable || prepared.readOnly;
+  return !prepared.runnable || prepared.readOnly || prepared.concurrent;
 }
 
 /**
@@ -79,7 +84,7 @@ export async function* executeToolCalls(
   while (index < prepared.length) {
     if (context.signal.aborted) return;
     const first = prepared[index]!;
-    if (first.runnable && !first.readOnly) {
+    if (!runsAlongsideReads(first)) {
       yield* executeOne(first, context, beforeToolCall, afterToolCall);
       index++;
       continue;
@@ -130,7 +135,7 @@ async function* executeOne(
     } else if (context.signal.aborted) {
       result = { output: INTERRUPTED_RESULT, isError: true };
     } else {
-      result = await executeTool(prepared.tool, prepared.input, context);
+      result = yield* executeReporting(prepared, context);
       if (afterToolCall) {
         await afterToolCall(prepared.tool, prepared.input, context, { result, startedAt: started }).catch(
           () => undefined,
@@ -161,6 +166,24 @@ async function* executeOne(
       ...(result.isError ? { isError: true } : {}),
     },
   };
+}
+
+/**
+ * Runs the tool, passing on what it reports while it runs (context.emit: a subagent's progress) as
+ * events of this call, in order, before its result.
+ */
+async function* executeReporting(
+  prepared: Extract<PreparedCall, { runnable: true }>,
+  context: ToolContext,
+): AsyncGenerator<ExecutionEvent, ToolResult> {
+  const channel = new EventChannel<AgentEvent>();
+  const running = executeTool(prepared.tool, prepared.input, {
+    ...context,
+    toolCallId: prepared.call.toolCallId,
+    emit: (event) => channel.push(event),
+  }).finally(() => channel.close());
+  for await (const event of channel.drain()) yield { type: "event", event };
+  return running;
 }
 
 /** Interleaves several async generators, yielding each value as soon as it is ready. */

@@ -5,6 +5,7 @@ import { AgentSession } from "../agent/agent-session.ts";
 import { createPermissionGate, type PermissionGate } from "../agent/permission-gate.ts";
 import { DEFAULT_INSTRUCTION_FILE_NAMES, loadProjectInstructions } from "../agent/project-instructions.ts";
 import { learnsFromEdits } from "../agent/reflection/user-edits.ts";
+import { loadSubagents } from "../agent/subagents/agent-files.ts";
 import { buildSystemPrompt } from "../agent/system-prompt.ts";
 import { builtinDefaultModelRef } from "../config/builtin-providers.ts";
 import { databasePath, findProjectRoot, tacitHome } from "../config/paths.ts";
@@ -34,6 +35,7 @@ import { startDetachedReflection } from "./detached-reflection.ts";
 import { reflectOnEditsAtStart } from "./edits-reflection.ts";
 import { loadJudgedSettings, repositoryShellRulesNote } from "./judged-settings.ts";
 import type { RunOptions } from "./options.ts";
+import { taskToolFactory } from "./subagent-wiring.ts";
 
 export interface Runtime {
   cwd: string;
@@ -178,6 +180,8 @@ export async function bootstrap(input: BootstrapInput): Promise<Runtime> {
     for (const warning of instructions.warnings) warn(warning);
     const skills = await loadSkills({ projectRoot, home: userHome, tacitHome: home });
     for (const warning of skills.warnings) warn(warning);
+    const subagents = await loadSubagents({ projectRoot, home: userHome, tacitHome: home });
+    for (const warning of subagents.warnings) warn(warning);
     const skillsSection = renderSkillsSection(skills.skills, SKILL_TOOL_NAME);
     const skillTool = skills.skills.length ? createSkillTool(skills.skills) : undefined;
     const memory = memoryEnabled
@@ -193,7 +197,7 @@ export async function bootstrap(input: BootstrapInput): Promise<Runtime> {
     traceStartup("instructions and memory loaded");
     const date = new Date().toISOString().slice(0, 10);
     const isGitRepository = existsSync(path.join(projectRoot, ".git"));
-    const systemPromptFor = (current: ModelClient) =>
+    const systemPromptFor = (current: ModelClient, sections: string[] = []) =>
       buildSystemPrompt({
         model: current.info,
         cwd,
@@ -202,7 +206,7 @@ export async function bootstrap(input: BootstrapInput): Promise<Runtime> {
         platform: `${process.platform}`,
         date,
         projectInstructions: instructions.text,
-        extraSections: [skillsSection, memory?.renderIndexSection() ?? ""],
+        extraSections: [skillsSection, memory?.renderIndexSection() ?? "", ...sections],
       });
 
     // Before compaction drops the conversation, a reflection pass saves what matters (compaction-saver.ts);
@@ -221,15 +225,30 @@ export async function bootstrap(input: BootstrapInput): Promise<Runtime> {
         resolve,
         env,
       });
+    // A subagent gets these tools with memory read-only (and never the task tool); the session, all of them.
+    const toolsWith = (current: ModelClient, memoryReadOnly: boolean) => {
+      const tools = createToolset(current.info.family, shell.sandbox ? { sandbox: shell.sandbox } : {});
+      if (skillTool) tools.push(skillTool);
+      if (memory)
+        tools.push(
+          createMemoryTool(memory, { sessionId: () => session.sessionId, readOnly: memoryReadOnly }),
+        );
+      return tools;
+    };
+    const taskToolFor = taskToolFactory({
+      agents: subagents.agents,
+      parentModel: () => session.currentModel,
+      resolve,
+      subagentToolsFor: (current) => toolsWith(current, true),
+      systemPromptFor,
+      gate,
+      cwd,
+      projectRoot,
+    });
     const session = new AgentSession({
       model,
-      toolsFor: (current) => {
-        const tools = createToolset(current.info.family, shell.sandbox ? { sandbox: shell.sandbox } : {});
-        if (skillTool) tools.push(skillTool);
-        if (memory) tools.push(createMemoryTool(memory, { sessionId: () => session.sessionId }));
-        return tools;
-      },
-      systemPromptFor,
+      toolsFor: (current) => [...toolsWith(current, false), taskToolFor(current)],
+      systemPromptFor: (current) => systemPromptFor(current),
       store,
       sessionId: activeSessionId,
       history,

@@ -53,7 +53,8 @@ export function createPermissionForwarder(projectRoot: string): PermissionForwar
 export function toTuiRequest(request: GateRequest): TuiRequest {
   const detail = permissionDetail(request);
   return {
-    toolName: request.toolName,
+    // A subagent's question says whose it is: the user answers for that agent's task.
+    toolName: request.agent ? `${request.toolName} (${request.agent} subagent)` : request.toolName,
     summary: request.description,
     suggestedRule: request.suggestedRule,
     ...(detail ? { detail } : {}),

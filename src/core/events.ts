@@ -1,5 +1,5 @@
 import type { AssistantMessage, Message, ToolMessage } from "./messages.ts";
-import type { ToolDisplay } from "./tool.ts";
+import type { ToolDisplay } from "./tool-display.ts";
 import type { Usage } from "./usage.ts";
 
 /**
@@ -46,7 +46,14 @@ export type AgentEvent =
   /** Something the user should see that did not stop the run (e.g. a hook failed). */
   | { type: "notice"; level: "info" | "warning"; text: string }
   | { type: "error"; message: string; fatal: boolean }
-  | { type: "done"; reason: DoneReason; usage: Usage; costUsd: number; turns: number };
+  | { type: "done"; reason: DoneReason; usage: Usage; costUsd: number; turns: number }
+  /**
+   * An event of a subagent started by the tool call parentToolCallId (the task tool): its
+   * progress, messages and usage, told apart from the parent's own. Its usage (model: the
+   * subagent's model) counts into the run's and the session's totals; its messages are not
+   * part of the parent's conversation.
+   */
+  | { type: "subagent"; parentToolCallId: string; agent: string; model: string; event: AgentEvent };
 
 /**
  * What started a compaction: the 85% rule before a turn, the same rule between the requests of a

@@ -1,4 +1,8 @@
 import type { z } from "zod";
+import type { AgentEvent } from "./events.ts";
+import type { ToolDisplay } from "./tool-display.ts";
+
+export type { ToolDisplay } from "./tool-display.ts";
 
 /**
  * What a tool call asks permission for, so one rule syntax (Claude Code's:
@@ -16,12 +20,6 @@ export type PermissionSubject =
   | { kind: "bash"; command: string; sandbox?: "inside" | "escalated"; escalationReason?: string }
   | { kind: "memory"; paths: string[]; mutating: boolean }
   | { kind: "none" };
-
-/** What a tool may show the user beside its model-facing output (the TUI renders it). */
-export type ToolDisplay =
-  | { kind: "diff"; path: string; diff: string }
-  | { kind: "command"; command: string; exitCode: number | null; tail: string }
-  | { kind: "todos"; items: Array<{ content: string; status: "pending" | "in_progress" | "completed" }> };
 
 export interface ToolResult {
   /** Text the model receives. */
@@ -55,6 +53,16 @@ export interface ToolContext {
    * and return, since the gate only sees the folder they were pointed at.
    */
   isReadDenied?: (absolutePath: string) => boolean;
+  /** The subagent making the call (its agent's name); absent for the session's own calls. */
+  agent?: string;
+  /** The id of the call being run (set by the loop for each call). */
+  toolCallId?: string;
+  /**
+   * Reports events while the call runs, before its result (a subagent's
+   * progress, usage and messages): the loop passes them on to its consumers
+   * in order with the call's own events. Absent outside the loop.
+   */
+  emit?: (event: AgentEvent) => void;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: tools are held in heterogeneous lists; tool-call.ts parses each input with its own schema.
@@ -72,6 +80,11 @@ export interface Tool<Input = any> {
    * touches (PermissionSubject).
    */
   readOnly: boolean | ((input: Input) => boolean);
+  /**
+   * Calls of this tool in one message run together although they are not
+   * read-only (subagents: each one's own calls still pass the gate one at a time).
+   */
+  concurrent?: boolean;
   permission(input: Input, context: ToolContext): PermissionSubject;
   execute(input: Input, context: ToolContext): Promise<ToolResult>;
 }

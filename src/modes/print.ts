@@ -158,6 +158,9 @@ export async function printRun(
           );
         }
         break;
+      case "subagent":
+        printSubagentEvent(event, format, info, writers);
+        break;
       case "error":
         errorText = event.message;
         break;
@@ -217,14 +220,58 @@ function resultSubtype(reason: DoneReason): string {
   }
 }
 
+/**
+ * A subagent's events: in stream-json its messages, as Claude Code writes a Task's, with
+ * `parent_tool_use_id` naming the call that started it (and `subagent` its agent), so a consumer
+ * tells them from the parent's; in text, what the user must know (a refused call) on stderr.
+ */
+function printSubagentEvent(
+  event: Extract<AgentEvent, { type: "subagent" }>,
+  format: OutputFormat,
+  info: PrintRunInfo,
+  writers: Writers,
+): void {
+  const inner = event.event;
+  if (format === "stream-json") {
+    const parent = { id: event.parentToolCallId, agent: event.agent };
+    if (inner.type === "message" && inner.message.role !== "user") {
+      writers.stdout(
+        `${JSON.stringify(toClaudeStreamMessage(inner.message, { ...info, model: event.model }, parent))}\n`,
+      );
+    } else if (inner.type === "notice" || inner.type === "error") {
+      const text = inner.type === "notice" ? inner.text : inner.message;
+      const level = inner.type === "notice" ? inner.level : "error";
+      const line = { type: "system", subtype: "notice", level, text, session_id: info.sessionId };
+      writers.stdout(
+        `${JSON.stringify({ ...line, parent_tool_use_id: parent.id, subagent: parent.agent })}\n`,
+      );
+    }
+    return;
+  }
+  if (inner.type === "tool-denied" && format === "text") {
+    writers.stderr(
+      `tacit: ${event.agent} subagent: ${inner.toolName} not permitted: ${refusalText(inner.reason)}\n`,
+    );
+  } else if (inner.type === "tool-start" && info.verbose) {
+    writers.stderr(`tacit: → [${event.agent}] ${inner.toolName} ${oneLineInput(inner.input)}\n`);
+  }
+}
+
 /** Tool results travel as a "user" message, as in Claude Code's stream-json; the prompt itself is never echoed. */
-function toClaudeStreamMessage(message: AssistantMessage | ToolMessage, info: PrintRunInfo): unknown {
+function toClaudeStreamMessage(
+  message: AssistantMessage | ToolMessage,
+  info: PrintRunInfo,
+  parent?: { id: string; agent: string },
+): unknown {
+  const origin = parent
+    ? { parent_tool_use_id: parent.id, subagent: parent.agent }
+    : { parent_tool_use_id: null };
   if (message.role === "assistant")
     return {
       type: "assistant",
       message: assistantPayload(message, info),
       session_id: info.sessionId,
-      parent_tool_use_id: null,
+      ...origin,
     };
   return {
     type: "user",
@@ -238,7 +285,7 @@ function toClaudeStreamMessage(message: AssistantMessage | ToolMessage, info: Pr
       })),
     },
     session_id: info.sessionId,
-    parent_tool_use_id: null,
+    ...origin,
   };
 }
 

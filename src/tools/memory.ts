@@ -53,13 +53,20 @@ export interface MemoryToolOptions {
   target?: MemoryCommandTarget;
   /** Who is changing memory when it is not the model at the user's request (commit messages start with it). */
   actor?: ChangeOptions["actor"];
+  /** Only view and search: the schema offers no other command (a subagent reads memory, never writes it). */
+  readOnly?: boolean;
 }
+
+const readOnlyInputSchema = inputSchema.extend({ command: z.enum(["view", "search"]) });
+
+const READ_ONLY_DESCRIPTION = `Persistent memory, read-only here: view (a folder or a file with line numbers) and search (query, scope: user|project|local|sessions|all). Paths: /memories, /memories/<scope>, /memories/<scope>/<name>.md. You cannot change memory; say in your answer what is worth remembering.`;
 
 export function createMemoryTool(service: MemoryService, options: MemoryToolOptions) {
   return defineTool({
     name: "memory",
-    description: DESCRIPTION,
-    inputSchema,
+    description: options.readOnly ? READ_ONLY_DESCRIPTION : DESCRIPTION,
+    // A read-only tool's input still has the full type: its schema only lets view and search through.
+    inputSchema: options.readOnly ? (readOnlyInputSchema as unknown as typeof inputSchema) : inputSchema,
     // view and search run alongside other reads; writes run alone and take the per-scope lock themselves.
     readOnly: (input) => !MUTATING.has(input.command),
     permission: (input) => ({

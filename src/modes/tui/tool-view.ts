@@ -1,5 +1,6 @@
 import type { ToolDisplay } from "../../core/tool.ts";
 import { wrapText } from "./markdown.ts";
+import { type SubagentProgress, subagentSummary } from "./subagent-progress.ts";
 import { type Theme, truncate } from "./theme.ts";
 
 /** One tool call as the transcript shows it. */
@@ -13,6 +14,8 @@ export interface ToolView {
   output?: string;
   display?: ToolDisplay;
   deniedReason?: string;
+  /** A task call's subagent: what it is doing now and has done (subagent-progress.ts). */
+  subagent?: SubagentProgress;
 }
 
 export const SPINNER_FRAMES = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
@@ -32,6 +35,9 @@ const KEY_ARGUMENTS = [
   "name",
   "description",
   "prompt",
+  // spawn_agent's and delegate_to_agent's task, when the model gave no short description.
+  "message",
+  "objective",
 ];
 
 /** The one argument that says what a call does: the path, the command, the pattern. */
@@ -103,6 +109,7 @@ export function toolLine(view: ToolView, width: number, theme: Theme, now: numbe
 function outcomeSummary(view: ToolView): string {
   // The reason (the user's own words, or the rule) goes under the line, whole: see toolDetail.
   if (view.status === "denied") return "denied";
+  if (view.subagent) return subagentSummary(view.subagent, view.status === "running");
   if (view.status === "running") return "";
   const display = view.display;
   if (display?.kind === "diff") {

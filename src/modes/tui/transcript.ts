@@ -1,6 +1,7 @@
 import type { AgentEvent, RecalledItem } from "../../core/events.ts";
 import { compactionLine } from "./compaction-line.ts";
 import { completedLength } from "./markdown.ts";
+import { advanceSubagent } from "./subagent-progress.ts";
 import type { ToolView } from "./tool-view.ts";
 
 /**
@@ -162,6 +163,7 @@ export function applyEvent(state: TranscriptState, event: AgentEvent, now: numbe
         durationMs: event.durationMs,
         output: event.output,
         ...(event.display ? { display: event.display } : {}),
+        ...(started?.subagent ? { subagent: started.subagent } : {}),
       };
       const next = appendItem(
         { ...state, running: state.running.filter((item) => item.toolCallId !== event.toolCallId) },
@@ -189,6 +191,16 @@ export function applyEvent(state: TranscriptState, event: AgentEvent, now: numbe
       );
       return { ...next, lastTool: view, deniedCallIds: [...next.deniedCallIds, event.toolCallId] };
     }
+    case "subagent":
+      // A subagent is one line, its task call's: updated in place while it runs, never a transcript of its own.
+      return {
+        ...state,
+        running: state.running.map((view) =>
+          view.toolCallId === event.parentToolCallId
+            ? { ...view, subagent: advanceSubagent(view.subagent, event) }
+            : view,
+        ),
+      };
     case "retry":
       return appendItem(state, {
         kind: "notice",

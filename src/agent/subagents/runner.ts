@@ -1,0 +1,143 @@
+import { errorMessage } from "../../core/errors.ts";
+import type { AgentEvent } from "../../core/events.ts";
+import { messageText, userMessage } from "../../core/messages.ts";
+import type { ModelClient } from "../../core/model.ts";
+import { newToolSessionState, type Tool, type ToolContext, type ToolResult } from "../../core/tool.ts";
+import { catalogModels } from "../../providers/catalog.ts";
+import { capOutput } from "../../tools/define-tool.ts";
+import type { TaskRequest } from "../../tools/task.ts";
+import { runAgent } from "../loop.ts";
+import type { PermissionGate } from "../permission-gate.ts";
+import { GENERAL_PURPOSE, type SubagentDefinition } from "./agent-files.ts";
+import { chooseTools } from "./tool-choice.ts";
+
+export interface SubagentRunnerOptions {
+  agents: readonly SubagentDefinition[];
+  /** The parent's model now (a subagent without a model of its own inherits it). */
+  parentModel(): ModelClient;
+  /** Resolves a model reference with the user's own settings and keys (a repository cannot add providers). */
+  resolve(ref: string): ModelClient;
+  /** The most a subagent may have for a model: the parent's tools without the task tool, memory read-only. */
+  toolsFor(model: ModelClient): Tool[];
+  systemPromptFor(model: ModelClient, agent: SubagentDefinition): string;
+  /** The parent's gate: a subagent's calls are judged, and asked about, exactly like the parent's. */
+  gate: Pick<PermissionGate, "check" | "isReadDenied">;
+  cwd: string;
+  projectRoot: string;
+  maxTurns?: number;
+}
+
+/** A subagent's answer that comes back as the tool result: long enough for a report, not a transcript. */
+const MAX_ANSWER_CHARS = 20_000;
+const DEFAULT_MAX_TURNS = 50;
+/** Deltas are the parent's stream-json partials, not a subagent's: its progress is its tools and usage. */
+const UNFORWARDED: ReadonlySet<AgentEvent["type"]> = new Set(["text-delta", "reasoning-delta"]);
+
+/** Runs one task call (the task tool hands it what the call asked for, whatever its family named the fields). */
+export type SubagentRunner = (request: TaskRequest, context: ToolContext) => Promise<ToolResult>;
+
+/**
+ * Runs one subagent: a fresh conversation with its own system prompt, the task as its prompt,
+ * its tools, the same agent loop and the same permission gate, under the parent call's abort
+ * signal. Its events go to the parent's consumers as `subagent` events (its usage counts into
+ * the session's); its messages are not stored and never enter the parent's context: only its
+ * final answer does, bounded, as the tool result.
+ */
+export function createSubagentRunner(options: SubagentRunnerOptions): SubagentRunner {
+  return async (request, context) => {
+    const wanted = (request.agentType ?? GENERAL_PURPOSE.name).trim().toLowerCase();
+    const agent = options.agents.find((candidate) => candidate.name === wanted);
+    if (!agent) {
+      const known = options.agents.map((candidate) => candidate.name).join(", ");
+      return { output: `Unknown subagent type "${wanted}". Available: ${known}.`, isError: true };
+    }
+    let model: ModelClient;
+    const modelRef = request.model?.trim() || agent.model;
+    try {
+      model = subagentModel(modelRef, options);
+    } catch (error) {
+      return {
+        output: `The subagent's model "${modelRef}" is not available: ${errorMessage(error)}`,
+        isError: true,
+      };
+    }
+    const tools = chooseTools(options.toolsFor(model), agent.tools);
+    const emit = (event: AgentEvent) =>
+      context.emit?.({
+        type: "subagent",
+        parentToolCallId: context.toolCallId ?? "",
+        agent: agent.name,
+        model: model.info.ref,
+        event,
+      });
+
+    let answer = "";
+    let ending: Extract<AgentEvent, { type: "done" }> | undefined;
+    let failure: string | undefined;
+    const events = runAgent({
+      model,
+      system: options.systemPromptFor(model, agent),
+      messages: [],
+      prompt: userMessage(request.prompt),
+      tools,
+      toolContext: {
+        cwd: options.cwd,
+        projectRoot: options.projectRoot,
+        state: newToolSessionState(),
+        agent: agent.name,
+        isReadDenied: (absolutePath) => options.gate.isReadDenied(absolutePath),
+      },
+      signal: context.signal,
+      hooks: { beforeToolCall: (tool, input, callContext) => options.gate.check(tool, input, callContext) },
+      maxTurns: options.maxTurns ?? DEFAULT_MAX_TURNS,
+    });
+    for await (const event of events) {
+      if (event.type === "message" && event.message.role === "assistant") {
+        const text = messageText(event.message);
+        if (text.trim()) answer = text;
+      } else if (event.type === "error") failure = event.message;
+      else if (event.type === "done") ending = event;
+      if (!UNFORWARDED.has(event.type)) emit(event);
+    }
+    return resultOf(agent.name, answer, ending, failure);
+  };
+}
+
+function resultOf(
+  name: string,
+  answer: string,
+  ending: Extract<AgentEvent, { type: "done" }> | undefined,
+  failure: string | undefined,
+): ToolResult {
+  const text = capOutput(answer.trim(), MAX_ANSWER_CHARS);
+  switch (ending?.reason) {
+    case "stop":
+      return { output: text || `The ${name} subagent finished without a final message.` };
+    case "max-turns":
+      return {
+        output: `The ${name} subagent stopped at its turn limit.${text ? ` Its last message:\n\n${text}` : ""}`,
+        isError: true,
+      };
+    case "aborted":
+      return { output: `The ${name} subagent was interrupted.`, isError: true };
+    default:
+      return { output: `The ${name} subagent failed: ${failure ?? "unknown error"}`, isError: true };
+  }
+}
+
+/**
+ * The model a subagent runs on: the parent's unless one was named. Claude Code's aliases (sonnet,
+ * opus, haiku) name the newest such model at the parent's provider when the parent is a Claude
+ * model, and mean the parent's model otherwise (an agent file written for Claude Code still runs).
+ */
+function subagentModel(ref: string | undefined, options: SubagentRunnerOptions): ModelClient {
+  const parent = options.parentModel();
+  if (!ref || ref === "inherit") return parent;
+  const alias = ref.toLowerCase();
+  if (alias === "sonnet" || alias === "opus" || alias === "haiku") {
+    if (parent.info.family !== "claude") return parent;
+    const newest = catalogModels().find((entry) => entry.modelId.startsWith(`claude-${alias}-`));
+    return newest ? options.resolve(`${parent.info.provider}/${newest.modelId}`) : parent;
+  }
+  return options.resolve(ref);
+}

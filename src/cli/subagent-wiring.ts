@@ -1,0 +1,38 @@
+import type { PermissionGate } from "../agent/permission-gate.ts";
+import type { SubagentDefinition } from "../agent/subagents/agent-files.ts";
+import { createSubagentRunner } from "../agent/subagents/runner.ts";
+import { subagentSection } from "../agent/subagents/subagent-prompt.ts";
+import type { ModelClient } from "../core/model.ts";
+import type { Tool } from "../core/tool.ts";
+import { createTaskTool } from "../tools/task.ts";
+
+export interface SubagentWiring {
+  agents: readonly SubagentDefinition[];
+  parentModel(): ModelClient;
+  resolve(ref: string): ModelClient;
+  /** The session's tools for a model with memory read-only, the task tool not among them. */
+  subagentToolsFor(model: ModelClient): Tool[];
+  /** The session's system prompt for a model, with these sections added. */
+  systemPromptFor(model: ModelClient, sections: string[]): string;
+  gate: PermissionGate;
+  cwd: string;
+  projectRoot: string;
+}
+
+/**
+ * The task tool for a model's family, wired to one runner: subagents run on the session's gate,
+ * with the session's tools narrowed as their agent asks, and the session's system prompt plus their role.
+ */
+export function taskToolFactory(wiring: SubagentWiring): (model: ModelClient) => Tool {
+  const run = createSubagentRunner({
+    agents: wiring.agents,
+    parentModel: wiring.parentModel,
+    resolve: wiring.resolve,
+    toolsFor: wiring.subagentToolsFor,
+    systemPromptFor: (model, agent) => wiring.systemPromptFor(model, [subagentSection(agent)]),
+    gate: wiring.gate,
+    cwd: wiring.cwd,
+    projectRoot: wiring.projectRoot,
+  });
+  return (model) => createTaskTool(model.info.family, { agents: wiring.agents, run });
+}
