@@ -10,6 +10,8 @@ export interface IndexEntry {
   /** ISO timestamp; the fallback recency when no last-used time is known. */
   updated: string;
   stale: boolean;
+  /** Sync kept two versions of it (sync/conflict.ts): the line says "(conflict)" so the model settles it. */
+  conflict?: boolean;
 }
 
 export interface RenderIndexOptions {
@@ -105,7 +107,7 @@ function indexLine(entry: IndexEntry): string {
   const description = entry.description.replace(/\s+/g, " ").trim();
   const short =
     description.length > DESCRIPTION_LIMIT ? `${description.slice(0, DESCRIPTION_LIMIT - 1)}…` : description;
-  return `- ${entry.name} [${entry.type}${entry.stale ? ", stale" : ""}]: ${short}`;
+  return `- ${entry.name} [${entry.type}${entry.stale ? ", stale" : ""}]${entry.conflict ? " (conflict)" : ""}: ${short}`;
 }
 
 function omittedLine(count: number): string {
