@@ -85,7 +85,7 @@ export async function syncCommand(options: { quiet?: boolean; background?: boole
       },
       projectRoot: context.projectRoot,
       interactive: !options.background && !options.quiet && process.stdin.isTTY === true,
-      ...(options.background ? { waitMs: 0 } : {}),
+      ...(options.background ? { timeoutMs: 30_000 } : {}),
     }).catch((error: unknown) => {
       if (error instanceof LockBusyError) {
         if (options.background) return undefined; // the sync running now does this one's work
