@@ -47,7 +47,8 @@ function tearDown(): void {
   rmSync(base, { recursive: true, force: true });
 }
 
-describe("tacit memory remote and sync, two homes and a bare remote", () => {
+// A dozen CLI runs per test: on a loaded machine that takes longer than the default 30 s.
+describe("tacit memory remote and sync, two homes and a bare remote", { timeout: 180_000 }, () => {
   beforeEach(setUp);
   afterEach(tearDown);
 
@@ -144,7 +145,7 @@ describe("tacit memory remote and sync, two homes and a bare remote", () => {
   });
 });
 
-describe("sync by itself", () => {
+describe("sync by itself", { timeout: 180_000 }, () => {
   const e2e = e2eFixture({ perTest: true });
   beforeEach(setUp);
   afterEach(tearDown);
