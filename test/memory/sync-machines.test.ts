@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { conflictVersions } from "../../src/memory/sync/conflict.ts";
@@ -133,6 +133,21 @@ describe("sync through a bare repository between two tacit homes", () => {
     expect(pushed).toContain("zeppelin script with token");
     expect(pushed).not.toContain(key);
     expect(git(remote, ["log", "-p", "tacit/user"])).not.toContain(key);
+  });
+
+  it("refuses a remote git would read as an option, running nothing", async () => {
+    const { a } = setup;
+    await a.store.write("user", memory("deploy-steps", "Deploy with the zeppelin script."));
+    const marker = path.join(setup.root, "ran");
+    const attempt = syncMemory({
+      home: a.home,
+      remote: `--upload-pack=touch ${marker}`,
+      folders: { user: a.store.folders.user },
+      projectRoot: a.projectRoot,
+      interactive: false,
+    });
+    await expect(attempt).rejects.toThrow(/is not a git remote/);
+    expect(existsSync(marker)).toBe(false);
   });
 
   it("an unreachable remote fails with one line, loses nothing, and is said once at the next start", async () => {

@@ -1,5 +1,6 @@
 import { hostname } from "node:os";
 import path from "node:path";
+import { MemoryHistoryError } from "../git-history.ts";
 import type { Redact } from "../redact-hand-edits.ts";
 import { redactSecrets } from "../redaction.ts";
 import { LockBusyError, withLockFile } from "../scope-lock.ts";
@@ -38,6 +39,8 @@ export interface MemorySyncReport {
  * once at the next start (sync-status.ts).
  */
 export async function syncMemory(options: MemorySyncOptions): Promise<MemorySyncReport> {
+  // git would read it as an option (`--upload-pack=…` runs a command), never as a remote.
+  if (options.remote.startsWith("-")) throw new MemoryHistoryError(`"${options.remote}" is not a git remote`);
   const lock = path.join(options.home, "sync", "sync.lock");
   try {
     const report = await withLockFile(lock, () => syncAll(options), {
