@@ -52,6 +52,12 @@ describe("sync through a bare repository between two tacit homes", () => {
     const parents = git(b.store.folders.user, ["log", "-1", "--format=%P"]).trim().split(" ");
     expect(parents).toHaveLength(2);
     expect(git(b.store.folders.user, ["status", "--porcelain"]).trim()).toBe("");
+
+    // Undo on B steps back over the merge as one change: what A brought in goes, B's own edit stays.
+    const [step] = await b.store.undo("user");
+    expect(step?.undone.message).toMatch(/^sync: merge tacit\/user/);
+    expect(b.store.read("user", "deploy-steps").memory.body).toBe("Deploy with the zeppelin script.");
+    expect(b.store.read("user", "test-command").memory.body).toBe("Run npm run check.");
   });
 
   it("the same memory edited on both keeps both texts in one file marked conflict, on both machines", async () => {
