@@ -72,6 +72,7 @@ describe("tacit memory remote and sync, two homes and a bare remote", { timeout:
       "staging-box",
     ]);
     expect(await ok(a, ["memory", "sync"])).toMatch(/user memory \(tacit\/user\): pushed/);
+    expect(await ok(a, ["memory", "remote", "show"])).toMatch(/last sync: .*, done/);
     const pulled = await ok(b, ["memory", "sync"]);
     expect(pulled).toMatch(/user memory \(tacit\/user\): 1 file\(s\) from the remote/);
 

@@ -6,8 +6,9 @@ import { LockBusyError } from "../../memory/scope-lock.ts";
 import { type MemorySyncReport, syncMemory } from "../../memory/sync/memory-sync.ts";
 import { projectIdentity, scopeBranch } from "../../memory/sync/project-identity.ts";
 import { displayRemote } from "../../memory/sync/remote-access.ts";
+import { lastSyncStatus } from "../../memory/sync/sync-status.ts";
 import { redactProcessOutput } from "../redacted-output.ts";
-import { print } from "./memory-context.ts";
+import { formatDate, print } from "./memory-context.ts";
 
 /** `tacit memory remote set <url>`: in the user's own settings, never a project's. */
 export async function setRemoteCommand(url: string): Promise<void> {
@@ -47,6 +48,11 @@ export async function showRemoteCommand(): Promise<void> {
   print(
     `automatic: ${settings.auto ? "pull at start, push after changes" : "off (memory.sync.auto: false)"}`,
   );
+  const last = lastSyncStatus(home);
+  if (last)
+    print(
+      `last sync: ${formatDate(last.at)}, ${last.ok ? "done" : `failed (${last.message ?? "unknown error"})`}`,
+    );
   print(`user memory -> branch ${scopeBranch("user")}`);
   const context = openMemory();
   try {

@@ -3,7 +3,7 @@ import path from "node:path";
 import { writeFileAtomic } from "../../config/atomic-write.ts";
 
 /** The last sync's outcome: a background sync has no terminal, so its failure is said at the next start. */
-interface SyncStatus {
+export interface SyncStatus {
   at: string;
   ok: boolean;
   message?: string;
@@ -24,18 +24,22 @@ export function recordSyncOutcome(home: string, outcome: { ok: boolean; message?
   }
 }
 
+/** The last sync's outcome, for `tacit memory remote show`; undefined before the first. */
+export function lastSyncStatus(home: string): SyncStatus | undefined {
+  try {
+    return JSON.parse(readFileSync(statusPath(home), "utf8")) as SyncStatus;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * The line to say at start when the last sync failed and no one was told yet
  * (then it is marked told): one line, work goes on, the next sync catches up.
  */
 export function takeSyncFailureNotice(home: string): string | undefined {
-  let status: SyncStatus;
-  try {
-    status = JSON.parse(readFileSync(statusPath(home), "utf8")) as SyncStatus;
-  } catch {
-    return undefined;
-  }
-  if (status.ok || status.shown) return undefined;
+  const status = lastSyncStatus(home);
+  if (!status || status.ok || status.shown) return undefined;
   try {
     writeFileAtomic(statusPath(home), `${JSON.stringify({ ...status, shown: true }, null, 2)}\n`);
   } catch {
