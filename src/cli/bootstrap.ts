@@ -34,6 +34,7 @@ import { compactionSaver } from "./compaction-saver.ts";
 import { startDetachedReflection } from "./detached-reflection.ts";
 import { reflectOnEditsAtStart } from "./edits-reflection.ts";
 import { loadJudgedSettings, repositoryShellRulesNote } from "./judged-settings.ts";
+import { syncAtStart } from "./memory-sync-trigger.ts";
 import type { RunOptions } from "./options.ts";
 import { taskToolFactory } from "./subagent-wiring.ts";
 
@@ -190,6 +191,8 @@ export async function bootstrap(input: BootstrapInput): Promise<Runtime> {
     // Hand edits since the last run are picked up here. The index text in the system prompt changes only
     // when the prompt is built again: a model switch, or compaction (which may just have saved memories).
     memory?.syncIndex();
+    // The pull from the user's sync remote runs detached: nothing here waits on the network.
+    if (memory) syncAtStart({ home, cwd }, env, warn);
     traceStartup("memory synced");
     // Reflection's proposals for the shared project memory wait for the user: one line says how many.
     const waitingForReview = waitingProposalsNotice(inboxFolder(home, projectRoot));

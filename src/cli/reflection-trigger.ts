@@ -3,6 +3,7 @@ import { REFLECTION_DEFAULTS } from "../config/reflection-trust.ts";
 import { errorMessage } from "../core/errors.ts";
 import type { Runtime } from "./bootstrap.ts";
 import { startDetachedReflection } from "./detached-reflection.ts";
+import { startBackgroundSync } from "./memory-sync-trigger.ts";
 
 /** What starting a background reflection needs of a run. */
 type ReflectionRuntime = Pick<Runtime, "store" | "reflections" | "settings" | "memory" | "home" | "cwd">;
@@ -24,6 +25,12 @@ export function reflectAtExit(
     if (reflectInBackground(runtime, sessionId, options)) say.notice(REFLECTING_NOTICE);
   } catch (error) {
     say.warning(`could not start reflection on this session: ${errorMessage(error)}`);
+  }
+  // The session's memory changes go to the user's sync remote; a reflection pushes its own when it ends.
+  try {
+    if (runtime.memory) startBackgroundSync(runtime, process.env);
+  } catch (error) {
+    say.warning(`could not start memory sync: ${errorMessage(error)}`);
   }
 }
 

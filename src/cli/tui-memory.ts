@@ -23,7 +23,7 @@ export function createTuiMemoryHost(memory: MemoryService, sessionId: () => stri
       store.list().map((entry) => ({
         scope: entry.scope,
         name: entry.name,
-        description: entry.stale ? `${entry.description} (stale)` : entry.description,
+        description: `${entry.description}${entry.stale ? " (stale)" : ""}${entry.conflict ? " (conflict)" : ""}`,
         type: entry.type,
       })),
     show: async (scope, name) => store.read(scopeOf(scope), name).text,

@@ -58,6 +58,17 @@ const memorySettingsSchema = z.looseObject({
    * when set, recall fuses meaning with the lexical search. Absent: lexical only.
    */
   embeddingModel: z.string().min(1, "embeddingModel must not be empty").optional(),
+  /**
+   * Sync through the user's own git remote (README "Sync"): `remote` is any git URL or path,
+   * `auto` (default true) pulls at start and pushes after changes. Only the user's own
+   * ~/.tacit/settings.json may set it (settings-trust.ts).
+   */
+  sync: z
+    .looseObject({
+      remote: z.string().min(1, "memory.sync.remote must not be empty").optional(),
+      auto: z.boolean().optional(),
+    })
+    .optional(),
 });
 
 /** Learning after a session (README "Reflection"): what reflection may do and with which model. */

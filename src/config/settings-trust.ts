@@ -101,6 +101,23 @@ export function restrictRepositorySettings(
 }
 
 /**
+ * `memory.sync` only from the user's own ~/.tacit/settings.json: it names
+ * where every memory of the user scope and of this project's local scope is
+ * pushed. A cloned repository naming it could collect the user's memories; a
+ * project's personal file is still the wrong place for a setting of the
+ * user's own, so it is dropped from both, with a line saying where it goes.
+ */
+export function restrictSyncSettings(settings: Settings, file: string, warnings: string[]): Settings {
+  if (settings.memory?.sync === undefined) return settings;
+  const memory = { ...settings.memory };
+  delete memory.sync;
+  warnings.push(
+    `${file}: ignored memory.sync: where your memories are pushed is set only in ~/.tacit/settings.json (tacit memory remote set <url>), never by a project's settings.`,
+  );
+  return { ...settings, memory };
+}
+
+/**
  * The `sandbox` settings a repository file may keep: only what tightens it
  * (`mode: "read-only"`, `autoAllow: false`, `network: false`, more `hiddenPaths`).
  * Opening the network, adding writable paths (even inside the project: they

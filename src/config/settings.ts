@@ -22,6 +22,7 @@ import {
   localFileTrust,
   type RepositoryRuleJudge,
   restrictRepositorySettings,
+  restrictSyncSettings,
   type SettingsTrust,
 } from "./settings-trust.ts";
 import { unknownSettingWarnings } from "./unknown-settings.ts";
@@ -115,6 +116,7 @@ export function loadSettings(options: LoadSettingsOptions): LoadedSettings {
     if (trust === "repository")
       parsed = restrictRepositorySettings(parsed, file, options.judgeRepositoryRule, fileWarnings);
     if (trust === "local") parsed = restrictRepositoryProviders(parsed, file, userProviders, fileWarnings);
+    if (trust !== "user") parsed = restrictSyncSettings(parsed, file, fileWarnings);
     if (trust === "user") for (const name of Object.keys(parsed.providers ?? {})) userProviders.add(name);
     if (lowered.why && (lowered.alwaysWarn || fileWarnings.length > 0)) sink.push(lowered.why);
     sink.push(...fileWarnings);
@@ -245,7 +247,7 @@ function ensureLocalSettingsIgnored(projectRoot: string): void {
 }
 
 /** Parses a JSON file that must hold an object; undefined when the file is missing. */
-function readJsonObject(file: string): Record<string, unknown> | undefined {
+export function readJsonObject(file: string): Record<string, unknown> | undefined {
   let text: string;
   try {
     text = readFileSync(file, "utf8");

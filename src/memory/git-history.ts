@@ -65,11 +65,18 @@ const GIT_SETTINGS = [
  * input: lists of files and commit messages travel there, never in argv, so
  * thousands of files cannot hit the kernel's argument limit (E2BIG).
  */
-export async function runGit(folder: string, args: string[], input?: string): Promise<string> {
+export async function runGit(
+  folder: string,
+  args: string[],
+  input?: string,
+  /** For sync: variables set after the stripping (its temporary index, no prompts), and a bound on the wait. */
+  options: { env?: Record<string, string>; timeoutMs?: number } = {},
+): Promise<string> {
   const environment: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {
     if (!key.startsWith("GIT_")) environment[key] = value;
   }
+  Object.assign(environment, options.env);
   environment.GIT_TERMINAL_PROMPT = "0";
   // English messages: "nothing to commit" is read below.
   environment.LC_ALL = "C";
@@ -79,6 +86,7 @@ export async function runGit(folder: string, args: string[], input?: string): Pr
       cwd: folder,
       env: environment,
       maxBuffer: 64 * 1024 * 1024,
+      ...(options.timeoutMs ? { timeout: options.timeoutMs, killSignal: "SIGKILL" as const } : {}),
     });
     // git may exit before reading all of its input (a failure): that EPIPE is not the error to report.
     running.child.stdin?.on("error", () => undefined);

@@ -39,7 +39,9 @@ export async function historyUndo(folder: string, steps = 1): Promise<UndoStep[]
     if (!target) break;
     const subject = target.message.split("\n")[0] ?? "";
     try {
-      await runGit(folder, ["revert", "--no-commit", target.hash]);
+      // A sync's merge commit is undone against this machine's side: what the remote brought in goes.
+      const mainline = target.merge ? ["-m", "1"] : [];
+      await runGit(folder, ["revert", "--no-commit", ...mainline, target.hash]);
       await runGit(
         folder,
         ["commit", "--no-status", "-F", "-"],
@@ -52,7 +54,8 @@ export async function historyUndo(folder: string, steps = 1): Promise<UndoStep[]
     }
     const [commit] = await historyLog(folder, 1);
     if (!commit) throw new MemoryHistoryError("undo made no commit");
-    done.push({ undone: target, commit });
+    const { merge: _merge, ...undone } = target;
+    done.push({ undone, commit });
   }
   if (done.length === 0) throw new MemoryHistoryError("nothing to undo: every change is already undone");
   return done;
@@ -64,9 +67,11 @@ export async function historyUndo(folder: string, steps = 1): Promise<UndoStep[]
  * them, so reverting it applies cleanly. The first commit (the repository's
  * initialisation) is never undone.
  */
-async function nextChangeToUndo(folder: string): Promise<HistoryEntry | undefined> {
+async function nextChangeToUndo(folder: string): Promise<(HistoryEntry & { merge: boolean }) | undefined> {
+  // This machine's line of changes: a sync's merge is one change on it, the other machine's commits are not.
   const output = await runGit(folder, [
     "log",
+    "--first-parent",
     `--format=${RECORD}%H${FIELD}%P${FIELD}%aI${FIELD}%B${FIELD}`,
     "--name-only",
     "--no-renames",
@@ -84,6 +89,7 @@ async function nextChangeToUndo(folder: string): Promise<HistoryEntry | undefine
     if (!parents.trim()) return undefined;
     return {
       hash,
+      merge: parents.trim().includes(" "),
       date,
       message: message.trim(),
       files: fileText.split("\n").filter((line) => line.trim()),

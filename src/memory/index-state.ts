@@ -49,6 +49,16 @@ export const indexStateMigrations: readonly Migration[] = [
       database.exec("CREATE TABLE memory_folder_manifest (key TEXT PRIMARY KEY, files TEXT NOT NULL)");
     },
   },
+  {
+    // 1 when sync kept two versions of the memory (sync/conflict.ts), for the index line's "(conflict)".
+    // Every file is read once more (no mtime is trusted) so a conflict already on disk shows.
+    id: "memory-index-state-003-conflict",
+    up(database: DatabaseSync) {
+      database.exec("ALTER TABLE memory_index_state ADD COLUMN conflict INTEGER");
+      database.exec("UPDATE memory_index_state SET mtime_ms = NULL");
+      database.exec("DELETE FROM memory_folder_manifest");
+    },
+  },
 ];
 
 /** File path to [mtimeMs, size] as the last sync saw it; a null mtime is never trusted. */
@@ -70,6 +80,7 @@ export interface ManifestEntry {
   updated: string;
   /** The paths the memory names (freshness.ts referencedPaths), checked for staleness when listed. */
   referencedPaths: string[];
+  conflict: boolean;
 }
 
 export interface IndexedFile extends ManifestEntry {
@@ -87,6 +98,7 @@ interface ManifestRow {
   type: string;
   updated: string;
   referenced_paths: string | null;
+  conflict: number | null;
 }
 
 /**
@@ -115,12 +127,13 @@ export class IndexState {
     this.database
       .prepare(
         `INSERT INTO memory_index_state
-           (id, hash, project_key, mtime_ms, size, scope, name, description, type, updated, referenced_paths, recency, broken)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+           (id, hash, project_key, mtime_ms, size, scope, name, description, type, updated, referenced_paths, recency, broken,
+            conflict)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT(id) DO UPDATE SET hash = excluded.hash, mtime_ms = excluded.mtime_ms, size = excluded.size,
            scope = excluded.scope, name = excluded.name, description = excluded.description,
            type = excluded.type, updated = excluded.updated, referenced_paths = excluded.referenced_paths,
-           recency = excluded.recency, broken = excluded.broken`,
+           recency = excluded.recency, broken = excluded.broken, conflict = excluded.conflict`,
       )
       .run(
         id,
@@ -136,6 +149,7 @@ export class IndexState {
         JSON.stringify(file.referencedPaths),
         Date.parse(file.updated) || 0,
         file.broken ? 1 : 0,
+        file.conflict ? 1 : 0,
       );
   }
 
@@ -202,7 +216,7 @@ export class IndexState {
     );
     const rows = this.database
       .prepare(
-        `SELECT scope, name, description, type, updated, referenced_paths FROM memory_index_state WHERE ${where}
+        `SELECT scope, name, description, type, updated, referenced_paths, conflict FROM memory_index_state WHERE ${where}
          ORDER BY recency DESC, CASE scope WHEN 'user' THEN 0 WHEN 'project' THEN 1 ELSE 2 END, name
          LIMIT ?`,
       )
@@ -214,6 +228,7 @@ export class IndexState {
       type: row.type as MemoryType,
       updated: row.updated,
       referencedPaths: row.referenced_paths ? (JSON.parse(row.referenced_paths) as string[]) : [],
+      conflict: row.conflict === 1,
     }));
     return { entries, total };
   }

@@ -157,6 +157,7 @@ function manifestEntry(memory: ReadMemory, store: MemoryStore): ManifestEntry {
     type: memory.type,
     updated: memory.updated,
     referencedPaths: store.freshnessScopes.includes(memory.scope) ? referencedPaths(memory.memory) : [],
+    conflict: memory.conflict,
   };
 }
 
@@ -193,6 +194,7 @@ export function manifestIndex(
       stale: entry.referencedPaths.some(
         (relative) => !existsSync(path.resolve(input.store.projectRoot, relative)),
       ),
+      conflict: entry.conflict,
     })),
     alreadyOmitted: total - entries.length,
   };

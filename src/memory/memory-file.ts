@@ -24,6 +24,11 @@ export interface Memory {
   paths?: string[];
   /** Names of related memories. */
   links?: string[];
+  /**
+   * Two machines changed this memory apart and sync kept both texts in the body
+   * (sync/conflict.ts lays them out); cleared when a new body is written.
+   */
+  conflict?: boolean;
   /** Frontmatter keys tacit does not know, kept so a hand edit is never lost. */
   extra?: Record<string, unknown>;
   /** The fact, then "**Why:**" and "**How to apply:**" lines when known. */
@@ -63,6 +68,7 @@ const memorySchema = z.object({
   source: z.string().min(1).optional(),
   paths: z.array(z.string().min(1)).optional(),
   links: z.array(memoryNameSchema).optional(),
+  conflict: z.boolean().optional(),
   extra: z.record(z.string(), z.unknown()).optional(),
   body: z.string(),
 });
@@ -77,6 +83,7 @@ const FRONTMATTER_KEYS = [
   "source",
   "paths",
   "links",
+  "conflict",
 ] as const;
 
 /** Throws an error listing every problem when the memory is not valid; returns the normalised memory. */
@@ -136,6 +143,7 @@ export function serializeMemory(memory: Memory): string {
     const value = memory[key];
     if (value === undefined) continue;
     if (Array.isArray(value) && value.length === 0) continue;
+    if (value === false) continue; // only `conflict: true` is ever written
     frontmatter[key] = value;
   }
   for (const key of Object.keys(memory.extra ?? {}).sort()) {
@@ -205,6 +213,9 @@ export function parseMemoryFile(text: string, fileName: string): ParsedMemoryFil
     return false;
   });
   if (links.length) memory.links = links;
+  if (data.conflict === true) memory.conflict = true;
+  else if (data.conflict !== undefined && data.conflict !== false && data.conflict !== null)
+    warnings.push("conflict is not true or false; ignored");
   const extra: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(data)) {
     if (!(FRONTMATTER_KEYS as readonly string[]).includes(key) && key !== "body" && key !== "extra") {

@@ -36,6 +36,7 @@ import {
   type MemoryScopeFolders,
   unavailableScopes,
 } from "./scopes.ts";
+import { withoutSettledConflict } from "./sync/conflict.ts";
 
 export { MemoryError } from "./memory-error.ts";
 
@@ -145,7 +146,8 @@ export class MemoryStore {
     return this.history.locked(scope, async (historyReady) => {
       this.paths.realFile(scope, fileName);
       const previous = this.load(scope, fileName);
-      const { memory: redacted, redactions } = this.redactMemory(change(previous));
+      const next = withoutSettledConflict(change(previous), previous?.memory);
+      const { memory: redacted, redactions } = this.redactMemory(next);
       const valid = this.validate(redacted);
       const filePath = this.filePath(scope, valid.name);
       if (valid.name !== fileName) this.paths.realFile(scope, valid.name);
@@ -365,6 +367,7 @@ export class MemoryStore {
       stale: missing.length > 0,
       missingPaths: missing,
       warnings,
+      conflict: memory.conflict === true,
       ...(broken ? { broken } : {}),
       memory,
       text,

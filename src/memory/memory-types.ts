@@ -39,6 +39,8 @@ export interface MemoryEntry {
   missingPaths: string[];
   /** Problems in a hand-edited file, worked around. */
   warnings: string[];
+  /** Sync kept two versions in its body (`conflict: true`, see sync/conflict.ts) until someone settles it. */
+  conflict: boolean;
   /** The frontmatter could not be read at all (the YAML error): shown wherever the memory is read. */
   broken?: string;
 }

@@ -68,7 +68,8 @@ export async function listMemoryCommand(options: { scope?: string; json?: boolea
 
 function entryLine(entry: MemoryEntry, nameWidth: number): string {
   const stale = entry.stale ? `  [stale: missing ${entry.missingPaths.join(", ")}]` : "";
-  return `${entry.name.padEnd(nameWidth)}  ${entry.type.padEnd(10)} ${oneLine(entry.description, 90)}${stale}`;
+  const conflict = entry.conflict ? "  [conflict]" : "";
+  return `${entry.name.padEnd(nameWidth)}  ${entry.type.padEnd(10)} ${oneLine(entry.description, 90)}${stale}${conflict}`;
 }
 
 export async function showMemoryCommand(name: string, options: { scope?: string }): Promise<void> {
@@ -84,6 +85,7 @@ export async function showMemoryCommand(name: string, options: { scope?: string 
     print(`written by: ${source}`);
     print(`created ${created}, updated ${formatDate(memory.updated)}`);
     if (memory.stale) print(`stale: missing ${memory.missingPaths.join(", ")}`);
+    if (memory.conflict) print("conflict: changed on two machines apart; both versions are kept below");
     for (const warning of memory.warnings) print(`warning: ${warning}`);
     print();
     process.stdout.write(memory.text.endsWith("\n") ? memory.text : `${memory.text}\n`);

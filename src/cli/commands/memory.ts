@@ -1,4 +1,4 @@
-import type { Command } from "commander";
+import { type Command, Option } from "commander";
 import { lazyAction } from "../lazy-action.ts";
 import { registerMemoryInboxCommands } from "./memory-inbox.ts";
 
@@ -7,6 +7,7 @@ const browse = () => import("./memory-browse.ts");
 const change = () => import("./memory-change.ts");
 const history = () => import("./memory-history.ts");
 const transfer = () => import("./memory-transfer.ts");
+const sync = () => import("./memory-sync.ts");
 
 const SCOPE = "user, project or local";
 
@@ -103,6 +104,7 @@ export function registerMemoryCommands(program: Command): void {
     .action(lazyAction(transfer, (module) => module.importMemoryCommand));
 
   registerMemoryInboxCommands(memory);
+  registerMemorySyncCommands(memory);
 
   program
     .command("remember <text...>")
@@ -117,4 +119,29 @@ export function registerMemoryCommands(program: Command): void {
       "kebab-case name (default: derived from the text; replaces a memory of that name)",
     )
     .action(lazyAction(change, (module) => module.rememberCommand));
+}
+
+/** `tacit memory remote set|show|remove` and `tacit memory sync`: carrying memory through the user's own git remote. */
+function registerMemorySyncCommands(memory: Command): void {
+  const remote = memory
+    .command("remote")
+    .description("the git remote that carries your user and local memory to your other machines");
+  remote
+    .command("show", { isDefault: true })
+    .description("the remote, and the branch each scope of this project syncs to")
+    .action(lazyAction(sync, (module) => module.showRemoteCommand));
+  remote
+    .command("set <url>")
+    .description("sync through this git remote (a path, ssh or https; saved in ~/.tacit/settings.json)")
+    .action(lazyAction(sync, (module) => module.setRemoteCommand));
+  remote
+    .command("remove")
+    .description("stop syncing; the memory here and on the remote stays as it is")
+    .action(lazyAction(sync, (module) => module.removeRemoteCommand));
+  memory
+    .command("sync")
+    .description("pull, merge (per memory; both versions kept when both sides changed one) and push now")
+    .option("-q, --quiet", "print nothing unless it fails or keeps two versions of a memory")
+    .addOption(new Option("--background").hideHelp())
+    .action(lazyAction(sync, (module) => module.syncCommand));
 }

@@ -6,6 +6,7 @@ import { ReflectionLedger } from "../../session/reflection-ledger.ts";
 import { SessionStore } from "../../session/store.ts";
 import { UsageError } from "../command-typos.ts";
 import { sessionsWithEdits } from "../edits-reflection.ts";
+import { startBackgroundSync } from "../memory-sync-trigger.ts";
 import { redactProcessOutput } from "../redacted-output.ts";
 import { reflectOnSession, type SessionReflection } from "../reflection-runner.ts";
 
@@ -46,6 +47,7 @@ export async function reflectCommand(options: ReflectCommandOptions): Promise<vo
   const stop = () => controller.abort();
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
+  let changedMemory = false;
   try {
     for (const sessionId of sessionIds) {
       if (options.background) print(`${new Date().toISOString()} reflecting on session ${sessionId}`);
@@ -60,11 +62,15 @@ export async function reflectCommand(options: ReflectCommandOptions): Promise<vo
         ...(options.dryRun ? { dryRun: true } : {}),
       });
       for (const line of report(result, Boolean(options.dryRun))) print(line);
+      if (result.status !== "skipped" && result.outcome.changes.length > 0 && !options.dryRun)
+        changedMemory = true;
     }
   } finally {
     process.off("SIGINT", stop);
     process.off("SIGTERM", stop);
   }
+  // What a background reflection learned goes to the user's sync remote (memory-sync-trigger.ts).
+  if (options.background && changedMemory) startBackgroundSync({ home, cwd: process.cwd() }, process.env);
 }
 
 function chooseSessions(home: string, options: ReflectCommandOptions): string[] {
