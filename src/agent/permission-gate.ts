@@ -32,6 +32,8 @@ export interface PermissionRequest {
    */
   cause: "mode" | "ask-rule" | "protected-path" | "unresolved-shell";
   signal: AbortSignal;
+  /** The tool call asking, when the loop said which (ToolContext.toolCallId). */
+  toolCallId?: string;
 }
 
 export interface PermissionAnswer {
@@ -269,6 +271,7 @@ export function createPermissionGate(options: PermissionGateOptions): Permission
               ? "unresolved-shell"
               : "mode",
         signal: context.signal,
+        ...(context.toolCallId ? { toolCallId: context.toolCallId } : {}),
       });
     } catch (error) {
       return {

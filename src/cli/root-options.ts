@@ -85,6 +85,7 @@ export const SUBCOMMANDS = [
   "reflect",
   "learn",
   "doctor",
+  "acp",
   "help",
 ];
 

@@ -19,9 +19,24 @@ export type PermissionSubject =
 
 /** What a tool may show the user beside its model-facing output (the TUI renders it). */
 export type ToolDisplay =
-  | { kind: "diff"; path: string; diff: string }
+  | {
+      kind: "diff";
+      path: string;
+      diff: string;
+      /**
+       * Each file's whole text before and after (absolute paths; oldText absent for a new file), for
+       * a front end that draws its own diff (ACP clients); absent when the file was too big to diff.
+       */
+      changes?: FileChange[];
+    }
   | { kind: "command"; command: string; exitCode: number | null; tail: string }
   | { kind: "todos"; items: Array<{ content: string; status: "pending" | "in_progress" | "completed" }> };
+
+export interface FileChange {
+  path: string;
+  oldText?: string;
+  newText: string;
+}
 
 export interface ToolResult {
   /** Text the model receives. */
@@ -55,6 +70,24 @@ export interface ToolContext {
    * and return, since the gate only sees the folder they were pointed at.
    */
   isReadDenied?: (absolutePath: string) => boolean;
+  /** Where file text is read and written; absent: the disk. */
+  files?: TextFileAccess;
+  /**
+   * The call being judged, set for the permission gate's check only, so a front end can tie its
+   * question to the tool call it already shows (ACP's request_permission names the call).
+   */
+  toolCallId?: string;
+}
+
+/**
+ * Where the file tools (read, write, edit, apply_patch) read and write a file's text. Absent means
+ * the disk. An editor connected over ACP offers its buffers instead (modes/acp/client-files.ts), so
+ * the model sees unsaved changes. Only the text goes through it: existence and size checks, path
+ * rules and the permission gate stay as they are for every mode.
+ */
+export interface TextFileAccess {
+  readText(absolutePath: string): Promise<string>;
+  writeText(absolutePath: string, content: string): Promise<void>;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: tools are held in heterogeneous lists; tool-call.ts parses each input with its own schema.
