@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import type { ClientCapabilities, SessionUpdate } from "@agentclientprotocol/sdk";
 import { afterEach, describe, expect, it } from "vitest";
@@ -116,6 +117,26 @@ describe("tacit acp, driven by the ACP SDK's client", () => {
     expect(e2e.results()[0]!.output).toMatch(/denied/i);
   });
 
+  it("allow always saves the gate's rule as the TUI does, and the same edit is not asked about again", async () => {
+    const target = e2e.inProject("again.txt");
+    e2e.server.enqueue(
+      { toolCalls: [{ name: "Write", input: { file_path: target, content: "one\n" } }] },
+      { text: "first" },
+      { toolCalls: [{ name: "Write", input: { file_path: target, content: "two\n" } }] },
+      { text: "second" },
+    );
+    const editor = start();
+    editor.answer(() => ({ outcome: { outcome: "selected", optionId: "allow-always" } }));
+    const sessionId = await newSession(editor);
+    await prompt(editor, sessionId, "write once");
+    await prompt(editor, sessionId, "write again");
+    expect(editor.permissionRequests).toHaveLength(1);
+    expect(readFileSync(target, "utf8")).toBe("two\n");
+    const local = JSON.parse(readFileSync(e2e.inProject(".tacit", "settings.local.json"), "utf8"));
+    const saved = editor.permissionRequests[0]!.options.find((option) => option.kind === "allow_always")!;
+    expect(local.permissions.allow).toEqual([saved.name.replace("Always allow ", "")]);
+  });
+
   it("session/cancel stops a turn whose model answer is held; the prompt answers cancelled and the session goes on", async () => {
     let release: () => void = () => undefined;
     e2e.server.onRequest(
@@ -138,6 +159,22 @@ describe("tacit acp, driven by the ACP SDK's client", () => {
     const next = await prompt(editor, sessionId, "still there?");
     expect(next.stopReason).toBe("end_turn");
     expect(chunkText(editor.updates, "agent_message_chunk")).toContain("back again");
+  });
+
+  it("session/cancel during a command kills it: no process outlives the turn", async () => {
+    // A duration no other process on the machine uses, so pgrep finds only this command.
+    const marker = `sleep 4${process.pid % 1000}.5`;
+    // One reply only: the turn is cancelled before it asks for another (a queued one would pass to the next test).
+    e2e.server.enqueue({ toolCalls: [{ name: "Bash", input: { command: marker } }] });
+    // Bypass: the command runs without a question (and bypass is offered, since the user chose it).
+    const editor = start(["--permission-mode", "bypass"]);
+    const sessionId = await newSession(editor);
+    const pending = prompt(editor, sessionId, "wait a while");
+    await until(() => running(marker));
+    await editor.connection.agent.notify("session/cancel", { sessionId });
+    expect((await pending).stopReason).toBe("cancelled");
+    await until(() => !running(marker));
+    expect(running(marker)).toBe(false);
   });
 
   it("session/load of an earlier session replays its conversation, and the model sees it on the next prompt", async () => {
@@ -247,8 +284,24 @@ describe("tacit acp, driven by the ACP SDK's client", () => {
         prompt: [{ type: "text", text: "hi" }],
       }),
     ).rejects.toThrow(/no session no-such-session/);
+    await expect(
+      agent.request("session/load", {
+        sessionId: "no-such-session",
+        cwd: e2e.workspace.project,
+        mcpServers: [],
+      }),
+    ).rejects.toThrow(/^No session matches "no-such-session"$/);
   });
 });
+
+function running(command: string): boolean {
+  try {
+    execFileSync("pgrep", ["-f", command], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 async function until(condition: () => boolean): Promise<void> {
   while (!condition()) await new Promise((resolve) => setTimeout(resolve, 20));

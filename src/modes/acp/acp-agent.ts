@@ -16,6 +16,8 @@ import type { OpenAcpSession } from "./session-host.ts";
 export interface ServeAcpOptions {
   openSession: OpenAcpSession;
   version: string;
+  /** Told once initialize has been answered: the time to load what sessions need. */
+  onInitialized?: () => void;
   input?: NodeJS.ReadableStream;
   output?: NodeJS.WritableStream;
 }
@@ -61,6 +63,7 @@ export async function serveAcp(options: ServeAcpOptions): Promise<void> {
     .onRequest("initialize", ({ params, client: context }) => {
       client = context;
       clientCapabilities = params.clientCapabilities;
+      if (options.onInitialized) setImmediate(options.onInitialized);
       return {
         protocolVersion: PROTOCOL_VERSION,
         agentCapabilities: {

@@ -50,7 +50,7 @@ export class AcpSession {
 
   /** session/load: the stored conversation, as updates, before the load's response. */
   async replay(): Promise<void> {
-    for (const update of replayUpdates(this.host.history, this.updateContext)) await this.send(update);
+    for (const update of replayUpdates(this.host.history(), this.updateContext)) await this.send(update);
   }
 
   prompt(request: PromptRequest): Promise<PromptResponse> {

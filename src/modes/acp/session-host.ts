@@ -17,8 +17,8 @@ export interface AcpSessionHost {
   startMode: PermissionMode;
   cwd: string;
   projectRoot: string;
-  /** The whole stored conversation of a loaded session (what session/load replays); empty for a new one. */
-  history: readonly Message[];
+  /** The whole stored conversation (what session/load replays), read when asked: a session open in this connection has grown. */
+  history(): readonly Message[];
   /** Wraps one turn's events: the idle reflection clock stops while it runs and starts when it ends. */
   aroundTurn(events: AsyncIterable<AgentEvent>): AsyncIterable<AgentEvent>;
   /** The session ends (the client went away): reflection starts in the background, the database closes. */
