@@ -28,6 +28,8 @@ export interface AcpEditor {
   /** Chooses the answer to each permission question (default: the first option, allow once). */
   answer(choose: (request: RequestPermissionRequest) => RequestPermissionResponse): void;
   stderr(): string;
+  /** Every line the agent wrote to stdout, as written (the protocol's and anything else). */
+  stdoutLines(): string[];
   /** Closes the agent's stdin, as an editor does when it goes, and waits for it to exit. */
   close(): Promise<number | null>;
 }
@@ -48,6 +50,11 @@ export function startAcpEditor(options: AcpEditorOptions): AcpEditor {
   let stderr = "";
   child.stderr?.on("data", (chunk) => {
     stderr += chunk;
+  });
+  // A second reader of stdout, beside the SDK's: what else, if anything, reached it.
+  let stdout = "";
+  child.stdout?.on("data", (chunk) => {
+    stdout += chunk;
   });
   const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
   const updates: SessionNotification[] = [];
@@ -89,6 +96,7 @@ export function startAcpEditor(options: AcpEditorOptions): AcpEditor {
       choose = next;
     },
     stderr: () => stderr,
+    stdoutLines: () => stdout.split("\n").filter((line) => line !== ""),
     close: async () => {
       child.stdin?.end();
       const timer = setTimeout(() => child.kill("SIGKILL"), 15_000);

@@ -100,6 +100,10 @@ describe("tacit acp, driven by the ACP SDK's client", () => {
     );
     expect(finished).toMatchObject({ content: [{ type: "diff", path: target, newText: "hello\n" }] });
     expect(readFileSync(target, "utf8")).toBe("hello\n");
+    // Nothing but JSON-RPC on stdout, one message a line.
+    const lines = editor.stdoutLines();
+    expect(lines.length).toBeGreaterThan(5);
+    for (const line of lines) expect(JSON.parse(line)).toMatchObject({ jsonrpc: "2.0" });
   });
 
   it("a rejected question keeps the edit from running, and the model is told", async () => {
@@ -115,6 +119,32 @@ describe("tacit acp, driven by the ACP SDK's client", () => {
     expect(answer.stopReason).toBe("end_turn");
     expect(existsSync(target)).toBe(false);
     expect(e2e.results()[0]!.output).toMatch(/denied/i);
+  });
+
+  it("a prompt's @-mention and embedded file reach the model as text; an image is refused in one line", async () => {
+    const mentioned = e2e.inProject("src", "main.ts");
+    e2e.server.enqueue({ text: "seen" });
+    const editor = start();
+    const sessionId = await newSession(editor);
+    const answer = await editor.connection.agent.request("session/prompt", {
+      sessionId,
+      prompt: [
+        { type: "text", text: "compare these" },
+        { type: "resource_link", name: "main.ts", uri: `file://${mentioned}` },
+        { type: "resource", resource: { uri: "file:///tmp/draft.md", text: "an unsaved draft" } },
+      ],
+    });
+    expect(answer.stopReason).toBe("end_turn");
+    const sent = e2e.server.requests.at(-1)!.normalized.messages.at(-1)!.text;
+    expect(sent).toContain("compare these");
+    expect(sent).toContain(`@${mentioned}`);
+    expect(sent).toContain('<file path="/tmp/draft.md">\nan unsaved draft\n</file>');
+    await expect(
+      editor.connection.agent.request("session/prompt", {
+        sessionId,
+        prompt: [{ type: "image", mimeType: "image/png", data: "iVBORw0KGgo=" }],
+      }),
+    ).rejects.toThrow(/tacit does not take image content in a prompt/);
   });
 
   it("allow always saves the gate's rule as the TUI does, and the same edit is not asked about again", async () => {
