@@ -2,7 +2,7 @@ import { errorMessage } from "../core/errors.ts";
 import type { AgentEvent, CompactTrigger } from "../core/events.ts";
 import { type Message, userMessage } from "../core/messages.ts";
 import type { ModelClient } from "../core/model.ts";
-import type { Tool, ToolSessionState } from "../core/tool.ts";
+import type { TextFileAccess, Tool, ToolSessionState } from "../core/tool.ts";
 import { newToolSessionState } from "../core/tool.ts";
 import { addUsage, emptyUsage, type Usage } from "../core/usage.ts";
 import type { MemoryService } from "../memory/memory-service.ts";
@@ -50,6 +50,8 @@ export interface AgentSessionOptions {
   saveBeforeCompaction?: SaveBeforeCompaction;
   /** Where what the agent leaves in the files it writes is recorded, for learning from the user's edits. */
   fileRecords?: AgentFileRecords;
+  /** Where the file tools read and write text; absent: the disk (an ACP editor offers its buffers). */
+  files?: TextFileAccess;
 }
 
 /** What one turn brings besides the user's words. */
@@ -337,6 +339,7 @@ export class AgentSession {
         projectRoot: this.options.projectRoot,
         state: this.toolState,
         isReadDenied: (absolutePath) => this.options.gate.isReadDenied(absolutePath),
+        ...(this.options.files ? { files: this.options.files } : {}),
       },
       signal,
       hooks: {

@@ -34,6 +34,8 @@ export interface PermissionRequest {
   signal: AbortSignal;
   /** The subagent asking (its agent's name); absent when the session's own model asks. */
   agent?: string;
+  /** The tool call asking, when the loop said which (ToolContext.toolCallId). */
+  toolCallId?: string;
 }
 
 export interface PermissionAnswer {
@@ -272,6 +274,7 @@ export function createPermissionGate(options: PermissionGateOptions): Permission
               : "mode",
         signal: context.signal,
         ...(context.agent ? { agent: context.agent } : {}),
+        ...(context.toolCallId ? { toolCallId: context.toolCallId } : {}),
       });
     } catch (error) {
       return {

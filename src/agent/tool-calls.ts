@@ -117,7 +117,12 @@ async function* executeOne(
   } else {
     let decision: PermissionDecision = { allowed: true };
     try {
-      if (beforeToolCall) decision = await beforeToolCall(prepared.tool, prepared.input, context);
+      // The call's id goes with it to the gate, so a front end's question can name the call it shows.
+      if (beforeToolCall)
+        decision = await beforeToolCall(prepared.tool, prepared.input, {
+          ...context,
+          toolCallId: call.toolCallId,
+        });
     } catch (error) {
       decision = { allowed: false, reason: `Permission check failed: ${errorMessage(error)}` };
     }

@@ -15,6 +15,7 @@ import type { Message } from "../core/messages.ts";
 import type { ModelClient } from "../core/model.ts";
 import type { PermissionMode } from "../core/permission-mode.ts";
 import { traceStartup } from "../core/startup-trace.ts";
+import type { TextFileAccess } from "../core/tool.ts";
 import { inboxFolder, waitingProposalsNotice } from "../memory/inbox/review-inbox.ts";
 import type { MemoryService } from "../memory/memory-service.ts";
 import { createMemoryService } from "../memory/memory-setup.ts";
@@ -77,6 +78,8 @@ export interface BootstrapInput {
    * They are also collected in Runtime.warnings.
    */
   onWarning?: (warning: string) => void;
+  /** Where the file tools read and write text; absent: the disk (tacit acp passes the editor's buffers). */
+  files?: TextFileAccess;
 }
 
 /** Settings, then TACIT_MODEL, then the default model of the first built-in provider with a key. */
@@ -261,6 +264,7 @@ export async function bootstrap(input: BootstrapInput): Promise<Runtime> {
       ...(memory ? { memory, recall: settings.memory?.recall !== false } : {}),
       ...(saveBeforeCompaction ? { saveBeforeCompaction } : {}),
       ...(memory && learnsFromEdits(settings) ? { fileRecords: new AgentFileRecords(database) } : {}),
+      ...(input.files ? { files: input.files } : {}),
       ...((options.maxTurns ?? settings.maxTurns) !== undefined
         ? { maxTurns: options.maxTurns ?? settings.maxTurns }
         : {}),

@@ -145,6 +145,17 @@ function buildProgram({ Command, Option }: typeof import("commander")): Command 
     .description("tacit's memory over MCP for other agents, and the MCP servers tacit uses");
   registerMcpServerCommands(mcp);
   program
+    .command("acp")
+    .description("run as an Agent Client Protocol agent on stdio, for editors (Zed, JetBrains, Neovim)")
+    .action(
+      lazyAction(
+        () => import("./commands/acp.ts"),
+        // The run's options (--model, --permission-mode, --no-memory…) are the program's: each session takes them.
+        (module) => (_options: unknown, command: Command) =>
+          module.acpCommand(parseRunOptions(command.parent?.opts() ?? {}, undefined)),
+      ),
+    );
+  program
     .command("doctor")
     .description("check the sandbox, git, ripgrep, Node, settings files and their trust, and provider keys")
     .action(

@@ -86,6 +86,7 @@ export const SUBCOMMANDS = [
   "learn",
   "doctor",
   "mcp",
+  "acp",
   "help",
 ];
 

@@ -2,7 +2,7 @@ import type { z } from "zod";
 import type { AgentEvent } from "./events.ts";
 import type { ToolDisplay } from "./tool-display.ts";
 
-export type { ToolDisplay } from "./tool-display.ts";
+export type { FileChange, ToolDisplay } from "./tool-display.ts";
 
 /**
  * What a tool call asks permission for, so one rule syntax (Claude Code's:
@@ -55,7 +55,10 @@ export interface ToolContext {
   isReadDenied?: (absolutePath: string) => boolean;
   /** The subagent making the call (its agent's name); absent for the session's own calls. */
   agent?: string;
-  /** The id of the call being run (set by the loop for each call). */
+  /**
+   * The id of the call being run, set by the loop for the gate's check and the run, so a front end
+   * can tie its question to the call it shows (ACP's request_permission) and a subagent to its parent.
+   */
   toolCallId?: string;
   /**
    * Reports events while the call runs, before its result (a subagent's
@@ -63,6 +66,19 @@ export interface ToolContext {
    * in order with the call's own events. Absent outside the loop.
    */
   emit?: (event: AgentEvent) => void;
+  /** Where file text is read and written; absent: the disk. */
+  files?: TextFileAccess;
+}
+
+/**
+ * Where the file tools (read, write, edit, apply_patch) read and write a file's text. Absent means
+ * the disk. An editor connected over ACP offers its buffers instead (modes/acp/client-files.ts), so
+ * the model sees unsaved changes. Only the text goes through it: existence and size checks, path
+ * rules and the permission gate stay as they are for every mode.
+ */
+export interface TextFileAccess {
+  readText(absolutePath: string): Promise<string>;
+  writeText(absolutePath: string, content: string): Promise<void>;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: tools are held in heterogeneous lists; tool-call.ts parses each input with its own schema.

@@ -1,6 +1,6 @@
 import path from "node:path";
 import { z } from "zod";
-import type { ToolContext, ToolResult } from "../core/tool.ts";
+import type { FileChange, ToolContext, ToolResult } from "../core/tool.ts";
 import { applyPatchOperations } from "./apply-patch/apply.ts";
 import { PatchParseError, parsePatch, pathsNamedInPatch } from "./apply-patch/parse.ts";
 import { defineTool, displayPath } from "./define-tool.ts";
@@ -15,15 +15,21 @@ export async function applyPatchText(context: ToolContext, patchText: string): P
     if (error instanceof PatchParseError) return { output: `Invalid patch: ${error.message}`, isError: true };
     throw error;
   }
-  const result = await applyPatchOperations(operations, context.cwd);
+  const result = await applyPatchOperations(operations, context.cwd, context.files);
 
   const summary: string[] = [];
   const diffs: string[] = [];
+  const changes: FileChange[] = [];
   for (const change of result.changes) {
     const shown = displayPath(context, change.movedTo ?? change.path);
     const letter = change.kind === "add" ? "A" : change.kind === "delete" ? "D" : "M";
     summary.push(`${letter} ${shown}`);
     diffs.push(unifiedDiff(shown, change.before, change.after));
+    changes.push({
+      path: change.movedTo ?? change.path,
+      ...(change.kind === "add" ? {} : { oldText: change.before }),
+      newText: change.after,
+    });
     if (change.kind !== "delete") await recordRead(context, change.movedTo ?? change.path);
   }
   const display =
@@ -32,6 +38,7 @@ export async function applyPatchText(context: ToolContext, patchText: string): P
           kind: "diff" as const,
           path: summary.length === 1 ? summary[0]!.slice(2) : `${summary.length} files`,
           diff: diffs.join("\n"),
+          changes,
         }
       : undefined;
   if (result.error !== undefined) {

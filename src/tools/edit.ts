@@ -1,15 +1,15 @@
-import { readFile } from "node:fs/promises";
 import { z } from "zod";
-import { writeFileAtomic } from "../config/atomic-write.ts";
 import type { ToolContext, ToolResult } from "../core/tool.ts";
 import { defineTool, displayPath, resolveToolPath } from "./define-tool.ts";
 import {
   looksBinary,
   missingFileMessage,
+  readWholeFile,
   recordRead,
   staleReadWarning,
   statOrUndefined,
   unifiedDiff,
+  writeWholeFile,
 } from "./file-helpers.ts";
 import { MAX_WHOLE_FILE_BYTES, nonRegularFileMessage, tooBigToEditMessage } from "./file-stream.ts";
 import { editPermission } from "./write.ts";
@@ -42,7 +42,7 @@ export async function editTextFile(context: ToolContext, request: EditRequest): 
   if (notRegular) return { output: notRegular, isError: true };
   if (stats.size > MAX_WHOLE_FILE_BYTES)
     return { output: tooBigToEditMessage(shown, stats.size), isError: true };
-  const raw = await readFile(absolutePath);
+  const raw = await readWholeFile(context, absolutePath);
   if (looksBinary(raw)) return { output: `${shown} is a binary file; it cannot be edited.`, isError: true };
   const before = raw.toString("utf8");
   if (request.oldString === "") {
@@ -86,12 +86,17 @@ export async function editTextFile(context: ToolContext, request: EditRequest): 
       : replaceAll
         ? before.split(oldString).join(newString)
         : replaceOnce(before, oldString, newString);
-  writeFileAtomic(absolutePath, after);
+  await writeWholeFile(context, absolutePath, after);
   await recordRead(context, absolutePath);
   const count = replaceAll ? ` (${matches} replacements)` : "";
   return {
     output: `${warning}Edited ${shown}${count}.`,
-    display: { kind: "diff", path: shown, diff: unifiedDiff(shown, before, after) },
+    display: {
+      kind: "diff",
+      path: shown,
+      diff: unifiedDiff(shown, before, after),
+      changes: [{ path: absolutePath, oldText: before, newText: after }],
+    },
   };
 }
 

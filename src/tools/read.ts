@@ -2,7 +2,13 @@ import { z } from "zod";
 import type { ToolContext, ToolResult } from "../core/tool.ts";
 import { defineTool, displayPath, resolveToolPath } from "./define-tool.ts";
 import { hasBinaryExtension, missingFileMessage, recordRead, statOrUndefined } from "./file-helpers.ts";
-import { handleLooksBinary, lineText, openRegularFile, readLineBatches } from "./file-stream.ts";
+import {
+  type FileLine,
+  handleLooksBinary,
+  lineText,
+  openRegularFile,
+  readLineBatches,
+} from "./file-stream.ts";
 
 const DEFAULT_READ_LINES = 2000;
 const MAX_LINE_CHARS = 2000;
@@ -45,74 +51,103 @@ export async function readTextFile(context: ToolContext, request: ReadRequest): 
       isError: true,
     };
   }
+  if (context.files) {
+    // The editor's buffer (unsaved changes included), numbered the same way as the disk's lines.
+    const text = await context.files.readText(absolutePath);
+    if (text.slice(0, 8192).includes("\0")) return binaryRefusal(shown);
+    await recordRead(context, absolutePath);
+    return numberedWindow(shown, request, textLineBatches(text), Buffer.byteLength(text), context.signal);
+  }
   const opened = await openRegularFile(absolutePath, shown);
   if (!opened.ok) return { output: opened.reason, isError: true };
   try {
-    if (await handleLooksBinary(opened.handle)) {
-      return {
-        output: `${shown} looks like a binary file (it contains NUL bytes); it cannot be read as text.`,
-        isError: true,
-      };
-    }
+    if (await handleLooksBinary(opened.handle)) return binaryRefusal(shown);
     await recordRead(context, absolutePath);
-    const start = Math.max(1, request.offset ?? 1);
-    const limit = Math.max(1, request.limit ?? DEFAULT_READ_LINES);
-    const countAll = opened.stats.size <= COUNT_ALL_LINES_BYTES;
-    const numbered: string[] = [];
-    let outputChars = 0;
-    let lineNumber = 0;
-    let longLines = 0;
-    let cutByOutputCap = false;
-    // The first line past the window, once one is known to exist.
-    let nextUnread: number | undefined;
-    reading: for await (const batch of readLineBatches(opened.handle, {
-      maxLineBytes: MAX_LINE_BYTES,
-      signal: context.signal,
-    })) {
-      for (const line of batch) {
-        lineNumber++;
-        if (lineNumber < start || nextUnread !== undefined) continue;
-        let text = lineText(line);
-        if (text.length > MAX_LINE_CHARS || line.byteLength > line.bytes.length) {
-          text = `${text.slice(0, MAX_LINE_CHARS)}… [line truncated]`;
-          longLines++;
-        }
-        const row = `${String(lineNumber).padStart(6)}\t${text}`;
-        const overCap = numbered.length > 0 && outputChars + row.length + 1 > MAX_READ_OUTPUT_CHARS;
-        if (numbered.length >= limit || overCap) {
-          cutByOutputCap = overCap && numbered.length < limit;
-          nextUnread = lineNumber;
-          if (!countAll) break reading;
-          continue;
-        }
-        numbered.push(row);
-        outputChars += row.length + 1;
-      }
-    }
-    const totalLines = nextUnread === undefined || countAll ? lineNumber : undefined;
-    if (lineNumber === 0) return { output: `(${shown} is empty)` };
-    if (numbered.length === 0) {
-      return {
-        output: `${shown} has only ${lineNumber} lines; offset ${start} is past the end.`,
-        isError: true,
-      };
-    }
-    return {
-      output:
-        numbered.join("\n") +
-        windowNote({
-          start,
-          shownLines: numbered.length,
-          totalLines,
-          nextUnread,
-          fileBytes: opened.stats.size,
-          cutByOutputCap,
-          longLines,
-        }),
-    };
+    const lines = readLineBatches(opened.handle, { maxLineBytes: MAX_LINE_BYTES, signal: context.signal });
+    return await numberedWindow(shown, request, lines, opened.stats.size, context.signal);
   } finally {
     await opened.handle.close();
   }
+}
+
+function binaryRefusal(shown: string): ToolResult {
+  return {
+    output: `${shown} looks like a binary file (it contains NUL bytes); it cannot be read as text.`,
+    isError: true,
+  };
+}
+
+/** Text already in memory as the line batches readLineBatches gives (a last line without "\n" is a line). */
+async function* textLineBatches(text: string): AsyncGenerator<FileLine[]> {
+  const lines = text.split("\n");
+  if (lines.at(-1) === "") lines.pop();
+  yield lines.map((line) => {
+    const bytes = Buffer.from(line, "utf8");
+    return { bytes: bytes.subarray(0, MAX_LINE_BYTES), byteLength: bytes.length };
+  });
+}
+
+/** The requested window of lines, numbered, with a note on where it sits in the file. */
+async function numberedWindow(
+  shown: string,
+  request: ReadRequest,
+  batches: AsyncIterable<FileLine[]>,
+  fileBytes: number,
+  signal: AbortSignal,
+): Promise<ToolResult> {
+  const start = Math.max(1, request.offset ?? 1);
+  const limit = Math.max(1, request.limit ?? DEFAULT_READ_LINES);
+  const countAll = fileBytes <= COUNT_ALL_LINES_BYTES;
+  const numbered: string[] = [];
+  let outputChars = 0;
+  let lineNumber = 0;
+  let longLines = 0;
+  let cutByOutputCap = false;
+  // The first line past the window, once one is known to exist.
+  let nextUnread: number | undefined;
+  reading: for await (const batch of batches) {
+    if (signal.aborted) break;
+    for (const line of batch) {
+      lineNumber++;
+      if (lineNumber < start || nextUnread !== undefined) continue;
+      let text = lineText(line);
+      if (text.length > MAX_LINE_CHARS || line.byteLength > line.bytes.length) {
+        text = `${text.slice(0, MAX_LINE_CHARS)}… [line truncated]`;
+        longLines++;
+      }
+      const row = `${String(lineNumber).padStart(6)}\t${text}`;
+      const overCap = numbered.length > 0 && outputChars + row.length + 1 > MAX_READ_OUTPUT_CHARS;
+      if (numbered.length >= limit || overCap) {
+        cutByOutputCap = overCap && numbered.length < limit;
+        nextUnread = lineNumber;
+        if (!countAll) break reading;
+        continue;
+      }
+      numbered.push(row);
+      outputChars += row.length + 1;
+    }
+  }
+  const totalLines = nextUnread === undefined || countAll ? lineNumber : undefined;
+  if (lineNumber === 0) return { output: `(${shown} is empty)` };
+  if (numbered.length === 0) {
+    return {
+      output: `${shown} has only ${lineNumber} lines; offset ${start} is past the end.`,
+      isError: true,
+    };
+  }
+  return {
+    output:
+      numbered.join("\n") +
+      windowNote({
+        start,
+        shownLines: numbered.length,
+        totalLines,
+        nextUnread,
+        fileBytes,
+        cutByOutputCap,
+        longLines,
+      }),
+  };
 }
 
 /** Where the window sits in the file and how to read on; empty when the whole file was shown. */

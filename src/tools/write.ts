@@ -1,9 +1,14 @@
-import { readFile } from "node:fs/promises";
 import { z } from "zod";
-import { writeFileAtomic } from "../config/atomic-write.ts";
 import type { ToolContext, ToolResult } from "../core/tool.ts";
 import { defineTool, displayPath, resolveToolPath } from "./define-tool.ts";
-import { recordRead, staleReadWarning, statOrUndefined, unifiedDiff } from "./file-helpers.ts";
+import {
+  readWholeFile,
+  recordRead,
+  staleReadWarning,
+  statOrUndefined,
+  unifiedDiff,
+  writeWholeFile,
+} from "./file-helpers.ts";
 import { MAX_WHOLE_FILE_BYTES, nonRegularFileMessage } from "./file-stream.ts";
 
 /** Writes a whole file atomically, creating folders; says whether it was created or overwritten. */
@@ -21,16 +26,23 @@ export async function writeTextFile(
   if (notRegular) return { output: notRegular, isError: true };
   // The old text is read only for the diff; a huge file gets none (see MAX_WHOLE_FILE_BYTES).
   const diffable = !stats || (stats.size <= MAX_WHOLE_FILE_BYTES && content.length <= MAX_WHOLE_FILE_BYTES);
-  const before = stats && diffable ? await readFile(absolutePath, "utf8") : "";
+  const before = stats && diffable ? (await readWholeFile(context, absolutePath)).toString("utf8") : "";
   const warning = stats ? await staleReadWarning(context, absolutePath) : "";
-  writeFileAtomic(absolutePath, content);
+  await writeWholeFile(context, absolutePath, content);
   await recordRead(context, absolutePath);
   const lineCount = content === "" ? 0 : content.split("\n").length - (content.endsWith("\n") ? 1 : 0);
   const verb = stats ? "Overwrote" : "Created";
   return {
     output: `${warning}${verb} ${shown} (${lineCount} lines).`,
     ...(diffable
-      ? { display: { kind: "diff" as const, path: shown, diff: unifiedDiff(shown, before, content) } }
+      ? {
+          display: {
+            kind: "diff" as const,
+            path: shown,
+            diff: unifiedDiff(shown, before, content),
+            changes: [{ path: absolutePath, ...(stats ? { oldText: before } : {}), newText: content }],
+          },
+        }
       : {}),
   };
 }

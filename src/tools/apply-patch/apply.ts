@@ -1,6 +1,7 @@
 import { chmod, readFile, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import { writeFileAtomic } from "../../config/atomic-write.ts";
+import type { TextFileAccess } from "../../core/tool.ts";
 import { nonRegularFileMessage } from "../file-stream.ts";
 import type { PatchOperation, UpdateChunk } from "./parse.ts";
 
@@ -29,12 +30,16 @@ export interface ApplyResult {
  * reference this is not atomic across operations: when one fails, the ones
  * before it stay applied (scenario 015), and the result says so.
  */
-export async function applyPatchOperations(operations: PatchOperation[], cwd: string): Promise<ApplyResult> {
+export async function applyPatchOperations(
+  operations: PatchOperation[],
+  cwd: string,
+  files: TextFileAccess = DISK,
+): Promise<ApplyResult> {
   const changes: AppliedChange[] = [];
   for (const operation of operations) {
     const absolutePath = path.resolve(cwd, operation.path);
     try {
-      changes.push(await applyOperation(operation, absolutePath, cwd));
+      changes.push(await applyOperation(operation, absolutePath, cwd, files));
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       return { changes, error: message };
@@ -43,18 +48,25 @@ export async function applyPatchOperations(operations: PatchOperation[], cwd: st
   return { changes };
 }
 
+/** The disk, when no editor offers its buffers (ToolContext.files). Deletions and moves always act on the disk. */
+const DISK: TextFileAccess = {
+  readText: (absolutePath) => readFile(absolutePath, "utf8"),
+  writeText: async (absolutePath, content) => writeFileAtomic(absolutePath, content),
+};
+
 async function applyOperation(
   operation: PatchOperation,
   absolutePath: string,
   cwd: string,
+  files: TextFileAccess,
 ): Promise<AppliedChange> {
   // A FIFO or device at the path would hang, or never end, the reads below.
   const existing = await stat(absolutePath).catch(() => undefined);
   const notRegular = existing && !existing.isDirectory() && nonRegularFileMessage(existing, operation.path);
   if (notRegular) throw new PatchApplyError(notRegular);
   if (operation.kind === "add") {
-    const before = await readFile(absolutePath, "utf8").catch(() => "");
-    writeFileAtomic(absolutePath, operation.contents);
+    const before = await files.readText(absolutePath).catch(() => "");
+    await files.writeText(absolutePath, operation.contents);
     return { kind: "add", path: absolutePath, before, after: operation.contents };
   }
   if (operation.kind === "delete") {
@@ -68,7 +80,7 @@ async function applyOperation(
   }
   let before: string;
   try {
-    before = await readFile(absolutePath, "utf8");
+    before = await files.readText(absolutePath);
   } catch {
     throw new PatchApplyError(
       `Failed to read ${operation.path} to update it: the file does not exist or is unreadable`,
@@ -77,7 +89,7 @@ async function applyOperation(
   const after = applyChunks(before, operation.chunks, operation.path);
   if (operation.moveTo !== undefined) {
     const destination = path.resolve(cwd, operation.moveTo);
-    writeFileAtomic(destination, after);
+    await files.writeText(destination, after);
     if (destination !== absolutePath) {
       // A moved script stays executable: the file keeps its mode, as `git mv` keeps it.
       const sourceMode = (await stat(absolutePath)).mode & 0o7777;
@@ -86,7 +98,7 @@ async function applyOperation(
     }
     return { kind: "update", path: absolutePath, movedTo: destination, before, after };
   }
-  writeFileAtomic(absolutePath, after);
+  await files.writeText(absolutePath, after);
   return { kind: "update", path: absolutePath, before, after };
 }
 
