@@ -31,6 +31,11 @@ export interface AgentSessionOptions {
   model: ModelClient;
   /** Builds the tool set for a model (tool names and schemas depend on the model family). */
   toolsFor(model: ModelClient): Tool[];
+  /**
+   * Tools that come and go during the session (an MCP server's, once it is up), read before each
+   * request: a server that comes up mid-session offers its tools from the next request.
+   */
+  extraTools?: () => readonly Tool[];
   /** Builds the system prompt for a model; called again when the model changes. */
   systemPromptFor(model: ModelClient): string;
   store: SessionStore;
@@ -331,7 +336,7 @@ export class AgentSession {
       system: () => this.system,
       messages: this.messages,
       prompt: userMessage(text),
-      tools: turn.tools ? [...turn.tools] : this.tools,
+      tools: turn.tools ? [...turn.tools] : () => [...this.tools, ...(this.options.extraTools?.() ?? [])],
       toolContext: {
         cwd: this.options.cwd,
         projectRoot: this.options.projectRoot,

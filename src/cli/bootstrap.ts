@@ -33,6 +33,7 @@ import { compactionSaver } from "./compaction-saver.ts";
 import { startDetachedReflection } from "./detached-reflection.ts";
 import { reflectOnEditsAtStart } from "./edits-reflection.ts";
 import { loadJudgedSettings, repositoryShellRulesNote } from "./judged-settings.ts";
+import { startMcpServers } from "./mcp-wiring.ts";
 import type { RunOptions } from "./options.ts";
 
 export interface Runtime {
@@ -221,8 +222,11 @@ export async function bootstrap(input: BootstrapInput): Promise<Runtime> {
         resolve,
         env,
       });
+    // MCP servers start in the background: the first request does not wait for them (mcp-wiring.ts).
+    const mcp = startMcpServers({ home, projectRoot, cwd, env, settings, onNotice: warn });
     const session = new AgentSession({
       model,
+      extraTools: () => mcp.tools(),
       toolsFor: (current) => {
         const tools = createToolset(current.info.family, shell.sandbox ? { sandbox: shell.sandbox } : {});
         if (skillTool) tools.push(skillTool);
@@ -280,6 +284,7 @@ export async function bootstrap(input: BootstrapInput): Promise<Runtime> {
         // Background embedding stops first: it writes vectors into this database.
         memory?.close();
         database.close();
+        void mcp.close();
       },
     };
   } catch (error) {

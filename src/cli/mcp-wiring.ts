@@ -1,0 +1,111 @@
+import { readFileSync } from "node:fs";
+import { type McpServerEntry, readMcpServers } from "../config/mcp-servers.ts";
+import { userSettingsPath } from "../config/paths.ts";
+import { providerKeyVariables } from "../config/provider-keys.ts";
+import { repositoryTrust } from "../config/repository-trust.ts";
+import type { Settings } from "../config/settings.ts";
+import { McpManager } from "../tools/mcp/mcp-manager.ts";
+import { describeServer } from "./repository-commands.ts";
+
+export interface McpSetupInput {
+  home: string;
+  projectRoot: string;
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  settings: Settings;
+  onNotice(line: string): void;
+}
+
+/** The servers a run may start and how long they get: shared by sessions and `tacit mcp list`. */
+export function mcpServerPlan(input: Omit<McpSetupInput, "onNotice">): {
+  servers: McpServerEntry[];
+  untrusted: McpServerEntry[];
+  changedSinceTrust: boolean;
+  warnings: string[];
+} {
+  const { servers, warnings } = readMcpServers({
+    home: input.home,
+    projectRoot: input.projectRoot,
+    env: input.env,
+    hiddenVariables: providerKeyVariables(input.settings),
+  });
+  const fromRepository = servers.filter((server) => server.origin === "repository");
+  if (fromRepository.length === 0) return { servers, untrusted: [], changedSinceTrust: false, warnings };
+  const trust = repositoryTrust(input.home, input.projectRoot);
+  if (trust.trusted) return { servers, untrusted: [], changedSinceTrust: false, warnings };
+  return {
+    servers: servers.filter((server) => server.origin === "user"),
+    untrusted: fromRepository,
+    changedSinceTrust: trust.changedSinceTrust,
+    warnings,
+  };
+}
+
+/**
+ * Starts the session's MCP servers in the background (nothing here waits for
+ * them) and returns the manager whose tools() each turn reads. A repository's
+ * servers are left out until the repository is trusted, with one line saying
+ * which and how to trust them.
+ */
+export function startMcpServers(input: McpSetupInput): McpManager {
+  const plan = mcpServerPlan(input);
+  for (const warning of plan.warnings) input.onNotice(warning);
+  if (plan.untrusted.length > 0)
+    input.onNotice(untrustedNotice(plan.untrusted, plan.changedSinceTrust, input.projectRoot));
+  const own = userMcpSettings(input.home);
+  const manager = new McpManager({
+    servers: plan.servers,
+    home: input.home,
+    cwd: input.projectRoot,
+    baseEnv: serverEnvironment(input.env, providerKeyVariables(input.settings)),
+    startupTimeoutMs: (own.startupTimeoutSeconds ?? 30) * 1000,
+    callTimeoutMs: (own.callTimeoutSeconds ?? 300) * 1000,
+    trustReadOnlyHints: own.trustReadOnlyHints === true,
+    onNotice: input.onNotice,
+  });
+  manager.start();
+  return manager;
+}
+
+function untrustedNotice(untrusted: McpServerEntry[], changed: boolean, projectRoot: string): string {
+  const names = untrusted.map((server) => describeServer(server, projectRoot)).join("; ");
+  const why = changed
+    ? "this repository's files that name commands changed since you trusted it"
+    : "this repository is not trusted";
+  return `not starting the repository's MCP servers (${names}): ${why}. Review them and trust the repository with "tacit trust".`;
+}
+
+/**
+ * What a stdio server inherits: the user's environment without the model keys
+ * (the sandbox's list, so a server never sees the keys tacit sends to model
+ * providers); the server's own `env` entries are added on top by the manager.
+ */
+function serverEnvironment(env: NodeJS.ProcessEnv, hidden: readonly string[]): Record<string, string> {
+  const hiddenSet = new Set(hidden);
+  return Object.fromEntries(
+    Object.entries(env).filter(
+      (entry): entry is [string, string] => entry[1] !== undefined && !hiddenSet.has(entry[0]),
+    ),
+  );
+}
+
+/** The `mcp` settings, read from the user's own file only: a repository cannot loosen them. */
+function userMcpSettings(home: string): NonNullable<Settings["mcp"]> {
+  try {
+    const parsed = JSON.parse(readFileSync(userSettingsPath(home), "utf8")) as { mcp?: unknown };
+    const mcp = parsed.mcp;
+    if (typeof mcp !== "object" || mcp === null) return {};
+    const given = mcp as Record<string, unknown>;
+    const seconds = (value: unknown) =>
+      typeof value === "number" && Number.isInteger(value) && value > 0 ? value : undefined;
+    const startup = seconds(given.startupTimeoutSeconds);
+    const call = seconds(given.callTimeoutSeconds);
+    return {
+      ...(given.trustReadOnlyHints === true ? { trustReadOnlyHints: true } : {}),
+      ...(startup ? { startupTimeoutSeconds: startup } : {}),
+      ...(call ? { callTimeoutSeconds: call } : {}),
+    };
+  } catch {
+    return {};
+  }
+}
