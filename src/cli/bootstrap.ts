@@ -33,7 +33,7 @@ import { compactionSaver } from "./compaction-saver.ts";
 import { startDetachedReflection } from "./detached-reflection.ts";
 import { reflectOnEditsAtStart } from "./edits-reflection.ts";
 import { loadJudgedSettings, repositoryShellRulesNote } from "./judged-settings.ts";
-import { startMcpServers } from "./mcp-wiring.ts";
+import { type AskRepositoryTrust, startMcpServers } from "./mcp-wiring.ts";
 import type { RunOptions } from "./options.ts";
 
 export interface Runtime {
@@ -75,6 +75,8 @@ export interface BootstrapInput {
    * They are also collected in Runtime.warnings.
    */
   onWarning?: (warning: string) => void;
+  /** The TUI's question about an untrusted repository's MCP servers (headless runs skip them). */
+  askRepositoryTrust?: AskRepositoryTrust;
 }
 
 /** Settings, then TACIT_MODEL, then the default model of the first built-in provider with a key. */
@@ -223,7 +225,15 @@ export async function bootstrap(input: BootstrapInput): Promise<Runtime> {
         env,
       });
     // MCP servers start in the background: the first request does not wait for them (mcp-wiring.ts).
-    const mcp = startMcpServers({ home, projectRoot, cwd, env, settings, onNotice: warn });
+    const mcp = startMcpServers({
+      home,
+      projectRoot,
+      cwd,
+      env,
+      settings,
+      onNotice: warn,
+      ...(input.askRepositoryTrust ? { askTrust: input.askRepositoryTrust } : {}),
+    });
     const session = new AgentSession({
       model,
       extraTools: () => mcp.tools(),

@@ -2,10 +2,16 @@ import { readFileSync } from "node:fs";
 import { type McpServerEntry, readMcpServers } from "../config/mcp-servers.ts";
 import { userSettingsPath } from "../config/paths.ts";
 import { providerKeyVariables } from "../config/provider-keys.ts";
-import { repositoryTrust } from "../config/repository-trust.ts";
+import { declineRepository, repositoryTrust, trustRepository } from "../config/repository-trust.ts";
 import type { Settings } from "../config/settings.ts";
 import { McpManager } from "../tools/mcp/mcp-manager.ts";
-import { describeServer } from "./repository-commands.ts";
+import { describeServer, listRepositoryHooks, repositoryCommandLines } from "./repository-commands.ts";
+
+/**
+ * The TUI's one question at start: may this repository's commands run? "once" starts them for this
+ * session; "always" records trust; "no" is remembered until the files change.
+ */
+export type AskRepositoryTrust = (commands: string[]) => Promise<"once" | "always" | "no">;
 
 export interface McpSetupInput {
   home: string;
@@ -14,6 +20,8 @@ export interface McpSetupInput {
   env: NodeJS.ProcessEnv;
   settings: Settings;
   onNotice(line: string): void;
+  /** Interactive runs ask about an untrusted repository's servers; headless runs skip them with a line. */
+  askTrust?: AskRepositoryTrust;
 }
 
 /** The servers a run may start and how long they get: shared by sessions and `tacit mcp list`. */
@@ -21,6 +29,7 @@ export function mcpServerPlan(input: Omit<McpSetupInput, "onNotice">): {
   servers: McpServerEntry[];
   untrusted: McpServerEntry[];
   changedSinceTrust: boolean;
+  declined: boolean;
   warnings: string[];
 } {
   const { servers, warnings } = readMcpServers({
@@ -30,13 +39,14 @@ export function mcpServerPlan(input: Omit<McpSetupInput, "onNotice">): {
     hiddenVariables: providerKeyVariables(input.settings),
   });
   const fromRepository = servers.filter((server) => server.origin === "repository");
-  if (fromRepository.length === 0) return { servers, untrusted: [], changedSinceTrust: false, warnings };
   const trust = repositoryTrust(input.home, input.projectRoot);
-  if (trust.trusted) return { servers, untrusted: [], changedSinceTrust: false, warnings };
+  if (fromRepository.length === 0 || trust.trusted)
+    return { servers, untrusted: [], changedSinceTrust: false, declined: false, warnings };
   return {
     servers: servers.filter((server) => server.origin === "user"),
     untrusted: fromRepository,
     changedSinceTrust: trust.changedSinceTrust,
+    declined: trust.declined === true,
     warnings,
   };
 }
@@ -50,7 +60,8 @@ export function mcpServerPlan(input: Omit<McpSetupInput, "onNotice">): {
 export function startMcpServers(input: McpSetupInput): McpManager {
   const plan = mcpServerPlan(input);
   for (const warning of plan.warnings) input.onNotice(warning);
-  if (plan.untrusted.length > 0)
+  const askTrust = plan.untrusted.length > 0 && !plan.declined ? input.askTrust : undefined;
+  if (plan.untrusted.length > 0 && !askTrust)
     input.onNotice(untrustedNotice(plan.untrusted, plan.changedSinceTrust, input.projectRoot));
   const own = userMcpSettings(input.home);
   const manager = new McpManager({
@@ -64,7 +75,35 @@ export function startMcpServers(input: McpSetupInput): McpManager {
     onNotice: input.onNotice,
   });
   manager.start();
+  // Asked in the background: the user's own servers and the session do not wait for the answer.
+  if (askTrust) void askToTrust(input, askTrust, plan.untrusted, manager);
   return manager;
+}
+
+async function askToTrust(
+  input: McpSetupInput,
+  askTrust: AskRepositoryTrust,
+  untrusted: McpServerEntry[],
+  manager: McpManager,
+): Promise<void> {
+  const commands = repositoryCommandLines(input.projectRoot, untrusted, listRepositoryHooks);
+  let answer: "once" | "always" | "no";
+  try {
+    answer = await askTrust(commands);
+  } catch (error) {
+    // Not answered (no UI to ask): nothing recorded, asked again next time.
+    input.onNotice(`${untrustedNotice(untrusted, false, input.projectRoot)} (${(error as Error).message})`);
+    return;
+  }
+  try {
+    if (answer === "always") trustRepository(input.home, input.projectRoot);
+    if (answer === "no") declineRepository(input.home, input.projectRoot);
+  } catch (error) {
+    input.onNotice(`could not record your answer: ${(error as Error).message}`);
+  }
+  if (answer === "no")
+    input.onNotice('the repository\'s MCP servers are not started; "tacit trust" trusts it later.');
+  else manager.add(untrusted);
 }
 
 function untrustedNotice(untrusted: McpServerEntry[], changed: boolean, projectRoot: string): string {

@@ -9,6 +9,12 @@ import type { McpServerEntry } from "../config/mcp-servers.ts";
  */
 export type RepositoryHookLister = (projectRoot: string) => Array<{ event: string; command: string }>;
 
+/**
+ * The hook commands of a repository, once connect/hooks provides them
+ * (`repositoryHookCommands` in src/agent/hooks/); until then none are listed.
+ */
+export const listRepositoryHooks: RepositoryHookLister | undefined = undefined;
+
 /** One server as the user should judge it: its name, where it is defined, and exactly what would run. */
 export function describeServer(server: McpServerEntry, projectRoot?: string): string {
   const relative = projectRoot ? path.relative(projectRoot, server.source) : "";

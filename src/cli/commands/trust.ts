@@ -8,13 +8,7 @@ import {
   untrustRepository,
 } from "../../config/repository-trust.ts";
 import { loadSettings } from "../../config/settings.ts";
-import { type RepositoryHookLister, repositoryCommandLines } from "../repository-commands.ts";
-
-/**
- * The hook commands of a repository, once connect/hooks provides them
- * (`repositoryHookCommands` in src/agent/hooks/); until then none are listed.
- */
-const listRepositoryHooks: RepositoryHookLister | undefined = undefined;
+import { listRepositoryHooks, repositoryCommandLines } from "../repository-commands.ts";
 
 /** What trusting this repository would let run, one line each. */
 export function repositoryCommandsHere(cwd: string): { projectRoot: string; home: string; lines: string[] } {

@@ -57,21 +57,32 @@ export class McpManager {
   };
 
   constructor(private readonly options: McpManagerOptions) {
-    this.handles = options.servers.map((entry) => {
-      const cacheKey = serverCacheKey(entry.name, entry.config);
-      const toolInfos = cachedTools(options.home, cacheKey) ?? [];
-      const handle: ServerHandle = {
-        entry,
-        cacheKey,
-        status: "starting",
-        toolInfos,
-        toolObjects: [],
-        ready: Promise.resolve(),
-        restarts: 0,
-      };
-      handle.toolObjects = this.buildTools(handle);
-      return handle;
-    });
+    this.handles = options.servers.map((entry) => this.newHandle(entry));
+  }
+
+  /** Starts more servers mid-session (a repository's, once the user trusted it); their tools join as they come up. */
+  add(servers: readonly McpServerEntry[]): void {
+    if (this.closing) return;
+    const added = servers.map((entry) => this.newHandle(entry));
+    this.handles.push(...added);
+    process.removeListener("exit", this.killOnExit);
+    process.once("exit", this.killOnExit);
+    for (const handle of added) handle.ready = this.connect(handle);
+  }
+
+  private newHandle(entry: McpServerEntry): ServerHandle {
+    const cacheKey = serverCacheKey(entry.name, entry.config);
+    const handle: ServerHandle = {
+      entry,
+      cacheKey,
+      status: "starting",
+      toolInfos: cachedTools(this.options.home, cacheKey) ?? [],
+      toolObjects: [],
+      ready: Promise.resolve(),
+      restarts: 0,
+    };
+    handle.toolObjects = this.buildTools(handle);
+    return handle;
   }
 
   /** Starts every server in parallel; returns at once. */
@@ -81,7 +92,7 @@ export class McpManager {
     for (const handle of this.handles) handle.ready = this.connect(handle);
   }
 
-  /** The tools to offer now: read at the start of each turn. */
+  /** The tools to offer now: read before each request. */
   tools(): Tool[] {
     return this.handles.flatMap((handle) => (handle.status === "failed" ? [] : handle.toolObjects));
   }
