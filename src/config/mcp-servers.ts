@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { writeFileAtomic } from "./atomic-write.ts";
 import { gitTracking } from "./git-tracked.ts";
@@ -48,8 +48,9 @@ export function readMcpServers(options: {
   const { home, projectRoot } = options;
   const warnings: string[] = [];
   const local = localSettingsPath(projectRoot);
+  // Asked only when the file exists: git costs a process start, and a missing file names no servers.
   const localOrigin: McpServerOrigin =
-    gitTracking(projectRoot, local).state === "untracked" ? "user" : "repository";
+    existsSync(local) && gitTracking(projectRoot, local).state !== "untracked" ? "repository" : "user";
   // Highest precedence first.
   const files: Array<{ file: string; key: "mcpServers"; origin: McpServerOrigin }> = [
     { file: local, key: "mcpServers", origin: localOrigin },

@@ -2,7 +2,7 @@
 // with real MCP servers as child processes — the reference `server-everything`
 // from npm (legacy era), and small servers of our own (test/e2e/fixtures/
 // mcp-test-server.ts) that crash, never answer, or speak the 2026-07-28 era.
-import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -225,5 +225,57 @@ describe("a repository's .mcp.json", () => {
     writeFileSync(e2e.inProject(".mcp.json"), JSON.stringify({ mcpServers: {} }));
     const changed = await e2e.run(["trust", "--show"]);
     expect(changed.stdout).toContain("NOT trusted: its files changed since you trusted it");
+  });
+});
+
+describe("tacit mcp add and remove", () => {
+  it("write the user's settings or the project's .mcp.json, and remove from either", async () => {
+    const added = await e2e.run([
+      "mcp",
+      "add",
+      "tools",
+      "--env",
+      "LEVEL=3",
+      "--",
+      "node",
+      "server.js",
+      "--flag",
+    ]);
+    expect(added.code, added.stderr).toBe(0);
+    const web = await e2e.run([
+      "mcp",
+      "add",
+      "web",
+      "--scope",
+      "project",
+      "--url",
+      "http://127.0.0.1:1/mcp",
+      "--header",
+      "X-Key: v",
+    ]);
+    expect(web.code, web.stderr).toBe(0);
+    expect(web.stdout).toContain('run "tacit trust"');
+    const settings = JSON.parse(readFileSync(path.join(e2e.workspace.home, "settings.json"), "utf8"));
+    expect(settings.mcpServers.tools).toEqual({
+      command: "node",
+      args: ["server.js", "--flag"],
+      env: { LEVEL: "3" },
+    });
+    const shared = JSON.parse(readFileSync(e2e.inProject(".mcp.json"), "utf8"));
+    expect(shared.mcpServers.web).toEqual({
+      type: "http",
+      url: "http://127.0.0.1:1/mcp",
+      headers: { "X-Key": "v" },
+    });
+
+    const bad = await e2e.run(["mcp", "add", "bad name", "--", "x"]);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain("a server name may use only letters, digits, - and _");
+
+    expect((await e2e.run(["mcp", "remove", "web"])).code).toBe(0);
+    expect(JSON.parse(readFileSync(e2e.inProject(".mcp.json"), "utf8")).mcpServers).toEqual({});
+    const missing = await e2e.run(["mcp", "remove", "web"]);
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr).toContain('no MCP server named "web"');
   });
 });

@@ -1,7 +1,7 @@
 import type { McpServerEntry } from "../../config/mcp-servers.ts";
 import { errorMessage } from "../../core/errors.ts";
 import type { Tool } from "../../core/tool.ts";
-import { connectMcpServer, type McpCallResult, type McpConnection, type McpToolInfo } from "./connection.ts";
+import type { McpCallResult, McpConnection, McpToolInfo } from "./connection.ts";
 import { createMcpTool } from "./mcp-tool.ts";
 import { cachedTools, saveCachedTools, serverCacheKey } from "./tool-cache.ts";
 
@@ -139,16 +139,19 @@ export class McpManager {
     const { entry } = handle;
     const config = entry.config;
     const env = config.type === "stdio" ? { ...this.options.baseEnv, ...config.env } : {};
-    const attempt = connectMcpServer(config, {
-      env,
-      cwd: this.options.cwd,
-      timeoutMs: this.options.startupTimeoutMs,
-      probeTimeoutMs: PROBE_TIMEOUT_MS,
-      onSpawn: (pid) => {
-        this.pids.add(pid);
-        if (this.closing) this.killPid(pid);
-      },
-    });
+    // The SDK loads with the first server that starts, never in a session without any.
+    const attempt = import("./connection.ts").then(({ connectMcpServer }) =>
+      connectMcpServer(config, {
+        env,
+        cwd: this.options.cwd,
+        timeoutMs: this.options.startupTimeoutMs,
+        probeTimeoutMs: PROBE_TIMEOUT_MS,
+        onSpawn: (pid) => {
+          this.pids.add(pid);
+          if (this.closing) this.killPid(pid);
+        },
+      }),
+    );
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
