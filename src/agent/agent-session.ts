@@ -24,6 +24,18 @@ import type { PermissionGate } from "./permission-gate.ts";
 import type { AfterToolCall } from "./tool-calls.ts";
 import type { TurnContextSource } from "./turn-context.ts";
 
+/** Events that come only once a request is out: the model answering, or failing to. */
+const ANSWERING_EVENTS = new Set<AgentEvent["type"]>([
+  "text-delta",
+  "reasoning-delta",
+  "tool-start",
+  "usage",
+  "retry",
+  "error",
+  "turn-end",
+  "done",
+]);
+
 /** Compact before a turn once the last request used this share of the context window. */
 const AUTO_COMPACT_RATIO = 0.85;
 
@@ -36,6 +48,11 @@ export interface AgentSessionOptions {
    * request: a server that comes up mid-session offers its tools from the next request.
    */
   extraTools?: () => readonly Tool[];
+  /**
+   * Told when the model starts answering a turn (the request is out): background work that would
+   * compete with the first request for the CPU (starting MCP servers) waits for this.
+   */
+  onModelAnswering?: () => void;
   /** Builds the system prompt for a model; called again when the model changes. */
   systemPromptFor(model: ModelClient): string;
   store: SessionStore;
@@ -354,6 +371,7 @@ export class AgentSession {
     });
 
     for await (const event of events) {
+      if (ANSWERING_EVENTS.has(event.type)) this.options.onModelAnswering?.();
       if (event.type === "message") {
         this.messages.push(event.message);
         this.record(event.message);

@@ -26,6 +26,7 @@ import { setUpSandbox } from "../sandbox/setup.ts";
 import { AgentFileRecords } from "../session/agent-file-records.ts";
 import { ReflectionLedger } from "../session/reflection-ledger.ts";
 import { SessionStore } from "../session/store.ts";
+import type { McpManager } from "../tools/mcp/mcp-manager.ts";
 import { createMemoryTool } from "../tools/memory.ts";
 import { createSkillTool, SKILL_TOOL_NAME } from "../tools/skill.ts";
 import { createToolset } from "../tools/toolset.ts";
@@ -56,6 +57,8 @@ export interface Runtime {
   warnings: string[];
   /** Absent with --no-memory or when settings turn memory off. */
   memory: MemoryService | undefined;
+  /** The MCP servers of this run; start() is idempotent (the first answer starts them, or the TUI at once). */
+  mcp: McpManager;
   /** Resolves another model by reference (for /model and tests), with the same settings and env. */
   resolve(ref: string): ModelClient;
   close(): void;
@@ -224,7 +227,7 @@ export async function bootstrap(input: BootstrapInput): Promise<Runtime> {
         resolve,
         env,
       });
-    // MCP servers start in the background: the first request does not wait for them (mcp-wiring.ts).
+    // MCP servers start in the background once the first request is out (mcp-wiring.ts); the TUI starts them at once.
     const mcp = startMcpServers({
       home,
       projectRoot,
@@ -237,6 +240,7 @@ export async function bootstrap(input: BootstrapInput): Promise<Runtime> {
     const session = new AgentSession({
       model,
       extraTools: () => mcp.tools(),
+      onModelAnswering: () => mcp.start(),
       toolsFor: (current) => {
         const tools = createToolset(current.info.family, shell.sandbox ? { sandbox: shell.sandbox } : {});
         if (skillTool) tools.push(skillTool);
@@ -289,6 +293,7 @@ export async function bootstrap(input: BootstrapInput): Promise<Runtime> {
       sandboxSummary: shell.summary,
       warnings,
       memory,
+      mcp,
       resolve,
       close: () => {
         // Background embedding stops first: it writes vectors into this database.

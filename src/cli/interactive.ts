@@ -52,6 +52,8 @@ export async function runInteractive(options: RunOptions, version: string): Prom
       },
     });
     traceStartup("bootstrapped");
+    // The user is still typing: the MCP servers can start now, with nothing to compete with.
+    runtime.mcp.start();
     const started = runtime;
     const { reflectInBackground } = await import("./reflection-trigger.ts");
     return createTuiHost({

@@ -52,10 +52,12 @@ export function mcpServerPlan(input: Omit<McpSetupInput, "onNotice">): {
 }
 
 /**
- * Starts the session's MCP servers in the background (nothing here waits for
- * them) and returns the manager whose tools() each turn reads. A repository's
- * servers are left out until the repository is trusted, with one line saying
- * which and how to trust them.
+ * The session's MCP servers, not yet started: the caller starts them once the
+ * first request is out (headless) or at once (the TUI, where the user is still
+ * typing), so their start never competes with the first request; the manager's
+ * tools() (cached lists included) are offered from the first request. A
+ * repository's servers are left out until the repository is trusted, with one
+ * line saying which and how to trust them (or, in the TUI, a question).
  */
 export function startMcpServers(input: McpSetupInput): McpManager {
   const plan = mcpServerPlan(input);
@@ -74,7 +76,6 @@ export function startMcpServers(input: McpSetupInput): McpManager {
     trustReadOnlyHints: own.trustReadOnlyHints === true,
     onNotice: input.onNotice,
   });
-  manager.start();
   // Asked in the background: the user's own servers and the session do not wait for the answer.
   if (askTrust) void askToTrust(input, askTrust, plan.untrusted, manager);
   return manager;

@@ -36,6 +36,7 @@ export async function listMcpCommand(options: { json?: boolean }): Promise<void>
   const notices: string[] = [];
   // Connecting reports what a session would see; failures are in the table, not printed twice.
   const manager = startMcpServers({ ...context, onNotice: (line) => notices.push(line) });
+  manager.start();
   await manager.settled();
   const rows = [
     ...manager.statuses().map(({ entry, status, reason, tools }) => ({

@@ -50,6 +50,7 @@ const PROBE_TIMEOUT_MS = 3_000;
 export class McpManager {
   private readonly handles: ServerHandle[];
   private closing = false;
+  private started = false;
   /** Every child process started, live or starting: all are stopped when tacit exits. */
   private readonly pids = new Set<number>();
   private readonly killOnExit = () => {
@@ -65,6 +66,7 @@ export class McpManager {
     if (this.closing) return;
     const added = servers.map((entry) => this.newHandle(entry));
     this.handles.push(...added);
+    if (!this.started) return;
     process.removeListener("exit", this.killOnExit);
     process.once("exit", this.killOnExit);
     for (const handle of added) handle.ready = this.connect(handle);
@@ -85,8 +87,10 @@ export class McpManager {
     return handle;
   }
 
-  /** Starts every server in parallel; returns at once. */
+  /** Starts every server in parallel; returns at once. Called again, it does nothing. */
   start(): void {
+    if (this.started || this.closing) return;
+    this.started = true;
     if (this.handles.length === 0) return;
     process.once("exit", this.killOnExit);
     for (const handle of this.handles) handle.ready = this.connect(handle);
@@ -210,6 +214,7 @@ export class McpManager {
     args: Record<string, unknown>,
     signal: AbortSignal,
   ): Promise<McpCallResult> {
+    this.start();
     if (handle.status === "starting" || handle.status === "restarting") await handle.ready;
     const connection = handle.connection;
     if (!connection || handle.status !== "ready")
