@@ -15,6 +15,8 @@ const testServer = path.join(import.meta.dirname, "fixtures", "mcp-test-server.t
 const node = process.execPath;
 
 const e2e = e2eFixture({ perTest: true });
+// Each run starts Node servers (the crash test five times over); on two busy cores that is slow.
+const SLOW = { timeoutMs: 120_000 };
 
 /** The first model request of the run that starts now (the fake server lives for the whole file). */
 function firstRequestOfRun(): () => (typeof e2e.server.requests)[number] {
@@ -37,12 +39,12 @@ interface ListedServer {
 }
 
 async function listServers(): Promise<ListedServer[]> {
-  const result = await e2e.run(["mcp", "list", "--json"]);
+  const result = await e2e.run(["mcp", "list", "--json"], SLOW);
   expect(result.code, result.stderr).toBe(0);
   return JSON.parse(result.stdout);
 }
 
-describe("MCP servers' tools", () => {
+describe("MCP servers' tools", { timeout: 180_000 }, () => {
   it("reach the model as mcp__everything__echo with their JSON schema, and a call round-trips", async () => {
     userServers({ everything: { command: node, args: [everythingServer] } });
     const [listed] = await listServers();
@@ -55,7 +57,7 @@ describe("MCP servers' tools", () => {
       { text: "It echoed." },
     );
     const firstRequest = firstRequestOfRun();
-    const result = await e2e.print("echo something", ["--allowed-tools", "mcp__everything"]);
+    const result = await e2e.print("echo something", ["--allowed-tools", "mcp__everything"], SLOW);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toBe("It echoed.\n");
     const first = firstRequest();
@@ -77,7 +79,7 @@ describe("MCP servers' tools", () => {
       { toolCalls: [{ name: "mcp__everything__get-sum", input: { a: 1, b: 2 } }] },
       { text: "Refused." },
     );
-    const result = await e2e.print("add");
+    const result = await e2e.print("add", [], SLOW);
     expect(result.code).toBe(0);
     expect(result.stderr).toContain("mcp__everything__get-sum");
     expect(e2e.results()[0]).toMatchObject({ isError: true });
@@ -92,7 +94,7 @@ describe("MCP servers' tools", () => {
       { toolCalls: [{ name: "mcp__everything__echo", input: { message: "x" } }] },
       { text: "Denied." },
     );
-    const result = await e2e.print("echo", ["--allowed-tools", "mcp__everything__echo"]);
+    const result = await e2e.print("echo", ["--allowed-tools", "mcp__everything__echo"], SLOW);
     expect(result.code).toBe(0);
     expect(e2e.results()[0]!.output).toContain('Denied by the permission rule "mcp__everything__*"');
   });
@@ -104,7 +106,7 @@ describe("MCP servers' tools", () => {
     e2e.server.enqueue(call("whoami"), call("crash"), call("whoami"), call("crash"), call("whoami"), {
       text: "Done.",
     });
-    const result = await e2e.print("try it", ["--allowed-tools", "mcp__crashy"]);
+    const result = await e2e.print("try it", ["--allowed-tools", "mcp__crashy"], SLOW);
     expect(result.code, result.stderr).toBe(0);
     const [firstPid, crash, secondPid, secondCrash, afterwards] = e2e.results();
     expect(firstPid!.output).toMatch(/^pid \d+$/);
@@ -136,7 +138,7 @@ describe("MCP servers' tools", () => {
     );
     e2e.server.enqueue({ toolCalls: [{ name: "mcp__silent__wait", input: {} }] }, { text: "Went on." });
     const firstRequest = firstRequestOfRun();
-    const result = await e2e.print("go", ["--allowed-tools", "mcp__silent"]);
+    const result = await e2e.print("go", ["--allowed-tools", "mcp__silent"], SLOW);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toBe("Went on.\n");
     expect(firstRequest().normalized.toolNames).toContain("mcp__silent__wait");
@@ -158,7 +160,7 @@ describe("MCP servers' tools", () => {
       const [listed] = await listServers();
       expect(listed).toMatchObject({ name: "web", status: "ready", tools: ["mcp__web__add"] });
       e2e.server.enqueue({ toolCalls: [{ name: "mcp__web__add", input: { a: 2, b: 40 } }] }, { text: "42." });
-      const result = await e2e.print("add", ["--allowed-tools", "mcp__web__add"]);
+      const result = await e2e.print("add", ["--allowed-tools", "mcp__web__add"], SLOW);
       expect(result.code, result.stderr).toBe(0);
       expect(e2e.results()[0]!.output).toBe("42");
       expect(http.headersSeen.has("yes")).toBe(true);
@@ -175,13 +177,13 @@ describe("MCP servers' tools", () => {
       { toolCalls: [{ name: "mcp__modern__shout", input: { text: "quiet" } }] },
       { text: "ok" },
     );
-    const result = await e2e.print("shout", ["--allowed-tools", "mcp__modern__shout"]);
+    const result = await e2e.print("shout", ["--allowed-tools", "mcp__modern__shout"], SLOW);
     expect(result.code, result.stderr).toBe(0);
     expect(e2e.results()[0]!.output).toBe("QUIET");
   });
 });
 
-describe("a repository's .mcp.json", () => {
+describe("a repository's .mcp.json", { timeout: 180_000 }, () => {
   it("does not start in headless mode until the repository is trusted, and does after `tacit trust`", async () => {
     const marker = path.join(e2e.workspace.userHome, "marker-started");
     writeFileSync(
@@ -190,7 +192,7 @@ describe("a repository's .mcp.json", () => {
     );
     e2e.server.enqueue({ text: "Nothing to call." });
     const firstRequest = firstRequestOfRun();
-    const untrusted = await e2e.print("hello");
+    const untrusted = await e2e.print("hello", [], SLOW);
     expect(untrusted.code, untrusted.stderr).toBe(0);
     expect(untrusted.stderr).toContain("not starting the repository's MCP servers (marker (.mcp.json):");
     expect(untrusted.stderr).toContain('"tacit trust"');
@@ -200,10 +202,10 @@ describe("a repository's .mcp.json", () => {
     expect(listed).toMatchObject({ name: "marker", trusted: false });
     expect(existsSync(marker)).toBe(false);
 
-    const shown = await e2e.run(["trust", "--show"]);
+    const shown = await e2e.run(["trust", "--show"], SLOW);
     expect(shown.stdout).toContain(`MCP server marker (.mcp.json): ${node} ${testServer} marker ${marker}`);
     expect(existsSync(marker)).toBe(false);
-    const trusted = await e2e.run(["trust"]);
+    const trusted = await e2e.run(["trust"], SLOW);
     expect(trusted.code, trusted.stderr).toBe(0);
     expect(trusted.stdout).toContain("Trusted.");
 
@@ -215,7 +217,7 @@ describe("a repository's .mcp.json", () => {
     await listServers();
     expect(existsSync(marker)).toBe(true);
     rmSync(marker);
-    const after = await e2e.print("greet", ["--allowed-tools", "mcp__marker__hello"]);
+    const after = await e2e.print("greet", ["--allowed-tools", "mcp__marker__hello"], SLOW);
     expect(after.code, after.stderr).toBe(0);
     expect(existsSync(marker)).toBe(true);
     expect(e2e.results()[0]!.output).toBe("hello repo");
@@ -223,36 +225,22 @@ describe("a repository's .mcp.json", () => {
     // A change to .mcp.json untrusts it again.
     mkdirSync(e2e.inProject(".tacit"), { recursive: true });
     writeFileSync(e2e.inProject(".mcp.json"), JSON.stringify({ mcpServers: {} }));
-    const changed = await e2e.run(["trust", "--show"]);
+    const changed = await e2e.run(["trust", "--show"], SLOW);
     expect(changed.stdout).toContain("NOT trusted: its files changed since you trusted it");
   });
 });
 
-describe("tacit mcp add and remove", () => {
+describe("tacit mcp add and remove", { timeout: 180_000 }, () => {
   it("write the user's settings or the project's .mcp.json, and remove from either", async () => {
-    const added = await e2e.run([
-      "mcp",
-      "add",
-      "tools",
-      "--env",
-      "LEVEL=3",
-      "--",
-      "node",
-      "server.js",
-      "--flag",
-    ]);
+    const added = await e2e.run(
+      ["mcp", "add", "tools", "--env", "LEVEL=3", "--", "node", "server.js", "--flag"],
+      SLOW,
+    );
     expect(added.code, added.stderr).toBe(0);
-    const web = await e2e.run([
-      "mcp",
-      "add",
-      "web",
-      "--scope",
-      "project",
-      "--url",
-      "http://127.0.0.1:1/mcp",
-      "--header",
-      "X-Key: v",
-    ]);
+    const web = await e2e.run(
+      ["mcp", "add", "web", "--scope", "project", "--url", "http://127.0.0.1:1/mcp", "--header", "X-Key: v"],
+      SLOW,
+    );
     expect(web.code, web.stderr).toBe(0);
     expect(web.stdout).toContain('run "tacit trust"');
     const settings = JSON.parse(readFileSync(path.join(e2e.workspace.home, "settings.json"), "utf8"));
@@ -268,13 +256,13 @@ describe("tacit mcp add and remove", () => {
       headers: { "X-Key": "v" },
     });
 
-    const bad = await e2e.run(["mcp", "add", "bad name", "--", "x"]);
+    const bad = await e2e.run(["mcp", "add", "bad name", "--", "x"], SLOW);
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toContain("a server name may use only letters, digits, - and _");
 
-    expect((await e2e.run(["mcp", "remove", "web"])).code).toBe(0);
+    expect((await e2e.run(["mcp", "remove", "web"], SLOW)).code).toBe(0);
     expect(JSON.parse(readFileSync(e2e.inProject(".mcp.json"), "utf8")).mcpServers).toEqual({});
-    const missing = await e2e.run(["mcp", "remove", "web"]);
+    const missing = await e2e.run(["mcp", "remove", "web"], SLOW);
     expect(missing.code).not.toBe(0);
     expect(missing.stderr).toContain('no MCP server named "web"');
   });
