@@ -2,6 +2,8 @@ import { existsSync } from "node:fs";
 import { homedir } from "node:os";
 import path from "node:path";
 import { AgentSession } from "../agent/agent-session.ts";
+import type { AgentHooks } from "../agent/hooks/agent-hooks.ts";
+import { setUpHooks } from "../agent/hooks/setup.ts";
 import { createPermissionGate, type PermissionGate } from "../agent/permission-gate.ts";
 import { DEFAULT_INSTRUCTION_FILE_NAMES, loadProjectInstructions } from "../agent/project-instructions.ts";
 import { learnsFromEdits } from "../agent/reflection/user-edits.ts";
@@ -55,6 +57,8 @@ export interface Runtime {
   warnings: string[];
   /** Absent with --no-memory or when settings turn memory off. */
   memory: MemoryService | undefined;
+  /** The settings' hooks; absent when none run. The run's start and end fire SessionStart and SessionEnd. */
+  hooks: AgentHooks | undefined;
   /** Resolves another model by reference (for /model and tests), with the same settings and env. */
   resolve(ref: string): ModelClient;
   close(): void;
@@ -221,6 +225,16 @@ export async function bootstrap(input: BootstrapInput): Promise<Runtime> {
         resolve,
         env,
       });
+    const hooks = setUpHooks({
+      home,
+      projectRoot,
+      cwd,
+      env,
+      settings,
+      sessionId: () => session.sessionId,
+      permissionMode: () => gate.mode,
+      warn,
+    });
     const session = new AgentSession({
       model,
       toolsFor: (current) => {
@@ -239,6 +253,7 @@ export async function bootstrap(input: BootstrapInput): Promise<Runtime> {
       ...(memory ? { memory, recall: settings.memory?.recall !== false } : {}),
       ...(saveBeforeCompaction ? { saveBeforeCompaction } : {}),
       ...(memory && learnsFromEdits(settings) ? { fileRecords: new AgentFileRecords(database) } : {}),
+      ...(hooks ? { hooks } : {}),
       ...((options.maxTurns ?? settings.maxTurns) !== undefined
         ? { maxTurns: options.maxTurns ?? settings.maxTurns }
         : {}),
@@ -275,6 +290,7 @@ export async function bootstrap(input: BootstrapInput): Promise<Runtime> {
       sandboxSummary: shell.summary,
       warnings,
       memory,
+      hooks,
       resolve,
       close: () => {
         // Background embedding stops first: it writes vectors into this database.

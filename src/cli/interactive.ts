@@ -39,6 +39,10 @@ export async function runInteractive(options: RunOptions, version: string): Prom
     });
     traceStartup("bootstrapped");
     const started = runtime;
+    const { hookNoticeLines } = await import("../agent/hooks/agent-hooks.ts");
+    const source = options.continueLatest || options.resume ? "resume" : "startup";
+    // What SessionStart hooks report joins the start-up notices; what they print waits for the first request.
+    started.warnings.push(...hookNoticeLines(await started.hooks?.sessionStarted(source)));
     const { reflectInBackground } = await import("./reflection-trigger.ts");
     return createTuiHost({
       runtime,
@@ -80,6 +84,11 @@ export async function runInteractive(options: RunOptions, version: string): Prom
     // so its database and background work do not outlive the TUI.
     if (!runtime) await pending.catch(() => undefined);
     if (runtime) await reflectOnExit(runtime, options);
+    if (runtime?.hooks) {
+      const { hookNoticeLines } = await import("../agent/hooks/agent-hooks.ts");
+      const ended = await runtime.hooks.sessionEnded("prompt_input_exit");
+      for (const line of hookNoticeLines(ended)) process.stderr.write(`tacit: warning: ${line}\n`);
+    }
     runtime?.close();
   }
 }
