@@ -1,6 +1,7 @@
 import type { AgentEvent, CompactTrigger } from "../../core/events.ts";
 import { userMessage } from "../../core/messages.ts";
 import type { ToolCallHooks } from "../tool-calls.ts";
+import type { ConfiguredHook } from "./hook-config.ts";
 import type { HookEngine } from "./hook-engine.ts";
 import { type HookedTurnInput, hookedTurn } from "./hooked-turn.ts";
 import {
@@ -21,10 +22,22 @@ export class AgentHooks {
   readonly toolHooks: ToolCallHooks;
   private readonly engine: HookEngine;
   private pendingContext: string[] = [];
+  /** The repository's hooks waiting for the user's trust. */
+  private waiting: ConfiguredHook[];
 
-  constructor(engine: HookEngine) {
+  constructor(engine: HookEngine, waitingForTrust: ConfiguredHook[] = []) {
     this.engine = engine;
     this.toolHooks = toolCallHooks(engine);
+    this.waiting = waitingForTrust;
+  }
+
+  /**
+   * The user trusted the repository after start (the TUI's prompt, "once" or
+   * "always"): its hooks run from now on in this session.
+   */
+  admitRepositoryHooks(): void {
+    this.engine.add(this.waiting);
+    this.waiting = [];
   }
 
   /** SessionStart (startup, resume, clear, compact); returns what to show the user. */

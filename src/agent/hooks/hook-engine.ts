@@ -70,10 +70,12 @@ function combine(results: HookResult[]): HookOutcome {
  */
 export class HookEngine {
   private readonly options: HookEngineOptions;
+  private hooks: ConfiguredHook[];
   private readonly environment: NodeJS.ProcessEnv;
 
   constructor(options: HookEngineOptions) {
     this.options = options;
+    this.hooks = [...options.hooks];
     const env: NodeJS.ProcessEnv = {
       ...options.env,
       CLAUDE_PROJECT_DIR: options.projectRoot,
@@ -83,8 +85,13 @@ export class HookEngine {
     this.environment = env;
   }
 
+  /** Adds hooks for the rest of the session: a repository's, once the user trusts it mid-start (the TUI's prompt). */
+  add(hooks: readonly ConfiguredHook[]): void {
+    this.hooks = [...this.hooks, ...hooks];
+  }
+
   has(event: HookEvent): boolean {
-    return this.options.hooks.some((hook) => hook.event === event);
+    return this.hooks.some((hook) => hook.event === event);
   }
 
   /**
@@ -100,7 +107,7 @@ export class HookEngine {
     options: { signal?: AbortSignal; maxTimeoutSeconds?: number } = {},
   ): Promise<HookOutcome> {
     const seen = new Set<string>();
-    const selected = this.options.hooks.filter((hook) => {
+    const selected = this.hooks.filter((hook) => {
       if (hook.event !== event) return false;
       if (matchValue !== undefined && !matcherMatches(hook.matcher, matchValue)) return false;
       if (seen.has(hook.command)) return false;

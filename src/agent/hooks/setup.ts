@@ -16,9 +16,9 @@ export interface HookSetupInput {
 }
 
 /**
- * The session's hooks from every settings file, or undefined when there are
- * none to run. A repository's hooks that wait for `tacit trust` are said once,
- * with how to let them run.
+ * The session's hooks from every settings file, or undefined when settings
+ * name none. A repository's hooks that wait for `tacit trust` are said once,
+ * with how to let them run, and kept for AgentHooks.admitRepositoryHooks.
  */
 export function setUpHooks(input: HookSetupInput): AgentHooks | undefined {
   const loaded = loadHooks(input.home, input.projectRoot);
@@ -33,7 +33,7 @@ export function setUpHooks(input: HookSetupInput): AgentHooks | undefined {
       `skipped this repository's ${count} (${events}): ${why}. Run \`tacit trust\` to see its commands and let them run.`,
     );
   }
-  if (loaded.hooks.length === 0) return undefined;
+  if (loaded.hooks.length === 0 && loaded.skipped.length === 0) return undefined;
   const engine = new HookEngine({
     hooks: loaded.hooks,
     projectRoot: input.projectRoot,
@@ -43,5 +43,5 @@ export function setUpHooks(input: HookSetupInput): AgentHooks | undefined {
     sessionId: input.sessionId,
     permissionMode: input.permissionMode,
   });
-  return new AgentHooks(engine);
+  return new AgentHooks(engine, loaded.skipped);
 }
