@@ -32,6 +32,11 @@ export interface AgentSessionOptions {
   model: ModelClient;
   /** Builds the tool set for a model (tool names and schemas depend on the model family). */
   toolsFor(model: ModelClient): Tool[];
+  /**
+   * Tools that come and go during the session (an MCP server's, once it is up), read before each
+   * request: a server that comes up mid-session offers its tools from the next request.
+   */
+  extraTools?: () => readonly Tool[];
   /** Builds the system prompt for a model; called again when the model changes. */
   systemPromptFor(model: ModelClient): string;
   store: SessionStore;
@@ -204,7 +209,6 @@ export class AgentSession {
     // The context now holds the system prompt, tools and the summary; the next request reports the real figure.
     this.lastInputTokens = this.estimateContextTokens();
     this.tokensSinceLastRequest = 0;
-    // As in Claude Code, a compacted conversation starts again: SessionStart hooks may add context to it.
     yield* (await this.options.hooks?.sessionStarted("compact")) ?? [];
     yield {
       type: "compact",
@@ -335,24 +339,19 @@ export class AgentSession {
       text,
       signal,
       context: turn.context ? [...this.turnContext, ...turn.context] : this.turnContext,
-      run: (message, context) => this.runLoop(message, context, signal, turn),
+      run: (message, context) => this.runLoop(message, signal, { ...turn, context }),
     });
   }
 
-  /** One run of the loop for a message, persisting each message and usage record as it goes. */
-  private async *runLoop(
-    prompt: UserMessage,
-    turnContext: readonly TurnContextSource[],
-    signal: AbortSignal,
-    turn: TurnOptions,
-  ): AsyncGenerator<AgentEvent> {
+  /** One run of the loop for a message (turn.context: all of it), persisting each message and usage as it goes. */
+  private async *runLoop(prompt: UserMessage, signal: AbortSignal, turn: TurnOptions) {
     const events = runAgent({
       model: this.model,
       // Read before each request: compaction within the turn builds the system prompt again.
       system: () => this.system,
       messages: this.messages,
       prompt,
-      tools: turn.tools ? [...turn.tools] : this.tools,
+      tools: turn.tools ? [...turn.tools] : () => [...this.tools, ...(this.options.extraTools?.() ?? [])],
       toolContext: {
         cwd: this.options.cwd,
         projectRoot: this.options.projectRoot,
@@ -361,12 +360,11 @@ export class AgentSession {
       },
       signal,
       hooks: {
-        beforeToolCall: (tool, input, context, hookPermission) =>
-          this.options.gate.check(tool, input, context, hookPermission),
+        beforeToolCall: (...call) => this.options.gate.check(...call),
         ...(this.afterToolCall ? { afterToolCall: this.afterToolCall } : {}),
         ...(this.options.hooks ? { toolHooks: this.options.hooks.toolHooks } : {}),
         fitContext: (_messages, reason, fitSignal) => this.fitContext(reason, fitSignal),
-        turnContext,
+        turnContext: turn.context ?? [],
       },
       ...(this.options.maxTurns !== undefined ? { maxTurns: this.options.maxTurns } : {}),
     });

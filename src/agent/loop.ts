@@ -67,7 +67,11 @@ export interface RunAgentOptions {
   messages: Message[];
   /** The user's new message; the loop adds the turn's context to it and reports it as a "message" event. */
   prompt: UserMessage;
-  tools: Tool[];
+  /**
+   * The tools offered, or a function read before each request: an MCP server that comes up mid-turn
+   * joins from the next request.
+   */
+  tools: Tool[] | (() => readonly Tool[]);
   toolContext: Omit<ToolContext, "signal">;
   signal: AbortSignal;
   hooks?: LoopHooks;
@@ -83,8 +87,8 @@ export interface RunAgentOptions {
 export async function* runAgent(options: RunAgentOptions): AsyncGenerator<AgentEvent> {
   const { model, signal } = options;
   const messages = [...options.messages];
-  const toolsByName = new Map(options.tools.map((tool) => [tool.name, tool]));
-  const toolSpecs: ToolSpec[] = options.tools.map(toolSpecOf);
+  const currentTools = () => (typeof options.tools === "function" ? options.tools() : options.tools);
+  let toolsByName = new Map<string, Tool>();
   const toolContext: ToolContext = { ...options.toolContext, signal };
   let totalUsage = emptyUsage();
   let totalCost = 0;
@@ -135,6 +139,9 @@ export async function* runAgent(options: RunAgentOptions): AsyncGenerator<AgentE
         if (fitted) messages.splice(0, messages.length, ...fitted);
       }
       const system = typeof options.system === "function" ? options.system() : options.system;
+      const tools = currentTools();
+      toolsByName = new Map(tools.map((tool) => [tool.name, tool]));
+      const toolSpecs: ToolSpec[] = tools.map(toolSpecOf);
       const stream = model.stream({ system, messages, tools: toolSpecs }, signal);
       for await (const event of stream) {
         switch (event.type) {

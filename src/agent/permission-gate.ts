@@ -177,7 +177,10 @@ export function createPermissionGate(options: PermissionGateOptions): Permission
     }
 
     // Decided by what the call touches, not the tool's flag: a shell command is never read-only here.
-    const isReadOnlyCall = subject.kind === "read" || (subject.kind === "memory" && !subject.mutating);
+    const isReadOnlyCall =
+      subject.kind === "read" ||
+      (subject.kind === "memory" && !subject.mutating) ||
+      (subject.kind === "mcp" && subject.readOnly);
     if (mode === "plan" && !isReadOnlyCall) return { allowed: false, reason: PLAN_MODE_REFUSAL };
 
     let protectedPaths: string[] = [];

@@ -35,6 +35,7 @@ import { compactionSaver } from "./compaction-saver.ts";
 import { startDetachedReflection } from "./detached-reflection.ts";
 import { reflectOnEditsAtStart } from "./edits-reflection.ts";
 import { loadJudgedSettings, repositoryShellRulesNote } from "./judged-settings.ts";
+import { type AskRepositoryTrust, startMcpServers } from "./mcp-wiring.ts";
 import type { RunOptions } from "./options.ts";
 
 export interface Runtime {
@@ -78,6 +79,8 @@ export interface BootstrapInput {
    * They are also collected in Runtime.warnings.
    */
   onWarning?: (warning: string) => void;
+  /** The TUI's question about an untrusted repository's MCP servers (headless runs skip them). */
+  askRepositoryTrust?: AskRepositoryTrust;
 }
 
 /** Settings, then TACIT_MODEL, then the default model of the first built-in provider with a key. */
@@ -235,8 +238,20 @@ export async function bootstrap(input: BootstrapInput): Promise<Runtime> {
       permissionMode: () => gate.mode,
       warn,
     });
+    // MCP servers start in the background: the first request does not wait for them (mcp-wiring.ts).
+    const mcp = startMcpServers({
+      home,
+      projectRoot,
+      cwd,
+      env,
+      settings,
+      onNotice: warn,
+      ...(input.askRepositoryTrust ? { askTrust: input.askRepositoryTrust } : {}),
+      onRepositoryTrusted: () => hooks?.admitRepositoryHooks(),
+    });
     const session = new AgentSession({
       model,
+      extraTools: () => mcp.tools(),
       toolsFor: (current) => {
         const tools = createToolset(current.info.family, shell.sandbox ? { sandbox: shell.sandbox } : {});
         if (skillTool) tools.push(skillTool);
@@ -296,6 +311,7 @@ export async function bootstrap(input: BootstrapInput): Promise<Runtime> {
         // Background embedding stops first: it writes vectors into this database.
         memory?.close();
         database.close();
+        void mcp.close();
       },
     };
   } catch (error) {

@@ -36,6 +36,20 @@ export async function runInteractive(options: RunOptions, version: string): Prom
       ask: permissions.ask,
       persistRule: permissions.persistRule,
       onWarning: (warning) => startupWarnings.push(warning),
+      askRepositoryTrust: async (commands) => {
+        if (!registeredAsk) throw new Error("the interactive UI is not ready to ask");
+        const answer = await registeredAsk({
+          toolName: "repository trust",
+          summary: "This repository names commands that run as you, with your files. Trust it to run them?",
+          detail: commands.join("\n"),
+          suggestedRule: "trust this repository; tacit trust --revoke undoes it",
+        });
+        return answer.decision === "allow-always"
+          ? "always"
+          : answer.decision === "allow-once"
+            ? "once"
+            : "no";
+      },
     });
     traceStartup("bootstrapped");
     const started = runtime;

@@ -11,6 +11,7 @@ import {
 } from "./command-typos.ts";
 import { registerMemoryCommands } from "./commands/memory.ts";
 import { lazyAction } from "./lazy-action.ts";
+import { registerMcpClientCommands } from "./mcp-client-commands.ts";
 import { parseRunOptions, type RunOptions } from "./options.ts";
 import { readPipedStdin } from "./read-stdin.ts";
 import { commanderFlags, parseRootFast, ROOT_OPTIONS } from "./root-options.ts";
@@ -138,6 +139,7 @@ function buildProgram({ Command, Option }: typeof import("commander")): Command 
             module.learnCommand(explicitPath, options),
       ),
     );
+  registerMcpClientCommands(program);
   program
     .command("doctor")
     .description("check the sandbox, git, ripgrep, Node, settings files and their trust, and provider keys")

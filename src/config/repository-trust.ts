@@ -22,11 +22,14 @@ export interface RepositoryTrustState {
   trusted: boolean;
   /** Trusted once, but a file that names commands changed since. */
   changedSinceTrust: boolean;
+  /** The user said no to these very files (the TUI's prompt): not asked again until they change. */
+  declined?: boolean;
 }
 
 interface TrustRecord {
   fingerprint: string;
   trustedAt: string;
+  declined?: boolean;
 }
 
 interface TrustFile {
@@ -44,6 +47,7 @@ export function repositoryTrust(home: string, projectRoot: string): RepositoryTr
   const record = readTrustFile(home).file?.repositories[repositoryKey(projectRoot)];
   if (!record) return { trusted: false, changedSinceTrust: false };
   const same = record.fingerprint === repositoryFingerprint(projectRoot);
+  if (record.declined) return { trusted: false, changedSinceTrust: false, declined: same };
   return { trusted: same, changedSinceTrust: !same };
 }
 
@@ -52,6 +56,17 @@ export function trustRepository(home: string, projectRoot: string): void {
   file.repositories[repositoryKey(projectRoot)] = {
     fingerprint: repositoryFingerprint(projectRoot),
     trustedAt: new Date().toISOString(),
+  };
+  writeTrustFile(home, file);
+}
+
+/** Remembers that the user declined to trust the repository as it is now, so the TUI does not ask again. */
+export function declineRepository(home: string, projectRoot: string): void {
+  const file = writableTrustFile(home);
+  file.repositories[repositoryKey(projectRoot)] = {
+    fingerprint: repositoryFingerprint(projectRoot),
+    trustedAt: new Date().toISOString(),
+    declined: true,
   };
   writeTrustFile(home, file);
 }
@@ -111,7 +126,11 @@ function readTrustFile(home: string): { file?: TrustFile; problem?: string } {
     const valid: Record<string, TrustRecord> = {};
     for (const [key, record] of Object.entries(repositories))
       if (typeof record?.fingerprint === "string")
-        valid[key] = { fingerprint: record.fingerprint, trustedAt: String(record.trustedAt ?? "") };
+        valid[key] = {
+          fingerprint: record.fingerprint,
+          trustedAt: String(record.trustedAt ?? ""),
+          ...(record.declined === true ? { declined: true } : {}),
+        };
     return { file: { version: 1, repositories: valid } };
   } catch (error) {
     return { problem: (error as Error).message };

@@ -93,6 +93,21 @@ const sandboxSettingsSchema = z.looseObject({
   autoAllow: z.boolean().optional(),
 });
 
+/**
+ * MCP servers tacit uses (README "MCP servers"): each entry in Claude Code's shape, read and checked by
+ * config/mcp-servers.ts, which knows each file's origin (a repository's servers wait for `tacit trust`).
+ */
+const mcpServersSchema = z.record(z.string(), z.unknown());
+/** How tacit treats MCP servers; honoured only from the user's own ~/.tacit/settings.json. */
+const mcpSettingsSchema = z.looseObject({
+  /** Let a tool the server marks readOnlyHint run without asking, as a read does (default false). */
+  trustReadOnlyHints: z.boolean().optional(),
+  /** Seconds a server may take to start and list its tools before it is reported and left out (default 30). */
+  startupTimeoutSeconds: positiveInteger.optional(),
+  /** Seconds one tool call may take before it answers with an error (default 300). */
+  callTimeoutSeconds: positiveInteger.optional(),
+});
+
 export const settingsSchema = z.looseObject({
   /** "provider/model-id", e.g. "anthropic/claude-sonnet-4-5". */
   model: z.string().min(1, "model must not be empty").optional(),
@@ -106,6 +121,8 @@ export const settingsSchema = z.looseObject({
   reflection: reflectionSettingsSchema.optional(),
   /** Commands run at points of a session, in Claude Code's format (hooks-schema.ts; a repository's only once trusted). */
   hooks: hooksSettingsSchema.optional(),
+  mcpServers: mcpServersSchema.optional(),
+  mcp: mcpSettingsSchema.optional(),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;

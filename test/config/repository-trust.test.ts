@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
+  declineRepository,
   repositoryTrust,
   repositoryTrustFiles,
   repositoryTrustPath,
@@ -94,5 +95,24 @@ describe("repository trust", () => {
     expect(repositoryTrust(home, other).trusted).toBe(false);
     expect(() => trustRepository(home, project)).toThrow(/is not valid/);
     expect(readFileSync(repositoryTrustPath(home), "utf8")).toBe("{ not json");
+  });
+});
+
+describe("declining", () => {
+  it("is remembered for these files only, and trusting afterwards still works", () => {
+    declineRepository(home, project);
+    expect(repositoryTrust(home, project)).toEqual({
+      trusted: false,
+      changedSinceTrust: false,
+      declined: true,
+    });
+    write(".mcp.json", "{}");
+    expect(repositoryTrust(home, project)).toEqual({
+      trusted: false,
+      changedSinceTrust: false,
+      declined: false,
+    });
+    trustRepository(home, project);
+    expect(repositoryTrust(home, project)).toEqual({ trusted: true, changedSinceTrust: false });
   });
 });

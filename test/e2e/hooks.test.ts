@@ -3,7 +3,6 @@
 import { chmodSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { trustRepository } from "../../src/config/repository-trust.ts";
 import { e2eFixture } from "./fixture.ts";
 
 describe("hooks end to end", () => {
@@ -164,7 +163,9 @@ describe("hooks end to end", () => {
     expect(existsSync(marker)).toBe(false);
     expect(untrusted.stderr).toMatch(/skipped this repository's 1 hook \(SessionStart\).*tacit trust/);
 
-    trustRepository(e2e.workspace.home, e2e.workspace.project);
+    const trust = await e2e.run(["trust"]);
+    expect(trust.code, trust.stderr).toBe(0);
+    expect(trust.stdout).toContain(`hook SessionStart: touch "${marker}"`);
     e2e.server.enqueue({ text: "hi" });
     const trusted = await e2e.print("hello");
     expect(trusted.code, trusted.stderr).toBe(0);

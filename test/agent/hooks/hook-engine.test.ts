@@ -5,9 +5,12 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { AgentHooks } from "../../../src/agent/hooks/agent-hooks.ts";
 import type { ConfiguredHook } from "../../../src/agent/hooks/hook-config.ts";
 import { HookEngine } from "../../../src/agent/hooks/hook-engine.ts";
+import type { HookedTurnInput } from "../../../src/agent/hooks/hooked-turn.ts";
 import { hookToolName } from "../../../src/agent/hooks/tool-names.ts";
+import type { AgentEvent } from "../../../src/core/events.ts";
 import type { ToolContext } from "../../../src/core/tool.ts";
 import { newToolSessionState } from "../../../src/core/tool.ts";
+import { emptyUsage } from "../../../src/core/usage.ts";
 import { claudeBashTool, gptShellTool } from "../../../src/tools/bash.ts";
 
 let root: string;
@@ -190,4 +193,42 @@ describe("the hook engine", () => {
     expect(after.result.output).toBe("a.txt\n\nPostToolUse hook feedback: lint found 2 problems");
     expect(existsSync(feedback)).toBe(true);
   });
+
+  it("a repository's hooks wait until the user trusts it mid-session, then run", async () => {
+    const hooks = new AgentHooks(engine([]), [hook("SessionStart", "echo from the repository")]);
+    await hooks.sessionStarted("startup");
+    const before = hooks.turn({
+      text: "hi",
+      signal: new AbortController().signal,
+      context: [],
+      run: collect,
+    });
+    await drain(before);
+    expect(contexts).toEqual([[]]);
+    hooks.admitRepositoryHooks();
+    await hooks.sessionStarted("clear");
+    await drain(hooks.turn({ text: "hi", signal: new AbortController().signal, context: [], run: collect }));
+    expect(contexts[1]).toEqual(["from the repository"]);
+  });
 });
+
+/** The context each turn's message would carry, gathered from the sources the hooked turn passes to the loop. */
+const contexts: string[][] = [];
+async function* collect(
+  message: Parameters<HookedTurnInput["run"]>[0],
+  sources: Parameters<HookedTurnInput["run"]>[1],
+): AsyncGenerator<AgentEvent> {
+  const texts: string[] = [];
+  for (const source of sources) {
+    const gathered = await source.gather(message, new AbortController().signal);
+    if (gathered.text) texts.push(gathered.text);
+  }
+  contexts.push(texts);
+  yield { type: "done", reason: "error", usage: emptyUsage(), costUsd: 0, turns: 0 };
+}
+
+async function drain(events: AsyncGenerator<AgentEvent>): Promise<void> {
+  for await (const _event of events) {
+    // Only the side effects matter here.
+  }
+}
