@@ -1,3 +1,4 @@
+import { permissionModeAliases } from "../../core/permission-mode.ts";
 import type { ConfiguredHook, HookEvent } from "./hook-config.ts";
 import { type HookPermissionDecision, type HookResult, interpretHookOutcome } from "./hook-output.ts";
 import { matcherMatches } from "./matcher.ts";
@@ -28,6 +29,11 @@ export interface HookOutcome {
   reports: string[];
   /** How many hooks ran. */
   ran: number;
+}
+
+/** The mode in Claude Code's spelling (`acceptEdits`, `bypassPermissions`), which hooks written for it compare against. */
+function claudeCodeMode(mode: string): string {
+  return Object.entries(permissionModeAliases).find(([, tacitName]) => tacitName === mode)?.[0] ?? mode;
 }
 
 const PERMISSION_ORDER: HookPermissionDecision[] = ["allow", "ask", "deny"];
@@ -120,7 +126,7 @@ export class HookEngine {
       // tacit keeps transcripts in its SQLite database, not in a JSONL file a hook could read.
       transcript_path: "",
       cwd: this.options.cwd,
-      permission_mode: this.options.permissionMode(),
+      permission_mode: claudeCodeMode(this.options.permissionMode()),
       hook_event_name: event,
       ...fields,
     });

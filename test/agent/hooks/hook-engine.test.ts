@@ -55,7 +55,7 @@ function engine(hooks: ConfiguredHook[], env: NodeJS.ProcessEnv = process.env): 
     env,
     hiddenVariables: ["ANTHROPIC_API_KEY"],
     sessionId: () => "session-1",
-    permissionMode: () => "default",
+    permissionMode: () => "accept-edits",
   });
 }
 
@@ -92,7 +92,7 @@ describe("the hook engine", () => {
       cwd: project,
       hook_event_name: "UserPromptSubmit",
       prompt: "hello",
-      permission_mode: "default",
+      permission_mode: "acceptEdits",
     });
     expect(readFileSync(path.join(root, "cwd"), "utf8").trim()).toBe(project);
     const env = readFileSync(path.join(root, "env"), "utf8");
