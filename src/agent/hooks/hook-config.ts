@@ -1,8 +1,9 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
+import { gitTracking } from "../../config/git-tracked.ts";
 import { type HooksSettings, hooksSettingsSchema } from "../../config/hooks-schema.ts";
-import { localSettingsPath, userSettingsPath } from "../../config/paths.ts";
-import { repositoryTrust, repositoryTrustFiles } from "../../config/repository-trust.ts";
+import { localSettingsPath, projectSettingsPath, userSettingsPath } from "../../config/paths.ts";
+import { repositoryTrust } from "../../config/repository-trust.ts";
 
 /** The events tacit fires, with Claude Code's names. */
 const HOOK_EVENTS = [
@@ -106,11 +107,17 @@ function validMatcher(matcher: string | undefined): boolean {
   }
 }
 
-/** The repository's settings files that may name hooks and need trust (the files trust fingerprints). */
+/**
+ * The repository's settings files that may name hooks and need trust: its
+ * shared settings, and a settings.local.json git does not confirm is
+ * untracked (the files repository-trust.ts fingerprints, by the same rule).
+ */
 function repositoryHookFiles(projectRoot: string): string[] {
-  return repositoryTrustFiles(projectRoot)
-    .filter((file) => file !== ".mcp.json")
-    .map((file) => path.resolve(projectRoot, file));
+  const files = [path.resolve(projectSettingsPath(projectRoot))];
+  const local = path.resolve(localSettingsPath(projectRoot));
+  // Asking git costs a process at every start: only for a file that is there to read.
+  if (existsSync(local) && gitTracking(projectRoot, local).state !== "untracked") files.push(local);
+  return files;
 }
 
 /**
