@@ -1,6 +1,6 @@
 import { errorMessage } from "../core/errors.ts";
 import type { AgentEvent, CompactTrigger } from "../core/events.ts";
-import { type Message, userMessage } from "../core/messages.ts";
+import type { Message, UserMessage } from "../core/messages.ts";
 import type { ModelClient } from "../core/model.ts";
 import type { Tool, ToolSessionState } from "../core/tool.ts";
 import { newToolSessionState } from "../core/tool.ts";
@@ -18,6 +18,7 @@ import { type CompactionSave, type SaveBeforeCompaction, saveBeforeDropping } fr
 import { trimOldToolResults } from "./context-trim.ts";
 import { answerDanglingToolCalls } from "./conversation-repair.ts";
 import { createFileWriteRecorder } from "./file-write-recorder.ts";
+import { type AgentHooks, turnWithHooks } from "./hooks/agent-hooks.ts";
 import { runAgent } from "./loop.ts";
 import { memoryTurnContext } from "./memory-context.ts";
 import type { PermissionGate } from "./permission-gate.ts";
@@ -72,6 +73,8 @@ export interface AgentSessionOptions {
   saveBeforeCompaction?: SaveBeforeCompaction;
   /** Where what the agent leaves in the files it writes is recorded, for learning from the user's edits. */
   fileRecords?: AgentFileRecords;
+  /** The settings' hooks (agent/hooks/): around tool calls, prompts, the end of a turn, compaction. */
+  hooks?: AgentHooks;
 }
 
 /** What one turn brings besides the user's words. */
@@ -203,6 +206,7 @@ export class AgentSession {
   async *compactNow(trigger: CompactTrigger, signal: AbortSignal): AsyncGenerator<AgentEvent> {
     if (this.messages.length === 0) throw new Error("nothing to compact: the conversation is empty");
     const tokensBefore = this.projectedContextTokens();
+    yield* (await this.options.hooks?.beforeCompaction(trigger, signal)) ?? [];
     const save = this.options.saveBeforeCompaction;
     const saved: CompactionSave = save
       ? yield* saveBeforeDropping(save, this.messages, signal)
@@ -222,6 +226,7 @@ export class AgentSession {
     // The context now holds the system prompt, tools and the summary; the next request reports the real figure.
     this.lastInputTokens = this.estimateContextTokens();
     this.tokensSinceLastRequest = 0;
+    yield* (await this.options.hooks?.sessionStarted("compact")) ?? [];
     yield {
       type: "compact",
       trigger,
@@ -347,12 +352,22 @@ export class AgentSession {
     this.compactionFailedThisTurn = false;
     yield* this.compactIfNearlyFull(signal);
     // The loop adds the turn's context to the message and reports it (a "message" event, stored below).
+    yield* turnWithHooks(this.options.hooks, {
+      text,
+      signal,
+      context: turn.context ? [...this.turnContext, ...turn.context] : this.turnContext,
+      run: (message, context) => this.runLoop(message, signal, { ...turn, context }),
+    });
+  }
+
+  /** One run of the loop for a message (turn.context: all of it), persisting each message and usage as it goes. */
+  private async *runLoop(prompt: UserMessage, signal: AbortSignal, turn: TurnOptions) {
     const events = runAgent({
       model: this.model,
       // Read before each request: compaction within the turn builds the system prompt again.
       system: () => this.system,
       messages: this.messages,
-      prompt: userMessage(text),
+      prompt,
       tools: turn.tools ? [...turn.tools] : () => [...this.tools, ...(this.options.extraTools?.() ?? [])],
       toolContext: {
         cwd: this.options.cwd,
@@ -362,10 +377,11 @@ export class AgentSession {
       },
       signal,
       hooks: {
-        beforeToolCall: (tool, input, context) => this.options.gate.check(tool, input, context),
+        beforeToolCall: (...call) => this.options.gate.check(...call),
         ...(this.afterToolCall ? { afterToolCall: this.afterToolCall } : {}),
+        ...(this.options.hooks ? { toolHooks: this.options.hooks.toolHooks } : {}),
         fitContext: (_messages, reason, fitSignal) => this.fitContext(reason, fitSignal),
-        turnContext: turn.context ? [...this.turnContext, ...turn.context] : this.turnContext,
+        turnContext: turn.context ?? [],
       },
       ...(this.options.maxTurns !== undefined ? { maxTurns: this.options.maxTurns } : {}),
     });

@@ -21,6 +21,7 @@ import {
   type BeforeToolCall,
   executeToolCalls,
   INTERRUPTED_RESULT,
+  type ToolCallHooks,
 } from "./tool-calls.ts";
 import { addTurnContext, type TurnContextSource } from "./turn-context.ts";
 
@@ -33,6 +34,8 @@ interface LoopHooks {
   beforeToolCall?: BeforeToolCall;
   /** Told after every call that ran, with its result (records what the agent left in files it wrote). */
   afterToolCall?: AfterToolCall;
+  /** PreToolUse and PostToolUse hooks from settings (agent/hooks/), around every call that parsed. */
+  toolHooks?: ToolCallHooks;
   /**
    * Add context to the new user message, once, before the turn's first request
    * (recall now; see turn-context.ts). What they add is part of the message the
@@ -224,14 +227,17 @@ export async function* runAgent(options: RunAgentOptions): AsyncGenerator<AgentE
     }
 
     const results: ToolResultPart[] = [];
+    let stopReason: string | undefined;
     for await (const event of executeToolCalls(
       toolCalls,
       toolsByName,
       toolContext,
       options.hooks?.beforeToolCall,
       options.hooks?.afterToolCall,
+      options.hooks?.toolHooks,
     )) {
       if (event.type === "result") results.push(event.result);
+      else if (event.type === "stop") stopReason ??= event.reason;
       else yield event.event;
     }
     // Every tool call is answered exactly once, in the order the model made them.
@@ -249,6 +255,12 @@ export async function* runAgent(options: RunAgentOptions): AsyncGenerator<AgentE
     messages.push(toolMessage);
     yield { type: "message", message: toolMessage };
     yield { type: "turn-end", turn, message, toolResults: toolMessage };
+    if (stopReason !== undefined) {
+      // A hook's `continue: false`: every call was answered, so the conversation stays whole.
+      yield { type: "notice", level: "warning", text: `A hook stopped the agent: ${stopReason}` };
+      yield done("stop");
+      return;
+    }
   }
 }
 

@@ -2,6 +2,8 @@ import { existsSync } from "node:fs";
 import { homedir } from "node:os";
 import path from "node:path";
 import { AgentSession } from "../agent/agent-session.ts";
+import type { AgentHooks } from "../agent/hooks/agent-hooks.ts";
+import { setUpHooks } from "../agent/hooks/setup.ts";
 import { createPermissionGate, type PermissionGate } from "../agent/permission-gate.ts";
 import { DEFAULT_INSTRUCTION_FILE_NAMES, loadProjectInstructions } from "../agent/project-instructions.ts";
 import { learnsFromEdits } from "../agent/reflection/user-edits.ts";
@@ -59,6 +61,8 @@ export interface Runtime {
   memory: MemoryService | undefined;
   /** The MCP servers of this run; start() is idempotent (the first answer starts them, or the TUI at once). */
   mcp: McpManager;
+  /** The settings' hooks; absent when none run. The run's start and end fire SessionStart and SessionEnd. */
+  hooks: AgentHooks | undefined;
   /** Resolves another model by reference (for /model and tests), with the same settings and env. */
   resolve(ref: string): ModelClient;
   close(): void;
@@ -227,6 +231,16 @@ export async function bootstrap(input: BootstrapInput): Promise<Runtime> {
         resolve,
         env,
       });
+    const hooks = setUpHooks({
+      home,
+      projectRoot,
+      cwd,
+      env,
+      settings,
+      sessionId: () => session.sessionId,
+      permissionMode: () => gate.mode,
+      warn,
+    });
     // MCP servers start in the background once the first request is out (mcp-wiring.ts); the TUI starts them at once.
     const mcp = startMcpServers({
       home,
@@ -236,6 +250,7 @@ export async function bootstrap(input: BootstrapInput): Promise<Runtime> {
       settings,
       onNotice: warn,
       ...(input.askRepositoryTrust ? { askTrust: input.askRepositoryTrust } : {}),
+      onRepositoryTrusted: () => hooks?.admitRepositoryHooks(),
     });
     const session = new AgentSession({
       model,
@@ -257,6 +272,7 @@ export async function bootstrap(input: BootstrapInput): Promise<Runtime> {
       ...(memory ? { memory, recall: settings.memory?.recall !== false } : {}),
       ...(saveBeforeCompaction ? { saveBeforeCompaction } : {}),
       ...(memory && learnsFromEdits(settings) ? { fileRecords: new AgentFileRecords(database) } : {}),
+      ...(hooks ? { hooks } : {}),
       ...((options.maxTurns ?? settings.maxTurns) !== undefined
         ? { maxTurns: options.maxTurns ?? settings.maxTurns }
         : {}),
@@ -294,6 +310,7 @@ export async function bootstrap(input: BootstrapInput): Promise<Runtime> {
       warnings,
       memory,
       mcp,
+      hooks,
       resolve,
       close: () => {
         // Background embedding stops first: it writes vectors into this database.

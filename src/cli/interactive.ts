@@ -55,6 +55,10 @@ export async function runInteractive(options: RunOptions, version: string): Prom
     // The user is still typing: the MCP servers can start now, with nothing to compete with.
     runtime.mcp.start();
     const started = runtime;
+    const { hookNoticeLines } = await import("../agent/hooks/agent-hooks.ts");
+    const source = options.continueLatest || options.resume ? "resume" : "startup";
+    // What SessionStart hooks report joins the start-up notices; what they print waits for the first request.
+    started.warnings.push(...hookNoticeLines(await started.hooks?.sessionStarted(source)));
     const { reflectInBackground } = await import("./reflection-trigger.ts");
     return createTuiHost({
       runtime,
@@ -96,6 +100,11 @@ export async function runInteractive(options: RunOptions, version: string): Prom
     // so its database and background work do not outlive the TUI.
     if (!runtime) await pending.catch(() => undefined);
     if (runtime) await reflectOnExit(runtime, options);
+    if (runtime?.hooks) {
+      const { hookNoticeLines } = await import("../agent/hooks/agent-hooks.ts");
+      const ended = await runtime.hooks.sessionEnded("prompt_input_exit");
+      for (const line of hookNoticeLines(ended)) process.stderr.write(`tacit: warning: ${line}\n`);
+    }
     runtime?.close();
   }
 }

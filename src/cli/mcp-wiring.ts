@@ -22,6 +22,8 @@ export interface McpSetupInput {
   onNotice(line: string): void;
   /** Interactive runs ask about an untrusted repository's servers; headless runs skip them with a line. */
   askTrust?: AskRepositoryTrust;
+  /** Told when the user trusts the repository at that question (once or always): its hooks run from then on. */
+  onRepositoryTrusted?: () => void;
 }
 
 /** The servers a run may start and how long they get: shared by sessions and `tacit mcp list`. */
@@ -62,7 +64,14 @@ export function mcpServerPlan(input: Omit<McpSetupInput, "onNotice">): {
 export function startMcpServers(input: McpSetupInput): McpManager {
   const plan = mcpServerPlan(input);
   for (const warning of plan.warnings) input.onNotice(warning);
-  const askTrust = plan.untrusted.length > 0 && !plan.declined ? input.askTrust : undefined;
+  // The question covers the repository's hooks too: a repository with hooks and no servers is asked as well.
+  const waitingHooks =
+    plan.untrusted.length === 0 && (listRepositoryHooks?.(input.projectRoot).length ?? 0) > 0
+      ? repositoryTrust(input.home, input.projectRoot)
+      : undefined;
+  const hooksNeedTrust = waitingHooks !== undefined && !waitingHooks.trusted && !waitingHooks.declined;
+  const askTrust =
+    (plan.untrusted.length > 0 && !plan.declined) || hooksNeedTrust ? input.askTrust : undefined;
   if (plan.untrusted.length > 0 && !askTrust)
     input.onNotice(untrustedNotice(plan.untrusted, plan.changedSinceTrust, input.projectRoot));
   const own = userMcpSettings(input.home);
@@ -103,8 +112,11 @@ async function askToTrust(
     input.onNotice(`could not record your answer: ${(error as Error).message}`);
   }
   if (answer === "no")
-    input.onNotice('the repository\'s MCP servers are not started; "tacit trust" trusts it later.');
-  else manager.add(untrusted);
+    input.onNotice('the repository\'s MCP servers and hooks do not run; "tacit trust" trusts it later.');
+  else {
+    manager.add(untrusted);
+    input.onRepositoryTrusted?.();
+  }
 }
 
 function untrustedNotice(untrusted: McpServerEntry[], changed: boolean, projectRoot: string): string {

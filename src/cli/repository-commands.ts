@@ -1,4 +1,5 @@
 import path from "node:path";
+import { repositoryHookCommands } from "../agent/hooks/hook-config.ts";
 import type { McpServerEntry } from "../config/mcp-servers.ts";
 
 /**
@@ -9,11 +10,8 @@ import type { McpServerEntry } from "../config/mcp-servers.ts";
  */
 export type RepositoryHookLister = (projectRoot: string) => Array<{ event: string; command: string }>;
 
-/**
- * The hook commands of a repository, once connect/hooks provides them
- * (`repositoryHookCommands` in src/agent/hooks/); until then none are listed.
- */
-export const listRepositoryHooks: RepositoryHookLister | undefined = undefined;
+/** The hook commands of a repository's settings (agent/hooks/hook-config.ts). */
+export const listRepositoryHooks: RepositoryHookLister | undefined = repositoryHookCommands;
 
 /** One server as the user should judge it: its name, where it is defined, and exactly what would run. */
 export function describeServer(server: McpServerEntry, projectRoot?: string): string {

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { permissionModeAliases, permissionModes } from "../core/permission-mode.ts";
+import { hooksSettingsSchema } from "./hooks-schema.ts";
 
 /*
  * Every object is loose: keys this version does not know are kept (and
@@ -118,6 +119,8 @@ export const settingsSchema = z.looseObject({
   instructionFiles: z.array(z.string().min(1)).optional(),
   sandbox: sandboxSettingsSchema.optional(),
   reflection: reflectionSettingsSchema.optional(),
+  /** Commands run at points of a session, in Claude Code's format (hooks-schema.ts; a repository's only once trusted). */
+  hooks: hooksSettingsSchema.optional(),
   mcpServers: mcpServersSchema.optional(),
   mcp: mcpSettingsSchema.optional(),
 });
