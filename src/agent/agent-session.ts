@@ -25,18 +25,6 @@ import type { PermissionGate } from "./permission-gate.ts";
 import type { AfterToolCall } from "./tool-calls.ts";
 import type { TurnContextSource } from "./turn-context.ts";
 
-/** Events that come only once a request is out: the model answering, or failing to. */
-const ANSWERING_EVENTS = new Set<AgentEvent["type"]>([
-  "text-delta",
-  "reasoning-delta",
-  "tool-start",
-  "usage",
-  "retry",
-  "error",
-  "turn-end",
-  "done",
-]);
-
 /** Compact before a turn once the last request used this share of the context window. */
 const AUTO_COMPACT_RATIO = 0.85;
 
@@ -45,15 +33,10 @@ export interface AgentSessionOptions {
   /** Builds the tool set for a model (tool names and schemas depend on the model family). */
   toolsFor(model: ModelClient): Tool[];
   /**
-   * Tools that come and go during the session (an MCP server's, once it is up), read before each
-   * request: a server that comes up mid-session offers its tools from the next request.
+   * Tools that come and go (MCP servers'), read before each request, and started once a request is
+   * out (`onModelAnswering`), so their start never competes with the first request.
    */
-  extraTools?: () => readonly Tool[];
-  /**
-   * Told when the model starts answering a turn (the request is out): background work that would
-   * compete with the first request for the CPU (starting MCP servers) waits for this.
-   */
-  onModelAnswering?: () => void;
+  liveTools?: { tools(): readonly Tool[]; onModelAnswering(): void };
   /** Builds the system prompt for a model; called again when the model changes. */
   systemPromptFor(model: ModelClient): string;
   store: SessionStore;
@@ -368,7 +351,7 @@ export class AgentSession {
       system: () => this.system,
       messages: this.messages,
       prompt,
-      tools: turn.tools ? [...turn.tools] : () => [...this.tools, ...(this.options.extraTools?.() ?? [])],
+      tools: turn.tools ? [...turn.tools] : () => [...this.tools, ...(this.options.liveTools?.tools() ?? [])],
       toolContext: {
         cwd: this.options.cwd,
         projectRoot: this.options.projectRoot,
@@ -384,10 +367,10 @@ export class AgentSession {
         turnContext: turn.context ?? [],
       },
       ...(this.options.maxTurns !== undefined ? { maxTurns: this.options.maxTurns } : {}),
+      ...(this.options.liveTools ? { onAnswering: () => this.options.liveTools?.onModelAnswering() } : {}),
     });
 
     for await (const event of events) {
-      if (ANSWERING_EVENTS.has(event.type)) this.options.onModelAnswering?.();
       if (event.type === "message") {
         this.messages.push(event.message);
         this.record(event.message);

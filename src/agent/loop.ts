@@ -77,6 +77,8 @@ export interface RunAgentOptions {
   hooks?: LoopHooks;
   /** Stop after this many model requests in this run. */
   maxTurns?: number;
+  /** Told at the first event of each response: the request is out (work that would compete with it waits). */
+  onAnswering?: () => void;
 }
 
 /**
@@ -144,6 +146,7 @@ export async function* runAgent(options: RunAgentOptions): AsyncGenerator<AgentE
       const toolSpecs: ToolSpec[] = tools.map(toolSpecOf);
       const stream = model.stream({ system, messages, tools: toolSpecs }, signal);
       for await (const event of stream) {
+        options.onAnswering?.();
         switch (event.type) {
           case "text-delta":
             assistant.addText(event.text);

@@ -254,8 +254,7 @@ export async function bootstrap(input: BootstrapInput): Promise<Runtime> {
     });
     const session = new AgentSession({
       model,
-      extraTools: () => mcp.tools(),
-      onModelAnswering: () => mcp.start(),
+      liveTools: { tools: () => mcp.tools(), onModelAnswering: () => mcp.start() },
       toolsFor: (current) => {
         const tools = createToolset(current.info.family, shell.sandbox ? { sandbox: shell.sandbox } : {});
         if (skillTool) tools.push(skillTool);
