@@ -1,66 +1,31 @@
 import { errorMessage } from "../core/errors.ts";
 import type { AgentEvent, CompactTrigger } from "../core/events.ts";
-import { type Message, userMessage } from "../core/messages.ts";
+import type { Message, UserMessage } from "../core/messages.ts";
 import type { ModelClient } from "../core/model.ts";
-import type { TextFileAccess, Tool, ToolSessionState } from "../core/tool.ts";
+import type { Tool, ToolSessionState } from "../core/tool.ts";
 import { newToolSessionState } from "../core/tool.ts";
 import { addUsage, emptyUsage, type Usage } from "../core/usage.ts";
-import type { MemoryService } from "../memory/memory-service.ts";
-import type { AgentFileRecords } from "../session/agent-file-records.ts";
-import type { SessionStore } from "../session/store.ts";
+import type { AgentSessionOptions, TurnOptions } from "./agent-session-options.ts";
 import {
   compactConversation,
   continueAfterSummary,
   conversationAfterCompaction,
   estimateMessageTokens,
 } from "./compaction.ts";
-import { type CompactionSave, type SaveBeforeCompaction, saveBeforeDropping } from "./compaction-save.ts";
+import { type CompactionSave, saveBeforeDropping } from "./compaction-save.ts";
 import { trimOldToolResults } from "./context-trim.ts";
 import { answerDanglingToolCalls } from "./conversation-repair.ts";
 import { createFileWriteRecorder } from "./file-write-recorder.ts";
+import { turnWithHooks } from "./hooks/agent-hooks.ts";
 import { runAgent } from "./loop.ts";
 import { memoryTurnContext } from "./memory-context.ts";
-import type { PermissionGate } from "./permission-gate.ts";
 import type { AfterToolCall } from "./tool-calls.ts";
 import type { TurnContextSource } from "./turn-context.ts";
 
 /** Compact before a turn once the last request used this share of the context window. */
 const AUTO_COMPACT_RATIO = 0.85;
 
-export interface AgentSessionOptions {
-  model: ModelClient;
-  /** Builds the tool set for a model (tool names and schemas depend on the model family). */
-  toolsFor(model: ModelClient): Tool[];
-  /** Builds the system prompt for a model; called again when the model changes. */
-  systemPromptFor(model: ModelClient): string;
-  store: SessionStore;
-  sessionId: string;
-  /** Messages of a resumed session (the model is shown them from the last compaction summary on). */
-  history?: Message[];
-  gate: PermissionGate;
-  cwd: string;
-  projectRoot: string;
-  maxTurns?: number;
-  /** Compact before a turn once the last request used this share of the context window (default 0.85; 0 turns it off). */
-  autoCompactRatio?: number;
-  /** Memory: past turns are indexed for later sessions, and (with recall on) each user turn recalls from it. */
-  memory?: MemoryService;
-  recall?: boolean;
-  /** Saves what matters to memory before compaction drops the conversation (see compaction-save.ts). */
-  saveBeforeCompaction?: SaveBeforeCompaction;
-  /** Where what the agent leaves in the files it writes is recorded, for learning from the user's edits. */
-  fileRecords?: AgentFileRecords;
-  /** Where the file tools read and write text; absent: the disk (an ACP editor offers its buffers). */
-  files?: TextFileAccess;
-}
-
-/** What one turn brings besides the user's words. */
-export interface TurnOptions {
-  /** The tools of this turn instead of the session's (e.g. read-only ones and memory, for init). */
-  tools?: readonly Tool[];
-  /** More context for this turn's message, after recall. */
-  context?: readonly TurnContextSource[];
-}
+export type { AgentSessionOptions, TurnOptions } from "./agent-session-options.ts";
 
 /**
  * One conversation: the loop plus everything around it that every mode needs —
@@ -183,6 +148,7 @@ export class AgentSession {
   async *compactNow(trigger: CompactTrigger, signal: AbortSignal): AsyncGenerator<AgentEvent> {
     if (this.messages.length === 0) throw new Error("nothing to compact: the conversation is empty");
     const tokensBefore = this.projectedContextTokens();
+    yield* (await this.options.hooks?.beforeCompaction(trigger, signal)) ?? [];
     const save = this.options.saveBeforeCompaction;
     const saved: CompactionSave = save
       ? yield* saveBeforeDropping(save, this.messages, signal)
@@ -202,6 +168,7 @@ export class AgentSession {
     // The context now holds the system prompt, tools and the summary; the next request reports the real figure.
     this.lastInputTokens = this.estimateContextTokens();
     this.tokensSinceLastRequest = 0;
+    yield* (await this.options.hooks?.sessionStarted("compact")) ?? [];
     yield {
       type: "compact",
       trigger,
@@ -327,13 +294,23 @@ export class AgentSession {
     this.compactionFailedThisTurn = false;
     yield* this.compactIfNearlyFull(signal);
     // The loop adds the turn's context to the message and reports it (a "message" event, stored below).
+    yield* turnWithHooks(this.options.hooks, {
+      text,
+      signal,
+      context: turn.context ? [...this.turnContext, ...turn.context] : this.turnContext,
+      run: (message, context) => this.runLoop(message, signal, { ...turn, context }),
+    });
+  }
+
+  /** One run of the loop for a message (turn.context: all of it), persisting each message and usage as it goes. */
+  private async *runLoop(prompt: UserMessage, signal: AbortSignal, turn: TurnOptions) {
     const events = runAgent({
       model: this.model,
       // Read before each request: compaction within the turn builds the system prompt again.
       system: () => this.system,
       messages: this.messages,
-      prompt: userMessage(text),
-      tools: turn.tools ? [...turn.tools] : this.tools,
+      prompt,
+      tools: turn.tools ? [...turn.tools] : () => [...this.tools, ...(this.options.liveTools?.tools() ?? [])],
       toolContext: {
         cwd: this.options.cwd,
         projectRoot: this.options.projectRoot,
@@ -343,12 +320,14 @@ export class AgentSession {
       },
       signal,
       hooks: {
-        beforeToolCall: (tool, input, context) => this.options.gate.check(tool, input, context),
+        beforeToolCall: (...call) => this.options.gate.check(...call),
         ...(this.afterToolCall ? { afterToolCall: this.afterToolCall } : {}),
+        ...(this.options.hooks ? { toolHooks: this.options.hooks.toolHooks } : {}),
         fitContext: (_messages, reason, fitSignal) => this.fitContext(reason, fitSignal),
-        turnContext: turn.context ? [...this.turnContext, ...turn.context] : this.turnContext,
+        turnContext: turn.context ?? [],
       },
       ...(this.options.maxTurns !== undefined ? { maxTurns: this.options.maxTurns } : {}),
+      ...(this.options.liveTools ? { onAnswering: () => this.options.liveTools?.onModelAnswering() } : {}),
     });
 
     for await (const event of events) {

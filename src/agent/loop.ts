@@ -21,6 +21,7 @@ import {
   type BeforeToolCall,
   executeToolCalls,
   INTERRUPTED_RESULT,
+  type ToolCallHooks,
 } from "./tool-calls.ts";
 import { addTurnContext, type TurnContextSource } from "./turn-context.ts";
 
@@ -33,6 +34,8 @@ interface LoopHooks {
   beforeToolCall?: BeforeToolCall;
   /** Told after every call that ran, with its result (records what the agent left in files it wrote). */
   afterToolCall?: AfterToolCall;
+  /** PreToolUse and PostToolUse hooks from settings (agent/hooks/), around every call that parsed. */
+  toolHooks?: ToolCallHooks;
   /**
    * Add context to the new user message, once, before the turn's first request
    * (recall now; see turn-context.ts). What they add is part of the message the
@@ -64,12 +67,18 @@ export interface RunAgentOptions {
   messages: Message[];
   /** The user's new message; the loop adds the turn's context to it and reports it as a "message" event. */
   prompt: UserMessage;
-  tools: Tool[];
+  /**
+   * The tools offered, or a function read before each request: an MCP server that comes up mid-turn
+   * joins from the next request.
+   */
+  tools: Tool[] | (() => readonly Tool[]);
   toolContext: Omit<ToolContext, "signal">;
   signal: AbortSignal;
   hooks?: LoopHooks;
   /** Stop after this many model requests in this run. */
   maxTurns?: number;
+  /** Told at the first event of each response: the request is out (work that would compete with it waits). */
+  onAnswering?: () => void;
 }
 
 /**
@@ -80,8 +89,8 @@ export interface RunAgentOptions {
 export async function* runAgent(options: RunAgentOptions): AsyncGenerator<AgentEvent> {
   const { model, signal } = options;
   const messages = [...options.messages];
-  const toolsByName = new Map(options.tools.map((tool) => [tool.name, tool]));
-  const toolSpecs: ToolSpec[] = options.tools.map(toolSpecOf);
+  const currentTools = () => (typeof options.tools === "function" ? options.tools() : options.tools);
+  let toolsByName = new Map<string, Tool>();
   const toolContext: ToolContext = { ...options.toolContext, signal };
   let totalUsage = emptyUsage();
   let totalCost = 0;
@@ -132,8 +141,12 @@ export async function* runAgent(options: RunAgentOptions): AsyncGenerator<AgentE
         if (fitted) messages.splice(0, messages.length, ...fitted);
       }
       const system = typeof options.system === "function" ? options.system() : options.system;
+      const tools = currentTools();
+      toolsByName = new Map(tools.map((tool) => [tool.name, tool]));
+      const toolSpecs: ToolSpec[] = tools.map(toolSpecOf);
       const stream = model.stream({ system, messages, tools: toolSpecs }, signal);
       for await (const event of stream) {
+        options.onAnswering?.();
         switch (event.type) {
           case "text-delta":
             assistant.addText(event.text);
@@ -217,14 +230,17 @@ export async function* runAgent(options: RunAgentOptions): AsyncGenerator<AgentE
     }
 
     const results: ToolResultPart[] = [];
+    let stopReason: string | undefined;
     for await (const event of executeToolCalls(
       toolCalls,
       toolsByName,
       toolContext,
       options.hooks?.beforeToolCall,
       options.hooks?.afterToolCall,
+      options.hooks?.toolHooks,
     )) {
       if (event.type === "result") results.push(event.result);
+      else if (event.type === "stop") stopReason ??= event.reason;
       else {
         // A subagent's requests are this run's spending too (its transcript is not this conversation).
         const inner = event.event.type === "subagent" ? event.event.event : undefined;
@@ -250,6 +266,12 @@ export async function* runAgent(options: RunAgentOptions): AsyncGenerator<AgentE
     messages.push(toolMessage);
     yield { type: "message", message: toolMessage };
     yield { type: "turn-end", turn, message, toolResults: toolMessage };
+    if (stopReason !== undefined) {
+      // A hook's `continue: false`: every call was answered, so the conversation stays whole.
+      yield { type: "notice", level: "warning", text: `A hook stopped the agent: ${stopReason}` };
+      yield done("stop");
+      return;
+    }
   }
 }
 

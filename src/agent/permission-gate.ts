@@ -1,6 +1,6 @@
 import path from "node:path";
 import { errorMessage } from "../core/errors.ts";
-import type { PermissionDecision, PermissionMode } from "../core/permission-mode.ts";
+import type { HookPermission, PermissionDecision, PermissionMode } from "../core/permission-mode.ts";
 import type { PermissionSubject, Tool, ToolContext } from "../core/tool.ts";
 import { resolveToolPath } from "../tools/define-tool.ts";
 import { touchesUserMemory } from "./memory-rules.ts";
@@ -30,7 +30,7 @@ export interface PermissionRequest {
    * Why it asks: the mode's default, an `ask` rule the user wrote, or a
    * protected path (tacit's settings, a `.git` folder), which asks every time.
    */
-  cause: "mode" | "ask-rule" | "protected-path" | "unresolved-shell";
+  cause: "mode" | "ask-rule" | "protected-path" | "unresolved-shell" | "hook";
   signal: AbortSignal;
   /** The subagent asking (its agent's name); absent when the session's own model asks. */
   agent?: string;
@@ -76,8 +76,20 @@ export interface PermissionGateOptions {
 }
 
 export interface PermissionGate {
-  /** Judges one call; `input` is the parsed, typed input the tool will run with. */
-  check<Input>(tool: Tool<Input>, input: Input, context: ToolContext): Promise<PermissionDecision>;
+  /**
+   * Judges one call; `input` is the parsed, typed input the tool will run with.
+   * `hookPermission` is what a PreToolUse hook said: "allow" counts as an allow
+   * rule for this call (it skips the question the mode would ask, never a deny
+   * or ask rule, plan mode, a protected path, an edit or read outside the
+   * project, or a shell command tacit cannot fully parse); "ask" asks even
+   * where the rules would allow (refused headless).
+   */
+  check<Input>(
+    tool: Tool<Input>,
+    input: Input,
+    context: ToolContext,
+    hookPermission?: HookPermission,
+  ): Promise<PermissionDecision>;
   setMode(mode: PermissionMode): void;
   readonly mode: PermissionMode;
   /** Rules that look wrong (unknown tool names); kept, shown to the user once. */
@@ -120,6 +132,7 @@ export function createPermissionGate(options: PermissionGateOptions): Permission
     tool: Tool<Input>,
     input: Input,
     context: ToolContext,
+    hookPermission?: HookPermission,
   ): Promise<PermissionDecision> => {
     // `input` is what the tool will run with: the loop parsed it once (tools/tool-call.ts), and a
     // call whose arguments did not parse never reaches the gate; it is an error result instead.
@@ -159,7 +172,7 @@ export function createPermissionGate(options: PermissionGateOptions): Permission
         reason: `Denied by the permission rule "${denied.text}". Do not retry this; find another way or ask the user.`,
       };
     }
-    if (subject.kind === "none") return { allowed: true };
+    if (subject.kind === "none" && hookPermission !== "ask") return { allowed: true };
     const allowed = allowFor(subject);
     const unresolved = unresolvedAgainstRules(subject, [...deny, ...askRules], [...allowed, ...sessionAllow]);
     if (unresolved && mode !== "plan") {
@@ -168,7 +181,10 @@ export function createPermissionGate(options: PermissionGateOptions): Permission
     }
 
     // Decided by what the call touches, not the tool's flag: a shell command is never read-only here.
-    const isReadOnlyCall = subject.kind === "read" || (subject.kind === "memory" && !subject.mutating);
+    const isReadOnlyCall =
+      subject.kind === "read" ||
+      (subject.kind === "memory" && !subject.mutating) ||
+      (subject.kind === "mcp" && subject.readOnly);
     if (mode === "plan" && !isReadOnlyCall) return { allowed: false, reason: PLAN_MODE_REFUSAL };
 
     let protectedPaths: string[] = [];
@@ -224,15 +240,33 @@ export function createPermissionGate(options: PermissionGateOptions): Permission
       // an allow rule covers them: the user approves each time.
       return askUser(tool, input, subject, context, askedByRule, protectedPaths);
     }
+    if (hookPermission === "ask") return askForHook(tool, input, subject, context);
     const allowedThisSession = rulesAllow(sessionAllow, subject, matchContext);
     if (!askedByRule || allowedThisSession) {
-      if (allowedThisSession || rulesAllow(allowed, subject, matchContext)) return { allowed: true };
+      if (allowedThisSession || hookPermission === "allow" || rulesAllow(allowed, subject, matchContext))
+        return { allowed: true };
       if (!needsAskingInMode(mode, subject, isReadOnlyCall)) return { allowed: true };
       if (options.autoAllowSandboxed && subject.kind === "bash" && subject.sandbox === "inside")
         return { allowed: true };
     }
 
     return askUser(tool, input, subject, context, askedByRule, []);
+  };
+
+  /** A PreToolUse hook's "ask": the user decides, whatever the rules and the mode would say. */
+  const askForHook = (
+    tool: Tool,
+    input: unknown,
+    subject: PermissionSubject,
+    context: ToolContext,
+  ): Promise<PermissionDecision> => {
+    if (!options.ask) {
+      return Promise.resolve({
+        allowed: false,
+        reason: `Not permitted: ${describe(tool.name, subject, projectRoot)} — a PreToolUse hook asks the user to approve this call, and this is a non-interactive run with no one to ask.`,
+      });
+    }
+    return askUser(tool, input, subject, context, undefined, [], undefined, "hook");
   };
 
   const askUser = async (
@@ -243,6 +277,7 @@ export function createPermissionGate(options: PermissionGateOptions): Permission
     askedByRule: PermissionRule | undefined,
     protectedPaths: string[],
     unresolved?: string,
+    askedBy?: "hook",
   ): Promise<PermissionDecision> => {
     const isProtected = protectedPaths.length > 0;
     // No rule for a protected path: a saved one would not be honoured, and it must not look as if it were.
@@ -265,13 +300,15 @@ export function createPermissionGate(options: PermissionGateOptions): Permission
         subject,
         description,
         suggestedRule,
-        cause: isProtected
-          ? "protected-path"
-          : askedByRule
-            ? "ask-rule"
-            : unresolved
-              ? "unresolved-shell"
-              : "mode",
+        cause: askedBy
+          ? askedBy
+          : isProtected
+            ? "protected-path"
+            : askedByRule
+              ? "ask-rule"
+              : unresolved
+                ? "unresolved-shell"
+                : "mode",
         signal: context.signal,
         ...(context.agent ? { agent: context.agent } : {}),
         ...(context.toolCallId ? { toolCallId: context.toolCallId } : {}),

@@ -47,6 +47,8 @@ export function describe(toolName: string, subject: PermissionSubject, projectRo
       return `read ${subject.paths.map(shown).join(", ")}`;
     case "memory":
       return `${subject.mutating ? "change" : "read"} memory${subject.paths.length ? ` ${subject.paths.join(", ")}` : ""}`;
+    case "mcp":
+      return `use ${subject.tool} of the MCP server "${subject.server}" (${toolName})`;
     case "none":
       return `use ${toolName}`;
   }
@@ -79,6 +81,8 @@ export function suggestRule(subject: PermissionSubject, projectRoot: string, hom
     }
     case "memory":
       return touchesUserMemory(subject) ? USER_MEMORY_RULE : "Memory";
+    case "mcp":
+      return `mcp__${subject.server}__${subject.tool}`;
     case "none":
       return "";
   }

@@ -153,6 +153,8 @@ export function ruleMatches(
       return subject.paths.length === 0
         ? target.pattern === undefined
         : subject.paths.some((filePath) => memoryPathMatches(target.pattern, filePath, context));
+    // MCP rules name the tool (`mcp__server__tool`): matched by name above.
+    case "mcp":
     case "none":
       return false;
   }
@@ -219,6 +221,7 @@ export function rulesAllow(
         )
       );
     }
+    case "mcp":
     case "none":
       return false;
   }

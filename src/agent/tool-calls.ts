@@ -1,17 +1,47 @@
 import { errorMessage } from "../core/errors.ts";
 import type { AgentEvent } from "../core/events.ts";
 import type { ToolCallPart, ToolResultPart } from "../core/messages.ts";
-import type { PermissionDecision } from "../core/permission-mode.ts";
+import type { HookPermission, PermissionDecision } from "../core/permission-mode.ts";
 import type { Tool, ToolContext, ToolResult } from "../core/tool.ts";
 import { executeTool, isReadOnlyCall, parseToolInput } from "../tools/tool-call.ts";
 import { EventChannel } from "./event-channel.ts";
 
-/** Asked before every call that parsed, with the typed input the tool will run with. */
+/**
+ * Asked before every call that parsed, with the typed input the tool will run
+ * with, and what PreToolUse hooks said about it (allow or ask; their deny
+ * refuses the call before this is asked).
+ */
 export type BeforeToolCall = <Input>(
   tool: Tool<Input>,
   input: Input,
   context: ToolContext,
+  hookPermission?: HookPermission,
 ) => Promise<PermissionDecision>;
+
+/** A call that parsed, as the tool hooks see it. */
+export interface HookedCall {
+  tool: Tool;
+  input: unknown;
+  toolCallId: string;
+}
+
+/**
+ * PreToolUse and PostToolUse (agent/hooks/tool-call-hooks.ts), asked around
+ * every call that parsed. `stop` ends the agent's turn once this message's
+ * calls are answered (a hook's `continue: false`).
+ */
+export interface ToolCallHooks {
+  before(
+    call: HookedCall,
+    context: ToolContext,
+  ): Promise<{ decision?: "allow" | "deny" | "ask"; reason?: string; stop?: string; events: AgentEvent[] }>;
+  /** Told after a call ran; returns the result the model gets (with the hooks' feedback added). */
+  after(
+    call: HookedCall,
+    result: ToolResult,
+    context: ToolContext,
+  ): Promise<{ result: ToolResult; stop?: string; events: AgentEvent[] }>;
+}
 
 /**
  * Told after every call that ran (allowed, not interrupted), with its result
@@ -31,7 +61,9 @@ export const INTERRUPTED_RESULT = "Interrupted by the user before this tool ran.
 
 export type ExecutionEvent =
   | { type: "event"; event: AgentEvent }
-  | { type: "result"; result: ToolResultPart };
+  | { type: "result"; result: ToolResultPart }
+  /** A hook asked the agent to stop once this message's calls are answered. */
+  | { type: "stop"; reason: string };
 
 /**
  * One call after its arguments were parsed: either the tool with its typed
@@ -78,14 +110,16 @@ export async function* executeToolCalls(
   context: ToolContext,
   beforeToolCall: BeforeToolCall | undefined,
   afterToolCall?: AfterToolCall,
+  toolHooks?: ToolCallHooks,
 ): AsyncGenerator<ExecutionEvent> {
+  const run = (call: PreparedCall) => executeOne(call, context, beforeToolCall, afterToolCall, toolHooks);
   const prepared = calls.map((call) => prepare(call, toolsByName));
   let index = 0;
   while (index < prepared.length) {
     if (context.signal.aborted) return;
     const first = prepared[index]!;
     if (!runsAlongsideReads(first)) {
-      yield* executeOne(first, context, beforeToolCall, afterToolCall);
+      yield* run(first);
       index++;
       continue;
     }
@@ -94,7 +128,7 @@ export async function* executeToolCalls(
       batch.push(prepared[index]!);
       index++;
     }
-    yield* mergeGenerators(batch.map((call) => executeOne(call, context, beforeToolCall, afterToolCall)));
+    yield* mergeGenerators(batch.map(run));
   }
 }
 
@@ -103,6 +137,7 @@ async function* executeOne(
   context: ToolContext,
   beforeToolCall: BeforeToolCall | undefined,
   afterToolCall: AfterToolCall | undefined,
+  toolHooks: ToolCallHooks | undefined,
 ): AsyncGenerator<ExecutionEvent> {
   const { call } = prepared;
   const started = Date.now();
@@ -115,16 +150,31 @@ async function* executeOne(
   if (!prepared.runnable) {
     result = { output: prepared.error, isError: true };
   } else {
+    const hooked: HookedCall = { tool: prepared.tool, input: prepared.input, toolCallId: call.toolCallId };
+    const before = toolHooks ? await toolHooks.before(hooked, context) : { events: [] };
+    for (const event of before.events) yield { type: "event", event };
+    if (before.stop) yield { type: "stop", reason: before.stop };
     let decision: PermissionDecision = { allowed: true };
-    try {
-      // The call's id goes with it to the gate, so a front end's question can name the call it shows.
-      if (beforeToolCall)
-        decision = await beforeToolCall(prepared.tool, prepared.input, {
-          ...context,
-          toolCallId: call.toolCallId,
-        });
-    } catch (error) {
-      decision = { allowed: false, reason: `Permission check failed: ${errorMessage(error)}` };
+    if (before.decision === "deny") {
+      decision = {
+        allowed: false,
+        reason: `Blocked by a PreToolUse hook: ${before.reason ?? "no reason given"}`,
+      };
+    } else {
+      const hookPermission =
+        before.decision === "allow" || before.decision === "ask" ? before.decision : undefined;
+      try {
+        if (beforeToolCall)
+          // The call's id goes with it to the gate, so a front end's question can name the call it shows.
+          decision = await beforeToolCall(
+            prepared.tool,
+            prepared.input,
+            { ...context, toolCallId: call.toolCallId },
+            hookPermission,
+          );
+      } catch (error) {
+        decision = { allowed: false, reason: `Permission check failed: ${errorMessage(error)}` };
+      }
     }
     if (!decision.allowed) {
       yield {
@@ -145,6 +195,12 @@ async function* executeOne(
         await afterToolCall(prepared.tool, prepared.input, context, { result, startedAt: started }).catch(
           () => undefined,
         );
+      }
+      if (toolHooks) {
+        const after = await toolHooks.after(hooked, result, context);
+        for (const event of after.events) yield { type: "event", event };
+        if (after.stop) yield { type: "stop", reason: after.stop };
+        result = after.result;
       }
     }
   }

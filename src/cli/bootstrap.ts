@@ -2,6 +2,8 @@ import { existsSync } from "node:fs";
 import { homedir } from "node:os";
 import path from "node:path";
 import { AgentSession } from "../agent/agent-session.ts";
+import type { AgentHooks } from "../agent/hooks/agent-hooks.ts";
+import { setUpHooks } from "../agent/hooks/setup.ts";
 import { createPermissionGate, type PermissionGate } from "../agent/permission-gate.ts";
 import { DEFAULT_INSTRUCTION_FILE_NAMES, loadProjectInstructions } from "../agent/project-instructions.ts";
 import { learnsFromEdits } from "../agent/reflection/user-edits.ts";
@@ -28,6 +30,7 @@ import { setUpSandbox } from "../sandbox/setup.ts";
 import { AgentFileRecords } from "../session/agent-file-records.ts";
 import { ReflectionLedger } from "../session/reflection-ledger.ts";
 import { SessionStore } from "../session/store.ts";
+import type { McpManager } from "../tools/mcp/mcp-manager.ts";
 import { createMemoryTool } from "../tools/memory.ts";
 import { createSkillTool, SKILL_TOOL_NAME } from "../tools/skill.ts";
 import { createToolset } from "../tools/toolset.ts";
@@ -35,6 +38,7 @@ import { compactionSaver } from "./compaction-saver.ts";
 import { startDetachedReflection } from "./detached-reflection.ts";
 import { reflectOnEditsAtStart } from "./edits-reflection.ts";
 import { loadJudgedSettings, repositoryShellRulesNote } from "./judged-settings.ts";
+import { type AskRepositoryTrust, startMcpServers } from "./mcp-wiring.ts";
 import { syncAtStart } from "./memory-sync-trigger.ts";
 import type { RunOptions } from "./options.ts";
 import { taskToolFactory } from "./subagent-wiring.ts";
@@ -59,6 +63,10 @@ export interface Runtime {
   warnings: string[];
   /** Absent with --no-memory or when settings turn memory off. */
   memory: MemoryService | undefined;
+  /** The MCP servers of this run; start() is idempotent (the first answer starts them, or the TUI at once). */
+  mcp: McpManager;
+  /** The settings' hooks; absent when none run. The run's start and end fire SessionStart and SessionEnd. */
+  hooks: AgentHooks | undefined;
   /** Resolves another model by reference (for /model and tests), with the same settings and env. */
   resolve(ref: string): ModelClient;
   close(): void;
@@ -80,6 +88,8 @@ export interface BootstrapInput {
   onWarning?: (warning: string) => void;
   /** Where the file tools read and write text; absent: the disk (tacit acp passes the editor's buffers). */
   files?: TextFileAccess;
+  /** The TUI's question about an untrusted repository's MCP servers (headless runs skip them). */
+  askRepositoryTrust?: AskRepositoryTrust;
 }
 
 /** Settings, then TACIT_MODEL, then the default model of the first built-in provider with a key. */
@@ -231,6 +241,27 @@ export async function bootstrap(input: BootstrapInput): Promise<Runtime> {
         resolve,
         env,
       });
+    const hooks = setUpHooks({
+      home,
+      projectRoot,
+      cwd,
+      env,
+      settings,
+      sessionId: () => session.sessionId,
+      permissionMode: () => gate.mode,
+      warn,
+    });
+    // MCP servers start in the background once the first request is out (mcp-wiring.ts); the TUI starts them at once.
+    const mcp = startMcpServers({
+      home,
+      projectRoot,
+      cwd,
+      env,
+      settings,
+      onNotice: warn,
+      ...(input.askRepositoryTrust ? { askTrust: input.askRepositoryTrust } : {}),
+      onRepositoryTrusted: () => hooks?.admitRepositoryHooks(),
+    });
     // A subagent gets these tools with memory read-only (and never the task tool); the session, all of them.
     const toolsWith = (current: ModelClient, memoryReadOnly: boolean) => {
       const tools = createToolset(current.info.family, shell.sandbox ? { sandbox: shell.sandbox } : {});
@@ -248,11 +279,14 @@ export async function bootstrap(input: BootstrapInput): Promise<Runtime> {
       subagentToolsFor: (current) => toolsWith(current, true),
       systemPromptFor,
       gate,
+      ...(hooks ? { toolHooks: hooks.toolHooks } : {}),
+      ...(input.files ? { files: input.files } : {}),
       cwd,
       projectRoot,
     });
     const session = new AgentSession({
       model,
+      liveTools: { tools: () => mcp.tools(), onModelAnswering: () => mcp.start() },
       toolsFor: (current) => [...toolsWith(current, false), taskToolFor(current)],
       systemPromptFor: (current) => systemPromptFor(current),
       store,
@@ -265,6 +299,7 @@ export async function bootstrap(input: BootstrapInput): Promise<Runtime> {
       ...(saveBeforeCompaction ? { saveBeforeCompaction } : {}),
       ...(memory && learnsFromEdits(settings) ? { fileRecords: new AgentFileRecords(database) } : {}),
       ...(input.files ? { files: input.files } : {}),
+      ...(hooks ? { hooks } : {}),
       ...((options.maxTurns ?? settings.maxTurns) !== undefined
         ? { maxTurns: options.maxTurns ?? settings.maxTurns }
         : {}),
@@ -301,11 +336,14 @@ export async function bootstrap(input: BootstrapInput): Promise<Runtime> {
       sandboxSummary: shell.summary,
       warnings,
       memory,
+      mcp,
+      hooks,
       resolve,
       close: () => {
         // Background embedding stops first: it writes vectors into this database.
         memory?.close();
         database.close();
+        void mcp.close();
       },
     };
   } catch (error) {

@@ -1,3 +1,4 @@
+import { hookNoticeLines } from "../agent/hooks/agent-hooks.ts";
 import { traceStartup } from "../core/startup-trace.ts";
 import { printRun } from "../modes/print.ts";
 import { bootstrap } from "./bootstrap.ts";
@@ -22,6 +23,8 @@ export async function runHeadless(options: RunOptions, prompt: string): Promise<
   process.on("SIGINT", onInterrupt);
   process.on("SIGTERM", onInterrupt);
   try {
+    const resumed = options.resume !== undefined || options.continueLatest;
+    reportHookEvents(await runtime.hooks?.sessionStarted(resumed ? "resume" : "startup"));
     const outcome = await printRun(runtime.session.prompt(prompt, controller.signal), options.outputFormat, {
       sessionId: runtime.session.sessionId,
       model: runtime.session.currentModel.info.ref,
@@ -42,6 +45,13 @@ export async function runHeadless(options: RunOptions, prompt: string): Promise<
   } finally {
     process.off("SIGINT", onInterrupt);
     process.off("SIGTERM", onInterrupt);
+    // Also after an interrupt or a failed run: the session ended either way.
+    reportHookEvents(await runtime.hooks?.sessionEnded("other"));
     runtime.close();
   }
+}
+
+/** What SessionStart and SessionEnd hooks had to say (a failure, a timeout), one line each on stderr. */
+function reportHookEvents(events: Parameters<typeof hookNoticeLines>[0]): void {
+  for (const line of hookNoticeLines(events)) process.stderr.write(`tacit: warning: ${line}\n`);
 }

@@ -36,9 +36,29 @@ export async function runInteractive(options: RunOptions, version: string): Prom
       ask: permissions.ask,
       persistRule: permissions.persistRule,
       onWarning: (warning) => startupWarnings.push(warning),
+      askRepositoryTrust: async (commands) => {
+        if (!registeredAsk) throw new Error("the interactive UI is not ready to ask");
+        const answer = await registeredAsk({
+          toolName: "repository trust",
+          summary: "This repository names commands that run as you, with your files. Trust it to run them?",
+          detail: commands.join("\n"),
+          suggestedRule: "trust this repository; tacit trust --revoke undoes it",
+        });
+        return answer.decision === "allow-always"
+          ? "always"
+          : answer.decision === "allow-once"
+            ? "once"
+            : "no";
+      },
     });
     traceStartup("bootstrapped");
+    // The user is still typing: the MCP servers can start now, with nothing to compete with.
+    runtime.mcp.start();
     const started = runtime;
+    const { hookNoticeLines } = await import("../agent/hooks/agent-hooks.ts");
+    const source = options.continueLatest || options.resume ? "resume" : "startup";
+    // What SessionStart hooks report joins the start-up notices; what they print waits for the first request.
+    started.warnings.push(...hookNoticeLines(await started.hooks?.sessionStarted(source)));
     const { reflectInBackground } = await import("./reflection-trigger.ts");
     return createTuiHost({
       runtime,
@@ -80,6 +100,11 @@ export async function runInteractive(options: RunOptions, version: string): Prom
     // so its database and background work do not outlive the TUI.
     if (!runtime) await pending.catch(() => undefined);
     if (runtime) await reflectOnExit(runtime, options);
+    if (runtime?.hooks) {
+      const { hookNoticeLines } = await import("../agent/hooks/agent-hooks.ts");
+      const ended = await runtime.hooks.sessionEnded("prompt_input_exit");
+      for (const line of hookNoticeLines(ended)) process.stderr.write(`tacit: warning: ${line}\n`);
+    }
     runtime?.close();
   }
 }

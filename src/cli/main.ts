@@ -12,6 +12,7 @@ import {
 import { registerMcpServerCommands } from "./commands/mcp-server-commands.ts";
 import { registerMemoryCommands } from "./commands/memory.ts";
 import { lazyAction } from "./lazy-action.ts";
+import { registerMcpClientCommands } from "./mcp-client-commands.ts";
 import { parseRunOptions, type RunOptions } from "./options.ts";
 import { readPipedStdin } from "./read-stdin.ts";
 import { commanderFlags, parseRootFast, ROOT_OPTIONS } from "./root-options.ts";
@@ -155,6 +156,7 @@ function buildProgram({ Command, Option }: typeof import("commander")): Command 
           module.acpCommand(parseRunOptions(command.parent?.opts() ?? {}, undefined)),
       ),
     );
+  registerMcpClientCommands(program);
   program
     .command("doctor")
     .description("check the sandbox, git, ripgrep, Node, settings files and their trust, and provider keys")

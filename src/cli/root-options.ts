@@ -78,6 +78,8 @@ export const ROOT_OPTIONS: RootOption[] = [
 /** Words that name a subcommand when they come first. */
 export const SUBCOMMANDS = [
   "sessions",
+  "mcp",
+  "trust",
   "memory",
   "remember",
   "skills",

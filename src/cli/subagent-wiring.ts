@@ -2,8 +2,9 @@ import type { PermissionGate } from "../agent/permission-gate.ts";
 import type { SubagentDefinition } from "../agent/subagents/agent-files.ts";
 import { createSubagentRunner } from "../agent/subagents/runner.ts";
 import { subagentSection } from "../agent/subagents/subagent-prompt.ts";
+import type { ToolCallHooks } from "../agent/tool-calls.ts";
 import type { ModelClient } from "../core/model.ts";
-import type { Tool } from "../core/tool.ts";
+import type { TextFileAccess, Tool } from "../core/tool.ts";
 import { createTaskTool } from "../tools/task.ts";
 
 export interface SubagentWiring {
@@ -15,6 +16,9 @@ export interface SubagentWiring {
   /** The session's system prompt for a model, with these sections added. */
   systemPromptFor(model: ModelClient, sections: string[]): string;
   gate: PermissionGate;
+  /** The session's tool hooks and file access, which a subagent's calls go through as the parent's do. */
+  toolHooks?: ToolCallHooks;
+  files?: TextFileAccess;
   cwd: string;
   projectRoot: string;
 }
@@ -31,6 +35,8 @@ export function taskToolFactory(wiring: SubagentWiring): (model: ModelClient) =>
     toolsFor: wiring.subagentToolsFor,
     systemPromptFor: (model, agent) => wiring.systemPromptFor(model, [subagentSection(agent)]),
     gate: wiring.gate,
+    ...(wiring.toolHooks ? { toolHooks: wiring.toolHooks } : {}),
+    ...(wiring.files ? { files: wiring.files } : {}),
     cwd: wiring.cwd,
     projectRoot: wiring.projectRoot,
   });

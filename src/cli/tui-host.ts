@@ -1,4 +1,5 @@
 import path from "node:path";
+import { hookNoticeLines } from "../agent/hooks/agent-hooks.ts";
 import { writeFileAtomic } from "../config/atomic-write.ts";
 import { BUILTIN_PROVIDERS, hasKey } from "../config/builtin-providers.ts";
 import type { AgentEvent } from "../core/events.ts";
@@ -84,9 +85,15 @@ export function createTuiHost(input: TuiHostInput): TuiHost {
         projectRoot: runtime.projectRoot,
         model: session.currentModel.info.ref,
       });
+      const ended = await runtime.hooks?.sessionEnded("clear");
       session.reset(created.id);
       idle.cancel();
-      return input.reflect?.(previous) ? "reflecting on the last one in the background" : undefined;
+      const started = await runtime.hooks?.sessionStarted("clear");
+      const notes = [
+        ...(input.reflect?.(previous) ? ["reflecting on the last one in the background"] : []),
+        ...hookNoticeLines([...(ended ?? []), ...(started ?? [])]),
+      ];
+      return notes.length > 0 ? notes.join("; ") : undefined;
     },
 
     listSessions: async (): Promise<SessionSummary[]> =>

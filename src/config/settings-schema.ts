@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { permissionModeAliases, permissionModes } from "../core/permission-mode.ts";
+import { hooksSettingsSchema } from "./hooks-schema.ts";
 
 /*
  * Every object is loose: keys this version does not know are kept (and
@@ -103,9 +104,23 @@ const sandboxSettingsSchema = z.looseObject({
   autoAllow: z.boolean().optional(),
 });
 
-/** tacit as an MCP memory server (README "tacit as an MCP memory server"); read from the user's own file only. */
+/**
+ * MCP servers tacit uses (README "MCP servers"): each entry in Claude Code's shape, read and checked by
+ * config/mcp-servers.ts, which knows each file's origin (a repository's servers wait for `tacit trust`).
+ */
+const mcpServersSchema = z.record(z.string(), z.unknown());
+/**
+ * How tacit treats MCP servers, and tacit as an MCP memory server (README "MCP servers", "tacit as an MCP
+ * memory server"); honoured only from the user's own ~/.tacit/settings.json.
+ */
 const mcpSettingsSchema = z.looseObject({
   serve: z.looseObject({ review: z.enum(["project", "all", "none"]).optional() }).optional(),
+  /** Let a tool the server marks readOnlyHint run without asking, as a read does (default false). */
+  trustReadOnlyHints: z.boolean().optional(),
+  /** Seconds a server may take to start and list its tools before it is reported and left out (default 30). */
+  startupTimeoutSeconds: positiveInteger.optional(),
+  /** Seconds one tool call may take before it answers with an error (default 300). */
+  callTimeoutSeconds: positiveInteger.optional(),
 });
 
 export const settingsSchema = z.looseObject({
@@ -119,6 +134,9 @@ export const settingsSchema = z.looseObject({
   instructionFiles: z.array(z.string().min(1)).optional(),
   sandbox: sandboxSettingsSchema.optional(),
   reflection: reflectionSettingsSchema.optional(),
+  /** Commands run at points of a session, in Claude Code's format (hooks-schema.ts; a repository's only once trusted). */
+  hooks: hooksSettingsSchema.optional(),
+  mcpServers: mcpServersSchema.optional(),
   mcp: mcpSettingsSchema.optional(),
 });
 

@@ -16,8 +16,8 @@ export interface TextPart {
   turnContext?: TurnContextName;
 }
 
-/** What adds context to a user turn: recalled memories and past turns; the repository survey of tacit init. */
-export type TurnContextName = "recall" | "init";
+/** What adds context to a user turn: recalled memories and past turns; the repository survey of tacit init; hooks (agent/hooks/). */
+export type TurnContextName = "recall" | "init" | "hook";
 
 export interface ReasoningPart {
   type: "reasoning";

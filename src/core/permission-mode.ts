@@ -28,3 +28,11 @@ export function nextPermissionMode(mode: PermissionMode): PermissionMode {
 
 /** What the permission gate answers for one tool call; a refusal's reason is told to the model. */
 export type PermissionDecision = { allowed: true } | { allowed: false; reason: string };
+
+/**
+ * What a PreToolUse hook said about a call the permission gate then judges:
+ * "allow" counts as an allow rule for this one call, "ask" makes the gate ask
+ * even where it would allow (agent/permission-gate.ts). A hook's "deny" never
+ * reaches the gate: the call is refused before it.
+ */
+export type HookPermission = "allow" | "ask";

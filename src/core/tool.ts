@@ -19,6 +19,13 @@ export type PermissionSubject =
    */
   | { kind: "bash"; command: string; sandbox?: "inside" | "escalated"; escalationReason?: string }
   | { kind: "memory"; paths: string[]; mutating: boolean }
+  /**
+   * A tool of an MCP server: what it does is the server's business, so it is
+   * an action that asks unless a rule allows `mcp__<server>[__<tool>]`, or
+   * `readOnly` (the server's readOnlyHint, honoured only when the user's own
+   * settings say so) makes it a read.
+   */
+  | { kind: "mcp"; server: string; tool: string; readOnly: boolean }
   | { kind: "none" };
 
 export interface ToolResult {
@@ -88,6 +95,12 @@ export interface Tool<Input = any> {
   /** The model-facing description. */
   description: string;
   inputSchema: z.ZodType<Input>;
+  /**
+   * The JSON schema the model is shown, when the tool's own schema is JSON (an
+   * MCP server's) rather than zod: it is passed to the providers as it is, and
+   * inputSchema then only checks that the arguments are an object.
+   */
+  jsonSchema?: Record<string, unknown>;
   /**
    * Whether a call only reads, so the loop may run it alongside the other
    * read-only calls of the same message. A function when it depends on the

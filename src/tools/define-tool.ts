@@ -35,10 +35,9 @@ const specCache = new WeakMap<Tool, ToolSpec>();
 export function toolSpecOf(tool: Tool): ToolSpec {
   const cached = specCache.get(tool);
   if (cached) return cached;
-  const schema = z.toJSONSchema(tool.inputSchema, { io: "input", unrepresentable: "any" }) as Record<
-    string,
-    unknown
-  >;
+  const schema = tool.jsonSchema
+    ? { ...tool.jsonSchema }
+    : (z.toJSONSchema(tool.inputSchema, { io: "input", unrepresentable: "any" }) as Record<string, unknown>);
   delete schema.$schema;
   const spec = {
     name: tool.name,

@@ -29,6 +29,16 @@ export function killAllChildProcesses(signal: NodeJS.Signals): number {
   return signalled;
 }
 
+/** Signals a whole process group; one that is already gone is not an error. */
+export function killProcessGroup(group: number | undefined, signal: NodeJS.Signals): void {
+  if (group === undefined) return;
+  try {
+    process.kill(-group, signal);
+  } catch {
+    // The group is already gone.
+  }
+}
+
 function groupIsAlive(group: number): boolean {
   try {
     process.kill(-group, 0);
@@ -165,14 +175,7 @@ export function runProcess(request: ProcessRequest): Promise<ProcessOutcome> {
     child.stdout.on("data", append);
     child.stderr.on("data", append);
 
-    const killGroup = (signal: NodeJS.Signals) => {
-      if (child.pid === undefined) return;
-      try {
-        process.kill(-child.pid, signal);
-      } catch {
-        // The group is already gone.
-      }
-    };
+    const killGroup = (signal: NodeJS.Signals) => killProcessGroup(child.pid, signal);
     const terminate = () => {
       killGroup("SIGTERM");
       killTimer = setTimeout(() => killGroup("SIGKILL"), request.killGraceMs ?? 2000);

@@ -2,12 +2,19 @@ import { errorMessage } from "../../core/errors.ts";
 import type { AgentEvent } from "../../core/events.ts";
 import { messageText, userMessage } from "../../core/messages.ts";
 import type { ModelClient } from "../../core/model.ts";
-import { newToolSessionState, type Tool, type ToolContext, type ToolResult } from "../../core/tool.ts";
+import {
+  newToolSessionState,
+  type TextFileAccess,
+  type Tool,
+  type ToolContext,
+  type ToolResult,
+} from "../../core/tool.ts";
 import { catalogModels } from "../../providers/catalog.ts";
 import { capOutput } from "../../tools/define-tool.ts";
 import type { TaskRequest } from "../../tools/task.ts";
 import { runAgent } from "../loop.ts";
 import type { PermissionGate } from "../permission-gate.ts";
+import type { ToolCallHooks } from "../tool-calls.ts";
 import { GENERAL_PURPOSE, type SubagentDefinition } from "./agent-files.ts";
 import { chooseTools } from "./tool-choice.ts";
 
@@ -22,6 +29,10 @@ export interface SubagentRunnerOptions {
   systemPromptFor(model: ModelClient, agent: SubagentDefinition): string;
   /** The parent's gate: a subagent's calls are judged, and asked about, exactly like the parent's. */
   gate: Pick<PermissionGate, "check" | "isReadDenied">;
+  /** The session's PreToolUse/PostToolUse hooks: a subagent's calls pass them as the parent's do. */
+  toolHooks?: ToolCallHooks;
+  /** The session's file access (an ACP editor's buffers): a subagent sees what the parent sees. */
+  files?: TextFileAccess;
   cwd: string;
   projectRoot: string;
   maxTurns?: number;
@@ -86,9 +97,14 @@ export function createSubagentRunner(options: SubagentRunnerOptions): SubagentRu
         state: newToolSessionState(),
         agent: agent.name,
         isReadDenied: (absolutePath) => options.gate.isReadDenied(absolutePath),
+        ...(options.files ? { files: options.files } : {}),
       },
       signal: context.signal,
-      hooks: { beforeToolCall: (tool, input, callContext) => options.gate.check(tool, input, callContext) },
+      hooks: {
+        beforeToolCall: (tool, input, callContext, hookPermission) =>
+          options.gate.check(tool, input, callContext, hookPermission),
+        ...(options.toolHooks ? { toolHooks: options.toolHooks } : {}),
+      },
       maxTurns: options.maxTurns ?? DEFAULT_MAX_TURNS,
     });
     for await (const event of events) {

@@ -49,6 +49,8 @@ export function describeToolCall(
       return { title, kind: "execute", locations: [] };
     case "memory":
       return { title, kind: subject.mutating ? "edit" : "read", locations: [] };
+    case "mcp":
+      return { title, kind: subject.readOnly ? "read" : "other", locations: [] };
     case "none":
       if (PLAN_TOOLS.has(toolName)) return { title: "Update the plan", kind: "think", locations: [] };
       return { title, kind: SEARCH_TOOLS.has(toolName) ? "search" : "other", locations: [] };

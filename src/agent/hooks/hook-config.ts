@@ -1,0 +1,159 @@
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { gitTracking } from "../../config/git-tracked.ts";
+import { type HooksSettings, hooksSettingsSchema } from "../../config/hooks-schema.ts";
+import { localSettingsPath, projectSettingsPath, userSettingsPath } from "../../config/paths.ts";
+import { repositoryTrust } from "../../config/repository-trust.ts";
+
+/** The events tacit fires, with Claude Code's names. */
+const HOOK_EVENTS = [
+  "PreToolUse",
+  "PostToolUse",
+  "UserPromptSubmit",
+  "SessionStart",
+  "SessionEnd",
+  "PreCompact",
+  "Stop",
+] as const;
+export type HookEvent = (typeof HOOK_EVENTS)[number];
+
+/** Seconds a hook may run when its settings give no `timeout` (Claude Code's default). */
+const DEFAULT_HOOK_TIMEOUT_SECONDS = 60;
+
+/** One command to run for one event, with where it came from. */
+export interface ConfiguredHook {
+  event: HookEvent;
+  /** Absent, "" or "*": every tool (or source, trigger). */
+  matcher: string | undefined;
+  command: string;
+  timeoutSeconds: number;
+  /** The settings file that names it. */
+  file: string;
+  /** The repository's files (shared settings, a tracked local file) need `tacit trust`; the user's own do not. */
+  fromRepository: boolean;
+}
+
+export interface LoadedHooks {
+  /** The hooks that run: the user's, and the repository's once it is trusted. */
+  hooks: ConfiguredHook[];
+  /** The repository's hooks left out because it is not trusted (or changed since it was). */
+  skipped: ConfiguredHook[];
+  changedSinceTrust: boolean;
+  /** Entries tacit cannot run (another event, another hook type), one line each. */
+  warnings: string[];
+}
+
+function isHookEvent(name: string): name is HookEvent {
+  return (HOOK_EVENTS as readonly string[]).includes(name);
+}
+
+/** The `hooks` block of a settings file; undefined when the file is absent, unreadable or has none. */
+function readHooksBlock(file: string): HooksSettings | undefined {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, "utf8"));
+  } catch {
+    // Missing, or malformed: loading settings has already said so (a malformed file stops the start).
+    return undefined;
+  }
+  if (typeof raw !== "object" || raw === null || !("hooks" in raw)) return undefined;
+  const parsed = hooksSettingsSchema.safeParse((raw as { hooks: unknown }).hooks);
+  return parsed.success ? parsed.data : undefined;
+}
+
+function hooksOfFile(file: string, fromRepository: boolean, warnings: string[]): ConfiguredHook[] {
+  const block = readHooksBlock(file);
+  if (!block) return [];
+  const hooks: ConfiguredHook[] = [];
+  for (const [event, matchers] of Object.entries(block)) {
+    if (!isHookEvent(event)) {
+      warnings.push(`${file}: hooks.${event} is ignored: tacit fires ${HOOK_EVENTS.join(", ")}.`);
+      continue;
+    }
+    for (const entry of matchers) {
+      if (!validMatcher(entry.matcher)) {
+        warnings.push(
+          `${file}: the ${event} matcher ${JSON.stringify(entry.matcher)} is not a valid regular expression; it matches nothing.`,
+        );
+      }
+      for (const hook of entry.hooks) {
+        if (hook.type !== "command" || !hook.command?.trim()) {
+          warnings.push(
+            `${file}: a ${event} hook of type "${hook.type}"${hook.command === undefined ? "" : " with an empty command"} is ignored: tacit runs hooks of type "command".`,
+          );
+          continue;
+        }
+        hooks.push({
+          event,
+          matcher: entry.matcher,
+          command: hook.command,
+          timeoutSeconds: hook.timeout ?? DEFAULT_HOOK_TIMEOUT_SECONDS,
+          file,
+          fromRepository,
+        });
+      }
+    }
+  }
+  return hooks;
+}
+
+function validMatcher(matcher: string | undefined): boolean {
+  if (matcher === undefined) return true;
+  try {
+    new RegExp(matcher);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The repository's settings files that may name hooks and need trust: its
+ * shared settings, and a settings.local.json git does not confirm is
+ * untracked (the files repository-trust.ts fingerprints, by the same rule).
+ */
+function repositoryHookFiles(projectRoot: string): string[] {
+  const files = [path.resolve(projectSettingsPath(projectRoot))];
+  const local = path.resolve(localSettingsPath(projectRoot));
+  // Asking git costs a process at every start: only for a file that is there to read.
+  if (existsSync(local) && gitTracking(projectRoot, local).state !== "untracked") files.push(local);
+  return files;
+}
+
+/**
+ * Every hook the settings name, in settings order (user, project, local). The
+ * user's own file and an untracked settings.local.json run as they are; the
+ * repository's files (its shared settings, a tracked local file) only once the
+ * user has trusted the repository (`tacit trust`, config/repository-trust.ts),
+ * since a cloned repository's hooks would otherwise run its code as the user.
+ */
+export function loadHooks(home: string, projectRoot: string): LoadedHooks {
+  const warnings: string[] = [];
+  const userFile = path.resolve(userSettingsPath(home));
+  const repositoryFiles = repositoryHookFiles(projectRoot).filter((file) => file !== userFile);
+  const localFile = path.resolve(localSettingsPath(projectRoot));
+  const ownFiles = [
+    userFile,
+    ...(repositoryFiles.includes(localFile) || localFile === userFile ? [] : [localFile]),
+  ];
+  const own = ownFiles.flatMap((file) => hooksOfFile(file, false, warnings));
+  const fromRepository = repositoryFiles.flatMap((file) => hooksOfFile(file, true, warnings));
+  const trust = fromRepository.length > 0 ? repositoryTrust(home, projectRoot) : undefined;
+  const trusted = trust?.trusted === true;
+  return {
+    hooks: trusted ? [...own, ...fromRepository] : own,
+    skipped: trusted ? [] : fromRepository,
+    changedSinceTrust: trust?.changedSinceTrust === true,
+    warnings,
+  };
+}
+
+/**
+ * The commands a repository's own settings would run as hooks, for `tacit
+ * trust` and the TUI's trust prompt to show before the user says yes.
+ */
+export function repositoryHookCommands(projectRoot: string): { event: string; command: string }[] {
+  return repositoryHookFiles(projectRoot)
+    .flatMap((file) => hooksOfFile(file, true, []))
+    .map((hook) => ({ event: hook.event, command: hook.command }));
+}
