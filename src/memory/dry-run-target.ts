@@ -38,6 +38,7 @@ export function dryRunTarget(base: MemoryCommandTarget): MemoryCommandTarget {
       filePath: `(dry run) ${scope}/${valid.name}.md`,
       stale: false,
       missingPaths: [],
+      pinned: valid.pinned === true,
       warnings: [],
       memory: valid,
       text: serializeMemory(valid),

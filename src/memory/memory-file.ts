@@ -24,6 +24,8 @@ export interface Memory {
   paths?: string[];
   /** Names of related memories. */
   links?: string[];
+  /** Never decays out of the always-in-context index (`tacit memory pin`); written only when true. */
+  pinned?: boolean;
   /** Frontmatter keys tacit does not know, kept so a hand edit is never lost. */
   extra?: Record<string, unknown>;
   /** The fact, then "**Why:**" and "**How to apply:**" lines when known. */
@@ -63,6 +65,7 @@ const memorySchema = z.object({
   source: z.string().min(1).optional(),
   paths: z.array(z.string().min(1)).optional(),
   links: z.array(memoryNameSchema).optional(),
+  pinned: z.boolean().optional(),
   extra: z.record(z.string(), z.unknown()).optional(),
   body: z.string(),
 });
@@ -77,6 +80,7 @@ const FRONTMATTER_KEYS = [
   "source",
   "paths",
   "links",
+  "pinned",
 ] as const;
 
 /** Throws an error listing every problem when the memory is not valid; returns the normalised memory. */
@@ -135,7 +139,7 @@ export function serializeMemory(memory: Memory): string {
   for (const key of FRONTMATTER_KEYS) {
     const value = memory[key];
     if (value === undefined) continue;
-    if (Array.isArray(value) && value.length === 0) continue;
+    if (value === false || (Array.isArray(value) && value.length === 0)) continue;
     frontmatter[key] = value;
   }
   for (const key of Object.keys(memory.extra ?? {}).sort()) {
@@ -205,6 +209,9 @@ export function parseMemoryFile(text: string, fileName: string): ParsedMemoryFil
     return false;
   });
   if (links.length) memory.links = links;
+  if (data.pinned === true) memory.pinned = true;
+  else if (data.pinned !== undefined && data.pinned !== false && data.pinned !== null)
+    warnings.push(`pinned is "${String(data.pinned)}", not true or false; read as not pinned`);
   const extra: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(data)) {
     if (!(FRONTMATTER_KEYS as readonly string[]).includes(key) && key !== "body" && key !== "extra") {

@@ -364,6 +364,7 @@ export class MemoryStore {
       filePath,
       stale: missing.length > 0,
       missingPaths: missing,
+      pinned: memory.pinned === true,
       warnings,
       ...(broken ? { broken } : {}),
       memory,

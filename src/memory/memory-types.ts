@@ -37,6 +37,8 @@ export interface MemoryEntry {
   /** Names a project file that no longer exists. */
   stale: boolean;
   missingPaths: string[];
+  /** `pinned: true` in the frontmatter: never decays out of the always-in-context index. */
+  pinned: boolean;
   /** Problems in a hand-edited file, worked around. */
   warnings: string[];
   /** The frontmatter could not be read at all (the YAML error): shown wherever the memory is read. */

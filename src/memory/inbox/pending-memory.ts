@@ -93,6 +93,7 @@ export class PendingMemory {
       filePath: this.store.filePath(proposal.scope, proposal.name),
       stale: false,
       missingPaths: [],
+      pinned: memory.pinned === true,
       warnings,
       memory,
       text,
