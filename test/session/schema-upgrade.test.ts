@@ -192,11 +192,13 @@ describe("a database made before every table had a migration", () => {
       "search-001-documents-fts-vectors",
       "memory-index-state-001-hashes",
       "memory-index-state-002-manifest",
+      "memory-index-state-003-conflict",
       "embedding-health-001-markers",
       "reflection-001-runs",
       "reflection-002-declined",
       "import-ledger-001-learned-transcripts",
       "agent-file-records-001",
+      "recall-log-001",
     ]);
     const store = new SessionStore(database, { redact: sessionRedaction });
     expect(store.loadMessages("s-old").map(messageText)).toEqual(["where is the parser?"]);
