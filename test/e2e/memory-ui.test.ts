@@ -17,6 +17,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { inboxFolder, ReviewInbox } from "../../src/memory/inbox/review-inbox.ts";
 import { serializeMemory } from "../../src/memory/memory-file.ts";
 import { memoryScopes } from "../../src/memory/scopes.ts";
 import { conflictBody } from "../../src/memory/sync/conflict.ts";
@@ -179,6 +180,58 @@ describe.skipIf(!chromiumPath)(title, () => {
     await screenshot(page, "health");
   });
 
+  it("edits a memory from the page: saved through the store and committed as ui", async () => {
+    const page = await openPage();
+    await page.locator('.memory-row[data-key="local/staging-box"]').click();
+    await page.locator("#edit-button").click();
+    const editor = page.locator("#detail-editor");
+    const text = (await editor.inputValue()).replace("flaky on Mondays", "flaky on Mondays and Fridays");
+    await editor.fill(text);
+    await page.locator("#save-button").click();
+    await page.locator("#status", { hasText: "Saved local/staging-box" }).waitFor();
+    const localFolder = memoryScopes({ home: env.TACIT_HOME!, projectRoot: project }).local;
+    expect(readFileSync(path.join(localFolder, "staging-box.md"), "utf8")).toContain(
+      "flaky on Mondays and Fridays",
+    );
+    const subject = execFileSync("git", ["log", "-1", "--format=%s"], { cwd: localFolder, encoding: "utf8" });
+    expect(subject.trim()).toBe("ui: update project staging-box: edited in tacit memory ui");
+    await page.locator("#detail-text", { hasText: "and Fridays" }).waitFor();
+    await screenshot(page, "edit");
+  });
+
+  it("approves a proposal from the review inbox: the memory is written and the proposal goes", async () => {
+    const inbox = new ReviewInbox(inboxFolder(env.TACIT_HOME!, project));
+    inbox.put({
+      version: 1,
+      kind: "memory",
+      action: "write",
+      scope: "project",
+      name: "use-pnpm",
+      session: "session-r",
+      actor: "reflection",
+      proposedAt: new Date().toISOString(),
+      text: serializeMemory({
+        name: "use-pnpm",
+        description: "pnpm, never npm",
+        type: "project",
+        body: "Use pnpm here.",
+      }),
+      baseHash: null,
+    });
+    const page = await openPage();
+    await page.locator('[data-tab="inbox"]').click();
+    const proposal = page.locator('.proposal[data-key="project/use-pnpm"]');
+    expect(await proposal.locator(".proposal-details").textContent()).toContain("Use pnpm here.");
+    await proposal.locator("button.approve").click();
+    await page.locator("#status", { hasText: "Approved project/use-pnpm" }).waitFor();
+    await page.locator("#inbox-empty").waitFor();
+    expect(readFileSync(path.join(project, ".tacit", "memory", "use-pnpm.md"), "utf8")).toContain(
+      "Use pnpm here.",
+    );
+    expect(inbox.list().proposals).toEqual([]);
+    await screenshot(page, "inbox");
+  });
+
   it("settles a memory in conflict by keeping one side, as a commit", async () => {
     const localFolder = memoryScopes({ home: env.TACIT_HOME!, projectRoot: project }).local;
     const file = path.join(localFolder, "deploy-notes.md");
@@ -283,6 +336,31 @@ describe.skipIf(!chromiumPath)(title, () => {
     });
     expect(subject).not.toContain("deploy-branch");
     await screenshot(page, "refused");
+  });
+});
+
+describe("tacit memory ui's mistakes", () => {
+  it("says in one line that the port is taken, or that --port is not a port", async () => {
+    const base = mkdtempSync(path.join(tmpdir(), "tacit-memory-ui-port-"));
+    const busy = createServer();
+    await new Promise<void>((resolve) => busy.listen(0, "127.0.0.1", resolve));
+    try {
+      const env = { TACIT_HOME: path.join(base, "home"), HOME: base };
+      const port = (busy.address() as AddressInfo).port;
+      const taken = await runCli(["memory", "ui", "--no-open", "--port", String(port)], { cwd: base, env });
+      expect(taken.code).toBe(1);
+      expect(taken.stderr.trimEnd().split("\n")).toEqual([
+        `tacit: port ${port} on 127.0.0.1 is in use; pass another --port, or none for a free one`,
+      ]);
+      const wrong = await runCli(["memory", "ui", "--no-open", "--port", "http"], { cwd: base, env });
+      expect(wrong.code).toBe(1);
+      expect(wrong.stderr.trimEnd().split("\n")).toEqual([
+        "tacit: --port must be a whole number from 0 to 65535 (0: any free port)",
+      ]);
+    } finally {
+      busy.close();
+      rmSync(base, { recursive: true, force: true });
+    }
   });
 });
 
