@@ -8,7 +8,10 @@ import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { tuiMemoryBrowser } from "../../src/cli/memory-ui/tui-browser.ts";
 import { MemoryService } from "../../src/memory/memory-service.ts";
+import { sessionRedaction } from "../../src/memory/redact-message.ts";
 import { openTacitDatabase } from "../../src/memory/tacit-database.ts";
+import { recordRecalls } from "../../src/session/recall-log.ts";
+import { SessionStore } from "../../src/session/store.ts";
 
 const built = existsSync(path.resolve(import.meta.dirname, "../../dist/memory-ui/index.html"));
 
@@ -101,5 +104,35 @@ describe.skipIf(!built)("the memory browser's server (needs npm run build for th
     expect(((await broken.json()) as { error: string }).error).toMatch(
       /^not saved: frontmatter is not valid YAML/,
     );
+  });
+
+  it("shows a local memory's recalls from this project's sessions only, with their titles", async () => {
+    await service.remember("The staging box is flaky on Mondays", {
+      scope: "local",
+      name: "staging-box",
+      reason: "a test memory",
+    });
+    const sessions = new SessionStore(database, { redact: sessionRedaction });
+    const here = sessions.createSession({ cwd: projectRoot, projectRoot, model: "m/x" });
+    sessions.setTitle(here.id, "fix the deploy");
+    const elsewhere = sessions.createSession({
+      cwd: root,
+      projectRoot: path.join(root, "other"),
+      model: "m/x",
+    });
+    recordRecalls(database, [
+      { memoryId: "local/staging-box", sessionId: here.id, turn: 2, at: "2026-11-20T10:00:00.000Z" },
+      // Another project's local memory of the same name is another memory.
+      { memoryId: "local/staging-box", sessionId: elsewhere.id, turn: 1, at: "2026-11-21T10:00:00.000Z" },
+    ]);
+    const url = /http:\/\/127\.0\.0\.1:\d+\/[\w-]+\//.exec(
+      await tuiMemoryBrowser(service, home, projectRoot)(),
+    )![0];
+    const detail = (await (await fetch(`${url}api/memory?scope=local&name=staging-box`)).json()) as {
+      recalls: { sessionId: string; title?: string; turn: number }[];
+    };
+    expect(detail.recalls).toEqual([
+      { sessionId: here.id, title: "fix the deploy", turn: 2, at: "2026-11-20T10:00:00.000Z" },
+    ]);
   });
 });

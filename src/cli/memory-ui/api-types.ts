@@ -37,8 +37,15 @@ export interface FileChange {
 
 interface Recalled {
   sessionId: string;
+  /** The session's title, when tacit's database still has it. */
+  title?: string;
   turn: number;
   at: string;
+}
+
+interface SessionRef {
+  id: string;
+  title?: string;
 }
 
 interface ConflictSides {
@@ -57,7 +64,7 @@ export interface MemoryDetail {
   /** The scope keeps a git history tacit commits to (user and local). */
   versioned: boolean;
   /** Sessions that wrote it: the current `source` first, then earlier versions'. */
-  sources: string[];
+  sources: SessionRef[];
   history: FileChange[];
   recalls: Recalled[];
   conflict?: ConflictSides;

@@ -1,14 +1,18 @@
 import { proposalDetails, proposalRows } from "../../memory/inbox/inbox-view.ts";
 import { inboxFolder, ReviewInbox } from "../../memory/inbox/review-inbox.ts";
 import { parseMemoryDocumentId } from "../../memory/memory-service.ts";
+import { sessionRedaction } from "../../memory/redact-message.ts";
 import { isVersionedScope } from "../../memory/scopes.ts";
 import { conflictVersions } from "../../memory/sync/conflict.ts";
 import { recallsOf } from "../../session/recall-log.ts";
+import { type SessionInfo, SessionStore } from "../../session/store.ts";
 import type { InboxItem, MemoryDetail, MemoryPage, SearchHit } from "./api-types.ts";
 import { rowOf } from "./catalog.ts";
 import { fileChanges, sourcesInPatches } from "./file-history.ts";
 import { requireScope, type UiContext } from "./ui-context.ts";
 
+const RECALLS_READ = 200;
+const RECALLS_SHOWN = 50;
 /** How many rows one page of the list carries at most: the page asks for more as the user scrolls. */
 const MAX_PAGE = 500;
 
@@ -59,16 +63,45 @@ export async function memoryDetail(
   const sources = [...(read.memory.source ? [read.memory.source] : [])];
   for (const source of sourcesInPatches(history)) if (!sources.includes(source)) sources.push(source);
   const conflict = conflictVersions(read.memory);
+  const sessions = sessionLookup(context);
+  const memoryId = `${scope}/${read.name}`;
+  // Project and local names repeat across projects: their recalls count only this project's sessions.
+  const recalls = recallsOf(context.database, memoryId, RECALLS_READ)
+    .map((recall) => ({ ...recall, session: sessions(recall.sessionId) }))
+    .filter((recall) => scope === "user" || recall.session?.projectRoot === context.projectRoot)
+    .slice(0, RECALLS_SHOWN)
+    .map(({ session, ...recall }) => (session?.title ? { ...recall, title: session.title } : recall));
   return {
     row: rowOf(read),
     text: read.text,
     filePath: read.filePath,
     missingPaths: read.missingPaths,
     versioned,
-    sources,
+    sources: sources.map((id) => {
+      const title = sessions(id)?.title;
+      return title ? { id, title } : { id };
+    }),
     history,
-    recalls: recallsOf(context.database, `${scope}/${read.name}`, 50),
+    recalls,
     ...(conflict ? { conflict } : {}),
+  };
+}
+
+/** Reads sessions from tacit's database by id, each once per request; undefined for one it no longer has. */
+function sessionLookup(context: UiContext): (id: string) => SessionInfo | undefined {
+  const store = new SessionStore(context.database, { redact: sessionRedaction });
+  const known = new Map<string, SessionInfo | undefined>();
+  return (id) => {
+    if (!known.has(id)) {
+      let session: SessionInfo | undefined;
+      try {
+        session = store.getSession(id);
+      } catch {
+        session = undefined;
+      }
+      known.set(id, session?.id === id ? session : undefined);
+    }
+    return known.get(id);
   };
 }
 

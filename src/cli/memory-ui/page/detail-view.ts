@@ -112,7 +112,11 @@ export class DetailView {
       el("h3", {}, "Written by"),
       detail.sources.length === 0
         ? el("p", { class: "muted" }, "No session recorded (written by hand or by a command).")
-        : el("ul", {}, ...detail.sources.map((source) => el("li", {}, `session ${source}`))),
+        : el(
+            "ul",
+            {},
+            ...detail.sources.map((source) => el("li", {}, sessionLabel(source.id, source.title))),
+          ),
     );
   }
 
@@ -127,7 +131,11 @@ export class DetailView {
             "ul",
             {},
             ...detail.recalls.map((recall) =>
-              el("li", {}, `${shortDate(recall.at)} · session ${recall.sessionId}, turn ${recall.turn}`),
+              el(
+                "li",
+                {},
+                `${shortDate(recall.at)} · ${sessionLabel(recall.sessionId, recall.title)}, turn ${recall.turn}`,
+              ),
             ),
           ),
     );
@@ -188,4 +196,9 @@ export class DetailView {
       return false;
     }
   }
+}
+
+/** "session <id>", with its title when tacit still has the session ("session 01J… (fix the parser)"). */
+function sessionLabel(id: string, title: string | undefined): string {
+  return title ? `session ${id} (${title})` : `session ${id}`;
 }
