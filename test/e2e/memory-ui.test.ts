@@ -177,6 +177,16 @@ describe.skipIf(!chromiumPath)(title, () => {
     expect(never).toContain("local/staging-box");
     expect(never).not.toContain("user/deploy-branch");
     expect(await page.locator("#timeline").textContent()).toMatch(/you \d+/);
+    // The bars are sized from the page's script: the CSP must not have dropped their width.
+    const width = await page
+      .locator("#timeline .bar")
+      .first()
+      .evaluate(
+        (bar) =>
+          (bar as unknown as { getBoundingClientRect(): { width: number } }).getBoundingClientRect().width,
+      );
+    expect(width).toBeGreaterThan(2);
+    expect(await page.locator("#list-panel").isVisible()).toBe(false);
     await screenshot(page, "health");
   });
 

@@ -9,6 +9,7 @@ type Tab = "memories" | "inbox" | "health";
 
 const side = document.getElementById("side-panel") as HTMLElement;
 const detailPanel = document.getElementById("detail") as HTMLElement;
+const listPanel = document.getElementById("list-panel") as HTMLElement;
 const detail = new DetailView(() => void list.reload());
 const openMemory = (scope: string, name: string) => {
   showTab("memories");
@@ -21,11 +22,15 @@ function showTab(tab: Tab): void {
     each.classList.toggle("current", each.dataset.tab === tab);
   }
   detailPanel.hidden = tab !== "memories";
+  listPanel.hidden = tab !== "memories";
   side.hidden = tab === "memories";
   if (tab === "inbox") void renderInbox(side, () => void list.reload());
   if (tab === "health") void renderHealth(side, openMemory);
 }
 
+// Choosing a scope or typing a search from another tab goes back to the list.
+document.getElementById("scopes")!.addEventListener("click", () => showTab("memories"));
+document.getElementById("search-input")!.addEventListener("input", () => showTab("memories"));
 for (const tab of document.querySelectorAll<HTMLElement>("[data-tab]")) {
   tab.addEventListener("click", () => showTab(tab.dataset.tab as Tab));
 }
