@@ -1,7 +1,7 @@
 // Bundles src/ into dist/ with esbuild, dependencies included; heavy ones are
 // imported lazily by the code so startup only pays for what a run uses.
 
-import { copyFileSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { build } from "esbuild";
 import { stringWidthFastPath, yogaWithoutFetch } from "./build-plugins.mjs";
@@ -46,3 +46,19 @@ const require = createRequire(import.meta.url);
 for (const wasm of ["web-tree-sitter/web-tree-sitter.wasm", "tree-sitter-bash/tree-sitter-bash.wasm"]) {
   copyFileSync(require.resolve(wasm), `dist/${wasm.slice(wasm.indexOf("/") + 1)}`);
 }
+
+// The memory browser's page (`tacit memory ui`): one browser bundle and its two static files, served by
+// src/cli/memory-ui/ from dist/memory-ui/, so the page works offline and loads nothing from elsewhere.
+mkdirSync("dist/memory-ui", { recursive: true });
+await build({
+  entryPoints: { app: "src/cli/memory-ui/page/main.ts" },
+  outdir: "dist/memory-ui",
+  bundle: true,
+  format: "esm",
+  platform: "browser",
+  target: "es2022",
+  minify: true,
+  logLevel: "warning",
+});
+for (const file of ["index.html", "app.css"])
+  copyFileSync(`src/cli/memory-ui/page/${file}`, `dist/memory-ui/${file}`);

@@ -5,6 +5,7 @@ import { BUILTIN_PROVIDERS, hasKey } from "../config/builtin-providers.ts";
 import type { AgentEvent } from "../core/events.ts";
 import { type Message, messageText } from "../core/messages.ts";
 import type { Usage } from "../core/usage.ts";
+import type { MemoryService } from "../memory/memory-service.ts";
 import type { SessionSummary, TranscriptLine, TuiHost, TuiInfo } from "../modes/tui/host.ts";
 import { catalogModels } from "../providers/catalog.ts";
 import type { Runtime } from "./bootstrap.ts";
@@ -182,8 +183,18 @@ export function createTuiHost(input: TuiHostInput): TuiHost {
     host.memory = {
       ...createTuiMemoryHost(runtime.memory, () => session.sessionId),
       inbox: createTuiInboxHost(runtime.memory, runtime.home, runtime.projectRoot),
+      browser: lazyMemoryBrowser(runtime.memory, runtime.home, runtime.projectRoot),
     };
   return host;
+}
+
+/** `/memory ui`: its server's code loads the first time it is asked for, not at start. */
+function lazyMemoryBrowser(memory: MemoryService, home: string, projectRoot: string): () => Promise<string> {
+  let browser: (() => Promise<string>) | undefined;
+  return async () => {
+    browser ??= (await import("./memory-ui/tui-browser.ts")).tuiMemoryBrowser(memory, home, projectRoot);
+    return browser();
+  };
 }
 
 /**

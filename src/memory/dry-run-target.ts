@@ -39,6 +39,7 @@ export function dryRunTarget(base: MemoryCommandTarget): MemoryCommandTarget {
       stale: false,
       missingPaths: [],
       conflict: false,
+      pinned: valid.pinned === true,
       warnings: [],
       memory: valid,
       text: serializeMemory(valid),

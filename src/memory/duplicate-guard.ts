@@ -105,15 +105,29 @@ function compare(
   other: ExistingMemory,
 ): NearDuplicate {
   const { entry } = other;
+  return {
+    entry,
+    ...duplicateLikeness(memory, { name: entry.name, description: entry.description, body: other.body }),
+  };
+}
+
+type Comparable = Pick<Memory, "name" | "description" | "body">;
+
+/**
+ * How much two memories look like one fact written twice (the guard's test, and `tacit memory doctor`'s):
+ * the same name under another spelling scores 1; a near-identical description counts at its own
+ * similarity; otherwise the similarity of their words. `why` says which, for a message.
+ */
+export function duplicateLikeness(memory: Comparable, other: Comparable): { score: number; why: string } {
   // Names made only of short or common words ("ui", "db") have no key: they are compared by content alone.
   const key = nameKey(memory.name);
-  if (key && key === nameKey(entry.name)) return { entry, why: "the same name", score: 1 };
-  const descriptions = cosine(words(memory.description), words(entry.description));
-  const whole = memorySimilarity(memory, { description: entry.description, body: other.body });
+  if (key && key === nameKey(other.name)) return { why: "the same name", score: 1 };
+  const descriptions = cosine(words(memory.description), words(other.description));
+  const whole = memorySimilarity(memory, other);
   if (descriptions >= DESCRIPTION_THRESHOLD && words(memory.description).size >= 3) {
-    return { entry, why: "a near-identical description", score: Math.max(descriptions, whole) };
+    return { why: "a near-identical description", score: Math.max(descriptions, whole) };
   }
-  return { entry, why: `${Math.round(whole * 100)}% the same words`, score: whole };
+  return { why: `${Math.round(whole * 100)}% the same words`, score: whole };
 }
 
 /** How alike two memories are, 0 to 1: the cosine of their sets of content words (description and body). */
@@ -125,12 +139,12 @@ export function memorySimilarity(
 }
 
 /** `test-commands`, `testing-command` and `Test_Commands` are one name. */
-function nameKey(name: string): string {
+export function nameKey(name: string): string {
   return [...words(name.replace(/[-_]/g, " "))].sort().join(" ");
 }
 
 /** Lower-cased content words, plurals and -ing folded, so "tests", "testing" and "test" are one word. */
-function words(text: string): Set<string> {
+export function words(text: string): Set<string> {
   const result = new Set<string>();
   for (const raw of text.toLowerCase().match(/[a-z0-9][a-z0-9._:/-]*[a-z0-9]|[a-z0-9]/g) ?? []) {
     for (const part of raw.split(/[._:/-]/)) {

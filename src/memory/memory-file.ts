@@ -29,6 +29,8 @@ export interface Memory {
    * (sync/conflict.ts lays them out); cleared when a new body is written.
    */
   conflict?: boolean;
+  /** Never decays out of the always-in-context index (`tacit memory pin`); written only when true. */
+  pinned?: boolean;
   /** Frontmatter keys tacit does not know, kept so a hand edit is never lost. */
   extra?: Record<string, unknown>;
   /** The fact, then "**Why:**" and "**How to apply:**" lines when known. */
@@ -69,6 +71,7 @@ const memorySchema = z.object({
   paths: z.array(z.string().min(1)).optional(),
   links: z.array(memoryNameSchema).optional(),
   conflict: z.boolean().optional(),
+  pinned: z.boolean().optional(),
   extra: z.record(z.string(), z.unknown()).optional(),
   body: z.string(),
 });
@@ -84,6 +87,7 @@ const FRONTMATTER_KEYS = [
   "paths",
   "links",
   "conflict",
+  "pinned",
 ] as const;
 
 /** Throws an error listing every problem when the memory is not valid; returns the normalised memory. */
@@ -142,8 +146,8 @@ export function serializeMemory(memory: Memory): string {
   for (const key of FRONTMATTER_KEYS) {
     const value = memory[key];
     if (value === undefined) continue;
-    if (Array.isArray(value) && value.length === 0) continue;
-    if (value === false) continue; // only `conflict: true` is ever written
+    // Only `true` is ever written for the flags (conflict, pinned); empty lists are left out.
+    if (value === false || (Array.isArray(value) && value.length === 0)) continue;
     frontmatter[key] = value;
   }
   for (const key of Object.keys(memory.extra ?? {}).sort()) {
@@ -216,6 +220,9 @@ export function parseMemoryFile(text: string, fileName: string): ParsedMemoryFil
   if (data.conflict === true) memory.conflict = true;
   else if (data.conflict !== undefined && data.conflict !== false && data.conflict !== null)
     warnings.push("conflict is not true or false; ignored");
+  if (data.pinned === true) memory.pinned = true;
+  else if (data.pinned !== undefined && data.pinned !== false && data.pinned !== null)
+    warnings.push(`pinned is "${String(data.pinned)}", not true or false; read as not pinned`);
   const extra: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(data)) {
     if (!(FRONTMATTER_KEYS as readonly string[]).includes(key) && key !== "body" && key !== "extra") {

@@ -366,6 +366,7 @@ export class MemoryStore {
       filePath,
       stale: missing.length > 0,
       missingPaths: missing,
+      pinned: memory.pinned === true,
       warnings,
       conflict: memory.conflict === true,
       ...(broken ? { broken } : {}),

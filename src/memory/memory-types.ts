@@ -37,6 +37,8 @@ export interface MemoryEntry {
   /** Names a project file that no longer exists. */
   stale: boolean;
   missingPaths: string[];
+  /** `pinned: true` in the frontmatter: never decays out of the always-in-context index. */
+  pinned: boolean;
   /** Problems in a hand-edited file, worked around. */
   warnings: string[];
   /** Sync kept two versions in its body (`conflict: true`, see sync/conflict.ts) until someone settles it. */

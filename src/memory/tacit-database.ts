@@ -1,6 +1,7 @@
 import type { DatabaseSync } from "node:sqlite";
 import { agentFileRecordMigrations } from "../session/agent-file-records.ts";
 import { type Migration, type OpenDatabaseOptions, openDatabase } from "../session/database.ts";
+import { recallLogMigrations } from "../session/recall-log.ts";
 import { reflectionLedgerMigrations } from "../session/reflection-ledger.ts";
 import { importLedgerMigrations } from "../session/transcripts/import-ledger.ts";
 import { embeddingHealthMigrations } from "./embedding-health.ts";
@@ -20,6 +21,7 @@ const memoryMigrations: readonly Migration[] = [
   ...reflectionLedgerMigrations,
   ...importLedgerMigrations,
   ...agentFileRecordMigrations,
+  ...recallLogMigrations,
 ];
 
 /**

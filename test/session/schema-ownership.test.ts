@@ -40,6 +40,7 @@ const OWNERS: Array<{ tables: RegExp; files: string[] }> = [
   { tables: /\breflection_runs\b/, files: ["session/reflection-ledger.ts"] },
   { tables: /\blearned_transcripts\b/, files: ["session/transcripts/import-ledger.ts"] },
   { tables: /\bagent_file_records\b/, files: ["session/agent-file-records.ts"] },
+  { tables: /\bmemory_recalls\b/, files: ["session/recall-log.ts"] },
 ];
 
 describe("the database schema", () => {
@@ -51,6 +52,7 @@ describe("the database schema", () => {
       "memory/search/schema.ts",
       "session/agent-file-records.ts",
       "session/database.ts", // the migrations bookkeeping table itself
+      "session/recall-log.ts",
       "session/reflection-ledger.ts",
       "session/session-schema.ts",
       "session/transcripts/import-ledger.ts",

@@ -198,6 +198,7 @@ describe("a database made before every table had a migration", () => {
       "reflection-002-declined",
       "import-ledger-001-learned-transcripts",
       "agent-file-records-001",
+      "recall-log-001",
     ]);
     const store = new SessionStore(database, { redact: sessionRedaction });
     expect(store.loadMessages("s-old").map(messageText)).toEqual(["where is the parser?"]);

@@ -136,6 +136,20 @@ export async function editMemoryCommand(name: string, options: { scope?: string 
   });
 }
 
+/**
+ * Why an edited memory file may not be saved, or undefined when it may: frontmatter that cannot be
+ * read, or an unknown type (saving would silently turn it into "reference"). Shared with the memory
+ * browser's Edit.
+ */
+export function unreadableEdit(text: string, fileName: string): string | undefined {
+  const parsed = parseMemoryFile(text, fileName);
+  const typeWarning = parsed.warnings.find((warning) => warning.startsWith("type "));
+  return (
+    parsed.broken ??
+    typeWarning?.replace(/; read as "reference"$/, ` (use one of: ${MEMORY_TYPES.join(", ")})`)
+  );
+}
+
 /** Marks the line tacit writes into a draft to say what is wrong; removed before the draft is read again. */
 const DRAFT_NOTE = "# tacit:";
 
@@ -149,11 +163,7 @@ function editUntilReadable(draft: string, shownPath: string): { text: string; pr
     runEditor(draft);
     const text = withoutDraftNote(readFileSync(draft, "utf8"));
     if (!text.trim()) return { text };
-    const parsed = parseMemoryFile(text, path.basename(draft, ".md"));
-    const typeWarning = parsed.warnings.find((warning) => warning.startsWith("type "));
-    const problem =
-      parsed.broken ??
-      typeWarning?.replace(/; read as "reference"$/, ` (use one of: ${MEMORY_TYPES.join(", ")})`);
+    const problem = unreadableEdit(text, path.basename(draft, ".md"));
     if (!problem) return { text };
     if (!process.stdin.isTTY) return { text, problem };
     process.stderr.write(`tacit: ${shownPath}: ${problem}; opening the editor again\n`);

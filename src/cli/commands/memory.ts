@@ -8,6 +8,7 @@ const change = () => import("./memory-change.ts");
 const history = () => import("./memory-history.ts");
 const transfer = () => import("./memory-transfer.ts");
 const sync = () => import("./memory-sync.ts");
+const browser = () => import("./memory-ui.ts");
 
 const SCOPE = "user, project or local";
 
@@ -105,6 +106,13 @@ export function registerMemoryCommands(program: Command): void {
 
   registerMemoryInboxCommands(memory);
   registerMemorySyncCommands(memory);
+
+  memory
+    .command("ui")
+    .description("open the memory browser: a local web page on 127.0.0.1, behind a random token")
+    .option("--port <n>", "the port to listen on (default: any free port)")
+    .option("--no-open", "only print the URL; do not open a browser")
+    .action(lazyAction(browser, (module) => module.memoryUiCommand));
 
   program
     .command("remember <text...>")

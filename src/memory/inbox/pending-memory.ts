@@ -94,6 +94,7 @@ export class PendingMemory {
       stale: false,
       missingPaths: [],
       conflict: false,
+      pinned: memory.pinned === true,
       warnings,
       memory,
       text,

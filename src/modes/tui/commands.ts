@@ -88,12 +88,17 @@ export const SLASH_COMMANDS: SlashCommand[] = [
   },
   {
     name: "memory",
-    description: "Browse memories by scope; open or forget one; /memory inbox reviews proposals",
-    argumentHint: "[inbox]",
+    description:
+      "Browse memories by scope; open or forget one; /memory inbox reviews proposals; /memory ui opens the browser",
+    argumentHint: "[inbox|ui]",
     run: async (context) => {
       if (context.argument === "inbox") return reviewInbox(context);
       const memory = context.host.memory;
       if (!memory) return context.notify("warning", "Memory is off for this run (--no-memory or settings).");
+      if (context.argument === "ui") {
+        if (!memory.browser) return context.notify("warning", "The memory browser is not available here.");
+        return context.notify("info", await memory.browser());
+      }
       const all = await memory.list();
       if (all.length === 0)
         return context.notify("info", "No memories yet. Use /remember <text> to add one.");

@@ -72,6 +72,8 @@ export interface TuiMemoryHost {
   forget(scope: string, name: string): Promise<void>;
   /** Stores the text as a memory; returns a one-line confirmation to show. */
   remember(text: string): Promise<string>;
+  /** Starts the memory browser (`tacit memory ui`) in the background, once; returns the line with its URL. */
+  browser?(): Promise<string>;
 }
 
 /**

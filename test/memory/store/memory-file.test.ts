@@ -34,6 +34,16 @@ describe("memory files", () => {
     expect(serializeMemory(memory)).toBe(text);
   });
 
+  it("keeps pinned: true, writes nothing for an unpinned memory and warns about a pinned that is not a yes or no", () => {
+    const pinned = serializeMemory({ ...sample, pinned: true });
+    expect(pinned).toContain("\npinned: true\n");
+    expect(parseMemoryFile(pinned, "use-pnpm").memory.pinned).toBe(true);
+    expect(serializeMemory({ ...sample, pinned: false })).toBe(serializeMemory(sample));
+    const odd = parseMemoryFile(pinned.replace("pinned: true", "pinned: forever"), "use-pnpm");
+    expect(odd.memory.pinned).toBeUndefined();
+    expect(odd.warnings).toEqual(['pinned is "forever", not true or false; read as not pinned']);
+  });
+
   it("writes frontmatter keys in a stable order whatever the object's order", () => {
     const shuffled: Memory = {
       body: sample.body,
