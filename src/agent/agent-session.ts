@@ -6,6 +6,7 @@ import type { Tool, ToolSessionState } from "../core/tool.ts";
 import { newToolSessionState } from "../core/tool.ts";
 import { addUsage, emptyUsage, type Usage } from "../core/usage.ts";
 import type { MemoryService } from "../memory/memory-service.ts";
+import type { RecallRecorder } from "../memory/recall-recorder.ts";
 import type { AgentFileRecords } from "../session/agent-file-records.ts";
 import type { SessionStore } from "../session/store.ts";
 import {
@@ -21,6 +22,7 @@ import { createFileWriteRecorder } from "./file-write-recorder.ts";
 import { runAgent } from "./loop.ts";
 import { memoryTurnContext } from "./memory-context.ts";
 import type { PermissionGate } from "./permission-gate.ts";
+import { userTurns } from "./reflection/digest.ts";
 import type { AfterToolCall } from "./tool-calls.ts";
 import type { TurnContextSource } from "./turn-context.ts";
 
@@ -46,6 +48,8 @@ export interface AgentSessionOptions {
   /** Memory: past turns are indexed for later sessions, and (with recall on) each user turn recalls from it. */
   memory?: MemoryService;
   recall?: boolean;
+  /** Told when each user turn begins, and by recall which memories it put into the turn (the recall log). */
+  recallRecorder?: RecallRecorder;
   /** Saves what matters to memory before compaction drops the conversation (see compaction-save.ts). */
   saveBeforeCompaction?: SaveBeforeCompaction;
   /** Where what the agent leaves in the files it writes is recorded, for learning from the user's edits. */
@@ -82,6 +86,8 @@ export class AgentSession {
   private compactionFailedThisTurn = false;
   /** Memories and passages already recalled into this conversation: not recalled twice. */
   private readonly recalledIds = new Set<string>();
+  /** The user turns of the current session so far (the recall log numbers recalls by them). */
+  private userTurn: number;
   /** The seq of the message stored last: a file write is recorded against the message that asked for it. */
   private lastStoredSeq: number | undefined;
 
@@ -102,6 +108,7 @@ export class AgentSession {
             recall: options.recall !== false,
             sessionId: () => this.currentSessionId,
             recalledIds: this.recalledIds,
+            ...(options.recallRecorder ? { recorder: options.recallRecorder } : {}),
           }),
         ]
       : [];
@@ -114,6 +121,7 @@ export class AgentSession {
         })
       : undefined;
     this.messages = answerDanglingToolCalls(conversationAfterCompaction(options.history ?? []));
+    this.userTurn = userTurns(options.history ?? []);
     // A resumed conversation is already this big: automatic compaction must see it on the first turn.
     this.lastInputTokens = this.messages.length > 0 ? this.estimateContextTokens() : 0;
   }
@@ -164,6 +172,7 @@ export class AgentSession {
     );
     this.toolState = newToolSessionState();
     this.recalledIds.clear();
+    this.userTurn = userTurns(history);
     this.usageTotal = totals?.usage ?? emptyUsage();
     this.costTotal = totals?.costUsd ?? 0;
     this.lastInputTokens = history.length > 0 ? this.estimateContextTokens() : 0;
@@ -323,6 +332,8 @@ export class AgentSession {
    */
   async *prompt(text: string, signal: AbortSignal, turn: TurnOptions = {}): AsyncGenerator<AgentEvent> {
     this.compactionFailedThisTurn = false;
+    this.userTurn += 1;
+    this.options.recallRecorder?.beginTurn(this.sessionId, this.userTurn);
     yield* this.compactIfNearlyFull(signal);
     // The loop adds the turn's context to the message and reports it (a "message" event, stored below).
     const events = runAgent({

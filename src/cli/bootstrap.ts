@@ -17,6 +17,7 @@ import { traceStartup } from "../core/startup-trace.ts";
 import { inboxFolder, waitingProposalsNotice } from "../memory/inbox/review-inbox.ts";
 import type { MemoryService } from "../memory/memory-service.ts";
 import { createMemoryService } from "../memory/memory-setup.ts";
+import { databaseRecallRecorder } from "../memory/recall-recorder.ts";
 import { sessionRedaction } from "../memory/redact-message.ts";
 import { loadSkills, type Skill } from "../memory/skills/catalog.ts";
 import { renderSkillsSection } from "../memory/skills/skills-section.ts";
@@ -221,12 +222,22 @@ export async function bootstrap(input: BootstrapInput): Promise<Runtime> {
         resolve,
         env,
       });
+    // Which memories each turn used, for `tacit memory doctor` and decay (session/recall-log.ts).
+    const recallRecorder =
+      memory && databaseRecallRecorder(database, { onError: (line) => memory.warnLater(line) });
     const session = new AgentSession({
       model,
       toolsFor: (current) => {
         const tools = createToolset(current.info.family, shell.sandbox ? { sandbox: shell.sandbox } : {});
         if (skillTool) tools.push(skillTool);
-        if (memory) tools.push(createMemoryTool(memory, { sessionId: () => session.sessionId }));
+        if (memory) {
+          tools.push(
+            createMemoryTool(memory, {
+              sessionId: () => session.sessionId,
+              ...(recallRecorder ? { recorder: recallRecorder } : {}),
+            }),
+          );
+        }
         return tools;
       },
       systemPromptFor,
@@ -237,6 +248,7 @@ export async function bootstrap(input: BootstrapInput): Promise<Runtime> {
       cwd,
       projectRoot,
       ...(memory ? { memory, recall: settings.memory?.recall !== false } : {}),
+      ...(recallRecorder ? { recallRecorder } : {}),
       ...(saveBeforeCompaction ? { saveBeforeCompaction } : {}),
       ...(memory && learnsFromEdits(settings) ? { fileRecords: new AgentFileRecords(database) } : {}),
       ...((options.maxTurns ?? settings.maxTurns) !== undefined

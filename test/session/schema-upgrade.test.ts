@@ -192,6 +192,7 @@ describe("a database made before every table had a migration", () => {
       "search-001-documents-fts-vectors",
       "memory-index-state-001-hashes",
       "memory-index-state-002-manifest",
+      "memory-index-state-003-pinned",
       "embedding-health-001-markers",
       "reflection-001-runs",
       "reflection-002-declined",
