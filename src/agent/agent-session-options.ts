@@ -2,6 +2,7 @@ import type { Message } from "../core/messages.ts";
 import type { ModelClient } from "../core/model.ts";
 import type { TextFileAccess, Tool } from "../core/tool.ts";
 import type { MemoryService } from "../memory/memory-service.ts";
+import type { RecallRecorder } from "../memory/recall-recorder.ts";
 import type { AgentFileRecords } from "../session/agent-file-records.ts";
 import type { SessionStore } from "../session/store.ts";
 import type { SaveBeforeCompaction } from "./compaction-save.ts";
@@ -36,6 +37,8 @@ export interface AgentSessionOptions {
   /** Memory: past turns are indexed for later sessions, and (with recall on) each user turn recalls from it. */
   memory?: MemoryService;
   recall?: boolean;
+  /** Told when each user turn begins, and by recall which memories it put into the turn (the recall log). */
+  recallRecorder?: RecallRecorder;
   /** Saves what matters to memory before compaction drops the conversation (see compaction-save.ts). */
   saveBeforeCompaction?: SaveBeforeCompaction;
   /** Where what the agent leaves in the files it writes is recorded, for learning from the user's edits. */

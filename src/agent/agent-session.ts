@@ -19,6 +19,7 @@ import { createFileWriteRecorder } from "./file-write-recorder.ts";
 import { turnWithHooks } from "./hooks/agent-hooks.ts";
 import { runAgent } from "./loop.ts";
 import { memoryTurnContext } from "./memory-context.ts";
+import { userTurns } from "./reflection/digest.ts";
 import type { AfterToolCall } from "./tool-calls.ts";
 import type { TurnContextSource } from "./turn-context.ts";
 
@@ -49,6 +50,8 @@ export class AgentSession {
   private compactionFailedThisTurn = false;
   /** Memories and passages already recalled into this conversation: not recalled twice. */
   private readonly recalledIds = new Set<string>();
+  /** The user turns of the current session so far (the recall log numbers recalls by them). */
+  private userTurn: number;
   /** The seq of the message stored last: a file write is recorded against the message that asked for it. */
   private lastStoredSeq: number | undefined;
 
@@ -69,6 +72,7 @@ export class AgentSession {
             recall: options.recall !== false,
             sessionId: () => this.currentSessionId,
             recalledIds: this.recalledIds,
+            ...(options.recallRecorder ? { recorder: options.recallRecorder } : {}),
           }),
         ]
       : [];
@@ -81,6 +85,7 @@ export class AgentSession {
         })
       : undefined;
     this.messages = answerDanglingToolCalls(conversationAfterCompaction(options.history ?? []));
+    this.userTurn = userTurns(options.history ?? []);
     // A resumed conversation is already this big: automatic compaction must see it on the first turn.
     this.lastInputTokens = this.messages.length > 0 ? this.estimateContextTokens() : 0;
   }
@@ -131,6 +136,7 @@ export class AgentSession {
     );
     this.toolState = newToolSessionState();
     this.recalledIds.clear();
+    this.userTurn = userTurns(history);
     this.usageTotal = totals?.usage ?? emptyUsage();
     this.costTotal = totals?.costUsd ?? 0;
     this.lastInputTokens = history.length > 0 ? this.estimateContextTokens() : 0;
@@ -292,6 +298,8 @@ export class AgentSession {
    */
   async *prompt(text: string, signal: AbortSignal, turn: TurnOptions = {}): AsyncGenerator<AgentEvent> {
     this.compactionFailedThisTurn = false;
+    this.userTurn += 1;
+    this.options.recallRecorder?.beginTurn(this.sessionId, this.userTurn);
     yield* this.compactIfNearlyFull(signal);
     // The loop adds the turn's context to the message and reports it (a "message" event, stored below).
     yield* turnWithHooks(this.options.hooks, {

@@ -1,6 +1,7 @@
 import type { AgentEvent } from "../core/events.ts";
 import { messageText } from "../core/messages.ts";
-import type { MemoryService } from "../memory/memory-service.ts";
+import { type MemoryService, parseMemoryDocumentId } from "../memory/memory-service.ts";
+import type { RecallRecorder } from "../memory/recall-recorder.ts";
 import type { TurnContextSource } from "./turn-context.ts";
 
 export interface MemoryContextOptions {
@@ -14,6 +15,8 @@ export interface MemoryContextOptions {
    * conversation they were in is replaced (compaction, another session).
    */
   recalledIds: Set<string>;
+  /** Told which memories recall put into the turn (past turns are not memories, so not told). */
+  recorder?: RecallRecorder;
 }
 
 /**
@@ -36,6 +39,7 @@ export function memoryTurnContext(memory: MemoryService, options: MemoryContextO
         });
         if (recall.items.length > 0) {
           for (const item of recall.items) options.recalledIds.add(item.id);
+          options.recorder?.recalled(recalledMemoryIds(recall.items));
           text = recall.text;
           events.push({ type: "recall", items: recall.items });
         }
@@ -45,4 +49,12 @@ export function memoryTurnContext(memory: MemoryService, options: MemoryContextO
       return text ? { text, events } : { events };
     },
   };
+}
+
+/** "<scope>/<name>" of each recalled memory, as the recall log names them. */
+function recalledMemoryIds(items: readonly { id: string }[]): string[] {
+  return items.flatMap((item) => {
+    const memory = parseMemoryDocumentId(item.id);
+    return memory ? [`${memory.scope}/${memory.name}`] : [];
+  });
 }

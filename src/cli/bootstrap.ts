@@ -21,6 +21,7 @@ import type { TextFileAccess } from "../core/tool.ts";
 import { inboxFolder, waitingProposalsNotice } from "../memory/inbox/review-inbox.ts";
 import type { MemoryService } from "../memory/memory-service.ts";
 import { createMemoryService } from "../memory/memory-setup.ts";
+import { databaseRecallRecorder } from "../memory/recall-recorder.ts";
 import { sessionRedaction } from "../memory/redact-message.ts";
 import { loadSkills, type Skill } from "../memory/skills/catalog.ts";
 import { renderSkillsSection } from "../memory/skills/skills-section.ts";
@@ -262,13 +263,20 @@ export async function bootstrap(input: BootstrapInput): Promise<Runtime> {
       ...(input.askRepositoryTrust ? { askTrust: input.askRepositoryTrust } : {}),
       onRepositoryTrusted: () => hooks?.admitRepositoryHooks(),
     });
+    // Which memories each turn used, for `tacit memory doctor` and decay (session/recall-log.ts).
+    const recallRecorder =
+      memory && databaseRecallRecorder(database, { onError: (line) => memory.warnLater(line) });
     // A subagent gets these tools with memory read-only (and never the task tool); the session, all of them.
     const toolsWith = (current: ModelClient, memoryReadOnly: boolean) => {
       const tools = createToolset(current.info.family, shell.sandbox ? { sandbox: shell.sandbox } : {});
       if (skillTool) tools.push(skillTool);
       if (memory)
         tools.push(
-          createMemoryTool(memory, { sessionId: () => session.sessionId, readOnly: memoryReadOnly }),
+          createMemoryTool(memory, {
+            sessionId: () => session.sessionId,
+            readOnly: memoryReadOnly,
+            ...(recallRecorder ? { recorder: recallRecorder } : {}),
+          }),
         );
       return tools;
     };
@@ -296,6 +304,7 @@ export async function bootstrap(input: BootstrapInput): Promise<Runtime> {
       cwd,
       projectRoot,
       ...(memory ? { memory, recall: settings.memory?.recall !== false } : {}),
+      ...(recallRecorder ? { recallRecorder } : {}),
       ...(saveBeforeCompaction ? { saveBeforeCompaction } : {}),
       ...(memory && learnsFromEdits(settings) ? { fileRecords: new AgentFileRecords(database) } : {}),
       ...(input.files ? { files: input.files } : {}),

@@ -2,6 +2,7 @@ import { homedir } from "node:os";
 import { REFLECTION_DEFAULTS } from "../config/reflection-trust.ts";
 import type { Settings } from "../config/settings.ts";
 import type { Tool } from "../core/tool.ts";
+import { guardAgainstDuplicates } from "../memory/duplicate-guard.ts";
 import { inboxFolder, ReviewInbox } from "../memory/inbox/review-inbox.ts";
 import { reviewedTarget } from "../memory/inbox/reviewed-target.ts";
 import type { MemoryCommandTarget } from "../memory/memory-commands.ts";
@@ -35,10 +36,14 @@ export interface LearningWiringInput {
 export function learningWiring(input: LearningWiringInput): LearningWiring {
   const projectRoot = input.memory.store.projectRoot;
   const inbox = new ReviewInbox(inboxFolder(input.tacitHome, projectRoot));
-  const target = reviewedTarget(input.memory.store, inbox, {
-    review: input.settings.reflection?.review ?? REFLECTION_DEFAULTS.review,
-    session: input.sessionLabel,
-  });
+  // The doctor's duplicate check in front: a near-copy of a memory is refused, naming the memory to
+  // update instead, so a pass that learns a fact again updates it rather than piling up copies.
+  const target = guardAgainstDuplicates(
+    reviewedTarget(input.memory.store, inbox, {
+      review: input.settings.reflection?.review ?? REFLECTION_DEFAULTS.review,
+      session: input.sessionLabel,
+    }),
+  );
   const skillDraft = createSkillDraftTool({
     projectRoot,
     home: input.env.HOME ?? homedir(),

@@ -70,6 +70,10 @@ const memorySettingsSchema = z.looseObject({
       auto: z.boolean().optional(),
     })
     .optional(),
+  /** `tacit memory doctor` reports memories older than this many days and not recalled in them (default 60). */
+  unusedDays: positiveInteger.optional(),
+  /** A memory neither recalled nor updated for this many days leaves the always-in-context index (default 90). */
+  decayDays: positiveInteger.optional(),
 });
 
 /** Learning after a session (README "Reflection"): what reflection may do and with which model. */

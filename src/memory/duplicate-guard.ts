@@ -26,7 +26,7 @@ export interface DuplicateGuardOptions {
 export const DUPLICATE_THRESHOLD = 0.45;
 
 /** A description this similar alone is a copy, whatever the bodies say (the index shows descriptions). */
-const DESCRIPTION_THRESHOLD = 0.75;
+export const DESCRIPTION_THRESHOLD = 0.75;
 
 /** Words that say nothing about what a memory is about, including the memory format's own headings. */
 const STOPWORDS = new Set(
@@ -118,13 +118,31 @@ type Comparable = Pick<Memory, "name" | "description" | "body">;
  * the same name under another spelling scores 1; a near-identical description counts at its own
  * similarity; otherwise the similarity of their words. `why` says which, for a message.
  */
-export function duplicateLikeness(memory: Comparable, other: Comparable): { score: number; why: string } {
+function duplicateLikeness(memory: Comparable, other: Comparable): { score: number; why: string } {
+  return likenessOfWords(wordsOfMemory(memory), wordsOfMemory(other));
+}
+
+/** A memory's words as duplicateLikeness compares them, worked out once for many comparisons. */
+export interface MemoryWords {
+  nameKey: string;
+  description: Set<string>;
+  all: Set<string>;
+}
+
+export function wordsOfMemory(memory: Comparable): MemoryWords {
+  return {
+    nameKey: nameKey(memory.name),
+    description: words(memory.description),
+    all: words(`${memory.description}\n${memory.body}`),
+  };
+}
+
+export function likenessOfWords(memory: MemoryWords, other: MemoryWords): { score: number; why: string } {
   // Names made only of short or common words ("ui", "db") have no key: they are compared by content alone.
-  const key = nameKey(memory.name);
-  if (key && key === nameKey(other.name)) return { why: "the same name", score: 1 };
-  const descriptions = cosine(words(memory.description), words(other.description));
-  const whole = memorySimilarity(memory, other);
-  if (descriptions >= DESCRIPTION_THRESHOLD && words(memory.description).size >= 3) {
+  if (memory.nameKey && memory.nameKey === other.nameKey) return { why: "the same name", score: 1 };
+  const descriptions = cosine(memory.description, other.description);
+  const whole = cosine(memory.all, other.all);
+  if (descriptions >= DESCRIPTION_THRESHOLD && memory.description.size >= 3) {
     return { why: "a near-identical description", score: Math.max(descriptions, whole) };
   }
   return { why: `${Math.round(whole * 100)}% the same words`, score: whole };
@@ -139,7 +157,7 @@ export function memorySimilarity(
 }
 
 /** `test-commands`, `testing-command` and `Test_Commands` are one name. */
-export function nameKey(name: string): string {
+function nameKey(name: string): string {
   return [...words(name.replace(/[-_]/g, " "))].sort().join(" ");
 }
 

@@ -59,6 +59,16 @@ export const indexStateMigrations: readonly Migration[] = [
       database.exec("DELETE FROM memory_folder_manifest");
     },
   },
+  {
+    // `pinned: true` memories never decay out of the index. Every file is read once more (no
+    // trusted mtime, no folder manifest) so a pin already in a file is known from the next start.
+    id: "memory-index-state-004-pinned",
+    up(database: DatabaseSync) {
+      database.exec("ALTER TABLE memory_index_state ADD COLUMN pinned INTEGER");
+      database.exec("UPDATE memory_index_state SET mtime_ms = NULL");
+      database.exec("DELETE FROM memory_folder_manifest");
+    },
+  },
 ];
 
 /** File path to [mtimeMs, size] as the last sync saw it; a null mtime is never trusted. */
@@ -81,6 +91,8 @@ export interface ManifestEntry {
   /** The paths the memory names (freshness.ts referencedPaths), checked for staleness when listed. */
   referencedPaths: string[];
   conflict: boolean;
+  /** `pinned: true`: never decays out of the index. */
+  pinned: boolean;
 }
 
 export interface IndexedFile extends ManifestEntry {
@@ -99,6 +111,7 @@ interface ManifestRow {
   updated: string;
   referenced_paths: string | null;
   conflict: number | null;
+  pinned: number | null;
 }
 
 /**
@@ -128,12 +141,13 @@ export class IndexState {
       .prepare(
         `INSERT INTO memory_index_state
            (id, hash, project_key, mtime_ms, size, scope, name, description, type, updated, referenced_paths, recency, broken,
-            conflict)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            conflict, pinned)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT(id) DO UPDATE SET hash = excluded.hash, mtime_ms = excluded.mtime_ms, size = excluded.size,
            scope = excluded.scope, name = excluded.name, description = excluded.description,
            type = excluded.type, updated = excluded.updated, referenced_paths = excluded.referenced_paths,
-           recency = excluded.recency, broken = excluded.broken, conflict = excluded.conflict`,
+           recency = excluded.recency, broken = excluded.broken, conflict = excluded.conflict,
+           pinned = excluded.pinned`,
       )
       .run(
         id,
@@ -150,6 +164,7 @@ export class IndexState {
         Date.parse(file.updated) || 0,
         file.broken ? 1 : 0,
         file.conflict ? 1 : 0,
+        file.pinned ? 1 : 0,
       );
   }
 
@@ -199,28 +214,37 @@ export class IndexState {
    * The `limit` most recent memories of the given scopes as last synced, for
    * the always-loaded index (ties go to scope order, then name, as the index
    * drops them), and how many there are in all. User rows carry no project
-   * key, project and local rows this project's.
+   * key, project and local rows this project's. With `decay`, memories last
+   * updated before `decay.before` (ms) are left out and counted as decayed,
+   * unless pinned or named in `decay.used` ("<scope>/<name>", recalled since).
    */
   recentEntries(
     projectKey: string,
     scopes: readonly MemoryScope[],
     limit: number,
-  ): { entries: ManifestEntry[]; total: number } {
-    if (scopes.length === 0) return { entries: [], total: 0 };
+    decay?: { before: number; used: readonly string[] },
+  ): { entries: ManifestEntry[]; total: number; decayed: number } {
+    if (scopes.length === 0) return { entries: [], total: 0, decayed: 0 };
     const where = `(project_key IS NULL OR project_key = ?) AND name IS NOT NULL
       AND scope IN (${scopes.map(() => "?").join(", ")})`;
-    const total = Number(
-      this.database
-        .prepare(`SELECT count(*) AS total FROM memory_index_state WHERE ${where}`)
-        .get(projectKey, ...scopes)?.total ?? 0,
-    );
+    const kept = decay
+      ? "(recency >= ? OR pinned = 1 OR scope || '/' || name IN (SELECT value FROM json_each(?)))"
+      : "1";
+    const keptParameters = decay ? [decay.before, JSON.stringify(decay.used)] : [];
+    const counts = this.database
+      .prepare(
+        `SELECT count(*) AS total, coalesce(sum(CASE WHEN ${kept} THEN 0 ELSE 1 END), 0) AS decayed
+         FROM memory_index_state WHERE ${where}`,
+      )
+      .get(...keptParameters, projectKey, ...scopes);
     const rows = this.database
       .prepare(
-        `SELECT scope, name, description, type, updated, referenced_paths, conflict FROM memory_index_state WHERE ${where}
+        `SELECT scope, name, description, type, updated, referenced_paths, conflict, pinned FROM memory_index_state
+         WHERE ${where} AND ${kept}
          ORDER BY recency DESC, CASE scope WHEN 'user' THEN 0 WHEN 'project' THEN 1 ELSE 2 END, name
          LIMIT ?`,
       )
-      .all(projectKey, ...scopes, limit) as unknown as ManifestRow[];
+      .all(projectKey, ...scopes, ...keptParameters, limit) as unknown as ManifestRow[];
     const entries = rows.map((row) => ({
       scope: row.scope as MemoryScope,
       name: row.name,
@@ -229,8 +253,9 @@ export class IndexState {
       updated: row.updated,
       referencedPaths: row.referenced_paths ? (JSON.parse(row.referenced_paths) as string[]) : [],
       conflict: row.conflict === 1,
+      pinned: row.pinned === 1,
     }));
-    return { entries, total };
+    return { entries, total: Number(counts?.total ?? 0), decayed: Number(counts?.decayed ?? 0) };
   }
 
   /** Runs `work` in one transaction, so a first sync of thousands of files is one write, not thousands. */

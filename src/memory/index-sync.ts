@@ -158,6 +158,7 @@ function manifestEntry(memory: ReadMemory, store: MemoryStore): ManifestEntry {
     updated: memory.updated,
     referencedPaths: store.freshnessScopes.includes(memory.scope) ? referencedPaths(memory.memory) : [],
     conflict: memory.conflict,
+    pinned: memory.pinned,
   };
 }
 
@@ -178,13 +179,24 @@ const SHORTEST_INDEX_LINE = 16;
  */
 export function manifestIndex(
   input: { state: IndexState; projectKey: string; store: MemoryStore },
-  options: { budgetTokens: number; lastUsed?: ReadonlyMap<string, number> },
-): { entries: IndexEntry[]; alreadyOmitted: number } {
+  options: {
+    budgetTokens: number;
+    lastUsed?: ReadonlyMap<string, number>;
+    /** Leave out memories neither updated since `before` (ms) nor pinned nor in `used` (IndexState.recentEntries). */
+    decay?: { before: number; used: readonly string[] };
+  },
+): { entries: IndexEntry[]; alreadyOmitted: number; decayed: number } {
   const limit = options.lastUsed
     ? -1 // SQLite: no limit
     : Math.floor((options.budgetTokens * CHARACTERS_PER_TOKEN) / SHORTEST_INDEX_LINE) + 1;
-  const { entries, total } = input.state.recentEntries(input.projectKey, input.store.enabledScopes, limit);
+  const { entries, total, decayed } = input.state.recentEntries(
+    input.projectKey,
+    input.store.enabledScopes,
+    limit,
+    options.decay,
+  );
   return {
+    decayed,
     entries: entries.map((entry) => ({
       scope: entry.scope,
       name: entry.name,
@@ -196,6 +208,6 @@ export function manifestIndex(
       ),
       conflict: entry.conflict,
     })),
-    alreadyOmitted: total - entries.length,
+    alreadyOmitted: total - decayed - entries.length,
   };
 }

@@ -21,6 +21,8 @@ export interface RenderIndexOptions {
   lastUsed?: ReadonlyMap<string, number>;
   /** Memories the caller left out before rendering as the least recent ones: counted in the closing line. */
   alreadyOmitted?: number;
+  /** Memories left out as unused for `days` (decay): said in a line of their own, as still searchable. */
+  decayed?: { count: number; days: number };
 }
 
 export interface RenderedIndex {
@@ -60,6 +62,10 @@ export function renderMemoryIndex(
 ): RenderedIndex {
   const budgetCharacters = (options.budgetTokens ?? DEFAULT_INDEX_BUDGET_TOKENS) * CHARACTERS_PER_TOKEN;
   const sorted = [...entries].sort(compareByScopeThenName);
+  if (sorted.length === 0 && options.decayed && options.decayed.count > 0) {
+    const text = `${TITLE}\n${decayedLine(options.decayed.count, options.decayed.days)}`;
+    return { text, shown: 0, omitted: 0, tokens: estimateTokens(text) };
+  }
   if (sorted.length === 0) {
     const text = "Memory index: no memories yet.";
     return { text, shown: 0, omitted: 0, tokens: estimateTokens(text) };
@@ -99,6 +105,8 @@ export function renderMemoryIndex(
     output.push(lines[index]!);
   });
   if (omitted > 0) output.push(omittedLine(omitted));
+  if (options.decayed && options.decayed.count > 0)
+    output.push(decayedLine(options.decayed.count, options.decayed.days));
   const text = output.join("\n");
   return { text, shown: shown.size, omitted, tokens: estimateTokens(text) };
 }
@@ -112,6 +120,10 @@ function indexLine(entry: IndexEntry): string {
 
 function omittedLine(count: number): string {
   return `(${count} more ${count === 1 ? "memory" : "memories"} left out to fit the budget; the memory tool's view or search lists them.)`;
+}
+
+function decayedLine(count: number, days: number): string {
+  return `(${count} ${count === 1 ? "memory" : "memories"} not used for ${days} days left out; still searchable and recallable: the memory tool's search finds them.)`;
 }
 
 function recencyOf(entry: IndexEntry, lastUsed: ReadonlyMap<string, number> | undefined): number {

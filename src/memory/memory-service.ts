@@ -3,6 +3,7 @@ import { projectSlug } from "../config/paths.ts";
 import type { Embedder } from "../core/embedder.ts";
 import type { RecalledItem } from "../core/events.ts";
 import { type Message, messageText } from "../core/messages.ts";
+import { recallStats } from "../session/recall-log.ts";
 import { IndexState } from "./index-state.ts";
 import { manifestIndex, syncMemoryIndex } from "./index-sync.ts";
 import { estimateTokens, MEMORY_GUIDANCE, renderMemoryIndex } from "./memory-index.ts";
@@ -33,6 +34,11 @@ export interface MemoryServiceOptions {
    * database, so later processes go lexical at once instead of waiting again.
    */
   embeddingDownForMs?: number;
+  /**
+   * memory.decayDays: a memory neither recalled nor updated for this many days (and not pinned)
+   * leaves the always-in-context index; it stays searchable and recallable. Default 90.
+   */
+  decayDays?: number;
 }
 
 export interface Recall {
@@ -42,6 +48,8 @@ export interface Recall {
 }
 
 const DEFAULT_RECALL_BUDGET = 1_000;
+const DEFAULT_DECAY_DAYS = 90;
+const DAY_MS = 24 * 60 * 60 * 1_000;
 // About 0.1 s of reading and parsing on a busy machine: the most a sync blocks before going on in steps.
 const SYNC_READS_PER_STEP = 1_000;
 const MAX_RECALLED_ITEMS = 5;
@@ -66,6 +74,8 @@ export class MemoryService {
   /** The next step of a first indexing, scheduled by syncIndex. */
   private continuation: NodeJS.Immediate | undefined;
   private closed = false;
+  /** Said with the next warnings: what other memory bookkeeping (the recall log) could not do. */
+  private readonly laterWarnings: string[] = [];
 
   constructor(options: MemoryServiceOptions) {
     this.options = options;
@@ -179,7 +189,16 @@ export class MemoryService {
    * memory history repaired or unable to commit).
    */
   takeWarnings(): string[] {
-    return [...this.store.takeNotices(), ...(this.semantic?.takeWarnings() ?? [])];
+    return [
+      ...this.store.takeNotices(),
+      ...(this.semantic?.takeWarnings() ?? []),
+      ...this.laterWarnings.splice(0),
+    ];
+  }
+
+  /** A warning to say with the next ones (takeWarnings), e.g. recalls the recall log could not record. */
+  warnLater(line: string): void {
+    this.laterWarnings.push(line);
   }
 
   /** Resolves when no document embedding runs in the background. */
@@ -208,13 +227,23 @@ export class MemoryService {
   renderIndexSection(lastUsed?: Map<string, number>): string {
     if (!this.synced) this.syncIndex();
     const budgetTokens = this.options.indexTokenBudget ?? 1_500;
-    const { entries, alreadyOmitted } = manifestIndex(
+    const decayDays = this.options.decayDays ?? DEFAULT_DECAY_DAYS;
+    const before = this.now() - decayDays * DAY_MS;
+    // Recalled since the cut-off (the recall log): in use, however long ago the file last changed.
+    const used = [
+      ...recallStats(this.options.database, {
+        since: new Date(before).toISOString(),
+        projectRoot: this.options.projectRoot,
+      }).keys(),
+    ];
+    const { entries, alreadyOmitted, decayed } = manifestIndex(
       { state: this.indexState, projectKey: this.projectKey, store: this.store },
-      { budgetTokens, ...(lastUsed ? { lastUsed } : {}) },
+      { budgetTokens, decay: { before, used }, ...(lastUsed ? { lastUsed } : {}) },
     );
     const rendered = renderMemoryIndex(entries, {
       budgetTokens,
       alreadyOmitted,
+      decayed: { count: decayed, days: decayDays },
       ...(lastUsed ? { lastUsed } : {}),
     });
     return `# Memory\n${MEMORY_GUIDANCE}\n\n${rendered.text}`;

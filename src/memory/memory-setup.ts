@@ -41,6 +41,7 @@ export function createMemoryService(setup: MemoryServiceSetup): MemoryService {
     enabledScopes: enabledMemoryScopes(setup.settings),
     ...(memory?.indexTokenBudget ? { indexTokenBudget: memory.indexTokenBudget } : {}),
     ...(memory?.recallTokenBudget ? { recallTokenBudget: memory.recallTokenBudget } : {}),
+    ...(memory?.decayDays ? { decayDays: memory.decayDays } : {}),
     ...(embeddingModel
       ? {
           embedder: resolveEmbedder(embeddingModel, {
@@ -60,6 +61,8 @@ function enabledMemoryScopes(settings: Settings): MemoryScope[] {
 /** Memory opened on its own, for a process that is not a run: its service, and what it was built from. */
 export interface OpenMemory {
   service: MemoryService;
+  /** tacit's database, open until close() (the recall log, for `tacit memory doctor`). */
+  database: DatabaseSync;
   settings: Settings;
   /** The model the user's own settings name, never a repository's (LoadedSettings.ownModel). */
   ownModel?: string;
@@ -110,6 +113,7 @@ export function openMemory(options: OpenMemoryOptions = {}): OpenMemory {
     });
     return {
       service,
+      database,
       settings,
       ...(ownModel !== undefined ? { ownModel } : {}),
       cwd,

@@ -10,11 +10,11 @@ import {
   completeMemory,
   InvalidMemoryError,
   type Memory,
-  memoryNameSchema,
   parseMemoryFile,
   serializeMemory,
   validateMemory,
 } from "./memory-file.ts";
+import { checkFileName } from "./memory-names.ts";
 import { moveToTrash } from "./memory-trash.ts";
 import type {
   ChangeOptions,
@@ -39,6 +39,7 @@ import {
 import { withoutSettledConflict } from "./sync/conflict.ts";
 
 export { MemoryError } from "./memory-error.ts";
+export { checkNewMemoryName } from "./memory-names.ts";
 
 export type * from "./memory-types.ts";
 
@@ -139,10 +140,12 @@ export class MemoryStore {
     scope: MemoryScope,
     name: string,
     change: (current: ReadMemory | undefined) => Memory,
-    options: ChangeOptions = {},
+    options: ChangeOptions & { replaces?: readonly string[] } = {},
   ): Promise<WriteResult> {
     this.requireScope(scope);
     const fileName = checkFileName(name);
+    // Memories of the scope this one takes the place of (a merge): removed in the same commit.
+    const replaced = (options.replaces ?? []).map(checkFileName).filter((other) => other !== fileName);
     return this.history.locked(scope, async (historyReady) => {
       this.paths.realFile(scope, fileName);
       const previous = this.load(scope, fileName);
@@ -151,21 +154,24 @@ export class MemoryStore {
       const valid = this.validate(redacted);
       const filePath = this.filePath(scope, valid.name);
       if (valid.name !== fileName) this.paths.realFile(scope, valid.name);
-      const replaced = valid.name === fileName ? previous : this.load(scope, valid.name);
+      const replacedFile = valid.name === fileName ? previous : this.load(scope, valid.name);
       const completed = completeMemory(
-        { ...valid, created: valid.created ?? replaced?.memory.created },
+        { ...valid, created: valid.created ?? replacedFile?.memory.created },
         { now: this.now(), sessionId: options.sessionId },
       );
       writeFileAtomic(filePath, serializeMemory(completed));
-      const verb = replaced ? "update" : "create";
+      for (const other of replaced) this.removeFile(scope, other, historyReady);
+      const verb = replacedFile ? "update" : "create";
       const commit = await this.history.commit(
         scope,
         historyReady,
-        [`${valid.name}.md`],
-        `${verb} ${valid.type} ${valid.name}`,
+        [`${valid.name}.md`, ...replaced.map((other) => `${other}.md`)],
+        replaced.length
+          ? `merge ${replaced.join(", ")} into ${valid.name}`
+          : `${verb} ${valid.type} ${valid.name}`,
         options,
       );
-      return { memory: completed, filePath, created: !replaced, commit, redactions };
+      return { memory: completed, filePath, created: !replacedFile, commit, redactions };
     });
   }
 
@@ -184,20 +190,7 @@ export class MemoryStore {
     this.requireScope(scope);
     const fileName = checkFileName(name);
     return this.history.locked(scope, async (historyReady) => {
-      this.paths.realFile(scope, fileName);
-      const filePath = this.filePath(scope, fileName);
-      if (!existsSync(filePath)) throw new MemoryError(`no ${scope} memory named "${name}"`);
-      const trashedTo =
-        options.keepCopy !== false && !historyReady
-          ? moveToTrash({
-              filePath,
-              trashFolder: this.trashFolder,
-              scope,
-              now: this.now(),
-              redact: this.redact,
-            })
-          : undefined;
-      if (!trashedTo) unlinkSync(filePath);
+      const trashedTo = this.removeFile(scope, fileName, historyReady, options.keepCopy !== false);
       const commit = await this.history.commit(
         scope,
         historyReady,
@@ -294,6 +287,25 @@ export class MemoryStore {
     return redactMemoryFields(memory, this.redact);
   }
 
+  /** Deletes a memory file, first copied to the trash when no history keeps it (and a copy is wanted). */
+  private removeFile(scope: MemoryScope, fileName: string, historyReady: boolean, keepCopy = true) {
+    this.paths.realFile(scope, fileName);
+    const filePath = this.filePath(scope, fileName);
+    if (!existsSync(filePath)) throw new MemoryError(`no ${scope} memory named "${fileName}"`);
+    const trashedTo =
+      keepCopy && !historyReady
+        ? moveToTrash({
+            filePath,
+            trashFolder: this.trashFolder,
+            scope,
+            now: this.now(),
+            redact: this.redact,
+          })
+        : undefined;
+    if (!trashedTo) unlinkSync(filePath);
+    return trashedTo;
+  }
+
   private validate(memory: Memory): Memory {
     try {
       return validateMemory(memory);
@@ -379,21 +391,4 @@ export class MemoryStore {
 function stripRead(entry: ReadMemory): MemoryEntry {
   const { memory: _memory, text: _text, ...rest } = entry;
   return rest;
-}
-
-/** A name that can only address a file directly inside the scope folder. */
-function checkFileName(name: string): string {
-  const trimmed = name.endsWith(".md") ? name.slice(0, -3) : name;
-  if (!trimmed || trimmed.startsWith(".") || /[/\\\0]/.test(trimmed)) {
-    throw new MemoryError(`"${name}" is not a memory name`);
-  }
-  return trimmed;
-}
-
-/** For callers that take a name from the user: the schema's message when it is not a valid new name. */
-export function checkNewMemoryName(name: string): string {
-  const result = memoryNameSchema.safeParse(name);
-  if (!result.success)
-    throw new MemoryError(`"${name}": ${result.error.issues[0]?.message ?? "invalid name"}`);
-  return result.data;
 }

@@ -9,6 +9,7 @@ import {
 } from "../memory/memory-commands.ts";
 import { type MemoryService, parseMemoryDocumentId } from "../memory/memory-service.ts";
 import type { ChangeOptions } from "../memory/memory-types.ts";
+import type { RecallRecorder } from "../memory/recall-recorder.ts";
 import type { MemoryScope } from "../memory/scopes.ts";
 import { defineTool } from "./define-tool.ts";
 
@@ -55,6 +56,8 @@ export interface MemoryToolOptions {
   actor?: ChangeOptions["actor"];
   /** Only view and search: the schema offers no other command (a subagent reads memory, never writes it). */
   readOnly?: boolean;
+  /** Told when the model views a memory file: a use of that memory, like recall (the recall log). */
+  recorder?: RecallRecorder;
 }
 
 const readOnlyInputSchema = inputSchema.extend({ command: z.enum(["view", "search"]) });
@@ -89,9 +92,17 @@ export function createMemoryTool(service: MemoryService, options: MemoryToolOpti
         ...(options.actor ? { actor: options.actor } : {}),
       });
       if (MUTATING.has(input.command)) service.syncIndex();
+      if (parsed.data.command === "view") recordView(parsed.data.path, options.recorder);
       return { output };
     },
   });
+}
+
+/** A viewed memory file (not a folder listing) counts as the memory being used. */
+function recordView(memoryPath: string, recorder: RecallRecorder | undefined): void {
+  if (!recorder) return;
+  const viewed = parseMemoryPath(memoryPath);
+  if (viewed.kind === "file") recorder.recalled([`${viewed.scope}/${viewed.name}`]);
 }
 
 function searchOutput(service: MemoryService, query: string | undefined, scope: string | undefined): string {

@@ -141,9 +141,11 @@ describe("tacit learn on rollouts it should not trust as they are", () => {
     expect(dry.stdout).not.toContain(longId);
 
     server.enqueue(
-      { toolCalls: [create("/memories/user/first-lesson.md", "first-lesson", "first lesson")] },
+      { toolCalls: [create("/memories/user/first-lesson.md", "first-lesson", "tabs in shell scripts")] },
       { text: "created user/first-lesson" },
-      { toolCalls: [create("/memories/user/second-lesson.md", "second-lesson", "second lesson")] },
+      {
+        toolCalls: [create("/memories/user/second-lesson.md", "second-lesson", "deploys go out on tuesdays")],
+      },
       { text: "created user/second-lesson" },
       { text: "nothing to keep" },
     );

@@ -193,6 +193,7 @@ describe("a database made before every table had a migration", () => {
       "memory-index-state-001-hashes",
       "memory-index-state-002-manifest",
       "memory-index-state-003-conflict",
+      "memory-index-state-004-pinned",
       "embedding-health-001-markers",
       "reflection-001-runs",
       "reflection-002-declined",

@@ -5,6 +5,8 @@ import { registerMemoryInboxCommands } from "./memory-inbox.ts";
 // Each command's code loads only when that command runs.
 const browse = () => import("./memory-browse.ts");
 const change = () => import("./memory-change.ts");
+const doctor = () => import("./memory-doctor.ts");
+const pin = () => import("./memory-pin.ts");
 const history = () => import("./memory-history.ts");
 const transfer = () => import("./memory-transfer.ts");
 const sync = () => import("./memory-sync.ts");
@@ -103,6 +105,33 @@ export function registerMemoryCommands(program: Command): void {
     .option("--overwrite", "replace memories of the same name (default: skip them)")
     .option("--dry-run", "a Letta agent file: say which memories it would write, write nothing")
     .action(lazyAction(transfer, (module) => module.importMemoryCommand));
+
+  memory
+    .command("doctor")
+    .description("duplicates, contradictions, stale, conflicted and unused memories; --fix mends them")
+    .option(
+      "--fix",
+      "merge duplicates and settle contradictions and conflicts (with the reflection model), retire stale memories",
+    )
+    .option("--json", "machine-readable output")
+    .option(
+      "--unused-days <n>",
+      "unused: not recalled in this many days (default memory.unusedDays, else 60)",
+    )
+    .option("--model <ref>", "the model --fix asks (default reflection.model, else your default model)")
+    .action(lazyAction(doctor, (module) => module.memoryDoctorCommand));
+
+  memory
+    .command("pin <name>")
+    .description("keep a memory in the always-in-context index however long it goes unused (pinned: true)")
+    .option("-s, --scope <scope>", `the scope, when the name exists in several: ${SCOPE}`)
+    .action(lazyAction(pin, (module) => module.pinMemoryCommand));
+
+  memory
+    .command("unpin <name>")
+    .description("let a pinned memory decay out of the index again when unused")
+    .option("-s, --scope <scope>", `the scope, when the name exists in several: ${SCOPE}`)
+    .action(lazyAction(pin, (module) => module.unpinMemoryCommand));
 
   registerMemoryInboxCommands(memory);
   registerMemorySyncCommands(memory);

@@ -11,6 +11,8 @@ export interface MemoryFinding {
   memories: string[];
   /** One line for a person: what was found and why it counts. */
   detail: string;
+  /** A contradiction's subject, the word the two memories disagree on ("npm"). */
+  subject?: string;
 }
 
 export interface DiagnoseOptions {
@@ -21,7 +23,7 @@ export interface DiagnoseOptions {
   unusedDays?: number;
 }
 
-const DEFAULT_UNUSED_DAYS = 60;
+export const DEFAULT_UNUSED_DAYS = 60;
 const DAY_MS = 24 * 60 * 60 * 1_000;
 
 /** Every finding, ordered by kind then memory: the doctor's report. */
@@ -33,9 +35,18 @@ export async function diagnoseMemory(
 }
 
 /** The same diagnosis over memories already read (the doctor's --fix reads them once for both). */
-function diagnoseMemories(memories: readonly ReadMemory[], options: DiagnoseOptions = {}): MemoryFinding[] {
+export function diagnoseMemories(
+  memories: readonly ReadMemory[],
+  options: DiagnoseOptions = {},
+): MemoryFinding[] {
   const findings: MemoryFinding[] = [];
-  for (const group of duplicateGroups(findDuplicatePairs(memories))) {
+  const contradictions = findContradictions(memories);
+  // Two memories that disagree are not copies, however many words they share ("use npm" and "never use npm").
+  const disagreeing = new Set(contradictions.map((each) => pairKey(each.affirming, each.denying)));
+  const copies = findDuplicatePairs(memories).filter(
+    (pair) => !disagreeing.has(pairKey(pair.left, pair.right)),
+  );
+  for (const group of duplicateGroups(copies)) {
     const ordered = [...group.members].sort(byKeeper);
     findings.push({
       kind: "duplicate",
@@ -43,10 +54,11 @@ function diagnoseMemories(memories: readonly ReadMemory[], options: DiagnoseOpti
       detail: `${ordered.length} memories say nearly the same thing (${group.why})`,
     });
   }
-  for (const found of findContradictions(memories)) {
+  for (const found of contradictions) {
     findings.push({
       kind: "contradiction",
       memories: [idOf(found.affirming), idOf(found.denying)],
+      subject: found.subject,
       detail: `about "${found.subject}": ${idOf(found.denying)} says "${found.clause}", ${idOf(found.affirming)} does not`,
     });
   }
@@ -101,7 +113,7 @@ function isConflicted(memory: Memory): boolean {
 }
 
 /** Every memory of the enabled scopes, read once; a file that vanishes or cannot be read meanwhile is left out. */
-function readEveryMemory(service: Pick<MemoryService, "store">): ReadMemory[] {
+export function readEveryMemory(service: Pick<MemoryService, "store">): ReadMemory[] {
   return service.store.snapshot().flatMap((file) => {
     try {
       return [service.store.read(file.scope, file.name)];
@@ -109,6 +121,10 @@ function readEveryMemory(service: Pick<MemoryService, "store">): ReadMemory[] {
       return [];
     }
   });
+}
+
+function pairKey(left: ReadMemory, right: ReadMemory): string {
+  return [idOf(left), idOf(right)].sort().join("\n");
 }
 
 /** The memory a merge keeps: pinned first, then the most recently updated, then by id. */

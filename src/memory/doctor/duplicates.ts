@@ -1,4 +1,10 @@
-import { DUPLICATE_THRESHOLD, duplicateLikeness, nameKey, words } from "../duplicate-guard.ts";
+import {
+  DESCRIPTION_THRESHOLD,
+  DUPLICATE_THRESHOLD,
+  likenessOfWords,
+  type MemoryWords,
+  wordsOfMemory,
+} from "../duplicate-guard.ts";
 import type { ReadMemory } from "../memory-types.ts";
 
 /** Two memories that say nearly the same thing, and why they count as copies. */
@@ -10,46 +16,189 @@ export interface DuplicatePair {
 }
 
 /**
- * A word in more memories than this is no clue on its own that two share a fact ("test", "src" in a
- * project's every memory): pairs are looked for through rarer words. A copy at the threshold shares
- * nearly half its words with the other, so it always shares some rare one too.
+ * A word in more memories than this is too common to find pairs through ("test", "src" in a project's
+ * every memory): counting the pairs that share it would be quadratic. It still counts, as a bound:
+ * two memories can share at most as many common words as the one with fewer has.
  */
-const COMMON_WORD_SHARE = 0.05;
-const COMMON_WORD_FLOOR = 50;
+const COMMON_WORD_SHARE = 0.01;
+const COMMON_WORD_FLOOR = 20;
+
+/** What a memory is made of, for finding its copies: its words, and its description's, as indexes. */
+interface Profile {
+  words: number[];
+  descriptionWords: number[];
+  commonWords: number;
+  commonDescriptionWords: number;
+  size: number;
+  descriptionSize: number;
+}
 
 /**
  * Every pair of memories, across or within scopes, that the duplicate guard would refuse as a copy
- * (duplicate-guard.ts duplicateLikeness, the same measure and threshold). Candidates come from an
- * inverted index of words and name keys, so 10,000 memories are not 50 million comparisons.
+ * (duplicate-guard.ts duplicateLikeness: the same measure and thresholds). For each memory, the
+ * memories sharing its rarer words are counted through an inverted index; only those whose count,
+ * plus the common words they could share, could reach a threshold are compared. So 10,000 memories
+ * are not 50 million comparisons, and no copy is missed.
  */
 export function findDuplicatePairs(memories: readonly ReadMemory[]): DuplicatePair[] {
-  const postings = new Map<string, number[]>();
-  const add = (key: string, index: number) => {
-    const list = postings.get(key);
-    if (list) list.push(index);
-    else postings.set(key, [index]);
+  const wordIds = new Map<string, number>();
+  const idOfWord = (word: string) => {
+    let id = wordIds.get(word);
+    if (id === undefined) {
+      id = wordIds.size;
+      wordIds.set(word, id);
+    }
+    return id;
   };
-  memories.forEach((memory, index) => {
-    const key = nameKey(memory.name);
-    if (key) add(`name:${key}`, index);
-    for (const word of words(`${memory.description}\n${memory.memory.body}`)) add(word, index);
-  });
+  const memoryWords = memories.map((memory) =>
+    wordsOfMemory({ name: memory.name, description: memory.description, body: memory.memory.body }),
+  );
+  const texts = memoryWords.map((each) => ({
+    all: [...each.all].map(idOfWord),
+    description: [...each.description].map(idOfWord),
+  }));
+  // Sorted word ids: two memories' shared words counted by one merge, no string hashing.
+  const sortedAll = texts.map((text) => Int32Array.from(text.all).sort());
+  const sortedDescriptions = texts.map((text) => Int32Array.from(text.description).sort());
+  const frequency = new Int32Array(wordIds.size);
+  for (const text of texts) for (const word of text.all) frequency[word]! += 1;
   const commonAbove = Math.max(COMMON_WORD_FLOOR, memories.length * COMMON_WORD_SHARE);
-  const candidates = new Set<number>();
-  for (const [key, list] of postings) {
-    if (list.length < 2 || (list.length > commonAbove && !key.startsWith("name:"))) continue;
-    for (let i = 0; i < list.length; i++) {
-      for (let j = i + 1; j < list.length; j++) candidates.add(list[i]! * memories.length + list[j]!);
+  const isRare = (word: number) => frequency[word]! <= commonAbove;
+  const profiles: Profile[] = texts.map((text) => {
+    const rare = text.all.filter(isRare);
+    const rareDescription = text.description.filter(isRare);
+    return {
+      words: rare,
+      descriptionWords: rareDescription,
+      commonWords: text.all.length - rare.length,
+      commonDescriptionWords: text.description.length - rareDescription.length,
+      size: text.all.length,
+      descriptionSize: text.description.length,
+    };
+  });
+  const postings = postingsOf(
+    profiles.map((profile) => profile.words),
+    wordIds.size,
+  );
+  const descriptionPostings = postingsOf(
+    profiles.map((profile) => profile.descriptionWords),
+    wordIds.size,
+  );
+
+  const shared = new Int32Array(memories.length);
+  const sharedDescription = new Int32Array(memories.length);
+  const pairs: DuplicatePair[] = [];
+  const sameName = sameNamePartners(memoryWords);
+  // touchedBy[j] === left + 1: j is already in this round's list (cheaper than a Set at 10,000 memories).
+  const touchedBy = new Int32Array(memories.length);
+  const touched: number[] = [];
+  for (let left = 0; left < memories.length; left++) {
+    touched.length = 0;
+    const partners = sameName.get(left) ?? [];
+    for (const right of partners) note(right, left, touchedBy, touched);
+    count(profiles[left]!.words, postings, left, shared, touchedBy, touched);
+    count(profiles[left]!.descriptionWords, descriptionPostings, left, sharedDescription, touchedBy, touched);
+    const a = profiles[left]!;
+    for (const right of touched) {
+      const b = profiles[right]!;
+      const sameNamed = partners.includes(right);
+      const couldBeCopies =
+        sameNamed ||
+        shared[right]! + Math.min(a.commonWords, b.commonWords) >=
+          DUPLICATE_THRESHOLD * Math.sqrt(a.size * b.size) ||
+        sharedDescription[right]! + Math.min(a.commonDescriptionWords, b.commonDescriptionWords) >=
+          DESCRIPTION_THRESHOLD * Math.sqrt(a.descriptionSize * b.descriptionSize);
+      shared[right] = 0;
+      sharedDescription[right] = 0;
+      if (!couldBeCopies) continue;
+      const whole = overlap(sortedAll[left]!, sortedAll[right]!) / Math.sqrt(a.size * b.size);
+      const description =
+        overlap(sortedDescriptions[left]!, sortedDescriptions[right]!) /
+        Math.sqrt(a.descriptionSize * b.descriptionSize || 1);
+      const alike =
+        whole >= DUPLICATE_THRESHOLD || (description >= DESCRIPTION_THRESHOLD && a.descriptionSize >= 3);
+      if (!sameNamed && !alike) continue;
+      const likeness = likenessOfWords(memoryWords[left]!, memoryWords[right]!);
+      if (likeness.score >= DUPLICATE_THRESHOLD) {
+        pairs.push({ left: memories[left]!, right: memories[right]!, ...likeness });
+      }
     }
   }
-  const pairs: DuplicatePair[] = [];
-  for (const candidate of candidates) {
-    const left = memories[Math.floor(candidate / memories.length)]!;
-    const right = memories[candidate % memories.length]!;
-    const likeness = duplicateLikeness(comparable(left), comparable(right));
-    if (likeness.score >= DUPLICATE_THRESHOLD) pairs.push({ left, right, ...likeness });
-  }
   return pairs.sort((a, b) => b.score - a.score || idOf(a.left).localeCompare(idOf(b.left)));
+}
+
+/** How many values two sorted arrays of distinct word ids share. */
+function overlap(left: Int32Array, right: Int32Array): number {
+  let shared = 0;
+  let i = 0;
+  let j = 0;
+  while (i < left.length && j < right.length) {
+    if (left[i]! === right[j]!) {
+      shared++;
+      i++;
+      j++;
+    } else if (left[i]! < right[j]!) i++;
+    else j++;
+  }
+  return shared;
+}
+
+function postingsOf(wordLists: readonly number[][], vocabulary: number): number[][] {
+  const postings: number[][] = Array.from({ length: vocabulary }, () => []);
+  wordLists.forEach((list, index) => {
+    for (const word of list) postings[word]!.push(index);
+  });
+  return postings;
+}
+
+/** Adds one to `shared[j]` for every later memory j sharing each word, and notes j as touched. */
+function count(
+  wordList: readonly number[],
+  postings: readonly number[][],
+  left: number,
+  shared: Int32Array,
+  touchedBy: Int32Array,
+  touched: number[],
+): void {
+  for (const word of wordList) {
+    const list = postings[word]!;
+    // Postings are in memory order: start past `left`, found by bisection.
+    let low = 0;
+    let high = list.length;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if (list[middle]! <= left) low = middle + 1;
+      else high = middle;
+    }
+    for (let index = low; index < list.length; index++) {
+      const right = list[index]!;
+      shared[right]! += 1;
+      note(right, left, touchedBy, touched);
+    }
+  }
+}
+
+function note(right: number, left: number, touchedBy: Int32Array, touched: number[]): void {
+  if (touchedBy[right] === left + 1) return;
+  touchedBy[right] = left + 1;
+  touched.push(right);
+}
+
+/** Memories whose names are one name spelled two ways (the guard counts them as copies outright). */
+function sameNamePartners(memoryWords: readonly MemoryWords[]): Map<number, number[]> {
+  const byKey = new Map<string, number[]>();
+  memoryWords.forEach((each, index) => {
+    const key = each.nameKey;
+    if (!key) return;
+    const list = byKey.get(key);
+    if (list) list.push(index);
+    else byKey.set(key, [index]);
+  });
+  const partners = new Map<number, number[]>();
+  for (const list of byKey.values()) {
+    for (const [position, left] of list.entries()) partners.set(left, list.slice(position + 1));
+  }
+  return partners;
 }
 
 /**
@@ -82,10 +231,6 @@ export function duplicateGroups(pairs: readonly DuplicatePair[]): { members: Rea
     }
   }
   return groups;
-}
-
-function comparable(memory: ReadMemory) {
-  return { name: memory.name, description: memory.description, body: memory.memory.body };
 }
 
 /** "<scope>/<name>": how findings, the recall log and the commands name a memory. */

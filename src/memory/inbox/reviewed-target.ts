@@ -17,7 +17,7 @@ import type { ReviewInbox } from "./review-inbox.ts";
 /** settings `reflection.review`: which scopes' changes wait for the user's review. */
 export type ReviewSetting = "project" | "all" | "none";
 
-function reviewedScopes(review: ReviewSetting): readonly MemoryScope[] {
+export function reviewedScopes(review: ReviewSetting): readonly MemoryScope[] {
   if (review === "all") return MEMORY_SCOPES;
   return review === "project" ? ["project"] : [];
 }

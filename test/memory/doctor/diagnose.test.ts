@@ -64,6 +64,7 @@ describe("diagnoseMemory", () => {
       {
         kind: "contradiction",
         memories: ["user/package-manager", "user/pnpm-only"],
+        subject: "npm",
         detail: 'about "npm": user/pnpm-only says "never use npm", user/package-manager does not',
       },
       {
