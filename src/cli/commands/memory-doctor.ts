@@ -14,6 +14,7 @@ import { inboxFolder, ReviewInbox } from "../../memory/inbox/review-inbox.ts";
 import { reviewedTarget } from "../../memory/inbox/reviewed-target.ts";
 import { resolveModel } from "../../providers/resolve.ts";
 import { recallStats } from "../../session/recall-log.ts";
+import { terminalSafe } from "../../session/transcripts/safe-text.ts";
 import { type MemoryContext, parseCount, print, withMemoryContext } from "./memory-context.ts";
 
 export interface MemoryDoctorOptions {
@@ -53,7 +54,9 @@ export async function memoryDoctorCommand(options: MemoryDoctorOptions): Promise
     if (!options.json) report(findings, memories.length, unusedDays);
     if (!options.fix) return;
     const lines: string[] = [];
-    const say = options.json ? (line: string) => lines.push(line) : (line: string) => print(`  ${line}`);
+    const say = options.json
+      ? (line: string) => lines.push(line)
+      : (line: string) => print(`  ${terminalSafe(line)}`);
     if (!options.json && findings.some((each) => each.kind !== "unused")) print("\nFixing:");
     const fixed = await fixFindings({
       findings,
@@ -86,7 +89,9 @@ function report(findings: readonly MemoryFinding[], total: number, unusedDays: n
     print(
       `${kind === "unused" ? `${HEADINGS[kind]} (not recalled in ${unusedDays} days)` : HEADINGS[kind]}:`,
     );
-    for (const finding of ofKind) print(`  ${finding.memories.join(", ")}: ${finding.detail}`);
+    // Names, clauses and paths come from memory files, a repository's among them: no escape reaches the terminal.
+    for (const finding of ofKind)
+      print(`  ${terminalSafe(`${finding.memories.join(", ")}: ${finding.detail}`)}`);
   }
   const fixable = findings.filter((finding) => finding.kind !== "unused").length;
   print(

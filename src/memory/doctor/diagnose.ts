@@ -1,6 +1,7 @@
 import type { Memory } from "../memory-file.ts";
 import type { MemoryService } from "../memory-service.ts";
 import type { ReadMemory } from "../memory-types.ts";
+import type { MemoryScope } from "../scopes.ts";
 import { findContradictions } from "./contradictions.ts";
 import { duplicateGroups, findDuplicatePairs, idOf } from "./duplicates.ts";
 
@@ -127,9 +128,21 @@ function pairKey(left: ReadMemory, right: ReadMemory): string {
   return [idOf(left), idOf(right)].sort().join("\n");
 }
 
-/** The memory a merge keeps: pinned first, then the most recently updated, then by id. */
+/**
+ * The project scope: the repository's memory, written by anyone who can commit to it (a cloned
+ * repository is hostile input). The user and local scopes are the user's own.
+ */
+export function isRepositoryScope(scope: MemoryScope): boolean {
+  return scope === "project";
+}
+
+/**
+ * The memory a merge keeps: the user's own (user, local) before the repository's, then pinned, then
+ * the most recently updated, then by id.
+ */
 function byKeeper(left: ReadMemory, right: ReadMemory): number {
   return (
+    Number(isRepositoryScope(left.scope)) - Number(isRepositoryScope(right.scope)) ||
     Number(right.pinned) - Number(left.pinned) ||
     right.updated.localeCompare(left.updated) ||
     idOf(left).localeCompare(idOf(right))

@@ -4,7 +4,7 @@ import type { MemoryCommandTarget } from "../memory-commands.ts";
 import type { Memory } from "../memory-file.ts";
 import type { MemoryStore } from "../memory-store.ts";
 import type { ChangeOptions, ReadMemory } from "../memory-types.ts";
-import type { MemoryFinding } from "./diagnose.ts";
+import { isRepositoryScope, type MemoryFinding } from "./diagnose.ts";
 import { mergedMemory, settleContradiction, settledConflictBody } from "./doctor-model.ts";
 import { idOf } from "./duplicates.ts";
 
@@ -31,6 +31,12 @@ const CHANGE: ChangeOptions = { actor: "doctor", reason: "tacit memory doctor --
  * scope), contradictions and sync conflicts settled by the model, stale memories retired. Unused
  * memories are left alone: decay already keeps them out of the index. A finding about a memory an
  * earlier fix removed is passed over. Returns how many findings were fixed.
+ *
+ * A finding that spans the repository's memory (the project scope: anyone who can commit wrote it)
+ * and the user's own (user, local) never costs the user's memory: it is kept as it is, no repository
+ * text is merged into it, and only the project side is retired (a proposal in the inbox when the
+ * project scope is reviewed). Otherwise a cloned repository could delete or rewrite a memory the user
+ * has in every project with a near-copy of it.
  */
 export async function fixFindings(input: FixInput): Promise<number> {
   const gone = new Set<string>();
@@ -45,23 +51,12 @@ export async function fixFindings(input: FixInput): Promise<number> {
       fixed++;
       continue;
     }
-    if (!input.model) {
-      input.say(`skipped ${finding.kind} ${finding.memories.join(", ")}: settling it needs a model`);
-      continue;
-    }
     const done =
       finding.kind === "duplicate"
-        ? await merge(input, input.model, members, reviewed, gone)
+        ? await merge(input, members, reviewed, gone)
         : finding.kind === "contradiction"
-          ? await settle(
-              input,
-              input.model,
-              members as [ReadMemory, ReadMemory],
-              finding.subject ?? "",
-              reviewed,
-              gone,
-            )
-          : await resolveConflict(input, input.model, members[0]!);
+          ? await settle(input, members as [ReadMemory, ReadMemory], finding.subject ?? "", reviewed, gone)
+          : await resolveConflict(input, members[0]!);
     if (done) fixed++;
   }
   return fixed;
@@ -70,11 +65,18 @@ export async function fixFindings(input: FixInput): Promise<number> {
 /** The keeper takes the merged text; the others go, in the keeper's commit when they share its (unreviewed) scope. */
 async function merge(
   input: FixInput,
-  model: ModelClient,
   members: readonly ReadMemory[],
   reviewed: ReadonlySet<string>,
   gone: Set<string>,
 ): Promise<boolean> {
+  const { owned, shared } = byOwner(members);
+  if (owned.length > 0 && shared.length > 0) {
+    if (owned.length > 1) await merge(input, owned, reviewed, gone);
+    for (const copy of shared) await retire(input, copy, `a copy of your own ${idOf(owned[0]!)}`, gone);
+    return true;
+  }
+  const model = modelFor(input, "duplicate", members);
+  if (!model) return false;
   const [keeper, ...others] = members as [ReadMemory, ...ReadMemory[]];
   const merged = await mergedMemory(model, members, keeper, input.signal);
   if (!merged) {
@@ -88,12 +90,19 @@ async function merge(
 
 async function settle(
   input: FixInput,
-  model: ModelClient,
   pair: readonly [ReadMemory, ReadMemory],
   subject: string,
   reviewed: ReadonlySet<string>,
   gone: Set<string>,
 ): Promise<boolean> {
+  const { owned, shared } = byOwner(pair);
+  if (owned.length > 0 && shared.length > 0) {
+    // The user's own memory holds over the repository's; the model is not asked to weigh them.
+    await retire(input, shared[0]!, `your own ${idOf(owned[0]!)} holds about "${subject}"`, gone);
+    return true;
+  }
+  const model = modelFor(input, "contradiction", pair);
+  if (!model) return false;
   const settlement = await settleContradiction(model, pair, subject, input.signal);
   const ids = pair.map(idOf).join(" and ");
   if (!settlement) {
@@ -121,11 +130,9 @@ async function settle(
   return true;
 }
 
-async function resolveConflict(
-  input: FixInput,
-  model: ModelClient,
-  conflicted: ReadMemory,
-): Promise<boolean> {
+async function resolveConflict(input: FixInput, conflicted: ReadMemory): Promise<boolean> {
+  const model = modelFor(input, "conflict", [conflicted]);
+  if (!model) return false;
   const body = await settledConflictBody(model, conflicted, input.signal);
   if (!body) {
     input.say(`skipped conflict ${idOf(conflicted)}: the model gave no body`);
@@ -151,6 +158,8 @@ async function replaceWith(
   gone: Set<string>,
   why: string,
 ): Promise<void> {
+  if (isRepositoryScope(keeper.scope) && others.some((other) => !isRepositoryScope(other.scope)))
+    throw new Error("the doctor never replaces a user or local memory with a project one");
   const change = { ...CHANGE, reason: why };
   const together = !reviewed.has(keeper.scope) && others.every((other) => other.scope === keeper.scope);
   if (together) {
@@ -172,6 +181,24 @@ async function retire(input: FixInput, memory: ReadMemory, why: string, gone: Se
   });
   gone.add(idOf(memory));
   input.say(`${result.proposed ? "proposed retiring" : "retired"} ${idOf(memory)} (${why})`);
+}
+
+/** The reflection model, or undefined after saying the finding is skipped for want of one. */
+function modelFor(
+  input: FixInput,
+  kind: MemoryFinding["kind"],
+  members: readonly ReadMemory[],
+): ModelClient | undefined {
+  if (!input.model) input.say(`skipped ${kind} ${members.map(idOf).join(", ")}: settling it needs a model`);
+  return input.model;
+}
+
+/** The members in the user's own scopes (user, local) and those in the repository's (project). */
+function byOwner(members: readonly ReadMemory[]): { owned: ReadMemory[]; shared: ReadMemory[] } {
+  return {
+    owned: members.filter((member) => !isRepositoryScope(member.scope)),
+    shared: members.filter((member) => isRepositoryScope(member.scope)),
+  };
 }
 
 function proposedNote(keeper: ReadMemory, reviewed: ReadonlySet<string>): string {

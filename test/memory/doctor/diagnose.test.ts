@@ -75,6 +75,22 @@ describe("diagnoseMemory", () => {
     ]);
   });
 
+  it("lists the user's own copy first, the one a merge keeps, even over a pinned repository copy", async () => {
+    const fact = {
+      description: "The user installs JavaScript dependencies with pnpm, never npm or yarn",
+      body: "The user installs JavaScript dependencies with pnpm, never npm or yarn.",
+      type: "preference" as const,
+    };
+    await plant("user", { name: "uses-pnpm", ...fact });
+    await plant("project", { name: "pnpm-installs", ...fact, pinned: true });
+
+    const findings = await diagnoseMemory({ store: sandbox.store }, { now: NOW });
+
+    expect(findings.map((finding) => [finding.kind, finding.memories])).toEqual([
+      ["duplicate", ["user/uses-pnpm", "project/pnpm-installs"]],
+    ]);
+  });
+
   it("reports memories not recalled within the unused window, counted from their creation, and spares pinned ones", async () => {
     const facts: Record<string, string> = {
       "recalled-lately": "Commit messages say what and why",
