@@ -23,6 +23,10 @@ export interface McpServerEntry {
   /** The file it is defined in, as the user would type it. */
   source: string;
   origin: McpServerOrigin;
+  /** The entry as its file writes it, `${VAR}` not expanded: what trust shows, never a secret's value. */
+  shown: McpServerConfig;
+  /** The environment variables its `${VAR}` expand (values the server receives), sorted. */
+  variables: string[];
 }
 
 /** The project's shared server list, in Claude Code's format. */
@@ -37,7 +41,10 @@ export function projectMcpPath(projectRoot: string): string {
  * A bad entry or file is one warning and is skipped; the rest still load.
  * `env` supplies `${VAR}` and `${VAR:-default}` in commands, arguments, env,
  * URLs and headers, as Claude Code does; a repository's files may not expand
- * `hiddenVariables` (the model keys), which are the user's to hand out.
+ * `hiddenVariables` (the model keys and `sandbox.hiddenEnv`), which are the
+ * user's to hand out. Any other variable a repository's server expands is
+ * listed by name where trust is asked (`variables`), so the user sees which of
+ * their variables the server would receive before it runs.
  */
 export function readMcpServers(options: {
   home: string;
@@ -69,11 +76,21 @@ export function readMcpServers(options: {
     }
     for (const [name, raw] of Object.entries(servers)) {
       if (byName.has(name)) continue;
+      const variables = new Set<string>();
       const expand = (text: string) =>
-        expandVariables(text, options.env, origin === "repository" ? options.hiddenVariables : []);
+        expandVariables(text, options.env, origin === "repository" ? options.hiddenVariables : [], variables);
       const parsed = parseMcpServer(name, raw, expand);
+      const shown = parseMcpServer(name, raw);
       if (typeof parsed === "string") warnings.push(`${file}: MCP server "${name}": ${parsed}; skipped.`);
-      else byName.set(name, { name, config: parsed, source: file, origin });
+      else
+        byName.set(name, {
+          name,
+          config: parsed,
+          source: file,
+          origin,
+          shown: typeof shown === "string" ? parsed : shown,
+          variables: [...variables].sort(),
+        });
     }
   }
   return { servers: [...byName.values()], warnings };
@@ -188,13 +205,22 @@ function stringRecord(
   return Object.fromEntries(Object.entries(value as Record<string, string>).map(([k, v]) => [k, expand(v)]));
 }
 
-/** `${VAR}` and `${VAR:-default}`; a hidden or unset variable without a default is an error, not an empty string. */
-function expandVariables(text: string, env: NodeJS.ProcessEnv, hidden: readonly string[]): string {
+/**
+ * `${VAR}` and `${VAR:-default}`; a hidden or unset variable without a default
+ * is an error, not an empty string. Each variable read is added to `used`.
+ */
+function expandVariables(
+  text: string,
+  env: NodeJS.ProcessEnv,
+  hidden: readonly string[],
+  used?: Set<string>,
+): string {
   return text.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g, (_whole, name: string, fallback) => {
     if (hidden.includes(name))
       throw new Error(
-        `it names \${${name}}, a model key, and a repository's servers cannot be handed your keys; define the server in ~/.tacit/settings.json to pass it`,
+        `it names \${${name}}, a model key or a variable in sandbox.hiddenEnv, and a repository's servers cannot be handed those; define the server in ~/.tacit/settings.json to pass it`,
       );
+    used?.add(name);
     const value = env[name];
     if (value !== undefined && value !== "") return value;
     if (fallback !== undefined) return fallback;

@@ -1,4 +1,4 @@
-import { providerKeyVariables } from "../../config/provider-keys.ts";
+import { hiddenVariables } from "../../config/provider-keys.ts";
 import type { Settings } from "../../config/settings.ts";
 import { AgentHooks } from "./agent-hooks.ts";
 import { loadHooks } from "./hook-config.ts";
@@ -39,7 +39,7 @@ export function setUpHooks(input: HookSetupInput): AgentHooks | undefined {
     projectRoot: input.projectRoot,
     cwd: input.cwd,
     env: input.env,
-    hiddenVariables: [...providerKeyVariables(input.settings), ...(input.settings.sandbox?.hiddenEnv ?? [])],
+    hiddenVariables: hiddenVariables(input.settings),
     sessionId: input.sessionId,
     permissionMode: input.permissionMode,
   });

@@ -1,6 +1,6 @@
 import { readMcpServers } from "../../config/mcp-servers.ts";
 import { findProjectRoot, tacitHome } from "../../config/paths.ts";
-import { providerKeyVariables } from "../../config/provider-keys.ts";
+import { hiddenVariables } from "../../config/provider-keys.ts";
 import {
   repositoryTrust,
   repositoryTrustFiles,
@@ -19,7 +19,7 @@ export function repositoryCommandsHere(cwd: string): { projectRoot: string; home
     home,
     projectRoot,
     env: process.env,
-    hiddenVariables: providerKeyVariables(settings),
+    hiddenVariables: hiddenVariables(settings),
   });
   return { projectRoot, home, lines: repositoryCommandLines(projectRoot, servers, listRepositoryHooks) };
 }
