@@ -1,6 +1,7 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { writeFileAtomic } from "./atomic-write.ts";
+import { readBoundedText } from "./bounded-read.ts";
 import { gitTracking } from "./git-tracked.ts";
 import { localSettingsPath, projectSettingsPath, userSettingsPath } from "./paths.ts";
 
@@ -175,12 +176,14 @@ export function deleteMcpServer(file: string, name: string): boolean {
  * (rewriting it would lose what it held).
  */
 function readJsonObject(file: string, warnings: string[] | undefined): Record<string, unknown> | undefined {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch {
+  const read = readBoundedText(file);
+  if (read.state === "missing") return undefined;
+  if (read.state === "refused") {
+    if (!warnings) throw new Error(`${read.problem}; fix it first.`);
+    warnings.push(`${read.problem}; its MCP servers are skipped.`);
     return undefined;
   }
+  const text = read.text;
   let problem: string;
   try {
     const parsed: unknown = JSON.parse(text);

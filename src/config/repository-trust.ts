@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { writeFileAtomic } from "./atomic-write.ts";
+import { readBoundedFile } from "./bounded-read.ts";
 import { gitTracking } from "./git-tracked.ts";
 import { localSettingsPath, projectSettingsPath } from "./paths.ts";
 import { resolveThroughLinks } from "./real-path.ts";
@@ -96,12 +97,14 @@ export function repositoryTrustFiles(projectRoot: string): string[] {
 function repositoryFingerprint(projectRoot: string): string {
   const hash = createHash("sha256");
   for (const file of repositoryTrustFiles(projectRoot)) {
-    let content: Buffer | string;
-    try {
-      content = readFileSync(path.join(projectRoot, file));
-    } catch {
-      content = "\0absent";
-    }
+    // Bounded, regular files only: a committed link to /dev/zero is hashed as refused, not read forever.
+    const read = readBoundedFile(path.join(projectRoot, file));
+    const content =
+      read.state === "read"
+        ? read.bytes
+        : read.state === "missing"
+          ? "\0absent"
+          : `\0refused ${read.problem}`;
     hash.update(`${file}\0${createHash("sha256").update(content).digest("hex")}\n`);
   }
   return hash.digest("hex");

@@ -1,5 +1,6 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import path from "node:path";
+import { readBoundedText } from "../../config/bounded-read.ts";
 import { gitTracking } from "../../config/git-tracked.ts";
 import { type HooksSettings, hooksSettingsSchema } from "../../config/hooks-schema.ts";
 import { localSettingsPath, projectSettingsPath, userSettingsPath } from "../../config/paths.ts";
@@ -49,9 +50,12 @@ function isHookEvent(name: string): name is HookEvent {
 
 /** The `hooks` block of a settings file; undefined when the file is absent, unreadable or has none. */
 function readHooksBlock(file: string): HooksSettings | undefined {
+  // Bounded, regular files only (config/bounded-read.ts); what is refused, loading settings has said.
+  const read = readBoundedText(file);
+  if (read.state !== "read") return undefined;
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(file, "utf8"));
+    raw = JSON.parse(read.text);
   } catch {
     // Missing, or malformed: loading settings has already said so (a malformed file stops the start).
     return undefined;
