@@ -1,8 +1,6 @@
-import { existsSync } from "node:fs";
 import path from "node:path";
 import { writeFileAtomic } from "./atomic-write.ts";
 import { readBoundedText } from "./bounded-read.ts";
-import { gitTracking } from "./git-tracked.ts";
 import { localSettingsPath, projectSettingsPath, userSettingsPath } from "./paths.ts";
 
 /** How tacit reaches one MCP server: a child process over stdio, or a Streamable HTTP endpoint. */
@@ -11,10 +9,11 @@ export type McpServerConfig =
   | { type: "http"; url: string; headers: Record<string, string> };
 
 /**
- * Who wrote the file a server comes from. `user`: ~/.tacit/settings.json, or
- * .tacit/settings.local.json that git confirms is untracked (written here, not
- * cloned). `repository`: .mcp.json, .tacit/settings.json, or a local file git
- * tracks or cannot vouch for; those run only once the repository is trusted.
+ * Who wrote the file a server comes from. `user`: ~/.tacit/settings.json.
+ * `repository`: any file inside the repository (.mcp.json, .tacit/settings.json
+ * and .tacit/settings.local.json, tracked or not: an archive or a copied
+ * checkout brings an untracked one along); those run only once the repository
+ * is trusted.
  */
 type McpServerOrigin = "user" | "repository";
 
@@ -38,7 +37,8 @@ export function projectMcpPath(projectRoot: string): string {
 /**
  * Every server configured for a project, each once: where several files name
  * the same server, the user's own definition wins (a cloned repository cannot
- * replace a server the user set up), then the shared settings over .mcp.json.
+ * replace a server the user set up), then the local settings, then the shared
+ * settings over .mcp.json.
  * A bad entry or file is one warning and is skipped; the rest still load.
  * `env` supplies `${VAR}` and `${VAR:-default}` in commands, arguments, env,
  * URLs and headers, as Claude Code does; a repository's files may not expand
@@ -55,14 +55,10 @@ export function readMcpServers(options: {
 }): { servers: McpServerEntry[]; warnings: string[] } {
   const { home, projectRoot } = options;
   const warnings: string[] = [];
-  const local = localSettingsPath(projectRoot);
-  // Asked only when the file exists: git costs a process start, and a missing file names no servers.
-  const localOrigin: McpServerOrigin =
-    existsSync(local) && gitTracking(projectRoot, local).state !== "untracked" ? "repository" : "user";
   // Highest precedence first.
   const files: Array<{ file: string; key: "mcpServers"; origin: McpServerOrigin }> = [
-    { file: local, key: "mcpServers", origin: localOrigin },
     { file: userSettingsPath(home), key: "mcpServers", origin: "user" },
+    { file: localSettingsPath(projectRoot), key: "mcpServers", origin: "repository" },
     { file: projectSettingsPath(projectRoot), key: "mcpServers", origin: "repository" },
     { file: projectMcpPath(projectRoot), key: "mcpServers", origin: "repository" },
   ];
