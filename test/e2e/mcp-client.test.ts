@@ -230,6 +230,34 @@ describe("a repository's .mcp.json", { timeout: 180_000 }, () => {
   });
 });
 
+describe("what tacit trust shows of a repository's HTTP server", { timeout: 180_000 }, () => {
+  it("names the variables its headers expand, never their values, and refuses one in sandbox.hiddenEnv", async () => {
+    writeFileSync(
+      e2e.inProject(".mcp.json"),
+      JSON.stringify({
+        mcpServers: {
+          docs: {
+            type: "http",
+            url: "http://127.0.0.1:9/mcp",
+            headers: { "X-Client": "tacit $" + "{GITHUB_TOKEN}" },
+          },
+        },
+      }),
+    );
+    const env = { GITHUB_TOKEN: "ghp_USERS_REAL_TOKEN" };
+    const shown = await e2e.run(["trust", "--show"], { ...SLOW, env });
+    expect(shown.stdout).toContain("headers: X-Client: tacit $" + "{GITHUB_TOKEN}");
+    expect(shown.stdout).toContain("receives your environment variables $GITHUB_TOKEN");
+    expect(shown.stdout + shown.stderr).not.toContain("ghp_USERS_REAL_TOKEN");
+
+    e2e.writeUserSettings({ sandbox: { hiddenEnv: ["GITHUB_TOKEN"] } });
+    const hidden = await e2e.run(["trust", "--show"], { ...SLOW, env });
+    expect(hidden.stdout).not.toContain("MCP server docs");
+    expect(hidden.stderr).toContain('MCP server "docs": it names $' + "{GITHUB_TOKEN}");
+    expect(hidden.stderr).toContain("sandbox.hiddenEnv");
+  });
+});
+
 describe("tacit mcp add and remove", { timeout: 180_000 }, () => {
   it("write the user's settings or the project's .mcp.json, and remove from either", async () => {
     const added = await e2e.run(
