@@ -57,7 +57,12 @@ describe("MCP servers' tools", { timeout: 180_000 }, () => {
       { text: "It echoed." },
     );
     const firstRequest = firstRequestOfRun();
-    const result = await e2e.print("echo something", ["--allowed-tools", "mcp__everything"], SLOW);
+    // A variable the user hides from commands is hidden from servers too.
+    e2e.writeUserSettings({ sandbox: { hiddenEnv: ["MY_PRIVATE_TOKEN"] } });
+    const result = await e2e.print("echo something", ["--allowed-tools", "mcp__everything"], {
+      ...SLOW,
+      env: { MY_PRIVATE_TOKEN: "private-value", MY_PUBLIC_SETTING: "public-value" },
+    });
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toBe("It echoed.\n");
     const first = firstRequest();
@@ -70,6 +75,8 @@ describe("MCP servers' tools", { timeout: 180_000 }, () => {
     // The server runs with the user's environment, but not the model key tacit itself was given.
     expect(environment!.output).toContain("TACIT_HOME");
     expect(environment!.output).not.toContain("ANTHROPIC_API_KEY");
+    expect(environment!.output).toContain("public-value");
+    expect(environment!.output).not.toContain("private-value");
   });
 
   it("ask by default: without an allow rule a headless call is refused", async () => {
