@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { type McpServerEntry, readMcpServers } from "../config/mcp-servers.ts";
 import { userSettingsPath } from "../config/paths.ts";
-import { providerKeyVariables } from "../config/provider-keys.ts";
+import { hiddenVariables } from "../config/provider-keys.ts";
 import { declineRepository, repositoryTrust, trustRepository } from "../config/repository-trust.ts";
 import type { Settings } from "../config/settings.ts";
 import { McpManager } from "../tools/mcp/mcp-manager.ts";
@@ -38,7 +38,7 @@ export function mcpServerPlan(input: Omit<McpSetupInput, "onNotice">): {
     home: input.home,
     projectRoot: input.projectRoot,
     env: input.env,
-    hiddenVariables: providerKeyVariables(input.settings),
+    hiddenVariables: hiddenVariables(input.settings),
   });
   const fromRepository = servers.filter((server) => server.origin === "repository");
   const trust = repositoryTrust(input.home, input.projectRoot);
@@ -79,7 +79,7 @@ export function startMcpServers(input: McpSetupInput): McpManager {
     servers: plan.servers,
     home: input.home,
     cwd: input.projectRoot,
-    baseEnv: serverEnvironment(input.env, providerKeyVariables(input.settings)),
+    baseEnv: serverEnvironment(input.env, hiddenVariables(input.settings)),
     startupTimeoutMs: (own.startupTimeoutSeconds ?? 30) * 1000,
     callTimeoutMs: (own.callTimeoutSeconds ?? 300) * 1000,
     trustReadOnlyHints: own.trustReadOnlyHints === true,
@@ -129,8 +129,9 @@ function untrustedNotice(untrusted: McpServerEntry[], changed: boolean, projectR
 
 /**
  * What a stdio server inherits: the user's environment without the model keys
- * (the sandbox's list, so a server never sees the keys tacit sends to model
- * providers); the server's own `env` entries are added on top by the manager.
+ * and `sandbox.hiddenEnv` (as hooks and sandboxed commands, so a server never
+ * sees the keys tacit sends to model providers nor what the user hid); the
+ * server's own `env` entries are added on top by the manager.
  */
 function serverEnvironment(env: NodeJS.ProcessEnv, hidden: readonly string[]): Record<string, string> {
   const hiddenSet = new Set(hidden);

@@ -2,6 +2,7 @@ import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { appendFile, mkdir, readFile } from "node:fs/promises";
 import path from "node:path";
+import { gitEnvironment, REPOSITORY_GIT_GUARDS } from "../config/git-tracked.ts";
 import { redactSecrets } from "../memory/redaction.ts";
 import { walkFiles } from "../tools/walk-files.ts";
 
@@ -88,8 +89,9 @@ function gitFiles(cwd: string): Promise<string[] | undefined> {
   return new Promise((resolve) => {
     execFile(
       "git",
-      ["ls-files", "--cached", "--others", "--exclude-standard", "-z"],
-      { cwd, maxBuffer: 64 * 1024 * 1024 },
+      // Guarded: a repository unpacked with its .git may name an fsmonitor program that ls-files would run.
+      [...REPOSITORY_GIT_GUARDS, "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
+      { cwd, env: gitEnvironment(), maxBuffer: 64 * 1024 * 1024 },
       (error, stdout) => {
         if (error) return resolve(undefined);
         resolve([...new Set(stdout.split("\0").filter(Boolean))].sort());

@@ -9,6 +9,18 @@ export type GitTracking =
   | { state: "unknown"; reason: string };
 
 /**
+ * Settings for any git run inside the user's repository: a cloned or unpacked
+ * repository's `.git/config` may name a `core.fsmonitor` program (git runs it
+ * to list changed files) or a hooks folder; off, git runs nothing it chose.
+ */
+export const REPOSITORY_GIT_GUARDS = ["-c", "core.fsmonitor=false", "-c", "core.hooksPath=/dev/null"];
+
+/** The environment without inherited GIT_* variables (GIT_DIR, GIT_CONFIG_*), so git asks about this folder. */
+export function gitEnvironment(): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("GIT_")));
+}
+
+/**
  * Asks git whether a file inside the work tree at `projectRoot` is tracked.
  * Answers "tracked" when the path as given, its real path, or a folder link
  * on the way to it (`.tacit` committed as a symlink) is in git's index; and
@@ -40,20 +52,22 @@ export function gitTracking(projectRoot: string, filePath: string): GitTracking 
   }
   if (candidates.size === 0) return { state: "unknown", reason: `${filePath} is not inside ${root}` };
 
-  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("GIT_")));
   const result = spawnSync(
     "git",
     [
-      "-c",
-      "core.fsmonitor=false",
-      "-c",
-      "core.hooksPath=/dev/null",
+      ...REPOSITORY_GIT_GUARDS,
       "ls-files",
       "-z",
       "--",
       ...[...candidates].map((candidate) => `:(literal,icase)${candidate}`),
     ],
-    { cwd: root, env, encoding: "utf8", timeout: 10_000, stdio: ["ignore", "pipe", "pipe"] },
+    {
+      cwd: root,
+      env: gitEnvironment(),
+      encoding: "utf8",
+      timeout: 10_000,
+      stdio: ["ignore", "pipe", "pipe"],
+    },
   );
   if (result.error) return { state: "unknown", reason: `git could not run (${result.error.message})` };
   if (result.status !== 0) {

@@ -1,7 +1,6 @@
-import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { writeFileAtomic } from "./atomic-write.ts";
-import { gitTracking } from "./git-tracked.ts";
+import { readBoundedText } from "./bounded-read.ts";
 import { localSettingsPath, projectSettingsPath, userSettingsPath } from "./paths.ts";
 
 /** How tacit reaches one MCP server: a child process over stdio, or a Streamable HTTP endpoint. */
@@ -10,10 +9,11 @@ export type McpServerConfig =
   | { type: "http"; url: string; headers: Record<string, string> };
 
 /**
- * Who wrote the file a server comes from. `user`: ~/.tacit/settings.json, or
- * .tacit/settings.local.json that git confirms is untracked (written here, not
- * cloned). `repository`: .mcp.json, .tacit/settings.json, or a local file git
- * tracks or cannot vouch for; those run only once the repository is trusted.
+ * Who wrote the file a server comes from. `user`: ~/.tacit/settings.json.
+ * `repository`: any file inside the repository (.mcp.json, .tacit/settings.json
+ * and .tacit/settings.local.json, tracked or not: an archive or a copied
+ * checkout brings an untracked one along); those run only once the repository
+ * is trusted.
  */
 type McpServerOrigin = "user" | "repository";
 
@@ -23,6 +23,10 @@ export interface McpServerEntry {
   /** The file it is defined in, as the user would type it. */
   source: string;
   origin: McpServerOrigin;
+  /** The entry as its file writes it, `${VAR}` not expanded: what trust shows, never a secret's value. */
+  shown: McpServerConfig;
+  /** The environment variables its `${VAR}` expand (values the server receives), sorted. */
+  variables: string[];
 }
 
 /** The project's shared server list, in Claude Code's format. */
@@ -33,11 +37,15 @@ export function projectMcpPath(projectRoot: string): string {
 /**
  * Every server configured for a project, each once: where several files name
  * the same server, the user's own definition wins (a cloned repository cannot
- * replace a server the user set up), then the shared settings over .mcp.json.
+ * replace a server the user set up), then the local settings, then the shared
+ * settings over .mcp.json.
  * A bad entry or file is one warning and is skipped; the rest still load.
  * `env` supplies `${VAR}` and `${VAR:-default}` in commands, arguments, env,
  * URLs and headers, as Claude Code does; a repository's files may not expand
- * `hiddenVariables` (the model keys), which are the user's to hand out.
+ * `hiddenVariables` (the model keys and `sandbox.hiddenEnv`), which are the
+ * user's to hand out. Any other variable a repository's server expands is
+ * listed by name where trust is asked (`variables`), so the user sees which of
+ * their variables the server would receive before it runs.
  */
 export function readMcpServers(options: {
   home: string;
@@ -47,14 +55,10 @@ export function readMcpServers(options: {
 }): { servers: McpServerEntry[]; warnings: string[] } {
   const { home, projectRoot } = options;
   const warnings: string[] = [];
-  const local = localSettingsPath(projectRoot);
-  // Asked only when the file exists: git costs a process start, and a missing file names no servers.
-  const localOrigin: McpServerOrigin =
-    existsSync(local) && gitTracking(projectRoot, local).state !== "untracked" ? "repository" : "user";
   // Highest precedence first.
   const files: Array<{ file: string; key: "mcpServers"; origin: McpServerOrigin }> = [
-    { file: local, key: "mcpServers", origin: localOrigin },
     { file: userSettingsPath(home), key: "mcpServers", origin: "user" },
+    { file: localSettingsPath(projectRoot), key: "mcpServers", origin: "repository" },
     { file: projectSettingsPath(projectRoot), key: "mcpServers", origin: "repository" },
     { file: projectMcpPath(projectRoot), key: "mcpServers", origin: "repository" },
   ];
@@ -69,11 +73,21 @@ export function readMcpServers(options: {
     }
     for (const [name, raw] of Object.entries(servers)) {
       if (byName.has(name)) continue;
+      const variables = new Set<string>();
       const expand = (text: string) =>
-        expandVariables(text, options.env, origin === "repository" ? options.hiddenVariables : []);
+        expandVariables(text, options.env, origin === "repository" ? options.hiddenVariables : [], variables);
       const parsed = parseMcpServer(name, raw, expand);
+      const shown = parseMcpServer(name, raw);
       if (typeof parsed === "string") warnings.push(`${file}: MCP server "${name}": ${parsed}; skipped.`);
-      else byName.set(name, { name, config: parsed, source: file, origin });
+      else
+        byName.set(name, {
+          name,
+          config: parsed,
+          source: file,
+          origin,
+          shown: typeof shown === "string" ? parsed : shown,
+          variables: [...variables].sort(),
+        });
     }
   }
   return { servers: [...byName.values()], warnings };
@@ -158,12 +172,14 @@ export function deleteMcpServer(file: string, name: string): boolean {
  * (rewriting it would lose what it held).
  */
 function readJsonObject(file: string, warnings: string[] | undefined): Record<string, unknown> | undefined {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch {
+  const read = readBoundedText(file);
+  if (read.state === "missing") return undefined;
+  if (read.state === "refused") {
+    if (!warnings) throw new Error(`${read.problem}; fix it first.`);
+    warnings.push(`${read.problem}; its MCP servers are skipped.`);
     return undefined;
   }
+  const text = read.text;
   let problem: string;
   try {
     const parsed: unknown = JSON.parse(text);
@@ -188,13 +204,22 @@ function stringRecord(
   return Object.fromEntries(Object.entries(value as Record<string, string>).map(([k, v]) => [k, expand(v)]));
 }
 
-/** `${VAR}` and `${VAR:-default}`; a hidden or unset variable without a default is an error, not an empty string. */
-function expandVariables(text: string, env: NodeJS.ProcessEnv, hidden: readonly string[]): string {
+/**
+ * `${VAR}` and `${VAR:-default}`; a hidden or unset variable without a default
+ * is an error, not an empty string. Each variable read is added to `used`.
+ */
+function expandVariables(
+  text: string,
+  env: NodeJS.ProcessEnv,
+  hidden: readonly string[],
+  used?: Set<string>,
+): string {
   return text.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g, (_whole, name: string, fallback) => {
     if (hidden.includes(name))
       throw new Error(
-        `it names \${${name}}, a model key, and a repository's servers cannot be handed your keys; define the server in ~/.tacit/settings.json to pass it`,
+        `it names \${${name}}, a model key or a variable in sandbox.hiddenEnv, and a repository's servers cannot be handed those; define the server in ~/.tacit/settings.json to pass it`,
       );
+    used?.add(name);
     const value = env[name];
     if (value !== undefined && value !== "") return value;
     if (fallback !== undefined) return fallback;

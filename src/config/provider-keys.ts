@@ -17,3 +17,11 @@ export function providerKeyVariables(settings: Settings): string[] {
     ]),
   ];
 }
+
+/**
+ * What no command a repository names (its MCP servers, its hooks) may be
+ * handed: the model keys and the variables `sandbox.hiddenEnv` lists.
+ */
+export function hiddenVariables(settings: Settings): string[] {
+  return [...new Set([...providerKeyVariables(settings), ...(settings.sandbox?.hiddenEnv ?? [])])];
+}

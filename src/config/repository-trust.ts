@@ -2,9 +2,10 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { writeFileAtomic } from "./atomic-write.ts";
-import { gitTracking } from "./git-tracked.ts";
+import { readBoundedFile } from "./bounded-read.ts";
 import { localSettingsPath, projectSettingsPath } from "./paths.ts";
 import { resolveThroughLinks } from "./real-path.ts";
+import { repositoryCommandFiles } from "./trust-command-files.ts";
 
 /**
  * Whether the user has said yes to the commands a repository names: its MCP
@@ -79,32 +80,61 @@ export function untrustRepository(home: string, projectRoot: string): void {
   writeTrustFile(home, file);
 }
 
+/** The settings files that name commands, relative to the root, tracked or not (an archive brings untracked ones). */
+function repositorySettingsFiles(projectRoot: string): string[] {
+  return [
+    ".mcp.json",
+    path.relative(projectRoot, projectSettingsPath(projectRoot)),
+    path.relative(projectRoot, localSettingsPath(projectRoot)),
+  ].map((file) => file.split(path.sep).join("/"));
+}
+
 /**
  * The repository files whose content trust covers, relative to the root:
- * `.mcp.json`, `.tacit/settings.json`, and `.tacit/settings.local.json` unless
- * git confirms it is untracked (then it is the user's own file, written here,
- * and needs no trust; when git cannot tell, it counts, failing closed).
+ * `.mcp.json`, `.tacit/settings.json` and `.tacit/settings.local.json`, tracked
+ * or not (an unpacked archive or a copied checkout brings an untracked one
+ * along, so whether git lists it says nothing about who wrote it), and every
+ * file in the repository their commands name (trust-command-files.ts).
  */
 export function repositoryTrustFiles(projectRoot: string): string[] {
-  const files = [".mcp.json", path.relative(projectRoot, projectSettingsPath(projectRoot))];
-  const local = localSettingsPath(projectRoot);
-  if (gitTracking(projectRoot, local).state !== "untracked") files.push(path.relative(projectRoot, local));
-  return files.map((file) => file.split(path.sep).join("/"));
+  const settings = repositorySettingsFiles(projectRoot);
+  return [...settings, ...repositoryCommandFiles(projectRoot, settings).present];
 }
 
 /** One hash over each covered file's name and content ("absent" for a missing one). */
 function repositoryFingerprint(projectRoot: string): string {
   const hash = createHash("sha256");
-  for (const file of repositoryTrustFiles(projectRoot)) {
-    let content: Buffer | string;
-    try {
-      content = readFileSync(path.join(projectRoot, file));
-    } catch {
-      content = "\0absent";
-    }
+  const local = path.resolve(localSettingsPath(projectRoot));
+  const settings = repositorySettingsFiles(projectRoot);
+  const named = repositoryCommandFiles(projectRoot, settings);
+  for (const file of [...settings, ...named.present, ...named.absent]) {
+    // Bounded, regular files only: a committed link to /dev/zero is hashed as refused, not read forever.
+    const read = readBoundedFile(path.join(projectRoot, file));
+    let content: Buffer | string =
+      read.state === "read"
+        ? read.bytes
+        : read.state === "missing"
+          ? "\0absent"
+          : `\0refused ${read.problem}`;
+    // Of the local file only what names commands counts: tacit writes "allow always" rules there,
+    // and saving one must not untrust the repository.
+    if (read.state === "read" && path.resolve(projectRoot, file) === local)
+      content = commandParts(read.bytes);
     hash.update(`${file}\0${createHash("sha256").update(content).digest("hex")}\n`);
   }
   return hash.digest("hex");
+}
+
+/** A settings file's `hooks` and `mcpServers`, as JSON; the whole file when it does not parse. */
+function commandParts(bytes: Buffer): Buffer | string {
+  try {
+    const parsed: unknown = JSON.parse(bytes.toString("utf8").replace(/^\uFEFF/, ""));
+    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return bytes;
+    const { hooks, mcpServers } = parsed as { hooks?: unknown; mcpServers?: unknown };
+    return JSON.stringify({ hooks: hooks ?? null, mcpServers: mcpServers ?? null });
+  } catch {
+    return bytes;
+  }
 }
 
 function repositoryKey(projectRoot: string): string {

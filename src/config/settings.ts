@@ -1,8 +1,9 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import path from "node:path";
 import type { z } from "zod";
 import { ConfigError, errorMessage } from "../core/errors.ts";
 import { writeFileAtomic } from "./atomic-write.ts";
+import { readBoundedText } from "./bounded-read.ts";
 import { BUILTIN_PROVIDERS } from "./builtin-providers.ts";
 import {
   findProjectRoot,
@@ -248,13 +249,11 @@ function ensureLocalSettingsIgnored(projectRoot: string): void {
 
 /** Parses a JSON file that must hold an object; undefined when the file is missing. */
 export function readJsonObject(file: string): Record<string, unknown> | undefined {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw new ConfigError(`${file}: cannot read: ${errorMessage(error)}`);
-  }
+  // Bounded and regular files only: a repository's settings may be a link to /dev/zero.
+  const read = readBoundedText(file);
+  if (read.state === "missing") return undefined;
+  if (read.state === "refused") throw new ConfigError(read.problem);
+  const text = read.text;
   // An empty file (just created with `touch`) means "no settings yet", not an error.
   if (text.trim() === "") return {};
   let value: unknown;

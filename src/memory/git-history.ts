@@ -49,6 +49,9 @@ const GIT_SETTINGS = [
   "commit.gpgsign=false",
   "-c",
   "core.hooksPath=/dev/null",
+  // A memory folder inside a repository could hold a .git/config naming an fsmonitor program.
+  "-c",
+  "core.fsmonitor=false",
   "-c",
   "init.defaultBranch=main",
   "-c",

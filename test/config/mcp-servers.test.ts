@@ -53,7 +53,7 @@ describe("readMcpServers", () => {
     ]);
   });
 
-  it("lets the user's own definition win over the repository's, and an untracked local file count as the user's", () => {
+  it("lets the user's own definition win over the repository's, and counts even an untracked local file as the repository's", () => {
     write(path.join(project, ".mcp.json"), { mcpServers: { same: { command: "repository-one" } } });
     write(path.join(home, "settings.json"), { mcpServers: { same: { command: "users-one" } } });
     write(path.join(project, ".tacit", "settings.local.json"), { mcpServers: { mine: { command: "x" } } });
@@ -62,7 +62,7 @@ describe("readMcpServers", () => {
       origin: "user",
       config: { command: "users-one" },
     });
-    expect(servers.find((server) => server.name === "mine")).toMatchObject({ origin: "user" });
+    expect(servers.find((server) => server.name === "mine")).toMatchObject({ origin: "repository" });
   });
 
   it("counts a git-tracked local settings file as the repository's", () => {

@@ -66,12 +66,72 @@ describe("repository trust", () => {
     expect(repositoryTrust(home, project)).toEqual({ trusted: false, changedSinceTrust: true });
   });
 
-  it("ignores an untracked local settings file: it is the user's own", () => {
+  it("covers an untracked local settings file's commands, not the rules tacit saves there", () => {
     write(".tacit/settings.local.json", "{}");
-    expect(repositoryTrustFiles(project)).toEqual([".mcp.json", ".tacit/settings.json"]);
+    expect(repositoryTrustFiles(project)).toEqual([
+      ".mcp.json",
+      ".tacit/settings.json",
+      ".tacit/settings.local.json",
+    ]);
     trustRepository(home, project);
-    write(".tacit/settings.local.json", JSON.stringify({ model: "x/y" }));
+    // What "allow always" writes keeps the repository trusted.
+    write(
+      ".tacit/settings.local.json",
+      JSON.stringify({ model: "x/y", permissions: { allow: ["Bash(npm test)"] } }),
+    );
     expect(repositoryTrust(home, project).trusted).toBe(true);
+    write(
+      ".tacit/settings.local.json",
+      JSON.stringify({ hooks: { SessionStart: [{ hooks: [{ type: "command", command: "evil" }] }] } }),
+    );
+    expect(repositoryTrust(home, project)).toEqual({ trusted: false, changedSinceTrust: true });
+  });
+
+  it("covers the scripts hook and server commands name, present or added later", () => {
+    write(
+      ".tacit/settings.json",
+      JSON.stringify({
+        hooks: {
+          SessionStart: [
+            { hooks: [{ type: "command", command: 'sh "$CLAUDE_PROJECT_DIR"/.tacit/hook.sh' }] },
+          ],
+        },
+      }),
+    );
+    write(".tacit/hook.sh", "echo benign");
+    write("a.js", "// server");
+    write(
+      ".mcp.json",
+      JSON.stringify({
+        mcpServers: {
+          a: {
+            command: "node",
+            args: ["a.js", "--plugin=./plugins/p.js"],
+            env: { NODE_OPTIONS: "--require ./pre.js" },
+          },
+        },
+      }),
+    );
+    write("pre.js", "// preloaded");
+    expect(repositoryTrustFiles(project)).toEqual([
+      ".mcp.json",
+      ".tacit/settings.json",
+      ".tacit/settings.local.json",
+      ".tacit/hook.sh",
+      "a.js",
+      "pre.js",
+    ]);
+    trustRepository(home, project);
+    expect(repositoryTrust(home, project).trusted).toBe(true);
+    write(".tacit/hook.sh", "echo PWNED");
+    expect(repositoryTrust(home, project)).toEqual({ trusted: false, changedSinceTrust: true });
+    trustRepository(home, project);
+    write("pre.js", "// changed");
+    expect(repositoryTrust(home, project).changedSinceTrust).toBe(true);
+    trustRepository(home, project);
+    // A file the command names that was not there at trust time.
+    write("plugins/p.js", "// added by a later checkout");
+    expect(repositoryTrust(home, project).changedSinceTrust).toBe(true);
   });
 
   it("keys the record by the real path, so a symlinked checkout is the same repository", () => {

@@ -57,7 +57,12 @@ describe("MCP servers' tools", { timeout: 180_000 }, () => {
       { text: "It echoed." },
     );
     const firstRequest = firstRequestOfRun();
-    const result = await e2e.print("echo something", ["--allowed-tools", "mcp__everything"], SLOW);
+    // A variable the user hides from commands is hidden from servers too.
+    e2e.writeUserSettings({ sandbox: { hiddenEnv: ["MY_PRIVATE_TOKEN"] } });
+    const result = await e2e.print("echo something", ["--allowed-tools", "mcp__everything"], {
+      ...SLOW,
+      env: { MY_PRIVATE_TOKEN: "private-value", MY_PUBLIC_SETTING: "public-value" },
+    });
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toBe("It echoed.\n");
     const first = firstRequest();
@@ -70,6 +75,8 @@ describe("MCP servers' tools", { timeout: 180_000 }, () => {
     // The server runs with the user's environment, but not the model key tacit itself was given.
     expect(environment!.output).toContain("TACIT_HOME");
     expect(environment!.output).not.toContain("ANTHROPIC_API_KEY");
+    expect(environment!.output).toContain("public-value");
+    expect(environment!.output).not.toContain("private-value");
   });
 
   it("ask by default: without an allow rule a headless call is refused", async () => {
@@ -227,6 +234,34 @@ describe("a repository's .mcp.json", { timeout: 180_000 }, () => {
     writeFileSync(e2e.inProject(".mcp.json"), JSON.stringify({ mcpServers: {} }));
     const changed = await e2e.run(["trust", "--show"], SLOW);
     expect(changed.stdout).toContain("NOT trusted: its files changed since you trusted it");
+  });
+});
+
+describe("what tacit trust shows of a repository's HTTP server", { timeout: 180_000 }, () => {
+  it("names the variables its headers expand, never their values, and refuses one in sandbox.hiddenEnv", async () => {
+    writeFileSync(
+      e2e.inProject(".mcp.json"),
+      JSON.stringify({
+        mcpServers: {
+          docs: {
+            type: "http",
+            url: "http://127.0.0.1:9/mcp",
+            headers: { "X-Client": "tacit $" + "{GITHUB_TOKEN}" },
+          },
+        },
+      }),
+    );
+    const env = { GITHUB_TOKEN: "ghp_USERS_REAL_TOKEN" };
+    const shown = await e2e.run(["trust", "--show"], { ...SLOW, env });
+    expect(shown.stdout).toContain("headers: X-Client: tacit $" + "{GITHUB_TOKEN}");
+    expect(shown.stdout).toContain("receives your environment variables $GITHUB_TOKEN");
+    expect(shown.stdout + shown.stderr).not.toContain("ghp_USERS_REAL_TOKEN");
+
+    e2e.writeUserSettings({ sandbox: { hiddenEnv: ["GITHUB_TOKEN"] } });
+    const hidden = await e2e.run(["trust", "--show"], { ...SLOW, env });
+    expect(hidden.stdout).not.toContain("MCP server docs");
+    expect(hidden.stderr).toContain('MCP server "docs": it names $' + "{GITHUB_TOKEN}");
+    expect(hidden.stderr).toContain("sandbox.hiddenEnv");
   });
 });
 

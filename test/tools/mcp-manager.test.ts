@@ -46,12 +46,8 @@ function manager(servers: McpServerEntry[], baseEnv: Record<string, string> = {}
 }
 
 function stdio(name: string, args: string[], env: Record<string, string> = {}): McpServerEntry {
-  return {
-    name,
-    config: { type: "stdio", command: process.execPath, args, env },
-    source: "test",
-    origin: "user",
-  };
+  const config = { type: "stdio" as const, command: process.execPath, args, env };
+  return { name, config, source: "test", origin: "user", shown: config, variables: [] };
 }
 
 async function run(tool: Tool | undefined, input: Record<string, unknown>) {

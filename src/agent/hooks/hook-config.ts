@@ -1,6 +1,5 @@
-import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { gitTracking } from "../../config/git-tracked.ts";
+import { readBoundedText } from "../../config/bounded-read.ts";
 import { type HooksSettings, hooksSettingsSchema } from "../../config/hooks-schema.ts";
 import { localSettingsPath, projectSettingsPath, userSettingsPath } from "../../config/paths.ts";
 import { repositoryTrust } from "../../config/repository-trust.ts";
@@ -29,7 +28,7 @@ export interface ConfiguredHook {
   timeoutSeconds: number;
   /** The settings file that names it. */
   file: string;
-  /** The repository's files (shared settings, a tracked local file) need `tacit trust`; the user's own do not. */
+  /** The repository's files (its shared and local settings) need `tacit trust`; the user's own do not. */
   fromRepository: boolean;
 }
 
@@ -49,9 +48,12 @@ function isHookEvent(name: string): name is HookEvent {
 
 /** The `hooks` block of a settings file; undefined when the file is absent, unreadable or has none. */
 function readHooksBlock(file: string): HooksSettings | undefined {
+  // Bounded, regular files only (config/bounded-read.ts); what is refused, loading settings has said.
+  const read = readBoundedText(file);
+  if (read.state !== "read") return undefined;
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(file, "utf8"));
+    raw = JSON.parse(read.text);
   } catch {
     // Missing, or malformed: loading settings has already said so (a malformed file stops the start).
     return undefined;
@@ -109,34 +111,27 @@ function validMatcher(matcher: string | undefined): boolean {
 
 /**
  * The repository's settings files that may name hooks and need trust: its
- * shared settings, and a settings.local.json git does not confirm is
- * untracked (the files repository-trust.ts fingerprints, by the same rule).
+ * shared settings and its settings.local.json, tracked or not (an archive or a
+ * copied checkout brings an untracked one along; the files repository-trust.ts
+ * fingerprints). The user's own hooks belong in ~/.tacit/settings.json.
  */
 function repositoryHookFiles(projectRoot: string): string[] {
-  const files = [path.resolve(projectSettingsPath(projectRoot))];
-  const local = path.resolve(localSettingsPath(projectRoot));
-  // Asking git costs a process at every start: only for a file that is there to read.
-  if (existsSync(local) && gitTracking(projectRoot, local).state !== "untracked") files.push(local);
-  return files;
+  return [path.resolve(projectSettingsPath(projectRoot)), path.resolve(localSettingsPath(projectRoot))];
 }
 
 /**
  * Every hook the settings name, in settings order (user, project, local). The
- * user's own file and an untracked settings.local.json run as they are; the
- * repository's files (its shared settings, a tracked local file) only once the
- * user has trusted the repository (`tacit trust`, config/repository-trust.ts),
- * since a cloned repository's hooks would otherwise run its code as the user.
+ * user's own ~/.tacit/settings.json runs as it is; the repository's files (its
+ * shared and local settings) only once the user has trusted the repository
+ * (`tacit trust`, config/repository-trust.ts), since a cloned repository's
+ * hooks would otherwise run its code as the user.
  */
 export function loadHooks(home: string, projectRoot: string): LoadedHooks {
   const warnings: string[] = [];
   const userFile = path.resolve(userSettingsPath(home));
+  // Run in the home folder itself, the project file is the user's own file.
   const repositoryFiles = repositoryHookFiles(projectRoot).filter((file) => file !== userFile);
-  const localFile = path.resolve(localSettingsPath(projectRoot));
-  const ownFiles = [
-    userFile,
-    ...(repositoryFiles.includes(localFile) || localFile === userFile ? [] : [localFile]),
-  ];
-  const own = ownFiles.flatMap((file) => hooksOfFile(file, false, warnings));
+  const own = hooksOfFile(userFile, false, warnings);
   const fromRepository = repositoryFiles.flatMap((file) => hooksOfFile(file, true, warnings));
   const trust = fromRepository.length > 0 ? repositoryTrust(home, projectRoot) : undefined;
   const trusted = trust?.trusted === true;

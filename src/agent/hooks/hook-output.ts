@@ -1,3 +1,4 @@
+import { visibleText } from "../../core/visible-text.ts";
 import type { HookEvent } from "./hook-config.ts";
 import type { HookCommandOutcome } from "./run-hook-command.ts";
 
@@ -27,7 +28,8 @@ function firstLine(text: string): string {
 }
 
 function describeCommand(command: string): string {
-  const line = firstLine(command);
+  // Escaped: a repository's hook command could otherwise rewrite the line it is reported on.
+  const line = visibleText(firstLine(command));
   return line.length > 60 ? `${line.slice(0, 60)}…` : line;
 }
 

@@ -1,4 +1,4 @@
-import { providerKeyVariables } from "../../config/provider-keys.ts";
+import { hiddenVariables } from "../../config/provider-keys.ts";
 import type { Settings } from "../../config/settings.ts";
 import { AgentHooks } from "./agent-hooks.ts";
 import { loadHooks } from "./hook-config.ts";
@@ -27,7 +27,7 @@ export function setUpHooks(input: HookSetupInput): AgentHooks | undefined {
     const events = [...new Set(loaded.skipped.map((hook) => hook.event))].join(", ");
     const count = loaded.skipped.length === 1 ? "1 hook" : `${loaded.skipped.length} hooks`;
     const why = loaded.changedSinceTrust
-      ? "its settings changed since you trusted it"
+      ? "its settings or the files their commands name changed since you trusted it"
       : "you have not trusted this repository";
     input.warn(
       `skipped this repository's ${count} (${events}): ${why}. Run \`tacit trust\` to see its commands and let them run.`,
@@ -39,7 +39,7 @@ export function setUpHooks(input: HookSetupInput): AgentHooks | undefined {
     projectRoot: input.projectRoot,
     cwd: input.cwd,
     env: input.env,
-    hiddenVariables: [...providerKeyVariables(input.settings), ...(input.settings.sandbox?.hiddenEnv ?? [])],
+    hiddenVariables: hiddenVariables(input.settings),
     sessionId: input.sessionId,
     permissionMode: input.permissionMode,
   });

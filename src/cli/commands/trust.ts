@@ -1,6 +1,6 @@
 import { readMcpServers } from "../../config/mcp-servers.ts";
 import { findProjectRoot, tacitHome } from "../../config/paths.ts";
-import { providerKeyVariables } from "../../config/provider-keys.ts";
+import { hiddenVariables } from "../../config/provider-keys.ts";
 import {
   repositoryTrust,
   repositoryTrustFiles,
@@ -8,20 +8,34 @@ import {
   untrustRepository,
 } from "../../config/repository-trust.ts";
 import { loadSettings } from "../../config/settings.ts";
+import { visibleText } from "../../core/visible-text.ts";
 import { listRepositoryHooks, repositoryCommandLines } from "../repository-commands.ts";
 
-/** What trusting this repository would let run, one line each. */
-export function repositoryCommandsHere(cwd: string): { projectRoot: string; home: string; lines: string[] } {
+/**
+ * What trusting this repository would let run, one line each, and the
+ * servers that cannot run at all (a bad entry, a hidden variable, an unreadable file), one warning each.
+ */
+export function repositoryCommandsHere(cwd: string): {
+  projectRoot: string;
+  home: string;
+  lines: string[];
+  warnings: string[];
+} {
   const projectRoot = findProjectRoot(cwd);
   const home = tacitHome();
   const { settings } = loadSettings({ cwd, projectRoot, home, env: process.env, onWarning: () => {} });
-  const { servers } = readMcpServers({
+  const { servers, warnings } = readMcpServers({
     home,
     projectRoot,
     env: process.env,
-    hiddenVariables: providerKeyVariables(settings),
+    hiddenVariables: hiddenVariables(settings),
   });
-  return { projectRoot, home, lines: repositoryCommandLines(projectRoot, servers, listRepositoryHooks) };
+  return {
+    projectRoot,
+    home,
+    lines: repositoryCommandLines(projectRoot, servers, listRepositoryHooks),
+    warnings,
+  };
 }
 
 /**
@@ -30,7 +44,9 @@ export function repositoryCommandsHere(cwd: string): { projectRoot: string; home
  * trusts them; --show only shows, --revoke forgets the trust.
  */
 export async function trustCommand(options: { revoke?: boolean; show?: boolean }): Promise<void> {
-  const { projectRoot, home, lines } = repositoryCommandsHere(process.cwd());
+  const { projectRoot, home, lines, warnings } = repositoryCommandsHere(process.cwd());
+  // A server skipped for asking for a hidden variable is said, not silently absent from the list.
+  for (const warning of warnings) process.stderr.write(`tacit: warning: ${visibleText(warning)}\n`);
   const state = repositoryTrust(home, projectRoot);
   const out = (text: string) => process.stdout.write(`${text}\n`);
   if (options.revoke) {

@@ -56,13 +56,16 @@ describe("hook settings", () => {
     expect(changed.changedSinceTrust).toBe(true);
   });
 
-  it("an untracked settings.local.json is the user's own; a tracked one needs trust", () => {
+  it("a settings.local.json needs trust, tracked or not: an unpacked archive brings an untracked one", () => {
     const local = path.join(project, ".tacit", "settings.local.json");
     writeJson(local, hooksBlock("SessionStart", "echo local"));
-    expect(loadHooks(home, project).hooks.map((hook) => hook.command)).toEqual(["echo local"]);
+    expect(loadHooks(home, project).hooks).toEqual([]);
+    expect(loadHooks(home, project).skipped.map((hook) => hook.command)).toEqual(["echo local"]);
     git("add", "-f", local);
     expect(loadHooks(home, project).hooks).toEqual([]);
     expect(repositoryHookCommands(project)).toEqual([{ event: "SessionStart", command: "echo local" }]);
+    trustRepository(home, project);
+    expect(loadHooks(home, project).hooks.map((hook) => hook.command)).toEqual(["echo local"]);
   });
 
   it("says which entries it cannot run, and keeps the rest", () => {
