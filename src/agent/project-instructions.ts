@@ -1,5 +1,6 @@
-import { readFile, realpath, stat } from "node:fs/promises";
+import { realpath, stat } from "node:fs/promises";
 import path from "node:path";
+import { readBoundedText } from "../config/bounded-read.ts";
 import { redactSecrets } from "../memory/redaction.ts";
 
 /**
@@ -172,8 +173,10 @@ async function expandFile(
   chain: string[],
   depth: number,
 ): Promise<string> {
-  // Redacted per file, before imports are spliced in, so a key never reaches the system prompt.
-  const content = redactSecrets(await readFile(filePath, "utf8").catch(() => "")).text;
+  // Redacted per file, before imports are spliced in, so a key never reaches the system prompt. Read
+  // bounded: a repository's instruction file may be huge or swapped for a device between checks.
+  const read = readBoundedText(filePath);
+  const content = redactSecrets(read.state === "read" ? read.text : "").text;
   const lines = content.split("\n");
   const output: string[] = [];
   let fence: string | undefined;

@@ -109,6 +109,14 @@ describe("discovery", () => {
     expect(result.files).toEqual([path.join(root, "AGENTS.md")]);
     expect(result.text).toBe("## AGENTS.md\n\nshared rules");
   });
+
+  it("does not read an instruction file or import larger than a megabyte (a repository may ship one)", async () => {
+    await put(path.join(root, "AGENTS.md"), "small rules\n@./huge.md");
+    await put(path.join(root, "huge.md"), `${"x".repeat(2 * 1024 * 1024)}\nHUGE-MARKER`);
+    const result = await load(root, { maxBytes: 10 * 1024 * 1024 });
+    expect(result.text).toContain("small rules");
+    expect(result.text).not.toContain("HUGE-MARKER");
+  });
 });
 
 describe("imports", () => {
