@@ -99,6 +99,8 @@ export interface PermissionGate {
    * leave such files out of what they read and return (ToolContext.isReadDenied).
    */
   isReadDenied(absolutePath: string): boolean;
+  /** Adds allow rules (the user's own) until the returned function runs: a custom command's turn. */
+  allowForTurn(rules: string[]): () => void;
 }
 
 const PLAN_MODE_REFUSAL =
@@ -348,6 +350,13 @@ export function createPermissionGate(options: PermissionGateOptions): Permission
       return mode;
     },
     warnings,
+    allowForTurn(rules: string[]) {
+      const added = parse(rules);
+      allow.push(...added);
+      return () => {
+        for (const rule of added) allow.splice(allow.indexOf(rule), 1);
+      };
+    },
     isReadDenied(absolutePath: string): boolean {
       const matchContext: MatchContext = { projectRoot, home: options.home, cwd: projectRoot };
       // A search over the home folder leaves out the credential files a Read of them would ask about.
