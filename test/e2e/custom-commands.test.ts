@@ -14,10 +14,17 @@ function commandFile(folder: string, name: string, text: string): void {
   mkdirSync(path.dirname(path.join(folder, name)), { recursive: true });
   writeFileSync(path.join(folder, name), text);
 }
+const chatRequests = () => e2e.server.requests.filter((request) => request.wire !== "openai-embeddings");
+let firstOfRun = 0;
+/** Runs a prompt, remembering where its requests start (later ones may be background work). */
+const print = (prompt: string) => {
+  firstOfRun = chatRequests().length;
+  return e2e.print(prompt);
+};
+/** What the user said in the run's first chat request. */
 const userText = () =>
-  e2e.server.requests
-    .at(-1)!
-    .normalized.messages.filter((message) => message.role === "user")
+  chatRequests()
+    [firstOfRun]!.normalized.messages.filter((message) => message.role === "user")
     .map((message) => message.text)
     .join("\n");
 
@@ -29,7 +36,7 @@ describe("custom slash commands in -p", () => {
       "---\ndescription: Fix an issue\nargument-hint: <number> <priority>\n---\nFix issue #$1 with priority $2. All: $ARGUMENTS.\n",
     );
     e2e.server.enqueue({ text: "On it." });
-    const result = await e2e.print('/fix-issue 123 "very high"');
+    const result = await print('/fix-issue 123 "very high"');
     expect(result.stderr).toBe("");
     expect(result.stdout).toBe("On it.\n");
     expect(userText()).toContain('Fix issue #123 with priority very high. All: 123 "very high".');
@@ -39,13 +46,13 @@ describe("custom slash commands in -p", () => {
   it("reads Claude Code's .claude/commands, subfolders without renaming, arguments appended when unused", async () => {
     commandFile(e2e.inProject(".claude", "commands"), "frontend/component.md", "Write a React component.\n");
     e2e.server.enqueue({ text: "Done." });
-    await e2e.print("/component Button");
+    await print("/component Button");
     expect(userText()).toContain("Write a React component.\n\nARGUMENTS: Button");
   });
 
   it("sends an unknown /name as it is", async () => {
     e2e.server.enqueue({ text: "Hm." });
-    await e2e.print("/no-such-command please");
+    await print("/no-such-command please");
     expect(userText()).toContain("/no-such-command please");
   });
 
@@ -82,7 +89,7 @@ describe("custom slash commands in -p", () => {
     );
     commandFile(e2e.inProject(".tacit", "commands"), "help.md", "Not the help.\n");
     e2e.server.enqueue({ text: "Hm." });
-    const result = await e2e.print("/broken now");
+    const result = await print("/broken now");
     const lines = result.stderr.trimEnd().split("\n");
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatch(
