@@ -2,10 +2,9 @@ import path from "node:path";
 import { errorMessage } from "../core/errors.ts";
 import type { HookPermission, PermissionDecision, PermissionMode } from "../core/permission-mode.ts";
 import type { PermissionSubject, Tool, ToolContext } from "../core/tool.ts";
-import { resolveToolPath } from "../tools/define-tool.ts";
 import { touchesUserMemory } from "./memory-rules.ts";
 import { describe, headlessRefusal, suggestRule } from "./permission-messages.ts";
-import { isInside, isProtectedPath, realPathOfNearest } from "./permission-paths.ts";
+import { commandDirectory, isInside, isProtectedPath, realPathOfNearest } from "./permission-paths.ts";
 import {
   type MatchContext,
   type PermissionRule,
@@ -16,6 +15,7 @@ import {
 import { credentialMentions, isCredentialPath, readReach, readReachRefusal } from "./read-reach.ts";
 import { loadShellParser } from "./shell/parser.ts";
 import { quoteForShell, unresolvedAgainstRules } from "./shell/shell-rules.ts";
+import { privateFetchRefusal } from "./web-fetch-rules.ts";
 
 /** What the TUI shows when a call needs the user's say. */
 export interface PermissionRequest {
@@ -99,6 +99,8 @@ export interface PermissionGate {
    * leave such files out of what they read and return (ToolContext.isReadDenied).
    */
   isReadDenied(absolutePath: string): boolean;
+  /** Adds allow rules (the user's own) until the returned function runs: a custom command's turn. */
+  allowForTurn(rules: string[]): () => void;
 }
 
 const PLAN_MODE_REFUSAL =
@@ -186,6 +188,11 @@ export function createPermissionGate(options: PermissionGateOptions): Permission
       (subject.kind === "memory" && !subject.mutating) ||
       (subject.kind === "mcp" && subject.readOnly);
     if (mode === "plan" && !isReadOnlyCall) return { allowed: false, reason: PLAN_MODE_REFUSAL };
+    // No mode, hook or question lets a fetch reach a private or loopback host: only a rule naming it.
+    const privateRefusal = privateFetchRefusal(subject, (fetch) =>
+      rulesAllow([...allowed, ...sessionAllow], fetch, matchContext),
+    );
+    if (privateRefusal) return { allowed: false, reason: privateRefusal };
 
     let protectedPaths: string[] = [];
     if (subject.kind === "edit") {
@@ -343,6 +350,13 @@ export function createPermissionGate(options: PermissionGateOptions): Permission
       return mode;
     },
     warnings,
+    allowForTurn(rules: string[]) {
+      const added = parse(rules);
+      allow.push(...added);
+      return () => {
+        for (const rule of added) allow.splice(allow.indexOf(rule), 1);
+      };
+    },
     isReadDenied(absolutePath: string): boolean {
       const matchContext: MatchContext = { projectRoot, home: options.home, cwd: projectRoot };
       // A search over the home folder leaves out the credential files a Read of them would ask about.
@@ -381,18 +395,4 @@ function withRealPaths(subject: PermissionSubject, projectRoot: string): Permiss
     return real === resolved ? [filePath] : [filePath, real];
   });
   return { ...subject, paths };
-}
-
-/**
- * Where a shell command runs, for its relative redirection targets: the
- * shell tools' own working-directory argument (Codex's `workdir`, Gemini's
- * `directory`) when given, else the session's cwd.
- */
-function commandDirectory(input: unknown, context: ToolContext): string {
-  if (typeof input === "object" && input !== null) {
-    const record = input as Record<string, unknown>;
-    const given = typeof record.workdir === "string" ? record.workdir : record.directory;
-    if (typeof given === "string" && given.trim()) return resolveToolPath(context, given);
-  }
-  return context.cwd;
 }

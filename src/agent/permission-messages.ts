@@ -49,6 +49,8 @@ export function describe(toolName: string, subject: PermissionSubject, projectRo
       return `${subject.mutating ? "change" : "read"} memory${subject.paths.length ? ` ${subject.paths.join(", ")}` : ""}`;
     case "mcp":
       return `use ${subject.tool} of the MCP server "${subject.server}" (${toolName})`;
+    case "fetch":
+      return `fetch ${subject.url}`;
     case "none":
       return `use ${toolName}`;
   }
@@ -83,6 +85,8 @@ export function suggestRule(subject: PermissionSubject, projectRoot: string, hom
       return touchesUserMemory(subject) ? USER_MEMORY_RULE : "Memory";
     case "mcp":
       return `mcp__${subject.server}__${subject.tool}`;
+    case "fetch":
+      return `WebFetch(domain:${subject.domain})`;
     case "none":
       return "";
   }

@@ -1,5 +1,7 @@
 import path from "node:path";
 import { isInside, resolveThroughLinks } from "../config/real-path.ts";
+import type { ToolContext } from "../core/tool.ts";
+import { resolveToolPath } from "../tools/define-tool.ts";
 
 export { isInside };
 
@@ -40,4 +42,18 @@ function hasProtectedSegments(filePath: string): boolean {
     if (segment === ".tacit" && next !== undefined && /^settings.*\.json$/.test(next)) return true;
   }
   return false;
+}
+
+/**
+ * Where a shell command runs, for its relative redirection targets: the
+ * shell tools' own working-directory argument (Codex's `workdir`, Gemini's
+ * `directory`) when given, else the session's cwd.
+ */
+export function commandDirectory(input: unknown, context: ToolContext): string {
+  if (typeof input === "object" && input !== null) {
+    const record = input as Record<string, unknown>;
+    const given = typeof record.workdir === "string" ? record.workdir : record.directory;
+    if (typeof given === "string" && given.trim()) return resolveToolPath(context, given);
+  }
+  return context.cwd;
 }

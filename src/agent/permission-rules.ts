@@ -4,6 +4,7 @@ import type { PermissionSubject } from "../core/tool.ts";
 import { isMemoryToolPath, memoryPatternMatches } from "./memory-rules.ts";
 import { isInside, isProtectedPath, realPathOfNearest } from "./permission-paths.ts";
 import { analyzeShell, type CommandForm } from "./shell/analysis.ts";
+import { fetchRuleCovers, fetchRuleMatches } from "./web-fetch-rules.ts";
 
 /**
  * Claude Code's permission rule syntax, so settings written for Claude Code
@@ -16,7 +17,8 @@ import { analyzeShell, type CommandForm } from "./shell/analysis.ts";
  *   Edit(src/**)            file edits (Write, MultiEdit, NotebookEdit mean the same)
  *   Read(~/.ssh/**)         file reads (Grep, Glob, LS mean the same)
  *   Memory / Memory(glob)   the memory tool (`Memory(/memories/user/**)`: memory-rules.ts)
- *   WebFetch(domain:x)      kept for a future web tool
+ *   WebFetch                every web fetch (a private or loopback host still needs its own rule)
+ *   WebFetch(domain:x)      fetches from host x; `domain:*.x` covers x's subdomains (web-fetch-rules.ts)
  *   mcp__server[__tool]     kept for MCP tools (matched by tool name)
  *
  * Path patterns are gitignore-style globs (picomatch, dotfiles included):
@@ -153,6 +155,8 @@ export function ruleMatches(
       return subject.paths.length === 0
         ? target.pattern === undefined
         : subject.paths.some((filePath) => memoryPathMatches(target.pattern, filePath, context));
+    case "fetch":
+      return target.kind === "web-fetch" && fetchRuleMatches(target.domain, subject);
     // MCP rules name the tool (`mcp__server__tool`): matched by name above.
     case "mcp":
     case "none":
@@ -221,6 +225,10 @@ export function rulesAllow(
         )
       );
     }
+    case "fetch":
+      return rules.some(
+        (rule) => rule.target.kind === "web-fetch" && fetchRuleCovers(rule.target.domain, subject),
+      );
     case "mcp":
     case "none":
       return false;

@@ -58,6 +58,9 @@ export function repositoryRuleProblem(text: string, context: MatchContext): stri
       )
         ? `it allows writing your user-scope memory, which every project reads (only you may add ${USER_MEMORY_RULE})`
         : undefined;
+    case "web-fetch":
+      // A fetch's URL can carry the session's data out: a cloned repository naming its own domain is enough.
+      return "a repository may not pre-approve web fetches (a URL can carry data out); only your own settings may";
     default:
       return undefined;
   }

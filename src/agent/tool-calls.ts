@@ -190,7 +190,7 @@ async function* executeOne(
     } else if (context.signal.aborted) {
       result = { output: INTERRUPTED_RESULT, isError: true };
     } else {
-      result = yield* executeReporting(prepared, context);
+      result = yield* executeReporting(prepared, context, beforeToolCall);
       if (afterToolCall) {
         await afterToolCall(prepared.tool, prepared.input, context, { result, startedAt: started }).catch(
           () => undefined,
@@ -236,12 +236,18 @@ async function* executeOne(
 async function* executeReporting(
   prepared: Extract<PreparedCall, { runnable: true }>,
   context: ToolContext,
+  beforeToolCall: BeforeToolCall | undefined,
 ): AsyncGenerator<ExecutionEvent, ToolResult> {
   const channel = new EventChannel<AgentEvent>();
+  const callContext = { ...context, toolCallId: prepared.call.toolCallId };
   const running = executeTool(prepared.tool, prepared.input, {
-    ...context,
-    toolCallId: prepared.call.toolCallId,
+    ...callContext,
     emit: (event) => channel.push(event),
+    // A subject found while running (a redirect's host) passes the same gate, as the call's own did.
+    recheck: (subject) =>
+      beforeToolCall
+        ? beforeToolCall({ ...prepared.tool, permission: () => subject }, prepared.input, callContext)
+        : Promise.resolve({ allowed: true }),
   }).finally(() => channel.close());
   for await (const event of channel.drain()) yield { type: "event", event };
   return running;

@@ -2,6 +2,7 @@ import { hookNoticeLines } from "../agent/hooks/agent-hooks.ts";
 import { traceStartup } from "../core/startup-trace.ts";
 import { printRun } from "../modes/print.ts";
 import { bootstrap } from "./bootstrap.ts";
+import { customCommandsOf, promptTurn } from "./custom-commands-wiring.ts";
 import type { RunOptions } from "./options.ts";
 import { reflectAtExit } from "./reflection-trigger.ts";
 
@@ -25,7 +26,11 @@ export async function runHeadless(options: RunOptions, prompt: string): Promise<
   try {
     const resumed = options.resume !== undefined || options.continueLatest;
     reportHookEvents(await runtime.hooks?.sessionStarted(resumed ? "resume" : "startup"));
-    const outcome = await printRun(runtime.session.prompt(prompt, controller.signal), options.outputFormat, {
+    // `-p "/name args"` runs a custom command, as Claude Code's -p does; the folders are read only then.
+    const catalog = prompt.trimStart().startsWith("/") ? await customCommandsOf(runtime) : undefined;
+    for (const warning of catalog?.warnings ?? []) process.stderr.write(`tacit: warning: ${warning}\n`);
+    const turn = promptTurn(runtime, catalog, prompt, controller.signal);
+    const outcome = await printRun(turn, options.outputFormat, {
       sessionId: runtime.session.sessionId,
       model: runtime.session.currentModel.info.ref,
       cwd: runtime.cwd,

@@ -14,7 +14,10 @@ export async function runInteractive(options: RunOptions, version: string): Prom
   if (!process.stdin.isTTY || !process.stdout.isTTY) {
     throw new UserFacingError('no terminal for the interactive UI; use -p for headless mode (tacit -p "…")');
   }
-  const { runTui } = await import("../modes/tui/run-tui.ts");
+  const [{ runTui }, customCommands] = await Promise.all([
+    import("../modes/tui/run-tui.ts"),
+    loadTuiCustomCommands(),
+  ]);
   traceStartup("TUI module loaded");
 
   let registeredAsk: AskPermission | undefined;
@@ -59,11 +62,13 @@ export async function runInteractive(options: RunOptions, version: string): Prom
     const source = options.continueLatest || options.resume ? "resume" : "startup";
     // What SessionStart hooks report joins the start-up notices; what they print waits for the first request.
     started.warnings.push(...hookNoticeLines(await started.hooks?.sessionStarted(source)));
+    started.warnings.push(...customCommands.catalog.warnings);
     const { reflectInBackground } = await import("./reflection-trigger.ts");
     return createTuiHost({
       runtime,
       options,
       savedRules: permissions.savedRules,
+      customCommands: customCommands.catalog.commands,
       reflect: (sessionId) => reflectInBackground(started, sessionId, options),
     });
   };
@@ -90,6 +95,7 @@ export async function runInteractive(options: RunOptions, version: string): Prom
         },
         ...(options.prompt ? { initialPrompt: options.prompt } : {}),
         version,
+        customCommands: customCommands.slash,
       },
     );
   } catch (error) {
@@ -117,4 +123,15 @@ async function reflectOnExit(runtime: Runtime, options: RunOptions): Promise<voi
     notice: (text) => process.stdout.write(`${text}\n`),
     warning: (text) => process.stderr.write(`tacit: warning: ${text}\n`),
   });
+}
+
+/** The custom slash commands, read before the first frame so /help and completion list them at once. */
+async function loadTuiCustomCommands() {
+  const [{ customCommandsOf }, { customSlashCommands }, { findProjectRoot, tacitHome }] = await Promise.all([
+    import("./custom-commands-wiring.ts"),
+    import("../modes/tui/custom-slash-commands.ts"),
+    import("../config/paths.ts"),
+  ]);
+  const catalog = await customCommandsOf({ projectRoot: findProjectRoot(process.cwd()), home: tacitHome() });
+  return { catalog, slash: customSlashCommands(catalog.commands) };
 }

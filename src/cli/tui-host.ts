@@ -1,4 +1,6 @@
 import path from "node:path";
+import type { CustomCommand } from "../agent/custom-commands/command-files.ts";
+import { type ExpandedCommand, expandCustomCommand } from "../agent/custom-commands/expand.ts";
 import { hookNoticeLines } from "../agent/hooks/agent-hooks.ts";
 import { writeFileAtomic } from "../config/atomic-write.ts";
 import { BUILTIN_PROVIDERS, hasKey } from "../config/builtin-providers.ts";
@@ -9,6 +11,7 @@ import type { MemoryService } from "../memory/memory-service.ts";
 import type { SessionSummary, TranscriptLine, TuiHost, TuiInfo } from "../modes/tui/host.ts";
 import { catalogModels } from "../providers/catalog.ts";
 import type { Runtime } from "./bootstrap.ts";
+import { customCommandTurn } from "./custom-command-turn.ts";
 import { idleReflection } from "./idle-reflection.ts";
 import type { RunOptions } from "./options.ts";
 import { createFileLister, createPromptHistory } from "./tui-files.ts";
@@ -23,6 +26,8 @@ export interface TuiHostInput {
   options: RunOptions;
   /** Rules saved with "allow always" during this run (from the permission forwarder). */
   savedRules?: readonly string[];
+  /** The custom slash commands the TUI lists (custom-commands-wiring.ts). */
+  customCommands?: readonly CustomCommand[];
   env?: NodeJS.ProcessEnv;
   /**
    * Starts reflection on a session in the background (reflection-trigger.ts) and says whether it
@@ -40,6 +45,8 @@ export function createTuiHost(input: TuiHostInput): TuiHost {
   const listFiles = createFileLister(runtime.cwd, runtime.projectRoot);
   /** The turn /init got ready: the next submit of exactly its line runs with init's tools and context. */
   let pendingInit: { prompt: string; run: (signal: AbortSignal) => AsyncIterable<AgentEvent> } | undefined;
+  /** Likewise the custom command expanded last: its prompt runs as the command's turn. */
+  let pendingCommand: ExpandedCommand | undefined;
 
   const idle = idleReflection(
     { idleMinutes: runtime.settings.reflection?.idleMinutes, reflect: input.reflect },
@@ -50,8 +57,15 @@ export function createTuiHost(input: TuiHostInput): TuiHost {
     startupNotices: () => runtime.warnings,
     submit: (prompt, signal) => {
       const init = pendingInit?.prompt === prompt ? pendingInit : undefined;
+      const command = pendingCommand?.prompt === prompt ? pendingCommand : undefined;
       pendingInit = undefined;
+      pendingCommand = undefined;
+      if (command) return idle.around(customCommandTurn(runtime, command, signal));
       return idle.around(init ? init.run(signal) : session.prompt(prompt, signal));
+    },
+    prepareCustomCommand: (name, argument) => {
+      pendingCommand = expandCustomCommand(`/${name} ${argument}`, input.customCommands ?? []);
+      return pendingCommand?.prompt;
     },
     prepareInit: async (focus) => {
       pendingInit = await prepareTuiInit(runtime, focus);

@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import type { AgentEvent } from "./events.ts";
+import type { PermissionDecision } from "./permission-mode.ts";
 import type { ToolDisplay } from "./tool-display.ts";
 
 export type { FileChange, ToolDisplay } from "./tool-display.ts";
@@ -26,6 +27,13 @@ export type PermissionSubject =
    * settings say so) makes it a read.
    */
   | { kind: "mcp"; server: string; tool: string; readOnly: boolean }
+  /**
+   * A web fetch: judged by the URL's host against `WebFetch(domain:…)` rules.
+   * privateAddress: the host is, or resolves to, a loopback, private or
+   * link-local address; then only an allow rule naming that host exactly lets
+   * it through, in every mode (server-side request forgery).
+   */
+  | { kind: "fetch"; url: string; domain: string; privateAddress: boolean }
   | { kind: "none" };
 
 export interface ToolResult {
@@ -75,6 +83,12 @@ export interface ToolContext {
   emit?: (event: AgentEvent) => void;
   /** Where file text is read and written; absent: the disk. */
   files?: TextFileAccess;
+  /**
+   * Judges a further subject of the running call as the gate judged the call
+   * (a fetch's redirect to another host, or a host found to resolve to a
+   * private address). Absent outside the loop: then nothing further is allowed.
+   */
+  recheck?: (subject: PermissionSubject) => Promise<PermissionDecision>;
 }
 
 /**

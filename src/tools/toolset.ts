@@ -8,6 +8,7 @@ import { claudeGrepTool, geminiGrepTool, gptGrepTool } from "./grep.ts";
 import { claudeListTool, geminiListTool, gptListTool } from "./ls.ts";
 import { claudeReadTool, geminiReadTool, gptReadTool } from "./read.ts";
 import { claudeTodoTool, geminiTodoTool, gptPlanTool } from "./todo.ts";
+import { claudeWebFetchTool, geminiWebFetchTool, gptWebFetchTool } from "./web-fetch.ts";
 import { claudeWriteTool, geminiWriteTool } from "./write.ts";
 
 export type ToolFamily = ModelInfo["family"];
@@ -26,6 +27,7 @@ export function createToolset(family: ToolFamily, shell: ShellToolOptions = {}):
         gptListTool(),
         gptGrepTool(),
         gptPlanTool(),
+        gptWebFetchTool(),
       ];
     case "gemini":
       return [
@@ -37,6 +39,7 @@ export function createToolset(family: ToolFamily, shell: ShellToolOptions = {}):
         geminiGlobTool(),
         geminiListTool(),
         geminiTodoTool(),
+        geminiWebFetchTool(),
       ];
     default:
       return [
@@ -48,6 +51,7 @@ export function createToolset(family: ToolFamily, shell: ShellToolOptions = {}):
         claudeGlobTool(),
         claudeListTool(),
         claudeTodoTool(),
+        claudeWebFetchTool(),
       ];
   }
 }

@@ -202,7 +202,11 @@ describe("repositoryRuleProblem: whole tools by name", () => {
   });
 
   it("keeps rules that name no tool of tacit's, and deny-only kinds it does not judge", () => {
-    expect(problem("WebFetch(domain:example.com)")).toBeUndefined();
     expect(problem("mcp__github__list_issues")).toBeUndefined();
+  });
+
+  it("drops every WebFetch allow rule: a fetch's URL can carry the session's data out", () => {
+    expect(problem("WebFetch(domain:example.com)")).toMatch(/may not pre-approve web fetches/);
+    expect(problem("WebFetch")).toMatch(/may not pre-approve web fetches/);
   });
 });

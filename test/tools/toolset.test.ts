@@ -6,9 +6,9 @@ import { makeContext } from "./helpers.ts";
 import { parseAndExecute } from "./parse-and-execute.ts";
 
 const expectedNames: Record<ToolFamily, string[]> = {
-  claude: ["Read", "Write", "Edit", "Bash", "Grep", "Glob", "LS", "TodoWrite"],
-  other: ["Read", "Write", "Edit", "Bash", "Grep", "Glob", "LS", "TodoWrite"],
-  gpt: ["shell", "apply_patch", "read_file", "list_dir", "grep_files", "update_plan"],
+  claude: ["Read", "Write", "Edit", "Bash", "Grep", "Glob", "LS", "TodoWrite", "WebFetch"],
+  other: ["Read", "Write", "Edit", "Bash", "Grep", "Glob", "LS", "TodoWrite", "WebFetch"],
+  gpt: ["shell", "apply_patch", "read_file", "list_dir", "grep_files", "update_plan", "web_fetch"],
   gemini: [
     "read_file",
     "write_file",
@@ -18,6 +18,7 @@ const expectedNames: Record<ToolFamily, string[]> = {
     "glob",
     "list_directory",
     "write_todos",
+    "web_fetch",
   ],
 };
 
@@ -49,6 +50,7 @@ describe("createToolset", () => {
       "Glob",
       "LS",
       "TodoWrite",
+      "WebFetch",
     ]);
     expect(byName.get("Read")!.permission({ file_path: "a.ts" }, context)).toEqual({
       kind: "read",

@@ -27,6 +27,7 @@ const CLAUDE_CODE_NAMES: Record<string, string> = {
   // The task tool (tools/task.ts) under Codex's and Gemini CLI's names.
   spawn_agent: "Task",
   delegate_to_agent: "Task",
+  web_fetch: "WebFetch",
 };
 
 export function hookToolName(toolName: string): string {

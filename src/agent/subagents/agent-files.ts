@@ -175,7 +175,7 @@ function toolList(value: unknown): string[] | undefined | string {
 }
 
 /** Printable, on one line, cut to a length: a repository's text must not forge lines in a prompt or on screen. */
-function oneLine(text: string, max: number): string {
+export function oneLine(text: string, max: number): string {
   const flat = text
     .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, " ")
     .replace(/\s+/g, " ")

@@ -51,6 +51,8 @@ export function describeToolCall(
       return { title, kind: subject.mutating ? "edit" : "read", locations: [] };
     case "mcp":
       return { title, kind: subject.readOnly ? "read" : "other", locations: [] };
+    case "fetch":
+      return { title, kind: "fetch", locations: [] };
     case "none":
       if (PLAN_TOOLS.has(toolName)) return { title: "Update the plan", kind: "think", locations: [] };
       return { title, kind: SEARCH_TOOLS.has(toolName) ? "search" : "other", locations: [] };
@@ -63,6 +65,7 @@ export function kindOfSubject(subject: PermissionSubject): ToolKind {
   if (subject.kind === "edit") return "edit";
   if (subject.kind === "bash") return "execute";
   if (subject.kind === "memory") return subject.mutating ? "edit" : "read";
+  if (subject.kind === "fetch") return "fetch";
   return "other";
 }
 

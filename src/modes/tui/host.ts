@@ -125,6 +125,11 @@ export interface TuiHost {
    * there is no project memory here or memory is off.
    */
   prepareInit(focus: string): Promise<string>;
+  /**
+   * Expands a custom command with its arguments and returns the prompt to submit; the next submit of
+   * exactly that prompt runs as the command's turn (its allowed-tools and model).
+   */
+  prepareCustomCommand?(name: string, argument: string): string | undefined;
   /** Absent when memory is off for this run (--no-memory or settings). */
   memory?: TuiMemoryHost;
   /** Prompt history across sessions, oldest first. */

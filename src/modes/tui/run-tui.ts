@@ -2,6 +2,7 @@ import { render } from "ink";
 import { createElement } from "react";
 import { traceStartup } from "../../core/startup-trace.ts";
 import { TuiApp } from "./app.ts";
+import { SLASH_COMMANDS, type SlashCommand } from "./commands.ts";
 import type { RunTuiOptions, TuiHost, TuiLaunch } from "./host.ts";
 import { PermissionBridge } from "./permission-bridge.ts";
 import { colorEnabled, createTheme } from "./theme.ts";
@@ -12,7 +13,11 @@ export type { RunTuiOptions, TuiLaunch } from "./host.ts";
  * Opens the interactive UI and resolves when the user quits (/exit or Ctrl-C
  * twice). Only ink and react are imported at the top, so the prompt is ready fast.
  */
-export async function runTui(launch: TuiLaunch, options: RunTuiOptions): Promise<void> {
+export async function runTui(
+  launch: TuiLaunch,
+  // The custom slash commands (Markdown command files), listed after the built-in ones.
+  options: RunTuiOptions & { customCommands?: SlashCommand[] },
+): Promise<void> {
   // Kept for the resume line after quitting; a host that fails to start is reported by the app.
   let started: TuiHost | undefined;
   launch.ready.then(
@@ -31,6 +36,7 @@ export async function runTui(launch: TuiLaunch, options: RunTuiOptions): Promise
       theme,
       ...(options.initialPrompt ? { initialPrompt: options.initialPrompt } : {}),
       ...(options.version ? { version: options.version } : {}),
+      ...(options.customCommands?.length ? { commands: [...SLASH_COMMANDS, ...options.customCommands] } : {}),
     }),
     {
       exitOnCtrlC: false,

@@ -18,7 +18,7 @@ describe("chooseTools", () => {
   it("narrows to the names listed, and a listed task tool or unknown name adds nothing", () => {
     const chosen = chooseTools(
       [...createToolset("claude"), task("claude")],
-      ["Read", "Grep", "Task", "WebFetch"],
+      ["Read", "Grep", "Task", "NotebookRead"],
     );
     expect(names(chosen)).toEqual(["Read", "Grep"]);
   });

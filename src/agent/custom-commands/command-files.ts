@@ -1,0 +1,239 @@
+import type { Dirent } from "node:fs";
+import { readdir, realpath, stat } from "node:fs/promises";
+import path from "node:path";
+import { isInside } from "../../config/real-path.ts";
+import { parseYaml } from "../../memory/yaml.ts";
+import { readRegularFilePrefix } from "../../tools/file-stream.ts";
+import { oneLine } from "../subagents/agent-files.ts";
+
+/**
+ * Custom slash commands: Markdown files whose body is a prompt, Claude Code's
+ * format so its `.claude/commands/*.md` work unchanged. `review.md` is
+ * `/review`; a subfolder groups without renaming (`frontend/component.md` is
+ * `/component`, described as "(project:frontend)"), as Claude Code does.
+ * Optional YAML frontmatter: `description`, `argument-hint`, `allowed-tools`,
+ * `model`.
+ *
+ * Precedence: the first folder with a command of a name wins, in this order:
+ * `<tacit home>/commands`, `~/.claude/commands`, `<repo>/.tacit/commands`,
+ * `<repo>/.claude/commands`: your own commands before a repository's, so a
+ * cloned repository cannot take over a name you use. A repository's files are
+ * hostile input: one whose real path leads outside it is not read, and its
+ * `allowed-tools` are ignored (a command file may not widen permissions); only
+ * your own folders' commands bring allow rules for their turn.
+ */
+export interface CustomCommand {
+  name: string;
+  description: string;
+  argumentHint?: string;
+  /** Allow rules for the command's turn only; only from the user's own folders. */
+  allowedTools: string[];
+  /** A model reference, resolved against the user's configured providers when the command runs. */
+  model?: string;
+  body: string;
+  scope: "user" | "project";
+  file: string;
+}
+
+export interface CustomCommandCatalog {
+  commands: CustomCommand[];
+  warnings: string[];
+}
+
+export interface CommandLocations {
+  projectRoot: string;
+  /** The user's home (for ~/.claude/commands). */
+  home: string;
+  /** TACIT_HOME (~/.tacit). */
+  tacitHome: string;
+}
+
+interface CommandSource {
+  folder: string;
+  scope: "user" | "project";
+  /** Real path of the folder a repository's file must stay inside. */
+  confine?: string;
+}
+
+const MAX_FILE_BYTES = 64 * 1024;
+const MAX_COMMANDS = 200;
+const MAX_DEPTH = 3;
+
+export async function loadCustomCommands(
+  locations: CommandLocations,
+  reservedNames: ReadonlySet<string> = new Set(),
+): Promise<CustomCommandCatalog> {
+  const root = path.resolve(locations.projectRoot);
+  const confine = await realpath(root).catch(() => root);
+  const sources: CommandSource[] = [
+    { folder: path.join(locations.tacitHome, "commands"), scope: "user" },
+    { folder: path.join(locations.home, ".claude", "commands"), scope: "user" },
+    { folder: path.join(root, ".tacit", "commands"), scope: "project", confine },
+    { folder: path.join(root, ".claude", "commands"), scope: "project", confine },
+  ];
+  const commands: CustomCommand[] = [];
+  const warnings: string[] = [];
+  const byName = new Map<string, CustomCommand>();
+  for (const source of sources) {
+    for (const { file, namespace } of await markdownFiles(source.folder)) {
+      const read = await readCommandFile(file, namespace, source);
+      if (typeof read === "string") {
+        warnings.push(`skipped the command file ${file}: ${read}`);
+        continue;
+      }
+      if (!read) continue;
+      if (reservedNames.has(read.name)) {
+        warnings.push(
+          `the command file ${file} is not used: /${read.name} is a built-in command, which wins`,
+        );
+        continue;
+      }
+      const earlier = byName.get(read.name);
+      if (earlier) {
+        warnings.push(`the command file ${file} is not used: /${read.name} is already ${earlier.file}`);
+        continue;
+      }
+      if (commands.length >= MAX_COMMANDS) {
+        warnings.push(`more than ${MAX_COMMANDS} custom commands: ${file} and the rest are left out`);
+        return { commands, warnings };
+      }
+      if (source.scope === "project" && read.allowedTools.length > 0) {
+        warnings.push(
+          `the repository's command /${read.name} (${file}) names allowed-tools; ignored: a repository's command may not widen permissions`,
+        );
+        read.allowedTools = [];
+      }
+      byName.set(read.name, read);
+      commands.push(read);
+    }
+  }
+  return { commands, warnings };
+}
+
+/** The `.md` files of a folder and its subfolders (a few levels), sorted, each with its subfolder path. */
+async function markdownFiles(folder: string): Promise<Array<{ file: string; namespace: string }>> {
+  const found: Array<{ file: string; namespace: string }> = [];
+  const visit = async (directory: string, namespace: string[], depth: number): Promise<void> => {
+    // A folder that is not there has no commands.
+    const entries = await readdir(directory, { withFileTypes: true }).catch((): Dirent[] => []);
+    for (const entry of entries.sort((left, right) => left.name.localeCompare(right.name))) {
+      const full = path.join(directory, entry.name);
+      if (entry.isDirectory() && depth < MAX_DEPTH) await visit(full, [...namespace, entry.name], depth + 1);
+      else if (entry.name.endsWith(".md")) found.push({ file: full, namespace: namespace.join(":") });
+    }
+  };
+  await visit(folder, [], 0);
+  return found;
+}
+
+async function readCommandFile(
+  file: string,
+  namespace: string,
+  source: CommandSource,
+): Promise<CustomCommand | string | undefined> {
+  const stats = await stat(file).catch(() => undefined);
+  if (!stats?.isFile()) return undefined;
+  if (source.confine !== undefined) {
+    const real = await realpath(file).catch(() => file);
+    if (!isInside(real, source.confine))
+      return `it leads outside the repository (to ${real}); a repository's commands may only be files inside it`;
+  }
+  if (stats.size > MAX_FILE_BYTES) return `it is larger than ${MAX_FILE_BYTES / 1024} KB`;
+  const read = await readRegularFilePrefix(file, file, MAX_FILE_BYTES);
+  if (!read.ok) return read.reason;
+  return parseCommandFile(read.text, path.basename(file, ".md"), namespace, source.scope, file);
+}
+
+/** One command file's command, or why it is not one (one line). */
+export function parseCommandFile(
+  text: string,
+  fileName: string,
+  namespace: string,
+  scope: CustomCommand["scope"],
+  file: string,
+): CustomCommand | string {
+  const name = fileName.toLowerCase();
+  if (!/^[a-z0-9][\w.-]{0,63}$/.test(name))
+    return "its name is not a command name (letters, digits, -, _ and . only)";
+  const split = splitFrontmatter(text);
+  if (typeof split === "string") return split;
+  const { frontmatter, body } = split;
+  const field = (key: string): string | undefined => {
+    const value = frontmatter[key];
+    return typeof value === "string" && value.trim() ? value.trim() : undefined;
+  };
+  for (const key of ["description", "argument-hint", "model"])
+    if (frontmatter[key] !== undefined && frontmatter[key] !== null && typeof frontmatter[key] !== "string")
+      return `its \`${key}\` is not text`;
+  const tools = frontmatter["allowed-tools"];
+  const allowedTools =
+    typeof tools === "string"
+      ? splitRuleList(tools)
+      : Array.isArray(tools) && tools.every((item) => typeof item === "string")
+        ? tools.map((item) => item.trim()).filter(Boolean)
+        : tools === undefined || tools === null
+          ? []
+          : undefined;
+  if (!allowedTools) return "its `allowed-tools` is neither a comma-separated list nor a list of rules";
+  const model = field("model");
+  if (model !== undefined && !/^[\w.:/@-]{1,120}$/.test(model)) return "its `model` is not a model reference";
+  const where = namespace ? `${scope}:${namespace}` : scope;
+  const summary = field("description") ?? firstLine(body) ?? "custom command";
+  return {
+    name,
+    description: oneLine(`${summary} (${where})`, 200),
+    ...(field("argument-hint") ? { argumentHint: oneLine(field("argument-hint")!, 60) } : {}),
+    allowedTools,
+    ...(model ? { model } : {}),
+    body,
+    scope,
+    file,
+  };
+}
+
+/** Frontmatter is optional; when the file opens with `---` it must close and be a YAML mapping. */
+function splitFrontmatter(text: string): { frontmatter: Record<string, unknown>; body: string } | string {
+  const lines = text.replace(/^\uFEFF/, "").split(/\r?\n/);
+  if (lines[0]?.trim() !== "---") return { frontmatter: {}, body: lines.join("\n").trim() };
+  const close = lines.findIndex((line, index) => index > 0 && line.trim() === "---");
+  if (close < 0) return "its frontmatter has no closing `---` line";
+  let parsed: unknown;
+  try {
+    parsed = parseYaml(lines.slice(1, close).join("\n"));
+  } catch (error) {
+    return `its frontmatter is not valid YAML (${(error as Error).message.split("\n")[0]})`;
+  }
+  if (parsed === null || parsed === undefined) parsed = {};
+  if (typeof parsed !== "object" || Array.isArray(parsed)) return "its frontmatter is not a mapping";
+  return {
+    frontmatter: parsed as Record<string, unknown>,
+    body: lines
+      .slice(close + 1)
+      .join("\n")
+      .trim(),
+  };
+}
+
+/** `Bash(git add:*), Bash(git status:*)`: commas inside parentheses belong to the rule. */
+function splitRuleList(text: string): string[] {
+  const rules: string[] = [];
+  let depth = 0;
+  let current = "";
+  for (const character of text) {
+    if (character === "(") depth++;
+    if (character === ")") depth = Math.max(0, depth - 1);
+    if (character === "," && depth === 0) {
+      rules.push(current);
+      current = "";
+    } else current += character;
+  }
+  rules.push(current);
+  return rules.map((rule) => rule.trim()).filter(Boolean);
+}
+
+function firstLine(body: string): string | undefined {
+  return body
+    .split("\n")
+    .map((line) => line.replace(/^#+\s*/, "").trim())
+    .find(Boolean);
+}

@@ -1,0 +1,38 @@
+import type { ExpandedCommand } from "../agent/custom-commands/expand.ts";
+import { errorMessage } from "../core/errors.ts";
+import type { AgentEvent } from "../core/events.ts";
+import type { Runtime } from "./bootstrap.ts";
+
+/**
+ * One turn of a custom slash command, the same in the TUI and in -p: its
+ * expanded prompt, with its `allowed-tools` as allow rules (the user's own
+ * command files only; command-files.ts drops a repository's) and its `model`
+ * (resolved against the user's configured providers) for this turn only.
+ */
+export async function* customCommandTurn(
+  runtime: Pick<Runtime, "session" | "gate" | "resolve">,
+  expanded: ExpandedCommand,
+  signal: AbortSignal,
+): AsyncGenerator<AgentEvent> {
+  const { session, gate } = runtime;
+  const { command } = expanded;
+  const previousModel = session.currentModel;
+  if (command.model) {
+    try {
+      session.switchModel(runtime.resolve(command.model));
+    } catch (error) {
+      yield {
+        type: "notice",
+        level: "warning",
+        text: `/${command.name} names the model ${command.model}, which is not available (${errorMessage(error)}); using ${previousModel.info.ref}`,
+      };
+    }
+  }
+  const restoreRules = gate.allowForTurn(command.allowedTools);
+  try {
+    yield* session.prompt(expanded.prompt, signal);
+  } finally {
+    restoreRules();
+    if (session.currentModel !== previousModel) session.switchModel(previousModel);
+  }
+}
