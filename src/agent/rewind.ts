@@ -1,6 +1,7 @@
 import { rm } from "node:fs/promises";
 import path from "node:path";
 import { writeFileAtomic } from "../config/atomic-write.ts";
+import { errorMessage } from "../core/errors.ts";
 import { messageText } from "../core/messages.ts";
 import type { CheckpointBlobs } from "../session/checkpoint-blobs.ts";
 import { type CheckpointRecords, type FileState, sameState } from "../session/checkpoint-records.ts";
@@ -92,27 +93,37 @@ export async function planFileRewind(
   return plan;
 }
 
-/** Puts the planned files back (those changed since only with force); returns the paths written or removed. */
+/**
+ * Puts the planned files back (those changed since only with force). One file
+ * that cannot be written (a folder in its place, no permission) does not stop
+ * the others: it is returned with why.
+ */
 export async function applyFileRewind(
   plan: readonly FileRewind[],
   records: CheckpointRecords,
   blobs: CheckpointBlobs,
   options: { force: boolean; now?: number },
-): Promise<string[]> {
-  const done: string[] = [];
+): Promise<{ restored: string[]; failed: { path: string; reason: string }[] }> {
+  const restored: string[] = [];
+  const failed: { path: string; reason: string }[] = [];
   for (const entry of plan) {
     if (entry.unchanged || entry.unrestorable || (entry.changedSince && !options.force)) continue;
-    if (entry.target.kind === "absent") {
-      await rm(entry.path, { force: true });
-    } else if (entry.target.kind === "file") {
-      const bytes = blobs.get(entry.target.hash);
-      if (!bytes) continue;
-      writeFileAtomic(entry.path, bytes);
+    try {
+      if (entry.target.kind === "absent") {
+        await rm(entry.path, { force: true });
+      } else if (entry.target.kind === "file") {
+        const bytes = blobs.get(entry.target.hash);
+        if (!bytes) throw new Error("its snapshot is gone");
+        writeFileAtomic(entry.path, bytes);
+      }
+    } catch (error) {
+      failed.push({ path: entry.path, reason: errorMessage(error) });
+      continue;
     }
     records.recordRestored(entry.path, entry.target, options.now ?? Date.now());
-    done.push(entry.path);
+    restored.push(entry.path);
   }
-  return done;
+  return { restored, failed };
 }
 
 /** A path as the user reads it: relative to the project when inside it. */

@@ -68,7 +68,9 @@ export async function performRewind(
   const { records, blobs } = rewindStores(database, home);
   const outcome: RewindOutcome = { restored: [], leftAlone: [], messagesSetAside: 0 };
   if (request.choice.files) {
-    outcome.restored = await applyFileRewind(request.plan, records, blobs, { force: request.force });
+    const applied = await applyFileRewind(request.plan, records, blobs, { force: request.force });
+    outcome.restored = applied.restored;
+    outcome.leftAlone.push(...applied.failed);
     for (const entry of request.plan) {
       if (entry.unrestorable) outcome.leftAlone.push({ path: entry.path, reason: entry.unrestorable });
       else if (entry.changedSince && !request.force && !entry.unchanged)
