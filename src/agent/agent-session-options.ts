@@ -4,6 +4,8 @@ import type { TextFileAccess, Tool } from "../core/tool.ts";
 import type { MemoryService } from "../memory/memory-service.ts";
 import type { RecallRecorder } from "../memory/recall-recorder.ts";
 import type { AgentFileRecords } from "../session/agent-file-records.ts";
+import type { CheckpointBlobs } from "../session/checkpoint-blobs.ts";
+import type { CheckpointRecords } from "../session/checkpoint-records.ts";
 import type { SessionStore } from "../session/store.ts";
 import type { SaveBeforeCompaction } from "./compaction-save.ts";
 import type { AgentHooks } from "./hooks/agent-hooks.ts";
@@ -43,6 +45,8 @@ export interface AgentSessionOptions {
   saveBeforeCompaction?: SaveBeforeCompaction;
   /** Where what the agent leaves in the files it writes is recorded, for learning from the user's edits. */
   fileRecords?: AgentFileRecords;
+  /** Where files are snapshotted before the agent changes them, for /rewind (checkpoint-recorder.ts). */
+  checkpoints?: { records: CheckpointRecords; blobs: CheckpointBlobs };
   /** Where the file tools read and write text; absent: the disk (an ACP editor offers its buffers). */
   files?: TextFileAccess;
   /** The settings' hooks (agent/hooks/): around tool calls, prompts, the end of a turn, compaction. */

@@ -7,10 +7,17 @@ import { newToolSessionState } from "../core/tool.ts";
 import { addUsage, emptyUsage, type Usage } from "../core/usage.ts";
 import type { AgentSessionOptions, TurnOptions } from "./agent-session-options.ts";
 import {
+  afterBoth,
+  type Checkpointer,
+  checkThenSnapshot,
+  createCheckpointer,
+} from "./checkpoint-recorder.ts";
+import {
   compactConversation,
   continueAfterSummary,
   conversationAfterCompaction,
   estimateMessageTokens,
+  isCompactionSummary,
 } from "./compaction.ts";
 import { type CompactionSave, saveBeforeDropping } from "./compaction-save.ts";
 import { trimOldToolResults } from "./context-trim.ts";
@@ -54,6 +61,9 @@ export class AgentSession {
   private userTurn: number;
   /** The seq of the message stored last: a file write is recorded against the message that asked for it. */
   private lastStoredSeq: number | undefined;
+  /** The seq of the user message that began the running turn: checkpoints are kept per turn. */
+  private turnSeq: number | undefined;
+  private readonly checkpointer: Checkpointer | undefined;
 
   private readonly options: AgentSessionOptions;
   /** What each user turn adds to the user's message for the model (loop.ts, turn-context.ts). */
@@ -76,7 +86,15 @@ export class AgentSession {
           }),
         ]
       : [];
-    this.afterToolCall = options.fileRecords
+    this.checkpointer = options.checkpoints
+      ? createCheckpointer({
+          ...options.checkpoints,
+          projectRoot: options.projectRoot,
+          sessionId: () => this.currentSessionId,
+          turnSeq: () => this.turnSeq,
+        })
+      : undefined;
+    const editRecorder = options.fileRecords
       ? createFileWriteRecorder({
           records: options.fileRecords,
           projectRoot: options.projectRoot,
@@ -84,6 +102,7 @@ export class AgentSession {
           lastSeq: () => this.lastStoredSeq,
         })
       : undefined;
+    this.afterToolCall = afterBoth(editRecorder, this.checkpointer?.after);
     this.messages = answerDanglingToolCalls(conversationAfterCompaction(options.history ?? []));
     this.userTurn = userTurns(options.history ?? []);
     // A resumed conversation is already this big: automatic compaction must see it on the first turn.
@@ -129,6 +148,7 @@ export class AgentSession {
   reset(sessionId: string, history: Message[] = [], totals?: { usage: Usage; costUsd: number }): void {
     this.currentSessionId = sessionId;
     this.lastStoredSeq = undefined;
+    this.turnSeq = undefined;
     this.messages.splice(
       0,
       this.messages.length,
@@ -328,7 +348,7 @@ export class AgentSession {
       },
       signal,
       hooks: {
-        beforeToolCall: (...call) => this.options.gate.check(...call),
+        beforeToolCall: checkThenSnapshot((...call) => this.options.gate.check(...call), this.checkpointer),
         ...(this.afterToolCall ? { afterToolCall: this.afterToolCall } : {}),
         ...(this.options.hooks ? { toolHooks: this.options.hooks.toolHooks } : {}),
         fitContext: (_messages, reason, fitSignal) => this.fitContext(reason, fitSignal),
@@ -361,6 +381,7 @@ export class AgentSession {
   private record(message: Message): void {
     const sequence = this.options.store.appendMessage(this.sessionId, message, this.model.info.ref);
     this.lastStoredSeq = sequence;
+    if (message.role === "user" && !isCompactionSummary(message)) this.turnSeq = sequence;
     this.options.memory?.indexTranscript(this.sessionId, sequence, message);
   }
 }

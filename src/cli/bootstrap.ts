@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { homedir } from "node:os";
 import path from "node:path";
+import type { DatabaseSync } from "node:sqlite";
 import { AgentSession } from "../agent/agent-session.ts";
 import type { AgentHooks } from "../agent/hooks/agent-hooks.ts";
 import { setUpHooks } from "../agent/hooks/setup.ts";
@@ -29,6 +30,8 @@ import { openTacitDatabase } from "../memory/tacit-database.ts";
 import { resolveModel } from "../providers/resolve.ts";
 import { setUpSandbox } from "../sandbox/setup.ts";
 import { AgentFileRecords } from "../session/agent-file-records.ts";
+import { CheckpointBlobs, checkpointBlobDirectory } from "../session/checkpoint-blobs.ts";
+import { CheckpointRecords } from "../session/checkpoint-records.ts";
 import { ReflectionLedger } from "../session/reflection-ledger.ts";
 import { SessionStore } from "../session/store.ts";
 import type { McpManager } from "../tools/mcp/mcp-manager.ts";
@@ -50,6 +53,8 @@ export interface Runtime {
   home: string;
   settings: Settings;
   store: SessionStore;
+  /** The open database (checkpoints for /rewind read it); closed by close(). */
+  database: DatabaseSync;
   /** Past reflections: how far each session was read, their cost (/cost), failures. */
   reflections: ReflectionLedger;
   session: AgentSession;
@@ -307,6 +312,10 @@ export async function bootstrap(input: BootstrapInput): Promise<Runtime> {
       ...(recallRecorder ? { recallRecorder } : {}),
       ...(saveBeforeCompaction ? { saveBeforeCompaction } : {}),
       ...(memory && learnsFromEdits(settings) ? { fileRecords: new AgentFileRecords(database) } : {}),
+      checkpoints: {
+        records: new CheckpointRecords(database),
+        blobs: new CheckpointBlobs(checkpointBlobDirectory(home)),
+      },
       ...(input.files ? { files: input.files } : {}),
       ...(hooks ? { hooks } : {}),
       ...((options.maxTurns ?? settings.maxTurns) !== undefined
@@ -331,6 +340,7 @@ export async function bootstrap(input: BootstrapInput): Promise<Runtime> {
     }
 
     return {
+      database,
       cwd,
       projectRoot,
       home,

@@ -72,6 +72,22 @@ function buildProgram({ Command, Option }: typeof import("commander")): Command 
       ),
     );
   registerMemoryCommands(program);
+  program
+    .command("rewind")
+    .description("list a session's turns, or put its files and/or conversation back to before one")
+    .option("--session <id>", "the session (default: the latest in this directory)")
+    .option("--turn <n>", "rewind to just before this turn (see --list)")
+    .option("--files-only", "put the files back, keep the conversation")
+    .option("--conversation-only", "rewind the conversation, leave the files")
+    .option("--list", "list the session's turns (the default without --turn)")
+    .option("-y, --yes", "do not ask before rewinding")
+    .option("--force", "overwrite files changed since tacit last wrote them")
+    .action(
+      lazyAction(
+        () => import("./commands/rewind.ts"),
+        (module) => module.rewindCommand,
+      ),
+    );
   const skillCommands = () => import("./commands/skills.ts");
   const skills = program.command("skills").description("list and show Agent Skills (SKILL.md folders)");
   skills

@@ -89,6 +89,7 @@ export const SUBCOMMANDS = [
   "doctor",
   "mcp",
   "acp",
+  "rewind",
   "help",
 ];
 

@@ -17,6 +17,7 @@ import type { RunOptions } from "./options.ts";
 import { createFileLister, createPromptHistory } from "./tui-files.ts";
 import { createTuiInboxHost } from "./tui-inbox.ts";
 import { createTuiMemoryHost, prepareTuiInit } from "./tui-memory.ts";
+import { createTuiRewindHost } from "./tui-rewind.ts";
 
 /** A resumed session's transcript shows at most this many messages (the newest). */
 const MAX_RESUMED_LINES = 200;
@@ -192,6 +193,7 @@ export function createTuiHost(input: TuiHostInput): TuiHost {
 
     history,
     listFiles,
+    rewind: createTuiRewindHost(runtime),
   };
   if (runtime.memory)
     host.memory = {

@@ -1,5 +1,6 @@
 import type { DatabaseSync } from "node:sqlite";
 import { agentFileRecordMigrations } from "../session/agent-file-records.ts";
+import { checkpointMigrations } from "../session/checkpoint-records.ts";
 import { type Migration, type OpenDatabaseOptions, openDatabase } from "../session/database.ts";
 import { recallLogMigrations } from "../session/recall-log.ts";
 import { reflectionLedgerMigrations } from "../session/reflection-ledger.ts";
@@ -22,6 +23,7 @@ const memoryMigrations: readonly Migration[] = [
   ...importLedgerMigrations,
   ...agentFileRecordMigrations,
   ...recallLogMigrations,
+  ...checkpointMigrations,
 ];
 
 /**

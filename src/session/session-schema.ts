@@ -45,4 +45,22 @@ export const sessionMigrations: Migration[] = [
       `);
     },
   },
+  {
+    // Messages a conversation rewind took out of the session (conversation-rewind.ts), kept as they were.
+    id: "session-002-rewound-messages",
+    up(database: DatabaseSync) {
+      database.exec(`
+        CREATE TABLE rewound_messages (
+          session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+          seq INTEGER NOT NULL,
+          role TEXT NOT NULL,
+          content TEXT NOT NULL,
+          created_at INTEGER NOT NULL,
+          model TEXT,
+          rewound_at INTEGER NOT NULL,
+          PRIMARY KEY (session_id, seq)
+        ) STRICT;
+      `);
+    },
+  },
 ];

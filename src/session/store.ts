@@ -110,7 +110,10 @@ export class SessionStore {
     return info;
   }
 
-  /** Appends one message; returns its sequence number (1-based within the session). */
+  /**
+   * Appends one message; returns its sequence number (1-based within the session). Numbers set
+   * aside by a rewind (conversation-rewind.ts) are never reused: the reflection ledger counts by them.
+   */
   appendMessage(sessionId: string, message: Message, model?: string): number {
     const content = JSON.stringify(this.redact.message(message).content);
     return transaction(this.database, () => {
@@ -118,10 +121,12 @@ export class SessionStore {
       const row = this.database
         .prepare(
           `INSERT INTO messages (session_id, seq, role, content, created_at, model)
-           VALUES (?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM messages WHERE session_id = ?), ?, ?, ?, ?)
+           VALUES (?, MAX((SELECT COALESCE(MAX(seq), 0) FROM messages WHERE session_id = ?),
+                          (SELECT COALESCE(MAX(seq), 0) FROM rewound_messages WHERE session_id = ?)) + 1,
+                   ?, ?, ?, ?)
            RETURNING seq`,
         )
-        .get(sessionId, sessionId, message.role, content, timestamp, model ?? null);
+        .get(sessionId, sessionId, sessionId, message.role, content, timestamp, model ?? null);
       return Number(row?.seq);
     });
   }

@@ -53,7 +53,11 @@ describe("openDatabase", () => {
     open(file, [memoryMigration]).close();
     const again = open(file, [memoryMigration]);
     expect(runs).toBe(1);
-    expect(appliedMigrations(again)).toEqual(["session-001-sessions-messages-usage", "memory-001-notes"]);
+    expect(appliedMigrations(again)).toEqual([
+      "session-001-sessions-messages-usage",
+      "session-002-rewound-messages",
+      "memory-001-notes",
+    ]);
 
     // A module added later brings its own migration; the earlier ones are not run again.
     let laterRuns = 0;

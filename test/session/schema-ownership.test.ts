@@ -41,6 +41,12 @@ const OWNERS: Array<{ tables: RegExp; files: string[] }> = [
   { tables: /\blearned_transcripts\b/, files: ["session/transcripts/import-ledger.ts"] },
   { tables: /\bagent_file_records\b/, files: ["session/agent-file-records.ts"] },
   { tables: /\bmemory_recalls\b/, files: ["session/recall-log.ts"] },
+  { tables: /\bcheckpoint_(?:files|shell)\b/, files: ["session/checkpoint-records.ts"] },
+  // Set aside by a conversation rewind; the store counts them so sequence numbers are never reused.
+  {
+    tables: /\brewound_messages\b/,
+    files: ["session/session-schema.ts", "session/conversation-rewind.ts", "session/store.ts"],
+  },
 ];
 
 describe("the database schema", () => {
@@ -51,6 +57,7 @@ describe("the database schema", () => {
       "memory/index-state.ts",
       "memory/search/schema.ts",
       "session/agent-file-records.ts",
+      "session/checkpoint-records.ts",
       "session/database.ts", // the migrations bookkeeping table itself
       "session/recall-log.ts",
       "session/reflection-ledger.ts",

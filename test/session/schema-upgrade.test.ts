@@ -189,6 +189,7 @@ describe("a database made before every table had a migration", () => {
 
     expect(appliedMigrations(database)).toEqual([
       "session-001-sessions-messages-usage",
+      "session-002-rewound-messages",
       "search-001-documents-fts-vectors",
       "memory-index-state-001-hashes",
       "memory-index-state-002-manifest",
@@ -200,6 +201,7 @@ describe("a database made before every table had a migration", () => {
       "import-ledger-001-learned-transcripts",
       "agent-file-records-001",
       "recall-log-001",
+      "checkpoints-001",
     ]);
     const store = new SessionStore(database, { redact: sessionRedaction });
     expect(store.loadMessages("s-old").map(messageText)).toEqual(["where is the parser?"]);

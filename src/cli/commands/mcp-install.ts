@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { writeFileAtomic } from "../../config/atomic-write.ts";
 import { UserFacingError } from "../../core/errors.ts";
+import { confirm } from "../confirm.ts";
 import { agentConfig, INSTALL_AGENTS, type InstallAgent, serverEntry } from "../mcp-install/agents.ts";
 import { planTomlInstall } from "../mcp-install/codex-toml.ts";
 import { type InstallPlan, MalformedConfigError, planJsonInstall } from "../mcp-install/json-config.ts";
@@ -78,15 +79,5 @@ function readIfThere(file: string): string | undefined {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
     throw new UserFacingError(`cannot read ${file}: ${(error as Error).message}`);
-  }
-}
-
-async function confirm(question: string): Promise<boolean> {
-  const { createInterface } = await import("node:readline/promises");
-  const reader = createInterface({ input: process.stdin, output: process.stdout });
-  try {
-    return /^y(es)?$/i.test((await reader.question(question)).trim());
-  } finally {
-    reader.close();
   }
 }

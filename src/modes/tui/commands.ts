@@ -3,6 +3,7 @@ import type { RecalledItem } from "../../core/events.ts";
 import { compactionLine } from "./compaction-line.ts";
 import type { TranscriptLine, TuiHost } from "./host.ts";
 import { reviewInbox } from "./inbox-command.ts";
+import { rewindCommand } from "./rewind-command.ts";
 import { isStaleRecall } from "./transcript.ts";
 
 /**
@@ -192,6 +193,11 @@ export const SLASH_COMMANDS: SlashCommand[] = [
         onSelect: resume,
       });
     },
+  },
+  {
+    name: "rewind",
+    description: "Put files and/or the conversation back to before an earlier turn",
+    run: (context) => rewindCommand(context),
   },
   {
     name: "new",

@@ -132,6 +132,8 @@ export interface TuiHost {
   prepareCustomCommand?(name: string, argument: string): string | undefined;
   /** Absent when memory is off for this run (--no-memory or settings). */
   memory?: TuiMemoryHost;
+  /** /rewind: the session's turns, and putting files and/or the conversation back to before one. */
+  rewind?: TuiRewindHost;
   /** Prompt history across sessions, oldest first. */
   history: { load(): Promise<string[]>; append(line: string): Promise<void> };
   /** Paths (relative to cwd) starting with prefix, for @ completion; a few dozen at most. */
@@ -164,4 +166,28 @@ export interface RunTuiOptions {
   initialPrompt?: string;
   /** Version shown in the banner. */
   version?: string;
+}
+
+/** One earlier user turn as /rewind lists it. */
+export interface TuiRewindTurn {
+  number: number;
+  firstLine: string;
+  at: number;
+  /** Paths as the user reads them (relative to the project). */
+  files: string[];
+  shellCommands: number;
+}
+
+/** What to put back: both, the files only, or the conversation only. */
+export interface TuiRewindChoice {
+  files: boolean;
+  conversation: boolean;
+}
+
+export interface TuiRewindHost {
+  turns(): Promise<TuiRewindTurn[]>;
+  /** One line naming the files the user changed since tacit last wrote them; undefined when none. */
+  changedSince(turn: number, choice: TuiRewindChoice): Promise<string | undefined>;
+  /** Rewinds (files changed since only with force); returns the lines to show. */
+  rewind(turn: number, choice: TuiRewindChoice, force: boolean): Promise<string[]>;
 }

@@ -1,0 +1,133 @@
+import { rm } from "node:fs/promises";
+import path from "node:path";
+import { writeFileAtomic } from "../config/atomic-write.ts";
+import { errorMessage } from "../core/errors.ts";
+import { messageText } from "../core/messages.ts";
+import type { CheckpointBlobs } from "../session/checkpoint-blobs.ts";
+import { type CheckpointRecords, type FileState, sameState } from "../session/checkpoint-records.ts";
+import type { StoredMessage } from "../session/store.ts";
+import { fileStateOnDisk } from "./checkpoint-recorder.ts";
+import { isCompactionSummary } from "./compaction.ts";
+
+/** One earlier user turn, as /rewind and `tacit rewind --list` show it. */
+export interface RewindTurn {
+  /** 1-based among the session's user turns. */
+  number: number;
+  /** The seq of its user message: the conversation is cut from here. */
+  seq: number;
+  firstLine: string;
+  at: number;
+  /** Absolute paths of the files it changed. */
+  files: string[];
+  /** Shell commands it ran: their effects are not undone. */
+  shellCommands: number;
+}
+
+export function listRewindTurns(
+  messages: readonly StoredMessage[],
+  records: CheckpointRecords,
+  sessionId: string,
+): RewindTurn[] {
+  const changes = records.changesByTurn(sessionId);
+  const turns: RewindTurn[] = [];
+  for (const stored of messages) {
+    const { message } = stored;
+    if (message.role !== "user" || isCompactionSummary(message)) continue;
+    const text = messageText(message).trim();
+    if (!text) continue;
+    const changed = changes.get(stored.seq);
+    turns.push({
+      number: turns.length + 1,
+      seq: stored.seq,
+      firstLine: text.split("\n")[0] ?? "",
+      at: stored.createdAt,
+      files: changed?.paths ?? [],
+      shellCommands: changed?.shellCommands ?? 0,
+    });
+  }
+  return turns;
+}
+
+/** What a files rewind does to one file. */
+export interface FileRewind {
+  path: string;
+  target: FileState;
+  /** Why it cannot be put back (too large to have been kept, its snapshot pruned). */
+  unrestorable?: string;
+  /** Set when the file on disk is not what tacit last left in it: the user changed it since. */
+  changedSince?: string;
+  /** Already as it was: nothing to do. */
+  unchanged: boolean;
+}
+
+/** Every file the session changed from the turn on, and what putting it back would meet. */
+export async function planFileRewind(
+  records: CheckpointRecords,
+  blobs: CheckpointBlobs,
+  sessionId: string,
+  turnSeq: number,
+): Promise<FileRewind[]> {
+  const plan: FileRewind[] = [];
+  for (const { path: file, state: target } of records.statesBefore(sessionId, turnSeq)) {
+    const current = await fileStateOnDisk(file, undefined);
+    const entry: FileRewind = {
+      path: file,
+      target,
+      unchanged: current !== undefined && sameState(current, target),
+    };
+    if (entry.unchanged) {
+      plan.push(entry);
+      continue;
+    }
+    if (target.kind === "too-large") entry.unrestorable = "it was too large to snapshot";
+    else if (target.kind === "file" && !blobs.get(target.hash))
+      entry.unrestorable = "its snapshot was pruned";
+    const left = records.lastLeft(file);
+    if (!current) entry.changedSince = "it is no longer a plain file";
+    else if (!left) entry.changedSince = "tacit's last change to it did not finish";
+    else if (!sameState(current, left))
+      entry.changedSince =
+        current.kind === "absent" ? "it was deleted since" : "it was changed since tacit last wrote it";
+    plan.push(entry);
+  }
+  return plan;
+}
+
+/**
+ * Puts the planned files back (those changed since only with force). One file
+ * that cannot be written (a folder in its place, no permission) does not stop
+ * the others: it is returned with why.
+ */
+export async function applyFileRewind(
+  plan: readonly FileRewind[],
+  records: CheckpointRecords,
+  blobs: CheckpointBlobs,
+  options: { force: boolean; now?: number },
+): Promise<{ restored: string[]; failed: { path: string; reason: string }[] }> {
+  const restored: string[] = [];
+  const failed: { path: string; reason: string }[] = [];
+  for (const entry of plan) {
+    if (entry.unchanged || entry.unrestorable || (entry.changedSince && !options.force)) continue;
+    try {
+      if (entry.target.kind === "absent") {
+        await rm(entry.path, { force: true });
+      } else if (entry.target.kind === "file") {
+        const bytes = blobs.get(entry.target.hash);
+        if (!bytes) throw new Error("its snapshot is gone");
+        writeFileAtomic(entry.path, bytes);
+      }
+    } catch (error) {
+      failed.push({ path: entry.path, reason: errorMessage(error) });
+      continue;
+    }
+    records.recordRestored(entry.path, entry.target, options.now ?? Date.now());
+    restored.push(entry.path);
+  }
+  return { restored, failed };
+}
+
+/** A path as the user reads it: relative to the project when inside it. */
+export function shownPath(file: string, projectRoot: string): string {
+  const relative = path.relative(projectRoot, file);
+  return relative && !relative.startsWith("..") && !path.isAbsolute(relative) ? relative : file;
+}
