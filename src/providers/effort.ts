@@ -58,7 +58,11 @@ export function effortProviderOptions(
       return { providerOptions: { anthropic: { thinking: { type: "enabled", budgetTokens } } } };
     }
     case "openai-responses":
-      return { providerOptions: { openai: { reasoningEffort: effort, reasoningSummary: "auto" } } };
+      return {
+        providerOptions: {
+          openai: { reasoningEffort: openAiEffort(effort, info.modelId), reasoningSummary: "auto" },
+        },
+      };
     case "google":
       return {
         providerOptions: {
@@ -68,6 +72,14 @@ export function effortProviderOptions(
     case "openai-chat":
       return { providerOptions: { [providerKey]: { reasoningEffort: effort } } };
   }
+}
+
+/**
+ * GPT-5.1 and later (5.4, 5.5, ...) take none|low|medium|high|xhigh: "minimal" went, and
+ * "none" (the fewest reasoning tokens) took its place; GPT-5 and the o-series keep "minimal".
+ */
+function openAiEffort(effort: Effort, modelId: string): string {
+  return effort === "minimal" && /(^|\/)gpt-5\.\d/.test(modelId) ? "none" : effort;
 }
 
 /** Two providerOptions objects merged one level deep (per provider key). */
