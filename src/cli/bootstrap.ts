@@ -10,7 +10,6 @@ import { DEFAULT_INSTRUCTION_FILE_NAMES, loadProjectInstructions } from "../agen
 import { learnsFromEdits } from "../agent/reflection/user-edits.ts";
 import { loadSubagents } from "../agent/subagents/agent-files.ts";
 import { buildSystemPrompt } from "../agent/system-prompt.ts";
-import { builtinDefaultModelRef } from "../config/builtin-providers.ts";
 import { databasePath, findProjectRoot, tacitHome } from "../config/paths.ts";
 import type { Settings } from "../config/settings.ts";
 import { ConfigError } from "../core/errors.ts";
@@ -27,6 +26,8 @@ import { sessionRedaction } from "../memory/redact-message.ts";
 import { loadSkills, type Skill } from "../memory/skills/catalog.ts";
 import { renderSkillsSection } from "../memory/skills/skills-section.ts";
 import { openTacitDatabase } from "../memory/tacit-database.ts";
+import { deprecationWarning } from "../providers/catalog.ts";
+import type { Effort } from "../providers/effort.ts";
 import { resolveModel } from "../providers/resolve.ts";
 import { setUpSandbox } from "../sandbox/setup.ts";
 import { AgentFileRecords } from "../session/agent-file-records.ts";
@@ -44,6 +45,7 @@ import { reflectOnEditsAtStart } from "./edits-reflection.ts";
 import { loadJudgedSettings, repositoryShellRulesNote } from "./judged-settings.ts";
 import { type AskRepositoryTrust, startMcpServers } from "./mcp-wiring.ts";
 import { syncAtStart } from "./memory-sync-trigger.ts";
+import { chooseStartModel } from "./model-choice.ts";
 import type { RunOptions } from "./options.ts";
 import { taskToolFactory } from "./subagent-wiring.ts";
 
@@ -75,6 +77,9 @@ export interface Runtime {
   hooks: AgentHooks | undefined;
   /** Resolves another model by reference (for /model and tests), with the same settings and env. */
   resolve(ref: string): ModelClient;
+  /** The reasoning effort models are resolved with from now on (/effort); absent: the provider's default. */
+  effort(): Effort | undefined;
+  setEffort(effort: Effort | undefined): void;
   close(): void;
 }
 
@@ -96,13 +101,6 @@ export interface BootstrapInput {
   files?: TextFileAccess;
   /** The TUI's question about an untrusted repository's MCP servers (headless runs skip them). */
   askRepositoryTrust?: AskRepositoryTrust;
-}
-
-/** Settings, then TACIT_MODEL, then the default model of the first built-in provider with a key. */
-function defaultModelRef(settings: Settings, env: NodeJS.ProcessEnv): string {
-  if (settings.model) return settings.model;
-  if (env.TACIT_MODEL) return env.TACIT_MODEL;
-  return builtinDefaultModelRef(env);
 }
 
 /**
@@ -160,8 +158,33 @@ export async function bootstrap(input: BootstrapInput): Promise<Runtime> {
       history = store.loadMessages(existing.id);
     }
 
-    const resolve = (ref: string) => resolveModel(ref, { env, providers: settings.providers ?? {} });
-    const model = resolve(options.model ?? resumedModel ?? defaultModelRef(settings, env));
+    const start = chooseStartModel({
+      flagModel: options.model,
+      flagEffort: options.effort,
+      resumedModel,
+      settings,
+      env,
+      home,
+      projectRoot,
+    });
+    let effort = start.effort;
+    // A retiring model is said once a run, however often /model or a subagent resolves it.
+    const deprecationsWarned = new Set<string>();
+    const resolve = (ref: string) => {
+      const client = resolveModel(ref, {
+        env,
+        providers: settings.providers ?? {},
+        ...(effort ? { effort } : {}),
+        onNotice: warn,
+      });
+      const deprecated = deprecationWarning(client.info.provider, client.info.modelId);
+      if (deprecated && !deprecationsWarned.has(client.info.ref)) {
+        deprecationsWarned.add(client.info.ref);
+        warn(deprecated);
+      }
+      return client;
+    };
+    const model = resolve(start.modelRef);
     model.warmUp?.();
     traceStartup("model resolved");
     const activeSessionId = sessionId ?? store.createSession({ cwd, projectRoot, model: model.info.ref }).id;
@@ -358,6 +381,10 @@ export async function bootstrap(input: BootstrapInput): Promise<Runtime> {
       mcp,
       hooks,
       resolve,
+      effort: () => effort,
+      setEffort: (next) => {
+        effort = next;
+      },
       close: () => {
         // Background embedding stops first: it writes vectors into this database.
         memory?.close();

@@ -174,6 +174,18 @@ function buildProgram({ Command, Option }: typeof import("commander")): Command 
     );
   registerMcpClientCommands(program);
   program
+    .command("models")
+    .description("list the models each configured provider serves, with what tacit knows of them")
+    .option("--provider <name>", "only this provider (anthropic, openai, google, ollama, or one in settings)")
+    .option("--refresh", "ask the providers again instead of using the day-old cache")
+    .option("--json", "machine-readable output")
+    .action(
+      lazyAction(
+        () => import("./commands/models.ts"),
+        (module) => module.modelsCommand,
+      ),
+    );
+  program
     .command("doctor")
     .description("check the sandbox, git, ripgrep, Node, settings files and their trust, and provider keys")
     .action(

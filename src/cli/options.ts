@@ -6,6 +6,7 @@ import {
   permissionModes,
 } from "../core/permission-mode.ts";
 import type { OutputFormat } from "../modes/print.ts";
+import { type Effort, parseEffort } from "../providers/effort.ts";
 
 /** The root command's options, typed and validated once. */
 export interface RunOptions {
@@ -14,6 +15,8 @@ export interface RunOptions {
   outputFormat: OutputFormat;
   includePartialMessages: boolean;
   model?: string;
+  /** --effort: the reasoning effort, over the project's /effort and settings. */
+  effort?: Effort;
   continueLatest: boolean;
   resume?: string;
   maxTurns?: number;
@@ -61,6 +64,7 @@ export function parseRunOptions(raw: Record<string, unknown>, prompt: string | u
     outputFormat,
     includePartialMessages: raw.includePartialMessages === true,
     ...(typeof raw.model === "string" ? { model: raw.model } : {}),
+    ...(typeof raw.effort === "string" ? { effort: parseEffort(raw.effort) } : {}),
     continueLatest: raw.continue === true,
     ...(typeof raw.resume === "string" ? { resume: raw.resume } : {}),
     ...(maxTurns !== undefined ? { maxTurns } : {}),

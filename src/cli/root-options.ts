@@ -40,7 +40,13 @@ export const ROOT_OPTIONS: RootOption[] = [
     long: "model",
     short: "m",
     value: "<provider/model>",
-    description: "model to use, e.g. anthropic/claude-sonnet-4-5, openai/gpt-5, ollama/qwen3",
+    description: "model to use, e.g. anthropic/claude-sonnet-5, openai/gpt-5.5, ollama/qwen3",
+  },
+  {
+    long: "effort",
+    value: "<level>",
+    choices: ["minimal", "low", "medium", "high"],
+    description: "reasoning effort: minimal, low, medium or high (thinking budget or reasoning.effort)",
   },
   { long: "continue", short: "c", description: "continue the latest session in this directory" },
   {
@@ -87,6 +93,7 @@ export const SUBCOMMANDS = [
   "reflect",
   "learn",
   "doctor",
+  "models",
   "mcp",
   "acp",
   "rewind",

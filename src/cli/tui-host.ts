@@ -4,12 +4,14 @@ import { type ExpandedCommand, expandCustomCommand } from "../agent/custom-comma
 import { hookNoticeLines } from "../agent/hooks/agent-hooks.ts";
 import { writeFileAtomic } from "../config/atomic-write.ts";
 import { BUILTIN_PROVIDERS, hasKey } from "../config/builtin-providers.ts";
+import { saveProjectChoice } from "../config/project-choices.ts";
 import type { AgentEvent } from "../core/events.ts";
 import { type Message, messageText } from "../core/messages.ts";
 import type { Usage } from "../core/usage.ts";
 import type { MemoryService } from "../memory/memory-service.ts";
 import type { SessionSummary, TranscriptLine, TuiHost, TuiInfo } from "../modes/tui/host.ts";
 import { catalogModels } from "../providers/catalog.ts";
+import { parseEffort } from "../providers/effort.ts";
 import type { Runtime } from "./bootstrap.ts";
 import { customCommandTurn } from "./custom-command-turn.ts";
 import { idleReflection } from "./idle-reflection.ts";
@@ -89,9 +91,27 @@ export function createTuiHost(input: TuiHostInput): TuiHost {
 
     switchModel: async (ref) => {
       // resolve throws a one-line ConfigError (no key, unknown provider); the TUI shows it as is.
+      const seen = runtime.warnings.length;
       const model = runtime.resolve(ref.trim());
       model.warmUp?.();
       session.switchModel(model);
+      // Kept for this project's next session (config/project-choices.ts).
+      saveProjectChoice(runtime.home, runtime.projectRoot, { model: model.info.ref });
+      // A retiring model's successor, said once a run by resolve.
+      return runtime.warnings.slice(seen).join("; ") || undefined;
+    },
+
+    effort: () => runtime.effort(),
+
+    setEffort: async (level) => {
+      const effort = parseEffort(level, "/effort");
+      const seen = runtime.warnings.length;
+      runtime.setEffort(effort);
+      // The model is resolved again so its requests carry the new effort.
+      const model = runtime.resolve(session.currentModel.info.ref);
+      session.switchModel(model);
+      saveProjectChoice(runtime.home, runtime.projectRoot, { effort });
+      return runtime.warnings.slice(seen).join("; ") || undefined;
     },
 
     newSession: async () => {
@@ -222,7 +242,9 @@ function listModels(current: string, runtime: Runtime, env: NodeJS.ProcessEnv): 
   const direct = BUILTIN_PROVIDERS.filter((provider) => provider.family);
   const keyed = new Set(direct.filter((provider) => hasKey(provider, env)).map((provider) => provider.name));
   const refs = [current];
-  for (const { modelId, family } of catalogModels()) {
+  for (const { modelId, family, deprecated } of catalogModels()) {
+    // Retiring models are not offered; typing one still works, with a line naming its successor.
+    if (deprecated) continue;
     const provider = direct.find((candidate) => candidate.family === family);
     if (!provider) continue;
     // With no key anywhere (a local model only), list everything so the user sees what exists.

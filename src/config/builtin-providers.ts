@@ -69,7 +69,7 @@ export const BUILTIN_PROVIDERS: readonly BuiltinProvider[] = [
     keyVariables: ["ANTHROPIC_API_KEY"],
     sdkKeyVariables: ["ANTHROPIC_AUTH_TOKEN"],
     local: false,
-    defaultModel: "claude-sonnet-4-5",
+    defaultModel: "claude-sonnet-5",
     family: "claude",
   },
   {
@@ -79,7 +79,7 @@ export const BUILTIN_PROVIDERS: readonly BuiltinProvider[] = [
     keyVariables: ["OPENAI_API_KEY"],
     sdkKeyVariables: [],
     local: false,
-    defaultModel: "gpt-5",
+    defaultModel: "gpt-5.5",
     family: "gpt",
   },
   {
@@ -94,7 +94,7 @@ export const BUILTIN_PROVIDERS: readonly BuiltinProvider[] = [
     keyVariables: ["GEMINI_API_KEY", "GOOGLE_GENERATIVE_AI_API_KEY"],
     sdkKeyVariables: ["GOOGLE_API_KEY"],
     local: false,
-    defaultModel: "gemini-2.5-pro",
+    defaultModel: "gemini-3.8-flash",
     family: "gemini",
   },
   {

@@ -15,6 +15,8 @@ export interface ModelInfo {
   price: { input: number; output: number; cacheRead: number; cacheWrite: number };
   /** False when the id was not in the catalog and conservative defaults were used. */
   known: boolean;
+  /** Takes a reasoning-effort control (providers/effort.ts); absent or false: --effort is ignored. */
+  reasoning?: boolean;
 }
 
 /** A tool as the model sees it: name, description and a JSON schema for its input. */

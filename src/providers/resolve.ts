@@ -3,6 +3,7 @@ import { ConfigError } from "../core/errors.ts";
 import type { ModelClient, ModelInfo } from "../core/model.ts";
 import { type AiSdkClientOptions, createAiSdkClient } from "./ai-sdk-client.ts";
 import { lookupModel } from "./catalog.ts";
+import { type Effort, effortProviderOptions, mergeProviderOptions } from "./effort.ts";
 import { type Endpoint, languageModelAt } from "./endpoint.ts";
 import { type RetryOptions, resolveRetryOptions } from "./retry.ts";
 
@@ -23,6 +24,10 @@ export interface ResolveOptions {
   env?: Environment;
   providers?: Record<string, CustomProviderSettings>;
   retry?: RetryOptions;
+  /** The reasoning effort to ask for (providers/effort.ts); absent: the provider's default. */
+  effort?: Effort;
+  /** Told the one line saying an effort was ignored (a model without reasoning). */
+  onNotice?: (line: string) => void;
 }
 
 /** Splits "provider/model-id"; the id may hold slashes of its own (openrouter/anthropic/claude-sonnet-4.5). */
@@ -31,7 +36,7 @@ export function parseModelRef(ref: string): { provider: string; modelId: string 
   const slash = trimmed.indexOf("/");
   if (slash <= 0 || slash === trimmed.length - 1) {
     throw new ConfigError(
-      `--model must look like provider/model-id (e.g. anthropic/claude-sonnet-4-5), got "${ref}"`,
+      `--model must look like provider/model-id (e.g. anthropic/claude-sonnet-5), got "${ref}"`,
     );
   }
   return { provider: trimmed.slice(0, slash).toLowerCase(), modelId: trimmed.slice(slash + 1) };
@@ -65,15 +70,22 @@ export function resolveTarget(ref: string, options: ResolveOptions = {}): Resolv
 export function resolveModel(ref: string, options: ResolveOptions = {}): ModelClient {
   const env = options.env ?? process.env;
   const { info, endpoint } = resolveTarget(ref, options);
+  const providerKey = providerKeyOf(endpoint, info.provider);
+  // We send the whole history each time; keep no conversation state on OpenAI's side.
+  const base = endpoint.wire === "openai-responses" ? { openai: { store: false } } : undefined;
+  const effort = options.effort
+    ? effortProviderOptions(options.effort, endpoint.wire, info, providerKey)
+    : undefined;
+  if (effort?.notice) options.onNotice?.(effort.notice);
+  const providerOptions = mergeProviderOptions(base, effort?.providerOptions);
   const clientOptions: AiSdkClientOptions = {
     info,
     loadModel: () => languageModelAt(endpoint, info.provider, info.modelId),
-    providerKey: providerKeyOf(endpoint, info.provider),
+    providerKey,
     promptCaching: endpoint.wire === "anthropic",
     retry: resolveRetryOptions(env, options.retry),
     ...(endpoint.keyEnv ? { keyEnv: endpoint.keyEnv } : {}),
-    // We send the whole history each time; keep no conversation state on OpenAI's side.
-    ...(endpoint.wire === "openai-responses" ? { providerOptions: { openai: { store: false } } } : {}),
+    ...(providerOptions ? { providerOptions: providerOptions as AiSdkClientOptions["providerOptions"] } : {}),
   };
   return createAiSdkClient(clientOptions);
 }

@@ -106,7 +106,7 @@ describe("faults never crash the CLI and are visible to the user", () => {
   });
 
   it("a missing key is one line naming the variable", async () => {
-    const result = await runCli(["-p", "hi", "--model", "anthropic/claude-sonnet-4-5"], {
+    const result = await runCli(["-p", "hi", "--model", "anthropic/claude-sonnet-5"], {
       cwd: e2e.workspace.project,
       env: { TACIT_HOME: e2e.workspace.home, HOME: e2e.workspace.userHome },
     });

@@ -90,12 +90,12 @@ export function wireSetup(
   switch (wire) {
     case "anthropic":
       return {
-        model: "anthropic/claude-sonnet-4-5",
+        model: "anthropic/claude-sonnet-5",
         env: { ...base, ANTHROPIC_BASE_URL: serverUrl, ANTHROPIC_API_KEY: "test-key" },
       };
     case "openai-responses":
       return {
-        model: "openai/gpt-5",
+        model: "openai/gpt-5.5",
         env: { ...base, OPENAI_BASE_URL: `${serverUrl}/v1`, OPENAI_API_KEY: "test-key" },
       };
     case "openai-chat": {
@@ -111,7 +111,7 @@ export function wireSetup(
     }
     case "google":
       return {
-        model: "google/gemini-2.5-pro",
+        model: "google/gemini-3.8-flash",
         env: { ...base, GOOGLE_GEMINI_BASE_URL: `${serverUrl}/v1beta`, GEMINI_API_KEY: "test-key" },
       };
   }

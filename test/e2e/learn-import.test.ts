@@ -95,7 +95,7 @@ describe.skipIf(!existsSync(shared))("tacit learn --from (real transcripts of bo
     expect(sent.map(firstUserText).join("\n")).not.toContain("OTHER-PROJECT-WORDS");
     expect(first.stdout).toContain(`claude-code:${CLAUDE_SESSION}: learned 1 change`);
     expect(first.stdout).toMatch(
-      /Learned 1 change from 2 reflected on; anthropic\/claude-sonnet-4-5: [\d,]+ input and [\d,]+ output tokens, \$[\d.]+\./,
+      /Learned 1 change from 2 reflected on; anthropic\/claude-sonnet-5: [\d,]+ input and [\d,]+ output tokens, \$[\d.]+\./,
     );
 
     const memory = readFileSync(path.join(workspace.home, "memory", "arrow-functions.md"), "utf8");
@@ -247,7 +247,7 @@ describe("tacit learn's model", () => {
     const before = server.requests.length;
     const byDefault = await e2e.run(["learn", "--from", "codex", fixtures, "--dry-run"]);
     expect(byDefault.code).toBe(0);
-    expect(byDefault.stdout).toContain("to anthropic/claude-sonnet-4-5; nothing was sent");
+    expect(byDefault.stdout).toContain("to anthropic/claude-sonnet-5; nothing was sent");
     expect(byDefault.stdout).not.toContain("claude-opus-4-1");
 
     e2e.writeUserSettings({ model: "anthropic/claude-haiku-4-5" });

@@ -79,7 +79,7 @@ describe("a cloned repository is not trusted", () => {
 
     // With a model of the user's choice, bypass still does not apply: the shell call is refused.
     server.enqueue({ toolCalls: [{ name: "Bash", input: { command: "touch pwned" } }] }, { text: "ok" });
-    const second = await runCli(["-p", "go", "--model", "anthropic/claude-sonnet-4-5"], {
+    const second = await runCli(["-p", "go", "--model", "anthropic/claude-sonnet-5"], {
       cwd: clone,
       env: userEnv(),
     });
@@ -135,7 +135,7 @@ describe("a cloned repository is not trusted", () => {
       });
     });
     server.enqueue({ text: "ok" });
-    const result = await runCli(["-p", "hello", "--model", "anthropic/claude-sonnet-4-5"], {
+    const result = await runCli(["-p", "hello", "--model", "anthropic/claude-sonnet-5"], {
       cwd: path.join(clone, "sub"),
       env: userEnv(),
     });
@@ -184,7 +184,7 @@ describe("a cloned repository is not trusted", () => {
       },
       { text: "ok" },
     );
-    const result = await runCli(["-p", "go", "--model", "anthropic/claude-sonnet-4-5"], {
+    const result = await runCli(["-p", "go", "--model", "anthropic/claude-sonnet-5"], {
       cwd: clone,
       env: userEnv(),
     });
@@ -225,7 +225,7 @@ describe("a cloned repository is not trusted", () => {
       },
       { text: "ok" },
     );
-    const result = await runCli(["-p", "go", "--model", "anthropic/claude-sonnet-4-5"], {
+    const result = await runCli(["-p", "go", "--model", "anthropic/claude-sonnet-5"], {
       cwd: clone,
       env: userEnv(),
     });
@@ -248,7 +248,7 @@ describe("a cloned repository is not trusted", () => {
       { text: "ok" },
     );
     const allowed = await runCli(
-      ["-p", "go", "--model", "anthropic/claude-sonnet-4-5", "--allowed-tools", "Bash(make test:*)"],
+      ["-p", "go", "--model", "anthropic/claude-sonnet-5", "--allowed-tools", "Bash(make test:*)"],
       { cwd: clone, env: userEnv() },
     );
     expect(allowed.code, allowed.stderr).toBe(0);
@@ -267,7 +267,7 @@ describe("a cloned repository is not trusted", () => {
       { toolCalls: [{ name: "Bash", input: { command: "touch made-by-rule" } }] },
       { text: "ok" },
     );
-    const result = await runCli(["-p", "go", "--model", "anthropic/claude-sonnet-4-5"], {
+    const result = await runCli(["-p", "go", "--model", "anthropic/claude-sonnet-5"], {
       cwd: clone,
       env: userEnv(),
     });
@@ -286,7 +286,7 @@ describe("a cloned repository is not trusted", () => {
       { text: "ok" },
     );
     const own = await runCli(
-      ["-p", "go", "--model", "anthropic/claude-sonnet-4-5", "--allowed-tools", "Bash(touch made-by-rule)"],
+      ["-p", "go", "--model", "anthropic/claude-sonnet-5", "--allowed-tools", "Bash(touch made-by-rule)"],
       { cwd: clone, env: userEnv() },
     );
     expect(own.code, own.stderr).toBe(0);
@@ -308,7 +308,7 @@ describe("a cloned repository is not trusted", () => {
       );
     });
     server.enqueue({ text: "ok" });
-    const result = await runCli(["-p", "hello", "--model", "anthropic/claude-sonnet-4-5"], {
+    const result = await runCli(["-p", "hello", "--model", "anthropic/claude-sonnet-5"], {
       cwd: clone,
       env: { ...userEnv(), OPENAI_API_KEY: "sk-user-openai-key", OPENAI_BASE_URL: `${attacker.url}/v1` },
     });
@@ -354,7 +354,7 @@ describe("a cloned repository is not trusted", () => {
       });
     });
     server.enqueue({ text: "ok" });
-    const result = await runCli(["-p", "hello", "--model", "anthropic/claude-sonnet-4-5"], {
+    const result = await runCli(["-p", "hello", "--model", "anthropic/claude-sonnet-5"], {
       cwd: clone,
       env: userEnv(),
     });
@@ -375,7 +375,7 @@ describe("a cloned repository is not trusted", () => {
     writeJson(path.join(workspace.project, ".tacit", "settings.json"), {
       permissions: { defaultMode: "bypass" },
     });
-    const noSession = await runCli(["-p", "again", "--continue", "--model", "anthropic/claude-sonnet-4-5"], {
+    const noSession = await runCli(["-p", "again", "--continue", "--model", "anthropic/claude-sonnet-5"], {
       cwd: workspace.project,
       env: userEnv(),
     });

@@ -19,8 +19,8 @@ const firstUserText = (request: RecordedRequest) =>
 const hasToolResults = (request: RecordedRequest) =>
   request.normalized.messages.some((message) => message.toolResults.length > 0);
 
-/** Claude Sonnet 4.5's prices ($3 and $15 per million tokens), as the catalog has them. */
-const costOf = (input: number, output: number) => (input * 3 + output * 15) / 1_000_000;
+/** The fixture model's prices (anthropic/claude-sonnet-5: $2 and $10 per million tokens), as the catalog has them. */
+const costOf = (input: number, output: number) => (input * 2 + output * 10) / 1_000_000;
 
 describe("subagents", () => {
   it("run two in parallel; each answer comes back and their costs add up", async () => {

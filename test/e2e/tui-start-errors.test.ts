@@ -18,7 +18,7 @@ describe.skipIf(!hasTmux)("the TUI when it cannot start", () => {
   async function startWithoutKey(name: string): Promise<string> {
     const terminal = new TmuxTerminal(name);
     terminals.push(terminal);
-    terminal.launch(files.workspace, files.env, ["--model", "anthropic/claude-sonnet-4-5"], {
+    terminal.launch(files.workspace, files.env, ["--model", "anthropic/claude-sonnet-5"], {
       columns: 220,
       rows: 30,
     });

@@ -41,7 +41,7 @@ describe.skipIf(!hasTmux)("the TUI in a real terminal (tmux)", () => {
 
   it("shows the prompt, streams an answer, asks before a write, switches model, browses memory and exits", async () => {
     await waitForScreen(/❯/, "the input prompt");
-    expect(screen()).toContain("anthropic/claude-sonnet-4-5");
+    expect(screen()).toContain("anthropic/claude-sonnet-5");
 
     // A plain prompt: the streamed answer appears.
     e2e.server.enqueue({ text: "Hello from the fake model, streaming along." });

@@ -56,6 +56,7 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
   const queue: Step[] = [];
   const requests: RecordedRequest[] = [];
   const errors: string[] = [];
+  const modelListReads: string[] = [];
   let handler: ((request: RecordedRequest) => Step | undefined | Promise<Step | undefined>) | undefined;
   const embeddingFaults: Fault[] = [];
   let contextWindow: number | undefined;
@@ -248,7 +249,14 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
     }
     if (request.method === "GET" && (path === "/v1/models" || path === "/models")) {
       request.resume();
+      modelListReads.push(path);
       return sendJson(response, 200, modelList());
+    }
+    // Gemini's model list (GET /v1beta/models) and Ollama's own (GET /api/tags).
+    if (request.method === "GET" && (path === "/v1beta/models" || path === "/api/tags")) {
+      request.resume();
+      modelListReads.push(path);
+      return sendJson(response, 200, path === "/api/tags" ? ollamaTags() : geminiModelList());
     }
     request.resume();
     errors.push(`unknown route ${request.method} ${path}`);
@@ -270,6 +278,7 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
     url: `http://127.0.0.1:${port}`,
     requests,
     errors,
+    modelListReads,
     enqueue(...steps: Step[]) {
       queue.push(...steps);
     },
@@ -379,6 +388,24 @@ function modelList(): unknown {
   });
   const data = [entry("fake-model"), entry("claude-fake"), entry("gpt-fake")];
   return { object: "list", data, has_more: false, first_id: "fake-model", last_id: "gpt-fake" };
+}
+
+/** Gemini's models.list answer: names carry a "models/" prefix; limits are the model's own. */
+function geminiModelList(): unknown {
+  const entry = (id: string) => ({
+    name: `models/${id}`,
+    displayName: id,
+    inputTokenLimit: 1_048_576,
+    outputTokenLimit: 65_536,
+    supportedGenerationMethods: ["generateContent", "countTokens"],
+  });
+  return { models: [entry("gemini-3.8-flash"), entry("gemini-fake")] };
+}
+
+/** Ollama's /api/tags: the models pulled onto the machine, tagged by size. */
+function ollamaTags(): unknown {
+  const entry = (name: string) => ({ name, model: name, modified_at: new Date(0).toISOString(), size: 1 });
+  return { models: [entry("qwen3:8b"), entry("gpt-oss:20b")] };
 }
 
 // The chat wire names, for tests that run one scenario on every wire.

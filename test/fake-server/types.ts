@@ -77,6 +77,8 @@ export interface FakeServer {
   requests: RecordedRequest[];
   /** validation failures seen (each also answered with a 400) */
   errors: string[];
+  /** paths of the model-list reads served (/v1/models, /models, /v1beta/models, /api/tags), in order */
+  modelListReads: string[];
   /** replies consumed in order, one per request (faults count as a step) */
   enqueue(...steps: Step[]): void;
   /**

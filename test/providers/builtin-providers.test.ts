@@ -50,13 +50,13 @@ describe("the built-in provider record", () => {
   });
 
   it("picks the default model of the first provider whose key is set, else the first provider's", () => {
-    expect(builtinDefaultModelRef({})).toBe("anthropic/claude-sonnet-4-5");
-    expect(builtinDefaultModelRef({ OPENAI_API_KEY: "k" })).toBe("openai/gpt-5");
+    expect(builtinDefaultModelRef({})).toBe("anthropic/claude-sonnet-5");
+    expect(builtinDefaultModelRef({ OPENAI_API_KEY: "k" })).toBe("openai/gpt-5.5");
     expect(builtinDefaultModelRef({ GOOGLE_GENERATIVE_AI_API_KEY: "k", OPENROUTER_API_KEY: "k" })).toBe(
-      "google/gemini-2.5-pro",
+      "google/gemini-3.8-flash",
     );
     expect(builtinDefaultModelRef({ OPENAI_API_KEY: "k", ANTHROPIC_API_KEY: "k" })).toBe(
-      "anthropic/claude-sonnet-4-5",
+      "anthropic/claude-sonnet-5",
     );
     for (const provider of BUILTIN_PROVIDERS.filter((entry) => entry.defaultModel)) {
       const ref = builtinDefaultModelRef(Object.fromEntries([[provider.keyVariables.at(-1)!, "k"]]));

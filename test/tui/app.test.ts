@@ -142,6 +142,21 @@ describe("slash commands", () => {
     expect(app.frame()).toContain("openai/gpt-5 · ask before edits");
   });
 
+  test("/effort sets a level typed after it, or picked from the list", async () => {
+    const host = new FakeHost();
+    const app = renderApp(host);
+    await app.type("/effort high", KEYS.enter);
+    await app.waitFor((text) => text.includes("Effort: high"));
+    expect(host.effortLevel).toBe("high");
+    await app.type("/effort", KEYS.enter);
+    await app.waitFor((text) => text.includes("Reasoning effort"));
+    expect(app.frame()).toMatch(/high +current/);
+    await app.type(KEYS.down, KEYS.enter);
+    await app.waitFor((text) => text.includes("Effort: low"));
+    expect(host.effortLevel).toBe("low");
+    expect(host.prompts).toEqual([]);
+  });
+
   test("/memory says so when memory is absent; /memory browses and forgets when present", async () => {
     const host = new FakeHost();
     const app = renderApp(host);

@@ -97,9 +97,18 @@ export class FakeHost implements TuiHost {
   listModels() {
     return ["anthropic/claude-sonnet-4-5", "openai/gpt-5", "google/gemini-2.5-pro"];
   }
-  async switchModel(ref: string) {
+  async switchModel(ref: string): Promise<string | undefined> {
     this.switchedTo.push(ref);
     this.state.model = ref;
+    return undefined;
+  }
+  effortLevel: string | undefined;
+  effort() {
+    return this.effortLevel;
+  }
+  async setEffort(level: string): Promise<string | undefined> {
+    this.effortLevel = level;
+    return undefined;
   }
   async newSession(): Promise<string | undefined> {
     return undefined;

@@ -100,3 +100,25 @@ describe("a compact event", () => {
     );
   });
 });
+
+describe("thinking", () => {
+  test("streamed reasoning becomes one dimmed item before the answer it led to", () => {
+    let state = emptyTranscript();
+    state = applyEvent(state, { type: "reasoning-delta", text: "Check the " }, 0);
+    state = applyEvent(state, { type: "reasoning-delta", text: "tests first." }, 0);
+    expect(state.thinking).toBe(true);
+    expect(state.items).toEqual([]);
+    state = applyEvent(state, { type: "text-delta", text: "All green.\n\n" }, 0);
+    expect(state.items.map((item) => item.kind)).toEqual(["thinking", "assistant"]);
+    expect(state.items[0]).toMatchObject({ kind: "thinking", text: "Check the tests first." });
+    expect(state.thinking).toBe(false);
+    expect(state.thought).toBe("");
+  });
+
+  test("empty reasoning (a signature alone) leaves no item", () => {
+    let state = applyEvent(emptyTranscript(), { type: "reasoning-delta", text: "" }, 0);
+    state = applyEvent(state, { type: "tool-start", toolCallId: "c1", toolName: "Read", input: {} }, 0);
+    expect(state.items).toEqual([]);
+    expect(state.running).toHaveLength(1);
+  });
+});

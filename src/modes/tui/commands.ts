@@ -68,9 +68,9 @@ export const SLASH_COMMANDS: SlashCommand[] = [
     argumentHint: "[provider/model]",
     run: async (context) => {
       const switchTo = async (ref: string) => {
-        await context.host.switchModel(ref);
+        const notice = await context.host.switchModel(ref);
         context.refreshInfo();
-        context.notify("info", `Model: ${ref}`);
+        context.notify(notice ? "warning" : "info", notice ? `Model: ${ref} (${notice})` : `Model: ${ref}`);
       };
       if (context.argument) return switchTo(context.argument);
       const current = context.host.info().model;
@@ -84,6 +84,29 @@ export const SLASH_COMMANDS: SlashCommand[] = [
         })),
         emptyText: "No models configured; type /model provider/model",
         onSelect: switchTo,
+      });
+    },
+  },
+  {
+    name: "effort",
+    description: "Show or set the reasoning effort (minimal, low, medium, high)",
+    argumentHint: "[minimal|low|medium|high]",
+    run: async (context) => {
+      const setTo = async (level: string) => {
+        const notice = await context.host.setEffort(level);
+        context.notify(notice ? "warning" : "info", notice ?? `Effort: ${level}`);
+      };
+      if (context.argument) return setTo(context.argument);
+      const current = context.host.effort();
+      context.pick({
+        title: "Reasoning effort",
+        items: ["minimal", "low", "medium", "high"].map((level) => ({
+          label: level,
+          value: level,
+          ...(level === current ? { description: "current" } : {}),
+        })),
+        emptyText: "",
+        onSelect: setTo,
       });
     },
   },

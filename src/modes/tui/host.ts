@@ -101,7 +101,12 @@ export interface TuiHost {
   info(): TuiInfo;
   setPermissionMode(mode: PermissionMode): void;
   listModels(): string[];
-  switchModel(ref: string): Promise<void>;
+  /** Switches and keeps the choice for this project's next session; resolves with a line to show (a retiring model's successor). */
+  switchModel(ref: string): Promise<string | undefined>;
+  /** The reasoning effort in force (minimal|low|medium|high), or undefined for the provider's default. */
+  effort(): string | undefined;
+  /** Sets the effort for this and later requests (kept for the project); resolves with a line to show, if any. */
+  setEffort(level: string): Promise<string | undefined>;
   /** Resolves with a note to add to "New session started" (reflection on the last one), if any. */
   newSession(): Promise<string | undefined>;
   listSessions(): Promise<SessionSummary[]>;

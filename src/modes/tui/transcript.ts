@@ -14,6 +14,8 @@ export type TranscriptItem =
   | { id: number; kind: "banner"; lines: string[] }
   | { id: number; kind: "user"; text: string }
   | { id: number; kind: "assistant"; text: string; continued: boolean }
+  /** The model's reasoning before an answer or a tool call, shown dimmed. */
+  | { id: number; kind: "thinking"; text: string }
   /** expanded: the whole output, printed once on Ctrl+O. */
   | { id: number; kind: "tool"; view: ToolView; expanded?: boolean }
   | { id: number; kind: "notice"; level: "info" | "warning" | "error"; text: string }
@@ -33,6 +35,8 @@ export interface TranscriptState {
   /** True when part of the current answer already went to the scrollback (so no new bullet). */
   streamingContinued: boolean;
   thinking: boolean;
+  /** The reasoning streamed since the last answer text or tool call; it becomes a dimmed item when they come. */
+  thought: string;
   running: ToolView[];
   lastTool?: ToolView;
   /** The call whose whole output Ctrl+O already printed, so a second press does not print it again. */
@@ -50,6 +54,7 @@ export function emptyTranscript(): TranscriptState {
     streaming: "",
     streamingContinued: false,
     thinking: false,
+    thought: "",
     running: [],
     deniedCallIds: [],
     recalled: [],
@@ -96,6 +101,13 @@ export function appendItem(state: TranscriptState, item: NewTranscriptItem): Tra
 }
 
 /** Moves all streamed text to the scrollback (a tool call or the end of the turn interrupts it). */
+/** Thinking is over (text, a tool call or the end came): what was thought goes to the scrollback, dimmed. */
+function endThinking(state: TranscriptState): TranscriptState {
+  const text = state.thought.trim();
+  const ended = { ...state, thinking: false, thought: "" };
+  return text === "" ? ended : appendItem(ended, { kind: "thinking", text });
+}
+
 function flushStreaming(state: TranscriptState): TranscriptState {
   if (state.streaming.trim() === "") return { ...state, streaming: "", streamingContinued: false };
   const flushed = appendItem(state, {
@@ -120,13 +132,14 @@ export function applyEvent(state: TranscriptState, event: AgentEvent, now: numbe
     case "turn-start":
       return state;
     case "reasoning-delta":
-      return state.thinking ? state : { ...state, thinking: true };
+      return { ...state, thinking: true, thought: state.thought + event.text };
     case "text-delta": {
-      const streaming = state.streaming + event.text;
+      const thought = endThinking(state);
+      const streaming = thought.streaming + event.text;
       const done = completedLength(streaming);
-      if (done === 0) return { ...state, streaming, thinking: false };
+      if (done === 0) return { ...thought, streaming };
       const committed = streaming.slice(0, done);
-      let next: TranscriptState = { ...state, thinking: false, streaming: streaming.slice(done) };
+      let next: TranscriptState = { ...thought, streaming: streaming.slice(done) };
       if (committed.trim() !== "") {
         next = appendItem(next, {
           kind: "assistant",
@@ -138,7 +151,7 @@ export function applyEvent(state: TranscriptState, event: AgentEvent, now: numbe
       return next;
     }
     case "tool-start": {
-      const flushed = flushStreaming({ ...state, thinking: false });
+      const flushed = flushStreaming(endThinking(state));
       const view: ToolView = {
         toolCallId: event.toolCallId,
         toolName: event.toolName,
@@ -218,9 +231,9 @@ export function applyEvent(state: TranscriptState, event: AgentEvent, now: numbe
     case "error":
       return appendItem(flushStreaming(state), { kind: "notice", level: "error", text: event.message });
     case "turn-end":
-      return flushStreaming({ ...state, thinking: false });
+      return flushStreaming(endThinking(state));
     case "done": {
-      let next = flushStreaming({ ...state, thinking: false });
+      let next = flushStreaming(endThinking(state));
       // Calls still marked running when the run ends never finished; show them as cut off.
       for (const view of next.running) {
         next = appendItem(next, {

@@ -39,6 +39,12 @@ export function transcriptItemView(item: TranscriptItem, width: number, theme: T
         lines(rendered.map((line, index) => (index === 0 ? bullet : "  ") + line)),
       );
     }
+    case "thinking":
+      return h(
+        Box,
+        { key: item.id, marginTop: 1 },
+        lines(wrapText(theme.paint("dim", item.text), width - 2, theme.paint("dim", "∴ "), "  ")),
+      );
     case "tool":
       return h(
         Box,

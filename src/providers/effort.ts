@@ -1,0 +1,95 @@
+import type { Wire } from "../config/builtin-providers.ts";
+import { ConfigError } from "../core/errors.ts";
+import type { ModelInfo } from "../core/model.ts";
+
+/** How hard a reasoning model thinks before it answers: `--effort`, `/effort`, `"effort"` in settings. */
+export type Effort = "minimal" | "low" | "medium" | "high";
+
+const EFFORTS: readonly Effort[] = ["minimal", "low", "medium", "high"];
+
+export function parseEffort(value: string, source = "--effort"): Effort {
+  const effort = value.trim().toLowerCase();
+  if ((EFFORTS as readonly string[]).includes(effort)) return effort as Effort;
+  throw new ConfigError(`${source} must be one of ${EFFORTS.join(", ")}; got "${value}"`);
+}
+
+/**
+ * Thinking budgets in tokens, for the providers that take a budget rather than
+ * a level (Anthropic's extended thinking, Gemini's thinkingBudget). Anthropic's
+ * floor is 1,024; the steps follow the levels Codex and Claude Code offer.
+ */
+const BUDGETS: Record<Effort, number> = { minimal: 1_024, low: 4_096, medium: 12_288, high: 32_768 };
+
+type ProviderOptions = Record<string, Record<string, unknown>>;
+
+export interface EffortOptions {
+  providerOptions?: ProviderOptions;
+  /** One line when the effort cannot be applied (a model without reasoning); nothing is sent then. */
+  notice?: string;
+}
+
+/**
+ * The AI SDK providerOptions that set a reasoning effort on one wire:
+ * - anthropic: thinking {type: "enabled", budgetTokens} (the request's `thinking.budget_tokens`),
+ *   kept below max_tokens as the API requires;
+ * - openai-responses: reasoningEffort (the request's `reasoning.effort`), with a summary so the
+ *   thinking can be shown;
+ * - google: thinkingConfig {thinkingBudget, includeThoughts};
+ * - openai-chat (Ollama, OpenRouter, LM Studio, custom servers): reasoningEffort (`reasoning_effort`).
+ * A model the catalog does not know to reason gets nothing and one line, so a field it would
+ * reject is never sent.
+ */
+export function effortProviderOptions(
+  effort: Effort,
+  wire: Wire,
+  info: ModelInfo,
+  providerKey: string,
+): EffortOptions {
+  if (!info.reasoning) {
+    return { notice: `${info.ref} has no reasoning control tacit knows of; --effort ${effort} is ignored` };
+  }
+  switch (wire) {
+    case "anthropic": {
+      // max_tokens must exceed the budget: leave the answer at least 4k tokens.
+      const budgetTokens = Math.min(BUDGETS[effort], info.maxOutputTokens - 4_096);
+      if (budgetTokens < 1_024) {
+        return { notice: `${info.ref} allows too few output tokens for thinking; --effort is ignored` };
+      }
+      return { providerOptions: { anthropic: { thinking: { type: "enabled", budgetTokens } } } };
+    }
+    case "openai-responses":
+      return {
+        providerOptions: {
+          openai: { reasoningEffort: openAiEffort(effort, info.modelId), reasoningSummary: "auto" },
+        },
+      };
+    case "google":
+      return {
+        providerOptions: {
+          google: { thinkingConfig: { thinkingBudget: BUDGETS[effort], includeThoughts: true } },
+        },
+      };
+    case "openai-chat":
+      return { providerOptions: { [providerKey]: { reasoningEffort: effort } } };
+  }
+}
+
+/**
+ * GPT-5.1 and later (5.4, 5.5, ...) take none|low|medium|high|xhigh: "minimal" went, and
+ * "none" (the fewest reasoning tokens) took its place; GPT-5 and the o-series keep "minimal".
+ */
+function openAiEffort(effort: Effort, modelId: string): string {
+  return effort === "minimal" && /(^|\/)gpt-5\.\d/.test(modelId) ? "none" : effort;
+}
+
+/** Two providerOptions objects merged one level deep (per provider key). */
+export function mergeProviderOptions(
+  base: ProviderOptions | undefined,
+  extra: ProviderOptions | undefined,
+): ProviderOptions | undefined {
+  if (!base) return extra;
+  if (!extra) return base;
+  const merged: ProviderOptions = { ...base };
+  for (const [key, value] of Object.entries(extra)) merged[key] = { ...merged[key], ...value };
+  return merged;
+}

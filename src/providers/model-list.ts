@@ -1,0 +1,115 @@
+import type { Endpoint } from "./endpoint.ts";
+
+/** One model a provider says it serves, with the limits it reports when it reports them. */
+export interface ServedModel {
+  id: string;
+  contextWindow?: number;
+  maxOutputTokens?: number;
+}
+
+const ANTHROPIC_VERSION = "2023-06-01";
+/** Pages followed at most: a list longer than this is a server gone wrong, not a catalog. */
+const MAX_PAGES = 20;
+
+/**
+ * Asks a provider which models it serves, on its own models endpoint:
+ * Anthropic GET /v1/models (x-api-key, anthropic-version; paged by after_id),
+ * OpenAI and OpenAI-compatible GET /models (bearer key), Gemini GET
+ * /v1beta/models (x-goog-api-key; paged by pageToken), Ollama GET /api/tags
+ * (its own list, with the size tags `ollama run` takes). Throws with the
+ * status on a failed answer.
+ */
+export async function fetchServedModels(
+  endpoint: Endpoint,
+  options: { ollama?: boolean; fetch?: typeof fetch; signal?: AbortSignal } = {},
+): Promise<ServedModel[]> {
+  const get = async (url: string, headers: Record<string, string>) => {
+    const response = await (options.fetch ?? fetch)(url, {
+      headers: { accept: "application/json", ...headers },
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    if (!response.ok) throw new Error(`GET ${url} answered ${response.status} ${response.statusText}`.trim());
+    return (await response.json()) as Record<string, unknown>;
+  };
+  const key = endpoint.apiKey;
+  if (options.ollama) {
+    // The OpenAI-compatible base URL ends in /v1; Ollama's own API sits beside it.
+    const root = endpoint.baseURL.replace(/\/v1$/, "");
+    const body = await get(`${root}/api/tags`, {});
+    return listOf(body.models).flatMap((entry) => stringField(entry, "name", (id) => ({ id })));
+  }
+  switch (endpoint.wire) {
+    case "anthropic": {
+      const models: ServedModel[] = [];
+      let after: string | undefined;
+      for (let page = 0; page < MAX_PAGES; page++) {
+        const query = `limit=1000${after ? `&after_id=${encodeURIComponent(after)}` : ""}`;
+        const body = await get(`${endpoint.baseURL}/models?${query}`, {
+          "anthropic-version": ANTHROPIC_VERSION,
+          ...(key ? { "x-api-key": key } : {}),
+        });
+        for (const entry of listOf(body.data)) {
+          models.push(
+            ...stringField(entry, "id", (id) => ({
+              id,
+              ...numberField(entry, "max_input_tokens", "contextWindow"),
+              ...numberField(entry, "max_tokens", "maxOutputTokens"),
+            })),
+          );
+        }
+        if (body.has_more !== true || typeof body.last_id !== "string") break;
+        after = body.last_id;
+      }
+      return models;
+    }
+    case "google": {
+      const models: ServedModel[] = [];
+      let token: string | undefined;
+      for (let page = 0; page < MAX_PAGES; page++) {
+        const query = `pageSize=1000${token ? `&pageToken=${encodeURIComponent(token)}` : ""}`;
+        const body = await get(`${endpoint.baseURL}/models?${query}`, key ? { "x-goog-api-key": key } : {});
+        for (const entry of listOf(body.models)) {
+          models.push(
+            ...stringField(entry, "name", (name) => ({
+              id: name.replace(/^models\//, ""),
+              ...numberField(entry, "inputTokenLimit", "contextWindow"),
+              ...numberField(entry, "outputTokenLimit", "maxOutputTokens"),
+            })),
+          );
+        }
+        if (typeof body.nextPageToken !== "string" || body.nextPageToken === "") break;
+        token = body.nextPageToken;
+      }
+      return models;
+    }
+    case "openai-responses":
+    case "openai-chat": {
+      const body = await get(`${endpoint.baseURL}/models`, key ? { authorization: `Bearer ${key}` } : {});
+      return listOf(body.data).flatMap((entry) => stringField(entry, "id", (id) => ({ id })));
+    }
+  }
+}
+
+function listOf(value: unknown): Array<Record<string, unknown>> {
+  return Array.isArray(value)
+    ? value.filter((entry): entry is Record<string, unknown> => typeof entry === "object" && entry !== null)
+    : [];
+}
+
+function stringField(
+  entry: Record<string, unknown>,
+  name: string,
+  make: (value: string) => ServedModel,
+): ServedModel[] {
+  const value = entry[name];
+  return typeof value === "string" && value !== "" ? [make(value)] : [];
+}
+
+function numberField<K extends "contextWindow" | "maxOutputTokens">(
+  entry: Record<string, unknown>,
+  name: string,
+  as: K,
+): Partial<Record<K, number>> {
+  const value = entry[name];
+  return typeof value === "number" && value > 0 ? ({ [as]: value } as Partial<Record<K, number>>) : {};
+}

@@ -1,0 +1,160 @@
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { e2eFixture } from "./fixture.ts";
+
+/** The last request body the fake server recorded, as JSON. */
+function lastBody(requests: Array<{ body?: unknown }>): Record<string, unknown> {
+  return requests.at(-1)?.body as Record<string, unknown>;
+}
+
+describe("tacit models", () => {
+  const e2e = e2eFixture();
+
+  it("reads Anthropic's models endpoint, merges the catalog, caches, and --refresh asks again", async () => {
+    const reads = e2e.server.modelListReads.length;
+    const first = await e2e.run(["models", "--refresh", "--json"]);
+    expect(first.code, first.stderr).toBe(0);
+    expect(e2e.server.modelListReads.slice(reads)).toEqual(["/v1/models"]);
+    const listed = JSON.parse(first.stdout) as {
+      providers: Array<{ provider: string; cached: boolean; models: Array<Record<string, unknown>> }>;
+    };
+    const anthropic = listed.providers.find((entry) => entry.provider === "anthropic")!;
+    expect(anthropic.cached).toBe(false);
+    const unknown = anthropic.models.find((model) => model.ref === "anthropic/fake-model")!;
+    expect(unknown.known).toBe(false);
+    expect(unknown.contextWindow).toBe(128_000);
+    const cachePath = path.join(e2e.workspace.home, "models-cache.json");
+    expect(existsSync(cachePath)).toBe(true);
+    const cache = readFileSync(cachePath, "utf8");
+    expect(cache).toContain("fake-model");
+    expect(cache).not.toContain("test-key");
+
+    const again = await e2e.run(["models"]);
+    expect(again.stdout).toContain("cached");
+    expect(again.stdout).toContain("anthropic/fake-model  unknown — conservative defaults");
+    expect(e2e.server.modelListReads.length).toBe(reads + 1);
+
+    await e2e.run(["models", "--refresh"]);
+    expect(e2e.server.modelListReads.length).toBe(reads + 2);
+  });
+
+  it("reads Gemini's model list and Ollama's tags", async () => {
+    const google = await e2e.run(["models", "--provider", "google", "--refresh"], { wire: "google" });
+    expect(google.code, google.stderr).toBe(0);
+    expect(e2e.server.modelListReads.at(-1)).toBe("/v1beta/models");
+    expect(google.stdout).toMatch(
+      /google\/gemini-3\.8-flash {2}1\.05M context, 66K out, \$0\.75\/\$3\.75 per M, reasoning/,
+    );
+
+    const ollama = await e2e.run(["models", "--provider", "ollama", "--refresh"], {
+      env: { OLLAMA_HOST: e2e.server.url },
+    });
+    expect(ollama.code, ollama.stderr).toBe(0);
+    expect(e2e.server.modelListReads.at(-1)).toBe("/api/tags");
+    expect(ollama.stdout).toContain("ollama/qwen3:8b");
+  });
+
+  it("a provider that fails is one line, not a crash", async () => {
+    const result = await e2e.run(["models", "--provider", "openai"], { env: { OPENAI_API_KEY: "" } });
+    expect(result.stdout.trim()).toBe(
+      "openai: could not list models: no API key for openai: set OPENAI_API_KEY",
+    );
+    expect(result.code).toBe(1);
+  });
+});
+
+describe("--effort on each wire", () => {
+  const e2e = e2eFixture();
+
+  it("anthropic: an extended-thinking budget", async () => {
+    const result = await e2e.print("think", ["--effort", "high"]);
+    expect(result.code, result.stderr).toBe(0);
+    const body = lastBody(e2e.server.requests);
+    expect(body.thinking).toEqual({ type: "enabled", budget_tokens: 32_768 });
+    expect(body.max_tokens as number).toBeGreaterThan(32_768);
+  });
+
+  it("openai responses: reasoning.effort", async () => {
+    const result = await e2e.print("think", ["--effort", "high"], { wire: "openai-responses" });
+    expect(result.code, result.stderr).toBe(0);
+    expect((lastBody(e2e.server.requests).reasoning as Record<string, unknown>).effort).toBe("high");
+  });
+
+  it("gemini: thinkingConfig.thinkingBudget", async () => {
+    const result = await e2e.print("think", ["--effort", "low"], { wire: "google" });
+    expect(result.code, result.stderr).toBe(0);
+    const config = lastBody(e2e.server.requests).generationConfig as Record<string, unknown>;
+    expect(config.thinkingConfig).toEqual({ thinkingBudget: 4_096, includeThoughts: true });
+  });
+
+  it("settings' effort applies; a model without reasoning ignores it with one line", async () => {
+    e2e.writeUserSettings({ effort: "minimal" });
+    const withSettings = await e2e.print("think");
+    expect((lastBody(e2e.server.requests).thinking as Record<string, unknown>).budget_tokens).toBe(1_024);
+
+    const plain = await e2e.print("think", ["--model", "anthropic/claude-3-haiku-20240307"]);
+    expect(plain.code, plain.stderr).toBe(0);
+    expect(lastBody(e2e.server.requests).thinking).toBeUndefined();
+    expect(plain.stderr).toContain("has no reasoning control tacit knows of; --effort minimal is ignored");
+    expect(withSettings.code).toBe(0);
+    e2e.writeUserSettings({ effort: undefined });
+  });
+
+  it("a bad level is refused in one line", async () => {
+    const result = await e2e.print("think", ["--effort", "extreme"]);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toMatch(/effort/);
+    expect(result.stderr.trim().split("\n")).toHaveLength(1);
+  });
+});
+
+describe("thinking", () => {
+  const e2e = e2eFixture();
+
+  it("shows as thinking in stream-json and goes back to Anthropic with its signature", async () => {
+    e2e.server.enqueue(
+      { reasoning: "The listing will tell me.", toolCalls: [{ name: "Glob", input: { pattern: "*" } }] },
+      { text: "Done looking." },
+    );
+    const result = await e2e.print("look around", [
+      "--effort",
+      "medium",
+      "--output-format",
+      "stream-json",
+      "--verbose",
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    const lines = result.stdout
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    const thinking = lines.flatMap((line) =>
+      ((line.message as { content?: Array<Record<string, unknown>> } | undefined)?.content ?? []).filter(
+        (part) => part.type === "thinking",
+      ),
+    );
+    expect(thinking[0]?.thinking).toBe("The listing will tell me.");
+
+    const second = lastBody(e2e.server.requests);
+    const assistant = (
+      second.messages as Array<{ role: string; content: Array<Record<string, unknown>> }>
+    ).find((message) => message.role === "assistant")!;
+    expect(assistant.content[0]).toEqual({
+      type: "thinking",
+      thinking: "The listing will tell me.",
+      signature: "fake-signature",
+    });
+  });
+
+  it("a retiring model warns once, naming its successor", async () => {
+    const result = await e2e.print("hi", ["--model", "anthropic/claude-sonnet-4-5"]);
+    expect(result.code, result.stderr).toBe(0);
+    const warnings = result.stderr.split("\n").filter((line) => line.includes("deprecated"));
+    expect(warnings).toEqual([
+      expect.stringContaining(
+        "anthropic/claude-sonnet-4-5 is deprecated (retired by anthropic on 2026-11-30); use anthropic/claude-sonnet-5 instead",
+      ),
+    ]);
+  });
+});
