@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { databasePath } from "../../config/paths.ts";
 import type { MemoryService } from "../../memory/memory-service.ts";
 import { openTacitDatabase } from "../../memory/tacit-database.ts";
@@ -50,19 +49,4 @@ export async function launchMemoryUi(input: MemoryUiInput): Promise<MemoryUiServ
     database.close();
     throw error;
   }
-}
-
-/** Opens the URL in the user's browser; says so when it cannot (the URL is printed either way). */
-export function openInBrowser(url: string, onFailure: (line: string) => void): void {
-  const [command, args] =
-    process.platform === "darwin"
-      ? ["open", [url]]
-      : process.platform === "win32"
-        ? ["cmd", ["/c", "start", '""', url]]
-        : ["xdg-open", [url]];
-  const child = spawn(command as string, args as string[], { stdio: "ignore", detached: true });
-  child.on("error", (error) =>
-    onFailure(`could not open a browser (${command}: ${error.message}); open the URL yourself`),
-  );
-  child.unref();
 }
