@@ -201,7 +201,8 @@ export async function commitHandEdits(
     (file) => !file.startsWith(LOCK_FILE_NAME),
   );
   const memoryFiles = paths.filter((file) => isRecordableMemoryFile(folder, file));
-  const leftOut = paths.filter((file) => !memoryFiles.includes(file));
+  const recorded = new Set(memoryFiles);
+  const leftOut = paths.filter((file) => !recorded.has(file));
   if (memoryFiles.length === 0) return { commit: undefined, leftOut };
   const commit = await commitFiles(
     folder,

@@ -48,9 +48,13 @@ export function excludeFromHistory(folder: string, files: string[]): void {
     .map((file) => `/${file.replace(/[\\*?[\]!#]/g, "\\$&").replace(/ $/, "\\ ")}\n`);
   if (patterns.length === 0) return;
   const infoFolder = path.join(folder, ".git", "info");
-  mkdirSync(infoFolder, { recursive: true });
-  appendFileSync(
-    path.join(infoFolder, "exclude"),
-    `# tacit: not memory files, left out\n${patterns.join("")}`,
-  );
+  try {
+    mkdirSync(infoFolder, { recursive: true });
+    appendFileSync(
+      path.join(infoFolder, "exclude"),
+      `# tacit: not memory files, left out\n${patterns.join("")}`,
+    );
+  } catch {
+    // A `.git` that is a file (a linked worktree): the files are still left out, only named again next time.
+  }
 }
