@@ -18,11 +18,12 @@ export interface MemoryUiInput {
 /**
  * Starts the memory browser over a memory service (the CLI command's own, or a TUI run's). It has
  * its own connection to tacit's database for the recall log, closed with the server. The list of
- * memories is read before the URL is handed out, so the first page does not wait for it.
+ * memories is built before the URL is handed out, from the search index's manifest (only files
+ * changed since it was recorded are read), so neither the URL nor the first page waits on parsing.
  */
 export async function launchMemoryUi(input: MemoryUiInput): Promise<MemoryUiServer> {
   const database = openTacitDatabase(databasePath(input.home));
-  const catalog = new MemoryCatalog(input.service.store);
+  const catalog = new MemoryCatalog(input.service.store, input.service.syncedMemories());
   try {
     catalog.refresh();
     const server = await startMemoryUiServer(
