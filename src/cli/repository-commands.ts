@@ -1,7 +1,7 @@
 import path from "node:path";
 import { repositoryHookCommands } from "../agent/hooks/hook-config.ts";
 import type { McpServerConfig, McpServerEntry } from "../config/mcp-servers.ts";
-import { visibleText } from "../core/visible-text.ts";
+import { terminalSafe } from "../core/terminal-safe.ts";
 
 /**
  * The hook commands a repository's settings name, as connect/hooks reports
@@ -30,7 +30,7 @@ export function describeServer(server: McpServerEntry, projectRoot?: string): st
   const uses = server.variables.length
     ? `; receives your environment variables ${server.variables.map((name) => `$${name}`).join(", ")}`
     : "";
-  return `${visibleText(server.name)} (${visibleText(source)}): ${describeConfig(server.shown)}${uses}`;
+  return `${terminalSafe(server.name)} (${terminalSafe(source)}): ${describeConfig(server.shown)}${uses}`;
 }
 
 function describeConfig(config: McpServerConfig): string {
@@ -39,8 +39,8 @@ function describeConfig(config: McpServerConfig): string {
     const command = [config.command, ...config.args].map(shellWord).join(" ");
     return env.length ? `${command} (env: ${env.join(" ")})` : command;
   }
-  const headers = Object.entries(config.headers).map(([name, value]) => visibleText(`${name}: ${value}`));
-  return `${visibleText(config.url)} (HTTP${headers.length ? `; headers: ${headers.join("; ")}` : ""})`;
+  const headers = Object.entries(config.headers).map(([name, value]) => terminalSafe(`${name}: ${value}`));
+  return `${terminalSafe(config.url)} (HTTP${headers.length ? `; headers: ${headers.join("; ")}` : ""})`;
 }
 
 /** Every command trusting the repository lets run: its MCP servers, then its hooks. */
@@ -53,11 +53,11 @@ export function repositoryCommandLines(
     .filter((server) => server.origin === "repository")
     .map((server) => `MCP server ${describeServer(server, projectRoot)}`);
   for (const hook of listHooks?.(projectRoot) ?? [])
-    lines.push(`hook ${visibleText(hook.event)}: ${visibleText(hook.command)}`);
+    lines.push(`hook ${terminalSafe(hook.event)}: ${terminalSafe(hook.command)}`);
   return lines;
 }
 
 /** A word as a shell would need it, so the command shown is the command run; control characters escaped. */
 function shellWord(word: string): string {
-  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${visibleText(word).replace(/'/g, "'\\''")}'`;
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${terminalSafe(word).replace(/'/g, "'\\''")}'`;
 }

@@ -1,7 +1,8 @@
 import { execFile } from "node:child_process";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
+import { isRecordableMemoryFile } from "./memory-file-paths.ts";
 import { LOCK_FILE_NAME } from "./scope-lock.ts";
 
 const execFileAsync = promisify(execFile);
@@ -111,6 +112,12 @@ export function isRepository(folder: string): boolean {
   return existsSync(path.join(folder, ".git"));
 }
 
+/** The files tacit keeps in every scope repository, as `git init` time writes them. */
+export const REPOSITORY_FILE_TEXTS: Readonly<Record<string, string>> = {
+  ".gitignore": `# tacit: lock and temp files of in-flight writes\n${LOCK_FILE_NAME}\n${LOCK_FILE_NAME}.*\n.*.tmp\n`,
+  ".gitattributes": "*.md text eol=lf\n",
+};
+
 /**
  * Makes the scope folder a git repository of its own on first write. Checks
  * for `.git` in the folder itself, never upwards: a home folder kept in a
@@ -128,13 +135,17 @@ export async function ensureRepository(
   if (isRepository(folder) && existsSync(path.join(folder, ".gitignore"))) return;
   mkdirSync(folder, { recursive: true });
   await runGit(folder, ["init", "-q"]);
-  writeFileSync(
-    path.join(folder, ".gitignore"),
-    `# tacit: lock and temp files of in-flight writes\n${LOCK_FILE_NAME}\n${LOCK_FILE_NAME}.*\n.*.tmp\n`,
+  for (const [file, text] of Object.entries(REPOSITORY_FILE_TEXTS))
+    writeFileSync(path.join(folder, file), text);
+  // Only memory files join the first commit: anything else in the folder (notes.txt, sub/.env) stays out.
+  const existing = options.includeExisting
+    ? readdirSync(folder).filter((file) => isRecordableMemoryFile(folder, file))
+    : [];
+  await runGit(
+    folder,
+    ["add", "--pathspec-from-file=-", "--pathspec-file-nul"],
+    [...Object.keys(REPOSITORY_FILE_TEXTS), ...existing].join("\0"),
   );
-  writeFileSync(path.join(folder, ".gitattributes"), "*.md text eol=lf\n");
-  if (options.includeExisting) await runGit(folder, ["add", "-A", "--", "."]);
-  else await runGit(folder, ["add", "--", ".gitignore", ".gitattributes"]);
   const kept = options.includeExisting ? ", keeping the memory files already here" : "";
   await runGit(folder, ["commit", "-q", "-F", "-"], `initialise ${scopeLabel} memory${kept}\n`);
 }
@@ -179,22 +190,33 @@ export async function commitFiles(
   return /^\[[^\]]*?([0-9a-f]{7,40})\]/m.exec(output)?.[1];
 }
 
-/** Commits whatever changed outside tacit, so a later undo reverts only tacit's own change. */
-export async function commitHandEdits(folder: string, changed?: string[]): Promise<string | undefined> {
+/**
+ * Commits whatever changed outside tacit, so a later undo reverts only tacit's own change.
+ * Only memory files (memory-file-paths.ts): anything else changed in the folder is left
+ * out, unstaged, and named in `leftOut` so the caller can say so once.
+ */
+export async function commitHandEdits(
+  folder: string,
+  changed?: string[],
+): Promise<{ commit: string | undefined; leftOut: string[] }> {
   // The caller may pass what uncommittedPaths already found, so a write asks git status once.
   const paths = (changed ?? (await uncommittedPaths(folder))).filter(
     (file) => !file.startsWith(LOCK_FILE_NAME),
   );
-  if (paths.length === 0) return undefined;
-  return commitFiles(
+  const memoryFiles = paths.filter((file) => isRecordableMemoryFile(folder, file));
+  const recorded = new Set(memoryFiles);
+  const leftOut = paths.filter((file) => !recorded.has(file));
+  if (memoryFiles.length === 0) return { commit: undefined, leftOut };
+  const commit = await commitFiles(
     folder,
-    paths,
-    `record hand edits: ${namesWithin(paths.map((file) => file.replace(/\.md$/, "")))}`,
+    memoryFiles,
+    `record hand edits: ${namesWithin(memoryFiles.map((file) => file.replace(/\.md$/, "")))}`,
   );
+  return { commit, leftOut };
 }
 
 /** As many names as fit a readable subject, then how many more there are. */
-function namesWithin(names: string[]): string {
+export function namesWithin(names: string[]): string {
   const listed: string[] = [];
   let length = 0;
   for (const name of names) {

@@ -211,6 +211,27 @@ export class IndexState {
   }
 
   /**
+   * Every memory of the given scopes as last synced, with the mtime and size it had then
+   * (rows whose mtime is not trusted, or whose frontmatter was broken, are left out: the
+   * caller reads those files). The memory browser's first list, without opening a file.
+   */
+  syncedFiles(
+    projectKey: string,
+    scopes: readonly MemoryScope[],
+  ): Array<ManifestEntry & { mtimeMs: number; size: number }> {
+    if (scopes.length === 0) return [];
+    const rows = this.database
+      .prepare(
+        `SELECT scope, name, description, type, updated, referenced_paths, conflict, pinned, mtime_ms, size
+         FROM memory_index_state WHERE (project_key IS NULL OR project_key = ?) AND name IS NOT NULL
+         AND mtime_ms IS NOT NULL AND size IS NOT NULL AND coalesce(broken, 0) = 0
+         AND scope IN (${scopes.map(() => "?").join(", ")})`,
+      )
+      .all(projectKey, ...scopes) as unknown as Array<ManifestRow & { mtime_ms: number; size: number }>;
+    return rows.map((row) => ({ ...manifestEntryOf(row), mtimeMs: row.mtime_ms, size: row.size }));
+  }
+
+  /**
    * The `limit` most recent memories of the given scopes as last synced, for
    * the always-loaded index (ties go to scope order, then name, as the index
    * drops them), and how many there are in all. User rows carry no project
@@ -245,16 +266,7 @@ export class IndexState {
          LIMIT ?`,
       )
       .all(projectKey, ...scopes, ...keptParameters, limit) as unknown as ManifestRow[];
-    const entries = rows.map((row) => ({
-      scope: row.scope as MemoryScope,
-      name: row.name,
-      description: row.description,
-      type: row.type as MemoryType,
-      updated: row.updated,
-      referencedPaths: row.referenced_paths ? (JSON.parse(row.referenced_paths) as string[]) : [],
-      conflict: row.conflict === 1,
-      pinned: row.pinned === 1,
-    }));
+    const entries = rows.map(manifestEntryOf);
     return { entries, total: Number(counts?.total ?? 0), decayed: Number(counts?.decayed ?? 0) };
   }
 
@@ -271,4 +283,17 @@ export class IndexState {
       throw error;
     }
   }
+}
+
+function manifestEntryOf(row: ManifestRow): ManifestEntry {
+  return {
+    scope: row.scope as MemoryScope,
+    name: row.name,
+    description: row.description,
+    type: row.type as MemoryType,
+    updated: row.updated,
+    referencedPaths: row.referenced_paths ? (JSON.parse(row.referenced_paths) as string[]) : [],
+    conflict: row.conflict === 1,
+    pinned: row.pinned === 1,
+  };
 }

@@ -197,17 +197,46 @@ export function manifestIndex(
   );
   return {
     decayed,
-    entries: entries.map((entry) => ({
-      scope: entry.scope,
-      name: entry.name,
-      type: entry.type,
-      description: entry.description,
-      updated: entry.updated,
-      stale: entry.referencedPaths.some(
-        (relative) => !existsSync(path.resolve(input.store.projectRoot, relative)),
-      ),
-      conflict: entry.conflict,
-    })),
+    entries: entries.map((entry) => listedEntry(entry, input.store.projectRoot)),
     alreadyOmitted: total - decayed - entries.length,
   };
+}
+
+/** A manifest entry as the index and the lists show it: its referenced paths checked for staleness. */
+function listedEntry(entry: ManifestEntry, projectRoot: string): IndexEntry & { conflict: boolean } {
+  const { referencedPaths: paths, pinned: _pinned, ...shown } = entry;
+  return { ...shown, stale: paths.some((relative) => !existsSync(path.resolve(projectRoot, relative))) };
+}
+
+/** A memory as the manifest last saw it: its list row, and the file's mtime and size then. */
+export interface SyncedMemory extends IndexEntry {
+  conflict: boolean;
+  pinned: boolean;
+  /** As MemoryStore.snapshot names it, so a caller can match the two. */
+  filePath: string;
+  mtimeMs: number;
+  size: number;
+}
+
+/**
+ * Every memory as the last sync recorded it, no file opened: a caller compares each with
+ * the store's snapshot (one stat per file) and reads only the files that moved since.
+ */
+export function syncedMemories(input: {
+  state: IndexState;
+  projectKey: string;
+  store: MemoryStore;
+}): SyncedMemory[] {
+  const folders = new Map(
+    input.store.enabledScopes.map((scope) => [scope, path.resolve(input.store.folders[scope])]),
+  );
+  return input.state
+    .syncedFiles(input.projectKey, input.store.enabledScopes)
+    .map(({ mtimeMs, size, ...entry }) => ({
+      ...listedEntry(entry, input.store.projectRoot),
+      pinned: entry.pinned,
+      filePath: `${folders.get(entry.scope)}${path.sep}${entry.name}.md`,
+      mtimeMs,
+      size,
+    }));
 }

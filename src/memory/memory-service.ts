@@ -5,7 +5,7 @@ import type { RecalledItem } from "../core/events.ts";
 import { type Message, messageText } from "../core/messages.ts";
 import { recallStats } from "../session/recall-log.ts";
 import { IndexState } from "./index-state.ts";
-import { manifestIndex, syncMemoryIndex } from "./index-sync.ts";
+import { manifestIndex, type SyncedMemory, syncedMemories, syncMemoryIndex } from "./index-sync.ts";
 import { estimateTokens, MEMORY_GUIDANCE, renderMemoryIndex } from "./memory-index.ts";
 import { MemoryStore, type ReadMemory } from "./memory-store.ts";
 import { redactSecrets } from "./redaction.ts";
@@ -134,6 +134,12 @@ export class MemoryService {
     }
     this.semantic?.scheduleEmbedding();
     return { indexed: result.indexed, removed: result.removed };
+  }
+
+  /** Every memory as the manifest last recorded it, no file opened (the memory browser's first list). */
+  syncedMemories(): SyncedMemory[] {
+    if (!this.synced) this.syncIndex();
+    return syncedMemories({ state: this.indexState, projectKey: this.projectKey, store: this.store });
   }
 
   /** Resolves when no indexing step waits in the background (tests, and `tacit memory reindex`). */

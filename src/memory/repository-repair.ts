@@ -13,9 +13,11 @@ import {
   commitHandEdits,
   ensureRepository,
   MemoryHistoryError,
+  namesWithin,
   runGit,
   uncommittedPaths,
 } from "./git-history.ts";
+import { excludeFromHistory, MAX_MEMORY_FILE_BYTES } from "./memory-file-paths.ts";
 import { type Redact, redactAllMemoryFiles, redactFilesInPlace } from "./redact-hand-edits.ts";
 
 export interface HistoryReadiness {
@@ -42,7 +44,7 @@ export async function prepareHistory(
   try {
     if (await interruptedFirstWrite(folder)) notices.push(await repairRepository(folder, scopeLabel, redact));
     await ensureRepository(folder, scopeLabel);
-    await recordHandEdits(folder, redact);
+    notices.push(...(await recordHandEdits(folder, scopeLabel, redact)));
     return { ready: true, notices };
   } catch (error) {
     const repairable = error instanceof MemoryHistoryError && error.notARepository && notices.length === 0;
@@ -50,7 +52,7 @@ export async function prepareHistory(
   }
   try {
     notices.push(await repairRepository(folder, scopeLabel, redact));
-    await recordHandEdits(folder, redact);
+    notices.push(...(await recordHandEdits(folder, scopeLabel, redact)));
     return { ready: true, notices };
   } catch (error) {
     return { ready: false, notices: [...notices, unavailable(scopeLabel, error)] };
@@ -62,10 +64,15 @@ export async function prepareHistory(
  * commit outlives its deletion from the file: the changed files are redacted
  * in place first, as every write through tacit is.
  */
-async function recordHandEdits(folder: string, redact: Redact): Promise<void> {
+async function recordHandEdits(folder: string, scopeLabel: string, redact: Redact): Promise<string[]> {
   const changed = await uncommittedPaths(folder);
   redactFilesInPlace(folder, changed, redact);
-  await commitHandEdits(folder, changed);
+  const { leftOut } = await commitHandEdits(folder, changed);
+  if (leftOut.length === 0) return [];
+  excludeFromHistory(folder, leftOut);
+  return [
+    `left out of the ${scopeLabel} memory history and sync (only <name>.md files directly in ${folder}, up to ${MAX_MEMORY_FILE_BYTES / 1024} KB, are memory): ${namesWithin(leftOut)}`,
+  ];
 }
 
 /**

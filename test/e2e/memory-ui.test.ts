@@ -250,7 +250,7 @@ describe.skipIf(!chromiumPath)(title, () => {
       file,
       serializeMemory({
         name: "deploy-notes",
-        description: "how deploys are run",
+        description: "how deploys are run from the laptop",
         type: "project",
         conflict: true,
         body: conflictBody({
@@ -258,6 +258,8 @@ describe.skipIf(!chromiumPath)(title, () => {
           remote: "Deploy through the CI pipeline only.",
           localLabel: "this machine",
           remoteLabel: "the remote",
+          localFrontmatter: { description: "how deploys are run from the laptop", type: "project" },
+          remoteFrontmatter: { description: "deploys go through CI", type: "decision" },
         }),
       }),
     );
@@ -273,8 +275,12 @@ describe.skipIf(!chromiumPath)(title, () => {
     expect(text).not.toContain("conflict: true");
     expect(text.trimEnd().endsWith("Deploy through the CI pipeline only.")).toBe(true);
     expect(text).not.toContain("make deploy");
+    // The remote side's description and type come back with its text.
+    expect(text).toContain("description: deploys go through CI");
+    expect(text).toContain("type: decision");
+    expect(text).not.toContain("from the laptop");
     const subject = execFileSync("git", ["log", "-1", "--format=%s"], { cwd: localFolder, encoding: "utf8" });
-    expect(subject.trim()).toBe("ui: update project deploy-notes: conflict resolved in tacit memory ui");
+    expect(subject.trim()).toBe("ui: update decision deploy-notes: conflict resolved in tacit memory ui");
     await expect.poll(() => row.locator(".flag-conflict").count()).toBe(0);
     await screenshot(page, "conflict");
   });

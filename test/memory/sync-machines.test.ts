@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { conflictVersions } from "../../src/memory/sync/conflict.ts";
+import { conflictVersions, resolvedMemory } from "../../src/memory/sync/conflict.ts";
 import { syncMemory } from "../../src/memory/sync/memory-sync.ts";
 import { takeSyncFailureNotice } from "../../src/memory/sync/sync-status.ts";
 import { secrets } from "./secret-generators.ts";
@@ -88,6 +88,45 @@ describe("sync through a bare repository between two tacit homes", () => {
     await a.sync();
     await b.sync();
     expect(b.store.read("user", "deploy-steps").conflict).toBe(false);
+  });
+
+  it("keeping one side of a conflict brings back that side's description and type too", async () => {
+    const { a, b } = setup;
+    await a.store.write("user", memory("deploy-steps", "Deploy with the zeppelin script."));
+    await a.sync();
+    await b.sync();
+    await a.store.write("user", {
+      ...memory("deploy-steps", "Deploy through CI only.", "deploys go through CI"),
+      type: "decision",
+    });
+    await b.store.write(
+      "user",
+      memory("deploy-steps", "Deploy with make deploy.", "deploys from the laptop"),
+    );
+    await a.sync();
+    await b.sync();
+    const conflicted = b.store.read("user", "deploy-steps").memory;
+    const versions = conflictVersions(conflicted);
+    expect(versions?.remoteFrontmatter).toEqual({ description: "deploys go through CI", type: "decision" });
+    expect(versions?.localFrontmatter).toEqual({ description: "deploys from the laptop", type: "project" });
+
+    const keptRemote = resolvedMemory(conflicted, versions!.remote);
+    expect([keptRemote.description, keptRemote.type]).toEqual(["deploys go through CI", "decision"]);
+    const keptLocal = resolvedMemory(conflicted, versions!.local);
+    expect([keptLocal.description, keptLocal.type]).toEqual(["deploys from the laptop", "project"]);
+    // A merged text keeps the merged frontmatter.
+    expect(resolvedMemory(conflicted, "Deploy through CI; make deploy for hotfixes.").description).toBe(
+      conflicted.description,
+    );
+
+    // As `tacit memory edit` writes it: the remote's text kept, the frontmatter left as it was.
+    await b.store.update("user", "deploy-steps", (current) => ({
+      ...current!.memory,
+      body: versions!.remote,
+    }));
+    const settled = b.store.read("user", "deploy-steps");
+    expect(settled.conflict).toBe(false);
+    expect([settled.memory.description, settled.memory.type]).toEqual(["deploys go through CI", "decision"]);
   });
 
   it("a deletion on one side and an edit on the other keeps the edit", async () => {

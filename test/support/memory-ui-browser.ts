@@ -27,8 +27,14 @@ export interface RunningUi {
 }
 
 /** Starts `tacit memory ui --no-open --port 0` and waits for the URL it prints. */
-export function startMemoryUi(options: { cwd: string; env: Record<string, string> }): Promise<RunningUi> {
-  const child = spawn(process.execPath, [cliPath, "memory", "ui", "--no-open", "--port", "0"], {
+export function startMemoryUi(options: {
+  cwd: string;
+  env: Record<string, string>;
+  /** Let it open a browser (TACIT_BROWSER in env names the opener); by default --no-open. */
+  open?: boolean;
+}): Promise<RunningUi> {
+  const openFlag = options.open ? [] : ["--no-open"];
+  const child = spawn(process.execPath, [cliPath, "memory", "ui", ...openFlag, "--port", "0"], {
     cwd: options.cwd,
     env: { PATH: process.env.PATH ?? "", TACIT_NO_REFLECT: "1", ...options.env },
     stdio: ["ignore", "pipe", "pipe"],

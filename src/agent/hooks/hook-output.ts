@@ -1,4 +1,4 @@
-import { visibleText } from "../../core/visible-text.ts";
+import { terminalSafe } from "../../core/terminal-safe.ts";
 import type { HookEvent } from "./hook-config.ts";
 import type { HookCommandOutcome } from "./run-hook-command.ts";
 
@@ -29,7 +29,7 @@ function firstLine(text: string): string {
 
 function describeCommand(command: string): string {
   // Escaped: a repository's hook command could otherwise rewrite the line it is reported on.
-  const line = visibleText(firstLine(command));
+  const line = terminalSafe(firstLine(command));
   return line.length > 60 ? `${line.slice(0, 60)}…` : line;
 }
 

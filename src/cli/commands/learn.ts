@@ -7,12 +7,12 @@ import { learnNotes } from "../../agent/import/learn-notes.ts";
 import { builtinDefaultModelRef } from "../../config/builtin-providers.ts";
 import { databasePath } from "../../config/paths.ts";
 import { UserFacingError } from "../../core/errors.ts";
+import { terminalSafe } from "../../core/terminal-safe.ts";
 import { openTacitDatabase } from "../../memory/tacit-database.ts";
 import { resolveModel } from "../../providers/resolve.ts";
 import { claudeCodeHome } from "../../session/transcripts/claude-code-files.ts";
 import { findClaudeCodeNotes } from "../../session/transcripts/claude-code-memory.ts";
 import { ImportLedger } from "../../session/transcripts/import-ledger.ts";
-import { terminalSafe } from "../../session/transcripts/safe-text.ts";
 import {
   agentTranscriptFolder,
   findTranscriptSessions,

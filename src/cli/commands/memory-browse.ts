@@ -8,6 +8,7 @@ import {
   parseCount,
   parseScope,
   print,
+  printSafe,
   resolveMemoryScope,
   withMemoryContext,
 } from "./memory-context.ts";
@@ -47,10 +48,10 @@ export async function listMemoryCommand(options: { scope?: string; json?: boolea
       ...groups.flatMap((group) => group.memories.map((entry) => entry.name.length)),
     );
     for (const [index, group] of groups.entries()) {
-      if (index > 0) print();
+      if (index > 0) printSafe();
       const count = group.memories.length;
-      print(`${group.scope} (${count} ${count === 1 ? "memory" : "memories"})  ${group.folder}`);
-      for (const entry of group.memories) print(`  ${entryLine(entry, nameWidth)}`);
+      printSafe(`${group.scope} (${count} ${count === 1 ? "memory" : "memories"})  ${group.folder}`);
+      for (const entry of group.memories) printSafe(`  ${entryLine(entry, nameWidth)}`);
     }
     const absent = MEMORY_SCOPES.filter((scope) => store.unavailable[scope]);
     const disabled = MEMORY_SCOPES.filter((scope) => !store.isEnabled(scope) && !store.unavailable[scope]);
@@ -61,8 +62,8 @@ export async function listMemoryCommand(options: { scope?: string; json?: boolea
           : "no project or local memory outside a git repository",
       ),
     );
-    if (!only) for (const reason of reasons) print(`\n(${reason})`);
-    if (!only && disabled.length) print(`\n(turned off in settings: ${disabled.join(", ")})`);
+    if (!only) for (const reason of reasons) printSafe(`\n(${reason})`);
+    if (!only && disabled.length) printSafe(`\n(turned off in settings: ${disabled.join(", ")})`);
   });
 }
 
@@ -81,14 +82,14 @@ export async function showMemoryCommand(name: string, options: { scope?: string 
       ? `session ${memory.memory.source}`
       : "not recorded (hand edit or CLI)";
     const created = memory.memory.created ? formatDate(memory.memory.created) : "unknown";
-    print(`${scope} memory ${memory.name}  ${memory.filePath}`);
-    print(`written by: ${source}`);
-    print(`created ${created}, updated ${formatDate(memory.updated)}`);
-    if (memory.stale) print(`stale: missing ${memory.missingPaths.join(", ")}`);
-    if (memory.conflict) print("conflict: changed on two machines apart; both versions are kept below");
-    for (const warning of memory.warnings) print(`warning: ${warning}`);
-    print();
-    process.stdout.write(memory.text.endsWith("\n") ? memory.text : `${memory.text}\n`);
+    printSafe(`${scope} memory ${memory.name}  ${memory.filePath}`);
+    printSafe(`written by: ${source}`);
+    printSafe(`created ${created}, updated ${formatDate(memory.updated)}`);
+    if (memory.stale) printSafe(`stale: missing ${memory.missingPaths.join(", ")}`);
+    if (memory.conflict) printSafe("conflict: changed on two machines apart; both versions are kept below");
+    for (const warning of memory.warnings) printSafe(`warning: ${warning}`);
+    printSafe();
+    printSafe(memory.text.endsWith("\n") ? memory.text.slice(0, -1) : memory.text);
   });
 }
 
@@ -119,13 +120,13 @@ export async function searchMemoryCommand(
       return;
     }
     if (results.length === 0) {
-      print(`Nothing found for "${query}".`);
+      printSafe(`Nothing found for "${query}".`);
       return;
     }
     for (const [index, result] of results.entries()) {
-      print(`${index + 1}. ${resultHeading(result)}`);
-      print(`   ${oneLine(result.snippet, 160)}`);
-      print(`   why: ${result.reasons.join("; ")}`);
+      printSafe(`${index + 1}. ${resultHeading(result)}`);
+      printSafe(`   ${oneLine(result.snippet, 160)}`);
+      printSafe(`   why: ${result.reasons.join("; ")}`);
     }
   });
 }

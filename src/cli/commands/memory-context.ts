@@ -1,5 +1,6 @@
 import { databasePath } from "../../config/paths.ts";
 import { UserFacingError } from "../../core/errors.ts";
+import { terminalSafe } from "../../core/terminal-safe.ts";
 import { type OpenMemory, openMemory } from "../../memory/memory-setup.ts";
 import { isMemoryScope, MEMORY_SCOPES, type MemoryScope } from "../../memory/scopes.ts";
 import { isDatabaseDamaged, setAsideDamaged } from "../../session/database.ts";
@@ -99,6 +100,16 @@ export function oneLine(text: string, width: number): string {
 
 export function print(line = ""): void {
   process.stdout.write(`${line}\n`);
+}
+
+/**
+ * Prints human-readable memory output: names, descriptions, snippets and commit
+ * subjects come from files anyone may have written (a hand edit, a synced or
+ * cloned memory), so their control characters are shown escaped. JSON output
+ * uses print: JSON.stringify escapes them already.
+ */
+export function printSafe(text = ""): void {
+  print(terminalSafe(text, { keepLines: true }));
 }
 
 function listWithOr(items: readonly string[]): string {

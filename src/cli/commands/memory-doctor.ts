@@ -14,8 +14,7 @@ import { inboxFolder, ReviewInbox } from "../../memory/inbox/review-inbox.ts";
 import { reviewedTarget } from "../../memory/inbox/reviewed-target.ts";
 import { resolveModel } from "../../providers/resolve.ts";
 import { recallStats } from "../../session/recall-log.ts";
-import { terminalSafe } from "../../session/transcripts/safe-text.ts";
-import { type MemoryContext, parseCount, print, withMemoryContext } from "./memory-context.ts";
+import { type MemoryContext, parseCount, print, printSafe, withMemoryContext } from "./memory-context.ts";
 
 export interface MemoryDoctorOptions {
   fix?: boolean;
@@ -54,10 +53,8 @@ export async function memoryDoctorCommand(options: MemoryDoctorOptions): Promise
     if (!options.json) report(findings, memories.length, unusedDays);
     if (!options.fix) return;
     const lines: string[] = [];
-    const say = options.json
-      ? (line: string) => lines.push(line)
-      : (line: string) => print(`  ${terminalSafe(line)}`);
-    if (!options.json && findings.some((each) => each.kind !== "unused")) print("\nFixing:");
+    const say = options.json ? (line: string) => lines.push(line) : (line: string) => printSafe(`  ${line}`);
+    if (!options.json && findings.some((each) => each.kind !== "unused")) printSafe("\nFixing:");
     const fixed = await fixFindings({
       findings,
       memories: new Map(memories.map((memory) => [idOf(memory), memory])),
@@ -70,31 +67,29 @@ export async function memoryDoctorCommand(options: MemoryDoctorOptions): Promise
     });
     context.service.syncIndex();
     if (options.json)
-      print(
+      printSafe(
         JSON.stringify({ memories: memories.length, unusedDays, findings, fixed, actions: lines }, null, 2),
       );
     else if (fixed > 0 || lines.length === 0)
-      print(`Fixed ${fixed} of ${findings.filter((each) => each.kind !== "unused").length}.`);
+      printSafe(`Fixed ${fixed} of ${findings.filter((each) => each.kind !== "unused").length}.`);
   });
 }
 
 function report(findings: readonly MemoryFinding[], total: number, unusedDays: number): void {
   if (findings.length === 0) {
-    print(`Memory is clean: ${total} ${total === 1 ? "memory" : "memories"}, nothing to report.`);
+    printSafe(`Memory is clean: ${total} ${total === 1 ? "memory" : "memories"}, nothing to report.`);
     return;
   }
   for (const kind of Object.keys(HEADINGS) as MemoryFinding["kind"][]) {
     const ofKind = findings.filter((finding) => finding.kind === kind);
     if (ofKind.length === 0) continue;
-    print(
+    printSafe(
       `${kind === "unused" ? `${HEADINGS[kind]} (not recalled in ${unusedDays} days)` : HEADINGS[kind]}:`,
     );
-    // Names, clauses and paths come from memory files, a repository's among them: no escape reaches the terminal.
-    for (const finding of ofKind)
-      print(`  ${terminalSafe(`${finding.memories.join(", ")}: ${finding.detail}`)}`);
+    for (const finding of ofKind) printSafe(`  ${finding.memories.join(", ")}: ${finding.detail}`);
   }
   const fixable = findings.filter((finding) => finding.kind !== "unused").length;
-  print(
+  printSafe(
     `${findings.length} ${findings.length === 1 ? "finding" : "findings"} in ${total} memories.` +
       (fixable > 0 ? " tacit memory doctor --fix merges, settles and retires them." : ""),
   );

@@ -1,7 +1,7 @@
 import { UserFacingError } from "../../core/errors.ts";
 import { MemoryHistoryError } from "../../memory/git-history.ts";
 import type { MemoryScope } from "../../memory/scopes.ts";
-import { formatDate, parseCount, parseScope, print, withMemoryContext } from "./memory-context.ts";
+import { formatDate, parseCount, parseScope, printSafe, withMemoryContext } from "./memory-context.ts";
 
 const VERSIONED_SCOPES = ["user", "project", "local"] as const;
 
@@ -12,7 +12,7 @@ const PROJECT_HISTORY_NOTE =
 function historyScope(value: string | undefined): MemoryScope | undefined {
   const scope = parseScope(value, VERSIONED_SCOPES) ?? "user";
   if (scope === "project") {
-    print(PROJECT_HISTORY_NOTE);
+    printSafe(PROJECT_HISTORY_NOTE);
     return undefined;
   }
   return scope;
@@ -35,12 +35,12 @@ export async function logMemoryCommand(options: { scope?: string; limit?: string
   await withMemoryContext(async (context) => {
     const entries = await userFacing(() => context.service.store.log(scope, limit));
     if (entries.length === 0) {
-      print(`No ${scope} memory history yet.`);
+      printSafe(`No ${scope} memory history yet.`);
       return;
     }
     for (const entry of entries) {
       const message = entry.message.split("\n")[0] ?? "";
-      print(
+      printSafe(
         `${entry.hash.slice(0, 7)}  ${formatDate(entry.date)}  ${message}${entry.undone ? "  (undone)" : ""}`,
       );
     }
@@ -73,13 +73,13 @@ export async function undoMemoryCommand(
     for (const step of undone) {
       const subject = step.undone.message.split("\n")[0] ?? "";
       const files = step.undone.files.map((file) => file.replace(/\.md$/, "")).join(", ");
-      print(
+      printSafe(
         `Undid ${scope} change ${step.undone.hash.slice(0, 7)} "${subject}"${files ? ` (${files})` : ""} as commit ${step.commit.hash.slice(0, 7)}.`,
       );
     }
     if (undone.length < count)
-      print(`Only ${undone.length} of ${count} changes could be undone: that is all the history.`);
-    print(
+      printSafe(`Only ${undone.length} of ${count} changes could be undone: that is all the history.`);
+    printSafe(
       `tacit memory log --scope ${scope} shows what was undone; tacit memory undo again steps further back.`,
     );
   });

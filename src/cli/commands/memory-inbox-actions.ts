@@ -6,7 +6,7 @@ import { findProposals, proposalDetails, proposalRows } from "../../memory/inbox
 import { proposalKey } from "../../memory/inbox/proposal.ts";
 import { inboxFolder, ReviewInbox } from "../../memory/inbox/review-inbox.ts";
 import { MemoryError } from "../../memory/memory-error.ts";
-import { type MemoryContext, print, withMemoryContext } from "./memory-context.ts";
+import { type MemoryContext, printSafe, withMemoryContext } from "./memory-context.ts";
 
 function inboxOf(context: MemoryContext): ReviewInbox {
   return new ReviewInbox(inboxFolder(context.home, context.projectRoot));
@@ -27,7 +27,7 @@ export async function listInboxCommand(): Promise<void> {
         `tacit: ${path.join(inbox.folder, file.fileName)} is not a readable proposal: ${file.problem}\n`,
       );
     if (proposals.length === 0) {
-      print("No proposals waiting for review.");
+      printSafe("No proposals waiting for review.");
       return;
     }
     const rows = proposalRows(proposals, new Date());
@@ -37,20 +37,20 @@ export async function listInboxCommand(): Promise<void> {
     const columns = ["name", "scope", "what", "session"] as const;
     const line = (row: typeof header) =>
       `${columns.map((field) => row[field].padEnd(width(field))).join("  ")}  ${row.age}`;
-    print(
+    printSafe(
       `${proposals.length} ${proposals.length === 1 ? "proposal" : "proposals"} waiting for review (${shownFolder(inbox.folder)}):`,
     );
-    print(line(header));
-    for (const row of rows) print(line(row));
-    print("");
-    print("tacit memory inbox show <name> · approve <name…> | --all · reject <name…> | --all");
+    printSafe(line(header));
+    for (const row of rows) printSafe(line(row));
+    printSafe("");
+    printSafe("tacit memory inbox show <name> · approve <name…> | --all · reject <name…> | --all");
   });
 }
 
 export async function showInboxCommand(name: string): Promise<void> {
   await withMemoryContext((context) => {
     const [proposal] = findOrFail(inboxOf(context), [name]);
-    print(
+    printSafe(
       proposalDetails(
         { store: context.service.store, projectRoot: context.projectRoot },
         proposal!,
@@ -67,7 +67,7 @@ export async function approveInboxCommand(
   await withMemoryContext(async (context) => {
     const inbox = inboxOf(context);
     const chosen = options.all ? inbox.list().proposals : findOrFail(inbox, requireNames(names, "approve"));
-    if (chosen.length === 0) return print("No proposals waiting for review.");
+    if (chosen.length === 0) return printSafe("No proposals waiting for review.");
     let refused = 0;
     for (const proposal of chosen) {
       try {
@@ -80,7 +80,7 @@ export async function approveInboxCommand(
           },
           proposal,
         );
-        print(`Approved ${proposalKey(proposal)}: ${done}`);
+        printSafe(`Approved ${proposalKey(proposal)}: ${done}`);
       } catch (error) {
         if (!(error instanceof MemoryError)) throw error;
         refused++;
@@ -92,7 +92,7 @@ export async function approveInboxCommand(
     context.service.syncIndex();
     if (refused > 0) {
       process.exitCode = 1;
-      print(`${refused} not approved; ${refused === 1 ? "it stays" : "they stay"} in the inbox.`);
+      printSafe(`${refused} not approved; ${refused === 1 ? "it stays" : "they stay"} in the inbox.`);
     }
   });
 }
@@ -105,7 +105,7 @@ export async function rejectInboxCommand(names: string[], options: { all?: boole
       for (const proposal of proposals) inbox.remove(proposalKey(proposal));
       for (const file of broken) inbox.remove(file.fileName);
       const count = proposals.length + broken.length;
-      print(
+      printSafe(
         count === 0
           ? "No proposals waiting for review."
           : `Rejected ${count} ${count === 1 ? "proposal" : "proposals"}; no memory or skill changed.`,
@@ -123,9 +123,9 @@ export async function rejectInboxCommand(names: string[], options: { all?: boole
     for (const file of brokenNamed) inbox.remove(file.fileName);
     for (const proposal of chosen) {
       inbox.remove(proposalKey(proposal));
-      print(`Rejected ${proposalKey(proposal)}; nothing changed.`);
+      printSafe(`Rejected ${proposalKey(proposal)}; nothing changed.`);
     }
-    for (const file of brokenNamed) print(`Removed the unreadable proposal file ${file.fileName}.`);
+    for (const file of brokenNamed) printSafe(`Removed the unreadable proposal file ${file.fileName}.`);
   });
 }
 

@@ -104,9 +104,13 @@ export async function syncCommand(options: { quiet?: boolean; background?: boole
     if (!report) return;
     // What came in is searchable now (the manifest notices the changed files).
     context.service.syncIndex();
-    if (options.background) print(`${new Date().toISOString()} ${summary(report).join("; ")}`);
+    const notices = report.scopes.flatMap((scope) => scope.notices);
+    // The background log has no terminal to warn on: its notices join the one line it writes.
+    if (options.background)
+      print(`${new Date().toISOString()} ${[...summary(report), ...notices].join("; ")}`);
     else if (!options.quiet) for (const line of summary(report)) print(line);
     else for (const line of conflictLines(report)) process.stderr.write(`tacit: ${line}\n`);
+    if (!options.background) for (const line of notices) process.stderr.write(`tacit: warning: ${line}\n`);
   } finally {
     context.close();
   }

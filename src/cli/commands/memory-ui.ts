@@ -1,5 +1,6 @@
 import { UserFacingError } from "../../core/errors.ts";
-import { launchMemoryUi, openInBrowser } from "../memory-ui/launch.ts";
+import { openInBrowser } from "../memory-ui/browser-launcher.ts";
+import { launchMemoryUi } from "../memory-ui/launch.ts";
 import { print, withMemoryContext } from "./memory-context.ts";
 
 /**
@@ -17,9 +18,10 @@ export async function memoryUiCommand(options: { port?: string; open?: boolean }
     });
     print(`tacit memory browser: ${server.url}`);
     print("Press Ctrl-C to stop.");
-    if (options.open !== false) {
-      openInBrowser(server.url, (line) => process.stderr.write(`tacit: ${line}\n`));
-    }
+    const removeLauncher =
+      options.open !== false
+        ? openInBrowser(server.url, context.home, (line) => process.stderr.write(`tacit: ${line}\n`))
+        : () => undefined;
     await new Promise<void>((resolve) => {
       const stop = () => {
         process.off("SIGINT", stop);
@@ -29,6 +31,7 @@ export async function memoryUiCommand(options: { port?: string; open?: boolean }
       process.on("SIGINT", stop);
       process.on("SIGTERM", stop);
     });
+    removeLauncher();
     await server.close();
   });
 }

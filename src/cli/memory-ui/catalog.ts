@@ -1,4 +1,5 @@
 import { type FSWatcher, watch } from "node:fs";
+import type { SyncedMemory } from "../../memory/index-sync.ts";
 import type { MemoryEntry, MemoryStore } from "../../memory/memory-store.ts";
 import type { MemoryScope } from "../../memory/scopes.ts";
 import type { MemoryRow } from "./api-types.ts";
@@ -16,6 +17,8 @@ interface Cached {
  * only those whose mtime or size moved are read again, so a hand edit or another process's change
  * still shows up. Where a folder cannot be watched (not there yet), it is stat'ed on every refresh.
  * Bodies are never held here: the list ships rows, a memory's text is read when it is opened.
+ * It starts from what the search index's manifest recorded (`synced`), so the first refresh
+ * stats every file but reads only those changed since: 10,000 memories do not delay the URL.
  */
 export class MemoryCatalog {
   private readonly store: MemoryStore;
@@ -23,11 +26,16 @@ export class MemoryCatalog {
   private readonly watchers = new Map<MemoryScope, FSWatcher>();
   private readonly dirty = new Set<MemoryScope>();
   private rows: MemoryRow[] = [];
+  /** False until the rows are first built: rows taken from the manifest count as a change. */
+  private built = false;
   private scopeCounts: Record<string, Record<string, number>> = {};
 
-  constructor(store: MemoryStore) {
+  constructor(store: MemoryStore, synced: readonly SyncedMemory[] = []) {
     this.store = store;
     for (const scope of store.enabledScopes) this.dirty.add(scope);
+    for (const { filePath, mtimeMs, size, ...row } of synced) {
+      this.cache.set(filePath, { scope: row.scope, mtimeMs, size, row });
+    }
   }
 
   /** The rows as the files are now, sorted by scope (in enabled order) then name. */
@@ -40,7 +48,8 @@ export class MemoryCatalog {
       this.dirty.delete(scope);
       if (this.refreshScope(scope)) changed = true;
     }
-    if (changed) {
+    if (changed || !this.built) {
+      this.built = true;
       const order = this.store.enabledScopes;
       this.rows = [...this.cache.values()]
         .map((cached) => cached.row)

@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { databasePath } from "../../config/paths.ts";
 import type { MemoryService } from "../../memory/memory-service.ts";
 import { openTacitDatabase } from "../../memory/tacit-database.ts";
@@ -19,11 +18,12 @@ export interface MemoryUiInput {
 /**
  * Starts the memory browser over a memory service (the CLI command's own, or a TUI run's). It has
  * its own connection to tacit's database for the recall log, closed with the server. The list of
- * memories is read before the URL is handed out, so the first page does not wait for it.
+ * memories is built before the URL is handed out, from the search index's manifest (only files
+ * changed since it was recorded are read), so neither the URL nor the first page waits on parsing.
  */
 export async function launchMemoryUi(input: MemoryUiInput): Promise<MemoryUiServer> {
   const database = openTacitDatabase(databasePath(input.home));
-  const catalog = new MemoryCatalog(input.service.store);
+  const catalog = new MemoryCatalog(input.service.store, input.service.syncedMemories());
   try {
     catalog.refresh();
     const server = await startMemoryUiServer(
@@ -50,19 +50,4 @@ export async function launchMemoryUi(input: MemoryUiInput): Promise<MemoryUiServ
     database.close();
     throw error;
   }
-}
-
-/** Opens the URL in the user's browser; says so when it cannot (the URL is printed either way). */
-export function openInBrowser(url: string, onFailure: (line: string) => void): void {
-  const [command, args] =
-    process.platform === "darwin"
-      ? ["open", [url]]
-      : process.platform === "win32"
-        ? ["cmd", ["/c", "start", '""', url]]
-        : ["xdg-open", [url]];
-  const child = spawn(command as string, args as string[], { stdio: "ignore", detached: true });
-  child.on("error", (error) =>
-    onFailure(`could not open a browser (${command}: ${error.message}); open the URL yourself`),
-  );
-  child.unref();
 }

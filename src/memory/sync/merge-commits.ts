@@ -1,18 +1,9 @@
-import { rmSync } from "node:fs";
 import path from "node:path";
 import { MemoryHistoryError, runGit } from "../git-history.ts";
 import type { Redact } from "../redact-hand-edits.ts";
+import { acceptIncoming } from "./incoming.ts";
 import { mergeMemoryTexts } from "./merge-memory.ts";
-
-/** git's empty tree: the base when two histories share no commit (two machines that started apart). */
-const EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
-const DELETED = "0000000000000000000000000000000000000000";
-
-interface Change {
-  mode: string;
-  blob: string;
-  deleted: boolean;
-}
+import { changesSince, EMPTY_TREE, indexLine, treeWith } from "./tree-plumbing.ts";
 
 export interface MergedCommits {
   commit: string;
@@ -20,10 +11,13 @@ export interface MergedCommits {
   fromRemote: string[];
   /** Memories both sides changed apart: both texts kept, marked `conflict`. */
   conflicts: string[];
+  /** The remote's changes to files that are not memory, left out (incoming.ts). */
+  skipped: number;
 }
 
 /**
  * Merges two histories of one scope file by file, with git plumbing only: the
+ * remote's changes are filtered first (incoming.ts: only memory files, redacted), the
  * merged tree is built in a temporary index from the local tree, so the work
  * tree and the real index are never half-merged and no conflict markers are
  * ever written. A file changed on one side takes that side; the same change on
@@ -38,10 +32,11 @@ export async function mergeCommits(
   options: { localMachine: string; redact: Redact; remoteLabel: string },
 ): Promise<MergedCommits> {
   const base = await mergeBase(folder, heads.local, heads.remote);
-  const [localChanges, remoteChanges] = await Promise.all([
+  const [localChanges, allRemoteChanges] = await Promise.all([
     changesSince(folder, base, heads.local),
     changesSince(folder, base, heads.remote),
   ]);
+  const { accepted: remoteChanges, skipped } = await acceptIncoming(folder, allRemoteChanges, options.redact);
   const updates: string[] = [];
   const fromRemote: string[] = [];
   const conflicts: string[] = [];
@@ -49,10 +44,8 @@ export async function mergeCommits(
     const local = localChanges.get(file);
     if (local && local.blob === remote.blob && local.mode === remote.mode) continue;
     if (local && remote.deleted) continue; // deleted there, edited here: the edit stays
-    if (!local || local.deleted || !file.endsWith(".md")) {
-      // Changed only there, or edited there and deleted here (the edit comes back). Files
-      // other than memories (.gitignore) changed on both keep this side's.
-      if (local && !local.deleted) continue;
+    if (!local || local.deleted) {
+      // Changed only there, or edited there and deleted here (the edit comes back).
       updates.push(indexLine(remote, file));
       fromRemote.push(file);
       continue;
@@ -86,7 +79,7 @@ export async function mergeCommits(
       `${subject}\n`,
     )
   ).trim();
-  return { commit, fromRemote, conflicts };
+  return { commit, fromRemote, conflicts, skipped };
 }
 
 /** The newest commit both histories hold; the empty tree when they share none. */
@@ -99,58 +92,10 @@ async function mergeBase(folder: string, local: string, remote: string): Promise
   }
 }
 
-/** Every file added, changed or removed from `base` to `head`, renames as delete plus add. */
-async function changesSince(folder: string, base: string, head: string): Promise<Map<string, Change>> {
-  const output = await runGit(folder, [
-    "diff-tree",
-    "-r",
-    "-z",
-    "--no-renames",
-    "--no-commit-id",
-    base,
-    head,
-  ]);
-  const changes = new Map<string, Change>();
-  const records = output.split("\0");
-  for (let index = 0; index + 1 < records.length; index += 2) {
-    const [, , mode = "", , blob = "", status = ""] = (records[index] ?? "").split(/[: ]/);
-    const file = records[index + 1] ?? "";
-    changes.set(file, { mode, blob, deleted: status.startsWith("D") });
-  }
-  return changes;
-}
-
 async function blobAt(folder: string, object: string): Promise<string | undefined> {
   try {
     return await runGit(folder, ["cat-file", "blob", object]);
   } catch {
     return undefined; // not in the base: added since on both sides
-  }
-}
-
-/** `git update-index --index-info` line: a deletion is mode 0 with the null object. */
-function indexLine(change: Change, file: string): string {
-  return change.deleted ? `0 ${DELETED}\t${file}` : `${change.mode} ${change.blob}\t${file}`;
-}
-
-/** The tree of `head` with `updates` applied, built in a temporary index the work tree never sees. */
-async function treeWith(folder: string, head: string, updates: string[]): Promise<string> {
-  const indexFile = path.join(folder, ".git", `tacit-sync-index-${process.pid}`);
-  const env = { GIT_INDEX_FILE: indexFile };
-  try {
-    await runGit(folder, ["read-tree", head], undefined, { env });
-    if (updates.length > 0) {
-      await runGit(
-        folder,
-        ["update-index", "-z", "--index-info"],
-        updates.map((line) => `${line}\0`).join(""),
-        {
-          env,
-        },
-      );
-    }
-    return (await runGit(folder, ["write-tree"], undefined, { env })).trim();
-  } finally {
-    rmSync(indexFile, { force: true });
   }
 }

@@ -55,7 +55,13 @@ export function mergeMemoryTexts(input: MemoryMergeInput): MemoryMergeResult {
   if (merged.updated === undefined) delete merged.updated;
   const body = threeWayText(base?.memory.body, local.memory.body, remote.memory.body);
   if (body !== undefined) return { text: serializeMemory({ ...merged, body }), conflict: false };
-  const both = conflictBody({ local: local.memory.body, remote: remote.memory.body, ...labels });
+  const both = conflictBody({
+    local: local.memory.body,
+    remote: remote.memory.body,
+    ...labels,
+    localFrontmatter: { description: local.memory.description, type: local.memory.type },
+    remoteFrontmatter: { description: remote.memory.description, type: remote.memory.type },
+  });
   return { text: serializeMemory({ ...merged, conflict: true, body: both }), conflict: true };
 }
 

@@ -1,11 +1,20 @@
 import { existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
 import path from "node:path";
-import { isRepository, MemoryHistoryError, runGit } from "../git-history.ts";
+import {
+  isRepository,
+  MemoryHistoryError,
+  namesWithin,
+  REPOSITORY_FILE_TEXTS,
+  runGit,
+} from "../git-history.ts";
+import { excludeFromHistory, isMemoryFilePath } from "../memory-file-paths.ts";
 import type { Redact } from "../redact-hand-edits.ts";
 import { prepareHistory } from "../repository-repair.ts";
 import { withScopeLock } from "../scope-lock.ts";
+import { acceptIncoming, skippedNotice } from "./incoming.ts";
 import { mergeCommits } from "./merge-commits.ts";
 import type { RemoteAccess } from "./remote-access.ts";
+import { changesSince, EMPTY_TREE, indexLine, treeWith } from "./tree-plumbing.ts";
 
 /** One versioned scope folder and the branch that holds it in the user's remote. */
 export interface ScopeSyncTarget {
@@ -22,6 +31,8 @@ export interface ScopeSyncResult {
   /** The remote branch was moved to this side's history. */
   pushed: boolean;
   conflicts: string[];
+  /** One line each for the user: files left out, history repaired. */
+  notices: string[];
 }
 
 /** Where the last state of the remote branch is kept in the scope's repository. */
@@ -48,6 +59,7 @@ export async function syncScope(
     pulled: [],
     pushed: false,
     conflicts: [],
+    notices: [],
   };
   // Nothing here and nothing there: no empty repository is made.
   if (!remoteHead && !isRepository(target.folder) && !hasMemoryFiles(target.folder)) return result;
@@ -72,6 +84,7 @@ export async function syncScope(
     const merged = await withScopeLock(target.folder, () => mergeInto(target, head, options));
     result.pulled.push(...merged.pulled);
     result.conflicts.push(...merged.conflicts);
+    for (const line of merged.notices) if (!result.notices.includes(line)) result.notices.push(line);
     if (merged.commit === head) return result;
     try {
       await remote.git(target.folder, [
@@ -115,27 +128,32 @@ async function mergeInto(
   target: ScopeSyncTarget,
   remoteHead: string | undefined,
   options: { redact: Redact; localMachine: string },
-): Promise<{ commit: string; pulled: string[]; conflicts: string[] }> {
+): Promise<{ commit: string; pulled: string[]; conflicts: string[]; notices: string[] }> {
   const folder = target.folder;
   if (remoteHead && !(await currentHead(folder))) {
-    // A repository just made for the remote's history: its files are checked out as they are.
-    await runGit(folder, ["read-tree", "-u", "-m", remoteHead]);
-    await runGit(folder, ["update-ref", "HEAD", remoteHead]);
-    return { commit: remoteHead, pulled: await filesOf(folder, remoteHead), conflicts: [] };
+    // A repository just made for the remote's history: only its memory files are checked out.
+    const taken = await takeRemote(folder, undefined, remoteHead, options.redact);
+    await runGit(folder, ["read-tree", "-u", "-m", taken.commit]);
+    await runGit(folder, ["update-ref", "HEAD", taken.commit]);
+    const notices = skippedNotice(target.scope, taken.skipped);
+    return { commit: taken.commit, pulled: taken.pulled, conflicts: [], notices };
   }
   // Hand edits are committed first, redacted: nothing the redactor would remove is pushed.
   const history = await prepareHistory(folder, target.scope, options.redact);
   if (!history.ready) throw new MemoryHistoryError(history.notices.join("; "));
-  const head = await currentHead(folder);
-  if (!head) throw new MemoryHistoryError(`the ${target.scope} memory has no history to push`);
-  if (!remoteHead) return { commit: head, pulled: [], conflicts: [] };
+  const notices = [...history.notices];
+  const committed = await currentHead(folder);
+  if (!committed) throw new MemoryHistoryError(`the ${target.scope} memory has no history to push`);
+  const head = await untrackNonMemoryFiles(folder, committed, target.scope, notices);
+  if (!remoteHead) return { commit: head, pulled: [], conflicts: [], notices };
   if (head === remoteHead || (await isAncestor(folder, remoteHead, head))) {
-    return { commit: head, pulled: [], conflicts: [] };
+    return { commit: head, pulled: [], conflicts: [], notices };
   }
   if (await isAncestor(folder, head, remoteHead)) {
-    const pulled = await changedFiles(folder, head, remoteHead);
-    await checkout(folder, head, remoteHead);
-    return { commit: remoteHead, pulled, conflicts: [] };
+    const taken = await takeRemote(folder, head, remoteHead, options.redact);
+    await checkout(folder, head, taken.commit);
+    notices.push(...skippedNotice(target.scope, taken.skipped));
+    return { commit: taken.commit, pulled: taken.pulled, conflicts: [], notices };
   }
   const merged = await mergeCommits(
     folder,
@@ -143,7 +161,70 @@ async function mergeInto(
     { localMachine: options.localMachine, redact: options.redact, remoteLabel: target.branch },
   );
   await checkout(folder, head, merged.commit);
-  return { commit: merged.commit, pulled: merged.fromRemote, conflicts: merged.conflicts };
+  notices.push(...skippedNotice(target.scope, merged.skipped));
+  return { commit: merged.commit, pulled: merged.fromRemote, conflicts: merged.conflicts, notices };
+}
+
+/**
+ * The remote's history as this machine takes it when it has nothing of its own
+ * since (`head` an ancestor, or no history at all): only its memory files,
+ * redacted (incoming.ts). The remote head itself when that changes nothing;
+ * otherwise a commit on top of it, so the push that follows cleans the remote too.
+ */
+async function takeRemote(
+  folder: string,
+  head: string | undefined,
+  remoteHead: string,
+  redact: Redact,
+): Promise<{ commit: string; pulled: string[]; skipped: number }> {
+  const changes = await changesSince(folder, head ?? EMPTY_TREE, remoteHead);
+  const { accepted, skipped } = await acceptIncoming(folder, changes, redact);
+  const updates = [...accepted].map(([file, change]) => indexLine(change, file));
+  // A new repository gets tacit's own .gitignore and .gitattributes, never the remote's.
+  if (!head) {
+    for (const [file, text] of Object.entries(REPOSITORY_FILE_TEXTS)) {
+      const blob = (await runGit(folder, ["hash-object", "-w", "--stdin"], text)).trim();
+      updates.push(indexLine({ mode: "100644", blob, deleted: false }, file));
+    }
+  }
+  const tree = await treeWith(folder, head ?? EMPTY_TREE, updates);
+  const pulled = [...accepted.keys()];
+  const remoteTree = (await runGit(folder, ["rev-parse", `${remoteHead}^{tree}`])).trim();
+  if (tree === remoteTree) return { commit: remoteHead, pulled, skipped };
+  const message = `sync: take only the memory files of the remote (${skipped} other file(s) skipped)\n`;
+  const commit = (await runGit(folder, ["commit-tree", tree, "-p", remoteHead, "-F", "-"], message)).trim();
+  return { commit, pulled, skipped };
+}
+
+/**
+ * Files that are not memory, committed by a tacit before it kept to memory files
+ * (notes.txt, sub/.env): tracking stops, the files stay in the folder. Older
+ * commits keep them; sync does not rewrite history (README, "Sync").
+ */
+async function untrackNonMemoryFiles(
+  folder: string,
+  head: string,
+  scope: string,
+  notices: string[],
+): Promise<string> {
+  const tracked = (await runGit(folder, ["ls-files", "-z"])).split("\0").filter(Boolean);
+  const others = tracked.filter((file) => !isMemoryFilePath(file) && !(file in REPOSITORY_FILE_TEXTS));
+  if (others.length === 0) return head;
+  await runGit(
+    folder,
+    ["rm", "--cached", "-q", "--pathspec-from-file=-", "--pathspec-file-nul"],
+    others.join("\0"),
+  );
+  excludeFromHistory(folder, others);
+  await runGit(
+    folder,
+    ["commit", "--no-status", "-q", "-F", "-"],
+    `stop tracking files that are not memory: ${namesWithin(others)}\n`,
+  );
+  notices.push(
+    `the ${scope} memory history no longer tracks files that are not memory (${namesWithin(others)}); they stay in the folder, and in older commits of the history`,
+  );
+  return (await currentHead(folder)) ?? head;
 }
 
 /**
@@ -180,16 +261,6 @@ async function isAncestor(folder: string, ancestor: string, descendant: string):
   } catch {
     return false;
   }
-}
-
-async function changedFiles(folder: string, from: string, to: string): Promise<string[]> {
-  const output = await runGit(folder, ["diff-tree", "-r", "-z", "--name-only", "--no-renames", from, to]);
-  return output.split("\0").filter(Boolean);
-}
-
-async function filesOf(folder: string, commit: string): Promise<string[]> {
-  const output = await runGit(folder, ["ls-tree", "-r", "-z", "--name-only", commit]);
-  return output.split("\0").filter((file) => file.endsWith(".md"));
 }
 
 function hasMemoryFiles(folder: string): boolean {

@@ -14,15 +14,3 @@ export function plainId(raw: string, limit = 128): string {
   if (raw.length <= limit && PLAIN_ID.test(raw) && raw !== "." && raw !== "..") return raw;
   return `sha256-${createHash("sha256").update(raw).digest("hex").slice(0, 32)}`;
 }
-
-// C0 and C1 control characters (ESC starts every terminal escape), DEL, and the Unicode
-// bidirectional overrides that make a line read differently from what it holds.
-const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
-
-/** Text read from a transcript (a path, a cwd) made safe to print: each control character written as an escape. */
-export function terminalSafe(text: string): string {
-  return text.replace(UNPRINTABLE, (character) => {
-    const code = character.charCodeAt(0);
-    return code <= 0xff ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u${code.toString(16)}`;
-  });
-}

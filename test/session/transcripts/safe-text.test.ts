@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { plainId, terminalSafe } from "../../../src/session/transcripts/safe-text.ts";
+import { terminalSafe } from "../../../src/core/terminal-safe.ts";
+import { plainId } from "../../../src/session/transcripts/safe-text.ts";
 
 describe("text read from a transcript, made safe", () => {
   it("keeps a plain id and replaces an odd or long one by a stable hash", () => {

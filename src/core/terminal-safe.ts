@@ -1,0 +1,26 @@
+// C0 and C1 control characters (ESC starts every terminal escape), DEL, and the Unicode marks that
+// reorder text (bidi embeddings, overrides, isolates, the directional marks), which make a line read
+// differently from what it holds.
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+// The same, less tab and line feed: for multi-line text (a memory's file) printed as text.
+const UNPRINTABLE_IN_TEXT =
+  /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+const NAMED: Record<string, string> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" };
+
+/**
+ * Text from a file anyone may have written (a transcript's cwd, a memory's name, description or
+ * body, a repository's hook command or MCP server) made safe to print: each control character
+ * written as an escape (`\x1b`, `\r`, `\u202e`), so none reaches the terminal to move the cursor,
+ * retitle the window or hide what follows, and the line on screen is the text itself.
+ * `keepLines` keeps tabs and line feeds.
+ */
+export function terminalSafe(text: string, options: { keepLines?: boolean } = {}): string {
+  return text.replace(options.keepLines ? UNPRINTABLE_IN_TEXT : UNPRINTABLE, (character) => {
+    const named = NAMED[character];
+    if (named) return named;
+    const code = character.charCodeAt(0);
+    return code <= 0xff
+      ? `\\x${code.toString(16).padStart(2, "0")}`
+      : `\\u${code.toString(16).padStart(4, "0")}`;
+  });
+}
