@@ -6,6 +6,7 @@ import type { Tool, ToolSessionState } from "../core/tool.ts";
 import { newToolSessionState } from "../core/tool.ts";
 import { addUsage, emptyUsage, type Usage } from "../core/usage.ts";
 import type { AgentSessionOptions, TurnOptions } from "./agent-session-options.ts";
+import { attachmentSource } from "./attachments/attachment-source.ts";
 import {
   compactConversation,
   continueAfterSummary,
@@ -305,8 +306,21 @@ export class AgentSession {
     yield* turnWithHooks(this.options.hooks, {
       text,
       signal,
-      context: turn.context ? [...this.turnContext, ...turn.context] : this.turnContext,
+      context: [this.attachments(turn), ...this.turnContext, ...(turn.context ?? [])],
       run: (message, context) => this.runLoop(message, signal, { ...turn, context }),
+    });
+  }
+
+  /** The turn's @mentions and --image files, judged by the session's gate, for the model current now. */
+  private attachments(turn: TurnOptions): TurnContextSource {
+    return attachmentSource({
+      cwd: this.options.cwd,
+      projectRoot: this.options.projectRoot,
+      gate: this.options.gate,
+      state: this.toolState,
+      model: () => this.model.info,
+      ...(this.options.files ? { files: this.options.files } : {}),
+      ...(turn.images ? { images: turn.images } : {}),
     });
   }
 

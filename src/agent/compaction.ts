@@ -128,7 +128,9 @@ export function renderTranscript(messages: readonly Message[]): string {
   const blocks: string[] = [];
   for (const message of messages) {
     if (message.role === "user") {
-      const text = message.content.map((part) => part.text).join("\n");
+      const text = message.content
+        .map((part) => (part.type === "text" ? part.text : `[image ${part.name}]`))
+        .join("\n");
       blocks.push(isCompactionSummary(message) ? `[earlier summary]\n${text}` : `[user]\n${text}`);
     } else if (message.role === "assistant") {
       for (const part of message.content) {

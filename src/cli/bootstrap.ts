@@ -10,7 +10,7 @@ import { learnsFromEdits } from "../agent/reflection/user-edits.ts";
 import { loadSubagents } from "../agent/subagents/agent-files.ts";
 import { buildSystemPrompt } from "../agent/system-prompt.ts";
 import { builtinDefaultModelRef } from "../config/builtin-providers.ts";
-import { databasePath, findProjectRoot, tacitHome } from "../config/paths.ts";
+import { databasePath, findProjectRoot, imagesDirectory, tacitHome } from "../config/paths.ts";
 import type { Settings } from "../config/settings.ts";
 import { ConfigError } from "../core/errors.ts";
 import type { Message } from "../core/messages.ts";
@@ -29,6 +29,7 @@ import { openTacitDatabase } from "../memory/tacit-database.ts";
 import { resolveModel } from "../providers/resolve.ts";
 import { setUpSandbox } from "../sandbox/setup.ts";
 import { AgentFileRecords } from "../session/agent-file-records.ts";
+import { ImageFiles } from "../session/image-files.ts";
 import { ReflectionLedger } from "../session/reflection-ledger.ts";
 import { SessionStore } from "../session/store.ts";
 import type { McpManager } from "../tools/mcp/mcp-manager.ts";
@@ -134,7 +135,10 @@ export async function bootstrap(input: BootstrapInput): Promise<Runtime> {
   traceStartup("database open");
   // Memory off means nothing read or written for it, transcripts' recall index included.
   const memoryEnabled = options.memory && settings.memory?.enabled !== false;
-  const store = new SessionStore(database, { redact: sessionRedaction });
+  const store = new SessionStore(database, {
+    redact: sessionRedaction,
+    images: new ImageFiles(imagesDirectory(home)),
+  });
   const reflections = new ReflectionLedger(database);
   // A background reflection that failed since the last start is said once, here.
   for (const failure of reflections.takeUnshownFailures()) {

@@ -1,4 +1,6 @@
+import { explicitImagesRefusal } from "../agent/attachments/image-file.ts";
 import { hookNoticeLines } from "../agent/hooks/agent-hooks.ts";
+import { ConfigError } from "../core/errors.ts";
 import { traceStartup } from "../core/startup-trace.ts";
 import { printRun } from "../modes/print.ts";
 import { bootstrap } from "./bootstrap.ts";
@@ -24,16 +26,26 @@ export async function runHeadless(options: RunOptions, prompt: string): Promise<
   process.on("SIGTERM", onInterrupt);
   try {
     const resumed = options.resume !== undefined || options.continueLatest;
+    const imagesRefused = explicitImagesRefusal(
+      options.images,
+      runtime.session.currentModel.info,
+      runtime.cwd,
+    );
+    if (imagesRefused) throw new ConfigError(imagesRefused);
     reportHookEvents(await runtime.hooks?.sessionStarted(resumed ? "resume" : "startup"));
-    const outcome = await printRun(runtime.session.prompt(prompt, controller.signal), options.outputFormat, {
-      sessionId: runtime.session.sessionId,
-      model: runtime.session.currentModel.info.ref,
-      cwd: runtime.cwd,
-      tools: runtime.session.toolList.map((tool) => tool.name),
-      permissionMode: runtime.permissionMode,
-      includePartialMessages: options.includePartialMessages,
-      verbose: options.verbose,
-    });
+    const outcome = await printRun(
+      runtime.session.prompt(prompt, controller.signal, { images: options.images }),
+      options.outputFormat,
+      {
+        sessionId: runtime.session.sessionId,
+        model: runtime.session.currentModel.info.ref,
+        cwd: runtime.cwd,
+        tools: runtime.session.toolList.map((tool) => tool.name),
+        permissionMode: runtime.permissionMode,
+        includePartialMessages: options.includePartialMessages,
+        verbose: options.verbose,
+      },
+    );
     process.exitCode = outcome.exitCode;
     // Traced so the cost reflection adds to exit is measured (npm run bench:reflection).
     traceStartup("answer printed");

@@ -12,7 +12,7 @@ import { resolveThroughLinks } from "./real-path.ts";
  * its target gets the new content; the existing file's mode (an executable
  * script's 755) is copied onto the temp file, so the rename does not reset it.
  */
-export function writeFileAtomic(filePath: string, content: string): void {
+export function writeFileAtomic(filePath: string, content: string | Uint8Array): void {
   const target = resolveWriteTarget(filePath);
   const directory = path.dirname(target);
   const existingMode = statSync(target, { throwIfNoEntry: false })?.mode;

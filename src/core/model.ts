@@ -15,6 +15,8 @@ export interface ModelInfo {
   price: { input: number; output: number; cacheRead: number; cacheWrite: number };
   /** False when the id was not in the catalog and conservative defaults were used. */
   known: boolean;
+  /** Whether the model takes image parts (@shot.png, --image); absent or false: it is refused one line. */
+  acceptsImages?: boolean;
 }
 
 /** A tool as the model sees it: name, description and a JSON schema for its input. */

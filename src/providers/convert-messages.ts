@@ -1,8 +1,9 @@
 import type { ModelMessage } from "ai";
-import type { AssistantMessage, Message, ReasoningPart, ToolMessage } from "../core/messages.ts";
+import type { AssistantMessage, Message, ReasoningPart, ToolMessage, UserMessage } from "../core/messages.ts";
 
 type AssistantContent = Exclude<Extract<ModelMessage, { role: "assistant" }>["content"], string>;
 type ToolContent = Extract<ModelMessage, { role: "tool" }>["content"];
+type UserContent = Exclude<Extract<ModelMessage, { role: "user" }>["content"], string>;
 type ProviderOptions = NonNullable<Extract<ModelMessage, { role: "user" }>["providerOptions"]>;
 
 export interface ConvertOptions {
@@ -37,7 +38,7 @@ export function toModelMessages(messages: Message[], options: ConvertOptions = {
 function convertMessage(message: Message, options: ConvertOptions): ModelMessage | undefined {
   switch (message.role) {
     case "user": {
-      const content = message.content.filter((part) => part.text !== "").map((part) => ({ ...part }));
+      const content = message.content.flatMap(convertUserPart);
       return content.length > 0 ? { role: "user", content } : undefined;
     }
     case "assistant":
@@ -45,6 +46,17 @@ function convertMessage(message: Message, options: ConvertOptions): ModelMessage
     case "tool":
       return convertTool(message);
   }
+}
+
+/**
+ * A user's text as is; an image as the SDK's file part with an image type, which each provider package writes in its
+ * wire's shape (Anthropic's base64 source, OpenAI's data URL, Gemini's inline data). An image whose
+ * bytes are gone (its stored file was deleted) goes as one line saying so: the turn still reads.
+ */
+function convertUserPart(part: UserMessage["content"][number]): UserContent {
+  if (part.type === "text") return part.text === "" ? [] : [{ type: "text", text: part.text }];
+  if (part.data === undefined) return [{ type: "text", text: `[image ${part.name}: no longer available]` }];
+  return [{ type: "file", data: part.data, mediaType: part.mediaType }];
 }
 
 function convertAssistant(message: AssistantMessage, options: ConvertOptions): ModelMessage | undefined {
