@@ -14,9 +14,9 @@ import { isImagePath, MAX_IMAGES_BYTES, megabytes, readImagePart } from "./image
 import { findMentions, type Mention } from "./mentions.ts";
 
 /** Characters of one file's numbered lines that go with the prompt; the model reads on with its Read tool. */
-export const MAX_FILE_CHARS = 50_000;
+const MAX_FILE_CHARS = 50_000;
 /** Characters all the prompt's files and listings may add together; later mentions past it are left out. */
-export const MAX_ATTACHED_CHARS = 150_000;
+const MAX_ATTACHED_CHARS = 150_000;
 /** Entries of a folder's listing (two levels deep). */
 const FOLDER_ENTRIES = 200;
 

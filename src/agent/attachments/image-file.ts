@@ -6,7 +6,7 @@ import type { ImagePart } from "../../core/messages.ts";
 import type { ModelInfo } from "../../core/model.ts";
 
 /** The most one image may weigh: providers refuse bigger ones (Anthropic at 5 MB), and tacit does not resize. */
-export const MAX_IMAGE_BYTES = 5 * 1024 * 1024;
+const MAX_IMAGE_BYTES = 5 * 1024 * 1024;
 /** The most the images of one message may weigh together. */
 export const MAX_IMAGES_BYTES = 20 * 1024 * 1024;
 
@@ -18,7 +18,7 @@ export function isImagePath(filePath: string): boolean {
 }
 
 /** The image's type from its first bytes (not its name): what every provider checks the data against. */
-export function imageMediaType(bytes: Uint8Array): string | undefined {
+function imageMediaType(bytes: Uint8Array): string | undefined {
   const ascii = (start: number, end: number) => Buffer.from(bytes.subarray(start, end)).toString("latin1");
   if (bytes[0] === 0x89 && ascii(1, 4) === "PNG") return "image/png";
   if (bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return "image/jpeg";
