@@ -26,6 +26,23 @@ describe("images in user messages", () => {
     ]);
   });
 
+  it("go as one line each to a model that does not take them", () => {
+    const converted = toModelMessages(
+      [
+        {
+          role: "user",
+          content: [
+            { type: "image", mediaType: "image/png", name: "a.png", sha256: "1".repeat(64), data: "AAAA" },
+          ],
+        },
+      ],
+      { images: false },
+    );
+    expect(converted[0]!.content).toEqual([
+      { type: "text", text: "[image a.png: not sent, this model does not take images]" },
+    ]);
+  });
+
   it("are accepted by catalog models that take them, not by text-only or unknown ones", () => {
     expect(lookupModel("anthropic", "claude-sonnet-4-5").acceptsImages).toBe(true);
     expect(lookupModel("openai", "gpt-5-2025-08-07").acceptsImages).toBe(true);
