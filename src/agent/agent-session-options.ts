@@ -59,4 +59,6 @@ export interface TurnOptions {
   tools?: readonly Tool[];
   /** More context for this turn's message, after recall. */
   context?: readonly TurnContextSource[];
+  /** Image files to attach to this turn's message (`--image`), besides the @mentions in its words. */
+  images?: readonly string[];
 }

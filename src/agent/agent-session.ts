@@ -6,12 +6,8 @@ import type { Tool, ToolSessionState } from "../core/tool.ts";
 import { newToolSessionState } from "../core/tool.ts";
 import { addUsage, emptyUsage, type Usage } from "../core/usage.ts";
 import type { AgentSessionOptions, TurnOptions } from "./agent-session-options.ts";
-import {
-  afterBoth,
-  type Checkpointer,
-  checkThenSnapshot,
-  createCheckpointer,
-} from "./checkpoint-recorder.ts";
+import { attachmentSource } from "./attachments/attachment-source.ts";
+import { type Checkpointer, checkThenSnapshot } from "./checkpoint-recorder.ts";
 import {
   compactConversation,
   continueAfterSummary,
@@ -22,11 +18,10 @@ import {
 import { type CompactionSave, saveBeforeDropping } from "./compaction-save.ts";
 import { trimOldToolResults } from "./context-trim.ts";
 import { answerDanglingToolCalls } from "./conversation-repair.ts";
-import { createFileWriteRecorder } from "./file-write-recorder.ts";
 import { turnWithHooks } from "./hooks/agent-hooks.ts";
 import { runAgent } from "./loop.ts";
-import { memoryTurnContext } from "./memory-context.ts";
 import { userTurns } from "./reflection/digest.ts";
+import { sessionParts } from "./session-parts.ts";
 import type { AfterToolCall } from "./tool-calls.ts";
 import type { TurnContextSource } from "./turn-context.ts";
 
@@ -76,33 +71,15 @@ export class AgentSession {
     this.tools = options.toolsFor(options.model);
     this.system = options.systemPromptFor(options.model);
     this.currentSessionId = options.sessionId;
-    this.turnContext = options.memory
-      ? [
-          memoryTurnContext(options.memory, {
-            recall: options.recall !== false,
-            sessionId: () => this.currentSessionId,
-            recalledIds: this.recalledIds,
-            ...(options.recallRecorder ? { recorder: options.recallRecorder } : {}),
-          }),
-        ]
-      : [];
-    this.checkpointer = options.checkpoints
-      ? createCheckpointer({
-          ...options.checkpoints,
-          projectRoot: options.projectRoot,
-          sessionId: () => this.currentSessionId,
-          turnSeq: () => this.turnSeq,
-        })
-      : undefined;
-    const editRecorder = options.fileRecords
-      ? createFileWriteRecorder({
-          records: options.fileRecords,
-          projectRoot: options.projectRoot,
-          sessionId: () => this.currentSessionId,
-          lastSeq: () => this.lastStoredSeq,
-        })
-      : undefined;
-    this.afterToolCall = afterBoth(editRecorder, this.checkpointer?.after);
+    const parts = sessionParts(options, {
+      sessionId: () => this.currentSessionId,
+      recalledIds: this.recalledIds,
+      turnSeq: () => this.turnSeq,
+      lastSeq: () => this.lastStoredSeq,
+    });
+    this.turnContext = parts.turnContext;
+    this.checkpointer = parts.checkpointer;
+    this.afterToolCall = parts.afterToolCall;
     this.messages = answerDanglingToolCalls(conversationAfterCompaction(options.history ?? []));
     this.userTurn = userTurns(options.history ?? []);
     // A resumed conversation is already this big: automatic compaction must see it on the first turn.
@@ -325,8 +302,21 @@ export class AgentSession {
     yield* turnWithHooks(this.options.hooks, {
       text,
       signal,
-      context: turn.context ? [...this.turnContext, ...turn.context] : this.turnContext,
+      context: [this.attachments(turn), ...this.turnContext, ...(turn.context ?? [])],
       run: (message, context) => this.runLoop(message, signal, { ...turn, context }),
+    });
+  }
+
+  /** The turn's @mentions and --image files, judged by the session's gate, for the model current now. */
+  private attachments(turn: TurnOptions): TurnContextSource {
+    return attachmentSource({
+      cwd: this.options.cwd,
+      projectRoot: this.options.projectRoot,
+      gate: this.options.gate,
+      state: this.toolState,
+      model: () => this.model.info,
+      ...(this.options.files ? { files: this.options.files } : {}),
+      ...(turn.images ? { images: turn.images } : {}),
     });
   }
 

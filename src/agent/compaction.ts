@@ -51,9 +51,21 @@ export interface CompactionResult {
 /** Rough token count of messages: four characters a token, as elsewhere when no tokenizer is at hand. */
 export function estimateMessageTokens(messages: readonly Message[]): number {
   let characters = 0;
-  for (const message of messages) characters += JSON.stringify(message.content).length;
+  for (const message of messages) {
+    if (message.role !== "user") {
+      characters += JSON.stringify(message.content).length;
+      continue;
+    }
+    // An image costs the model a bounded number of tokens whatever its bytes (about 1,600 for a
+    // large one on Anthropic's and OpenAI's scales); its base64 would count a screenshot as a book.
+    for (const part of message.content) {
+      characters += part.type === "image" ? IMAGE_TOKENS * 4 : JSON.stringify(part).length;
+    }
+  }
   return Math.ceil(characters / 4);
 }
+
+const IMAGE_TOKENS = 1_600;
 
 /** True for the user message that compaction wrote. */
 export function isCompactionSummary(message: Message): boolean {
@@ -128,7 +140,9 @@ export function renderTranscript(messages: readonly Message[]): string {
   const blocks: string[] = [];
   for (const message of messages) {
     if (message.role === "user") {
-      const text = message.content.map((part) => part.text).join("\n");
+      const text = message.content
+        .map((part) => (part.type === "text" ? part.text : `[image ${part.name}]`))
+        .join("\n");
       blocks.push(isCompactionSummary(message) ? `[earlier summary]\n${text}` : `[user]\n${text}`);
     } else if (message.role === "assistant") {
       for (const part of message.content) {

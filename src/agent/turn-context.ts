@@ -1,6 +1,6 @@
 import { AbortedError } from "../core/errors.ts";
 import type { AgentEvent } from "../core/events.ts";
-import type { TurnContextName, UserMessage } from "../core/messages.ts";
+import type { ImagePart, TurnContextName, UserMessage } from "../core/messages.ts";
 
 /**
  * Per-turn context: text tacit adds to the user's message for the model, once
@@ -19,6 +19,8 @@ export interface TurnContextSource {
 interface GatheredContext {
   /** The text to add to the user's message; nothing is added when absent or empty. */
   text?: string;
+  /** Images to add to the user's message after the text (@shot.png, --image). */
+  images?: ImagePart[];
   /** What the user should see about it (what was recalled and why, warnings). */
   events?: AgentEvent[];
 }
@@ -49,6 +51,7 @@ export async function* addTurnContext(
     }
     yield* gathered.events ?? [];
     if (gathered.text) content.push({ type: "text", text: gathered.text, turnContext: source.name });
+    content.push(...(gathered.images ?? []));
   }
   return { ok: true, message: { role: "user", content } };
 }

@@ -10,7 +10,7 @@ import { DEFAULT_INSTRUCTION_FILE_NAMES, loadProjectInstructions } from "../agen
 import { learnsFromEdits } from "../agent/reflection/user-edits.ts";
 import { loadSubagents } from "../agent/subagents/agent-files.ts";
 import { buildSystemPrompt } from "../agent/system-prompt.ts";
-import { databasePath, findProjectRoot, tacitHome } from "../config/paths.ts";
+import { databasePath, findProjectRoot, imagesDirectory, tacitHome } from "../config/paths.ts";
 import type { Settings } from "../config/settings.ts";
 import { ConfigError } from "../core/errors.ts";
 import type { Message } from "../core/messages.ts";
@@ -26,13 +26,12 @@ import { sessionRedaction } from "../memory/redact-message.ts";
 import { loadSkills, type Skill } from "../memory/skills/catalog.ts";
 import { renderSkillsSection } from "../memory/skills/skills-section.ts";
 import { openTacitDatabase } from "../memory/tacit-database.ts";
-import { deprecationWarning } from "../providers/catalog.ts";
 import type { Effort } from "../providers/effort.ts";
-import { resolveModel } from "../providers/resolve.ts";
 import { setUpSandbox } from "../sandbox/setup.ts";
 import { AgentFileRecords } from "../session/agent-file-records.ts";
 import { CheckpointBlobs, checkpointBlobDirectory } from "../session/checkpoint-blobs.ts";
 import { CheckpointRecords } from "../session/checkpoint-records.ts";
+import { ImageFiles } from "../session/image-files.ts";
 import { ReflectionLedger } from "../session/reflection-ledger.ts";
 import { SessionStore } from "../session/store.ts";
 import type { McpManager } from "../tools/mcp/mcp-manager.ts";
@@ -46,6 +45,7 @@ import { loadJudgedSettings, repositoryShellRulesNote } from "./judged-settings.
 import { type AskRepositoryTrust, startMcpServers } from "./mcp-wiring.ts";
 import { syncAtStart } from "./memory-sync-trigger.ts";
 import { chooseStartModel } from "./model-choice.ts";
+import { modelResolver } from "./model-resolver.ts";
 import type { RunOptions } from "./options.ts";
 import { taskToolFactory } from "./subagent-wiring.ts";
 
@@ -137,7 +137,10 @@ export async function bootstrap(input: BootstrapInput): Promise<Runtime> {
   traceStartup("database open");
   // Memory off means nothing read or written for it, transcripts' recall index included.
   const memoryEnabled = options.memory && settings.memory?.enabled !== false;
-  const store = new SessionStore(database, { redact: sessionRedaction });
+  const store = new SessionStore(database, {
+    redact: sessionRedaction,
+    images: new ImageFiles(imagesDirectory(home)),
+  });
   const reflections = new ReflectionLedger(database);
   // A background reflection that failed since the last start is said once, here.
   for (const failure of reflections.takeUnshownFailures()) {
@@ -167,23 +170,8 @@ export async function bootstrap(input: BootstrapInput): Promise<Runtime> {
       home,
       projectRoot,
     });
-    let effort = start.effort;
-    // A retiring model is said once a run, however often /model or a subagent resolves it.
-    const deprecationsWarned = new Set<string>();
-    const resolve = (ref: string) => {
-      const client = resolveModel(ref, {
-        env,
-        providers: settings.providers ?? {},
-        ...(effort ? { effort } : {}),
-        onNotice: warn,
-      });
-      const deprecated = deprecationWarning(client.info.provider, client.info.modelId);
-      if (deprecated && !deprecationsWarned.has(client.info.ref)) {
-        deprecationsWarned.add(client.info.ref);
-        warn(deprecated);
-      }
-      return client;
-    };
+    const models = modelResolver({ env, settings, effort: start.effort, warn });
+    const resolve = (ref: string) => models.resolve(ref);
     const model = resolve(start.modelRef);
     model.warmUp?.();
     traceStartup("model resolved");
@@ -381,10 +369,8 @@ export async function bootstrap(input: BootstrapInput): Promise<Runtime> {
       mcp,
       hooks,
       resolve,
-      effort: () => effort,
-      setEffort: (next) => {
-        effort = next;
-      },
+      effort: models.effort,
+      setEffort: models.setEffort,
       close: () => {
         // Background embedding stops first: it writes vectors into this database.
         memory?.close();

@@ -1,3 +1,4 @@
+import type { TurnOptions } from "../agent/agent-session.ts";
 import type { ExpandedCommand } from "../agent/custom-commands/expand.ts";
 import { errorMessage } from "../core/errors.ts";
 import type { AgentEvent } from "../core/events.ts";
@@ -13,6 +14,7 @@ export async function* customCommandTurn(
   runtime: Pick<Runtime, "session" | "gate" | "resolve">,
   expanded: ExpandedCommand,
   signal: AbortSignal,
+  turn: TurnOptions = {},
 ): AsyncGenerator<AgentEvent> {
   const { session, gate } = runtime;
   const { command } = expanded;
@@ -30,7 +32,7 @@ export async function* customCommandTurn(
   }
   const restoreRules = gate.allowForTurn(command.allowedTools);
   try {
-    yield* session.prompt(expanded.prompt, signal);
+    yield* session.prompt(expanded.prompt, signal, turn);
   } finally {
     restoreRules();
     if (session.currentModel !== previousModel) session.switchModel(previousModel);

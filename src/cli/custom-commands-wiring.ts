@@ -1,4 +1,5 @@
 import { homedir } from "node:os";
+import type { TurnOptions } from "../agent/agent-session.ts";
 import { type CustomCommandCatalog, loadCustomCommands } from "../agent/custom-commands/command-files.ts";
 import { expandCustomCommand } from "../agent/custom-commands/expand.ts";
 import type { AgentEvent } from "../core/events.ts";
@@ -27,7 +28,10 @@ export function promptTurn(
   catalog: CustomCommandCatalog | undefined,
   prompt: string,
   signal: AbortSignal,
+  turn: TurnOptions = {},
 ): AsyncGenerator<AgentEvent> {
   const expanded = catalog && expandCustomCommand(prompt, catalog.commands);
-  return expanded ? customCommandTurn(runtime, expanded, signal) : runtime.session.prompt(prompt, signal);
+  return expanded
+    ? customCommandTurn(runtime, expanded, signal, turn)
+    : runtime.session.prompt(prompt, signal, turn);
 }

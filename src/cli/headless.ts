@@ -1,4 +1,6 @@
+import { explicitImagesRefusal } from "../agent/attachments/image-file.ts";
 import { hookNoticeLines } from "../agent/hooks/agent-hooks.ts";
+import { ConfigError } from "../core/errors.ts";
 import { traceStartup } from "../core/startup-trace.ts";
 import { printRun } from "../modes/print.ts";
 import { bootstrap } from "./bootstrap.ts";
@@ -25,11 +27,17 @@ export async function runHeadless(options: RunOptions, prompt: string): Promise<
   process.on("SIGTERM", onInterrupt);
   try {
     const resumed = options.resume !== undefined || options.continueLatest;
+    const imagesRefused = explicitImagesRefusal(
+      options.images,
+      runtime.session.currentModel.info,
+      runtime.cwd,
+    );
+    if (imagesRefused) throw new ConfigError(imagesRefused);
     reportHookEvents(await runtime.hooks?.sessionStarted(resumed ? "resume" : "startup"));
     // `-p "/name args"` runs a custom command, as Claude Code's -p does; the folders are read only then.
     const catalog = prompt.trimStart().startsWith("/") ? await customCommandsOf(runtime) : undefined;
     for (const warning of catalog?.warnings ?? []) process.stderr.write(`tacit: warning: ${warning}\n`);
-    const turn = promptTurn(runtime, catalog, prompt, controller.signal);
+    const turn = promptTurn(runtime, catalog, prompt, controller.signal, { images: options.images });
     const outcome = await printRun(turn, options.outputFormat, {
       sessionId: runtime.session.sessionId,
       model: runtime.session.currentModel.info.ref,

@@ -39,6 +39,7 @@ function buildProgram({ Command, Option }: typeof import("commander")): Command 
 
   for (const option of ROOT_OPTIONS) {
     const flag = new Option(commanderFlags(option), option.description);
+    if (option.repeatable) flag.argParser((value: string, previous: string[] = []) => [...previous, value]);
     program.addOption(option.choices ? flag.choices(option.choices) : flag);
   }
 

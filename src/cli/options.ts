@@ -27,6 +27,8 @@ export interface RunOptions {
   /** False with --no-reflect: this session is not reflected on when it ends. */
   reflect: boolean;
   verbose: boolean;
+  /** --image files, attached to the -p prompt. */
+  images: string[];
 }
 
 const OUTPUT_FORMATS: OutputFormat[] = ["text", "json", "stream-json"];
@@ -57,6 +59,9 @@ export function parseRunOptions(raw: Record<string, unknown>, prompt: string | u
     if (!Number.isInteger(maxTurns) || maxTurns < 1)
       throw new ConfigError("--max-turns must be a whole number of at least 1");
   }
+  if (raw.image !== undefined && raw.print !== true) {
+    throw new ConfigError("--image goes with -p; in the TUI, type @ and the image's path, or paste the path");
+  }
   if (raw.continue && raw.resume) throw new ConfigError("use either --continue or --resume, not both");
   return {
     ...(prompt !== undefined ? { prompt } : {}),
@@ -74,6 +79,11 @@ export function parseRunOptions(raw: Record<string, unknown>, prompt: string | u
     memory: raw.memory !== false,
     reflect: raw.reflect !== false,
     verbose: raw.verbose === true,
+    images: Array.isArray(raw.image)
+      ? raw.image.map(String)
+      : typeof raw.image === "string"
+        ? [raw.image]
+        : [],
   };
 }
 

@@ -14,6 +14,8 @@ export interface RootOption {
   value?: string;
   /** Several values after the flag (commander's `<rules...>`). */
   variadic?: boolean;
+  /** One value each time, the flag given as often as needed (`--image a.png --image b.png`). */
+  repeatable?: boolean;
   /** `--no-memory`: the option named `memory` defaults to true. */
   negated?: boolean;
   choices?: string[];
@@ -73,6 +75,12 @@ export const ROOT_OPTIONS: RootOption[] = [
     variadic: true,
     description: 'extra deny rules, e.g. "Bash(git push:*)"',
   },
+  {
+    long: "image",
+    value: "<file>",
+    repeatable: true,
+    description: "with -p: attach an image (PNG, JPEG, GIF, WebP, up to 5 MB); repeat for more",
+  },
   { long: "memory", negated: true, description: "run without reading or writing memory" },
   { long: "reflect", negated: true, description: "do not reflect on this session when it ends" },
   {
@@ -125,12 +133,13 @@ export function parseRootFast(argv: string[]): FastParse | undefined {
   ) {
     return undefined;
   }
-  const config: Record<string, { type: "string" | "boolean"; short?: string }> = {};
+  const config: Record<string, { type: "string" | "boolean"; short?: string; multiple?: boolean }> = {};
   for (const option of ROOT_OPTIONS) {
     const name = option.negated ? `no-${option.long}` : option.long;
     config[name] = {
       type: option.value ? "string" : "boolean",
       ...(option.short ? { short: option.short } : {}),
+      ...(option.repeatable ? { multiple: true } : {}),
     };
   }
   let parsed: ReturnType<typeof parseArgs>;

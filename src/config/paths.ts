@@ -15,6 +15,11 @@ export function databasePath(home: string): string {
   return path.join(home, "tacit.db");
 }
 
+/** Images attached to prompts, one file per image named by its SHA-256 (session/image-files.ts). */
+export function imagesDirectory(home: string): string {
+  return path.join(home, "images");
+}
+
 /**
  * The nearest ancestor (cwd included) holding `.git` — a folder, or a file in
  * worktrees and submodules; cwd when none. Then there is no project: memory has

@@ -16,8 +16,27 @@ export interface TextPart {
   turnContext?: TurnContextName;
 }
 
-/** What adds context to a user turn: recalled memories and past turns; the repository survey of tacit init; hooks (agent/hooks/). */
-export type TurnContextName = "recall" | "init" | "hook";
+/**
+ * What adds context to a user turn: recalled memories and past turns; the repository survey of tacit init;
+ * hooks (agent/hooks/); files the user named with @path (agent/attachments/).
+ */
+export type TurnContextName = "recall" | "init" | "hook" | "attachment";
+
+/**
+ * An image the user attached (@shot.png, --image). `data` is the file's bytes in base64 while the
+ * message is live; the session store keeps the bytes in a content-addressed file named by `sha256`
+ * and fills `data` back in on resume, so a message whose file is gone arrives without it and is
+ * sent as a one-line placeholder instead (providers/convert-messages.ts).
+ */
+export interface ImagePart {
+  type: "image";
+  /** image/png, image/jpeg, image/gif or image/webp. */
+  mediaType: string;
+  /** The path as the user wrote it, for placeholders and screens. */
+  name: string;
+  sha256: string;
+  data?: string;
+}
 
 export interface ReasoningPart {
   type: "reasoning";
@@ -49,7 +68,7 @@ export interface ToolResultPart {
 
 export interface UserMessage {
   role: "user";
-  content: TextPart[];
+  content: Array<TextPart | ImagePart>;
 }
 
 export interface AssistantMessage {

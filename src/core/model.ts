@@ -17,6 +17,8 @@ export interface ModelInfo {
   known: boolean;
   /** Takes a reasoning-effort control (providers/effort.ts); absent or false: --effort is ignored. */
   reasoning?: boolean;
+  /** Whether the model takes image parts (@shot.png, --image); absent or false: it is refused one line. */
+  acceptsImages?: boolean;
 }
 
 /** A tool as the model sees it: name, description and a JSON schema for its input. */

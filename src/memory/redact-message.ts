@@ -18,7 +18,13 @@ export function redactMessage(message: Message): Message {
   const redact = (text: string) => redactSecrets(text).text;
   switch (message.role) {
     case "user":
-      return { role: "user", content: message.content.map((part) => ({ ...part, text: redact(part.text) })) };
+      return {
+        role: "user",
+        // An image's bytes are the user's picture, not text: redaction has nothing to find in them.
+        content: message.content.map((part) =>
+          part.type === "text" ? { ...part, text: redact(part.text) } : part,
+        ),
+      };
     case "assistant":
       return {
         role: "assistant",

@@ -79,6 +79,7 @@ async function* streamOnce(
   const messages = toModelMessages(request.messages, {
     providerKey: options.providerKey,
     cacheLastMessage: caching,
+    images: options.info.acceptsImages === true,
   });
   const instructions = caching
     ? { role: "system" as const, content: request.system, providerOptions: ANTHROPIC_CACHE_CONTROL }

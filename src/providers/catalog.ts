@@ -156,6 +156,13 @@ const CATALOG: Record<string, CatalogEntry> = {
   "gemini-2.0-flash-lite": gemini(1_048_576, 8_192, 0.075, 0.3, 0.075, false),
 };
 
+/**
+ * Catalog models that take text only. Every other catalog model (all Claude and Gemini models,
+ * GPT-4o, GPT-4.1, GPT-5, o1, o3, o4-mini) accepts images; an id missing from the catalog is taken
+ * as text-only, so an image is refused with one line rather than sent to a model that rejects it.
+ */
+const TEXT_ONLY_MODELS = new Set(["gpt-oss-120b", "gpt-oss-20b", "o1-mini", "o3-mini"]);
+
 /** Longest catalog ids first, so "gpt-5-mini-2025-08-07" finds gpt-5-mini before gpt-5. */
 const CATALOG_IDS = Object.keys(CATALOG).sort((left, right) => right.length - left.length);
 
@@ -226,15 +233,21 @@ export function lookupModel(provider: string, modelId: string): ModelInfo {
     price: local ? { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 } : { ...entry.price },
     reasoning: entry.reasoning,
     known: true,
+    acceptsImages: !TEXT_ONLY_MODELS.has(findCatalogId(modelId) ?? ""),
   };
 }
 
 function findEntry(modelId: string): CatalogEntry | undefined {
+  const id = findCatalogId(modelId);
+  return id === undefined ? undefined : CATALOG[id];
+}
+
+function findCatalogId(modelId: string): string | undefined {
   for (const candidate of candidateIds(modelId)) {
     for (const id of CATALOG_IDS) {
-      if (candidate === id) return CATALOG[id];
+      if (candidate === id) return id;
       // A dated or tagged variant: the base id followed by a separator.
-      if (candidate.startsWith(id) && /^[-@:]/.test(candidate.slice(id.length))) return CATALOG[id];
+      if (candidate.startsWith(id) && /^[-@:]/.test(candidate.slice(id.length))) return id;
     }
   }
   return undefined;

@@ -1,8 +1,9 @@
 import type { ModelMessage } from "ai";
-import type { AssistantMessage, Message, ReasoningPart, ToolMessage } from "../core/messages.ts";
+import type { AssistantMessage, Message, ReasoningPart, ToolMessage, UserMessage } from "../core/messages.ts";
 
 type AssistantContent = Exclude<Extract<ModelMessage, { role: "assistant" }>["content"], string>;
 type ToolContent = Extract<ModelMessage, { role: "tool" }>["content"];
+type UserContent = Exclude<Extract<ModelMessage, { role: "user" }>["content"], string>;
 type ProviderOptions = NonNullable<Extract<ModelMessage, { role: "user" }>["providerOptions"]>;
 
 export interface ConvertOptions {
@@ -14,6 +15,11 @@ export interface ConvertOptions {
   providerKey?: string;
   /** Put an Anthropic cache breakpoint on the last message, so the growing prefix is cached. */
   cacheLastMessage?: boolean;
+  /**
+   * Whether the model takes images (default true). False: earlier images (a session resumed on, or
+   * switched to, a text-only model) go as one line each, which the model can read and the wire accepts.
+   */
+  images?: boolean;
 }
 
 export const ANTHROPIC_CACHE_CONTROL: ProviderOptions = {
@@ -37,7 +43,7 @@ export function toModelMessages(messages: Message[], options: ConvertOptions = {
 function convertMessage(message: Message, options: ConvertOptions): ModelMessage | undefined {
   switch (message.role) {
     case "user": {
-      const content = message.content.filter((part) => part.text !== "").map((part) => ({ ...part }));
+      const content = message.content.flatMap((part) => convertUserPart(part, options.images !== false));
       return content.length > 0 ? { role: "user", content } : undefined;
     }
     case "assistant":
@@ -45,6 +51,19 @@ function convertMessage(message: Message, options: ConvertOptions): ModelMessage
     case "tool":
       return convertTool(message);
   }
+}
+
+/**
+ * A user's text as is; an image as the SDK's file part with an image type, which each provider package writes in its
+ * wire's shape (Anthropic's base64 source, OpenAI's data URL, Gemini's inline data). An image whose
+ * bytes are gone (its stored file was deleted) goes as one line saying so: the turn still reads.
+ */
+function convertUserPart(part: UserMessage["content"][number], images: boolean): UserContent {
+  if (part.type === "text") return part.text === "" ? [] : [{ type: "text", text: part.text }];
+  if (!images)
+    return [{ type: "text", text: `[image ${part.name}: not sent, this model does not take images]` }];
+  if (part.data === undefined) return [{ type: "text", text: `[image ${part.name}: no longer available]` }];
+  return [{ type: "file", data: part.data, mediaType: part.mediaType }];
 }
 
 function convertAssistant(message: AssistantMessage, options: ConvertOptions): ModelMessage | undefined {

@@ -4,6 +4,7 @@ import { UserFacingError } from "../core/errors.ts";
 import { type Message, messageText } from "../core/messages.ts";
 import { addUsage, emptyUsage, type Usage } from "../core/usage.ts";
 import { transaction } from "./database.ts";
+import { type ImageFiles, withoutImageBytes } from "./image-files.ts";
 import { newSessionId } from "./session-id.ts";
 
 export interface SessionInfo {
@@ -68,6 +69,8 @@ export interface SessionStoreOptions {
   /** The clock; tests pass one to order sessions without waiting. */
   now?: () => Date;
   redact: SessionRedaction;
+  /** Where attached images' bytes go; without it an image is stored without its bytes (a placeholder on resume). */
+  images?: ImageFiles;
 }
 
 const FIRST_PROMPT_LENGTH = 80;
@@ -81,12 +84,14 @@ export class SessionStore {
   private readonly database: DatabaseSync;
   private readonly now: () => Date;
   private readonly redact: SessionRedaction;
+  private readonly images: ImageFiles | undefined;
 
   // No parameter properties: Node's type stripping (which runs this file as is) does not support them.
   constructor(database: DatabaseSync, options: SessionStoreOptions) {
     this.database = database;
     this.now = options.now ?? (() => new Date());
     this.redact = options.redact;
+    this.images = options.images;
   }
 
   createSession(input: { cwd: string; projectRoot: string; model: string; parentId?: string }): SessionInfo {
@@ -115,7 +120,10 @@ export class SessionStore {
    * aside by a rewind (conversation-rewind.ts) are never reused: the reflection ledger counts by them.
    */
   appendMessage(sessionId: string, message: Message, model?: string): number {
-    const content = JSON.stringify(this.redact.message(message).content);
+    const redacted = this.redact.message(message);
+    const content = JSON.stringify(
+      (this.images ? this.images.externalize(redacted) : withoutImageBytes(redacted)).content,
+    );
     return transaction(this.database, () => {
       const timestamp = this.touch(sessionId);
       const row = this.database
@@ -182,6 +190,10 @@ export class SessionStore {
     return toSessionInfo(first);
   }
 
+  private withImages(message: Message): Message {
+    return this.images ? this.images.internalize(message) : message;
+  }
+
   /** The conversation of a session (id or unique prefix), oldest first. */
   loadMessages(idOrPrefix: string): Message[] {
     return this.loadStoredMessages(idOrPrefix).map((stored) => stored.message);
@@ -199,7 +211,10 @@ export class SessionStore {
         seq: Number(row.seq),
         createdAt: Number(row.created_at),
         ...(row.model !== null ? { model: String(row.model) } : {}),
-        message: { role: String(row.role), content: JSON.parse(String(row.content)) } as Message,
+        message: this.withImages({
+          role: String(row.role),
+          content: JSON.parse(String(row.content)),
+        } as Message),
       }));
   }
 

@@ -84,6 +84,7 @@ describe("editor", () => {
     expect(mentionAtCursor(state)).toEqual({ start: 5, prefix: "src/ap" });
     expect(completeMention(state, "src/app.ts").text).toBe("read @src/app.ts ");
     expect(completeMention(state, "src/agent/").text).toBe("read @src/agent/");
+    expect(completeMention(state, "notes/my file.txt").text).toBe('read @"notes/my file.txt" ');
     expect(mentionAtCursor(editorWithText("mail me@example"))).toBeUndefined();
   });
 });

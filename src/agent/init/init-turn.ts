@@ -39,7 +39,7 @@ export interface InitTurnInput {
 
 export interface InitTurn {
   prompt: string;
-  turn: Required<TurnOptions>;
+  turn: Required<Pick<TurnOptions, "tools" | "context">>;
   survey: RepositorySurvey;
   /** The memory changes made (or, in a dry run, planned) so far. */
   recording: RecordingTarget;

@@ -14,7 +14,7 @@ export function replayUpdates(messages: readonly Message[], context: UpdateConte
   for (const message of messages) {
     if (message.role === "user") {
       for (const part of message.content) {
-        if (part.turnContext || !part.text) continue;
+        if (part.type !== "text" || part.turnContext || !part.text) continue;
         updates.push({ sessionUpdate: "user_message_chunk", content: { type: "text", text: part.text } });
       }
     } else if (message.role === "assistant") {

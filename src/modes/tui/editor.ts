@@ -161,8 +161,11 @@ export function mentionAtCursor(state: EditorState): { start: number; prefix: st
 export function completeMention(state: EditorState, path: string): EditorState {
   const mention = mentionAtCursor(state);
   if (!mention) return state;
-  // A directory stays open for more completion; a file gets a space so typing can go on.
-  const replacement = `@${path}${path.endsWith("/") ? "" : " "}`;
+  // A directory stays open for more completion; a file gets a space so typing can go on, and quotes
+  // when its path has spaces (`@"my notes.txt"`), which is how the mention finds it again.
+  const isFolder = path.endsWith("/");
+  const written = !isFolder && /\s/.test(path) ? `"${path}"` : path;
+  const replacement = `@${written}${isFolder ? "" : " "}`;
   const text = state.text.slice(0, mention.start) + replacement + state.text.slice(state.cursor);
   return { ...state, text, cursor: mention.start + replacement.length };
 }

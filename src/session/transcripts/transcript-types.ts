@@ -60,6 +60,7 @@ export function messageChars(message: Message): number {
   for (const part of message.content) {
     if (part.type === "text" || part.type === "reasoning") total += part.text.length;
     else if (part.type === "tool-result") total += part.output.length;
+    else if (part.type === "image") total += part.name.length;
     else
       total += typeof part.input === "string" ? part.input.length : JSON.stringify(part.input ?? null).length;
   }

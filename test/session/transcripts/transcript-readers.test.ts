@@ -1,7 +1,7 @@
 import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import type { Message } from "../../../src/core/messages.ts";
+import { type Message, messageText } from "../../../src/core/messages.ts";
 import { claudeCodeSessionHeader } from "../../../src/session/transcripts/claude-code-files.ts";
 import { createClaudeCodeConverter } from "../../../src/session/transcripts/claude-code-transcript.ts";
 import { codexSessionHeader } from "../../../src/session/transcripts/codex-files.ts";
@@ -39,6 +39,7 @@ function outline(messages: Message[]): string[] {
       if (part.type === "text") return `text:${part.text}`;
       if (part.type === "reasoning") return `reasoning:${part.text}`;
       if (part.type === "tool-call") return `call:${part.toolName}`;
+      if (part.type === "image") return `image:${part.name}`;
       return `result:${part.toolName}:${part.output}`;
     });
     return `${message.role} ${parts.join(" | ")}`;
@@ -112,7 +113,7 @@ describe.skipIf(!existsSync(shared))("the real transcripts in ../shared/interop/
     expect(skipped).toBe(0);
     const users = messages
       .filter((message) => message.role === "user")
-      .map((message) => message.content[0]!.text);
+      .map((message) => messageText(message));
     expect(users).toEqual([
       "add a getUser(id) helper to src/util.js",
       "No - we always write arrow functions and named ES module exports, never module.exports. Fix it.",

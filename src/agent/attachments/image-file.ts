@@ -1,0 +1,81 @@
+import { createHash } from "node:crypto";
+import { statSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import type { ImagePart } from "../../core/messages.ts";
+import type { ModelInfo } from "../../core/model.ts";
+
+/** The most one image may weigh: providers refuse bigger ones (Anthropic at 5 MB), and tacit does not resize. */
+const MAX_IMAGE_BYTES = 5 * 1024 * 1024;
+/** The most the images of one message may weigh together. */
+export const MAX_IMAGES_BYTES = 20 * 1024 * 1024;
+
+const IMAGE_EXTENSIONS = /\.(png|jpe?g|gif|webp)$/i;
+
+/** Whether a path names an image by its extension (what decides image or text before the bytes are read). */
+export function isImagePath(filePath: string): boolean {
+  return IMAGE_EXTENSIONS.test(filePath);
+}
+
+/** The image's type from its first bytes (not its name): what every provider checks the data against. */
+function imageMediaType(bytes: Uint8Array): string | undefined {
+  const ascii = (start: number, end: number) => Buffer.from(bytes.subarray(start, end)).toString("latin1");
+  if (bytes[0] === 0x89 && ascii(1, 4) === "PNG") return "image/png";
+  if (bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return "image/jpeg";
+  if (ascii(0, 4) === "GIF8") return "image/gif";
+  if (ascii(0, 4) === "RIFF" && ascii(8, 12) === "WEBP") return "image/webp";
+  return undefined;
+}
+
+export type ImageRead = { ok: true; part: ImagePart; bytes: number } | { ok: false; reason: string };
+
+/** Reads an image file into a message part, or says in a few words why it cannot go. */
+export async function readImagePart(absolutePath: string, name: string, size: number): Promise<ImageRead> {
+  if (size > MAX_IMAGE_BYTES) {
+    return {
+      ok: false,
+      reason: `${megabytes(size)}, over the ${megabytes(MAX_IMAGE_BYTES)} cap for one image`,
+    };
+  }
+  const bytes = await readFile(absolutePath);
+  const mediaType = imageMediaType(bytes);
+  if (!mediaType) return { ok: false, reason: "not a PNG, JPEG, GIF or WebP image" };
+  return {
+    ok: true,
+    bytes: bytes.length,
+    part: {
+      type: "image",
+      mediaType,
+      name,
+      sha256: createHash("sha256").update(bytes).digest("hex"),
+      data: bytes.toString("base64"),
+    },
+  };
+}
+
+export function megabytes(bytes: number): string {
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}
+
+/**
+ * Why `--image` files cannot go with this run, in one line, or undefined when they can: checked
+ * before the run starts, so a run the user asked to see an image never goes on without it.
+ */
+export function explicitImagesRefusal(
+  files: readonly string[],
+  model: ModelInfo,
+  cwd: string,
+): string | undefined {
+  if (files.length === 0) return undefined;
+  if (!model.acceptsImages)
+    return `--image: ${model.ref} does not accept images; choose a model that does with --model`;
+  for (const file of files) {
+    const stats = statSync(path.resolve(cwd, file), { throwIfNoEntry: false });
+    if (!stats?.isFile()) return `--image: no such file: ${file}`;
+    if (!isImagePath(file)) return `--image: ${file} is not a PNG, JPEG, GIF or WebP image`;
+    if (stats.size > MAX_IMAGE_BYTES) {
+      return `--image: ${file} is ${megabytes(stats.size)}, over the ${megabytes(MAX_IMAGE_BYTES)} cap for one image`;
+    }
+  }
+  return undefined;
+}

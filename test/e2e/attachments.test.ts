@@ -1,0 +1,165 @@
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { DatabaseSync } from "node:sqlite";
+import { describe, expect, it } from "vitest";
+import type { Wire } from "../fake-server/server.ts";
+import { e2eFixture } from "./fixture.ts";
+
+// A 1×1 PNG: the smallest real image every provider's SDK accepts as is.
+const PNG_BASE64 =
+  "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
+
+/** Models on each wire that accept images (openai-chat: the test's own provider serving a catalog id). */
+const VISION_MODELS: Record<Wire, string | undefined> = {
+  anthropic: undefined,
+  "openai-responses": undefined,
+  "openai-chat": "fakechat/gpt-4o",
+  google: undefined,
+};
+
+/** Where each wire puts an image's bytes in a user message: the part that proves it went as an image. */
+function imageOnWire(wire: Wire, body: unknown): boolean {
+  const text = JSON.stringify(body);
+  if (!text.includes(PNG_BASE64)) return false;
+  switch (wire) {
+    case "anthropic":
+      return text.includes('"type":"image"') && text.includes('"media_type":"image/png"');
+    case "openai-responses":
+      return text.includes('"type":"input_image"') && text.includes("data:image/png;base64,");
+    case "openai-chat":
+      return text.includes('"type":"image_url"') && text.includes("data:image/png;base64,");
+    case "google":
+      return text.includes('"inlineData"') && text.includes('"mimeType":"image/png"');
+  }
+}
+
+describe("@file and images end to end", () => {
+  const e2e = e2eFixture({ perTest: true });
+
+  const wires: Wire[] = ["anthropic", "openai-responses", "openai-chat", "google"];
+  for (const wire of wires) {
+    it(`@file content and an @image reach the request on the ${wire} wire`, async () => {
+      mkdirSync(e2e.inProject("src"), { recursive: true });
+      writeFileSync(
+        e2e.inProject("src", "greet.ts"),
+        "export const greeting = 'hello';\nexport const n = 2;\n",
+      );
+      writeFileSync(e2e.inProject("shot.png"), Buffer.from(PNG_BASE64, "base64"));
+      e2e.server.enqueue({ text: "seen" });
+      const setup = e2e.wire(wire);
+      const model = VISION_MODELS[wire] ?? setup.model;
+      const result = await e2e.run(["-p", "explain @src/greet.ts and @shot.png please", "--model", model], {
+        wire,
+      });
+      expect(result.stderr).toBe("");
+      expect(result.code).toBe(0);
+      const request = e2e.server.requests.at(-1)!;
+      expect(request.wire).toBe(wire);
+      const body = JSON.stringify(request.body);
+      // Numbered as the Read tool numbers lines.
+      expect(body).toMatch(/1\\t\s*export const greeting = 'hello';/);
+      expect(body).toContain("attached-file");
+      expect(imageOnWire(wire, request.body)).toBe(true);
+    });
+  }
+
+  it("--image sends an image part, and the stored session keeps its bytes out of the database", async () => {
+    writeFileSync(e2e.inProject("diagram.png"), Buffer.from(PNG_BASE64, "base64"));
+    e2e.server.enqueue({ text: "a diagram" }, { text: "still a diagram" });
+    const first = await e2e.print("what is this?", ["--image", "diagram.png", "--output-format", "json"]);
+    expect(first.code).toBe(0);
+    expect(imageOnWire("anthropic", e2e.server.requests.at(-1)!.body)).toBe(true);
+    const images = path.join(e2e.env.TACIT_HOME!, "images");
+    expect(readdirSync(images)).toHaveLength(1);
+    const database = new DatabaseSync(path.join(e2e.env.TACIT_HOME!, "tacit.db"), { readOnly: true });
+    const stored = database
+      .prepare("SELECT content FROM messages WHERE role = 'user'")
+      .all()
+      .map((row) => String(row.content));
+    database.close();
+    expect(stored.join("\n")).toContain('"type":"image"');
+    expect(stored.join("\n")).not.toContain(PNG_BASE64);
+    // Resumed, the earlier image goes again from its file.
+    const sessionId = JSON.parse(first.stdout).session_id as string;
+    const second = await e2e.print("and now?", ["--resume", sessionId]);
+    expect(second.code).toBe(0);
+    expect(imageOnWire("anthropic", e2e.server.requests.at(-1)!.body)).toBe(true);
+  });
+
+  it("a model that does not take images refuses --image with one line, before any request", async () => {
+    writeFileSync(e2e.inProject("shot.png"), Buffer.from(PNG_BASE64, "base64"));
+    const before = e2e.server.requests.length;
+    const result = await e2e.print("describe", ["--image", "shot.png"], { wire: "openai-chat" });
+    expect(result.code).not.toBe(0);
+    expect(result.stderr.trim().split("\n")).toEqual([
+      "tacit: --image: fakechat/local-coder does not accept images; choose a model that does with --model",
+    ]);
+    expect(e2e.server.requests.length).toBe(before);
+  });
+
+  it("an @image to a model that does not take images is left out with one line; the prompt still goes", async () => {
+    writeFileSync(e2e.inProject("shot.png"), Buffer.from(PNG_BASE64, "base64"));
+    e2e.server.enqueue({ text: "ok" });
+    const result = await e2e.print("look at @shot.png", [], { wire: "openai-chat" });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain("Not attached: @shot.png (fakechat/local-coder does not accept images).");
+    expect(JSON.stringify(e2e.server.requests.at(-1)!.body)).not.toContain(PNG_BASE64);
+  });
+
+  it("a Read deny rule refuses @.env with one line and its content never reaches the model", async () => {
+    writeFileSync(e2e.inProject(".env"), "API_TOKEN=do-not-send-this-value\n");
+    e2e.server.enqueue({ text: "ok" });
+    const result = await e2e.print("check @.env", ["--disallowed-tools", "Read(./.env)"]);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(
+      /Not attached: @\.env \(Denied by the permission rule "Read\(\.\/\.env\)"\)\./,
+    );
+    expect(JSON.stringify(e2e.server.requests.at(-1)!.body)).not.toContain("do-not-send-this-value");
+  });
+
+  it("a path outside the project is refused headless (the gate would ask), never read", async () => {
+    const outside = path.join(mkdtempSync(path.join(tmpdir(), "tacit-outside-")), "private.txt");
+    writeFileSync(outside, "outside secret words\n");
+    e2e.server.enqueue({ text: "ok" });
+    const result = await e2e.print(`read @${outside}`);
+    expect(result.code).toBe(0);
+    const lines = result.stderr.trim().split("\n");
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain(`tacit: Not attached: @${outside} (Not permitted: read `);
+    expect(lines[0]).toContain("is outside the project, so reading it needs the user's approval");
+    expect(JSON.stringify(e2e.server.requests.at(-1)!.body)).not.toContain("outside secret words");
+  });
+
+  it("a folder attaches its listing; emails, escaped and unknown mentions stay plain text", async () => {
+    mkdirSync(e2e.inProject("docs", "guides"), { recursive: true });
+    writeFileSync(e2e.inProject("docs", "intro.md"), "# intro\n");
+    writeFileSync(e2e.inProject("docs", "guides", "setup.md"), "# setup\n");
+    writeFileSync(e2e.inProject("b.com"), "not a mention\n");
+    e2e.server.enqueue({ text: "ok" });
+    const prompt = "see @docs/ and mail a@b.com, not \\@b.com nor @nobody";
+    const result = await e2e.print(prompt);
+    expect(result.code).toBe(0);
+    const body = JSON.stringify(e2e.server.requests.at(-1)!.body);
+    expect(body).toContain("attached-folder");
+    expect(body).toContain("intro.md");
+    expect(body).toContain("setup.md");
+    expect(body).not.toContain("not a mention");
+  });
+
+  it("caps: a long file is cut to its window, an image over 5 MB is refused with one line", async () => {
+    const lines = Array.from({ length: 6000 }, (_, index) => `line number ${index + 1} of a long file`);
+    writeFileSync(e2e.inProject("long.txt"), `${lines.join("\n")}\n`);
+    const big = Buffer.alloc(5 * 1024 * 1024 + 1);
+    Buffer.from(PNG_BASE64, "base64").copy(big);
+    writeFileSync(e2e.inProject("big.png"), big);
+    e2e.server.enqueue({ text: "ok" });
+    const result = await e2e.print("summarise @long.txt and @big.png");
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain("Not attached: @big.png (5.0 MB, over the 5.0 MB cap for one image).");
+    const body = JSON.stringify(e2e.server.requests.at(-1)!.body);
+    expect(body).toContain("line number 1 of a long file");
+    expect(body).not.toContain("line number 6000 of a long file");
+    expect(body.length).toBeLessThan(200_000);
+  });
+});
