@@ -26,3 +26,8 @@ export function terminalSafe(text: string): string {
     return code <= 0xff ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u${code.toString(16)}`;
   });
 }
+
+/** Text from someone else's file made one plain line: control characters and line breaks become spaces. */
+export function plainLine(text: string): string {
+  return text.replace(UNPRINTABLE, " ").replace(/\s+/g, " ").trim();
+}
