@@ -1,7 +1,7 @@
 import type { McpServerEntry } from "../../config/mcp-servers.ts";
 import { errorMessage } from "../../core/errors.ts";
 import type { Tool } from "../../core/tool.ts";
-import { killProcessGroup } from "../run-process.ts";
+import { groupIsAlive, killProcessGroup } from "../run-process.ts";
 import type { McpCallResult, McpConnection, McpToolInfo } from "./connection.ts";
 import { createMcpTool } from "./mcp-tool.ts";
 import { cachedTools, saveCachedTools, serverCacheKey } from "./tool-cache.ts";
@@ -149,7 +149,11 @@ export class McpManager {
         timeoutMs: this.options.startupTimeoutMs,
         probeTimeoutMs: PROBE_TIMEOUT_MS,
         signal: start.signal,
-        onSpawn: (pid) => this.groups.add(pid),
+        onSpawn: (pid) => {
+          // Groups already gone are dropped: their ids may be reused by someone else's by the time tacit exits.
+          for (const group of this.groups) if (!groupIsAlive(group)) this.groups.delete(group);
+          this.groups.add(pid);
+        },
       }),
     );
     let timer: NodeJS.Timeout | undefined;
