@@ -24,3 +24,8 @@ export function terminalSafe(text: string, options: { keepLines?: boolean } = {}
       : `\\u${code.toString(16).padStart(4, "0")}`;
   });
 }
+
+/** Text from someone else's file made one plain line: control characters and line breaks become spaces. */
+export function plainLine(text: string): string {
+  return text.replace(UNPRINTABLE, " ").replace(/\s+/g, " ").trim();
+}

@@ -39,7 +39,8 @@ export function killProcessGroup(group: number | undefined, signal: NodeJS.Signa
   }
 }
 
-function groupIsAlive(group: number): boolean {
+/** Whether any process of the group is still there. */
+export function groupIsAlive(group: number): boolean {
   try {
     process.kill(-group, 0);
     return true;

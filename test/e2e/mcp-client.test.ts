@@ -13,6 +13,16 @@ const require = createRequire(import.meta.url);
 const everythingServer = require.resolve("@modelcontextprotocol/server-everything/dist/index.js");
 const testServer = path.join(import.meta.dirname, "fixtures", "mcp-test-server.ts");
 const node = process.execPath;
+const groupServer = path.join(import.meta.dirname, "..", "tools", "fixtures", "mcp-group-server.mjs");
+
+/** Running, not a zombie waiting to be reaped. */
+function running(pid: number): boolean {
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, "utf8"));
+  } catch {
+    return false;
+  }
+}
 
 const e2e = e2eFixture({ perTest: true });
 // Each run starts Node servers (the crash test five times over); on two busy cores that is slow.
@@ -157,6 +167,25 @@ describe("MCP servers' tools", { timeout: 180_000 }, () => {
     expect(lines).toEqual([
       expect.stringContaining('MCP server "silent" did not start: did not answer within 1s.'),
     ]);
+  });
+
+  it("-p exits without waiting on a server still starting, and stops what it started", async () => {
+    // The server never answers, and its grandchild (a `sleep`) holds its stdout open, as `sh -c "sleep …"` does.
+    const pidFile = path.join(e2e.workspace.project, "grandchild.pid");
+    userServers(
+      { hang: { command: node, args: [groupServer, "hang", pidFile] } },
+      { startupTimeoutSeconds: 600 },
+    );
+    // The model waits (a shell command) until the server has started its grandchild, then ends the session.
+    const wait = "until [ -s grandchild.pid ]; do sleep 0.05; done";
+    e2e.server.enqueue({ toolCalls: [{ name: "Bash", input: { command: wait } }] }, { text: "Done." });
+    const result = await e2e.print("go", ["--allowed-tools", "Bash"], SLOW);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toBe("Done.\n");
+    const grandchild = Number(readFileSync(pidFile, "utf8"));
+    for (let tries = 0; tries < 200 && running(grandchild); tries++)
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    expect(running(grandchild)).toBe(false);
   });
 
   it("a Streamable HTTP server's tools are listed and called", async () => {

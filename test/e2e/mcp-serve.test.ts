@@ -135,6 +135,24 @@ describe("tacit mcp serve", () => {
       env: env(),
     });
     expect(listed.stdout).not.toContain("test-command");
+    // The inbox is the user's: the client can neither withdraw nor rewrite the proposal it made.
+    const refusal =
+      "project/test-command has a change waiting for the user's review: only the user approves or rejects it (tacit memory inbox)";
+    const deleted = await client.callTool({
+      name: "delete",
+      arguments: { name: "test-command", scope: "project" },
+    });
+    expect(deleted.isError).toBe(true);
+    expect(text(deleted)).toBe(refusal);
+    const updated = await client.callTool({
+      name: "update",
+      arguments: { name: "test-command", content: "npm run test" },
+    });
+    expect(updated.isError).toBe(true);
+    expect(text(updated)).toBe(refusal);
+    expect(text(await client.callTool({ name: "inbox", arguments: {} }))).toContain(
+      "project/test-command: new memory",
+    );
   });
 
   it("writes project memory directly only when the user's own settings say mcp.serve.review none", async () => {

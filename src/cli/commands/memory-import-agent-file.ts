@@ -1,9 +1,12 @@
 import { readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { UserFacingError } from "../../core/errors.ts";
+import { terminalSafe } from "../../core/terminal-safe.ts";
 import { agentFileMemories } from "../../memory/import/agent-file-memories.ts";
 import { AgentFileError, isAgentFileDocument, parseAgentFile } from "../../memory/import/letta-agent-file.ts";
+import { planReimport } from "../../memory/import/reimport.ts";
 import { writeImportedMemories } from "../../memory/import/write-imported.ts";
+import { InvalidMemoryError, validateMemory } from "../../memory/memory-file.ts";
 import type { MemoryScope } from "../../memory/scopes.ts";
 import { type MemoryContext, print } from "./memory-context.ts";
 
@@ -41,7 +44,7 @@ export async function importAgentFile(
     parsed = parseAgentFile(readFileSync(filePath, "utf8"));
   } catch (error) {
     if (error instanceof AgentFileError)
-      throw new UserFacingError(`${fileName}: ${error.message}; nothing imported`);
+      throw new UserFacingError(`${terminalSafe(fileName)}: ${error.message}; nothing imported`);
     throw error;
   }
   const store = context.service.store;
@@ -52,32 +55,64 @@ export async function importAgentFile(
   const { memories, skipped } = agentFileMemories(parsed, fileName, (name) =>
     store.exists(options.scope, name),
   );
+  // Everything printed comes from the file (agent names, labels, text): no terminal escape gets through.
+  const say = (line: string) => print(terminalSafe(line));
   const agents = parsed.agents.join(", ");
   if (memories.length === 0) {
-    print(`${fileName} (Letta agent ${agents}) holds no memory to import.`);
+    say(`${fileName} (Letta agent ${agents}) holds no memory to import.`);
+    return;
+  }
+  // The dry run checks what the import would: it says only what the import then does.
+  for (const memory of memories) validOrRefused(memory, fileName);
+  const plan = planReimport(store, options.scope, memories);
+  // After the changes: what was left as it was, and what held nothing.
+  const rest = [
+    ...plan.unchanged.map((name) => `  = ${options.scope}/${name}: already imported, unchanged`),
+    ...skipped.map((line) => `  - ${line}`),
+  ];
+  if (plan.fresh.length + plan.changed.length === 0) {
+    say(`Nothing to import from ${fileName} (Letta agent ${agents}): all of it was already imported.`);
+    for (const line of rest) say(line);
     return;
   }
   if (options.dryRun) {
-    print(
-      `Would import ${memories.length} from ${fileName} (Letta agent ${agents}, ${parsed.generation} format) into ${options.scope} memory:`,
+    say(
+      `Would import ${plan.fresh.length} and update ${plan.changed.length} from ${fileName} (Letta agent ${agents}, ${parsed.generation} format) into ${options.scope} memory:`,
     );
-    for (const memory of memories)
-      print(`  + ${options.scope}/${memory.name} (${memory.type}) ${memory.description}`);
-    for (const line of skipped) print(`  - ${line}`);
+    for (const memory of plan.fresh)
+      say(`  + ${options.scope}/${memory.name} (${memory.type}) ${memory.description}`);
+    for (const memory of plan.changed)
+      say(`  ~ ${options.scope}/${memory.name} (${memory.type}) ${memory.description}`);
+    for (const line of rest) say(line);
     return;
   }
-  const result = await writeImportedMemories(store, options.scope, memories, {
-    summary: `${memories.length} memories from Letta agent file ${fileName}`,
+  const changing = [...plan.fresh, ...plan.changed];
+  const result = await writeImportedMemories(store, options.scope, changing, {
+    summary: `${changing.length} memories from Letta agent file ${fileName}`,
     reason: `tacit memory import ${fileName}`,
+    replacing: new Set(plan.changed.map((memory) => memory.name)),
   });
-  for (const line of result.notices) process.stderr.write(`tacit: warning: ${line}\n`);
+  for (const line of result.notices) process.stderr.write(`tacit: warning: ${terminalSafe(line)}\n`);
   context.service.syncIndex();
-  print(
-    `Imported ${result.written.length} from ${fileName} (Letta agent ${agents}) into ${options.scope} memory.`,
+  say(
+    `Imported ${plan.fresh.length} and updated ${plan.changed.length} from ${fileName} (Letta agent ${agents}) into ${options.scope} memory.`,
   );
+  const updated = new Set(plan.changed.map((memory) => memory.name));
   for (const { memory, redactions } of result.written) {
     const redacted = redactions > 0 ? `, ${redactions} secret(s) redacted` : "";
-    print(`  + ${options.scope}/${memory.name} (${memory.type}${redacted})`);
+    say(
+      `  ${updated.has(memory.name) ? "~" : "+"} ${options.scope}/${memory.name} (${memory.type}${redacted})`,
+    );
   }
-  for (const line of skipped) print(`  - ${line}`);
+  for (const line of rest) say(line);
+}
+
+function validOrRefused(memory: Parameters<typeof validateMemory>[0], fileName: string): void {
+  try {
+    validateMemory(memory);
+  } catch (error) {
+    if (error instanceof InvalidMemoryError)
+      throw new UserFacingError(`${terminalSafe(fileName)}: ${error.message}; nothing imported`);
+    throw error;
+  }
 }

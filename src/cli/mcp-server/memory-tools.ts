@@ -153,6 +153,7 @@ export function registerMemoryTools(server: McpServer, context: MemoryToolContex
         if (input.content === undefined && input.description === undefined && input.type === undefined)
           throw new MemoryError("nothing to change: give content, description or type");
         const scope = resolveScope(memory, input.name, input.scope);
+        refusePending(memory, scope, input.name);
         const result = await memory.target.update(
           scope,
           input.name,
@@ -183,6 +184,7 @@ export function registerMemoryTools(server: McpServer, context: MemoryToolContex
     ({ name, scope, reason }) =>
       answer(context, async (memory) => {
         const resolved = resolveScope(memory, name, scope);
+        refusePending(memory, resolved, name);
         const options = changeOptions(context, reason ? `deleted: ${reason}` : "deleted");
         const result = await memory.target.remove(resolved, name, options);
         memory.service.syncIndex();
@@ -245,6 +247,17 @@ function writeAnswer(
 
 function reviewNote(what: string): string {
   return `Proposed for the user's review: ${what}. It takes effect when they approve it (tacit memory inbox).`;
+}
+
+/**
+ * The inbox is the user's: a client that proposed a change may not rewrite or
+ * withdraw it (and deleting a name that is only a proposal would withdraw it).
+ */
+function refusePending(memory: OpenedMemory, scope: MemoryScope, name: string): void {
+  if (memory.inbox.get(`${scope}/${name}`))
+    throw new MemoryError(
+      `${scope}/${name} has a change waiting for the user's review: only the user approves or rejects it (tacit memory inbox)`,
+    );
 }
 
 /** The given scope, or the one enabled scope holding the name; none or several is a refusal naming them. */

@@ -30,7 +30,7 @@ export async function writeImportedMemories(
   store: MemoryStore,
   scope: MemoryScope,
   memories: readonly Memory[],
-  change: { summary: string; reason: string; now?: Date },
+  change: { summary: string; reason: string; now?: Date; replacing?: ReadonlySet<string> },
 ): Promise<{ written: ImportedMemory[]; commit?: string; notices: string[] }> {
   if (!store.isEnabled(scope))
     throw new MemoryError(`the ${scope} memory scope is turned off or unavailable here`);
@@ -47,9 +47,14 @@ export async function writeImportedMemories(
   const result = await history.locked(scope, async (historyReady) => {
     const prepared = memories.map((memory) => {
       paths.realFile(scope, memory.name);
-      if (store.exists(scope, memory.name))
+      const replaced = change.replacing?.has(memory.name);
+      if (!replaced && store.exists(scope, memory.name))
         throw new MemoryError(`a ${scope} memory named "${memory.name}" exists`);
-      const { memory: redacted, redactions } = store.redactMemory(memory);
+      const created = replaced ? store.read(scope, memory.name).memory.created : undefined;
+      const { memory: redacted, redactions } = store.redactMemory({
+        ...memory,
+        ...(created ? { created } : {}),
+      });
       return { memory: completeMemory(validated(redacted), { now }), redactions };
     });
     for (const each of prepared)

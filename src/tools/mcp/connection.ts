@@ -1,8 +1,8 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import type { McpServerConfig } from "../../config/mcp-servers.ts";
+import { GroupStdioTransport } from "./group-stdio-transport.ts";
 import {
   JsonRpcRequester,
   MODERN_PROTOCOL_VERSION,
@@ -32,7 +32,7 @@ export interface McpCallResult {
 export interface McpConnection {
   era: ProtocolEra;
   tools: McpToolInfo[];
-  /** The child's process id (stdio), killed on exit. */
+  /** The child's process id (stdio), also its process group's: the group is killed on exit. */
   pid: number | undefined;
   callTool(
     name: string,
@@ -51,8 +51,10 @@ export interface ConnectOptions {
   timeoutMs: number;
   /** How long `server/discover` may take before the server is taken for legacy. */
   probeTimeoutMs: number;
-  /** Told the child's process id as soon as it is spawned, so it can be killed even while starting. */
+  /** Told the child's process id (its process group's) as soon as it is spawned. */
   onSpawn?: (pid: number) => void;
+  /** Aborted when the start is given up: a stdio server still starting is stopped with its group. */
+  signal?: AbortSignal;
 }
 
 /** Lines of a stdio server's stderr kept to explain why it failed. */
@@ -67,32 +69,36 @@ export async function connectMcpServer(
   options: ConnectOptions,
 ): Promise<McpConnection> {
   if (config.type === "stdio") {
-    const transport = new StdioClientTransport({
+    // The server's own log lines are kept (the last few explain a failure), never shown in the terminal.
+    const stderrTail: string[] = [];
+    const transport = new GroupStdioTransport({
       command: config.command,
       args: config.args,
       env: options.env,
       cwd: options.cwd,
-      stderr: "pipe",
+      onStderr: (chunk) => {
+        stderrTail.push(...chunk.toString("utf8").split("\n").filter(Boolean));
+        stderrTail.splice(0, Math.max(0, stderrTail.length - STDERR_LINES));
+      },
     });
-    // The server's own log lines are kept (the last few explain a failure), never shown in the terminal.
-    const stderrTail: string[] = [];
-    transport.stderr?.on("data", (chunk: Buffer) => {
-      stderrTail.push(...chunk.toString("utf8").split("\n").filter(Boolean));
-      stderrTail.splice(0, Math.max(0, stderrTail.length - STDERR_LINES));
-    });
+    // Given up on (the startup timeout, the session ending): the server and its group are stopped now.
+    const abandon = () => void transport.close().catch(() => {});
+    if (options.signal?.aborted) throw new Error("the session ended before it started");
+    options.signal?.addEventListener("abort", abandon, { once: true });
     try {
       await transport.start();
       if (transport.pid) options.onSpawn?.(transport.pid);
       const requester = new JsonRpcRequester(transport);
       const era = await probeEra(requester, Math.min(options.probeTimeoutMs, options.timeoutMs));
-      if (era === "modern")
-        return await modernConnection(transport, requester, transport.pid ?? undefined, options);
+      if (era === "modern") return await modernConnection(transport, requester, transport.pid, options);
       requester.release();
-      return await legacyConnection(startedTransport(transport), transport.pid ?? undefined, options);
+      return await legacyConnection(startedTransport(transport), transport.pid, options);
     } catch (error) {
       await transport.close().catch(() => {});
       const detail = stderrTail.length ? ` (its last output: ${stderrTail.at(-1)})` : "";
       throw new Error(`${(error as Error).message}${detail}`);
+    } finally {
+      options.signal?.removeEventListener("abort", abandon);
     }
   }
   // Streamable HTTP: the SDK's handshake first; a server that refuses it is asked as a modern one.

@@ -1,6 +1,7 @@
 import type { McpServerEntry } from "../../config/mcp-servers.ts";
 import { errorMessage } from "../../core/errors.ts";
 import type { Tool } from "../../core/tool.ts";
+import { groupIsAlive, killProcessGroup } from "../run-process.ts";
 import type { McpCallResult, McpConnection, McpToolInfo } from "./connection.ts";
 import { createMcpTool } from "./mcp-tool.ts";
 import { cachedTools, saveCachedTools, serverCacheKey } from "./tool-cache.ts";
@@ -51,11 +52,17 @@ export class McpManager {
   private readonly handles: ServerHandle[];
   private closing = false;
   private started = false;
-  /** Every child process started, live or starting: all are stopped when tacit exits. */
-  private readonly pids = new Set<number>();
+  /**
+   * Every stdio server started (each leads a process group of its own): what
+   * is still there when tacit exits is killed, group and all. close() gives
+   * them SIGTERM and a grace period first; the exit handler cannot wait.
+   */
+  private readonly groups = new Set<number>();
   private readonly killOnExit = () => {
-    for (const pid of this.pids) this.killPid(pid);
+    for (const group of this.groups) killProcessGroup(group, "SIGKILL");
   };
+  /** Starts under way: aborting one stops its server (the startup timeout, or close()). */
+  private readonly starting = new Set<AbortController>();
 
   constructor(private readonly options: McpManagerOptions) {
     this.handles = options.servers.map((entry) => this.newHandle(entry));
@@ -120,29 +127,20 @@ export class McpManager {
     }));
   }
 
-  /** Stops every server (closing stdin, then the SDK's SIGTERM/SIGKILL). */
+  /** Stops every server and whatever each started (SIGTERM to its process group, SIGKILL after a grace period). */
   async close(): Promise<void> {
     this.closing = true;
-    process.removeListener("exit", this.killOnExit);
-    const closing = Promise.all(this.handles.map((handle) => handle.connection?.close().catch(() => {})));
-    // Servers still starting have no connection to close yet: they are stopped outright.
-    const live = new Set(this.handles.flatMap((handle) => handle.connection?.pid ?? []));
-    for (const pid of this.pids) if (!live.has(pid)) this.killPid(pid);
-    await closing;
-  }
-
-  private killPid(pid: number): void {
-    try {
-      process.kill(pid, "SIGTERM");
-    } catch {
-      // Already gone.
-    }
+    // Servers still starting have no connection to close yet: their starts are given up, which stops them.
+    for (const start of this.starting) start.abort();
+    await Promise.all(this.handles.map((handle) => handle.connection?.close().catch(() => {})));
   }
 
   private async connect(handle: ServerHandle): Promise<void> {
     const { entry } = handle;
     const config = entry.config;
     const env = config.type === "stdio" ? { ...this.options.baseEnv, ...config.env } : {};
+    const start = new AbortController();
+    this.starting.add(start);
     // The SDK loads with the first server that starts, never in a session without any.
     const attempt = import("./connection.ts").then(({ connectMcpServer }) =>
       connectMcpServer(config, {
@@ -150,18 +148,21 @@ export class McpManager {
         cwd: this.options.cwd,
         timeoutMs: this.options.startupTimeoutMs,
         probeTimeoutMs: PROBE_TIMEOUT_MS,
+        signal: start.signal,
         onSpawn: (pid) => {
-          this.pids.add(pid);
-          if (this.closing) this.killPid(pid);
+          // Groups already gone are dropped: their ids may be reused by someone else's by the time tacit exits.
+          for (const group of this.groups) if (!groupIsAlive(group)) this.groups.delete(group);
+          this.groups.add(pid);
         },
       }),
     );
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new Error(`did not answer within ${Math.round(this.options.startupTimeoutMs / 1000)}s`)),
-        this.options.startupTimeoutMs,
-      );
+      timer = setTimeout(() => {
+        reject(new Error(`did not answer within ${Math.round(this.options.startupTimeoutMs / 1000)}s`));
+        // The server is stopped, not left running unseen: nothing may keep tacit from exiting.
+        start.abort();
+      }, this.options.startupTimeoutMs);
       timer.unref();
     });
     try {
@@ -178,7 +179,7 @@ export class McpManager {
       handle.toolObjects = this.buildTools(handle);
       saveCachedTools(this.options.home, handle.cacheKey, connection.tools);
     } catch (error) {
-      // A start that answers after the timeout is closed, so no server is left running unseen.
+      // A start that completes just as the timeout fires is closed, so no server is left running unseen.
       attempt.then((late) => late.close().catch(() => {})).catch(() => {});
       handle.status = handle.restarts > 0 ? "stopped" : "failed";
       handle.reason = errorMessage(error);
@@ -188,6 +189,7 @@ export class McpManager {
         );
     } finally {
       clearTimeout(timer);
+      this.starting.delete(start);
     }
   }
 

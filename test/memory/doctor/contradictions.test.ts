@@ -50,4 +50,42 @@ describe("findContradictions", () => {
       ]),
     ).toEqual([]);
   });
+
+  it("finds no contradiction among ordinary memories (the reviewer's eleven)", () => {
+    const ordinary = [
+      "Use pnpm, never npm: the lockfile is pnpm-lock.yaml",
+      "Never run npm install in CI; use npm ci",
+      "Tests: run npm test; one test with npm test -- -t name",
+      "Entry point is src/app.ts, it wires the router",
+      "Config lives in ~/.config/app/config.toml and /etc/app.conf",
+      "See https://example.com/docs/api.md for the API and README.md",
+      "Don't use tabs; use 2 spaces",
+      "Use tabs in Makefiles only",
+      "Prefer vitest over jest",
+      "Jest is legacy here; new tests go in vitest",
+      "Deploy with scripts/deploy.sh (to be created next sprint)",
+    ].map((text, index) => memory(`m${index}`, text, text));
+    expect(found(ordinary)).toEqual([]);
+  });
+
+  it("reads a negation without a verb as ruling out the thing, and needs the same verb and object", () => {
+    // "never npm" is no vote for npm, and it rules out npm itself, whatever the verb.
+    expect(
+      found([memory("pnpm", "Packages", "Use pnpm, never npm"), memory("npm", "Packages", "use npm")]),
+    ).toEqual([["npm", "pnpm", "npm"]]);
+    // The same verb with another object, or another verb with the same object, is another action.
+    expect(
+      found([
+        memory("ci", "CI", "Never run npm install in CI"),
+        memory("tests", "Tests", "run npm test"),
+        memory("lockfile", "Lockfile", "read npm install output"),
+      ]),
+    ).toEqual([]);
+    expect(
+      found([
+        memory("ci", "CI", "Never run npm install in CI"),
+        memory("dev", "Dev", "run npm install first"),
+      ]),
+    ).toEqual([["dev", "ci", "npm install"]]);
+  });
 });
