@@ -28,12 +28,22 @@ afterEach(async () => {
 function manager(mode: "serve" | "hang", pidFile: string, startupTimeoutMs = 60_000): McpManager {
   const created = new McpManager({
     servers: [
-      {
-        name: "group",
-        config: { type: "stdio", command: process.execPath, args: [server, mode, pidFile], env: {} },
-        source: "test",
-        origin: "user",
-      },
+      (() => {
+        const config = {
+          type: "stdio" as const,
+          command: process.execPath,
+          args: [server, mode, pidFile],
+          env: {},
+        };
+        return {
+          name: "group",
+          config,
+          source: "test",
+          origin: "user" as const,
+          shown: config,
+          variables: [],
+        };
+      })(),
     ],
     home: path.join(root, "home"),
     cwd: root,
