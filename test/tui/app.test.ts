@@ -109,6 +109,8 @@ describe("slash commands", () => {
     ]) {
       expect(frame).toContain(name);
     }
+    // An argument hint with `|` stays in its cell: the table keeps its two columns.
+    expect(frame).toContain("minimal|low|medium|high");
     expect(host.prompts).toEqual([]);
   });
 

@@ -320,9 +320,11 @@ export async function runCommand(command: SlashCommand, context: CommandContext)
 }
 
 function helpText(commands: SlashCommand[]): string {
+  // A `|` in a cell (`[minimal|low|…]`, a custom command's hint) would split the table's columns.
+  const cell = (text: string) => text.replace(/\|/g, "\\|");
   const rows = commands.map(
     (command) =>
-      `| \`/${command.name}${command.argumentHint ? ` ${command.argumentHint}` : ""}\` | ${command.description} |`,
+      `| ${cell(`\`/${command.name}${command.argumentHint ? ` ${command.argumentHint}` : ""}\``)} | ${cell(command.description)} |`,
   );
   return [
     "**Commands**",
