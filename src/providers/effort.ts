@@ -22,6 +22,27 @@ const BUDGETS: Record<Effort, number> = { minimal: 1_024, low: 4_096, medium: 12
 
 type ProviderOptions = Record<string, Record<string, unknown>>;
 
+/** Anthropic's adaptive levels (`output_config.effort`) have no "minimal": its least is "low". */
+const ADAPTIVE_EFFORT: Record<Effort, "low" | "medium" | "high"> = {
+  minimal: "low",
+  low: "low",
+  medium: "medium",
+  high: "high",
+};
+
+/**
+ * Whether a Claude model takes adaptive thinking (`thinking: {type: "adaptive"}` with an effort
+ * level) rather than a token budget: version 4.6 and later of any line, and the Claude 5 lines
+ * (Fable, Mythos, Opus, Sonnet 5). 4.5 and earlier, and ids without a version, know only budgets.
+ */
+export function takesAdaptiveThinking(modelId: string): boolean {
+  const match = /^claude-[a-z]+-(\d+)(?:-(\d{1,2}))?(?:-|$)/.exec(modelId);
+  if (!match) return false;
+  const major = Number(match[1]);
+  const minor = match[2] === undefined ? 0 : Number(match[2]);
+  return major > 4 || (major === 4 && minor >= 6);
+}
+
 export interface EffortOptions {
   providerOptions?: ProviderOptions;
   /** One line when the effort cannot be applied (a model without reasoning); nothing is sent then. */
@@ -30,8 +51,9 @@ export interface EffortOptions {
 
 /**
  * The AI SDK providerOptions that set a reasoning effort on one wire:
- * - anthropic: thinking {type: "enabled", budgetTokens} (the request's `thinking.budget_tokens`),
- *   kept below max_tokens as the API requires;
+ * - anthropic: for Claude 4.6 and later, thinking {type: "adaptive"} and an effort level (the
+ *   request's `output_config.effort`); before them, thinking {type: "enabled", budgetTokens} (the
+ *   request's `thinking.budget_tokens`), kept below max_tokens as the API requires;
  * - openai-responses: reasoningEffort (the request's `reasoning.effort`), with a summary so the
  *   thinking can be shown;
  * - google: thinkingConfig {thinkingBudget, includeThoughts};
@@ -50,6 +72,13 @@ export function effortProviderOptions(
   }
   switch (wire) {
     case "anthropic": {
+      // Claude 4.6 and later think adaptively: a level, not a budget (Claude 5 and Opus 4.7+
+      // answer a budget with 400 "thinking.type.enabled is not supported for this model").
+      if (takesAdaptiveThinking(info.modelId)) {
+        return {
+          providerOptions: { anthropic: { thinking: { type: "adaptive" }, effort: ADAPTIVE_EFFORT[effort] } },
+        };
+      }
       // max_tokens must exceed the budget: leave the answer at least 4k tokens.
       const budgetTokens = Math.min(BUDGETS[effort], info.maxOutputTokens - 4_096);
       if (budgetTokens < 1_024) {

@@ -67,12 +67,19 @@ describe("tacit models", () => {
 describe("--effort on each wire", () => {
   const e2e = e2eFixture();
 
-  it("anthropic: an extended-thinking budget", async () => {
+  it("anthropic: adaptive thinking with an effort level on Claude 5, a thinking budget on Haiku 4.5", async () => {
     const result = await e2e.print("think", ["--effort", "high"]);
     expect(result.code, result.stderr).toBe(0);
-    const body = lastBody(e2e.server.requests);
-    expect(body.thinking).toEqual({ type: "enabled", budget_tokens: 32_768 });
-    expect(body.max_tokens as number).toBeGreaterThan(32_768);
+    const adaptive = lastBody(e2e.server.requests);
+    // Claude 5 answers a budget with 400 "thinking.type.enabled is not supported for this model".
+    expect(adaptive.thinking).toEqual({ type: "adaptive" });
+    expect(adaptive.output_config).toEqual({ effort: "high" });
+
+    const older = await e2e.print("think", ["--effort", "high", "--model", "anthropic/claude-haiku-4-5"]);
+    expect(older.code, older.stderr).toBe(0);
+    const budget = lastBody(e2e.server.requests);
+    expect(budget.thinking).toEqual({ type: "enabled", budget_tokens: 32_768 });
+    expect(budget.max_tokens as number).toBeGreaterThan(32_768);
   });
 
   it("openai responses: reasoning.effort", async () => {
@@ -91,7 +98,8 @@ describe("--effort on each wire", () => {
   it("settings' effort applies; a model without reasoning ignores it with one line", async () => {
     e2e.writeUserSettings({ effort: "minimal" });
     const withSettings = await e2e.print("think");
-    expect((lastBody(e2e.server.requests).thinking as Record<string, unknown>).budget_tokens).toBe(1_024);
+    // Anthropic's adaptive levels have no "minimal": its least is "low".
+    expect(lastBody(e2e.server.requests).output_config).toEqual({ effort: "low" });
 
     const plain = await e2e.print("think", ["--model", "anthropic/claude-3-haiku-20240307"]);
     expect(plain.code, plain.stderr).toBe(0);
