@@ -25,7 +25,16 @@ export function terminalSafe(text: string, options: { keepLines?: boolean } = {}
   });
 }
 
-/** Text from someone else's file made one plain line: control characters and line breaks become spaces. */
-export function plainLine(text: string): string {
-  return text.replace(UNPRINTABLE, " ").replace(/\s+/g, " ").trim();
+/**
+ * Text from someone else's file made one plain line, cut to `max` characters when given: control
+ * characters, line and paragraph separators and line breaks become spaces, so a repository's text
+ * cannot forge lines in a prompt, a listing or a memory's description.
+ */
+export function plainLine(text: string, max?: number): string {
+  const flat = text
+    .replace(UNPRINTABLE, " ")
+    .replace(/[\u2028\u2029]/g, " ")
+    .replace(/\s+/g, " ")
+    .trim();
+  return max !== undefined && flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }

@@ -2,9 +2,9 @@ import type { Dirent } from "node:fs";
 import { readdir, realpath, stat } from "node:fs/promises";
 import path from "node:path";
 import { isInside } from "../../config/real-path.ts";
-import { parseYaml } from "../../memory/yaml.ts";
+import { plainLine } from "../../core/terminal-safe.ts";
+import { splitFrontmatter } from "../../memory/frontmatter.ts";
 import { readRegularFilePrefix } from "../../tools/file-stream.ts";
-import { oneLine } from "../subagents/agent-files.ts";
 
 /**
  * Custom slash commands: Markdown files whose body is a prompt, Claude Code's
@@ -155,7 +155,8 @@ export function parseCommandFile(
   const name = fileName.toLowerCase();
   if (!/^[a-z0-9][\w.-]{0,63}$/.test(name))
     return "its name is not a command name (letters, digits, -, _ and . only)";
-  const split = splitFrontmatter(text);
+  // Frontmatter is optional; when the file opens with `---` it must close and be a YAML mapping.
+  const split = splitFrontmatter(text, { required: false });
   if (typeof split === "string") return split;
   const { frontmatter, body } = split;
   const field = (key: string): string | undefined => {
@@ -181,36 +182,13 @@ export function parseCommandFile(
   const summary = field("description") ?? firstLine(body) ?? "custom command";
   return {
     name,
-    description: oneLine(`${summary} (${where})`, 200),
-    ...(field("argument-hint") ? { argumentHint: oneLine(field("argument-hint")!, 60) } : {}),
+    description: plainLine(`${summary} (${where})`, 200),
+    ...(field("argument-hint") ? { argumentHint: plainLine(field("argument-hint")!, 60) } : {}),
     allowedTools,
     ...(model ? { model } : {}),
     body,
     scope,
     file,
-  };
-}
-
-/** Frontmatter is optional; when the file opens with `---` it must close and be a YAML mapping. */
-function splitFrontmatter(text: string): { frontmatter: Record<string, unknown>; body: string } | string {
-  const lines = text.replace(/^\uFEFF/, "").split(/\r?\n/);
-  if (lines[0]?.trim() !== "---") return { frontmatter: {}, body: lines.join("\n").trim() };
-  const close = lines.findIndex((line, index) => index > 0 && line.trim() === "---");
-  if (close < 0) return "its frontmatter has no closing `---` line";
-  let parsed: unknown;
-  try {
-    parsed = parseYaml(lines.slice(1, close).join("\n"));
-  } catch (error) {
-    return `its frontmatter is not valid YAML (${(error as Error).message.split("\n")[0]})`;
-  }
-  if (parsed === null || parsed === undefined) parsed = {};
-  if (typeof parsed !== "object" || Array.isArray(parsed)) return "its frontmatter is not a mapping";
-  return {
-    frontmatter: parsed as Record<string, unknown>,
-    body: lines
-      .slice(close + 1)
-      .join("\n")
-      .trim(),
   };
 }
 

@@ -1,6 +1,7 @@
 import { readdir, realpath, stat } from "node:fs/promises";
 import path from "node:path";
 import { isInside } from "../../config/real-path.ts";
+import { plainLine } from "../../core/terminal-safe.ts";
 import { parseSkillFile } from "../../memory/skills/catalog.ts";
 import { readRegularFilePrefix } from "../../tools/file-stream.ts";
 
@@ -128,7 +129,7 @@ export function parseAgentFile(
   const parsed = parseSkillFile(text);
   if (typeof parsed === "string") return parsed;
   const name = safeName(parsed.name);
-  if (!name) return `its name "${oneLine(parsed.name, 40)}" has no letters or digits`;
+  if (!name) return `its name "${plainLine(parsed.name, 40)}" has no letters or digits`;
   if (name === GENERAL_PURPOSE.name) return `"${name}" is the built-in agent's name`;
   const tools = toolList(parsed.frontmatter.tools);
   if (typeof tools === "string") return tools;
@@ -138,7 +139,7 @@ export function parseAgentFile(
   const chosenModel = typeof model === "string" && model.trim() !== "inherit" ? model.trim() : undefined;
   return {
     name,
-    description: oneLine(parsed.description, MAX_DESCRIPTION),
+    description: plainLine(parsed.description, MAX_DESCRIPTION),
     ...(tools ? { tools } : {}),
     ...(chosenModel ? { model: chosenModel } : {}),
     prompt: parsed.body,
@@ -172,13 +173,4 @@ function toolList(value: unknown): string[] | undefined | string {
         .filter((item) => /^[\w.*-]{1,80}$/.test(item)),
     ),
   ];
-}
-
-/** Printable, on one line, cut to a length: a repository's text must not forge lines in a prompt or on screen. */
-export function oneLine(text: string, max: number): string {
-  const flat = text
-    .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, " ")
-    .replace(/\s+/g, " ")
-    .trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }

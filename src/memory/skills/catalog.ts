@@ -2,7 +2,7 @@ import type { Dirent } from "node:fs";
 import { readdir, readFile, realpath, stat } from "node:fs/promises";
 import path from "node:path";
 import { isInside } from "../../config/real-path.ts";
-import { parseYaml } from "../yaml.ts";
+import { splitFrontmatter } from "../frontmatter.ts";
 
 /**
  * Agent Skills (a folder with a SKILL.md — YAML frontmatter `name` and
@@ -144,32 +144,14 @@ interface ParsedSkill {
 
 /** The frontmatter and body of a SKILL.md, or why it cannot be read as one. */
 export function parseSkillFile(text: string): ParsedSkill | string {
-  const lines = text.replace(/^\uFEFF/, "").split(/\r?\n/);
-  if (lines[0]?.trim() !== "---") return "it does not start with a `---` frontmatter line";
-  const close = lines.findIndex((line, index) => index > 0 && line.trim() === "---");
-  if (close < 0) return "its frontmatter has no closing `---` line";
-  let frontmatter: unknown;
-  try {
-    frontmatter = parseYaml(lines.slice(1, close).join("\n"));
-  } catch (error) {
-    return `its frontmatter is not valid YAML (${(error as Error).message.split("\n")[0]})`;
-  }
-  if (typeof frontmatter !== "object" || frontmatter === null || Array.isArray(frontmatter))
-    return "its frontmatter is not a mapping";
-  const record = frontmatter as Record<string, unknown>;
-  const name = record.name;
-  const description = record.description;
+  const split = splitFrontmatter(text, { required: true });
+  if (typeof split === "string") return split;
+  const { frontmatter, body } = split;
+  const name = frontmatter.name;
+  const description = frontmatter.description;
   if (typeof name !== "string" || !name.trim()) return "its frontmatter has no `name`";
   if (typeof description !== "string" || !description.trim()) return "its frontmatter has no `description`";
-  return {
-    name: name.trim(),
-    description: description.trim(),
-    frontmatter: record,
-    body: lines
-      .slice(close + 1)
-      .join("\n")
-      .trim(),
-  };
+  return { name: name.trim(), description: description.trim(), frontmatter, body };
 }
 
 async function listResources(skillFolder: string): Promise<string[]> {
