@@ -41,8 +41,9 @@ export function mcpServerPlan(input: Omit<McpSetupInput, "onNotice">): {
     hiddenVariables: hiddenVariables(input.settings),
   });
   const fromRepository = servers.filter((server) => server.origin === "repository");
-  const trust = repositoryTrust(input.home, input.projectRoot);
-  if (fromRepository.length === 0 || trust.trusted)
+  // Trust is judged (its record read, the repository's files hashed) only when the repository names servers.
+  const trust = fromRepository.length > 0 ? repositoryTrust(input.home, input.projectRoot) : undefined;
+  if (!trust || trust.trusted)
     return { servers, untrusted: [], changedSinceTrust: false, declined: false, warnings };
   return {
     servers: servers.filter((server) => server.origin === "user"),
