@@ -305,6 +305,7 @@ export async function bootstrap(input: BootstrapInput): Promise<Runtime> {
       gate,
       ...(hooks ? { toolHooks: hooks.toolHooks } : {}),
       ...(input.files ? { files: input.files } : {}),
+      parentFileHooks: () => session.fileChangeHooks,
       cwd,
       projectRoot,
     });
