@@ -170,7 +170,7 @@ export async function bootstrap(input: BootstrapInput): Promise<Runtime> {
       home,
       projectRoot,
     });
-    const models = modelResolver({ env, settings, effort: start.effort, warn });
+    const models = modelResolver({ env, settings, effort: start.effort, warn, home });
     const resolve = (ref: string) => models.resolve(ref);
     const model = resolve(start.modelRef);
     model.warmUp?.();
