@@ -142,10 +142,7 @@ async function fetchFurther(context: ToolContext, given: string, maxChars: numbe
   try {
     url = parseUrl(given);
   } catch (error) {
-    return {
-      output: `Invalid URL ${given}: ${error instanceof Error ? error.message : String(error)}`,
-      isError: true,
-    };
+    return invalidUrl(given, error);
   }
   const decision = (await context.recheck?.(fetchSubject(url))) ?? {
     allowed: false as const,
