@@ -106,6 +106,14 @@ export class AgentSession {
     return this.tools;
   }
 
+  /** Its checkpoint and edit-record hooks, which a subagent's calls go through too (subagents/runner.ts). */
+  get fileChangeHooks(): {
+    checkpointer: Checkpointer | undefined;
+    afterToolCall: AfterToolCall | undefined;
+  } {
+    return { checkpointer: this.checkpointer, afterToolCall: this.afterToolCall };
+  }
+
   get totals(): { usage: Usage; costUsd: number; contextTokens: number } {
     return { usage: this.usageTotal, costUsd: this.costTotal, contextTokens: this.lastInputTokens };
   }

@@ -170,7 +170,7 @@ export async function bootstrap(input: BootstrapInput): Promise<Runtime> {
       home,
       projectRoot,
     });
-    const models = modelResolver({ env, settings, effort: start.effort, warn });
+    const models = modelResolver({ env, settings, effort: start.effort, warn, home });
     const resolve = (ref: string) => models.resolve(ref);
     const model = resolve(start.modelRef);
     model.warmUp?.();
@@ -305,6 +305,7 @@ export async function bootstrap(input: BootstrapInput): Promise<Runtime> {
       gate,
       ...(hooks ? { toolHooks: hooks.toolHooks } : {}),
       ...(input.files ? { files: input.files } : {}),
+      parentFileHooks: () => session.fileChangeHooks,
       cwd,
       projectRoot,
     });

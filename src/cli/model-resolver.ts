@@ -2,6 +2,7 @@ import type { Settings } from "../config/settings-schema.ts";
 import type { ModelClient } from "../core/model.ts";
 import { deprecationWarning } from "../providers/catalog.ts";
 import type { Effort } from "../providers/effort.ts";
+import { type ModelsCache, readModelsCache, servedModel } from "../providers/models-cache.ts";
 import { resolveModel } from "../providers/resolve.ts";
 
 /** How a run turns model references into clients: the session's start, /model, subagents, custom commands. */
@@ -21,9 +22,19 @@ export function modelResolver(options: {
   settings: Settings;
   effort: Effort | undefined;
   warn(line: string): void;
+  /** tacit's home, where `tacit models` keeps what each provider said it serves. */
+  home: string;
 }): ModelResolver {
   let effort = options.effort;
   const deprecationsWarned = new Set<string>();
+  // Read once, when a model is first resolved; `tacit models --refresh` rewrites it, not a running session.
+  let cache: ModelsCache | undefined;
+  const acceptsImages = (target: { provider: string; modelId: string; baseURL: string }) => {
+    const setting = options.settings.models?.[`${target.provider}/${target.modelId}`]?.vision;
+    if (setting !== undefined) return setting;
+    cache ??= readModelsCache(options.home);
+    return servedModel(cache, target)?.vision;
+  };
   return {
     resolve(ref) {
       const client = resolveModel(ref, {
@@ -31,6 +42,7 @@ export function modelResolver(options: {
         providers: options.settings.providers ?? {},
         ...(effort ? { effort } : {}),
         onNotice: options.warn,
+        acceptsImages,
       });
       const deprecated = deprecationWarning(client.info.provider, client.info.modelId);
       if (deprecated && !deprecationsWarned.has(client.info.ref)) {

@@ -1,6 +1,6 @@
 import type { PermissionGate } from "../agent/permission-gate.ts";
 import type { SubagentDefinition } from "../agent/subagents/agent-files.ts";
-import { createSubagentRunner } from "../agent/subagents/runner.ts";
+import { createSubagentRunner, type SubagentFileHooks } from "../agent/subagents/runner.ts";
 import { subagentSection } from "../agent/subagents/subagent-prompt.ts";
 import type { ToolCallHooks } from "../agent/tool-calls.ts";
 import type { ModelClient } from "../core/model.ts";
@@ -19,6 +19,8 @@ export interface SubagentWiring {
   /** The session's tool hooks and file access, which a subagent's calls go through as the parent's do. */
   toolHooks?: ToolCallHooks;
   files?: TextFileAccess;
+  /** The session's checkpoint and edit-record hooks: a subagent's writes belong to the parent's turn. */
+  parentFileHooks?(): SubagentFileHooks;
   cwd: string;
   projectRoot: string;
 }
@@ -37,6 +39,7 @@ export function taskToolFactory(wiring: SubagentWiring): (model: ModelClient) =>
     gate: wiring.gate,
     ...(wiring.toolHooks ? { toolHooks: wiring.toolHooks } : {}),
     ...(wiring.files ? { files: wiring.files } : {}),
+    ...(wiring.parentFileHooks ? { parentFileHooks: wiring.parentFileHooks } : {}),
     cwd: wiring.cwd,
     projectRoot: wiring.projectRoot,
   });

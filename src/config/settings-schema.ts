@@ -134,6 +134,8 @@ export const settingsSchema = z.looseObject({
   effort: z.enum(["minimal", "low", "medium", "high"]).optional(),
   permissions: permissionsSchema.optional(),
   providers: z.record(z.string(), providerSettingsSchema).optional(),
+  /** Per model ("provider/model-id"): `vision` says whether it takes images, over the provider's word and the catalog. */
+  models: z.record(z.string(), z.looseObject({ vision: z.boolean().optional() })).optional(),
   memory: memorySettingsSchema.optional(),
   maxTurns: positiveInteger.optional(),
   /** Extra instruction files read into the system prompt, besides AGENTS.md and CLAUDE.md. */

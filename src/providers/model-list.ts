@@ -5,6 +5,11 @@ export interface ServedModel {
   id: string;
   contextWindow?: number;
   maxOutputTokens?: number;
+  /**
+   * Whether it takes images, when the provider says: Ollama's /api/show `capabilities` ("vision"),
+   * an OpenAI-compatible list's `architecture.input_modalities` ("image", as OpenRouter reports).
+   */
+  vision?: boolean;
 }
 
 const ANTHROPIC_VERSION = "2023-06-01";
@@ -16,8 +21,8 @@ const MAX_PAGES = 20;
  * Anthropic GET /v1/models (x-api-key, anthropic-version; paged by after_id),
  * OpenAI and OpenAI-compatible GET /models (bearer key), Gemini GET
  * /v1beta/models (x-goog-api-key; paged by pageToken), Ollama GET /api/tags
- * (its own list, with the size tags `ollama run` takes). Throws with the
- * status on a failed answer.
+ * (its own list, with the size tags `ollama run` takes), then POST /api/show
+ * for each model's capabilities. Throws with the status on a failed answer.
  */
 export async function fetchServedModels(
   endpoint: Endpoint,
@@ -36,7 +41,10 @@ export async function fetchServedModels(
     // The OpenAI-compatible base URL ends in /v1; Ollama's own API sits beside it.
     const root = endpoint.baseURL.replace(/\/v1$/, "");
     const body = await get(`${root}/api/tags`, {});
-    return listOf(body.models).flatMap((entry) => stringField(entry, "name", (id) => ({ id })));
+    const names = listOf(body.models).flatMap((entry) => stringField(entry, "name", (id) => ({ id })));
+    return Promise.all(
+      names.map(async (model) => ({ ...model, ...(await ollamaVision(root, model.id, options)) })),
+    );
   }
   switch (endpoint.wire) {
     case "anthropic": {
@@ -85,9 +93,44 @@ export async function fetchServedModels(
     case "openai-responses":
     case "openai-chat": {
       const body = await get(`${endpoint.baseURL}/models`, key ? { authorization: `Bearer ${key}` } : {});
-      return listOf(body.data).flatMap((entry) => stringField(entry, "id", (id) => ({ id })));
+      return listOf(body.data).flatMap((entry) =>
+        stringField(entry, "id", (id) => ({ id, ...inputModalitiesVision(entry) })),
+      );
     }
   }
+}
+
+/**
+ * Whether an Ollama model takes images, from POST /api/show's `capabilities` (Ollama since April 2025:
+ * ["completion", "vision", "tools", …]). An older server, or one model failing to answer, says nothing:
+ * the model is left to the catalog and the user's settings rather than the whole list failing.
+ */
+async function ollamaVision(
+  root: string,
+  model: string,
+  options: { fetch?: typeof fetch; signal?: AbortSignal },
+): Promise<{ vision?: boolean }> {
+  try {
+    const response = await (options.fetch ?? fetch)(`${root}/api/show`, {
+      method: "POST",
+      headers: { accept: "application/json", "content-type": "application/json" },
+      body: JSON.stringify({ model }),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    if (!response.ok) return {};
+    const capabilities = ((await response.json()) as Record<string, unknown>).capabilities;
+    return Array.isArray(capabilities) ? { vision: capabilities.includes("vision") } : {};
+  } catch {
+    return {};
+  }
+}
+
+/** An OpenAI-compatible list entry's `architecture.input_modalities` (OpenRouter's), when it has one. */
+function inputModalitiesVision(entry: Record<string, unknown>): { vision?: boolean } {
+  const architecture = entry.architecture;
+  if (typeof architecture !== "object" || architecture === null) return {};
+  const modalities = (architecture as Record<string, unknown>).input_modalities;
+  return Array.isArray(modalities) ? { vision: modalities.includes("image") } : {};
 }
 
 function listOf(value: unknown): Array<Record<string, unknown>> {

@@ -28,6 +28,11 @@ export interface ResolveOptions {
   effort?: Effort;
   /** Told the one line saying an effort was ignored (a model without reasoning). */
   onNotice?: (line: string) => void;
+  /**
+   * Whether the model takes images when the user's settings or its provider say so (cli/model-resolver.ts);
+   * undefined leaves the catalog's word.
+   */
+  acceptsImages?: (target: { provider: string; modelId: string; baseURL: string }) => boolean | undefined;
 }
 
 /** Splits "provider/model-id"; the id may hold slashes of its own (openrouter/anthropic/claude-sonnet-4.5). */
@@ -59,7 +64,10 @@ export function resolveTarget(ref: string, options: ResolveOptions = {}): Resolv
     : custom
       ? customEndpoint(provider, custom, env)
       : unknownProvider(provider, providers);
-  return { info: modelInfo(provider, modelId, custom), endpoint };
+  const info = modelInfo(provider, modelId, custom);
+  const images = options.acceptsImages?.({ provider, modelId, baseURL: endpoint.baseURL });
+  if (images !== undefined) info.acceptsImages = images;
+  return { info, endpoint };
 }
 
 /**

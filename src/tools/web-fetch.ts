@@ -3,6 +3,7 @@ import type { ToolContext, ToolResult } from "../core/tool.ts";
 import { defineTool } from "./define-tool.ts";
 import { hostOf, isPrivateHost } from "./web-fetch/address.ts";
 import { download, fetchSubject } from "./web-fetch/download.ts";
+import { urlsInPrompt } from "./web-fetch/prompt-urls.ts";
 import { htmlToMarkdown } from "./web-fetch/to-markdown.ts";
 
 /** Big enough for a documentation page, small enough that a huge download is cut early. */
@@ -25,16 +26,28 @@ function parseUrl(given: string): URL {
   return url;
 }
 
-/** Fetches a URL and returns its text: HTML as Markdown, plain text and JSON as they are, binary refused. */
-async function webFetch(context: ToolContext, given: string, prompt?: string): Promise<ToolResult> {
+function invalidUrl(given: string, error: unknown): ToolResult {
+  return {
+    output: `Invalid URL ${given}: ${error instanceof Error ? error.message : String(error)}`,
+    isError: true,
+  };
+}
+
+/**
+ * Fetches a URL and returns its text: HTML as Markdown, plain text and JSON as they are, binary refused;
+ * at most maxChars of it (the share of MAX_MARKDOWN_CHARS this URL gets when one call fetches several).
+ */
+async function webFetch(
+  context: ToolContext,
+  given: string,
+  prompt?: string,
+  maxChars = MAX_MARKDOWN_CHARS,
+): Promise<ToolResult> {
   let url: URL;
   try {
     url = parseUrl(given);
   } catch (error) {
-    return {
-      output: `Invalid URL ${given}: ${error instanceof Error ? error.message : String(error)}`,
-      isError: true,
-    };
+    return invalidUrl(given, error);
   }
   const deadline = AbortSignal.timeout(TIMEOUT_MS);
   const fetched = await download(
@@ -67,9 +80,9 @@ async function webFetch(context: ToolContext, given: string, prompt?: string): P
   let body = isHtml ? htmlToMarkdown(text) : text;
   const notes: string[] = [];
   if (fetched.truncated) notes.push(`the download stopped at ${MAX_DOWNLOAD_BYTES / 1024 / 1024} MB`);
-  if (body.length > MAX_MARKDOWN_CHARS) {
-    body = body.slice(0, MAX_MARKDOWN_CHARS);
-    notes.push(`cut to the first ${MAX_MARKDOWN_CHARS} characters`);
+  if (body.length > maxChars) {
+    body = body.slice(0, maxChars);
+    notes.push(`cut to the first ${maxChars} characters`);
   }
   const header = [
     `URL: ${fetched.url}`,
@@ -120,20 +133,57 @@ export function gptWebFetchTool() {
   });
 }
 
-const URL_IN_TEXT = /https?:\/\/[^\s<>"'`)\]]+/;
+/**
+ * One URL of several in a Gemini prompt: the call's own subject (the first URL) passed the gate before the
+ * call ran; each further URL is judged by the same gate before it is fetched, as a redirect's host is.
+ */
+async function fetchFurther(context: ToolContext, given: string, maxChars: number): Promise<ToolResult> {
+  let url: URL;
+  try {
+    url = parseUrl(given);
+  } catch (error) {
+    return invalidUrl(given, error);
+  }
+  const decision = (await context.recheck?.(fetchSubject(url))) ?? {
+    allowed: false as const,
+    reason: "No permission gate to judge this further host.",
+  };
+  if (!decision.allowed) return { output: `Not fetched ${url.href}: ${decision.reason}`, isError: true };
+  return webFetch(context, given, undefined, maxChars);
+}
 
-/** Gemini CLI's web_fetch takes a prompt holding the URL; the first URL in it is fetched. */
+/** Every URL of a Gemini prompt, one after another, the character cap shared among them. */
+async function webFetchPrompt(context: ToolContext, prompt: string): Promise<ToolResult> {
+  const [first, ...further] = urlsInPrompt(prompt);
+  if (!first) return { output: "No http(s) URL found in the prompt.", isError: true };
+  if (further.length === 0) return webFetch(context, first, prompt);
+  const share = Math.floor(MAX_MARKDOWN_CHARS / (further.length + 1));
+  const results = [await webFetch(context, first, undefined, share)];
+  for (const url of further) results.push(await fetchFurther(context, url, share));
+  return {
+    output: [`Asked: ${prompt.trim()}`, ...results.map((result) => result.output)].join("\n\n---\n\n"),
+    // The model gets what could be fetched; the call failed only when nothing could.
+    ...(results.every((result) => result.isError) ? { isError: true } : {}),
+  };
+}
+
+/**
+ * Gemini CLI's web_fetch, as Gemini models were trained on it: one `prompt` holding up to 20 URLs and the
+ * instructions for them. Every URL is fetched (the first judged as the call, the others each in turn).
+ */
 export function geminiWebFetchTool() {
   return defineTool({
     name: "web_fetch",
-    description: `${DESCRIPTION} Put the URL in the prompt, with what you want from the page.`,
-    inputSchema: z.object({ prompt: z.string().describe("A prompt that includes the URL to fetch") }),
+    description: `${DESCRIPTION} Put up to 20 URLs in the prompt, with what you want from them; each is fetched and its content returned.`,
+    inputSchema: z.object({
+      prompt: z
+        .string()
+        .describe(
+          'A prompt that includes the URL(s) (up to 20) to fetch and what to do with their content. Each URL must be complete, starting with "http://" or "https://".',
+        ),
+    }),
     readOnly: true,
-    permission: (input) => urlPermission(URL_IN_TEXT.exec(input.prompt)?.[0] ?? ""),
-    execute: (input, context) => {
-      const found = URL_IN_TEXT.exec(input.prompt)?.[0];
-      if (!found) return Promise.resolve({ output: "No http(s) URL found in the prompt.", isError: true });
-      return webFetch(context, found, input.prompt);
-    },
+    permission: (input) => urlPermission(urlsInPrompt(input.prompt)[0] ?? ""),
+    execute: (input, context) => webFetchPrompt(context, input.prompt),
   });
 }

@@ -5,10 +5,7 @@ import { DatabaseSync } from "node:sqlite";
 import { describe, expect, it } from "vitest";
 import type { Wire } from "../fake-server/server.ts";
 import { e2eFixture } from "./fixture.ts";
-
-// A 1×1 PNG: the smallest real image every provider's SDK accepts as is.
-const PNG_BASE64 =
-  "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
+import { PNG_BASE64 } from "./tiny-png.ts";
 
 /** Models on each wire that accept images (openai-chat: the test's own provider serving a catalog id). */
 const VISION_MODELS: Record<Wire, string | undefined> = {
@@ -93,7 +90,7 @@ describe("@file and images end to end", () => {
     const result = await e2e.print("describe", ["--image", "shot.png"], { wire: "openai-chat" });
     expect(result.code).not.toBe(0);
     expect(result.stderr.trim().split("\n")).toEqual([
-      "tacit: --image: fakechat/local-coder does not accept images; choose a model that does with --model",
+      `tacit: --image: fakechat/local-coder is not known to accept images; if it does, set "models": {"fakechat/local-coder": {"vision": true}} in settings, or run \`tacit models --refresh\` to ask its provider; or choose a model that does with --model`,
     ]);
     expect(e2e.server.requests.length).toBe(before);
   });
@@ -103,7 +100,9 @@ describe("@file and images end to end", () => {
     e2e.server.enqueue({ text: "ok" });
     const result = await e2e.print("look at @shot.png", [], { wire: "openai-chat" });
     expect(result.code).toBe(0);
-    expect(result.stderr).toContain("Not attached: @shot.png (fakechat/local-coder does not accept images).");
+    expect(result.stderr).toContain(
+      "Not attached: @shot.png (fakechat/local-coder is not known to accept images; ",
+    );
     expect(JSON.stringify(e2e.server.requests.at(-1)!.body)).not.toContain(PNG_BASE64);
   });
 

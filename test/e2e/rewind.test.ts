@@ -87,6 +87,37 @@ describe("tacit rewind", () => {
     expect(sent).not.toContain("second: write a again");
   });
 
+  it("puts back what a subagent changed in the turn that started it", async () => {
+    writeFileSync(e2e.inProject("shared.txt"), "the user's original\n");
+    e2e.server.enqueue(
+      { toolCalls: [{ name: "Task", input: { description: "edit shared", prompt: "edit shared.txt" } }] },
+      // The subagent's own requests come next: one edit, then its answer.
+      {
+        toolCalls: [
+          {
+            name: "Edit",
+            input: {
+              file_path: e2e.inProject("shared.txt"),
+              old_string: "original",
+              new_string: "subagent's",
+            },
+          },
+        ],
+      },
+      { text: "Edited shared.txt." },
+      { text: "The subagent edited it." },
+    );
+    const result = await e2e.print("have a subagent edit shared.txt", ["--permission-mode", "accept-edits"]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(read("shared.txt")).toBe("the user's subagent's\n");
+    expect((await e2e.run(["rewind", "--list"])).stdout).toMatch(/files changed: shared\.txt/);
+
+    const rewound = await e2e.run(["rewind", "--turn", "1", "--yes", "--files-only"]);
+    expect(rewound.stderr).toBe("");
+    expect(rewound.stdout).toContain("Restored shared.txt.");
+    expect(read("shared.txt")).toBe("the user's original\n");
+  });
+
   it("removes a file the agent created, and says shell commands are not undone", async () => {
     e2e.server.enqueue(
       write("created.txt", "new\n"),

@@ -121,6 +121,30 @@ describe("WebFetch", () => {
     expect(image!.output).toContain("image/png, not text");
   });
 
+  it("on Gemini models: web_fetch takes a prompt, fetches every URL in it and judges each host", async () => {
+    const geminiCall = (prompt: string) => ({ toolCalls: [{ name: "web_fetch", input: { prompt } }] });
+    const other = `http://localhost:${port}`;
+    e2e.server.enqueue(
+      geminiCall(`Summarise ${base}/page and compare it with ${base}/elsewhere.`),
+      geminiCall(`Read ${base}/page, then ${other}/page`),
+      { text: "Compared." },
+    );
+    await e2e.print("compare the guides", ALLOW_LOCAL, { wire: "google" });
+    expect(e2e.server.requests.at(-1)!.normalized.toolNames).toContain("web_fetch");
+
+    const [both, refusedSecond] = e2e.results();
+    // Both URLs of the first prompt were fetched (the trailing full stop is not part of the second).
+    expect(both!.isError).toBeFalsy();
+    expect(both!.output).toContain(`URL: ${base}/page`);
+    expect(both!.output).toContain("Redirected to http://localhost");
+    expect(both!.output.match(/# Install guide/g)).toHaveLength(1);
+    // The second's first URL is allowed; its other host (localhost, no rule naming it) is judged on its own.
+    expect(refusedSecond!.isError).toBeFalsy();
+    expect(refusedSecond!.output).toContain("# Install guide");
+    expect(refusedSecond!.output).toContain(`Not fetched ${other}/page`);
+    expect(refusedSecond!.output).toContain("WebFetch(domain:localhost)");
+  });
+
   it("is refused in plan mode", async () => {
     e2e.server.enqueue(fetchCall("/page"), { text: "Planned." });
     await e2e.print("read the guide", [...ALLOW_LOCAL, "--permission-mode", "plan"]);

@@ -258,6 +258,19 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
       modelListReads.push(path);
       return sendJson(response, 200, path === "/api/tags" ? ollamaTags() : geminiModelList());
     }
+    // Ollama's model details (POST /api/show {model}): what each pulled model can do.
+    if (request.method === "POST" && path === "/api/show") {
+      readBody(request).then(
+        (raw) => {
+          const shown = ollamaShow(raw);
+          return shown
+            ? sendJson(response, 200, shown)
+            : sendJson(response, 404, { error: "model not found" });
+        },
+        () => response.destroy(),
+      );
+      return;
+    }
     request.resume();
     errors.push(`unknown route ${request.method} ${path}`);
     sendJson(response, 404, {
@@ -402,10 +415,40 @@ function geminiModelList(): unknown {
   return { models: [entry("gemini-3.8-flash"), entry("gemini-fake")] };
 }
 
+/**
+ * The models the fake Ollama has pulled, with the `capabilities` its /api/show reports (Ollama since
+ * April 2025); undefined: a model shown without them, as an older Ollama answers.
+ */
+const OLLAMA_MODELS: Record<string, string[] | undefined> = {
+  "qwen3:8b": ["completion", "tools", "thinking"],
+  "gpt-oss:20b": ["completion", "tools", "thinking"],
+  "llava:7b": ["completion", "vision"],
+  "gemma3:latest": ["completion", "vision"],
+  "mystery:1b": undefined,
+};
+
 /** Ollama's /api/tags: the models pulled onto the machine, tagged by size. */
 function ollamaTags(): unknown {
   const entry = (name: string) => ({ name, model: name, modified_at: new Date(0).toISOString(), size: 1 });
-  return { models: [entry("qwen3:8b"), entry("gpt-oss:20b")] };
+  return { models: Object.keys(OLLAMA_MODELS).map(entry) };
+}
+
+/** Ollama's /api/show answer for the model the body names, or undefined for one not pulled. */
+function ollamaShow(raw: string): unknown {
+  let name: unknown;
+  try {
+    name = (JSON.parse(raw) as { model?: unknown }).model;
+  } catch {
+    return undefined;
+  }
+  if (typeof name !== "string" || !(name in OLLAMA_MODELS)) return undefined;
+  const capabilities = OLLAMA_MODELS[name];
+  return {
+    modelfile: "",
+    details: { format: "gguf", family: name.split(":")[0] },
+    model_info: { "general.architecture": name.split(":")[0] },
+    ...(capabilities ? { capabilities } : {}),
+  };
 }
 
 // The chat wire names, for tests that run one scenario on every wire.

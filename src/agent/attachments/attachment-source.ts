@@ -10,7 +10,7 @@ import { listDirectory } from "../../tools/ls.ts";
 import { claudeReadTool, readTextFile } from "../../tools/read.ts";
 import type { PermissionGate } from "../permission-gate.ts";
 import type { TurnContextSource } from "../turn-context.ts";
-import { isImagePath, MAX_IMAGES_BYTES, megabytes, readImagePart } from "./image-file.ts";
+import { imagesRefusedBy, isImagePath, MAX_IMAGES_BYTES, megabytes, readImagePart } from "./image-file.ts";
 import { findMentions, type Mention } from "./mentions.ts";
 
 /** Characters of one file's numbered lines that go with the prompt; the model reads on with its Read tool. */
@@ -138,7 +138,7 @@ class Attacher {
 
   private async image(label: string, absolutePath: string, size: number) {
     const model = this.options.model();
-    if (!model.acceptsImages) return this.refuse(label, `${model.ref} does not accept images`);
+    if (!model.acceptsImages) return this.refuse(label, imagesRefusedBy(model));
     if (this.imageBytes + size > MAX_IMAGES_BYTES) {
       return this.refuse(label, `the prompt's images would pass ${megabytes(MAX_IMAGES_BYTES)}`);
     }

@@ -12,6 +12,15 @@ export const MAX_IMAGES_BYTES = 20 * 1024 * 1024;
 
 const IMAGE_EXTENSIONS = /\.(png|jpe?g|gif|webp)$/i;
 
+/**
+ * Why a model gets no images, in words for one line: a model known not to take them says so; one nothing
+ * is known about (not in the catalog, its provider silent) says how the user can tell tacit it does.
+ */
+export function imagesRefusedBy(model: ModelInfo): string {
+  if (model.acceptsImages === false) return `${model.ref} does not accept images`;
+  return `${model.ref} is not known to accept images; if it does, set "models": {"${model.ref}": {"vision": true}} in settings, or run \`tacit models --refresh\` to ask its provider`;
+}
+
 /** Whether a path names an image by its extension (what decides image or text before the bytes are read). */
 export function isImagePath(filePath: string): boolean {
   return IMAGE_EXTENSIONS.test(filePath);
@@ -68,7 +77,7 @@ export function explicitImagesRefusal(
 ): string | undefined {
   if (files.length === 0) return undefined;
   if (!model.acceptsImages)
-    return `--image: ${model.ref} does not accept images; choose a model that does with --model`;
+    return `--image: ${imagesRefusedBy(model)}; or choose a model that does with --model`;
   for (const file of files) {
     const stats = statSync(path.resolve(cwd, file), { throwIfNoEntry: false });
     if (!stats?.isFile()) return `--image: no such file: ${file}`;

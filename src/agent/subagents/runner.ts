@@ -12,9 +12,10 @@ import {
 import { catalogModels } from "../../providers/catalog.ts";
 import { capOutput } from "../../tools/define-tool.ts";
 import type { TaskRequest } from "../../tools/task.ts";
+import { type Checkpointer, checkThenSnapshot } from "../checkpoint-recorder.ts";
 import { runAgent } from "../loop.ts";
 import type { PermissionGate } from "../permission-gate.ts";
-import type { ToolCallHooks } from "../tool-calls.ts";
+import type { AfterToolCall, ToolCallHooks } from "../tool-calls.ts";
 import { GENERAL_PURPOSE, type SubagentDefinition } from "./agent-files.ts";
 import { chooseTools } from "./tool-choice.ts";
 
@@ -31,11 +32,22 @@ export interface SubagentRunnerOptions {
   gate: Pick<PermissionGate, "check" | "isReadDenied">;
   /** The session's PreToolUse/PostToolUse hooks: a subagent's calls pass them as the parent's do. */
   toolHooks?: ToolCallHooks;
+  /**
+   * The parent session's file-change hooks, read when a subagent starts: its writes are snapshotted into the
+   * parent turn's checkpoint (so /rewind of that turn puts them back) and recorded as the agent's, like the parent's.
+   */
+  parentFileHooks?(): SubagentFileHooks;
   /** The session's file access (an ACP editor's buffers): a subagent sees what the parent sees. */
   files?: TextFileAccess;
   cwd: string;
   projectRoot: string;
   maxTurns?: number;
+}
+
+/** What the parent session does around its own file-changing calls (agent-session.ts, session-parts.ts). */
+export interface SubagentFileHooks {
+  checkpointer: Checkpointer | undefined;
+  afterToolCall: AfterToolCall | undefined;
 }
 
 /** A subagent's answer that comes back as the tool result: long enough for a report, not a transcript. */
@@ -82,6 +94,7 @@ export function createSubagentRunner(options: SubagentRunnerOptions): SubagentRu
         event,
       });
 
+    const fileHooks = options.parentFileHooks?.();
     let answer = "";
     let ending: Extract<AgentEvent, { type: "done" }> | undefined;
     let failure: string | undefined;
@@ -101,8 +114,12 @@ export function createSubagentRunner(options: SubagentRunnerOptions): SubagentRu
       },
       signal: context.signal,
       hooks: {
-        beforeToolCall: (tool, input, callContext, hookPermission) =>
-          options.gate.check(tool, input, callContext, hookPermission),
+        beforeToolCall: checkThenSnapshot(
+          (tool, input, callContext, hookPermission) =>
+            options.gate.check(tool, input, callContext, hookPermission),
+          fileHooks?.checkpointer,
+        ),
+        ...(fileHooks?.afterToolCall ? { afterToolCall: fileHooks.afterToolCall } : {}),
         ...(options.toolHooks ? { toolHooks: options.toolHooks } : {}),
       },
       maxTurns: options.maxTurns ?? DEFAULT_MAX_TURNS,

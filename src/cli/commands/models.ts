@@ -1,42 +1,16 @@
-import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
-import path from "node:path";
 import { writeFileAtomic } from "../../config/atomic-write.ts";
 import { BUILTIN_PROVIDERS, builtinProvider, hasKey } from "../../config/builtin-providers.ts";
 import { findProjectRoot, tacitHome } from "../../config/paths.ts";
 import { errorMessage } from "../../core/errors.ts";
 import { deprecationOf, lookupModel } from "../../providers/catalog.ts";
 import { fetchServedModels, type ServedModel } from "../../providers/model-list.ts";
+import { type ModelsCache, modelsCachePath, readModelsCache } from "../../providers/models-cache.ts";
 import { type CustomProviderSettings, resolveTarget } from "../../providers/resolve.ts";
 import { loadJudgedSettings } from "../judged-settings.ts";
 
 /** A provider's list is fetched again after a day even without --refresh: new models appear. */
 const CACHE_MAX_AGE_MS = 24 * 60 * 60 * 1000;
-
-interface CachedList {
-  fetchedAt: string;
-  /** The list is for this base URL only: a moved provider (a proxy, another host) is asked again. */
-  baseURL: string;
-  models: ServedModel[];
-}
-
-interface ModelsCache {
-  providers: Record<string, CachedList>;
-}
-
-/** ~/.tacit/models-cache.json: model ids and limits only, never a key. */
-export function modelsCachePath(home: string): string {
-  return path.join(home, "models-cache.json");
-}
-
-function readCache(home: string): ModelsCache {
-  try {
-    const parsed = JSON.parse(readFileSync(modelsCachePath(home), "utf8")) as Partial<ModelsCache>;
-    return { providers: typeof parsed.providers === "object" && parsed.providers ? parsed.providers : {} };
-  } catch {
-    return { providers: {} };
-  }
-}
 
 /** The providers worth asking: those with a key, those named in settings, and local servers the user pointed at. */
 function configuredProviders(
@@ -60,6 +34,8 @@ function describe(provider: string, served: ServedModel) {
     maxOutputTokens: info.known ? info.maxOutputTokens : (served.maxOutputTokens ?? info.maxOutputTokens),
     price: info.known ? info.price : undefined,
     reasoning: info.reasoning === true,
+    // What the provider says first (Ollama's capabilities), then the catalog.
+    images: served.vision ?? info.acceptsImages === true,
     ...(deprecated ? { deprecated } : {}),
   };
 }
@@ -95,7 +71,7 @@ export async function modelsCommand(options: { provider?: string; refresh?: bool
   });
   const custom = settings.providers ?? {};
   const names = options.provider ? [options.provider.toLowerCase()] : configuredProviders(env, custom);
-  const cache = readCache(home);
+  const cache = readModelsCache(home);
   const reports: ProviderReport[] = [];
   for (const provider of names) reports.push(await reportFor(provider, { env, custom, cache, options }));
   if (reports.some((report) => !report.cached && !report.error)) {
@@ -164,9 +140,10 @@ function renderReports(reports: ProviderReport[]): string {
 
 function modelLine(model: Described): string {
   const window = `${tokens(model.contextWindow)} context, ${tokens(model.maxOutputTokens)} out`;
-  if (!model.known) return `${model.ref}  unknown — conservative defaults (${window})`;
+  const images = model.images ? ", images" : "";
+  if (!model.known) return `${model.ref}  unknown — conservative defaults (${window})${images}`;
   const price = model.price ? `, $${model.price.input}/$${model.price.output} per M` : "";
-  const reasoning = model.reasoning ? ", reasoning" : "";
+  const reasoning = `${model.reasoning ? ", reasoning" : ""}${images}`;
   const retiring = model.deprecated
     ? `  deprecated${model.deprecated.retires ? ` (${model.deprecated.retires})` : ""} → ${model.deprecated.successor}`
     : "";
