@@ -10,7 +10,8 @@ const { version } = JSON.parse(readFileSync("package.json", "utf8"));
 
 rmSync("dist", { recursive: true, force: true });
 await build({
-  entryPoints: { cli: "src/cli/main.ts" },
+  // The WebFetch converter runs in a worker thread (src/tools/web-fetch/to-markdown.ts), from its own file.
+  entryPoints: { cli: "src/cli/main.ts", "web-fetch-markdown": "src/tools/web-fetch/markdown-worker.ts" },
   outdir: "dist",
   bundle: true,
   splitting: true,

@@ -15,7 +15,8 @@ export function fetchRuleCovers(ruleDomain: string | undefined, subject: FetchSu
   const wanted = ruleDomain
     ?.trim()
     .toLowerCase()
-    .replace(/^\[|\]$/g, "");
+    .replace(/^\[|\]$/g, "")
+    .replace(/\.$/, "");
   if (wanted === undefined) return !subject.privateAddress;
   if (wanted === domain) return true;
   if (subject.privateAddress) return false;

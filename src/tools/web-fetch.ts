@@ -77,8 +77,23 @@ async function webFetch(
       isError: true,
     };
   const isHtml = type === "text/html" || type === "application/xhtml+xml";
-  let body = isHtml ? htmlToMarkdown(text) : text;
   const notes: string[] = [];
+  let body = text;
+  let asMarkdown = false;
+  if (isHtml) {
+    let converted: Awaited<ReturnType<typeof htmlToMarkdown>>;
+    try {
+      converted = await htmlToMarkdown(text, AbortSignal.any([context.signal, deadline]));
+    } catch {
+      const error = deadline.aborted
+        ? `Fetching ${url.href} timed out after ${TIMEOUT_MS / 1000} s.`
+        : "Aborted.";
+      return { output: error, isError: true };
+    }
+    body = converted.text;
+    asMarkdown = !converted.fallback;
+    if (converted.fallback) notes.push(`${converted.fallback}; this is its text without markup`);
+  }
   if (fetched.truncated) notes.push(`the download stopped at ${MAX_DOWNLOAD_BYTES / 1024 / 1024} MB`);
   if (body.length > maxChars) {
     body = body.slice(0, maxChars);
@@ -86,7 +101,7 @@ async function webFetch(
   }
   const header = [
     `URL: ${fetched.url}`,
-    `Status: ${fetched.status}${type ? ` (${type}${isHtml ? ", converted to Markdown" : ""})` : ""}`,
+    `Status: ${fetched.status}${type ? ` (${type}${asMarkdown ? ", converted to Markdown" : ""})` : ""}`,
     ...(notes.length ? [`Note: ${notes.join("; ")}.`] : []),
     ...(prompt?.trim() ? [`Asked: ${prompt.trim()}`] : []),
   ].join("\n");

@@ -114,4 +114,54 @@ describe("WebFetch permissions", () => {
     for (const address of ["8.8.8.8", "151.101.1.69", "172.32.0.1", "2606:4700::1111"])
       expect(isPrivateAddress(address), address).toBe(false);
   });
+
+  it("judges an IPv4 address written inside IPv6 as that IPv4 address, in every spelling", () => {
+    // The URL parser and the resolver rewrite [::ffff:127.0.0.1] as ::ffff:7f00:1: both forms must be caught.
+    const hostname = (url: string) => new URL(url).hostname.replace(/^\[|\]$/g, "");
+    for (const address of [
+      hostname("http://[::ffff:127.0.0.1]/"),
+      hostname("http://[::ffff:169.254.169.254]/"),
+      "::ffff:7f00:1",
+      "::ffff:a9fe:a9fe",
+      "0:0:0:0:0:ffff:7f00:0001",
+      "::127.0.0.1",
+      "::ffff:0:7f00:1",
+      "64:ff9b::7f00:1",
+      "64:ff9b::a9fe:a9fe",
+      "64:ff9b:1::8.8.8.8",
+      "2002:7f00:1::",
+      "2002:c0a8:101::1",
+      "fec0::1",
+      "2001:db8::1",
+      "100::1",
+      "::",
+      "0:0:0:0:0:0:0:1",
+    ])
+      expect(isPrivateAddress(address), address).toBe(true);
+    for (const address of [
+      "::ffff:8.8.8.8",
+      "::ffff:808:808",
+      "64:ff9b::808:808",
+      "2002:808:808::1",
+      "2a00:1450::1",
+    ])
+      expect(isPrivateAddress(address), address).toBe(false);
+  });
+
+  it("treats a fully qualified name with a trailing dot as the same host, for deny and allow", async () => {
+    const denied = await check("https://evil.com./x", {
+      allow: ["WebFetch"],
+      deny: ["WebFetch(domain:evil.com)"],
+    });
+    expect(denied.decision.allowed).toBe(false);
+    const allowed = await check("https://docs.python.org./3/", {
+      allow: ["WebFetch(domain:docs.python.org.)"],
+    });
+    expect(allowed.decision.allowed).toBe(true);
+  });
+
+  it("counts a mapped loopback URL as private: a bare rule does not reach it", async () => {
+    const { decision } = await check("http://[::ffff:127.0.0.1]:8080/", { allow: ["WebFetch"] });
+    expect(decision.allowed).toBe(false);
+  });
 });

@@ -39,6 +39,16 @@ beforeAll(async () => {
       };
       response.on("error", () => undefined);
       write();
+    } else if (request.url === "/mapped") {
+      // Loopback spelled as an IPv4-mapped IPv6 literal, which the URL parser rewrites as ::ffff:7f00:1.
+      response.writeHead(302, { location: `http://[::ffff:127.0.0.1]:${port}/page` });
+      response.end();
+    } else if (request.url === "/nested") {
+      // 1 MB of nested <div>s: Turndown would spend minutes on it.
+      response.writeHead(200, { "content-type": "text/html" });
+      response.end(
+        `<html><body><p>Nested &amp; deep</p>${"<div>".repeat(200_000)}end${"</div>".repeat(200_000)}</body></html>`,
+      );
     } else if (request.url === "/image") {
       response.writeHead(200, { "content-type": "image/png" });
       response.end(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0]));
@@ -100,6 +110,27 @@ describe("WebFetch", () => {
     expect(refusal.isError).toBe(true);
     expect(refusal.output).toContain(`Redirected to http://localhost:${port}/page`);
     expect(refusal.output).not.toContain("Install guide");
+  });
+
+  it("refuses a redirect to loopback written as an IPv4-mapped IPv6 address, even under a bare rule", async () => {
+    e2e.server.enqueue(fetchCall("/mapped"), { text: "Could not." });
+    await e2e.print("read the guide", [...ALLOW_LOCAL, "--allowed-tools", "WebFetch"]);
+    const refusal = e2e.results()[0]!;
+    expect(refusal.isError).toBe(true);
+    expect(refusal.output).toContain("Redirected to http://[::ffff:7f00:1]");
+    expect(refusal.output).toContain("private or loopback");
+    expect(refusal.output).not.toContain("Install guide");
+  });
+
+  it("gives a page too costly to convert as its plain text, and the run goes on", async () => {
+    e2e.server.enqueue(fetchCall("/nested"), { text: "Read it." });
+    const result = await e2e.print("read the nested page", ALLOW_LOCAL);
+    expect(result.stdout).toContain("Read it.");
+    const fetched = e2e.results()[0]!;
+    expect(fetched.isError).toBeFalsy();
+    expect(fetched.output).toContain("could not convert the page to Markdown");
+    expect(fetched.output).toContain("Nested & deep");
+    expect(fetched.output).not.toContain("<div>");
   });
 
   it("follows a redirect to a host the rules allow", async () => {
