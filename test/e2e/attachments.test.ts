@@ -34,6 +34,15 @@ function imageOnWire(wire: Wire, body: unknown): boolean {
   }
 }
 
+/** The text of the `<attached-file>` block for one file in a request's last user message. */
+function attachedText(body: unknown, file: string): string {
+  const text = JSON.stringify(body);
+  const start = text.indexOf(`<attached-file path=\\"${file}\\">`);
+  expect(start).toBeGreaterThan(-1);
+  const block = text.slice(start, text.indexOf("</attached-file>", start));
+  return JSON.parse(`"${block}"`) as string;
+}
+
 describe("@file and images end to end", () => {
   const e2e = e2eFixture({ perTest: true });
 
@@ -161,5 +170,15 @@ describe("@file and images end to end", () => {
     expect(body).toContain("line number 1 of a long file");
     expect(body).not.toContain("line number 6000 of a long file");
     expect(body.length).toBeLessThan(200_000);
+    // The cap is the read's window: the lines sent run unbroken from 1, and the note names exactly them.
+    const attached = attachedText(e2e.server.requests.at(-1)!.body, "long.txt");
+    expect(attached).not.toContain("cut from the middle");
+    const numbers = [...attached.matchAll(/^\s+(\d+)\t/gm)].map((match) => Number(match[1]));
+    expect(numbers).toEqual(Array.from({ length: numbers.length }, (_, index) => index + 1));
+    const last = numbers.at(-1)!;
+    expect(last).toBeLessThan(2000);
+    expect(attached).toContain(
+      `(lines 1-${last} of 6000, cut at 50000 characters of output; use offset ${last + 1} to read more)`,
+    );
   });
 });

@@ -106,9 +106,10 @@ class Attacher {
     if (!decision.allowed) return this.refuse(`@${written}`, firstSentence(decision.reason));
     if (stats.isDirectory()) return this.text(`@${written}`, "folder", await this.listing(absolutePath));
     if (isImagePath(absolutePath)) return this.image(`@${written}`, absolutePath, stats.size);
-    const read = await readTextFile(this.context, { path: absolutePath });
+    // The cap is the read's own window, so the note at its end names exactly the lines sent and where to read on.
+    const read = await readTextFile(this.context, { path: absolutePath, maxChars: MAX_FILE_CHARS });
     if (read.isError) return this.refuse(`@${written}`, firstSentence(read.output));
-    await this.text(`@${written}`, "file", capOutput(read.output, MAX_FILE_CHARS), absolutePath);
+    await this.text(`@${written}`, "file", read.output, absolutePath);
   }
 
   /** The first spelling of the mention that names something on disk; none: the mention is plain text. */
