@@ -107,6 +107,17 @@ describe("@file and images end to end", () => {
     expect(e2e.server.requests.length).toBe(before);
   });
 
+  it("--image on a file that is not an image by its bytes stops the run with one line, before any request", async () => {
+    writeFileSync(e2e.inProject("fake.png"), "not a png at all\n");
+    const before = e2e.server.requests.length;
+    const result = await e2e.print("what is this", ["--image", "fake.png"]);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr.trim().split("\n")).toEqual([
+      "tacit: --image: fake.png is not a PNG, JPEG, GIF or WebP image (by its bytes)",
+    ]);
+    expect(e2e.server.requests.length).toBe(before);
+  });
+
   it("an @image to a model that does not take images is left out with one line; the prompt still goes", async () => {
     writeFileSync(e2e.inProject("shot.png"), Buffer.from(PNG_BASE64, "base64"));
     e2e.server.enqueue({ text: "ok" });
