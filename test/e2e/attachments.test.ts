@@ -135,7 +135,10 @@ describe("@file and images end to end", () => {
     expect(result.stderr).toMatch(
       /Not attached: @\.env \(Denied by the permission rule "Read\(\.\/\.env\)"\)\./,
     );
-    expect(JSON.stringify(e2e.server.requests.at(-1)!.body)).not.toContain("do-not-send-this-value");
+    const body = JSON.stringify(e2e.server.requests.at(-1)!.body);
+    expect(body).not.toContain("do-not-send-this-value");
+    // The model is told why the mention came without its file, so it does not try to read it.
+    expect(body).toMatch(/<attachment-refused path=\\".env\\">\\nDenied by the permission rule/);
   });
 
   it("a path outside the project is refused headless (the gate would ask), never read", async () => {

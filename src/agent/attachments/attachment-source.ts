@@ -30,13 +30,22 @@ export interface AttachmentOptions {
   files?: TextFileAccess;
   /** Image files named apart from the words (`--image`): the user's own choice, attached without the gate. */
   images?: readonly string[];
+  /**
+   * The words are the user's own, typed or pasted in the TUI: an image path pasted in them is the
+   * user's say for that file. Absent (-p, whose stdin may be any file's text; a command file's body),
+   * a pasted path goes through the gate like any @mention.
+   */
+  userPasted?: boolean;
 }
 
 /**
  * `@path` in a prompt: the file's numbered lines (as the Read tool shows them), a folder's listing
  * or an image part, added to the user's message. Each mention is judged by the permission gate as a
  * Read of that path, so a Read deny rule or a path outside the project is refused (one line, in
- * headless mode) or asked about (the TUI), never read unasked. A mention naming nothing on disk stays
+ * headless mode) or asked about (the TUI), never read unasked; the model is told why it is missing
+ * (a deny rule, or the user's own reason). An image path the user pasted in the TUI (no @) is the
+ * user's say for that one file, like `--image`: attached without asking, and without offering a Read
+ * rule for its whole folder; a deny rule still refuses it. A mention naming nothing on disk stays
  * plain text.
  */
 export function attachmentSource(options: AttachmentOptions): TurnContextSource {
@@ -98,12 +107,22 @@ class Attacher {
     const found = await this.find(mention);
     if (!found) return;
     const { written, absolutePath, stats } = found;
+    if (mention.pasted && this.options.userPasted && stats.isFile()) {
+      // Denied paths (deny rules, credential files) still go to the gate, for its refusal or question.
+      if (!this.options.gate.isReadDenied(absolutePath))
+        return this.image(`@${written}`, absolutePath, stats.size);
+    }
     const decision = await this.options.gate.check(
       claudeReadTool(),
       { file_path: absolutePath },
       this.context,
     );
-    if (!decision.allowed) return this.refuse(`@${written}`, firstSentence(decision.reason));
+    if (!decision.allowed) {
+      // The model sees the mention in the words: it learns why nothing came with it (the user's reason
+      // when they gave one), rather than trying to read it.
+      this.blocks.push(`<attachment-refused path="${written}">\n${decision.reason}\n</attachment-refused>`);
+      return this.refuse(`@${written}`, firstSentence(decision.reason));
+    }
     if (stats.isDirectory()) return this.text(`@${written}`, "folder", await this.listing(absolutePath));
     if (isImagePath(absolutePath)) return this.image(`@${written}`, absolutePath, stats.size);
     // The cap is the read's own window, so the note at its end names exactly the lines sent and where to read on.
