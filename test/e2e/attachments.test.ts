@@ -154,6 +154,27 @@ describe("@file and images end to end", () => {
     expect(JSON.stringify(e2e.server.requests.at(-1)!.body)).not.toContain("outside secret words");
   });
 
+  it("a custom command's body attaches its @file as Claude Code does, through the same Read gate", async () => {
+    mkdirSync(e2e.inProject("src"), { recursive: true });
+    mkdirSync(e2e.inProject(".claude", "commands"), { recursive: true });
+    writeFileSync(e2e.inProject("src", "app.ts"), "export const app = 'the app source';\n");
+    const outside = path.join(mkdtempSync(path.join(tmpdir(), "tacit-outside-")), "private.txt");
+    writeFileSync(outside, "outside words a command file names\n");
+    writeFileSync(
+      e2e.inProject(".claude", "commands", "rev.md"),
+      `Review @src/app.ts and @${outside} for $1\n`,
+    );
+    e2e.server.enqueue({ text: "ok" });
+    const result = await e2e.print("/rev bugs");
+    expect(result.code).toBe(0);
+    const body = JSON.stringify(e2e.server.requests.at(-1)!.body);
+    expect(body).toMatch(
+      /<attached-file path=\\"src\/app.ts\\">\\n\s*1\\texport const app = 'the app source';/,
+    );
+    expect(result.stderr).toContain(`Not attached: @${outside} (Not permitted: read `);
+    expect(body).not.toContain("outside words a command file names");
+  });
+
   it("a folder attaches its listing; emails, escaped and unknown mentions stay plain text", async () => {
     mkdirSync(e2e.inProject("docs", "guides"), { recursive: true });
     writeFileSync(e2e.inProject("docs", "intro.md"), "# intro\n");
