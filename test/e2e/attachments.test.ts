@@ -186,6 +186,9 @@ describe("@file and images end to end", () => {
     expect(result.code).toBe(0);
     const body = JSON.stringify(e2e.server.requests.at(-1)!.body);
     expect(body).toContain("attached-folder");
+    // Named relative to the project: the user's home path does not go out with the listing.
+    expect(body).toContain('<attached-folder path=\\"docs\\">\\ndocs/\\n');
+    expect(body).not.toContain(e2e.inProject("docs"));
     expect(body).toContain("intro.md");
     expect(body).toContain("setup.md");
     expect(body).not.toContain("not a mention");

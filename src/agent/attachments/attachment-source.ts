@@ -123,7 +123,9 @@ class Attacher {
       this.blocks.push(`<attachment-refused path="${written}">\n${decision.reason}\n</attachment-refused>`);
       return this.refuse(`@${written}`, firstSentence(decision.reason));
     }
-    if (stats.isDirectory()) return this.text(`@${written}`, "folder", await this.listing(absolutePath));
+    if (stats.isDirectory()) {
+      return this.text(`@${written}`, "folder", await this.listing(absolutePath), absolutePath);
+    }
     if (isImagePath(absolutePath)) return this.image(`@${written}`, absolutePath, stats.size);
     // The cap is the read's own window, so the note at its end names exactly the lines sent and where to read on.
     const read = await readTextFile(this.context, { path: absolutePath, maxChars: MAX_FILE_CHARS });
@@ -142,18 +144,34 @@ class Attacher {
   }
 
   private async listing(absolutePath: string): Promise<string> {
-    const listed = await listDirectory(this.context, { path: absolutePath, depth: 2, limit: FOLDER_ENTRIES });
+    const listed = await listDirectory(this.context, {
+      path: absolutePath,
+      depth: 2,
+      limit: FOLDER_ENTRIES,
+      shownRoot: this.promptPath(absolutePath),
+    });
     return capOutput(listed.output, MAX_FILE_CHARS);
   }
 
-  private async text(label: string, kind: "file" | "folder", body: string, absolutePath?: string) {
+  private async text(label: string, kind: "file" | "folder", body: string, absolutePath: string) {
     if (this.chars + body.length > MAX_ATTACHED_CHARS) {
       return this.refuse(label, `the prompt's attachments would pass ${MAX_ATTACHED_CHARS} characters`);
     }
     this.chars += body.length;
-    const shown = displayPath(this.context, absolutePath ?? path.resolve(this.options.cwd, label.slice(1)));
+    const shown = this.promptPath(absolutePath);
     this.blocks.push(`<attached-${kind} path="${shown}">\n${body}\n</attached-${kind}>`);
     this.attached.push(label);
+  }
+
+  /**
+   * How an attachment names its path to the provider: relative to the working folder, or to the
+   * home folder (`~/notes`), so the user's name and home layout do not go out with every listing.
+   */
+  private promptPath(absolutePath: string): string {
+    const shown = displayPath(this.context, absolutePath);
+    if (!path.isAbsolute(shown)) return shown;
+    const fromHome = path.relative(expandHome("~"), absolutePath);
+    return fromHome && !fromHome.startsWith("..") && !path.isAbsolute(fromHome) ? `~/${fromHome}` : shown;
   }
 
   private async image(label: string, absolutePath: string, size: number) {
