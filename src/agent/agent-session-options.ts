@@ -61,4 +61,6 @@ export interface TurnOptions {
   context?: readonly TurnContextSource[];
   /** Image files to attach to this turn's message (`--image`), besides the @mentions in its words. */
   images?: readonly string[];
+  /** The words were typed or pasted by the user in the TUI: an image path pasted in them is attached unasked. */
+  userPasted?: boolean;
 }

@@ -325,6 +325,7 @@ export class AgentSession {
       model: () => this.model.info,
       ...(this.options.files ? { files: this.options.files } : {}),
       ...(turn.images ? { images: turn.images } : {}),
+      ...(turn.userPasted ? { userPasted: true } : {}),
     });
   }
 

@@ -68,7 +68,13 @@ export function createFileLister(cwd: string, projectRoot: string) {
         : files.filter(
             (file) => !file.toLowerCase().startsWith(wanted) && file.toLowerCase().includes(wanted),
           );
-    return [...starting, ...containing].slice(0, MAX_COMPLETIONS);
+    // Enter takes the top item: the name exactly as typed must be it, then names in the typed case,
+    // then the same name in another case (git's byte order put `shot.PNG` before `shot.png`, so
+    // Enter changed what the user wrote).
+    const rank = (file: string) =>
+      file === prefix ? 0 : file.startsWith(prefix) ? 1 : file.toLowerCase() === wanted ? 2 : 3;
+    const ranked = starting.toSorted((first, second) => rank(first) - rank(second));
+    return [...ranked, ...containing].slice(0, MAX_COMPLETIONS);
   };
 }
 

@@ -64,7 +64,8 @@ export function createTuiHost(input: TuiHostInput): TuiHost {
       pendingInit = undefined;
       pendingCommand = undefined;
       if (command) return idle.around(customCommandTurn(runtime, command, signal));
-      return idle.around(init ? init.run(signal) : session.prompt(prompt, signal));
+      // The user's own words: an image path they pasted is their say for that file (attachment-source.ts).
+      return idle.around(init ? init.run(signal) : session.prompt(prompt, signal, { userPasted: true }));
     },
     prepareCustomCommand: (name, argument) => {
       pendingCommand = expandCustomCommand(`/${name} ${argument}`, input.customCommands ?? []);

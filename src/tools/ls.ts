@@ -16,6 +16,8 @@ export interface ListRequest {
   /** 1 lists only the folder itself; more descends, indenting each level. */
   depth?: number;
   limit?: number;
+  /** How the listing's first line names the folder; absent: its absolute path, which the tools take. */
+  shownRoot?: string;
 }
 
 /** Lists a folder as an indented tree; folders end with "/". */
@@ -62,7 +64,7 @@ export async function listDirectory(context: ToolContext, request: ListRequest):
   };
   await visit(root, 0);
   if (total === 0) return { output: `${shownRoot}/ is empty.` };
-  let output = `${root}/\n${rows.join("\n")}`;
+  let output = `${request.shownRoot ?? root}/\n${rows.join("\n")}`;
   if (total > rows.length)
     output += `\n\n(showing ${rows.length} of ${total} entries; list a subfolder or add ignore patterns)`;
   return { output };

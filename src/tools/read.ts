@@ -27,6 +27,8 @@ export interface ReadRequest {
   /** 1-based line to start at. */
   offset?: number;
   limit?: number;
+  /** Characters of numbered lines to return at most (MAX_READ_OUTPUT_CHARS when absent): an attachment's smaller window. */
+  maxChars?: number;
 }
 
 /**
@@ -97,6 +99,7 @@ async function numberedWindow(
 ): Promise<ToolResult> {
   const start = Math.max(1, request.offset ?? 1);
   const limit = Math.max(1, request.limit ?? DEFAULT_READ_LINES);
+  const maxChars = Math.min(request.maxChars ?? MAX_READ_OUTPUT_CHARS, MAX_READ_OUTPUT_CHARS);
   const countAll = fileBytes <= COUNT_ALL_LINES_BYTES;
   const numbered: string[] = [];
   let outputChars = 0;
@@ -116,7 +119,7 @@ async function numberedWindow(
         longLines++;
       }
       const row = `${String(lineNumber).padStart(6)}\t${text}`;
-      const overCap = numbered.length > 0 && outputChars + row.length + 1 > MAX_READ_OUTPUT_CHARS;
+      const overCap = numbered.length > 0 && outputChars + row.length + 1 > maxChars;
       if (numbered.length >= limit || overCap) {
         cutByOutputCap = overCap && numbered.length < limit;
         nextUnread = lineNumber;
@@ -145,6 +148,7 @@ async function numberedWindow(
         nextUnread,
         fileBytes,
         cutByOutputCap,
+        maxChars,
         longLines,
       }),
   };
@@ -160,6 +164,8 @@ interface WindowFacts {
   nextUnread: number | undefined;
   fileBytes: number;
   cutByOutputCap: boolean;
+  /** The window's cap on characters of output, named in the note when it cut the window short. */
+  maxChars: number;
   longLines: number;
 }
 
@@ -172,7 +178,7 @@ function windowNote(facts: WindowFacts): string {
       totalLines === undefined
         ? `of a ${formatBytes(facts.fileBytes)} file, which goes on`
         : `of ${totalLines}`;
-    const why = facts.cutByOutputCap ? `, cut at ${MAX_READ_OUTPUT_CHARS} characters of output` : "";
+    const why = facts.cutByOutputCap ? `, cut at ${facts.maxChars} characters of output` : "";
     note += `\n\n(lines ${start}-${end} ${of}${why}`;
     note += nextUnread === undefined ? ")" : `; use offset ${nextUnread} to read more)`;
   }

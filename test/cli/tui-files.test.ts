@@ -39,4 +39,25 @@ describe("@ completion in a repository", () => {
     expect(await list("")).toEqual(["README.md", "notes.txt"]);
     expect(existsSync(mark)).toBe(false);
   });
+
+  it("puts the name exactly as typed first, then names in the typed case, so Enter keeps it", async () => {
+    for (const name of ["shot.PNG", "shot.png", "Shot.png-old", "shot.png.bak", "old-shot.png"]) {
+      writeFileSync(path.join(project, name), "x");
+    }
+    const list = createFileLister(project, project);
+    expect(await list("shot.png")).toEqual([
+      "shot.png",
+      "shot.png.bak",
+      "shot.PNG",
+      "Shot.png-old",
+      "old-shot.png",
+    ]);
+    expect(await list("shot.PNG")).toEqual([
+      "shot.PNG",
+      "shot.png",
+      "Shot.png-old",
+      "shot.png.bak",
+      "old-shot.png",
+    ]);
+  });
 });

@@ -31,6 +31,15 @@ function imageOnWire(wire: Wire, body: unknown): boolean {
   }
 }
 
+/** The text of the `<attached-file>` block for one file in a request's last user message. */
+function attachedText(body: unknown, file: string): string {
+  const text = JSON.stringify(body);
+  const start = text.indexOf(`<attached-file path=\\"${file}\\">`);
+  expect(start).toBeGreaterThan(-1);
+  const block = text.slice(start, text.indexOf("</attached-file>", start));
+  return JSON.parse(`"${block}"`) as string;
+}
+
 describe("@file and images end to end", () => {
   const e2e = e2eFixture({ perTest: true });
 
@@ -95,6 +104,17 @@ describe("@file and images end to end", () => {
     expect(e2e.server.requests.length).toBe(before);
   });
 
+  it("--image on a file that is not an image by its bytes stops the run with one line, before any request", async () => {
+    writeFileSync(e2e.inProject("fake.png"), "not a png at all\n");
+    const before = e2e.server.requests.length;
+    const result = await e2e.print("what is this", ["--image", "fake.png"]);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr.trim().split("\n")).toEqual([
+      "tacit: --image: fake.png is not a PNG, JPEG, GIF or WebP image (by its bytes)",
+    ]);
+    expect(e2e.server.requests.length).toBe(before);
+  });
+
   it("an @image to a model that does not take images is left out with one line; the prompt still goes", async () => {
     writeFileSync(e2e.inProject("shot.png"), Buffer.from(PNG_BASE64, "base64"));
     e2e.server.enqueue({ text: "ok" });
@@ -114,7 +134,10 @@ describe("@file and images end to end", () => {
     expect(result.stderr).toMatch(
       /Not attached: @\.env \(Denied by the permission rule "Read\(\.\/\.env\)"\)\./,
     );
-    expect(JSON.stringify(e2e.server.requests.at(-1)!.body)).not.toContain("do-not-send-this-value");
+    const body = JSON.stringify(e2e.server.requests.at(-1)!.body);
+    expect(body).not.toContain("do-not-send-this-value");
+    // The model is told why the mention came without its file, so it does not try to read it.
+    expect(body).toMatch(/<attachment-refused path=\\".env\\">\\nDenied by the permission rule/);
   });
 
   it("a path outside the project is refused headless (the gate would ask), never read", async () => {
@@ -130,6 +153,27 @@ describe("@file and images end to end", () => {
     expect(JSON.stringify(e2e.server.requests.at(-1)!.body)).not.toContain("outside secret words");
   });
 
+  it("a custom command's body attaches its @file as Claude Code does, through the same Read gate", async () => {
+    mkdirSync(e2e.inProject("src"), { recursive: true });
+    mkdirSync(e2e.inProject(".claude", "commands"), { recursive: true });
+    writeFileSync(e2e.inProject("src", "app.ts"), "export const app = 'the app source';\n");
+    const outside = path.join(mkdtempSync(path.join(tmpdir(), "tacit-outside-")), "private.txt");
+    writeFileSync(outside, "outside words a command file names\n");
+    writeFileSync(
+      e2e.inProject(".claude", "commands", "rev.md"),
+      `Review @src/app.ts and @${outside} for $1\n`,
+    );
+    e2e.server.enqueue({ text: "ok" });
+    const result = await e2e.print("/rev bugs");
+    expect(result.code).toBe(0);
+    const body = JSON.stringify(e2e.server.requests.at(-1)!.body);
+    expect(body).toMatch(
+      /<attached-file path=\\"src\/app.ts\\">\\n\s*1\\texport const app = 'the app source';/,
+    );
+    expect(result.stderr).toContain(`Not attached: @${outside} (Not permitted: read `);
+    expect(body).not.toContain("outside words a command file names");
+  });
+
   it("a folder attaches its listing; emails, escaped and unknown mentions stay plain text", async () => {
     mkdirSync(e2e.inProject("docs", "guides"), { recursive: true });
     writeFileSync(e2e.inProject("docs", "intro.md"), "# intro\n");
@@ -141,6 +185,9 @@ describe("@file and images end to end", () => {
     expect(result.code).toBe(0);
     const body = JSON.stringify(e2e.server.requests.at(-1)!.body);
     expect(body).toContain("attached-folder");
+    // Named relative to the project: the user's home path does not go out with the listing.
+    expect(body).toContain('<attached-folder path=\\"docs\\">\\ndocs/\\n');
+    expect(body).not.toContain(e2e.inProject("docs"));
     expect(body).toContain("intro.md");
     expect(body).toContain("setup.md");
     expect(body).not.toContain("not a mention");
@@ -160,5 +207,15 @@ describe("@file and images end to end", () => {
     expect(body).toContain("line number 1 of a long file");
     expect(body).not.toContain("line number 6000 of a long file");
     expect(body.length).toBeLessThan(200_000);
+    // The cap is the read's window: the lines sent run unbroken from 1, and the note names exactly them.
+    const attached = attachedText(e2e.server.requests.at(-1)!.body, "long.txt");
+    expect(attached).not.toContain("cut from the middle");
+    const numbers = [...attached.matchAll(/^\s+(\d+)\t/gm)].map((match) => Number(match[1]));
+    expect(numbers).toEqual(Array.from({ length: numbers.length }, (_, index) => index + 1));
+    const last = numbers.at(-1)!;
+    expect(last).toBeLessThan(2000);
+    expect(attached).toContain(
+      `(lines 1-${last} of 6000, cut at 50000 characters of output; use offset ${last + 1} to read more)`,
+    );
   });
 });

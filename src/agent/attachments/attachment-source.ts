@@ -30,13 +30,22 @@ export interface AttachmentOptions {
   files?: TextFileAccess;
   /** Image files named apart from the words (`--image`): the user's own choice, attached without the gate. */
   images?: readonly string[];
+  /**
+   * The words are the user's own, typed or pasted in the TUI: an image path pasted in them is the
+   * user's say for that file. Absent (-p, whose stdin may be any file's text; a command file's body),
+   * a pasted path goes through the gate like any @mention.
+   */
+  userPasted?: boolean;
 }
 
 /**
  * `@path` in a prompt: the file's numbered lines (as the Read tool shows them), a folder's listing
  * or an image part, added to the user's message. Each mention is judged by the permission gate as a
  * Read of that path, so a Read deny rule or a path outside the project is refused (one line, in
- * headless mode) or asked about (the TUI), never read unasked. A mention naming nothing on disk stays
+ * headless mode) or asked about (the TUI), never read unasked; the model is told why it is missing
+ * (a deny rule, or the user's own reason). An image path the user pasted in the TUI (no @) is the
+ * user's say for that one file, like `--image`: attached without asking, and without offering a Read
+ * rule for its whole folder; a deny rule still refuses it. A mention naming nothing on disk stays
  * plain text.
  */
 export function attachmentSource(options: AttachmentOptions): TurnContextSource {
@@ -98,17 +107,30 @@ class Attacher {
     const found = await this.find(mention);
     if (!found) return;
     const { written, absolutePath, stats } = found;
+    if (mention.pasted && this.options.userPasted && stats.isFile()) {
+      // Denied paths (deny rules, credential files) still go to the gate, for its refusal or question.
+      if (!this.options.gate.isReadDenied(absolutePath))
+        return this.image(`@${written}`, absolutePath, stats.size);
+    }
     const decision = await this.options.gate.check(
       claudeReadTool(),
       { file_path: absolutePath },
       this.context,
     );
-    if (!decision.allowed) return this.refuse(`@${written}`, firstSentence(decision.reason));
-    if (stats.isDirectory()) return this.text(`@${written}`, "folder", await this.listing(absolutePath));
+    if (!decision.allowed) {
+      // The model sees the mention in the words: it learns why nothing came with it (the user's reason
+      // when they gave one), rather than trying to read it.
+      this.blocks.push(`<attachment-refused path="${written}">\n${decision.reason}\n</attachment-refused>`);
+      return this.refuse(`@${written}`, firstSentence(decision.reason));
+    }
+    if (stats.isDirectory()) {
+      return this.text(`@${written}`, "folder", await this.listing(absolutePath), absolutePath);
+    }
     if (isImagePath(absolutePath)) return this.image(`@${written}`, absolutePath, stats.size);
-    const read = await readTextFile(this.context, { path: absolutePath });
+    // The cap is the read's own window, so the note at its end names exactly the lines sent and where to read on.
+    const read = await readTextFile(this.context, { path: absolutePath, maxChars: MAX_FILE_CHARS });
     if (read.isError) return this.refuse(`@${written}`, firstSentence(read.output));
-    await this.text(`@${written}`, "file", capOutput(read.output, MAX_FILE_CHARS), absolutePath);
+    await this.text(`@${written}`, "file", read.output, absolutePath);
   }
 
   /** The first spelling of the mention that names something on disk; none: the mention is plain text. */
@@ -122,18 +144,34 @@ class Attacher {
   }
 
   private async listing(absolutePath: string): Promise<string> {
-    const listed = await listDirectory(this.context, { path: absolutePath, depth: 2, limit: FOLDER_ENTRIES });
+    const listed = await listDirectory(this.context, {
+      path: absolutePath,
+      depth: 2,
+      limit: FOLDER_ENTRIES,
+      shownRoot: this.promptPath(absolutePath),
+    });
     return capOutput(listed.output, MAX_FILE_CHARS);
   }
 
-  private async text(label: string, kind: "file" | "folder", body: string, absolutePath?: string) {
+  private async text(label: string, kind: "file" | "folder", body: string, absolutePath: string) {
     if (this.chars + body.length > MAX_ATTACHED_CHARS) {
       return this.refuse(label, `the prompt's attachments would pass ${MAX_ATTACHED_CHARS} characters`);
     }
     this.chars += body.length;
-    const shown = displayPath(this.context, absolutePath ?? path.resolve(this.options.cwd, label.slice(1)));
+    const shown = this.promptPath(absolutePath);
     this.blocks.push(`<attached-${kind} path="${shown}">\n${body}\n</attached-${kind}>`);
     this.attached.push(label);
+  }
+
+  /**
+   * How an attachment names its path to the provider: relative to the working folder, or to the
+   * home folder (`~/notes`), so the user's name and home layout do not go out with every listing.
+   */
+  private promptPath(absolutePath: string): string {
+    const shown = displayPath(this.context, absolutePath);
+    if (!path.isAbsolute(shown)) return shown;
+    const fromHome = path.relative(expandHome("~"), absolutePath);
+    return fromHome && !fromHome.startsWith("..") && !path.isAbsolute(fromHome) ? `~/${fromHome}` : shown;
   }
 
   private async image(label: string, absolutePath: string, size: number) {

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { statSync } from "node:fs";
+import { closeSync, openSync, readSync, statSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { ImagePart } from "../../core/messages.ts";
@@ -85,6 +85,21 @@ export function explicitImagesRefusal(
     if (stats.size > MAX_IMAGE_BYTES) {
       return `--image: ${file} is ${megabytes(stats.size)}, over the ${megabytes(MAX_IMAGE_BYTES)} cap for one image`;
     }
+    // The bytes, not the name, decide (as readImagePart does later): a text file named .png must stop
+    // the run here rather than become a notice while the prompt goes on without the image.
+    if (!imageMediaType(firstBytes(path.resolve(cwd, file), 12))) {
+      return `--image: ${file} is not a PNG, JPEG, GIF or WebP image (by its bytes)`;
+    }
   }
   return undefined;
+}
+
+function firstBytes(absolutePath: string, count: number): Uint8Array {
+  const buffer = Buffer.alloc(count);
+  const descriptor = openSync(absolutePath, "r");
+  try {
+    return buffer.subarray(0, readSync(descriptor, buffer, 0, count, 0));
+  } finally {
+    closeSync(descriptor);
+  }
 }

@@ -12,6 +12,8 @@ export interface Mention {
   path: string;
   /** Other spellings to try when `path` is not a file: trailing punctuation dropped ("see @a.ts."). */
   alternatives: string[];
+  /** An image path pasted without the @ (a file dropped into the terminal): the user naming that one file. */
+  pasted?: true;
 }
 
 const MENTION = /(^|[\s([{])@(?:"([^"\n]+)"|([^\s"'`]+))/g;
@@ -38,7 +40,7 @@ export function findMentions(text: string): Mention[] {
     const written = match[2] ?? (match[3] ?? "").replaceAll("\\ ", " ");
     if (seen.has(written)) continue;
     seen.add(written);
-    mentions.push({ path: written, alternatives: [] });
+    mentions.push({ path: written, alternatives: [], pasted: true });
   }
   return mentions;
 }

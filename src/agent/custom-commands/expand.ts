@@ -26,8 +26,11 @@ export function expandCustomCommand(
  * Claude Code's substitution: `$ARGUMENTS` is everything after the name,
  * `$1` … `$9` the words of it (quotes group words). A body with no
  * placeholder gets the arguments appended, so they are never lost. `!` lines
- * and `@file` references are left as text: tacit never runs a command file's
- * shell lines (README: Custom slash commands).
+ * are left as text: tacit never runs a command file's shell lines (README:
+ * Custom slash commands). `@file` references are left for the turn, whose
+ * attachments (agent/attachments/) attach them as Claude Code does, each judged
+ * by the permission gate as a Read; a command body never counts as the user's
+ * paste.
  */
 export function substituteArguments(body: string, argumentText: string): string {
   const words = splitWords(argumentText);
