@@ -1,4 +1,5 @@
 import type { DatabaseSync } from "node:sqlite";
+import { COLUMN_STRIDE } from "./proximity.ts";
 import { StatementCache } from "./statement-cache.ts";
 
 /**
@@ -24,6 +25,8 @@ type FtsColumn = (typeof FTS_COLUMNS)[number];
 export interface Posting {
   rowid: number;
   counts: [title: number, body: number, context: number];
+  /** Where it occurs: column × COLUMN_STRIDE + token offset, ascending (proximity.ts). */
+  positions: number[];
 }
 
 export interface IndexTotals {
@@ -80,16 +83,18 @@ export class FtsPostings {
     this.prepare();
     // One row per occurrence, as arrays: counting in JS is several times faster than GROUP BY here.
     const rows = this.statements
-      .get("SELECT doc, col FROM temp.search_fts_instances WHERE term = ?", true)
-      .all(stem) as unknown as Array<[number, FtsColumn]>;
+      .get("SELECT doc, col, offset FROM temp.search_fts_instances WHERE term = ?", true)
+      .all(stem) as unknown as Array<[number, FtsColumn, number]>;
     const byDocument = new Map<number, Posting>();
-    for (const [doc, column] of rows) {
+    for (const [doc, column, offset] of rows) {
       let posting = byDocument.get(doc);
       if (posting === undefined) {
-        posting = { rowid: doc, counts: [0, 0, 0] };
+        posting = { rowid: doc, counts: [0, 0, 0], positions: [] };
         byDocument.set(doc, posting);
       }
-      posting.counts[FTS_COLUMNS.indexOf(column) as 0 | 1 | 2] += 1;
+      const columnIndex = FTS_COLUMNS.indexOf(column);
+      posting.counts[columnIndex as 0 | 1 | 2] += 1;
+      if (columnIndex < 2) posting.positions.push(columnIndex * COLUMN_STRIDE + offset);
     }
     return [...byDocument.values()];
   }
