@@ -78,6 +78,21 @@ export class FtsPostings {
     return result;
   }
 
+  /**
+   * How many documents hold each stem, counted by FTS5's row vocabulary in C: several
+   * times cheaper than a MATCH count, which walks every matching row through the VM.
+   */
+  documentFrequencies(stems: string[]): Map<string, number> {
+    this.prepare();
+    const select = this.statements.get("SELECT doc FROM temp.search_fts_rows WHERE term = ?", true);
+    const result = new Map<string, number>();
+    for (const stem of stems) {
+      const row = select.get(stem) as unknown as [number] | undefined;
+      result.set(stem, row?.[0] ?? 0);
+    }
+    return result;
+  }
+
   /** Every document holding the stem, with how often it occurs in each column. */
   postings(stem: string): Posting[] {
     this.prepare();
@@ -127,6 +142,7 @@ export class FtsPostings {
     if (this.prepared) return;
     this.db.exec(`
       CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_fts_instances USING fts5vocab(main, search_fts, instance);
+      CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_fts_rows USING fts5vocab(main, search_fts, row);
       CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_query_words USING fts5(word, content='', ${TOKENIZER});
       CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_query_word_stems USING fts5vocab(temp, search_query_words, instance);
     `);

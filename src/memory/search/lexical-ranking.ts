@@ -130,6 +130,23 @@ export class LexicalRanking {
     return candidates.sort((left, right) => right.relevance - left.relevance);
   }
 
+  /**
+   * What reading each word's postings costs: the documents holding its stems, summed;
+   * 0 when one of its stems is in none (the word cannot match, as in a MATCH phrase).
+   */
+  postingsCost(words: string[]): Map<string, number> {
+    const stemsByWord = this.postings.stems(words);
+    const frequencies = this.postings.documentFrequencies([...new Set([...stemsByWord.values()].flat())]);
+    return new Map(
+      words.map((word) => {
+        const counts = (stemsByWord.get(word) ?? []).map((stem) => frequencies.get(stem) ?? 0);
+        const cost =
+          counts.length === 0 || counts.includes(0) ? 0 : counts.reduce((sum, count) => sum + count, 0);
+        return [word, cost];
+      }),
+    );
+  }
+
   private queryStems(terms: string[], totals: IndexTotals): QueryStem[] {
     const stemsByWord = this.postings.stems(terms);
     const byStem = new Map<string, QueryStem>();

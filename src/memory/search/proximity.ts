@@ -7,7 +7,7 @@
  */
 
 /** Two occurrences at most this many tokens apart, in the same column, count as near. */
-export const PROXIMITY_WINDOW = 4;
+const PROXIMITY_WINDOW = 4;
 /** Columns are packed into one position number: column × this + offset within the column. */
 export const COLUMN_STRIDE = 1 << 24;
 

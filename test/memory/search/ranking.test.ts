@@ -157,6 +157,27 @@ describe("term proximity", () => {
   });
 });
 
+describe("the postings budget on a large index", () => {
+  it("keeps the rarest words within the budget, counted from FTS5's vocabulary", () => {
+    const documents = Array.from({ length: 12 }, (_, position) =>
+      note(`common-${position}`, `the deploy script ran again, take ${position}`),
+    );
+    documents.push(note("rare", "the deploy script needs the vault token"));
+    const roomy = new SearchIndex(db);
+    roomy.upsertMany(documents);
+    expect(roomy.search("deploy vault", { limit: 20, now: NOW })).toHaveLength(13);
+    // 13 documents hold "deploy", 1 holds "vault": a budget of 5 keeps "vault" alone.
+    const tight = new SearchIndex(db, { weights: { postingsBudget: 5 } });
+    expect(tight.search("deploy vault", { limit: 20, now: NOW }).map((result) => result.id)).toEqual([
+      "rare",
+    ]);
+    // A word no document holds costs nothing and is dropped, and the rest still fit.
+    expect(tight.search("vault zeppelin", { limit: 20, now: NOW }).map((result) => result.id)).toEqual([
+      "rare",
+    ]);
+  });
+});
+
 describe("fusion with a weak embedder", () => {
   it("keeps the lexical winner where the weak embedder alone would rank a wrong document first", async () => {
     const embedder = new HashedEmbedder();
