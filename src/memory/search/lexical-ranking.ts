@@ -1,6 +1,7 @@
 import type { DatabaseSync, SQLInputValue } from "node:sqlite";
 import { filterClause } from "./document-rules.ts";
 import { FtsPostings, type IndexTotals, type Posting } from "./fts-postings.ts";
+import { proximityScore } from "./proximity.ts";
 import type { Candidate, RankingWeights } from "./rerank.ts";
 import { StatementCache } from "./statement-cache.ts";
 import { FILLER_WORDS } from "./stopwords.ts";
@@ -41,6 +42,8 @@ interface Weighted {
   /** Column-weighted occurrences per query stem. */
   frequencies: Float64Array;
   bodyCounts: number[];
+  /** Occurrence positions per carrying query stem, for the proximity score. */
+  positions: Array<number[] | undefined>;
   rough: number;
 }
 
@@ -127,6 +130,23 @@ export class LexicalRanking {
     return candidates.sort((left, right) => right.relevance - left.relevance);
   }
 
+  /**
+   * What reading each word's postings costs: the documents holding its stems, summed;
+   * 0 when one of its stems is in none (the word cannot match, as in a MATCH phrase).
+   */
+  postingsCost(words: string[]): Map<string, number> {
+    const stemsByWord = this.postings.stems(words);
+    const frequencies = this.postings.documentFrequencies([...new Set([...stemsByWord.values()].flat())]);
+    return new Map(
+      words.map((word) => {
+        const counts = (stemsByWord.get(word) ?? []).map((stem) => frequencies.get(stem) ?? 0);
+        const cost =
+          counts.length === 0 || counts.includes(0) ? 0 : counts.reduce((sum, count) => sum + count, 0);
+        return [word, cost];
+      }),
+    );
+  }
+
   private queryStems(terms: string[], totals: IndexTotals): QueryStem[] {
     const stemsByWord = this.postings.stems(terms);
     const byStem = new Map<string, QueryStem>();
@@ -166,6 +186,7 @@ export class LexicalRanking {
       .slice(0, MAX_CARRYING)
       .reduce((sum, value) => sum + value, 0);
     const [titleWeight, bodyWeight, contextWeight] = columnWeights as [number, number, number];
+    const idfs = stems.map((stem) => stem.idf);
     const { k1 } = this.weights;
     const weighted = new Map<number, Weighted>();
     stems.forEach((stem, index) => {
@@ -177,6 +198,7 @@ export class LexicalRanking {
             rowid: posting.rowid,
             frequencies: new Float64Array(stems.length),
             bodyCounts: new Array(stems.length).fill(0),
+            positions: new Array(stems.length),
             rough: 0,
           };
           weighted.set(posting.rowid, entry);
@@ -185,6 +207,7 @@ export class LexicalRanking {
         const frequency = titleWeight * title + bodyWeight * body + contextWeight * context;
         entry.frequencies[index] = frequency;
         entry.bodyCounts[index] = body;
+        if (stem.carries) entry.positions[index] = posting.positions;
         // BM25 as if the document were of average length, for the first cut below.
         entry.rough += (weight * stem.idf * frequency * (k1 + 1)) / (frequency + k1);
       }
@@ -218,6 +241,9 @@ export class LexicalRanking {
         score += termScore;
         carryingScore += termScore;
       });
+      // Nearness ranks, but is no word matched: coverage (silence) is left as it was.
+      if (this.weights.proximityWeight > 0)
+        score += this.weights.proximityWeight * proximityScore(entry.positions, idfs, k1);
       const coverage = carryingMaximum > 0 ? Math.min(1, carryingScore / carryingMaximum) : 0;
       scored.push({ rowid, score, coverage, bodyCounts: entry.bodyCounts });
     }

@@ -264,14 +264,9 @@ export class SearchIndex {
       size: number;
     };
     if (size.size <= budget) return terms;
-    const countMatches = this.statements.get(
-      "SELECT count(*) AS total FROM search_fts WHERE search_fts MATCH ?",
-    );
+    const costs = this.lexical.postingsCost(terms);
     const counted = terms
-      .map((term, position) => {
-        const match = buildMatchExpression([term])!;
-        return { term, position, frequency: (countMatches.get(match) as { total: number }).total };
-      })
+      .map((term, position) => ({ term, position, frequency: costs.get(term) ?? 0 }))
       .filter((entry) => entry.frequency > 0)
       .sort((left, right) => left.frequency - right.frequency);
     const kept: typeof counted = [];

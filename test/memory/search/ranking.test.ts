@@ -1,6 +1,8 @@
 import { DatabaseSync } from "node:sqlite";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { HashedEmbedder } from "../../../scripts/recall/hashed-embedder.ts";
+import { FtsPostings } from "../../../src/memory/search/fts-postings.ts";
+import { COLUMN_STRIDE, nearOccurrences } from "../../../src/memory/search/proximity.ts";
 import { searchIndexMigrations } from "../../../src/memory/search/schema.ts";
 import { SearchIndex } from "../../../src/memory/search/search-index.ts";
 import { hasTimeExpression, temporalIntent } from "../../../src/memory/search/temporal.ts";
@@ -92,6 +94,87 @@ describe("lexical ranking from FTS5's postings", () => {
     expect(temporalIntent("Why did the build break?").asksWhen).toBe(false);
     expect(hasTimeExpression("we tried it two weeks ago")).toBe(true);
     expect(hasTimeExpression("we tried it")).toBe(false);
+  });
+});
+
+function note(id: string, body: string, extra: Partial<SearchDocument> = {}): SearchDocument {
+  return { id, kind: "memory", scope: "project", title: "note", body, updatedAt: NOW - DAY, ...extra };
+}
+
+// The same words, the same length: only their order differs. The far-apart one is
+// newer, so it wins every tie; only proximity can put the adjacent one first.
+const SAME_WORDS = [
+  note("apart", "the connection to the staging box was refused after the deploy", { updatedAt: NOW - DAY }),
+  note("adjacent", "after the deploy the staging box connection was refused to the", {
+    updatedAt: NOW - 2 * DAY,
+  }),
+  note("filler", "lunch was late today and nobody minded at all really"),
+];
+
+describe("term proximity", () => {
+  it("ranks the passage where the query's words stand together above one holding them far apart", () => {
+    const index = new SearchIndex(db, { weights: { recencyWeight: 0 } });
+    index.upsertMany(SAME_WORDS);
+    const ids = index.search("connection refused", { limit: 2, now: NOW }).map((result) => result.id);
+    expect(ids).toEqual(["adjacent", "apart"]);
+  });
+
+  it("leaves the order to the tie-break when proximity is off (the test above depends on it)", () => {
+    const index = new SearchIndex(db, { weights: { recencyWeight: 0, proximityWeight: 0 } });
+    index.upsertMany(SAME_WORDS);
+    const ids = index.search("connection refused", { limit: 2, now: NOW }).map((result) => result.id);
+    expect(ids).toEqual(["apart", "adjacent"]);
+  });
+
+  it("does not change coverage: nearness ranks, but matches no more of the query", () => {
+    const index = new SearchIndex(db, { weights: { recencyWeight: 0 } });
+    index.upsertMany(SAME_WORDS);
+    const near = index.search("connection refused", { now: NOW });
+    const plain = new SearchIndex(db, { weights: { recencyWeight: 0, proximityWeight: 0 } }).search(
+      "connection refused",
+      { now: NOW },
+    );
+    const coverage = (results: typeof near) =>
+      Object.fromEntries(results.map((result) => [result.id, result.coverage]));
+    expect(near.length).toBe(2);
+    expect(coverage(near)).toEqual(coverage(plain));
+  });
+
+  it("reads each occurrence's position from FTS5, for title and body but not the neighbours' context", () => {
+    const index = new SearchIndex(db);
+    index.upsert(note("one", "deploy then deploy again", { title: "deploy", context: "deploy deploy" }));
+    const [posting] = new FtsPostings(db).postings("deploi");
+    expect(posting?.counts).toEqual([1, 2, 2]);
+    expect(posting?.positions).toEqual([0, COLUMN_STRIDE, COLUMN_STRIDE + 2]);
+  });
+
+  it("counts near occurrences within the window and the same column only", () => {
+    expect(nearOccurrences([1, 10], [3, 30], 4)).toBe(1);
+    expect(nearOccurrences([1], [6], 4)).toBe(0);
+    // Offset 1 of the title and offset 2 of the body are not neighbours.
+    expect(nearOccurrences([1], [COLUMN_STRIDE + 2], 4)).toBe(0);
+    expect(nearOccurrences([5, 7], [6], 4)).toBe(2);
+  });
+});
+
+describe("the postings budget on a large index", () => {
+  it("keeps the rarest words within the budget, counted from FTS5's vocabulary", () => {
+    const documents = Array.from({ length: 12 }, (_, position) =>
+      note(`common-${position}`, `the deploy script ran again, take ${position}`),
+    );
+    documents.push(note("rare", "the deploy script needs the vault token"));
+    const roomy = new SearchIndex(db);
+    roomy.upsertMany(documents);
+    expect(roomy.search("deploy vault", { limit: 20, now: NOW })).toHaveLength(13);
+    // 13 documents hold "deploy", 1 holds "vault": a budget of 5 keeps "vault" alone.
+    const tight = new SearchIndex(db, { weights: { postingsBudget: 5 } });
+    expect(tight.search("deploy vault", { limit: 20, now: NOW }).map((result) => result.id)).toEqual([
+      "rare",
+    ]);
+    // A word no document holds costs nothing and is dropped, and the rest still fit.
+    expect(tight.search("vault zeppelin", { limit: 20, now: NOW }).map((result) => result.id)).toEqual([
+      "rare",
+    ]);
   });
 });
 
