@@ -37,7 +37,7 @@ const label = (gate: RelevanceOptions) =>
     ? "before: coverage ≥ 0.40, or cosine ≥ 0.6 by meaning alone"
     : gate === shipped
       ? `shipped: coverage ≥ ${MIN_COVERAGE} (one word: held by ≤ ${MAX_HOLDERS} documents) or 2+ words holding ≥ ${MIN_WORD_SHARE} of the IDF; meaning alone ≥ ${MIN_SIMILARITY_DEVIATIONS} deviations`
-      : `coverage ≥ ${gate.coverage?.toFixed(2)}${gate.holders !== undefined && gate.holders < 1e9 ? ` (one word: held by ≤ ${gate.holders})` : ""}${(gate.wordShare ?? 0) > 1 ? "" : ` or 2+ words ≥ ${gate.wordShare ?? MIN_WORD_SHARE}`}${gate.deviations !== undefined ? `; meaning alone ≥ ${gate.deviations} deviations` : ""}`;
+      : `coverage ≥ ${(gate.coverage ?? MIN_COVERAGE).toFixed(2)}${(gate.holders ?? MAX_HOLDERS) < 1e9 ? ` (one word: held by ≤ ${gate.holders ?? MAX_HOLDERS})` : ""}${(gate.wordShare ?? MIN_WORD_SHARE) > 1 ? "" : ` or 2+ words ≥ ${gate.wordShare ?? MIN_WORD_SHARE}`}${gate.deviations !== undefined ? `; meaning alone ≥ ${gate.deviations} deviations` : ""}`;
 // "Before" is the gate this replaced (at f6c4670): coverage ≥ 0.40, or cosine ≥ 0.6 for
 // anything an embedder found; others down to coverage 0.10 follow a lead.
 const before: RelevanceOptions = { coverage: 0.4 };

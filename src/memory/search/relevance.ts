@@ -81,15 +81,18 @@ export function relevantResults<T extends Scored>(results: T[], options: Relevan
       (several && found.share >= wordShare)
     );
   };
-  let spread: SimilaritySpread | undefined;
+  // The spread costs a pass over every vector: read it only when no words lead.
+  const wordsLead = results.some((result) => !byMeaningAlone(result) && leadsOnWords(result));
+  const spread = wordsLead ? undefined : options.spread?.();
+  const deviations = options.deviations ?? MIN_SIMILARITY_DEVIATIONS;
   const standsOut = (result: Scored) => {
-    spread ??= options.spread?.();
     const above = spread === undefined ? undefined : deviationsAbove(spread, result.similarity!);
-    return above !== undefined && above >= (options.deviations ?? MIN_SIMILARITY_DEVIATIONS);
+    return above !== undefined && above >= deviations;
   };
-  const leads = (result: Scored) => (byMeaningAlone(result) ? standsOut(result) : leadsOnWords(result));
-  if (!results.some(leads)) return [];
-  const confirmed = (result: Scored) => byCoverage(result, follower) || leads(result);
+  const meaningLeads = (result: Scored) => byMeaningAlone(result) && !wordsLead && standsOut(result);
+  if (!wordsLead && !results.some(meaningLeads)) return [];
+  const confirmed = (result: Scored) =>
+    byMeaningAlone(result) ? meaningLeads(result) : byCoverage(result, follower) || leadsOnWords(result);
   const similarities = results.filter(confirmed).flatMap((result) => result.similarity ?? []);
   const similarityFloor = similarities.length > 0 ? Math.max(...similarities) : Number.POSITIVE_INFINITY;
   return results.filter(
