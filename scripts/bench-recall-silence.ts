@@ -1,80 +1,156 @@
-// Silence when nothing is relevant: hand-labelled coding prompts against hand-written
-// coding memories (scripts/recall/). For prompts with no relevant memory, the share that
-// recall answers anyway (false recalls); for prompts with one, the share that find it in
-// the top 3 after the threshold. Lexical only, then with the weak hashed embedder.
+// Silence when nothing is relevant (issue 13): 500 hand-written coding memories and
+// hand-labelled coding prompts (scripts/recall/coding-set/). For prompts with no relevant
+// memory, the share that recall answers anyway (false recalls); for prompts with one, the
+// share that find it in the top 3 after the gate. Half A of the prompts chose the
+// thresholds, half B is held out. Lexical, then with a deliberately weak embedder, then
+// what the gate costs on LoCoMo (when ../shared/bench/locomo is there).
 //
-//   node scripts/bench-recall-silence.ts            TACIT_BENCH_SWEEP=1 prints other thresholds too
+//   node scripts/bench-recall-silence.ts     TACIT_BENCH_SWEEP=1 prints other thresholds too
+//   TACIT_BENCH_VERBOSE=1 lists every false recall and miss of the shipped gate
+import path from "node:path";
 import { DatabaseSync } from "node:sqlite";
-import { MIN_COVERAGE, relevantResults } from "../src/memory/search/relevance.ts";
+import {
+  MAX_HOLDERS,
+  MIN_COVERAGE,
+  MIN_SIMILARITY_DEVIATIONS,
+  MIN_WORD_SHARE,
+  type RelevanceOptions,
+  relevantResults,
+} from "../src/memory/search/relevance.ts";
 import { searchIndexMigrations } from "../src/memory/search/schema.ts";
 import { SearchIndex } from "../src/memory/search/search-index.ts";
 import type { SearchResult } from "../src/memory/search/types.ts";
+import type { WordEvidence } from "../src/memory/search/word-evidence.ts";
 import { runMigrations } from "../src/session/database.ts";
-import { codingMemories } from "./recall/coding-memories.ts";
-import { codingPrompts } from "./recall/coding-prompts.ts";
+import { type CodingPrompt, codingMemories, codingPrompts, memoryDocument } from "./recall/coding-set.ts";
 import { HashedEmbedder } from "./recall/hashed-embedder.ts";
+import { locomoCost, locomoFile } from "./recall/locomo-silence.ts";
 
 const NOW = Date.UTC(2026, 10, 1);
+// As recall asks: MAX_RECALLED_ITEMS (5) times 3.
+const RECALL_LIMIT = 15;
 const memories = codingMemories();
-const prompts = codingPrompts();
-const sweep = process.env.TACIT_BENCH_SWEEP === "1" ? [0, 0.2, 0.3, 0.35, 0.4, 0.45, 0.5] : [MIN_COVERAGE];
+const prompts = codingPrompts(memories);
+const shipped: RelevanceOptions = {};
+const label = (gate: RelevanceOptions) =>
+  gate === before
+    ? "before: coverage ≥ 0.40, or cosine ≥ 0.6 by meaning alone"
+    : gate === shipped
+      ? `shipped: coverage ≥ ${MIN_COVERAGE} (one word: held by ≤ ${MAX_HOLDERS} documents) or 2+ words holding ≥ ${MIN_WORD_SHARE} of the IDF; meaning alone ≥ ${MIN_SIMILARITY_DEVIATIONS} deviations`
+      : `coverage ≥ ${(gate.coverage ?? MIN_COVERAGE).toFixed(2)}${(gate.holders ?? MAX_HOLDERS) < 1e9 ? ` (one word: held by ≤ ${gate.holders ?? MAX_HOLDERS})` : ""}${(gate.wordShare ?? MIN_WORD_SHARE) > 1 ? "" : ` or 2+ words ≥ ${gate.wordShare ?? MIN_WORD_SHARE}`}${gate.deviations !== undefined ? `; meaning alone ≥ ${gate.deviations} deviations` : ""}`;
+// "Before" is the gate this replaced (at f6c4670): coverage ≥ 0.40, or cosine ≥ 0.6 for
+// anything an embedder found; others down to coverage 0.10 follow a lead.
+const before: RelevanceOptions = { coverage: 0.4 };
+function beforeGate<T extends Pick<SearchResult, "coverage" | "similarity">>(results: T[]): T[] {
+  const passes = (result: T, floor: number) =>
+    (result.coverage ?? -1) >= floor || (result.similarity !== undefined && result.similarity >= 0.6);
+  return results.some((result) => passes(result, 0.4)) ? results.filter((result) => passes(result, 0.1)) : [];
+}
+const sweep: RelevanceOptions[] =
+  process.env.TACIT_BENCH_SWEEP === "1"
+    ? [
+        { coverage: 0, wordShare: 2, holders: 1e9 },
+        ...[0.4, 0.45, 0.5, 0.55, 0.6].flatMap((coverage) =>
+          [1e9, 1, MAX_HOLDERS, 5].flatMap((holders) =>
+            [2, 0.6, MIN_WORD_SHARE, 0.8].map((wordShare) => ({ coverage, holders, wordShare })),
+          ),
+        ),
+        ...[2, 3, 4, 5, 6, 8].map((deviations) => ({ deviations })),
+        shipped,
+      ]
+    : [before, shipped];
 
-async function run(embedder: HashedEmbedder | undefined): Promise<void> {
+interface Answer {
+  prompt: CodingPrompt;
+  results: SearchResult[];
+  evidence: () => ReturnType<SearchIndex["wordEvidence"]>;
+  spread: () => ReturnType<SearchIndex["similaritySpread"]>;
+}
+
+async function answers(embedder: HashedEmbedder | undefined): Promise<Answer[]> {
   const db = new DatabaseSync(":memory:");
   runMigrations(db, searchIndexMigrations);
   const index = new SearchIndex(db, embedder ? { embedder } : {});
-  // Shaped as MemoryService indexes a memory file.
-  index.upsertMany(
-    memories.map((memory) => ({
-      id: memory.name,
-      kind: "memory" as const,
-      scope: "project" as const,
-      projectKey: "acme",
-      title: `${memory.name.replaceAll("-", " ")}: ${memory.description}`,
-      body: memory.body,
-      context: "project",
-      updatedAt: NOW,
-    })),
-  );
+  index.upsertMany(memories.map((memory) => memoryDocument(memory, "acme", NOW)));
   await index.embedPending();
-  const answers = prompts.map((prompt) => {
-    const options = { limit: 8, now: NOW, projectKey: "acme" };
-    const results: SearchResult[] = embedder
-      ? index.searchWithVector(prompt.text, embedder.vector(prompt.text), options)
+  return prompts.map((prompt) => {
+    const options = { limit: RECALL_LIMIT, now: NOW, projectKey: "acme" };
+    const vector = embedder?.vector(prompt.text);
+    const results = vector
+      ? index.searchWithVector(prompt.text, vector, options)
       : index.search(prompt.text, options);
-    return { prompt, results };
-  });
-  db.close();
-  console.log(`\n### ${embedder ? `with a weak embedder (${embedder.model})` : "lexical only"}`);
-  console.log(
-    `${memories.length} memories; ${prompts.filter((p) => !p.relevant).length} prompts with no relevant memory, ${prompts.filter((p) => p.relevant).length} with one`,
-  );
-  for (const coverage of sweep) {
-    let falseRecalls = 0;
-    let hits = 0;
-    const missed: string[] = [];
-    const wrong: string[] = [];
-    for (const { prompt, results } of answers) {
-      const kept = relevantResults(results, { coverage });
-      if (prompt.relevant === undefined) {
-        if (kept.length > 0) {
-          falseRecalls++;
-          wrong.push(`${prompt.text} → ${kept[0]!.id}`);
-        }
-      } else if (kept.slice(0, 3).some((result) => result.id === prompt.relevant)) hits++;
-      else missed.push(`${prompt.text} (${prompt.relevant})`);
-    }
-    const irrelevant = prompts.filter((p) => !p.relevant).length;
-    const relevant = prompts.length - irrelevant;
-    console.log(
-      `coverage ≥ ${coverage.toFixed(2)}: false recalls ${falseRecalls}/${irrelevant} (${((100 * falseRecalls) / irrelevant).toFixed(1)}%), top-3 hits ${hits}/${relevant} (${((100 * hits) / relevant).toFixed(1)}%)`,
+    // Read now, while the database is open; the gate asks for them only when it needs them.
+    const evidence = index.wordEvidence(
+      prompt.text,
+      results.map((result) => result.id),
     );
-    if (process.env.TACIT_BENCH_VERBOSE === "1") {
-      for (const line of wrong) console.log(`  false: ${line}`);
-      for (const line of missed) console.log(`  missed: ${line}`);
-    }
+    const spread = vector ? index.similaritySpread(vector, options) : undefined;
+    return { prompt, results, evidence: () => evidence, spread: () => spread };
+  });
+}
+
+function figures(list: Answer[], gate: RelevanceOptions, half: "A" | "B" | "all"): string {
+  const chosen = list.filter((answer) => half === "all" || answer.prompt.half === half);
+  let falseRecalls = 0;
+  let hits = 0;
+  const none = chosen.filter((answer) => answer.prompt.relevant.length === 0).length;
+  for (const { prompt, results, evidence, spread } of chosen) {
+    const kept =
+      gate === before ? beforeGate(results) : relevantResults(results, { evidence, spread, ...gate });
+    if (prompt.relevant.length === 0) {
+      if (kept.length > 0) falseRecalls++;
+    } else if (kept.slice(0, 3).some((result) => prompt.relevant.includes(result.id))) hits++;
+  }
+  const share = (count: number, of: number) => `${count}/${of} (${((100 * count) / of).toFixed(1)}%)`;
+  return `false recalls ${share(falseRecalls, none)}, top-3 hits ${share(hits, chosen.length - none)}`;
+}
+
+function verbose(list: Answer[]): void {
+  for (const { prompt, results, evidence, spread } of list) {
+    const kept = relevantResults(results, { evidence, spread });
+    const text = JSON.stringify(prompt.text.slice(0, 90));
+    if (prompt.relevant.length === 0 && kept.length > 0)
+      console.log(`  false (${prompt.half}): ${text} → ${kept[0]!.id}`);
+    if (prompt.relevant.length > 0 && !kept.slice(0, 3).some((result) => prompt.relevant.includes(result.id)))
+      console.log(
+        `  missed (${prompt.half}): ${text} (${prompt.relevant.join(", ")}; got ${kept[0]?.id ?? "nothing"})`,
+      );
   }
 }
 
-await run(undefined);
-await run(new HashedEmbedder());
+for (const embedder of [undefined, new HashedEmbedder()]) {
+  const list = await answers(embedder);
+  console.log(`\n### ${embedder ? `with a weak embedder (${embedder.model})` : "lexical only"}`);
+  const none = prompts.filter((prompt) => prompt.relevant.length === 0);
+  console.log(
+    `${memories.length} memories; ${none.length} prompts with no relevant memory, ${prompts.length - none.length} with one; half A chose the thresholds, B is held out`,
+  );
+  for (const gate of sweep) {
+    console.log(`${label(gate)}`);
+    for (const half of ["A", "B", "all"] as const)
+      console.log(
+        `  ${half === "all" ? "both halves" : `half ${half}${half === "A" ? " (tuned)" : " (held out)"}`}: ${figures(list, gate, half)}`,
+      );
+  }
+  if (process.env.TACIT_BENCH_VERBOSE === "1") verbose(list);
+}
+
+const locomo = locomoFile(path.resolve(import.meta.dirname, ".."));
+if (locomo === undefined) {
+  console.log("\nLoCoMo cost: skipped (no ../shared/bench/locomo/locomo10.json; set TACIT_LOCOMO)");
+} else {
+  console.log("\n### what the gate costs on LoCoMo (every question has evidence; lexical recall@10)");
+  const gates = process.env.TACIT_BENCH_SWEEP === "1" ? sweep : [before, shipped];
+  const apply =
+    (gate: RelevanceOptions) =>
+    (results: SearchResult[], evidence: () => ReadonlyMap<string, WordEvidence>) =>
+      gate === before ? beforeGate(results) : relevantResults(results, { evidence, ...gate });
+  locomoCost(locomo, gates.map(apply)).forEach((cost, gateIndex) => {
+    const rows = ["0-4", "5-9", "all"].map((half) => {
+      const tally = cost.halves.get(half)!;
+      const mean = (value: number) => (value / tally.questions).toFixed(3);
+      return `${half === "all" ? "all" : `conversations ${half}`} ${mean(tally.before)} → ${mean(tally.after)} (${tally.silent}/${tally.questions} silent)`;
+    });
+    console.log(`${label(gates[gateIndex]!)}: R@10 ${rows.join("; ")}`);
+  });
+}

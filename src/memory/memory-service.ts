@@ -11,7 +11,7 @@ import { MemoryStore, type ReadMemory } from "./memory-store.ts";
 import { redactSecrets } from "./redaction.ts";
 import { type Remembered, type RememberOptions, rememberInStore } from "./remember.ts";
 import { type MemoryScope, memoryScopes } from "./scopes.ts";
-import { relevantResults } from "./search/relevance.ts";
+import { recallableResults } from "./search/relevance.ts";
 import { SearchIndex } from "./search/search-index.ts";
 import type { SearchDocument, SearchOptions, SearchResult } from "./search/types.ts";
 import { SemanticRecall } from "./semantic-recall.ts";
@@ -288,24 +288,21 @@ export class MemoryService {
       now: this.now(),
       ...(options.excludeIds ? { excludeIds: options.excludeIds } : {}),
     };
-    let results: SearchResult[];
+    let vector: Float32Array | undefined;
     let fallback: string | undefined;
     if (this.semantic) {
       const query = await this.semantic.queryVector(prompt, options.signal);
-      if ("vector" in query) {
-        results = this.index.searchWithVector(prompt, query.vector, searchOptions);
-      } else {
-        results = this.index.search(prompt, searchOptions);
-        fallback = query.fallback;
-      }
-    } else {
-      results = this.index.search(prompt, searchOptions);
+      if ("vector" in query) vector = query.vector;
+      else fallback = query.fallback;
     }
+    const results = vector
+      ? this.index.searchWithVector(prompt, vector, searchOptions)
+      : this.index.search(prompt, searchOptions);
     const items: RecalledItem[] = [];
     const blocks: string[] = [];
     let used = 0;
     // Nothing rather than the best of bad matches: see relevance.ts.
-    for (const result of relevantResults(results)) {
+    for (const result of recallableResults(this.index, prompt, results, { vector, searchOptions })) {
       if (items.length >= MAX_RECALLED_ITEMS) break;
       if (options.currentSessionId && result.sessionId === options.currentSessionId) continue;
       const recalled = this.recallBlock(result);

@@ -93,7 +93,10 @@ describe("MemoryService", () => {
       ),
     );
     expect(service.syncIndex().indexed).toBe(200);
-    const recall = await service.recall("write a migration that adds an email column to the users table");
+    // Two words only that memory holds; "migration" alone, beside words no memory holds, would not lead (relevance.ts).
+    const recall = await service.recall(
+      "write a schema migration that adds an email column to the users table",
+    );
     expect(recall.items[0]?.id).toMatch(/database-migrations$/);
     expect(recall.text).toContain("never edit an applied migration file");
     for (const topic of topics) expect(recall.text).not.toContain(`about ${topic} configuration`);

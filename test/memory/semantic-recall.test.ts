@@ -190,8 +190,11 @@ describe("MemoryService recall without an embedder", () => {
     const database = openTacitDatabase(path.join(root, "tacit.db"));
     try {
       const service = new MemoryService({ database, home: path.join(root, "home"), projectRoot });
-      service.indexTranscript("s1", 1, { role: "user", content: [{ type: "text", text: "kafka lag" }] });
-      const recall = await service.recall("kafka", { currentSessionId: "s2" });
+      service.indexTranscript("s1", 1, {
+        role: "user",
+        content: [{ type: "text", text: "kafka consumer lag" }],
+      });
+      const recall = await service.recall("kafka lag", { currentSessionId: "s2" });
       expect(recall.items.map((item) => item.id)).toEqual(["s1#1"]);
       expect(recall.items[0]!.reasons.some((reason) => reason.startsWith("lexical only"))).toBe(false);
       expect(service.takeWarnings()).toEqual([]);

@@ -1,46 +1,119 @@
-import type { SearchResult } from "./types.ts";
+import type { SearchIndex } from "./search-index.ts";
+import { deviationsAbove, type SimilaritySpread } from "./similarity-spread.ts";
+import type { SearchOptions, SearchResult } from "./types.ts";
+import type { WordEvidence } from "./word-evidence.ts";
 
 /**
  * What of a search's results is worth recalling unasked. Search itself always returns
  * the best it has; recall must send nothing rather than the best of bad matches ("run ls
  * please" should not bring back every memory that says "run").
  *
- * The measure is coverage (lexical-ranking.ts): the document's BM25 over the query's
- * carrying words (not a coding prompt's filler) divided by the most the two weightiest
- * of them could score. It is relative to the query's own maximum, so it means about the
- * same for a short prompt and a long question; a word no memory holds weighs as much as
- * the rarest one held, so "ls" in "run ls please" keeps a match on "run" alone at zero.
+ * A result leads (makes the prompt worth answering) on either of two kinds of evidence,
+ * both relative to the prompt's own maximum, so they mean the same for a short command
+ * and a long question and survive changes to the ranking's scale:
+ * - coverage (the ranking's): its BM25 over the prompt's carrying words (not a coding
+ *   prompt's filler) over the most the two weightiest could score, a word no document
+ *   holds counted in full, so "ls" in "run ls please" keeps a match on "run" at zero.
+ *   Reached on one word alone, that word must single out a few documents
+ *   (word-evidence.ts): "what time is it" matching the memory about time zones among the
+ *   dozens that say "time" is not a match, "tmux" matching the one memory about tmux is;
+ * - words: it holds two or more carrying words that together weigh most of the IDF of
+ *   the prompt's weightiest words that some document holds. Words no document holds are
+ *   left out there, so a conversational question worded unlike its answer still leads.
+ * Once one result leads, others down to FOLLOWER_COVERAGE may come with it (a second
+ * relevant memory or turn rarely matches as well as the first).
  *
- * Two levels: the best result must reach MIN_COVERAGE or nothing is recalled; once the
- * query has one good match, others down to FOLLOWER_COVERAGE may come with it (a
- * conversation's second relevant turn rarely matches as well as the first).
- * Chosen on the coding prompt set (scripts/recall/) and LoCoMo conversations 0-4.
+ * Found by meaning alone, a result is judged on the embedder's own scale, since a hashed
+ * bag of words puts unrelated prompts above 0.6 and a sentence encoder below 0.3: it
+ * leads only when its similarity stands MIN_SIMILARITY_DEVIATIONS standard deviations
+ * above the query's mean similarity over the other documents it could recall
+ * (similarity-spread.ts), and follows a lexical lead when at least as similar as the
+ * most similar result the words confirm.
+ *
+ * Thresholds chosen on half A of the coding prompt set (scripts/recall/coding-set/)
+ * and LoCoMo conversations 0-4; BENCHMARKS.md has the sweep and the held-out halves.
  */
-export const MIN_COVERAGE = 0.4;
+export const MIN_COVERAGE = 0.5;
+/** A lead on one word's coverage needs that word held by at most this many documents. */
+export const MAX_HOLDERS = 3;
+export const MIN_WORD_SHARE = 0.7;
 const FOLLOWER_COVERAGE = 0.1;
+/** How far above the query's mean similarity, in standard deviations, meaning alone must stand to lead. */
+export const MIN_SIMILARITY_DEVIATIONS = 8;
+const MIN_WORDS = 2;
 
-/**
- * Found by meaning alone (no carrying word in common) needs a similarity this high:
- * embedders put most unrelated texts well above zero.
- */
-const MIN_SIMILARITY_ALONE = 0.6;
-
-export interface RelevanceThresholds {
+export interface RelevanceOptions {
   coverage?: number;
   followerCoverage?: number;
-  similarity?: number;
+  /** The share of the weightiest held words' IDF that at least MIN_WORDS words must carry; above 1 turns the word path off. */
+  wordShare?: number;
+  /** How many documents at most may hold a word that leads on its coverage alone. */
+  holders?: number;
+  deviations?: number;
+  /**
+   * The results' word evidence (SearchIndex.wordEvidence), asked only when there are
+   * results (it costs a count and a lookup per carrying word). Without it, coverage alone
+   * decides.
+   */
+  evidence?: () => ReadonlyMap<string, WordEvidence>;
+  /** The query's similarity spread (SearchIndex.similaritySpread), asked only for a result found by meaning alone. */
+  spread?: () => SimilaritySpread | undefined;
 }
 
-type Scored = Pick<SearchResult, "coverage" | "similarity">;
+type Scored = Pick<SearchResult, "id" | "coverage" | "similarity">;
 
-/** The results worth recalling, in their order: none at all when the best is a poor match. */
-export function relevantResults<T extends Scored>(results: T[], thresholds: RelevanceThresholds = {}): T[] {
-  const lead = thresholds.coverage ?? MIN_COVERAGE;
-  const follower = Math.min(lead, thresholds.followerCoverage ?? FOLLOWER_COVERAGE);
-  const similarity = thresholds.similarity ?? MIN_SIMILARITY_ALONE;
-  const passes = (result: Scored, floor: number) =>
-    (result.coverage !== undefined && result.coverage >= floor) ||
-    (result.similarity !== undefined && result.similarity >= similarity);
-  if (!results.some((result) => passes(result, lead))) return [];
-  return results.filter((result) => passes(result, follower));
+/** The results worth recalling, in their order: none at all when none leads. */
+export function relevantResults<T extends Scored>(results: T[], options: RelevanceOptions = {}): T[] {
+  const lead = options.coverage ?? MIN_COVERAGE;
+  const follower = Math.min(lead, options.followerCoverage ?? FOLLOWER_COVERAGE);
+  const wordShare = options.wordShare ?? MIN_WORD_SHARE;
+  const holders = options.holders ?? MAX_HOLDERS;
+  const words = results.length > 0 ? options.evidence?.() : undefined;
+  const byCoverage = (result: Scored, floor: number) =>
+    result.coverage !== undefined && result.coverage >= floor;
+  const byMeaningAlone = (result: Scored) => result.coverage === undefined && result.similarity !== undefined;
+  const leadsOnWords = (result: Scored) => {
+    const found = words?.get(result.id);
+    if (words === undefined || found === undefined) return byCoverage(result, lead);
+    const several = found.words >= MIN_WORDS;
+    return (
+      (byCoverage(result, lead) && (several || found.fewestHolders <= holders)) ||
+      (several && found.share >= wordShare)
+    );
+  };
+  // The spread costs a pass over every vector: read it only when no words lead.
+  const wordsLead = results.some((result) => !byMeaningAlone(result) && leadsOnWords(result));
+  const spread = wordsLead ? undefined : options.spread?.();
+  const deviations = options.deviations ?? MIN_SIMILARITY_DEVIATIONS;
+  const standsOut = (result: Scored) => {
+    const above = spread === undefined ? undefined : deviationsAbove(spread, result.similarity!);
+    return above !== undefined && above >= deviations;
+  };
+  const meaningLeads = (result: Scored) => byMeaningAlone(result) && !wordsLead && standsOut(result);
+  if (!wordsLead && !results.some(meaningLeads)) return [];
+  const confirmed = (result: Scored) =>
+    byMeaningAlone(result) ? meaningLeads(result) : byCoverage(result, follower) || leadsOnWords(result);
+  const similarities = results.filter(confirmed).flatMap((result) => result.similarity ?? []);
+  const similarityFloor = similarities.length > 0 ? Math.max(...similarities) : Number.POSITIVE_INFINITY;
+  return results.filter(
+    (result) => confirmed(result) || (byMeaningAlone(result) && result.similarity! >= similarityFloor),
+  );
+}
+
+/** relevantResults for a search just made on this index, reading the evidence from it only as needed. */
+export function recallableResults<T extends Scored>(
+  index: Pick<SearchIndex, "wordEvidence" | "similaritySpread">,
+  prompt: string,
+  results: T[],
+  query: { vector?: Float32Array | undefined; searchOptions?: SearchOptions } = {},
+): T[] {
+  const { vector, searchOptions } = query;
+  return relevantResults(results, {
+    evidence: () =>
+      index.wordEvidence(
+        prompt,
+        results.map((result) => result.id),
+      ),
+    spread: () => (vector === undefined ? undefined : index.similaritySpread(vector, searchOptions)),
+  });
 }

@@ -13,8 +13,10 @@ import {
 import { LexicalRanking } from "./lexical-ranking.ts";
 import { buildMatchExpression, queryTerms } from "./query.ts";
 import { type Candidate, DEFAULT_WEIGHTS, type RankedResult, type RankingWeights, rerank } from "./rerank.ts";
+import { type SimilaritySpread, similaritySpread } from "./similarity-spread.ts";
 import { StatementCache } from "./statement-cache.ts";
 import type { SearchDocument, SearchKind, SearchOptions, SearchResult, SearchScope } from "./types.ts";
+import { type WordEvidence, WordEvidenceReader } from "./word-evidence.ts";
 
 export interface SearchIndexOptions {
   /** Only when an embedding model is configured; otherwise search is lexical. */
@@ -65,6 +67,7 @@ export class SearchIndex {
   private readonly options: SearchIndexOptions;
   private readonly statements: StatementCache;
   private readonly lexical: LexicalRanking;
+  private evidence: WordEvidenceReader | undefined;
 
   constructor(db: DatabaseSync, options: SearchIndexOptions = {}) {
     this.db = db;
@@ -142,6 +145,18 @@ export class SearchIndex {
       | { body: string }
       | undefined;
     return row?.body;
+  }
+
+  /** Which of the query's carrying words each document holds, for recall's relevance gate (relevance.ts). */
+  wordEvidence(query: string, ids: string[]): Map<string, WordEvidence> {
+    this.evidence ??= new WordEvidenceReader(this.db);
+    return this.evidence.read(query, ids);
+  }
+
+  /** The query vector's similarity over the documents it could recall, for recall's gate; undefined without an embedder. */
+  similaritySpread(queryVector: Float32Array, options: SearchOptions = {}): SimilaritySpread | undefined {
+    const model = this.options.embedder?.model;
+    return model === undefined ? undefined : similaritySpread(this.statements, model, queryVector, options);
   }
 
   /** Lexical recall: BM25 over title, body and context, then recency, scope and session weights. */

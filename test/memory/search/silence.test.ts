@@ -73,13 +73,18 @@ describe("recall stays silent when nothing is relevant", () => {
   it("still recalls the memory a real question is about", async () => {
     const tests = await service.recall("how do I run the unit tests");
     expect(tests.items[0]?.id).toMatch(/test-command$/);
-    const migration = await service.recall("write a migration that adds an email column to the users table");
+    // Two of its words the index holds: "migration" alone would lead only if its coverage
+    // (diluted by "email", "column" and "users", which no memory holds) reached the threshold.
+    const migration = await service.recall("write a schema migration that adds an email column");
     expect(migration.items[0]?.id).toMatch(/migrations$/);
     expect(migration.text).toContain("never edit an applied migration file");
   });
 });
 
 describe("relevantResults", () => {
+  const evidence = (entries: Record<string, { words: number; share: number; fewestHolders: number }>) => () =>
+    new Map(Object.entries(entries));
+
   it("keeps weaker matches only behind a good one, in order", () => {
     const good = { id: "good", coverage: 0.9 };
     const weaker = { id: "weaker", coverage: 0.2 };
@@ -88,8 +93,40 @@ describe("relevantResults", () => {
     expect(relevantResults([weaker, noise])).toEqual([]);
   });
 
-  it("lets a result found by meaning alone through only when it is very similar", () => {
-    expect(relevantResults([{ similarity: 0.9 }])).toHaveLength(1);
-    expect(relevantResults([{ similarity: 0.3 }])).toEqual([]);
+  it("lets one word lead on its coverage only when it singles out a few documents", () => {
+    const match = [{ id: "time-zones", coverage: 0.85 }];
+    const everyday = evidence({ "time-zones": { words: 1, share: 1, fewestHolders: 12 } });
+    expect(relevantResults(match, { evidence: everyday })).toEqual([]);
+    const rare = evidence({ "time-zones": { words: 1, share: 1, fewestHolders: 1 } });
+    expect(relevantResults(match, { evidence: rare })).toEqual(match);
+    // Two words covering the prompt's weightiest lead even below the coverage threshold.
+    const low = [{ id: "biking", coverage: 0.3 }];
+    expect(
+      relevantResults(low, { evidence: evidence({ biking: { words: 2, share: 0.8, fewestHolders: 9 } }) }),
+    ).toEqual(low);
+    expect(
+      relevantResults(low, { evidence: evidence({ biking: { words: 2, share: 0.5, fewestHolders: 9 } }) }),
+    ).toEqual([]);
+  });
+
+  it("lets meaning alone lead only far above the query's own similarity spread, and follow only as similar as a confirmed one", () => {
+    const meaning = [{ id: "meaning", similarity: 0.9 }];
+    expect(relevantResults(meaning)).toEqual([]);
+    // A weak embedder: 499 other documents at 0.8 ± 0.05, so 0.9 stands out by two deviations.
+    const spread = (mean: number, deviation: number) => () => ({
+      sum: 499 * mean + 0.9,
+      squares: 499 * (deviation * deviation + mean * mean) + 0.81,
+      documents: 500,
+    });
+    const weak = spread(0.8, 0.05);
+    expect(relevantResults(meaning, { spread: weak })).toEqual([]);
+    expect(relevantResults(meaning, { spread: spread(0.1, 0.1) })).toEqual(meaning);
+    const confirmed = { id: "words", coverage: 0.9, similarity: 0.7 };
+    const close = { id: "close", similarity: 0.8 };
+    const far = { id: "far", similarity: 0.65 };
+    expect(relevantResults([confirmed, close, far], { spread: weak }).map((result) => result.id)).toEqual([
+      "words",
+      "close",
+    ]);
   });
 });

@@ -1,0 +1,86 @@
+import type { DatabaseSync } from "node:sqlite";
+import { FtsPostings } from "./fts-postings.ts";
+import { queryTerms } from "./query.ts";
+import { StatementCache } from "./statement-cache.ts";
+import { FILLER_WORDS } from "./stopwords.ts";
+
+/** How a result's words answer the prompt's, measured apart from the ranking (see relevance.ts). */
+export interface WordEvidence {
+  /** Carrying words of the prompt the document holds. */
+  words: number;
+  /**
+   * The IDF those words carry over the IDF of the prompt's weightiest carrying words that
+   * some document holds (at most 1): words no document holds are left out, so a question
+   * worded unlike the conversation it asks about ("accident" for "crashed") is not
+   * counted short for them.
+   */
+  share: number;
+  /**
+   * How many documents hold the rarest of those words: 1 for a tool only this memory
+   * names, dozens for "build" (Infinity when it holds none).
+   */
+  fewestHolders: number;
+}
+
+/** How many of the prompt's weightiest held words the share is measured against. */
+const WEIGHTIEST = 3;
+
+/**
+ * Per-result word evidence from FTS5's own index: each carrying word's document
+ * frequency over the whole index (Lucene's IDF, so it is relative to this index's size),
+ * and which of the given documents hold it. Porter stems as the index does, since the
+ * words are matched through FTS5 itself. Costs one count and one lookup per word.
+ */
+export class WordEvidenceReader {
+  private readonly statements: StatementCache;
+  private readonly postings: FtsPostings;
+
+  constructor(db: DatabaseSync) {
+    this.statements = new StatementCache(db);
+    this.postings = new FtsPostings(db);
+  }
+
+  read(query: string, ids: string[]): Map<string, WordEvidence> {
+    const evidence = new Map<string, WordEvidence>(
+      ids.map((id) => [id, { words: 0, share: 0, fewestHolders: Number.POSITIVE_INFINITY }]),
+    );
+    const documents = this.postings.totals().documents;
+    const words = queryTerms(query).filter((word) => !FILLER_WORDS.has(word));
+    if (documents === 0 || words.length === 0 || ids.length === 0) return evidence;
+    const rows = this.statements
+      .get("SELECT rowid, id FROM search_documents WHERE id IN (SELECT value FROM json_each(?))")
+      .all(JSON.stringify(ids)) as Array<{ rowid: number; id: string }>;
+    const idByRowid = new Map(rows.map((row) => [row.rowid, row.id]));
+    const count = this.statements.get("SELECT count(*) AS n FROM search_fts WHERE search_fts MATCH ?");
+    const holders = this.statements.get(
+      "SELECT rowid FROM search_fts WHERE search_fts MATCH ? AND rowid IN (SELECT value FROM json_each(?))",
+    );
+    const rowids = JSON.stringify([...idByRowid.keys()]);
+    const held: Array<{ idf: number; frequency: number; holders: string[] }> = [];
+    for (const word of words) {
+      const phrase = `"${word.replaceAll('"', '""')}"`;
+      const frequency = (count.get(phrase) as { n: number }).n;
+      if (frequency === 0) continue;
+      const idf = Math.log(1 + (documents - frequency + 0.5) / (frequency + 0.5));
+      const found = (holders.all(phrase, rowids) as Array<{ rowid: number }>).flatMap(
+        (row) => idByRowid.get(row.rowid) ?? [],
+      );
+      held.push({ idf, frequency, holders: found });
+    }
+    const most = held
+      .map((word) => word.idf)
+      .sort((left, right) => right - left)
+      .slice(0, WEIGHTIEST)
+      .reduce((sum, idf) => sum + idf, 0);
+    if (most <= 0) return evidence;
+    for (const word of held) {
+      for (const id of word.holders) {
+        const entry = evidence.get(id)!;
+        entry.words += 1;
+        entry.share = Math.min(1, entry.share + word.idf / most);
+        entry.fewestHolders = Math.min(entry.fewestHolders, word.frequency);
+      }
+    }
+    return evidence;
+  }
+}

@@ -1,0 +1,95 @@
+import { DatabaseSync } from "node:sqlite";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { codingMemories, codingPrompts, memoryDocument } from "../../../scripts/recall/coding-set.ts";
+import { HashedEmbedder } from "../../../scripts/recall/hashed-embedder.ts";
+import { recallableResults } from "../../../src/memory/search/relevance.ts";
+import { searchIndexMigrations } from "../../../src/memory/search/schema.ts";
+import { SearchIndex } from "../../../src/memory/search/search-index.ts";
+import { runMigrations } from "../../../src/session/database.ts";
+
+// The gate on a real SQLite index of the 500 hand-written coding memories the silence
+// bench uses (scripts/recall/coding-set/), where everyday words ("run", "time", "build")
+// are held by many memories and a tool's name by one.
+const NOW = Date.UTC(2026, 10, 1);
+const memories = codingMemories();
+
+function openIndex(embedder?: HashedEmbedder) {
+  const db = new DatabaseSync(":memory:");
+  runMigrations(db, searchIndexMigrations);
+  const index = new SearchIndex(db, embedder ? { embedder } : {});
+  index.upsertMany(memories.map((memory) => memoryDocument(memory, "acme", NOW)));
+  return { db, index };
+}
+
+describe("recall's relevance gate on 500 coding memories", () => {
+  const { db, index } = openIndex();
+  afterAll(() => db.close());
+  const recall = (prompt: string) => {
+    const results = index.search(prompt, { limit: 15, now: NOW, projectKey: "acme" });
+    return { results, kept: recallableResults(index, prompt, results) };
+  };
+
+  it('recalls nothing for "run ls please" or a prompt whose one word many memories hold, though search finds matches', () => {
+    for (const prompt of ["run ls please", "what time is it", "run the build", "what branch am I on"]) {
+      const { results, kept } = recall(prompt);
+      expect(results.length, prompt).toBeGreaterThan(0);
+      expect(kept, prompt).toEqual([]);
+    }
+  });
+
+  it("recalls the memory a prompt names the subject of, first", () => {
+    const cases: Array<[string, string]> = [
+      ["what's my tmux prefix key", "user-tmux"],
+      ["the outbox relay is leaking goroutines again", "ledger-goroutine-leak"],
+      ["strong_migrations is blocking my add_column with a default", "quill-strong-migrations"],
+    ];
+    for (const [prompt, name] of cases) expect(recall(prompt).kept[0]?.id, prompt).toBe(name);
+  });
+
+  it("reads word evidence from the index: a tool's name is rare, an everyday word is not", () => {
+    const ids = memories.map((memory) => memory.name);
+    const tmux = index.wordEvidence("tmux", ids).get("user-tmux")!;
+    expect(tmux).toEqual({ words: 1, share: 1, fewestHolders: 1 });
+    const time = index.wordEvidence("time", ids).get("quill-time-zones")!;
+    expect(time.words).toBe(1);
+    expect(time.fewestHolders).toBeGreaterThan(10);
+    expect(index.wordEvidence("ls", ids).get("user-tmux")).toEqual({
+      words: 0,
+      share: 0,
+      fewestHolders: Number.POSITIVE_INFINITY,
+    });
+  });
+});
+
+describe("an embedder never makes recall answer a prompt the words leave alone", () => {
+  let lexical: ReturnType<typeof openIndex>;
+  let fused: ReturnType<typeof openIndex>;
+  const embedder = new HashedEmbedder();
+  beforeAll(async () => {
+    lexical = openIndex();
+    fused = openIndex(embedder);
+    await fused.index.embedPending();
+  });
+  afterAll(() => {
+    lexical.db.close();
+    fused.db.close();
+  });
+
+  it("with a weak embedder, every labelled prompt that recalls nothing lexically recalls nothing fused", () => {
+    const options = { limit: 15, now: NOW, projectKey: "acme" };
+    let silent = 0;
+    for (const prompt of codingPrompts(memories)) {
+      const plain = lexical.index.search(prompt.text, options);
+      if (recallableResults(lexical.index, prompt.text, plain).length > 0) continue;
+      silent++;
+      const vector = embedder.vector(prompt.text);
+      const withMeaning = fused.index.searchWithVector(prompt.text, vector, options);
+      const recalled = recallableResults(fused.index, prompt.text, withMeaning, {
+        vector,
+        searchOptions: options,
+      });
+      expect(recalled, prompt.text).toEqual([]);
+    }
+    expect(silent).toBeGreaterThan(100);
+  });
+});
