@@ -12,7 +12,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { DatabaseSync } from "node:sqlite";
-import { relevantResults } from "../src/memory/search/relevance.ts";
+import { recallableResults, relevantResults } from "../src/memory/search/relevance.ts";
 import { searchIndexMigrations } from "../src/memory/search/schema.ts";
 import { SearchIndex } from "../src/memory/search/search-index.ts";
 import { runMigrations } from "../src/session/database.ts";
@@ -76,7 +76,13 @@ async function run(embedder: HashedEmbedder | undefined): Promise<void> {
       const used = process.cpuUsage(cpu);
       tallies.wallMs.push(performance.now() - wall);
       tallies.cpuMs.push((used.user + used.system) / 1000);
-      if (silence) results = relevantResults(results, silenceThresholds);
+      // The gate as recall applies it (word evidence and the embedder's spread read from this index),
+      // or, with a number, coverage alone at that threshold.
+      if (silence)
+        results =
+          silenceSetting === "1"
+            ? recallableResults(index, question.text, results, { vector })
+            : relevantResults(results, silenceThresholds);
       if (results.length === 0) silent++;
       tallies.add(
         [question.category, "overall (1-4)", halfOf(position)],
