@@ -3,7 +3,6 @@ import type { ToolContext, ToolResult } from "../core/tool.ts";
 import { defineTool } from "./define-tool.ts";
 import { hostOf, isPrivateHost } from "./web-fetch/address.ts";
 import { download, fetchSubject } from "./web-fetch/download.ts";
-import { htmlToMarkdown } from "./web-fetch/to-markdown.ts";
 
 /** Big enough for a documentation page, small enough that a huge download is cut early. */
 const MAX_DOWNLOAD_BYTES = 5 * 1024 * 1024;
@@ -64,7 +63,8 @@ async function webFetch(context: ToolContext, given: string, prompt?: string): P
       isError: true,
     };
   const isHtml = type === "text/html" || type === "application/xhtml+xml";
-  let body = isHtml ? htmlToMarkdown(text) : text;
+  // Turndown and its DOM (about 400 KB of code) load on the first page, not on every start.
+  let body = isHtml ? (await import("./web-fetch/to-markdown.ts")).htmlToMarkdown(text) : text;
   const notes: string[] = [];
   if (fetched.truncated) notes.push(`the download stopped at ${MAX_DOWNLOAD_BYTES / 1024 / 1024} MB`);
   if (body.length > MAX_MARKDOWN_CHARS) {
