@@ -1,6 +1,6 @@
 // What a headless run loads before its first request is start-up time: code that only other
 // commands or a tool's rare path use must stay behind a dynamic import. The built chunks' source
-// maps say which packages each loaded file holds.
+// maps say which packages each loaded file holds; process.moduleLoadList says which of Node's own.
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -31,11 +31,28 @@ describe("a headless run's start-up", () => {
       env: { NODE_OPTIONS: `--import ${recorder}`, TACIT_TEST_LOADED_MODULES: list },
     });
     expect(result.code).toBe(0);
-    const packages = packagesIn(readFileSync(list, "utf8").split("\n").filter(Boolean));
+    const loaded = readFileSync(list, "utf8").split("\n").filter(Boolean);
+    const packages = packagesIn(loaded.filter((entry) => !entry.startsWith("NativeModule ")));
     // What the request needs is there: the list is read right.
     expect(packages).toContain("@ai-sdk/anthropic");
     expect(packages).toContain("zod");
     for (const deferred of ["commander", "turndown", "@mixmark-io/domino", "ink", "react"])
       expect(packages, deferred).not.toContain(deferred);
+  });
+
+  it("sends the request over node:http without loading undici or TLS", async () => {
+    // Node's fetch is undici, and so is anything that touches Headers or imports node:http as ESM
+    // (its WebSocket getters); the request goes over node:http instead (providers/node-http-fetch.ts).
+    const list = path.join(e2e.workspace.home, "loaded-builtins.txt");
+    e2e.server.enqueue({ text: "hi" });
+    const result = await e2e.print("say hi", ["--no-reflect"], {
+      env: { NODE_OPTIONS: `--import ${recorder}`, TACIT_TEST_LOADED_MODULES: list },
+    });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe("hi\n");
+    const builtins = readFileSync(list, "utf8").split("\n");
+    expect(builtins).toContain("NativeModule http");
+    expect(builtins).not.toContain("NativeModule internal/deps/undici/undici");
+    expect(builtins).not.toContain("NativeModule tls");
   });
 });
