@@ -201,8 +201,8 @@ function buildProgram({ Command, Option }: typeof import("commander")): Command 
 
 /**
  * The sandbox probe (a real start of an empty sandbox, cached per process)
- * starts now, while the run's modules load, so the run never waits for it
- * before its first request. Its result is awaited where the shell tools are made.
+ * starts early, so the run never waits for it before its first request. Its
+ * result is awaited where the shell tools are made.
  */
 function startSandboxProbe(): void {
   // Imported statically (a few KB): behind a dynamic import the probe started only after the whole
@@ -226,9 +226,11 @@ async function runRoot(options: RunOptions): Promise<void> {
         'no terminal for the interactive UI; use -p for headless mode (tacit -p "…")',
       );
     }
-    startSandboxProbe();
-    // Loaded lazily: headless runs never load the TUI's modules (Ink, React).
-    const { runInteractive } = await import("./interactive.ts");
+    // Loaded lazily: headless runs never load the TUI's modules (Ink, React). The probe starts once
+    // they have loaded, as it always did here: its spawn blocks the thread that draws the first frame.
+    const interactive = import("./interactive.ts");
+    interactive.then(startSandboxProbe, () => undefined);
+    const { runInteractive } = await interactive;
     return runInteractive(options, typeof TACIT_VERSION === "string" ? TACIT_VERSION : "dev");
   }
   const piped = await readPipedStdin({ haveArgumentPrompt: Boolean(options.prompt) });
