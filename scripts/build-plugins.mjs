@@ -41,20 +41,48 @@ export const stringWidthFastPath = patchPlugin({
   to: `if (ambiguousIsNarrow && /${NARROW_TEXT_PATTERN}/.test(string)) {`,
 });
 
-function patchPlugin({ name, filter, from, to }) {
+/**
+ * The AI SDK builds each request's headers through the global Headers class,
+ * and in Node the first touch of Headers (or fetch) loads undici: about 16 ms
+ * of CPU before the first request, although tacit hands the SDKs a fetch over
+ * node:http (src/providers/node-http-fetch.ts). These two helpers compute the
+ * same lower-cased record without Headers: normalizeHeaders recognises a
+ * Headers-like object by its methods instead of `instanceof Headers`, and
+ * withUserAgentSuffix sets the user-agent on the record it already has.
+ */
+export const providerUtilsWithoutHeaders = patchPlugin({
+  name: "provider-utils-without-headers",
+  filter: /@ai-sdk[\\/]provider-utils[\\/]dist[\\/]index\.js$/,
+  replacements: [
+    {
+      from: "if (headers instanceof Headers) headers.forEach(",
+      to: 'if (typeof headers.forEach === "function" && typeof headers.get === "function" && !Array.isArray(headers)) headers.forEach(',
+    },
+    {
+      from: 'const normalizedHeaders = new Headers(normalizeHeaders(headers));\n\tconst currentUserAgentHeader = normalizedHeaders.get("user-agent") || "";\n\tnormalizedHeaders.set("user-agent", [currentUserAgentHeader, ...userAgentSuffixParts].filter(Boolean).join(" "));\n\treturn Object.fromEntries(normalizedHeaders.entries());',
+      to: 'const normalizedHeaders = normalizeHeaders(headers);\n\tnormalizedHeaders["user-agent"] = [normalizedHeaders["user-agent"] || "", ...userAgentSuffixParts].filter(Boolean).join(" ");\n\treturn normalizedHeaders;',
+    },
+  ],
+});
+
+function patchPlugin({ name, filter, from, to, replacements = [{ from, to }] }) {
   return {
     name,
     setup(builder) {
       builder.onLoad({ filter }, (args) => {
         const source = readFileSync(args.path, "utf8");
-        if (!source.includes(from)) {
+        if (!replacements.every((replacement) => source.includes(replacement.from))) {
           return {
             contents: source,
             loader: "js",
             warnings: [{ text: `${name}: the patched code moved; not applied` }],
           };
         }
-        return { contents: source.replace(from, to), loader: "js" };
+        const patched = replacements.reduce(
+          (text, replacement) => text.replace(replacement.from, replacement.to),
+          source,
+        );
+        return { contents: patched, loader: "js" };
       });
     },
   };

@@ -4,7 +4,7 @@
 import { copyFileSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { build } from "esbuild";
-import { stringWidthFastPath, yogaWithoutFetch } from "./build-plugins.mjs";
+import { providerUtilsWithoutHeaders, stringWidthFastPath, yogaWithoutFetch } from "./build-plugins.mjs";
 
 const { version } = JSON.parse(readFileSync("package.json", "utf8"));
 
@@ -38,7 +38,7 @@ await build({
   logLevel: "warning",
   // Ink loads React DevTools only when DEV=true and the package is installed; it is not a dependency.
   external: ["react-devtools-core"],
-  plugins: [yogaWithoutFetch, stringWidthFastPath],
+  plugins: [yogaWithoutFetch, stringWidthFastPath, providerUtilsWithoutHeaders],
 });
 
 // The bash grammar and its runtime are WebAssembly files that cannot be bundled as code: they sit

@@ -378,10 +378,16 @@ export class AgentSession {
 
   /** Persists a message (redacted by the store) and indexes it for recall in later sessions. */
   private record(message: Message): void {
-    const sequence = this.options.store.appendMessage(this.sessionId, message, this.model.info.ref);
+    // Indexed in the append's transaction: a message costs one durable commit (an fsync), not two,
+    // and the first request of a run waits for one less.
+    const sequence = this.options.store.appendMessage(
+      this.sessionId,
+      message,
+      this.model.info.ref,
+      (appended) => this.options.memory?.indexTranscript(this.sessionId, appended, message),
+    );
     this.lastStoredSeq = sequence;
     if (message.role === "user" && !isCompactionSummary(message)) this.turnSeq = sequence;
-    this.options.memory?.indexTranscript(this.sessionId, sequence, message);
   }
 }
 

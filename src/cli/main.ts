@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { errorMessage, UserFacingError } from "../core/errors.ts";
 import { traceStartup } from "../core/startup-trace.ts";
+import { sandboxAvailability } from "../sandbox/availability.ts";
 import {
   askAboutLookalike,
   commandLookalike,
@@ -200,13 +201,13 @@ function buildProgram({ Command, Option }: typeof import("commander")): Command 
 
 /**
  * The sandbox probe (a real start of an empty sandbox, cached per process)
- * starts now, while the run's modules load, so the run never waits for it
- * before its first request. Its result is awaited where the shell tools are made.
+ * starts early, so the run never waits for it before its first request. Its
+ * result is awaited where the shell tools are made.
  */
 function startSandboxProbe(): void {
-  import("../sandbox/availability.ts")
-    .then((module) => module.sandboxAvailability(process.env))
-    .catch(() => undefined);
+  // Imported statically (a few KB): behind a dynamic import the probe started only after the whole
+  // run's module graph had loaded, and the first request then waited about 20 ms for it.
+  sandboxAvailability(process.env).catch(() => undefined);
 }
 
 async function runRoot(options: RunOptions): Promise<void> {
@@ -225,9 +226,11 @@ async function runRoot(options: RunOptions): Promise<void> {
         'no terminal for the interactive UI; use -p for headless mode (tacit -p "…")',
       );
     }
-    startSandboxProbe();
-    // Loaded lazily: headless runs never load the TUI's modules (Ink, React).
-    const { runInteractive } = await import("./interactive.ts");
+    // Loaded lazily: headless runs never load the TUI's modules (Ink, React). The probe starts once
+    // they have loaded, as it always did here: its spawn blocks the thread that draws the first frame.
+    const interactive = import("./interactive.ts");
+    interactive.then(startSandboxProbe, () => undefined);
+    const { runInteractive } = await interactive;
     return runInteractive(options, typeof TACIT_VERSION === "string" ? TACIT_VERSION : "dev");
   }
   const piped = await readPipedStdin({ haveArgumentPrompt: Boolean(options.prompt) });

@@ -20,11 +20,16 @@ interface SdkProvider {
  * The SDK provider for an endpoint, built the same way for chat and
  * embeddings. The SDK package loads here, at the first request, so start-up
  * never pays for it. Every wire's fetch checks that an answer is the API's,
- * not a web page (response-check.ts).
+ * not a web page (response-check.ts), and goes over node:http (node-http-fetch.ts).
  */
 async function sdkProviderAt(endpoint: Endpoint, provider: string): Promise<SdkProvider> {
   const { baseURL, apiKey } = endpoint;
-  const fetch = (await import("./response-check.ts")).checkedFetch();
+  const [{ checkedFetch }, { nodeHttpFetch }] = await Promise.all([
+    import("./response-check.ts"),
+    import("./node-http-fetch.ts"),
+  ]);
+  // node:http under fetch's interface: Node's fetch (undici) would load on the first request.
+  const fetch = checkedFetch(nodeHttpFetch);
   switch (endpoint.wire) {
     case "anthropic": {
       const { createAnthropic } = await import("./sdk/anthropic.ts");

@@ -112,9 +112,11 @@ function setAside(databaseFile: string): string {
 }
 
 /**
- * Applies the migrations not yet recorded, each in its own write transaction.
- * Safe when two processes start at once: the id is checked again inside the
- * transaction, which holds the write lock.
+ * Applies the migrations not yet recorded, all in one write transaction with
+ * the bookkeeping table itself: a fresh database (a new home) pays one durable
+ * commit instead of one per migration, which was most of its creation time. An
+ * up-to-date database is only read. Safe when two processes start at once: the
+ * ids are checked again inside the transaction, which holds the write lock.
  */
 export function runMigrations(database: DatabaseSync, migrations: readonly Migration[]): string[] {
   const seen = new Set<string>();
@@ -122,25 +124,38 @@ export function runMigrations(database: DatabaseSync, migrations: readonly Migra
     if (seen.has(migration.id)) throw new Error(`Duplicate migration id "${migration.id}"`);
     seen.add(migration.id);
   }
-  database.exec(
-    "CREATE TABLE IF NOT EXISTS migrations (id TEXT PRIMARY KEY, applied_at TEXT NOT NULL) STRICT",
-  );
-  const version = database.prepare("PRAGMA user_version").get()?.user_version;
-  if (version !== BOOKKEEPING_VERSION) database.exec(`PRAGMA user_version = ${BOOKKEEPING_VERSION}`);
-
-  const isApplied = database.prepare("SELECT 1 AS found FROM migrations WHERE id = ?");
-  const record = database.prepare("INSERT INTO migrations (id, applied_at) VALUES (?, ?)");
-  const applied: string[] = [];
-  for (const migration of migrations) {
-    if (isApplied.get(migration.id)) continue;
-    transaction(database, () => {
-      if (isApplied.get(migration.id)) return;
+  const recordedBefore = recordedMigrationIds(database);
+  const upToDate = migrations.every(({ id }) => recordedBefore.has(id));
+  if (upToDate && bookkeepingVersion(database) === BOOKKEEPING_VERSION) return [];
+  return transaction(database, () => {
+    database.exec(
+      "CREATE TABLE IF NOT EXISTS migrations (id TEXT PRIMARY KEY, applied_at TEXT NOT NULL) STRICT",
+    );
+    if (bookkeepingVersion(database) !== BOOKKEEPING_VERSION)
+      database.exec(`PRAGMA user_version = ${BOOKKEEPING_VERSION}`);
+    const recorded = recordedMigrationIds(database);
+    const record = database.prepare("INSERT INTO migrations (id, applied_at) VALUES (?, ?)");
+    const applied: string[] = [];
+    for (const migration of migrations) {
+      if (recorded.has(migration.id)) continue;
       migration.up(database);
       record.run(migration.id, new Date().toISOString());
       applied.push(migration.id);
-    });
-  }
-  return applied;
+    }
+    return applied;
+  });
+}
+
+function bookkeepingVersion(database: DatabaseSync): unknown {
+  return database.prepare("PRAGMA user_version").get()?.user_version;
+}
+
+/** The ids in the migrations table; none before the table exists. */
+function recordedMigrationIds(database: DatabaseSync): Set<string> {
+  const table = database
+    .prepare("SELECT 1 AS found FROM sqlite_master WHERE type = 'table' AND name = 'migrations'")
+    .get();
+  return new Set(table ? appliedMigrations(database) : []);
 }
 
 /**

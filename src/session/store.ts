@@ -118,8 +118,9 @@ export class SessionStore {
   /**
    * Appends one message; returns its sequence number (1-based within the session). Numbers set
    * aside by a rewind (conversation-rewind.ts) are never reused: the reflection ledger counts by them.
+   * `also` runs in the same transaction (the message's recall index entry): one durable commit, not two.
    */
-  appendMessage(sessionId: string, message: Message, model?: string): number {
+  appendMessage(sessionId: string, message: Message, model?: string, also?: (seq: number) => void): number {
     const redacted = this.redact.message(message);
     const content = JSON.stringify(
       (this.images ? this.images.externalize(redacted) : withoutImageBytes(redacted)).content,
@@ -135,7 +136,9 @@ export class SessionStore {
            RETURNING seq`,
         )
         .get(sessionId, sessionId, sessionId, message.role, content, timestamp, model ?? null);
-      return Number(row?.seq);
+      const sequence = Number(row?.seq);
+      also?.(sequence);
+      return sequence;
     });
   }
 

@@ -91,6 +91,34 @@ describe("openDatabase", () => {
     expect(table).toBeUndefined();
   });
 
+  it("applies the pending migrations as one transaction: a failure leaves none of them behind", () => {
+    // One commit for a fresh database is what makes creating it cheap; the same transaction makes a
+    // failure leave nothing half-applied, so the next start applies the whole batch again.
+    const file = path.join(root, "tacit.db");
+    let goodRuns = 0;
+    const good: Migration = {
+      id: "memory-001-notes",
+      up(database) {
+        goodRuns += 1;
+        database.exec("CREATE TABLE notes (body TEXT)");
+      },
+    };
+    const failing: Migration = {
+      id: "memory-002-broken",
+      up() {
+        throw new Error("boom");
+      },
+    };
+    expect(() => open(file, [good, failing])).toThrow("boom");
+    const database = open(file, [good]);
+    expect(goodRuns).toBe(2);
+    expect(appliedMigrations(database)).toEqual([
+      "session-001-sessions-messages-usage",
+      "session-002-rewound-messages",
+      "memory-001-notes",
+    ]);
+  });
+
   it("rejects duplicate migration ids", () => {
     const twice: Migration = { id: "same", up() {} };
     expect(() => open(path.join(root, "tacit.db"), [twice, twice])).toThrow(/Duplicate migration id "same"/);

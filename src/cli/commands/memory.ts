@@ -1,4 +1,4 @@
-import { type Command, Option } from "commander";
+import type { Command } from "commander";
 import { lazyAction } from "../lazy-action.ts";
 import { registerMemoryInboxCommands } from "./memory-inbox.ts";
 
@@ -179,6 +179,7 @@ function registerMemorySyncCommands(memory: Command): void {
     .command("sync")
     .description("pull, merge (per memory; both versions kept when both sides changed one) and push now")
     .option("-q, --quiet", "print nothing unless it fails or keeps two versions of a memory")
-    .addOption(new Option("--background").hideHelp())
+    // createOption, not `new Option`: a value import of commander here would load it on every start.
+    .addOption(memory.createOption("--background").hideHelp())
     .action(lazyAction(sync, (module) => module.syncCommand));
 }

@@ -1,6 +1,4 @@
 import { lookup } from "node:dns/promises";
-import http from "node:http";
-import https from "node:https";
 import type { LookupFunction } from "node:net";
 import type { PermissionSubject } from "../../core/tool.ts";
 import { hostOf, isPrivateAddress, isPrivateHost } from "./address.ts";
@@ -91,7 +89,9 @@ function request(
       ]);
     else callback(null, pinned.address, pinned.family);
   };
-  const client = url.protocol === "https:" ? https : http;
+  // Taken at use, not imported: an ESM import of node:http loads undici (http's WebSocket getters)
+  // and node:https loads TLS, both on every start for a tool most runs never call.
+  const client = process.getBuiltinModule(url.protocol === "https:" ? "node:https" : "node:http");
   return new Promise((resolve) => {
     const outgoing = client.get(
       url,

@@ -1,0 +1,58 @@
+// What a headless run loads before its first request is start-up time: code that only other
+// commands or a tool's rare path use must stay behind a dynamic import. The built chunks' source
+// maps say which packages each loaded file holds; process.moduleLoadList says which of Node's own.
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { describe, expect, it } from "vitest";
+import { e2eFixture } from "./fixture.ts";
+
+const e2e = e2eFixture();
+const recorder = pathToFileURL(path.join(import.meta.dirname, "fixtures", "record-loaded-modules.mjs")).href;
+
+/** The npm packages whose code sits in these built files. */
+function packagesIn(files: string[]): Set<string> {
+  const packages = new Set<string>();
+  for (const file of files) {
+    const { sources } = JSON.parse(readFileSync(`${file}.map`, "utf8")) as { sources: string[] };
+    for (const source of sources) {
+      const match = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(source);
+      if (match) packages.add(match[1]!);
+    }
+  }
+  return packages;
+}
+
+describe("a headless run's start-up", () => {
+  it("loads the model SDK it calls, and no command parser, TUI or HTML converter", async () => {
+    const list = path.join(e2e.workspace.home, "loaded-modules.txt");
+    e2e.server.enqueue({ text: "hi" });
+    const result = await e2e.print("say hi", ["--no-reflect"], {
+      env: { NODE_OPTIONS: `--import ${recorder}`, TACIT_TEST_LOADED_MODULES: list },
+    });
+    expect(result.code).toBe(0);
+    const loaded = readFileSync(list, "utf8").split("\n").filter(Boolean);
+    const packages = packagesIn(loaded.filter((entry) => !entry.startsWith("NativeModule ")));
+    // What the request needs is there: the list is read right.
+    expect(packages).toContain("@ai-sdk/anthropic");
+    expect(packages).toContain("zod");
+    for (const deferred of ["commander", "turndown", "@mixmark-io/domino", "ink", "react"])
+      expect(packages, deferred).not.toContain(deferred);
+  });
+
+  it("sends the request over node:http without loading undici or TLS", async () => {
+    // Node's fetch is undici, and so is anything that touches Headers or imports node:http as ESM
+    // (its WebSocket getters); the request goes over node:http instead (providers/node-http-fetch.ts).
+    const list = path.join(e2e.workspace.home, "loaded-builtins.txt");
+    e2e.server.enqueue({ text: "hi" });
+    const result = await e2e.print("say hi", ["--no-reflect"], {
+      env: { NODE_OPTIONS: `--import ${recorder}`, TACIT_TEST_LOADED_MODULES: list },
+    });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe("hi\n");
+    const builtins = readFileSync(list, "utf8").split("\n");
+    expect(builtins).toContain("NativeModule http");
+    expect(builtins).not.toContain("NativeModule internal/deps/undici/undici");
+    expect(builtins).not.toContain("NativeModule tls");
+  });
+});
