@@ -27,6 +27,9 @@ export async function fetchServedModels(
     const response = await (options.fetch ?? fetch)(url, {
       headers: { accept: "application/json", ...headers },
       ...(options.signal ? { signal: options.signal } : {}),
+    }).catch((error: unknown) => {
+      // fetch says only "fetch failed": the address tried, and why (ECONNREFUSED), are what the user can act on.
+      throw new Error(`could not reach ${url} (${reachFailure(error)})`);
     });
     if (!response.ok) throw new Error(`GET ${url} answered ${response.status} ${response.statusText}`.trim());
     return (await response.json()) as Record<string, unknown>;
@@ -88,6 +91,14 @@ export async function fetchServedModels(
       return listOf(body.data).flatMap((entry) => stringField(entry, "id", (id) => ({ id })));
     }
   }
+}
+
+function reachFailure(error: unknown): string {
+  const cause =
+    error instanceof Error ? (error.cause as { code?: unknown; message?: unknown } | undefined) : undefined;
+  if (typeof cause?.code === "string") return cause.code;
+  if (typeof cause?.message === "string") return cause.message;
+  return error instanceof Error ? error.message : String(error);
 }
 
 function listOf(value: unknown): Array<Record<string, unknown>> {
