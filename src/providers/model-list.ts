@@ -93,14 +93,6 @@ export async function fetchServedModels(
   }
 }
 
-function reachFailure(error: unknown): string {
-  const cause =
-    error instanceof Error ? (error.cause as { code?: unknown; message?: unknown } | undefined) : undefined;
-  if (typeof cause?.code === "string") return cause.code;
-  if (typeof cause?.message === "string") return cause.message;
-  return error instanceof Error ? error.message : String(error);
-}
-
 function listOf(value: unknown): Array<Record<string, unknown>> {
   return Array.isArray(value)
     ? value.filter((entry): entry is Record<string, unknown> => typeof entry === "object" && entry !== null)
@@ -123,4 +115,13 @@ function numberField<K extends "contextWindow" | "maxOutputTokens">(
 ): Partial<Record<K, number>> {
   const value = entry[name];
   return typeof value === "number" && value > 0 ? ({ [as]: value } as Partial<Record<K, number>>) : {};
+}
+
+/** Why a request never got an answer: the socket error's code (ECONNREFUSED, ENOTFOUND) where there is one. */
+function reachFailure(error: unknown): string {
+  const cause =
+    error instanceof Error ? (error.cause as { code?: unknown; message?: unknown } | undefined) : undefined;
+  if (typeof cause?.code === "string") return cause.code;
+  if (typeof cause?.message === "string") return cause.message;
+  return error instanceof Error ? error.message : String(error);
 }
