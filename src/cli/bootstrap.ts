@@ -69,6 +69,8 @@ export interface Runtime {
   sandboxSummary: string;
   /** Things the user should see once at start: ignored project settings, rules that look wrong. */
   warnings: string[];
+  /** Lines worth one dim line at start, not a warning: where the model came from when a saved /model chose it. */
+  notes: string[];
   /** Absent with --no-memory or when settings turn memory off. */
   memory: MemoryService | undefined;
   /** The MCP servers of this run; start() is idempotent (the first answer starts them, or the TUI at once). */
@@ -366,6 +368,7 @@ export async function bootstrap(input: BootstrapInput): Promise<Runtime> {
       skills: skills.skills,
       sandboxSummary: shell.summary,
       warnings,
+      notes: start.savedChoiceNote ? [start.savedChoiceNote] : [],
       memory,
       mcp,
       hooks,

@@ -2,6 +2,7 @@ import type { TurnOptions } from "../agent/agent-session.ts";
 import type { ExpandedCommand } from "../agent/custom-commands/expand.ts";
 import { errorMessage } from "../core/errors.ts";
 import type { AgentEvent } from "../core/events.ts";
+import { namedModelRef } from "../providers/named-model.ts";
 import type { Runtime } from "./bootstrap.ts";
 
 /**
@@ -19,9 +20,11 @@ export async function* customCommandTurn(
   const { session, gate } = runtime;
   const { command } = expanded;
   const previousModel = session.currentModel;
-  if (command.model) {
+  // Claude Code's own spellings (haiku, claude-haiku-4-5-20251001) resolve as a subagent's model does.
+  const named = namedModelRef(command.model, previousModel.info);
+  if (named) {
     try {
-      session.switchModel(runtime.resolve(command.model));
+      session.switchModel(runtime.resolve(named));
     } catch (error) {
       yield {
         type: "notice",

@@ -16,6 +16,7 @@ export async function runHeadless(options: RunOptions, prompt: string): Promise<
     onWarning: (warning) => process.stderr.write(`tacit: warning: ${warning}\n`),
   });
   traceStartup("bootstrapped");
+  for (const note of runtime.notes) process.stderr.write(`tacit: ${note}\n`);
   const controller = new AbortController();
   let interrupts = 0;
   const onInterrupt = () => {

@@ -47,8 +47,9 @@ export const ROOT_OPTIONS: RootOption[] = [
   {
     long: "effort",
     value: "<level>",
-    choices: ["minimal", "low", "medium", "high"],
-    description: "reasoning effort: minimal, low, medium or high (thinking budget or reasoning.effort)",
+    choices: ["minimal", "low", "medium", "high", "xhigh"],
+    description:
+      "reasoning effort: minimal, low, medium, high or xhigh (thinking budget or reasoning.effort)",
   },
   { long: "continue", short: "c", description: "continue the latest session in this directory" },
   {

@@ -3,18 +3,21 @@ import type { CustomCommand } from "../agent/custom-commands/command-files.ts";
 import { type ExpandedCommand, expandCustomCommand } from "../agent/custom-commands/expand.ts";
 import { hookNoticeLines } from "../agent/hooks/agent-hooks.ts";
 import { writeFileAtomic } from "../config/atomic-write.ts";
-import { BUILTIN_PROVIDERS, hasKey } from "../config/builtin-providers.ts";
-import { saveProjectChoice } from "../config/project-choices.ts";
+import { clearProjectChoice, saveProjectChoice } from "../config/project-choices.ts";
+import { ConfigError } from "../core/errors.ts";
 import type { AgentEvent } from "../core/events.ts";
 import { type Message, messageText } from "../core/messages.ts";
 import type { Usage } from "../core/usage.ts";
 import type { MemoryService } from "../memory/memory-service.ts";
 import type { SessionSummary, TranscriptLine, TuiHost, TuiInfo } from "../modes/tui/host.ts";
-import { catalogModels } from "../providers/catalog.ts";
+import { deprecationWarning, isRetired } from "../providers/catalog.ts";
 import { parseEffort } from "../providers/effort.ts";
+import { parseModelRef } from "../providers/resolve.ts";
 import type { Runtime } from "./bootstrap.ts";
 import { customCommandTurn } from "./custom-command-turn.ts";
 import { idleReflection } from "./idle-reflection.ts";
+import { chooseStartModel } from "./model-choice.ts";
+import { modelsToOffer, unknownModelLine } from "./model-offers.ts";
 import type { RunOptions } from "./options.ts";
 import { createFileLister, createPromptHistory } from "./tui-files.ts";
 import { createTuiInboxHost } from "./tui-inbox.ts";
@@ -51,6 +54,19 @@ export function createTuiHost(input: TuiHostInput): TuiHost {
   /** Likewise the custom command expanded last: its prompt runs as the command's turn. */
   let pendingCommand: ExpandedCommand | undefined;
 
+  const offerContext = { env, settings: runtime.settings, home: runtime.home };
+  /** What this run would start on without the project's saved choices (after `/model default`). */
+  const startChoice = () =>
+    chooseStartModel({
+      flagModel: options.model,
+      flagEffort: options.effort,
+      resumedModel: undefined,
+      settings: runtime.settings,
+      env,
+      home: runtime.home,
+      projectRoot: runtime.projectRoot,
+    });
+
   const idle = idleReflection(
     { idleMinutes: runtime.settings.reflection?.idleMinutes, reflect: input.reflect },
     () => session.sessionId,
@@ -58,6 +74,7 @@ export function createTuiHost(input: TuiHostInput): TuiHost {
 
   const host: TuiHost = {
     startupNotices: () => runtime.warnings,
+    startupNotes: () => runtime.notes,
     submit: (prompt, signal) => {
       const init = pendingInit?.prompt === prompt ? pendingInit : undefined;
       const command = pendingCommand?.prompt === prompt ? pendingCommand : undefined;
@@ -78,6 +95,7 @@ export function createTuiHost(input: TuiHostInput): TuiHost {
 
     info: (): TuiInfo => ({
       model: session.currentModel.info.ref,
+      ...(runtime.effort() ? { effort: runtime.effort() } : {}),
       permissionMode: gate.mode,
       contextWindow: session.currentModel.info.contextWindow,
       contextUsedTokens: session.totals.contextTokens,
@@ -88,30 +106,50 @@ export function createTuiHost(input: TuiHostInput): TuiHost {
 
     setPermissionMode: (mode) => gate.setMode(mode),
 
-    listModels: () => listModels(session.currentModel.info.ref, runtime, env),
+    listModels: () => modelsToOffer(session.currentModel.info.ref, offerContext),
 
-    switchModel: async (ref) => {
+    switchModel: async (typed) => {
+      // `/model default`: forget the project's choice and take what a start without it would.
+      const clearing = typed.trim().toLowerCase() === "default";
+      if (clearing) clearProjectChoice(runtime.home, runtime.projectRoot, "model");
+      const ref = clearing ? startChoice().modelRef : typed.trim();
+      // A retired model would fail on every request: refused here, with its successor (flags and settings only warn).
+      const { provider, modelId } = parseModelRef(ref);
+      if (isRetired(modelId))
+        throw new ConfigError(deprecationWarning(provider, modelId) ?? `${ref} was retired`);
       // resolve throws a one-line ConfigError (no key, unknown provider); the TUI shows it as is.
       const seen = runtime.warnings.length;
-      const model = runtime.resolve(ref.trim());
+      const model = runtime.resolve(ref);
       model.warmUp?.();
       session.switchModel(model);
       // Kept for this project's next session (config/project-choices.ts).
-      saveProjectChoice(runtime.home, runtime.projectRoot, { model: model.info.ref });
-      // A retiring model's successor, said once a run by resolve.
-      return runtime.warnings.slice(seen).join("; ") || undefined;
+      if (!clearing) saveProjectChoice(runtime.home, runtime.projectRoot, { model: model.info.ref });
+      const unknown = unknownModelLine(model.info, offerContext);
+      // TACIT_MODEL outranks the saved choice at start (cli/model-choice.ts): say so rather than let it vanish.
+      const overridden =
+        !clearing && env.TACIT_MODEL
+          ? `TACIT_MODEL (${env.TACIT_MODEL}) still picks the next start's model`
+          : undefined;
+      // A likely typo first, then what resolve said (a retiring model's successor, once a run).
+      const lines = [unknown, overridden, ...runtime.warnings.slice(seen)].filter(
+        (line) => line !== undefined,
+      );
+      return lines.join("; ") || undefined;
     },
 
     effort: () => runtime.effort(),
 
     setEffort: async (level) => {
-      const effort = parseEffort(level, "/effort");
+      // `/effort default`: forget the project's choice; --effort or settings apply again, else the provider's own.
+      const clearing = level.trim().toLowerCase() === "default";
+      if (clearing) clearProjectChoice(runtime.home, runtime.projectRoot, "effort");
+      const effort = clearing ? startChoice().effort : parseEffort(level, "the level");
       const seen = runtime.warnings.length;
       runtime.setEffort(effort);
       // The model is resolved again so its requests carry the new effort.
       const model = runtime.resolve(session.currentModel.info.ref);
       session.switchModel(model);
-      saveProjectChoice(runtime.home, runtime.projectRoot, { effort });
+      if (effort && !clearing) saveProjectChoice(runtime.home, runtime.projectRoot, { effort });
       return runtime.warnings.slice(seen).join("; ") || undefined;
     },
 
@@ -232,29 +270,6 @@ function lazyMemoryBrowser(memory: MemoryService, home: string, projectRoot: str
     browser ??= (await import("./memory-ui/tui-browser.ts")).tuiMemoryBrowser(memory, home, projectRoot);
     return browser();
   };
-}
-
-/**
- * Catalog models of the providers that have a key, plus the current model
- * (always first). A catalog model's family decides its provider (the
- * built-in provider serving that family under its own name).
- */
-function listModels(current: string, runtime: Runtime, env: NodeJS.ProcessEnv): string[] {
-  const direct = BUILTIN_PROVIDERS.filter((provider) => provider.family);
-  const keyed = new Set(direct.filter((provider) => hasKey(provider, env)).map((provider) => provider.name));
-  const refs = [current];
-  for (const { modelId, family, deprecated } of catalogModels()) {
-    // Retiring models are not offered; typing one still works, with a line naming its successor.
-    if (deprecated) continue;
-    const provider = direct.find((candidate) => candidate.family === family);
-    if (!provider) continue;
-    // With no key anywhere (a local model only), list everything so the user sees what exists.
-    if (keyed.size === 0 || keyed.has(provider.name)) refs.push(`${provider.name}/${modelId}`);
-  }
-  for (const [provider, settings] of Object.entries(runtime.settings.providers ?? {})) {
-    for (const modelId of Object.keys(settings.models ?? {})) refs.push(`${provider}/${modelId}`);
-  }
-  return [...new Set(refs)];
 }
 
 /** Reflection's tokens and cost on this session, when it ran (in the background, or at the last idle). */

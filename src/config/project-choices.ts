@@ -9,10 +9,11 @@ import { projectStateDirectory } from "./paths.ts";
  * never in the repository: a choice is the user's, and a cloned repository must
  * not be able to pick the model a user's key pays for.
  *
- * Precedence at start (cli/bootstrap.ts): --model, then a resumed session's
- * model, then this file, then settings, then TACIT_MODEL, then the default.
+ * Precedence at start (cli/model-choice.ts): --model, then a resumed session's
+ * model, then TACIT_MODEL, then this file, then settings, then the default.
  * Claude Code's /model likewise outlives the session (it writes the user's
  * settings); keeping it per project means another project keeps its own.
+ * `/model default` and `/effort default` take a choice out again.
  */
 export interface ProjectChoices {
   model?: string;
@@ -42,4 +43,10 @@ export function readProjectChoices(home: string, projectRoot: string): ProjectCh
 export function saveProjectChoice(home: string, projectRoot: string, choice: ProjectChoices): void {
   const next = { ...readProjectChoices(home, projectRoot), ...choice };
   writeFileAtomic(choicesPath(home, projectRoot), `${JSON.stringify(next, null, 2)}\n`);
+}
+
+/** Takes one choice out of the file (`/model default`, `/effort default`), keeping the other. */
+export function clearProjectChoice(home: string, projectRoot: string, key: keyof ProjectChoices): void {
+  const { [key]: _cleared, ...rest } = readProjectChoices(home, projectRoot);
+  writeFileAtomic(choicesPath(home, projectRoot), `${JSON.stringify(rest, null, 2)}\n`);
 }

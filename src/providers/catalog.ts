@@ -180,15 +180,36 @@ export function deprecationOf(modelId: string): ModelDeprecation | undefined {
   return findEntry(modelId)?.deprecated;
 }
 
+/** Whether a model's retirement date has come (on `today`, UTC): its provider no longer serves it. */
+export function isRetired(modelId: string, today: Date = new Date()): boolean {
+  const retires = deprecationOf(modelId)?.retires;
+  return retires !== undefined && retires <= today.toISOString().slice(0, 10);
+}
+
 /**
- * One line for a model its provider is retiring, naming the model to move to;
- * undefined for a current one.
+ * One line for a model its maker is retiring or has retired (by its date against `today`), naming
+ * the model to move to; undefined for a current one. The successor is named as an id only on the
+ * maker's own provider (anthropic/, openai/, google/): a router (OpenRouter, a proxy) spells ids its
+ * own way, so there the line points at `tacit models` rather than name an id that may not exist.
  */
-export function deprecationWarning(provider: string, modelId: string): string | undefined {
+export function deprecationWarning(
+  provider: string,
+  modelId: string,
+  today: Date = new Date(),
+): string | undefined {
   const deprecation = deprecationOf(modelId);
   if (!deprecation) return undefined;
-  const when = deprecation.retires ? ` (retired by ${provider} on ${deprecation.retires})` : "";
-  return `${provider}/${modelId} is deprecated${when}; use ${provider}/${deprecation.successor} instead`;
+  const ref = `${provider}/${modelId}`;
+  const direct = !modelId.includes("/") && builtinProvider(provider)?.family === familyOf(modelId);
+  const when = !deprecation.retires
+    ? "is deprecated"
+    : isRetired(modelId, today)
+      ? `was retired on ${deprecation.retires}${direct ? "" : " by its maker"}`
+      : `will be retired on ${deprecation.retires}${direct ? "" : " by its maker"}`;
+  const instead = direct
+    ? `use ${provider}/${deprecation.successor} instead`
+    : `\`tacit models --provider ${provider}\` lists what ${provider} serves in its place`;
+  return `${ref} ${when}; ${instead}`;
 }
 
 /** The family a model was trained for, guessed from its id alone. */

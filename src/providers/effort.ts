@@ -3,9 +3,9 @@ import { ConfigError } from "../core/errors.ts";
 import type { ModelInfo } from "../core/model.ts";
 
 /** How hard a reasoning model thinks before it answers: `--effort`, `/effort`, `"effort"` in settings. */
-export type Effort = "minimal" | "low" | "medium" | "high";
+export type Effort = "minimal" | "low" | "medium" | "high" | "xhigh";
 
-const EFFORTS: readonly Effort[] = ["minimal", "low", "medium", "high"];
+const EFFORTS: readonly Effort[] = ["minimal", "low", "medium", "high", "xhigh"];
 
 export function parseEffort(value: string, source = "--effort"): Effort {
   const effort = value.trim().toLowerCase();
@@ -18,7 +18,17 @@ export function parseEffort(value: string, source = "--effort"): Effort {
  * a level (Anthropic's extended thinking, Gemini's thinkingBudget). Anthropic's
  * floor is 1,024; the steps follow the levels Codex and Claude Code offer.
  */
-const BUDGETS: Record<Effort, number> = { minimal: 1_024, low: 4_096, medium: 12_288, high: 32_768 };
+const BUDGETS: Record<Effort, number> = {
+  minimal: 1_024,
+  low: 4_096,
+  medium: 12_288,
+  high: 32_768,
+  // Anthropic: twice high, still kept under the model's output limit.
+  xhigh: 65_536,
+};
+
+/** Gemini's largest thinking budget (2.5 Pro's ceiling; Flash's is lower and the API clamps it). */
+const GOOGLE_MAX_BUDGET = 32_768;
 
 type ProviderOptions = Record<string, Record<string, unknown>>;
 
@@ -28,7 +38,20 @@ const ADAPTIVE_EFFORT: Record<Effort, "low" | "medium" | "high"> = {
   low: "low",
   medium: "medium",
   high: "high",
+  xhigh: "high",
 };
+
+/**
+ * Whether an OpenAI model takes reasoning effort "xhigh": GPT-5.2 and later (5.4, 5.5, ...) and
+ * gpt-5.1-codex-max, per OpenAI's reasoning guide and Codex's configuration docs. GPT-5, GPT-5.1
+ * and the o-series answer it with 400, so they are sent "high" instead.
+ */
+function takesExtraHighEffort(modelId: string): boolean {
+  const id = modelId.slice(modelId.lastIndexOf("/") + 1).toLowerCase();
+  if (id.startsWith("gpt-5.1-codex-max")) return true;
+  const match = /^gpt-5\.(\d+)/.exec(id);
+  return match !== null && Number(match[1]) >= 2;
+}
 
 /**
  * Whether a Claude model takes adaptive thinking (`thinking: {type: "adaptive"}` with an effort
@@ -68,7 +91,7 @@ export function effortProviderOptions(
   providerKey: string,
 ): EffortOptions {
   if (!info.reasoning) {
-    return { notice: `${info.ref} has no reasoning control tacit knows of; --effort ${effort} is ignored` };
+    return { notice: `${info.ref} has no reasoning control tacit knows of; effort ${effort} is ignored` };
   }
   switch (wire) {
     case "anthropic": {
@@ -82,7 +105,9 @@ export function effortProviderOptions(
       // max_tokens must exceed the budget: leave the answer at least 4k tokens.
       const budgetTokens = Math.min(BUDGETS[effort], info.maxOutputTokens - 4_096);
       if (budgetTokens < 1_024) {
-        return { notice: `${info.ref} allows too few output tokens for thinking; --effort is ignored` };
+        return {
+          notice: `${info.ref} allows too few output tokens for thinking; effort ${effort} is ignored`,
+        };
       }
       return { providerOptions: { anthropic: { thinking: { type: "enabled", budgetTokens } } } };
     }
@@ -95,19 +120,33 @@ export function effortProviderOptions(
     case "google":
       return {
         providerOptions: {
-          google: { thinkingConfig: { thinkingBudget: BUDGETS[effort], includeThoughts: true } },
+          google: {
+            thinkingConfig: {
+              thinkingBudget: Math.min(BUDGETS[effort], GOOGLE_MAX_BUDGET),
+              includeThoughts: true,
+            },
+          },
         },
       };
     case "openai-chat":
-      return { providerOptions: { [providerKey]: { reasoningEffort: effort } } };
+      // Ollama's and most servers' reasoning_effort stops at high; a GPT-5.2+ id (on OpenRouter, say) takes xhigh.
+      return {
+        providerOptions: {
+          [providerKey]: {
+            reasoningEffort: effort === "xhigh" && !takesExtraHighEffort(info.modelId) ? "high" : effort,
+          },
+        },
+      };
   }
 }
 
 /**
- * GPT-5.1 and later (5.4, 5.5, ...) take none|low|medium|high|xhigh: "minimal" went, and
+ * GPT-5.1 and later (5.4, 5.5, ...) take none|low|medium|high(|xhigh): "minimal" went, and
  * "none" (the fewest reasoning tokens) took its place; GPT-5 and the o-series keep "minimal".
+ * "xhigh" goes only to the models that take it (takesExtraHighEffort), "high" to the others.
  */
 function openAiEffort(effort: Effort, modelId: string): string {
+  if (effort === "xhigh") return takesExtraHighEffort(modelId) ? "xhigh" : "high";
   return effort === "minimal" && /(^|\/)gpt-5\.\d/.test(modelId) ? "none" : effort;
 }
 

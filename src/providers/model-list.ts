@@ -32,6 +32,9 @@ export async function fetchServedModels(
     const response = await (options.fetch ?? fetch)(url, {
       headers: { accept: "application/json", ...headers },
       ...(options.signal ? { signal: options.signal } : {}),
+    }).catch((error: unknown) => {
+      // fetch says only "fetch failed": the address tried, and why (ECONNREFUSED), are what the user can act on.
+      throw new Error(`could not reach ${url} (${reachFailure(error)})`);
     });
     if (!response.ok) throw new Error(`GET ${url} answered ${response.status} ${response.statusText}`.trim());
     return (await response.json()) as Record<string, unknown>;
@@ -155,4 +158,13 @@ function numberField<K extends "contextWindow" | "maxOutputTokens">(
 ): Partial<Record<K, number>> {
   const value = entry[name];
   return typeof value === "number" && value > 0 ? ({ [as]: value } as Partial<Record<K, number>>) : {};
+}
+
+/** Why a request never got an answer: the socket error's code (ECONNREFUSED, ENOTFOUND) where there is one. */
+function reachFailure(error: unknown): string {
+  const cause =
+    error instanceof Error ? (error.cause as { code?: unknown; message?: unknown } | undefined) : undefined;
+  if (typeof cause?.code === "string") return cause.code;
+  if (typeof cause?.message === "string") return cause.message;
+  return error instanceof Error ? error.message : String(error);
 }

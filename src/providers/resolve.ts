@@ -41,7 +41,7 @@ export function parseModelRef(ref: string): { provider: string; modelId: string 
   const slash = trimmed.indexOf("/");
   if (slash <= 0 || slash === trimmed.length - 1) {
     throw new ConfigError(
-      `--model must look like provider/model-id (e.g. anthropic/claude-sonnet-5), got "${ref}"`,
+      `a model must be named provider/model-id (e.g. anthropic/claude-sonnet-5), got "${ref}"`,
     );
   }
   return { provider: trimmed.slice(0, slash).toLowerCase(), modelId: trimmed.slice(slash + 1) };

@@ -4,6 +4,7 @@ import {
   catalogModels,
   deprecationOf,
   deprecationWarning,
+  isRetired,
   lookupModel,
 } from "../../src/providers/catalog.ts";
 
@@ -39,15 +40,45 @@ describe("the catalog's current models", () => {
   });
 
   it("names the successor for a retiring model, dated spellings included, and nothing for a current one", () => {
-    expect(deprecationWarning("anthropic", "claude-sonnet-4-5-20250929")).toBe(
-      "anthropic/claude-sonnet-4-5-20250929 is deprecated (retired by anthropic on 2026-11-30); use anthropic/claude-sonnet-5 instead",
+    const before = new Date("2026-11-27T12:00:00Z");
+    expect(deprecationWarning("anthropic", "claude-sonnet-4-5-20250929", before)).toBe(
+      "anthropic/claude-sonnet-4-5-20250929 will be retired on 2026-11-30; use anthropic/claude-sonnet-5 instead",
     );
-    expect(deprecationWarning("anthropic", "claude-sonnet-4-6")).toBeUndefined();
-    expect(deprecationWarning("anthropic", "claude-sonnet-5")).toBeUndefined();
+    expect(deprecationWarning("anthropic", "claude-sonnet-4-6", before)).toBeUndefined();
+    expect(deprecationWarning("anthropic", "claude-sonnet-5", before)).toBeUndefined();
     // Not a prefix match across versions: claude-opus-4-8 is current though claude-opus-4 is retired.
-    expect(deprecationWarning("anthropic", "claude-opus-4-8")).toBeUndefined();
-    expect(deprecationWarning("anthropic", "claude-opus-4-20250514")).toContain(
+    expect(deprecationWarning("anthropic", "claude-opus-4-8", before)).toBeUndefined();
+    expect(deprecationWarning("anthropic", "claude-opus-4-20250514", before)).toContain(
       "use anthropic/claude-opus-5",
+    );
+  });
+
+  it("says retired or will be retired by the date against today, and refuses nothing by itself", () => {
+    const after = new Date("2026-12-01T00:00:00Z");
+    expect(deprecationWarning("anthropic", "claude-sonnet-4-5", after)).toBe(
+      "anthropic/claude-sonnet-4-5 was retired on 2026-11-30; use anthropic/claude-sonnet-5 instead",
+    );
+    // The retirement day itself: the provider no longer serves it.
+    expect(isRetired("claude-sonnet-4-5", new Date("2026-11-30T08:00:00Z"))).toBe(true);
+    expect(isRetired("claude-sonnet-4-5", new Date("2026-11-29T23:00:00Z"))).toBe(false);
+    expect(isRetired("claude-sonnet-5", after)).toBe(false);
+    // No date given: deprecated, not retired.
+    expect(deprecationWarning("google", "gemini-3.5-flash", after)).toBe(
+      "google/gemini-3.5-flash is deprecated; use google/gemini-3.8-flash instead",
+    );
+    expect(isRetired("gemini-3.5-flash", after)).toBe(false);
+  });
+
+  it("on a router names no successor id of its own spelling, only where to find one", () => {
+    const before = new Date("2026-11-27T12:00:00Z");
+    const line = deprecationWarning("openrouter", "anthropic/claude-sonnet-4.5", before);
+    expect(line).toBe(
+      "openrouter/anthropic/claude-sonnet-4.5 will be retired on 2026-11-30 by its maker; `tacit models --provider openrouter` lists what openrouter serves in its place",
+    );
+    expect(line).not.toContain("openrouter/claude-sonnet-5");
+    // A custom provider serving Claude ids is a router too: its ids are its own.
+    expect(deprecationWarning("myproxy", "claude-3-5-haiku", before)).toContain(
+      "was retired on 2026-02-19 by its maker",
     );
   });
 

@@ -46,4 +46,29 @@ describe("effort on OpenAI's Responses API", () => {
     ])
       expect(takesAdaptiveThinking(id)).toBe(false);
   });
+
+  it("sends xhigh where the model takes it, and each model's highest elsewhere", () => {
+    const openai = (modelId: string) =>
+      effortProviderOptions("xhigh", "openai-responses", lookupModel("openai", modelId), "openai")
+        .providerOptions?.openai?.reasoningEffort;
+    for (const id of ["gpt-5.2", "gpt-5.4-mini", "gpt-5.5", "gpt-5.1-codex-max"])
+      expect(openai(id), id).toBe("xhigh");
+    for (const id of ["gpt-5.1", "gpt-5", "gpt-5.1-codex", "o3"]) expect(openai(id), id).toBe("high");
+    // Ollama's reasoning_effort stops at high; a GPT-5.2-or-later id on a router takes xhigh.
+    const chat = (provider: string, modelId: string) =>
+      effortProviderOptions("xhigh", "openai-chat", lookupModel(provider, modelId), provider)
+        .providerOptions?.[provider]?.reasoningEffort;
+    expect(chat("ollama", "gpt-oss:20b")).toBe("high");
+    expect(chat("openrouter", "openai/gpt-5.5")).toBe("xhigh");
+    expect(
+      effortProviderOptions("xhigh", "anthropic", lookupModel("anthropic", "claude-sonnet-5"), "anthropic")
+        .providerOptions?.anthropic,
+    ).toEqual({ thinking: { type: "adaptive" }, effort: "high" });
+    // Twice high's budget, under the output limit (Haiku 4.5: 64k out).
+    expect(
+      effortProviderOptions("xhigh", "anthropic", lookupModel("anthropic", "claude-haiku-4-5"), "anthropic")
+        .providerOptions?.anthropic,
+    ).toEqual({ thinking: { type: "enabled", budgetTokens: 64_000 - 4_096 } });
+    expect(parseEffort("XHIGH")).toBe("xhigh");
+  });
 });

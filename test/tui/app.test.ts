@@ -150,12 +150,25 @@ describe("slash commands", () => {
     await app.type("/effort high", KEYS.enter);
     await app.waitFor((text) => text.includes("Effort: high"));
     expect(host.effortLevel).toBe("high");
+    // The footer shows the level in force.
+    await app.waitFor((text) => text.includes("effort high · ask before edits"));
     await app.type("/effort", KEYS.enter);
     await app.waitFor((text) => text.includes("Reasoning effort"));
-    expect(app.frame()).toMatch(/high +current/);
+    expect(app.frame()).toMatch(/❯ high +current/);
     await app.type(KEYS.down, KEYS.enter);
-    await app.waitFor((text) => text.includes("Effort: low"));
-    expect(host.effortLevel).toBe("low");
+    await app.waitFor((text) => text.includes("Effort: xhigh"));
+    expect(host.effortLevel).toBe("xhigh");
+    // The picker opens on the level in force: Enter alone keeps it rather than dropping to minimal.
+    await app.type("/effort", KEYS.enter);
+    await app.waitFor((text) => text.includes("Reasoning effort"));
+    await app.type(KEYS.enter);
+    await app.waitFor((text) => text.split("Effort: xhigh").length === 3);
+    expect(host.effortLevel).toBe("xhigh");
+    // default goes back to the provider's own, and the footer drops the level.
+    await app.type("/effort default", KEYS.enter);
+    await app.waitFor((text) => text.includes("Effort: the provider's default"));
+    expect(host.effortLevel).toBeUndefined();
+    expect(app.frame()).not.toContain("effort xhigh ·");
     expect(host.prompts).toEqual([]);
   });
 

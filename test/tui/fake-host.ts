@@ -107,7 +107,10 @@ export class FakeHost implements TuiHost {
     return this.effortLevel;
   }
   async setEffort(level: string): Promise<string | undefined> {
-    this.effortLevel = level;
+    // As the real host: "default" clears the choice, and info() carries the level for the footer.
+    this.effortLevel = level === "default" ? undefined : level;
+    if (this.effortLevel) this.state.effort = this.effortLevel;
+    else delete this.state.effort;
     return undefined;
   }
   async newSession(): Promise<string | undefined> {

@@ -9,7 +9,7 @@ import {
   type ToolContext,
   type ToolResult,
 } from "../../core/tool.ts";
-import { catalogModels } from "../../providers/catalog.ts";
+import { namedModelRef } from "../../providers/named-model.ts";
 import { capOutput } from "../../tools/define-tool.ts";
 import type { TaskRequest } from "../../tools/task.ts";
 import { type Checkpointer, checkThenSnapshot } from "../checkpoint-recorder.ts";
@@ -158,19 +158,9 @@ function resultOf(
   }
 }
 
-/**
- * The model a subagent runs on: the parent's unless one was named. Claude Code's aliases (sonnet,
- * opus, haiku) name the newest such model at the parent's provider when the parent is a Claude
- * model, and mean the parent's model otherwise (an agent file written for Claude Code still runs).
- */
+/** The model a subagent runs on: the parent's unless one was named (see namedModelRef for aliases and bare ids). */
 function subagentModel(ref: string | undefined, options: SubagentRunnerOptions): ModelClient {
   const parent = options.parentModel();
-  if (!ref || ref === "inherit") return parent;
-  const alias = ref.toLowerCase();
-  if (alias === "sonnet" || alias === "opus" || alias === "haiku") {
-    if (parent.info.family !== "claude") return parent;
-    const newest = catalogModels().find((entry) => entry.modelId.startsWith(`claude-${alias}-`));
-    return newest ? options.resolve(`${parent.info.provider}/${newest.modelId}`) : parent;
-  }
-  return options.resolve(ref);
+  const named = namedModelRef(ref, parent.info);
+  return named ? options.resolve(named) : parent;
 }

@@ -3,7 +3,7 @@ import { writeFileAtomic } from "../../config/atomic-write.ts";
 import { BUILTIN_PROVIDERS, builtinProvider, hasKey } from "../../config/builtin-providers.ts";
 import { findProjectRoot, tacitHome } from "../../config/paths.ts";
 import { errorMessage } from "../../core/errors.ts";
-import { deprecationOf, lookupModel } from "../../providers/catalog.ts";
+import { catalogModels, deprecationOf, lookupModel } from "../../providers/catalog.ts";
 import { fetchServedModels, type ServedModel } from "../../providers/model-list.ts";
 import { type ModelsCache, modelsCachePath, readModelsCache } from "../../providers/models-cache.ts";
 import { type CustomProviderSettings, resolveTarget } from "../../providers/resolve.ts";
@@ -120,9 +120,7 @@ async function reportFor(
 }
 
 function renderReports(reports: ProviderReport[]): string {
-  if (reports.length === 0) {
-    return "No provider configured: set a key (ANTHROPIC_API_KEY, OPENAI_API_KEY, GEMINI_API_KEY, ...) or name one with --provider.\n";
-  }
+  if (reports.length === 0) return catalogListing();
   const lines: string[] = [];
   for (const report of reports) {
     if (report.error) {
@@ -134,6 +132,25 @@ function renderReports(reports: ProviderReport[]): string {
       `${report.provider} (${report.models.length} models, fetched ${when} UTC${report.cached ? ", cached" : ""})`,
     );
     for (const model of report.models) lines.push(`  ${modelLine(model)}`);
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+/**
+ * With no provider configured there is nothing to ask, but a new user still wants to see what
+ * tacit can run and how to turn a provider on: the catalog's current models, by the key each needs.
+ */
+function catalogListing(): string {
+  const lines = [
+    "No provider configured yet. Set a key (ANTHROPIC_API_KEY, OPENAI_API_KEY, GEMINI_API_KEY, OPENROUTER_API_KEY),",
+    'point OLLAMA_HOST or LMSTUDIO_BASE_URL at a local server, add one under "providers" in settings,',
+    "or name one with --provider. The models tacit's catalog knows:",
+  ];
+  for (const provider of BUILTIN_PROVIDERS) {
+    const models = catalogModels().filter((entry) => entry.family === provider.family && !entry.deprecated);
+    if (models.length === 0) continue;
+    lines.push(`${provider.name} (catalog; set ${provider.keyVariables.join(" or ")} to use)`);
+    for (const model of models) lines.push(`  ${modelLine(describe(provider.name, { id: model.modelId }))}`);
   }
   return `${lines.join("\n")}\n`;
 }

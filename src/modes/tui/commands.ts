@@ -22,6 +22,8 @@ export interface PickerSpec {
   items: PickerItem[];
   onSelect(value: string): void | Promise<void>;
   emptyText?: string;
+  /** The item the picker opens on (the value in force); absent: the first. */
+  initialValue?: string;
 }
 
 export interface CommandContext {
@@ -55,6 +57,9 @@ export interface SlashCommand {
   run(context: CommandContext): void | Promise<void>;
 }
 
+/** The levels /effort offers, lowest first (providers/effort.ts maps each onto every wire). */
+const EFFORT_LEVELS = ["minimal", "low", "medium", "high", "xhigh"];
+
 export const SLASH_COMMANDS: SlashCommand[] = [
   {
     name: "help",
@@ -70,7 +75,12 @@ export const SLASH_COMMANDS: SlashCommand[] = [
       const switchTo = async (ref: string) => {
         const notice = await context.host.switchModel(ref);
         context.refreshInfo();
-        context.notify(notice ? "warning" : "info", notice ? `Model: ${ref} (${notice})` : `Model: ${ref}`);
+        // The model now in force, not what was typed (`/model default` names what it went back to).
+        const model = context.host.info().model;
+        context.notify(
+          notice ? "warning" : "info",
+          notice ? `Model: ${model} (${notice})` : `Model: ${model}`,
+        );
       };
       if (context.argument) return switchTo(context.argument);
       const current = context.host.info().model;
@@ -82,30 +92,40 @@ export const SLASH_COMMANDS: SlashCommand[] = [
           value: ref,
           ...(ref === current ? { description: "current" } : {}),
         })),
-        emptyText: "No models configured; type /model provider/model",
+        emptyText: "No model matches; type /model provider/model-id to use any other",
         onSelect: switchTo,
       });
     },
   },
   {
     name: "effort",
-    description: "Show or set the reasoning effort (minimal, low, medium, high)",
-    argumentHint: "[minimal|low|medium|high]",
+    description: "Show or set the reasoning effort (minimal, low, medium, high, xhigh; default clears it)",
+    argumentHint: "[minimal|low|medium|high|xhigh|default]",
     run: async (context) => {
       const setTo = async (level: string) => {
         const notice = await context.host.setEffort(level);
-        context.notify(notice ? "warning" : "info", notice ?? `Effort: ${level}`);
+        context.refreshInfo();
+        const effort = context.host.effort() ?? "the provider's default";
+        context.notify(
+          notice ? "warning" : "info",
+          notice ? `Effort: ${effort} (${notice})` : `Effort: ${effort}`,
+        );
       };
       if (context.argument) return setTo(context.argument);
-      const current = context.host.effort();
+      const current = context.host.effort() ?? "default";
       context.pick({
         title: "Reasoning effort",
-        items: ["minimal", "low", "medium", "high"].map((level) => ({
+        items: [...EFFORT_LEVELS, "default"].map((level) => ({
           label: level,
           value: level,
-          ...(level === current ? { description: "current" } : {}),
+          ...(level === current
+            ? { description: "current" }
+            : level === "default"
+              ? { description: "the provider's own" }
+              : {}),
         })),
         emptyText: "",
+        initialValue: current,
         onSelect: setTo,
       });
     },

@@ -214,6 +214,7 @@ export function createTuiController(options: TuiControllerOptions): TuiControlle
           notify("info", "Continuing this conversation:");
           printTranscript(resumed);
         }
+        for (const text of started.startupNotes?.() ?? []) notify("info", text);
         for (const text of started.startupNotices()) notify("warning", text);
         if (options.initialPrompt) dispatch({ type: "submit", text: options.initialPrompt });
       },

@@ -9,6 +9,8 @@ import type { PermissionMode } from "../../core/permission-mode.ts";
 export interface TuiInfo {
   /** "provider/model-id". */
   model: string;
+  /** The reasoning effort set by --effort, /effort or settings; absent: the provider's own (not shown). */
+  effort?: string;
   permissionMode: PermissionMode;
   contextWindow: number;
   contextUsedTokens: number;
@@ -92,6 +94,8 @@ export interface TuiLaunch {
 export interface TuiHost {
   /** Warnings to show once started (ignored project settings, rules that look wrong). */
   startupNotices(): string[];
+  /** Lines shown dim at start, not as warnings (where the model came from); absent: none. */
+  startupNotes?(): string[];
   /** A continued or resumed conversation to show once started. */
   startupTranscript(): TranscriptLine[];
   /** The command that continues this session (`tacit -c`), printed after quitting; undefined when nothing was said. */
@@ -103,7 +107,7 @@ export interface TuiHost {
   listModels(): string[];
   /** Switches and keeps the choice for this project's next session; resolves with a line to show (a retiring model's successor). */
   switchModel(ref: string): Promise<string | undefined>;
-  /** The reasoning effort in force (minimal|low|medium|high), or undefined for the provider's default. */
+  /** The reasoning effort in force (minimal|low|medium|high|xhigh), or undefined for the provider's default. */
   effort(): string | undefined;
   /** Sets the effort for this and later requests (kept for the project); resolves with a line to show, if any. */
   setEffort(level: string): Promise<string | undefined>;

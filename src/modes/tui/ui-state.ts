@@ -183,7 +183,10 @@ export function uiStep(
       if (action.pending?.id === state.pending?.id) return unchanged(state);
       return unchanged({ ...state, pending: action.pending, permissionSelected: 0, denyReason: undefined });
     case "pick":
-      return unchanged({ ...state, picker: { spec: action.spec, selected: 0, filter: "" } });
+      return unchanged({
+        ...state,
+        picker: { spec: action.spec, selected: initialSelection(action.spec), filter: "" },
+      });
     case "confirm":
       return unchanged({ ...state, confirm: action.confirm });
     case "history-loaded":
@@ -252,6 +255,13 @@ export function menuOf(state: UiState, commands: SlashCommand[]): Menu | undefin
 
 export function menuLength(menu: Menu): number {
   return menu.kind === "slash" ? menu.commands.length : menu.paths.length;
+}
+
+/** Where a picker opens: on its initial value (the current level), so Enter keeps it; else the top. */
+function initialSelection(spec: PickerSpec): number {
+  const index =
+    spec.initialValue === undefined ? -1 : spec.items.findIndex((item) => item.value === spec.initialValue);
+  return Math.max(index, 0);
 }
 
 /** The picker's items that match what was typed to filter them. */

@@ -179,6 +179,7 @@ export function footerView(
   const starting = info.contextWindow === 0;
   const parts = [
     theme.paint("bold", truncate(info.model || "starting…", 32)),
+    ...(info.effort ? [theme.paint("gray", `effort ${info.effort}`)] : []),
     theme.paint(modeColor[info.permissionMode], modeLabel[info.permissionMode]),
     ...(starting
       ? []
