@@ -37,7 +37,7 @@ export async function fetchServedModels(
       throw new Error(`could not reach ${url} (${reachFailure(error)})`);
     });
     if (!response.ok) throw new Error(`GET ${url} answered ${response.status} ${response.statusText}`.trim());
-    return (await response.json()) as Record<string, unknown>;
+    return boundedJson(response, url);
   };
   const key = endpoint.apiKey;
   if (options.ollama) {
@@ -121,7 +121,7 @@ async function ollamaVision(
       ...(options.signal ? { signal: options.signal } : {}),
     });
     if (!response.ok) return {};
-    const capabilities = ((await response.json()) as Record<string, unknown>).capabilities;
+    const capabilities = (await boundedJson(response, `${root}/api/show`)).capabilities;
     return Array.isArray(capabilities) ? { vision: capabilities.includes("vision") } : {};
   } catch {
     return {};
@@ -167,4 +167,30 @@ function reachFailure(error: unknown): string {
   if (typeof cause?.code === "string") return cause.code;
   if (typeof cause?.message === "string") return cause.message;
   return error instanceof Error ? error.message : String(error);
+}
+
+/** A models list is a few hundred KB at most; an endpoint that sends more is not a models endpoint. */
+const MAX_ANSWER_BYTES = 8 * 1024 * 1024;
+
+/** The answer's JSON object, read up to MAX_ANSWER_BYTES: a hostile or broken server cannot fill memory. */
+async function boundedJson(response: Response, url: string): Promise<Record<string, unknown>> {
+  const reader = response.body?.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  while (reader) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_ANSWER_BYTES) {
+      await reader.cancel();
+      throw new Error(
+        `${url} answered with more than ${MAX_ANSWER_BYTES / 1024 / 1024} MB; not a models list`,
+      );
+    }
+    chunks.push(value);
+  }
+  const parsed: unknown = JSON.parse(Buffer.concat(chunks).toString("utf8") || "null");
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))
+    throw new Error(`${url} did not answer with a JSON object`);
+  return parsed as Record<string, unknown>;
 }

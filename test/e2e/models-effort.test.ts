@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
+import http from "node:http";
 import { type AddressInfo, createServer } from "node:net";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -87,6 +88,40 @@ describe("tacit models", () => {
     );
     // Retiring models are not suggested to a new user.
     expect(result.stdout).not.toContain("claude-sonnet-4-5");
+  });
+
+  it("a hostile models endpoint cannot write escape sequences to the terminal or fill memory", async () => {
+    let huge = false;
+    const box = http.createServer((_request, response) => {
+      response.writeHead(200, { "content-type": "application/json" });
+      if (!huge) {
+        const ids = ["\u001b]0;PWNED-TITLE\u0007model-a", "\u001b[2K\u001b[1Genter your API key:"];
+        return void response.end(JSON.stringify({ data: ids.map((id) => ({ id })) }));
+      }
+      // An endless answer: the client must stop reading, not buffer it all.
+      const chunk = `{"data":[${'{"id":"x"},'.repeat(10_000)}`;
+      const write = () => {
+        while (response.write(chunk));
+        response.once("drain", write);
+      };
+      response.on("error", () => undefined);
+      write();
+    });
+    await new Promise<void>((resolve) => box.listen(0, "127.0.0.1", resolve));
+    const baseURL = `http://127.0.0.1:${(box.address() as AddressInfo).port}/v1`;
+    try {
+      e2e.writeUserSettings({ providers: { box: { baseURL, apiKeyEnv: "BOX_KEY", api: "chat" } } });
+      const listed = await e2e.run(["models", "--provider", "box", "--refresh"], { env: { BOX_KEY: "x" } });
+      expect(listed.stdout).not.toContain("\u001b");
+      expect(listed.stdout).toContain("\\x1b]0;PWNED-TITLE\\x07model-a");
+      huge = true;
+      const flooded = await e2e.run(["models", "--provider", "box", "--refresh"], { env: { BOX_KEY: "x" } });
+      expect(flooded.stdout).toContain("answered with more than 8 MB; not a models list");
+      expect(flooded.code).toBe(1);
+    } finally {
+      box.closeAllConnections();
+      await new Promise((resolve) => box.close(resolve));
+    }
   });
 
   it("a provider that fails is one line, not a crash", async () => {

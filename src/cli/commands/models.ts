@@ -3,6 +3,7 @@ import { writeFileAtomic } from "../../config/atomic-write.ts";
 import { BUILTIN_PROVIDERS, builtinProvider, hasKey } from "../../config/builtin-providers.ts";
 import { findProjectRoot, tacitHome } from "../../config/paths.ts";
 import { errorMessage } from "../../core/errors.ts";
+import { terminalSafe } from "../../core/terminal-safe.ts";
 import { catalogModels, deprecationOf, lookupModel } from "../../providers/catalog.ts";
 import { fetchServedModels, type ServedModel } from "../../providers/model-list.ts";
 import { type ModelsCache, modelsCachePath, readModelsCache } from "../../providers/models-cache.ts";
@@ -80,7 +81,8 @@ export async function modelsCommand(options: { provider?: string; refresh?: bool
   if (options.json) {
     process.stdout.write(`${JSON.stringify({ providers: reports }, null, 2)}\n`);
   } else {
-    process.stdout.write(renderReports(reports));
+    // Model ids and error texts come from the provider's server: no escape sequence of theirs reaches the terminal.
+    process.stdout.write(terminalSafe(renderReports(reports), { keepLines: true }));
   }
   if (reports.length > 0 && reports.every((report) => report.error)) process.exitCode = 1;
 }
