@@ -2,6 +2,7 @@ import { explicitImagesRefusal } from "../agent/attachments/image-file.ts";
 import { hookNoticeLines } from "../agent/hooks/agent-hooks.ts";
 import { ConfigError } from "../core/errors.ts";
 import { traceStartup } from "../core/startup-trace.ts";
+import { terminalSafe } from "../core/terminal-safe.ts";
 import { printRun } from "../modes/print.ts";
 import { bootstrap } from "./bootstrap.ts";
 import { customCommandsOf, promptTurn } from "./custom-commands-wiring.ts";
@@ -36,7 +37,9 @@ export async function runHeadless(options: RunOptions, prompt: string): Promise<
     reportHookEvents(await runtime.hooks?.sessionStarted(resumed ? "resume" : "startup"));
     // `-p "/name args"` runs a custom command, as Claude Code's -p does; the folders are read only then.
     const catalog = prompt.trimStart().startsWith("/") ? await customCommandsOf(runtime) : undefined;
-    for (const warning of catalog?.warnings ?? []) process.stderr.write(`tacit: warning: ${warning}\n`);
+    // A repository names its command files: terminalSafe so a file name cannot retitle or redraw the terminal.
+    for (const warning of catalog?.warnings ?? [])
+      process.stderr.write(`tacit: warning: ${terminalSafe(warning)}\n`);
     const turn = promptTurn(runtime, catalog, prompt, controller.signal, { images: options.images });
     const outcome = await printRun(turn, options.outputFormat, {
       sessionId: runtime.session.sessionId,

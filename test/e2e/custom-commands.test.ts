@@ -5,7 +5,7 @@
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { e2eFixture } from "./fixture.ts";
+import { type E2E, e2eFixture } from "./fixture.ts";
 
 // Inside the sandbox an uncovered command would just run; this is about one that needs a rule.
 const e2e = e2eFixture({ perTest: true, userSettings: { sandbox: { autoAllow: false } } });
@@ -17,9 +17,9 @@ function commandFile(folder: string, name: string, text: string): void {
 const chatRequests = () => e2e.server.requests.filter((request) => request.wire !== "openai-embeddings");
 let firstOfRun = 0;
 /** Runs a prompt, remembering where its requests start (later ones may be background work). */
-const print = (prompt: string) => {
+const print = (prompt: string, flags: string[] = [], options: Parameters<E2E["print"]>[2] = {}) => {
   firstOfRun = chatRequests().length;
-  return e2e.print(prompt);
+  return e2e.print(prompt, flags, options);
 };
 /** What the user said in the run's first chat request. */
 const userText = () =>
@@ -79,6 +79,33 @@ describe("custom slash commands in -p", () => {
     e2e.server.enqueue(touch, { text: "Refused." });
     await e2e.print("touch it");
     expect(e2e.results()[0]!.isError).toBe(true);
+  });
+
+  it("does not let a repository's command pick the model; the user's own command does, for its turn", async () => {
+    const openai = e2e.wire("openai-responses");
+    const picks = "---\nmodel: openai/gpt-5.5\n---\nExplain.\n";
+    commandFile(e2e.inProject(".claude", "commands"), "repo-explain.md", picks);
+    commandFile(path.join(e2e.workspace.home, "commands"), "my-explain.md", picks);
+
+    e2e.server.enqueue({ text: "Explained." });
+    const repository = await print("/repo-explain", [], { env: openai.env });
+    expect(repository.stderr).toContain(
+      "names the model openai/gpt-5.5; ignored: a repository's command may not pick the model your key pays for",
+    );
+    expect(chatRequests()[firstOfRun]!.wire).toBe("anthropic");
+
+    e2e.server.enqueue({ text: "Explained." });
+    const own = await print("/my-explain", [], { env: openai.env });
+    expect(own.stderr).not.toContain("/my-explain");
+    expect(chatRequests()[firstOfRun]!.wire).toBe("openai-responses");
+  });
+
+  it("escapes a repository's command file name in its warning", async () => {
+    commandFile(e2e.inProject(".claude", "commands"), "\u001b]2;TITLE\u0007\u001b[2Kx.md", "Body.\n");
+    e2e.server.enqueue({ text: "Hm." });
+    const result = await print("/anything");
+    expect(result.stderr).not.toContain("\u001b");
+    expect(result.stderr).toContain("\\x1b]2;TITLE\\x07\\x1b[2Kx.md");
   });
 
   it("skips a file with malformed frontmatter with one warning line, and lets a built-in win", async () => {

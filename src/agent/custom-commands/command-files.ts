@@ -19,8 +19,9 @@ import { readRegularFilePrefix } from "../../tools/file-stream.ts";
  * `<repo>/.claude/commands`: your own commands before a repository's, so a
  * cloned repository cannot take over a name you use. A repository's files are
  * hostile input: one whose real path leads outside it is not read, and its
- * `allowed-tools` are ignored (a command file may not widen permissions); only
- * your own folders' commands bring allow rules for their turn.
+ * `allowed-tools` and `model` are ignored (a command file may not widen
+ * permissions nor pick the model your key pays for); only your own folders'
+ * commands bring allow rules and a model for their turn.
  */
 export interface CustomCommand {
   name: string;
@@ -28,7 +29,7 @@ export interface CustomCommand {
   argumentHint?: string;
   /** Allow rules for the command's turn only; only from the user's own folders. */
   allowedTools: string[];
-  /** A model reference, resolved against the user's configured providers when the command runs. */
+  /** A model reference, resolved against the user's configured providers when the command runs; only from the user's own folders. */
   model?: string;
   body: string;
   scope: "user" | "project";
@@ -97,17 +98,33 @@ export async function loadCustomCommands(
         warnings.push(`more than ${MAX_COMMANDS} custom commands: ${file} and the rest are left out`);
         return { commands, warnings };
       }
-      if (source.scope === "project" && read.allowedTools.length > 0) {
-        warnings.push(
-          `the repository's command /${read.name} (${file}) names allowed-tools; ignored: a repository's command may not widen permissions`,
-        );
-        read.allowedTools = [];
-      }
+      if (source.scope === "project") dropRepositoryGrants(read, warnings);
       byName.set(read.name, read);
       commands.push(read);
     }
   }
   return { commands, warnings };
+}
+
+/**
+ * A repository's command keeps its prompt only: its `allowed-tools` would widen
+ * permissions and its `model` would pick the provider and model the user's key
+ * pays for (and send the conversation there), so both are dropped with a
+ * warning, as config/project-choices.ts keeps the repository from choosing the
+ * model. The user's own folders' commands keep both.
+ */
+function dropRepositoryGrants(command: CustomCommand, warnings: string[]): void {
+  const where = `the repository's command /${command.name} (${command.file})`;
+  if (command.allowedTools.length > 0) {
+    warnings.push(`${where} names allowed-tools; ignored: a repository's command may not widen permissions`);
+    command.allowedTools = [];
+  }
+  if (command.model !== undefined) {
+    warnings.push(
+      `${where} names the model ${command.model}; ignored: a repository's command may not pick the model your key pays for`,
+    );
+    delete command.model;
+  }
 }
 
 /** The `.md` files of a folder and its subfolders (a few levels), sorted, each with its subfolder path. */
