@@ -1,8 +1,10 @@
 import { rm } from "node:fs/promises";
 import path from "node:path";
 import { writeFileAtomic } from "../config/atomic-write.ts";
+import { resolveThroughLinks } from "../config/real-path.ts";
 import { errorMessage } from "../core/errors.ts";
 import { messageText } from "../core/messages.ts";
+import { terminalSafe } from "../core/terminal-safe.ts";
 import type { CheckpointBlobs } from "../session/checkpoint-blobs.ts";
 import { type CheckpointRecords, type FileState, sameState } from "../session/checkpoint-records.ts";
 import type { StoredMessage } from "../session/store.ts";
@@ -69,6 +71,12 @@ export async function planFileRewind(
 ): Promise<FileRewind[]> {
   const plan: FileRewind[] = [];
   for (const { path: file, state: target } of records.statesBefore(sessionId, turnSeq)) {
+    const linked = leadsElsewhere(file);
+    if (linked) {
+      // Not changedSince: --force (or a yes) must not write through the link either.
+      plan.push({ path: file, target, unrestorable: linked, unchanged: false });
+      continue;
+    }
     const current = await fileStateOnDisk(file, undefined);
     const entry: FileRewind = {
       path: file,
@@ -109,6 +117,9 @@ export async function applyFileRewind(
   for (const entry of plan) {
     if (entry.unchanged || entry.unrestorable || (entry.changedSince && !options.force)) continue;
     try {
+      // Again right before the write: a link may have been planted since the plan (while the user read the question).
+      const linked = leadsElsewhere(entry.path);
+      if (linked) throw new Error(linked);
       if (entry.target.kind === "absent") {
         await rm(entry.path, { force: true });
       } else if (entry.target.kind === "file") {
@@ -124,6 +135,25 @@ export async function applyFileRewind(
     restored.push(entry.path);
   }
   return { restored, failed };
+}
+
+/**
+ * Why a rewind may not touch this path now, when it no longer leads to itself.
+ * Recorded paths are real paths inside the project (the checkpointer resolves
+ * them), so a path that now resolves elsewhere has a symlink in it, the file or
+ * a parent folder, planted since (a hostile branch checked out, a command): a
+ * write or delete through it would land outside the project, in ~/.bashrc say.
+ */
+function leadsElsewhere(file: string): string | undefined {
+  let real: string;
+  try {
+    real = resolveThroughLinks(file);
+  } catch (error) {
+    return `a rewind never writes through a link, and ${errorMessage(error)}`;
+  }
+  return real === file
+    ? undefined
+    : `it now leads to ${terminalSafe(real)} through a link; a rewind never writes through a link`;
 }
 
 /** A path as the user reads it: relative to the project when inside it. */
