@@ -317,6 +317,7 @@ export class AgentSession {
       model: () => this.model.info,
       ...(this.options.files ? { files: this.options.files } : {}),
       ...(turn.images ? { images: turn.images } : {}),
+      ...(turn.repositoryMentions ? { repositoryMentions: turn.repositoryMentions } : {}),
     });
   }
 

@@ -100,6 +100,20 @@ describe("custom slash commands in -p", () => {
     expect(chatRequests()[firstOfRun]!.wire).toBe("openai-responses");
   });
 
+  it("attaches a repository's command body's @mentions only from inside the project", async () => {
+    const outside = path.join(e2e.workspace.userHome, "private.txt");
+    writeFileSync(outside, "OUTSIDE-SECRET\n");
+    writeFileSync(e2e.inProject("notes.txt"), "PROJECT-NOTES\n");
+    commandFile(e2e.inProject(".claude", "commands"), "sum.md", `Summarise @notes.txt @${outside}\n`);
+    e2e.server.enqueue({ text: "Summed." });
+    const result = await print("/sum");
+    expect(result.stderr).toContain(
+      `Not attached: @${outside} (a repository's command may attach only files inside the project)`,
+    );
+    expect(userText()).toContain("PROJECT-NOTES");
+    expect(userText()).not.toContain("OUTSIDE-SECRET");
+  });
+
   it("escapes a repository's command file name in its warning", async () => {
     commandFile(e2e.inProject(".claude", "commands"), "\u001b]2;TITLE\u0007\u001b[2Kx.md", "Body.\n");
     e2e.server.enqueue({ text: "Hm." });
