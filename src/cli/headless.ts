@@ -5,7 +5,8 @@ import { traceStartup } from "../core/startup-trace.ts";
 import { terminalSafe } from "../core/terminal-safe.ts";
 import { printRun } from "../modes/print.ts";
 import { bootstrap } from "./bootstrap.ts";
-import { customCommandsOf, promptTurn } from "./custom-commands-wiring.ts";
+import { UsageError } from "./command-typos.ts";
+import { builtinInPrint, customCommandsOf, promptTurn } from "./custom-commands-wiring.ts";
 import type { RunOptions } from "./options.ts";
 import { reflectAtExit } from "./reflection-trigger.ts";
 
@@ -40,6 +41,12 @@ export async function runHeadless(options: RunOptions, prompt: string): Promise<
     // A repository names its command files: terminalSafe so a file name cannot retitle or redraw the terminal.
     for (const warning of catalog?.warnings ?? [])
       process.stderr.write(`tacit: warning: ${terminalSafe(warning)}\n`);
+    const builtin = catalog && builtinInPrint(prompt, catalog);
+    if (builtin && "refusal" in builtin) throw new UsageError(builtin.refusal);
+    if (builtin) {
+      process.stdout.write(`${builtin.answer}\n`);
+      return;
+    }
     const turn = promptTurn(runtime, catalog, prompt, controller.signal, { images: options.images });
     const outcome = await printRun(turn, options.outputFormat, {
       sessionId: runtime.session.sessionId,

@@ -114,6 +114,33 @@ describe("custom slash commands in -p", () => {
     expect(userText()).not.toContain("OUTSIDE-SECRET");
   });
 
+  it("warns about a command file once until the file changes", async () => {
+    const file = path.join(e2e.inProject(".claude", "commands"), "t.md");
+    commandFile(e2e.inProject(".claude", "commands"), "t.md", "---\nallowed-tools: Bash(ls)\n---\nList.\n");
+    const warning = `/t (${file}) names allowed-tools; ignored`;
+    e2e.server.enqueue({ text: "One." }, { text: "Two." }, { text: "Three." });
+    expect((await print("/unrelated thing")).stderr).toContain(warning);
+    expect((await print("/unrelated thing")).stderr).not.toContain(warning);
+    writeFileSync(file, "---\nallowed-tools: Bash(ls), Bash(pwd)\n---\nList more.\n");
+    expect((await print("/unrelated thing")).stderr).toContain(warning);
+  });
+
+  it("answers /help in -p with what runs there, and refuses another built-in, neither sent to the model", async () => {
+    commandFile(e2e.inProject(".tacit", "commands"), "review.md", "Review.\n");
+    const before = chatRequests().length;
+    const help = await print("/help");
+    expect(help.code).toBe(0);
+    expect(help.stdout).toBe(
+      "In -p, /name runs one of your custom commands (/review); /help and the other built-in commands are the TUI's (run tacit); tacit --help lists the flags.\n",
+    );
+    const model = await print("/model anthropic/claude-haiku-4-5");
+    expect(model.code).toBe(2);
+    expect(model.stderr).toBe(
+      "tacit: /model is a command of the TUI, not run in -p; in -p, /name runs one of your custom commands (/review); tacit --help lists the flags\n",
+    );
+    expect(chatRequests().length).toBe(before);
+  });
+
   it("escapes a repository's command file name in its warning", async () => {
     commandFile(e2e.inProject(".claude", "commands"), "\u001b]2;TITLE\u0007\u001b[2Kx.md", "Body.\n");
     e2e.server.enqueue({ text: "Hm." });

@@ -38,7 +38,13 @@ export interface CustomCommand {
 
 export interface CustomCommandCatalog {
   commands: CustomCommand[];
-  warnings: string[];
+  warnings: CommandWarning[];
+}
+
+/** One line about a command file, with the file it is about (shown once per change of it: cli/seen-warnings.ts). */
+interface CommandWarning {
+  file: string;
+  text: string;
 }
 
 export interface CommandLocations {
@@ -73,29 +79,28 @@ export async function loadCustomCommands(
     { folder: path.join(root, ".claude", "commands"), scope: "project", confine },
   ];
   const commands: CustomCommand[] = [];
-  const warnings: string[] = [];
+  const warnings: CommandWarning[] = [];
+  const warn = (file: string, text: string) => warnings.push({ file, text });
   const byName = new Map<string, CustomCommand>();
   for (const source of sources) {
     for (const { file, namespace } of await markdownFiles(source.folder)) {
       const read = await readCommandFile(file, namespace, source);
       if (typeof read === "string") {
-        warnings.push(`skipped the command file ${file}: ${read}`);
+        warn(file, `skipped the command file ${file}: ${read}`);
         continue;
       }
       if (!read) continue;
       if (reservedNames.has(read.name)) {
-        warnings.push(
-          `the command file ${file} is not used: /${read.name} is a built-in command, which wins`,
-        );
+        warn(file, `the command file ${file} is not used: /${read.name} is a built-in command, which wins`);
         continue;
       }
       const earlier = byName.get(read.name);
       if (earlier) {
-        warnings.push(`the command file ${file} is not used: /${read.name} is already ${earlier.file}`);
+        warn(file, `the command file ${file} is not used: /${read.name} is already ${earlier.file}`);
         continue;
       }
       if (commands.length >= MAX_COMMANDS) {
-        warnings.push(`more than ${MAX_COMMANDS} custom commands: ${file} and the rest are left out`);
+        warn(file, `more than ${MAX_COMMANDS} custom commands: ${file} and the rest are left out`);
         return { commands, warnings };
       }
       if (source.scope === "project") dropRepositoryGrants(read, warnings);
@@ -113,16 +118,20 @@ export async function loadCustomCommands(
  * warning, as config/project-choices.ts keeps the repository from choosing the
  * model. The user's own folders' commands keep both.
  */
-function dropRepositoryGrants(command: CustomCommand, warnings: string[]): void {
+function dropRepositoryGrants(command: CustomCommand, warnings: CommandWarning[]): void {
   const where = `the repository's command /${command.name} (${command.file})`;
   if (command.allowedTools.length > 0) {
-    warnings.push(`${where} names allowed-tools; ignored: a repository's command may not widen permissions`);
+    warnings.push({
+      file: command.file,
+      text: `${where} names allowed-tools; ignored: a repository's command may not widen permissions`,
+    });
     command.allowedTools = [];
   }
   if (command.model !== undefined) {
-    warnings.push(
-      `${where} names the model ${command.model}; ignored: a repository's command may not pick the model your key pays for`,
-    );
+    warnings.push({
+      file: command.file,
+      text: `${where} names the model ${command.model}; ignored: a repository's command may not pick the model your key pays for`,
+    });
     delete command.model;
   }
 }
