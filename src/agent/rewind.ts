@@ -21,6 +21,8 @@ export interface RewindTurn {
   at: number;
   /** Absolute paths of the files it changed. */
   files: string[];
+  /** Those of files that were too large to snapshot: a rewind cannot put them back. */
+  notKept: string[];
   /** Shell commands it ran: their effects are not undone. */
   shellCommands: number;
 }
@@ -44,6 +46,7 @@ export function listRewindTurns(
       firstLine: text.split("\n")[0] ?? "",
       at: stored.createdAt,
       files: changed?.paths ?? [],
+      notKept: changed?.notKept ?? [],
       shellCommands: changed?.shellCommands ?? 0,
     });
   }
@@ -111,8 +114,9 @@ export async function applyFileRewind(
   records: CheckpointRecords,
   blobs: CheckpointBlobs,
   options: { force: boolean; now?: number },
-): Promise<{ restored: string[]; failed: { path: string; reason: string }[] }> {
+): Promise<{ restored: string[]; removed: string[]; failed: { path: string; reason: string }[] }> {
   const restored: string[] = [];
+  const removed: string[] = [];
   const failed: { path: string; reason: string }[] = [];
   for (const entry of plan) {
     if (entry.unchanged || entry.unrestorable || (entry.changedSince && !options.force)) continue;
@@ -132,9 +136,10 @@ export async function applyFileRewind(
       continue;
     }
     records.recordRestored(entry.path, entry.target, options.now ?? Date.now());
-    restored.push(entry.path);
+    // A file the turns created is deleted, not restored: the user is told which.
+    (entry.target.kind === "absent" ? removed : restored).push(entry.path);
   }
-  return { restored, failed };
+  return { restored, removed, failed };
 }
 
 /**
@@ -154,6 +159,14 @@ function leadsElsewhere(file: string): string | undefined {
   return real === file
     ? undefined
     : `it now leads to ${terminalSafe(real)} through a link; a rewind never writes through a link`;
+}
+
+/** A turn's files as the list of turns shows them, one too large to snapshot marked: it cannot be put back. */
+export function turnFileLabels(turn: Pick<RewindTurn, "files" | "notKept">, realRoot: string): string[] {
+  return turn.files.map((file) => {
+    const shown = shownPath(file, realRoot);
+    return turn.notKept.includes(file) ? `${shown} (not kept: too large to snapshot)` : shown;
+  });
 }
 
 /** A path as the user reads it: relative to the project when inside it. */

@@ -16,6 +16,7 @@ import type { Runtime } from "./bootstrap.ts";
 import { customCommandTurn } from "./custom-command-turn.ts";
 import { idleReflection } from "./idle-reflection.ts";
 import type { RunOptions } from "./options.ts";
+import { afterOutsideRewind, outsideRewindWatch } from "./outside-rewind.ts";
 import { createFileLister, createPromptHistory } from "./tui-files.ts";
 import { createTuiInboxHost } from "./tui-inbox.ts";
 import { createTuiMemoryHost, prepareTuiInit } from "./tui-memory.ts";
@@ -51,6 +52,7 @@ export function createTuiHost(input: TuiHostInput): TuiHost {
   /** Likewise the custom command expanded last: its prompt runs as the command's turn. */
   let pendingCommand: ExpandedCommand | undefined;
 
+  const rewindWatch = outsideRewindWatch(runtime);
   const idle = idleReflection(
     { idleMinutes: runtime.settings.reflection?.idleMinutes, reflect: input.reflect },
     () => session.sessionId,
@@ -63,8 +65,12 @@ export function createTuiHost(input: TuiHostInput): TuiHost {
       const command = pendingCommand?.prompt === prompt ? pendingCommand : undefined;
       pendingInit = undefined;
       pendingCommand = undefined;
-      if (command) return idle.around(customCommandTurn(runtime, command, signal));
-      return idle.around(init ? init.run(signal) : session.prompt(prompt, signal));
+      return idle.around(
+        afterOutsideRewind(rewindWatch, () => {
+          if (command) return customCommandTurn(runtime, command, signal);
+          return init ? init.run(signal) : session.prompt(prompt, signal);
+        }),
+      );
     },
     prepareCustomCommand: (name, argument) => {
       pendingCommand = expandCustomCommand(`/${name} ${argument}`, input.customCommands ?? []);
@@ -213,7 +219,7 @@ export function createTuiHost(input: TuiHostInput): TuiHost {
 
     history,
     listFiles,
-    rewind: createTuiRewindHost(runtime),
+    rewind: createTuiRewindHost(runtime, rewindWatch.acknowledge),
   };
   if (runtime.memory)
     host.memory = {
