@@ -21,8 +21,12 @@ export function ensurePrivateFolder(base: string, folder: string): void {
     current = part ? path.join(current, part) : current;
     const mode = statSync(current).mode & 0o777;
     if (mode === PRIVATE_FOLDER_MODE) continue;
-    chmodSync(current, PRIVATE_FOLDER_MODE);
-    for (const entry of readdirSync(current, { withFileTypes: true }))
-      if (entry.isFile()) chmodSync(path.join(current, entry.name), PRIVATE_FILE_MODE);
+    try {
+      chmodSync(current, PRIVATE_FOLDER_MODE);
+      for (const entry of readdirSync(current, { withFileTypes: true }))
+        if (entry.isFile()) chmodSync(path.join(current, entry.name), PRIVATE_FILE_MODE);
+    } catch {
+      // Another user's folder (a shared TACIT_HOME): the store still works; its new files are 0600.
+    }
   }
 }
