@@ -7,6 +7,7 @@ import type { AgentFileRecords } from "../session/agent-file-records.ts";
 import type { CheckpointBlobs } from "../session/checkpoint-blobs.ts";
 import type { CheckpointRecords } from "../session/checkpoint-records.ts";
 import type { SessionStore } from "../session/store.ts";
+import type { RepositoryMentions } from "./attachments/attachment-source.ts";
 import type { SaveBeforeCompaction } from "./compaction-save.ts";
 import type { AgentHooks } from "./hooks/agent-hooks.ts";
 import type { PermissionGate } from "./permission-gate.ts";
@@ -63,4 +64,6 @@ export interface TurnOptions {
   images?: readonly string[];
   /** The words were typed or pasted by the user in the TUI: an image path pasted in them is attached unasked. */
   userPasted?: boolean;
+  /** Set when the prompt is a repository's command: see AttachmentOptions.repositoryMentions. */
+  repositoryMentions?: RepositoryMentions;
 }

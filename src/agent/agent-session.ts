@@ -326,6 +326,7 @@ export class AgentSession {
       ...(this.options.files ? { files: this.options.files } : {}),
       ...(turn.images ? { images: turn.images } : {}),
       ...(turn.userPasted ? { userPasted: true } : {}),
+      ...(turn.repositoryMentions ? { repositoryMentions: turn.repositoryMentions } : {}),
     });
   }
 

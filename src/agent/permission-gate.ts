@@ -223,7 +223,7 @@ export function createPermissionGate(options: PermissionGateOptions): Permission
         : [];
     const exactRule = subject.kind === "bash" ? `Bash(${subject.command})` : "";
     if (mentioned.length > 0 && ![...allowed, ...sessionAllow].some((rule) => rule.text === exactRule)) {
-      if (options.ask) return askUser(tool, input, subject, context, askedByRule, []);
+      if (options.ask && !context.noPrompt) return askUser(tool, input, subject, context, askedByRule, []);
       return {
         allowed: false,
         reason: `Not permitted: ${describe(tool.name, subject, projectRoot)} — it names ${mentioned.join(", ")}, which holds credentials, and it would run outside the sandbox, so it needs the user's approval, and this is a non-interactive run with no one to ask. To allow exactly this command, pass --allowed-tools ${quoteForShell(exactRule)}.`,
@@ -235,7 +235,8 @@ export function createPermissionGate(options: PermissionGateOptions): Permission
       !rulesAllow([...allowed, ...sessionAllow], { kind: "read", paths: reach.paths }, matchContext)
     ) {
       const outsideSubject: PermissionSubject = { kind: "read", paths: reach.paths };
-      if (options.ask) return askUser(tool, input, outsideSubject, context, askedByRule, []);
+      if (options.ask && !context.noPrompt)
+        return askUser(tool, input, outsideSubject, context, askedByRule, []);
       const rule = suggestRule(outsideSubject, projectRoot, options.home);
       return {
         allowed: false,
@@ -267,7 +268,7 @@ export function createPermissionGate(options: PermissionGateOptions): Permission
     subject: PermissionSubject,
     context: ToolContext,
   ): Promise<PermissionDecision> => {
-    if (!options.ask) {
+    if (!options.ask || context.noPrompt) {
       return Promise.resolve({
         allowed: false,
         reason: `Not permitted: ${describe(tool.name, subject, projectRoot)} — a PreToolUse hook asks the user to approve this call, and this is a non-interactive run with no one to ask.`,
@@ -290,7 +291,7 @@ export function createPermissionGate(options: PermissionGateOptions): Permission
     // No rule for a protected path: a saved one would not be honoured, and it must not look as if it were.
     const suggestedRule = isProtected ? "" : suggestRule(subject, projectRoot, options.home);
     const description = describe(tool.name, subject, projectRoot);
-    if (!options.ask) {
+    if (!options.ask || context.noPrompt) {
       return {
         allowed: false,
         reason: isProtected

@@ -1,8 +1,10 @@
 import { rm } from "node:fs/promises";
 import path from "node:path";
 import { writeFileAtomic } from "../config/atomic-write.ts";
+import { resolveThroughLinks } from "../config/real-path.ts";
 import { errorMessage } from "../core/errors.ts";
 import { messageText } from "../core/messages.ts";
+import { terminalSafe } from "../core/terminal-safe.ts";
 import type { CheckpointBlobs } from "../session/checkpoint-blobs.ts";
 import { type CheckpointRecords, type FileState, sameState } from "../session/checkpoint-records.ts";
 import type { StoredMessage } from "../session/store.ts";
@@ -19,6 +21,8 @@ export interface RewindTurn {
   at: number;
   /** Absolute paths of the files it changed. */
   files: string[];
+  /** Those of files that were too large to snapshot: a rewind cannot put them back. */
+  notKept: string[];
   /** Shell commands it ran: their effects are not undone. */
   shellCommands: number;
 }
@@ -42,6 +46,7 @@ export function listRewindTurns(
       firstLine: text.split("\n")[0] ?? "",
       at: stored.createdAt,
       files: changed?.paths ?? [],
+      notKept: changed?.notKept ?? [],
       shellCommands: changed?.shellCommands ?? 0,
     });
   }
@@ -69,6 +74,12 @@ export async function planFileRewind(
 ): Promise<FileRewind[]> {
   const plan: FileRewind[] = [];
   for (const { path: file, state: target } of records.statesBefore(sessionId, turnSeq)) {
+    const linked = leadsElsewhere(file);
+    if (linked) {
+      // Not changedSince: --force (or a yes) must not write through the link either.
+      plan.push({ path: file, target, unrestorable: linked, unchanged: false });
+      continue;
+    }
     const current = await fileStateOnDisk(file, undefined);
     const entry: FileRewind = {
       path: file,
@@ -103,12 +114,16 @@ export async function applyFileRewind(
   records: CheckpointRecords,
   blobs: CheckpointBlobs,
   options: { force: boolean; now?: number },
-): Promise<{ restored: string[]; failed: { path: string; reason: string }[] }> {
+): Promise<{ restored: string[]; removed: string[]; failed: { path: string; reason: string }[] }> {
   const restored: string[] = [];
+  const removed: string[] = [];
   const failed: { path: string; reason: string }[] = [];
   for (const entry of plan) {
     if (entry.unchanged || entry.unrestorable || (entry.changedSince && !options.force)) continue;
     try {
+      // Again right before the write: a link may have been planted since the plan (while the user read the question).
+      const linked = leadsElsewhere(entry.path);
+      if (linked) throw new Error(linked);
       if (entry.target.kind === "absent") {
         await rm(entry.path, { force: true });
       } else if (entry.target.kind === "file") {
@@ -121,9 +136,37 @@ export async function applyFileRewind(
       continue;
     }
     records.recordRestored(entry.path, entry.target, options.now ?? Date.now());
-    restored.push(entry.path);
+    // A file the turns created is deleted, not restored: the user is told which.
+    (entry.target.kind === "absent" ? removed : restored).push(entry.path);
   }
-  return { restored, failed };
+  return { restored, removed, failed };
+}
+
+/**
+ * Why a rewind may not touch this path now, when it no longer leads to itself.
+ * Recorded paths are real paths inside the project (the checkpointer resolves
+ * them), so a path that now resolves elsewhere has a symlink in it, the file or
+ * a parent folder, planted since (a hostile branch checked out, a command): a
+ * write or delete through it would land outside the project, in ~/.bashrc say.
+ */
+function leadsElsewhere(file: string): string | undefined {
+  let real: string;
+  try {
+    real = resolveThroughLinks(file);
+  } catch (error) {
+    return `a rewind never writes through a link, and ${errorMessage(error)}`;
+  }
+  return real === file
+    ? undefined
+    : `it now leads to ${terminalSafe(real)} through a link; a rewind never writes through a link`;
+}
+
+/** A turn's files as the list of turns shows them, one too large to snapshot marked: it cannot be put back. */
+export function turnFileLabels(turn: Pick<RewindTurn, "files" | "notKept">, realRoot: string): string[] {
+  return turn.files.map((file) => {
+    const shown = shownPath(file, realRoot);
+    return turn.notKept.includes(file) ? `${shown} (not kept: too large to snapshot)` : shown;
+  });
 }
 
 /** A path as the user reads it: relative to the project when inside it. */

@@ -1,4 +1,5 @@
 import type { TurnOptions } from "../agent/agent-session.ts";
+import { findMentions } from "../agent/attachments/mentions.ts";
 import type { ExpandedCommand } from "../agent/custom-commands/expand.ts";
 import { errorMessage } from "../core/errors.ts";
 import type { AgentEvent } from "../core/events.ts";
@@ -35,9 +36,16 @@ export async function* customCommandTurn(
   }
   const restoreRules = gate.allowForTurn(command.allowedTools);
   try {
-    yield* session.prompt(expanded.prompt, signal, turn);
+    yield* session.prompt(expanded.prompt, signal, { ...turn, ...repositoryMentionsOf(expanded) });
   } finally {
     restoreRules();
     if (session.currentModel !== previousModel) session.switchModel(previousModel);
   }
+}
+
+/** A repository's command's body mentions are not the user's (attachment-source.ts); those typed in its arguments are. */
+function repositoryMentionsOf(expanded: ExpandedCommand): TurnOptions {
+  if (expanded.command.scope !== "project") return {};
+  const userTyped = new Set(findMentions(expanded.argumentText).map((mention) => mention.path));
+  return { repositoryMentions: { userTyped } };
 }

@@ -2,9 +2,11 @@ import { explicitImagesRefusal } from "../agent/attachments/image-file.ts";
 import { hookNoticeLines } from "../agent/hooks/agent-hooks.ts";
 import { ConfigError } from "../core/errors.ts";
 import { traceStartup } from "../core/startup-trace.ts";
+import { terminalSafe } from "../core/terminal-safe.ts";
 import { printRun } from "../modes/print.ts";
 import { bootstrap } from "./bootstrap.ts";
-import { customCommandsOf, promptTurn } from "./custom-commands-wiring.ts";
+import { UsageError } from "./command-typos.ts";
+import { builtinInPrint, customCommandsOf, promptTurn } from "./custom-commands-wiring.ts";
 import type { RunOptions } from "./options.ts";
 import { reflectAtExit } from "./reflection-trigger.ts";
 
@@ -37,7 +39,15 @@ export async function runHeadless(options: RunOptions, prompt: string): Promise<
     reportHookEvents(await runtime.hooks?.sessionStarted(resumed ? "resume" : "startup"));
     // `-p "/name args"` runs a custom command, as Claude Code's -p does; the folders are read only then.
     const catalog = prompt.trimStart().startsWith("/") ? await customCommandsOf(runtime) : undefined;
-    for (const warning of catalog?.warnings ?? []) process.stderr.write(`tacit: warning: ${warning}\n`);
+    // A repository names its command files: terminalSafe so a file name cannot retitle or redraw the terminal.
+    for (const warning of catalog?.warnings ?? [])
+      process.stderr.write(`tacit: warning: ${terminalSafe(warning)}\n`);
+    const builtin = catalog && builtinInPrint(prompt, catalog);
+    if (builtin && "refusal" in builtin) throw new UsageError(builtin.refusal);
+    if (builtin) {
+      process.stdout.write(`${builtin.answer}\n`);
+      return;
+    }
     const turn = promptTurn(runtime, catalog, prompt, controller.signal, { images: options.images });
     const outcome = await printRun(turn, options.outputFormat, {
       sessionId: runtime.session.sessionId,

@@ -20,6 +20,8 @@ export interface RewindChoice {
 
 export interface RewindOutcome {
   restored: string[];
+  /** Files the rewound turns created, deleted. */
+  removed: string[];
   /** Files not put back, each with why (changed since and not forced, or not restorable). */
   leftAlone: { path: string; reason: string }[];
   messagesSetAside: number;
@@ -66,10 +68,11 @@ export async function performRewind(
   },
 ): Promise<RewindOutcome> {
   const { records, blobs } = rewindStores(database, home);
-  const outcome: RewindOutcome = { restored: [], leftAlone: [], messagesSetAside: 0 };
+  const outcome: RewindOutcome = { restored: [], removed: [], leftAlone: [], messagesSetAside: 0 };
   if (request.choice.files) {
     const applied = await applyFileRewind(request.plan, records, blobs, { force: request.force });
     outcome.restored = applied.restored;
+    outcome.removed = applied.removed;
     outcome.leftAlone.push(...applied.failed);
     for (const entry of request.plan) {
       if (entry.unrestorable) outcome.leftAlone.push({ path: entry.path, reason: entry.unrestorable });
@@ -84,4 +87,38 @@ export async function performRewind(
     outcome.messagesSetAside = moved.length;
   }
   return outcome;
+}
+
+/** What a files rewind did, as the CLI and the TUI say it: restored, removed (the turns created them), left alone and why. */
+export function fileRewindLines(outcome: RewindOutcome, projectRoot: string): string[] {
+  const root = resolveThroughLinks(projectRoot);
+  const names = (files: readonly string[]) => files.map((file) => shownPath(file, root)).join(", ");
+  const lines: string[] = [];
+  if (outcome.restored.length > 0) lines.push(`Restored ${names(outcome.restored)}.`);
+  if (outcome.removed.length > 0)
+    lines.push(`Removed ${names(outcome.removed)} (created by the rewound turns).`);
+  if (lines.length === 0) lines.push("No file needed restoring.");
+  for (const left of outcome.leftAlone)
+    lines.push(`Left ${shownPath(left.path, root)} as it is: ${left.reason}.`);
+  return lines;
+}
+
+/**
+ * What a files rewind is about to do, for the question before it: the files it overwrites, those
+ * it deletes, and those it cannot put back (too large, pruned, a link), so a yes is an informed one.
+ */
+export function plannedFilesLine(plan: readonly FileRewind[], force: boolean, projectRoot: string): string {
+  const root = resolveThroughLinks(projectRoot);
+  const names = (entries: readonly FileRewind[]) =>
+    entries.map((entry) => shownPath(entry.path, root)).join(", ");
+  const acted = plan.filter(
+    (entry) => !entry.unchanged && !entry.unrestorable && (force || !entry.changedSince),
+  );
+  const parts = [
+    [acted.filter((entry) => entry.target.kind !== "absent"), "overwrites"],
+    [acted.filter((entry) => entry.target.kind === "absent"), "deletes"],
+    [plan.filter((entry) => !entry.unchanged && entry.unrestorable), "cannot put back"],
+  ] as const;
+  const said = parts.flatMap(([entries, verb]) => (entries.length > 0 ? [`${verb} ${names(entries)}`] : []));
+  return said.length > 0 ? `It ${said.join("; ")}.` : "No file needs restoring.";
 }

@@ -19,6 +19,7 @@ import { idleReflection } from "./idle-reflection.ts";
 import { chooseStartModel } from "./model-choice.ts";
 import { modelsToOffer, unknownModelLine } from "./model-offers.ts";
 import type { RunOptions } from "./options.ts";
+import { afterOutsideRewind, outsideRewindWatch } from "./outside-rewind.ts";
 import { createFileLister, createPromptHistory } from "./tui-files.ts";
 import { createTuiInboxHost } from "./tui-inbox.ts";
 import { createTuiMemoryHost, prepareTuiInit } from "./tui-memory.ts";
@@ -67,6 +68,7 @@ export function createTuiHost(input: TuiHostInput): TuiHost {
       projectRoot: runtime.projectRoot,
     });
 
+  const rewindWatch = outsideRewindWatch(runtime);
   const idle = idleReflection(
     { idleMinutes: runtime.settings.reflection?.idleMinutes, reflect: input.reflect },
     () => session.sessionId,
@@ -80,9 +82,13 @@ export function createTuiHost(input: TuiHostInput): TuiHost {
       const command = pendingCommand?.prompt === prompt ? pendingCommand : undefined;
       pendingInit = undefined;
       pendingCommand = undefined;
-      if (command) return idle.around(customCommandTurn(runtime, command, signal));
-      // The user's own words: an image path they pasted is their say for that file (attachment-source.ts).
-      return idle.around(init ? init.run(signal) : session.prompt(prompt, signal, { userPasted: true }));
+      return idle.around(
+        afterOutsideRewind(rewindWatch, () => {
+          if (command) return customCommandTurn(runtime, command, signal);
+          // The user's own words: an image path they pasted is their say for that file (attachment-source.ts).
+          return init ? init.run(signal) : session.prompt(prompt, signal, { userPasted: true });
+        }),
+      );
     },
     prepareCustomCommand: (name, argument) => {
       pendingCommand = expandCustomCommand(`/${name} ${argument}`, input.customCommands ?? []);
@@ -252,7 +258,7 @@ export function createTuiHost(input: TuiHostInput): TuiHost {
 
     history,
     listFiles,
-    rewind: createTuiRewindHost(runtime),
+    rewind: createTuiRewindHost(runtime, rewindWatch.acknowledge),
   };
   if (runtime.memory)
     host.memory = {

@@ -1,13 +1,23 @@
-import { listRewindTurns, type RewindTurn, shownPath } from "../agent/rewind.ts";
+import { listRewindTurns, type RewindTurn, turnFileLabels } from "../agent/rewind.ts";
 import { resolveThroughLinks } from "../config/real-path.ts";
 import { UserFacingError } from "../core/errors.ts";
 import type { TuiRewindChoice, TuiRewindHost } from "../modes/tui/host.ts";
 import { CheckpointRecords } from "../session/checkpoint-records.ts";
 import type { Runtime } from "./bootstrap.ts";
-import { changedSince, changedSinceLine, performRewind, planRewind } from "./rewind-session.ts";
+import {
+  changedSince,
+  changedSinceLine,
+  fileRewindLines,
+  performRewind,
+  planRewind,
+} from "./rewind-session.ts";
 
 /** /rewind's host: the running session's turns, and a rewind of its files and/or conversation. */
-export function createTuiRewindHost(runtime: Runtime): TuiRewindHost {
+export function createTuiRewindHost(
+  runtime: Runtime,
+  /** Called after this window rewound its own conversation, which is then no news (outside-rewind.ts). */
+  rewoundHere: () => void,
+): TuiRewindHost {
   const { database, home, store, session } = runtime;
   const realRoot = resolveThroughLinks(runtime.projectRoot);
   const turns = (): RewindTurn[] =>
@@ -25,8 +35,7 @@ export function createTuiRewindHost(runtime: Runtime): TuiRewindHost {
     choice.files ? planRewind(database, home, session.sessionId, turn) : Promise.resolve([]);
 
   return {
-    turns: async () =>
-      turns().map((turn) => ({ ...turn, files: turn.files.map((file) => shownPath(file, realRoot)) })),
+    turns: async () => turns().map((turn) => ({ ...turn, files: turnFileLabels(turn, realRoot) })),
 
     changedSince: async (number, choice) => {
       const conflicts = changedSince(await planFor(turnNumbered(number), choice));
@@ -43,13 +52,7 @@ export function createTuiRewindHost(runtime: Runtime): TuiRewindHost {
         plan,
         force,
       });
-      const lines: string[] = [];
-      if (choice.files) {
-        const restored = outcome.restored.map((file) => shownPath(file, realRoot));
-        lines.push(restored.length > 0 ? `Restored ${restored.join(", ")}.` : "No file needed restoring.");
-        for (const left of outcome.leftAlone)
-          lines.push(`Left ${shownPath(left.path, realRoot)} as it is: ${left.reason}.`);
-      }
+      const lines: string[] = choice.files ? fileRewindLines(outcome, runtime.projectRoot) : [];
       if (choice.conversation) {
         // The agent continues from the conversation as rewound, as a resumed session would.
         const usage = store.sessionUsage(session.sessionId);
@@ -57,6 +60,7 @@ export function createTuiRewindHost(runtime: Runtime): TuiRewindHost {
           usage,
           costUsd: usage.costUsd,
         });
+        rewoundHere();
         lines.push(`Conversation rewound to before turn ${number}: "${turn.firstLine}"`);
       }
       return lines;

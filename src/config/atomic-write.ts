@@ -12,7 +12,13 @@ import { resolveThroughLinks } from "./real-path.ts";
  * its target gets the new content; the existing file's mode (an executable
  * script's 755) is copied onto the temp file, so the rename does not reset it.
  */
-export function writeFileAtomic(filePath: string, content: string | Uint8Array): void {
+export function writeFileAtomic(
+  filePath: string,
+  content: string | Uint8Array,
+  options: {
+    /** The new file's mode (0o600 for a private store), instead of the existing file's. */ mode?: number;
+  } = {},
+): void {
   const target = resolveWriteTarget(filePath);
   const directory = path.dirname(target);
   const existingMode = statSync(target, { throwIfNoEntry: false })?.mode;
@@ -23,7 +29,8 @@ export function writeFileAtomic(filePath: string, content: string | Uint8Array):
   try {
     writeFileSync(temporary, content, { flush: true });
     // chmod, not writeFile's mode option: that one is filtered through the umask.
-    if (existingMode !== undefined) chmodSync(temporary, existingMode & 0o7777);
+    const mode = options.mode ?? (existingMode === undefined ? undefined : existingMode & 0o7777);
+    if (mode !== undefined) chmodSync(temporary, mode);
     renameSync(temporary, target);
   } catch (error) {
     rmSync(temporary, { force: true });

@@ -89,6 +89,11 @@ export interface ToolContext {
    * private address). Absent outside the loop: then nothing further is allowed.
    */
   recheck?: (subject: PermissionSubject) => Promise<PermissionDecision>;
+  /**
+   * The user did not ask for this (a repository command's @mention): what would need asking is
+   * refused, as in a headless run, instead of raising a question the user never prompted.
+   */
+  noPrompt?: boolean;
 }
 
 /**

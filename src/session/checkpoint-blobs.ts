@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
 import { writeFileAtomic } from "../config/atomic-write.ts";
+import { ensurePrivateFolder, PRIVATE_FILE_MODE } from "./private-folder.ts";
 
 /** Where checkpoint bytes live: ~/.tacit/checkpoints/blobs/<sha256>. */
 export function checkpointBlobDirectory(home: string): string {
@@ -26,11 +27,20 @@ export class CheckpointBlobs {
     this.directory = directory;
   }
 
-  /** Stores the bytes once (a blob already there is the same bytes) and returns their hash. */
+  private folderIsPrivate = false;
+
+  /**
+   * Stores the bytes once (a blob already there is the same bytes) and returns their hash.
+   * Unredacted, so only the user may read them: checkpoints/ and blobs/ 0700, each blob 0600.
+   */
   put(bytes: Uint8Array): string {
     const hash = sha256Hex(bytes);
     const file = path.join(this.directory, hash);
-    if (!existsSync(file)) writeFileAtomic(file, bytes);
+    if (!this.folderIsPrivate) {
+      ensurePrivateFolder(path.dirname(this.directory), this.directory);
+      this.folderIsPrivate = true;
+    }
+    if (!existsSync(file)) writeFileAtomic(file, bytes, { mode: PRIVATE_FILE_MODE });
     return hash;
   }
 

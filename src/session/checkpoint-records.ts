@@ -74,6 +74,8 @@ function columnsOf(state: FileState): [string | null, number | null] {
 /** What one turn changed, for the list of turns. */
 export interface TurnChanges {
   paths: string[];
+  /** Those of paths that were too large to snapshot: a rewind cannot put them back. */
+  notKept: string[];
   shellCommands: number;
 }
 
@@ -144,21 +146,37 @@ export class CheckpointRecords {
       .map((row) => String(row.path));
   }
 
-  /** Per turn of the session: the files it changed and how many shell commands it ran. */
+  /**
+   * Per turn of the session: the files it changed and how many shell commands it ran. A file the
+   * turn's calls left as they found it (an Edit whose old_string was not there) is not a change.
+   */
   changesByTurn(sessionId: string): Map<number, TurnChanges> {
     const changes = new Map<number, TurnChanges>();
     const entry = (turnSeq: number): TurnChanges => {
       let found = changes.get(turnSeq);
       if (!found) {
-        found = { paths: [], shellCommands: 0 };
+        found = { paths: [], notKept: [], shellCommands: 0 };
         changes.set(turnSeq, found);
       }
       return found;
     };
     for (const row of this.database
-      .prepare("SELECT turn_seq, path FROM checkpoint_files WHERE session_id = ? ORDER BY turn_seq, path")
-      .all(sessionId))
-      entry(Number(row.turn_seq)).paths.push(String(row.path));
+      .prepare(
+        `SELECT turn_seq, path, before_hash, before_size, after_hash, after_size, after_known
+         FROM checkpoint_files WHERE session_id = ? ORDER BY turn_seq, path`,
+      )
+      .all(sessionId)) {
+      const before = stateOf(row.before_hash, row.before_size);
+      // Two too-large states of one size may still differ: only a hash says a file is unchanged.
+      const leftAsFound =
+        Number(row.after_known) === 1 &&
+        before.kind !== "too-large" &&
+        sameState(before, stateOf(row.after_hash, row.after_size));
+      if (leftAsFound) continue;
+      const turn = entry(Number(row.turn_seq));
+      turn.paths.push(String(row.path));
+      if (before.kind === "too-large") turn.notKept.push(String(row.path));
+    }
     for (const row of this.database
       .prepare("SELECT turn_seq, commands FROM checkpoint_shell WHERE session_id = ?")
       .all(sessionId))

@@ -30,3 +30,11 @@ export function rewindConversation(
     return moved;
   });
 }
+
+/** When the session's conversation was last rewound (by any process); 0 when never. */
+export function lastRewindAt(database: DatabaseSync, sessionId: string): number {
+  const row = database
+    .prepare("SELECT MAX(rewound_at) AS at FROM rewound_messages WHERE session_id = ?")
+    .get(sessionId);
+  return Number(row?.at ?? 0);
+}

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { writeFileAtomic } from "../config/atomic-write.ts";
 import type { ImagePart, Message } from "../core/messages.ts";
+import { ensurePrivateFolder, PRIVATE_FILE_MODE } from "./private-folder.ts";
 
 /**
  * Where attached images' bytes live: one file per image under `~/.tacit/images/`, named by the
@@ -10,6 +11,7 @@ import type { ImagePart, Message } from "../core/messages.ts";
  */
 export class ImageFiles {
   private readonly directory: string;
+  private folderIsPrivate = false;
 
   constructor(directory: string) {
     this.directory = directory;
@@ -36,8 +38,13 @@ export class ImageFiles {
   private save(part: ImagePart): ImagePart {
     const { data, ...stored } = part;
     const file = this.fileOf(part.sha256);
-    if (data !== undefined && file !== undefined && !existsSync(file)) {
-      writeFileAtomic(file, Buffer.from(data, "base64"));
+    if (data !== undefined && file !== undefined) {
+      // A screenshot may show anything: only the user reads the folder and its files.
+      if (!this.folderIsPrivate) {
+        ensurePrivateFolder(this.directory, this.directory);
+        this.folderIsPrivate = true;
+      }
+      if (!existsSync(file)) writeFileAtomic(file, Buffer.from(data, "base64"), { mode: PRIVATE_FILE_MODE });
     }
     return stored;
   }

@@ -5,7 +5,7 @@
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { e2eFixture } from "./fixture.ts";
+import { type E2E, e2eFixture } from "./fixture.ts";
 
 // Inside the sandbox an uncovered command would just run; this is about one that needs a rule.
 const e2e = e2eFixture({ perTest: true, userSettings: { sandbox: { autoAllow: false } } });
@@ -17,9 +17,9 @@ function commandFile(folder: string, name: string, text: string): void {
 const chatRequests = () => e2e.server.requests.filter((request) => request.wire !== "openai-embeddings");
 let firstOfRun = 0;
 /** Runs a prompt, remembering where its requests start (later ones may be background work). */
-const print = (prompt: string) => {
+const print = (prompt: string, flags: string[] = [], options: Parameters<E2E["print"]>[2] = {}) => {
   firstOfRun = chatRequests().length;
-  return e2e.print(prompt);
+  return e2e.print(prompt, flags, options);
 };
 /** What the user said in the run's first chat request. */
 const userText = () =>
@@ -79,6 +79,74 @@ describe("custom slash commands in -p", () => {
     e2e.server.enqueue(touch, { text: "Refused." });
     await e2e.print("touch it");
     expect(e2e.results()[0]!.isError).toBe(true);
+  });
+
+  it("does not let a repository's command pick the model; the user's own command does, for its turn", async () => {
+    const openai = e2e.wire("openai-responses");
+    const picks = "---\nmodel: openai/gpt-5.5\n---\nExplain.\n";
+    commandFile(e2e.inProject(".claude", "commands"), "repo-explain.md", picks);
+    commandFile(path.join(e2e.workspace.home, "commands"), "my-explain.md", picks);
+
+    e2e.server.enqueue({ text: "Explained." });
+    const repository = await print("/repo-explain", [], { env: openai.env });
+    expect(repository.stderr).toContain(
+      "names the model openai/gpt-5.5; ignored: a repository's command may not pick the model your key pays for",
+    );
+    expect(chatRequests()[firstOfRun]!.wire).toBe("anthropic");
+
+    e2e.server.enqueue({ text: "Explained." });
+    const own = await print("/my-explain", [], { env: openai.env });
+    expect(own.stderr).not.toContain("/my-explain");
+    expect(chatRequests()[firstOfRun]!.wire).toBe("openai-responses");
+  });
+
+  it("attaches a repository's command body's @mentions only from inside the project", async () => {
+    const outside = path.join(e2e.workspace.userHome, "private.txt");
+    writeFileSync(outside, "OUTSIDE-SECRET\n");
+    writeFileSync(e2e.inProject("notes.txt"), "PROJECT-NOTES\n");
+    commandFile(e2e.inProject(".claude", "commands"), "sum.md", `Summarise @notes.txt @${outside}\n`);
+    e2e.server.enqueue({ text: "Summed." });
+    const result = await print("/sum");
+    expect(result.stderr).toContain(
+      `Not attached: @${outside} (a repository's command may attach only files inside the project)`,
+    );
+    expect(userText()).toContain("PROJECT-NOTES");
+    expect(userText()).not.toContain("OUTSIDE-SECRET");
+  });
+
+  it("warns about a command file once until the file changes", async () => {
+    const file = path.join(e2e.inProject(".claude", "commands"), "t.md");
+    commandFile(e2e.inProject(".claude", "commands"), "t.md", "---\nallowed-tools: Bash(ls)\n---\nList.\n");
+    const warning = `/t (${file}) names allowed-tools; ignored`;
+    e2e.server.enqueue({ text: "One." }, { text: "Two." }, { text: "Three." });
+    expect((await print("/unrelated thing")).stderr).toContain(warning);
+    expect((await print("/unrelated thing")).stderr).not.toContain(warning);
+    writeFileSync(file, "---\nallowed-tools: Bash(ls), Bash(pwd)\n---\nList more.\n");
+    expect((await print("/unrelated thing")).stderr).toContain(warning);
+  });
+
+  it("answers /help in -p with what runs there, and refuses another built-in, neither sent to the model", async () => {
+    commandFile(e2e.inProject(".tacit", "commands"), "review.md", "Review.\n");
+    const before = chatRequests().length;
+    const help = await print("/help");
+    expect(help.code).toBe(0);
+    expect(help.stdout).toBe(
+      "In -p, /name runs one of your custom commands (/review); /help and the other built-in commands are the TUI's (run tacit); tacit --help lists the flags.\n",
+    );
+    const model = await print("/model anthropic/claude-haiku-4-5");
+    expect(model.code).toBe(2);
+    expect(model.stderr).toBe(
+      "tacit: /model is a command of the TUI, not run in -p; in -p, /name runs one of your custom commands (/review); tacit --help lists the flags\n",
+    );
+    expect(chatRequests().length).toBe(before);
+  });
+
+  it("escapes a repository's command file name in its warning", async () => {
+    commandFile(e2e.inProject(".claude", "commands"), "\u001b]2;TITLE\u0007\u001b[2Kx.md", "Body.\n");
+    e2e.server.enqueue({ text: "Hm." });
+    const result = await print("/anything");
+    expect(result.stderr).not.toContain("\u001b");
+    expect(result.stderr).toContain("\\x1b]2;TITLE\\x07\\x1b[2Kx.md");
   });
 
   it("skips a file with malformed frontmatter with one warning line, and lets a built-in win", async () => {

@@ -138,11 +138,36 @@ describe("tacit rewind", () => {
     const rewound = await e2e.run(["rewind", "--turn", "1", "--yes"]);
     expect(rewound.code).toBe(0);
     expect(rewound.stdout).toContain("their effects are not undone");
+    expect(rewound.stdout).toContain("Removed created.txt (created by the rewound turns).");
+    expect(rewound.stdout).not.toContain("Restored");
     expect(existsSync(e2e.inProject("created.txt"))).toBe(false);
     // The shell's file is the shell's: rewind never claims it.
     expect(existsSync(e2e.inProject("shell-made.txt"))).toBe(true);
     expect((await e2e.run(["rewind", "--list", "--session", session])).stdout).toContain(
       "No user turns in this session.",
     );
+  });
+
+  it("marks a file too large to snapshot in the list, and leaves out a file the turn left as it was", async () => {
+    // Just over the 10 MB cap: the agent's Write replaces it, and a rewind cannot bring it back.
+    writeFileSync(e2e.inProject("big.txt"), "a".repeat(10 * 1024 * 1024 + 1));
+    writeFileSync(e2e.inProject("a.txt"), "orig\n");
+    e2e.server.enqueue(
+      {
+        toolCalls: [
+          { name: "Write", input: { file_path: e2e.inProject("big.txt"), content: "small\n" } },
+          { name: "Edit", input: { file_path: e2e.inProject("a.txt"), old_string: "NOPE", new_string: "x" } },
+        ],
+      },
+      { text: "Done." },
+    );
+    expect((await e2e.print("overwrite", ["--permission-mode", "accept-edits"])).code).toBe(0);
+    const listed = (await e2e.run(["rewind", "--list"])).stdout;
+    expect(listed).toContain("files changed: big.txt (not kept: too large to snapshot)\n");
+    expect(listed).not.toContain("a.txt");
+
+    const rewound = await e2e.run(["rewind", "--turn", "1", "--files-only", "--yes"]);
+    expect(rewound.stdout).toContain("Left big.txt as it is: it was too large to snapshot.");
+    expect(read("a.txt")).toBe("orig\n");
   });
 });

@@ -31,7 +31,7 @@ describe.skipIf(!hasTmux)("custom slash commands in a real terminal (tmux)", () 
     );
 
     terminal.literal("/greet");
-    await terminal.waitFor(/\/greet-team\s+Greet a teammate/, "the completion menu");
+    await terminal.waitFor(/\/greet-team <name>\s+Greet a teammate/, "the completion menu with the hint");
     terminal.keys("Escape");
     terminal.keys("C-u");
 

@@ -16,6 +16,13 @@ describe.skipIf(!hasTmux)("/rewind in the TUI (tmux)", () => {
   });
   afterAll(() => terminal.kill());
 
+  /** The text of every message of the last request the model was sent. */
+  const lastRequestText = () =>
+    e2e.server.requests
+      .at(-1)!
+      .normalized.messages.map((message) => message.text)
+      .join("\n");
+
   const send = async (text: string) => {
     terminal.literal(text);
     await new Promise((resolve) => setTimeout(resolve, 150));
@@ -66,11 +73,26 @@ describe.skipIf(!hasTmux)("/rewind in the TUI (tmux)", () => {
     e2e.server.enqueue({ text: "Carrying on." });
     await send("gamma turn");
     await terminal.waitFor(/Carrying on\./, "the answer after the rewind");
-    const sent = e2e.server.requests
-      .at(-1)!
-      .normalized.messages.map((message) => message.text)
-      .join("\n");
+    const sent = lastRequestText();
     expect(sent).toContain("alpha turn: edit notes");
     expect(sent).not.toContain("beta turn: edit again");
+  });
+
+  it("reloads a conversation rewound by tacit rewind from another terminal before its next turn", async () => {
+    e2e.server.enqueue({ text: "Delta done." });
+    await send("delta turn");
+    await terminal.waitFor(/Delta done\./, "the delta answer");
+    // Turns now: alpha, gamma, delta. Another terminal takes delta out of the session.
+    const outside = await e2e.run(["rewind", "--turn", "3", "--conversation-only", "--yes"]);
+    expect(outside.stdout).toContain("a tacit window still open on it reloads it before its next turn");
+
+    e2e.server.enqueue({ text: "Epsilon done." });
+    await send("epsilon turn");
+    await terminal.waitFor(/rewound outside this window/, "the notice of the outside rewind");
+    await terminal.waitFor(/Epsilon done\./, "the answer after it");
+    const sent = lastRequestText();
+    expect(sent).toContain("gamma turn");
+    expect(sent).toContain("epsilon turn");
+    expect(sent).not.toContain("delta turn");
   });
 });

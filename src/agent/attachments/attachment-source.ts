@@ -1,6 +1,7 @@
 import { stat } from "node:fs/promises";
 import path from "node:path";
 import { expandHome } from "../../config/paths.ts";
+import { isInside, resolveThroughLinks } from "../../config/real-path.ts";
 import type { AgentEvent } from "../../core/events.ts";
 import type { ImagePart } from "../../core/messages.ts";
 import type { ModelInfo } from "../../core/model.ts";
@@ -36,6 +37,21 @@ export interface AttachmentOptions {
    * a pasted path goes through the gate like any @mention.
    */
   userPasted?: boolean;
+  /** The prompt is a repository's command's body: its mentions are the repository's, not the user's. */
+  repositoryMentions?: RepositoryMentions;
+}
+
+/**
+ * A repository's command file is hostile input, so the @mentions of its body
+ * are not the user's typing: each may attach only a file or folder inside the
+ * project, and only what the gate allows without asking (one the user never
+ * typed must not raise a question); any other stays text, with one line
+ * saying so. The mentions the user typed in the command's arguments count as
+ * the user's own. A user's own command's body is their typing: no such limit.
+ */
+export interface RepositoryMentions {
+  /** The mention paths the user typed in the arguments. */
+  userTyped: ReadonlySet<string>;
 }
 
 /**
@@ -57,7 +73,10 @@ export function attachmentSource(options: AttachmentOptions): TurnContextSource 
       );
       const attach = new Attacher(options, signal);
       for (const image of options.images ?? []) await attach.explicitImage(image);
-      for (const mention of findMentions(words.join("\n"))) await attach.mention(mention);
+      const fromRepository = (mention: Mention) =>
+        options.repositoryMentions !== undefined && !options.repositoryMentions.userTyped.has(mention.path);
+      for (const mention of findMentions(words.join("\n")))
+        await attach.mention(mention, fromRepository(mention));
       return attach.gathered();
     },
   };
@@ -103,10 +122,13 @@ class Attacher {
     await this.image(written, absolutePath, stats.size);
   }
 
-  async mention(mention: Mention): Promise<void> {
+  async mention(mention: Mention, fromRepository: boolean): Promise<void> {
     const found = await this.find(mention);
     if (!found) return;
     const { written, absolutePath, stats } = found;
+    const realRoot = resolveThroughLinks(this.options.projectRoot);
+    if (fromRepository && !isInside(resolveThroughLinks(absolutePath), realRoot))
+      return this.refuse(`@${written}`, "a repository's command may attach only files inside the project");
     if (mention.pasted && this.options.userPasted && stats.isFile()) {
       // Denied paths (deny rules, credential files) still go to the gate, for its refusal or question.
       if (!this.options.gate.isReadDenied(absolutePath))
@@ -115,7 +137,7 @@ class Attacher {
     const decision = await this.options.gate.check(
       claudeReadTool(),
       { file_path: absolutePath },
-      this.context,
+      fromRepository ? { ...this.context, noPrompt: true } : this.context,
     );
     if (!decision.allowed) {
       // The model sees the mention in the words: it learns why nothing came with it (the user's reason

@@ -19,8 +19,9 @@ import { readRegularFilePrefix } from "../../tools/file-stream.ts";
  * `<repo>/.claude/commands`: your own commands before a repository's, so a
  * cloned repository cannot take over a name you use. A repository's files are
  * hostile input: one whose real path leads outside it is not read, and its
- * `allowed-tools` are ignored (a command file may not widen permissions); only
- * your own folders' commands bring allow rules for their turn.
+ * `allowed-tools` and `model` are ignored (a command file may not widen
+ * permissions nor pick the model your key pays for); only your own folders'
+ * commands bring allow rules and a model for their turn.
  */
 export interface CustomCommand {
   name: string;
@@ -28,7 +29,7 @@ export interface CustomCommand {
   argumentHint?: string;
   /** Allow rules for the command's turn only; only from the user's own folders. */
   allowedTools: string[];
-  /** A model reference, resolved against the user's configured providers when the command runs. */
+  /** A model reference, resolved against the user's configured providers when the command runs; only from the user's own folders. */
   model?: string;
   body: string;
   scope: "user" | "project";
@@ -37,7 +38,13 @@ export interface CustomCommand {
 
 export interface CustomCommandCatalog {
   commands: CustomCommand[];
-  warnings: string[];
+  warnings: CommandWarning[];
+}
+
+/** One line about a command file, with the file it is about (shown once per change of it: cli/seen-warnings.ts). */
+interface CommandWarning {
+  file: string;
+  text: string;
 }
 
 export interface CommandLocations {
@@ -72,42 +79,61 @@ export async function loadCustomCommands(
     { folder: path.join(root, ".claude", "commands"), scope: "project", confine },
   ];
   const commands: CustomCommand[] = [];
-  const warnings: string[] = [];
+  const warnings: CommandWarning[] = [];
+  const warn = (file: string, text: string) => warnings.push({ file, text });
   const byName = new Map<string, CustomCommand>();
   for (const source of sources) {
     for (const { file, namespace } of await markdownFiles(source.folder)) {
       const read = await readCommandFile(file, namespace, source);
       if (typeof read === "string") {
-        warnings.push(`skipped the command file ${file}: ${read}`);
+        warn(file, `skipped the command file ${file}: ${read}`);
         continue;
       }
       if (!read) continue;
       if (reservedNames.has(read.name)) {
-        warnings.push(
-          `the command file ${file} is not used: /${read.name} is a built-in command, which wins`,
-        );
+        warn(file, `the command file ${file} is not used: /${read.name} is a built-in command, which wins`);
         continue;
       }
       const earlier = byName.get(read.name);
       if (earlier) {
-        warnings.push(`the command file ${file} is not used: /${read.name} is already ${earlier.file}`);
+        warn(file, `the command file ${file} is not used: /${read.name} is already ${earlier.file}`);
         continue;
       }
       if (commands.length >= MAX_COMMANDS) {
-        warnings.push(`more than ${MAX_COMMANDS} custom commands: ${file} and the rest are left out`);
+        warn(file, `more than ${MAX_COMMANDS} custom commands: ${file} and the rest are left out`);
         return { commands, warnings };
       }
-      if (source.scope === "project" && read.allowedTools.length > 0) {
-        warnings.push(
-          `the repository's command /${read.name} (${file}) names allowed-tools; ignored: a repository's command may not widen permissions`,
-        );
-        read.allowedTools = [];
-      }
+      if (source.scope === "project") dropRepositoryGrants(read, warnings);
       byName.set(read.name, read);
       commands.push(read);
     }
   }
   return { commands, warnings };
+}
+
+/**
+ * A repository's command keeps its prompt only: its `allowed-tools` would widen
+ * permissions and its `model` would pick the provider and model the user's key
+ * pays for (and send the conversation there), so both are dropped with a
+ * warning, as config/project-choices.ts keeps the repository from choosing the
+ * model. The user's own folders' commands keep both.
+ */
+function dropRepositoryGrants(command: CustomCommand, warnings: CommandWarning[]): void {
+  const where = `the repository's command /${command.name} (${command.file})`;
+  if (command.allowedTools.length > 0) {
+    warnings.push({
+      file: command.file,
+      text: `${where} names allowed-tools; ignored: a repository's command may not widen permissions`,
+    });
+    command.allowedTools = [];
+  }
+  if (command.model !== undefined) {
+    warnings.push({
+      file: command.file,
+      text: `${where} names the model ${command.model}; ignored: a repository's command may not pick the model your key pays for`,
+    });
+    delete command.model;
+  }
 }
 
 /** The `.md` files of a folder and its subfolders (a few levels), sorted, each with its subfolder path. */

@@ -4,6 +4,8 @@ import type { CustomCommand } from "./command-files.ts";
 export interface ExpandedCommand {
   command: CustomCommand;
   prompt: string;
+  /** What the user typed after the name: its @mentions are the user's own, even in a repository's command. */
+  argumentText: string;
 }
 
 /**
@@ -19,7 +21,8 @@ export function expandCustomCommand(
   if (!match) return undefined;
   const command = commands.find((candidate) => candidate.name === match[1]!.toLowerCase());
   if (!command) return undefined;
-  return { command, prompt: substituteArguments(command.body, (match[2] ?? "").trim()) };
+  const argumentText = (match[2] ?? "").trim();
+  return { command, prompt: substituteArguments(command.body, argumentText), argumentText };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { listRewindTurns, type RewindTurn, shownPath } from "../../agent/rewind.ts";
+import { listRewindTurns, type RewindTurn, turnFileLabels } from "../../agent/rewind.ts";
 import { databasePath, tacitHome } from "../../config/paths.ts";
 import { resolveThroughLinks } from "../../config/real-path.ts";
 import { UserFacingError } from "../../core/errors.ts";
@@ -10,7 +10,9 @@ import { confirm } from "../confirm.ts";
 import {
   changedSince,
   changedSinceLine,
+  fileRewindLines,
   performRewind,
+  plannedFilesLine,
   planRewind,
   type RewindChoice,
 } from "../rewind-session.ts";
@@ -35,8 +37,7 @@ export function formatTurns(turns: readonly RewindTurn[], projectRoot: string): 
   const lines: string[] = [];
   for (const turn of turns) {
     lines.push(`${String(turn.number).padStart(3)}  ${formatTime(turn.at)}  ${turn.firstLine.slice(0, 100)}`);
-    if (turn.files.length > 0)
-      lines.push(`       files changed: ${turn.files.map((file) => shownPath(file, root)).join(", ")}`);
+    if (turn.files.length > 0) lines.push(`       files changed: ${turnFileLabels(turn, root).join(", ")}`);
     if (turn.shellCommands > 0) lines.push("       shell commands ran — not undone");
   }
   return lines.length > 0 ? `${lines.join("\n")}\n` : "No user turns in this session.\n";
@@ -93,7 +94,10 @@ export async function rewindCommand(options: RewindOptions): Promise<void> {
           : "conversation";
     if (!options.yes) {
       if (!process.stdin.isTTY) throw new UserFacingError("add --yes to rewind without being asked");
-      if (!(await confirm(`Rewind the ${what} to before turn ${turn.number}? [y/N] `))) return;
+      const files = choice.files
+        ? ` ${plannedFilesLine(plan, options.force === true, session.projectRoot)}`
+        : "";
+      if (!(await confirm(`Rewind the ${what} to before turn ${turn.number}?${files} [y/N] `))) return;
     }
     const outcome = await performRewind(database, home, {
       sessionId: session.id,
@@ -115,17 +119,10 @@ function summary(
   turns: readonly RewindTurn[],
   choice: RewindChoice,
 ): string {
-  const root = resolveThroughLinks(session.projectRoot);
-  const lines: string[] = [];
-  if (choice.files) {
-    const restored = outcome.restored.map((file) => shownPath(file, root));
-    lines.push(restored.length > 0 ? `Restored ${restored.join(", ")}.` : "No file needed restoring.");
-    for (const left of outcome.leftAlone)
-      lines.push(`Left ${shownPath(left.path, root)} as it is: ${left.reason}.`);
-  }
+  const lines: string[] = choice.files ? fileRewindLines(outcome, session.projectRoot) : [];
   if (choice.conversation)
     lines.push(
-      `Conversation rewound to before turn ${turn.number} (${outcome.messagesSetAside} messages set aside); tacit --resume ${session.id} continues from there.`,
+      `Conversation rewound to before turn ${turn.number} (${outcome.messagesSetAside} messages set aside); tacit --resume ${session.id} continues from there, and a tacit window still open on it reloads it before its next turn.`,
     );
   const shell = turns.filter((later) => later.number >= turn.number && later.shellCommands > 0);
   if (shell.length > 0)

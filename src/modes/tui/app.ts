@@ -104,7 +104,11 @@ export function TuiApp(props: AppProps) {
     busy: ui.busy,
     menu:
       menu?.kind === "slash"
-        ? menu.commands.map((command) => ({ label: `/${command.name}`, description: command.description }))
+        ? menu.commands.map((command) => ({
+            // The hint says what to type after the name, as /help shows it.
+            label: `/${command.name}${command.argumentHint ? ` ${command.argumentHint}` : ""}`,
+            description: command.description,
+          }))
         : menu?.paths.map((path) => ({ label: path })),
     selectedIndex: menu?.selected ?? 0,
     width,

@@ -39,7 +39,7 @@ function describeTurn(turn: TuiRewindTurn): string {
 /**
  * /rewind: pick an earlier turn, then what to put back (both, files only,
  * conversation only); files the user changed since tacit last wrote them are
- * overwritten only after a yes.
+ * overwritten only after a yes, and a no rewinds nothing (as the CLI without --force).
  */
 export async function rewindCommand(context: CommandContext): Promise<void> {
   const rewind = context.host.rewind;
@@ -68,6 +68,10 @@ function pickWhat(context: CommandContext, turn: number): void {
       const changed = await rewind.changedSince(turn, picked.choice);
       const force =
         changed !== undefined && (await context.confirm(`Changed since: ${changed}. Overwrite? [y/N]`));
+      // The CLI's rule (no --force, no rewind): a no rewinds nothing, not the other files and the
+      // conversation without these, which would leave the conversation and the files disagreeing.
+      if (changed !== undefined && !force)
+        return context.notify("info", "Nothing rewound: the files changed since are left as they are.");
       for (const line of await rewind.rewind(turn, picked.choice, force)) context.notify("info", line);
       context.refreshInfo();
     },
