@@ -108,12 +108,16 @@ export function loadSettings(options: LoadSettingsOptions): LoadedSettings {
     if (raw === undefined) continue;
     // Before validation, so a typo that also breaks the schema is named before the error stops the start.
     sink.push(...unknownSettingWarnings(settingsSchema, raw, file));
-    let parsed = validateSettings(raw, file);
     // Run in the home folder, the project file is the user's own file: trusted as such.
     let trust: SettingsTrust = file === userFile ? "user" : "repository";
     let lowered: { why?: string; alwaysWarn: boolean } = { alwaysWarn: false };
     if (file === localFile && file !== userFile) ({ trust, ...lowered } = localFileTrust(projectRoot, file));
     const fileWarnings: string[] = [];
+    // Before validation, so a repository's bad value cannot stop every run either.
+    let parsed = validateSettings(
+      trust === "repository" ? withoutRepositoryEffort(raw, file, fileWarnings) : raw,
+      file,
+    );
     if (trust === "repository")
       parsed = restrictRepositorySettings(parsed, file, options.judgeRepositoryRule, fileWarnings);
     if (trust === "local") parsed = restrictRepositoryProviders(parsed, file, userProviders, fileWarnings);
@@ -171,6 +175,25 @@ export function loadSettings(options: LoadSettingsOptions): LoadedSettings {
     ...(ownModel !== undefined ? { ownModel } : {}),
     repositoryAllow: [...new Set(allowFrom(true))].filter((rule) => !ownAllow.has(rule)),
   };
+}
+
+/**
+ * A repository file's settings without `effort`, with one warning: how much the model thinks is
+ * paid for by the user's key (Claude's higher levels cost many times the tokens), so, like the
+ * model a project's /model chose (config/project-choices.ts), it is the user's to choose, never a
+ * clone's. The user chooses it with --effort, /effort or ~/.tacit/settings.json.
+ */
+function withoutRepositoryEffort(
+  raw: Record<string, unknown>,
+  file: string,
+  warnings: string[],
+): Record<string, unknown> {
+  if (raw.effort === undefined) return raw;
+  const { effort, ...rest } = raw;
+  warnings.push(
+    `${file}: ignored effort ${JSON.stringify(effort)}: a repository's settings cannot choose how much the model thinks on your key. Choose it with --effort, /effort or "effort" in ~/.tacit/settings.json.`,
+  );
+  return rest;
 }
 
 function validateSettings(raw: Record<string, unknown>, file: string): Settings {

@@ -408,3 +408,26 @@ describe("where each allow rule came from", () => {
     expect(repositoryAllow).toEqual(["Bash(make test:*)", "Edit(src/**)"]);
   });
 });
+
+describe("effort from a repository file", () => {
+  it("is ignored with one warning, a bad value too, and the user's own effort stands", () => {
+    writeJson(userSettingsPath(home), { effort: "low" });
+    writeJson(projectSettingsPath(project), { effort: "high" });
+    const kept = load();
+    expect(kept.settings.effort).toBe("low");
+    expect(kept.warnings.join("\n")).toMatch(/ignored effort "high": a repository's settings cannot choose/);
+
+    // A value the schema refuses would stop every run in the repository; it is dropped the same way.
+    writeJson(projectSettingsPath(project), { effort: "bogus" });
+    const bad = load();
+    expect(bad.settings.effort).toBe("low");
+    expect(bad.warnings.join("\n")).toMatch(/ignored effort "bogus"/);
+  });
+
+  it("an untracked settings.local.json is the user's: its effort applies", () => {
+    writeJson(localSettingsPath(project), { effort: "high" });
+    const { settings, warnings } = load();
+    expect(settings.effort).toBe("high");
+    expect(warnings.join("\n")).not.toMatch(/ignored effort/);
+  });
+});
