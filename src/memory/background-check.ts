@@ -1,3 +1,4 @@
+import { traceStartup } from "../core/startup-trace.ts";
 import { type CheckResult, type ContentCheck, startContentCheck } from "./content-check.ts";
 import { applyContentCheck, type IndexSyncInput, type QuickStart, quickStart } from "./index-sync.ts";
 import type { MemoryScope } from "./scopes.ts";
@@ -65,6 +66,7 @@ export class BackgroundCheck {
     const running = this.running;
     if (!running) return; // already landed (finishNow settles the promise too)
     this.running = undefined;
+    traceStartup(result === "failed" ? "memory check failed" : `memory check: ${result.length} changed`);
     if (this.fullSyncs !== running.fullSyncsBefore) return;
     if (
       result === "failed" ||

@@ -54,7 +54,7 @@ export function startContentCheck(
     settle = resolve;
     // The message says the answer is in place; an error or an exit before it leaves it RUNNING: failed.
     worker.once("message", () => resolve(read()));
-    worker.once("error", () => resolve("failed"));
+    worker.on("error", () => resolve("failed"));
     worker.once("exit", () => resolve(read()));
   });
   return {
@@ -64,6 +64,7 @@ export function startContentCheck(
       const result = read();
       settle(result);
       worker.removeAllListeners();
+      worker.on("error", () => {}); // a failure from here on is nobody's business: the answer is taken
       void worker.terminate();
       return result;
     },
