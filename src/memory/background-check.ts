@@ -68,11 +68,16 @@ export class BackgroundCheck {
     this.running = undefined;
     traceStartup(result === "failed" ? "memory check failed" : `memory check: ${result.length} changed`);
     if (this.fullSyncs !== running.fullSyncsBefore) return;
-    if (
-      result === "failed" ||
-      result.length > MOST_APPLIED_AT_ONCE ||
-      !applyContentCheck(this.input(), running.quick, result)
-    )
-      this.fullSync();
+    try {
+      if (
+        result === "failed" ||
+        result.length > MOST_APPLIED_AT_ONCE ||
+        !applyContentCheck(this.input(), running.quick, result)
+      )
+        this.fullSync();
+    } catch {
+      // The database went away meanwhile (the run failed on a damaged one, which was set aside and
+      // said so). Nothing was recorded, so the next start checks again; nothing more to say here.
+    }
   }
 }

@@ -112,8 +112,9 @@ export class MemoryService {
   /**
    * Brings the search index and the manifest in line with the files: new and
    * changed memories (hand edits included) are indexed, deleted ones removed.
-   * Only files whose mtime or size moved are read (index-sync.ts), so this is
-   * one stat per file at every start. More than SYNC_READS_PER_STEP changed
+   * Only files whose mtime, ctime or size moved are read (index-sync.ts), so
+   * this is one stat per file (a start uses syncIndexAtStart, which does
+   * without). More than SYNC_READS_PER_STEP changed
    * files (a first indexing of a large folder) are read in steps: this call
    * reads the first ones, the rest follow in the background (one step per
    * turn of the event loop) while the run proceeds with what is indexed.
@@ -225,7 +226,10 @@ export class MemoryService {
     return this.semantic?.idle() ?? Promise.resolve();
   }
 
-  /** Stops background embedding and finishes a first indexing in steps; call before closing the database. */
+  /**
+   * Applies the start's check if it is still running (waiting for its worker), finishes a first
+   * indexing in steps, stops background embedding; call before closing the database.
+   */
   close(): void {
     // First, while a sync may still schedule the steps of a large one (finished just below).
     this.check.finish();
