@@ -18,7 +18,7 @@ const FINISH_TIMEOUT_MS = 10_000;
  * for edits made inside existing files; a worker stats every file meanwhile
  * (content-check.ts) and what it finds is read and indexed on its return, or
  * at close if the run ends first, so the next start never misses it.
- * Recall and memory search wait for it (`current`).
+ * Memory search and every recall but the run's first wait for it (`current`).
  */
 export class BackgroundCheck {
   private running: { check: ContentCheck; quick: QuickStart; fullSyncsBefore: number } | undefined;

@@ -129,7 +129,8 @@ export class MemoryService {
    * recall and search wait for (background-check.ts). Otherwise as syncIndex.
    */
   syncIndexAtStart(): void {
-    if (!this.check.start()) this.syncIndex();
+    if (this.check.start()) this.semantic?.scheduleEmbedding(); // what a previous run left unembedded
+    else this.syncIndex();
     this.synced = true;
   }
 
