@@ -129,8 +129,8 @@ export class MemoryService {
    * recall and search wait for (background-check.ts). Otherwise as syncIndex.
    */
   syncIndexAtStart(): void {
-    if (this.check.start()) this.semantic?.scheduleEmbedding(); // what a previous run left unembedded
-    else this.syncIndex();
+    if (!this.check.start()) this.syncIndex();
+    else this.semantic?.scheduleEmbedding(); // what a previous run left unembedded
     this.synced = true;
   }
 
