@@ -155,6 +155,8 @@ export async function benchMemoryStartup(runs: number): Promise<void> {
     );
   } finally {
     await server.close();
-    rmSync(root, { recursive: true, force: true });
+    // TACIT_BENCH_KEEP=1 keeps both homes and the project, to time or trace one command by hand.
+    if (process.env.TACIT_BENCH_KEEP) console.log(`homes and project kept in ${root}`);
+    else rmSync(root, { recursive: true, force: true });
   }
 }

@@ -220,9 +220,10 @@ export async function bootstrap(input: BootstrapInput): Promise<Runtime> {
     const memory = memoryEnabled
       ? createMemoryService({ database, home, projectRoot, settings, env, semanticRecall: true })
       : undefined;
-    // Hand edits since the last run are picked up here. The index text in the system prompt changes only
-    // when the prompt is built again: a model switch, or compaction (which may just have saved memories).
-    memory?.syncIndex();
+    // Hand edits since the last run are picked up here (edits inside existing files by a check in the
+    // background that recall waits for: memory/background-check.ts). The index text in the system prompt
+    // changes only when the prompt is built again: a model switch, or compaction (which may just have saved memories).
+    memory?.syncIndexAtStart();
     // The pull from the user's sync remote runs detached: nothing here waits on the network.
     if (memory) syncAtStart({ home, cwd }, env, warn);
     traceStartup("memory synced");

@@ -1,6 +1,14 @@
 import type { DatabaseSync } from "node:sqlite";
 import type { Migration } from "../session/migration.ts";
-import type { MemoryType } from "./memory-file.ts";
+import { encodeManifestFiles, type FolderManifest, type ManifestFiles } from "./folder-manifest.ts";
+import {
+  cachedRecentEntries,
+  clearRecentEntries,
+  type ManifestEntry,
+  type ManifestRow,
+  manifestEntryOf,
+  type RecentEntries,
+} from "./recent-entries.ts";
 import type { MemoryScope } from "./scopes.ts";
 
 /**
@@ -69,49 +77,41 @@ export const indexStateMigrations: readonly Migration[] = [
       database.exec("DELETE FROM memory_folder_manifest");
     },
   },
+  {
+    // The file's ctime too: an edit that keeps the size and sets the mtime back still moves it.
+    // The folder manifest becomes the folders' own stamps (a start where no name came or went
+    // stats the folders only) and one binary blob of every file's stats (folder-manifest.ts).
+    // Old rows have no ctime: the next sync reads those files once more.
+    id: "memory-index-state-005-folder-stamps",
+    up(database: DatabaseSync) {
+      database.exec("ALTER TABLE memory_index_state ADD COLUMN ctime_ms REAL");
+      database.exec("DROP TABLE memory_folder_manifest");
+      database.exec(
+        "CREATE TABLE memory_folder_manifest (key TEXT PRIMARY KEY, stamped_at REAL NOT NULL, folders TEXT NOT NULL, files BLOB NOT NULL)",
+      );
+      // The memory index's rows as last queried (recent-entries.ts), cleared by every write to the rows.
+      database.exec("CREATE TABLE memory_index_listing (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+      // Broken files are looked up at every start: normally none, found without a scan.
+      database.exec("CREATE INDEX memory_index_state_broken ON memory_index_state (broken) WHERE broken = 1");
+    },
+  },
 ];
 
-/** File path to [mtimeMs, size] as the last sync saw it; a null mtime is never trusted. */
-export type FolderManifest = Record<string, [number | null, number]>;
-
-/** What the sync compares a file against: unchanged mtime and size mean unchanged file. */
+/** What the sync compares a file against: unchanged mtime, ctime and size mean unchanged file. */
 export interface KnownFile {
   hash: string;
   mtimeMs: number | null;
+  ctimeMs: number | null;
   size: number | null;
-}
-
-/** One memory as the manifest keeps it: enough for the memory index without opening the file. */
-export interface ManifestEntry {
-  scope: MemoryScope;
-  name: string;
-  description: string;
-  type: MemoryType;
-  updated: string;
-  /** The paths the memory names (freshness.ts referencedPaths), checked for staleness when listed. */
-  referencedPaths: string[];
-  conflict: boolean;
-  /** `pinned: true`: never decays out of the index. */
-  pinned: boolean;
 }
 
 export interface IndexedFile extends ManifestEntry {
   hash: string;
   broken: boolean;
-  /** Null when not to be trusted (see RACY_WINDOW_MS in index-sync.ts). */
+  /** Null when not to be trusted (see RACY_WINDOW_MS in folder-manifest.ts). */
   mtimeMs: number | null;
+  ctimeMs: number;
   size: number;
-}
-
-interface ManifestRow {
-  scope: string;
-  name: string;
-  description: string;
-  type: string;
-  updated: string;
-  referenced_paths: string | null;
-  conflict: number | null;
-  pinned: number | null;
 }
 
 /**
@@ -130,24 +130,36 @@ export class IndexState {
   known(projectKey: string): Map<string, KnownFile> {
     const rows = this.database
       .prepare(
-        "SELECT id, hash, mtime_ms, size FROM memory_index_state WHERE project_key IS NULL OR project_key = ?",
+        "SELECT id, hash, mtime_ms, ctime_ms, size FROM memory_index_state WHERE project_key IS NULL OR project_key = ?",
       )
-      .all(projectKey) as Array<{ id: string; hash: string; mtime_ms: number | null; size: number | null }>;
-    return new Map(rows.map((row) => [row.id, { hash: row.hash, mtimeMs: row.mtime_ms, size: row.size }]));
+      .all(projectKey) as Array<{
+      id: string;
+      hash: string;
+      mtime_ms: number | null;
+      ctime_ms: number | null;
+      size: number | null;
+    }>;
+    return new Map(
+      rows.map((row) => [
+        row.id,
+        { hash: row.hash, mtimeMs: row.mtime_ms, ctimeMs: row.ctime_ms, size: row.size },
+      ]),
+    );
   }
 
   record(id: string, file: IndexedFile, projectKey: string | undefined): void {
+    clearRecentEntries(this.database);
     this.database
       .prepare(
         `INSERT INTO memory_index_state
            (id, hash, project_key, mtime_ms, size, scope, name, description, type, updated, referenced_paths, recency, broken,
-            conflict, pinned)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            conflict, pinned, ctime_ms)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT(id) DO UPDATE SET hash = excluded.hash, mtime_ms = excluded.mtime_ms, size = excluded.size,
            scope = excluded.scope, name = excluded.name, description = excluded.description,
            type = excluded.type, updated = excluded.updated, referenced_paths = excluded.referenced_paths,
            recency = excluded.recency, broken = excluded.broken, conflict = excluded.conflict,
-           pinned = excluded.pinned`,
+           pinned = excluded.pinned, ctime_ms = excluded.ctime_ms`,
       )
       .run(
         id,
@@ -165,6 +177,7 @@ export class IndexState {
         file.broken ? 1 : 0,
         file.conflict ? 1 : 0,
         file.pinned ? 1 : 0,
+        file.ctimeMs,
       );
   }
 
@@ -178,6 +191,7 @@ export class IndexState {
   }
 
   forget(id: string): void {
+    clearRecentEntries(this.database);
     this.database.prepare("DELETE FROM memory_index_state WHERE id = ?").run(id);
   }
 
@@ -187,6 +201,7 @@ export class IndexState {
    * the user folder, whose rows are gone.
    */
   forgetAll(projectKey: string): void {
+    clearRecentEntries(this.database);
     this.database
       .prepare("DELETE FROM memory_index_state WHERE project_key IS NULL OR project_key = ?")
       .run(projectKey);
@@ -194,20 +209,35 @@ export class IndexState {
   }
 
   folderManifest(key: string): FolderManifest | undefined {
-    const row = this.database.prepare("SELECT files FROM memory_folder_manifest WHERE key = ?").get(key);
-    return row ? (JSON.parse(String(row.files)) as FolderManifest) : undefined;
+    const row = this.database
+      .prepare("SELECT stamped_at, folders, files FROM memory_folder_manifest WHERE key = ?")
+      .get(key) as { stamped_at: number; folders: string; files: Uint8Array } | undefined;
+    if (!row) return undefined;
+    return {
+      stampedAt: row.stamped_at,
+      folders: JSON.parse(row.folders) as FolderManifest["folders"],
+      blob: row.files,
+    };
   }
 
   forgetFolderManifests(): void {
     this.database.exec("DELETE FROM memory_folder_manifest");
   }
 
-  saveFolderManifest(key: string, manifest: FolderManifest): void {
+  saveFolderManifest(key: string, manifest: Omit<FolderManifest, "blob">, files: ManifestFiles): void {
     this.database
       .prepare(
-        "INSERT INTO memory_folder_manifest (key, files) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET files = excluded.files",
+        `INSERT INTO memory_folder_manifest (key, stamped_at, folders, files) VALUES (?, ?, ?, ?)
+         ON CONFLICT(key) DO UPDATE SET stamped_at = excluded.stamped_at, folders = excluded.folders, files = excluded.files`,
       )
-      .run(key, JSON.stringify(manifest));
+      .run(key, manifest.stampedAt, JSON.stringify(manifest.folders), encodeManifestFiles(files));
+  }
+
+  /** New stamps for folders whose names were found unchanged: the files blob stays as it is. */
+  saveFolderStamps(key: string, stampedAt: number, folders: FolderManifest["folders"]): void {
+    this.database
+      .prepare("UPDATE memory_folder_manifest SET stamped_at = ?, folders = ? WHERE key = ?")
+      .run(stampedAt, JSON.stringify(folders), key);
   }
 
   /**
@@ -231,43 +261,14 @@ export class IndexState {
     return rows.map((row) => ({ ...manifestEntryOf(row), mtimeMs: row.mtime_ms, size: row.size }));
   }
 
-  /**
-   * The `limit` most recent memories of the given scopes as last synced, for
-   * the always-loaded index (ties go to scope order, then name, as the index
-   * drops them), and how many there are in all. User rows carry no project
-   * key, project and local rows this project's. With `decay`, memories last
-   * updated before `decay.before` (ms) are left out and counted as decayed,
-   * unless pinned or named in `decay.used` ("<scope>/<name>", recalled since).
-   */
+  /** See recent-entries.ts: the memory index's rows, from a cache the writes above clear. */
   recentEntries(
     projectKey: string,
     scopes: readonly MemoryScope[],
     limit: number,
     decay?: { before: number; used: readonly string[] },
-  ): { entries: ManifestEntry[]; total: number; decayed: number } {
-    if (scopes.length === 0) return { entries: [], total: 0, decayed: 0 };
-    const where = `(project_key IS NULL OR project_key = ?) AND name IS NOT NULL
-      AND scope IN (${scopes.map(() => "?").join(", ")})`;
-    const kept = decay
-      ? "(recency >= ? OR pinned = 1 OR scope || '/' || name IN (SELECT value FROM json_each(?)))"
-      : "1";
-    const keptParameters = decay ? [decay.before, JSON.stringify(decay.used)] : [];
-    const counts = this.database
-      .prepare(
-        `SELECT count(*) AS total, coalesce(sum(CASE WHEN ${kept} THEN 0 ELSE 1 END), 0) AS decayed
-         FROM memory_index_state WHERE ${where}`,
-      )
-      .get(...keptParameters, projectKey, ...scopes);
-    const rows = this.database
-      .prepare(
-        `SELECT scope, name, description, type, updated, referenced_paths, conflict, pinned FROM memory_index_state
-         WHERE ${where} AND ${kept}
-         ORDER BY recency DESC, CASE scope WHEN 'user' THEN 0 WHEN 'project' THEN 1 ELSE 2 END, name
-         LIMIT ?`,
-      )
-      .all(projectKey, ...scopes, ...keptParameters, limit) as unknown as ManifestRow[];
-    const entries = rows.map(manifestEntryOf);
-    return { entries, total: Number(counts?.total ?? 0), decayed: Number(counts?.decayed ?? 0) };
+  ): RecentEntries {
+    return cachedRecentEntries(this.database, { projectKey, scopes, limit, ...(decay ? { decay } : {}) });
   }
 
   /** Runs `work` in one transaction, so a first sync of thousands of files is one write, not thousands. */
@@ -283,17 +284,4 @@ export class IndexState {
       throw error;
     }
   }
-}
-
-function manifestEntryOf(row: ManifestRow): ManifestEntry {
-  return {
-    scope: row.scope as MemoryScope,
-    name: row.name,
-    description: row.description,
-    type: row.type as MemoryType,
-    updated: row.updated,
-    referencedPaths: row.referenced_paths ? (JSON.parse(row.referenced_paths) as string[]) : [],
-    conflict: row.conflict === 1,
-    pinned: row.pinned === 1,
-  };
 }

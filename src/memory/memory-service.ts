@@ -2,18 +2,21 @@ import type { DatabaseSync } from "node:sqlite";
 import { projectSlug } from "../config/paths.ts";
 import type { Embedder } from "../core/embedder.ts";
 import type { RecalledItem } from "../core/events.ts";
-import { type Message, messageText } from "../core/messages.ts";
+import type { Message } from "../core/messages.ts";
+import { traceStartup } from "../core/startup-trace.ts";
 import { recallStats } from "../session/recall-log.ts";
+import { BackgroundCheck } from "./background-check.ts";
 import { IndexState } from "./index-state.ts";
-import { manifestIndex, type SyncedMemory, syncedMemories, syncMemoryIndex } from "./index-sync.ts";
+import { type IndexSyncInput, syncMemoryIndex } from "./index-sync.ts";
+import { manifestIndex, type SyncedMemory, syncedMemories } from "./manifest-listing.ts";
 import { estimateTokens, MEMORY_GUIDANCE, renderMemoryIndex } from "./memory-index.ts";
 import { MemoryStore, type ReadMemory } from "./memory-store.ts";
-import { redactSecrets } from "./redaction.ts";
 import { type Remembered, type RememberOptions, rememberInStore } from "./remember.ts";
 import { type MemoryScope, memoryScopes } from "./scopes.ts";
 import { recallableResults } from "./search/relevance.ts";
 import { SearchIndex } from "./search/search-index.ts";
-import type { SearchDocument, SearchOptions, SearchResult } from "./search/types.ts";
+import type { SearchOptions, SearchResult } from "./search/types.ts";
+import { memoryDocument, memoryDocumentId, transcriptDocument } from "./search-documents.ts";
 import { SemanticRecall } from "./semantic-recall.ts";
 
 export interface MemoryServiceOptions {
@@ -71,9 +74,16 @@ export class MemoryService {
   private readonly indexState: IndexState;
   /** This service has synced the manifest at least once (the index section is rendered from it). */
   private synced = false;
+  /** A start's check of hand edits inside existing files, off the critical path (background-check.ts). */
+  private readonly check = new BackgroundCheck(
+    () => this.syncInput(Number.POSITIVE_INFINITY),
+    () => this.syncIndex(),
+  );
   /** The next step of a first indexing, scheduled by syncIndex. */
   private continuation: NodeJS.Immediate | undefined;
   private closed = false;
+  /** Recalls so far in this process: only the first goes without waiting for the start's check. */
+  private recalls = 0;
   /** Said with the next warnings: what other memory bookkeeping (the recall log) could not do. */
   private readonly laterWarnings: string[] = [];
 
@@ -102,8 +112,9 @@ export class MemoryService {
   /**
    * Brings the search index and the manifest in line with the files: new and
    * changed memories (hand edits included) are indexed, deleted ones removed.
-   * Only files whose mtime or size moved are read (index-sync.ts), so this is
-   * one stat per file at every start. More than SYNC_READS_PER_STEP changed
+   * Only files whose mtime, ctime or size moved are read (index-sync.ts), so
+   * this is one stat per file (a start uses syncIndexAtStart, which does
+   * without). More than SYNC_READS_PER_STEP changed
    * files (a first indexing of a large folder) are read in steps: this call
    * reads the first ones, the rest follow in the background (one step per
    * turn of the event loop) while the run proceeds with what is indexed.
@@ -112,8 +123,24 @@ export class MemoryService {
     return this.syncSteps(SYNC_READS_PER_STEP);
   }
 
-  private syncSteps(readLimit: number): { indexed: number; removed: number } {
-    const result = syncMemoryIndex({
+  /**
+   * The start's sync: when no memory file was added, removed or renamed since the last sync,
+   * no file is stat'd here; edits inside files are found by a check in the background that
+   * recall and search wait for (background-check.ts). Otherwise as syncIndex.
+   */
+  syncIndexAtStart(): void {
+    if (!this.check.start()) this.syncIndex();
+    else this.semantic?.scheduleEmbedding(); // what a previous run left unembedded
+    this.synced = true;
+  }
+
+  /** Resolves once the start's background check has brought its findings into the index. */
+  indexCurrent(): Promise<void> {
+    return this.check.current();
+  }
+
+  private syncInput(readLimit: number): IndexSyncInput {
+    return {
       store: this.store,
       index: this.index,
       state: this.indexState,
@@ -121,9 +148,14 @@ export class MemoryService {
       now: this.now,
       readLimit,
       documentId: (scope, name) => memoryDocumentId(scope, name, this.projectKey),
-      documentFor: (memory) => this.documentFor(memory),
+      documentFor: (memory) => memoryDocument(memory, this.projectKey, this.now),
       read: (scope, name) => this.readQuietly(scope, name),
-    });
+    };
+  }
+
+  private syncSteps(readLimit: number): { indexed: number; removed: number } {
+    const result = syncMemoryIndex(this.syncInput(readLimit));
+    this.check.noteFullSync();
     this.synced = true;
     if (result.pending > 0 && !this.closed && !this.continuation) {
       // Not kept alive for it: close() finishes what is left.
@@ -166,26 +198,9 @@ export class MemoryService {
 
   /** Indexes one transcript message so later sessions can recall it (redacted first). */
   indexTranscript(sessionId: string, sequence: number, message: Message, at: number = this.now()): void {
-    const text = transcriptText(message);
-    if (!text.trim()) return;
-    const body = redactSecrets(text.slice(0, 4_000)).text;
-    this.index.upsert({
-      id: `${sessionId}#${sequence}`,
-      kind: "transcript",
-      scope: "session",
-      projectKey: this.projectKey,
-      sessionId,
-      title: `${message.role} in session ${sessionId}`,
-      body,
-      // The day as people say it, so "what did we do in March" can find it.
-      context: new Date(at).toLocaleDateString("en-GB", {
-        day: "numeric",
-        month: "long",
-        year: "numeric",
-        timeZone: "UTC",
-      }),
-      updatedAt: at,
-    });
+    const document = transcriptDocument({ sessionId, sequence, message, at, projectKey: this.projectKey });
+    if (!document) return;
+    this.index.upsert(document);
     this.semantic?.scheduleEmbedding();
   }
 
@@ -212,8 +227,13 @@ export class MemoryService {
     return this.semantic?.idle() ?? Promise.resolve();
   }
 
-  /** Stops background embedding and finishes a first indexing in steps; call before closing the database. */
+  /**
+   * Applies the start's check if it is still running (waiting for its worker), finishes a first
+   * indexing in steps, stops background embedding; call before closing the database.
+   */
   close(): void {
+    // First, while a sync may still schedule the steps of a large one (finished just below).
+    this.check.finish();
     this.closed = true;
     if (this.continuation) {
       clearImmediate(this.continuation);
@@ -281,6 +301,10 @@ export class MemoryService {
     prompt: string,
     options: { excludeIds?: string[]; currentSessionId?: string; signal?: AbortSignal } = {},
   ): Promise<Recall> {
+    // The run's first recall goes with the index as it stands if the start's check of edits inside
+    // files has not landed yet (waiting would put 20,000 stats back before the first request); every
+    // later one waits for it. What a recalled memory says is read from its file either way (recallBlock).
+    if (this.recalls++ > 0) await this.check.current();
     const budget = this.options.recallTokenBudget ?? DEFAULT_RECALL_BUDGET;
     const searchOptions: SearchOptions = {
       projectKey: this.projectKey,
@@ -323,6 +347,7 @@ export class MemoryService {
         ...(result.sessionId ? { sessionId: result.sessionId } : {}),
       });
     }
+    if (this.recalls === 1) traceStartup("first recall done");
     if (blocks.length === 0) return { items: [], text: "" };
     const text = [
       "<recalled-memory>",
@@ -363,35 +388,9 @@ export class MemoryService {
       return undefined;
     }
   }
-
-  private documentFor(entry: ReadMemory): SearchDocument {
-    return {
-      id: memoryDocumentId(entry.scope, entry.name, this.projectKey),
-      kind: "memory",
-      scope: entry.scope,
-      ...(entry.scope === "user" ? {} : { projectKey: this.projectKey }),
-      title: `${entry.name.replaceAll("-", " ")}: ${entry.description}`,
-      body: entry.memory.body,
-      context: [entry.type, ...(entry.paths ?? [])].join(" "),
-      updatedAt: Date.parse(entry.updated ?? "") || this.now(),
-    };
-  }
-}
-
-/**
- * The search index is shared by every project, so project and local memories
- * carry their project in the id (two repos may both have a "test-command").
- */
-function memoryDocumentId(scope: MemoryScope, name: string, projectKey: string): string {
-  return scope === "user" ? `memory:user/${name}` : `memory:${scope}@${projectKey}/${name}`;
 }
 
 export function parseMemoryDocumentId(id: string): { scope: MemoryScope; name: string } | undefined {
   const match = /^memory:(user|project|local)(?:@[^/]+)?\/(.+)$/.exec(id);
   return match ? { scope: match[1] as MemoryScope, name: match[2]! } : undefined;
-}
-
-function transcriptText(message: Message): string {
-  if (message.role === "tool") return "";
-  return messageText(message);
 }

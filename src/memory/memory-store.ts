@@ -243,7 +243,7 @@ export class MemoryStore {
     });
   }
 
-  /** name, mtime and size per file, from one stat each (no file is read), so a derived index can rebuild only what changed. */
+  /** name, mtime, ctime and size per file, from one stat each (no file is read), so a derived index can rebuild only what changed. */
   snapshot(scope?: MemoryScope): SnapshotEntry[] {
     const scopes = scope ? [this.requireScope(scope)] : this.enabledScopes;
     return scopes.flatMap((each) => {
@@ -251,9 +251,9 @@ export class MemoryStore {
       return this.memoryFileNames(each).flatMap((fileName) => {
         const filePath = `${folder}${path.sep}${fileName}`; // not path.join: 20,000 normalisations show at start
         const stats = statSync(filePath, { throwIfNoEntry: false }); // undefined: removed since the listing
-        return stats
-          ? [{ scope: each, name: fileName.slice(0, -3), filePath, mtimeMs: stats.mtimeMs, size: stats.size }]
-          : [];
+        if (!stats) return [];
+        const { mtimeMs, ctimeMs, size } = stats;
+        return [{ scope: each, name: fileName.slice(0, -3), filePath, mtimeMs, ctimeMs, size }];
       });
     });
   }
@@ -333,7 +333,8 @@ export class MemoryStore {
     return this.folders[scope];
   }
 
-  private memoryFileNames(scope: MemoryScope): string[] {
+  /** The memory files of a scope's folder ("<name>.md"), sorted: one readdir, no stat. */
+  memoryFileNames(scope: MemoryScope): string[] {
     try {
       this.paths.realFolder(scope);
     } catch (error) {

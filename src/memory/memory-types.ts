@@ -91,6 +91,8 @@ export interface SnapshotEntry {
   name: string;
   filePath: string;
   mtimeMs: number;
+  /** Moves with every change to the file, even one that sets its mtime back. */
+  ctimeMs: number;
   /** Bytes: with mtimeMs, tells a changed file from an unchanged one without reading it. */
   size: number;
 }

@@ -80,7 +80,10 @@ export function createMemoryTool(service: MemoryService, options: MemoryToolOpti
       mutating: MUTATING.has(input.command),
     }),
     execute: async (input) => {
-      if (input.command === "search") return { output: searchOutput(service, input.query, input.scope) };
+      if (input.command === "search") {
+        await service.indexCurrent(); // the start's background check of hand edits has landed
+        return { output: searchOutput(service, input.query, input.scope) };
+      }
       const parsed = memoryCommandSchema.safeParse(input);
       if (!parsed.success) {
         const missing = parsed.error.issues.map((issue) => issue.path.join(".") || issue.message).join(", ");

@@ -37,7 +37,11 @@ const OWNERS: Array<{ tables: RegExp; files: string[] }> = [
       "memory/search/word-evidence.ts",
     ],
   },
-  { tables: /\bmemory_(?:index_state|folder_manifest)\b/, files: ["memory/index-state.ts"] },
+  // The memory index's rows are read (and their answer kept in memory_index_listing) by recent-entries.ts.
+  {
+    tables: /\bmemory_(?:index_state|folder_manifest|index_listing)\b/,
+    files: ["memory/index-state.ts", "memory/recent-entries.ts"],
+  },
   { tables: /\bmemory_embedding_health\b/, files: ["memory/embedding-health.ts"] },
   { tables: /\breflection_runs\b/, files: ["session/reflection-ledger.ts"] },
   { tables: /\blearned_transcripts\b/, files: ["session/transcripts/import-ledger.ts"] },

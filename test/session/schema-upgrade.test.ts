@@ -195,6 +195,7 @@ describe("a database made before every table had a migration", () => {
       "memory-index-state-002-manifest",
       "memory-index-state-003-conflict",
       "memory-index-state-004-pinned",
+      "memory-index-state-005-folder-stamps",
       "embedding-health-001-markers",
       "reflection-001-runs",
       "reflection-002-declined",
@@ -213,9 +214,9 @@ describe("a database made before every table had a migration", () => {
     expect(index.transcriptCount("app")).toBe(1);
     const vectors = () => database.prepare("SELECT count(*) AS total FROM search_vectors").get()?.total;
     expect(vectors()).toBe(1);
-    // A row from before the manifest has no mtime or size: the next sync reads that file once.
+    // A row from before the manifest has no mtime, ctime or size: the next sync reads that file once.
     expect(new IndexState(database).known("app")).toEqual(
-      new Map([["memory:user/tabs", { hash: "hash-of-tabs", mtimeMs: null, size: null }]]),
+      new Map([["memory:user/tabs", { hash: "hash-of-tabs", mtimeMs: null, ctimeMs: null, size: null }]]),
     );
     expect(new EmbeddingHealth(database).down("fake/embed", NOW)?.reason).toBe("connection refused");
 

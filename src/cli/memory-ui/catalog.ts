@@ -1,5 +1,5 @@
 import { type FSWatcher, watch } from "node:fs";
-import type { SyncedMemory } from "../../memory/index-sync.ts";
+import type { SyncedMemory } from "../../memory/manifest-listing.ts";
 import type { MemoryEntry, MemoryStore } from "../../memory/memory-store.ts";
 import type { MemoryScope } from "../../memory/scopes.ts";
 import type { MemoryRow } from "./api-types.ts";
