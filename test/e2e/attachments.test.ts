@@ -170,7 +170,10 @@ describe("@file and images end to end", () => {
     expect(body).toMatch(
       /<attached-file path=\\"src\/app.ts\\">\\n\s*1\\texport const app = 'the app source';/,
     );
-    expect(result.stderr).toContain(`Not attached: @${outside} (Not permitted: read `);
+    // A repository's command: outside the project is refused before the gate, never asked (fix in agent/attachments).
+    expect(result.stderr).toContain(
+      `Not attached: @${outside} (a repository's command may attach only files inside the project)`,
+    );
     expect(body).not.toContain("outside words a command file names");
   });
 

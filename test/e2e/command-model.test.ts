@@ -8,8 +8,9 @@ import { e2eFixture } from "./fixture.ts";
 
 const e2e = e2eFixture({ perTest: true });
 
+/** The user's own command (~/.claude/commands): a repository's command may not pick the model at all. */
 function command(name: string, model: string): void {
-  const folder = e2e.inProject(".claude", "commands");
+  const folder = path.join(e2e.workspace.userHome, ".claude", "commands");
   mkdirSync(folder, { recursive: true });
   writeFileSync(
     path.join(folder, `${name}.md`),
