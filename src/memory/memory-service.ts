@@ -16,8 +16,9 @@ import { type MemoryScope, memoryScopes } from "./scopes.ts";
 import { recallableResults } from "./search/relevance.ts";
 import { SearchIndex } from "./search/search-index.ts";
 import type { SearchOptions, SearchResult } from "./search/types.ts";
-import { memoryDocument, memoryDocumentId, transcriptDocument } from "./search-documents.ts";
+import { memoryDocument, memoryDocumentId } from "./search-documents.ts";
 import { SemanticRecall } from "./semantic-recall.ts";
+import { TranscriptIndexer } from "./transcript-indexer.ts";
 
 export interface MemoryServiceOptions {
   database: DatabaseSync;
@@ -72,6 +73,7 @@ export class MemoryService {
   private readonly now: () => number;
   private readonly semantic: SemanticRecall | undefined;
   private readonly indexState: IndexState;
+  private readonly transcripts: TranscriptIndexer;
   /** This service has synced the manifest at least once (the index section is rendered from it). */
   private synced = false;
   /** A start's check of hand edits inside existing files, off the critical path (background-check.ts). */
@@ -107,6 +109,7 @@ export class MemoryService {
         })
       : undefined;
     this.indexState = new IndexState(options.database);
+    this.transcripts = new TranscriptIndexer(this.index, this.projectKey);
   }
 
   /**
@@ -198,10 +201,7 @@ export class MemoryService {
 
   /** Indexes one transcript message so later sessions can recall it (redacted first). */
   indexTranscript(sessionId: string, sequence: number, message: Message, at: number = this.now()): void {
-    const document = transcriptDocument({ sessionId, sequence, message, at, projectKey: this.projectKey });
-    if (!document) return;
-    this.index.upsert(document);
-    this.semantic?.scheduleEmbedding();
+    if (this.transcripts.add(sessionId, sequence, message, at)) this.semantic?.scheduleEmbedding();
   }
 
   /**

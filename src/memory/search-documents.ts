@@ -4,33 +4,79 @@ import { redactSecrets } from "./redaction.ts";
 import type { MemoryScope } from "./scopes.ts";
 import type { SearchDocument } from "./search/types.ts";
 
-/** One transcript message as a search document (redacted first); undefined when it has no text (tool results). */
-export function transcriptDocument(input: {
-  sessionId: string;
-  sequence: number;
-  message: Message;
-  at: number;
-  projectKey: string;
-}): SearchDocument | undefined {
-  const { sessionId, message, at } = input;
+/** How much of each neighbouring message a transcript passage carries as context. */
+const NEIGHBOUR_CHARS = 400;
+
+const MONTHS = [
+  "January",
+  "February",
+  "March",
+  "April",
+  "May",
+  "June",
+  "July",
+  "August",
+  "September",
+  "October",
+  "November",
+  "December",
+];
+
+/**
+ * The day as people say it ("3 March 2026"), so "what did we do in March" can find it. Written by
+ * hand: toLocaleDateString's first call sets up Intl (tens of ms) before a run's first request.
+ */
+function spokenDay(at: number): string {
+  const date = new Date(at);
+  return `${date.getUTCDate()} ${MONTHS[date.getUTCMonth()]} ${date.getUTCFullYear()}`;
+}
+
+/** A transcript message's searchable text (redacted), or undefined when it has none (tool results). */
+export function transcriptText(message: Message): string | undefined {
   if (message.role === "tool") return undefined;
   const text = messageText(message);
-  if (!text.trim()) return undefined;
+  return text.trim() ? redactSecrets(text.slice(0, 4_000)).text : undefined;
+}
+
+/** The start of a neighbouring message, as its role says it: "user: …". */
+function neighbourLine(neighbour: { role: string; text: string }): string {
+  const text = neighbour.text.replace(/\s+/g, " ").trim();
+  return `${neighbour.role}: ${text.length > NEIGHBOUR_CHARS ? `${text.slice(0, NEIGHBOUR_CHARS)}…` : text}`;
+}
+
+export interface TranscriptPassage {
+  sessionId: string;
+  sequence: number;
+  role: string;
+  /** transcriptText of the message. */
+  text: string;
+  at: number;
+}
+
+/**
+ * One transcript message as a search document, with the messages just before and after it as
+ * low-weight context: a question's words are often split between a turn and its answer ("which
+ * flag did we use?" / "--frozen-lockfile"), and measured on LoCoMo, indexing a turn with its
+ * neighbours raised recall@10 by about 0.03 (BENCHMARKS.md).
+ */
+export function transcriptDocument(
+  passage: TranscriptPassage,
+  projectKey: string,
+  neighbours: { before?: TranscriptPassage | undefined; after?: TranscriptPassage | undefined } = {},
+): SearchDocument {
+  const { sessionId, at } = passage;
+  const context = [spokenDay(at)];
+  if (neighbours.before) context.push(neighbourLine(neighbours.before));
+  if (neighbours.after) context.push(neighbourLine(neighbours.after));
   return {
-    id: `${sessionId}#${input.sequence}`,
+    id: `${sessionId}#${passage.sequence}`,
     kind: "transcript",
     scope: "session",
-    projectKey: input.projectKey,
+    projectKey,
     sessionId,
-    title: `${message.role} in session ${sessionId}`,
-    body: redactSecrets(text.slice(0, 4_000)).text,
-    // The day as people say it, so "what did we do in March" can find it.
-    context: new Date(at).toLocaleDateString("en-GB", {
-      day: "numeric",
-      month: "long",
-      year: "numeric",
-      timeZone: "UTC",
-    }),
+    title: `${passage.role} in session ${sessionId}`,
+    body: passage.text,
+    context: context.join("\n"),
     updatedAt: at,
   };
 }

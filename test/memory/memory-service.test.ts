@@ -149,6 +149,32 @@ describe("MemoryService", () => {
     expect(recall.text).toContain("past session session-a");
   });
 
+  it("indexes each transcript message with the ones before and after it as context, redacted", () => {
+    service.indexTranscript("session-a", 1, userMessage("What should the CI install step run?"));
+    service.indexTranscript("session-a", 2, {
+      role: "assistant",
+      content: [
+        { type: "text", text: "pnpm install --frozen-lockfile, with TOKEN=sk_live_abcdefghijklmnopqrstuvwx" },
+      ],
+    });
+    service.indexTranscript("session-b", 1, userMessage("Unrelated: rename the frozen yogurt module"));
+    service.indexTranscript("session-a", 3, userMessage("Thanks, and the lint step?"));
+    const context = (id: string) =>
+      (
+        database.prepare("SELECT context FROM search_documents WHERE id = ?").get(id) as {
+          context: string;
+        }
+      ).context;
+    // The question carries its answer; the answer both neighbours; another session's message neither.
+    expect(context("session-a#1")).toMatch(/^\d+ \w+ \d{4}\nassistant: pnpm install --frozen-lockfile/);
+    expect(context("session-a#2")).toContain("user: What should the CI install step run?");
+    expect(context("session-a#2")).toContain("user: Thanks, and the lint step?");
+    expect(context("session-a#3")).not.toContain("frozen yogurt");
+    expect(context("session-a#1")).not.toContain("sk_live_abcdefghijklmnopqrstuvwx");
+    // So the question is found by the words of its answer.
+    expect(service.search("frozen-lockfile install").map((result) => result.id)).toContain("session-a#1");
+  });
+
   it("renders the always-loaded index section deterministically", () => {
     writeFileSync(
       path.join(projectFolder(), "use-pnpm.md"),
