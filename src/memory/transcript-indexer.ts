@@ -5,7 +5,9 @@ import { type TranscriptPassage, transcriptDocument, transcriptText } from "./se
 /**
  * Indexes a session's messages as they are appended, each with its
  * neighbours as context: a message is indexed with the one before it, and
- * the one before is indexed again with this one after it (one transaction).
+ * the one before is indexed again with this one after it (within the
+ * caller's transaction: the session store appends a message and indexes it
+ * in one commit, so this must not open one of its own).
  * Only the last message of each session is held, so memory stays flat
  * however long a session runs.
  */
@@ -13,7 +15,7 @@ export class TranscriptIndexer {
   private readonly last = new Map<string, { passage: TranscriptPassage; before?: TranscriptPassage }>();
 
   constructor(
-    private readonly index: { upsertMany(documents: SearchDocument[]): unknown },
+    private readonly index: { upsert(document: SearchDocument): void },
     private readonly projectKey: string,
   ) {}
 
@@ -28,7 +30,7 @@ export class TranscriptIndexer {
       documents.push(
         transcriptDocument(previous.passage, this.projectKey, { before: previous.before, after: passage }),
       );
-    this.index.upsertMany(documents);
+    for (const document of documents) this.index.upsert(document);
     this.last.set(sessionId, { passage, ...(previous ? { before: previous.passage } : {}) });
     return true;
   }
