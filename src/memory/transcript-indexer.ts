@@ -14,10 +14,13 @@ import { type TranscriptPassage, transcriptDocument, transcriptText } from "./se
 export class TranscriptIndexer {
   private readonly last = new Map<string, { passage: TranscriptPassage; before?: TranscriptPassage }>();
 
-  constructor(
-    private readonly index: { upsert(document: SearchDocument): void },
-    private readonly projectKey: string,
-  ) {}
+  private readonly index: { upsert(document: SearchDocument): void };
+  private readonly projectKey: string;
+
+  constructor(index: { upsert(document: SearchDocument): void }, projectKey: string) {
+    this.index = index;
+    this.projectKey = projectKey;
+  }
 
   /** Indexes one message (redacted first); false when it has no text to index (a tool result). */
   add(sessionId: string, sequence: number, message: Message, at: number): boolean {
