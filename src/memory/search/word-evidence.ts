@@ -26,6 +26,8 @@ export interface WordEvidence {
    * "n1499", "orm_mode", "isPalindrome"); Infinity when it holds none.
    */
   fewestIdentifierHolders: number;
+  /** How many carrying words the prompt has, held or not (the same for every result). */
+  promptWords: number;
 }
 
 /** How many of the prompt's weightiest held words the share is measured against. */
@@ -47,6 +49,7 @@ export class WordEvidenceReader {
   }
 
   read(query: string, ids: string[]): Map<string, WordEvidence> {
+    const words = queryTerms(query).filter((word) => !FILLER_WORDS.has(word));
     const evidence = new Map<string, WordEvidence>(
       ids.map((id) => [
         id,
@@ -55,11 +58,11 @@ export class WordEvidenceReader {
           share: 0,
           fewestHolders: Number.POSITIVE_INFINITY,
           fewestIdentifierHolders: Number.POSITIVE_INFINITY,
+          promptWords: words.length,
         },
       ]),
     );
     const documents = this.postings.totals().documents;
-    const words = queryTerms(query).filter((word) => !FILLER_WORDS.has(word));
     if (documents === 0 || words.length === 0 || ids.length === 0) return evidence;
     const rows = this.statements
       .get("SELECT rowid, id FROM search_documents WHERE id IN (SELECT value FROM json_each(?))")

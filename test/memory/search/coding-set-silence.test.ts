@@ -54,6 +54,7 @@ describe("recall's relevance gate on 500 coding memories", () => {
       share: 1,
       fewestHolders: 1,
       fewestIdentifierHolders: Number.POSITIVE_INFINITY,
+      promptWords: 1,
     });
     // Written with a digit, a word is an identifier: its holders are counted apart.
     const fp16 = index
@@ -68,6 +69,7 @@ describe("recall's relevance gate on 500 coding memories", () => {
       share: 0,
       fewestHolders: Number.POSITIVE_INFINITY,
       fewestIdentifierHolders: Number.POSITIVE_INFINITY,
+      promptWords: 1,
     });
   });
 });

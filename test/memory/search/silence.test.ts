@@ -32,6 +32,7 @@ const MEMORIES: Array<[name: string, description: string, body: string]> = [
   ],
   ["changelog", "release notes", "Every user-visible fix adds a line to the CHANGELOG file."],
   ["plain-fact", "a plain fact", "Plain fact n1499."],
+  ["terminal", "terminal multiplexer", "The user splits panes in tmux with prefix then %."],
   ["pool-cache", "the connection pool", "The pool sets statement_cache_mode to describe behind PgBouncer."],
 ];
 
@@ -91,15 +92,28 @@ describe("recall stays silent when nothing is relevant", () => {
     const prose = "ERROR: statement rejected by the upstream multiplexer (SQLSTATE), retrying";
     expect((await service.recall(prose)).items).toEqual([]);
   });
+
+  it("lets one rare word lead a long prompt whose other words no memory holds, but not a short one", async () => {
+    // Eight carrying words, seven of them unknown here: they dilute the coverage, not the evidence.
+    const long = "whats the quickest keyboard shortcut to carve this tmux window vertically";
+    expect((await service.recall(long)).items[0]?.id).toMatch(/terminal$/);
+    expect((await service.recall("carve this tmux window vertically")).items).toEqual([]);
+  });
 });
 
 describe("relevantResults", () => {
-  type Entry = { words: number; share: number; fewestHolders: number; fewestIdentifierHolders?: number };
+  type Entry = {
+    words: number;
+    share: number;
+    fewestHolders: number;
+    fewestIdentifierHolders?: number;
+    promptWords?: number;
+  };
   const evidence = (entries: Record<string, Entry>) => () =>
     new Map(
       Object.entries(entries).map(([id, entry]) => [
         id,
-        { fewestIdentifierHolders: Number.POSITIVE_INFINITY, ...entry },
+        { fewestIdentifierHolders: Number.POSITIVE_INFINITY, promptWords: 1, ...entry },
       ]),
     );
 
@@ -139,6 +153,17 @@ describe("relevantResults", () => {
     expect(
       relevantResults(match, { evidence: evidence({ pool: { words: 1, share: 0.2, fewestHolders: 1 } }) }),
     ).toEqual([]);
+  });
+
+  it("lets one rare word lead without the coverage only in a long prompt", () => {
+    const match = [{ id: "tmux", coverage: 0.2 }];
+    const rare = (promptWords: number) =>
+      evidence({ tmux: { words: 1, share: 1, fewestHolders: 1, promptWords } });
+    expect(relevantResults(match, { evidence: rare(8) })).toEqual(match);
+    expect(relevantResults(match, { evidence: rare(7) })).toEqual([]);
+    expect(relevantResults(match, { evidence: rare(8), longPrompt: Number.POSITIVE_INFINITY })).toEqual([]);
+    const everyday = evidence({ tmux: { words: 1, share: 1, fewestHolders: 4, promptWords: 12 } });
+    expect(relevantResults(match, { evidence: everyday })).toEqual([]);
   });
 
   it("lets meaning alone lead only far above the query's own similarity spread, and follow only as similar as a confirmed one", () => {
