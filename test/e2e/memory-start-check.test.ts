@@ -32,8 +32,8 @@ describe("start-up with many memory files", () => {
 
     // The last file of the folder, never read before the first request: indexed by the time the run ended.
     e2e.server.enqueue({ text: "second" });
-    // Two of its words: recall stays silent on one word among words no memory holds (relevance.ts).
-    const second = await e2e.print("which plain fact is n1499", [], { env: { TACIT_TRACE_STARTUP: "1" } });
+    // An identifier only this memory holds leads on its own, among words no memory holds (relevance.ts).
+    const second = await e2e.print("what about n1499 then", [], { env: { TACIT_TRACE_STARTUP: "1" } });
     expect(second.code).toBe(0);
     expect(e2e.server.requests.at(-1)!.normalized.messages.at(-1)!.text).toContain("Plain fact n1499.");
     // The worker answered (files read moments after they were written are not trusted yet: some may count).

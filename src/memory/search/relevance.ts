@@ -20,6 +20,12 @@ import type { WordEvidence } from "./word-evidence.ts";
  * - words: it holds two or more carrying words that together weigh most of the IDF of
  *   the prompt's weightiest words that some document holds. Words no document holds are
  *   left out there, so a conversational question worded unlike its answer still leads.
+ * - identifier: it holds a word the prompt wrote as an identifier (identifier-words.ts:
+ *   "n1499", "orm_mode", "isPalindrome") that at most MAX_IDENTIFIER_HOLDERS documents
+ *   hold, whatever the coverage: a name in a pasted error sits among words no memory holds.
+ * - long prompt: from LONG_PROMPT_WORDS carrying words on, one word held by at most
+ *   MAX_HOLDERS documents leads without the coverage, which a pasted error's words no
+ *   memory holds dilute ("tmux" in a long question about splitting a pane).
  * Once one result leads, others down to FOLLOWER_COVERAGE may come with it (a second
  * relevant memory or turn rarely matches as well as the first).
  *
@@ -37,6 +43,14 @@ export const MIN_COVERAGE = 0.5;
 /** A lead on one word's coverage needs that word held by at most this many documents. */
 export const MAX_HOLDERS = 3;
 export const MIN_WORD_SHARE = 0.7;
+/**
+ * From this many carrying words on, a prompt is long (a pasted error, a paragraph): one
+ * word that at most MAX_HOLDERS documents hold leads without the coverage, which the
+ * words no document holds dilute.
+ */
+export const LONG_PROMPT_WORDS = 8;
+/** An identifier word (identifier-words.ts) held by at most this many documents leads on its own. */
+export const MAX_IDENTIFIER_HOLDERS = 3;
 const FOLLOWER_COVERAGE = 0.1;
 /** How far above the query's mean similarity, in standard deviations, meaning alone must stand to lead. */
 export const MIN_SIMILARITY_DEVIATIONS = 8;
@@ -49,6 +63,10 @@ export interface RelevanceOptions {
   wordShare?: number;
   /** How many documents at most may hold a word that leads on its coverage alone. */
   holders?: number;
+  /** From how many carrying words a prompt is long; Infinity turns the long-prompt rule off. */
+  longPrompt?: number;
+  /** How many documents at most may hold an identifier word that leads on its own; 0 turns the rule off. */
+  identifierHolders?: number;
   deviations?: number;
   /**
    * The results' word evidence (SearchIndex.wordEvidence), asked only when there are
@@ -68,6 +86,8 @@ export function relevantResults<T extends Scored>(results: T[], options: Relevan
   const follower = Math.min(lead, options.followerCoverage ?? FOLLOWER_COVERAGE);
   const wordShare = options.wordShare ?? MIN_WORD_SHARE;
   const holders = options.holders ?? MAX_HOLDERS;
+  const identifierHolders = options.identifierHolders ?? MAX_IDENTIFIER_HOLDERS;
+  const longPrompt = options.longPrompt ?? LONG_PROMPT_WORDS;
   const words = results.length > 0 ? options.evidence?.() : undefined;
   const byCoverage = (result: Scored, floor: number) =>
     result.coverage !== undefined && result.coverage >= floor;
@@ -77,6 +97,8 @@ export function relevantResults<T extends Scored>(results: T[], options: Relevan
     if (words === undefined || found === undefined) return byCoverage(result, lead);
     const several = found.words >= MIN_WORDS;
     return (
+      found.fewestIdentifierHolders <= identifierHolders ||
+      (found.promptWords >= longPrompt && found.fewestHolders <= holders) ||
       (byCoverage(result, lead) && (several || found.fewestHolders <= holders)) ||
       (several && found.share >= wordShare)
     );

@@ -1,5 +1,6 @@
 import type { DatabaseSync } from "node:sqlite";
 import { FtsPostings } from "./fts-postings.ts";
+import { identifierWords } from "./identifier-words.ts";
 import { queryTerms } from "./query.ts";
 import { StatementCache } from "./statement-cache.ts";
 import { FILLER_WORDS } from "./stopwords.ts";
@@ -20,6 +21,13 @@ export interface WordEvidence {
    * names, dozens for "build" (Infinity when it holds none).
    */
   fewestHolders: number;
+  /**
+   * How many documents hold the rarest identifier word it holds (identifier-words.ts:
+   * "n1499", "orm_mode", "isPalindrome"); Infinity when it holds none.
+   */
+  fewestIdentifierHolders: number;
+  /** How many carrying words the prompt has, held or not (the same for every result). */
+  promptWords: number;
 }
 
 /** How many of the prompt's weightiest held words the share is measured against. */
@@ -41,11 +49,20 @@ export class WordEvidenceReader {
   }
 
   read(query: string, ids: string[]): Map<string, WordEvidence> {
+    const words = queryTerms(query).filter((word) => !FILLER_WORDS.has(word));
     const evidence = new Map<string, WordEvidence>(
-      ids.map((id) => [id, { words: 0, share: 0, fewestHolders: Number.POSITIVE_INFINITY }]),
+      ids.map((id) => [
+        id,
+        {
+          words: 0,
+          share: 0,
+          fewestHolders: Number.POSITIVE_INFINITY,
+          fewestIdentifierHolders: Number.POSITIVE_INFINITY,
+          promptWords: words.length,
+        },
+      ]),
     );
     const documents = this.postings.totals().documents;
-    const words = queryTerms(query).filter((word) => !FILLER_WORDS.has(word));
     if (documents === 0 || words.length === 0 || ids.length === 0) return evidence;
     const rows = this.statements
       .get("SELECT rowid, id FROM search_documents WHERE id IN (SELECT value FROM json_each(?))")
@@ -56,7 +73,8 @@ export class WordEvidenceReader {
       "SELECT rowid FROM search_fts WHERE search_fts MATCH ? AND rowid IN (SELECT value FROM json_each(?))",
     );
     const rowids = JSON.stringify([...idByRowid.keys()]);
-    const held: Array<{ idf: number; frequency: number; holders: string[] }> = [];
+    const identifiers = identifierWords(query);
+    const held: Array<{ idf: number; frequency: number; holders: string[]; identifier: boolean }> = [];
     for (const word of words) {
       const phrase = `"${word.replaceAll('"', '""')}"`;
       const frequency = (count.get(phrase) as { n: number }).n;
@@ -65,7 +83,7 @@ export class WordEvidenceReader {
       const found = (holders.all(phrase, rowids) as Array<{ rowid: number }>).flatMap(
         (row) => idByRowid.get(row.rowid) ?? [],
       );
-      held.push({ idf, frequency, holders: found });
+      held.push({ idf, frequency, holders: found, identifier: identifiers.has(word) });
     }
     const most = held
       .map((word) => word.idf)
@@ -79,6 +97,8 @@ export class WordEvidenceReader {
         entry.words += 1;
         entry.share = Math.min(1, entry.share + word.idf / most);
         entry.fewestHolders = Math.min(entry.fewestHolders, word.frequency);
+        if (word.identifier)
+          entry.fewestIdentifierHolders = Math.min(entry.fewestIdentifierHolders, word.frequency);
       }
     }
     return evidence;

@@ -49,7 +49,18 @@ describe("recall's relevance gate on 500 coding memories", () => {
   it("reads word evidence from the index: a tool's name is rare, an everyday word is not", () => {
     const ids = memories.map((memory) => memory.name);
     const tmux = index.wordEvidence("tmux", ids).get("user-tmux")!;
-    expect(tmux).toEqual({ words: 1, share: 1, fewestHolders: 1 });
+    expect(tmux).toEqual({
+      words: 1,
+      share: 1,
+      fewestHolders: 1,
+      fewestIdentifierHolders: Number.POSITIVE_INFINITY,
+      promptWords: 1,
+    });
+    // Written with a digit, a word is an identifier: its holders are counted apart.
+    const fp16 = index
+      .wordEvidence("the loss goes to NaN after switching to fp16", ids)
+      .get("nova-mixed-precision")!;
+    expect(fp16.fewestIdentifierHolders).toBeLessThanOrEqual(3);
     const time = index.wordEvidence("time", ids).get("quill-time-zones")!;
     expect(time.words).toBe(1);
     expect(time.fewestHolders).toBeGreaterThan(10);
@@ -57,6 +68,8 @@ describe("recall's relevance gate on 500 coding memories", () => {
       words: 0,
       share: 0,
       fewestHolders: Number.POSITIVE_INFINITY,
+      fewestIdentifierHolders: Number.POSITIVE_INFINITY,
+      promptWords: 1,
     });
   });
 });

@@ -31,6 +31,9 @@ const MEMORIES: Array<[name: string, description: string, body: string]> = [
     "Staging deploys run from the deploy workflow; it needs the kubeconfig secret.",
   ],
   ["changelog", "release notes", "Every user-visible fix adds a line to the CHANGELOG file."],
+  ["plain-fact", "a plain fact", "Plain fact n1499."],
+  ["terminal", "terminal multiplexer", "The user splits panes in tmux with prefix then %."],
+  ["pool-cache", "the connection pool", "The pool sets statement_cache_mode to describe behind PgBouncer."],
 ];
 
 describe("recall stays silent when nothing is relevant", () => {
@@ -79,11 +82,40 @@ describe("recall stays silent when nothing is relevant", () => {
     expect(migration.items[0]?.id).toMatch(/migrations$/);
     expect(migration.text).toContain("never edit an applied migration file");
   });
+
+  it("recalls the one memory that holds an identifier the prompt names, among words no memory holds", async () => {
+    expect((await service.recall("what about n1499 then")).items[0]?.id).toMatch(/plain-fact$/);
+    const pasted =
+      "ERROR: statement_cache_mode rejected by the upstream multiplexer (SQLSTATE 08P01), retrying";
+    expect((await service.recall(pasted)).items[0]?.id).toMatch(/pool-cache$/);
+    // The same words written as prose are words, not a name: one everyday word among unknown ones stays silent.
+    const prose = "ERROR: statement rejected by the upstream multiplexer (SQLSTATE), retrying";
+    expect((await service.recall(prose)).items).toEqual([]);
+  });
+
+  it("lets one rare word lead a long prompt whose other words no memory holds, but not a short one", async () => {
+    // Eight carrying words, seven of them unknown here: they dilute the coverage, not the evidence.
+    const long = "whats the quickest keyboard shortcut to carve this tmux window vertically";
+    expect((await service.recall(long)).items[0]?.id).toMatch(/terminal$/);
+    expect((await service.recall("carve this tmux window vertically")).items).toEqual([]);
+  });
 });
 
 describe("relevantResults", () => {
-  const evidence = (entries: Record<string, { words: number; share: number; fewestHolders: number }>) => () =>
-    new Map(Object.entries(entries));
+  type Entry = {
+    words: number;
+    share: number;
+    fewestHolders: number;
+    fewestIdentifierHolders?: number;
+    promptWords?: number;
+  };
+  const evidence = (entries: Record<string, Entry>) => () =>
+    new Map(
+      Object.entries(entries).map(([id, entry]) => [
+        id,
+        { fewestIdentifierHolders: Number.POSITIVE_INFINITY, promptWords: 1, ...entry },
+      ]),
+    );
 
   it("keeps weaker matches only behind a good one, in order", () => {
     const good = { id: "good", coverage: 0.9 };
@@ -107,6 +139,31 @@ describe("relevantResults", () => {
     expect(
       relevantResults(low, { evidence: evidence({ biking: { words: 2, share: 0.5, fewestHolders: 9 } }) }),
     ).toEqual([]);
+  });
+
+  it("lets an identifier word lead on its own only when a few documents hold it", () => {
+    const match = [{ id: "pool", coverage: 0.1 }];
+    const named = (holders: number) =>
+      evidence({ pool: { words: 1, share: 0.2, fewestHolders: holders, fewestIdentifierHolders: holders } });
+    expect(relevantResults(match, { evidence: named(1) })).toEqual(match);
+    expect(relevantResults(match, { evidence: named(3) })).toEqual(match);
+    expect(relevantResults(match, { evidence: named(4) })).toEqual([]);
+    expect(relevantResults(match, { evidence: named(1), identifierHolders: 0 })).toEqual([]);
+    // The same rarity from a plain word is not enough at this coverage.
+    expect(
+      relevantResults(match, { evidence: evidence({ pool: { words: 1, share: 0.2, fewestHolders: 1 } }) }),
+    ).toEqual([]);
+  });
+
+  it("lets one rare word lead without the coverage only in a long prompt", () => {
+    const match = [{ id: "tmux", coverage: 0.2 }];
+    const rare = (promptWords: number) =>
+      evidence({ tmux: { words: 1, share: 1, fewestHolders: 1, promptWords } });
+    expect(relevantResults(match, { evidence: rare(8) })).toEqual(match);
+    expect(relevantResults(match, { evidence: rare(7) })).toEqual([]);
+    expect(relevantResults(match, { evidence: rare(8), longPrompt: Number.POSITIVE_INFINITY })).toEqual([]);
+    const everyday = evidence({ tmux: { words: 1, share: 1, fewestHolders: 4, promptWords: 12 } });
+    expect(relevantResults(match, { evidence: everyday })).toEqual([]);
   });
 
   it("lets meaning alone lead only far above the query's own similarity spread, and follow only as similar as a confirmed one", () => {
