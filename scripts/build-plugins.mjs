@@ -87,3 +87,47 @@ function patchPlugin({ name, filter, from, to, replacements = [{ from, to }] }) 
     },
   };
 }
+
+/**
+ * `ai` imports the AI Gateway provider (@ai-sdk/gateway, with @vercel/oidc: 47
+ * modules, about a third of the SDK's chunk) at the top of its bundle, for two
+ * things tacit never does: resolving a model given as a string id through the
+ * default provider, and recognising the gateway's own errors. tacit passes
+ * provider model objects (providers/sdk/), so no request reaches the gateway and
+ * no error can come from it. This resolves the package to a module with the same
+ * names: the error classes' isInstance checks the gateway's own markers (always
+ * false here), and the provider throws one clear line if anything ever uses it.
+ * If `ai` imports a name this module lacks, esbuild fails the build.
+ */
+const GATEWAY_STUB = `
+const gatewayMarker = Symbol.for("vercel.ai.gateway.error");
+const authenticationMarker = Symbol.for("vercel.ai.gateway.error.GatewayAuthenticationError");
+export class GatewayError extends Error {
+  static isInstance(error) {
+    return typeof error === "object" && error !== null && error[gatewayMarker] === true;
+  }
+}
+export class GatewayAuthenticationError extends GatewayError {
+  static isInstance(error) {
+    return GatewayError.isInstance(error) && authenticationMarker in error;
+  }
+}
+function unavailable() {
+  throw new Error("tacit is built without the AI Gateway provider: a model must be a provider's model object, not a string id");
+}
+export const createGateway = unavailable;
+export const gateway = new Proxy(unavailable, { get: unavailable, apply: unavailable });
+`;
+export const aiWithoutGateway = {
+  name: "ai-without-gateway",
+  setup(builder) {
+    builder.onResolve({ filter: /^@ai-sdk\/gateway$/ }, () => ({
+      path: "ai-gateway-stub",
+      namespace: "tacit-stub",
+    }));
+    builder.onLoad({ filter: /.*/, namespace: "tacit-stub" }, () => ({
+      contents: GATEWAY_STUB,
+      loader: "js",
+    }));
+  },
+};

@@ -4,7 +4,12 @@
 import { copyFileSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { build } from "esbuild";
-import { providerUtilsWithoutHeaders, stringWidthFastPath, yogaWithoutFetch } from "./build-plugins.mjs";
+import {
+  aiWithoutGateway,
+  providerUtilsWithoutHeaders,
+  stringWidthFastPath,
+  yogaWithoutFetch,
+} from "./build-plugins.mjs";
 
 const { version } = JSON.parse(readFileSync("package.json", "utf8"));
 
@@ -38,7 +43,7 @@ await build({
   logLevel: "warning",
   // Ink loads React DevTools only when DEV=true and the package is installed; it is not a dependency.
   external: ["react-devtools-core"],
-  plugins: [yogaWithoutFetch, stringWidthFastPath, providerUtilsWithoutHeaders],
+  plugins: [yogaWithoutFetch, stringWidthFastPath, providerUtilsWithoutHeaders, aiWithoutGateway],
 });
 
 // The bash grammar and its runtime are WebAssembly files that cannot be bundled as code: they sit

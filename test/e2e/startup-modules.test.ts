@@ -24,7 +24,7 @@ function packagesIn(files: string[]): Set<string> {
 }
 
 describe("a headless run's start-up", () => {
-  it("loads the model SDK it calls, and no command parser, TUI or HTML converter", async () => {
+  it("loads the model SDK it calls, and no command parser, TUI, HTML converter or AI Gateway", async () => {
     const list = path.join(e2e.workspace.home, "loaded-modules.txt");
     e2e.server.enqueue({ text: "hi" });
     const result = await e2e.print("say hi", ["--no-reflect"], {
@@ -38,6 +38,10 @@ describe("a headless run's start-up", () => {
     expect(packages).toContain("zod");
     for (const deferred of ["commander", "turndown", "@mixmark-io/domino", "ink", "react"])
       expect(packages, deferred).not.toContain(deferred);
+    // tacit hands the SDK model objects, never a string id for the AI Gateway to resolve, so the
+    // gateway provider and its OIDC client are left out of the build (scripts/build-plugins.mjs).
+    expect(packages).toContain("ai");
+    for (const unused of ["@ai-sdk/gateway", "@vercel/oidc"]) expect(packages, unused).not.toContain(unused);
   });
 
   it("sends the request over node:http without loading undici or TLS", async () => {
