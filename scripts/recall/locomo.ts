@@ -1,7 +1,7 @@
 // LoCoMo (Maharana et al., ACL 2024; CC BY-NC 4.0, a fixture only) as recall documents
 // and questions. Each raw dialogue turn becomes one document (never the LLM-written
 // observations or summaries); each category 1-4 question with evidence is a query.
-import { MONTH_NAMES } from "../../src/memory/search/temporal.ts";
+import { MONTH_NAMES, spokenDay } from "../../src/memory/search/temporal.ts";
 import type { SearchDocument } from "../../src/memory/search/types.ts";
 
 interface Turn {
@@ -45,12 +45,6 @@ function parseSessionDate(text: string): number {
 }
 
 /** The date as people write it, so "May 2023" or "8 May" in a question can match it. */
-function spokenDate(epoch: number): string {
-  const date = new Date(epoch);
-  const month = MONTH_NAMES[date.getUTCMonth()]!;
-  return `${date.getUTCDate()} ${month[0]!.toUpperCase()}${month.slice(1)} ${date.getUTCFullYear()}`;
-}
-
 function turnText(turn: Turn): string {
   return turn.blip_caption ? `${turn.text} [shares ${turn.blip_caption}]` : turn.text;
 }
@@ -74,7 +68,7 @@ export function buildDocuments(
     const date = parseSessionDate(String(sample.conversation[`session_${session}_date_time`] ?? ""));
     lastDate = Math.max(lastDate, date);
     turns.forEach((turn, index) => {
-      const context: string[] = options.dateContext ? [spokenDate(date)] : [];
+      const context: string[] = options.dateContext ? [spokenDay(date)] : [];
       for (let offset = -options.window; offset <= options.window; offset++) {
         const neighbour = turns[index + offset];
         if (offset !== 0 && neighbour !== undefined)

@@ -2,34 +2,11 @@ import { type Message, messageText } from "../core/messages.ts";
 import type { ReadMemory } from "./memory-store.ts";
 import { redactSecrets } from "./redaction.ts";
 import type { MemoryScope } from "./scopes.ts";
+import { spokenDay } from "./search/temporal.ts";
 import type { SearchDocument } from "./search/types.ts";
 
 /** How much of each neighbouring message a transcript passage carries as context. */
 const NEIGHBOUR_CHARS = 400;
-
-const MONTHS = [
-  "January",
-  "February",
-  "March",
-  "April",
-  "May",
-  "June",
-  "July",
-  "August",
-  "September",
-  "October",
-  "November",
-  "December",
-];
-
-/**
- * The day as people say it ("3 March 2026"), so "what did we do in March" can find it. Written by
- * hand: toLocaleDateString's first call sets up Intl (tens of ms) before a run's first request.
- */
-function spokenDay(at: number): string {
-  const date = new Date(at);
-  return `${date.getUTCDate()} ${MONTHS[date.getUTCMonth()]} ${date.getUTCFullYear()}`;
-}
 
 /** A transcript message's searchable text (redacted), or undefined when it has none (tool results). */
 export function transcriptText(message: Message): string | undefined {

@@ -20,6 +20,17 @@ export const MONTH_NAMES = [
   "december",
 ] as const;
 
+/**
+ * A day as people say it ("3 March 2026"), in UTC: the date context documents are indexed with, so
+ * "what did we do in March" finds them. Written by hand: toLocaleDateString's first call sets up
+ * Intl (tens of ms) before a run's first request.
+ */
+export function spokenDay(at: number): string {
+  const date = new Date(at);
+  const month = MONTH_NAMES[date.getUTCMonth()]!;
+  return `${date.getUTCDate()} ${month[0]!.toUpperCase()}${month.slice(1)} ${date.getUTCFullYear()}`;
+}
+
 const MONTH_PATTERN = MONTH_NAMES.join("|");
 // "7 May 2023", "May 7, 2023", "May 2023", "May 7", "7 May"; the year or the day may be missing.
 const NAMED_DATE = new RegExp(
