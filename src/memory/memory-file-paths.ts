@@ -8,9 +8,6 @@ import path from "node:path";
  */
 export const MAX_MEMORY_FILE_BYTES = 256 * 1024;
 
-/** Files tacit itself keeps in a scope repository (git-history.ts writes them once, at `git init`). */
-export const REPOSITORY_FILES: readonly string[] = [".gitignore", ".gitattributes"];
-
 /**
  * Whether a path relative to a scope folder names a memory file: `<name>.md`
  * directly in the folder. Anything else there (notes.txt, sub/.env, a dot file)

@@ -1,4 +1,5 @@
 import type { DatabaseSync } from "node:sqlite";
+import { transaction } from "./database.ts";
 import type { Migration } from "./migration.ts";
 
 /**
@@ -53,14 +54,9 @@ export function recordRecalls(database: DatabaseSync, entries: readonly RecallEn
   const insert = database.prepare(
     "INSERT INTO memory_recalls (memory_id, session_id, turn, at) VALUES (?, ?, ?, ?)",
   );
-  database.exec("BEGIN IMMEDIATE");
-  try {
+  transaction(database, () => {
     for (const entry of entries) insert.run(entry.memoryId, entry.sessionId, entry.turn, entry.at);
-    database.exec("COMMIT");
-  } catch (error) {
-    database.exec("ROLLBACK");
-    throw error;
-  }
+  });
 }
 
 /**

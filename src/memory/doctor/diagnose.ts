@@ -1,4 +1,3 @@
-import type { Memory } from "../memory-file.ts";
 import type { MemoryService } from "../memory-service.ts";
 import type { ReadMemory } from "../memory-types.ts";
 import type { MemoryScope } from "../scopes.ts";
@@ -71,7 +70,7 @@ export function diagnoseMemories(
         detail: `names ${memory.missingPaths.join(", ")}, which no longer ${memory.missingPaths.length === 1 ? "exists" : "exist"}`,
       });
     }
-    if (isConflicted(memory.memory)) {
+    if (memory.memory.conflict === true) {
       findings.push({
         kind: "conflict",
         memories: [idOf(memory)],
@@ -103,14 +102,6 @@ function unusedFindings(memories: readonly ReadMemory[], options: DiagnoseOption
     });
   }
   return findings;
-}
-
-/**
- * The sync's conflict marker (frontmatter `conflict: true`). Read from the parsed field once the sync's
- * memory-file change is in, and from the kept unknown keys before.
- */
-function isConflicted(memory: Memory): boolean {
-  return (memory as Memory & { conflict?: boolean }).conflict === true || memory.extra?.conflict === true;
 }
 
 /** Every memory of the enabled scopes, read once; a file that vanishes or cannot be read meanwhile is left out. */

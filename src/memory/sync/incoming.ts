@@ -1,5 +1,5 @@
-import { runGit } from "../git-history.ts";
-import { isMemoryFilePath, MAX_MEMORY_FILE_BYTES, REPOSITORY_FILES } from "../memory-file-paths.ts";
+import { REPOSITORY_FILE_TEXTS, runGit } from "../git-history.ts";
+import { isMemoryFilePath, MAX_MEMORY_FILE_BYTES } from "../memory-file-paths.ts";
 import type { Redact } from "../redact-hand-edits.ts";
 import type { Change } from "./tree-plumbing.ts";
 
@@ -49,7 +49,7 @@ export async function acceptIncoming(
   }
   // tacit's own .gitignore and .gitattributes are this side's to keep: not worth a word.
   const skipped = [...changes.keys()].filter(
-    (file) => !accepted.has(file) && !REPOSITORY_FILES.includes(file),
+    (file) => !accepted.has(file) && !(file in REPOSITORY_FILE_TEXTS),
   ).length;
   return { accepted, skipped };
 }

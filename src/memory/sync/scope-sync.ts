@@ -266,7 +266,7 @@ async function isAncestor(folder: string, ancestor: string, descendant: string):
 function hasMemoryFiles(folder: string): boolean {
   if (!existsSync(folder)) return false;
   try {
-    return readdirSync(folder).some((name) => name.endsWith(".md") && !name.startsWith("."));
+    return readdirSync(folder).some(isMemoryFilePath);
   } catch {
     return false;
   }
