@@ -1,8 +1,8 @@
 import path from "node:path";
-import { readBoundedText } from "../../config/bounded-read.ts";
 import { type HooksSettings, hooksSettingsSchema } from "../../config/hooks-schema.ts";
 import { localSettingsPath, projectSettingsPath, userSettingsPath } from "../../config/paths.ts";
 import { repositoryTrust } from "../../config/repository-trust.ts";
+import { readJsonObject } from "../../config/settings.ts";
 
 /** The events tacit fires, with Claude Code's names. */
 const HOOK_EVENTS = [
@@ -48,18 +48,16 @@ function isHookEvent(name: string): name is HookEvent {
 
 /** The `hooks` block of a settings file; undefined when the file is absent, unreadable or has none. */
 function readHooksBlock(file: string): HooksSettings | undefined {
-  // Bounded, regular files only (config/bounded-read.ts); what is refused, loading settings has said.
-  const read = readBoundedText(file);
-  if (read.state !== "read") return undefined;
-  let raw: unknown;
+  let raw: Record<string, unknown> | undefined;
   try {
-    raw = JSON.parse(read.text);
+    // The settings loader's own reader (bounded, regular files only, a BOM allowed).
+    raw = readJsonObject(file);
   } catch {
-    // Missing, or malformed: loading settings has already said so (a malformed file stops the start).
+    // Refused or malformed: loading settings has already said so (a malformed file stops the start).
     return undefined;
   }
-  if (typeof raw !== "object" || raw === null || !("hooks" in raw)) return undefined;
-  const parsed = hooksSettingsSchema.safeParse((raw as { hooks: unknown }).hooks);
+  if (raw?.hooks === undefined) return undefined;
+  const parsed = hooksSettingsSchema.safeParse(raw.hooks);
   return parsed.success ? parsed.data : undefined;
 }
 

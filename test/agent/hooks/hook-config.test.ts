@@ -56,6 +56,13 @@ describe("hook settings", () => {
     expect(changed.changedSinceTrust).toBe(true);
   });
 
+  it("reads a settings file that starts with a byte-order mark, as the settings loader does", () => {
+    const file = path.join(home, "settings.json");
+    mkdirSync(home, { recursive: true });
+    writeFileSync(file, `\uFEFF${JSON.stringify(hooksBlock("PreToolUse", "echo bom", "Bash"))}`);
+    expect(loadHooks(home, project).hooks.map((hook) => hook.command)).toEqual(["echo bom"]);
+  });
+
   it("a settings.local.json needs trust, tracked or not: an unpacked archive brings an untracked one", () => {
     const local = path.join(project, ".tacit", "settings.local.json");
     writeJson(local, hooksBlock("SessionStart", "echo local"));
