@@ -5,6 +5,7 @@ import type { Tool, ToolContext } from "../core/tool.ts";
 import type { CheckpointBlobs } from "../session/checkpoint-blobs.ts";
 import { sha256Hex } from "../session/checkpoint-blobs.ts";
 import type { CheckpointRecords, FileState } from "../session/checkpoint-records.ts";
+import { changedSince } from "./file-write-recorder.ts";
 import type { AfterToolCall, BeforeToolCall } from "./tool-calls.ts";
 
 /** A file bigger than this is not snapshotted: the list of turns says it cannot be put back. */
@@ -97,7 +98,7 @@ export function createCheckpointer(options: CheckpointerOptions): Checkpointer {
     if (state) options.records.recordAfter(sessionId, turnSeq, file, state, now());
   };
 
-  const after: AfterToolCall = async (tool, input, context) => {
+  const after: AfterToolCall = async (tool, input, context, { startedAt }) => {
     const turnSeq = options.turnSeq();
     if (turnSeq === undefined) return;
     const sessionId = options.sessionId();
@@ -109,8 +110,12 @@ export function createCheckpointer(options: CheckpointerOptions): Checkpointer {
       }
     } else if (subject.kind === "bash") {
       // The turn's own command (a formatter, `sed -i`) changing a file the turn wrote is still the agent's doing.
-      for (const file of options.records.pathsOfTurn(sessionId, turnSeq))
+      // Only files the command touched are read again (a gone one is recorded as gone), not every file every time.
+      for (const file of options.records.pathsOfTurn(sessionId, turnSeq)) {
+        const stats = await stat(file).catch(() => undefined);
+        if (stats && !changedSince(stats.mtimeMs, startedAt)) continue;
         await recordAfter(sessionId, turnSeq, file);
+      }
     }
   };
 

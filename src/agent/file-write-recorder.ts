@@ -24,7 +24,7 @@ function mtimeSlackMs(mtimeMs: number): number {
 }
 
 /** Whether a file's time says it changed during a call that started at startedAt. */
-function changedSince(mtimeMs: number, startedAt: number): boolean {
+export function changedSince(mtimeMs: number, startedAt: number): boolean {
   return mtimeMs >= startedAt - mtimeSlackMs(mtimeMs);
 }
 

@@ -118,6 +118,21 @@ describe("tacit rewind", () => {
     expect(read("shared.txt")).toBe("the user's original\n");
   });
 
+  it("counts the turn's own shell command changing a file the turn wrote as the agent's doing", async () => {
+    e2e.server.enqueue(
+      write("formatted.txt", "raw\n"),
+      { toolCalls: [{ name: "Bash", input: { command: "echo formatted >> formatted.txt" } }] },
+      { text: "Done." },
+    );
+    expect((await e2e.print("write and format", ["--permission-mode", "bypass"])).code).toBe(0);
+    expect(read("formatted.txt")).toBe("raw\nformatted\n");
+    // Not "changed since tacit last wrote it": the command ran in the turn, so no --force is needed.
+    const rewound = await e2e.run(["rewind", "--turn", "1", "--yes", "--files-only"]);
+    expect(rewound.code, rewound.stdout + rewound.stderr).toBe(0);
+    expect(rewound.stdout).toContain("Removed formatted.txt");
+    expect(existsSync(e2e.inProject("formatted.txt"))).toBe(false);
+  });
+
   it("removes a file the agent created, and says shell commands are not undone", async () => {
     e2e.server.enqueue(
       write("created.txt", "new\n"),
