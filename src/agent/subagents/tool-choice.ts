@@ -1,29 +1,14 @@
 import type { Tool } from "../../core/tool.ts";
 import { TASK_TOOL_NAMES } from "../../tools/task.ts";
+import { hookToolName } from "../hooks/tool-names.ts";
 
 /**
- * The same tool under each model family's name (toolset.ts): an agent file written for Claude
- * Code names `Read, Grep`, and a subagent running on a GPT or Gemini model gets those tools under
- * the names its model knows.
+ * An agent file written for Claude Code names `Read, Grep`; a subagent on a GPT or Gemini model
+ * gets those tools under the names its model knows. A tool matches by its own name or its Claude
+ * Code name (hooks/tool-names.ts, the one table of them), plus two Claude Code names that reach
+ * further: GPT writes files only with apply_patch, and MultiEdit is an Edit.
  */
-const EQUIVALENT_NAMES: readonly string[][] = [
-  ["read", "read_file"],
-  ["write", "write_file", "apply_patch"],
-  ["edit", "multiedit", "replace", "apply_patch"],
-  ["bash", "shell", "run_shell_command"],
-  ["grep", "grep_files", "search_file_content"],
-  ["glob"],
-  ["ls", "list_dir", "list_directory"],
-  ["todowrite", "update_plan", "write_todos"],
-];
-
-function namesFor(name: string): Set<string> {
-  const lower = name.toLowerCase();
-  const names = new Set([lower]);
-  for (const group of EQUIVALENT_NAMES)
-    if (group.includes(lower)) for (const other of group) names.add(other);
-  return names;
-}
+const ALSO_MEANS: Record<string, string[]> = { write: ["apply_patch"], multiedit: ["edit"] };
 
 /**
  * The tools a subagent gets: those it may have at most (the parent's, without the task tool),
@@ -33,6 +18,10 @@ export function chooseTools(available: readonly Tool[], wanted: readonly string[
   // No subagent starts subagents, whatever it was handed: the depth stays one.
   const allowed = available.filter((tool) => !TASK_TOOL_NAMES.has(tool.name));
   if (wanted === undefined) return allowed;
-  const names = new Set(wanted.flatMap((name) => [...namesFor(name)]));
-  return allowed.filter((tool) => names.has(tool.name.toLowerCase()));
+  const names = new Set(
+    wanted.flatMap((name) => [name.toLowerCase(), ...(ALSO_MEANS[name.toLowerCase()] ?? [])]),
+  );
+  return allowed.filter(
+    (tool) => names.has(tool.name.toLowerCase()) || names.has(hookToolName(tool.name).toLowerCase()),
+  );
 }

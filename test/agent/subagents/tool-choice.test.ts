@@ -29,4 +29,13 @@ describe("chooseTools", () => {
       names(chooseTools([...createToolset("gemini"), task("gemini")], ["Read", "Grep", "Task"])),
     ).toEqual(["read_file", "search_file_content"]);
   });
+
+  it("finds every tool the hooks' name table knows, web_fetch and GPT's patch among them", () => {
+    const gpt = names(chooseTools(createToolset("gpt"), ["WebFetch", "Write"]));
+    expect(gpt).toContain("web_fetch");
+    expect(gpt).toContain("apply_patch");
+    expect(names(chooseTools(createToolset("gemini"), ["WebFetch", "MultiEdit"]))).toEqual(
+      expect.arrayContaining(["web_fetch", "replace"]),
+    );
+  });
 });
