@@ -48,6 +48,8 @@ interface Query {
 interface Cached extends RecentEntries {
   after: number | null;
   upTo: number | null;
+  /** The decay's recalled memories the answer was computed with (sorted), or null without decay. */
+  used: string[] | null;
 }
 
 /**
@@ -64,29 +66,28 @@ interface Cached extends RecentEntries {
  */
 export function cachedRecentEntries(database: DatabaseSync, query: Query): RecentEntries {
   if (query.scopes.length === 0) return { entries: [], total: 0, decayed: 0 };
-  const key = JSON.stringify([
-    query.projectKey,
-    query.scopes,
-    query.limit,
-    query.decay ? [...query.decay.used].sort() : null,
-  ]);
+  // One row per project, scopes and limit: the recalled list changes with every recall, so it is
+  // compared from the value rather than keyed (as a key, each new recall left a dead row behind).
+  const key = JSON.stringify([query.projectKey, query.scopes, query.limit]);
+  const used = query.decay ? [...query.decay.used].sort() : null;
   const row = database.prepare("SELECT value FROM memory_index_listing WHERE key = ?").get(key) as
     | { value: string }
     | undefined;
   if (row) {
     const cached = JSON.parse(row.value) as Cached;
     const before = query.decay?.before;
-    if (
+    const sameUse = JSON.stringify(cached.used ?? null) === JSON.stringify(used);
+    const inWindow =
       before === undefined ||
-      ((cached.after === null || before > cached.after) && (cached.upTo === null || before <= cached.upTo))
-    )
-      return { entries: cached.entries, total: cached.total, decayed: cached.decayed };
+      ((cached.after === null || before > cached.after) && (cached.upTo === null || before <= cached.upTo));
+    if (sameUse && inWindow) return { entries: cached.entries, total: cached.total, decayed: cached.decayed };
   }
   const answer = recentEntries(database, query);
   const { decay } = query;
   const cached: Cached = {
     ...answer,
     ...(decay ? cutOffs(database, { ...query, decay }) : { after: null, upTo: null }),
+    used,
   };
   database
     .prepare(

@@ -4,6 +4,7 @@ import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { MemoryService } from "../../src/memory/memory-service.ts";
 import { openTacitDatabase } from "../../src/memory/tacit-database.ts";
+import { recordRecalls } from "../../src/session/recall-log.ts";
 
 const DAY = 86_400_000;
 const NOW = Date.UTC(2026, 10, 1);
@@ -76,5 +77,20 @@ describe("the memory index's kept rows", () => {
       reason: "test",
     });
     expect(memory.renderIndexSection()).toContain("- deploy [");
+  });
+
+  it("answers anew when a recall keeps a memory in use, in the same kept row", () => {
+    const memory = service();
+    clock = NOW + 6 * DAY; // "oldest" is 91 days old and left out...
+    expect(memory.renderIndexSection()).not.toContain("- oldest");
+    // ...until it is recalled: in use again, whatever its file's date.
+    recordRecalls(database, [
+      { memoryId: "user/oldest", sessionId: "s1", turn: 1, at: new Date(clock).toISOString() },
+    ]);
+    expect(memory.renderIndexSection()).toContain("- oldest");
+    const rows = database.prepare("SELECT count(*) AS count FROM memory_index_listing").get() as {
+      count: number;
+    };
+    expect(rows.count).toBe(1);
   });
 });
