@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { EFFORTS } from "../core/effort.ts";
 
 /**
  * The root command's options, described once: commander builds --help and the
@@ -47,7 +48,7 @@ export const ROOT_OPTIONS: RootOption[] = [
   {
     long: "effort",
     value: "<level>",
-    choices: ["minimal", "low", "medium", "high", "xhigh"],
+    choices: [...EFFORTS],
     description:
       "reasoning effort: minimal, low, medium, high or xhigh (thinking budget or reasoning.effort)",
   },

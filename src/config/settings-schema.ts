@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { EFFORTS } from "../core/effort.ts";
 import { permissionModeAliases, permissionModes } from "../core/permission-mode.ts";
 import { hooksSettingsSchema } from "./hooks-schema.ts";
 
@@ -131,7 +132,7 @@ export const settingsSchema = z.looseObject({
   /** "provider/model-id", e.g. "anthropic/claude-sonnet-5". */
   model: z.string().min(1, "model must not be empty").optional(),
   /** Reasoning effort for models that reason (README "Reasoning effort"). */
-  effort: z.enum(["minimal", "low", "medium", "high", "xhigh"]).optional(),
+  effort: z.enum(EFFORTS).optional(),
   permissions: permissionsSchema.optional(),
   providers: z.record(z.string(), providerSettingsSchema).optional(),
   /** Per model ("provider/model-id"): `vision` says whether it takes images, over the provider's word and the catalog. */

@@ -1,11 +1,9 @@
 import type { Wire } from "../config/builtin-providers.ts";
+import { EFFORTS, type Effort } from "../core/effort.ts";
 import { ConfigError } from "../core/errors.ts";
 import type { ModelInfo } from "../core/model.ts";
 
-/** How hard a reasoning model thinks before it answers: `--effort`, `/effort`, `"effort"` in settings. */
-export type Effort = "minimal" | "low" | "medium" | "high" | "xhigh";
-
-const EFFORTS: readonly Effort[] = ["minimal", "low", "medium", "high", "xhigh"];
+export type { Effort };
 
 export function parseEffort(value: string, source = "--effort"): Effort {
   const effort = value.trim().toLowerCase();

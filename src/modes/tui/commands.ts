@@ -1,3 +1,4 @@
+import { EFFORTS } from "../../core/effort.ts";
 import { errorMessage } from "../../core/errors.ts";
 import type { RecalledItem } from "../../core/events.ts";
 import { compactionLine } from "./compaction-line.ts";
@@ -58,7 +59,7 @@ export interface SlashCommand {
 }
 
 /** The levels /effort offers, lowest first (providers/effort.ts maps each onto every wire). */
-const EFFORT_LEVELS = ["minimal", "low", "medium", "high", "xhigh"];
+const EFFORT_LEVELS: readonly string[] = EFFORTS;
 
 export const SLASH_COMMANDS: SlashCommand[] = [
   {
