@@ -4,7 +4,7 @@ import type { Tool } from "../../core/tool.ts";
 import { groupIsAlive, killProcessGroup } from "../run-process.ts";
 import type { McpCallResult, McpConnection, McpToolInfo } from "./connection.ts";
 import { createMcpTool } from "./mcp-tool.ts";
-import { cachedTools, saveCachedTools, serverCacheKey } from "./tool-cache.ts";
+import { cachedToolLists, saveCachedTools, serverCacheKey } from "./tool-cache.ts";
 
 export interface McpManagerOptions {
   servers: readonly McpServerEntry[];
@@ -65,13 +65,15 @@ export class McpManager {
   private readonly starting = new Set<AbortController>();
 
   constructor(private readonly options: McpManagerOptions) {
-    this.handles = options.servers.map((entry) => this.newHandle(entry));
+    const cached = cachedToolLists(options.home);
+    this.handles = options.servers.map((entry) => this.newHandle(entry, cached));
   }
 
   /** Starts more servers mid-session (a repository's, once the user trusted it); their tools join as they come up. */
   add(servers: readonly McpServerEntry[]): void {
     if (this.closing) return;
-    const added = servers.map((entry) => this.newHandle(entry));
+    const cached = cachedToolLists(this.options.home);
+    const added = servers.map((entry) => this.newHandle(entry, cached));
     this.handles.push(...added);
     if (!this.started) return;
     process.removeListener("exit", this.killOnExit);
@@ -79,13 +81,13 @@ export class McpManager {
     for (const handle of added) handle.ready = this.connect(handle);
   }
 
-  private newHandle(entry: McpServerEntry): ServerHandle {
+  private newHandle(entry: McpServerEntry, cached: (key: string) => McpToolInfo[] | undefined): ServerHandle {
     const cacheKey = serverCacheKey(entry.name, entry.config);
     const handle: ServerHandle = {
       entry,
       cacheKey,
       status: "starting",
-      toolInfos: cachedTools(this.options.home, cacheKey) ?? [],
+      toolInfos: cached(cacheKey) ?? [],
       toolObjects: [],
       ready: Promise.resolve(),
       restarts: 0,

@@ -28,8 +28,10 @@ export function serverCacheKey(name: string, config: McpServerConfig): string {
     .slice(0, 24);
 }
 
-export function cachedTools(home: string, key: string): McpToolInfo[] | undefined {
-  return readCache(home).servers[key]?.tools;
+/** The tools each server listed last time, by cache key: the file read once for every server asked about. */
+export function cachedToolLists(home: string): (key: string) => McpToolInfo[] | undefined {
+  const { servers } = readCache(home);
+  return (key) => servers[key]?.tools;
 }
 
 /** Records a server's tools; a failed write only costs the next start its head start. */
