@@ -47,13 +47,15 @@ export function readBoundedFile(file: string, maxBytes: number = MAX_CONFIG_FILE
   }
 }
 
-/** The same, as UTF-8 text. */
+/** The same, as UTF-8 text, without a leading byte-order mark (editors on Windows write one; JSON.parse refuses it). */
 export function readBoundedText(
   file: string,
   maxBytes: number = MAX_CONFIG_FILE_BYTES,
 ): { state: "read"; text: string } | { state: "missing" } | { state: "refused"; problem: string } {
   const read = readBoundedFile(file, maxBytes);
-  return read.state === "read" ? { state: "read", text: read.bytes.toString("utf8") } : read;
+  return read.state === "read"
+    ? { state: "read", text: read.bytes.toString("utf8").replace(/^\uFEFF/, "") }
+    : read;
 }
 
 function tooLarge(file: string, maxBytes: number): string {

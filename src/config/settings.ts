@@ -281,7 +281,7 @@ export function readJsonObject(file: string): Record<string, unknown> | undefine
   if (text.trim() === "") return {};
   let value: unknown;
   try {
-    value = JSON.parse(text.replace(/^\uFEFF/, ""));
+    value = JSON.parse(text);
   } catch (error) {
     throw new ConfigError(`${file}: invalid JSON: ${describeJsonError(errorMessage(error), text)}`);
   }

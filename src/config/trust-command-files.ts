@@ -51,7 +51,7 @@ function commandTexts(file: string): string[] {
   if (read.state !== "read") return [];
   let document: unknown;
   try {
-    document = JSON.parse(read.text.replace(/^\uFEFF/, ""));
+    document = JSON.parse(read.text);
   } catch {
     return [];
   }

@@ -95,6 +95,16 @@ describe("readMcpServers", () => {
     });
   });
 
+  it("reads a .mcp.json that starts with a byte-order mark, as settings files are read", () => {
+    write(
+      path.join(project, ".mcp.json"),
+      `\uFEFF${JSON.stringify({ mcpServers: { fine: { command: "x" } } })}`,
+    );
+    const { servers, warnings } = read();
+    expect(servers.map((server) => server.name)).toEqual(["fine"]);
+    expect(warnings).toEqual([]);
+  });
+
   it("skips a bad entry or file with one warning each, keeping the rest", () => {
     write(path.join(project, ".mcp.json"), {
       mcpServers: {
