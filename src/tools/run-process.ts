@@ -49,7 +49,11 @@ export function groupIsAlive(group: number): boolean {
   }
 }
 
-function registerGroup(group: number): void {
+/**
+ * Adds a process group to those killed when tacit exits or is signalled: runProcess does it for
+ * every command; other spawners of process groups (hooks) call it too, so nothing outlives tacit.
+ */
+export function registerGroup(group: number): void {
   // Groups that emptied since they were added would only grow the set (and their ids get reused).
   for (const known of liveGroups) if (!groupIsAlive(known)) liveGroups.delete(known);
   liveGroups.add(group);

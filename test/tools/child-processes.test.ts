@@ -78,6 +78,13 @@ describe("child processes die with tacit", () => {
     expect(await eventually(() => !isRunning(sleepPid))).toBe(true);
   });
 
+  it("SIGTERM stops a running hook too: its process group is killed with tacit's other children", async () => {
+    const { child, sleepPid, exited } = await startTacitStandIn("hook");
+    child.kill("SIGTERM");
+    expect((await exited).code).toBe(143);
+    expect(await eventually(() => !isRunning(sleepPid))).toBe(true);
+  });
+
   it("an outside SIGINT (kill -INT; in the TUI Ctrl-C is a key, not a signal) stops the command too", async () => {
     const { child, sleepPid, exited } = await startTacitStandIn("foreground");
     child.kill("SIGINT");

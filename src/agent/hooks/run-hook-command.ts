@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { killProcessGroup } from "../../tools/run-process.ts";
+import { killProcessGroup, registerGroup } from "../../tools/run-process.ts";
 
 /** Characters of a hook's stdout and stderr kept each; a chatty hook cannot fill memory. */
 const KEEP_CHARS = 64 * 1024;
@@ -48,6 +48,8 @@ export function runHookCommand(request: HookCommandRequest): Promise<HookCommand
       detached: true,
       stdio: ["pipe", "pipe", "pipe"],
     });
+    // Killed with tacit's other children if tacit exits or is signalled while the hook runs.
+    if (child.pid !== undefined) registerGroup(child.pid);
     const keep = (text: string) => (text.length > KEEP_CHARS ? text.slice(0, KEEP_CHARS) : text);
     child.stdout.setEncoding("utf8");
     child.stderr.setEncoding("utf8");
