@@ -151,6 +151,14 @@ export class FtsPostings {
 }
 
 /** SQLite's varint (FTS5 uses the same encoding): 7 bits a byte, high bit set means more follows. */
+/**
+ * Lucene's BM25 IDF of a term held by `holding` of `total` documents: never negative, so a term in
+ * over half the documents (a speaker's or project's name) still counts, unlike FTS5's clamped IDF.
+ */
+export function luceneIdf(total: number, holding: number): number {
+  return Math.log(1 + (total - holding + 0.5) / (holding + 0.5));
+}
+
 function readVarints(bytes: Uint8Array, count: number): number[] {
   const values: number[] = [];
   let position = 0;

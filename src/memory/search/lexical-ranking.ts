@@ -1,6 +1,6 @@
 import type { DatabaseSync, SQLInputValue } from "node:sqlite";
 import { filterClause } from "./document-rules.ts";
-import { FtsPostings, type IndexTotals, type Posting } from "./fts-postings.ts";
+import { FtsPostings, type IndexTotals, luceneIdf, type Posting } from "./fts-postings.ts";
 import { proximityScore } from "./proximity.ts";
 import type { Candidate, RankingWeights } from "./rerank.ts";
 import { StatementCache } from "./statement-cache.ts";
@@ -162,7 +162,7 @@ export class LexicalRanking {
         // A word no document holds weighs as much as the rarest one held, not more: its
         // exact IDF would be an artefact of the smoothing, and it only enters coverage.
         const n = Math.max(1, postings.length);
-        const idf = Math.log(1 + (totals.documents - n + 0.5) / (n + 0.5));
+        const idf = luceneIdf(totals.documents, n);
         byStem.set(stem, { stem, idf, carries, postings });
       }
     }
@@ -274,7 +274,7 @@ export class LexicalRanking {
     const sessionIdf = stems.map((_, index) => {
       let holding = 0;
       for (const total of counts.values()) if (total[index]! > 0) holding++;
-      return Math.log(1 + (sessions - holding + 0.5) / (holding + 0.5));
+      return luceneIdf(sessions, holding);
     });
     for (const [session, total] of counts) {
       const norm =

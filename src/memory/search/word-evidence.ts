@@ -1,5 +1,5 @@
 import type { DatabaseSync } from "node:sqlite";
-import { FtsPostings } from "./fts-postings.ts";
+import { FtsPostings, luceneIdf } from "./fts-postings.ts";
 import { identifierWords } from "./identifier-words.ts";
 import { queryTerms } from "./query.ts";
 import { StatementCache } from "./statement-cache.ts";
@@ -79,7 +79,7 @@ export class WordEvidenceReader {
       const phrase = `"${word.replaceAll('"', '""')}"`;
       const frequency = (count.get(phrase) as { n: number }).n;
       if (frequency === 0) continue;
-      const idf = Math.log(1 + (documents - frequency + 0.5) / (frequency + 0.5));
+      const idf = luceneIdf(documents, frequency);
       const found = (holders.all(phrase, rowids) as Array<{ rowid: number }>).flatMap(
         (row) => idByRowid.get(row.rowid) ?? [],
       );
