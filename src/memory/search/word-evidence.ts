@@ -1,6 +1,7 @@
 import type { DatabaseSync } from "node:sqlite";
 import { FtsPostings, luceneIdf } from "./fts-postings.ts";
 import { identifierWords } from "./identifier-words.ts";
+import { weakWords } from "./pasted-words.ts";
 import { queryTerms } from "./query.ts";
 import { StatementCache } from "./statement-cache.ts";
 import { FILLER_WORDS } from "./stopwords.ts";
@@ -49,7 +50,9 @@ export class WordEvidenceReader {
   }
 
   read(query: string, ids: string[]): Map<string, WordEvidence> {
-    const words = queryTerms(query).filter((word) => !FILLER_WORDS.has(word));
+    // Filler and a pasted error's locations (pasted-words.ts) make no match, as in the ranking.
+    const weak = weakWords(query);
+    const words = queryTerms(query).filter((word) => !FILLER_WORDS.has(word) && !weak.has(word));
     const evidence = new Map<string, WordEvidence>(
       ids.map((id) => [
         id,

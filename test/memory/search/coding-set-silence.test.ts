@@ -46,6 +46,32 @@ describe("recall's relevance gate on 500 coding memories", () => {
     for (const [prompt, name] of cases) expect(recall(prompt).kept[0]?.id, prompt).toBe(name);
   });
 
+  it("makes no match on a pasted error's paths, stack frames and quoted code, only on its message", () => {
+    for (const prompt of [
+      "TypeError: Cannot read properties of undefined (reading 'map')\n    at ProductList (src/components/ProductList.tsx:42:18)\n    at renderWithHooks (react-dom.development.js:16305:18)",
+      "error[E0308]: mismatched types\n --> src/main.rs:12:20\n   |\n12 |     let n: u32 = input.trim();\n   |            ---   ^^^^^^^^^^^^ expected `u32`, found `&str`",
+      "Traceback (most recent call last):\n  File \"main.py\", line 8, in <module>\n    print(totals[key])\nKeyError: 'march'",
+    ]) {
+      const { results, kept } = recall(prompt);
+      expect(results.length, prompt).toBeGreaterThan(0);
+      expect(kept, prompt).toEqual([]);
+    }
+    // The message still speaks: a memory about the error it names is recalled under its frames.
+    const framed = recall(
+      "TypeError: Intl.DisplayNames is not a constructor (on Android only)\n    at regionName (src/i18n/regions.ts:10:5)",
+    );
+    expect(framed.kept[0]?.id).toBe("pixel-hermes");
+  });
+
+  it("keeps a file's folder and type as evidence in a sentence", () => {
+    expect(recall("I edited ios/Podfile and my change disappeared").kept[0]?.id).toBe("pixel-expo");
+    expect(
+      recall("I added a query to accounts.sql, regenerate the Go code")
+        .kept.slice(0, 3)
+        .map((result) => result.id),
+    ).toContain("ledger-sqlc");
+  });
+
   it("reads word evidence from the index: a tool's name is rare, an everyday word is not", () => {
     const ids = memories.map((memory) => memory.name);
     const tmux = index.wordEvidence("tmux", ids).get("user-tmux")!;
