@@ -20,6 +20,9 @@ const EXTENSION_AT_END = new RegExp(`\\.(?:${[...EXTENSIONS].join("|")})(?::\\d+
  */
 const WHERE_LINE = /^(?:\s+\S|\s*\d*\s*\|)/u;
 
+/** How much of a prompt is read for where-words. */
+const MAX_SCANNED = 20_000;
+
 /** A file name followed by a line number: "src/main.rs:12:20". */
 const LOCATION = /\.\w+:\d/u;
 
@@ -37,7 +40,9 @@ const LOCATION = /\.\w+:\d/u;
 export function weakWords(prompt: string): Set<string> {
   const weak = new Set<string>();
   const strong = new Set<string>();
-  const lines = prompt.split("\n");
+  // The search keeps a prompt's first 32 distinct words (query.ts), which a paste reaches
+  // long before this: a 250 KB log is not scanned whole, twice per prompt.
+  const lines = prompt.slice(0, MAX_SCANNED).split("\n");
   const pasted = lines.length > 1;
   lines.forEach((line, index) => {
     const whereLine = index > 0 && WHERE_LINE.test(line);
