@@ -20,6 +20,15 @@ const EXTENSION_AT_END = new RegExp(`\\.(?:${[...EXTENSIONS].join("|")})(?::\\d+
  */
 const WHERE_LINE = /^(?:\s+\S|\s*\d*\s*\|)/u;
 
+/**
+ * A decimal number ("0.1", "2.00", "2.5%") is a value: it says how much, not what, and
+ * "why does 0.1 + 0.2 not equal 0.3" must not match a memory for holding "0", "1" and "2".
+ * Whole numbers stay: they name things ("404", "port 3000", "Java 21", a day in "7 May";
+ * making single digits weak cost LoCoMo 0.003 of recall@10), and so do an identifier's
+ * digits ("stmtcache_1", "fp16").
+ */
+const VALUE = /^[+-]?\d*\.\d+[%.,:]?$/u;
+
 /** How much of a prompt is read for where-words. */
 const MAX_SCANNED = 20_000;
 
@@ -27,15 +36,16 @@ const MAX_SCANNED = 20_000;
 const LOCATION = /\.\w+:\d/u;
 
 /**
- * The words of a coding prompt that only say where, not what: the directories and
- * extension of a file name, its line and column, and every word of a pasted error's stack
- * frames and quoted code lines (the lines indented under the first). A file's folders and
- * extension are weak in a pasted error or beside a line number, not in a sentence. A
- * careful reader of "TypeError: … at ProductList (src/components/ProductList.tsx:42:18)" looks for memories
- * about the error, not about every memory that mentions "src" or "components"; the file's
- * own name ("ProductList", "package") is kept. Such a word still ranks, like filler
- * (stopwords.ts FILLER_WORDS), but does not make a match (relevance.ts). A word written
- * once where it says what ("the components folder") is not weak.
+ * The words of a coding prompt that only say where or how much, not what: the folders and
+ * extension of a file name, its line and column, every word of a pasted error's stack
+ * frames and quoted code lines (the lines indented under the first), and decimal numbers
+ * (VALUE). A file's folders and extension are weak in a pasted error or beside a
+ * line number, not in a sentence. A careful reader of "TypeError: … at ProductList
+ * (src/components/ProductList.tsx:42:18)" looks for memories about the error, not every
+ * memory that mentions "src" or "components"; the file's own name ("ProductList",
+ * "package") is kept. Such a word still ranks, like filler (stopwords.ts FILLER_WORDS),
+ * but makes no match (relevance.ts). A word also written where it says what ("the
+ * components folder") is not weak.
  */
 export function weakWords(prompt: string): Set<string> {
   const weak = new Set<string>();
@@ -54,6 +64,10 @@ export function weakWords(prompt: string): Set<string> {
       }
       // In a sentence a file's folder and type can be the subject ("I edited ios/Podfile",
       // "a query in accounts.sql"); in a paste or at a line number they are a location.
+      if (VALUE.test(token)) {
+        for (const word of queryTerms(token)) weak.add(word);
+        continue;
+      }
       const file = pasted || LOCATION.test(token) ? fileParts(token) : undefined;
       if (file === undefined) {
         for (const word of queryTerms(token)) strong.add(word);

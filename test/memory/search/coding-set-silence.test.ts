@@ -63,6 +63,18 @@ describe("recall's relevance gate on 500 coding memories", () => {
     expect(framed.kept[0]?.id).toBe("pixel-hermes");
   });
 
+  it("makes no match on decimal values, and keeps the numbers that name things", () => {
+    const decimals = recall("why does 0.1 + 0.2 not equal 0.3");
+    expect(decimals.results.length).toBeGreaterThan(0);
+    expect(decimals.kept).toEqual([]);
+    const oom = recall(
+      "torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB. GPU 0 has a total capacity of 79.15 GiB of which 1.2 GiB is free.",
+    );
+    expect(oom.kept.slice(0, 3).map((result) => result.id)).toContain("nova-cuda-oom");
+    const statement = recall('ERROR: prepared statement "stmtcache_1" already exists (SQLSTATE 42P05)');
+    expect(statement.kept[0]?.id).toBe("ledger-pgx-pool");
+  });
+
   it("keeps a file's folder and type as evidence in a sentence", () => {
     expect(recall("I edited ios/Podfile and my change disappeared").kept[0]?.id).toBe("pixel-expo");
     expect(

@@ -40,4 +40,15 @@ describe("weakWords", () => {
     expect(weak).not.toContain("components");
     expect(weak).toContain("src");
   });
+
+  it("takes a decimal number as a value, a whole number or an identifier's digits as a name", () => {
+    expect([...weakWords("why does 0.1 + 0.2 not equal 0.3")].sort()).toEqual(["0", "1", "2", "3"]);
+    expect([...weakWords("return a 404 from this API handler")]).toEqual([]);
+    expect([...weakWords('I get "address already in use" on port 3000')]).toEqual([]);
+    expect([...weakWords('ERROR: prepared statement "stmtcache_1" already exists (SQLSTATE 42P05)')]).toEqual(
+      [],
+    );
+    // The same digit written in a name elsewhere in the prompt stays a name.
+    expect([...weakWords("is 1.5 the default for fp16 or for node 1")]).toEqual(["5"]);
+  });
 });
