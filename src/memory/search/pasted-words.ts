@@ -95,3 +95,24 @@ function fileParts(token: string): { name: string; where: string } | undefined {
   if (extension === null) return slash > 0 ? { name: base, where: folders } : undefined;
   return { name: base.slice(0, extension.index), where: `${folders} ${extension[0]}` };
 }
+
+/**
+ * The words that come from one file name ("package.json": package, json), each mapped to
+ * that name. A file name is one piece of evidence however many words it splits into: a
+ * memory holding "package" and "json" holds one thing the prompt named, not two
+ * (word-evidence.ts counts words per name).
+ */
+export function fileNameWords(prompt: string): Map<string, string> {
+  const names = new Map<string, string>();
+  const alone = new Set<string>();
+  for (const token of prompt.slice(0, MAX_SCANNED).split(/[\s"'`()[\]{}<>,;]+/u)) {
+    const trimmed = token.replace(/[.:]+$/u, "");
+    const isName = EXTENSION_AT_END.test(trimmed.slice(trimmed.lastIndexOf("/") + 1));
+    for (const word of queryTerms(trimmed)) {
+      if (!isName) alone.add(word);
+      else if (!names.has(word)) names.set(word, trimmed.toLowerCase());
+    }
+  }
+  for (const word of alone) names.delete(word);
+  return names;
+}

@@ -75,6 +75,14 @@ describe("recall's relevance gate on 500 coding memories", () => {
     expect(statement.kept[0]?.id).toBe("ledger-pgx-pool");
   });
 
+  it("counts a file name's words as one thing named", () => {
+    // package-manager holds "package" (package-lock.json) and "json": one name, not two words.
+    const ids = memories.map((memory) => memory.name);
+    expect(index.wordEvidence("open package.json", ids).get("package-manager")?.words).toBe(1);
+    expect(recall("open package.json").kept).toEqual([]);
+    expect(recall("npm install added a package-lock.json").kept[0]?.id).toBe("package-manager");
+  });
+
   it("keeps a file's folder and type as evidence in a sentence", () => {
     expect(recall("I edited ios/Podfile and my change disappeared").kept[0]?.id).toBe("pixel-expo");
     expect(

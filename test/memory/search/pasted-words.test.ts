@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { weakWords } from "../../../src/memory/search/pasted-words.ts";
+import { fileNameWords, weakWords } from "../../../src/memory/search/pasted-words.ts";
 
 // Prompts from scripts/recall/coding-set/prompts.md.
 describe("weakWords", () => {
@@ -50,5 +50,18 @@ describe("weakWords", () => {
     );
     // The same digit written in a name elsewhere in the prompt stays a name.
     expect([...weakWords("is 1.5 the default for fp16 or for node 1")]).toEqual(["5"]);
+  });
+
+  it("maps a file name's words to the name, unless a word is also written alone", () => {
+    expect([...fileNameWords("open package.json")]).toEqual([
+      ["package", "package.json"],
+      ["json", "package.json"],
+    ]);
+    expect(
+      [...fileNameWords("the checkout.spec.ts test fails at src/cli.ts:14")].map(([word]) => word),
+    ).toEqual(["checkout", "spec", "ts", "src", "cli", "14"]);
+    // "json" written alone is its own word; "package" still belongs to the name.
+    expect([...fileNameWords("is package.json valid json")]).toEqual([["package", "package.json"]]);
+    expect([...fileNameWords("format this JSON")]).toEqual([]);
   });
 });
