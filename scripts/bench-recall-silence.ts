@@ -17,6 +17,7 @@ import {
   MIN_SIMILARITY_DEVIATIONS,
   MIN_WORD_SHARE,
   type RelevanceOptions,
+  recallableResults,
   relevantResults,
 } from "../src/memory/search/relevance.ts";
 import { searchIndexMigrations } from "../src/memory/search/schema.ts";
@@ -27,6 +28,7 @@ import { runMigrations } from "../src/session/database.ts";
 import { type CodingPrompt, codingMemories, codingPrompts, memoryDocument } from "./recall/coding-set.ts";
 import { HashedEmbedder } from "./recall/hashed-embedder.ts";
 import { locomoCost, locomoFile } from "./recall/locomo-silence.ts";
+import { percentile } from "./recall/tally.ts";
 
 const NOW = Date.UTC(2026, 10, 1);
 // As recall asks: MAX_RECALLED_ITEMS (5) times 3.
@@ -84,6 +86,7 @@ async function answers(embedder: HashedEmbedder | undefined): Promise<Answer[]> 
   const index = new SearchIndex(db, embedder ? { embedder } : {});
   index.upsertMany(memories.map((memory) => memoryDocument(memory, "acme", NOW)));
   await index.embedPending();
+  if (embedder === undefined) gateCostLine = gateCost(index);
   return prompts.map((prompt) => {
     const options = { limit: RECALL_LIMIT, now: NOW, projectKey: "acme" };
     const vector = embedder?.vector(prompt.text);
@@ -98,6 +101,29 @@ async function answers(embedder: HashedEmbedder | undefined): Promise<Answer[]> 
     const spread = vector ? index.similaritySpread(vector, options) : undefined;
     return { prompt, results, evidence: () => evidence, spread: () => spread };
   });
+}
+
+/**
+ * What one gate decision costs as recall makes it (recallableResults: the prompt's weak
+ * and identifier words, the word evidence read from FTS5, the rules), CPU time per prompt
+ * after the search, three rounds so the statements are warm; the search is not counted.
+ */
+let gateCostLine = "";
+function gateCost(index: SearchIndex): string {
+  const searched = prompts.map((prompt) => ({
+    text: prompt.text,
+    results: index.search(prompt.text, { limit: RECALL_LIMIT, now: NOW, projectKey: "acme" }),
+  }));
+  const cpuMs: number[] = [];
+  for (let round = 0; round < 3; round++)
+    for (const { text, results } of searched) {
+      const start = process.cpuUsage();
+      recallableResults(index, text, results);
+      const used = process.cpuUsage(start);
+      if (round > 0) cpuMs.push((used.user + used.system) / 1000);
+    }
+  const ms = (fraction: number) => percentile(cpuMs, fraction).toFixed(2);
+  return `gate decision CPU per prompt (after the search): p50 ${ms(0.5)} ms, p95 ${ms(0.95)} ms`;
 }
 
 function figures(list: Answer[], gate: RelevanceOptions, half: "A" | "B" | "all"): string {
@@ -143,6 +169,7 @@ for (const embedder of [undefined, new HashedEmbedder()]) {
         `  ${half === "all" ? "both halves" : `half ${half}${half === "A" ? " (tuned)" : " (held out)"}`}: ${figures(list, gate, half)}`,
       );
   }
+  if (embedder === undefined) console.log(gateCostLine);
   if (process.env.TACIT_BENCH_VERBOSE === "1") verbose(list);
 }
 

@@ -11,7 +11,9 @@ import { queryTerms } from "./query.ts";
  */
 export function identifierWords(text: string): Set<string> {
   const words = new Set<string>();
-  for (const token of text.split(/[\s"'`()[\]{}<>,;]+/u)) {
+  // A path is several names, each judged on its own: "node_modules/chalk/index.js" names
+  // the folder node_modules, not an identifier called "index".
+  for (const token of text.split(/[\s"'`()[\]{}<>,;/\\]+/u)) {
     const joined = /[\p{L}\p{N}](?:_|::)[\p{L}\p{N}]/u.test(token);
     const camel = /^\p{Ll}+\p{Lu}/u.test(token);
     for (const word of queryTerms(token))

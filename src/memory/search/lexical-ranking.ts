@@ -1,6 +1,7 @@
 import type { DatabaseSync, SQLInputValue } from "node:sqlite";
 import { filterClause } from "./document-rules.ts";
 import { FtsPostings, type IndexTotals, luceneIdf, type Posting } from "./fts-postings.ts";
+import { weakWords } from "./pasted-words.ts";
 import { proximityScore } from "./proximity.ts";
 import type { Candidate, RankingWeights } from "./rerank.ts";
 import { StatementCache } from "./statement-cache.ts";
@@ -78,7 +79,7 @@ export class LexicalRanking {
   candidates(query: string, terms: string[], options: SearchOptions): Candidate[] {
     const totals = this.postings.totals();
     if (totals.documents === 0 || terms.length === 0) return [];
-    const stems = this.queryStems(terms, totals);
+    const stems = this.queryStems(terms, totals, weakWords(query));
     const scored = this.scoreDocuments(stems, totals);
     if (scored.length === 0) return [];
     const pool = Math.max(1, Math.trunc(this.weights.candidatePool));
@@ -147,11 +148,12 @@ export class LexicalRanking {
     );
   }
 
-  private queryStems(terms: string[], totals: IndexTotals): QueryStem[] {
+  private queryStems(terms: string[], totals: IndexTotals, weak: ReadonlySet<string>): QueryStem[] {
     const stemsByWord = this.postings.stems(terms);
     const byStem = new Map<string, QueryStem>();
     for (const word of terms) {
-      const carries = !FILLER_WORDS.has(word);
+      // A pasted error's file paths and stack frames only say where (pasted-words.ts).
+      const carries = !FILLER_WORDS.has(word) && !weak.has(word);
       for (const stem of stemsByWord.get(word) ?? []) {
         const existing = byStem.get(stem);
         if (existing !== undefined) {

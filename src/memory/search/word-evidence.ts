@@ -1,13 +1,14 @@
 import type { DatabaseSync } from "node:sqlite";
 import { FtsPostings, luceneIdf } from "./fts-postings.ts";
 import { identifierWords } from "./identifier-words.ts";
+import { fileNameWords, weakWords } from "./pasted-words.ts";
 import { queryTerms } from "./query.ts";
 import { StatementCache } from "./statement-cache.ts";
 import { FILLER_WORDS } from "./stopwords.ts";
 
 /** How a result's words answer the prompt's, measured apart from the ranking (see relevance.ts). */
 export interface WordEvidence {
-  /** Carrying words of the prompt the document holds. */
+  /** Carrying words of the prompt the document holds, a file name's words ("package.json") counted once. */
   words: number;
   /**
    * The IDF those words carry over the IDF of the prompt's weightiest carrying words that
@@ -49,7 +50,9 @@ export class WordEvidenceReader {
   }
 
   read(query: string, ids: string[]): Map<string, WordEvidence> {
-    const words = queryTerms(query).filter((word) => !FILLER_WORDS.has(word));
+    // Filler and a pasted error's locations (pasted-words.ts) make no match, as in the ranking.
+    const weak = weakWords(query);
+    const words = queryTerms(query).filter((word) => !FILLER_WORDS.has(word) && !weak.has(word));
     const evidence = new Map<string, WordEvidence>(
       ids.map((id) => [
         id,
@@ -74,7 +77,13 @@ export class WordEvidenceReader {
     );
     const rowids = JSON.stringify([...idByRowid.keys()]);
     const identifiers = identifierWords(query);
-    const held: Array<{ idf: number; frequency: number; holders: string[]; identifier: boolean }> = [];
+    const held: Array<{
+      word: string;
+      idf: number;
+      frequency: number;
+      holders: string[];
+      identifier: boolean;
+    }> = [];
     for (const word of words) {
       const phrase = `"${word.replaceAll('"', '""')}"`;
       const frequency = (count.get(phrase) as { n: number }).n;
@@ -83,7 +92,7 @@ export class WordEvidenceReader {
       const found = (holders.all(phrase, rowids) as Array<{ rowid: number }>).flatMap(
         (row) => idByRowid.get(row.rowid) ?? [],
       );
-      held.push({ idf, frequency, holders: found, identifier: identifiers.has(word) });
+      held.push({ word, idf, frequency, holders: found, identifier: identifiers.has(word) });
     }
     const most = held
       .map((word) => word.idf)
@@ -91,10 +100,16 @@ export class WordEvidenceReader {
       .slice(0, WEIGHTIEST)
       .reduce((sum, idf) => sum + idf, 0);
     if (most <= 0) return evidence;
+    // A file name's words are one thing the prompt named (pasted-words.ts fileNameWords).
+    const names = fileNameWords(query);
+    const counted = new Map<string, Set<string>>();
     for (const word of held) {
       for (const id of word.holders) {
         const entry = evidence.get(id)!;
-        entry.words += 1;
+        const name = names.get(word.word) ?? word.word;
+        const seen = counted.get(id) ?? new Set<string>();
+        if (!seen.has(name)) entry.words += 1;
+        counted.set(id, seen.add(name));
         entry.share = Math.min(1, entry.share + word.idf / most);
         entry.fewestHolders = Math.min(entry.fewestHolders, word.frequency);
         if (word.identifier)

@@ -46,6 +46,52 @@ describe("recall's relevance gate on 500 coding memories", () => {
     for (const [prompt, name] of cases) expect(recall(prompt).kept[0]?.id, prompt).toBe(name);
   });
 
+  it("makes no match on a pasted error's paths, stack frames and quoted code, only on its message", () => {
+    for (const prompt of [
+      "TypeError: Cannot read properties of undefined (reading 'map')\n    at ProductList (src/components/ProductList.tsx:42:18)\n    at renderWithHooks (react-dom.development.js:16305:18)",
+      "error[E0308]: mismatched types\n --> src/main.rs:12:20\n   |\n12 |     let n: u32 = input.trim();\n   |            ---   ^^^^^^^^^^^^ expected `u32`, found `&str`",
+      "Traceback (most recent call last):\n  File \"main.py\", line 8, in <module>\n    print(totals[key])\nKeyError: 'march'",
+    ]) {
+      const { results, kept } = recall(prompt);
+      expect(results.length, prompt).toBeGreaterThan(0);
+      expect(kept, prompt).toEqual([]);
+    }
+    // The message still speaks: a memory about the error it names is recalled under its frames.
+    const framed = recall(
+      "TypeError: Intl.DisplayNames is not a constructor (on Android only)\n    at regionName (src/i18n/regions.ts:10:5)",
+    );
+    expect(framed.kept[0]?.id).toBe("pixel-hermes");
+  });
+
+  it("makes no match on decimal values, and keeps the numbers that name things", () => {
+    const decimals = recall("why does 0.1 + 0.2 not equal 0.3");
+    expect(decimals.results.length).toBeGreaterThan(0);
+    expect(decimals.kept).toEqual([]);
+    const oom = recall(
+      "torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB. GPU 0 has a total capacity of 79.15 GiB of which 1.2 GiB is free.",
+    );
+    expect(oom.kept.slice(0, 3).map((result) => result.id)).toContain("nova-cuda-oom");
+    const statement = recall('ERROR: prepared statement "stmtcache_1" already exists (SQLSTATE 42P05)');
+    expect(statement.kept[0]?.id).toBe("ledger-pgx-pool");
+  });
+
+  it("counts a file name's words as one thing named", () => {
+    // package-manager holds "package" (package-lock.json) and "json": one name, not two words.
+    const ids = memories.map((memory) => memory.name);
+    expect(index.wordEvidence("open package.json", ids).get("package-manager")?.words).toBe(1);
+    expect(recall("open package.json").kept).toEqual([]);
+    expect(recall("npm install added a package-lock.json").kept[0]?.id).toBe("package-manager");
+  });
+
+  it("keeps a file's folder and type as evidence in a sentence", () => {
+    expect(recall("I edited ios/Podfile and my change disappeared").kept[0]?.id).toBe("pixel-expo");
+    expect(
+      recall("I added a query to accounts.sql, regenerate the Go code")
+        .kept.slice(0, 3)
+        .map((result) => result.id),
+    ).toContain("ledger-sqlc");
+  });
+
   it("reads word evidence from the index: a tool's name is rare, an everyday word is not", () => {
     const ids = memories.map((memory) => memory.name);
     const tmux = index.wordEvidence("tmux", ids).get("user-tmux")!;

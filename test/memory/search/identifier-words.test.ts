@@ -19,4 +19,11 @@ describe("identifierWords", () => {
     expect([...identifierWords("remove the console.log calls")]).toEqual([]);
     expect([...identifierWords("why does 0.1 + 0.2 not equal 0.3")]).toEqual([]);
   });
+
+  it("judges each part of a path on its own: a folder written with _ does not make the file's name an identifier", () => {
+    expect([...identifierWords("require() of ES Module node_modules/chalk/source/index.js")]).toEqual([
+      "node",
+      "modules",
+    ]);
+  });
 });

@@ -1,0 +1,67 @@
+import { describe, expect, it } from "vitest";
+import { fileNameWords, weakWords } from "../../../src/memory/search/pasted-words.ts";
+
+// Prompts from scripts/recall/coding-set/prompts.md.
+describe("weakWords", () => {
+  it("takes a pasted error's stack frames and quoted code lines as where, its message as what", () => {
+    const weak = weakWords(
+      "TypeError: Cannot read properties of undefined (reading 'map')\n    at ProductList (src/components/ProductList.tsx:42:18)\n    at renderWithHooks (react-dom.development.js:16305:18)",
+    );
+    for (const word of ["src", "components", "tsx", "42", "productlist", "renderwithhooks", "16305"])
+      expect(weak, word).toContain(word);
+    for (const word of ["typeerror", "properties", "undefined", "map"])
+      expect(weak, word).not.toContain(word);
+    const rust = weakWords(
+      "error[E0308]: mismatched types\n --> src/main.rs:12:20\n   |\n12 |     let n: u32 = input.trim();",
+    );
+    expect([...rust].sort()).toEqual(["12", "20", "input", "main", "rs", "src", "trim", "u32"]);
+    const python = weakWords(
+      "Traceback (most recent call last):\n  File \"main.py\", line 8, in <module>\n    print(totals[key])\nKeyError: 'march'",
+    );
+    expect(python).toContain("module");
+    expect(python).toContain("py");
+    expect(python).not.toContain("keyerror");
+    expect(python).not.toContain("march");
+  });
+
+  it("takes a file's folders and extension as where beside a line number, its own name as what", () => {
+    expect([...weakWords("the build fails at src/cli.ts:14")].sort()).toEqual(["14", "src", "ts"]);
+  });
+
+  it("keeps a file's folder and type in a sentence, where they can be the subject", () => {
+    expect([...weakWords("I edited ios/Podfile and my change disappeared")]).toEqual([]);
+    expect([...weakWords("I added a query to accounts.sql, regenerate the Go code")]).toEqual([]);
+    expect([...weakWords("save the final model as model.pt and upload it")]).toEqual([]);
+  });
+
+  it("keeps a word that the message also uses where it says what", () => {
+    // "components" is in a frame's path and in the message: the message decides.
+    const weak = weakWords("the components page crashes\n    at Page (src/components/Page.tsx:3:1)");
+    expect(weak).not.toContain("components");
+    expect(weak).toContain("src");
+  });
+
+  it("takes a decimal number as a value, a whole number or an identifier's digits as a name", () => {
+    expect([...weakWords("why does 0.1 + 0.2 not equal 0.3")].sort()).toEqual(["0", "1", "2", "3"]);
+    expect([...weakWords("return a 404 from this API handler")]).toEqual([]);
+    expect([...weakWords('I get "address already in use" on port 3000')]).toEqual([]);
+    expect([...weakWords('ERROR: prepared statement "stmtcache_1" already exists (SQLSTATE 42P05)')]).toEqual(
+      [],
+    );
+    // The same digit written in a name elsewhere in the prompt stays a name.
+    expect([...weakWords("is 1.5 the default for fp16 or for node 1")]).toEqual(["5"]);
+  });
+
+  it("maps a file name's words to the name, unless a word is also written alone", () => {
+    expect([...fileNameWords("open package.json")]).toEqual([
+      ["package", "package.json"],
+      ["json", "package.json"],
+    ]);
+    expect(
+      [...fileNameWords("the checkout.spec.ts test fails at src/cli.ts:14")].map(([word]) => word),
+    ).toEqual(["checkout", "spec", "ts", "src", "cli", "14"]);
+    // "json" written alone is its own word; "package" still belongs to the name.
+    expect([...fileNameWords("is package.json valid json")]).toEqual([["package", "package.json"]]);
+    expect([...fileNameWords("format this JSON")]).toEqual([]);
+  });
+});
