@@ -10,6 +10,7 @@ import {
   stringWidthFastPath,
   yogaWithoutFetch,
 } from "./build-plugins.mjs";
+import { builtinsWithoutNamespace } from "./builtins-plugin.mjs";
 
 const { version } = JSON.parse(readFileSync("package.json", "utf8"));
 
@@ -45,7 +46,13 @@ const bundleOptions = {
   logLevel: "warning",
   // Ink loads React DevTools only when DEV=true and the package is installed; it is not a dependency.
   external: ["react-devtools-core"],
-  plugins: [yogaWithoutFetch, stringWidthFastPath, providerUtilsWithoutHeaders, aiWithoutGateway],
+  plugins: [
+    yogaWithoutFetch,
+    stringWidthFastPath,
+    providerUtilsWithoutHeaders,
+    aiWithoutGateway,
+    builtinsWithoutNamespace,
+  ],
 };
 await build({
   ...bundleOptions,

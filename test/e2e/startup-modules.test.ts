@@ -69,6 +69,10 @@ describe("a headless run's start-up", () => {
     );
     // The run, the model SDK included: about 20 chunks today; back near 80 means the split came back.
     expect(loaded.length - firstOfPrint).toBeLessThan(40);
+    // Built-ins are taken with process.getBuiltinModule: an ESM import would build a namespace that reads
+    // every lazy getter (node:fs loads its promises and streams that way; scripts/builtins-plugin.mjs).
+    for (const file of loaded.slice(firstOfPrint))
+      expect(readFileSync(file, "utf8"), path.basename(file)).not.toMatch(/\bfrom\s*"node:/);
   });
 
   it("sends the request over node:http without loading undici or TLS", async () => {
