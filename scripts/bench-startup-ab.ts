@@ -2,7 +2,7 @@
 // the machine's speed hits both alike. Each run is a one-turn `tacit -p "say hi" --no-reflect` in a fresh
 // home against the fake model server. Prints, per measure, both medians, the median of the pair ratios
 // A/B and how many pairs A won: the first request (launch to the server receiving it), the CPU time the
-// process had used when start-up reached a phase (TACIT_TRACE_STARTUP), and the CPU time at exit.
+// process and its main thread alone had used when start-up reached a phase (TACIT_TRACE_STARTUP), and at exit.
 // The other checkout must be built: `git worktree add /tmp/tacit-main main && (cd /tmp/tacit-main &&
 // npm ci && npm run build)`.
 // Usage: npm run bench:startup-ab -- --vs /tmp/tacit-main [--pairs 21]
@@ -68,9 +68,14 @@ async function runOnce(
   const request = server.requests[before];
   if (!request) throw new Error("the fake server recorded no request");
   const sample: Sample = { "first request (ms)": request.receivedAt - launchedAt };
-  for (const match of stderr.matchAll(/^\[startup\]\s+[\d.]+ ms\s+(.+?) @cpu ([\d.]+)$/gm))
-    if (phases.includes(match[1]!)) sample[`CPU at ${match[1]} (ms)`] = Number(match[2]);
-  sample["CPU at exit (ms)"] = Number(/exit @cpu ([\d.]+)/.exec(stderr)?.[1]);
+  for (const match of stderr.matchAll(/^\[startup\]\s+[\d.]+ ms\s+(.+?) @cpu ([\d.]+) @main ([\d.]+)$/gm)) {
+    if (!phases.includes(match[1]!)) continue;
+    sample[`CPU at ${match[1]} (ms)`] = Number(match[2]);
+    sample[`main thread's CPU at ${match[1]} (ms)`] = Number(match[3]);
+  }
+  const exit = /exit @cpu ([\d.]+) @main ([\d.]+)/.exec(stderr);
+  sample["CPU at exit (ms)"] = Number(exit?.[1]);
+  sample["main thread's CPU at exit (ms)"] = Number(exit?.[2]);
   return sample;
 }
 
