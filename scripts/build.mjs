@@ -10,14 +10,17 @@ import {
   stringWidthFastPath,
   yogaWithoutFetch,
 } from "./build-plugins.mjs";
+import { builtinsWithoutNamespace } from "./builtins-plugin.mjs";
 
 const { version } = JSON.parse(readFileSync("package.json", "utf8"));
 
+// Files that code finds beside its own chunk by name (new URL("./x.js", import.meta.url)), so every bundle
+// that can run that code holds them: the WebFetch converter runs in a worker thread
+// (src/tools/web-fetch/to-markdown.ts), from its own file.
+const besideEntryPoints = { "web-fetch-markdown": "src/tools/web-fetch/markdown-worker.ts" };
+
 rmSync("dist", { recursive: true, force: true });
-await build({
-  // The WebFetch converter runs in a worker thread (src/tools/web-fetch/to-markdown.ts), from its own file.
-  entryPoints: { cli: "src/cli/main.ts", "web-fetch-markdown": "src/tools/web-fetch/markdown-worker.ts" },
-  outdir: "dist",
+const bundleOptions = {
   bundle: true,
   splitting: true,
   format: "esm",
@@ -43,14 +46,34 @@ await build({
   logLevel: "warning",
   // Ink loads React DevTools only when DEV=true and the package is installed; it is not a dependency.
   external: ["react-devtools-core"],
-  plugins: [yogaWithoutFetch, stringWidthFastPath, providerUtilsWithoutHeaders, aiWithoutGateway],
+  plugins: [
+    yogaWithoutFetch,
+    stringWidthFastPath,
+    providerUtilsWithoutHeaders,
+    aiWithoutGateway,
+    builtinsWithoutNamespace,
+  ],
+};
+await build({
+  ...bundleOptions,
+  entryPoints: { cli: "src/cli/main.ts", ...besideEntryPoints },
+  outdir: "dist",
+  define: { ...bundleOptions.define, TACIT_PRINT_BUNDLE: JSON.stringify("./print/print-entry.js") },
+});
+// `tacit -p` loads from a bundle of its own (src/cli/print-entry.ts says why): the same code, split only
+// by what a headless run loads, into far fewer chunks than the bundle every command shares.
+await build({
+  ...bundleOptions,
+  entryPoints: { "print-entry": "src/cli/print-entry.ts", ...besideEntryPoints },
+  outdir: "dist/print",
 });
 
 // The bash grammar and its runtime are WebAssembly files that cannot be bundled as code: they sit
 // next to the chunks, where src/agent/shell/parser.ts looks first.
 const require = createRequire(import.meta.url);
 for (const wasm of ["web-tree-sitter/web-tree-sitter.wasm", "tree-sitter-bash/tree-sitter-bash.wasm"]) {
-  copyFileSync(require.resolve(wasm), `dist/${wasm.slice(wasm.indexOf("/") + 1)}`);
+  for (const folder of ["dist", "dist/print"])
+    copyFileSync(require.resolve(wasm), `${folder}/${wasm.slice(wasm.indexOf("/") + 1)}`);
 }
 
 // The memory browser's page (`tacit memory ui`): one browser bundle and its two static files, served by

@@ -181,6 +181,7 @@ export async function bootstrap(input: BootstrapInput): Promise<Runtime> {
 
     const permissionMode = options.permissionMode ?? settings.permissions?.defaultMode ?? "default";
     const shell = await sandboxReady;
+    traceStartup("sandbox probed");
     const gate = createPermissionGate({
       mode: permissionMode,
       rules: {

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { errorMessage, UserFacingError } from "../core/errors.ts";
+import { UserFacingError } from "../core/errors.ts";
 import { traceStartup } from "../core/startup-trace.ts";
 import { sandboxAvailability } from "../sandbox/availability.ts";
 import {
@@ -7,11 +7,11 @@ import {
   commandLookalike,
   lookalikeRefusal,
   rejectUnknownSubcommand,
-  UsageError,
   usageErrorOf,
 } from "./command-typos.ts";
 import { registerMcpServerCommands } from "./commands/mcp-server-commands.ts";
 import { registerMemoryCommands } from "./commands/memory.ts";
+import { reportFailure } from "./fatal-error.ts";
 import { lazyAction } from "./lazy-action.ts";
 import { registerMcpClientCommands } from "./mcp-client-commands.ts";
 import { parseRunOptions, type RunOptions } from "./options.ts";
@@ -19,10 +19,19 @@ import { readPipedStdin } from "./read-stdin.ts";
 import { commanderFlags, parseRootFast, ROOT_OPTIONS } from "./root-options.ts";
 
 declare const TACIT_VERSION: string;
+/** Set by the build: where the headless run's own bundle is, relative to dist/cli.js (print-entry.ts says why). */
+declare const TACIT_PRINT_BUNDLE: string | undefined;
 
 // Everything beyond argument parsing loads on demand: -p, the TUI and each
 // subcommand pull in only their own code.
 const sessionCommands = () => import("./commands/sessions.ts");
+
+/** `tacit -p`'s code: from its own bundle when built, from the source otherwise (tests, scripts). */
+function printEntry(): Promise<typeof import("./print-entry.ts")> {
+  return typeof TACIT_PRINT_BUNDLE === "string"
+    ? import(new URL(TACIT_PRINT_BUNDLE, import.meta.url).href)
+    : import("./print-entry.ts");
+}
 
 /** The full command line, with help, subcommands and commander's error messages. */
 function buildProgram({ Command, Option }: typeof import("commander")): Command {
@@ -200,13 +209,11 @@ function buildProgram({ Command, Option }: typeof import("commander")): Command 
 }
 
 /**
- * The sandbox probe (a real start of an empty sandbox, cached per process)
- * starts early, so the run never waits for it before its first request. Its
- * result is awaited where the shell tools are made.
+ * The TUI's sandbox probe (a real start of an empty sandbox, cached per
+ * process); its result is awaited where the shell tools are made. A headless
+ * run starts its own in print-entry.ts, in its own bundle.
  */
 function startSandboxProbe(): void {
-  // Imported statically (a few KB): behind a dynamic import the probe started only after the whole
-  // run's module graph had loaded, and the first request then waited about 20 ms for it.
   sandboxAvailability(process.env).catch(() => undefined);
 }
 
@@ -242,9 +249,8 @@ async function runRoot(options: RunOptions): Promise<void> {
     throw new UserFacingError('no prompt: pass one as an argument (tacit -p "…") or on standard input');
 
   traceStartup("arguments parsed");
-  startSandboxProbe();
-  const { runHeadless } = await import("./headless.ts");
-  await runHeadless(options, prompt);
+  const { runPrint } = await printEntry();
+  await runPrint(options, prompt);
 }
 
 /**
@@ -261,27 +267,6 @@ function endQuietlyWhenThePipeCloses(): void {
       throw error;
     });
   }
-}
-
-/**
- * Damage deep in tacit.db can pass the checks at open and surface only in a
- * later query, in any command. Then the file is set aside (it can still be
- * opened whole for what it holds) and the next run starts a fresh one: one
- * line, exit 1, instead of SQLite's text on every run from now on. The
- * database module loads only in this rare case.
- */
-async function setAsideIfDatabaseDamaged(error: unknown): Promise<boolean> {
-  const code = (error as { errcode?: unknown }).errcode;
-  if (typeof code !== "number") return false;
-  const { isDatabaseDamaged, setAsideDamaged } = await import("../session/database.ts");
-  if (!isDatabaseDamaged(error)) return false;
-  const { databasePath, tacitHome } = await import("../config/paths.ts");
-  const notice = setAsideDamaged(databasePath(tacitHome(process.env)), error);
-  process.stderr.write(
-    `tacit: ${notice}; the next run starts a fresh one (the memory index is rebuilt from the memory files)\n`,
-  );
-  process.exitCode = 1;
-  return true;
 }
 
 async function main(): Promise<void> {
@@ -304,13 +289,7 @@ async function main(): Promise<void> {
       }
     }
   } catch (error) {
-    if (await setAsideIfDatabaseDamaged(error)) return;
-    const message = errorMessage(error);
-    process.stderr.write(`tacit: ${message}\n`);
-    if (!(error instanceof UserFacingError) && process.env.TACIT_DEBUG && error instanceof Error) {
-      process.stderr.write(`${error.stack}\n`);
-    }
-    process.exitCode = error instanceof UsageError ? error.exitCode : 1;
+    await reportFailure(error);
   }
 }
 

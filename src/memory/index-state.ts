@@ -1,4 +1,5 @@
 import type { DatabaseSync } from "node:sqlite";
+import { withoutDiskWait } from "../session/database.ts";
 import type { Migration } from "../session/migration.ts";
 import { encodeManifestFiles, type FolderManifest, type ManifestFiles } from "./folder-manifest.ts";
 import {
@@ -235,9 +236,11 @@ export class IndexState {
 
   /** New stamps for folders whose names were found unchanged: the files blob stays as it is. */
   saveFolderStamps(key: string, stampedAt: number, folders: FolderManifest["folders"]): void {
-    this.database
-      .prepare("UPDATE memory_folder_manifest SET stamped_at = ?, folders = ? WHERE key = ?")
-      .run(stampedAt, JSON.stringify(folders), key);
+    withoutDiskWait(this.database, () =>
+      this.database
+        .prepare("UPDATE memory_folder_manifest SET stamped_at = ?, folders = ? WHERE key = ?")
+        .run(stampedAt, JSON.stringify(folders), key),
+    );
   }
 
   /**
@@ -271,17 +274,22 @@ export class IndexState {
     return cachedRecentEntries(this.database, { projectKey, scopes, limit, ...(decay ? { decay } : {}) });
   }
 
-  /** Runs `work` in one transaction, so a first sync of thousands of files is one write, not thousands. */
+  /**
+   * Runs `work` in one transaction, so a first sync of thousands of files is one write, not thousands;
+   * the index is rebuilt from the memory files, so its commit does not wait for the disk.
+   */
   inTransaction<T>(work: () => T): T {
     if (this.database.isTransaction) return work();
-    this.database.exec("BEGIN");
-    try {
-      const result = work();
-      this.database.exec("COMMIT");
-      return result;
-    } catch (error) {
-      this.database.exec("ROLLBACK");
-      throw error;
-    }
+    return withoutDiskWait(this.database, () => {
+      this.database.exec("BEGIN");
+      try {
+        const result = work();
+        this.database.exec("COMMIT");
+        return result;
+      } catch (error) {
+        this.database.exec("ROLLBACK");
+        throw error;
+      }
+    });
   }
 }

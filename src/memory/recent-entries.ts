@@ -1,4 +1,5 @@
 import type { DatabaseSync } from "node:sqlite";
+import { withoutDiskWait } from "../session/database.ts";
 import type { MemoryType } from "./memory-file.ts";
 import type { MemoryScope } from "./scopes.ts";
 
@@ -89,11 +90,14 @@ export function cachedRecentEntries(database: DatabaseSync, query: Query): Recen
     ...(decay ? cutOffs(database, { ...query, decay }) : { after: null, upTo: null }),
     used,
   };
-  database
-    .prepare(
-      "INSERT INTO memory_index_listing (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-    )
-    .run(key, JSON.stringify(cached));
+  // A cache of the rows above: kept without waiting for the disk (session/database.ts withoutDiskWait).
+  withoutDiskWait(database, () =>
+    database
+      .prepare(
+        "INSERT INTO memory_index_listing (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+      )
+      .run(key, JSON.stringify(cached)),
+  );
   return answer;
 }
 

@@ -15,10 +15,12 @@ describe("shell permissions through the bash grammar, end to end", () => {
   const e2e = e2eFixture({ userSettings: { sandbox: { autoAllow: false } } });
   const { results, inProject } = e2e;
 
-  it("the built CLI ships the grammar next to its code", () => {
+  it("the built CLI ships the grammar next to its code, in the headless run's bundle too", () => {
     const dist = path.join(path.dirname(cliPath), "..", "dist");
-    expect(existsSync(path.join(dist, "tree-sitter-bash.wasm"))).toBe(true);
-    expect(existsSync(path.join(dist, "web-tree-sitter.wasm"))).toBe(true);
+    for (const folder of [dist, path.join(dist, "print")]) {
+      expect(existsSync(path.join(folder, "tree-sitter-bash.wasm"))).toBe(true);
+      expect(existsSync(path.join(folder, "web-tree-sitter.wasm"))).toBe(true);
+    }
   });
 
   it("a prefix allow rule does not cover a second line hidden after a comment, or an output option", async () => {

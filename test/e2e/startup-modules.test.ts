@@ -23,15 +23,21 @@ function packagesIn(files: string[]): Set<string> {
   return packages;
 }
 
+/** A one-turn headless run that records what it loads: dist/ files in load order, then Node's own modules. */
+async function loadedByRun(name: string): Promise<string[]> {
+  const list = path.join(e2e.workspace.home, name);
+  e2e.server.enqueue({ text: "hi" });
+  const result = await e2e.print("say hi", ["--no-reflect"], {
+    env: { NODE_OPTIONS: `--import ${recorder}`, TACIT_TEST_LOADED_MODULES: list },
+  });
+  expect(result.code).toBe(0);
+  expect(result.stdout).toBe("hi\n");
+  return readFileSync(list, "utf8").split("\n").filter(Boolean);
+}
+
 describe("a headless run's start-up", () => {
   it("loads the model SDK it calls, and no command parser, TUI, HTML converter or AI Gateway", async () => {
-    const list = path.join(e2e.workspace.home, "loaded-modules.txt");
-    e2e.server.enqueue({ text: "hi" });
-    const result = await e2e.print("say hi", ["--no-reflect"], {
-      env: { NODE_OPTIONS: `--import ${recorder}`, TACIT_TEST_LOADED_MODULES: list },
-    });
-    expect(result.code).toBe(0);
-    const loaded = readFileSync(list, "utf8").split("\n").filter(Boolean);
+    const loaded = await loadedByRun("loaded-modules.txt");
     const packages = packagesIn(loaded.filter((entry) => !entry.startsWith("NativeModule ")));
     // What the request needs is there: the list is read right.
     expect(packages).toContain("@ai-sdk/anthropic");
@@ -44,17 +50,35 @@ describe("a headless run's start-up", () => {
     for (const unused of ["@ai-sdk/gateway", "@vercel/oidc"]) expect(packages, unused).not.toContain(unused);
   });
 
+  it("loads its code from the headless run's own bundle, in few chunks", async () => {
+    // Each chunk costs a pass through Node's ESM loader. In the bundle every command shares, the modules
+    // of a headless run were split into about 80 chunks; dist/print/ bundles them for this path alone
+    // (src/cli/print-entry.ts, scripts/build.mjs).
+    const loaded = (await loadedByRun("loaded-chunks.txt")).filter(
+      (entry) => !entry.startsWith("NativeModule "),
+    );
+    const firstOfPrint = loaded.findIndex((file) =>
+      file.includes(`${path.sep}dist${path.sep}print${path.sep}`),
+    );
+    expect(firstOfPrint).toBeGreaterThan(0);
+    // Only the command line's own chunks (argument parsing) come from the shared bundle, all before the run's.
+    const shared = loaded.slice(0, firstOfPrint);
+    expect(shared.map((file) => path.basename(file))).toContain("cli.js");
+    expect(loaded.slice(firstOfPrint).every((file) => file.includes(`${path.sep}print${path.sep}`))).toBe(
+      true,
+    );
+    // The run, the model SDK included: about 20 chunks today; back near 80 means the split came back.
+    expect(loaded.length - firstOfPrint).toBeLessThan(40);
+    // Built-ins are taken with process.getBuiltinModule: an ESM import would build a namespace that reads
+    // every lazy getter (node:fs loads its promises and streams that way; scripts/builtins-plugin.mjs).
+    for (const file of loaded.slice(firstOfPrint))
+      expect(readFileSync(file, "utf8"), path.basename(file)).not.toMatch(/\bfrom\s*"node:/);
+  });
+
   it("sends the request over node:http without loading undici or TLS", async () => {
     // Node's fetch is undici, and so is anything that touches Headers or imports node:http as ESM
     // (its WebSocket getters); the request goes over node:http instead (providers/node-http-fetch.ts).
-    const list = path.join(e2e.workspace.home, "loaded-builtins.txt");
-    e2e.server.enqueue({ text: "hi" });
-    const result = await e2e.print("say hi", ["--no-reflect"], {
-      env: { NODE_OPTIONS: `--import ${recorder}`, TACIT_TEST_LOADED_MODULES: list },
-    });
-    expect(result.code).toBe(0);
-    expect(result.stdout).toBe("hi\n");
-    const builtins = readFileSync(list, "utf8").split("\n");
+    const builtins = await loadedByRun("loaded-builtins.txt");
     expect(builtins).toContain("NativeModule http");
     expect(builtins).not.toContain("NativeModule internal/deps/undici/undici");
     expect(builtins).not.toContain("NativeModule tls");

@@ -7,7 +7,13 @@ import { promisify } from "node:util";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { messageText, userMessage } from "../../src/core/messages.ts";
 import { sessionRedaction } from "../../src/memory/redact-message.ts";
-import { appliedMigrations, type Migration, openDatabase, transaction } from "../../src/session/database.ts";
+import {
+  appliedMigrations,
+  type Migration,
+  openDatabase,
+  transaction,
+  withoutDiskWait,
+} from "../../src/session/database.ts";
 import { SessionStore } from "../../src/session/store.ts";
 
 const run = promisify(execFile);
@@ -32,6 +38,32 @@ afterEach(() => {
 });
 
 describe("openDatabase", () => {
+  it("commits derived data without waiting for the disk, and everything else durably (synchronous FULL)", () => {
+    const file = path.join(root, "tacit.db");
+    const synchronous = (database: DatabaseSync) => database.prepare("PRAGMA synchronous").get()?.synchronous;
+    const seen: unknown[] = [];
+    const migration: Migration = {
+      id: "memory-001-notes",
+      up(database) {
+        seen.push(synchronous(database));
+        database.exec("CREATE TABLE notes (body TEXT)");
+      },
+    };
+    const database = open(file, [migration]);
+    // The migrations ran under NORMAL (1); the connection is back to FULL (2) for what follows.
+    expect(seen).toEqual([1]);
+    expect(synchronous(database)).toBe(2);
+    expect(() =>
+      withoutDiskWait(database, () => {
+        database.exec("INSERT INTO notes VALUES ('derived')");
+        throw new Error("failed halfway");
+      }),
+    ).toThrow("failed halfway");
+    expect(synchronous(database)).toBe(2);
+    database.close();
+    expect(open(file, [migration]).prepare("SELECT body FROM notes").all()).toEqual([{ body: "derived" }]);
+  });
+
   it("creates parent folders and turns on WAL, busy timeout and foreign keys", () => {
     const database = open(path.join(root, "deep", "er", "tacit.db"));
     expect(database.prepare("PRAGMA journal_mode").get()?.journal_mode).toBe("wal");
