@@ -15,8 +15,13 @@ const { version } = JSON.parse(readFileSync("package.json", "utf8"));
 
 rmSync("dist", { recursive: true, force: true });
 await build({
-  // The WebFetch converter runs in a worker thread (src/tools/web-fetch/to-markdown.ts), from its own file.
-  entryPoints: { cli: "src/cli/main.ts", "web-fetch-markdown": "src/tools/web-fetch/markdown-worker.ts" },
+  // Two worker threads start from files of their own: the WebFetch converter (src/tools/web-fetch/to-markdown.ts)
+  // and the model worker, where the model SDKs load and run (src/providers/model-worker/thread.ts).
+  entryPoints: {
+    cli: "src/cli/main.ts",
+    "web-fetch-markdown": "src/tools/web-fetch/markdown-worker.ts",
+    "model-worker": "src/providers/model-worker/worker.ts",
+  },
   outdir: "dist",
   bundle: true,
   splitting: true,

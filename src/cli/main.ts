@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { errorMessage, UserFacingError } from "../core/errors.ts";
 import { traceStartup } from "../core/startup-trace.ts";
+import { startModelWorker } from "../providers/model-worker/thread.ts";
 import { sandboxAvailability } from "../sandbox/availability.ts";
 import {
   askAboutLookalike,
@@ -242,6 +243,8 @@ async function runRoot(options: RunOptions): Promise<void> {
     throw new UserFacingError('no prompt: pass one as an argument (tacit -p "…") or on standard input');
 
   traceStartup("arguments parsed");
+  // The run will call a model: its worker starts now and loads the SDK while the run gets ready.
+  startModelWorker();
   startSandboxProbe();
   const { runHeadless } = await import("./headless.ts");
   await runHeadless(options, prompt);
