@@ -1,5 +1,6 @@
 import type { JSONSchema7, LanguageModel, ModelMessage, TextStreamPart, ToolSet } from "ai";
 import { AbortedError } from "../core/errors.ts";
+import { userMessage } from "../core/messages.ts";
 import type { FinishReason, ModelRequest, ModelStreamEvent, ToolSpec } from "../core/model.ts";
 import { traceStartup } from "../core/startup-trace.ts";
 import type { Usage } from "../core/usage.ts";
@@ -55,9 +56,57 @@ export async function* streamAttempt(
   signal: AbortSignal,
   settings: ModelCallSettings,
 ): AsyncGenerator<ModelStreamEvent> {
-  const ai = await import("./sdk/core.ts");
   const model = await sdkModel(settings);
   traceStartup("provider SDK loaded");
+  yield* streamWith(model, request, signal, settings);
+}
+
+/** Why the rehearsal's fetch refuses: nothing is sent. */
+class RehearsalOnly extends Error {}
+
+/** A request like a run's first: a system prompt, a user message, a tool with a schema. */
+const REHEARSAL: ModelRequest = {
+  system: "rehearsal",
+  messages: [userMessage("rehearsal")],
+  tools: [
+    {
+      name: "read",
+      description: "rehearsal",
+      inputSchema: { type: "object", properties: { path: { type: "string" } }, required: ["path"] },
+    },
+  ],
+};
+
+/**
+ * Builds one request for this model all the way to its fetch, which sends nothing. The first call
+ * of the SDK's request path compiles its code and builds the provider's zod schemas (about 10 ms);
+ * rehearsed in the model worker while the main thread is still getting the run ready, the real
+ * first request leaves that much sooner.
+ */
+export async function rehearse(settings: ModelCallSettings): Promise<void> {
+  const { endpoint, provider, modelId } = settings;
+  // The real request's client module loads here too (https brings TLS): the same cost, paid early.
+  process.getBuiltinModule(endpoint.baseURL.startsWith("https:") ? "node:https" : "node:http");
+  const refuse = async (): Promise<Response> => {
+    throw new RehearsalOnly();
+  };
+  const model = await languageModelAt(endpoint, provider, modelId, refuse);
+  try {
+    for await (const _event of streamWith(model, REHEARSAL, new AbortController().signal, settings)) {
+      // Nothing comes: the fetch refuses before any answer.
+    }
+  } catch {
+    // The refusal, as the SDK reports it.
+  }
+}
+
+async function* streamWith(
+  model: LanguageModel,
+  request: ModelRequest,
+  signal: AbortSignal,
+  settings: ModelCallSettings,
+): AsyncGenerator<ModelStreamEvent> {
+  const ai = await import("./sdk/core.ts");
   const caching = settings.promptCaching;
   const tools: ToolSet = {};
   request.tools.forEach((spec, index) => {

@@ -101,6 +101,21 @@ describe("the model worker", () => {
     expect(server.requests.length - start).toBe(2);
   });
 
+  it("rehearses the request path when warmed up, sending nothing", async () => {
+    const start = server.requests.length;
+    const model = client();
+    model.warmUp?.();
+    server.enqueue({ text: "the real answer" });
+    expect(textOf(await collect(model))).toBe("the real answer");
+    server.enqueue({ text: "and another" });
+    expect(textOf(await collect(model))).toBe("and another");
+    // The rehearsal's request stops at its fetch: only the two real ones reached the server.
+    expect(server.requests.slice(start).map((sent) => sent.normalized.system)).toEqual([
+      "You are a test.",
+      "You are a test.",
+    ]);
+  });
+
   it("serves two streams at once, each its own events", async () => {
     const replies: Record<string, string> = {
       first: "The first answer, in several words so it streams in many parts.",

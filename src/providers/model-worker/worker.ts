@@ -1,7 +1,7 @@
 import { enableCompileCache } from "node:module";
 import { parentPort, workerData } from "node:worker_threads";
 import { redirectStartupTrace, traceStartup } from "../../core/startup-trace.ts";
-import { sdkModel, streamAttempt } from "../sdk-stream.ts";
+import { rehearse, sdkModel, streamAttempt } from "../sdk-stream.ts";
 import type { FromWorker, ToWorker } from "./protocol.ts";
 import { toWireError } from "./wire-error.ts";
 
@@ -45,10 +45,13 @@ port.on("message", (message: ToWorker) => {
   switch (message.type) {
     case "prepare":
       // Errors surface on the real request; here they only cost the head start.
-      sdkModel(message.settings).then(
-        () => traceStartup("model worker: provider SDK loaded"),
-        () => {},
-      );
+      sdkModel(message.settings)
+        .then(() => {
+          traceStartup("model worker: provider SDK loaded");
+          return rehearse(message.settings);
+        })
+        .then(() => traceStartup("model worker: request path rehearsed"))
+        .catch(() => {});
       break;
     case "stream":
       void stream(message);
