@@ -243,8 +243,9 @@ async function runRoot(options: RunOptions): Promise<void> {
     throw new UserFacingError('no prompt: pass one as an argument (tacit -p "…") or on standard input');
 
   traceStartup("arguments parsed");
-  // The run will call a model: its worker starts now and loads the SDK while the run gets ready.
-  startModelWorker();
+  // The run will call a model: its worker starts now and loads the SDK while the run gets ready
+  // (the provider's package too, when the flag or TACIT_MODEL names the model before settings do).
+  startModelWorker(options.model ?? process.env.TACIT_MODEL);
   startSandboxProbe();
   const { runHeadless } = await import("./headless.ts");
   await runHeadless(options, prompt);

@@ -74,6 +74,20 @@ async function sdkProviderAt(
   }
 }
 
+/** Loads a wire's SDK package ahead of need: the model worker, told early which provider a run will use. */
+export function loadWirePackage(wire: Wire): Promise<unknown> {
+  switch (wire) {
+    case "anthropic":
+      return import("./sdk/anthropic.ts");
+    case "openai-responses":
+      return import("./sdk/openai.ts");
+    case "google":
+      return import("./sdk/google.ts");
+    case "openai-chat":
+      return import("./sdk/openai-compatible.ts");
+  }
+}
+
 /**
  * The SDK chat model for `provider/modelId` at this endpoint; `fetchInstead` replaces the network
  * (the model worker's rehearsal, sdk-stream.ts, sends nothing).

@@ -43,6 +43,9 @@ describe("the model worker", () => {
     // ended anyway: a worker left referenced would keep it waiting until killed.
     expect(result.stderr).toContain("ms  model worker started");
     expect(result.stderr).toContain("ms  model worker: AI SDK loaded");
+    // --model named the provider before settings were read: its package loaded right after the SDK.
+    expect(result.stderr).toContain("ms  model worker: anthropic package loaded");
+    expect(result.stderr).toContain("ms  model worker: request path rehearsed");
     expect(result.stderr).toContain("ms  provider SDK loaded");
   });
 

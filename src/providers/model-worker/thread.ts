@@ -37,12 +37,15 @@ function workerFile(): string {
   return existsSync(bundled) ? bundled : fileURLToPath(new URL("./worker.ts", import.meta.url));
 }
 
-/** Starts the worker if it is not running yet; it begins loading the AI SDK at once. */
-export function startModelWorker(): void {
-  running();
+/**
+ * Starts the worker if it is not running yet; it begins loading the AI SDK at once, and the
+ * package of the provider `modelHint` ("provider/model-id") names, if it is a built-in one.
+ */
+export function startModelWorker(modelHint?: string): void {
+  running(modelHint);
 }
 
-function running(): Thread | undefined {
+function running(modelHint?: string): Thread | undefined {
   if (thread || unavailable !== undefined) return thread;
   // For measuring against the in-thread path, and a way out should a platform's workers misbehave.
   if (process.env.TACIT_MODEL_WORKER === "0") {
@@ -53,7 +56,10 @@ function running(): Thread | undefined {
     // The launcher's compile cache (bin/tacit.js) is per thread: the worker turns it on for itself.
     const worker = new Worker(workerFile(), {
       name: "tacit model worker",
-      workerData: { compileCacheDir: getCompileCacheDir() },
+      workerData: {
+        compileCacheDir: getCompileCacheDir(),
+        providerHint: modelHint?.slice(0, modelHint.indexOf("/")).toLowerCase(),
+      },
     });
     const started: Thread = { worker, listeners: new Map() };
     worker.on("message", (message: FromWorker) => dispatch(started, message));

@@ -1,6 +1,8 @@
 import { enableCompileCache } from "node:module";
 import { parentPort, workerData } from "node:worker_threads";
+import { builtinProvider } from "../../config/builtin-providers.ts";
 import { redirectStartupTrace, traceStartup } from "../../core/startup-trace.ts";
+import { loadWirePackage } from "../endpoint.ts";
 import { rehearse, sdkModel, streamAttempt } from "../sdk-stream.ts";
 import type { FromWorker, ToWorker } from "./protocol.ts";
 import { toWireError } from "./wire-error.ts";
@@ -14,7 +16,10 @@ import { toWireError } from "./wire-error.ts";
 
 // The main thread's compile cache (bin/tacit.js turns it on) is per thread: the SDK's chunks compile
 // once and load from the cache on every later start, here as they did on the main thread.
-const { compileCacheDir } = (workerData ?? {}) as { compileCacheDir?: string };
+const { compileCacheDir, providerHint } = (workerData ?? {}) as {
+  compileCacheDir?: string;
+  providerHint?: string;
+};
 if (compileCacheDir) enableCompileCache(compileCacheDir);
 
 const port = parentPort;
@@ -63,8 +68,12 @@ port.on("message", (message: ToWorker) => {
 });
 
 // The AI SDK itself loads at once, before any model is known: the worker starts as early as a run
-// knows it will call a model, and the first request finds it loaded.
-import("../sdk/core.ts").then(
-  () => traceStartup("model worker: AI SDK loaded"),
-  () => {},
-);
+// knows it will call a model, and the first request finds it loaded. The hinted provider's package
+// follows (a guess from the command line: settings may still move the provider to another wire).
+import("../sdk/core.ts")
+  .then(() => {
+    traceStartup("model worker: AI SDK loaded");
+    const wire = providerHint ? builtinProvider(providerHint)?.wire : undefined;
+    return wire && loadWirePackage(wire).then(() => traceStartup(`model worker: ${wire} package loaded`));
+  })
+  .catch(() => {});
