@@ -58,7 +58,9 @@ function running(modelHint?: string): Thread | undefined {
       name: "tacit model worker",
       workerData: {
         compileCacheDir: getCompileCacheDir(),
-        providerHint: modelHint?.slice(0, modelHint.indexOf("/")).toLowerCase(),
+        providerHint: modelHint?.includes("/")
+          ? modelHint.slice(0, modelHint.indexOf("/")).trim().toLowerCase()
+          : undefined,
       },
     });
     const started: Thread = { worker, listeners: new Map() };
