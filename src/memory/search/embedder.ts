@@ -21,7 +21,8 @@ export type Fusion = (lexical: RankedCandidate[], semantic: RankedCandidate[]) =
 
 /**
  * Fuses by normalised scores: the lexical score over the best lexical score, plus
- * `weight` times the similarity rescaled over the semantic list's own range. Unlike
+ * `weight` times the similarity rescaled over the semantic list's own range, that weight
+ * scaled by how much the two lists' top tens agree (listAgreement, none below MIN_AGREEMENT). Unlike
  * equal-weight reciprocal rank fusion, a weak embedder's ranking cannot outvote
  * BM25: with weight w < 1 it reorders documents whose lexical scores are within w
  * of each other and brings in a document found by meaning alone only when the lexical
@@ -30,6 +31,11 @@ export type Fusion = (lexical: RankedCandidate[], semantic: RankedCandidate[]) =
 export function normalisedScoreFusion(weight: number): Fusion {
   return (lexical, semantic) => {
     const fused = new Map<number, number>();
+    // The embedder speaks as loudly as its list agrees with the lexical one, and not at all
+    // below MIN_AGREEMENT: a weak embedder's list, mostly other documents than BM25's best,
+    // cannot pull a strong lexical hit down (BENCHMARKS.md, "Recall with word meaning").
+    const agreement = listAgreement(lexical, semantic);
+    const effective = agreement >= MIN_AGREEMENT ? weight * agreement : 0;
     const bestLexical = Math.max(0, ...lexical.map((candidate) => candidate.score));
     for (const candidate of lexical) {
       fused.set(candidate.rowid, bestLexical > 0 ? candidate.score / bestLexical : 0);
@@ -39,10 +45,27 @@ export function normalisedScoreFusion(weight: number): Fusion {
     const lowest = Math.min(...similarities);
     for (const candidate of semantic) {
       const rescaled = highest > lowest ? (candidate.score - lowest) / (highest - lowest) : 1;
-      fused.set(candidate.rowid, (fused.get(candidate.rowid) ?? 0) + weight * rescaled);
+      fused.set(candidate.rowid, (fused.get(candidate.rowid) ?? 0) + effective * rescaled);
     }
     return fused;
   };
+}
+
+const AGREEMENT_DEPTH = 10;
+/**
+ * Below this share of BM25's top ten found in the embedder's top ten, the embedder has no say.
+ * Chosen on LoCoMo 0-4 with the bench's weak hashed embedder: 0.5 and 0.7 keep recall exactly
+ * lexical on both halves, 0.3 and no floor cost MRR.
+ */
+const MIN_AGREEMENT = 0.5;
+
+/** The share of the lexical list's top ten that the semantic list's top ten also holds. */
+function listAgreement(lexical: RankedCandidate[], semantic: RankedCandidate[]): number {
+  const top = (list: RankedCandidate[]) =>
+    [...list].sort((left, right) => right.score - left.score).slice(0, AGREEMENT_DEPTH);
+  const lexicalTop = new Set(top(lexical).map((candidate) => candidate.rowid));
+  if (lexicalTop.size === 0) return 1;
+  return top(semantic).filter((candidate) => lexicalTop.has(candidate.rowid)).length / lexicalTop.size;
 }
 
 export function cosineSimilarity(left: Float32Array, right: Float32Array): number {

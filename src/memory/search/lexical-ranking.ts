@@ -3,17 +3,25 @@ import { filterClause } from "./document-rules.ts";
 import { FtsPostings, type IndexTotals, luceneIdf, type Posting } from "./fts-postings.ts";
 import { weakWords } from "./pasted-words.ts";
 import { proximityScore } from "./proximity.ts";
+import { expansionsFor } from "./query-expansion.ts";
 import type { Candidate, RankingWeights } from "./rerank.ts";
 import { StatementCache } from "./statement-cache.ts";
 import { FILLER_WORDS } from "./stopwords.ts";
 import { hasTimeExpression, periodFit, temporalIntent } from "./temporal.ts";
 import type { SearchKind, SearchOptions, SearchScope } from "./types.ts";
+import { wordNeighbours } from "./word-neighbours.ts";
 
 /** How many of the query's weightiest carrying words a full match is measured against (see coverage). */
 const MAX_CARRYING = 2;
 /** How many documents, per pool place (and at least), have their lengths read for an exact score. */
 const LENGTH_READ_FACTOR = 20;
 const MIN_LENGTH_READS = 2_000;
+/**
+ * Neighbours in meaning read at most this fraction of the postings budget: on 100,000 memories
+ * the whole budget cost a fifth more CPU at p95 for them alone, a fifth costs nothing measurable,
+ * and a LoCoMo conversation never reaches it (BENCHMARKS.md).
+ */
+const EXPANSION_BUDGET_SHARE = 5;
 
 /** One stem of the query, with what it is worth. */
 interface QueryStem {
@@ -22,6 +30,10 @@ interface QueryStem {
   idf: number;
   /** False for a coding prompt's filler ("run", "please", "file"): it ranks but does not make a match. */
   carries: boolean;
+  /** What its BM25 counts for: 1 for a carrying word, fillerWeight for filler, a fraction for a neighbour in meaning. */
+  weight: number;
+  /** A neighbour in meaning, not a word of the prompt. */
+  expanded: boolean;
   postings: Posting[];
 }
 
@@ -165,10 +177,42 @@ export class LexicalRanking {
         // exact IDF would be an artefact of the smoothing, and it only enters coverage.
         const n = Math.max(1, postings.length);
         const idf = luceneIdf(totals.documents, n);
-        byStem.set(stem, { stem, idf, carries, postings });
+        byStem.set(stem, { stem, idf, carries, weight: 1, expanded: false, postings });
       }
     }
-    return [...byStem.values()];
+    const own = [...byStem.values()];
+    for (const stem of own) if (!stem.carries) stem.weight = this.weights.fillerWeight;
+    return [...own, ...this.expansionStems(own, totals)];
+  }
+
+  /**
+   * The prompt's words' neighbours in meaning (word-neighbours.ts), read through the same
+   * postings: "children" also finds "kids", at a fraction of what "children" itself would
+   * score and never with a larger IDF. They rank but carry nothing: coverage, proximity and
+   * recall's silence gate see only the words the prompt said. Their postings get a fifth of
+   * the budget that keeps a search on a large index cheap, nearest neighbours first.
+   */
+  private expansionStems(own: QueryStem[], totals: IndexTotals): QueryStem[] {
+    const expansions = expansionsFor(own, wordNeighbours(), this.weights);
+    if (expansions.length === 0) return [];
+    const frequencies = this.postings.documentFrequencies(expansions.map((expansion) => expansion.stem));
+    const stems: QueryStem[] = [];
+    let postings = 0;
+    for (const expansion of expansions) {
+      const holding = frequencies.get(expansion.stem) ?? 0;
+      if (holding === 0 || postings + holding > this.weights.postingsBudget / EXPANSION_BUDGET_SHARE)
+        continue;
+      postings += holding;
+      stems.push({
+        stem: expansion.stem,
+        idf: Math.min(luceneIdf(totals.documents, holding), expansion.sourceIdf),
+        carries: false,
+        weight: expansion.weight,
+        expanded: true,
+        postings: this.postings.postings(expansion.stem),
+      });
+    }
+    return stems;
   }
 
   private scoreDocuments(stems: QueryStem[], totals: IndexTotals): Scored[] {
@@ -192,7 +236,7 @@ export class LexicalRanking {
     const { k1 } = this.weights;
     const weighted = new Map<number, Weighted>();
     stems.forEach((stem, index) => {
-      const weight = stem.carries ? 1 : this.weights.fillerWeight;
+      const weight = stem.weight;
       for (const posting of stem.postings) {
         let entry = weighted.get(posting.rowid);
         if (entry === undefined) {
@@ -236,12 +280,8 @@ export class LexicalRanking {
         const frequency = entry.frequencies[index]!;
         if (frequency <= 0) return;
         const termScore = (stem.idf * frequency * (this.weights.k1 + 1)) / (frequency + norm);
-        if (!stem.carries) {
-          score += this.weights.fillerWeight * termScore;
-          return;
-        }
-        score += termScore;
-        carryingScore += termScore;
+        score += stem.weight * termScore;
+        if (stem.carries) carryingScore += termScore;
       });
       // Nearness ranks, but is no word matched: coverage (silence) is left as it was.
       if (this.weights.proximityWeight > 0)
@@ -278,6 +318,8 @@ export class LexicalRanking {
       for (const total of counts.values()) if (total[index]! > 0) holding++;
       return luceneIdf(sessions, holding);
     });
+    // The prompt's own words count in full here, as they always did; a neighbour at its fraction.
+    const sessionWeights = stems.map((stem) => (stem.expanded ? stem.weight : 1));
     for (const [session, total] of counts) {
       const norm =
         this.weights.k1 *
@@ -287,7 +329,9 @@ export class LexicalRanking {
       let score = 0;
       total.forEach((frequency, index) => {
         if (frequency > 0)
-          score += (sessionIdf[index]! * frequency * (this.weights.k1 + 1)) / (frequency + norm);
+          score +=
+            (sessionWeights[index]! * sessionIdf[index]! * frequency * (this.weights.k1 + 1)) /
+            (frequency + norm);
       });
       scores.set(session, score);
     }

@@ -36,6 +36,16 @@ export interface RankingWeights {
   timeExpressionWeight: number;
   /** Query words that stand near each other in a passage add this times their pair's BM25 (proximity.ts). */
   proximityWeight: number;
+  /** A prompt word's neighbours in meaning score this × similarity × their BM25 (query-expansion.ts). */
+  expansionWeight: number;
+  /** At most this many neighbours per prompt word. */
+  expansionNeighbours: number;
+  /** Neighbours whose word vectors are less similar than this are left out. */
+  expansionFloor: number;
+  /** How much the prompt's words' meaning reorders the reranked list (meaning-rerank.ts); 0 turns it off. */
+  meaningWeight: number;
+  /** How many of the reranked results meaning may reorder (the best of them are returned). */
+  meaningPool: number;
 }
 
 export const DEFAULT_WEIGHTS: RankingWeights = {
@@ -62,6 +72,13 @@ export const DEFAULT_WEIGHTS: RankingWeights = {
   timeExpressionWeight: 0.2,
   // Chosen on LoCoMo 0-4 (0.3 against 0.6 and 1); the coding prompt set is unchanged by it.
   proximityWeight: 0.3,
+  expansionWeight: 0.3,
+  expansionNeighbours: 3,
+  expansionFloor: 0.7,
+  // Chosen on LoCoMo 0-4: 0.6 against 0.3 and 1 (scripts/recall align experiment, BENCHMARKS.md).
+  meaningWeight: 0.6,
+  // 30 recalls as well as 100 on LoCoMo 0-4 at a third of the cost: what meaning lifts sits close below ten.
+  meaningPool: 30,
 };
 
 /** A document that survived retrieval, before the final ordering. */

@@ -11,6 +11,7 @@ import {
   type RankedCandidate,
 } from "./embedder.ts";
 import { LexicalRanking } from "./lexical-ranking.ts";
+import { MeaningRerank } from "./meaning-rerank.ts";
 import { buildMatchExpression, queryTerms } from "./query.ts";
 import { type Candidate, DEFAULT_WEIGHTS, type RankedResult, type RankingWeights, rerank } from "./rerank.ts";
 import { type SimilaritySpread, similaritySpread } from "./similarity-spread.ts";
@@ -36,8 +37,9 @@ export interface SearchIndexOptions {
 
 const DEFAULT_LIMIT = 8;
 const DEFAULT_MIN_SIMILARITY = 0.2;
-// Chosen so that the weak hashed embedder of the recall bench does not lower recall (BENCHMARKS.md).
-const DEFAULT_SEMANTIC_WEIGHT = 0.15;
+// Scaled by the lists' agreement (embedder.ts), chosen on LoCoMo 0-4 with the bench's weak
+// hashed embedder (0.3 against 0.15): it never lowers recall on either half (BENCHMARKS.md).
+const DEFAULT_SEMANTIC_WEIGHT = 0.3;
 const EMBED_BATCH = 64;
 // Control characters never appear in stored text we care about, so they can mark matches unambiguously.
 const MARK_OPEN = "\u0001";
@@ -67,6 +69,7 @@ export class SearchIndex {
   private readonly options: SearchIndexOptions;
   private readonly statements: StatementCache;
   private readonly lexical: LexicalRanking;
+  private readonly meaning: MeaningRerank;
   private evidence: WordEvidenceReader | undefined;
 
   constructor(db: DatabaseSync, options: SearchIndexOptions = {}) {
@@ -75,6 +78,7 @@ export class SearchIndex {
     this.options = options;
     this.weights = { ...DEFAULT_WEIGHTS, ...options.weights };
     this.lexical = new LexicalRanking(db, this.weights);
+    this.meaning = new MeaningRerank(db);
   }
 
   upsert(document: SearchDocument): void {
@@ -165,13 +169,7 @@ export class SearchIndex {
     const match = buildMatchExpression(terms);
     if (match === null) return [];
     const candidates = this.lexical.candidates(query, terms, options);
-    const ranked = rerank(
-      candidates,
-      this.weights,
-      options.now ?? Date.now(),
-      options.limit ?? DEFAULT_LIMIT,
-    );
-    return this.withSnippets(ranked, match);
+    return this.withSnippets(this.rankedByMeaning(terms, candidates, options), match);
   }
 
   /**
@@ -200,13 +198,20 @@ export class SearchIndex {
       const previous = byRowid.get(candidate.rowid);
       byRowid.set(candidate.rowid, { ...candidate, ...previous, relevance: fused.get(candidate.rowid) ?? 0 });
     }
+    return this.withSnippets(this.rankedByMeaning(terms, [...byRowid.values()], options), match);
+  }
+
+  /** Reranked (recency, scope, session), then reordered by the words' meaning (meaning-rerank.ts). */
+  private rankedByMeaning(terms: string[], candidates: Candidate[], options: SearchOptions): RankedResult[] {
+    const limit = options.limit ?? DEFAULT_LIMIT;
+    const weight = this.weights.meaningWeight;
     const ranked = rerank(
-      [...byRowid.values()],
+      candidates,
       this.weights,
       options.now ?? Date.now(),
-      options.limit ?? DEFAULT_LIMIT,
+      weight > 0 ? Math.max(limit, this.weights.meaningPool) : limit,
     );
-    return this.withSnippets(ranked, match);
+    return this.meaning.reorder(terms, ranked, weight, limit);
   }
 
   /** How many documents still lack a vector for the configured model (0 without an embedder). */
