@@ -82,8 +82,10 @@ for (const wasm of ["web-tree-sitter/web-tree-sitter.wasm", "tree-sitter-bash/tr
 
 // Recall's word-meaning tables (scripts/build-word-meaning.ts) are data, read at the first recall
 // from beside the chunks: src/memory/search/word-neighbours.ts and word-vectors.ts.
-for (const table of ["word-neighbours.tsv", "word-vectors.bin"])
-  copyFileSync(`src/memory/search/${table}`, `dist/${table}`);
+for (const table of ["word-neighbours.tsv", "word-vectors.bin"]) {
+  for (const folder of ["dist", "dist/print"])
+    copyFileSync(`src/memory/search/${table}`, `${folder}/${table}`);
+}
 
 // The memory browser's page (`tacit memory ui`): one browser bundle and its two static files, served by
 // src/cli/memory-ui/ from dist/memory-ui/, so the page works offline and loads nothing from elsewhere.

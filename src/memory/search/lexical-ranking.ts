@@ -164,8 +164,7 @@ export class LexicalRanking {
     const stemsByWord = this.postings.stems(terms);
     const byStem = new Map<string, QueryStem>();
     for (const word of terms) {
-      // A pasted error's file paths and stack frames only say where (pasted-words.ts).
-      const carries = !FILLER_WORDS.has(word) && !weak.has(word);
+      const carries = !FILLER_WORDS.has(word) && !weak.has(word); // weak: a paste's paths (pasted-words.ts)
       for (const stem of stemsByWord.get(word) ?? []) {
         const existing = byStem.get(stem);
         if (existing !== undefined) {

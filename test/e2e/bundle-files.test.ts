@@ -1,0 +1,36 @@
+// Code that reads a file beside its own chunk by name (`new URL("./x", import.meta.url)`: a worker's
+// entry, recall's word tables) finds nothing when the build leaves that file out of the bundle the
+// chunk is in, and each of those readers then falls back quietly (the model call on the main thread,
+// lexical-only recall). dist/ and dist/print/ are two bundles (scripts/build.mjs), so every such name
+// in either must be there beside it. Reads the build `npm test` made.
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+
+const dist = path.resolve(import.meta.dirname, "..", "..", "dist");
+const besideChunk = /new URL\("\.\/([^"]+)",\s*import\.meta\.url\)/g;
+
+/** The files a bundle's chunks read from beside themselves; a `.ts` name is the source tree's fallback. */
+function namesReadBeside(folder: string): Set<string> {
+  const names = new Set<string>();
+  for (const file of readdirSync(folder).filter((name) => name.endsWith(".js"))) {
+    for (const match of readFileSync(path.join(folder, file), "utf8").matchAll(besideChunk))
+      if (!match[1]!.endsWith(".ts")) names.add(match[1]!);
+  }
+  return names;
+}
+
+describe("the built bundles", () => {
+  for (const folder of ["", "print"]) {
+    it(`hold every file their code reads beside its chunk (dist/${folder})`, () => {
+      const bundle = path.join(dist, folder);
+      const names = namesReadBeside(bundle);
+      // The scan reads the code right: the model worker's entry is read this way in both bundles.
+      expect(names).toContain("model-worker.js");
+      for (const name of names) expect(existsSync(path.join(bundle, name)), name).toBe(true);
+    });
+  }
+  it("give a headless run recall's word-meaning tables", () => {
+    expect(namesReadBeside(path.join(dist, "print"))).toContain("word-vectors.bin");
+  });
+});
