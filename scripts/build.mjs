@@ -15,13 +15,9 @@ import { builtinsWithoutNamespace } from "./builtins-plugin.mjs";
 const { version } = JSON.parse(readFileSync("package.json", "utf8"));
 
 // Files that code finds beside its own chunk by name (new URL("./x.js", import.meta.url)), so every bundle
-// that can run that code holds them: two worker threads start from files of their own, the WebFetch
-// converter (src/tools/web-fetch/to-markdown.ts) and the model worker, where the model SDKs load and run
-// (src/providers/model-worker/thread.ts).
-const besideEntryPoints = {
-  "web-fetch-markdown": "src/tools/web-fetch/markdown-worker.ts",
-  "model-worker": "src/providers/model-worker/worker.ts",
-};
+// that can run that code holds them: the WebFetch converter runs in a worker thread
+// (src/tools/web-fetch/to-markdown.ts), from its own file.
+const besideEntryPoints = { "web-fetch-markdown": "src/tools/web-fetch/markdown-worker.ts" };
 
 rmSync("dist", { recursive: true, force: true });
 const bundleOptions = {

@@ -1,4 +1,3 @@
-import { startModelWorker } from "../providers/model-worker/thread.ts";
 import { sandboxAvailability } from "../sandbox/availability.ts";
 import { reportFailure } from "./fatal-error.ts";
 import type { RunOptions } from "./options.ts";
@@ -14,9 +13,6 @@ import type { RunOptions } from "./options.ts";
  */
 export async function runPrint(options: RunOptions, prompt: string): Promise<void> {
   try {
-    // The run will call a model: its worker starts now and loads the SDK while the run gets ready
-    // (the provider's package too, when the flag or TACIT_MODEL names the model before settings do).
-    startModelWorker(options.model ?? process.env.TACIT_MODEL);
     // The sandbox probe (a real start of an empty sandbox, cached per process) starts before the run's
     // modules load, so the first request never waits for it; its result is awaited where the shell tools are made.
     sandboxAvailability(process.env).catch(() => undefined);

@@ -22,18 +22,14 @@ interface SdkProvider {
  * never pays for it. Every wire's fetch checks that an answer is the API's,
  * not a web page (response-check.ts), and goes over node:http (node-http-fetch.ts).
  */
-async function sdkProviderAt(
-  endpoint: Endpoint,
-  provider: string,
-  fetchInstead?: typeof globalThis.fetch,
-): Promise<SdkProvider> {
+async function sdkProviderAt(endpoint: Endpoint, provider: string): Promise<SdkProvider> {
   const { baseURL, apiKey } = endpoint;
   const [{ checkedFetch }, { nodeHttpFetch }] = await Promise.all([
     import("./response-check.ts"),
     import("./node-http-fetch.ts"),
   ]);
   // node:http under fetch's interface: Node's fetch (undici) would load on the first request.
-  const fetch = checkedFetch(fetchInstead ?? nodeHttpFetch);
+  const fetch = checkedFetch(nodeHttpFetch);
   switch (endpoint.wire) {
     case "anthropic": {
       const { createAnthropic } = await import("./sdk/anthropic.ts");
@@ -74,31 +70,13 @@ async function sdkProviderAt(
   }
 }
 
-/** Loads a wire's SDK package ahead of need: the model worker, told early which provider a run will use. */
-export function loadWirePackage(wire: Wire): Promise<unknown> {
-  switch (wire) {
-    case "anthropic":
-      return import("./sdk/anthropic.ts");
-    case "openai-responses":
-      return import("./sdk/openai.ts");
-    case "google":
-      return import("./sdk/google.ts");
-    case "openai-chat":
-      return import("./sdk/openai-compatible.ts");
-  }
-}
-
-/**
- * The SDK chat model for `provider/modelId` at this endpoint; `fetchInstead` replaces the network
- * (the model worker's rehearsal, sdk-stream.ts, sends nothing).
- */
+/** The SDK chat model for `provider/modelId` at this endpoint. */
 export async function languageModelAt(
   endpoint: Endpoint,
   provider: string,
   modelId: string,
-  fetchInstead?: typeof globalThis.fetch,
 ): Promise<LanguageModel> {
-  return (await sdkProviderAt(endpoint, provider, fetchInstead)).languageModel(modelId);
+  return (await sdkProviderAt(endpoint, provider)).languageModel(modelId);
 }
 
 /** The SDK embedding model for `provider/modelId` at this endpoint; a ConfigError for a wire without any. */

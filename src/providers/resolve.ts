@@ -4,9 +4,8 @@ import type { ModelClient, ModelInfo } from "../core/model.ts";
 import { type AiSdkClientOptions, createAiSdkClient } from "./ai-sdk-client.ts";
 import { lookupModel } from "./catalog.ts";
 import { type Effort, effortProviderOptions, mergeProviderOptions } from "./effort.ts";
-import type { Endpoint } from "./endpoint.ts";
+import { type Endpoint, languageModelAt } from "./endpoint.ts";
 import { type RetryOptions, resolveRetryOptions } from "./retry.ts";
-import type { ProviderOptions } from "./sdk-stream.ts";
 
 export type Environment = Record<string, string | undefined>;
 
@@ -87,22 +86,14 @@ export function resolveModel(ref: string, options: ResolveOptions = {}): ModelCl
     : undefined;
   if (effort?.notice) options.onNotice?.(effort.notice);
   const providerOptions = mergeProviderOptions(base, effort?.providerOptions);
-  const retry = resolveRetryOptions(env, options.retry);
   const clientOptions: AiSdkClientOptions = {
     info,
-    settings: {
-      endpoint,
-      provider: info.provider,
-      modelId: info.modelId,
-      providerKey,
-      promptCaching: endpoint.wire === "anthropic",
-      acceptsImages: info.acceptsImages === true,
-      maxOutputTokens: info.maxOutputTokens,
-      idleTimeoutMs: retry.idleTimeoutMs,
-      ...(providerOptions ? { providerOptions: providerOptions as ProviderOptions } : {}),
-    },
-    retry,
+    loadModel: () => languageModelAt(endpoint, info.provider, info.modelId),
+    providerKey,
+    promptCaching: endpoint.wire === "anthropic",
+    retry: resolveRetryOptions(env, options.retry),
     ...(endpoint.keyEnv ? { keyEnv: endpoint.keyEnv } : {}),
+    ...(providerOptions ? { providerOptions: providerOptions as AiSdkClientOptions["providerOptions"] } : {}),
   };
   return createAiSdkClient(clientOptions);
 }

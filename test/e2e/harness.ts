@@ -16,17 +16,10 @@ export interface CliResult {
 /** Runs the built CLI as a real child process. */
 export function runCli(
   args: string[],
-  options: {
-    cwd: string;
-    env: Record<string, string>;
-    input?: string;
-    timeoutMs?: number;
-    /** Another build's launcher (a copy with a part missing); this checkout's bin/tacit.js when absent. */
-    cli?: string;
-  },
+  options: { cwd: string; env: Record<string, string>; input?: string; timeoutMs?: number },
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [options.cli ?? cliPath, ...args], {
+    const child = spawn(process.execPath, [cliPath, ...args], {
       cwd: options.cwd,
       env: {
         PATH: process.env.PATH ?? "",

@@ -1,7 +1,7 @@
 // What a headless run loads before its first request is start-up time: code that only other
 // commands or a tool's rare path use must stay behind a dynamic import. The built chunks' source
 // maps say which packages each loaded file holds; process.moduleLoadList says which of Node's own.
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -23,51 +23,40 @@ function packagesIn(files: string[]): Set<string> {
   return packages;
 }
 
-/** What one run loaded: the main thread's list, and the worker threads' lists joined (record-loaded-modules.mjs). */
-async function loadedBy(prompt: string, name: string): Promise<{ main: string[]; workers: string[] }> {
+/** A one-turn headless run that records what it loads: dist/ files in load order, then Node's own modules. */
+async function loadedByRun(name: string): Promise<string[]> {
   const list = path.join(e2e.workspace.home, name);
   e2e.server.enqueue({ text: "hi" });
-  const result = await e2e.print(prompt, ["--no-reflect"], {
+  const result = await e2e.print("say hi", ["--no-reflect"], {
     env: { NODE_OPTIONS: `--import ${recorder}`, TACIT_TEST_LOADED_MODULES: list },
   });
   expect(result.code).toBe(0);
   expect(result.stdout).toBe("hi\n");
-  const lines = (file: string) => readFileSync(file, "utf8").split("\n").filter(Boolean);
-  const workers = readdirSync(path.dirname(list))
-    .filter((file) => file.startsWith(`${name}.thread-`) && !file.endsWith(".partial"))
-    .flatMap((file) => lines(path.join(path.dirname(list), file)));
-  return { main: lines(list), workers };
+  return readFileSync(list, "utf8").split("\n").filter(Boolean);
 }
 
-const files = (entries: string[]) => entries.filter((entry) => !entry.startsWith("NativeModule "));
-
 describe("a headless run's start-up", () => {
-  it("loads the model SDK in the model worker only, and no command parser, TUI, HTML converter or AI Gateway", async () => {
-    const { main, workers } = await loadedBy("say hi", "loaded-modules.txt");
-    const mainPackages = packagesIn(files(main));
-    const workerPackages = packagesIn(files(workers));
-    // The main thread's list is read right: settings' glob matching is there.
-    expect(mainPackages).toContain("picomatch");
-    // The AI SDK and the provider's package load in the worker (providers/model-worker/), never here.
-    for (const sdk of ["ai", "@ai-sdk/anthropic", "@ai-sdk/provider-utils", "eventsource-parser"]) {
-      expect(workerPackages, sdk).toContain(sdk);
-      expect(mainPackages, sdk).not.toContain(sdk);
-    }
+  it("loads the model SDK it calls, and no command parser, TUI, HTML converter or AI Gateway", async () => {
+    const loaded = await loadedByRun("loaded-modules.txt");
+    const packages = packagesIn(loaded.filter((entry) => !entry.startsWith("NativeModule ")));
+    // What the request needs is there: the list is read right.
+    expect(packages).toContain("@ai-sdk/anthropic");
+    expect(packages).toContain("zod");
     for (const deferred of ["commander", "turndown", "@mixmark-io/domino", "ink", "react"])
-      expect(mainPackages, deferred).not.toContain(deferred);
+      expect(packages, deferred).not.toContain(deferred);
     // tacit hands the SDK model objects, never a string id for the AI Gateway to resolve, so the
     // gateway provider and its OIDC client are left out of the build (scripts/build-plugins.mjs).
-    for (const unused of ["@ai-sdk/gateway", "@vercel/oidc"]) {
-      expect(workerPackages, unused).not.toContain(unused);
-      expect(mainPackages, unused).not.toContain(unused);
-    }
+    expect(packages).toContain("ai");
+    for (const unused of ["@ai-sdk/gateway", "@vercel/oidc"]) expect(packages, unused).not.toContain(unused);
   });
 
   it("loads its code from the headless run's own bundle, in few chunks", async () => {
     // Each chunk costs a pass through Node's ESM loader. In the bundle every command shares, the modules
     // of a headless run were split into about 80 chunks; dist/print/ bundles them for this path alone
     // (src/cli/print-entry.ts, scripts/build.mjs).
-    const loaded = files((await loadedBy("say hi", "loaded-chunks.txt")).main);
+    const loaded = (await loadedByRun("loaded-chunks.txt")).filter(
+      (entry) => !entry.startsWith("NativeModule "),
+    );
     const firstOfPrint = loaded.findIndex((file) =>
       file.includes(`${path.sep}dist${path.sep}print${path.sep}`),
     );
@@ -88,14 +77,10 @@ describe("a headless run's start-up", () => {
 
   it("sends the request over node:http without loading undici or TLS", async () => {
     // Node's fetch is undici, and so is anything that touches Headers or imports node:http as ESM
-    // (its WebSocket getters); the request goes over node:http instead (providers/node-http-fetch.ts),
-    // from the model worker: the main thread makes no HTTP request at all.
-    const { main, workers } = await loadedBy("say hi", "loaded-builtins.txt");
-    expect(workers).toContain("NativeModule http");
-    expect(main).not.toContain("NativeModule http");
-    for (const thread of [main, workers]) {
-      expect(thread).not.toContain("NativeModule internal/deps/undici/undici");
-      expect(thread).not.toContain("NativeModule tls");
-    }
+    // (its WebSocket getters); the request goes over node:http instead (providers/node-http-fetch.ts).
+    const builtins = await loadedByRun("loaded-builtins.txt");
+    expect(builtins).toContain("NativeModule http");
+    expect(builtins).not.toContain("NativeModule internal/deps/undici/undici");
+    expect(builtins).not.toContain("NativeModule tls");
   });
 });

@@ -99,11 +99,6 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
       normalized: emptyNormalized(),
     };
     requests.push(recorded);
-    // The connection closed before the reply was whole: the client aborted (the only way a stall ends
-    // before close()), or a cut fault dropped it.
-    response.once("close", () => {
-      if (!response.writableFinished) recorded.closedEarly = true;
-    });
     try {
       await answer(response, adapter, recorded, rawBody);
     } finally {

@@ -69,8 +69,6 @@ export interface RecordedRequest {
   rejection?: string;
   /** Set when the request was longer than the context window (setContextWindow) and refused as too long. */
   contextOverflow?: boolean;
-  /** Set when the connection closed before the reply was whole: the client aborted it, or a cut fault. */
-  closedEarly?: boolean;
 }
 
 export interface FakeServer {
