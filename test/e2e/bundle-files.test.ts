@@ -1,7 +1,7 @@
 // Code that reads a file beside its own chunk by name (`new URL("./x", import.meta.url)`: a worker's
 // entry, recall's word tables) finds nothing when the build leaves that file out of the bundle the
-// chunk is in, and each of those readers then falls back quietly (the model call on the main thread,
-// lexical-only recall). dist/ and dist/print/ are two bundles (scripts/build.mjs), so every such name
+// chunk is in, and some of those readers then fall back quietly (recall to lexical-only ranking), others
+// fail at the first use. dist/ and dist/print/ are two bundles (scripts/build.mjs), so every such name
 // in either must be there beside it. Reads the build `npm test` made.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
@@ -25,8 +25,8 @@ describe("the built bundles", () => {
     it(`hold every file their code reads beside its chunk (dist/${folder})`, () => {
       const bundle = path.join(dist, folder);
       const names = namesReadBeside(bundle);
-      // The scan reads the code right: the model worker's entry is read this way in both bundles.
-      expect(names).toContain("model-worker.js");
+      // The scan reads the code right: the WebFetch converter worker's entry is read this way in both bundles.
+      expect(names).toContain("web-fetch-markdown.js");
       for (const name of names) expect(existsSync(path.join(bundle, name)), name).toBe(true);
     });
   }
