@@ -12,12 +12,14 @@
 //
 // The table: for the most frequent alphabetic words (stopwords dropped), stemmed by FTS5's own
 // porter tokenizer so they meet the index's terms, each stem's nearest stems by cosine above a
-// floor, with their similarity. One line per stem: `stem<TAB>neighbour:similarity …`.
+// floor, with their similarity. One line per stem: `stem<TAB>neighbour:similarity …`, the lines
+// sorted by stem (word-neighbours.ts finds a stem by binary search over the text).
 // The vectors: for the words among the VECTOR_VOCABULARY most frequent entries (stopwords and
 // anything not alphabetic dropped), each unit vector × 127 rounded to a signed byte, with the
 // word's frequency rank (the weight of a word in a sentence, word-vectors.ts). Layout:
-// "TWV1", then uint32 LE count, dimensions and word-list bytes; the words joined by "\n";
-// count uint32 LE ranks; count × dimensions int8.
+// "TWV2", then uint32 LE count, dimensions and word-list bytes; the words, sorted by their
+// bytes (word-vectors.ts finds a word by binary search), joined by "\n"; count uint32 LE ranks;
+// count × dimensions int8.
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -45,9 +47,10 @@ function writeVectors(data: Vectors): void {
     if (/^[a-z]{2,}$/.test(word) && !STOPWORDS.has(word) && data.vectors[word] !== undefined)
       kept.push({ word, rank: index + 1 });
   });
+  kept.sort((left, right) => Buffer.compare(Buffer.from(left.word), Buffer.from(right.word)));
   const wordBytes = Buffer.from(kept.map((entry) => entry.word).join("\n"), "utf8");
   const header = Buffer.alloc(16);
-  header.write("TWV1", 0, "latin1");
+  header.write("TWV2", 0, "latin1");
   header.writeUInt32LE(kept.length, 4);
   header.writeUInt32LE(DIMENSIONS, 8);
   header.writeUInt32LE(wordBytes.length, 12);
@@ -170,6 +173,8 @@ for (let left = 0; left < unit.length; left++) {
   if (left % 5000 === 0)
     console.log(`${left}/${unit.length} (${(performance.now() - started).toFixed(0)} ms)`);
 }
+// Sorted by stem: a tab sorts before any letter, so the lines' order is their stems' order.
+lines.sort();
 writeFileSync(output, `${lines.join("\n")}\n`);
 writeVectors(data);
 cleanup();

@@ -29,7 +29,7 @@ export function expansionsFor(
   table: NeighbourTable,
   settings: ExpansionSettings,
 ): Expansion[] {
-  if (settings.expansionWeight <= 0 || settings.expansionNeighbours <= 0 || table.size === 0) return [];
+  if (settings.expansionWeight <= 0 || settings.expansionNeighbours <= 0 || !table.holdsAny) return [];
   const held = new Set(own.map((stem) => stem.stem));
   const byStem = new Map<string, Expansion>();
   for (const source of own) {

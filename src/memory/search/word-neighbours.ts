@@ -15,19 +15,21 @@ interface WordNeighbour {
  */
 const TABLE_URL = new URL("./word-neighbours.tsv", import.meta.url);
 
-/** Each stem's line after the tab, parsed only when a prompt asks for that stem. */
 let table: NeighbourTable | undefined;
 
 /** The table: stems to their neighbours, nearest first. */
 export interface NeighbourTable {
-  readonly size: number;
+  /** False for an empty table (no file): ranking is then lexical alone. */
+  readonly holdsAny: boolean;
   get(stem: string): WordNeighbour[] | undefined;
 }
 
 /**
- * The table, read at the first recall that asks, never at start-up. Lines are split once
- * (a few milliseconds for 22,000 stems); a stem's neighbours are parsed when a prompt first
- * holds it. Without the file (a trimmed install) the table is empty and ranking is lexical.
+ * The table, read at the first recall that asks, never at start-up. It is not split or
+ * indexed: the file's lines are sorted by stem, so a stem is found by binary search over the
+ * text itself (splitting 22,000 lines into a map cost 8-11 ms before the first request of a
+ * run with memories; this costs the read). Without the file (a trimmed install) the table
+ * is empty and ranking is lexical.
  */
 export function wordNeighbours(): NeighbourTable {
   if (table === undefined) {
@@ -37,30 +39,41 @@ export function wordNeighbours(): NeighbourTable {
   return table;
 }
 
-/** Reads a table in the committed format; exported for tests that build their own. */
+/**
+ * A table in the committed format, lines sorted by stem (scripts/build-word-meaning.ts sorts
+ * them; a test checks the committed file); exported for tests that build their own.
+ */
 export function parseNeighbourTable(text: string): NeighbourTable {
-  const lines = new Map<string, string>();
-  let start = 0;
-  while (start < text.length) {
-    let end = text.indexOf("\n", start);
-    if (end < 0) end = text.length;
-    const tab = text.indexOf("\t", start);
-    if (tab > start && tab < end) lines.set(text.slice(start, tab), text.slice(tab + 1, end));
-    start = end + 1;
-  }
-  const parsed = new Map<string, WordNeighbour[]>();
+  const parsed = new Map<string, WordNeighbour[] | undefined>();
   return {
-    size: lines.size,
+    holdsAny: text.includes("\t"),
     get(stem) {
-      const cached = parsed.get(stem);
-      if (cached !== undefined) return cached;
-      const line = lines.get(stem);
-      if (line === undefined) return undefined;
-      const neighbours = parseNeighbours(line);
+      if (parsed.has(stem)) return parsed.get(stem);
+      const line = lineOf(text, stem);
+      const neighbours = line === undefined ? undefined : parseNeighbours(line);
       parsed.set(stem, neighbours);
       return neighbours;
     },
   };
+}
+
+/** What follows the tab on the line of `stem`, found by halving the text between line starts. */
+function lineOf(text: string, stem: string): string | undefined {
+  // Both bounds are always the start of a line (or the end of the text).
+  let low = 0;
+  let high = text.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    const start = text.lastIndexOf("\n", middle - 1) + 1;
+    let end = text.indexOf("\n", start);
+    if (end < 0) end = text.length;
+    const tab = text.indexOf("\t", start);
+    const key = tab >= 0 && tab < end ? text.slice(start, tab) : text.slice(start, end);
+    if (key === stem) return tab >= 0 && tab < end ? text.slice(tab + 1, end) : undefined;
+    if (key < stem) low = end + 1;
+    else high = start;
+  }
+  return undefined;
 }
 
 function parseNeighbours(line: string): WordNeighbour[] {

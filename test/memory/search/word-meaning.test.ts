@@ -61,8 +61,46 @@ describe("the committed word-meaning tables", () => {
       { stem: "parent", similarity: 0.75 },
     ]);
     const file = readFileSync(new URL("../../../src/memory/search/word-vectors.bin", import.meta.url));
-    expect(() => parseWordVectors(Buffer.from("not a table at all"))).toThrow(/not a TWV1 table/);
+    expect(() => parseWordVectors(Buffer.from("not a table at all"))).toThrow(/not a TWV2 table/);
     expect(() => parseWordVectors(file.subarray(0, file.length - 1))).toThrow(/sizes do not add up/);
+  });
+
+  it("are sorted, so a word is found by binary search, and find every word they hold", () => {
+    // Lookups halve the sorted files instead of building maps (word-neighbours.ts, word-vectors.ts):
+    // one line out of order would hide the words around it.
+    const tsv = readFileSync(
+      new URL("../../../src/memory/search/word-neighbours.tsv", import.meta.url),
+      "utf8",
+    );
+    const stems = tsv
+      .split("\n")
+      .filter(Boolean)
+      .map((line) => line.slice(0, line.indexOf("\t")));
+    expect(stems).toEqual([...stems].sort());
+    const table = wordNeighbours();
+    for (const stem of stems) expect(table.get(stem), stem).toBeDefined();
+    expect(table.get("zzzznotaword")).toBeUndefined();
+    expect(table.get("")).toBeUndefined();
+
+    const file = readFileSync(new URL("../../../src/memory/search/word-vectors.bin", import.meta.url));
+    const words = file.toString("utf8", 16, 16 + file.readUInt32LE(12)).split("\n");
+    expect(words).toEqual([...words].sort());
+    const vectors = wordVectors()!;
+    words.forEach((word, row) => {
+      expect(vectors.row(word), word).toBe(row);
+    });
+    for (const missing of ["", "a", "zzzz", "children ", "ünïcode"])
+      expect(vectors.row(missing)).toBeUndefined();
+  });
+
+  it("find the first and last lines of a small table and nothing between", () => {
+    const table = parseNeighbourTable("alpha\tbeta:0.9\nbroken\ngamma\tdelta:0.8\nomega\tzeta:0.7");
+    expect(table.holdsAny).toBe(true);
+    expect(table.get("alpha")).toEqual([{ stem: "beta", similarity: 0.9 }]);
+    expect(table.get("omega")).toEqual([{ stem: "zeta", similarity: 0.7 }]);
+    expect(table.get("broken")).toBeUndefined();
+    expect(table.get("beta")).toBeUndefined();
+    expect(parseNeighbourTable("").holdsAny).toBe(false);
   });
 });
 
