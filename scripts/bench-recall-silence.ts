@@ -14,8 +14,10 @@ import {
   MAX_HOLDERS,
   MAX_IDENTIFIER_HOLDERS,
   MIN_COVERAGE,
+  MIN_NEARNESS,
   MIN_SIMILARITY_DEVIATIONS,
   MIN_WORD_SHARE,
+  NEARNESS_COVERAGE,
   type RelevanceOptions,
   recallableResults,
   relevantResults,
@@ -41,14 +43,22 @@ const label = (gate: RelevanceOptions) =>
     ? "before: coverage ≥ 0.40, or cosine ≥ 0.6 by meaning alone"
     : gate === firstPass
       ? "first pass: as shipped, without identifiers or long prompts' rare words leading on their own"
-      : gate === shipped
-        ? `shipped: coverage ≥ ${MIN_COVERAGE} (one word: held by ≤ ${MAX_HOLDERS} documents) or 2+ words holding ≥ ${MIN_WORD_SHARE} of the IDF or an identifier held by ≤ ${MAX_IDENTIFIER_HOLDERS} or, in ${LONG_PROMPT_WORDS}+ words, one held by ≤ ${MAX_HOLDERS}; meaning alone ≥ ${MIN_SIMILARITY_DEVIATIONS} deviations`
-        : `coverage ≥ ${(gate.coverage ?? MIN_COVERAGE).toFixed(2)}${(gate.holders ?? MAX_HOLDERS) < 1e9 ? ` (one word: held by ≤ ${gate.holders ?? MAX_HOLDERS})` : ""}${(gate.wordShare ?? MIN_WORD_SHARE) > 1 ? "" : ` or 2+ words ≥ ${gate.wordShare ?? MIN_WORD_SHARE}`}${(gate.identifierHolders ?? MAX_IDENTIFIER_HOLDERS) > 0 ? ` or an identifier held by ≤ ${gate.identifierHolders ?? MAX_IDENTIFIER_HOLDERS}` : ""}${Number.isFinite(gate.longPrompt ?? LONG_PROMPT_WORDS) ? ` or one rare word in ${gate.longPrompt ?? LONG_PROMPT_WORDS}+ words` : ""}${gate.deviations !== undefined ? `; meaning alone ≥ ${gate.deviations} deviations` : ""}`;
+      : gate === wordsOnly
+        ? "words only: as shipped, without meaning's second opinion on a one-word match"
+        : gate === shipped
+          ? `shipped: coverage ≥ ${MIN_COVERAGE} (one word: held by ≤ ${MAX_HOLDERS} documents) or 2+ words holding ≥ ${MIN_WORD_SHARE} of the IDF or an identifier held by ≤ ${MAX_IDENTIFIER_HOLDERS} or, in ${LONG_PROMPT_WORDS}+ words, one held by ≤ ${MAX_HOLDERS} or one word held by 1 with coverage ≥ ${NEARNESS_COVERAGE} and the rest near in meaning ≥ ${MIN_NEARNESS}; meaning alone ≥ ${MIN_SIMILARITY_DEVIATIONS} deviations`
+          : `coverage ≥ ${(gate.coverage ?? MIN_COVERAGE).toFixed(2)}${(gate.holders ?? MAX_HOLDERS) < 1e9 ? ` (one word: held by ≤ ${gate.holders ?? MAX_HOLDERS})` : ""}${(gate.wordShare ?? MIN_WORD_SHARE) > 1 ? "" : ` or 2+ words ≥ ${gate.wordShare ?? MIN_WORD_SHARE}`}${(gate.identifierHolders ?? MAX_IDENTIFIER_HOLDERS) > 0 ? ` or an identifier held by ≤ ${gate.identifierHolders ?? MAX_IDENTIFIER_HOLDERS}` : ""}${Number.isFinite(gate.longPrompt ?? LONG_PROMPT_WORDS) ? ` or one rare word in ${gate.longPrompt ?? LONG_PROMPT_WORDS}+ words` : ""}${(gate.nearness ?? MIN_NEARNESS) <= 1 ? ` or one word held by 1 with the rest near in meaning ≥ ${gate.nearness ?? MIN_NEARNESS}` : ""}${gate.deviations !== undefined ? `; meaning alone ≥ ${gate.deviations} deviations` : ""}`;
 // "Before" is the gate this replaced (at f6c4670): coverage ≥ 0.40, or cosine ≥ 0.6 for
 // anything an embedder found; others down to coverage 0.10 follow a lead.
 const before: RelevanceOptions = { coverage: 0.4 };
 // The first pass's gate, before identifier words led on their own.
-const firstPass: RelevanceOptions = { identifierHolders: 0, longPrompt: Number.POSITIVE_INFINITY };
+const firstPass: RelevanceOptions = {
+  identifierHolders: 0,
+  longPrompt: Number.POSITIVE_INFINITY,
+  nearness: Number.POSITIVE_INFINITY,
+};
+// The gate before meaning had a say (issue 13 part 2, second pass).
+const wordsOnly: RelevanceOptions = { nearness: Number.POSITIVE_INFINITY };
 function beforeGate<T extends Pick<SearchResult, "coverage" | "similarity">>(results: T[]): T[] {
   const passes = (result: T, floor: number) =>
     (result.coverage ?? -1) >= floor || (result.similarity !== undefined && result.similarity >= 0.6);
@@ -69,9 +79,10 @@ const sweep: RelevanceOptions[] =
           longPrompt: Number.POSITIVE_INFINITY,
         })),
         ...[5, 6, 7, 8, 9, 10, 12, Number.POSITIVE_INFINITY].map((longPrompt) => ({ longPrompt })),
+        ...[0.5, 0.55, 0.6, 0.65, 0.7].map((nearness) => ({ nearness })),
         shipped,
       ]
-    : [before, firstPass, shipped];
+    : [before, firstPass, wordsOnly, shipped];
 
 interface Answer {
   prompt: CodingPrompt;
@@ -178,7 +189,7 @@ if (locomo === undefined) {
   console.log("\nLoCoMo cost: skipped (no ../shared/bench/locomo/locomo10.json; set TACIT_LOCOMO)");
 } else {
   console.log("\n### what the gate costs on LoCoMo (every question has evidence; lexical recall@10)");
-  const gates = process.env.TACIT_BENCH_SWEEP === "1" ? sweep : [before, firstPass, shipped];
+  const gates = process.env.TACIT_BENCH_SWEEP === "1" ? sweep : [before, firstPass, wordsOnly, shipped];
   const apply =
     (gate: RelevanceOptions) =>
     (results: SearchResult[], evidence: () => ReadonlyMap<string, WordEvidence>) =>

@@ -4,7 +4,7 @@ import { StatementCache } from "./statement-cache.ts";
 import { type WordVectors, wordVectors } from "./word-vectors.ts";
 
 /** Only a passage's start is read for its meaning: a long memory's gist is near its top, and time is bounded. */
-const MEANING_TEXT_CHARACTERS = 2_000;
+export const MEANING_TEXT_CHARACTERS = 2_000;
 const BYTE_SCALE = 127 * 127;
 
 /**
@@ -61,7 +61,7 @@ export class MeaningRerank {
 }
 
 /** The prompt words the table knows, as rows; unknown words (names, identifiers) are BM25's alone. */
-function queryRows(vectors: WordVectors, words: string[]): number[] {
+export function queryRows(vectors: WordVectors, words: string[]): number[] {
   return words.flatMap((word) => {
     const row = vectors.row(word);
     return row === undefined ? [] : [row];
@@ -69,7 +69,7 @@ function queryRows(vectors: WordVectors, words: string[]): number[] {
 }
 
 /** Weighted best-match similarity of a prompt to passages; word-pair cosines are cached for the query. */
-class WordAlignment {
+export class WordAlignment {
   private readonly vectors: WordVectors;
   private readonly query: number[];
   private readonly totalWeight: number;

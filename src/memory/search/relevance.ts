@@ -26,6 +26,12 @@ import type { WordEvidence } from "./word-evidence.ts";
  * - long prompt: from LONG_PROMPT_WORDS carrying words on, one word held by at most
  *   MAX_HOLDERS documents leads without the coverage, which a pasted error's words no
  *   memory holds dilute ("tmux" in a long question about splitting a pane).
+ * - meaning: a one-word match with at least NEARNESS_COVERAGE, on a word only this
+ *   memory holds, leads when the rest of the prompt is near the memory in meaning
+ *   (meaning-nearness.ts, at least MIN_NEARNESS): "what's the tmux shortcut to split a
+ *   pane" (shortcut, split, pane ~ the tmux memory's keys and windows) leads, "list the
+ *   files in this folder" (one memory holds "folder", nothing there is near "list") does
+ *   not. The word rules alone cannot tell these apart: their word evidence is the same.
  * Once one result leads, others down to FOLLOWER_COVERAGE may come with it (a second
  * relevant memory or turn rarely matches as well as the first).
  *
@@ -52,6 +58,10 @@ export const LONG_PROMPT_WORDS = 8;
 /** An identifier word (identifier-words.ts) held by at most this many documents leads on its own. */
 export const MAX_IDENTIFIER_HOLDERS = 3;
 const FOLLOWER_COVERAGE = 0.1;
+/** How near in meaning (meaning-nearness.ts) the rest of a one-word match's prompt must be for it to lead. */
+export const MIN_NEARNESS = 0.6;
+/** The coverage a one-word match needs before meaning is asked. */
+export const NEARNESS_COVERAGE = 0.3;
 /** How far above the query's mean similarity, in standard deviations, meaning alone must stand to lead. */
 export const MIN_SIMILARITY_DEVIATIONS = 8;
 const MIN_WORDS = 2;
@@ -68,6 +78,8 @@ export interface RelevanceOptions {
   /** How many documents at most may hold an identifier word that leads on its own; 0 turns the rule off. */
   identifierHolders?: number;
   deviations?: number;
+  /** How near in meaning the rest of a one-word match's prompt must be; above 1 turns the rule off. */
+  nearness?: number;
   /**
    * The results' word evidence (SearchIndex.wordEvidence), asked only when there are
    * results (it costs a count and a lookup per carrying word). Without it, coverage alone
@@ -88,6 +100,7 @@ export function relevantResults<T extends Scored>(results: T[], options: Relevan
   const holders = options.holders ?? MAX_HOLDERS;
   const identifierHolders = options.identifierHolders ?? MAX_IDENTIFIER_HOLDERS;
   const longPrompt = options.longPrompt ?? LONG_PROMPT_WORDS;
+  const nearness = options.nearness ?? MIN_NEARNESS;
   const words = results.length > 0 ? options.evidence?.() : undefined;
   const byCoverage = (result: Scored, floor: number) =>
     result.coverage !== undefined && result.coverage >= floor;
@@ -100,7 +113,13 @@ export function relevantResults<T extends Scored>(results: T[], options: Relevan
       found.fewestIdentifierHolders <= identifierHolders ||
       (found.promptWords >= longPrompt && found.fewestHolders <= holders) ||
       (byCoverage(result, lead) && (several || found.fewestHolders <= holders)) ||
-      (several && found.share >= wordShare)
+      (several && found.share >= wordShare) ||
+      // Asked last: the one rule that reads the memory's text.
+      (found.words === 1 &&
+        found.fewestHolders <= 1 &&
+        byCoverage(result, NEARNESS_COVERAGE) &&
+        nearness <= 1 &&
+        (found.nearness?.() ?? Number.NEGATIVE_INFINITY) >= nearness)
     );
   };
   // The spread costs a pass over every vector: read it only when no words lead.

@@ -13,6 +13,7 @@ import {
 import { LexicalRanking } from "./lexical-ranking.ts";
 import { MeaningRerank } from "./meaning-rerank.ts";
 import { buildMatchExpression, queryTerms } from "./query.ts";
+import { asksAQuestion } from "./question-prompt.ts";
 import { type Candidate, DEFAULT_WEIGHTS, type RankedResult, type RankingWeights, rerank } from "./rerank.ts";
 import { type SimilaritySpread, similaritySpread } from "./similarity-spread.ts";
 import { StatementCache } from "./statement-cache.ts";
@@ -169,7 +170,7 @@ export class SearchIndex {
     const match = buildMatchExpression(terms);
     if (match === null) return [];
     const candidates = this.lexical.candidates(query, terms, options);
-    return this.withSnippets(this.rankedByMeaning(terms, candidates, options), match);
+    return this.withSnippets(this.rankedByMeaning(query, terms, candidates, options), match);
   }
 
   /**
@@ -198,13 +199,13 @@ export class SearchIndex {
       const previous = byRowid.get(candidate.rowid);
       byRowid.set(candidate.rowid, { ...candidate, ...previous, relevance: fused.get(candidate.rowid) ?? 0 });
     }
-    return this.withSnippets(this.rankedByMeaning(terms, [...byRowid.values()], options), match);
+    return this.withSnippets(this.rankedByMeaning(query, terms, [...byRowid.values()], options), match);
   }
 
-  /** Reranked (recency, scope, session), then reordered by the words' meaning (meaning-rerank.ts). */
-  private rankedByMeaning(terms: string[], candidates: Candidate[], options: SearchOptions): RankedResult[] {
+  /** Reranked (recency, scope, session), then reordered by meaning (meaning-rerank.ts) if a question. */
+  private rankedByMeaning(query: string, terms: string[], candidates: Candidate[], options: SearchOptions) {
     const limit = options.limit ?? DEFAULT_LIMIT;
-    const weight = this.weights.meaningWeight;
+    const weight = asksAQuestion(query) ? this.weights.meaningWeight : 0;
     const ranked = rerank(
       candidates,
       this.weights,

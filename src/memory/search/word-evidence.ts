@@ -1,6 +1,8 @@
 import type { DatabaseSync } from "node:sqlite";
 import { FtsPostings, luceneIdf } from "./fts-postings.ts";
 import { identifierWords } from "./identifier-words.ts";
+import { meaningNearness } from "./meaning-nearness.ts";
+import { MEANING_TEXT_CHARACTERS } from "./meaning-rerank.ts";
 import { fileNameWords, weakWords } from "./pasted-words.ts";
 import { queryTerms } from "./query.ts";
 import { StatementCache } from "./statement-cache.ts";
@@ -29,6 +31,12 @@ export interface WordEvidence {
   fewestIdentifierHolders: number;
   /** How many carrying words the prompt has, held or not (the same for every result). */
   promptWords: number;
+  /**
+   * How near in meaning the prompt's carrying words this document does not hold are to
+   * its name, description and body's start (meaning-nearness.ts), computed when asked;
+   * undefined when the word vectors know none of them.
+   */
+  nearness?: () => number | undefined;
 }
 
 /** How many of the prompt's weightiest held words the share is measured against. */
@@ -116,6 +124,21 @@ export class WordEvidenceReader {
           entry.fewestIdentifierHolders = Math.min(entry.fewestIdentifierHolders, word.frequency);
       }
     }
+    for (const [id, entry] of evidence) {
+      const heldHere = new Set(held.filter((word) => word.holders.includes(id)).map((word) => word.word));
+      const rest = words.filter((word) => !heldHere.has(word));
+      entry.nearness = () => meaningNearness(rest, this.text(id));
+    }
     return evidence;
+  }
+
+  /** What meaning-nearness.ts reads of a document: its title (name and description) and body's start. */
+  private text(id: string): string {
+    const row = this.statements
+      .get(
+        `SELECT title || ' ' || substr(body, 1, ${MEANING_TEXT_CHARACTERS}) AS text FROM search_documents WHERE id = ?`,
+      )
+      .get(id) as { text: string } | undefined;
+    return row?.text ?? "";
   }
 }

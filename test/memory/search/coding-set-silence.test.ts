@@ -101,6 +101,7 @@ describe("recall's relevance gate on 500 coding memories", () => {
       fewestHolders: 1,
       fewestIdentifierHolders: Number.POSITIVE_INFINITY,
       promptWords: 1,
+      nearness: expect.any(Function),
     });
     // Written with a digit, a word is an identifier: its holders are counted apart.
     const fp16 = index
