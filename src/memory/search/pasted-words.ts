@@ -16,9 +16,20 @@ const EXTENSION_AT_END = new RegExp(`\\.(?:${[...EXTENSIONS].join("|")})(?::\\d+
 /**
  * A line of a pasted error that says where rather than what: a stack frame or a quoted
  * line of code, indented under the message ("    at ProductList (…)", '  File "main.py",
- * line 8', " --> src/main.rs:12:20") or behind a line-number gutter ("12 |  let n …").
+ * line 8', " --> src/main.rs:12:20", "   |     ^^^ expected") or behind a line-number
+ * gutter ("12 |  let n …"). An indented list item ("  - update the lockfile", "  2. bump
+ * react") and a Markdown table's row ("| update | me |") are the request itself, not
+ * where. Read without a regular expression that could backtrack on a line of spaces.
  */
-const WHERE_LINE = /^(?:\s+\S|\s*\d*\s*\|)/u;
+function isWhereLine(line: string): boolean {
+  const body = line.trimStart();
+  if (body === "") return false;
+  if (GUTTER.test(body)) return true;
+  if (body.length === line.length) return false;
+  return !LIST_ITEM.test(body);
+}
+const GUTTER = /^\d+\s*\|/u;
+const LIST_ITEM = /^(?:[-*+•]|\d+[.)])\s/u;
 
 /**
  * A decimal number ("0.1", "2.00", "2.5%") is a value: it says how much, not what, and
@@ -55,7 +66,7 @@ export function weakWords(prompt: string): Set<string> {
   const lines = prompt.slice(0, MAX_SCANNED).split("\n");
   const pasted = lines.length > 1;
   lines.forEach((line, index) => {
-    const whereLine = index > 0 && WHERE_LINE.test(line);
+    const whereLine = index > 0 && isWhereLine(line);
     for (const token of line.split(/[\s"'`()[\]{}<>,;]+/u)) {
       if (token === "") continue;
       if (whereLine) {
@@ -87,7 +98,7 @@ export function weakWords(prompt: string): Set<string> {
  * without a known extension is named by its last part ("node_modules/chalk/source").
  */
 function fileParts(token: string): { name: string; where: string } | undefined {
-  const trimmed = token.replace(/[.:]+$/u, "");
+  const trimmed = withoutTrailingDots(token);
   const slash = trimmed.lastIndexOf("/");
   const base = trimmed.slice(slash + 1);
   const folders = trimmed.slice(0, slash + 1);
@@ -106,7 +117,7 @@ export function fileNameWords(prompt: string): Map<string, string> {
   const names = new Map<string, string>();
   const alone = new Set<string>();
   for (const token of prompt.slice(0, MAX_SCANNED).split(/[\s"'`()[\]{}<>,;]+/u)) {
-    const trimmed = token.replace(/[.:]+$/u, "");
+    const trimmed = withoutTrailingDots(token);
     const isName = EXTENSION_AT_END.test(trimmed.slice(trimmed.lastIndexOf("/") + 1));
     for (const word of queryTerms(trimmed)) {
       if (!isName) alone.add(word);
@@ -115,4 +126,14 @@ export function fileNameWords(prompt: string): Map<string, string> {
   }
   for (const word of alone) names.delete(word);
   return names;
+}
+
+/**
+ * The token without the full stops and colons that end a sentence or a label ("package.json."),
+ * trimmed by a loop: `/[.:]+$/` retries from every full stop of "x....y" and costs quadratic time.
+ */
+function withoutTrailingDots(token: string): string {
+  let end = token.length;
+  while (end > 0 && (token[end - 1] === "." || token[end - 1] === ":")) end--;
+  return token.slice(0, end);
 }

@@ -24,6 +24,23 @@ describe("weakWords", () => {
     expect(python).not.toContain("march");
   });
 
+  it("takes an indented list or a Markdown table as the request, not as a paste's frames", () => {
+    expect([...weakWords("Please do the following:\n  - update the pnpm lockfile")]).toEqual([]);
+    expect([...weakWords("Two things:\n  * check the vite dev server port\n  * bump react")]).toEqual([]);
+    expect([...weakWords("Steps:\n  1. regenerate the client\n  2) run the migrations")]).toEqual([]);
+    expect([...weakWords("Tasks:\n| update the pnpm lockfile | me |")]).toEqual([]);
+    // A gutter still marks a quoted line: "12 |" is where, whatever follows.
+    expect(weakWords("error: bad\n12 | let total = lockfile")).toContain("lockfile");
+  });
+
+  it("reads hostile prompts whole: a line of spaces, a run of full stops", () => {
+    // Regular expressions that backtrack took 170 ms on each of these (20,000 characters).
+    expect([...weakWords(`hi\n${" ".repeat(19_990)}`)]).toEqual([]);
+    expect([...weakWords(`x${".".repeat(19_000)}y`)]).toEqual([]);
+    expect(fileNameWords(`x${".".repeat(19_000)}y`).size).toBe(0);
+    expect([...weakWords(`see\n${" ".repeat(5_000)}at main (src/app.ts:3:1)`)]).toContain("src");
+  });
+
   it("takes a file's folders and extension as where beside a line number, its own name as what", () => {
     expect([...weakWords("the build fails at src/cli.ts:14")].sort()).toEqual(["14", "src", "ts"]);
   });
