@@ -31,15 +31,17 @@ let table: WordVectors | null | undefined;
  * that is a broken install, not the user's input).
  */
 export function wordVectors(): WordVectors | null {
-  if (table === undefined) {
-    const file = fileURLToPath(TABLE_URL);
-    try {
-      table = existsSync(file) ? parseWordVectors(readFileSync(file)) : null;
-    } catch {
-      table = null;
-    }
-  }
+  if (table === undefined) table = loadWordVectors(fileURLToPath(TABLE_URL));
   return table;
+}
+
+/** The table in `file`, or null when there is none or it is not a table. */
+export function loadWordVectors(file: string): WordVectors | null {
+  try {
+    return existsSync(file) ? parseWordVectors(readFileSync(file)) : null;
+  } catch {
+    return null;
+  }
 }
 
 /**

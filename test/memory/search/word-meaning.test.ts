@@ -1,4 +1,6 @@
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { normalisedScoreFusion } from "../../../src/memory/search/embedder.ts";
@@ -8,7 +10,7 @@ import { searchIndexMigrations } from "../../../src/memory/search/schema.ts";
 import { SearchIndex } from "../../../src/memory/search/search-index.ts";
 import type { SearchDocument } from "../../../src/memory/search/types.ts";
 import { parseNeighbourTable, wordNeighbours } from "../../../src/memory/search/word-neighbours.ts";
-import { parseWordVectors, wordVectors } from "../../../src/memory/search/word-vectors.ts";
+import { loadWordVectors, parseWordVectors, wordVectors } from "../../../src/memory/search/word-vectors.ts";
 import { runMigrations } from "../../../src/session/database.ts";
 
 const DAY = 86_400_000;
@@ -63,6 +65,15 @@ describe("the committed word-meaning tables", () => {
     const file = readFileSync(new URL("../../../src/memory/search/word-vectors.bin", import.meta.url));
     expect(() => parseWordVectors(Buffer.from("not a table at all"))).toThrow(/not a TWV2 table/);
     expect(() => parseWordVectors(file.subarray(0, file.length - 1))).toThrow(/sizes do not add up/);
+    // A damaged or missing table (a broken install) leaves ranking lexical; recall does not fail.
+    const folder = mkdtempSync(path.join(tmpdir(), "tacit-word-vectors-"));
+    try {
+      writeFileSync(path.join(folder, "damaged.bin"), file.subarray(0, 1000));
+      expect(loadWordVectors(path.join(folder, "damaged.bin"))).toBeNull();
+      expect(loadWordVectors(path.join(folder, "missing.bin"))).toBeNull();
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 
   it("are sorted, so a word is found by binary search, and find every word they hold", () => {
