@@ -170,6 +170,9 @@ function recordedMigrationIds(database: DatabaseSync): Set<string> {
  * the recent-memory listing, then the message itself).
  */
 export function withoutDiskWait<T>(database: DatabaseSync, work: () => T): T {
+  // SQLite refuses to change the safety level inside a transaction; work joining an open one
+  // commits with it, at that transaction's level.
+  if (database.isTransaction) return work();
   database.exec("PRAGMA synchronous = NORMAL");
   try {
     return work();

@@ -64,6 +64,22 @@ describe("openDatabase", () => {
     expect(open(file, [migration]).prepare("SELECT body FROM notes").all()).toEqual([{ body: "derived" }]);
   });
 
+  it("lets derived writes join an open transaction, where SQLite refuses to change the safety level", () => {
+    const database = open(path.join(root, "joined.db"), [
+      { id: "memory-001-notes", up: (db) => db.exec("CREATE TABLE notes (body TEXT)") },
+    ]);
+    transaction(database, () => {
+      database.exec("INSERT INTO notes VALUES ('message')");
+      withoutDiskWait(database, () => database.exec("INSERT INTO notes VALUES ('derived')"));
+    });
+    expect(database.prepare("SELECT body FROM notes").all()).toEqual([
+      { body: "message" },
+      { body: "derived" },
+    ]);
+    expect(database.prepare("PRAGMA synchronous").get()?.synchronous).toBe(2);
+    database.close();
+  });
+
   it("creates parent folders and turns on WAL, busy timeout and foreign keys", () => {
     const database = open(path.join(root, "deep", "er", "tacit.db"));
     expect(database.prepare("PRAGMA journal_mode").get()?.journal_mode).toBe("wal");
