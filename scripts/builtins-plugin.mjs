@@ -23,13 +23,18 @@ export const builtinsWithoutNamespace = {
   name: "builtins-without-namespace",
   setup(build) {
     build.onResolve({ filter: /^node:/ }, (args) => {
+      // The stand-in's own fallback require stays a real require of the built-in.
+      if (args.namespace === NAMESPACE) return { path: args.path, external: true };
       // Only tacit's own code: a dependency may read a getter through `import * as`.
       if (!isBuiltin(args.path) || /[\\/]node_modules[\\/]/.test(args.importer)) return undefined;
       return { path: args.path, namespace: NAMESPACE };
     });
     build.onLoad({ filter: /.*/, namespace: NAMESPACE }, (args) => ({
       contents: [
-        `const builtin = process.getBuiltinModule(${JSON.stringify(args.path)});`,
+        // Node before 22.3 has no getBuiltinModule, and it answers undefined for a module this Node
+        // lacks (node:sqlite behind its flag): require (the bundle's banner makes one) then loads
+        // it, or says in Node's own words that there is no such module.
+        `const builtin = process.getBuiltinModule?.(${JSON.stringify(args.path)}) ?? require(${JSON.stringify(args.path)});`,
         "export default builtin;",
         `export const { ${plainExports(args.path).join(", ")} } = builtin;`,
       ].join("\n"),

@@ -22,6 +22,10 @@ async function bundle(source: string): Promise<string> {
     write: false,
     logLevel: "silent",
     plugins: [builtinsWithoutNamespace],
+    // As scripts/build.mjs: the bundle has a require of its own.
+    banner: {
+      js: "import { createRequire as __tacitCreateRequire } from 'node:module'; const require = __tacitCreateRequire(import.meta.url);",
+    },
   });
   return result.outputFiles[0]!.text;
 }
@@ -43,6 +47,25 @@ describe("built-in modules taken without an ESM namespace", () => {
     writeFileSync(text, "hello");
     const printed = JSON.parse(execFileSync(process.execPath, [output, text], { encoding: "utf8" }));
     expect(printed).toEqual({ same: true, read: "hello", f: 0, join: path.join("a", "b") });
+  });
+
+  it("loads built-ins on a Node without process.getBuiltinModule, and names a built-in this Node lacks", async () => {
+    const output = path.join(folder, "older-node.mjs");
+    writeFileSync(output, await bundle(`import { join } from "node:path"; console.log(join("a", "b"));`));
+    // Node 22.0-22.2 had no getBuiltinModule: the bundle must not depend on it.
+    const withoutIt = "data:text/javascript,delete process.getBuiltinModule";
+    expect(execFileSync(process.execPath, ["--import", withoutIt, output], { encoding: "utf8" }).trim()).toBe(
+      path.join("a", "b"),
+    );
+    // A module this Node lacks (as node:sqlite is on a Node that keeps it behind a flag) fails in Node's
+    // own words, not as a destructuring of undefined.
+    const missing = path.join(folder, "missing-builtin.mjs");
+    writeFileSync(missing, await bundle(`import { join } from "node:path"; console.log(join("a", "b"));`));
+    const lacking =
+      "data:text/javascript,const real = process.getBuiltinModule; process.getBuiltinModule = (name) => name === 'node:path' ? undefined : real(name); const M = await import('node:module'); const load = M.default._load; M.default._load = function (request, ...rest) { if (request === 'node:path') throw new Error('No such built-in module: node:path'); return load.call(this, request, ...rest); };";
+    expect(() =>
+      execFileSync(process.execPath, ["--import", lacking, missing], { encoding: "utf8", stdio: "pipe" }),
+    ).toThrow(/No such built-in module: node:path/);
   });
 
   it("fails the build when code names a lazy getter (fs.promises), instead of reading it at start", async () => {
