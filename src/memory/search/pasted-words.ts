@@ -14,31 +14,37 @@ html htm xml vue svelte erb txt log csv gradle properties proto tf tfvars hcl lu
 const EXTENSION_AT_END = new RegExp(`\\.(?:${[...EXTENSIONS].join("|")})(?::\\d+)*$`, "iu");
 
 /**
- * A line of a pasted error that says where rather than what: a stack frame or a quoted
- * line of code, indented under the message ("    at ProductList (…)", '  File "main.py",
- * line 8', " --> src/main.rs:12:20", "   |     ^^^ expected") or behind a line-number
- * gutter ("12 |  let n …"). An indented list item ("  - update the lockfile", "  2. bump
- * react") and a Markdown table's row ("| update | me |") are the request itself, not
- * where. Read without a regular expression that could backtrack on a line of spaces.
+ * A line of a pasted error that says where rather than what: a stack frame ("    at
+ * ProductList (…)", '  File "main.py", line 8', " --> src/main.rs:12:20"), a quoted line of
+ * code behind a line-number gutter ("12 |  let n …", "   |     ^^^ expected") or under a
+ * Python frame, or an indented line naming a file and line ("\t/app/main.go:12 +0x1d").
+ * Indentation alone says nothing: wrapped prose, a list, a to-do or a JSON block in a
+ * prompt is the request itself. Read without a regular expression that could backtrack on
+ * a line of spaces.
  */
-function isWhereLine(line: string): boolean {
+function isWhereLine(line: string, previous: string): boolean {
   const body = line.trimStart();
   if (body === "") return false;
   if (GUTTER.test(body)) return true;
-  if (body.length === line.length) return false;
-  return !LIST_ITEM.test(body);
+  const indented = body.length < line.length;
+  if (indented && FRAME.test(body)) return true;
+  if (indented && body.startsWith("|")) return true;
+  if (indented && body.split(/\s+/u).some((token) => LOCATION.test(token))) return true;
+  // Python prints the frame's line of code, indented, under its 'File "…", line N'.
+  return indented && PYTHON_FRAME.test(previous.trimStart());
 }
 const GUTTER = /^\d+\s*\|/u;
-const LIST_ITEM = /^(?:[-*+•]|\d+[.)])\s/u;
+const FRAME = /^(?:at\s|-->|File\s")/u;
+const PYTHON_FRAME = /^File\s"/u;
 
 /**
- * A decimal number ("0.1", "2.00", "2.5%") is a value: it says how much, not what, and
+ * A fraction or a share ("0.1", ".5", "2.5%") is a value: it says how much, not what, and
  * "why does 0.1 + 0.2 not equal 0.3" must not match a memory for holding "0", "1" and "2".
- * Whole numbers stay: they name things ("404", "port 3000", "Java 21", a day in "7 May";
- * making single digits weak cost LoCoMo 0.003 of recall@10), and so do an identifier's
- * digits ("stmtcache_1", "fp16").
+ * Other numbers stay: a version names a thing ("python 3.12", "node 22.1"), and so do whole
+ * numbers ("404", "port 3000", a day in "7 May"; making single digits weak cost LoCoMo 0.003
+ * of recall@10) and an identifier's digits ("stmtcache_1", "fp16").
  */
-const VALUE = /^[+-]?\d*\.\d+[%.,:]?$/u;
+const VALUE = /^[+-]?(?:0?\.\d+|\d+(?:\.\d+)?%)[.,:]?$/u;
 
 /** How much of a prompt is read for where-words. */
 const MAX_SCANNED = 20_000;
@@ -66,7 +72,7 @@ export function weakWords(prompt: string): Set<string> {
   const lines = prompt.slice(0, MAX_SCANNED).split("\n");
   const pasted = lines.length > 1;
   lines.forEach((line, index) => {
-    const whereLine = index > 0 && isWhereLine(line);
+    const whereLine = index > 0 && isWhereLine(line, lines[index - 1]!);
     for (const token of line.split(/[\s"'`()[\]{}<>,;]+/u)) {
       if (token === "") continue;
       if (whereLine) {

@@ -33,6 +33,23 @@ describe("weakWords", () => {
     expect(weakWords("error: bad\n12 | let total = lockfile")).toContain("lockfile");
   });
 
+  it("takes indented prose, to-dos and JSON as the request; only frames, gutters and locations as where", () => {
+    // Each of these recalled its memory before the pasted-error rule and nothing after it (review).
+    for (const prompt of [
+      "Hi,\n   how do I deploy to staging?",
+      "context:\n\tWhat is our node version",
+      "steps:\n   a) deploy to staging\n   b) run the e2e tests",
+      "todo:\n  [ ] deploy to staging\n  [x] check the flaky checkout test",
+      "Notes:\n  We need to deploy to staging before the demo",
+      'here\'s my config\n```json\n{\n  "packageManager": "npm@10.2.0"\n}\n```\nis that right',
+    ])
+      expect([...weakWords(prompt)], prompt).toEqual([]);
+    // A Go panic's indented location, a Java frame and prose that merely starts with "at" at the margin.
+    expect(weakWords("panic: nil map\ngoroutine 1 [running]:\n\t/app/cmd/main.go:12 +0x1d")).toContain("cmd");
+    expect(weakWords("NullPointerException\n\tat com.shop.Cart.total(Cart.java:41)")).toContain("shop");
+    expect([...weakWords("deploy first\nat least to staging")]).toEqual([]);
+  });
+
   it("reads hostile prompts whole: a line of spaces, a run of full stops", () => {
     // Regular expressions that backtrack took 170 ms on each of these (20,000 characters).
     expect([...weakWords(`hi\n${" ".repeat(19_990)}`)]).toEqual([]);
@@ -66,7 +83,11 @@ describe("weakWords", () => {
       [],
     );
     // The same digit written in a name elsewhere in the prompt stays a name.
-    expect([...weakWords("is 1.5 the default for fp16 or for node 1")]).toEqual(["5"]);
+    expect([...weakWords("is 0.5 the default for fp16 or for node 0")]).toEqual(["5"]);
+    // A version names a thing; a share says how much.
+    expect([...weakWords("we're on python 3.12 right")]).toEqual([]);
+    expect([...weakWords("pin node 22.1 in the CI image")]).toEqual([]);
+    expect([...weakWords("latency rose 2.5% after the deploy")].sort()).toEqual(["2", "5"]);
   });
 
   it("maps a file name's words to the name, unless a word is also written alone", () => {
