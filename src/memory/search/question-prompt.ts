@@ -18,7 +18,12 @@ has have had will should shall may might`.split(/\s+/),
  */
 export function asksAQuestion(prompt: string): boolean {
   const text = prompt.trim();
+  // "can you style the card hover effect" is a request put politely, with or without "?".
+  if (POLITE_REQUEST.test(text)) return false;
   if (text.endsWith("?")) return true;
   const first = /[\p{L}']+/u.exec(text.toLowerCase())?.[0] ?? "";
   return QUESTION_OPENERS.has(first.replace(/'.*$/, ""));
 }
+
+/** "Can you…", "could you please…", "would you…", "will u…": asking for something to be done. */
+const POLITE_REQUEST = /^(?:please\s+)?(?:can|could|would|will)\s+(?:you|u)\b/iu;

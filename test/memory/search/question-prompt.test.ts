@@ -34,6 +34,10 @@ describe("which prompts ask a question", () => {
       "let users upload a profile picture",
       "explain what this regex does",
       "show me which tests fail",
+      // A request put politely, as the review found them reordered by meaning.
+      "can you style the card hover effect with tailwind",
+      "could you write some CSS for the card hover effect?",
+      "please would you bump react",
       "",
     ])
       expect(asksAQuestion(prompt), prompt).toBe(false);
