@@ -5,6 +5,8 @@ import { type WordVectors, wordVectors } from "./word-vectors.ts";
 
 /** Only a passage's start is read for its meaning: a long memory's gist is near its top, and time is bounded. */
 export const MEANING_TEXT_CHARACTERS = 2_000;
+/** A title (a memory's name and description) is read only this far: a description stuffed with words is not read whole. */
+export const MEANING_TITLE_CHARACTERS = 300;
 const BYTE_SCALE = 127 * 127;
 
 /**
@@ -52,7 +54,7 @@ export class MeaningRerank {
   private texts(rowids: number[]): Map<number, string> {
     const rows = this.statements
       .get(
-        `SELECT rowid, title || ' ' || substr(body, 1, ${MEANING_TEXT_CHARACTERS}) AS text FROM search_documents
+        `SELECT rowid, substr(title, 1, ${MEANING_TITLE_CHARACTERS}) || ' ' || substr(body, 1, ${MEANING_TEXT_CHARACTERS}) AS text FROM search_documents
        WHERE rowid IN (SELECT value FROM json_each(?))`,
       )
       .all(JSON.stringify(rowids)) as Array<{ rowid: number; text: string }>;

@@ -2,7 +2,7 @@ import type { DatabaseSync } from "node:sqlite";
 import { FtsPostings, luceneIdf } from "./fts-postings.ts";
 import { identifierWords } from "./identifier-words.ts";
 import { meaningNearness } from "./meaning-nearness.ts";
-import { MEANING_TEXT_CHARACTERS } from "./meaning-rerank.ts";
+import { MEANING_TEXT_CHARACTERS, MEANING_TITLE_CHARACTERS } from "./meaning-rerank.ts";
 import { fileNameWords, weakWords } from "./pasted-words.ts";
 import { queryTerms } from "./query.ts";
 import { StatementCache } from "./statement-cache.ts";
@@ -124,6 +124,19 @@ export class WordEvidenceReader {
           entry.fewestIdentifierHolders = Math.min(entry.fewestIdentifierHolders, word.frequency);
       }
     }
+    // A name is as rare as the documents holding it whole: "package-lock.json" may be in one
+    // memory while "package", "lock" and "json" are each in many.
+    for (const name of new Set(names.values())) {
+      const nameWords = queryTerms(name);
+      if (!nameWords.every((word) => words.includes(word))) continue;
+      const phrase = `"${nameWords.join(" ").replaceAll('"', '""')}"`;
+      const frequency = (count.get(phrase) as { n: number }).n;
+      if (frequency === 0) continue;
+      for (const row of holders.all(phrase, rowids) as Array<{ rowid: number }>) {
+        const entry = evidence.get(idByRowid.get(row.rowid) ?? "");
+        if (entry) entry.fewestHolders = Math.min(entry.fewestHolders, frequency);
+      }
+    }
     for (const [id, entry] of evidence) {
       const heldHere = new Set(held.filter((word) => word.holders.includes(id)).map((word) => word.word));
       const rest = words.filter((word) => !heldHere.has(word));
@@ -136,7 +149,7 @@ export class WordEvidenceReader {
   private text(id: string): string {
     const row = this.statements
       .get(
-        `SELECT title || ' ' || substr(body, 1, ${MEANING_TEXT_CHARACTERS}) AS text FROM search_documents WHERE id = ?`,
+        `SELECT substr(title, 1, ${MEANING_TITLE_CHARACTERS}) || ' ' || substr(body, 1, ${MEANING_TEXT_CHARACTERS}) AS text FROM search_documents WHERE id = ?`,
       )
       .get(id) as { text: string } | undefined;
     return row?.text ?? "";

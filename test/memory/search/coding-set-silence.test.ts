@@ -81,6 +81,11 @@ describe("recall's relevance gate on 500 coding memories", () => {
     expect(index.wordEvidence("open package.json", ids).get("package-manager")?.words).toBe(1);
     expect(recall("open package.json").kept).toEqual([]);
     expect(recall("npm install added a package-lock.json").kept[0]?.id).toBe("package-manager");
+    // A name held whole by one memory is as rare as that, however common its words (review).
+    expect(
+      index.wordEvidence("should I add a package-lock.json", ids).get("package-manager")?.fewestHolders,
+    ).toBe(1);
+    expect(recall("should I add a package-lock.json").kept[0]?.id).toBe("package-manager");
   });
 
   it("keeps a file's folder and type as evidence in a sentence", () => {
