@@ -141,16 +141,27 @@ function figures(list: Answer[], gate: RelevanceOptions, half: "A" | "B" | "all"
   const chosen = list.filter((answer) => half === "all" || answer.prompt.half === half);
   let falseRecalls = 0;
   let hits = 0;
+  let answered = 0;
+  let items = 0;
+  let others = 0;
   const none = chosen.filter((answer) => answer.prompt.relevant.length === 0).length;
   for (const { prompt, results, evidence, spread } of chosen) {
     const kept =
       gate === before ? beforeGate(results) : relevantResults(results, { evidence, spread, ...gate });
+    // What recall would send: at most MAX_RECALLED_ITEMS of what the gate kept.
+    const sent = kept.slice(0, RECALL_LIMIT / 3);
+    if (sent.length > 0) {
+      answered++;
+      items += sent.length;
+      others += sent.filter((result) => !prompt.relevant.includes(result.id)).length;
+    }
     if (prompt.relevant.length === 0) {
       if (kept.length > 0) falseRecalls++;
     } else if (kept.slice(0, 3).some((result) => prompt.relevant.includes(result.id))) hits++;
   }
   const share = (count: number, of: number) => `${count}/${of} (${((100 * count) / of).toFixed(1)}%)`;
-  return `false recalls ${share(falseRecalls, none)}, top-3 hits ${share(hits, chosen.length - none)}`;
+  const perPrompt = (count: number) => (answered === 0 ? "0" : (count / answered).toFixed(2));
+  return `false recalls ${share(falseRecalls, none)}, top-3 hits ${share(hits, chosen.length - none)}; ${perPrompt(items)} items sent per answered prompt, ${perPrompt(others)} of them not the relevant one`;
 }
 
 function verbose(list: Answer[]): void {

@@ -57,7 +57,16 @@ export const MIN_WORD_SHARE = 0.7;
 export const LONG_PROMPT_WORDS = 8;
 /** An identifier word (identifier-words.ts) held by at most this many documents leads on its own. */
 export const MAX_IDENTIFIER_HOLDERS = 3;
+/**
+ * Once one result leads, the others follow it down to this coverage. A past turn (scope
+ * "session") is part of a conversation whose evidence is spread over turns that each share a
+ * word or two with the question (LoCoMo's gated recall@10 0.642 at 0.1, 0.565 at 0.3); a memory
+ * file states one thing, and one sharing a single word of a five-word request is noise: on the
+ * coding set (half A chose it) 0.3 for memories recalls 3.9 items per answered prompt instead
+ * of 4.9, one fewer of them irrelevant, with no hit lost (BENCHMARKS.md).
+ */
 const FOLLOWER_COVERAGE = 0.1;
+const MEMORY_FOLLOWER_COVERAGE = 0.3;
 /** How near in meaning (meaning-nearness.ts) the rest of a one-word match's prompt must be for it to lead. */
 export const MIN_NEARNESS = 0.6;
 /** The coverage a one-word match needs before meaning is asked. */
@@ -90,12 +99,19 @@ export interface RelevanceOptions {
   spread?: () => SimilaritySpread | undefined;
 }
 
-type Scored = Pick<SearchResult, "id" | "coverage" | "similarity">;
+type Scored = Pick<SearchResult, "id" | "coverage" | "similarity"> & { scope?: SearchResult["scope"] };
 
 /** The results worth recalling, in their order: none at all when none leads. */
 export function relevantResults<T extends Scored>(results: T[], options: RelevanceOptions = {}): T[] {
   const lead = options.coverage ?? MIN_COVERAGE;
-  const follower = Math.min(lead, options.followerCoverage ?? FOLLOWER_COVERAGE);
+  const followerFloor = (result: Scored) =>
+    Math.min(
+      lead,
+      options.followerCoverage ??
+        (result.scope === undefined || result.scope === "session"
+          ? FOLLOWER_COVERAGE
+          : MEMORY_FOLLOWER_COVERAGE),
+    );
   const wordShare = options.wordShare ?? MIN_WORD_SHARE;
   const holders = options.holders ?? MAX_HOLDERS;
   const identifierHolders = options.identifierHolders ?? MAX_IDENTIFIER_HOLDERS;
@@ -133,7 +149,9 @@ export function relevantResults<T extends Scored>(results: T[], options: Relevan
   const meaningLeads = (result: Scored) => byMeaningAlone(result) && !wordsLead && standsOut(result);
   if (!wordsLead && !results.some(meaningLeads)) return [];
   const confirmed = (result: Scored) =>
-    byMeaningAlone(result) ? meaningLeads(result) : byCoverage(result, follower) || leadsOnWords(result);
+    byMeaningAlone(result)
+      ? meaningLeads(result)
+      : byCoverage(result, followerFloor(result)) || leadsOnWords(result);
   const similarities = results.filter(confirmed).flatMap((result) => result.similarity ?? []);
   const similarityFloor = similarities.length > 0 ? Math.max(...similarities) : Number.POSITIVE_INFINITY;
   return results.filter(

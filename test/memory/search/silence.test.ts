@@ -125,6 +125,19 @@ describe("relevantResults", () => {
     expect(relevantResults([weaker, noise])).toEqual([]);
   });
 
+  it("lets a past turn follow further than a memory file", () => {
+    // A conversation's evidence is spread over turns; a memory sharing one word of a request is noise.
+    const good = { id: "good", coverage: 0.9, scope: "user" as const };
+    const turn = { id: "turn", coverage: 0.2, scope: "session" as const };
+    const memory = { id: "memory", coverage: 0.2, scope: "project" as const };
+    const close = { id: "close", coverage: 0.35, scope: "local" as const };
+    expect(relevantResults([good, turn, memory, close]).map((result) => result.id)).toEqual([
+      "good",
+      "turn",
+      "close",
+    ]);
+  });
+
   it("lets one word lead on its coverage only when it singles out a few documents", () => {
     const match = [{ id: "time-zones", coverage: 0.85 }];
     const everyday = evidence({ "time-zones": { words: 1, share: 1, fewestHolders: 12 } });
