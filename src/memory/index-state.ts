@@ -1,5 +1,5 @@
 import type { DatabaseSync } from "node:sqlite";
-import { withoutDiskWait } from "../session/database.ts";
+import { transaction, withoutDiskWait } from "../session/database.ts";
 import type { Migration } from "../session/migration.ts";
 import { encodeManifestFiles, type FolderManifest, type ManifestFiles } from "./folder-manifest.ts";
 import {
@@ -279,17 +279,6 @@ export class IndexState {
    * the index is rebuilt from the memory files, so its commit does not wait for the disk.
    */
   inTransaction<T>(work: () => T): T {
-    if (this.database.isTransaction) return work();
-    return withoutDiskWait(this.database, () => {
-      this.database.exec("BEGIN");
-      try {
-        const result = work();
-        this.database.exec("COMMIT");
-        return result;
-      } catch (error) {
-        this.database.exec("ROLLBACK");
-        throw error;
-      }
-    });
+    return withoutDiskWait(this.database, () => transaction(this.database, work));
   }
 }
