@@ -3,10 +3,13 @@ import type { RankedResult } from "./rerank.ts";
 import { StatementCache } from "./statement-cache.ts";
 import { type WordVectors, wordVectors } from "./word-vectors.ts";
 
-/** Only a passage's start is read for its meaning: a long memory's gist is near its top, and time is bounded. */
-export const MEANING_TEXT_CHARACTERS = 2_000;
-/** A title (a memory's name and description) is read only this far: a description stuffed with words is not read whole. */
-export const MEANING_TITLE_CHARACTERS = 300;
+/**
+ * What of a search document is read for its meaning, as SQL over search_documents: the
+ * start of its body (a long memory's gist is near its top, and time is bounded) after the
+ * start of its title (a memory's name and description; one stuffed with words is not read
+ * whole). The rerank here and the gate's meaning-nearness (word-evidence.ts) read the same.
+ */
+export const MEANING_TEXT_SQL = "substr(title, 1, 300) || ' ' || substr(body, 1, 2000)";
 const BYTE_SCALE = 127 * 127;
 
 /**
@@ -54,7 +57,7 @@ export class MeaningRerank {
   private texts(rowids: number[]): Map<number, string> {
     const rows = this.statements
       .get(
-        `SELECT rowid, substr(title, 1, ${MEANING_TITLE_CHARACTERS}) || ' ' || substr(body, 1, ${MEANING_TEXT_CHARACTERS}) AS text FROM search_documents
+        `SELECT rowid, ${MEANING_TEXT_SQL} AS text FROM search_documents
        WHERE rowid IN (SELECT value FROM json_each(?))`,
       )
       .all(JSON.stringify(rowids)) as Array<{ rowid: number; text: string }>;

@@ -2,7 +2,7 @@ import type { DatabaseSync } from "node:sqlite";
 import { FtsPostings, luceneIdf } from "./fts-postings.ts";
 import { identifierWords } from "./identifier-words.ts";
 import { meaningNearness } from "./meaning-nearness.ts";
-import { MEANING_TEXT_CHARACTERS, MEANING_TITLE_CHARACTERS } from "./meaning-rerank.ts";
+import { MEANING_TEXT_SQL } from "./meaning-rerank.ts";
 import { fileNameWords, weakWords } from "./pasted-words.ts";
 import { queryTerms } from "./query.ts";
 import { StatementCache } from "./statement-cache.ts";
@@ -148,9 +148,7 @@ export class WordEvidenceReader {
   /** What meaning-nearness.ts reads of a document: its title (name and description) and body's start. */
   private text(id: string): string {
     const row = this.statements
-      .get(
-        `SELECT substr(title, 1, ${MEANING_TITLE_CHARACTERS}) || ' ' || substr(body, 1, ${MEANING_TEXT_CHARACTERS}) AS text FROM search_documents WHERE id = ?`,
-      )
+      .get(`SELECT ${MEANING_TEXT_SQL} AS text FROM search_documents WHERE id = ?`)
       .get(id) as { text: string } | undefined;
     return row?.text ?? "";
   }
