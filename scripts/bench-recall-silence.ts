@@ -33,8 +33,9 @@ import { locomoCost, locomoFile } from "./recall/locomo-silence.ts";
 import { percentile } from "./recall/tally.ts";
 
 const NOW = Date.UTC(2026, 10, 1);
-// As recall asks: MAX_RECALLED_ITEMS (5) times 3.
-const RECALL_LIMIT = 15;
+// As recall asks (memory-service.ts): at most MAX_RECALLED_ITEMS (5) sent, of three times as many found.
+const RECALLED_ITEMS = 5;
+const RECALL_LIMIT = RECALLED_ITEMS * 3;
 const memories = codingMemories();
 const prompts = codingPrompts(memories);
 const shipped: RelevanceOptions = {};
@@ -148,8 +149,8 @@ function figures(list: Answer[], gate: RelevanceOptions, half: "A" | "B" | "all"
   for (const { prompt, results, evidence, spread } of chosen) {
     const kept =
       gate === before ? beforeGate(results) : relevantResults(results, { evidence, spread, ...gate });
-    // What recall would send: at most MAX_RECALLED_ITEMS of what the gate kept.
-    const sent = kept.slice(0, RECALL_LIMIT / 3);
+    // What recall would send of what the gate kept.
+    const sent = kept.slice(0, RECALLED_ITEMS);
     if (sent.length > 0) {
       answered++;
       items += sent.length;

@@ -64,11 +64,19 @@ const LOCATION = /\.\w+:\d/u;
  * but makes no match (relevance.ts). A word also written where it says what ("the
  * components folder") is not weak.
  */
-export function weakWords(prompt: string): Set<string> {
+export function weakWords(prompt: string): ReadonlySet<string> {
+  // Each recall asks twice for the same prompt: the ranking (lexical-ranking.ts), then the gate
+  // (word-evidence.ts).
+  if (lastWeak?.prompt !== prompt) lastWeak = { prompt, weak: readWeakWords(prompt) };
+  return lastWeak.weak;
+}
+let lastWeak: { prompt: string; weak: ReadonlySet<string> } | undefined;
+
+function readWeakWords(prompt: string): Set<string> {
   const weak = new Set<string>();
   const strong = new Set<string>();
   // The search keeps a prompt's first 32 distinct words (query.ts), which a paste reaches
-  // long before this: a 250 KB log is not scanned whole, twice per prompt.
+  // long before this: a 250 KB log is not scanned whole.
   const lines = prompt.slice(0, MAX_SCANNED).split("\n");
   const pasted = lines.length > 1;
   lines.forEach((line, index) => {
