@@ -40,7 +40,20 @@ if (typeof nodeModule.enableCompileCache === "function" && !process.env.NODE_DIS
   }
 }
 
-import("../dist/cli.js").catch((error) => {
+// A headless run (a word like -p or --print) goes straight into its own bundle, which parses the
+// whole line itself and hands anything else back (src/cli/print-entry.ts says why).
+var argv = process.argv.slice(2);
+var looksHeadless = argv.some(function (word) {
+  return word === "--print" || /^-[A-Za-z]*p[A-Za-z]*$/.test(word);
+});
+var started = looksHeadless
+  ? import("../dist/print/print-entry.js").then(function (entry) {
+      return entry.startFromCommandLine(argv).then(function (handled) {
+        if (!handled) return import("../dist/cli.js");
+      });
+    })
+  : import("../dist/cli.js");
+started.catch((error) => {
   process.stderr.write("tacit: could not start: " + (error && error.message ? error.message : error) + "\n");
   process.exit(1);
 });

@@ -15,7 +15,7 @@ import { reportFailure } from "./fatal-error.ts";
 import { lazyAction } from "./lazy-action.ts";
 import { registerMcpClientCommands } from "./mcp-client-commands.ts";
 import { parseRunOptions, type RunOptions } from "./options.ts";
-import { readPipedStdin } from "./read-stdin.ts";
+import { endQuietlyWhenThePipeCloses } from "./pipe-closed.ts";
 import { commanderFlags, parseRootFast, ROOT_OPTIONS } from "./root-options.ts";
 
 declare const TACIT_VERSION: string;
@@ -218,9 +218,9 @@ function startSandboxProbe(): void {
 }
 
 async function runRoot(options: RunOptions): Promise<void> {
-  // A lone word like "sesions" is probably a mistyped command: never a paid prompt without a yes.
-  const lookalike = options.prompt ? commandLookalike(options.prompt, process.argv) : undefined;
   if (!options.print) {
+    // A lone word like "sesions" is probably a mistyped command: never a paid prompt without a yes.
+    const lookalike = options.prompt ? commandLookalike(options.prompt, process.argv) : undefined;
     if (lookalike && options.prompt) {
       if (!process.stdin.isTTY || !process.stdout.isTTY) throw lookalikeRefusal(options.prompt, lookalike);
       if ((await askAboutLookalike(options.prompt, lookalike)) === "command") {
@@ -240,33 +240,8 @@ async function runRoot(options: RunOptions): Promise<void> {
     const { runInteractive } = await interactive;
     return runInteractive(options, typeof TACIT_VERSION === "string" ? TACIT_VERSION : "dev");
   }
-  const piped = await readPipedStdin({ haveArgumentPrompt: Boolean(options.prompt) });
-  const prompt = [options.prompt, piped].filter((part) => part?.trim()).join("\n\n");
-  // In -p there is no one to ask; with text piped in as well, the word is clearly part of a prompt.
-  if (lookalike && options.prompt && prompt === options.prompt)
-    throw lookalikeRefusal(options.prompt, lookalike);
-  if (!prompt)
-    throw new UserFacingError('no prompt: pass one as an argument (tacit -p "…") or on standard input');
-
-  traceStartup("arguments parsed");
-  const { runPrint } = await printEntry();
-  await runPrint(options, prompt);
-}
-
-/**
- * A reader that stops early (`tacit memory list | head -1`) closes the pipe,
- * and the next write fails with EPIPE. Like git and coreutils, which die of
- * SIGPIPE there, the command ends at once, silently, with 141 (128 + SIGPIPE)
- * — what a shell reports for them, so `set -o pipefail` scripts see the same.
- * Handled once, here, for every command and mode.
- */
-function endQuietlyWhenThePipeCloses(): void {
-  for (const stream of [process.stdout, process.stderr]) {
-    stream.on("error", (error: NodeJS.ErrnoException) => {
-      if (error.code === "EPIPE") process.exit(141);
-      throw error;
-    });
-  }
+  const { runPrintCommand } = await printEntry();
+  await runPrintCommand(options);
 }
 
 async function main(): Promise<void> {

@@ -7,8 +7,6 @@ import { fstatSync } from "node:fs";
  * period instead of an unbounded wait; shell pipes and files are read in full.
  */
 export async function readPipedStdin(options: { haveArgumentPrompt: boolean }): Promise<string | undefined> {
-  const stream = process.stdin;
-  if (stream.isTTY) return undefined;
   let kind: "pipe-or-file" | "socket" | "other";
   try {
     const stats = fstatSync(0);
@@ -16,7 +14,10 @@ export async function readPipedStdin(options: { haveArgumentPrompt: boolean }): 
   } catch {
     return undefined;
   }
+  // A terminal or /dev/null (a character device) is "other". process.stdin is touched only past this
+  // point: making the stream loads Node's stream modules (about 1.4 ms of a run that reads nothing).
   if (kind === "other") return undefined;
+  const stream = process.stdin;
   if (kind === "socket" && options.haveArgumentPrompt && !(await dataArrivesSoon(stream, 150))) {
     stream.destroy();
     return undefined;

@@ -1,7 +1,7 @@
-import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { homedir } from "node:os";
 import path from "node:path";
+import { sha256Hex } from "../core/sha256.ts";
 
 /** Where tacit keeps the user's own state: TACIT_HOME, or ~/.tacit. */
 export function tacitHome(env: NodeJS.ProcessEnv = process.env): string {
@@ -43,7 +43,7 @@ export function findProjectRoot(cwd: string): string {
  */
 export function projectSlug(projectRoot: string): string {
   const absolute = path.resolve(projectRoot);
-  const hash = createHash("sha256").update(absolute).digest("hex").slice(0, 10);
+  const hash = sha256Hex(absolute).slice(0, 10);
   const base =
     path
       .basename(absolute)

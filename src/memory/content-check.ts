@@ -1,5 +1,5 @@
 import path from "node:path";
-import { Worker } from "node:worker_threads";
+import { workerThreads } from "../core/worker-threads.ts";
 import { decodeManifestFiles, type FolderManifest } from "./folder-manifest.ts";
 import type { MemoryScope } from "./scopes.ts";
 
@@ -38,6 +38,7 @@ export function startContentCheck(
   const fileCount = new DataView(manifest.blob.buffer, manifest.blob.byteOffset, 4).getUint32(0, true);
   // [state, count, index…]: RUNNING until the worker stores DONE (or anything else: it failed).
   const answer = new Int32Array(new SharedArrayBuffer(4 * (2 + fileCount)));
+  const { Worker } = workerThreads();
   const worker = new Worker(`(${compareInWorker})(require, ${decodeManifestFiles})`, {
     eval: true,
     workerData: { blob: manifest.blob, folders: resolvedFolders, separator: path.sep, answer },

@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { Worker } from "node:worker_threads";
+import { workerThreads } from "../../core/worker-threads.ts";
 
 /*
  * HTML to Markdown off the main thread, within a time budget. Turndown is
@@ -30,7 +30,7 @@ function workerFile(): string {
 
 function convertInWorker(html: string, signal: AbortSignal, budgetMs: number): Promise<string> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(workerFile(), {
+    const worker = new (workerThreads().Worker)(workerFile(), {
       workerData: html,
       resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
       stdout: true,
