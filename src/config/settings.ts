@@ -107,7 +107,7 @@ export function loadSettings(options: LoadSettingsOptions): LoadedSettings {
     const raw = readJsonObject(file);
     if (raw === undefined) continue;
     // Before validation, so a typo that also breaks the schema is named before the error stops the start.
-    sink.push(...unknownSettingWarnings(settingsSchema, raw, file));
+    sink.push(...unknownSettingWarnings(settingsSchema(), raw, file));
     // Run in the home folder, the project file is the user's own file: trusted as such.
     let trust: SettingsTrust = file === userFile ? "user" : "repository";
     let lowered: { why?: string; alwaysWarn: boolean } = { alwaysWarn: false };
@@ -197,7 +197,7 @@ function withoutRepositoryEffort(
 }
 
 function validateSettings(raw: Record<string, unknown>, file: string): Settings {
-  const result = settingsSchema.safeParse(raw);
+  const result = settingsSchema().safeParse(raw);
   if (!result.success) throw new ConfigError(`${file}: ${describeSchemaError(result.error)}`);
   return result.data;
 }

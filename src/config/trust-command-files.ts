@@ -57,7 +57,7 @@ function commandTexts(file: string): string[] {
   }
   if (!isObject(document)) return [];
   const texts: string[] = [];
-  const hooks = hooksSettingsSchema.safeParse(document.hooks);
+  const hooks = hooksSettingsSchema().safeParse(document.hooks);
   if (hooks.success)
     for (const matchers of Object.values(hooks.data))
       for (const entry of matchers)

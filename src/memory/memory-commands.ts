@@ -42,24 +42,38 @@ export const MEMORY_ROOT = "/memories";
  * tool (same command and field names) so Claude models use it without
  * learning a new contract; other models get the same schema.
  */
-export const memoryCommandSchema = z.discriminatedUnion("command", [
-  z.object({
-    command: z.literal("view"),
-    path: z.string(),
-    view_range: z.tuple([z.number().int(), z.number().int()]).optional(),
-  }),
-  z.object({ command: z.literal("create"), path: z.string(), file_text: z.string() }),
-  z.object({ command: z.literal("str_replace"), path: z.string(), old_str: z.string(), new_str: z.string() }),
-  z.object({
-    command: z.literal("insert"),
-    path: z.string(),
-    insert_line: z.number().int(),
-    insert_text: z.string(),
-  }),
-  z.object({ command: z.literal("delete"), path: z.string() }),
-  z.object({ command: z.literal("rename"), old_path: z.string(), new_path: z.string() }),
-]);
-export type MemoryCommand = z.infer<typeof memoryCommandSchema>;
+function buildMemoryCommandSchema() {
+  return z.discriminatedUnion("command", [
+    z.object({
+      command: z.literal("view"),
+      path: z.string(),
+      view_range: z.tuple([z.number().int(), z.number().int()]).optional(),
+    }),
+    z.object({ command: z.literal("create"), path: z.string(), file_text: z.string() }),
+    z.object({
+      command: z.literal("str_replace"),
+      path: z.string(),
+      old_str: z.string(),
+      new_str: z.string(),
+    }),
+    z.object({
+      command: z.literal("insert"),
+      path: z.string(),
+      insert_line: z.number().int(),
+      insert_text: z.string(),
+    }),
+    z.object({ command: z.literal("delete"), path: z.string() }),
+    z.object({ command: z.literal("rename"), old_path: z.string(), new_path: z.string() }),
+  ]);
+}
+let commandSchema: ReturnType<typeof buildMemoryCommandSchema> | undefined;
+
+/** Made at its first use (a memory-tool call), not when the module loads: start-up need not pay for it. */
+export function memoryCommandSchema(): ReturnType<typeof buildMemoryCommandSchema> {
+  commandSchema ??= buildMemoryCommandSchema();
+  return commandSchema;
+}
+export type MemoryCommand = z.infer<ReturnType<typeof buildMemoryCommandSchema>>;
 
 export type MemoryPath =
   | { kind: "root" }

@@ -50,31 +50,40 @@ export interface ParsedMemoryFile {
   broken?: string;
 }
 
-export const memoryNameSchema = z
-  .string()
-  .max(MEMORY_NAME_MAX_LENGTH, `a memory name has at most ${MEMORY_NAME_MAX_LENGTH} characters`)
-  .regex(MEMORY_NAME_PATTERN, "a memory name is kebab-case: lower-case letters, digits and single hyphens");
+// The schemas are made at their first use (a memory saved or checked), not when the module loads:
+// zod's object building is start-up time a run that writes no memory does not need to pay.
+let nameSchema: z.ZodString | undefined;
 
-const isoTimestamp = z.string().refine((value) => !Number.isNaN(Date.parse(value)), "not an ISO timestamp");
-
-const memorySchema = z.object({
-  name: memoryNameSchema,
-  description: z
+export function memoryNameSchema(): z.ZodString {
+  nameSchema ??= z
     .string()
-    .trim()
-    .min(1, "a memory needs a one-line description")
-    .refine((value) => !value.includes("\n"), "the description must be one line"),
-  type: z.enum(MEMORY_TYPES),
-  created: isoTimestamp.optional(),
-  updated: isoTimestamp.optional(),
-  source: z.string().min(1).optional(),
-  paths: z.array(z.string().min(1)).optional(),
-  links: z.array(memoryNameSchema).optional(),
-  conflict: z.boolean().optional(),
-  pinned: z.boolean().optional(),
-  extra: z.record(z.string(), z.unknown()).optional(),
-  body: z.string(),
-});
+    .max(MEMORY_NAME_MAX_LENGTH, `a memory name has at most ${MEMORY_NAME_MAX_LENGTH} characters`)
+    .regex(MEMORY_NAME_PATTERN, "a memory name is kebab-case: lower-case letters, digits and single hyphens");
+  return nameSchema;
+}
+
+function buildMemorySchema() {
+  const isoTimestamp = z.string().refine((value) => !Number.isNaN(Date.parse(value)), "not an ISO timestamp");
+  return z.object({
+    name: memoryNameSchema(),
+    description: z
+      .string()
+      .trim()
+      .min(1, "a memory needs a one-line description")
+      .refine((value) => !value.includes("\n"), "the description must be one line"),
+    type: z.enum(MEMORY_TYPES),
+    created: isoTimestamp.optional(),
+    updated: isoTimestamp.optional(),
+    source: z.string().min(1).optional(),
+    paths: z.array(z.string().min(1)).optional(),
+    links: z.array(memoryNameSchema()).optional(),
+    conflict: z.boolean().optional(),
+    pinned: z.boolean().optional(),
+    extra: z.record(z.string(), z.unknown()).optional(),
+    body: z.string(),
+  });
+}
+let memorySchema: ReturnType<typeof buildMemorySchema> | undefined;
 
 /** Order of keys in the frontmatter, so the same memory always serialises to the same bytes. */
 const FRONTMATTER_KEYS = [
@@ -92,6 +101,7 @@ const FRONTMATTER_KEYS = [
 
 /** Throws an error listing every problem when the memory is not valid; returns the normalised memory. */
 export function validateMemory(memory: Memory): Memory {
+  memorySchema ??= buildMemorySchema();
   const result = memorySchema.safeParse(memory);
   if (!result.success) {
     const problems = result.error.issues.map((issue) => {

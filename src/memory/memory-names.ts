@@ -12,7 +12,7 @@ export function checkFileName(name: string): string {
 
 /** For callers that take a name from the user: the schema's message when it is not a valid new name. */
 export function checkNewMemoryName(name: string): string {
-  const result = memoryNameSchema.safeParse(name);
+  const result = memoryNameSchema().safeParse(name);
   if (!result.success)
     throw new MemoryError(`"${name}": ${result.error.issues[0]?.message ?? "invalid name"}`);
   return result.data;

@@ -1,8 +1,8 @@
 import os from "node:os";
 import path from "node:path";
-import { z } from "zod";
 import type { ToolSpec } from "../core/model.ts";
 import type { Tool, ToolContext } from "../core/tool.ts";
+import { toolInputJsonSchema } from "./tool-json-schema.ts";
 
 /**
  * Declares a tool typed from its schema: the input type is inferred from
@@ -35,9 +35,7 @@ const specCache = new WeakMap<Tool, ToolSpec>();
 export function toolSpecOf(tool: Tool): ToolSpec {
   const cached = specCache.get(tool);
   if (cached) return cached;
-  const schema = tool.jsonSchema
-    ? { ...tool.jsonSchema }
-    : (z.toJSONSchema(tool.inputSchema, { io: "input", unrepresentable: "any" }) as Record<string, unknown>);
+  const schema = tool.jsonSchema ? { ...tool.jsonSchema } : toolInputJsonSchema(tool.inputSchema);
   delete schema.$schema;
   const spec = {
     name: tool.name,

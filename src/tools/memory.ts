@@ -84,7 +84,7 @@ export function createMemoryTool(service: MemoryService, options: MemoryToolOpti
         await service.indexCurrent(); // the start's background check of hand edits has landed
         return { output: searchOutput(service, input.query, input.scope) };
       }
-      const parsed = memoryCommandSchema.safeParse(input);
+      const parsed = memoryCommandSchema().safeParse(input);
       if (!parsed.success) {
         const missing = parsed.error.issues.map((issue) => issue.path.join(".") || issue.message).join(", ");
         return { output: `memory ${input.command}: missing or invalid fields: ${missing}`, isError: true };

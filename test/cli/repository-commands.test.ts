@@ -70,7 +70,7 @@ describe("what trust shows is what runs", () => {
   });
 
   it("keeps sandbox.hiddenEnv variables, like model keys, out of a repository's servers", () => {
-    const settings = settingsSchema.parse({ sandbox: { hiddenEnv: ["GITHUB_TOKEN"] } });
+    const settings = settingsSchema().parse({ sandbox: { hiddenEnv: ["GITHUB_TOKEN"] } });
     const hidden = hiddenVariables(settings);
     expect(hidden).toContain("GITHUB_TOKEN");
     expect(hidden).toContain("ANTHROPIC_API_KEY");

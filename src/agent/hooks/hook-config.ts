@@ -57,7 +57,7 @@ function readHooksBlock(file: string): HooksSettings | undefined {
     return undefined;
   }
   if (raw?.hooks === undefined) return undefined;
-  const parsed = hooksSettingsSchema.safeParse(raw.hooks);
+  const parsed = hooksSettingsSchema().safeParse(raw.hooks);
   return parsed.success ? parsed.data : undefined;
 }
 

@@ -13,52 +13,58 @@ import { MEMORY_SCOPES, type MemoryScope } from "../scopes.ts";
 
 /** The name part of a proposal file and key: kebab-case, as memory and skill names are. */
 const NAME_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
-const nameSchema = z.string().max(64).regex(NAME_PATTERN, "not a kebab-case name");
-const scopeSchema = z.enum(MEMORY_SCOPES);
-const hashSchema = z.string().regex(/^[0-9a-f]{64}$/, "not a sha256 hash");
 
-const common = {
-  version: z.literal(1),
-  /** The session (or "claude-code:<uuid>"…) whose reflection proposed it. */
-  session: z.string().min(1),
-  /** Who proposed it ("reflection"); the approving commit starts with it. */
-  actor: z.string().min(1).optional(),
-  /** ISO time of the latest change to the proposal. */
-  proposedAt: z.string().refine((value) => !Number.isNaN(Date.parse(value)), "not an ISO time"),
-};
+// Made at the first proposal read (parseProposal), not when the module loads: start-up need not pay
+// for zod's object building.
+function buildProposalSchemas() {
+  const nameSchema = z.string().max(64).regex(NAME_PATTERN, "not a kebab-case name");
+  const scopeSchema = z.enum(MEMORY_SCOPES);
+  const hashSchema = z.string().regex(/^[0-9a-f]{64}$/, "not a sha256 hash");
 
-const memoryProposalSchema = z.object({
-  ...common,
-  kind: z.literal("memory"),
-  action: z.enum(["write", "delete", "rename"]),
-  scope: scopeSchema,
-  /** The memory it writes (write, rename) or removes (delete). */
-  name: nameSchema,
-  /** write and rename: the whole proposed file. */
-  text: z.string().optional(),
-  /** rename: the memory that goes away. */
-  from: z.object({ scope: scopeSchema, name: nameSchema }).optional(),
-  /** sha256 of the file the change replaces (rename: of `from`), null when there was none. */
-  baseHash: hashSchema.nullable(),
-});
+  const common = {
+    version: z.literal(1),
+    /** The session (or "claude-code:<uuid>"…) whose reflection proposed it. */
+    session: z.string().min(1),
+    /** Who proposed it ("reflection"); the approving commit starts with it. */
+    actor: z.string().min(1).optional(),
+    /** ISO time of the latest change to the proposal. */
+    proposedAt: z.string().refine((value) => !Number.isNaN(Date.parse(value)), "not an ISO time"),
+  };
 
-const skillProposalSchema = z.object({
-  ...common,
-  kind: z.literal("skill"),
-  name: nameSchema,
-  /** The skill's folder, relative to the project root (`.tacit/skills/<name>`, or where it already was). */
-  folder: z.string().min(1),
-  /** Relative path (with `/`) → the whole proposed text. */
-  files: z.record(z.string(), z.string()),
-  /** Relative path → sha256 of the file it replaces, null when there was none. */
-  baseHashes: z.record(z.string(), hashSchema.nullable()),
-});
+  const memoryProposalSchema = z.object({
+    ...common,
+    kind: z.literal("memory"),
+    action: z.enum(["write", "delete", "rename"]),
+    scope: scopeSchema,
+    /** The memory it writes (write, rename) or removes (delete). */
+    name: nameSchema,
+    /** write and rename: the whole proposed file. */
+    text: z.string().optional(),
+    /** rename: the memory that goes away. */
+    from: z.object({ scope: scopeSchema, name: nameSchema }).optional(),
+    /** sha256 of the file the change replaces (rename: of `from`), null when there was none. */
+    baseHash: hashSchema.nullable(),
+  });
 
-export type MemoryProposal = z.infer<typeof memoryProposalSchema>;
-export type SkillProposal = z.infer<typeof skillProposalSchema>;
+  const skillProposalSchema = z.object({
+    ...common,
+    kind: z.literal("skill"),
+    name: nameSchema,
+    /** The skill's folder, relative to the project root (`.tacit/skills/<name>`, or where it already was). */
+    folder: z.string().min(1),
+    /** Relative path (with `/`) → the whole proposed text. */
+    files: z.record(z.string(), z.string()),
+    /** Relative path → sha256 of the file it replaces, null when there was none. */
+    baseHashes: z.record(z.string(), hashSchema.nullable()),
+  });
+  const proposal = z.discriminatedUnion("kind", [memoryProposalSchema, skillProposalSchema]);
+  return { memory: memoryProposalSchema, skill: skillProposalSchema, proposal };
+}
+let schemas: ReturnType<typeof buildProposalSchemas> | undefined;
+
+export type MemoryProposal = z.infer<ReturnType<typeof buildProposalSchemas>["memory"]>;
+export type SkillProposal = z.infer<ReturnType<typeof buildProposalSchemas>["skill"]>;
 export type Proposal = MemoryProposal | SkillProposal;
-
-const proposalSchema = z.discriminatedUnion("kind", [memoryProposalSchema, skillProposalSchema]);
 
 /** `project/use-pnpm`, `user/tabs`, `skill/release`: unique in one inbox. */
 export function proposalKey(proposal: Pick<Proposal, "kind" | "name"> & { scope?: MemoryScope }): string {
@@ -83,7 +89,8 @@ export function parseProposal(text: string, fileName: string): Proposal | string
   } catch (error) {
     return `not JSON (${(error as Error).message})`;
   }
-  const parsed = proposalSchema.safeParse(data);
+  schemas ??= buildProposalSchemas();
+  const parsed = schemas.proposal.safeParse(data);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     return `not a proposal (${issue?.path.join(".") || "top level"}: ${issue?.message ?? "invalid"})`;

@@ -189,11 +189,11 @@ describe("memory tool commands", () => {
   });
 
   it("validates tool input with the schema", () => {
-    expect(memoryCommandSchema.safeParse({ command: "view", path: "/memories" }).success).toBe(true);
-    expect(memoryCommandSchema.safeParse({ command: "insert", path: "/memories/user/x.md" }).success).toBe(
+    expect(memoryCommandSchema().safeParse({ command: "view", path: "/memories" }).success).toBe(true);
+    expect(memoryCommandSchema().safeParse({ command: "insert", path: "/memories/user/x.md" }).success).toBe(
       false,
     );
-    expect(memoryCommandSchema.safeParse({ command: "explode", path: "/memories" }).success).toBe(false);
+    expect(memoryCommandSchema().safeParse({ command: "explode", path: "/memories" }).success).toBe(false);
   });
 
   it("refuses a create or edit whose frontmatter cannot be read, instead of saving guesses", async () => {
