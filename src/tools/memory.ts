@@ -60,7 +60,14 @@ export interface MemoryToolOptions {
   recorder?: RecallRecorder;
 }
 
-const readOnlyInputSchema = inputSchema.extend({ command: z.enum(["view", "search"]) });
+/** A subagent's memory tool (view and search only), made with the first one: a session's own start never needs it. */
+let readOnlyInputSchema: typeof inputSchema | undefined;
+function readOnlySchema(): typeof inputSchema {
+  readOnlyInputSchema ??= inputSchema.extend({
+    command: z.enum(["view", "search"]),
+  }) as unknown as typeof inputSchema;
+  return readOnlyInputSchema;
+}
 
 const READ_ONLY_DESCRIPTION = `Persistent memory, read-only here: view (a folder or a file with line numbers) and search (query, scope: user|project|local|sessions|all). Paths: /memories, /memories/<scope>, /memories/<scope>/<name>.md. You cannot change memory; say in your answer what is worth remembering.`;
 
@@ -69,7 +76,7 @@ export function createMemoryTool(service: MemoryService, options: MemoryToolOpti
     name: "memory",
     description: options.readOnly ? READ_ONLY_DESCRIPTION : DESCRIPTION,
     // A read-only tool's input still has the full type: its schema only lets view and search through.
-    inputSchema: options.readOnly ? (readOnlyInputSchema as unknown as typeof inputSchema) : inputSchema,
+    inputSchema: options.readOnly ? readOnlySchema() : inputSchema,
     // view and search run alongside other reads; writes run alone and take the per-scope lock themselves.
     readOnly: (input) => !MUTATING.has(input.command),
     permission: (input) => ({

@@ -13,15 +13,21 @@ When to draft one: the session solved a multi-step task that is likely to come b
 How: view first (without a name it lists the skills; with one it shows SKILL.md and the skill's files). create writes a new file (SKILL.md first, with scope "user" for a skill useful in any project, "project" for one about this repository); str_replace changes an existing one. The description says when to use the skill, in one or two sentences; the body gives the steps, the exact commands and the pitfalls met.
 User skills are written at once. Project skills are shared with the team through the repository, so they are proposed for the user's review instead; your later reads show the proposal.`;
 
-const inputSchema = z.object({
-  command: z.enum(["view", "create", "str_replace"]),
-  name: z.string().optional().describe("The skill's name: kebab-case, also its folder's name"),
-  scope: z.enum(["user", "project"]).optional().describe("create of a new skill: user or project"),
-  file: z.string().optional().describe(`A file of the skill, relative to its folder (default ${SKILL_FILE})`),
-  file_text: z.string().optional().describe("create: the whole file"),
-  old_str: z.string().optional(),
-  new_str: z.string().optional(),
-});
+// Made with the tool (reflection only), not when the module loads: a session's start never needs it.
+function inputSchema() {
+  return z.object({
+    command: z.enum(["view", "create", "str_replace"]),
+    name: z.string().optional().describe("The skill's name: kebab-case, also its folder's name"),
+    scope: z.enum(["user", "project"]).optional().describe("create of a new skill: user or project"),
+    file: z
+      .string()
+      .optional()
+      .describe(`A file of the skill, relative to its folder (default ${SKILL_FILE})`),
+    file_text: z.string().optional().describe("create: the whole file"),
+    old_str: z.string().optional(),
+    new_str: z.string().optional(),
+  });
+}
 
 export interface SkillDraftToolOptions {
   projectRoot: string;
@@ -57,7 +63,7 @@ export function createSkillDraftTool(options: SkillDraftToolOptions) {
   return defineTool({
     name: SKILL_DRAFT_TOOL_NAME,
     description: DESCRIPTION,
-    inputSchema,
+    inputSchema: inputSchema(),
     readOnly: (input) => input.command === "view",
     permission: () => ({ kind: "none" as const }),
     execute: async (input): Promise<ToolResult> => {
@@ -71,7 +77,7 @@ export function createSkillDraftTool(options: SkillDraftToolOptions) {
   });
 }
 
-function run(drafts: SkillDrafts, input: z.infer<typeof inputSchema>): string {
+function run(drafts: SkillDrafts, input: z.infer<ReturnType<typeof inputSchema>>): string {
   if (input.command === "view" && !input.name) return listing(drafts);
   const name = input.name ?? "";
   if (!name) throw new MemoryError(`${input.command} needs the skill's name`);

@@ -21,8 +21,15 @@ export function mcpToolName(server: string, tool: string): string {
   return `${prefix}${safe.slice(0, room)}_${hash}`;
 }
 
-/** Arguments are checked by the server against its own schema; here only that they are an object. */
-const argumentsSchema = z.record(z.string(), z.unknown());
+/**
+ * Arguments are checked by the server against its own schema; here only that they are an object.
+ * Made with the first MCP tool, not when the module loads: most starts have no MCP server.
+ */
+let argumentsSchema: z.ZodRecord<z.ZodString, z.ZodUnknown> | undefined;
+function anObject(): z.ZodRecord<z.ZodString, z.ZodUnknown> {
+  argumentsSchema ??= z.record(z.string(), z.unknown());
+  return argumentsSchema;
+}
 
 export interface McpToolOptions {
   server: string;
@@ -38,7 +45,7 @@ export function createMcpTool(options: McpToolOptions): Tool<Record<string, unkn
   return {
     name: mcpToolName(server, info.name),
     description: `${info.description?.trim() || info.annotations?.title || info.name} (MCP server "${server}")`,
-    inputSchema: argumentsSchema,
+    inputSchema: anObject(),
     jsonSchema: objectSchema(info.inputSchema),
     readOnly,
     permission: () => ({ kind: "mcp", server, tool: info.name, readOnly }),
