@@ -83,6 +83,12 @@ for (const table of ["word-neighbours.tsv", "word-vectors.bin"]) {
     copyFileSync(`src/memory/search/${table}`, `${folder}/${table}`);
 }
 
+// A new home's database starts as a copy of one made here with every migration applied
+// (src/memory/tacit-database.ts says why), read from beside the chunks like the tables above.
+const { writeDatabaseTemplate } = await import("../src/memory/tacit-database.ts");
+writeDatabaseTemplate("dist/tacit-template.db");
+copyFileSync("dist/tacit-template.db", "dist/print/tacit-template.db");
+
 // The memory browser's page (`tacit memory ui`): one browser bundle and its two static files, served by
 // src/cli/memory-ui/ from dist/memory-ui/, so the page works offline and loads nothing from elsewhere.
 mkdirSync("dist/memory-ui", { recursive: true });
