@@ -3,7 +3,7 @@ import type { DatabaseSync, SQLInputValue, SQLOutputValue } from "node:sqlite";
 import { UserFacingError } from "../core/errors.ts";
 import { type Message, messageText } from "../core/messages.ts";
 import { addUsage, emptyUsage, type Usage } from "../core/usage.ts";
-import { transaction } from "./database.ts";
+import { transaction, withoutDiskWait } from "./database.ts";
 import { type ImageFiles, withoutImageBytes } from "./image-files.ts";
 import { newSessionId } from "./session-id.ts";
 
@@ -106,12 +106,15 @@ export class SessionStore {
       model: input.model,
       ...(input.parentId !== undefined ? { parentId: input.parentId } : {}),
     };
-    this.database
-      .prepare(
-        `INSERT INTO sessions (id, created_at, updated_at, cwd, project_root, model, title, parent_id)
-         VALUES (?, ?, ?, ?, ?, ?, NULL, ?)`,
-      )
-      .run(info.id, timestamp, timestamp, info.cwd, info.projectRoot, info.model, input.parentId ?? null);
+    // Not waiting for the disk: the first message's commit (which waits) makes the row durable with it.
+    withoutDiskWait(this.database, () =>
+      this.database
+        .prepare(
+          `INSERT INTO sessions (id, created_at, updated_at, cwd, project_root, model, title, parent_id)
+           VALUES (?, ?, ?, ?, ?, ?, NULL, ?)`,
+        )
+        .run(info.id, timestamp, timestamp, info.cwd, info.projectRoot, info.model, input.parentId ?? null),
+    );
     return info;
   }
 
@@ -307,10 +310,7 @@ export class SessionStore {
     return { ...usage, costUsd, requests, byModel };
   }
 
-  /**
-   * The session as JSON Lines: a `session` header, then each `message`, then
-   * each `usage` record — one JSON object per line, so tools can stream it.
-   */
+  /** The session as JSON Lines: a `session` header, each `message`, each `usage` record (streamable). */
   exportJsonl(idOrPrefix: string): string {
     const info = this.getSession(idOrPrefix);
     // Redacted again on the way out: rows written before redaction covered a path may hold a secret.
@@ -323,10 +323,7 @@ export class SessionStore {
     return `${lines.map((line) => JSON.stringify(line)).join("\n")}\n`;
   }
 
-  /**
-   * A new session holding a copy of another's first `uptoSeq` messages (all
-   * when omitted), linked to it by parentId: try another path from a point.
-   */
+  /** A new session with a copy of another's first `uptoSeq` messages (all when omitted), linked by parentId. */
   forkSession(idOrPrefix: string, uptoSeq?: number): SessionInfo {
     const parent = this.getSession(idOrPrefix);
     return transaction(this.database, () => {
