@@ -67,5 +67,6 @@ async function runPrint(options: RunOptions, prompt: string): Promise<void> {
   // modules load, so the first request never waits for it; its result is awaited where the shell tools are made.
   sandboxAvailability(process.env).catch(() => undefined);
   const { runHeadless } = await import("./headless.ts");
+  traceStartup("run's modules loaded");
   await runHeadless(options, prompt);
 }

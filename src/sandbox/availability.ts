@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { accessSync, constants } from "node:fs";
 import path from "node:path";
 import { BUBBLEWRAP_BASE_ARGUMENTS } from "./bubblewrap.ts";
+import { probeSucceededBefore, rememberProbeSuccess } from "./probe-memory.ts";
 
 export type SandboxAvailability =
   | { available: true; kind: "bubblewrap" | "seatbelt"; binary: string }
@@ -21,7 +22,15 @@ export function sandboxAvailability(env: NodeJS.ProcessEnv = process.env): Promi
   return cached;
 }
 
-function probeSandbox(env: NodeJS.ProcessEnv): Promise<SandboxAvailability> {
+/**
+ * The probe itself. A bubblewrap that started a sandbox before, under the same
+ * conditions, is not started again (probe-memory.ts says when and why that is
+ * safe) unless `fresh` asks for a real start, as `tacit doctor` does.
+ */
+export function probeSandbox(
+  env: NodeJS.ProcessEnv,
+  options: { fresh?: boolean } = {},
+): Promise<SandboxAvailability> {
   if (process.platform === "darwin") {
     return probe("/usr/bin/sandbox-exec", "seatbelt", ["-p", "(version 1)(allow default)", "/usr/bin/true"]);
   }
@@ -33,7 +42,12 @@ function probeSandbox(env: NodeJS.ProcessEnv): Promise<SandboxAvailability> {
   }
   const binary = findOnPath("bwrap", env.PATH ?? "");
   if (!binary) return Promise.resolve({ available: false, reason: "bubblewrap (bwrap) is not installed" });
-  return probeBubblewrap(binary);
+  if (!options.fresh && probeSucceededBefore(binary, env))
+    return Promise.resolve({ available: true, kind: "bubblewrap", binary });
+  return probeBubblewrap(binary).then((verdict) => {
+    if (verdict.available) rememberProbeSuccess(binary, env);
+    return verdict;
+  });
 }
 
 /** Starts an empty sandbox with the namespaces tacit's real ones use. Exported for tests. */

@@ -6,7 +6,7 @@ import { gitTracking } from "../../config/git-tracked.ts";
 import { findProjectRoot, tacitHome } from "../../config/paths.ts";
 import { type LoadedSettings, type Settings, settingsFiles } from "../../config/settings.ts";
 import { errorMessage } from "../../core/errors.ts";
-import { sandboxAvailability } from "../../sandbox/availability.ts";
+import { probeSandbox } from "../../sandbox/availability.ts";
 import { resolveSandboxPolicy } from "../../sandbox/policy.ts";
 import { findRipgrep } from "../../tools/grep-ripgrep.ts";
 import { loadJudgedSettings, repositoryShellRulesNote } from "../judged-settings.ts";
@@ -130,7 +130,8 @@ async function checkSandbox(
   env: NodeJS.ProcessEnv,
 ): Promise<Check> {
   const policy = resolveSandboxPolicy({ settings: settings.sandbox, projectRoot, tacitHome: home, env });
-  const availability = await sandboxAvailability(env);
+  // A real start, never a remembered one: the user asked for a check.
+  const availability = await probeSandbox(env, { fresh: true });
   if (!availability.available) {
     return {
       status: "warn",

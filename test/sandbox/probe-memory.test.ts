@@ -1,0 +1,66 @@
+import { chmodSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { probeSandbox } from "../../src/sandbox/availability.ts";
+import { makeTempDirectory } from "../tools/helpers.ts";
+
+/** A stand-in bwrap on its own PATH folder that counts its starts and succeeds or fails as told. */
+async function countingBubblewrap(
+  works: boolean,
+): Promise<{ env: NodeJS.ProcessEnv; starts: () => number; binary: string }> {
+  const folder = await makeTempDirectory("tacit-counting-bwrap-");
+  const runtime = await makeTempDirectory("tacit-runtime-");
+  const binary = path.join(folder, "bwrap");
+  const log = path.join(folder, "starts.log");
+  writeFileSync(
+    binary,
+    `#!/bin/sh\necho started >> '${log}'\n${works ? "exit 0" : "echo 'bwrap: No permissions to create a new namespace' >&2; exit 1"}\n`,
+  );
+  chmodSync(binary, 0o755);
+  const starts = () => {
+    try {
+      return readFileSync(log, "utf8").split("\n").filter(Boolean).length;
+    } catch {
+      return 0;
+    }
+  };
+  return { env: { PATH: folder, XDG_RUNTIME_DIR: runtime }, starts, binary };
+}
+
+describe.runIf(process.platform === "linux")("a remembered sandbox probe", () => {
+  it("starts the sandbox once, then trusts the success until something it depends on changes", async () => {
+    const { env, starts, binary } = await countingBubblewrap(true);
+    const available = { available: true, kind: "bubblewrap", binary };
+    expect(await probeSandbox(env)).toEqual(available);
+    expect(await probeSandbox(env)).toEqual(available);
+    expect(starts()).toBe(1);
+    // `tacit doctor` asks for a real start.
+    expect(await probeSandbox(env, { fresh: true })).toEqual(available);
+    expect(starts()).toBe(2);
+    // Another bwrap (here: the same path, other bytes) is probed again.
+    writeFileSync(binary, `${readFileSync(binary, "utf8")}# updated\n`);
+    expect(await probeSandbox(env)).toEqual(available);
+    expect(starts()).toBe(3);
+  });
+
+  it("never remembers a failure: a sandbox that could not start is probed again", async () => {
+    const { env, starts } = await countingBubblewrap(false);
+    for (let run = 0; run < 2; run++) expect(await probeSandbox(env)).toMatchObject({ available: false });
+    expect(starts()).toBe(2);
+  });
+
+  it("ignores a folder others can write to, and a success older than a day", async () => {
+    const { env, starts } = await countingBubblewrap(true);
+    await probeSandbox(env);
+    const folder = path.join(env.XDG_RUNTIME_DIR!, "tacit");
+    chmodSync(folder, 0o777);
+    await probeSandbox(env);
+    expect(starts()).toBe(2);
+    chmodSync(folder, 0o700);
+    const file = path.join(folder, "sandbox-probe.json");
+    const saved = JSON.parse(readFileSync(file, "utf8")) as { key: string; at: number };
+    writeFileSync(file, JSON.stringify({ key: saved.key, at: Date.now() - 25 * 60 * 60 * 1000 }));
+    await probeSandbox(env);
+    expect(starts()).toBe(3);
+  });
+});
