@@ -48,7 +48,7 @@ export async function rememberInStore(
   if (!text) throw new MemoryError("nothing to remember");
   const scope = options.scope ?? defaultRememberScope(store);
   const description = firstSentence(text);
-  let name = options.name ?? deriveMemoryName(description.replace(/…$/, ""));
+  let name = options.name ?? deriveMemoryName(description.replace(/\u2026$/, ""));
   if (options.name === undefined) name = freeName(store, scope, name);
   const type = options.type ?? (scope === "user" ? "preference" : "project");
   const result = await store.write(

@@ -99,7 +99,7 @@ export function isPlaceholderValue(value: string): boolean {
     return true;
   if (/^\{\{.*\}\}$|^<[^<>]*>$|^\[REDACTED(?::[a-z0-9-]+)?\]$/i.test(trimmed)) return true;
   if (/^(?:process\.env|import\.meta\.env|os\.environ|env)[.[]/.test(trimmed)) return true;
-  if (/^(?:\*{3,}|x{3,}|\.{3,}|…|•{3,})$/i.test(trimmed)) return true;
+  if (/^(?:\*{3,}|x{3,}|\.{3,}|\u2026|\u2022{3,})$/i.test(trimmed)) return true;
   if (/^(?:your|my|insert|enter|replace|put)[-_ ]/i.test(trimmed) || /[-_ ]here$/i.test(trimmed)) return true;
   return false;
 }

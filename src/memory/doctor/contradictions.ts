@@ -52,7 +52,7 @@ const FUNCTION_WORDS = new Set(
 const NARROWING = /\b(?:only|except|unless)\b/;
 
 /** Clauses end at punctuation and at words that start another instruction. */
-const CLAUSE_BREAK = /[.;:,!?()\n]|\bbut\b|\bthen\b|—|–/;
+const CLAUSE_BREAK = /[.;:,!?()\n]|\bbut\b|\bthen\b|\u2014|\u2013/;
 
 /** The verb's base form ("runs", "running", "mocked" → run, run, mock), or undefined for a word that is none. */
 function verbOf(token: string): string | undefined {
@@ -134,7 +134,7 @@ function polarityOf(memory: ReadMemory): Polarity {
   const text = `${memory.description}\n${memory.memory.body}`
     .toLowerCase()
     .replace(/\*\*(?:why|how to apply):\*\*.*$/gm, "")
-    .replace(/[’']/g, "");
+    .replace(/[\u2019']/g, "");
   for (const raw of text.split(CLAUSE_BREAK)) {
     const clause = raw.trim();
     if (!clause) continue;
