@@ -79,12 +79,14 @@ export const DEFAULT_WEIGHTS: RankingWeights = {
   expansionWeight: 0.3,
   expansionNeighbours: 3,
   expansionFloor: 0.7,
-  namedTitleWeight: 0.3,
-  answerWeight: 0.3,
+  // Both chosen on LoCoMo 0-4 over 0.3-0.7 with the pool below (BENCHMARKS.md).
+  namedTitleWeight: 0.5,
+  answerWeight: 0.5,
   // Chosen on LoCoMo 0-4: 0.6 against 0.3 and 1 (scripts/recall align experiment, BENCHMARKS.md).
   meaningWeight: 0.6,
-  // 30 recalls as well as 100 on LoCoMo 0-4 at a third of the cost: what meaning lifts sits close below ten.
-  meaningPool: 30,
+  // 30 recalled as well as 100 on LoCoMo 0-4 until names and replies were lifted after it; with them,
+  // 50 (0-4 R@10 0.792 against 0.789 at 30), since a named speaker's passage may sit lower.
+  meaningPool: 50,
 };
 
 /** A document that survived retrieval, before the final ordering. */
