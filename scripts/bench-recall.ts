@@ -8,7 +8,9 @@
 //   TACIT_BENCH_WINDOW=1  TACIT_BENCH_DATE_CONTEXT=0  TACIT_BENCH_WEIGHTS='{"sessionIndexWeight":0.3}'
 //   (each ranking technique alone: TACIT_BENCH_WEIGHTS='{"proximityWeight":0}' turns term proximity off,
 //   '{"sessionIndexWeight":0.3,"b":0.75}' restores the heavier session lift, '{"expansionWeight":0}' and
-//   '{"meaningWeight":0}' turn off the word-meaning expansion and rerank; rerank.ts lists every weight)
+//   '{"meaningWeight":0}' turn off the word-meaning expansion and rerank, '{"answerWeight":0}' the lift of the
+//   reply after a matching question, '{"namedTitleWeight":0}' the lift of a named speaker's passages;
+//   rerank.ts lists every weight)
 //   TACIT_BENCH_SILENCE=1 (apply recall's relevance threshold, to see what silence costs; or =0.2, another one)
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";

@@ -27,14 +27,15 @@ const CREATE_STATEMENT =
 const OWNERS: Array<{ tables: RegExp; files: string[] }> = [
   {
     tables: /\bsearch_(?:documents|vectors|fts)\b/,
-    // The index, the ranking that reads FTS5's own postings and sizes (and passages' words for their meaning),
-    // and recall's gate (word frequencies, vector spread).
+    // The index, the ranking that reads FTS5's own postings and sizes (and passages' words for their meaning,
+    // and the reply after a matching question), and recall's gate (word frequencies, vector spread).
     files: [
       "memory/search/schema.ts",
       "memory/search/search-index.ts",
       "memory/search/fts-postings.ts",
       "memory/search/lexical-ranking.ts",
       "memory/search/meaning-rerank.ts",
+      "memory/search/answer-lift.ts",
       "memory/search/similarity-spread.ts",
       "memory/search/word-evidence.ts",
     ],

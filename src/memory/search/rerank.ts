@@ -42,6 +42,10 @@ export interface RankingWeights {
   expansionNeighbours: number;
   /** Neighbours whose word vectors are less similar than this are left out. */
   expansionFloor: number;
+  /** A document whose title holds a name the prompt mentions scores 1 + this (named-titles.ts). */
+  namedTitleWeight: number;
+  /** A passage that asks something lends this × its relevance to the reply after it (answer-lift.ts). */
+  answerWeight: number;
   /** How much the prompt's words' meaning reorders the reranked list (meaning-rerank.ts); 0 turns it off. */
   meaningWeight: number;
   /** How many of the reranked results meaning may reorder (the best of them are returned). */
@@ -75,10 +79,14 @@ export const DEFAULT_WEIGHTS: RankingWeights = {
   expansionWeight: 0.3,
   expansionNeighbours: 3,
   expansionFloor: 0.7,
+  // Both chosen on LoCoMo 0-4 over 0.3-0.7 with the pool below (BENCHMARKS.md).
+  namedTitleWeight: 0.5,
+  answerWeight: 0.5,
   // Chosen on LoCoMo 0-4: 0.6 against 0.3 and 1 (scripts/recall align experiment, BENCHMARKS.md).
   meaningWeight: 0.6,
-  // 30 recalls as well as 100 on LoCoMo 0-4 at a third of the cost: what meaning lifts sits close below ten.
-  meaningPool: 30,
+  // 30 recalled as well as 100 on LoCoMo 0-4 until names and replies were lifted after it; with them,
+  // 50 (0-4 R@10 0.792 against 0.789 at 30), since a named speaker's passage may sit lower.
+  meaningPool: 50,
 };
 
 /** A document that survived retrieval, before the final ordering. */
@@ -97,6 +105,32 @@ export interface Candidate {
   similarity?: number;
   /** The share of the query's carrying IDF the document matched (lexical candidates only). */
   coverage?: number;
+}
+
+/** An indexed document's row as the candidate queries select it. */
+export interface DocumentRow {
+  rowid: number;
+  id: string;
+  kind: SearchKind;
+  scope: SearchScope;
+  project_key: string | null;
+  session_id: string | null;
+  title: string;
+  updated_at: number;
+}
+
+export function toCandidate(row: DocumentRow, relevance: number): Candidate {
+  return {
+    rowid: row.rowid,
+    id: row.id,
+    kind: row.kind,
+    scope: row.scope,
+    projectKey: row.project_key,
+    sessionId: row.session_id,
+    title: row.title,
+    updatedAt: row.updated_at,
+    relevance,
+  };
 }
 
 export interface RankedResult extends Omit<SearchResult, "snippet"> {

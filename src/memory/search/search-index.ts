@@ -11,13 +11,19 @@ import {
   type RankedCandidate,
 } from "./embedder.ts";
 import { LexicalRanking } from "./lexical-ranking.ts";
-import { MeaningRerank } from "./meaning-rerank.ts";
 import { buildMatchExpression, queryTerms } from "./query.ts";
-import { asksAQuestion } from "./question-prompt.ts";
-import { type Candidate, DEFAULT_WEIGHTS, type RankedResult, type RankingWeights, rerank } from "./rerank.ts";
+import {
+  type Candidate,
+  DEFAULT_WEIGHTS,
+  type DocumentRow,
+  type RankedResult,
+  type RankingWeights,
+  toCandidate,
+} from "./rerank.ts";
+import { ResultOrder } from "./result-order.ts";
 import { type SimilaritySpread, similaritySpread } from "./similarity-spread.ts";
 import { StatementCache } from "./statement-cache.ts";
-import type { SearchDocument, SearchKind, SearchOptions, SearchResult, SearchScope } from "./types.ts";
+import type { SearchDocument, SearchOptions, SearchResult } from "./types.ts";
 import { type WordEvidence, WordEvidenceReader } from "./word-evidence.ts";
 
 export interface SearchIndexOptions {
@@ -46,18 +52,6 @@ const EMBED_BATCH = 64;
 const MARK_OPEN = "\u0001";
 const MARK_CLOSE = "\u0002";
 
-interface DocumentRow {
-  rowid: number;
-  id: string;
-  kind: SearchKind;
-  scope: SearchScope;
-  project_key: string | null;
-  session_id: string | null;
-  title: string;
-  updated_at: number;
-  rank: number;
-}
-
 /**
  * The recall search engine: SQLite FTS5 (BM25, porter stemming) over memories and
  * transcript passages, reranked by recency, scope and session cohesion, with an
@@ -70,7 +64,7 @@ export class SearchIndex {
   private readonly options: SearchIndexOptions;
   private readonly statements: StatementCache;
   private readonly lexical: LexicalRanking;
-  private readonly meaning: MeaningRerank;
+  private readonly order: ResultOrder;
   private evidence: WordEvidenceReader | undefined;
 
   constructor(db: DatabaseSync, options: SearchIndexOptions = {}) {
@@ -79,7 +73,7 @@ export class SearchIndex {
     this.options = options;
     this.weights = { ...DEFAULT_WEIGHTS, ...options.weights };
     this.lexical = new LexicalRanking(db, this.weights);
-    this.meaning = new MeaningRerank(db);
+    this.order = new ResultOrder(db, this.weights);
   }
 
   upsert(document: SearchDocument): void {
@@ -170,7 +164,10 @@ export class SearchIndex {
     const match = buildMatchExpression(terms);
     if (match === null) return [];
     const candidates = this.lexical.candidates(query, terms, options);
-    return this.withSnippets(this.rankedByMeaning(query, terms, candidates, options), match);
+    return this.withSnippets(
+      this.order.order(query, terms, candidates, options.limit ?? DEFAULT_LIMIT, options),
+      match,
+    );
   }
 
   /**
@@ -199,20 +196,10 @@ export class SearchIndex {
       const previous = byRowid.get(candidate.rowid);
       byRowid.set(candidate.rowid, { ...candidate, ...previous, relevance: fused.get(candidate.rowid) ?? 0 });
     }
-    return this.withSnippets(this.rankedByMeaning(query, terms, [...byRowid.values()], options), match);
-  }
-
-  /** Reranked (recency, scope, session), then reordered by meaning (meaning-rerank.ts) if a question. */
-  private rankedByMeaning(query: string, terms: string[], candidates: Candidate[], options: SearchOptions) {
-    const limit = options.limit ?? DEFAULT_LIMIT;
-    const weight = asksAQuestion(query) ? this.weights.meaningWeight : 0;
-    const ranked = rerank(
-      candidates,
-      this.weights,
-      options.now ?? Date.now(),
-      weight > 0 ? Math.max(limit, this.weights.meaningPool) : limit,
+    return this.withSnippets(
+      this.order.order(query, terms, [...byRowid.values()], options.limit ?? DEFAULT_LIMIT, options),
+      match,
     );
-    return this.meaning.reorder(terms, ranked, weight, limit);
   }
 
   /** How many documents still lack a vector for the configured model (0 without an embedder). */
@@ -367,20 +354,6 @@ export class SearchIndex {
       return { ...result, snippet: detail.snippet, reasons };
     });
   }
-}
-
-function toCandidate(row: DocumentRow, relevance: number): Candidate {
-  return {
-    rowid: row.rowid,
-    id: row.id,
-    kind: row.kind,
-    scope: row.scope,
-    projectKey: row.project_key,
-    sessionId: row.session_id,
-    title: row.title,
-    updatedAt: row.updated_at,
-    relevance,
-  };
 }
 
 function markedWords(text: string): string[] {
