@@ -14,6 +14,7 @@ import {
   MAX_HOLDERS,
   MAX_IDENTIFIER_HOLDERS,
   MIN_COVERAGE,
+  MIN_JOINT_EVIDENCE,
   MIN_NEARNESS,
   MIN_SIMILARITY_DEVIATIONS,
   MIN_WORD_SHARE,
@@ -43,17 +44,18 @@ const label = (gate: RelevanceOptions) =>
   gate === before
     ? "before: coverage ≥ 0.40, or cosine ≥ 0.6 by meaning alone"
     : gate === firstPass
-      ? "first pass: as shipped, without identifiers or long prompts' rare words leading on their own"
+      ? "first pass: as shipped, without identifiers, long prompts' rare words, meaning or both bars at once leading"
       : gate === wordsOnly
         ? "words only: as shipped, without meaning's second opinion on a one-word match"
         : gate === shipped
-          ? `shipped: coverage ≥ ${MIN_COVERAGE} (one word: held by ≤ ${MAX_HOLDERS} documents) or 2+ words holding ≥ ${MIN_WORD_SHARE} of the IDF or an identifier held by ≤ ${MAX_IDENTIFIER_HOLDERS} or, in ${LONG_PROMPT_WORDS}+ words, one held by ≤ ${MAX_HOLDERS} or one word held by 1 with coverage ≥ ${NEARNESS_COVERAGE} and the rest near in meaning ≥ ${MIN_NEARNESS}; meaning alone ≥ ${MIN_SIMILARITY_DEVIATIONS} deviations`
-          : `coverage ≥ ${(gate.coverage ?? MIN_COVERAGE).toFixed(2)}${(gate.holders ?? MAX_HOLDERS) < 1e9 ? ` (one word: held by ≤ ${gate.holders ?? MAX_HOLDERS})` : ""}${(gate.wordShare ?? MIN_WORD_SHARE) > 1 ? "" : ` or 2+ words ≥ ${gate.wordShare ?? MIN_WORD_SHARE}`}${(gate.identifierHolders ?? MAX_IDENTIFIER_HOLDERS) > 0 ? ` or an identifier held by ≤ ${gate.identifierHolders ?? MAX_IDENTIFIER_HOLDERS}` : ""}${Number.isFinite(gate.longPrompt ?? LONG_PROMPT_WORDS) ? ` or one rare word in ${gate.longPrompt ?? LONG_PROMPT_WORDS}+ words` : ""}${(gate.nearness ?? MIN_NEARNESS) <= 1 ? ` or one word held by 1 with the rest near in meaning ≥ ${gate.nearness ?? MIN_NEARNESS}` : ""}${gate.deviations !== undefined ? `; meaning alone ≥ ${gate.deviations} deviations` : ""}`;
+          ? `shipped: coverage ≥ ${MIN_COVERAGE} (one word: held by ≤ ${MAX_HOLDERS} documents) or 2+ words holding ≥ ${MIN_WORD_SHARE} of the IDF or 2+ words reaching both bars ≥ ${MIN_JOINT_EVIDENCE} on average or an identifier held by ≤ ${MAX_IDENTIFIER_HOLDERS} or, in ${LONG_PROMPT_WORDS}+ words, one held by ≤ ${MAX_HOLDERS} or one word held by 1 with coverage ≥ ${NEARNESS_COVERAGE} and the rest near in meaning ≥ ${MIN_NEARNESS}; meaning alone ≥ ${MIN_SIMILARITY_DEVIATIONS} deviations`
+          : `coverage ≥ ${(gate.coverage ?? MIN_COVERAGE).toFixed(2)}${(gate.holders ?? MAX_HOLDERS) < 1e9 ? ` (one word: held by ≤ ${gate.holders ?? MAX_HOLDERS})` : ""}${(gate.wordShare ?? MIN_WORD_SHARE) > 1 ? "" : ` or 2+ words ≥ ${gate.wordShare ?? MIN_WORD_SHARE}`}${(gate.jointEvidence ?? MIN_JOINT_EVIDENCE) < 1 ? ` or both bars ≥ ${gate.jointEvidence ?? MIN_JOINT_EVIDENCE}` : ""}${(gate.identifierHolders ?? MAX_IDENTIFIER_HOLDERS) > 0 ? ` or an identifier held by ≤ ${gate.identifierHolders ?? MAX_IDENTIFIER_HOLDERS}` : ""}${Number.isFinite(gate.longPrompt ?? LONG_PROMPT_WORDS) ? ` or one rare word in ${gate.longPrompt ?? LONG_PROMPT_WORDS}+ words` : ""}${(gate.nearness ?? MIN_NEARNESS) <= 1 ? ` or one word held by 1 with the rest near in meaning ≥ ${gate.nearness ?? MIN_NEARNESS}` : ""}${gate.deviations !== undefined ? `; meaning alone ≥ ${gate.deviations} deviations` : ""}`;
 // "Before" is the gate this replaced (at f6c4670): coverage ≥ 0.40, or cosine ≥ 0.6 for
 // anything an embedder found; others down to coverage 0.10 follow a lead.
 const before: RelevanceOptions = { coverage: 0.4 };
 // The first pass's gate, before identifier words led on their own.
 const firstPass: RelevanceOptions = {
+  jointEvidence: 1,
   identifierHolders: 0,
   longPrompt: Number.POSITIVE_INFINITY,
   nearness: Number.POSITIVE_INFINITY,
@@ -81,6 +83,7 @@ const sweep: RelevanceOptions[] =
         })),
         ...[5, 6, 7, 8, 9, 10, 12, Number.POSITIVE_INFINITY].map((longPrompt) => ({ longPrompt })),
         ...[0.5, 0.55, 0.6, 0.65, 0.7].map((nearness) => ({ nearness })),
+        ...[0.85, 0.9, 0.91, 0.92, 0.935, 0.95, 0.97, 1].map((jointEvidence) => ({ jointEvidence })),
         shipped,
       ]
     : [before, firstPass, wordsOnly, shipped];
@@ -165,16 +168,38 @@ function figures(list: Answer[], gate: RelevanceOptions, half: "A" | "B" | "all"
   return `false recalls ${share(falseRecalls, none)}, top-3 hits ${share(hits, chosen.length - none)}; ${perPrompt(items)} items sent per answered prompt, ${perPrompt(others)} of them not the relevant one`;
 }
 
+/**
+ * Every false recall and miss of the shipped gate, half by half, with the word evidence the
+ * gate judged (of what led, or of the relevant memory where the search found it).
+ */
 function verbose(list: Answer[]): void {
-  for (const { prompt, results, evidence, spread } of list) {
-    const kept = relevantResults(results, { evidence, spread });
-    const text = JSON.stringify(prompt.text.slice(0, 90));
-    if (prompt.relevant.length === 0 && kept.length > 0)
-      console.log(`  false (${prompt.half}): ${text} → ${kept[0]!.id}`);
-    if (prompt.relevant.length > 0 && !kept.slice(0, 3).some((result) => prompt.relevant.includes(result.id)))
-      console.log(
-        `  missed (${prompt.half}): ${text} (${prompt.relevant.join(", ")}; got ${kept[0]?.id ?? "nothing"})`,
-      );
+  const described = (answer: Answer, id: string | undefined) => {
+    const position = answer.results.findIndex((result) => result.id === id);
+    if (id === undefined || position < 0) return "not found";
+    const found = answer.evidence().get(id);
+    const coverage = answer.results[position]!.coverage?.toFixed(2) ?? "-";
+    const words = found
+      ? `, ${found.words} word(s), share ${found.share.toFixed(2)}, rarest held by ${found.fewestHolders}`
+      : "";
+    return `${id} #${position + 1} (coverage ${coverage}${words})`;
+  };
+  for (const half of ["A", "B"] as const) {
+    console.log(`half ${half}:`);
+    for (const answer of list.filter((candidate) => candidate.prompt.half === half)) {
+      const { prompt, results, evidence, spread } = answer;
+      const kept = relevantResults(results, { evidence, spread });
+      const text = JSON.stringify(prompt.text.slice(0, 90));
+      if (prompt.relevant.length === 0 && kept.length > 0)
+        console.log(`  false: ${text} → ${described(answer, kept[0]!.id)}`);
+      if (
+        prompt.relevant.length > 0 &&
+        !kept.slice(0, 3).some((result) => prompt.relevant.includes(result.id))
+      ) {
+        const relevant = results.find((result) => prompt.relevant.includes(result.id))?.id;
+        const got = kept.length === 0 ? "gate silent" : `sent ${kept[0]!.id} first`;
+        console.log(`  missed: ${text} → ${described(answer, relevant ?? prompt.relevant[0])}; ${got}`);
+      }
+    }
   }
 }
 

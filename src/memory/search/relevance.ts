@@ -20,6 +20,10 @@ import type { WordEvidence } from "./word-evidence.ts";
  * - words: it holds two or more carrying words that together weigh most of the IDF of
  *   the prompt's weightiest words that some document holds. Words no document holds are
  *   left out there, so a conversational question worded unlike its answer still leads.
+ * - both bars nearly: two or more words that come close to both bars at once, their
+ *   coverage and share each as a fraction of its own bar averaging at least
+ *   MIN_JOINT_EVIDENCE: "the axe check failed on the icon button" (coverage 0.49, share
+ *   0.67) is as clear as a match on either bar alone, which a bar at a time missed.
  * - identifier: it holds a word the prompt wrote as an identifier (identifier-words.ts:
  *   "n1499", "orm_mode", "isPalindrome") that at most MAX_IDENTIFIER_HOLDERS documents
  *   hold, whatever the coverage: a name in a pasted error sits among words no memory holds.
@@ -49,6 +53,14 @@ export const MIN_COVERAGE = 0.5;
 /** A lead on one word's coverage needs that word held by at most this many documents. */
 export const MAX_HOLDERS = 3;
 export const MIN_WORD_SHARE = 0.7;
+/**
+ * How far two or more words must reach both bars at once, as the mean of coverage over
+ * MIN_COVERAGE and share over MIN_WORD_SHARE (1 or more adds nothing: one bar is then met).
+ * Chosen on half A midway between the highest a result reaches there in a prompt with no
+ * relevant memory that recall leaves silent (0.90: "write a regex for hex colours") and
+ * the highest a relevant memory reaches (0.97: "the axe check failed on the icon button").
+ */
+export const MIN_JOINT_EVIDENCE = 0.935;
 /**
  * From this many carrying words on, a prompt is long (a pasted error, a paragraph): one
  * word that at most MAX_HOLDERS documents hold leads without the coverage, which the
@@ -80,6 +92,8 @@ export interface RelevanceOptions {
   followerCoverage?: number;
   /** The share of the weightiest held words' IDF that at least MIN_WORDS words must carry; above 1 turns the word path off. */
   wordShare?: number;
+  /** How far two or more words must reach both bars at once (MIN_JOINT_EVIDENCE); 1 or more turns the rule off. */
+  jointEvidence?: number;
   /** How many documents at most may hold a word that leads on its coverage alone. */
   holders?: number;
   /** From how many carrying words a prompt is long; Infinity turns the long-prompt rule off. */
@@ -113,6 +127,7 @@ export function relevantResults<T extends Scored>(results: T[], options: Relevan
           : MEMORY_FOLLOWER_COVERAGE),
     );
   const wordShare = options.wordShare ?? MIN_WORD_SHARE;
+  const jointEvidence = options.jointEvidence ?? MIN_JOINT_EVIDENCE;
   const holders = options.holders ?? MAX_HOLDERS;
   const identifierHolders = options.identifierHolders ?? MAX_IDENTIFIER_HOLDERS;
   const longPrompt = options.longPrompt ?? LONG_PROMPT_WORDS;
@@ -130,6 +145,7 @@ export function relevantResults<T extends Scored>(results: T[], options: Relevan
       (found.promptWords >= longPrompt && found.fewestHolders <= holders) ||
       (byCoverage(result, lead) && (several || found.fewestHolders <= holders)) ||
       (several && found.share >= wordShare) ||
+      (several && ((result.coverage ?? 0) / lead + found.share / wordShare) / 2 >= jointEvidence) ||
       // Asked last: the one rule that reads the memory's text.
       (found.words === 1 &&
         found.fewestHolders <= 1 &&

@@ -2,7 +2,7 @@ import { DatabaseSync } from "node:sqlite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { codingMemories, codingPrompts, memoryDocument } from "../../../scripts/recall/coding-set.ts";
 import { HashedEmbedder } from "../../../scripts/recall/hashed-embedder.ts";
-import { recallableResults } from "../../../src/memory/search/relevance.ts";
+import { recallableResults, relevantResults } from "../../../src/memory/search/relevance.ts";
 import { searchIndexMigrations } from "../../../src/memory/search/schema.ts";
 import { SearchIndex } from "../../../src/memory/search/search-index.ts";
 import { runMigrations } from "../../../src/session/database.ts";
@@ -86,6 +86,20 @@ describe("recall's relevance gate on 500 coding memories", () => {
       index.wordEvidence("should I add a package-lock.json", ids).get("package-manager")?.fewestHolders,
     ).toBe(1);
     expect(recall("should I add a package-lock.json").kept[0]?.id).toBe("package-manager");
+  });
+
+  it("lets two words near both bars at once lead, on the index's own evidence", () => {
+    const prompt = "the axe check failed on the icon button";
+    const { results, kept } = recall(prompt);
+    expect(kept[0]?.id).toBe("accessibility");
+    // A bar at a time, the same evidence stays silent.
+    const evidence = () =>
+      index.wordEvidence(
+        prompt,
+        results.map((result) => result.id),
+      );
+    expect(relevantResults(results, { evidence, jointEvidence: 1 })).toEqual([]);
+    expect(recall("write a regex for hex colours").kept).toEqual([]);
   });
 
   it("keeps a file's folder and type as evidence in a sentence", () => {

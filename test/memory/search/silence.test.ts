@@ -154,6 +154,21 @@ describe("relevantResults", () => {
     ).toEqual([]);
   });
 
+  it("lets two words lead when they come near both bars at once, not near one alone", () => {
+    // "the axe check failed on the icon button": coverage 0.49 and share 0.67, each just short of its bar.
+    const axe = [{ id: "accessibility", coverage: 0.49 }];
+    const near = evidence({ accessibility: { words: 2, share: 0.67, fewestHolders: 1 } });
+    expect(relevantResults(axe, { evidence: near })).toEqual(axe);
+    expect(relevantResults(axe, { evidence: near, jointEvidence: 1 })).toEqual([]);
+    // "write a regex for hex colours": coverage 0.44 and share 0.64 are further off both bars.
+    const hex = [{ id: "design-tokens", coverage: 0.44 }];
+    const further = evidence({ "design-tokens": { words: 2, share: 0.64, fewestHolders: 1 } });
+    expect(relevantResults(hex, { evidence: further })).toEqual([]);
+    // Far above one bar does not make up for the other: one word is not two.
+    const single = evidence({ accessibility: { words: 1, share: 1, fewestHolders: 9 } });
+    expect(relevantResults(axe, { evidence: single })).toEqual([]);
+  });
+
   it("lets an identifier word lead on its own only when a few documents hold it", () => {
     const match = [{ id: "pool", coverage: 0.1 }];
     const named = (holders: number) =>
