@@ -1,4 +1,13 @@
-import { copyFileSync, existsSync, linkSync, mkdirSync, rmSync } from "node:fs";
+import {
+  closeSync,
+  existsSync,
+  linkSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import path from "node:path";
 import type { DatabaseSync } from "node:sqlite";
 import { fileURLToPath } from "node:url";
@@ -36,7 +45,8 @@ const memoryMigrations: readonly Migration[] = [
  * is set aside as openDatabase describes.
  */
 export function openTacitDatabase(databaseFile: string, options: OpenDatabaseOptions = {}): DatabaseSync {
-  if (databaseFile !== ":memory:") startFromTemplate(databaseFile);
+  if (databaseFile !== ":memory:" && TEMPLATE_URL.protocol === "file:")
+    startFromTemplate(databaseFile, fileURLToPath(TEMPLATE_URL));
   return openDatabase(databaseFile, memoryMigrations, options);
 }
 
@@ -46,26 +56,49 @@ export function openTacitDatabase(databaseFile: string, options: OpenDatabaseOpt
  * copies it instead of running the migrations: creating some forty tables and
  * indexes cost about 4 ms before a first run's first request (measured), a
  * copy a tenth of that. Migrations added since the build are applied as usual,
- * and without the file (the source tree, tests) nothing changes. The copy
- * becomes the database only whole (a hard link of the finished copy), and not
- * over one another process made meanwhile.
+ * and without the file (the source tree, tests) nothing changes.
+ *
+ * The copy is written as SQLite would create the file: new (never through a
+ * file or link already at that name), with the umask's say over its mode (not
+ * the template's: a read-only install's 444, or 644 where the user's umask
+ * keeps transcripts private). It becomes the database only whole (a hard link
+ * of the finished copy) and never over one another process made meanwhile. A
+ * log left by a deleted database (`-wal`) would be replayed onto the copy, so
+ * then the migrations make the database, as they always did.
  */
 const TEMPLATE_URL = new URL("./tacit-template.db", import.meta.url);
+const SQLITE_HEADER = "SQLite format 3\0";
 
-function startFromTemplate(databaseFile: string): void {
-  if (TEMPLATE_URL.protocol !== "file:" || existsSync(databaseFile)) return;
-  const template = fileURLToPath(TEMPLATE_URL);
-  if (!existsSync(template)) return;
-  const partial = `${databaseFile}.${process.pid}.new`;
+/** Copies the template to a database file not made yet; true when the copy became the database. Exported for tests. */
+export function startFromTemplate(databaseFile: string, templateFile: string): boolean {
+  if ([databaseFile, `${databaseFile}-wal`, `${databaseFile}-shm`].some((file) => existsSync(file)))
+    return false;
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(templateFile);
+  } catch {
+    return false; // no template here
+  }
+  if (bytes.subarray(0, SQLITE_HEADER.length).toString("latin1") !== SQLITE_HEADER) return false;
+  const partial = `${databaseFile}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.new`;
+  let created = false;
   try {
     mkdirSync(path.dirname(path.resolve(databaseFile)), { recursive: true });
-    copyFileSync(template, partial);
+    const descriptor = openSync(partial, "wx", 0o644);
+    created = true;
+    try {
+      writeFileSync(descriptor, bytes);
+    } finally {
+      closeSync(descriptor);
+    }
     linkSync(partial, databaseFile);
+    return true;
   } catch {
     // Another process made the database meanwhile, or the copy failed (a full disk, a file system
-    // without hard links): the database there is used, or the migrations make one.
+    // without hard links, something already at the scratch name): the migrations make one.
+    return false;
   } finally {
-    rmSync(partial, { force: true });
+    if (created) rmSync(partial, { force: true });
   }
 }
 

@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { accessSync, constants } from "node:fs";
 import path from "node:path";
 import { BUBBLEWRAP_BASE_ARGUMENTS } from "./bubblewrap.ts";
-import { probeSucceededBefore, rememberProbeSuccess } from "./probe-memory.ts";
+import { forgetProbeSuccess, probeSucceededBefore, rememberProbeSuccess } from "./probe-memory.ts";
 
 export type SandboxAvailability =
   | { available: true; kind: "bubblewrap" | "seatbelt"; binary: string }
@@ -46,6 +46,7 @@ export function probeSandbox(
     return Promise.resolve({ available: true, kind: "bubblewrap", binary });
   return probeBubblewrap(binary).then((verdict) => {
     if (verdict.available) rememberProbeSuccess(binary, env);
+    else forgetProbeSuccess(env);
     return verdict;
   });
 }

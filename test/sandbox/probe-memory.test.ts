@@ -1,4 +1,5 @@
-import { chmodSync, readFileSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { chmodSync, existsSync, lstatSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { probeSandbox } from "../../src/sandbox/availability.ts";
@@ -61,6 +62,49 @@ describe.runIf(process.platform === "linux")("a remembered sandbox probe", () =>
     const saved = JSON.parse(readFileSync(file, "utf8")) as { key: string; at: number };
     writeFileSync(file, JSON.stringify({ key: saved.key, at: Date.now() - 25 * 60 * 60 * 1000 }));
     await probeSandbox(env);
+    expect(starts()).toBe(3);
+  });
+
+  it("neither reads nor writes through a link planted at its file's name", async () => {
+    const { env, starts, binary } = await countingBubblewrap(true);
+    await probeSandbox(env);
+    const folder = path.join(env.XDG_RUNTIME_DIR!, "tacit");
+    const file = path.join(folder, "sandbox-probe.json");
+    const forged = readFileSync(file, "utf8");
+    const victim = path.join(await makeTempDirectory("tacit-victim-"), "precious.txt");
+    writeFileSync(victim, forged); // a valid-looking success, reached only through a link
+    rmSync(file);
+    symlinkSync(victim, file);
+    expect(await probeSandbox(env)).toMatchObject({ available: true, binary });
+    expect(starts()).toBe(2);
+    // The success was saved by replacing the link, not by writing into what it pointed at.
+    expect(lstatSync(file).isSymbolicLink()).toBe(false);
+    expect(readFileSync(victim, "utf8")).toBe(forged);
+  });
+
+  it("is not kept in a folder named by a relative XDG_RUNTIME_DIR", async () => {
+    const { env, starts } = await countingBubblewrap(true);
+    const relative = `tacit-relative-runtime-${process.pid}`;
+    try {
+      for (let run = 0; run < 2; run++) await probeSandbox({ ...env, XDG_RUNTIME_DIR: relative });
+      expect(starts()).toBe(2);
+      expect(existsSync(relative)).toBe(false);
+    } finally {
+      rmSync(relative, { recursive: true, force: true });
+    }
+  });
+
+  it("forgets a success once a real probe fails, so a changed machine is not trusted for a day", async () => {
+    const { env, starts, binary } = await countingBubblewrap(true);
+    await probeSandbox(env);
+    // The same size and time to the nanosecond (touch -r), other behaviour: the key cannot tell.
+    const reference = `${binary}.reference`;
+    execFileSync("touch", ["-r", binary, reference]);
+    writeFileSync(binary, readFileSync(binary, "utf8").replace("exit 0", "exit 1"));
+    execFileSync("touch", ["-r", reference, binary]);
+    expect(await probeSandbox(env)).toMatchObject({ available: true });
+    expect(await probeSandbox(env, { fresh: true })).toMatchObject({ available: false });
+    expect(await probeSandbox(env)).toMatchObject({ available: false });
     expect(starts()).toBe(3);
   });
 });
