@@ -4,7 +4,6 @@
 "use strict";
 var path = require("node:path");
 var fs = require("node:fs");
-var childProcess = require("node:child_process");
 
 var MINIMUM_MAJOR = 22;
 var major = Number(process.versions.node.split(".")[0]);
@@ -13,7 +12,7 @@ if (major < MINIMUM_MAJOR) {
   // In a checkout, the pinned Node 24 from devDependencies is right here: use it.
   var pinned = path.join(__dirname, "..", "node_modules", "node", "bin", "node");
   if (fs.existsSync(pinned) && process.env.TACIT_REEXEC !== "1") {
-    var child = childProcess.spawnSync(pinned, [__filename].concat(process.argv.slice(2)), {
+    var child = require("node:child_process").spawnSync(pinned, [__filename].concat(process.argv.slice(2)), {
       stdio: "inherit",
       env: Object.assign({}, process.env, { TACIT_REEXEC: "1" }),
     });

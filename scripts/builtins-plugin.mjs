@@ -23,10 +23,13 @@ function plainExports(specifier) {
 /**
  * Built-ins that are loaded at their first call instead of at start: node:crypto builds 19 internal
  * modules (3.4 ms of CPU, measured) and a start hashes with core/sha256.ts, so only a run that
- * writes a file or compares a hash loads it. Only its functions are given, each a stand-in that
- * forwards the call; a class or a constant from it is not one of them, so using one fails the build.
+ * writes a file or compares a hash loads it; node:child_process (1.8 ms, with net and dgram) only
+ * when a run starts a process, which a start with a remembered sandbox probe does not. Only their
+ * functions are given, each a stand-in that forwards the call (and util.promisify's custom form:
+ * promisify(execFile) resolves with stdout and stderr); a class or a constant from them is not one
+ * of them, so using one fails the build.
  */
-const LOADED_AT_FIRST_CALL = new Set(["node:crypto"]);
+const LOADED_AT_FIRST_CALL = new Set(["node:crypto", "node:child_process"]);
 
 /**
  * The exports that load more of Node when read. Node defines some lazily in C++ (util's parseArgs,
@@ -73,7 +76,11 @@ function firstCallStandIn(specifier) {
   return [
     "let builtin;",
     `const load = () => (builtin ??= process.getBuiltinModule?.(${JSON.stringify(specifier)}) ?? require(${JSON.stringify(specifier)}));`,
-    ...functions.map((key) => `export function ${key}(...args) { return load().${key}(...args); }`),
+    'const promisified = Symbol.for("nodejs.util.promisify.custom");',
+    ...functions.flatMap((key) => [
+      `export function ${key}(...args) { return load().${key}(...args); }`,
+      `Object.defineProperty(${key}, promisified, { get: () => load().${key}[promisified] });`,
+    ]),
   ].join("\n");
 }
 

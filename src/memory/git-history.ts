@@ -5,7 +5,10 @@ import { promisify } from "node:util";
 import { isRecordableMemoryFile } from "./memory-file-paths.ts";
 import { LOCK_FILE_NAME } from "./scope-lock.ts";
 
-const execFileAsync = promisify(execFile);
+// Made at the first git command, not when the module loads: node:child_process is loaded then
+// (scripts/builtins-plugin.mjs), and a start runs no git.
+let execFileAsync: ReturnType<typeof promisifiedExecFile> | undefined;
+const promisifiedExecFile = () => promisify(execFile);
 
 export interface HistoryEntry {
   hash: string;
@@ -86,6 +89,7 @@ export async function runGit(
   environment.LC_ALL = "C";
   environment.GIT_CEILING_DIRECTORIES = path.dirname(folder);
   try {
+    execFileAsync ??= promisifiedExecFile();
     const running = execFileAsync("git", [...GIT_SETTINGS, ...args], {
       cwd: folder,
       env: environment,

@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
+import { sandboxAvailability } from "../../src/sandbox/availability.ts";
 import { e2eFixture } from "./fixture.ts";
 
 const e2e = e2eFixture();
@@ -69,18 +70,22 @@ describe("a headless run's start-up", () => {
       expect(readFileSync(file, "utf8"), path.basename(file)).not.toMatch(/\bfrom\s*"node:/);
   });
 
-  it("leaves node:crypto, worker_threads and util's lazy parts unloaded", async () => {
-    // node:crypto builds 19 modules (a start hashes with core/sha256.ts); worker_threads is taken when a
+  it("leaves node:crypto, child_process, worker_threads and util's lazy parts unloaded", async () => {
+    // node:crypto builds 19 modules (a start hashes with core/sha256.ts); child_process loads at the first
+    // process a run starts (the sandbox probe is remembered after the first run); worker_threads is taken when a
     // worker starts (core/worker-threads.ts), which the first start in a new home does not (the memory
     // check needs the manifest an earlier run left); util's parseArgs is read at its call, so its lazily
     // made neighbours (diff, setTraceSigInt) stay unmade (scripts/builtins-plugin.mjs).
     const newHome = mkdtempSync(path.join(tmpdir(), "tacit-new-home-"));
-    const builtins = await loadedByRun("loaded-lazy-builtins.txt", { TACIT_HOME: newHome }).finally(() =>
-      rmSync(newHome, { recursive: true, force: true }),
-    );
+    // A run before it remembers the sandbox probe's success, as any earlier run on the machine would.
+    await loadedByRun("loaded-before.txt", { TACIT_HOME: path.join(newHome, "earlier") });
+    const builtins = await loadedByRun("loaded-lazy-builtins.txt", { TACIT_HOME: path.join(newHome, "new") });
+    rmSync(newHome, { recursive: true, force: true });
     expect(builtins).toContain("NativeModule internal/util/parse_args/parse_args");
-    for (const deferred of ["crypto", "worker_threads", "internal/util/diff", "internal/util/trace_sigint"])
-      expect(builtins).not.toContain(`NativeModule ${deferred}`);
+    const deferred = ["crypto", "worker_threads", "internal/util/diff", "internal/util/trace_sigint"];
+    // Where no sandbox can start, every run probes again, and the probe is a process.
+    if ((await sandboxAvailability()).available) deferred.push("child_process");
+    for (const name of deferred) expect(builtins).not.toContain(`NativeModule ${name}`);
   });
 
   it("sends the request over node:http without loading undici or TLS", async () => {
