@@ -305,6 +305,10 @@ export class MemoryService {
     // files has not landed yet (waiting would put 20,000 stats back before the first request); every
     // later one waits for it. What a recalled memory says is read from its file either way (recallBlock).
     if (this.recalls++ > 0) await this.check.current();
+    if (!this.index.holdsDocuments()) {
+      if (this.recalls === 1) traceStartup("first recall done");
+      return { items: [], text: "" };
+    }
     const budget = this.options.recallTokenBudget ?? DEFAULT_RECALL_BUDGET;
     const searchOptions: SearchOptions = {
       projectKey: this.projectKey,

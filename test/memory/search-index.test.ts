@@ -99,6 +99,15 @@ describe("upsert, update, remove", () => {
     expect(index.search("vitest", { now: NOW })[0]?.id).toBe("a");
   });
 
+  it("says whether it holds anything, so recall in a new home skips the search", () => {
+    const index = new SearchIndex(db);
+    expect(index.holdsDocuments()).toBe(false);
+    index.upsert(memory("a", "Deploy", "Deploy with the release script."));
+    expect(index.holdsDocuments()).toBe(true);
+    index.remove("a");
+    expect(index.holdsDocuments()).toBe(false);
+  });
+
   it("removes documents from the index", () => {
     const index = new SearchIndex(db);
     index.upsertMany([

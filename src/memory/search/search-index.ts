@@ -158,6 +158,11 @@ export class SearchIndex {
     return model === undefined ? undefined : similaritySpread(this.statements, model, queryVector, options);
   }
 
+  /** Whether anything at all is indexed: a new home's first prompts have nothing to search. */
+  holdsDocuments(): boolean {
+    return this.db.prepare("SELECT 1 AS found FROM search_documents LIMIT 1").get() !== undefined;
+  }
+
   /** Lexical recall: BM25 over title, body and context, then recency, scope and session weights. */
   search(query: string, options: SearchOptions = {}): SearchResult[] {
     const terms = this.affordableTerms(queryTerms(query));
