@@ -305,10 +305,6 @@ export class MemoryService {
     // files has not landed yet (waiting would put 20,000 stats back before the first request); every
     // later one waits for it. What a recalled memory says is read from its file either way (recallBlock).
     if (this.recalls++ > 0) await this.check.current();
-    if (!this.index.holdsDocuments()) {
-      if (this.recalls === 1) traceStartup("first recall done");
-      return { items: [], text: "" };
-    }
     const budget = this.options.recallTokenBudget ?? DEFAULT_RECALL_BUDGET;
     const searchOptions: SearchOptions = {
       projectKey: this.projectKey,
@@ -323,9 +319,13 @@ export class MemoryService {
       if ("vector" in query) vector = query.vector;
       else fallback = query.fallback;
     }
-    const results = vector
-      ? this.index.searchWithVector(prompt, vector, searchOptions)
-      : this.index.search(prompt, searchOptions);
+    // A new home's first prompts have nothing to search (the embedder, when one is set, was still asked:
+    // its health is judged by that query).
+    const results = !this.index.holdsDocuments()
+      ? []
+      : vector
+        ? this.index.searchWithVector(prompt, vector, searchOptions)
+        : this.index.search(prompt, searchOptions);
     const items: RecalledItem[] = [];
     const blocks: string[] = [];
     let used = 0;
