@@ -311,6 +311,7 @@ export class MemoryService {
       limit: MAX_RECALLED_ITEMS * 3,
       now: this.now(),
       ...(options.excludeIds ? { excludeIds: options.excludeIds } : {}),
+      ...(options.currentSessionId ? { excludeSessionId: options.currentSessionId } : {}),
     };
     let vector: Float32Array | undefined;
     let fallback: string | undefined;
@@ -319,8 +320,7 @@ export class MemoryService {
       if ("vector" in query) vector = query.vector;
       else fallback = query.fallback;
     }
-    // A new home's first prompts have nothing to search (the embedder, when one is set, was still asked:
-    // its health is judged by that query).
+    // A new home has nothing to search (an embedder was still asked: its health is judged by that query).
     const results = !this.index.holdsDocuments()
       ? []
       : vector

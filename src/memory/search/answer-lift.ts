@@ -9,6 +9,20 @@ const QUESTIONS_FOLLOWED = 30;
 
 interface AnswerRow extends DocumentRow {
   question: number;
+  question_body: string;
+  question_title: string;
+}
+
+/**
+ * Whether a passage asks something: a sentence of its prose ends in "?" (code spans and blocks
+ * left out, so `port ?? 0`, `a?.b` and a URL's query do not count). A passage tacit titled as the
+ * assistant's ("assistant in session …") does not lend: what follows the assistant's question is
+ * the user's next instruction, not an answer to look up.
+ */
+function asksInProse(row: AnswerRow): boolean {
+  if (row.question_title.startsWith("assistant in session ")) return false;
+  const prose = row.question_body.replace(/```[\s\S]*?```/g, " ").replace(/`[^`\n]*`/g, " ");
+  return /\?(?=\s|$)/.test(prose);
 }
 
 /**
@@ -19,6 +33,8 @@ interface AnswerRow extends DocumentRow {
  * passage of its session (by rowid: a session's passages are indexed in the order they
  * were said), bringing that reply in as a candidate when the words alone did not find it.
  * The reply carries no coverage of its own: recall's silence gate still judges it by words.
+ * Only a question prompt follows questions (result-order.ts): a request looks for a rule or a
+ * fact, not for what someone answered.
  */
 export class AnswerLift {
   private readonly statements: StatementCache;
@@ -38,7 +54,8 @@ export class AnswerLift {
     const { clause, parameters } = filterClause(options);
     const rows = this.statements
       .get(
-        `SELECT q.rowid AS question, d.rowid AS rowid, d.id AS id, d.kind AS kind, d.scope AS scope,
+        `SELECT q.rowid AS question, q.body AS question_body, q.title AS question_title,
+         d.rowid AS rowid, d.id AS id, d.kind AS kind, d.scope AS scope,
          d.project_key AS project_key, d.session_id AS session_id, d.title AS title, d.updated_at AS updated_at
        FROM search_documents q
        JOIN search_documents d ON d.rowid = (SELECT n.rowid FROM search_documents n
@@ -53,13 +70,15 @@ export class AnswerLift {
     const byRowid = new Map(candidates.map((candidate) => [candidate.rowid, { ...candidate }]));
     const relevanceOf = new Map(followed.map((candidate) => [candidate.rowid, candidate.relevance]));
     for (const row of rows) {
+      if (!asksInProse(row)) continue;
       const lent = weight * (relevanceOf.get(row.question) ?? 0);
       const existing = byRowid.get(row.rowid);
       if (existing !== undefined) {
         existing.relevance += lent;
+        existing.lent = (existing.lent ?? 0) + lent;
         continue;
       }
-      byRowid.set(row.rowid, toCandidate(row, lent));
+      byRowid.set(row.rowid, { ...toCandidate(row, lent), lent });
     }
     return [...byRowid.values()];
   }

@@ -27,6 +27,10 @@ export function filterClause(options: SearchOptions): { clause: string; paramete
     clause += " AND d.id NOT IN (SELECT value FROM json_each(?))";
     parameters.push(JSON.stringify(options.excludeIds));
   }
+  if (options.excludeSessionId !== undefined) {
+    clause += " AND (d.session_id IS NULL OR d.session_id <> ?)";
+    parameters.push(options.excludeSessionId);
+  }
   return { clause, parameters };
 }
 

@@ -9,7 +9,8 @@ import { STOPWORDS } from "./stopwords.ts";
  */
 export function namesIn(prompt: string): ReadonlySet<string> {
   const names = new Set<string>();
-  for (const sentence of prompt.split(/[.!?\n]+/)) {
+  // A colon, a quote or a bullet starts a sentence too ("Bug: Parser hangs", "\"Connection refused\", why?").
+  for (const sentence of prompt.split(/[.!?\n:;"\u201c\u201d\u00ab\u00bb]+/)) {
     let first = true;
     for (const match of sentence.matchAll(/[\p{L}\p{N}]+/gu)) {
       const word = match[0];
@@ -28,10 +29,15 @@ export function namesIn(prompt: string): ReadonlySet<string> {
  * which BM25 alone cannot tell apart once the name is in half the documents.
  */
 export function titleNames(title: string, names: ReadonlySet<string>): boolean {
-  if (names.size === 0) return false;
-  for (const match of title.toLowerCase().matchAll(/[\p{L}\p{N}]+/gu)) if (names.has(match[0])) return true;
+  // A past turn of tacit's own is titled by its role ("user in session …"): it names no one, and a
+  // question about the User class is not about every turn the user wrote.
+  if (names.size === 0 || TRANSCRIPT_TITLE.test(title)) return false;
+  // Words first, then each lowercased, as the prompt's are ("İstanbul" stays one word).
+  for (const match of title.matchAll(/[\p{L}\p{N}]+/gu)) if (names.has(match[0].toLowerCase())) return true;
   return false;
 }
+
+const TRANSCRIPT_TITLE = /^(?:user|assistant) in session /;
 
 /**
  * `ranked` (best first) with the results whose title holds a name the prompt mentions

@@ -105,6 +105,8 @@ export interface Candidate {
   similarity?: number;
   /** The share of the query's carrying IDF the document matched (lexical candidates only). */
   coverage?: number;
+  /** Relevance lent by the question it replies to (answer-lift.ts), included in `relevance`. */
+  lent?: number;
 }
 
 /** An indexed document's row as the candidate queries select it. */
@@ -156,7 +158,10 @@ export function rerank(
   for (const candidate of candidates) {
     if (candidate.sessionId === null) continue;
     const total = sessionTotals.get(candidate.sessionId) ?? { sum: 0, count: 0 };
-    total.sum += candidate.relevance / scale;
+    // What a reply was lent is its question's, already counted there: a session is not lifted twice.
+    const own = candidate.relevance - (candidate.lent ?? 0);
+    if (own <= 0) continue;
+    total.sum += own / scale;
     total.count += 1;
     sessionTotals.set(candidate.sessionId, total);
   }
@@ -167,15 +172,17 @@ export function rerank(
     const reasons: string[] = [];
     let sessionBonus = 0;
     let sessionPeers = 0;
-    if (candidate.sessionId !== null) {
-      const total = sessionTotals.get(candidate.sessionId)!;
-      sessionPeers = total.count - 1;
-      sessionBonus = (weights.sessionWeight * (total.sum - relevance)) / bestSession;
+    const total = candidate.sessionId === null ? undefined : sessionTotals.get(candidate.sessionId);
+    if (total !== undefined) {
+      const own = (candidate.relevance - (candidate.lent ?? 0)) / scale;
+      sessionPeers = total.count - (own > 0 ? 1 : 0);
+      sessionBonus = (weights.sessionWeight * (total.sum - Math.max(0, own))) / bestSession;
     }
     const ageDays = Math.max(0, (now - candidate.updatedAt) / DAY_MS);
     const freshness = 0.5 ** (ageDays / weights.recencyHalfLifeDays);
     const scopeWeight = weights.scopeWeights[candidate.scope] ?? 1;
     const score = (relevance + sessionBonus) * scopeWeight * (1 + weights.recencyWeight * freshness);
+    if (candidate.lent !== undefined) reasons.push("the reply to a matching question");
     if (candidate.similarity !== undefined)
       reasons.push(`similar in meaning (${candidate.similarity.toFixed(2)})`);
     if (sessionPeers > 0 && sessionBonus > 0.01) {

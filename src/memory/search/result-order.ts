@@ -38,7 +38,7 @@ export class ResultOrder {
     // the memory titled "German keyboard" lost a hit on the coding set (BENCHMARKS.md).
     const names = question ? namesIn(query) : new Set<string>();
     const pool = weight > 0 || names.size > 0 ? Math.max(limit, this.weights.meaningPool) : limit;
-    const lifted = this.answers.lift(candidates, this.weights.answerWeight, options);
+    const lifted = this.answers.lift(candidates, question ? this.weights.answerWeight : 0, options);
     const ranked = rerank(lifted, this.weights, options.now ?? Date.now(), pool);
     const reordered = this.meaning.reorder(terms, ranked, weight, pool);
     return liftNamed(reordered, names, this.weights.namedTitleWeight).slice(0, limit);

@@ -36,6 +36,11 @@ export interface SearchOptions {
   projectKey?: string;
   /** Ids to leave out, e.g. memories already in context. */
   excludeIds?: string[];
+  /**
+   * A session whose passages are left out (the one being lived: its turns are in context), in the
+   * query itself, so they neither fill the candidate list nor lend relevance to replies.
+   */
+  excludeSessionId?: string;
   /** The clock for recency (default Date.now()); tests and benchmarks pin it. */
   now?: number;
 }

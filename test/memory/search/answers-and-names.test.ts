@@ -76,6 +76,53 @@ describe("the reply to a matching question (answer-lift.ts)", () => {
   });
 });
 
+describe("what a reply lift never does", () => {
+  const QUESTION = "Which style of dance is the favourite?";
+
+  it("follows a question only for a question: a request looks for a rule, not an answer", () => {
+    const index = new SearchIndex(db, { weights: PLAIN });
+    index.upsertMany(CONVERSATION);
+    expect(
+      index.search("show the favourite style of dance", { now: NOW }).map((result) => result.id),
+    ).not.toContain("t3");
+  });
+
+  it("says why a lifted reply is there", () => {
+    const index = new SearchIndex(db, { weights: PLAIN });
+    index.upsertMany(CONVERSATION);
+    const reply = index.search(QUESTION, { now: NOW }).find((result) => result.id === "t3");
+    expect(reply?.reasons).toContain("the reply to a matching question");
+  });
+
+  it("counts no question mark of code, and no question tacit's assistant asked", () => {
+    const index = new SearchIndex(db, { weights: PLAIN });
+    index.upsertMany([
+      said(
+        "c1",
+        "user in session s1",
+        "favourite dance style is `port ?? 0` and a?.b then https://x.io/?q=1",
+        "s1",
+      ),
+      said("c2", "assistant in session s1", "Shipped it, all green now.", "s1"),
+      said("a1", "assistant in session s2", "Should I keep the favourite style of dance?", "s2"),
+      said("a2", "user in session s2", "my lawyer called, cancel the 3pm", "s2"),
+    ]);
+    const ids = index.search(QUESTION, { now: NOW }).map((result) => result.id);
+    expect(ids).toContain("c1");
+    expect(ids).not.toContain("c2");
+    expect(ids).toContain("a1");
+    expect(ids).not.toContain("a2");
+  });
+
+  it("lends nothing from, and recalls nothing of, the session being lived", () => {
+    const index = new SearchIndex(db, { weights: PLAIN });
+    index.upsertMany(CONVERSATION);
+    const ids = index.search(QUESTION, { now: NOW, excludeSessionId: "chat-1" }).map((result) => result.id);
+    expect(ids.filter((id) => id.startsWith("t"))).toEqual([]);
+    expect(ids).toContain("other-1");
+  });
+});
+
 describe("names a question mentions (named-titles.ts)", () => {
   it("are the capitalised words inside a sentence, not its first word, stopwords or acronyms", () => {
     expect([...namesIn("What has Melanie painted? Did Caroline see it.")]).toEqual(["melanie", "caroline"]);
@@ -103,6 +150,15 @@ describe("names a question mentions (named-titles.ts)", () => {
     expect(results[0]?.reasons).toContain("names what the prompt names");
     // A request is not a question: its capitalised words are often tools or languages.
     expect(on.search("show me what Melanie painted recently", { now: NOW })[0]?.id).toBe("caroline");
+  });
+
+  it("start a sentence after a colon or a quote, and never match tacit's own turn titles", () => {
+    expect([...namesIn("Bug: Parser hangs on Windows?")]).toEqual(["windows"]);
+    expect([...namesIn('"Connection refused", why does Redis say that?')]).toEqual(["redis"]);
+    expect(
+      titleNames("user in session 20260101-000000-abc", namesIn("How does the User model validate?")),
+    ).toBe(false);
+    expect(titleNames("İstanbul office", namesIn("What about the İstanbul office?"))).toBe(true);
   });
 
   it("reorder results by score, keeping the given order among equals", () => {
