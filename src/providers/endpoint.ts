@@ -1,4 +1,5 @@
-import type { EmbeddingModel, LanguageModel } from "ai";
+import type { LanguageModelV4 } from "@ai-sdk/provider";
+import type { EmbeddingModel } from "ai";
 import type { Wire } from "../config/builtin-providers.ts";
 import { ConfigError } from "../core/errors.ts";
 
@@ -12,7 +13,7 @@ export interface Endpoint {
 
 /** What one wire's SDK provider makes: a chat model, and an embedding model where the wire has them. */
 interface SdkProvider {
-  languageModel(modelId: string): LanguageModel;
+  languageModel(modelId: string): LanguageModelV4;
   embeddingModel?: (modelId: string) => EmbeddingModel;
 }
 
@@ -75,7 +76,7 @@ export async function languageModelAt(
   endpoint: Endpoint,
   provider: string,
   modelId: string,
-): Promise<LanguageModel> {
+): Promise<LanguageModelV4> {
   return (await sdkProviderAt(endpoint, provider)).languageModel(modelId);
 }
 

@@ -38,7 +38,7 @@ async function loadedByRun(name: string, env: Record<string, string> = {}): Prom
 }
 
 describe("a headless run's start-up", () => {
-  it("loads the model SDK it calls, and no command parser, TUI, HTML converter or AI Gateway", async () => {
+  it("loads the model SDK it calls, and no `ai` package, command parser, TUI, HTML converter or AI Gateway", async () => {
     const loaded = await loadedByRun("loaded-modules.txt");
     const packages = packagesIn(loaded.filter((entry) => !entry.startsWith("NativeModule ")));
     // What the request needs is there: the list is read right.
@@ -46,10 +46,13 @@ describe("a headless run's start-up", () => {
     expect(packages).toContain("zod");
     for (const deferred of ["commander", "turndown", "@mixmark-io/domino", "ink", "react"])
       expect(packages, deferred).not.toContain(deferred);
-    // tacit hands the SDK model objects, never a string id for the AI Gateway to resolve, so the
-    // gateway provider and its OIDC client are left out of the build (scripts/build-plugins.mjs).
-    expect(packages).toContain("ai");
-    for (const unused of ["@ai-sdk/gateway", "@vercel/oidc"]) expect(packages, unused).not.toContain(unused);
+    // A request calls the provider package's model directly (providers/ai-sdk-client.ts): the `ai`
+    // package (its streamText, 256 KB with schemas built at load) stays unloaded, before the request and
+    // after; only embeddings use it. Nor is there an AI Gateway: tacit hands the SDK model objects, never a
+    // string id for it to resolve, so it and its OIDC client are left out of the build (scripts/build-plugins.mjs).
+    expect(packages).toContain("@ai-sdk/provider-utils");
+    for (const unused of ["ai", "@ai-sdk/gateway", "@vercel/oidc"])
+      expect(packages, unused).not.toContain(unused);
   });
 
   it("loads only the headless run's own bundle, in few chunks", async () => {

@@ -1,0 +1,170 @@
+import type { LanguageModelV4StreamPart, LanguageModelV4Usage } from "@ai-sdk/provider";
+import type { FinishReason, ModelStreamEvent } from "../core/model.ts";
+import type { Usage } from "../core/usage.ts";
+
+/**
+ * One part of a provider package's stream (the LanguageModelV4 spec) → the event the agent loop reads;
+ * undefined for parts it does not need (stream-start, response-metadata, text-start/end, tool input
+ * deltas, raw). What streamText made of each part before tacit read it, without its pipeline: the
+ * same text, reasoning with its provider metadata, tool calls with their input parsed, and usage.
+ * The finish event is returned, not yet passed on: streamText told of a step's end only once the
+ * provider's stream had closed, and the caller does the same.
+ */
+export function toStreamEvent(
+  part: LanguageModelV4StreamPart,
+  toolNames: Set<string>,
+): ModelStreamEvent | undefined {
+  switch (part.type) {
+    case "text-delta":
+      return part.delta === "" ? undefined : { type: "text-delta", text: part.delta };
+    case "reasoning-delta":
+      return reasoningEvent(part.delta, part.providerMetadata);
+    case "reasoning-start":
+    case "reasoning-end":
+      // Signatures and encrypted reasoning arrive here for some providers; the loop keeps the latest.
+      return part.providerMetadata ? reasoningEvent("", part.providerMetadata) : undefined;
+    case "tool-call":
+      return {
+        type: "tool-call",
+        toolCallId: part.toolCallId,
+        toolName: part.toolName,
+        input: toolInput(part.input, toolNames.has(part.toolName)),
+        ...(part.providerMetadata ? { providerMetadata: part.providerMetadata } : {}),
+      };
+    case "finish":
+      return {
+        type: "finish",
+        finishReason: finishReasonOf(part.finishReason.unified),
+        usage: usageOf(part.usage),
+      };
+    case "error":
+      throw streamErrorOf(part.error);
+    default:
+      return undefined;
+  }
+}
+
+function reasoningEvent(text: string, providerMetadata: unknown): ModelStreamEvent | undefined {
+  if (text === "" && !providerMetadata) return undefined;
+  return {
+    type: "reasoning-delta",
+    text,
+    ...(providerMetadata ? { providerMetadata: providerMetadata as Record<string, unknown> } : {}),
+  };
+}
+
+/**
+ * A call's arguments arrive as JSON text. Empty text is no arguments ({}) for a known tool; text that
+ * is not JSON (a model that broke off mid-call) stays a string, as streamText passed it on, and the
+ * loop answers the call with an error the model can read and resend as a note of what it tried.
+ */
+function toolInput(text: string, knownTool: boolean): unknown {
+  if (knownTool && text.trim() === "") return {};
+  try {
+    return JSON.parse(text, refuseProtoKeys);
+  } catch {
+    return text;
+  }
+}
+
+/** Keys that could rewrite an object's prototype make the input unreadable, as the SDK's secure parser did. */
+function refuseProtoKeys(key: string, value: unknown): unknown {
+  if (
+    key === "__proto__" ||
+    (key === "constructor" && value && typeof value === "object" && "prototype" in value)
+  )
+    throw new SyntaxError("a forbidden key in the tool input");
+  return value;
+}
+
+const FINISH_REASONS = new Set<FinishReason>([
+  "stop",
+  "tool-calls",
+  "length",
+  "content-filter",
+  "error",
+  "other",
+]);
+
+function finishReasonOf(reason: string): FinishReason {
+  return FINISH_REASONS.has(reason as FinishReason) ? (reason as FinishReason) : "other";
+}
+
+function usageOf(usage: LanguageModelV4Usage): Usage {
+  return {
+    inputTokens: usage.inputTokens.total ?? 0,
+    outputTokens: usage.outputTokens.total ?? 0,
+    cacheReadTokens: usage.inputTokens.cacheRead ?? 0,
+    cacheWriteTokens: usage.inputTokens.cacheWrite ?? 0,
+  };
+}
+
+/**
+ * An error event inside an open stream (Anthropic's overloaded_error, OpenAI's response.failed) arrives
+ * as the provider's plain JSON object. streamText made an error of it with the status the provider
+ * named or its words imply, and whether it is worth retrying; retry.ts reads those fields, so they are
+ * made the same way here. An Error, or an object without a message, passes as it is.
+ */
+export function streamErrorOf(error: unknown): unknown {
+  if (error instanceof Error || Object.prototype.toString.call(error) === "[object Error]") return error;
+  const outer = recordOf(error);
+  if (!outer) return error;
+  // What a provider package already read from the event (createProviderStreamError), marked as such.
+  const readByProvider = (outer as Record<PropertyKey, unknown>)[PROVIDER_STREAM_ERROR] === true;
+  const details = readByProvider
+    ? outer
+    : (recordOf(recordOf(outer.response)?.error) ?? recordOf(outer.error) ?? outer);
+  if (typeof details.message !== "string") return error;
+  const firstOf = <T>(values: unknown[], read: (value: unknown) => T | undefined) =>
+    values.map(read).find((value) => value !== undefined);
+  const statusCode =
+    firstOf(
+      [
+        details.statusCode,
+        outer.statusCode,
+        details.status_code,
+        outer.status_code,
+        details.status,
+        outer.status,
+      ].concat([details.code, outer.code]),
+      httpStatusOf,
+    ) ?? impliedStatus(details.message);
+  const explicitRetry = firstOf(
+    [details.isRetryable, outer.isRetryable, details.is_retryable, outer.is_retryable],
+    (value) => (typeof value === "boolean" ? value : undefined),
+  );
+  return Object.assign(new Error(details.message), {
+    name: "AI_StreamProviderError",
+    type: firstOf([details.type, outer.type], (value) => (typeof value === "string" ? value : undefined)),
+    code: firstOf([details.code, outer.code], (value) =>
+      typeof value === "string" || typeof value === "number" ? value : undefined,
+    ),
+    statusCode,
+    isRetryable:
+      explicitRetry ??
+      (statusCode !== undefined && (statusCode >= 500 || [408, 409, 429].includes(statusCode))),
+    data: readByProvider ? outer.data : error,
+  });
+}
+
+const PROVIDER_STREAM_ERROR = Symbol.for("vercel.ai.providerStreamError");
+
+/** The statuses a provider's bare words stand for, as the SDK read them. */
+function impliedStatus(message: string): number | undefined {
+  const words = message.trim().toLowerCase();
+  if (["overloaded", "overloaded error", "model overloaded", "service unavailable"].includes(words))
+    return 503;
+  if (words === "internal server error") return 500;
+  return undefined;
+}
+
+function httpStatusOf(value: unknown): number | undefined {
+  const status = typeof value === "string" && /^\d{3}$/.test(value) ? Number(value) : value;
+  return typeof status === "number" && Number.isInteger(status) && status >= 400 && status <= 599
+    ? status
+    : undefined;
+}
+
+function recordOf(value: unknown): Record<string, unknown> | undefined {
+  return typeof value === "object" && value != null ? (value as Record<string, unknown>) : undefined;
+}
