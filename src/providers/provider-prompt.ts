@@ -19,6 +19,9 @@ export function toProviderPrompt(
   system: { content: string; providerOptions?: SharedV4ProviderOptions } | undefined,
   messages: ModelMessage[],
 ): LanguageModelV4Prompt {
+  // streamText refused this before sending; a provider may not (OpenAI takes a system-only request),
+  // and a subagent given an empty task would then run without one instead of failing at once.
+  if (messages.length === 0) throw new Error("Invalid prompt: messages must not be empty");
   const converted: LanguageModelV4Message[] = [];
   if (system)
     converted.push({ role: "system", content: system.content, providerOptions: system.providerOptions });
@@ -43,7 +46,9 @@ function providerMessage(message: ModelMessage): LanguageModelV4Message {
             content.push({ type: "text", text: part.text, providerOptions: part.providerOptions });
         } else if (part.type === "file" && typeof part.data === "string") {
           // tacit's images are base64 text whose media type was read from their first bytes
-          // (agent/attachments/image-file.ts), the same type the SDK's own detection found.
+          // (agent/attachments/image-file.ts), the same type the SDK's own detection found. That is
+          // the contract here: the type is sent as given and a `data:` URL is not unwrapped, which
+          // streamText did (a JPEG labelled image/png would now reach the provider as image/png).
           content.push({
             type: "file",
             mediaType: part.mediaType,

@@ -9,6 +9,7 @@ import type { ModelInfo, ModelRequest, ModelStreamEvent } from "../../src/core/m
 import { createAiSdkClient } from "../../src/providers/ai-sdk-client.ts";
 import { ANTHROPIC_CACHE_CONTROL, toModelMessages } from "../../src/providers/convert-messages.ts";
 import { type Endpoint, languageModelAt } from "../../src/providers/endpoint.ts";
+import { toProviderPrompt } from "../../src/providers/provider-prompt.ts";
 import { resolveRetryOptions } from "../../src/providers/retry.ts";
 import { PNG_BASE64 } from "../e2e/tiny-png.ts";
 import { type FakeServer, startFakeServer, type Wire } from "../fake-server/server.ts";
@@ -234,5 +235,13 @@ describe.each(cases)("$wire: a request sent directly", (wireCase) => {
       finishReason: "tool-calls",
       usage: expect.objectContaining({ inputTokens: 120, outputTokens: 30 }),
     });
+  });
+});
+
+describe("a prompt with no messages", () => {
+  it("is refused before any request, in streamText's words", () => {
+    expect(() => toProviderPrompt({ content: "You are a subagent." }, [])).toThrow(
+      "Invalid prompt: messages must not be empty",
+    );
   });
 });
