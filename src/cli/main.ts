@@ -244,6 +244,16 @@ async function runRoot(options: RunOptions): Promise<void> {
   await runPrintCommand(options);
 }
 
+/**
+ * `tacit help [command …]` is `tacit [command …] --help`: the root takes a prompt argument, so
+ * commander read "help" as the prompt, and `tacit help -p` sent the word to the model as a paid
+ * request. Options after it are dropped: asking for help runs nothing.
+ */
+function helpWordAsFlag(words: string[]): string[] {
+  if (words[0] !== "help") return words;
+  return [...words.slice(1).filter((word) => !word.startsWith("-")), "--help"];
+}
+
 async function main(): Promise<void> {
   traceStartup("cli module loaded");
   endQuietlyWhenThePipeCloses();
@@ -254,9 +264,10 @@ async function main(): Promise<void> {
       await runRoot(parseRunOptions(fast.raw, fast.prompt));
     } else {
       const program = buildProgram(await import("commander"));
-      rejectUnknownSubcommand(program, process.argv.slice(2));
+      const words = helpWordAsFlag(process.argv.slice(2));
+      rejectUnknownSubcommand(program, words);
       try {
-        await program.parseAsync(process.argv);
+        await program.parseAsync([...process.argv.slice(0, 2), ...words]);
       } catch (error) {
         const usage = usageErrorOf(error);
         if (usage === "done") return;

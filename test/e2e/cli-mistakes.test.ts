@@ -65,6 +65,23 @@ describe("a closed pipe ends a command quietly", () => {
   });
 });
 
+describe("tacit help", () => {
+  it("prints the help of the command it names and sends nothing, even with -p", async () => {
+    const requestsBefore = e2e.server.requests.length;
+    for (const args of [["help"], ["help", "-p"], ["help", "--model", e2e.model, "-p"]]) {
+      const help = await run(args);
+      expect(help.code, args.join(" ")).toBe(0);
+      expect(help.stdout).toMatch(/^Usage: tacit \[options\] \[command\] \[prompt\]/);
+    }
+    const memory = await run(["help", "memory", "list"]);
+    expect(memory.stdout).toMatch(/^Usage: tacit memory list/);
+    const typo = await run(["help", "memroy"]);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toBe('tacit: unknown command "memroy"; did you mean "tacit memory"?\n');
+    expect(e2e.server.requests.length).toBe(requestsBefore);
+  });
+});
+
 describe("mistyped commands", () => {
   it("an unknown subcommand is named, with the closest one, exit 2", async () => {
     const typo = await run(["memory", "lst"]);
