@@ -77,6 +77,16 @@ function refuseProtoKeys(key: string, value: unknown): unknown {
   return value;
 }
 
+/**
+ * Whether the provider saw its wire's own end of the answer. Each package starts a stream's finish
+ * reason as a placeholder it replaces when that signal arrives: "interrupted" (the Responses API,
+ * Gemini) or "other" with no raw reason (Anthropic, whose raw reason is the stop_reason). A
+ * placeholder still there at the end means the stream stopped early.
+ */
+export function finishWasSignalled(reason: { unified: string; raw?: string | undefined }): boolean {
+  return reason.unified !== "interrupted" && !(reason.unified === "other" && reason.raw === undefined);
+}
+
 const FINISH_REASONS = new Set<FinishReason>([
   "stop",
   "tool-calls",

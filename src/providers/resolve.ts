@@ -91,6 +91,7 @@ export function resolveModel(ref: string, options: ResolveOptions = {}): ModelCl
     loadModel: () => languageModelAt(endpoint, info.provider, info.modelId),
     providerKey,
     promptCaching: endpoint.wire === "anthropic",
+    finishSignalled: endpoint.wire !== "openai-chat",
     retry: resolveRetryOptions(env, options.retry),
     ...(endpoint.keyEnv ? { keyEnv: endpoint.keyEnv } : {}),
     ...(providerOptions ? { providerOptions: providerOptions as AiSdkClientOptions["providerOptions"] } : {}),

@@ -348,8 +348,10 @@ function sendFault(
     response.writeHead(200, { "content-type": "application/json" });
     partial = '{"id":"cut';
   }
-  // A stall keeps the connection open and silent (close() ends it); a cut drops it.
+  // A stall keeps the connection open and silent (close() ends it); a cut drops it; a short reply
+  // ends the response as if it were whole.
   if (fault.kind === "stall") response.write(partial);
+  else if (fault.kind === "short") response.end(partial);
   else response.write(partial, () => response.socket?.destroy());
 }
 

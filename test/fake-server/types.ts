@@ -15,6 +15,8 @@ export type Fault =
   | { kind: "status"; status: number; retryAfter?: string; body?: string }
   // start a 200 SSE stream, send some text, then destroy the socket before the final event
   | { kind: "cut"; afterText?: string }
+  // the same start, then the response ends cleanly without the final event (a proxy closing it early)
+  | { kind: "short"; afterText?: string }
   // start a 200 SSE stream, send some text, then go silent with the connection left open
   | { kind: "stall"; afterText?: string }
   // answer with an HTML page instead of the wire's JSON or event stream (a captive portal, a wrong base

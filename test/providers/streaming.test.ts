@@ -208,6 +208,24 @@ describe.each(wires)("$name over real SSE", ({ wire, client }) => {
     expect(requestsSince(start)).toHaveLength(2);
   });
 
+  it("restarts a stream that ends cleanly before the wire's finish signal", async () => {
+    const start = server.requests.length;
+    server.enqueue({ fault: { kind: "short", afterText: "half an ans" } });
+    if (wire === "openai-chat") {
+      // Its provider package refuses such a stream itself, in one line (some OpenAI-compatible servers
+      // leave finish_reason out of every answer, so tacit does not retry it as cut).
+      await expect(collect(client())).rejects.toThrow(/ended without a finish reason/);
+      expect(requestsSince(start)).toHaveLength(1);
+      return;
+    }
+    server.enqueue({ text: "complete answer" });
+    const events = await collect(client());
+    const retryIndex = events.findIndex((event) => event.type === "retry");
+    expect(retryIndex).toBeGreaterThanOrEqual(0);
+    expect(textOf(events.slice(retryIndex))).toBe("complete answer");
+    expect(requestsSince(start)).toHaveLength(2);
+  });
+
   it("does not retry a 401 and names the key to check", async () => {
     const start = server.requests.length;
     server.enqueue({ fault: { kind: "status", status: 401 } });
