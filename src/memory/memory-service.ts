@@ -320,19 +320,15 @@ export class MemoryService {
       if ("vector" in query) vector = query.vector;
       else fallback = query.fallback;
     }
-    // A new home has nothing to search (an embedder was still asked: its health is judged by that query).
-    const results = !this.index.holdsDocuments()
-      ? []
-      : vector
-        ? this.index.searchWithVector(prompt, vector, searchOptions)
-        : this.index.search(prompt, searchOptions);
+    const results = vector
+      ? this.index.searchWithVector(prompt, vector, searchOptions)
+      : this.index.search(prompt, searchOptions);
     const items: RecalledItem[] = [];
     const blocks: string[] = [];
     let used = 0;
     // Nothing rather than the best of bad matches: see relevance.ts.
     for (const result of recallableResults(this.index, prompt, results, { vector, searchOptions })) {
       if (items.length >= MAX_RECALLED_ITEMS) break;
-      if (options.currentSessionId && result.sessionId === options.currentSessionId) continue;
       const recalled = this.recallBlock(result);
       if (!recalled) continue;
       const { block, missingPaths } = recalled;

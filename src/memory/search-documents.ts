@@ -3,6 +3,7 @@ import type { ReadMemory } from "./memory-store.ts";
 import { redactSecrets } from "./redaction.ts";
 import type { MemoryScope } from "./scopes.ts";
 import { spokenDay } from "./search/temporal.ts";
+import { transcriptTitle } from "./search/transcript-title.ts";
 import type { SearchDocument } from "./search/types.ts";
 
 /** How much of each neighbouring message a transcript passage carries as context. */
@@ -51,7 +52,7 @@ export function transcriptDocument(
     scope: "session",
     projectKey,
     sessionId,
-    title: `${passage.role} in session ${sessionId}`,
+    title: transcriptTitle(passage.role, sessionId),
     body: passage.text,
     context: context.join("\n"),
     updatedAt: at,

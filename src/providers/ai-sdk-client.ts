@@ -4,7 +4,7 @@ import type { ModelClient, ModelInfo, ModelRequest, ModelStreamEvent } from "../
 import { traceStartup } from "../core/startup-trace.ts";
 import { ANTHROPIC_CACHE_CONTROL, toModelMessages } from "./convert-messages.ts";
 import { toProviderPrompt, toProviderTools } from "./provider-prompt.ts";
-import { finishWasSignalled, toStreamEvent } from "./provider-stream.ts";
+import { toStreamEvent } from "./provider-stream.ts";
 import { type ResolvedRetryOptions, StreamCutError, withRetry } from "./retry.ts";
 
 export interface AiSdkClientOptions {
@@ -23,7 +23,8 @@ export interface AiSdkClientOptions {
    * The wire always ends a whole answer with its own finish signal (Anthropic's stop_reason, the
    * Responses API's response.completed, Gemini's finishReason). A provider package still ends a
    * stream cut before it with a finish part (provider-stream.ts finishWasSignalled tells them
-   * apart): such a finish is a cut stream, retried, instead of a shortened answer taken as whole.
+   * apart): such a finish is dropped, so withRetry takes the stream for cut and sends it again,
+   * instead of a shortened answer taken as whole.
    * An OpenAI-compatible server is not trusted to send one (some local servers leave
    * finish_reason out).
    */
@@ -114,15 +115,9 @@ async function* streamOnce(
     let finish: ModelStreamEvent | undefined;
     for await (const part of stream) {
       rearm();
-      const event = toStreamEvent(part, toolNames);
-      if (event?.type !== "finish") {
-        if (event) yield event;
-      } else if (
-        !options.finishSignalled ||
-        (part.type === "finish" && finishWasSignalled(part.finishReason))
-      ) {
-        finish = event; // without it, withRetry takes the stream for cut and sends the request again
-      }
+      const event = toStreamEvent(part, toolNames, options.finishSignalled);
+      if (event?.type === "finish") finish = event;
+      else if (event) yield event;
     }
     if (silent && !signal.aborted) throw silentError();
     if (signal.aborted) throw new AbortedError();

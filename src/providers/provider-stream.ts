@@ -1,6 +1,7 @@
 import type { LanguageModelV4StreamPart, LanguageModelV4Usage } from "@ai-sdk/provider";
 import type { FinishReason, ModelStreamEvent } from "../core/model.ts";
 import type { Usage } from "../core/usage.ts";
+import { isRetryableStatus } from "./retry.ts";
 
 /**
  * One part of a provider package's stream (the LanguageModelV4 spec) → the event the agent loop reads;
@@ -13,6 +14,7 @@ import type { Usage } from "../core/usage.ts";
 export function toStreamEvent(
   part: LanguageModelV4StreamPart,
   toolNames: Set<string>,
+  finishSignalled = false,
 ): ModelStreamEvent | undefined {
   switch (part.type) {
     case "text-delta":
@@ -32,6 +34,9 @@ export function toStreamEvent(
         ...(part.providerMetadata ? { providerMetadata: part.providerMetadata } : {}),
       };
     case "finish":
+      // A finish without the wire's own end of the answer is no finish: the caller's stream then
+      // ends without one, and withRetry sends the request again as cut.
+      if (finishSignalled && !finishWasSignalled(part.finishReason)) return undefined;
       return {
         type: "finish",
         finishReason: finishReasonOf(part.finishReason.unified),
@@ -83,7 +88,7 @@ function refuseProtoKeys(key: string, value: unknown): unknown {
  * Gemini) or "other" with no raw reason (Anthropic, whose raw reason is the stop_reason). A
  * placeholder still there at the end means the stream stopped early.
  */
-export function finishWasSignalled(reason: { unified: string; raw?: string | undefined }): boolean {
+function finishWasSignalled(reason: { unified: string; raw?: string | undefined }): boolean {
   return reason.unified !== "interrupted" && !(reason.unified === "other" && reason.raw === undefined);
 }
 
@@ -136,7 +141,9 @@ export function streamErrorOf(error: unknown): unknown {
         outer.status_code,
         details.status,
         outer.status,
-      ].concat([details.code, outer.code]),
+        details.code,
+        outer.code,
+      ],
       httpStatusOf,
     ) ?? impliedStatus(details.message);
   const explicitRetry = firstOf(
@@ -150,9 +157,7 @@ export function streamErrorOf(error: unknown): unknown {
       typeof value === "string" || typeof value === "number" ? value : undefined,
     ),
     statusCode,
-    isRetryable:
-      explicitRetry ??
-      (statusCode !== undefined && (statusCode >= 500 || [408, 409, 429].includes(statusCode))),
+    isRetryable: explicitRetry ?? (statusCode !== undefined && isRetryableStatus(statusCode)),
     data: readByProvider ? outer.data : error,
   });
 }

@@ -2,6 +2,7 @@ import type { DatabaseSync } from "node:sqlite";
 import { filterClause } from "./document-rules.ts";
 import { type Candidate, type DocumentRow, toCandidate } from "./rerank.ts";
 import { StatementCache } from "./statement-cache.ts";
+import { transcriptRoleOf } from "./transcript-title.ts";
 import type { SearchOptions } from "./types.ts";
 
 /** Only the best candidates' questions are followed: further down, a question is rarely the one asked. */
@@ -20,7 +21,7 @@ interface AnswerRow extends DocumentRow {
  * the user's next instruction, not an answer to look up.
  */
 function asksInProse(row: AnswerRow): boolean {
-  if (row.question_title.startsWith("assistant in session ")) return false;
+  if (transcriptRoleOf(row.question_title) === "assistant") return false;
   const prose = row.question_body.replace(/```[\s\S]*?```/g, " ").replace(/`[^`\n]*`/g, " ");
   return /\?(?=\s|$)/.test(prose);
 }

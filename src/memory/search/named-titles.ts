@@ -1,4 +1,5 @@
 import { STOPWORDS } from "./stopwords.ts";
+import { transcriptRoleOf } from "./transcript-title.ts";
 
 /**
  * The names a prompt mentions: words written with a capital inside a sentence
@@ -31,13 +32,11 @@ export function namesIn(prompt: string): ReadonlySet<string> {
 export function titleNames(title: string, names: ReadonlySet<string>): boolean {
   // A past turn of tacit's own is titled by its role ("user in session …"): it names no one, and a
   // question about the User class is not about every turn the user wrote.
-  if (names.size === 0 || TRANSCRIPT_TITLE.test(title)) return false;
+  if (names.size === 0 || transcriptRoleOf(title) !== undefined) return false;
   // Words first, then each lowercased, as the prompt's are ("İstanbul" stays one word).
   for (const match of title.matchAll(/[\p{L}\p{N}]+/gu)) if (names.has(match[0].toLowerCase())) return true;
   return false;
 }
-
-const TRANSCRIPT_TITLE = /^(?:user|assistant) in session /;
 
 /**
  * `ranked` (best first) with the results whose title holds a name the prompt mentions

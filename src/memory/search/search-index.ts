@@ -158,13 +158,15 @@ export class SearchIndex {
     return model === undefined ? undefined : similaritySpread(this.statements, model, queryVector, options);
   }
 
-  /** Whether anything at all is indexed: a new home's first prompts have nothing to search. */
+  /** Whether anything at all is indexed. */
   holdsDocuments(): boolean {
     return this.db.prepare("SELECT 1 AS found FROM search_documents LIMIT 1").get() !== undefined;
   }
 
   /** Lexical recall: BM25 over title, body and context, then recency, scope and session weights. */
   search(query: string, options: SearchOptions = {}): SearchResult[] {
+    // A new home's first prompts have nothing to search: none of the query's analysis is needed.
+    if (!this.holdsDocuments()) return [];
     const terms = this.affordableTerms(queryTerms(query));
     const match = buildMatchExpression(terms);
     if (match === null) return [];
@@ -183,7 +185,7 @@ export class SearchIndex {
    */
   searchWithVector(query: string, queryVector: Float32Array, options: SearchOptions = {}): SearchResult[] {
     const embedder = this.options.embedder;
-    if (embedder === undefined) return this.search(query, options);
+    if (embedder === undefined || !this.holdsDocuments()) return this.search(query, options);
     const terms = this.affordableTerms(queryTerms(query));
     const match = buildMatchExpression(terms);
     const lexical = match === null ? [] : this.lexical.candidates(query, terms, options);
