@@ -14,7 +14,10 @@ export interface BubblewrapLayout {
  * starts exactly these). New user, pid, ipc, uts, cgroup and network
  * namespaces; the network one has only its own loopback, so nothing outside
  * (the host's 127.0.0.1 included) is reachable. --die-with-parent ends the
- * sandbox when tacit dies, whatever killed it. The whole file system is read-only.
+ * sandbox when tacit dies, whatever killed it, once bwrap has bound itself to
+ * tacit: it does so just after starting the sandbox, so a kill -9 of tacit in
+ * the first milliseconds of a command, before that, leaves the sandbox running.
+ * The whole file system is read-only.
  */
 export const BUBBLEWRAP_BASE_ARGUMENTS = [
   "--unshare-all",
