@@ -1,21 +1,6 @@
-import {
-  closeSync,
-  constants,
-  fstatSync,
-  lstatSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  readlinkSync,
-  readSync,
-  realpathSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, readlinkSync, realpathSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
+import { privateFolder, readPrivateFile, replacePrivateFile } from "../core/private-folder.ts";
 
 /**
  * A sandbox probe that succeeded, remembered for the next runs of the same
@@ -33,11 +18,10 @@ import path from "node:path";
  * container), and the kernel switches for unprivileged user namespaces; and a
  * day at most. A real probe that fails (`tacit doctor` makes one) forgets it.
  *
- * Where: the user's runtime folder ($XDG_RUNTIME_DIR, cleared at logout) or a
- * folder of the user's own in the system's temp folder, used only when its
- * path is absolute and it is a real folder that the user owns and no one else
- * can write to. The file is read only as a small regular file (never through a
- * link) and replaced by a rename, never written through what is at its name.
+ * Where: the user's private folder (core/private-folder.ts: $XDG_RUNTIME_DIR,
+ * cleared at logout, or one of the user's own in the system's temp folder). The
+ * file is read only as a small regular file (never through a link) and
+ * replaced by a rename, never written through what is at its name.
  */
 const MAX_FILE_BYTES = 4096;
 const MAX_AGE_MS = 24 * 60 * 60 * 1000;
@@ -68,14 +52,8 @@ export function rememberProbeSuccess(binary: string, env: NodeJS.ProcessEnv, now
   const folder = privateFolder(env, { create: true });
   const key = folder && probeKey(binary);
   if (!key) return;
-  const target = path.join(folder, FILE_NAME);
-  const temporary = `${target}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`;
-  try {
-    writeFileSync(temporary, `${JSON.stringify({ key, at: now })}\n`, { flag: "wx", mode: 0o600 });
-    renameSync(temporary, target);
-  } catch {
-    rmSync(temporary, { force: true }); // not remembered: the next run probes again
-  }
+  // Not remembered when it cannot be written: the next run probes again.
+  replacePrivateFile(path.join(folder, FILE_NAME), `${JSON.stringify({ key, at: now })}\n`);
 }
 
 /** A probe that failed: a success remembered before no longer holds. */
@@ -84,18 +62,9 @@ export function forgetProbeSuccess(env: NodeJS.ProcessEnv): void {
   if (folder) rmSync(path.join(folder, FILE_NAME), { force: true });
 }
 
-/** The file's text when it is a regular file of at most MAX_FILE_BYTES, not reached through a link. */
+/** The file's text when it is a small regular file, not reached through a link. */
 function readSmallFile(file: string): string {
-  const descriptor = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW);
-  try {
-    const stats = fstatSync(descriptor);
-    if (!stats.isFile() || stats.size > MAX_FILE_BYTES) throw new Error("not a small regular file");
-    const buffer = Buffer.alloc(stats.size);
-    const length = readSync(descriptor, buffer, 0, stats.size, 0);
-    return buffer.subarray(0, length).toString("utf8");
-  } finally {
-    closeSync(descriptor);
-  }
+  return readPrivateFile(file, MAX_FILE_BYTES).toString("utf8");
 }
 
 function probeKey(binary: string): string | undefined {
@@ -131,24 +100,5 @@ function readOrNothing(file: string): string | null {
     return readFileSync(file, "utf8").trim();
   } catch {
     return null;
-  }
-}
-
-function privateFolder(env: NodeJS.ProcessEnv, options: { create: boolean }): string | undefined {
-  const uid = process.getuid?.();
-  if (uid === undefined) return undefined;
-  const folder = env.XDG_RUNTIME_DIR
-    ? path.join(env.XDG_RUNTIME_DIR, "tacit")
-    : path.join(tmpdir(), `tacit-${uid}`);
-  // A relative XDG_RUNTIME_DIR or TMPDIR would put the file in whatever folder tacit runs in.
-  if (!path.isAbsolute(folder)) return undefined;
-  try {
-    if (options.create) mkdirSync(folder, { recursive: true, mode: 0o700 });
-    const stats = lstatSync(folder);
-    // Someone else's folder, a link to one, or one others may write to could hold a planted file.
-    if (!stats.isDirectory() || stats.uid !== uid || (stats.mode & 0o022) !== 0) return undefined;
-    return folder;
-  } catch {
-    return undefined;
   }
 }
