@@ -40,18 +40,22 @@ if (typeof nodeModule.enableCompileCache === "function" && !process.env.NODE_DIS
 }
 
 // A headless run (a word like -p or --print) goes straight into its own bundle, which parses the
-// whole line itself and hands anything else back (src/cli/print-entry.ts says why).
+// whole line itself and hands anything else back (src/cli/print-entry.ts says why). That bundle is one
+// CommonJS file, run with a code cache made after a run (src/cli/print-bundle-loader.ts says why).
 var argv = process.argv.slice(2);
 var looksHeadless = argv.some(function (word) {
   return word === "--print" || /^-[A-Za-z]*p[A-Za-z]*$/.test(word);
 });
-var started = looksHeadless
-  ? import("../dist/print/print-entry.js").then(function (entry) {
-      return entry.startFromCommandLine(argv).then(function (handled) {
-        if (!handled) return import("../dist/cli.js");
-      });
-    })
-  : import("../dist/cli.js");
+function startHeadless() {
+  var print = path.join(__dirname, "..", "dist", "print");
+  var entry = require(path.join(print, "load-print.cjs")).loadPrintBundle(
+    path.join(print, "print-entry.cjs"),
+  );
+  return entry.startFromCommandLine(argv).then(function (handled) {
+    if (!handled) return import("../dist/cli.js");
+  });
+}
+var started = looksHeadless ? Promise.resolve().then(startHeadless) : import("../dist/cli.js");
 started.catch((error) => {
   process.stderr.write("tacit: could not start: " + (error && error.message ? error.message : error) + "\n");
   process.exit(1);

@@ -131,3 +131,25 @@ export const aiWithoutGateway = {
     }));
   },
 };
+
+/**
+ * For the CommonJS print bundle: web-tree-sitter's ES build finds `require` with
+ * `const { createRequire } = await import("module"); var require = …`, which,
+ * once import() is itself a require() (a script run by vm.Script has no module
+ * loader to import with), calls the `var require` it is about to define. Its
+ * CommonJS build, published beside it for `require`, takes the bundle's own.
+ */
+export const webTreeSitterCommonJs = {
+  name: "web-tree-sitter-commonjs",
+  setup(builder) {
+    builder.onResolve({ filter: /^web-tree-sitter$/ }, (args) => {
+      // The resolve below comes back through this hook: it is left to esbuild then.
+      if (args.pluginData === "web-tree-sitter-commonjs") return undefined;
+      return builder.resolve("web-tree-sitter", {
+        kind: "require-call",
+        resolveDir: args.resolveDir,
+        pluginData: "web-tree-sitter-commonjs",
+      });
+    });
+  },
+};

@@ -1,13 +1,15 @@
 // Bundles src/ into dist/ with esbuild, dependencies included; heavy ones are
 // imported lazily by the code so startup only pays for what a run uses.
 
-import { copyFileSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { build } from "esbuild";
 import {
   aiWithoutGateway,
   providerUtilsWithoutHeaders,
   stringWidthFastPath,
+  webTreeSitterCommonJs,
   yogaWithoutFetch,
 } from "./build-plugins.mjs";
 import { builtinsWithoutNamespace } from "./builtins-plugin.mjs";
@@ -58,15 +60,44 @@ await build({
   ...bundleOptions,
   entryPoints: { cli: "src/cli/main.ts", ...besideEntryPoints },
   outdir: "dist",
-  define: { ...bundleOptions.define, TACIT_PRINT_BUNDLE: JSON.stringify("./print/print-entry.js") },
+  define: { ...bundleOptions.define, TACIT_PRINT_BUNDLE: JSON.stringify("./print/print-entry.cjs") },
 });
-// `tacit -p` loads from a bundle of its own (src/cli/print-entry.ts says why): the same code, split only
-// by what a headless run loads, into far fewer chunks than the bundle every command shares.
+// `tacit -p` loads from a bundle of its own (src/cli/print-entry.ts says why): the same code in one
+// CommonJS file, which src/cli/print-bundle-loader.ts runs with a code cache made after a run. Its first
+// line carries a build id, a hash of the file, that names the cache (V8 checks only the source's length).
+const BUILD_ID_PLACEHOLDER = "0".repeat(16);
 await build({
   ...bundleOptions,
-  entryPoints: { "print-entry": "src/cli/print-entry.ts", ...besideEntryPoints },
+  format: "cjs",
+  splitting: false,
+  entryPoints: { "print-entry": "src/cli/print-entry.ts" },
+  outExtension: { ".js": ".cjs" },
   outdir: "dist/print",
+  // Every import() a require(): a script run by vm.Script has no module loader of its own to import with.
+  supported: { "dynamic-import": false },
+  plugins: [...bundleOptions.plugins, webTreeSitterCommonJs],
+  banner: {
+    js: `/* tacit build ${BUILD_ID_PLACEHOLDER} */`,
+  },
+  // The loader passes the bundle's URL in (a statement here would come before esbuild's "use strict").
+  define: { ...bundleOptions.define, "import.meta.url": "__importMetaUrl" },
 });
+const printBundle = "dist/print/print-entry.cjs";
+const printSource = readFileSync(printBundle, "latin1");
+const buildId = createHash("sha256").update(printSource).digest("hex").slice(0, BUILD_ID_PLACEHOLDER.length);
+// Same length, so the source map's columns still hold.
+writeFileSync(printBundle, printSource.replace(BUILD_ID_PLACEHOLDER, buildId), "latin1");
+// The loader the launcher requires before the bundle, and the files the bundle's code finds beside itself.
+await build({
+  ...bundleOptions,
+  format: "cjs",
+  splitting: false,
+  entryPoints: { "load-print": "src/cli/print-bundle-loader.ts" },
+  outExtension: { ".js": ".cjs" },
+  outdir: "dist/print",
+  banner: {},
+});
+await build({ ...bundleOptions, splitting: false, entryPoints: besideEntryPoints, outdir: "dist/print" });
 
 // The bash grammar and its runtime are WebAssembly files that cannot be bundled as code: they sit
 // next to the chunks, where src/agent/shell/parser.ts looks first.

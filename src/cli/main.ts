@@ -1,3 +1,4 @@
+import { fileURLToPath } from "node:url";
 import type { Command } from "commander";
 import { UserFacingError } from "../core/errors.ts";
 import { traceStartup } from "../core/startup-trace.ts";
@@ -27,10 +28,10 @@ declare const TACIT_PRINT_BUNDLE: string | undefined;
 const sessionCommands = () => import("./commands/sessions.ts");
 
 /** `tacit -p`'s code: from its own bundle when built, from the source otherwise (tests, scripts). */
-function printEntry(): Promise<typeof import("./print-entry.ts")> {
-  return typeof TACIT_PRINT_BUNDLE === "string"
-    ? import(new URL(TACIT_PRINT_BUNDLE, import.meta.url).href)
-    : import("./print-entry.ts");
+async function printEntry(): Promise<typeof import("./print-entry.ts")> {
+  if (typeof TACIT_PRINT_BUNDLE !== "string") return import("./print-entry.ts");
+  const { loadPrintBundle } = await import("./print-bundle-loader.ts");
+  return loadPrintBundle(fileURLToPath(new URL(TACIT_PRINT_BUNDLE, import.meta.url)));
 }
 
 /** The full command line, with help, subcommands and commander's error messages. */

@@ -10,11 +10,12 @@ import { parseRootFast } from "./root-options.ts";
 
 /**
  * `tacit -p` from its argument parsing on. The build bundles this file on its
- * own (dist/print/, scripts/build.mjs): in the one bundle of every command, the
- * modules a headless run loads were split into about 80 chunks by the many
- * commands that share them, and loading each through Node's ESM loader costs
- * (about 35 ms of CPU before the first request, measured); bundled for this
- * path alone they make about 15. Nothing here may share state with the main
+ * own (dist/print/print-entry.cjs, scripts/build.mjs): in the one bundle of
+ * every command, the modules a headless run loads were split into about 80
+ * chunks by the many commands that share them, and loading each through Node's
+ * ESM loader costs (about 35 ms of CPU before the first request, measured).
+ * Here they are one CommonJS script, run with a code cache made after a run
+ * (print-bundle-loader.ts). Nothing here may share state with the main
  * bundle's modules: failures are reported here, by this bundle's classes.
  */
 

@@ -8,12 +8,14 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 
 const dist = path.resolve(import.meta.dirname, "..", "..", "dist");
-const besideChunk = /new URL\("\.\/([^"]+)",\s*import\.meta\.url\)/g;
+// The CommonJS print bundle has import.meta.url as __importMetaUrl (src/cli/print-bundle-loader.ts).
+const besideChunk = /new URL\("\.\/([^"]+)",\s*(?:import\.meta\.url|__importMetaUrl)\)/g;
+const isCode = (name: string) => name.endsWith(".js") || name.endsWith(".cjs");
 
 /** The files a bundle's chunks read from beside themselves; a `.ts` name is the source tree's fallback. */
 function namesReadBeside(folder: string): Set<string> {
   const names = new Set<string>();
-  for (const file of readdirSync(folder).filter((name) => name.endsWith(".js"))) {
+  for (const file of readdirSync(folder).filter(isCode)) {
     for (const match of readFileSync(path.join(folder, file), "utf8").matchAll(besideChunk))
       if (!match[1]!.endsWith(".ts")) names.add(match[1]!);
   }
@@ -35,7 +37,7 @@ describe("the built bundles", () => {
     // whole chunk a two-byte string: twice the memory and a slower decode of 650 KB at every start.
     // Write such characters as \u escapes in the source.
     for (const folder of [dist, path.join(dist, "print")]) {
-      for (const file of readdirSync(folder).filter((name) => name.endsWith(".js"))) {
+      for (const file of readdirSync(folder).filter(isCode)) {
         const text = readFileSync(path.join(folder, file), "latin1");
         expect(/[^\x00-\x7f]/.exec(text)?.index, file).toBeUndefined();
       }

@@ -1,26 +1,56 @@
 // What a headless run loads before its first request is start-up time: code that only other
-// commands or a tool's rare path use must stay behind a dynamic import. The built chunks' source
-// maps say which packages each loaded file holds; process.moduleLoadList says which of Node's own.
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+// commands or a tool's rare path use must stay behind a dynamic import. The headless bundle is one
+// script (dist/print/print-entry.cjs): V8's coverage of a run says which of its functions ran, and the
+// bundle's source map which package each one is from; process.moduleLoadList says which of Node's own
+// modules loaded.
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { SourceMap } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
+import { SCRIPT_PREFIX } from "../../src/cli/print-bundle-loader.ts";
 import { sandboxAvailability } from "../../src/sandbox/availability.ts";
 import { e2eFixture } from "./fixture.ts";
 
 const e2e = e2eFixture();
 const recorder = pathToFileURL(path.join(import.meta.dirname, "fixtures", "record-loaded-modules.mjs")).href;
 
-/** The npm packages whose code sits in these built files. */
-function packagesIn(files: string[]): Set<string> {
+const printBundle = path.join(import.meta.dirname, "..", "..", "dist", "print", "print-entry.cjs");
+
+interface FunctionCoverage {
+  functionName: string;
+  ranges: Array<{ startOffset: number; count: number }>;
+}
+
+/** The npm packages of the print bundle's functions that ran, from V8's coverage files in folder. */
+function packagesRun(coverageFolder: string): Set<string> {
+  const scripts = readdirSync(coverageFolder).flatMap(
+    (file) =>
+      (
+        JSON.parse(readFileSync(path.join(coverageFolder, file), "utf8")) as {
+          result: Array<{ url: string; functions: FunctionCoverage[] }>;
+        }
+      ).result,
+  );
+  const bundle = scripts.find((script) => script.url === pathToFileURL(printBundle).href);
+  expect(bundle, "the print bundle's coverage").toBeDefined();
+  const text = readFileSync(printBundle, "latin1");
+  const lineStarts = [0];
+  for (let index = text.indexOf("\n"); index >= 0; index = text.indexOf("\n", index + 1))
+    lineStarts.push(index + 1);
+  const map = new SourceMap(JSON.parse(readFileSync(`${printBundle}.map`, "utf8")));
   const packages = new Set<string>();
-  for (const file of files) {
-    const { sources } = JSON.parse(readFileSync(`${file}.map`, "utf8")) as { sources: string[] };
-    for (const source of sources) {
-      const match = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(source);
-      if (match) packages.add(match[1]!);
-    }
+  for (const { ranges } of bundle!.functions) {
+    // Offsets count from the start of the wrapped script; the wrapper itself and its top level are left out.
+    const offset = ranges[0]!.startOffset - SCRIPT_PREFIX.length;
+    if (ranges[0]!.count === 0 || offset <= 0) continue;
+    let line = lineStarts.length - 1;
+    while (lineStarts[line]! > offset) line -= 1;
+    const source = map.findEntry(line, offset - lineStarts[line]!);
+    const match =
+      "originalSource" in source && /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(source.originalSource);
+    if (match) packages.add(match[1]!);
   }
   return packages;
 }
@@ -38,9 +68,11 @@ async function loadedByRun(name: string, env: Record<string, string> = {}): Prom
 }
 
 describe("a headless run's start-up", () => {
-  it("loads the model SDK it calls, and no `ai` package, command parser, TUI, HTML converter or AI Gateway", async () => {
-    const loaded = await loadedByRun("loaded-modules.txt");
-    const packages = packagesIn(loaded.filter((entry) => !entry.startsWith("NativeModule ")));
+  it("runs the model SDK it calls, and no `ai` package, command parser, TUI, HTML converter or AI Gateway", async () => {
+    const coverage = mkdtempSync(path.join(tmpdir(), "tacit-coverage-"));
+    await loadedByRun("loaded-modules.txt", { NODE_V8_COVERAGE: coverage });
+    const packages = packagesRun(coverage);
+    rmSync(coverage, { recursive: true, force: true });
     // What the request needs is there: the list is read right.
     expect(packages).toContain("@ai-sdk/anthropic");
     expect(packages).toContain("zod");
@@ -55,22 +87,16 @@ describe("a headless run's start-up", () => {
       expect(packages, unused).not.toContain(unused);
   });
 
-  it("loads only the headless run's own bundle, in few chunks", async () => {
-    // Each chunk costs a pass through Node's ESM loader. In the bundle every command shares, the modules
-    // of a headless run were split into about 80 chunks; dist/print/ bundles them for this path alone
-    // (src/cli/print-entry.ts, scripts/build.mjs), and the launcher starts a -p run there directly,
-    // so the shared bundle (dist/cli.js and its chunks) is not loaded at all.
+  it("loads no module of dist/ but the loader: the headless bundle is one script", async () => {
+    // Each ES module costs a pass through Node's ESM loader, and its compile cache holds only what V8
+    // compiled before the module ran. The launcher runs dist/print/print-entry.cjs as one script with a
+    // code cache made after a run (src/cli/print-bundle-loader.ts); the shared bundle (dist/cli.js and its
+    // chunks) is not loaded at all.
     const loaded = (await loadedByRun("loaded-chunks.txt")).filter(
       (entry) => !entry.startsWith("NativeModule "),
     );
-    expect(loaded.map((file) => path.basename(file))[0]).toBe("print-entry.js");
-    expect(loaded.every((file) => file.includes(`${path.sep}dist${path.sep}print${path.sep}`))).toBe(true);
-    // The run, the model SDK included: about 25 chunks today; back near 80 means the split came back.
-    expect(loaded.length).toBeLessThan(40);
-    // Built-ins are taken with process.getBuiltinModule: an ESM import would build a namespace that reads
-    // every lazy getter (node:fs loads its promises and streams that way; scripts/builtins-plugin.mjs).
-    for (const file of loaded)
-      expect(readFileSync(file, "utf8"), path.basename(file)).not.toMatch(/\bfrom\s*"node:/);
+    // The loader is required (CommonJS, so it is in the hook's list); the bundle is read and run by it.
+    expect(loaded.map((file) => path.relative(path.dirname(printBundle), file))).toEqual(["load-print.cjs"]);
   });
 
   it("leaves node:crypto, child_process, worker_threads and util's lazy parts unloaded", async () => {

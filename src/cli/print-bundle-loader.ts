@@ -1,0 +1,111 @@
+import { readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import vm from "node:vm";
+import { privateFolder, readPrivateFile, replacePrivateFile } from "../core/private-folder.ts";
+import { traceStartup } from "../core/startup-trace.ts";
+
+type PrintEntry = typeof import("./print-entry.ts");
+
+/**
+ * Loads the headless run's bundle (dist/print/print-entry.cjs, one CommonJS
+ * file) with a V8 code cache made after a run, not before it.
+ *
+ * Node's own compile cache (module.enableCompileCache, which the launcher
+ * turns on for everything else) stores a module's code right after compiling
+ * it, when V8 has compiled only the top level: every function start-up calls
+ * is compiled again on every run, about 1,500 of them before the first
+ * request. A cache made when a run ends holds them all: the first request came
+ * 84 → 63 ms (BENCHMARKS.md). An ES module cannot be cached that way without
+ * an experimental flag, so this path is one CommonJS file run through vm.Script.
+ *
+ * The cache is code tacit runs, so it is kept only in the user's private folder
+ * (core/private-folder.ts), read without following links, and named by the
+ * bundle's build id (a hash of its text the build writes into its first line:
+ * V8 itself checks only the source's length) and by Node's version. A cache V8
+ * rejects (another Node, other V8 flags) or a missing one is written when the
+ * run ends well (exit 0, so a run that failed early does not leave a cache of
+ * its error path alone). NODE_DISABLE_COMPILE_CACHE turns it off, as it does
+ * Node's.
+ */
+export function loadPrintBundle(bundle: string, env: NodeJS.ProcessEnv = process.env): PrintEntry {
+  // The bundle is ASCII (a test holds it so): latin1 is the cheapest decoding and gives the same text.
+  const source = readFileSync(bundle, "latin1");
+  const cacheFile = env.NODE_DISABLE_COMPILE_CACHE ? undefined : codeCacheFile(source, env);
+  const cached = cacheFile ? readCache(cacheFile) : undefined;
+  const script = new vm.Script(`${SCRIPT_PREFIX}${source}\n})`, {
+    filename: bundle,
+    ...(cached ? { cachedData: cached } : {}),
+  });
+  const state = cached ? (script.cachedDataRejected ? "rejected" : "accepted") : "absent";
+  traceStartup(`code cache ${state}`);
+  const module = { exports: {} };
+  const run = script.runInThisContext() as (...wrapperArguments: unknown[]) => void;
+  run(
+    module.exports,
+    createRequire(bundle),
+    module,
+    bundle,
+    path.dirname(bundle),
+    pathToFileURL(bundle).href,
+  );
+  if (cacheFile && state !== "accepted") {
+    process.once("exit", (code) => {
+      if (code === 0) saveCache(cacheFile, script);
+    });
+  }
+  return module.exports as PrintEntry;
+}
+
+/**
+ * The bundle runs as the body of a CommonJS module's function. The build turns import.meta.url into
+ * __importMetaUrl, for the files the code reads from beside itself. Exported for the test that maps
+ * V8's coverage of the script back to the bundle's source.
+ */
+export const SCRIPT_PREFIX = "(function (exports, require, module, __filename, __dirname, __importMetaUrl) {";
+
+/** What the build writes at the start of the bundle: `/* tacit build <16 hex digits> *\/`. */
+const BUILD_ID = /^\/\* tacit build ([0-9a-f]{16}) \*\//;
+const CACHE_NAME = /^print-[0-9a-f]{16}-.+\.v8cache$/;
+/** Caches of other builds and Nodes kept beside the current one (two installs used in turn). */
+const CACHES_KEPT = 4;
+/** Far above a real cache (about 2 MB): a bigger file is not one of ours. */
+const MAX_CACHE_BYTES = 64 * 1024 * 1024;
+
+export function buildIdOf(source: string): string | undefined {
+  return BUILD_ID.exec(source)?.[1];
+}
+
+function codeCacheFile(source: string, env: NodeJS.ProcessEnv): string | undefined {
+  const buildId = buildIdOf(source);
+  const folder = buildId && privateFolder(env, { create: true });
+  if (!folder) return undefined;
+  return path.join(folder, `print-${buildId}-${process.version}-${process.arch}.v8cache`);
+}
+
+function readCache(file: string): Buffer | undefined {
+  try {
+    return readPrivateFile(file, MAX_CACHE_BYTES);
+  } catch {
+    return undefined; // none yet, or not a file of ours: the run compiles as it goes and writes one
+  }
+}
+
+function saveCache(file: string, script: vm.Script): void {
+  try {
+    if (replacePrivateFile(file, script.createCachedData()))
+      pruneCaches(path.dirname(file), path.basename(file));
+  } catch {
+    // Only speed is lost: the next run compiles as it goes and tries again.
+  }
+}
+
+/** Leaves the newest few caches of other builds; each is about 2 MB. */
+function pruneCaches(folder: string, current: string): void {
+  const others = readdirSync(folder)
+    .filter((name) => name !== current && CACHE_NAME.test(name))
+    .map((name) => ({ name, modified: statSync(path.join(folder, name)).mtimeMs }))
+    .sort((first, second) => second.modified - first.modified);
+  for (const stale of others.slice(CACHES_KEPT - 1)) rmSync(path.join(folder, stale.name), { force: true });
+}
