@@ -11,11 +11,11 @@ describe("spellOutJoinedWords", () => {
   const holding = (...phrases: string[]) => ({ holds: (phrase: string) => phrases.includes(phrase) });
 
   it("spells a camelCase name out as the words an index holds side by side", () => {
-    const index = holding("Active Storage", "HTTP Server", "Out Of Memory Error");
+    const index = holding("Active Storage", "HTTP Server");
     expect(spellOutJoinedWords("ActiveStorage variant fails", index)).toBe("Active Storage variant fails");
-    expect(spellOutJoinedWords("the HTTPServer died", index)).toBe("the HTTP Server died");
-    expect(spellOutJoinedWords("torch.OutOfMemoryError: CUDA", index)).toBe(
-      "torch.Out Of Memory Error: CUDA",
+    expect(spellOutJoinedWords("the HTTPServer died.", index)).toBe("the HTTP Server died.");
+    expect(spellOutJoinedWords("why is ActiveStorage. slow (ActiveStorage)", index)).toBe(
+      "why is Active Storage. slow (Active Storage)",
     );
   });
 
@@ -29,6 +29,21 @@ describe("spellOutJoinedWords", () => {
     );
   });
 
+  it("keeps a name that is part of a path, a file name or a qualified name", () => {
+    const index = holding("Product List", "Active Storage", "Out Of Memory Error");
+    for (const text of [
+      "ActiveStorage::Blob is missing",
+      "torch.OutOfMemoryError: CUDA out of memory",
+      "open ./ActiveStorage/readme",
+    ])
+      expect(spellOutJoinedWords(text, index)).toBe(text);
+    // The frame's function is a word on its own (the whole frame line makes no match,
+    // pasted-words.ts); its file name keeps its name.
+    expect(spellOutJoinedWords("    at ProductList (src/components/ProductList.tsx:42:18)", index)).toBe(
+      "    at Product List (src/components/ProductList.tsx:42:18)",
+    );
+  });
+
   it("asks about each name once however often the prompt repeats it", () => {
     const asked: string[] = [];
     const index = {
@@ -37,8 +52,8 @@ describe("spellOutJoinedWords", () => {
         return phrase === "Account Store";
       },
     };
-    expect(spellOutJoinedWords("AccountStore at AccountStore.find (AccountStore.ts)", index)).toBe(
-      "Account Store at Account Store.find (Account Store.ts)",
+    expect(spellOutJoinedWords("AccountStore, the AccountStore interface", index)).toBe(
+      "Account Store, the Account Store interface",
     );
     expect(asked).toEqual(["AccountStore", "Account Store"]);
   });
