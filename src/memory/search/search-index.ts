@@ -10,6 +10,7 @@ import {
   normalisedScoreFusion,
   type RankedCandidate,
 } from "./embedder.ts";
+import { spellOutJoinedWords } from "./joined-words.ts";
 import { LexicalRanking } from "./lexical-ranking.ts";
 import { buildMatchExpression, queryTerms } from "./query.ts";
 import {
@@ -149,7 +150,7 @@ export class SearchIndex {
   /** Which of the query's carrying words each document holds, for recall's relevance gate (relevance.ts). */
   wordEvidence(query: string, ids: string[]): Map<string, WordEvidence> {
     this.evidence ??= new WordEvidenceReader(this.db);
-    return this.evidence.read(query, ids);
+    return this.evidence.read(this.spelledOut(query), ids);
   }
 
   /** The query vector's similarity over the documents it could recall, for recall's gate; undefined without an embedder. */
@@ -164,9 +165,10 @@ export class SearchIndex {
   }
 
   /** Lexical recall: BM25 over title, body and context, then recency, scope and session weights. */
-  search(query: string, options: SearchOptions = {}): SearchResult[] {
+  search(prompt: string, options: SearchOptions = {}): SearchResult[] {
     // A new home's first prompts have nothing to search: none of the query's analysis is needed.
     if (!this.holdsDocuments()) return [];
+    const query = this.spelledOut(prompt);
     const terms = this.affordableTerms(queryTerms(query));
     const match = buildMatchExpression(terms);
     if (match === null) return [];
@@ -183,9 +185,10 @@ export class SearchIndex {
    * the query (recall does it under its own deadline) and whatever document
    * vectors are stored by then are used, rather than waiting for every document.
    */
-  searchWithVector(query: string, queryVector: Float32Array, options: SearchOptions = {}): SearchResult[] {
+  searchWithVector(prompt: string, queryVector: Float32Array, options: SearchOptions = {}): SearchResult[] {
     const embedder = this.options.embedder;
-    if (embedder === undefined || !this.holdsDocuments()) return this.search(query, options);
+    if (embedder === undefined || !this.holdsDocuments()) return this.search(prompt, options);
+    const query = this.spelledOut(prompt);
     const terms = this.affordableTerms(queryTerms(query));
     const match = buildMatchExpression(terms);
     const lexical = match === null ? [] : this.lexical.candidates(query, terms, options);
@@ -263,6 +266,14 @@ export class SearchIndex {
       }
       total += rows.length;
     }
+  }
+
+  /** The prompt with its camelCase names spelled out where the index holds them only as words (joined-words.ts). */
+  private spelledOut(prompt: string): string {
+    const holds = this.statements.get("SELECT 1 AS found FROM search_fts WHERE search_fts MATCH ? LIMIT 1");
+    return spellOutJoinedWords(prompt, {
+      holds: (phrase) => holds.get(`"${phrase.replaceAll('"', '""')}"`) !== undefined,
+    });
   }
 
   /**
