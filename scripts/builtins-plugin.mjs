@@ -24,12 +24,13 @@ function plainExports(specifier) {
  * Built-ins that are loaded at their first call instead of at start: node:crypto builds 19 internal
  * modules (3.4 ms of CPU, measured) and a start hashes with core/sha256.ts, so only a run that
  * writes a file or compares a hash loads it; node:child_process (1.8 ms, with net and dgram) only
- * when a run starts a process, which a start with a remembered sandbox probe does not. Only their
+ * when a run starts a process, which a start with a remembered sandbox probe does not;
+ * node:dns/promises (0.5 ms) when WebFetch resolves a host. Only their
  * functions are given, each a stand-in that forwards the call (and util.promisify's custom form:
  * promisify(execFile) resolves with stdout and stderr); a class or a constant from them is not one
  * of them, so using one fails the build.
  */
-const LOADED_AT_FIRST_CALL = new Set(["node:crypto", "node:child_process"]);
+const LOADED_AT_FIRST_CALL = new Set(["node:crypto", "node:child_process", "node:dns/promises"]);
 
 /**
  * The exports that load more of Node when read. Node defines some lazily in C++ (util's parseArgs,

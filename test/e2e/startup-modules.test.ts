@@ -111,7 +111,13 @@ describe("a headless run's start-up", () => {
     const builtins = await loadedByRun("loaded-lazy-builtins.txt", { TACIT_HOME: path.join(newHome, "new") });
     rmSync(newHome, { recursive: true, force: true });
     expect(builtins).toContain("NativeModule internal/util/parse_args/parse_args");
-    const deferred = ["crypto", "worker_threads", "internal/util/diff", "internal/util/trace_sigint"];
+    const deferred = [
+      "crypto",
+      "worker_threads",
+      "internal/util/diff",
+      "internal/util/trace_sigint",
+      "dns/promises",
+    ];
     // Where no sandbox can start, every run probes again, and the probe is a process.
     if ((await sandboxAvailability()).available) deferred.push("child_process");
     for (const name of deferred) expect(builtins).not.toContain(`NativeModule ${name}`);
