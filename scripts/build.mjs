@@ -79,8 +79,8 @@ await build({
   banner: {
     js: `/* tacit build ${BUILD_ID_PLACEHOLDER} */`,
   },
-  // The loader passes the bundle's URL in (a statement here would come before esbuild's "use strict").
   define: { ...bundleOptions.define, "import.meta.url": "__importMetaUrl" },
+  inject: ["scripts/import-meta-url.js"],
 });
 const printBundle = "dist/print/print-entry.cjs";
 const printSource = readFileSync(printBundle, "latin1");

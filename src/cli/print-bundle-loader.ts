@@ -1,7 +1,6 @@
 import { readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
 import vm from "node:vm";
 import { privateFolder, readPrivateFile, replacePrivateFile } from "../core/private-folder.ts";
 import { traceStartup } from "../core/startup-trace.ts";
@@ -30,6 +29,9 @@ type PrintEntry = typeof import("./print-entry.ts");
  * Node's.
  */
 export function loadPrintBundle(bundle: string, env: NodeJS.ProcessEnv = process.env): PrintEntry {
+  // Node maps stack traces through source maps (--enable-source-maps) for what require loads, not for a
+  // vm.Script: someone reading a stack gets the source's lines, and the run its usual compile cache.
+  if (process.sourceMapsEnabled) return createRequire(bundle)(bundle) as PrintEntry;
   // The bundle is ASCII (a test holds it so): latin1 is the cheapest decoding and gives the same text.
   const source = readFileSync(bundle, "latin1");
   const cacheFile = env.NODE_DISABLE_COMPILE_CACHE ? undefined : codeCacheFile(source, env);
@@ -42,14 +44,7 @@ export function loadPrintBundle(bundle: string, env: NodeJS.ProcessEnv = process
   traceStartup(`code cache ${state}`);
   const module = { exports: {} };
   const run = script.runInThisContext() as (...wrapperArguments: unknown[]) => void;
-  run(
-    module.exports,
-    createRequire(bundle),
-    module,
-    bundle,
-    path.dirname(bundle),
-    pathToFileURL(bundle).href,
-  );
+  run(module.exports, createRequire(bundle), module, bundle, path.dirname(bundle));
   if (cacheFile && state !== "accepted") {
     process.once("exit", (code) => {
       if (code === 0) saveCache(cacheFile, script);
@@ -59,11 +54,10 @@ export function loadPrintBundle(bundle: string, env: NodeJS.ProcessEnv = process
 }
 
 /**
- * The bundle runs as the body of a CommonJS module's function. The build turns import.meta.url into
- * __importMetaUrl, for the files the code reads from beside itself. Exported for the test that maps
- * V8's coverage of the script back to the bundle's source.
+ * The bundle runs as the body of a CommonJS module's function, as require would run it. Exported for
+ * the test that maps V8's coverage of the script back to the bundle's source.
  */
-export const SCRIPT_PREFIX = "(function (exports, require, module, __filename, __dirname, __importMetaUrl) {";
+export const SCRIPT_PREFIX = "(function (exports, require, module, __filename, __dirname) {";
 
 /** What the build writes at the start of the bundle: `/* tacit build <16 hex digits> *\/`. */
 const BUILD_ID = /^\/\* tacit build ([0-9a-f]{16}) \*\//;

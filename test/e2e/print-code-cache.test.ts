@@ -100,6 +100,12 @@ describe.skipIf(process.getuid === undefined)("the headless bundle's code cache"
     expect((await run(temp)).state).toBe("accepted");
   });
 
+  it("is left out with --enable-source-maps, which Node honours for what require loads, not for vm.Script", async () => {
+    const { temp, privateFolder } = systemTemp();
+    expect((await run(temp, { NODE_OPTIONS: "--enable-source-maps" })).state).toBeUndefined();
+    expect(existsSync(path.join(privateFolder, cacheName))).toBe(false);
+  });
+
   it("is not written by a run that fails, nor when NODE_DISABLE_COMPILE_CACHE is set", async () => {
     const { temp, privateFolder } = systemTemp();
     const failed = await e2e.print("say hi", ["--no-reflect", "--model", "nosuchprovider/x"], {
