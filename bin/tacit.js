@@ -28,15 +28,14 @@ if (major < MINIMUM_MAJOR) {
   process.exit(1);
 }
 
-// Cache compiled bytecode between runs (Node >= 22.1): the model SDKs are large
-// and compiling them again on every start is most of the startup time.
-var nodeModule = require("node:module");
-if (typeof nodeModule.enableCompileCache === "function" && !process.env.NODE_DISABLE_COMPILE_CACHE) {
-  try {
-    nodeModule.enableCompileCache();
-  } catch (error) {
-    // A read-only temp folder only costs speed.
-  }
+// Compiled code is cached between runs, in the user's own folder (src/cli/print-bundle-loader.ts says
+// why not Node's default): the model SDKs are large and compiling them again is most of the start-up.
+var launcher;
+try {
+  launcher = require(path.join(__dirname, "..", "dist", "print", "load-print.cjs"));
+  launcher.enableCompileCache();
+} catch (error) {
+  couldNotStart(error);
 }
 
 // A headless run (a word like -p or --print) goes straight into its own bundle, which parses the
@@ -47,16 +46,17 @@ var looksHeadless = argv.some(function (word) {
   return word === "--print" || /^-[A-Za-z]*p[A-Za-z]*$/.test(word);
 });
 function startHeadless() {
-  var print = path.join(__dirname, "..", "dist", "print");
-  var entry = require(path.join(print, "load-print.cjs")).loadPrintBundle(
-    path.join(print, "print-entry.cjs"),
-  );
+  var entry = launcher.loadPrintBundle(path.join(__dirname, "..", "dist", "print", "print-entry.cjs"));
   return entry.startFromCommandLine(argv).then(function (handled) {
     if (!handled) return import("../dist/cli.js");
   });
 }
 var started = looksHeadless ? Promise.resolve().then(startHeadless) : import("../dist/cli.js");
-started.catch((error) => {
-  process.stderr.write("tacit: could not start: " + (error && error.message ? error.message : error) + "\n");
+started.catch(couldNotStart);
+
+function couldNotStart(error) {
+  // One line: Node's "Cannot find module" goes on with its require stack.
+  var message = String(error && error.message ? error.message : error).split("\n")[0];
+  process.stderr.write("tacit: could not start: " + message + "\n");
   process.exit(1);
-});
+}

@@ -1,8 +1,9 @@
 import { readdirSync, readFileSync, rmSync, statSync } from "node:fs";
-import { createRequire } from "node:module";
+import { createRequire, enableCompileCache as enableNodeCompileCache } from "node:module";
 import path from "node:path";
 import vm from "node:vm";
 import { privateFolder, readPrivateFile, replacePrivateFile } from "../core/private-folder.ts";
+import { sha256Hex } from "../core/sha256.ts";
 import { traceStartup } from "../core/startup-trace.ts";
 
 type PrintEntry = typeof import("./print-entry.ts");
@@ -22,19 +23,31 @@ type PrintEntry = typeof import("./print-entry.ts");
  * The cache is code tacit runs, so it is kept only in the user's private folder
  * (core/private-folder.ts), read without following links, and named by the
  * bundle's build id (a hash of its text the build writes into its first line:
- * V8 itself checks only the source's length) and by Node's version. A cache V8
+ * V8 itself checks only the source's length) and what else decides the code
+ * (codeCacheFile). A cache V8
  * rejects (another Node, other V8 flags) or a missing one is written when the
  * run ends well (exit 0, so a run that failed early does not leave a cache of
  * its error path alone). NODE_DISABLE_COMPILE_CACHE turns it off, as it does
  * Node's.
  */
 export function loadPrintBundle(bundle: string, env: NodeJS.ProcessEnv = process.env): PrintEntry {
+  // Once per process: the launcher loads it, and the full CLI asks again when the fast parser hands the
+  // line back; a second copy would be a second set of modules with their own state.
+  const loaded = (globalThis as Record<symbol, Map<string, PrintEntry> | undefined>)[LOADED];
+  const entry = loaded?.get(bundle) ?? loadOnce(bundle, env);
+  (globalThis as Record<symbol, Map<string, PrintEntry>>)[LOADED] = (loaded ?? new Map()).set(bundle, entry);
+  return entry;
+}
+
+const LOADED = Symbol.for("tacit.printBundles");
+
+function loadOnce(bundle: string, env: NodeJS.ProcessEnv): PrintEntry {
   // Node maps stack traces through source maps (--enable-source-maps) for what require loads, not for a
   // vm.Script: someone reading a stack gets the source's lines, and the run its usual compile cache.
   if (process.sourceMapsEnabled) return createRequire(bundle)(bundle) as PrintEntry;
   // The bundle is ASCII (a test holds it so): latin1 is the cheapest decoding and gives the same text.
   const source = readFileSync(bundle, "latin1");
-  const cacheFile = env.NODE_DISABLE_COMPILE_CACHE ? undefined : codeCacheFile(source, env);
+  const cacheFile = env.NODE_DISABLE_COMPILE_CACHE ? undefined : codeCacheFile(bundle, source, env);
   const cached = cacheFile ? readCache(cacheFile) : undefined;
   const script = new vm.Script(`${SCRIPT_PREFIX}${source}\n})`, {
     filename: bundle,
@@ -71,11 +84,30 @@ export function buildIdOf(source: string): string | undefined {
   return BUILD_ID.exec(source)?.[1];
 }
 
-function codeCacheFile(source: string, env: NodeJS.ProcessEnv): string | undefined {
+/**
+ * print-<build id>-<what else decides the code>.v8cache. The build id names the bundle's text; the
+ * file's size, time and inode catch a hand edit of the same length (V8 checks only the length); Node's
+ * version, the architecture and the V8 flags (NODE_OPTIONS, node's own arguments) decide whether V8
+ * takes the cache at all, so runs with other flags keep their own instead of rewriting one in turn.
+ */
+function codeCacheFile(bundle: string, source: string, env: NodeJS.ProcessEnv): string | undefined {
+  const name = codeCacheName(bundle, source, env);
+  const folder = name && privateFolder(env, { create: true });
+  return folder ? path.join(folder, name) : undefined;
+}
+
+/** The cache's file name (see codeCacheFile); undefined for a bundle without a build id. */
+export function codeCacheName(
+  bundle: string,
+  source: string,
+  env: NodeJS.ProcessEnv,
+  nodeArguments: readonly string[] = process.execArgv,
+): string | undefined {
   const buildId = buildIdOf(source);
-  const folder = buildId && privateFolder(env, { create: true });
-  if (!folder) return undefined;
-  return path.join(folder, `print-${buildId}-${process.version}-${process.arch}.v8cache`);
+  if (!buildId) return undefined;
+  const file = statSync(bundle);
+  const decides = [file.size, file.mtimeMs, file.ino, process.arch, env.NODE_OPTIONS ?? "", ...nodeArguments];
+  return `print-${buildId}-${process.version}-${sha256Hex(JSON.stringify(decides)).slice(0, 12)}.v8cache`;
 }
 
 function readCache(file: string): Buffer | undefined {
@@ -102,4 +134,22 @@ function pruneCaches(folder: string, current: string): void {
     .map((name) => ({ name, modified: statSync(path.join(folder, name)).mtimeMs }))
     .sort((first, second) => second.modified - first.modified);
   for (const stale of others.slice(CACHES_KEPT - 1)) rmSync(path.join(folder, stale.name), { force: true });
+}
+
+/**
+ * Node's compile cache for what the launcher loads as modules (the full CLI's chunks), kept in the
+ * user's private folder too. Node's default, node-compile-cache in the temp folder, is found by name
+ * and not checked for its owner: a cache another user planted there would run as this one. The
+ * launcher calls this first; NODE_DISABLE_COMPILE_CACHE leaves it off, as it would Node's.
+ * @public (bin/tacit.js calls it from the built file)
+ */
+export function enableCompileCache(env: NodeJS.ProcessEnv = process.env): void {
+  if (env.NODE_DISABLE_COMPILE_CACHE) return;
+  const folder = privateFolder(env, { create: true });
+  if (!folder) return;
+  try {
+    enableNodeCompileCache(path.join(folder, "node-compile-cache"));
+  } catch {
+    // Only speed is lost.
+  }
 }

@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { expandHome } from "../config/paths.ts";
 import type { SandboxSettings } from "../config/settings-schema.ts";
+import { privateFolderPath } from "../core/private-folder.ts";
 import { configuredHooksFolder, gitPathsToGuard } from "./git-folders.ts";
 
 /**
@@ -133,7 +134,14 @@ export function resolveSandboxPolicy(input: PolicyInput): SandboxPolicy | undefi
   // covers a missing guarded folder with an empty read-only one (see bubblewrap.ts).
   const configuredHooks = mode === "read-only" ? undefined : configuredHooksFolder(projectRoot);
   const hooksFolder = configuredHooks ? absolute(configuredHooks) : undefined;
-  const guardedWhenMissing = [path.join(projectRoot, ".tacit"), ...(hooksFolder ? [hooksFolder] : [])];
+  // tacit's private folder (core/private-folder.ts) holds code a later run executes outside any sandbox
+  // (the headless bundle's code cache) when it lies inside a writable root (tacit started in the temp folder).
+  const privateFolder = privateFolderPath(input.env);
+  const guardedWhenMissing = [
+    path.join(projectRoot, ".tacit"),
+    ...(hooksFolder ? [hooksFolder] : []),
+    ...(privateFolder ? [privateFolder] : []),
+  ];
   const readOnlyPaths = unique([
     // Every .git runs code on the user's next git command, outside any sandbox (see git-folders.ts).
     // Nested repositories are looked for in the project only: other writable roots are caches.

@@ -1,9 +1,11 @@
 // The headless bundle's code cache (src/cli/print-bundle-loader.ts): made when a run ends well, taken by
 // the next run, kept only in the user's private folder and never read through a link or from a folder
 // others can write to. The built CLI, real files; TACIT_TRACE_STARTUP says what the loader did with it.
+import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import {
   chmodSync,
+  chownSync,
   existsSync,
   lstatSync,
   mkdirSync,
@@ -18,13 +20,15 @@ import {
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { buildIdOf } from "../../src/cli/print-bundle-loader.ts";
+import { buildIdOf, codeCacheName } from "../../src/cli/print-bundle-loader.ts";
 import { e2eFixture } from "./fixture.ts";
 
 const e2e = e2eFixture({ perTest: true });
 const printBundle = path.join(import.meta.dirname, "..", "..", "dist", "print", "print-entry.cjs");
-const buildId = buildIdOf(readFileSync(printBundle, "latin1"));
-const cacheName = `print-${buildId}-${process.version}-${process.arch}.v8cache`;
+const printSource = readFileSync(printBundle, "latin1");
+const buildId = buildIdOf(printSource);
+// The name a run here gives it: no NODE_OPTIONS, no arguments to node (the harness runs `node bin/tacit.js`).
+const cacheName = codeCacheName(printBundle, printSource, {}, [])!;
 
 const temporaryFolders: string[] = [];
 afterEach(() => {
@@ -104,6 +108,58 @@ describe.skipIf(process.getuid === undefined)("the headless bundle's code cache"
     const { temp, privateFolder } = systemTemp();
     expect((await run(temp, { NODE_OPTIONS: "--enable-source-maps" })).state).toBeUndefined();
     expect(existsSync(path.join(privateFolder, cacheName))).toBe(false);
+  });
+
+  it("is not read when it is not this user's alone, and a named pipe in its place does not hang the run", async () => {
+    const { temp, privateFolder } = systemTemp();
+    mkdirSync(privateFolder, { mode: 0o700 });
+    const cache = path.join(privateFolder, cacheName);
+    writeFileSync(cache, Buffer.alloc(4096, 7));
+    chmodSync(cache, 0o666);
+    expect((await run(temp)).state).toBe("absent");
+    if (process.getuid?.() === 0) {
+      // Another user's file (root can make one): the owner is checked on the open file, not the name.
+      chmodSync(cache, 0o600);
+      chownSync(cache, 65534, 65534);
+      expect((await run(temp)).state).toBe("absent");
+    }
+    rmSync(cache);
+    execFileSync("mkfifo", [cache]);
+    expect((await run(temp)).state).toBe("absent");
+  });
+
+  it("is kept only in a runtime folder that is the user's own (mode 0700)", async () => {
+    const { temp } = systemTemp();
+    const runtime = path.join(temp, "runtime");
+    mkdirSync(runtime, { mode: 0o755 });
+    chmodSync(runtime, 0o755);
+    // Another user's runtime folder (a `su` keeps it): nothing is written there, nor read.
+    expect((await run(temp, { XDG_RUNTIME_DIR: runtime })).state).toBe("absent");
+    expect(readdirSync(runtime)).toEqual([]);
+    chmodSync(runtime, 0o700);
+    expect((await run(temp, { XDG_RUNTIME_DIR: runtime })).state).toBe("absent");
+    expect(readdirSync(path.join(runtime, "tacit"))).toContain(cacheName);
+  });
+
+  it("belongs to one load of the bundle, also when the fast parser hands the line to the full CLI", async () => {
+    // --allowed-tools is read by commander only: the launcher's copy of the bundle hands back, and the
+    // full CLI's -p must take that same copy, not compile and run a second one.
+    const { temp } = systemTemp();
+    e2e.server.enqueue({ text: "hi" });
+    const result = await e2e.print("say hi", ["--no-reflect", "--allowed-tools", "Bash(ls:*)"], {
+      env: { TMPDIR: temp, XDG_RUNTIME_DIR: "", TACIT_TRACE_STARTUP: "1" },
+    });
+    expect(result.stdout).toBe("hi\n");
+    expect(result.stderr.match(/code cache \w+/g)).toEqual(["code cache absent"]);
+  });
+
+  it("keeps Node's own compile cache in the private folder too, not in the shared temp folder", async () => {
+    // Node's default is <temp>/node-compile-cache, found by name: another user could make it first.
+    const { temp, privateFolder } = systemTemp();
+    const version = await e2e.run(["--version"], { env: { TMPDIR: temp, XDG_RUNTIME_DIR: "" } });
+    expect(version.code).toBe(0);
+    expect(existsSync(path.join(temp, "node-compile-cache"))).toBe(false);
+    expect(readdirSync(path.join(privateFolder, "node-compile-cache")).length).toBeGreaterThan(0);
   });
 
   it("is not written by a run that fails, nor when NODE_DISABLE_COMPILE_CACHE is set", async () => {

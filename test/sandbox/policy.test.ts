@@ -1,4 +1,5 @@
 import { mkdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { resolveSandboxPolicy } from "../../src/sandbox/policy.ts";
@@ -16,6 +17,30 @@ async function folders() {
 }
 
 describe("the sandbox policy from settings", () => {
+  it("holds tacit's private folder read-only where it lies in a writable root: a later run executes its code cache", async () => {
+    // Started in the temp folder: tacit-<uid> there is inside the project. A command that could write
+    // it would plant code the next `tacit -p` runs outside any sandbox (cli/print-bundle-loader.ts).
+    const { env } = await folders();
+    const temp = tmpdir();
+    const policy = resolveSandboxPolicy({
+      settings: {},
+      projectRoot: temp,
+      tacitHome: path.join(temp, "h"),
+      env,
+    })!;
+    const privateFolder = path.join(temp, `tacit-${process.getuid?.()}`);
+    expect(policy.readOnlyPaths).toContain(privateFolder);
+    // Held even before the first run makes it: bwrap covers a missing one with an empty read-only folder.
+    expect(policy.guardedWhenMissing).toContain(privateFolder);
+    const elsewhere = resolveSandboxPolicy({
+      settings: {},
+      projectRoot: (await folders()).project,
+      tacitHome: temp,
+      env,
+    })!;
+    expect(elsewhere.readOnlyPaths).not.toContain(privateFolder);
+  });
+
   it("holds every .git read-only: the project's, nested ones, a .git file's target, and unpopulated submodules", async () => {
     const { project, env } = await folders();
     const commonFolder = path.join(project, ".git");
