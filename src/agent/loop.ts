@@ -10,12 +10,13 @@ import type {
   ToolResultPart,
   UserMessage,
 } from "../core/messages.ts";
-import type { ModelClient, ToolSpec } from "../core/model.ts";
+import type { ModelClient, ModelStreamEvent, ToolSpec } from "../core/model.ts";
 import type { Tool, ToolContext } from "../core/tool.ts";
 import { addUsage, emptyUsage, type Usage } from "../core/usage.ts";
 import { costOf } from "../providers/cost.ts";
 import { ContextOverflowError } from "../providers/retry.ts";
 import { toolSpecOf } from "../tools/define-tool.ts";
+import { endingLine, notRunResult } from "./model-ending.ts";
 import {
   type AfterToolCall,
   type BeforeToolCall,
@@ -120,6 +121,42 @@ export async function* runAgent(options: RunAgentOptions): AsyncGenerator<AgentE
     return;
   }
 
+  /**
+   * The model ended its answer short (cut at the output limit, refused, filtered): none of its tool
+   * calls runs (a cut call's input may be half-formed, and one that parsed may be missing its
+   * sequel); each is answered as not run, so the conversation stays whole for --continue, and the
+   * user is told in one line. The turn ends here, and the run ends with the ending as its reason.
+   */
+  async function* endShort(
+    message: AssistantMessage,
+    toolCalls: ToolCallPart[],
+    finish: Extract<ModelStreamEvent, { type: "finish" }>,
+  ): AsyncGenerator<AgentEvent> {
+    const ending = message.ending ?? "max-tokens";
+    let toolMessage: ToolMessage | undefined;
+    if (toolCalls.length > 0) {
+      toolMessage = {
+        role: "tool",
+        content: toolCalls.map((call) => ({
+          type: "tool-result",
+          toolCallId: call.toolCallId,
+          toolName: call.toolName,
+          output: notRunResult(ending),
+          isError: true,
+        })),
+      };
+      messages.push(toolMessage);
+      yield { type: "message", message: toolMessage };
+    }
+    const text = endingLine(ending, {
+      ...(finish.rawReason ? { raw: finish.rawReason } : {}),
+      ...(finish.unfinishedToolCalls ? { unfinishedCalls: finish.unfinishedToolCalls } : {}),
+      callsNotRun: toolCalls.length,
+    });
+    yield { type: "notice", level: "warning", text };
+    yield { type: "turn-end", turn, message, ...(toolMessage ? { toolResults: toolMessage } : {}) };
+  }
+
   while (true) {
     if (signal.aborted) {
       yield done("aborted");
@@ -135,6 +172,7 @@ export async function* runAgent(options: RunAgentOptions): AsyncGenerator<AgentE
 
     const assistant = new AssistantAccumulator();
     let usage: Usage | undefined;
+    let finish: Extract<ModelStreamEvent, { type: "finish" }> | undefined;
     try {
       if (options.hooks?.fitContext) {
         const fitted = yield* options.hooks.fitContext(messages, "before-request", signal);
@@ -172,6 +210,7 @@ export async function* runAgent(options: RunAgentOptions): AsyncGenerator<AgentE
             break;
           case "finish":
             usage = event.usage;
+            finish = event;
             break;
         }
       }
@@ -218,11 +257,23 @@ export async function* runAgent(options: RunAgentOptions): AsyncGenerator<AgentE
     }
 
     const message = assistant.toMessage({ withToolCalls: true }) ?? { role: "assistant", content: [] };
-    if (message.content.length > 0) {
+    const ending = finish?.ending;
+    // An answer that ended short is stored even when nothing of it came whole: the ending is the record.
+    if (ending) message.ending = ending;
+    if (message.content.length > 0 || ending) {
       messages.push(message);
       yield { type: "message", message };
     }
     const toolCalls = message.content.filter((part): part is ToolCallPart => part.type === "tool-call");
+    if (ending) {
+      yield* endShort(
+        message,
+        toolCalls,
+        finish ?? { type: "finish", finishReason: "other", usage: emptyUsage() },
+      );
+      yield done(ending);
+      return;
+    }
     if (toolCalls.length === 0) {
       yield { type: "turn-end", turn, message };
       yield done("stop");

@@ -2,6 +2,7 @@ import path from "node:path";
 import type { CustomCommand } from "../agent/custom-commands/command-files.ts";
 import { type ExpandedCommand, expandCustomCommand } from "../agent/custom-commands/expand.ts";
 import { hookNoticeLines } from "../agent/hooks/agent-hooks.ts";
+import { endingLine } from "../agent/model-ending.ts";
 import { writeFileAtomic } from "../config/atomic-write.ts";
 import { clearProjectChoice, saveProjectChoice } from "../config/project-choices.ts";
 import { ConfigError } from "../core/errors.ts";
@@ -297,6 +298,9 @@ function transcriptLinesOf(messages: readonly Message[]): TranscriptLine[] {
     if (message.role === "tool") continue;
     const text = messageText(message).trim();
     if (text) lines.push({ role: message.role, text });
+    // An answer that ended short said so when it ended; a resumed session says so again, below it.
+    if (message.role === "assistant" && message.ending)
+      lines.push({ role: "notice", text: endingLine(message.ending) });
   }
   return lines.slice(-MAX_RESUMED_LINES);
 }

@@ -1,4 +1,4 @@
-import type { AssistantMessage, Message, ToolMessage } from "./messages.ts";
+import type { AssistantMessage, Message, ModelEnding, ToolMessage } from "./messages.ts";
 import type { ToolDisplay } from "./tool-display.ts";
 import type { Usage } from "./usage.ts";
 
@@ -61,7 +61,8 @@ export type AgentEvent =
  */
 export type CompactTrigger = "before-turn" | "mid-turn" | "overflow" | "manual";
 
-export type DoneReason = "stop" | "max-turns" | "aborted" | "error";
+/** How a run ended; the model's own short endings (core/model.ts ModelEnding) are endings of the run too. */
+export type DoneReason = "stop" | "max-turns" | "aborted" | "error" | ModelEnding;
 
 export interface RecalledItem {
   id: string;

@@ -5,6 +5,22 @@
  * on one provider resume on another.
  */
 
+/**
+ * How a model can end an answer short of a normal stop, each of which the user is told in one line:
+ * cut at its output-token limit, a refusal (Anthropic's stop_reason "refusal", OpenAI's refusal
+ * field), or the provider's content filter (Chat's content_filter, Gemini's SAFETY, RECITATION…).
+ */
+export type ModelEnding = "max-tokens" | "refusal" | "content-filter";
+
+export function isModelEnding(value: unknown): value is ModelEnding {
+  return value === "max-tokens" || value === "refusal" || value === "content-filter";
+}
+
+/** The ending a message records, or null (what the session store writes in its column). */
+export function endingOf(message: Message): ModelEnding | null {
+  return (message.role === "assistant" && message.ending) || null;
+}
+
 export interface TextPart {
   type: "text";
   text: string;
@@ -74,6 +90,12 @@ export interface UserMessage {
 export interface AssistantMessage {
   role: "assistant";
   content: Array<TextPart | ReasoningPart | ToolCallPart>;
+  /**
+   * Set when the model ended this answer short of a normal stop (cut at the output limit, refused,
+   * filtered): the session stores it (its own column), so a resumed session says so again. The
+   * message may then have no content at all (all that came was a call cut before its input closed).
+   */
+  ending?: ModelEnding;
 }
 
 export interface ToolMessage {

@@ -1,4 +1,4 @@
-import type { Message } from "./messages.ts";
+import type { Message, ModelEnding } from "./messages.ts";
 import type { Usage } from "./usage.ts";
 
 /** What the loop knows about a model: enough to budget context and price usage. */
@@ -50,7 +50,17 @@ export type ModelStreamEvent =
     }
   /** The provider failed and the request will be sent again after delayMs. */
   | { type: "retry"; attempt: number; delayMs: number; reason: string }
-  | { type: "finish"; finishReason: FinishReason; usage: Usage };
+  | {
+      type: "finish";
+      finishReason: FinishReason;
+      usage: Usage;
+      /** The model ended its answer short of a normal stop: cut at the output limit, refused, filtered. */
+      ending?: ModelEnding;
+      /** The wire's own word for the ending (Anthropic's stop_reason, Gemini's finishReason…), when it sent one. */
+      rawReason?: string;
+      /** Tools whose call input started streaming but never closed (the answer was cut inside the call). */
+      unfinishedToolCalls?: string[];
+    };
 
 /**
  * One model, ready to stream. providers/ implements it over the Vercel AI SDK

@@ -1,6 +1,6 @@
 import type { AgentEvent, DoneReason } from "../core/events.ts";
 import type { AssistantMessage, ToolMessage } from "../core/messages.ts";
-import { messageText } from "../core/messages.ts";
+import { isModelEnding, messageText } from "../core/messages.ts";
 import type { Usage } from "../core/usage.ts";
 
 export type OutputFormat = "text" | "json" | "stream-json";
@@ -44,6 +44,8 @@ export async function printRun(
   let requestStarted = 0;
   let lastAssistantText = "";
   let errorText: string | undefined;
+  // The loop's one line for an answer that ended short is its last warning notice.
+  let lastWarning: string | undefined;
   let doneEvent: Extract<AgentEvent, { type: "done" }> | undefined;
   const line = (value: unknown) => writers.stdout(`${JSON.stringify(value)}\n`);
   // A refused call also ends (with the refusal as its error output): said once, at the refusal.
@@ -129,6 +131,7 @@ export async function printRun(
         }
         break;
       case "notice":
+        if (event.level === "warning") lastWarning = event.text;
         if (format === "stream-json") {
           line({
             type: "system",
@@ -182,10 +185,12 @@ export async function printRun(
 
   const reason: DoneReason = doneEvent?.reason ?? "error";
   const isError = reason !== "stop";
+  const endedShort = isModelEnding(reason);
   const result = {
     type: "result",
     subtype: resultSubtype(reason),
     is_error: isError,
+    stop_reason: stopReasonOf(reason),
     duration_ms: Date.now() - started,
     duration_api_ms: apiMilliseconds,
     num_turns: doneEvent?.turns ?? 0,
@@ -197,14 +202,36 @@ export async function printRun(
 
   if (format === "json" || format === "stream-json") {
     line(result);
-  } else if (!isError || reason === "max-turns") {
+  } else if (!isError || reason === "max-turns" || (endedShort && lastAssistantText !== "")) {
+    // What came of an answer cut or refused is printed too: the line on stderr and the exit say it is not whole.
     writers.stdout(lastAssistantText.endsWith("\n") ? lastAssistantText : `${lastAssistantText}\n`);
   }
+  // text and json wrote the line when the notice came; stream-json has it in the stream and on stderr.
+  if (endedShort && format === "stream-json" && lastWarning) writers.stderr(`tacit: ${lastWarning}\n`);
 
   if (reason === "error") writers.stderr(`tacit: ${errorText ?? "the run failed"}\n`);
   if (reason === "aborted") writers.stderr("tacit: interrupted\n");
   if (reason === "max-turns" && format === "text") writers.stderr("tacit: stopped at --max-turns\n");
   return { exitCode: reason === "stop" ? 0 : reason === "aborted" ? 130 : 1 };
+}
+
+/**
+ * How the model ended the run's last answer, in the words of Claude Code's result (its stop_reason
+ * field, Anthropic's names): null when the run did not end on an answer (an error, an interrupt, --max-turns).
+ */
+function stopReasonOf(reason: DoneReason): string | null {
+  switch (reason) {
+    case "stop":
+      return "end_turn";
+    case "max-tokens":
+      return "max_tokens";
+    case "refusal":
+      return "refusal";
+    case "content-filter":
+      return "content_filter";
+    default:
+      return null;
+  }
 }
 
 function resultSubtype(reason: DoneReason): string {
@@ -215,6 +242,12 @@ function resultSubtype(reason: DoneReason): string {
       return "error_max_turns";
     case "aborted":
       return "error_interrupted";
+    case "max-tokens":
+      return "error_max_tokens";
+    case "refusal":
+      return "error_refusal";
+    case "content-filter":
+      return "error_content_filter";
     default:
       return "error_during_execution";
   }

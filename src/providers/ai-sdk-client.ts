@@ -4,7 +4,7 @@ import type { ModelClient, ModelInfo, ModelRequest, ModelStreamEvent } from "../
 import { traceStartup } from "../core/startup-trace.ts";
 import { ANTHROPIC_CACHE_CONTROL, toModelMessages } from "./convert-messages.ts";
 import { toProviderPrompt, toProviderTools } from "./provider-prompt.ts";
-import { toStreamEvent } from "./provider-stream.ts";
+import { toStreamEvent, UnfinishedToolCalls } from "./provider-stream.ts";
 import { type ResolvedRetryOptions, StreamCutError, withRetry } from "./retry.ts";
 
 export interface AiSdkClientOptions {
@@ -113,10 +113,12 @@ async function* streamOnce(
     });
     const toolNames = new Set(request.tools.map((spec) => spec.name));
     let finish: ModelStreamEvent | undefined;
+    const unfinished = new UnfinishedToolCalls();
     for await (const part of stream) {
       rearm();
+      unfinished.see(part);
       const event = toStreamEvent(part, toolNames, options.finishSignalled);
-      if (event?.type === "finish") finish = event;
+      if (event?.type === "finish") finish = unfinished.withFinish(event);
       else if (event) yield event;
     }
     if (silent && !signal.aborted) throw silentError();

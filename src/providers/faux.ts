@@ -1,4 +1,5 @@
 import { AbortedError } from "../core/errors.ts";
+import type { ModelEnding } from "../core/messages.ts";
 import type { FinishReason, ModelClient, ModelInfo, ModelRequest, ModelStreamEvent } from "../core/model.ts";
 import type { Usage } from "../core/usage.ts";
 import { lookupModel } from "./catalog.ts";
@@ -13,6 +14,8 @@ interface FauxResponse {
   finishReason?: FinishReason;
   /** Thrown instead of replying (after any text, so partial output can be tested). */
   error?: Error;
+  /** The answer ends short, as a provider package's finish says it (providers/provider-stream.ts). */
+  ending?: { reason: ModelEnding; raw?: string; unfinishedToolCalls?: string[] };
 }
 
 export type FauxStep = FauxResponse | ((request: ModelRequest) => FauxResponse | Promise<FauxResponse>);
@@ -63,10 +66,26 @@ export function createFauxModel(script: FauxStep[] = [], info?: Partial<ModelInf
         input: call.input,
       };
     }
+    const ending = response.ending;
     yield {
       type: "finish",
-      finishReason: response.finishReason ?? (toolCalls.length > 0 ? "tool-calls" : "stop"),
+      finishReason:
+        response.finishReason ??
+        (ending
+          ? ending.reason === "max-tokens"
+            ? "length"
+            : "content-filter"
+          : toolCalls.length > 0
+            ? "tool-calls"
+            : "stop"),
       usage: usageOf(request, response),
+      ...(ending
+        ? {
+            ending: ending.reason,
+            ...(ending.raw ? { rawReason: ending.raw } : {}),
+            ...(ending.unfinishedToolCalls ? { unfinishedToolCalls: ending.unfinishedToolCalls } : {}),
+          }
+        : {}),
     };
   }
 

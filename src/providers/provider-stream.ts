@@ -1,4 +1,5 @@
 import type { LanguageModelV4StreamPart, LanguageModelV4Usage } from "@ai-sdk/provider";
+import type { ModelEnding } from "../core/messages.ts";
 import type { FinishReason, ModelStreamEvent } from "../core/model.ts";
 import type { Usage } from "../core/usage.ts";
 import { isRetryableStatus } from "./retry.ts";
@@ -37,15 +38,58 @@ export function toStreamEvent(
       // A finish without the wire's own end of the answer is no finish: the caller's stream then
       // ends without one, and withRetry sends the request again as cut.
       if (finishSignalled && !finishWasSignalled(part.finishReason)) return undefined;
-      return {
-        type: "finish",
-        finishReason: finishReasonOf(part.finishReason.unified),
-        usage: usageOf(part.usage),
-      };
+      return finishEvent(part.finishReason, usageOf(part.usage));
     case "error":
       throw streamErrorOf(part.error);
     default:
       return undefined;
+  }
+}
+
+function finishEvent(reason: { unified: string; raw?: string | undefined }, usage: Usage): ModelStreamEvent {
+  const finishReason = finishReasonOf(reason.unified);
+  const ending = endingOf(finishReason, reason.raw);
+  return {
+    type: "finish",
+    finishReason,
+    usage,
+    ...(ending ? { ending } : {}),
+    ...(ending && reason.raw !== undefined ? { rawReason: reason.raw } : {}),
+  };
+}
+
+/**
+ * The packages' unified reason → how the answer ended short, if it did. "length" is the output
+ * limit on every wire (Anthropic's max_tokens and model_context_window_exceeded, the Responses API's
+ * max_output_tokens, Chat's length, Gemini's MAX_TOKENS). "content-filter" is a refusal when the
+ * model said no (Anthropic's stop_reason "refusal"; OpenAI's refusal field, which the packages
+ * report with the raw reason "stop" on Chat and none on the Responses API) and the provider's
+ * filter otherwise (content_filter, Gemini's SAFETY, RECITATION, BLOCKLIST…).
+ */
+export function endingOf(reason: FinishReason, raw: string | undefined): ModelEnding | undefined {
+  if (reason === "length") return "max-tokens";
+  if (reason !== "content-filter") return undefined;
+  return raw === undefined || raw === "refusal" || raw === "stop" ? "refusal" : "content-filter";
+}
+
+/**
+ * Tool calls whose input began to stream (tool-input-start) and never became a call: the answer
+ * was cut inside them. A package that ends such a call at the stream's end (Chat's) sends a
+ * tool-call with the partial input, and the loop runs none when the answer was cut; one that does
+ * not (the Responses API's) leaves it here, so the user is told which call was lost.
+ */
+export class UnfinishedToolCalls {
+  private readonly open = new Map<string, string>();
+
+  see(part: LanguageModelV4StreamPart): void {
+    if (part.type === "tool-input-start") this.open.set(part.id, part.toolName);
+    else if (part.type === "tool-call") this.open.delete(part.toolCallId);
+  }
+
+  /** The finish event with the names of the calls still open, when there are any. */
+  withFinish(event: ModelStreamEvent): ModelStreamEvent {
+    if (event.type !== "finish" || this.open.size === 0) return event;
+    return { ...event, unfinishedToolCalls: [...this.open.values()] };
   }
 }
 

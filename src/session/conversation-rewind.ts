@@ -21,8 +21,8 @@ export function rewindConversation(
       .map((row) => Number(row.seq));
     database
       .prepare(
-        `INSERT OR REPLACE INTO rewound_messages (session_id, seq, role, content, created_at, model, rewound_at)
-         SELECT session_id, seq, role, content, created_at, model, ? FROM messages
+        `INSERT OR REPLACE INTO rewound_messages (session_id, seq, role, content, created_at, model, ending, rewound_at)
+         SELECT session_id, seq, role, content, created_at, model, ending, ? FROM messages
          WHERE session_id = ? AND seq >= ?`,
       )
       .run(at, sessionId, fromSeq);

@@ -63,4 +63,15 @@ export const sessionMigrations: Migration[] = [
       `);
     },
   },
+  {
+    // How the model ended an answer short of a normal stop (max-tokens, refusal, content-filter; core/messages.ts
+    // AssistantMessage.ending), so a resumed session says so again. NULL for every other message.
+    id: "session-003-message-ending",
+    up(database: DatabaseSync) {
+      database.exec(`
+        ALTER TABLE messages ADD COLUMN ending TEXT;
+        ALTER TABLE rewound_messages ADD COLUMN ending TEXT;
+      `);
+    },
+  },
 ];

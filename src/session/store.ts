@@ -1,7 +1,7 @@
 import path from "node:path";
 import type { DatabaseSync, SQLInputValue, SQLOutputValue } from "node:sqlite";
 import { UserFacingError } from "../core/errors.ts";
-import { type Message, messageText } from "../core/messages.ts";
+import { endingOf, isModelEnding, type Message, messageText } from "../core/messages.ts";
 import { addUsage, emptyUsage, type Usage } from "../core/usage.ts";
 import { transaction, withoutDiskWait } from "./database.ts";
 import { type ImageFiles, withoutImageBytes } from "./image-files.ts";
@@ -128,17 +128,18 @@ export class SessionStore {
     const content = JSON.stringify(
       (this.images ? this.images.externalize(redacted) : withoutImageBytes(redacted)).content,
     );
+    const ending = endingOf(message);
     return transaction(this.database, () => {
       const timestamp = this.touch(sessionId);
       const row = this.database
         .prepare(
-          `INSERT INTO messages (session_id, seq, role, content, created_at, model)
+          `INSERT INTO messages (session_id, seq, role, content, created_at, model, ending)
            VALUES (?, MAX((SELECT COALESCE(MAX(seq), 0) FROM messages WHERE session_id = ?),
                           (SELECT COALESCE(MAX(seq), 0) FROM rewound_messages WHERE session_id = ?)) + 1,
-                   ?, ?, ?, ?)
+                   ?, ?, ?, ?, ?)
            RETURNING seq`,
         )
-        .get(sessionId, sessionId, sessionId, message.role, content, timestamp, model ?? null);
+        .get(sessionId, sessionId, sessionId, message.role, content, timestamp, model ?? null, ending);
       const sequence = Number(row?.seq);
       also?.(sequence);
       return sequence;
@@ -210,7 +211,7 @@ export class SessionStore {
     const { id } = this.getSession(idOrPrefix);
     return this.database
       .prepare(
-        "SELECT seq, role, content, created_at, model FROM messages WHERE session_id = ? AND seq > ? ORDER BY seq",
+        "SELECT seq, role, content, created_at, model, ending FROM messages WHERE session_id = ? AND seq > ? ORDER BY seq",
       )
       .all(id, options.afterSeq ?? -1)
       .map((row) => ({
@@ -220,6 +221,7 @@ export class SessionStore {
         message: this.withImages({
           role: String(row.role),
           content: JSON.parse(String(row.content)),
+          ...(isModelEnding(row.ending) ? { ending: row.ending } : {}),
         } as Message),
       }));
   }
@@ -335,8 +337,8 @@ export class SessionStore {
       });
       this.database
         .prepare(
-          `INSERT INTO messages (session_id, seq, role, content, created_at, model)
-           SELECT ?, seq, role, content, created_at, model FROM messages
+          `INSERT INTO messages (session_id, seq, role, content, created_at, model, ending)
+           SELECT ?, seq, role, content, created_at, model, ending FROM messages
            WHERE session_id = ? AND seq <= ?`,
         )
         .run(child.id, parent.id, uptoSeq ?? Number.MAX_SAFE_INTEGER);

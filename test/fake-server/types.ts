@@ -8,7 +8,26 @@ export type ScriptedReply = {
   reasoning?: string;
   toolCalls?: ScriptedToolCall[];
   usage?: { inputTokens: number; outputTokens: number };
+  /**
+   * The model ends the answer short, in the wire's own words (wire-endings.ts): "max-tokens" is
+   * Anthropic's stop_reason max_tokens, the Responses API's response.incomplete (reason
+   * max_output_tokens), Chat's finish_reason length, Gemini's finishReason MAX_TOKENS; "refusal" is
+   * Anthropic's stop_reason refusal, a Responses refusal part, Chat's delta.refusal (the reply's text
+   * is the refusal); "content-filter" is the Responses reason content_filter, Chat's content_filter,
+   * Gemini's SAFETY. Anthropic has no content filter and Gemini no refusal: asking for one throws.
+   */
+  ending?: ScriptedEnding;
+  /** The wire's word to send instead of the usual one for `ending` (e.g. "RECITATION", "model_context_window_exceeded"). */
+  rawEnding?: string;
+  /**
+   * A tool call cut inside its input (with ending "max-tokens"): its JSON never closes. Anthropic
+   * closes the block, the Responses API never sends the item's done, Chat stops mid-arguments;
+   * Gemini sends calls whole or not at all, so there it is left out.
+   */
+  cutToolCall?: { name: string; partialInput: string; id?: string };
 };
+
+export type ScriptedEnding = "max-tokens" | "refusal" | "content-filter";
 
 export type Fault =
   // e.g. 429 with retry-after, 500, 529 overloaded, 401

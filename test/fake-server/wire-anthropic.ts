@@ -1,6 +1,6 @@
 // Anthropic Messages API: POST /v1/messages. Event shapes follow the schemas in
 // @ai-sdk/anthropic (message_start … message_stop) and Anthropic's docs.
-import type { NormalizedMessage, ReplyContext } from "./types.ts";
+import type { NormalizedMessage, ReplyContext, ScriptedReply } from "./types.ts";
 import {
   appendText,
   asArray,
@@ -16,6 +16,7 @@ import {
   sseEvent,
   type WireAdapter,
 } from "./wire-common.ts";
+import { endingWord } from "./wire-endings.ts";
 
 const errorTypes: Record<number, string> = {
   400: "invalid_request_error",
@@ -159,7 +160,17 @@ export const anthropicWire: WireAdapter = {
       events.push(blockStop(index));
       index += 1;
     }
-    const stopReason = (reply.toolCalls ?? []).length > 0 ? "tool_use" : "end_turn";
+    if (reply.cutToolCall) {
+      // Cut at max_tokens inside the call: the block still closes, its JSON never does.
+      const call = reply.cutToolCall;
+      events.push(
+        blockStart(index, { type: "tool_use", id: toolUseId(call, context), name: call.name, input: {} }),
+      );
+      for (const piece of splitJson(call.partialInput))
+        events.push(blockDelta(index, { type: "input_json_delta", partial_json: piece }));
+      events.push(blockStop(index));
+    }
+    const stopReason = stopReasonOf(reply);
     events.push(
       sseEvent("message_delta", {
         type: "message_delta",
@@ -196,12 +207,16 @@ export const anthropicWire: WireAdapter = {
       role: "assistant",
       model: context.model,
       content,
-      stop_reason: (reply.toolCalls ?? []).length > 0 ? "tool_use" : "end_turn",
+      stop_reason: stopReasonOf(reply),
       stop_sequence: null,
       usage: usageOf(context),
     };
   },
 };
+
+function stopReasonOf(reply: ScriptedReply): string {
+  return endingWord("anthropic", reply) ?? ((reply.toolCalls ?? []).length > 0 ? "tool_use" : "end_turn");
+}
 
 function messageStart(context: ReplyContext): string {
   return sseEvent("message_start", {

@@ -3,6 +3,7 @@
 // @ai-sdk/google (responseSchema, chunkSchema, googleErrorDataSchema). The
 // model and the stream flag live in the URL, not the body, so the server makes
 // one adapter per request from the route (see matchGoogleRoute).
+
 import type { NormalizedMessage, NormalizedToolCall, ReplyContext, ScriptedReply } from "./types.ts";
 import {
   appendText,
@@ -16,6 +17,7 @@ import {
   sseEvent,
   type WireAdapter,
 } from "./wire-common.ts";
+import { endingWord } from "./wire-endings.ts";
 
 const routePattern = /^(?:\/v1beta)?\/models\/([^/:]*):(generateContent|streamGenerateContent)$/;
 
@@ -271,7 +273,7 @@ export function createGoogleWire(route: GoogleRoute): WireAdapter {
       // The last chunk carries the finish reason ("STOP" even after function calls) and the usage.
       events.push(
         chunk(model, responseId, {
-          candidates: [candidate(undefined, "STOP")],
+          candidates: [candidate(undefined, endingWord("google", reply) ?? "STOP")],
           usageMetadata: usageOf(context),
         }),
       );
@@ -291,7 +293,7 @@ export function createGoogleWire(route: GoogleRoute): WireAdapter {
       if (reply.text) parts.push({ text: reply.text });
       parts.push(...functionCallParts(reply, context));
       return {
-        candidates: [candidate(parts, "STOP")],
+        candidates: [candidate(parts, endingWord("google", reply) ?? "STOP")],
         usageMetadata: usageOf(context),
         modelVersion: model,
         responseId: `fake-response-${context.nextId()}`,

@@ -1,5 +1,6 @@
 // OpenAI Chat Completions: POST /v1/chat/completions. Chunk shapes follow the
 // schema in @ai-sdk/openai-compatible (chat.completion.chunk … data: [DONE]).
+
 import type { NormalizedMessage, ReplyContext, ScriptedReply } from "./types.ts";
 import {
   appendText,
@@ -17,6 +18,7 @@ import {
   sseEvent,
   type WireAdapter,
 } from "./wire-common.ts";
+import { endingWord } from "./wire-endings.ts";
 
 const roles = new Set(["system", "developer", "user", "assistant", "tool"]);
 
@@ -35,7 +37,7 @@ function toolCallsOf(reply: ScriptedReply, context: ReplyContext): ChatToolCall[
 }
 
 function finishReason(reply: ScriptedReply): string {
-  return (reply.toolCalls ?? []).length > 0 ? "tool_calls" : "stop";
+  return endingWord("openai-chat", reply) ?? ((reply.toolCalls ?? []).length > 0 ? "tool_calls" : "stop");
 }
 
 function usageOf(context: ReplyContext) {
@@ -132,8 +134,18 @@ export const openaiChatWire: WireAdapter = {
     const chunks = new ChunkWriter(context);
     chunks.delta({ role: "assistant", content: "" });
     for (const piece of splitText(reply.reasoning ?? "")) chunks.delta({ reasoning_content: piece });
-    for (const piece of splitText(reply.text ?? "")) chunks.delta({ content: piece });
-    for (const [index, call] of toolCallsOf(reply, context).entries()) {
+    // A refusal comes in its own field, with finish_reason stop.
+    const textField = reply.ending === "refusal" ? "refusal" : "content";
+    for (const piece of splitText(reply.text ?? "")) chunks.delta({ [textField]: piece });
+    const calls = toolCallsOf(reply, context);
+    // A call cut at the limit: its arguments stop mid-way, and finish_reason length follows.
+    if (reply.cutToolCall)
+      calls.push({
+        id: reply.cutToolCall.id ?? `call_fake_${context.nextId()}`,
+        name: reply.cutToolCall.name,
+        arguments: reply.cutToolCall.partialInput,
+      });
+    for (const [index, call] of calls.entries()) {
       chunks.delta({
         tool_calls: [{ index, id: call.id, type: "function", function: { name: call.name, arguments: "" } }],
       });

@@ -18,6 +18,7 @@ import {
   sseEvent,
   type WireAdapter,
 } from "./wire-common.ts";
+import { endingWord } from "./wire-endings.ts";
 
 interface ProducedItems {
   /** Text of the assistant message items this server produced, by item id. */
@@ -74,13 +75,12 @@ export function createResponsesWire(): WireAdapter {
     if (reply.text) {
       const id = `msg_fake_${context.nextId()}`;
       produced.messageText.set(id, reply.text);
-      items.push({
-        type: "message",
-        id,
-        status: "completed",
-        role: "assistant",
-        content: [{ type: "output_text", text: reply.text, annotations: [] }],
-      });
+      // A refusal is the message's refusal part, not its output_text.
+      const part =
+        reply.ending === "refusal"
+          ? { type: "refusal", refusal: reply.text }
+          : { type: "output_text", text: reply.text, annotations: [] };
+      items.push({ type: "message", id, status: "completed", role: "assistant", content: [part] });
     }
     for (const call of reply.toolCalls ?? []) {
       items.push({
@@ -144,7 +144,14 @@ export function createResponsesWire(): WireAdapter {
       stream.emit("response.created", { response: stream.response("in_progress", []) });
       stream.emit("response.in_progress", { response: stream.response("in_progress", []) });
       for (const [outputIndex, item] of items.entries()) stream.item(outputIndex, item);
-      stream.emit("response.completed", { response: stream.response("completed", items) });
+      const reason = reply.ending === "refusal" ? undefined : endingWord("openai-responses", reply);
+      if (reason === undefined) {
+        stream.emit("response.completed", { response: stream.response("completed", items) });
+        return stream.events;
+      }
+      // Cut (max_output_tokens) or filtered: a call cut inside its arguments never gets its done events.
+      if (reply.cutToolCall) stream.cutCall(items.length, reply.cutToolCall);
+      stream.emit("response.incomplete", { response: stream.response("incomplete", items, reason) });
       return stream.events;
     },
 
@@ -182,8 +189,8 @@ class ResponseStream {
     this.events.push(sseEvent(type, { type, sequence_number: this.sequenceNumber++, ...fields }));
   }
 
-  response(status: string, output: JsonObject[]): JsonObject {
-    const done = status === "completed";
+  response(status: string, output: JsonObject[], incompleteReason?: string): JsonObject {
+    const done = status === "completed" || status === "incomplete";
     return {
       id: this.id,
       object: "response",
@@ -191,7 +198,7 @@ class ResponseStream {
       status,
       model: this.context.model,
       output,
-      incomplete_details: null,
+      incomplete_details: incompleteReason ? { reason: incompleteReason } : null,
       error: null,
       usage: done
         ? {
@@ -219,6 +226,8 @@ class ResponseStream {
         this.emit("response.reasoning_summary_text.delta", { ...part, delta: piece });
       this.emit("response.reasoning_summary_text.done", { ...part, text });
       this.emit("response.reasoning_summary_part.done", { ...part, part: { type: "summary_text", text } });
+    } else if (item.type === "message" && asObject(asArray(item.content)[0]).type === "refusal") {
+      this.refusalItem(outputIndex, item);
     } else if (item.type === "message") {
       const text = asString(asObject(asArray(item.content)[0]).text);
       this.emit("response.output_item.added", {
@@ -259,6 +268,44 @@ class ResponseStream {
       });
     }
     this.emit("response.output_item.done", { output_index: outputIndex, item });
+  }
+
+  /** A message whose one part is a refusal: its own delta and done events, as the API streams them. */
+  private refusalItem(outputIndex: number, item: JsonObject): void {
+    const id = asString(item.id);
+    const refusal = asString(asObject(asArray(item.content)[0]).refusal);
+    const at = { item_id: id, output_index: outputIndex, content_index: 0 };
+    this.emit("response.output_item.added", {
+      output_index: outputIndex,
+      item: { ...item, status: "in_progress", content: [] },
+    });
+    this.emit("response.content_part.added", { ...at, part: { type: "refusal", refusal: "" } });
+    for (const piece of splitText(refusal)) this.emit("response.refusal.delta", { ...at, delta: piece });
+    this.emit("response.refusal.done", { ...at, refusal });
+    this.emit("response.content_part.done", { ...at, part: { type: "refusal", refusal } });
+  }
+
+  /** A function call whose arguments stop mid-way: added and streamed, never done. */
+  cutCall(outputIndex: number, call: { name: string; partialInput: string; id?: string }): void {
+    const id = `fc_fake_${this.context.nextId()}`;
+    const callId = call.id ?? `call_fake_${this.context.nextId()}`;
+    this.emit("response.output_item.added", {
+      output_index: outputIndex,
+      item: {
+        type: "function_call",
+        id,
+        call_id: callId,
+        name: call.name,
+        arguments: "",
+        status: "in_progress",
+      },
+    });
+    for (const piece of splitJson(call.partialInput))
+      this.emit("response.function_call_arguments.delta", {
+        item_id: id,
+        output_index: outputIndex,
+        delta: piece,
+      });
   }
 
   messageDeltas(outputIndex: number, itemId: string, text: string): void {

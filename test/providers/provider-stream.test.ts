@@ -52,11 +52,13 @@ function finishPart(unified: string, input: (number | undefined)[], output: (num
 
 describe("the finish part", () => {
   it("carries the unified reason and the usage, cache reads and writes included", () => {
-    expect(finishPart("length", [100, 20, 70, 10], [40, 30, 10])).toEqual({
+    expect(finishPart("stop", [100, 20, 70, 10], [40, 30, 10])).toEqual({
       type: "finish",
-      finishReason: "length",
+      finishReason: "stop",
       usage: { inputTokens: 100, outputTokens: 40, cacheReadTokens: 70, cacheWriteTokens: 10 },
     });
+    // The output limit is an ending the loop tells the user about (model-endings.test.ts has each wire's).
+    expect(finishPart("length", [100], [40])).toMatchObject({ finishReason: "length", ending: "max-tokens" });
   });
 
   it("reads a reason tacit does not know as other, and missing counts as zero", () => {

@@ -104,6 +104,7 @@ describe("openDatabase", () => {
     expect(appliedMigrations(again)).toEqual([
       "session-001-sessions-messages-usage",
       "session-002-rewound-messages",
+      "session-003-message-ending",
       "memory-001-notes",
     ]);
 
@@ -163,6 +164,7 @@ describe("openDatabase", () => {
     expect(appliedMigrations(database)).toEqual([
       "session-001-sessions-messages-usage",
       "session-002-rewound-messages",
+      "session-003-message-ending",
       "memory-001-notes",
     ]);
   });

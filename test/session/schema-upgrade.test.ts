@@ -190,6 +190,7 @@ describe("a database made before every table had a migration", () => {
     expect(appliedMigrations(database)).toEqual([
       "session-001-sessions-messages-usage",
       "session-002-rewound-messages",
+      "session-003-message-ending",
       "search-001-documents-fts-vectors",
       "memory-index-state-001-hashes",
       "memory-index-state-002-manifest",

@@ -11,6 +11,7 @@ import {
   userMessage,
 } from "../../src/core/messages.ts";
 import { sessionRedaction } from "../../src/memory/redact-message.ts";
+import { rewindConversation } from "../../src/session/conversation-rewind.ts";
 import { openDatabase } from "../../src/session/database.ts";
 import { newSessionId } from "../../src/session/session-id.ts";
 import { SessionStore } from "../../src/session/store.ts";
@@ -237,6 +238,29 @@ describe("SessionStore", () => {
     ]);
     expect(store.appendMessage(child.id, userMessage("other way"))).toBe(3);
     expect(store.loadMessages(parent.id)).toHaveLength(3);
+  });
+
+  it("keeps how an answer ended short, through a reload, a fork and a rewind", () => {
+    const session = newSession();
+    const cut: Message = {
+      role: "assistant",
+      content: [{ type: "text", text: "half" }],
+      ending: "max-tokens",
+    };
+    store.appendMessage(session.id, userMessage("write it all"));
+    store.appendMessage(session.id, cut);
+    // An answer with nothing whole in it (a call cut before its input closed) is kept for its ending.
+    store.appendMessage(session.id, { role: "assistant", content: [], ending: "refusal" });
+    store.appendMessage(session.id, { role: "assistant", content: [{ type: "text", text: "whole" }] });
+    const loaded = store.loadMessages(session.id);
+    expect(
+      loaded.map((message) => (message.role === "assistant" ? (message.ending ?? "none") : "user")),
+    ).toEqual(["user", "max-tokens", "refusal", "none"]);
+    expect(loaded[1]).toEqual(cut);
+    expect(store.loadMessages(store.forkSession(session.id, 2).id)[1]).toEqual(cut);
+    rewindConversation(database, session.id, 2);
+    const rewound = database.prepare("SELECT seq, ending FROM rewound_messages ORDER BY seq").all();
+    expect(rewound.map((row) => row.ending)).toEqual(["max-tokens", "refusal", null]);
   });
 
   it("clears a title set to blank", () => {

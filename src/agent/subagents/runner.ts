@@ -14,6 +14,7 @@ import { capOutput } from "../../tools/define-tool.ts";
 import type { TaskRequest } from "../../tools/task.ts";
 import { type Checkpointer, checkThenSnapshot } from "../checkpoint-recorder.ts";
 import { runAgent } from "../loop.ts";
+import { endingLine } from "../model-ending.ts";
 import type { PermissionGate } from "../permission-gate.ts";
 import type { AfterToolCall, ToolCallHooks } from "../tool-calls.ts";
 import { GENERAL_PURPOSE, type SubagentDefinition } from "./agent-files.ts";
@@ -153,6 +154,14 @@ function resultOf(
       };
     case "aborted":
       return { output: `The ${name} subagent was interrupted.`, isError: true };
+    case "max-tokens":
+    case "refusal":
+    case "content-filter":
+      // The parent model is told how its subagent's answer ended, with what came of it.
+      return {
+        output: `The ${name} subagent's answer ended short: ${endingLine(ending.reason)}${text ? ` What came of it:\n\n${text}` : ""}`,
+        isError: true,
+      };
     default:
       return { output: `The ${name} subagent failed: ${failure ?? "unknown error"}`, isError: true };
   }

@@ -90,7 +90,9 @@ export function createTuiController(options: TuiControllerOptions): TuiControlle
         item:
           line.role === "user"
             ? { kind: "user", text: line.text }
-            : { kind: "assistant", text: line.text, continued: false },
+            : line.role === "notice"
+              ? { kind: "notice", level: "warning", text: line.text }
+              : { kind: "assistant", text: line.text, continued: false },
       });
     }
   };

@@ -28,7 +28,8 @@ export interface SessionSummary {
 }
 
 export interface TranscriptLine {
-  role: "user" | "assistant";
+  /** "notice": what tacit said then, e.g. that an answer was cut off at the output limit. */
+  role: "user" | "assistant" | "notice";
   text: string;
 }
 
