@@ -54,7 +54,10 @@ function finishEvent(reason: { unified: string; raw?: string | undefined }, usag
     finishReason,
     usage,
     ...(ending ? { ending } : {}),
-    ...(ending && reason.raw !== undefined ? { rawReason: reason.raw } : {}),
+    // The word is named to the user only when it says what happened (not Chat's "stop" beside a refusal).
+    ...(ending && reason.raw !== undefined && !(ending === "refusal" && reason.raw === "stop")
+      ? { rawReason: reason.raw }
+      : {}),
   };
 }
 

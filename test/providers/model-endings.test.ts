@@ -97,6 +97,9 @@ describe.each(wires.filter((wire) => wire !== "google"))("%s: a refusal", (wire)
     const { text, finish } = await streamOf(wire);
     expect(text).toBe("I can't help with that.");
     expect(finish).toMatchObject({ finishReason: "content-filter", ending: "refusal" });
+    // Only Anthropic names it; Chat's "stop" beside its refusal field would mislead, so none is passed on.
+    if (wire === "anthropic") expect(finish).toMatchObject({ rawReason: "refusal" });
+    else expect(finish).not.toHaveProperty("rawReason");
   });
 });
 

@@ -1,0 +1,119 @@
+// The built CLI against the fake server, on each wire in its own format: an answer the model ends
+// short (cut at the output limit, refused, filtered) is said in one line on stderr, named in the
+// json result, exits 1, runs none of its tool calls, and a continued session carries on from it.
+import { existsSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import type { ScriptedReply, Wire } from "../fake-server/types.ts";
+import { e2eFixture } from "./fixture.ts";
+
+const WIRES: Wire[] = ["anthropic", "openai-responses", "openai-chat", "google"];
+const CUT_WORD: Record<Wire, string> = {
+  anthropic: "max_tokens",
+  "openai-responses": "max_output_tokens",
+  "openai-chat": "length",
+  google: "MAX_TOKENS",
+};
+
+function resultOf(stdout: string): Record<string, unknown> {
+  return JSON.parse(stdout.trim().split("\n").at(-1)!);
+}
+
+describe.each(WIRES)("%s: an answer that ends short", (wire) => {
+  const e2e = e2eFixture({ wire, perTest: true });
+
+  it("cut at the output limit: the text on stdout, one line on stderr, exit 1", async () => {
+    e2e.server.enqueue({ text: "The first half of the essay", ending: "max-tokens" });
+    const result = await e2e.print("write an essay");
+    expect(result.stdout).toBe("The first half of the essay\n");
+    expect(result.stderr).toBe(
+      `tacit: The answer was cut off at the model's output-token limit (${CUT_WORD[wire]}), so it is incomplete.\n`,
+    );
+    expect(result.code).toBe(1);
+  });
+
+  it("in json, the result says how it ended", async () => {
+    e2e.server.enqueue({ text: "Part", ending: "max-tokens" });
+    const result = await e2e.print("go", ["--output-format", "json"]);
+    expect(result.code).toBe(1);
+    expect(resultOf(result.stdout)).toMatchObject({
+      type: "result",
+      subtype: "error_max_tokens",
+      is_error: true,
+      stop_reason: "max_tokens",
+      result: "Part",
+    });
+    expect(result.stderr).toMatch(/^tacit: The answer was cut off/);
+  });
+
+  it("a cut answer's tool calls never run; --continue sends them back answered as not run", async () => {
+    const marker = e2e.inProject("whole-call-ran");
+    const reply: ScriptedReply = {
+      text: "Making two files.",
+      toolCalls: [{ name: "Bash", input: { command: `touch ${marker}` } }],
+      ending: "max-tokens",
+      // Gemini sends calls whole or not at all: it has no cut call to script.
+      ...(wire === "google"
+        ? {}
+        : { cutToolCall: { name: "Write", partialInput: '{"file_path":"a.txt","content":"hal' } }),
+    };
+    e2e.server.enqueue(reply);
+    const result = await e2e.print("make them", ["--yolo", "--output-format", "stream-json"]);
+    expect(result.code).toBe(1);
+    expect(existsSync(marker)).toBe(false);
+    const lines = result.stdout
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
+    const notice = lines.find((line) => line.subtype === "notice");
+    const calls = wire === "google" ? "its tool call was not run" : "its 2 tool calls were not run";
+    const during = wire === "openai-responses" ? " while it was writing a Write call" : "";
+    expect(notice?.text).toBe(
+      `The answer was cut off at the model's output-token limit (${CUT_WORD[wire]})${during}, so it is incomplete; ${
+        wire === "openai-responses" ? "its tool call was not run" : calls
+      }.`,
+    );
+    expect(lines.at(-1)).toMatchObject({ subtype: "error_max_tokens", stop_reason: "max_tokens" });
+    expect(result.stderr).toBe(`tacit: ${notice?.text}\n`);
+
+    e2e.server.enqueue({ text: "Done, in smaller pieces." });
+    const next = await e2e.print("go on", ["--continue"]);
+    expect(next.code).toBe(0);
+    expect(next.stdout).toBe("Done, in smaller pieces.\n");
+    // The wire accepted the history (every call answered once), and the model read why nothing ran.
+    expect(e2e.server.errors).toEqual([]);
+    const results = e2e.results();
+    expect(results.length).toBeGreaterThan(0);
+    for (const sent of results) expect(sent.output).toMatch(/Not run: your answer was cut off/);
+  });
+});
+
+describe.each(WIRES.filter((wire) => wire !== "google"))("%s: a refusal", (wire) => {
+  const e2e = e2eFixture({ wire });
+
+  it("is said on stderr and in the json result, exit 1", async () => {
+    e2e.server.enqueue({ text: "I can't help with that.", ending: "refusal" });
+    const result = await e2e.print("do the bad thing", ["--output-format", "json"]);
+    expect(result.code).toBe(1);
+    expect(resultOf(result.stdout)).toMatchObject({
+      subtype: "error_refusal",
+      stop_reason: "refusal",
+      result: "I can't help with that.",
+    });
+    // Only Anthropic has a word of its own for it; OpenAI's wires say it with a refusal field.
+    const said = wire === "anthropic" ? " (refusal)" : "";
+    expect(result.stderr).toBe(`tacit: The model refused to answer${said}.\n`);
+  });
+});
+
+describe.each(WIRES.filter((wire) => wire !== "anthropic"))("%s: the content filter", (wire) => {
+  const e2e = e2eFixture({ wire });
+
+  it("is said on stderr with the wire's word, and the text that came is printed", async () => {
+    e2e.server.enqueue({ text: "Partial", ending: "content-filter" });
+    const result = await e2e.print("hello");
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe("Partial\n");
+    const word = wire === "google" ? "SAFETY" : "content_filter";
+    expect(result.stderr).toBe(`tacit: The provider's content filter stopped the answer (${word}).\n`);
+  });
+});
