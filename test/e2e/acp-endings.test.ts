@@ -1,0 +1,55 @@
+// tacit acp, driven by the ACP SDK's client: an answer the model ends short is the prompt's stop
+// reason in ACP's words (max_tokens, refusal), what came of it is streamed, and no cut call runs.
+import { existsSync } from "node:fs";
+import { afterEach, describe, expect, it } from "vitest";
+import { type AcpEditor, chunkText, initializeParams, startAcpEditor } from "./acp-client.ts";
+import { e2eFixture } from "./fixture.ts";
+
+describe("tacit acp: an answer that ends short", () => {
+  const e2e = e2eFixture({ perTest: true });
+  const editors: AcpEditor[] = [];
+  afterEach(async () => {
+    await Promise.all(editors.splice(0).map((editor) => editor.close()));
+  });
+
+  async function promptOnce(text: string, args: string[] = []) {
+    const editor = startAcpEditor({
+      cwd: e2e.workspace.project,
+      env: e2e.env,
+      args: ["--model", e2e.model, ...args],
+    });
+    editors.push(editor);
+    const agent = editor.connection.agent;
+    await agent.request("initialize", initializeParams());
+    const { sessionId } = await agent.request("session/new", { cwd: e2e.workspace.project, mcpServers: [] });
+    const answer = await agent.request("session/prompt", { sessionId, prompt: [{ type: "text", text }] });
+    return { editor, answer };
+  }
+
+  it("cut at the output limit answers max_tokens, its text streamed and its tool call never run", async () => {
+    const marker = e2e.inProject("ran");
+    e2e.server.enqueue({
+      text: "Starting on it.",
+      toolCalls: [{ name: "Bash", input: { command: `touch ${marker}` } }],
+      ending: "max-tokens",
+      cutToolCall: { name: "Write", partialInput: '{"file_path":"x' },
+    });
+    const { editor, answer } = await promptOnce("build it", ["--yolo"]);
+    expect(answer.stopReason).toBe("max_tokens");
+    expect(chunkText(editor.updates, "agent_message_chunk")).toBe("Starting on it.");
+    expect(existsSync(marker)).toBe(false);
+  });
+
+  it("a refusal answers refusal", async () => {
+    e2e.server.enqueue({ text: "I won't do that.", ending: "refusal" });
+    const { editor, answer } = await promptOnce("do it");
+    expect(answer.stopReason).toBe("refusal");
+    expect(chunkText(editor.updates, "agent_message_chunk")).toBe("I won't do that.");
+  });
+
+  it("a normal answer still answers end_turn", async () => {
+    e2e.server.enqueue({ text: "Fine." });
+    const { answer } = await promptOnce("hi");
+    expect(answer.stopReason).toBe("end_turn");
+  });
+});
