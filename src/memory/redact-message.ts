@@ -28,6 +28,8 @@ export function redactMessage(message: Message): Message {
     case "assistant":
       return {
         role: "assistant",
+        // How the answer ended is no text of the model's: kept as it is (an export carries it).
+        ...(message.ending ? { ending: message.ending } : {}),
         content: message.content.map((part) =>
           part.type === "tool-call"
             ? { ...part, input: redactValue(part.input, redact) }

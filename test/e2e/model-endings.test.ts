@@ -43,6 +43,21 @@ describe.each(WIRES)("%s: an answer that ends short", (wire) => {
       result: "Part",
     });
     expect(result.stderr).toMatch(/^tacit: The answer was cut off/);
+    // The session keeps it: shown under the answer, and in the export.
+    const id = String(resultOf(result.stdout).session_id);
+    const shown = await e2e.run(["sessions", "show", id]);
+    expect(shown.stdout).toContain(
+      "Part\n  ! The answer was cut off at the model's output-token limit, so it is incomplete.\n",
+    );
+    const exported = await e2e.run(["sessions", "export", id]);
+    const messages = exported.stdout
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
+    expect(messages.filter((line) => line.type === "message").map((line) => line.message.ending)).toEqual([
+      undefined,
+      "max-tokens",
+    ]);
   });
 
   it("a cut answer's tool calls never run; --continue sends them back answered as not run", async () => {

@@ -1,5 +1,6 @@
 import { writeFileSync } from "node:fs";
 import path from "node:path";
+import { endingLine } from "../../agent/model-ending.ts";
 import { databasePath, tacitHome } from "../../config/paths.ts";
 import { ConfigError } from "../../core/errors.ts";
 import { messageText } from "../../core/messages.ts";
@@ -80,6 +81,7 @@ export function showSessionCommand(id: string): void {
           if (part.type === "tool-call")
             out.push(`  → ${part.toolName} ${oneLine(JSON.stringify(part.input), 120)}`);
         }
+        if (message.ending) out.push(`  ! ${endingLine(message.ending)}`);
       }
       out.push("");
     }
