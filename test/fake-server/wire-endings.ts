@@ -1,9 +1,9 @@
 // How each wire says that an answer ended short (ScriptedReply.ending): the word it sends, per
 // wire, and which endings a wire has at all. Every adapter reads its word here, so one table holds
 // what the fake server claims about the real APIs.
-import type { ScriptedReply, Wire } from "./types.ts";
+import type { ScriptedEnding, ScriptedReply, Wire } from "./types.ts";
 
-const WORDS: Record<Wire, Partial<Record<NonNullable<ScriptedReply["ending"]>, string>>> = {
+const WORDS: Record<Wire, Partial<Record<ScriptedEnding, string>>> = {
   // stop_reason in message_delta; Anthropic has no content filter of its own.
   anthropic: { "max-tokens": "max_tokens", refusal: "refusal" },
   // incomplete_details.reason of response.incomplete; a refusal is a refusal part in a completed response.
