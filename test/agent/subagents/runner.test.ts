@@ -98,6 +98,24 @@ describe("subagent runner", () => {
     ]);
   });
 
+  it("tells the parent model a subagent's answer was cut, with what came of it", async () => {
+    const oneTask = { toolCalls: [twoTasks.toolCalls[0]!] };
+    const parent = createFauxModel([oneTask, { text: "noted" }], { price });
+    const subagent = createFauxModel(
+      [{ text: "half a report", ending: { reason: "max-tokens", raw: "max_tokens" } }],
+      {
+        price,
+      },
+    );
+    for await (const _event of parentRun(parent, subagent, new AbortController().signal));
+    const result = parent.requests[1]!.messages.at(-1)!;
+    expect(result.role === "tool" && result.content[0]).toMatchObject({
+      isError: true,
+      output:
+        "The general-purpose subagent's answer ended short: The answer was cut off at the model's output-token limit, so it is incomplete. What came of it:\n\nhalf a report",
+    });
+  });
+
   it("stops the subagents when the parent is aborted", async () => {
     const controller = new AbortController();
     const parent = createFauxModel([twoTasks], { price });
