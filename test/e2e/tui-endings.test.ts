@@ -22,8 +22,8 @@ describe.skipIf(!hasTmux)("the TUI: an answer that ends short", () => {
     await first.typeLine("write the report");
     await first.waitFor(/The opening paragraph of the report/, "what came of the answer");
     await first.waitFor(
-      /The answer was cut off at the model's output-token limit \(max_tokens\), so it is incomplete\./,
-      "the notice with the wire's word",
+      /The opening paragraph of the report[\s\S]*The answer was cut off at the model's output-token limit \(max_tokens\), so it is incomplete\./,
+      "the notice with the wire's word, under the answer",
     );
     first.kill();
 
@@ -32,8 +32,8 @@ describe.skipIf(!hasTmux)("the TUI: an answer that ends short", () => {
     second.launch(e2e.workspace, e2e.env, ["--model", e2e.model, "--continue"], WIDE);
     await second.waitFor(/The opening paragraph of the report/, "the resumed answer");
     await second.waitFor(
-      /The answer was cut off at the model's output-token limit, so it is incomplete\./,
-      "the resumed notice",
+      /The opening paragraph of the report[\s\S]*The answer was cut off at the model's output-token limit, so it is incomplete\./,
+      "the resumed notice, under the answer",
     );
   });
 });

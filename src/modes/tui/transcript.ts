@@ -221,7 +221,8 @@ export function applyEvent(state: TranscriptState, event: AgentEvent, now: numbe
         text: `Retrying in ${Math.ceil(event.delayMs / 1000)}s (attempt ${event.attempt}): ${event.reason}`,
       });
     case "notice":
-      return appendItem(state, { kind: "notice", level: event.level, text: event.text });
+      // Under the text it follows: an answer that ended short is told after what came of it.
+      return appendItem(flushStreaming(state), { kind: "notice", level: event.level, text: event.text });
     case "compact":
       return appendItem(flushStreaming(state), {
         kind: "notice",
