@@ -100,6 +100,29 @@ describe.each(WIRES)("%s: an answer that ends short", (wire) => {
     expect(results.length).toBeGreaterThan(0);
     for (const sent of results) expect(sent.output).toMatch(/Not run: your answer was cut off/);
   });
+
+  it("reports only the cut answer's own text, never an earlier turn's", async () => {
+    const cut: ScriptedReply = {
+      ending: "max-tokens",
+      ...(wire === "google"
+        ? {}
+        : { cutToolCall: { name: "Write", partialInput: '{"file_path":"a.txt","content":"hal' } }),
+    };
+    e2e.server.enqueue(
+      { text: "I'll check the tree first.", toolCalls: [{ name: "Bash", input: { command: "ls" } }] },
+      cut,
+    );
+    const text = await e2e.print("make it", ["--yolo"]);
+    expect(text.code).toBe(1);
+    expect(text.stdout).toBe("");
+    expect(text.stderr).toMatch(/^tacit: The answer was cut off/m);
+    e2e.server.enqueue(
+      { text: "I'll check the tree first.", toolCalls: [{ name: "Bash", input: { command: "ls" } }] },
+      cut,
+    );
+    const json = await e2e.print("make it", ["--yolo", "--output-format", "json"]);
+    expect(resultOf(json.stdout)).toMatchObject({ stop_reason: "max_tokens", result: "" });
+  });
 });
 
 describe.each(WIRES.filter((wire) => wire !== "google"))("%s: a refusal", (wire) => {
