@@ -141,6 +141,36 @@ describe.each(WIRES.filter((wire) => wire !== "google"))("%s: a refusal", (wire)
     const said = wire === "anthropic" ? " (refusal)" : "";
     expect(result.stderr).toBe(`tacit: The model refused to answer${said}.\n`);
   });
+
+  it("--continue leaves the refused answer and its calls out of the next request", async () => {
+    e2e.server.enqueue({
+      ...(wire === "openai-chat" ? {} : { reasoning: "weighing it" }),
+      text: "I can't help with that.",
+      // The Responses API's refusal is a part of a message, so it comes with no calls there.
+      ...(wire === "openai-responses"
+        ? {}
+        : { toolCalls: [{ name: "Bash", input: { command: "echo refused-call" } }] }),
+      ending: "refusal",
+    });
+    expect((await e2e.print("do the bad thing", ["--yolo"])).code).toBe(1);
+    e2e.server.enqueue({ text: "Sure, here is the summary." });
+    const next = await e2e.print("summarise the README instead", ["--continue"]);
+    expect(next.code).toBe(0);
+    expect(next.stdout).toBe("Sure, here is the summary.\n");
+    expect(e2e.server.errors).toEqual([]);
+    const sent = JSON.stringify(e2e.server.requests.at(-1)!.body);
+    expect(sent).toContain("do the bad thing");
+    expect(sent).toContain("summarise the README instead");
+    for (const left of ["I can't help with that.", "refused-call", "Not run"])
+      expect(sent).not.toContain(left);
+    // The session keeps it, for show and export.
+    const shown = await e2e.run([
+      "sessions",
+      "show",
+      JSON.parse((await e2e.run(["sessions", "list", "--json"])).stdout)[0].id,
+    ]);
+    expect(shown.stdout).toContain("I can't help with that.");
+  });
 });
 
 describe.each(WIRES.filter((wire) => wire !== "anthropic"))("%s: the content filter", (wire) => {
