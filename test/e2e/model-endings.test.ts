@@ -184,4 +184,17 @@ describe.each(WIRES.filter((wire) => wire !== "anthropic"))("%s: the content fil
     const word = wire === "google" ? "SAFETY" : "content_filter";
     expect(result.stderr).toBe(`tacit: The provider's content filter stopped the answer (${word}).\n`);
   });
+
+  it("--continue leaves the filtered answer out, and the wire takes the conversation", async () => {
+    e2e.server.enqueue({ text: "Filtered words", ending: "content-filter" });
+    expect((await e2e.print("first ask")).code).toBe(1);
+    e2e.server.enqueue({ text: "Fine." });
+    const next = await e2e.print("second ask", ["--continue"]);
+    expect(next.code).toBe(0);
+    expect(e2e.server.errors).toEqual([]);
+    const sent = JSON.stringify(e2e.server.requests.at(-1)!.body);
+    expect(sent).toContain("first ask");
+    expect(sent).toContain("second ask");
+    expect(sent).not.toContain("Filtered words");
+  });
 });

@@ -53,9 +53,8 @@ describe("toModelMessages", () => {
       return text ?? toolCallId;
     };
     expect(sent.map((message) => [message.role, ...(message.content as unknown[]).map(said)])).toEqual([
-      ["user", "ask refusal"],
-      ["user", "ask content-filter"],
-      ["user", "ask max-tokens"],
+      // The prompts whose answers were left out join the next: turns still alternate (Gemini wants it).
+      ["user", "ask refusal", "ask content-filter", "ask max-tokens"],
       ["assistant", "answer max-tokens", "c3"],
       ["tool", "c3"],
       ["user", "go on"],
