@@ -83,9 +83,7 @@ describe.each(WIRES)("%s: an answer that ends short", (wire) => {
     const calls = wire === "google" ? "its tool call was not run" : "its 2 tool calls were not run";
     const during = wire === "openai-responses" ? " while it was writing a Write call" : "";
     expect(notice?.text).toBe(
-      `The answer was cut off at the model's output-token limit (${CUT_WORD[wire]})${during}, so it is incomplete; ${
-        wire === "openai-responses" ? "its tool call was not run" : calls
-      }.`,
+      `The answer was cut off at the model's output-token limit (${CUT_WORD[wire]})${during}, so it is incomplete; ${calls}.`,
     );
     expect(lines.at(-1)).toMatchObject({ subtype: "error_max_tokens", stop_reason: "max_tokens" });
     expect(result.stderr).toBe(`tacit: ${notice?.text}\n`);
@@ -99,6 +97,9 @@ describe.each(WIRES)("%s: an answer that ends short", (wire) => {
     const results = e2e.results();
     expect(results.length).toBeGreaterThan(0);
     for (const sent of results) expect(sent.output).toMatch(/Not run: your answer was cut off/);
+    // The cut Write call is sent back too, answered, on every wire that has one (the Responses API's
+    // package drops a call cut before it closed: tacit keeps it as a call with an input that is not JSON).
+    expect(results).toHaveLength(wire === "google" ? 1 : 2);
   });
 
   it("reports only the cut answer's own text, never an earlier turn's", async () => {
