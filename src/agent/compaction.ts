@@ -1,5 +1,5 @@
 import { AbortedError } from "../core/errors.ts";
-import { type Message, type UserMessage, userMessage } from "../core/messages.ts";
+import { type Message, type ModelEnding, type UserMessage, userMessage } from "../core/messages.ts";
 import type { ModelClient } from "../core/model.ts";
 import { addUsage, emptyUsage, type Usage } from "../core/usage.ts";
 import { costOf } from "../providers/cost.ts";
@@ -82,6 +82,12 @@ export function conversationAfterCompaction(messages: readonly Message[]): Messa
   return [...messages];
 }
 
+const SUMMARY_ENDED: Record<ModelEnding, string> = {
+  "max-tokens": "the summary was cut off at the model's output-token limit",
+  refusal: "the model refused to write the summary",
+  "content-filter": "the provider's content filter stopped the summary",
+};
+
 /**
  * Asks the model for a summary of the conversation. The conversation is sent
  * as a plain-text transcript inside one user message, with no tools: some
@@ -100,11 +106,18 @@ export async function compactConversation(input: CompactionInput): Promise<Compa
   };
   let summary = "";
   let usage = emptyUsage();
+  let ending: ModelEnding | undefined;
   for await (const event of model.stream(request, signal)) {
     if (signal.aborted) throw new AbortedError();
     if (event.type === "text-delta") summary += event.text;
-    else if (event.type === "finish") usage = addUsage(usage, event.usage);
+    else if (event.type === "finish") {
+      usage = addUsage(usage, event.usage);
+      ending ??= event.ending;
+    }
   }
+  // A cut summary loses the newest work; a refusal or a filtered answer is no summary at all. Either
+  // would replace the conversation for good, so it is kept, as for an empty summary.
+  if (ending) throw new Error(`${SUMMARY_ENDED[ending]}; the conversation was left as it was`);
   summary = summary.trim();
   if (!summary) throw new Error("the model returned an empty summary; the conversation was left as it was");
   const message = userMessage(`${COMPACTION_MARKER}\n\n${summary}`);

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { errorMessage, isAbortError } from "../core/errors.ts";
 import type { AgentEvent, DoneReason } from "../core/events.ts";
 import type {
@@ -260,6 +261,7 @@ export async function* runAgent(options: RunAgentOptions): AsyncGenerator<AgentE
     const ending = finish?.ending;
     // An answer that ended short is stored even when nothing of it came whole: the ending is the record.
     if (ending) message.ending = ending;
+    if (ending) message.content.push(...unfinishedCalls(finish?.unfinishedToolCalls ?? []));
     if (message.content.length > 0 || ending) {
       messages.push(message);
       yield { type: "message", message };
@@ -324,6 +326,21 @@ export async function* runAgent(options: RunAgentOptions): AsyncGenerator<AgentE
       return;
     }
   }
+}
+
+/**
+ * Calls cut before their input closed that the provider package dropped (the Responses API's): kept
+ * as calls with an input that is not JSON, as the other wires' packages pass a cut call on, so they
+ * are answered "not run" like those and a continued session shows the model the call it lost.
+ */
+function unfinishedCalls(names: readonly string[]): ToolCallPart[] {
+  return names.map((toolName, index) => ({
+    type: "tool-call",
+    // Unique in the session: a call id seen twice is refused by some wires.
+    toolCallId: `unfinished_${randomUUID().slice(0, 8)}_${index}`,
+    toolName,
+    input: "(cut off before its input was complete)",
+  }));
 }
 
 /** Builds the assistant message from stream deltas, merging consecutive text and reasoning. */

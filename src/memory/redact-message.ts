@@ -32,7 +32,7 @@ export function redactMessage(message: Message): Message {
         ...(message.ending ? { ending: message.ending } : {}),
         content: message.content.map((part) =>
           part.type === "tool-call"
-            ? { ...part, input: redactValue(part.input, redact) }
+            ? { ...part, input: redactToolInput(part.input, redact) }
             : { ...part, text: redact(part.text) },
         ),
       };
@@ -42,6 +42,23 @@ export function redactMessage(message: Message): Message {
         content: message.content.map((part) => ({ ...part, output: redact(part.output) })),
       };
   }
+}
+
+const NOT_KEPT = "[not kept: ";
+
+/**
+ * A call's input that did not parse (a call cut at the output limit mid-input, or a model that broke
+ * off) is JSON text, its strings still escaped: "\n" glues a secret to the letter n, and a quote
+ * or backslash inside one hides it from the patterns. It is never run, so what is kept is a note of
+ * its size, not the text: nothing raw can reach disk through it.
+ */
+function unparsedInputNote(input: string): string {
+  if (input.startsWith(NOT_KEPT)) return input; // stored already: redacting again keeps the note
+  return `${NOT_KEPT}this call's input was not whole JSON (${input.length} characters), so it was never run]`;
+}
+
+function redactToolInput(input: unknown, redact: (text: string) => string): unknown {
+  return typeof input === "string" ? unparsedInputNote(input) : redactValue(input, redact);
 }
 
 function redactValue(value: unknown, redact: (text: string) => string): unknown {

@@ -94,7 +94,9 @@ export async function printRun(
         if (event.message.role === "assistant") {
           apiMilliseconds += Date.now() - requestStarted;
           const text = messageText(event.message);
-          if (text) lastAssistantText = text;
+          // An answer that ended short is reported as itself: with no text of its own (only a cut
+          // call came), an earlier turn's words are not "what came of it".
+          if (text || event.message.ending) lastAssistantText = text;
         }
         // The prompt is not echoed back (as in Claude Code's stream-json): the caller sent it.
         if (format === "stream-json" && event.message.role !== "user")

@@ -29,7 +29,7 @@ export const ANTHROPIC_CACHE_CONTROL: ProviderOptions = {
 /** tacit's provider-neutral messages → the AI SDK's ModelMessage list. */
 export function toModelMessages(messages: Message[], options: ConvertOptions = {}): ModelMessage[] {
   const converted: ModelMessage[] = [];
-  for (const message of messages) {
+  for (const message of withoutStoppedAnswers(messages)) {
     const modelMessage = convertMessage(message, options);
     if (modelMessage) converted.push(modelMessage);
   }
@@ -38,6 +38,43 @@ export function toModelMessages(messages: Message[], options: ConvertOptions = {
     last.providerOptions = { ...last.providerOptions, ...ANTHROPIC_CACHE_CONTROL };
   }
   return converted;
+}
+
+/**
+ * The conversation without the answers a refusal or the content filter stopped, nor the "Not run"
+ * results of their calls: Anthropic's guidance is that a refused turn left in the context draws
+ * more refusals, and a filtered one is no answer to build on. The user's prompt stays, joined to
+ * the next one; the session keeps the answer for show and export. An answer cut at the output
+ * limit stays: the model goes on from it.
+ */
+function withoutStoppedAnswers(messages: readonly Message[]): Message[] {
+  const dropped = new Set<string>();
+  const kept: Message[] = [];
+  let joinNextUser = false;
+  for (const message of messages) {
+    if (
+      message.role === "assistant" &&
+      (message.ending === "refusal" || message.ending === "content-filter")
+    ) {
+      for (const part of message.content) if (part.type === "tool-call") dropped.add(part.toolCallId);
+      joinNextUser = kept.at(-1)?.role === "user";
+      continue;
+    }
+    if (message.role === "tool" && dropped.size > 0) {
+      const content = message.content.filter((result) => !dropped.has(result.toolCallId));
+      if (content.length > 0) kept.push({ ...message, content });
+      continue;
+    }
+    const previous = kept.at(-1);
+    // The prompt that was refused and the next one become one user turn: Gemini wants turns to alternate.
+    if (joinNextUser && message.role === "user" && previous?.role === "user") {
+      kept[kept.length - 1] = { ...previous, content: [...previous.content, ...message.content] };
+    } else {
+      kept.push(message);
+    }
+    joinNextUser = false;
+  }
+  return kept;
 }
 
 function convertMessage(message: Message, options: ConvertOptions): ModelMessage | undefined {

@@ -147,6 +147,22 @@ describe("compaction", () => {
     expect(session.conversation).toHaveLength(2);
   });
 
+  it.each([
+    ["max-tokens", "## Goal\nRead every", /cut off at the model's output-token limit/],
+    ["refusal", "I can't help with that.", /the model refused to write the summary/],
+    ["content-filter", "", /content filter stopped the summary/],
+  ] as const)(
+    "refuses a summary that ended %s and leaves the conversation as it was",
+    async (ending, text, said) => {
+      const model = createFauxModel([{ text: "Answer." }, { text, ending: { reason: ending } }]);
+      const { sessionId, makeSession } = setup(model);
+      const session = makeSession(sessionId);
+      await drain(session.prompt("Question", signal()));
+      await expect(session.compact(signal())).rejects.toThrow(said);
+      expect(session.conversation.map((message) => messageText(message))).toEqual(["Question", "Answer."]);
+    },
+  );
+
   it("cuts long tool output and keeps the transcript within the model's window", async () => {
     const huge = "x".repeat(50_000);
     const messages: Message[] = [

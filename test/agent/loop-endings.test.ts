@@ -86,14 +86,31 @@ describe("an answer the model ends short", () => {
     expect(model.requests).toHaveLength(1);
   });
 
-  it("a call cut before it became one: an empty answer is still recorded, and the line names the tool", async () => {
-    const { done, messages, notices } = await run([
+  it("a call cut before it became one is recorded as a call not run, and the line names the tool", async () => {
+    const { done, messages, notices, ran } = await run([
       { ending: { reason: "max-tokens", raw: "max_output_tokens", unfinishedToolCalls: ["Write"] } },
     ]);
     expect(done.reason).toBe("max-tokens");
-    expect(messages.at(-1)).toEqual({ role: "assistant", content: [], ending: "max-tokens" });
+    expect(ran).toEqual([]);
+    // Kept as a call whose input is not JSON, answered: a continued session shows the model the call it lost.
+    const [answer, results] = messages.slice(-2);
+    expect(answer).toMatchObject({
+      role: "assistant",
+      ending: "max-tokens",
+      content: [{ type: "tool-call", toolName: "Write", input: "(cut off before its input was complete)" }],
+    });
+    expect(results).toMatchObject({
+      role: "tool",
+      content: [
+        {
+          toolName: "Write",
+          isError: true,
+          output: expect.stringMatching(/^Not run: your answer was cut off/),
+        },
+      ],
+    });
     expect(notices).toEqual([
-      "The answer was cut off at the model's output-token limit (max_output_tokens) while it was writing a Write call, so it is incomplete.",
+      "The answer was cut off at the model's output-token limit (max_output_tokens) while it was writing a Write call, so it is incomplete; its tool call was not run.",
     ]);
   });
 

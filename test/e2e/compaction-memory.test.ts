@@ -10,7 +10,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import type { RecordedRequest } from "../fake-server/server.ts";
+import type { RecordedRequest, Step } from "../fake-server/server.ts";
 import { e2eFixture } from "./fixture.ts";
 import { runCli } from "./harness.ts";
 import {
@@ -141,6 +141,39 @@ describe("compaction inside one long turn", () => {
     expect(kinds.indexOf("reflection")).toBeLessThan(kinds.indexOf("summary"));
     expect(existsSync(path.join(e2e.workspace.home, "memory", `${MEMORY_NAME}.md`))).toBe(false);
   });
+
+  it.each([
+    ["refusal", "I can't help with that.", "the model refused to write the summary"],
+    ["max-tokens", "## Goal\nRead every", "the summary was cut off at the model's output-token limit"],
+  ] as const)(
+    "a summary that ended %s replaces nothing: the turn warns, trims and finishes",
+    async (ending, text, said) => {
+      const session = prepareLongSession(e2e.server, e2e.workspace, { contextWindow: 9_000, parts: 4 });
+      e2e.server.onRequest((request): Step | undefined => {
+        const kind = requestKind(request);
+        if (kind === "summary") return { text, ending };
+        return kind === "reflection" ? { text: "Nothing new worth keeping." } : undefined;
+      });
+      const first = e2e.server.requests.length;
+      const result = await runCli(["-p", session.prompt, "--model", session.model, "--no-reflect"], {
+        cwd: e2e.workspace.project,
+        env: session.env,
+        timeoutMs: 60_000,
+      });
+      expect(result.code).toBe(0);
+      expect(result.stdout).toBe(`${FINAL_ANSWER}\n`);
+      expect(result.stderr).toContain(
+        `Could not compact the conversation (${said}; the conversation was left as it was)`,
+      );
+      const requests = e2e.server.requests.slice(first);
+      expect(requests.map(requestKind)).toContain("summary");
+      const turnsAfter = requests.slice(requests.findIndex((request) => requestKind(request) === "summary"));
+      for (const turn of turnsAfter.filter((request) => requestKind(request) === "turn")) {
+        expect(requestText(turn)).toContain(session.prompt);
+        expect(requestText(turn)).not.toContain(text);
+      }
+    },
+  );
 
   it("with --no-reflect the run still compacts, and sends no reflection", async () => {
     const session = prepareLongSession(e2e.server, e2e.workspace, { contextWindow: 9_000, parts: 4 });

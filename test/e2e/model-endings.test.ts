@@ -83,9 +83,7 @@ describe.each(WIRES)("%s: an answer that ends short", (wire) => {
     const calls = wire === "google" ? "its tool call was not run" : "its 2 tool calls were not run";
     const during = wire === "openai-responses" ? " while it was writing a Write call" : "";
     expect(notice?.text).toBe(
-      `The answer was cut off at the model's output-token limit (${CUT_WORD[wire]})${during}, so it is incomplete; ${
-        wire === "openai-responses" ? "its tool call was not run" : calls
-      }.`,
+      `The answer was cut off at the model's output-token limit (${CUT_WORD[wire]})${during}, so it is incomplete; ${calls}.`,
     );
     expect(lines.at(-1)).toMatchObject({ subtype: "error_max_tokens", stop_reason: "max_tokens" });
     expect(result.stderr).toBe(`tacit: ${notice?.text}\n`);
@@ -99,6 +97,32 @@ describe.each(WIRES)("%s: an answer that ends short", (wire) => {
     const results = e2e.results();
     expect(results.length).toBeGreaterThan(0);
     for (const sent of results) expect(sent.output).toMatch(/Not run: your answer was cut off/);
+    // The cut Write call is sent back too, answered, on every wire that has one (the Responses API's
+    // package drops a call cut before it closed: tacit keeps it as a call with an input that is not JSON).
+    expect(results).toHaveLength(wire === "google" ? 1 : 2);
+  });
+
+  it("reports only the cut answer's own text, never an earlier turn's", async () => {
+    const cut: ScriptedReply = {
+      ending: "max-tokens",
+      ...(wire === "google"
+        ? {}
+        : { cutToolCall: { name: "Write", partialInput: '{"file_path":"a.txt","content":"hal' } }),
+    };
+    e2e.server.enqueue(
+      { text: "I'll check the tree first.", toolCalls: [{ name: "Bash", input: { command: "ls" } }] },
+      cut,
+    );
+    const text = await e2e.print("make it", ["--yolo"]);
+    expect(text.code).toBe(1);
+    expect(text.stdout).toBe("");
+    expect(text.stderr).toMatch(/^tacit: The answer was cut off/m);
+    e2e.server.enqueue(
+      { text: "I'll check the tree first.", toolCalls: [{ name: "Bash", input: { command: "ls" } }] },
+      cut,
+    );
+    const json = await e2e.print("make it", ["--yolo", "--output-format", "json"]);
+    expect(resultOf(json.stdout)).toMatchObject({ stop_reason: "max_tokens", result: "" });
   });
 });
 
@@ -118,6 +142,36 @@ describe.each(WIRES.filter((wire) => wire !== "google"))("%s: a refusal", (wire)
     const said = wire === "anthropic" ? " (refusal)" : "";
     expect(result.stderr).toBe(`tacit: The model refused to answer${said}.\n`);
   });
+
+  it("--continue leaves the refused answer and its calls out of the next request", async () => {
+    e2e.server.enqueue({
+      ...(wire === "openai-chat" ? {} : { reasoning: "weighing it" }),
+      text: "I can't help with that.",
+      // The Responses API's refusal is a part of a message, so it comes with no calls there.
+      ...(wire === "openai-responses"
+        ? {}
+        : { toolCalls: [{ name: "Bash", input: { command: "echo refused-call" } }] }),
+      ending: "refusal",
+    });
+    expect((await e2e.print("do the bad thing", ["--yolo"])).code).toBe(1);
+    e2e.server.enqueue({ text: "Sure, here is the summary." });
+    const next = await e2e.print("summarise the README instead", ["--continue"]);
+    expect(next.code).toBe(0);
+    expect(next.stdout).toBe("Sure, here is the summary.\n");
+    expect(e2e.server.errors).toEqual([]);
+    const sent = JSON.stringify(e2e.server.requests.at(-1)!.body);
+    expect(sent).toContain("do the bad thing");
+    expect(sent).toContain("summarise the README instead");
+    for (const left of ["I can't help with that.", "refused-call", "Not run"])
+      expect(sent).not.toContain(left);
+    // The session keeps it, for show and export.
+    const shown = await e2e.run([
+      "sessions",
+      "show",
+      JSON.parse((await e2e.run(["sessions", "list", "--json"])).stdout)[0].id,
+    ]);
+    expect(shown.stdout).toContain("I can't help with that.");
+  });
 });
 
 describe.each(WIRES.filter((wire) => wire !== "anthropic"))("%s: the content filter", (wire) => {
@@ -130,5 +184,18 @@ describe.each(WIRES.filter((wire) => wire !== "anthropic"))("%s: the content fil
     expect(result.stdout).toBe("Partial\n");
     const word = wire === "google" ? "SAFETY" : "content_filter";
     expect(result.stderr).toBe(`tacit: The provider's content filter stopped the answer (${word}).\n`);
+  });
+
+  it("--continue leaves the filtered answer out, and the wire takes the conversation", async () => {
+    e2e.server.enqueue({ text: "Filtered words", ending: "content-filter" });
+    expect((await e2e.print("first ask")).code).toBe(1);
+    e2e.server.enqueue({ text: "Fine." });
+    const next = await e2e.print("second ask", ["--continue"]);
+    expect(next.code).toBe(0);
+    expect(e2e.server.errors).toEqual([]);
+    const sent = JSON.stringify(e2e.server.requests.at(-1)!.body);
+    expect(sent).toContain("first ask");
+    expect(sent).toContain("second ask");
+    expect(sent).not.toContain("Filtered words");
   });
 });

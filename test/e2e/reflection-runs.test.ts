@@ -63,6 +63,41 @@ describe("reflection runs", () => {
       expect(log()).not.toContain(secret);
   });
 
+  it.each([
+    ["max-tokens", /cut off at the model's output-token limit/],
+    ["refusal", /The model refused to answer/],
+  ] as const)(
+    "a reflection answer that ended %s fails and leaves the session to reflect on again",
+    async (ending, said) => {
+      const { server } = e2e;
+      server.enqueue({ text: "Committed." });
+      const first = await e2e.print("No: always run the linter before committing.", [
+        "--output-format",
+        "json",
+      ]);
+      const sessionId = sessionOf(first.stdout);
+      server.enqueue({
+        text: "Saving",
+        ending,
+        cutToolCall: {
+          name: "memory",
+          partialInput: '{"command":"create","path":"/memories/user/lint.md","file_text":"Always ru',
+        },
+      });
+      const cut = await e2e.run(["reflect", "--session", sessionId]);
+      expect(cut.code).toBe(1);
+      expect(cut.stderr).toMatch(said);
+      expect(cut.stdout).not.toContain("nothing worth keeping");
+      const reflections = () => server.requests.filter((request) => isReflection(request)).length;
+      const before = reflections();
+      server.enqueue({ text: "Nothing new worth keeping." });
+      const again = await e2e.run(["reflect", "--session", sessionId]);
+      expect(again.code).toBe(0);
+      expect(again.stdout).toContain(`session ${sessionId} (messages 1-2`);
+      expect(reflections()).toBe(before + 1);
+    },
+  );
+
   it("skips a ledger row it cannot read, says so once, and runs on", async () => {
     e2e.server.enqueue({ text: "ok" });
     const sessionId = sessionOf((await e2e.print("hi", ["--output-format", "json"])).stdout);

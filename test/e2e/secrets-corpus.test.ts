@@ -138,6 +138,28 @@ describe("secrets corpus: nothing raw reaches disk on any path", () => {
     expect(rawSecretsIn(stored, values)).toEqual([]);
   }, 240_000);
 
+  it("a tool call cut at the output limit mid-input keeps none of its input", async () => {
+    const { server, workspace } = e2e;
+    // The unparsed input is JSON text with its strings escaped ("\n" glued to a secret hides it from
+    // the patterns): before the fix, 50 of the corpus's secrets reached messages.content raw.
+    const whole = JSON.stringify({ file_path: "notes/cut.txt", content: `${corpus}and more` });
+    server.enqueue({
+      text: `${SENTINEL} writing the notes`,
+      ending: "max-tokens",
+      cutToolCall: { name: "Write", partialInput: whole.slice(0, -12) },
+    });
+    const result = await e2e.run(["-p", "save the notes", "--model", e2e.model, "--yolo"], {
+      timeoutMs: 60_000,
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("its tool call was not run");
+    const stored = storedByTacit(workspace.home, workspace.project);
+    const transcript = stored.find((text) => text.where === "sqlite messages.content")!.text;
+    expect(transcript).toContain(`${SENTINEL} writing the notes`);
+    expect(transcript).toContain("this call's input was not whole JSON");
+    expect(rawSecretsIn(stored, values)).toEqual([]);
+  });
+
   it("a memory export leaves out secrets a hand edit put in the project scope", async () => {
     const { workspace } = e2e;
     await tacit(["remember", SENTINEL, "--scope", "project", "--name", "hand-edited"]);

@@ -246,4 +246,21 @@ describe("subagents", () => {
     expect(bashResult?.isError).toBe(true);
     expect(result.stderr).toMatch(/^tacit: general-purpose subagent: Bash not permitted: /m);
   });
+
+  it("a subagent's answer cut short is one whole line on stderr, and the parent reads what came of it", async () => {
+    e2e.server.onRequest((request): Step | undefined => {
+      if (isSubagent(request)) return { text: "Found half of", ending: "max-tokens" };
+      return hasToolResults(request)
+        ? { text: "Parent done." }
+        : {
+            toolCalls: [{ name: "Task", id: "call_a", input: { description: "look", prompt: "find alpha" } }],
+          };
+    });
+    const result = await e2e.print("go");
+    expect(result.stderr).toContain(
+      "tacit: Task: The general-purpose subagent's answer ended short: The answer was cut off at the model's output-token limit, so it is incomplete.\n",
+    );
+    const given = e2e.server.requests.at(-1)!.normalized.messages.flatMap((message) => message.toolResults);
+    expect(given.at(-1)?.output).toContain("so it is incomplete.\n\nWhat came of it:\n\nFound half of");
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Message } from "../../src/core/messages.ts";
+import { type Message, userMessage } from "../../src/core/messages.ts";
 import { fromModelMessages, safeToolCallId, toModelMessages } from "../../src/providers/convert-messages.ts";
 
 const conversation: Message[] = [
@@ -24,6 +24,43 @@ const conversation: Message[] = [
 ];
 
 describe("toModelMessages", () => {
+  it("leaves out an answer a refusal or the filter stopped, and its calls' results; keeps a cut one", () => {
+    const stopped = (ending: "refusal" | "content-filter" | "max-tokens", id: string): Message[] => [
+      userMessage(`ask ${ending}`),
+      {
+        role: "assistant",
+        ending,
+        content: [
+          { type: "text", text: `answer ${ending}` },
+          { type: "tool-call", toolCallId: id, toolName: "Bash", input: { command: "ls" } },
+        ],
+      },
+      {
+        role: "tool",
+        content: [
+          { type: "tool-result", toolCallId: id, toolName: "Bash", output: "Not run", isError: true },
+        ],
+      },
+    ];
+    const sent = toModelMessages([
+      ...stopped("refusal", "c1"),
+      ...stopped("content-filter", "c2"),
+      ...stopped("max-tokens", "c3"),
+      userMessage("go on"),
+    ]);
+    const said = (part: unknown) => {
+      const { text, toolCallId } = part as { text?: string; toolCallId?: string };
+      return text ?? toolCallId;
+    };
+    expect(sent.map((message) => [message.role, ...(message.content as unknown[]).map(said)])).toEqual([
+      // The prompts whose answers were left out join the next: turns still alternate (Gemini wants it).
+      ["user", "ask refusal", "ask content-filter", "ask max-tokens"],
+      ["assistant", "answer max-tokens", "c3"],
+      ["tool", "c3"],
+      ["user", "go on"],
+    ]);
+  });
+
   it("maps every part to the SDK's shape", () => {
     const converted = toModelMessages(conversation, { providerKey: "anthropic" });
     expect(converted).toEqual([

@@ -53,6 +53,18 @@ const assistantWithTool: AssistantMessage = {
     { type: "tool-call", toolCallId: "call_2", toolName: "Bash", input: "not json {" },
   ],
 };
+/** As stored: an input that did not parse is JSON text whose escapes hide secrets, so only its size is kept. */
+const storedAssistantWithTool: AssistantMessage = {
+  ...assistantWithTool,
+  content: assistantWithTool.content.map((part) =>
+    part.type === "tool-call" && typeof part.input === "string"
+      ? {
+          ...part,
+          input: "[not kept: this call's input was not whole JSON (10 characters), so it was never run]",
+        }
+      : part,
+  ),
+};
 const toolResults: ToolMessage = {
   role: "tool",
   content: [
@@ -85,7 +97,9 @@ describe("SessionStore", () => {
 
     const loaded = store.loadMessages(session.id);
     expect(loaded).toEqual([
-      ...conversation,
+      conversation[0],
+      storedAssistantWithTool,
+      toolResults,
       { role: "assistant", content: [{ type: "text", text: "One export." }] },
     ]);
     const stored = store.loadStoredMessages(session.id);
@@ -219,7 +233,7 @@ describe("SessionStore", () => {
     expect(lines.map((line) => line.type)).toEqual(["session", "message", "message", "message", "usage"]);
     expect(lines[0]).toMatchObject({ id: session.id, title: "Export me", cwd: "/work/app" });
     expect(lines[1]).toMatchObject({ seq: 1, model: "m/1", message: userMessage("hi\nthere") });
-    expect(lines[2].message).toEqual(assistantWithTool);
+    expect(lines[2].message).toEqual(storedAssistantWithTool);
     expect(lines[3].message).toEqual(toolResults);
     expect(lines[4]).toMatchObject({ seq: 1, model: "m/1", usage: usage(7, 3), costUsd: 0.001 });
   });

@@ -1,6 +1,6 @@
 import { AbortedError } from "../../core/errors.ts";
 import type { Message } from "../../core/messages.ts";
-import { userMessage } from "../../core/messages.ts";
+import { isModelEnding, userMessage } from "../../core/messages.ts";
 import type { ModelClient } from "../../core/model.ts";
 import { newToolSessionState, type Tool } from "../../core/tool.ts";
 import { addUsage, emptyUsage, type Usage } from "../../core/usage.ts";
@@ -9,6 +9,7 @@ import type { MemoryCommandTarget } from "../../memory/memory-commands.ts";
 import type { MemoryService } from "../../memory/memory-service.ts";
 import { createMemoryTool } from "../../tools/memory.ts";
 import { runAgent } from "../loop.ts";
+import { endingLine } from "../model-ending.ts";
 import { recordingTarget } from "./recording-target.ts";
 import {
   REFLECTION_SYSTEM_PROMPT,
@@ -81,6 +82,7 @@ export async function reflectOn(options: ReflectOptions): Promise<ReflectionOutc
   let requestInputTokens: number | undefined;
   let failure: string | undefined;
   let aborted = false;
+  let lastWarning: string | undefined;
   const events = runAgent({
     model: options.model,
     system: REFLECTION_SYSTEM_PROMPT,
@@ -113,8 +115,13 @@ export async function reflectOn(options: ReflectOptions): Promise<ReflectionOutc
       requestInputTokens ??= event.usage.inputTokens;
     } else if (event.type === "error" && event.fatal) {
       failure = event.message;
+    } else if (event.type === "notice" && event.level === "warning") {
+      lastWarning = event.text;
     } else if (event.type === "done") {
       aborted = event.reason === "aborted";
+      // An answer cut, refused or filtered is no verdict on the session: "nothing worth keeping"
+      // would advance the ledger past it for good, so it fails and the next run reflects again.
+      if (isModelEnding(event.reason)) failure ??= lastWarning ?? endingLine(event.reason);
     }
   }
   if (aborted) throw new AbortedError();

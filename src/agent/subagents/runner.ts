@@ -157,9 +157,10 @@ function resultOf(
     case "max-tokens":
     case "refusal":
     case "content-filter":
-      // The parent model is told how its subagent's answer ended, with what came of it.
+      // The parent model is told how its subagent's answer ended, with what came of it below, so
+      // the first line (what -p shows on stderr) is whole on its own.
       return {
-        output: `The ${name} subagent's answer ended short: ${endingLine(ending.reason)}${text ? ` What came of it:\n\n${text}` : ""}`,
+        output: `The ${name} subagent's answer ended short: ${endingLine(ending.reason)}${text ? `\n\nWhat came of it:\n\n${text}` : ""}`,
         isError: true,
       };
     default:

@@ -112,7 +112,7 @@ describe("subagent runner", () => {
     expect(result.role === "tool" && result.content[0]).toMatchObject({
       isError: true,
       output:
-        "The general-purpose subagent's answer ended short: The answer was cut off at the model's output-token limit, so it is incomplete. What came of it:\n\nhalf a report",
+        "The general-purpose subagent's answer ended short: The answer was cut off at the model's output-token limit, so it is incomplete.\n\nWhat came of it:\n\nhalf a report",
     });
   });
 
