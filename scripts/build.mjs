@@ -66,19 +66,21 @@ await build({
 // CommonJS file, which src/cli/print-bundle-loader.ts runs with a code cache made after a run. Its first
 // line carries a build id, a hash of the file, that names the cache (V8 checks only the source's length).
 const BUILD_ID_PLACEHOLDER = "0".repeat(16);
-await build({
+const commonJsOptions = {
   ...bundleOptions,
   format: "cjs",
   splitting: false,
-  entryPoints: { "print-entry": "src/cli/print-entry.ts" },
   outExtension: { ".js": ".cjs" },
   outdir: "dist/print",
+  banner: {},
+};
+await build({
+  ...commonJsOptions,
+  entryPoints: { "print-entry": "src/cli/print-entry.ts" },
   // Every import() a require(): a script run by vm.Script has no module loader of its own to import with.
   supported: { "dynamic-import": false },
   plugins: [...bundleOptions.plugins, webTreeSitterCommonJs],
-  banner: {
-    js: `/* tacit build ${BUILD_ID_PLACEHOLDER} */`,
-  },
+  banner: { js: `/* tacit build ${BUILD_ID_PLACEHOLDER} */` },
   define: { ...bundleOptions.define, "import.meta.url": "__importMetaUrl" },
   inject: ["scripts/import-meta-url.js"],
 });
@@ -88,15 +90,7 @@ const buildId = createHash("sha256").update(printSource).digest("hex").slice(0, 
 // Same length, so the source map's columns still hold.
 writeFileSync(printBundle, printSource.replace(BUILD_ID_PLACEHOLDER, buildId), "latin1");
 // The loader the launcher requires before the bundle, and the files the bundle's code finds beside itself.
-await build({
-  ...bundleOptions,
-  format: "cjs",
-  splitting: false,
-  entryPoints: { "load-print": "src/cli/print-bundle-loader.ts" },
-  outExtension: { ".js": ".cjs" },
-  outdir: "dist/print",
-  banner: {},
-});
+await build({ ...commonJsOptions, entryPoints: { "load-print": "src/cli/print-bundle-loader.ts" } });
 await build({ ...bundleOptions, splitting: false, entryPoints: besideEntryPoints, outdir: "dist/print" });
 
 // The bash grammar and its runtime are WebAssembly files that cannot be bundled as code: they sit

@@ -1,9 +1,9 @@
-import { randomUUID } from "node:crypto";
 import { errorMessage, isAbortError } from "../core/errors.ts";
 import type { AgentEvent, DoneReason } from "../core/events.ts";
 import type {
   AssistantMessage,
   Message,
+  ModelEnding,
   ReasoningPart,
   TextPart,
   ToolCallPart,
@@ -130,10 +130,10 @@ export async function* runAgent(options: RunAgentOptions): AsyncGenerator<AgentE
    */
   async function* endShort(
     message: AssistantMessage,
+    ending: ModelEnding,
     toolCalls: ToolCallPart[],
     finish: Extract<ModelStreamEvent, { type: "finish" }>,
   ): AsyncGenerator<AgentEvent> {
-    const ending = message.ending ?? "max-tokens";
     let toolMessage: ToolMessage | undefined;
     if (toolCalls.length > 0) {
       toolMessage = {
@@ -260,19 +260,17 @@ export async function* runAgent(options: RunAgentOptions): AsyncGenerator<AgentE
     const message = assistant.toMessage({ withToolCalls: true }) ?? { role: "assistant", content: [] };
     const ending = finish?.ending;
     // An answer that ended short is stored even when nothing of it came whole: the ending is the record.
-    if (ending) message.ending = ending;
-    if (ending) message.content.push(...unfinishedCalls(finish?.unfinishedToolCalls ?? []));
+    if (finish && ending) {
+      message.ending = ending;
+      message.content.push(...unfinishedCalls(finish.unfinishedToolCalls ?? []));
+    }
     if (message.content.length > 0 || ending) {
       messages.push(message);
       yield { type: "message", message };
     }
     const toolCalls = message.content.filter((part): part is ToolCallPart => part.type === "tool-call");
-    if (ending) {
-      yield* endShort(
-        message,
-        toolCalls,
-        finish ?? { type: "finish", finishReason: "other", usage: emptyUsage() },
-      );
+    if (finish && ending) {
+      yield* endShort(message, ending, toolCalls, finish);
       yield done(ending);
       return;
     }
@@ -336,8 +334,9 @@ export async function* runAgent(options: RunAgentOptions): AsyncGenerator<AgentE
 function unfinishedCalls(names: readonly string[]): ToolCallPart[] {
   return names.map((toolName, index) => ({
     type: "tool-call",
-    // Unique in the session: a call id seen twice is refused by some wires.
-    toolCallId: `unfinished_${randomUUID().slice(0, 8)}_${index}`,
+    // Unique in the session (a call id seen twice is refused by some wires), not secret: Math.random, as
+    // session ids (session-id.ts), spares loading node:crypto.
+    toolCallId: `unfinished_${Math.random().toString(36).slice(2, 10)}_${index}`,
     toolName,
     input: "(cut off before its input was complete)",
   }));

@@ -17,18 +17,17 @@ type PrintEntry = typeof import("./print-entry.ts");
  * it, when V8 has compiled only the top level: every function start-up calls
  * is compiled again on every run, about 1,500 of them before the first
  * request. A cache made when a run ends holds them all: the first request came
- * 84 → 63 ms (BENCHMARKS.md). An ES module cannot be cached that way without
+ * 86 → 67 ms (BENCHMARKS.md). An ES module cannot be cached that way without
  * an experimental flag, so this path is one CommonJS file run through vm.Script.
  *
  * The cache is code tacit runs, so it is kept only in the user's private folder
  * (core/private-folder.ts), read without following links, and named by the
  * bundle's build id (a hash of its text the build writes into its first line:
  * V8 itself checks only the source's length) and what else decides the code
- * (codeCacheFile). A cache V8
- * rejects (another Node, other V8 flags) or a missing one is written when the
- * run ends well (exit 0, so a run that failed early does not leave a cache of
- * its error path alone). NODE_DISABLE_COMPILE_CACHE turns it off, as it does
- * Node's.
+ * (codeCacheFile). A cache V8 rejects (another Node, other V8 flags) or a
+ * missing one is written when the run ends well (exit 0, so a run that failed
+ * early does not leave a cache of its error path alone).
+ * NODE_DISABLE_COMPILE_CACHE turns it off, as it does Node's.
  */
 export function loadPrintBundle(bundle: string, env: NodeJS.ProcessEnv = process.env): PrintEntry {
   // Once per process: the launcher loads it, and the full CLI asks again when the fast parser hands the
