@@ -13,6 +13,7 @@ import {
   continueAfterSummary,
   conversationAfterCompaction,
   estimateMessageTokens,
+  filledContextWindow,
   isCompactionSummary,
 } from "./compaction.ts";
 import { type CompactionSave, saveBeforeDropping } from "./compaction-save.ts";
@@ -220,18 +221,20 @@ export class AgentSession {
   }
 
   /**
-   * Before a turn, when the last request filled most of the model's context
-   * window, compacts first: a long session keeps going instead of failing on
-   * "prompt too long" mid-turn. A failed compaction is reported and the turn
-   * goes on with the full conversation.
+   * Before a turn, when the last request filled most of the model's context window or the last
+   * answer was cut where it filled it (a resumed session's estimate cannot tell), compacts first,
+   * instead of failing on "prompt too long"; a failed compaction is reported and the turn goes on.
    */
   private async *compactIfNearlyFull(signal: AbortSignal): AsyncGenerator<AgentEvent> {
     const window = this.model.info.contextWindow;
     const threshold = this.options.autoCompactRatio ?? AUTO_COMPACT_RATIO;
-    if (threshold <= 0 || this.messages.length === 0 || this.lastInputTokens < window * threshold) return;
+    const filled = filledContextWindow(this.messages);
+    if (threshold <= 0 || this.messages.length === 0) return;
+    if (!filled && this.lastInputTokens < window * threshold) return;
     const percent = Math.round((this.lastInputTokens / window) * 100);
     const saving = this.options.saveBeforeCompaction ? "saving what matters to memory, then " : "";
-    yield notice("info", `The context is ${percent}% full: ${saving}compacting the conversation first.`);
+    const state = filled ? "The last answer filled the context window" : `The context is ${percent}% full`;
+    yield notice("info", `${state}: ${saving}compacting the conversation first.`);
     try {
       yield* this.compactNow("before-turn", signal);
     } catch (error) {

@@ -3,7 +3,6 @@ import type { AgentEvent, DoneReason } from "../core/events.ts";
 import type {
   AssistantMessage,
   Message,
-  ModelEnding,
   ReasoningPart,
   TextPart,
   ToolCallPart,
@@ -17,7 +16,8 @@ import { addUsage, emptyUsage, type Usage } from "../core/usage.ts";
 import { costOf } from "../providers/cost.ts";
 import { ContextOverflowError } from "../providers/retry.ts";
 import { toolSpecOf } from "../tools/define-tool.ts";
-import { endingLine, notRunResult } from "./model-ending.ts";
+import { endShort, unfinishedCalls, withNote } from "./loop-ending.ts";
+import { MALFORMED_CALL_RETRY, malformedCallNote } from "./model-ending.ts";
 import {
   type AfterToolCall,
   type BeforeToolCall,
@@ -99,6 +99,9 @@ export async function* runAgent(options: RunAgentOptions): AsyncGenerator<AgentE
   let turn = 0;
   // A request the provider refused as too long is sent again once, after making room.
   let overflowRetried = false;
+  // An answer whose tool call the provider could not read (Gemini's MALFORMED_FUNCTION_CALL) is asked
+  // for again once, with this note to the model for that request only.
+  let malformedNote: string | undefined;
 
   const done = (reason: DoneReason): AgentEvent => ({
     type: "done",
@@ -120,42 +123,6 @@ export async function* runAgent(options: RunAgentOptions): AsyncGenerator<AgentE
       yield done("error");
     }
     return;
-  }
-
-  /**
-   * The model ended its answer short (cut at the output limit, refused, filtered): none of its tool
-   * calls runs (a cut call's input may be half-formed, and one that parsed may be missing its
-   * sequel); each is answered as not run, so the conversation stays whole for --continue, and the
-   * user is told in one line. The turn ends here, and the run ends with the ending as its reason.
-   */
-  async function* endShort(
-    message: AssistantMessage,
-    ending: ModelEnding,
-    toolCalls: ToolCallPart[],
-    finish: Extract<ModelStreamEvent, { type: "finish" }>,
-  ): AsyncGenerator<AgentEvent> {
-    let toolMessage: ToolMessage | undefined;
-    if (toolCalls.length > 0) {
-      toolMessage = {
-        role: "tool",
-        content: toolCalls.map((call) => ({
-          type: "tool-result",
-          toolCallId: call.toolCallId,
-          toolName: call.toolName,
-          output: notRunResult(ending),
-          isError: true,
-        })),
-      };
-      messages.push(toolMessage);
-      yield { type: "message", message: toolMessage };
-    }
-    const text = endingLine(ending, {
-      ...(finish.rawReason ? { raw: finish.rawReason } : {}),
-      ...(finish.unfinishedToolCalls ? { unfinishedCalls: finish.unfinishedToolCalls } : {}),
-      callsNotRun: toolCalls.length,
-    });
-    yield { type: "notice", level: "warning", text };
-    yield { type: "turn-end", turn, message, ...(toolMessage ? { toolResults: toolMessage } : {}) };
   }
 
   while (true) {
@@ -183,7 +150,8 @@ export async function* runAgent(options: RunAgentOptions): AsyncGenerator<AgentE
       const tools = currentTools();
       toolsByName = new Map(tools.map((tool) => [tool.name, tool]));
       const toolSpecs: ToolSpec[] = tools.map(toolSpecOf);
-      const stream = model.stream({ system, messages, tools: toolSpecs }, signal);
+      const sent = malformedNote ? withNote(messages, malformedNote) : messages;
+      const stream = model.stream({ system, messages: sent, tools: toolSpecs }, signal);
       for await (const event of stream) {
         options.onAnswering?.();
         switch (event.type) {
@@ -257,8 +225,17 @@ export async function* runAgent(options: RunAgentOptions): AsyncGenerator<AgentE
       yield { type: "usage", usage, costUsd: cost };
     }
 
-    const message = assistant.toMessage({ withToolCalls: true }) ?? { role: "assistant", content: [] };
     const ending = finish?.ending;
+    if (finish && ending === "malformed-call" && !malformedNote) {
+      // Nothing of it is usable or kept, as for any failed attempt; a second one ends the turn below.
+      malformedNote = malformedCallNote(finish.rawReason, finish.finishMessage);
+      const word = finish.rawReason ? ` (${finish.rawReason})` : "";
+      yield { type: "retry", attempt: 1, delayMs: 0, reason: `${MALFORMED_CALL_RETRY}${word}` };
+      turn--;
+      continue;
+    }
+    malformedNote = undefined;
+    const message = assistant.toMessage({ withToolCalls: true }) ?? { role: "assistant", content: [] };
     // An answer that ended short is stored even when nothing of it came whole: the ending is the record.
     if (finish && ending) {
       message.ending = ending;
@@ -268,12 +245,12 @@ export async function* runAgent(options: RunAgentOptions): AsyncGenerator<AgentE
       messages.push(message);
       yield { type: "message", message };
     }
-    const toolCalls = message.content.filter((part): part is ToolCallPart => part.type === "tool-call");
     if (finish && ending) {
-      yield* endShort(message, ending, toolCalls, finish);
+      yield* endShort(messages, turn, message, ending, finish);
       yield done(ending);
       return;
     }
+    const toolCalls = message.content.filter((part): part is ToolCallPart => part.type === "tool-call");
     if (toolCalls.length === 0) {
       yield { type: "turn-end", turn, message };
       yield done("stop");
@@ -324,22 +301,6 @@ export async function* runAgent(options: RunAgentOptions): AsyncGenerator<AgentE
       return;
     }
   }
-}
-
-/**
- * Calls cut before their input closed that the provider package dropped (the Responses API's): kept
- * as calls with an input that is not JSON, as the other wires' packages pass a cut call on, so they
- * are answered "not run" like those and a continued session shows the model the call it lost.
- */
-function unfinishedCalls(names: readonly string[]): ToolCallPart[] {
-  return names.map((toolName, index) => ({
-    type: "tool-call",
-    // Unique in the session (a call id seen twice is refused by some wires), not secret: Math.random, as
-    // session ids (session-id.ts), spares loading node:crypto.
-    toolCallId: `unfinished_${Math.random().toString(36).slice(2, 10)}_${index}`,
-    toolName,
-    input: "(cut off before its input was complete)",
-  }));
 }
 
 /** Builds the assistant message from stream deltas, merging consecutive text and reasoning. */

@@ -7,13 +7,23 @@
 
 /**
  * How a model can end an answer short of a normal stop, each of which the user is told in one line:
- * cut at its output-token limit, a refusal (Anthropic's stop_reason "refusal", OpenAI's refusal
- * field), or the provider's content filter (Chat's content_filter, Gemini's SAFETY, RECITATION…).
+ * cut at its output-token limit, cut where the conversation filled the context window (Anthropic's
+ * stop_reason "model_context_window_exceeded"), a refusal (Anthropic's stop_reason "refusal", OpenAI's
+ * refusal field), the provider's content filter (Chat's content_filter, Gemini's SAFETY, RECITATION…),
+ * or a tool call the provider could not read, again after one retry (Gemini's MALFORMED_FUNCTION_CALL).
  */
-export type ModelEnding = "max-tokens" | "refusal" | "content-filter";
+export type ModelEnding = "max-tokens" | "context-window" | "refusal" | "content-filter" | "malformed-call";
+
+const MODEL_ENDINGS: ReadonlySet<unknown> = new Set<ModelEnding>([
+  "max-tokens",
+  "context-window",
+  "refusal",
+  "content-filter",
+  "malformed-call",
+]);
 
 export function isModelEnding(value: unknown): value is ModelEnding {
-  return value === "max-tokens" || value === "refusal" || value === "content-filter";
+  return MODEL_ENDINGS.has(value);
 }
 
 /** The ending a message records, or null (what the session store writes in its column). */
@@ -91,9 +101,10 @@ export interface AssistantMessage {
   role: "assistant";
   content: Array<TextPart | ReasoningPart | ToolCallPart>;
   /**
-   * Set when the model ended this answer short of a normal stop (cut at the output limit, refused,
-   * filtered): the session stores it (its own column), so a resumed session says so again. The
-   * message may then have no content at all (all that came was a call cut before its input closed).
+   * Set when the model ended this answer short of a normal stop (cut at the output limit or where the
+   * context window filled, refused, filtered, a call the provider could not read): the session stores
+   * it (its own column), so a resumed session says so again. The message may then have no content at
+   * all (all that came was a call cut before its input closed, or a call the provider could not read).
    */
   ending?: ModelEnding;
 }

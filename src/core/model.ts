@@ -54,12 +54,14 @@ export type ModelStreamEvent =
       type: "finish";
       finishReason: FinishReason;
       usage: Usage;
-      /** The model ended its answer short of a normal stop: cut at the output limit, refused, filtered. */
+      /** The model ended its answer short of a normal stop (core/messages.ts ModelEnding). */
       ending?: ModelEnding;
       /** The wire's own word for the ending (Anthropic's stop_reason, Gemini's finishReason…), when it sent one. */
       rawReason?: string;
       /** Tools whose call input started streaming but never closed (the answer was cut inside the call). */
       unfinishedToolCalls?: string[];
+      /** What the provider said of a call it could not read (Gemini's finishMessage), told to the model on the retry. */
+      finishMessage?: string;
     };
 
 /**

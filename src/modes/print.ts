@@ -127,9 +127,8 @@ export async function printRun(
             session_id: info.sessionId,
           });
         } else {
-          writers.stderr(
-            `tacit: ${event.reason}; retrying in ${(event.delayMs / 1000).toFixed(1)}s (attempt ${event.attempt + 1})\n`,
-          );
+          const when = event.delayMs > 0 ? `in ${(event.delayMs / 1000).toFixed(1)}s` : "now";
+          writers.stderr(`tacit: ${event.reason}; retrying ${when} (attempt ${event.attempt + 1})\n`);
         }
         break;
       case "notice":
@@ -227,10 +226,14 @@ function stopReasonOf(reason: DoneReason): string | null {
       return "end_turn";
     case "max-tokens":
       return "max_tokens";
+    case "context-window":
+      return "model_context_window_exceeded";
     case "refusal":
       return "refusal";
     case "content-filter":
       return "content_filter";
+    case "malformed-call":
+      return "malformed_function_call";
     default:
       return null;
   }
@@ -246,10 +249,14 @@ function resultSubtype(reason: DoneReason): string {
       return "error_interrupted";
     case "max-tokens":
       return "error_max_tokens";
+    case "context-window":
+      return "error_context_window";
     case "refusal":
       return "error_refusal";
     case "content-filter":
       return "error_content_filter";
+    case "malformed-call":
+      return "error_malformed_function_call";
     default:
       return "error_during_execution";
   }

@@ -41,11 +41,12 @@ export function toModelMessages(messages: Message[], options: ConvertOptions = {
 }
 
 /**
- * The conversation without the answers a refusal or the content filter stopped, nor the "Not run"
- * results of their calls: Anthropic's guidance is that a refused turn left in the context draws
- * more refusals, and a filtered one is no answer to build on. The user's prompt stays, joined to
- * the next one; the session keeps the answer for show and export. An answer cut at the output
- * limit stays: the model goes on from it.
+ * The conversation without the answers a refusal or the content filter stopped, or whose tool call
+ * the provider could not read, nor the "Not run" results of their calls: Anthropic's guidance is
+ * that a refused turn left in the context draws more refusals, and a filtered or unreadable one is
+ * no answer to build on. The user's prompt stays, joined to the next one; the session keeps the
+ * answer for show and export. An answer cut at the output limit or the context window stays: the
+ * model goes on from it.
  */
 function withoutStoppedAnswers(messages: readonly Message[]): Message[] {
   const dropped = new Set<string>();
@@ -54,7 +55,9 @@ function withoutStoppedAnswers(messages: readonly Message[]): Message[] {
   for (const message of messages) {
     if (
       message.role === "assistant" &&
-      (message.ending === "refusal" || message.ending === "content-filter")
+      (message.ending === "refusal" ||
+        message.ending === "content-filter" ||
+        message.ending === "malformed-call")
     ) {
       for (const part of message.content) if (part.type === "tool-call") dropped.add(part.toolCallId);
       joinNextUser = kept.at(-1)?.role === "user";

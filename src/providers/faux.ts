@@ -15,8 +15,17 @@ interface FauxResponse {
   /** Thrown instead of replying (after any text, so partial output can be tested). */
   error?: Error;
   /** The answer ends short, as a provider package's finish says it (providers/provider-stream.ts). */
-  ending?: { reason: ModelEnding; raw?: string; unfinishedToolCalls?: string[] };
+  ending?: { reason: ModelEnding; raw?: string; unfinishedToolCalls?: string[]; finishMessage?: string };
 }
+
+/** The unified reason each provider package reports with an ending (providers/provider-stream.ts endingOf). */
+const FAUX_FINISH_REASONS: Record<ModelEnding, FinishReason> = {
+  "max-tokens": "length",
+  "context-window": "length",
+  refusal: "content-filter",
+  "content-filter": "content-filter",
+  "malformed-call": "error",
+};
 
 export type FauxStep = FauxResponse | ((request: ModelRequest) => FauxResponse | Promise<FauxResponse>);
 
@@ -71,19 +80,14 @@ export function createFauxModel(script: FauxStep[] = [], info?: Partial<ModelInf
       type: "finish",
       finishReason:
         response.finishReason ??
-        (ending
-          ? ending.reason === "max-tokens"
-            ? "length"
-            : "content-filter"
-          : toolCalls.length > 0
-            ? "tool-calls"
-            : "stop"),
+        (ending ? FAUX_FINISH_REASONS[ending.reason] : toolCalls.length > 0 ? "tool-calls" : "stop"),
       usage: usageOf(request, response),
       ...(ending
         ? {
             ending: ending.reason,
             ...(ending.raw ? { rawReason: ending.raw } : {}),
             ...(ending.unfinishedToolCalls ? { unfinishedToolCalls: ending.unfinishedToolCalls } : {}),
+            ...(ending.finishMessage ? { finishMessage: ending.finishMessage } : {}),
           }
         : {}),
     };

@@ -38,7 +38,7 @@ export function toStreamEvent(
       // A finish without the wire's own end of the answer is no finish: the caller's stream then
       // ends without one, and withRetry sends the request again as cut.
       if (finishSignalled && !finishWasSignalled(part.finishReason)) return undefined;
-      return finishEvent(part.finishReason, usageOf(part.usage));
+      return finishEvent(part.finishReason, usageOf(part.usage), part.providerMetadata);
     case "error":
       throw streamErrorOf(part.error);
     default:
@@ -46,9 +46,14 @@ export function toStreamEvent(
   }
 }
 
-function finishEvent(reason: { unified: string; raw?: string | undefined }, usage: Usage): ModelStreamEvent {
+function finishEvent(
+  reason: { unified: string; raw?: string | undefined },
+  usage: Usage,
+  providerMetadata: Record<string, unknown> | undefined,
+): ModelStreamEvent {
   const finishReason = finishReasonOf(reason.unified);
   const ending = endingOf(finishReason, reason.raw);
+  const finishMessage = ending === "malformed-call" ? finishMessageOf(providerMetadata) : undefined;
   return {
     type: "finish",
     finishReason,
@@ -58,21 +63,37 @@ function finishEvent(reason: { unified: string; raw?: string | undefined }, usag
     ...(ending && reason.raw !== undefined && !(ending === "refusal" && reason.raw === "stop")
       ? { rawReason: reason.raw }
       : {}),
+    ...(finishMessage ? { finishMessage } : {}),
   };
 }
 
 /**
- * The packages' unified reason → how the answer ended short, if it did. "length" is the output
- * limit on every wire (Anthropic's max_tokens and model_context_window_exceeded, the Responses API's
- * max_output_tokens, Chat's length, Gemini's MAX_TOKENS). "content-filter" is a refusal when the
- * model said no (Anthropic's stop_reason "refusal"; OpenAI's refusal field, which the packages
- * report with the raw reason "stop" on Chat and none on the Responses API) and the provider's
- * filter otherwise (content_filter, Gemini's SAFETY, RECITATION, BLOCKLIST…).
+ * The package's unified reason and the wire's word → how the answer ended short, if it did.
+ * "length" is the output limit on every wire (Anthropic's max_tokens, the Responses API's
+ * max_output_tokens, Chat's length, Gemini's MAX_TOKENS), except Anthropic's
+ * model_context_window_exceeded, which the package also calls "length": the answer was cut where
+ * the whole conversation filled the context window, which a higher output limit would not mend.
+ * "content-filter" is a refusal when the model said no (Anthropic's stop_reason "refusal"; OpenAI's
+ * refusal field, which the packages report with the raw reason "stop" on Chat and none on the
+ * Responses API) and the provider's filter otherwise (content_filter, Gemini's SAFETY, RECITATION,
+ * BLOCKLIST…). "error" with Gemini's MALFORMED_FUNCTION_CALL is a call the API could not read: only
+ * @ai-sdk/google reports that pair (the Chat package calls any word it does not know "other", so a
+ * local server's odd words never reach here).
  */
 export function endingOf(reason: FinishReason, raw: string | undefined): ModelEnding | undefined {
-  if (reason === "length") return "max-tokens";
+  if (reason === "length") return raw === "model_context_window_exceeded" ? "context-window" : "max-tokens";
+  if (reason === "error") return raw === "MALFORMED_FUNCTION_CALL" ? "malformed-call" : undefined;
   if (reason !== "content-filter") return undefined;
   return raw === undefined || raw === "refusal" || raw === "stop" ? "refusal" : "content-filter";
+}
+
+/** What Gemini said beside MALFORMED_FUNCTION_CALL (its finishMessage, often the call it could not read). */
+function finishMessageOf(providerMetadata: Record<string, unknown> | undefined): string | undefined {
+  for (const value of Object.values(providerMetadata ?? {})) {
+    const message = recordOf(value)?.finishMessage;
+    if (typeof message === "string" && message.trim() !== "") return message.trim();
+  }
+  return undefined;
 }
 
 /**

@@ -140,9 +140,117 @@ describe("an answer the model ends short", () => {
     expect(messages.at(-1)).not.toHaveProperty("ending");
   });
 
+  it("cut where the context window filled: its own line, which names the wire's word and the compaction to come", async () => {
+    const { done, messages, notices, model } = await run([
+      {
+        text: "The long review",
+        toolCalls: [{ toolName: "Bash", input: { command: "echo late" } }],
+        ending: { reason: "context-window", raw: "model_context_window_exceeded" },
+      },
+    ]);
+    expect(done.reason).toBe("context-window");
+    expect(messages.at(-2)).toMatchObject({ role: "assistant", ending: "context-window" });
+    expect(messages.at(-1)).toMatchObject({
+      role: "tool",
+      content: [
+        { output: expect.stringMatching(/^Not run: your answer was cut off where the conversation filled/) },
+      ],
+    });
+    expect(notices).toEqual([
+      "The answer was cut off where the conversation filled the model's context window (model_context_window_exceeded), so it is incomplete; its tool call was not run. The next turn compacts the conversation first.",
+    ]);
+    expect(model.requests).toHaveLength(1);
+  });
+
   it("the resumed line is the same sentence without the wire's word", () => {
     expect(endingLine("max-tokens")).toBe(
       "The answer was cut off at the model's output-token limit, so it is incomplete.",
     );
+  });
+});
+
+describe("a tool call the provider could not read (Gemini's MALFORMED_FUNCTION_CALL)", () => {
+  const malformed = (finishMessage?: string): FauxStep => ({
+    ending: {
+      reason: "malformed-call",
+      raw: "MALFORMED_FUNCTION_CALL",
+      ...(finishMessage ? { finishMessage } : {}),
+    },
+  });
+
+  it("is asked for again once, the model told why in that request only; the answer that comes is the turn's", async () => {
+    const { done, events, messages, model, notices, ran } = await run([
+      malformed("Malformed function call: print(default_api.Bash(command='ls'))"),
+      { toolCalls: [{ toolName: "Bash", input: { command: "ls" } }] },
+      { text: "Listed." },
+    ]);
+    expect(done.reason).toBe("stop");
+    expect(ran).toEqual(["ls"]);
+    expect(notices).toEqual([]);
+    expect(events.filter((event) => event.type === "retry")).toEqual([
+      {
+        type: "retry",
+        attempt: 1,
+        delayMs: 0,
+        reason: "the model wrote a tool call the provider could not read (MALFORMED_FUNCTION_CALL)",
+      },
+    ]);
+    // Both attempts were paid for.
+    expect(events.filter((event) => event.type === "usage")).toHaveLength(3);
+    // The retry carries the note, joined to the user's message so turns still alternate; then it is gone.
+    const [first, retried, after] = model.requests;
+    expect(first!.messages).toHaveLength(1);
+    expect(retried!.messages).toHaveLength(1);
+    const note = messageText(retried!.messages[0]!);
+    expect(note).toContain("go");
+    expect(note).toContain(
+      "[tacit: your previous answer was a tool call the provider could not parse (MALFORMED_FUNCTION_CALL)",
+    );
+    expect(note).toContain("It said: Malformed function call: print(default_api.Bash(command='ls'))");
+    expect(JSON.stringify(after!.messages)).not.toContain("[tacit:");
+    // Nothing of the failed attempt, and not the note, is in the conversation the session stores.
+    expect(JSON.stringify(messages)).not.toContain("[tacit:");
+    expect(messages.map((message) => message.role)).toEqual(["user", "assistant", "tool", "assistant"]);
+  });
+
+  it("after tool results, the note is a user message of its own", async () => {
+    const { model } = await run([
+      { toolCalls: [{ toolName: "Bash", input: { command: "pwd" } }] },
+      malformed(),
+      { text: "Done." },
+    ]);
+    const roles = (index: number) => model.requests[index]!.messages.map((message) => message.role);
+    expect(roles(1)).toEqual(["user", "assistant", "tool"]);
+    expect(roles(2)).toEqual(["user", "assistant", "tool", "user"]);
+    expect(messageText(model.requests[2]!.messages.at(-1)!)).toMatch(/^\[tacit: your previous answer/);
+  });
+
+  it("twice in a row ends the turn with one line; no call of it runs, and it is stored with its ending", async () => {
+    const { done, messages, model, notices, ran } = await run([
+      malformed(),
+      {
+        toolCalls: [{ toolName: "Bash", input: { command: "echo parsed" } }],
+        ending: { reason: "malformed-call", raw: "MALFORMED_FUNCTION_CALL" },
+      },
+    ]);
+    expect(model.requests).toHaveLength(2);
+    expect(done.reason).toBe("malformed-call");
+    expect(ran).toEqual([]);
+    expect(notices).toEqual([
+      "The model wrote a tool call the provider could not read (MALFORMED_FUNCTION_CALL), on the retry too, so nothing of the answer was run.",
+    ]);
+    expect(messages.at(-2)).toMatchObject({ role: "assistant", ending: "malformed-call" });
+    expect(messages.at(-1)).toMatchObject({ role: "tool", content: [{ isError: true }] });
+  });
+
+  it("each request of a turn gets its own retry", async () => {
+    const { done, model } = await run([
+      malformed(),
+      { toolCalls: [{ toolName: "Bash", input: { command: "ls" } }] },
+      malformed(),
+      { text: "Done." },
+    ]);
+    expect(done.reason).toBe("stop");
+    expect(model.requests).toHaveLength(4);
   });
 });

@@ -1,7 +1,9 @@
 // tacit acp, driven by the ACP SDK's client: an answer the model ends short is the prompt's stop
-// reason in ACP's words (max_tokens, refusal), what came of it is streamed, and no cut call runs.
+// reason in ACP's words (max_tokens, refusal), or an error for a call the provider could not read,
+// what came of it is streamed, and no cut call runs.
 import { existsSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
+import type { Wire } from "../fake-server/types.ts";
 import { type AcpEditor, chunkText, initializeParams, startAcpEditor } from "./acp-client.ts";
 import { e2eFixture } from "./fixture.ts";
 
@@ -12,12 +14,9 @@ describe("tacit acp: an answer that ends short", () => {
     await Promise.all(editors.splice(0).map((editor) => editor.close()));
   });
 
-  async function promptOnce(text: string, args: string[] = []) {
-    const editor = startAcpEditor({
-      cwd: e2e.workspace.project,
-      env: e2e.env,
-      args: ["--model", e2e.model, ...args],
-    });
+  async function promptOnce(text: string, args: string[] = [], wire: Wire = "anthropic") {
+    const { model, env } = e2e.wire(wire);
+    const editor = startAcpEditor({ cwd: e2e.workspace.project, env, args: ["--model", model, ...args] });
     editors.push(editor);
     const agent = editor.connection.agent;
     await agent.request("initialize", initializeParams());
@@ -38,6 +37,26 @@ describe("tacit acp: an answer that ends short", () => {
     expect(answer.stopReason).toBe("max_tokens");
     expect(chunkText(editor.updates, "agent_message_chunk")).toBe("Starting on it.");
     expect(existsSync(marker)).toBe(false);
+  });
+
+  it("cut where the context window filled answers max_tokens too, its text streamed", async () => {
+    e2e.server.enqueue({ text: "The review, up to", ending: "context-window" });
+    const { editor, answer } = await promptOnce("review it");
+    expect(answer.stopReason).toBe("max_tokens");
+    expect(chunkText(editor.updates, "agent_message_chunk")).toBe("The review, up to");
+  });
+
+  it("a call Gemini could not read is asked for again once; twice is an error that says so", async () => {
+    e2e.server.enqueue({ ending: "malformed-call" }, { text: "Listed." });
+    const once = await promptOnce("list it", [], "google");
+    expect(once.answer.stopReason).toBe("end_turn");
+    expect(chunkText(once.editor.updates, "agent_message_chunk")).toBe("Listed.");
+
+    // ACP has no stop reason for it ("refusal" would blame the model's will, end_turn would hide it).
+    e2e.server.enqueue({ ending: "malformed-call" }, { ending: "malformed-call" });
+    await expect(promptOnce("list it again", [], "google")).rejects.toThrow(
+      /The model wrote a tool call the provider could not read \(MALFORMED_FUNCTION_CALL\), on the retry too/,
+    );
   });
 
   it("a refusal answers refusal", async () => {

@@ -14,9 +14,14 @@ export type ScriptedReply = {
    * max_output_tokens), Chat's finish_reason length, Gemini's finishReason MAX_TOKENS; "refusal" is
    * Anthropic's stop_reason refusal, a Responses refusal part, Chat's delta.refusal (the reply's text
    * is the refusal); "content-filter" is the Responses reason content_filter, Chat's content_filter,
-   * Gemini's SAFETY. Anthropic has no content filter and Gemini no refusal: asking for one throws.
+   * Gemini's SAFETY; "context-window" is Anthropic's stop_reason model_context_window_exceeded (the
+   * answer filled the context window); "malformed-call" is Gemini's finishReason
+   * MALFORMED_FUNCTION_CALL (a call the API could not parse; the real API sends no content with it).
+   * A wire without the ending (Anthropic's content filter, Gemini's refusal…): asking for one throws.
    */
   ending?: ScriptedEnding;
+  /** Gemini's finishMessage beside the finish reason (what it could not read, after MALFORMED_FUNCTION_CALL). */
+  finishMessage?: string;
   /** The wire's word to send instead of the usual one for `ending` (e.g. "RECITATION", "model_context_window_exceeded"). */
   rawEnding?: string;
   /**
@@ -27,7 +32,12 @@ export type ScriptedReply = {
   cutToolCall?: { name: string; partialInput: string; id?: string };
 };
 
-export type ScriptedEnding = "max-tokens" | "refusal" | "content-filter";
+export type ScriptedEnding =
+  | "max-tokens"
+  | "context-window"
+  | "refusal"
+  | "content-filter"
+  | "malformed-call";
 
 export type Fault =
   // e.g. 429 with retry-after, 500, 529 overloaded, 401

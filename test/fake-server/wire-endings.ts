@@ -5,7 +5,11 @@ import type { ScriptedEnding, ScriptedReply, Wire } from "./types.ts";
 
 const WORDS: Record<Wire, Partial<Record<ScriptedEnding, string>>> = {
   // stop_reason in message_delta; Anthropic has no content filter of its own.
-  anthropic: { "max-tokens": "max_tokens", refusal: "refusal" },
+  anthropic: {
+    "max-tokens": "max_tokens",
+    "context-window": "model_context_window_exceeded",
+    refusal: "refusal",
+  },
   // incomplete_details.reason of response.incomplete; a refusal is a refusal part in a completed response.
   "openai-responses": {
     "max-tokens": "max_output_tokens",
@@ -15,7 +19,11 @@ const WORDS: Record<Wire, Partial<Record<ScriptedEnding, string>>> = {
   // finish_reason of the last chunk; a refusal is delta.refusal with finish_reason stop.
   "openai-chat": { "max-tokens": "length", refusal: "stop", "content-filter": "content_filter" },
   // finishReason of the last candidate; Gemini has no refusal, only its safety and recitation stops.
-  google: { "max-tokens": "MAX_TOKENS", "content-filter": "SAFETY" },
+  google: {
+    "max-tokens": "MAX_TOKENS",
+    "content-filter": "SAFETY",
+    "malformed-call": "MALFORMED_FUNCTION_CALL",
+  },
 };
 
 /** The wire's word for the reply's ending, or undefined for a reply that ends normally. */

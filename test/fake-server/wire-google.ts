@@ -79,10 +79,15 @@ function functionCallParts(reply: ScriptedReply, context: ReplyContext): JsonObj
   });
 }
 
-function candidate(parts: JsonObject[] | undefined, finishReason?: string): JsonObject {
+function candidate(
+  parts: JsonObject[] | undefined,
+  finishReason?: string,
+  finishMessage?: string,
+): JsonObject {
   const value: JsonObject =
     parts === undefined ? { index: 0 } : { content: { role: "model", parts }, index: 0 };
   if (finishReason !== undefined) value.finishReason = finishReason;
+  if (finishMessage !== undefined) value.finishMessage = finishMessage;
   return value;
 }
 
@@ -273,7 +278,7 @@ export function createGoogleWire(route: GoogleRoute): WireAdapter {
       // The last chunk carries the finish reason ("STOP" even after function calls) and the usage.
       events.push(
         chunk(model, responseId, {
-          candidates: [candidate(undefined, endingWord("google", reply) ?? "STOP")],
+          candidates: [candidate(undefined, endingWord("google", reply) ?? "STOP", reply.finishMessage)],
           usageMetadata: usageOf(context),
         }),
       );
@@ -293,7 +298,7 @@ export function createGoogleWire(route: GoogleRoute): WireAdapter {
       if (reply.text) parts.push({ text: reply.text });
       parts.push(...functionCallParts(reply, context));
       return {
-        candidates: [candidate(parts, endingWord("google", reply) ?? "STOP")],
+        candidates: [candidate(parts, endingWord("google", reply) ?? "STOP", reply.finishMessage)],
         usageMetadata: usageOf(context),
         modelVersion: model,
         responseId: `fake-response-${context.nextId()}`,

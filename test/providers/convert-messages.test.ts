@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type Message, userMessage } from "../../src/core/messages.ts";
+import { type Message, type ModelEnding, userMessage } from "../../src/core/messages.ts";
 import { fromModelMessages, safeToolCallId, toModelMessages } from "../../src/providers/convert-messages.ts";
 
 const conversation: Message[] = [
@@ -24,8 +24,8 @@ const conversation: Message[] = [
 ];
 
 describe("toModelMessages", () => {
-  it("leaves out an answer a refusal or the filter stopped, and its calls' results; keeps a cut one", () => {
-    const stopped = (ending: "refusal" | "content-filter" | "max-tokens", id: string): Message[] => [
+  it("leaves out an answer a refusal, the filter or an unreadable call stopped, and its calls' results; keeps a cut one", () => {
+    const stopped = (ending: ModelEnding, id: string): Message[] => [
       userMessage(`ask ${ending}`),
       {
         role: "assistant",
@@ -45,7 +45,9 @@ describe("toModelMessages", () => {
     const sent = toModelMessages([
       ...stopped("refusal", "c1"),
       ...stopped("content-filter", "c2"),
+      ...stopped("malformed-call", "c4"),
       ...stopped("max-tokens", "c3"),
+      ...stopped("context-window", "c5"),
       userMessage("go on"),
     ]);
     const said = (part: unknown) => {
@@ -54,9 +56,12 @@ describe("toModelMessages", () => {
     };
     expect(sent.map((message) => [message.role, ...(message.content as unknown[]).map(said)])).toEqual([
       // The prompts whose answers were left out join the next: turns still alternate (Gemini wants it).
-      ["user", "ask refusal", "ask content-filter", "ask max-tokens"],
+      ["user", "ask refusal", "ask content-filter", "ask malformed-call", "ask max-tokens"],
       ["assistant", "answer max-tokens", "c3"],
       ["tool", "c3"],
+      ["user", "ask context-window"],
+      ["assistant", "answer context-window", "c5"],
+      ["tool", "c5"],
       ["user", "go on"],
     ]);
   });

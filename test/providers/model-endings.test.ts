@@ -112,14 +112,37 @@ describe.each(wires.filter((wire) => wire !== "anthropic"))("%s: the content fil
 });
 
 describe("the ending of a finish reason", () => {
-  it("reads Gemini's RECITATION and Anthropic's context-window stop through the fake server too", async () => {
+  it("reads Gemini's RECITATION through the fake server too", async () => {
     server.enqueue({ text: "quoted", ending: "content-filter", rawEnding: "RECITATION" });
     expect((await streamOf("google")).finish).toMatchObject({
       ending: "content-filter",
       rawReason: "RECITATION",
     });
-    server.enqueue({ text: "long", ending: "max-tokens", rawEnding: "model_context_window_exceeded" });
-    expect((await streamOf("anthropic")).finish).toMatchObject({ ending: "max-tokens" });
+  });
+
+  it("tells Anthropic's context-window stop from its output limit, though the package calls both length", async () => {
+    server.enqueue({ text: "long", ending: "context-window" });
+    const { text, finish } = await streamOf("anthropic");
+    expect(text).toBe("long");
+    expect(finish).toMatchObject({
+      finishReason: "length",
+      ending: "context-window",
+      rawReason: "model_context_window_exceeded",
+    });
+  });
+
+  it("reads Gemini's MALFORMED_FUNCTION_CALL with what Gemini said of it, and no call", async () => {
+    const said = "Malformed function call: print(default_api.Bash(command='ls'))";
+    server.enqueue({ ending: "malformed-call", finishMessage: said });
+    const { text, calls, finish } = await streamOf("google");
+    expect(text).toBe("");
+    expect(calls).toEqual([]);
+    expect(finish).toMatchObject({
+      finishReason: "error",
+      ending: "malformed-call",
+      rawReason: "MALFORMED_FUNCTION_CALL",
+      finishMessage: said,
+    });
   });
 
   it("leaves a normal stop, tool calls and other reasons alone", () => {
@@ -127,8 +150,14 @@ describe("the ending of a finish reason", () => {
     expect(endingOf("tool-calls", "tool_use")).toBeUndefined();
     expect(endingOf("other", "pause")).toBeUndefined();
     expect(endingOf("length", "length")).toBe("max-tokens");
+    expect(endingOf("length", "model_context_window_exceeded")).toBe("context-window");
     expect(endingOf("content-filter", "SAFETY")).toBe("content-filter");
     expect(endingOf("content-filter", "refusal")).toBe("refusal");
+    expect(endingOf("error", "MALFORMED_FUNCTION_CALL")).toBe("malformed-call");
+    // A stream error's finish (the package's "error" with no word) and any other word are not endings.
+    expect(endingOf("error", undefined)).toBeUndefined();
+    // Only @ai-sdk/google reports the word with "error"; the Chat package calls unknown words "other".
+    expect(endingOf("other", "MALFORMED_FUNCTION_CALL")).toBeUndefined();
   });
 
   it("a normal answer's finish carries no ending", async () => {

@@ -155,8 +155,10 @@ function resultOf(
     case "aborted":
       return { output: `The ${name} subagent was interrupted.`, isError: true };
     case "max-tokens":
+    case "context-window":
     case "refusal":
     case "content-filter":
+    case "malformed-call":
       // The parent model is told how its subagent's answer ended, with what came of it below, so
       // the first line (what -p shows on stderr) is whole on its own.
       return {

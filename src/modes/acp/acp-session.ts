@@ -6,6 +6,7 @@ import {
   type SessionModeState,
   type SessionUpdate,
 } from "@agentclientprotocol/sdk";
+import { endingLine } from "../../agent/model-ending.ts";
 import type { DoneReason } from "../../core/events.ts";
 import { eventUpdates, stopReasonOf, type UpdateContext } from "./event-updates.ts";
 import { promptText } from "./prompt-text.ts";
@@ -67,13 +68,16 @@ export class AcpSession {
   private async runTurn(text: string, turn: AbortController): Promise<PromptResponse> {
     let reason: DoneReason = "stop";
     let failure: string | undefined;
+    let lastWarning: string | undefined;
     try {
       for await (const event of this.host.aroundTurn(this.host.session.prompt(text, turn.signal))) {
         for (const update of eventUpdates(event, this.updateContext)) await this.send(update);
         if (event.type === "done") reason = event.reason;
         else if (event.type === "error" && event.fatal) failure = event.message;
-        else if (event.type === "notice") log(`${event.level}: ${event.text}`);
-        else if (event.type === "error") log(`error: ${event.message}`);
+        else if (event.type === "notice") {
+          log(`${event.level}: ${event.text}`);
+          if (event.level === "warning") lastWarning = event.text;
+        } else if (event.type === "error") log(`error: ${event.message}`);
       }
     } finally {
       this.turn = undefined;
@@ -81,6 +85,10 @@ export class AcpSession {
     if (turn.signal.aborted) return { stopReason: "cancelled" };
     // What the model was sent and said so far is stored; the client gets the one line that says what failed.
     if (reason === "error") throw RequestError.internalError(undefined, failure ?? "the turn failed");
+    // ACP has no stop reason for an answer whose tool call the provider could not read, even on a retry:
+    // "refusal" would blame the model's will and end_turn would hide it, so the editor gets the line.
+    if (reason === "malformed-call")
+      throw RequestError.internalError(undefined, lastWarning ?? endingLine(reason));
     return { stopReason: stopReasonOf(reason) };
   }
 

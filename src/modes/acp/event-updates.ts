@@ -93,8 +93,9 @@ export function textContent(text: string): ToolCallContent {
 export function stopReasonOf(reason: DoneReason): StopReason {
   if (reason === "max-turns") return "max_turn_requests";
   if (reason === "aborted") return "cancelled";
-  // The model's own short endings: ACP has no word for a provider's filter, whose stop is a refusal to go on.
-  if (reason === "max-tokens") return "max_tokens";
+  // The model's own short endings: ACP has no word for a provider's filter, whose stop is a refusal to go on,
+  // and the context window is a token limit too. (A call the provider could not read is an error: acp-session.)
+  if (reason === "max-tokens" || reason === "context-window") return "max_tokens";
   if (reason === "refusal" || reason === "content-filter") return "refusal";
   return "end_turn";
 }

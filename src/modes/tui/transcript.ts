@@ -218,7 +218,7 @@ export function applyEvent(state: TranscriptState, event: AgentEvent, now: numbe
       return appendItem(state, {
         kind: "notice",
         level: "warning",
-        text: `Retrying in ${Math.ceil(event.delayMs / 1000)}s (attempt ${event.attempt}): ${event.reason}`,
+        text: `Retrying ${event.delayMs > 0 ? `in ${Math.ceil(event.delayMs / 1000)}s` : "now"} (attempt ${event.attempt}): ${event.reason}`,
       });
     case "notice":
       // Under the text it follows: an answer that ended short is told after what came of it.
