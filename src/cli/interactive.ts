@@ -1,6 +1,7 @@
 import { UserFacingError } from "../core/errors.ts";
 import { traceStartup } from "../core/startup-trace.ts";
 import type { AskPermission, TuiHost, TuiInfo } from "../modes/tui/host.ts";
+import { loadLayoutEngine } from "../modes/tui/layout-engine.ts";
 import type { Runtime } from "./bootstrap.ts";
 import type { RunOptions } from "./options.ts";
 
@@ -14,9 +15,14 @@ export async function runInteractive(options: RunOptions, version: string): Prom
   if (!process.stdin.isTTY || !process.stdout.isTTY) {
     throw new UserFacingError('no terminal for the interactive UI; use -p for headless mode (tacit -p "…")');
   }
+  // Ink's layout engine is WebAssembly (modes/tui/layout-engine.ts): it compiles while Ink's modules
+  // load, and is ready before the runtime starts loading behind the first frame, so the two do not
+  // compete for the thread that draws it.
+  const layoutEngine = loadLayoutEngine();
   const [{ runTui }, customCommands] = await Promise.all([
     import("../modes/tui/run-tui.ts"),
     loadTuiCustomCommands(),
+    layoutEngine,
   ]);
   traceStartup("TUI module loaded");
 
