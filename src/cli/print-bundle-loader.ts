@@ -28,7 +28,7 @@ import { SUBCOMMANDS } from "./root-options.ts";
  * each keep their own) and what else decides the code (codeCacheFile). A cache
  * V8 rejects (another Node, other V8 flags) or a missing one is written when
  * the run ends well: the process exits with code 0, whether by running out of
- * work (a headless run, a subcommand, the TUI after /exit or Ctrl+D) or by
+ * work (a headless run, a subcommand, the TUI after /exit or Ctrl-C twice) or by
  * process.exit(0) (acp once its client has closed stdin, or sent SIGTERM or
  * SIGINT, which close it). A run that failed, crashed or was killed writes
  * none, so no cache holds an error path alone.
