@@ -109,7 +109,8 @@ export async function tuiFirstFrame(start: TuiStart, index: number): Promise<Fir
     throw new Error(`the TUI did not show its prompt within ${DEADLINE_MS} ms; last screen:\n${last}`);
   } finally {
     spawnSync("tmux", ["-L", start.socket, "kill-session", "-t", session], { stdio: "ignore" });
-    rmSync(base, { recursive: true, force: true });
+    // The killed TUI may still be writing its home for a moment: removing it is tried again.
+    rmSync(base, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
   }
 }
 

@@ -4,6 +4,7 @@ import type { AskPermission, TuiHost, TuiInfo } from "../modes/tui/host.ts";
 import { loadLayoutEngine } from "../modes/tui/layout-engine.ts";
 import type { Runtime } from "./bootstrap.ts";
 import type { RunOptions } from "./options.ts";
+import { writeCodeCachesNow } from "./print-bundle-loader.ts";
 
 /**
  * `tacit` without -p: the interactive UI over the same runtime headless runs
@@ -81,6 +82,11 @@ export async function runInteractive(options: RunOptions, version: string): Prom
   // setImmediate: the first frame is written before the runtime's modules start loading.
   const pending = new Promise<TuiHost>((resolve, reject) =>
     setImmediate(() => start().then(resolve, reject)),
+  );
+  // Started well: the code cache is written now, not only at a clean exit (print-bundle-loader.ts).
+  pending.then(
+    () => setImmediate(writeCodeCachesNow),
+    () => undefined,
   );
   // What the footer shows until the runtime has loaded: what the command line said.
   const placeholder: TuiInfo = {

@@ -30,8 +30,9 @@ import { SUBCOMMANDS } from "./root-options.ts";
  * the run ends well: the process exits with code 0, whether by running out of
  * work (a headless run, a subcommand, the TUI after /exit or Ctrl-C twice) or by
  * process.exit(0) (acp once its client has closed stdin, or sent SIGTERM or
- * SIGINT, which close it). A run that failed, crashed or was killed writes
- * none, so no cache holds an error path alone.
+ * SIGINT, which close it); the TUI's also once it has started well
+ * (writeCodeCachesNow). A run that failed, crashed or was killed before then
+ * writes none, so no cache holds an error path alone.
  * NODE_DISABLE_COMPILE_CACHE turns it off, as it does Node's.
  */
 export function loadBundle<Exports>(
@@ -77,11 +78,36 @@ function loadOnce(bundle: string, role: string, env: NodeJS.ProcessEnv): unknown
   const run = script.runInThisContext() as (...wrapperArguments: unknown[]) => void;
   run(module.exports, createRequire(bundle), module, bundle, path.dirname(bundle));
   if (cacheFile && state !== "accepted") {
+    const writes = cachesToWrite();
+    const write = () => {
+      writes.delete(bundle);
+      saveCache(cacheFile, script);
+    };
+    writes.set(bundle, write);
     process.once("exit", (code) => {
-      if (code === 0) saveCache(cacheFile, script);
+      if (code === 0 && writes.get(bundle) === write) write();
     });
   }
   return module.exports;
+}
+
+/** The caches this process is to write, by bundle: shared by every copy of this module (see LOADED). */
+function cachesToWrite(): Map<string, () => void> {
+  const registry = globalThis as Record<symbol, Map<string, () => void> | undefined>;
+  registry[TO_WRITE] ??= new Map();
+  return registry[TO_WRITE];
+}
+
+const TO_WRITE = Symbol.for("tacit.codeCachesToWrite");
+
+/**
+ * Writes now, instead of at exit, the caches this process has still to write. For the TUI once it has
+ * started well (its first frame drawn, its runtime loaded): a terminal closed under it ends it by a
+ * signal, with no exit code, and someone who always leaves that way would otherwise never get a cache.
+ * A start that fails never gets here; the cache holds the start-up's code, which is what it is for.
+ */
+export function writeCodeCachesNow(): void {
+  for (const write of [...cachesToWrite().values()]) write();
 }
 
 /**

@@ -1,15 +1,17 @@
 // The full CLI's code cache (dist/cli.cjs, src/cli/print-bundle-loader.ts): the TUI, acp and the
 // subcommands run from one CommonJS script whose V8 cache is made when a run ends well (exit 0: the
-// TUI after /exit, acp once its stdin closes), one cache a command, and taken by the next start of
-// that command; a run that is killed or fails writes none. The built CLI, real files, tmux for the
+// TUI after /exit, acp once its stdin closes; the TUI's also once it has started well), one cache a
+// command, and taken by the next start of that command; a run that is killed or fails writes none. The built CLI, real files, tmux for the
 // TUI; TACIT_TRACE_STARTUP says what the loader did with the cache. print-code-cache.test.ts holds
 // the checks the two bundles share (links, modes, owners, a rejected cache).
+import { spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { buildIdOf, cacheRoleOf } from "../../src/cli/print-bundle-loader.ts";
 import { e2eFixture } from "./fixture.ts";
+import { cliPath } from "./harness.ts";
 import { hasTmux, TmuxTerminal } from "./tmux-terminal.ts";
 
 const e2e = e2eFixture({ perTest: true });
@@ -45,6 +47,13 @@ function cachesByRole(privateFolder: string): Record<string, string> {
   }
   return caches;
 }
+
+const initialize = `${JSON.stringify({
+  jsonrpc: "2.0",
+  id: 1,
+  method: "initialize",
+  params: { protocolVersion: 1, clientCapabilities: {} },
+})}\n`;
 
 const cacheState = (stderr: string) => /\[startup\].*code cache (\w+)/.exec(stderr)?.[1];
 
@@ -96,12 +105,6 @@ describe.skipIf(process.getuid === undefined)("the full CLI's code cache", () =>
 
   it("acp writes its cache when its client closes stdin, and answers from it the next time", async () => {
     const { temp, privateFolder } = systemTemp();
-    const initialize = `${JSON.stringify({
-      jsonrpc: "2.0",
-      id: 1,
-      method: "initialize",
-      params: { protocolVersion: 1, clientCapabilities: {} },
-    })}\n`;
     const first = await runCommand(temp, ["acp"], initialize);
     expect(first.code).toBe(0);
     expect(first.stdout).toContain('"protocolVersion":1');
@@ -129,6 +132,22 @@ describe.skipIf(process.getuid === undefined)("the full CLI's code cache", () =>
     });
     expect(disabled.code).toBe(0);
     expect(cacheState(disabled.stderr)).toBe("absent");
+    expect(cachesByRole(privateFolder)).toEqual({});
+  });
+
+  it("acp killed writes none", async () => {
+    const { temp, privateFolder } = systemTemp();
+    const child = spawn(process.execPath, [cliPath, "acp"], {
+      cwd: e2e.workspace.project,
+      env: { ...e2e.env, PATH: process.env.PATH ?? "", TMPDIR: temp, XDG_RUNTIME_DIR: "" },
+      stdio: ["pipe", "pipe", "ignore"],
+    });
+    const exited = new Promise((resolve) => child.on("close", resolve));
+    const answered = new Promise((resolve) => child.stdout.once("data", resolve));
+    child.stdin.write(initialize);
+    await answered;
+    child.kill("SIGKILL");
+    await exited;
     expect(cachesByRole(privateFolder)).toEqual({});
   });
 
@@ -168,25 +187,26 @@ describe.skipIf(process.getuid === undefined)("the full CLI's code cache", () =>
       expect(statSync(cache!).mtimeMs).toBe(written.mtimeMs);
     });
 
-    it("writes none when it is killed", async () => {
+    it("writes it once started well, so a terminal closed under it (SIGHUP) still leaves one", async () => {
       const { temp, privateFolder } = systemTemp();
-      const started = await startTui(temp, "killed");
+      const started = await startTui(temp, "closed");
       expect(cacheState(started.trace())).toBe("absent");
-      const pid = Number(/^(\d+)$/m.exec(started.terminal.tmux("list-panes", "-F", "#{pane_pid}"))?.[1]);
-      // The pane's shell runs `env -i … node`, which env replaced with node: its only child is tacit.
-      const tacit = Number(readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(" ")[0]);
-      process.kill(tacit, "SIGKILL");
-      await started.terminal.waitFor(/__TACIT_EXITED_137__/, "the TUI to be gone");
-      expect(cachesByRole(privateFolder)).toEqual({});
-      // Nor after a quit that ends badly: SIGTERM is an exit with 143.
-      const again = await startTui(temp, "terminated");
-      const shell = Number(/^(\d+)$/m.exec(again.terminal.tmux("list-panes", "-F", "#{pane_pid}"))?.[1]);
-      const child = Number(
-        readFileSync(`/proc/${shell}/task/${shell}/children`, "utf8").trim().split(" ")[0],
-      );
-      process.kill(child, "SIGTERM");
-      await waitUntil(() => /__TACIT_EXITED_\d+__/.test(again.terminal.screen()), "the TUI to end");
-      expect(again.terminal.screen()).not.toContain("__TACIT_EXITED_0__");
+      await waitUntil(() => cachesByRole(privateFolder).root !== undefined, "the cache once started");
+      started.terminal.kill();
+      const next = await startTui(temp, "after-close");
+      expect(cacheState(next.trace())).toBe("accepted");
+    });
+
+    it("writes none when its start fails", async () => {
+      const { temp, privateFolder } = systemTemp();
+      const terminal = new TmuxTerminal("code-cache-failed");
+      terminals.push(terminal);
+      const { ANTHROPIC_API_KEY: _key, ...withoutKey } = e2e.env;
+      terminal.launch(e2e.workspace, { ...withoutKey, TMPDIR: temp, XDG_RUNTIME_DIR: "" }, [
+        "--model",
+        e2e.model,
+      ]);
+      await terminal.waitFor(/__TACIT_EXITED_1__/, "the TUI to fail");
       expect(cachesByRole(privateFolder)).toEqual({});
     });
   });
