@@ -5,7 +5,7 @@ import vm from "node:vm";
 import { privateFolder, readPrivateFile, replacePrivateFile } from "../core/private-folder.ts";
 import { sha256Hex } from "../core/sha256.ts";
 import { traceStartup } from "../core/startup-trace.ts";
-import { SUBCOMMANDS } from "./root-options.ts";
+import { SUBCOMMANDS } from "./subcommand-names.ts";
 
 /**
  * Loads one of tacit's CommonJS bundles with a V8 code cache made after a run,
@@ -50,13 +50,20 @@ export function loadBundle<Exports>(
 
 /**
  * Which cache a full-CLI run takes: the subcommand it names (the first word that is one), else
- * "root" (the TUI). Only known names, so a prompt's word never names a file.
+ * "tui". Only known names, so a prompt's word never names a file.
  * @public (bin/tacit.js calls it from the built file)
  */
 export function cacheRoleOf(argv: readonly string[]): string {
   const word = argv.find((candidate) => !candidate.startsWith("-"));
-  return word !== undefined && SUBCOMMANDS.includes(word) ? word : "root";
+  return word !== undefined && SUBCOMMANDS.includes(word) ? word : TUI_ROLE;
 }
+
+/**
+ * The TUI's cache is written only by the TUI, once started (writeCodeCachesNow), never at exit: the
+ * other runs without a subcommand (--help, --version, a usage error) would leave it one that holds
+ * none of the TUI's code, which the TUI would then take, every start.
+ */
+const TUI_ROLE = "tui";
 
 const LOADED = Symbol.for("tacit.printBundles");
 
@@ -84,9 +91,11 @@ function loadOnce(bundle: string, role: string, env: NodeJS.ProcessEnv): unknown
       saveCache(cacheFile, script);
     };
     writes.set(bundle, write);
-    process.once("exit", (code) => {
-      if (code === 0 && writes.get(bundle) === write) write();
-    });
+    if (role !== TUI_ROLE) {
+      process.once("exit", (code) => {
+        if (code === 0 && writes.get(bundle) === write) write();
+      });
+    }
   }
   return module.exports;
 }

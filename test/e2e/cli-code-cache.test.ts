@@ -32,7 +32,7 @@ function systemTemp(): { temp: string; privateFolder: string } {
   return { temp, privateFolder: path.join(temp, `tacit-${process.getuid?.()}`) };
 }
 
-/** The full CLI's caches in the private folder, by command: { root: file, memory: file… }. */
+/** The full CLI's caches in the private folder, by command: { tui: file, memory: file… }. */
 function cachesByRole(privateFolder: string): Record<string, string> {
   let names: string[] = [];
   try {
@@ -74,12 +74,12 @@ async function waitUntil(check: () => boolean, what: string): Promise<void> {
 
 describe.skipIf(process.getuid === undefined)("the full CLI's code cache", () => {
   it("keeps one cache a command, and only for subcommands it knows: a prompt's word names no file", () => {
-    expect(cacheRoleOf([])).toBe("root");
-    expect(cacheRoleOf(["--model", "anthropic/x"])).toBe("root");
+    expect(cacheRoleOf([])).toBe("tui");
+    expect(cacheRoleOf(["--model", "anthropic/x"])).toBe("tui");
     expect(cacheRoleOf(["memory", "list"])).toBe("memory");
     expect(cacheRoleOf(["acp", "--model", "x"])).toBe("acp");
-    expect(cacheRoleOf(["fix the build"])).toBe("root");
-    expect(cacheRoleOf(["../../etc"])).toBe("root");
+    expect(cacheRoleOf(["fix the build"])).toBe("tui");
+    expect(cacheRoleOf(["../../etc"])).toBe("tui");
   });
 
   it("a subcommand writes its own when it exits 0 and takes it the next time; one that fails writes none", async () => {
@@ -113,6 +113,16 @@ describe.skipIf(process.getuid === undefined)("the full CLI's code cache", () =>
     const second = await runCommand(temp, ["acp"], initialize);
     expect(second.stdout).toContain('"protocolVersion":1');
     expect(cacheState(second.stderr)).toBe("accepted");
+  });
+
+  it("leaves the TUI's cache to the TUI: --version and --help, which take it too, write none", async () => {
+    const { temp, privateFolder } = systemTemp();
+    for (const flag of ["--version", "--help"]) {
+      const result = await runCommand(temp, [flag]);
+      expect(result.code).toBe(0);
+      expect(cacheState(result.stderr)).toBe("absent");
+    }
+    expect(cachesByRole(privateFolder)).toEqual({});
   });
 
   it("is left out with --enable-source-maps and NODE_DISABLE_COMPILE_CACHE, as the headless bundle's is", async () => {
@@ -174,7 +184,7 @@ describe.skipIf(process.getuid === undefined)("the full CLI's code cache", () =>
       expect(cacheState(first.trace())).toBe("absent");
       await first.terminal.typeLine("/exit");
       await first.terminal.waitFor(/__TACIT_EXITED_0__/, "the TUI to exit");
-      const cache = cachesByRole(privateFolder).root;
+      const cache = cachesByRole(privateFolder).tui;
       expect(cache).toBeDefined();
       const written = statSync(cache!);
 
@@ -191,7 +201,7 @@ describe.skipIf(process.getuid === undefined)("the full CLI's code cache", () =>
       const { temp, privateFolder } = systemTemp();
       const started = await startTui(temp, "closed");
       expect(cacheState(started.trace())).toBe("absent");
-      await waitUntil(() => cachesByRole(privateFolder).root !== undefined, "the cache once started");
+      await waitUntil(() => cachesByRole(privateFolder).tui !== undefined, "the cache once started");
       started.terminal.kill();
       const next = await startTui(temp, "after-close");
       expect(cacheState(next.trace())).toBe("accepted");
