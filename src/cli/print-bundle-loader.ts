@@ -28,11 +28,11 @@ import { SUBCOMMANDS } from "./subcommand-names.ts";
  * each keep their own) and what else decides the code (codeCacheFile). A cache
  * V8 rejects (another Node, other V8 flags) or a missing one is written when
  * the run ends well: the process exits with code 0, whether by running out of
- * work (a headless run, a subcommand, the TUI after /exit or Ctrl-C twice) or by
- * process.exit(0) (acp once its client has closed stdin, or sent SIGTERM or
- * SIGINT, which close it); the TUI's also once it has started well
- * (writeCodeCachesNow). A run that failed, crashed or was killed before then
- * writes none, so no cache holds an error path alone.
+ * work (a headless run, a subcommand) or by process.exit(0) (acp once its
+ * client has closed stdin, or sent SIGTERM or SIGINT, which close it). The
+ * TUI's is written once it has started well instead (writeCodeCachesNow). A
+ * run that failed, crashed or was killed before then writes none, so no cache
+ * holds an error path alone.
  * NODE_DISABLE_COMPILE_CACHE turns it off, as it does Node's.
  */
 export function loadBundle<Exports>(
