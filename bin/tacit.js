@@ -28,8 +28,9 @@ if (major < MINIMUM_MAJOR) {
   process.exit(1);
 }
 
-// Compiled code is cached between runs, in the user's own folder (src/cli/print-bundle-loader.ts says
-// why not Node's default): the model SDKs are large and compiling them again is most of the start-up.
+// Every command runs from one CommonJS file with a V8 code cache made after a run, kept in the user's
+// own folder (src/cli/print-bundle-loader.ts says why): compiling the code again is most of the start-up.
+// Node's compile cache, for the few files loaded as modules (this loader, a worker's file), goes there too.
 var launcher;
 try {
   launcher = require(path.join(__dirname, "..", "dist", "print", "load-print.cjs"));
@@ -38,21 +39,30 @@ try {
   couldNotStart(error);
 }
 
-// A headless run (a word like -p or --print) goes straight into its own bundle, which parses the
-// whole line itself and hands anything else back (src/cli/print-entry.ts says why). That bundle is one
-// CommonJS file, run with a code cache made after a run (src/cli/print-bundle-loader.ts says why).
+// A headless run (a word like -p or --print) goes straight into its own bundle, which holds only the
+// headless run's code, parses the whole line itself and hands anything else back (src/cli/print-entry.ts
+// says why). Everything else (the TUI, acp, the subcommands) runs from dist/cli.cjs, whose cache is kept
+// by command (the TUI's, acp's, `memory`'s…): a cache holds only what its run compiled.
 var argv = process.argv.slice(2);
 var looksHeadless = argv.some(function (word) {
   return word === "--print" || /^-[A-Za-z]*p[A-Za-z]*$/.test(word);
 });
 function startHeadless() {
-  var entry = launcher.loadPrintBundle(path.join(__dirname, "..", "dist", "print", "print-entry.cjs"));
+  var entry = launcher.loadBundle(path.join(__dirname, "..", "dist", "print", "print-entry.cjs"));
   return entry.startFromCommandLine(argv).then(function (handled) {
-    if (!handled) return import("../dist/cli.js");
+    // Its own cache (role "print"): a line like this is not the TUI, whose cache it would otherwise fill.
+    if (!handled) return startFull("print");
   });
 }
-var started = looksHeadless ? Promise.resolve().then(startHeadless) : import("../dist/cli.js");
-started.catch(couldNotStart);
+function startFull(role) {
+  var bundle = path.join(__dirname, "..", "dist", "cli.cjs");
+  return launcher.loadBundle(bundle, role || launcher.cacheRoleOf(argv)).main();
+}
+Promise.resolve()
+  .then(function () {
+    return looksHeadless ? startHeadless() : startFull();
+  })
+  .catch(couldNotStart);
 
 function couldNotStart(error) {
   // One line: Node's "Cannot find module" goes on with its require stack.

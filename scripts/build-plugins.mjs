@@ -153,3 +153,39 @@ export const webTreeSitterCommonJs = {
     });
   },
 };
+
+/**
+ * For the CommonJS bundles, which cannot hold a top-level await: Ink's
+ * `yoga-layout` resolves to src/modes/tui/layout-engine.ts, an object filled
+ * when its loadLayoutEngine resolves (runTui awaits it before Ink lays anything
+ * out), instead of yoga-layout's entry, which waits for its WebAssembly with a
+ * top-level await. The engine comes from yoga-layout's own `load` entry, the
+ * same code without that await.
+ */
+export const yogaLoadedBeforeUse = {
+  name: "yoga-loaded-before-use",
+  setup(builder) {
+    builder.onResolve({ filter: /^yoga-layout$/ }, (args) =>
+      /[\\/]node_modules[\\/]ink[\\/]/.test(args.importer)
+        ? { path: new URL("../src/modes/tui/layout-engine.ts", import.meta.url).pathname }
+        : undefined,
+    );
+  },
+};
+
+/**
+ * For the CommonJS bundles: Ink's reconciler loads React DevTools and reads its
+ * own package.json with top-level awaits, both only when DEV=true. tacit does
+ * not ship react-devtools-core (the ES build leaves it out too); with DEV=true
+ * the TUI runs as without it, under Ink's default renderer name.
+ */
+export const inkWithoutDevTools = patchPlugin({
+  name: "ink-without-dev-tools",
+  filter: /[\\/]ink[\\/]build[\\/]reconciler\.js$/,
+  replacements: [
+    // Caught by Ink's own try: "not installed".
+    { from: "import.meta.resolve('react-devtools-core');", to: 'throw new Error("no React DevTools");' },
+    { from: "await import('./devtools.js');", to: "" },
+    { from: "const loaded = await loadPackageJson();", to: "const loaded = {};" },
+  ],
+});

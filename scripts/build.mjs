@@ -7,9 +7,11 @@ import { createRequire } from "node:module";
 import { build } from "esbuild";
 import {
   aiWithoutGateway,
+  inkWithoutDevTools,
   providerUtilsWithoutHeaders,
   stringWidthFastPath,
   webTreeSitterCommonJs,
+  yogaLoadedBeforeUse,
   yogaWithoutFetch,
 } from "./build-plugins.mjs";
 import { builtinsWithoutNamespace } from "./builtins-plugin.mjs";
@@ -56,42 +58,54 @@ const bundleOptions = {
     builtinsWithoutNamespace,
   ],
 };
-await build({
-  ...bundleOptions,
-  entryPoints: { cli: "src/cli/main.ts", ...besideEntryPoints },
-  outdir: "dist",
-  define: { ...bundleOptions.define, TACIT_PRINT_BUNDLE: JSON.stringify("./print/print-entry.cjs") },
-});
-// `tacit -p` loads from a bundle of its own (src/cli/print-entry.ts says why): the same code in one
-// CommonJS file, which src/cli/print-bundle-loader.ts runs with a code cache made after a run. Its first
-// line carries a build id, a hash of the file, that names the cache (V8 checks only the source's length).
+// Every command runs from one of two CommonJS files, which src/cli/print-bundle-loader.ts runs with a code
+// cache made after a run: dist/cli.cjs (the TUI, acp, every subcommand) and dist/print/print-entry.cjs
+// (`tacit -p`: the headless run's code alone, src/cli/print-entry.ts says why). The first line of each
+// carries a build id, a hash of the file, that names the cache (V8 checks only the source's length).
 const BUILD_ID_PLACEHOLDER = "0".repeat(16);
 const commonJsOptions = {
   ...bundleOptions,
   format: "cjs",
   splitting: false,
   outExtension: { ".js": ".cjs" },
-  outdir: "dist/print",
   banner: {},
 };
+async function buildCachedBundle(outdir, entryPoints, define = {}) {
+  await build({
+    ...commonJsOptions,
+    entryPoints,
+    outdir,
+    // Every import() a require(): a script run by vm.Script has no module loader of its own to import with.
+    supported: { "dynamic-import": false },
+    plugins: [...bundleOptions.plugins, webTreeSitterCommonJs, yogaLoadedBeforeUse, inkWithoutDevTools],
+    banner: { js: `/* tacit build ${BUILD_ID_PLACEHOLDER} */` },
+    define: { ...bundleOptions.define, ...define, "import.meta.url": "__importMetaUrl" },
+    inject: ["scripts/import-meta-url.js"],
+  });
+  for (const name of Object.keys(entryPoints)) {
+    const file = `${outdir}/${name}.cjs`;
+    const source = readFileSync(file, "latin1");
+    const buildId = createHash("sha256").update(source).digest("hex").slice(0, BUILD_ID_PLACEHOLDER.length);
+    // Same length, so the source map's columns still hold.
+    writeFileSync(file, source.replace(BUILD_ID_PLACEHOLDER, buildId), "latin1");
+  }
+}
+await buildCachedBundle(
+  "dist",
+  { cli: "src/cli/main.ts" },
+  {
+    TACIT_PRINT_BUNDLE: JSON.stringify("./print/print-entry.cjs"),
+  },
+);
+await buildCachedBundle("dist/print", { "print-entry": "src/cli/print-entry.ts" });
+// The loader the launcher requires before the bundles, and the files the bundles' code finds beside itself.
 await build({
   ...commonJsOptions,
-  entryPoints: { "print-entry": "src/cli/print-entry.ts" },
-  // Every import() a require(): a script run by vm.Script has no module loader of its own to import with.
-  supported: { "dynamic-import": false },
-  plugins: [...bundleOptions.plugins, webTreeSitterCommonJs],
-  banner: { js: `/* tacit build ${BUILD_ID_PLACEHOLDER} */` },
-  define: { ...bundleOptions.define, "import.meta.url": "__importMetaUrl" },
-  inject: ["scripts/import-meta-url.js"],
+  entryPoints: { "load-print": "src/cli/print-bundle-loader.ts" },
+  outdir: "dist/print",
 });
-const printBundle = "dist/print/print-entry.cjs";
-const printSource = readFileSync(printBundle, "latin1");
-const buildId = createHash("sha256").update(printSource).digest("hex").slice(0, BUILD_ID_PLACEHOLDER.length);
-// Same length, so the source map's columns still hold.
-writeFileSync(printBundle, printSource.replace(BUILD_ID_PLACEHOLDER, buildId), "latin1");
-// The loader the launcher requires before the bundle, and the files the bundle's code finds beside itself.
-await build({ ...commonJsOptions, entryPoints: { "load-print": "src/cli/print-bundle-loader.ts" } });
-await build({ ...bundleOptions, splitting: false, entryPoints: besideEntryPoints, outdir: "dist/print" });
+for (const outdir of ["dist", "dist/print"])
+  await build({ ...bundleOptions, splitting: false, entryPoints: besideEntryPoints, outdir });
 
 // The bash grammar and its runtime are WebAssembly files that cannot be bundled as code: they sit
 // next to the chunks, where src/agent/shell/parser.ts looks first.

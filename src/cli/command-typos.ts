@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { editDistance } from "../core/edit-distance.ts";
 import { UserFacingError } from "../core/errors.ts";
-import { SUBCOMMANDS } from "./root-options.ts";
+import { SUBCOMMANDS } from "./subcommand-names.ts";
 
 /**
  * Mistyped commands. `tacit memory frobnicate` used to reach the default

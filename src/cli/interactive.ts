@@ -1,8 +1,10 @@
 import { UserFacingError } from "../core/errors.ts";
 import { traceStartup } from "../core/startup-trace.ts";
 import type { AskPermission, TuiHost, TuiInfo } from "../modes/tui/host.ts";
+import { loadLayoutEngine } from "../modes/tui/layout-engine.ts";
 import type { Runtime } from "./bootstrap.ts";
 import type { RunOptions } from "./options.ts";
+import { writeCodeCachesNow } from "./print-bundle-loader.ts";
 
 /**
  * `tacit` without -p: the interactive UI over the same runtime headless runs
@@ -14,9 +16,14 @@ export async function runInteractive(options: RunOptions, version: string): Prom
   if (!process.stdin.isTTY || !process.stdout.isTTY) {
     throw new UserFacingError('no terminal for the interactive UI; use -p for headless mode (tacit -p "…")');
   }
+  // Ink's layout engine is WebAssembly (modes/tui/layout-engine.ts): it compiles while Ink's modules
+  // load, and is ready before the runtime starts loading behind the first frame, so the two do not
+  // compete for the thread that draws it.
+  const layoutEngine = loadLayoutEngine();
   const [{ runTui }, customCommands] = await Promise.all([
     import("../modes/tui/run-tui.ts"),
     loadTuiCustomCommands(),
+    layoutEngine,
   ]);
   traceStartup("TUI module loaded");
 
@@ -75,6 +82,11 @@ export async function runInteractive(options: RunOptions, version: string): Prom
   // setImmediate: the first frame is written before the runtime's modules start loading.
   const pending = new Promise<TuiHost>((resolve, reject) =>
     setImmediate(() => start().then(resolve, reject)),
+  );
+  // Started well: the code cache is written now, not only at a clean exit (print-bundle-loader.ts).
+  pending.then(
+    () => setImmediate(writeCodeCachesNow),
+    () => undefined,
   );
   // What the footer shows until the runtime has loaded: what the command line said.
   const placeholder: TuiInfo = {

@@ -30,8 +30,8 @@ const sessionCommands = () => import("./commands/sessions.ts");
 /** `tacit -p`'s code: from its own bundle when built, from the source otherwise (tests, scripts). */
 async function printEntry(): Promise<typeof import("./print-entry.ts")> {
   if (typeof TACIT_PRINT_BUNDLE !== "string") return import("./print-entry.ts");
-  const { loadPrintBundle } = await import("./print-bundle-loader.ts");
-  return loadPrintBundle(fileURLToPath(new URL(TACIT_PRINT_BUNDLE, import.meta.url)));
+  const { loadBundle } = await import("./print-bundle-loader.ts");
+  return loadBundle(fileURLToPath(new URL(TACIT_PRINT_BUNDLE, import.meta.url)));
 }
 
 /** The full command line, with help, subcommands and commander's error messages. */
@@ -255,7 +255,12 @@ function helpWordAsFlag(words: string[]): string[] {
   return [...words.slice(1).filter((word) => !word.startsWith("-")), "--help"];
 }
 
-async function main(): Promise<void> {
+/**
+ * The whole command line. The build makes this file one CommonJS bundle (dist/cli.cjs), which the
+ * launcher runs with a code cache (print-bundle-loader.ts) and calls this from.
+ * @public (bin/tacit.js calls it from the built file)
+ */
+export async function main(): Promise<void> {
   traceStartup("cli module loaded");
   endQuietlyWhenThePipeCloses();
   try {
@@ -279,5 +284,3 @@ async function main(): Promise<void> {
     await reportFailure(error);
   }
 }
-
-await main();

@@ -5,64 +5,118 @@ import vm from "node:vm";
 import { privateFolder, readPrivateFile, replacePrivateFile } from "../core/private-folder.ts";
 import { sha256Hex } from "../core/sha256.ts";
 import { traceStartup } from "../core/startup-trace.ts";
-
-type PrintEntry = typeof import("./print-entry.ts");
+import { SUBCOMMANDS } from "./subcommand-names.ts";
 
 /**
- * Loads the headless run's bundle (dist/print/print-entry.cjs, one CommonJS
- * file) with a V8 code cache made after a run, not before it.
+ * Loads one of tacit's CommonJS bundles with a V8 code cache made after a run,
+ * not before it: dist/print/print-entry.cjs (a headless run) and dist/cli.cjs
+ * (everything else: the TUI, acp, every subcommand).
  *
- * Node's own compile cache (module.enableCompileCache, which the launcher
- * turns on for everything else) stores a module's code right after compiling
- * it, when V8 has compiled only the top level: every function start-up calls
- * is compiled again on every run, about 1,500 of them before the first
- * request. A cache made when a run ends holds them all: the first request came
- * 86 → 67 ms (BENCHMARKS.md). An ES module cannot be cached that way without
- * an experimental flag, so this path is one CommonJS file run through vm.Script.
+ * Node's own compile cache (module.enableCompileCache) stores a module's code
+ * right after compiling it, when V8 has compiled only the top level: every
+ * function start-up calls is compiled again on every run, about 1,500 of them
+ * before the first request. A cache made when a run ends holds them all: the
+ * first request came 86 → 67 ms (BENCHMARKS.md). An ES module cannot be cached
+ * that way without an experimental flag, so each bundle is one CommonJS file
+ * run through vm.Script.
  *
  * The cache is code tacit runs, so it is kept only in the user's private folder
  * (core/private-folder.ts), read without following links, and named by the
  * bundle's build id (a hash of its text the build writes into its first line:
- * V8 itself checks only the source's length) and what else decides the code
- * (codeCacheFile). A cache V8 rejects (another Node, other V8 flags) or a
- * missing one is written when the run ends well (exit 0, so a run that failed
- * early does not leave a cache of its error path alone).
+ * V8 itself checks only the source's length), the command it runs (`role`: a
+ * cache holds only what its run compiled, so `tacit memory list` and the TUI
+ * each keep their own) and what else decides the code (codeCacheFile). A cache
+ * V8 rejects (another Node, other V8 flags) or a missing one is written when
+ * the run ends well: the process exits with code 0, whether by running out of
+ * work (a headless run, a subcommand) or by process.exit(0) (acp once its
+ * client has closed stdin, or sent SIGTERM or SIGINT, which close it). The
+ * TUI's is written once it has started well instead (writeCodeCachesNow). A
+ * run that failed, crashed or was killed before then writes none, so no cache
+ * holds an error path alone.
  * NODE_DISABLE_COMPILE_CACHE turns it off, as it does Node's.
  */
-export function loadPrintBundle(bundle: string, env: NodeJS.ProcessEnv = process.env): PrintEntry {
-  // Once per process: the launcher loads it, and the full CLI asks again when the fast parser hands the
-  // line back; a second copy would be a second set of modules with their own state.
-  const loaded = (globalThis as Record<symbol, Map<string, PrintEntry> | undefined>)[LOADED];
-  const entry = loaded?.get(bundle) ?? loadOnce(bundle, env);
-  (globalThis as Record<symbol, Map<string, PrintEntry>>)[LOADED] = (loaded ?? new Map()).set(bundle, entry);
-  return entry;
+export function loadBundle<Exports>(
+  bundle: string,
+  role = "",
+  env: NodeJS.ProcessEnv = process.env,
+): Exports {
+  // Once per process: the launcher loads the print bundle, and the full CLI asks again when the fast
+  // parser hands the line back; a second copy would be a second set of modules with their own state.
+  const loaded = (globalThis as Record<symbol, Map<string, unknown> | undefined>)[LOADED];
+  const entry = loaded?.get(bundle) ?? loadOnce(bundle, role, env);
+  (globalThis as Record<symbol, Map<string, unknown>>)[LOADED] = (loaded ?? new Map()).set(bundle, entry);
+  return entry as Exports;
 }
+
+/**
+ * Which cache a full-CLI run takes: the subcommand it names (the first word that is one), else
+ * "tui". Only known names, so a prompt's word never names a file.
+ * @public (bin/tacit.js calls it from the built file)
+ */
+export function cacheRoleOf(argv: readonly string[]): string {
+  const word = argv.find((candidate) => !candidate.startsWith("-"));
+  return word !== undefined && SUBCOMMANDS.includes(word) ? word : TUI_ROLE;
+}
+
+/**
+ * The TUI's cache is written only by the TUI, once started (writeCodeCachesNow), never at exit: the
+ * other runs without a subcommand (--help, --version, a usage error) would leave it one that holds
+ * none of the TUI's code, which the TUI would then take, every start.
+ */
+const TUI_ROLE = "tui";
 
 const LOADED = Symbol.for("tacit.printBundles");
 
-function loadOnce(bundle: string, env: NodeJS.ProcessEnv): PrintEntry {
+function loadOnce(bundle: string, role: string, env: NodeJS.ProcessEnv): unknown {
   // Node maps stack traces through source maps (--enable-source-maps) for what require loads, not for a
   // vm.Script: someone reading a stack gets the source's lines, and the run its usual compile cache.
-  if (process.sourceMapsEnabled) return createRequire(bundle)(bundle) as PrintEntry;
+  if (process.sourceMapsEnabled) return createRequire(bundle)(bundle);
   // The bundle is ASCII (a test holds it so): latin1 is the cheapest decoding and gives the same text.
   const source = readFileSync(bundle, "latin1");
-  const cacheFile = env.NODE_DISABLE_COMPILE_CACHE ? undefined : codeCacheFile(bundle, source, env);
+  const cacheFile = env.NODE_DISABLE_COMPILE_CACHE ? undefined : codeCacheFile(bundle, source, role, env);
   const cached = cacheFile ? readCache(cacheFile) : undefined;
   const script = new vm.Script(`${SCRIPT_PREFIX}${source}\n})`, {
     filename: bundle,
     ...(cached ? { cachedData: cached } : {}),
   });
   const state = cached ? (script.cachedDataRejected ? "rejected" : "accepted") : "absent";
-  traceStartup(`code cache ${state}`);
+  traceStartup(`code cache ${state}: ${path.basename(bundle)}`);
   const module = { exports: {} };
   const run = script.runInThisContext() as (...wrapperArguments: unknown[]) => void;
   run(module.exports, createRequire(bundle), module, bundle, path.dirname(bundle));
   if (cacheFile && state !== "accepted") {
-    process.once("exit", (code) => {
-      if (code === 0) saveCache(cacheFile, script);
-    });
+    const writes = cachesToWrite();
+    const write = () => {
+      writes.delete(bundle);
+      saveCache(cacheFile, script);
+    };
+    writes.set(bundle, write);
+    if (role !== TUI_ROLE) {
+      process.once("exit", (code) => {
+        if (code === 0 && writes.get(bundle) === write) write();
+      });
+    }
   }
-  return module.exports as PrintEntry;
+  return module.exports;
+}
+
+/** The caches this process is to write, by bundle: shared by every copy of this module (see LOADED). */
+function cachesToWrite(): Map<string, () => void> {
+  const registry = globalThis as Record<symbol, Map<string, () => void> | undefined>;
+  registry[TO_WRITE] ??= new Map();
+  return registry[TO_WRITE];
+}
+
+const TO_WRITE = Symbol.for("tacit.codeCachesToWrite");
+
+/**
+ * Writes now, instead of at exit, the caches this process has still to write. For the TUI once it has
+ * started well (its first frame drawn, its runtime loaded): a terminal closed under it ends it by a
+ * signal, with no exit code, and someone who always leaves that way would otherwise never get a cache.
+ * A start that fails never gets here; the cache holds the start-up's code, which is what it is for.
+ */
+export function writeCodeCachesNow(): void {
+  for (const write of [...cachesToWrite().values()]) write();
 }
 
 /**
@@ -73,9 +127,9 @@ export const SCRIPT_PREFIX = "(function (exports, require, module, __filename, _
 
 /** What the build writes at the start of the bundle: `/* tacit build <16 hex digits> *\/`. */
 const BUILD_ID = /^\/\* tacit build ([0-9a-f]{16}) \*\//;
-const CACHE_NAME = /^print-[0-9a-f]{16}-.+\.v8cache$/;
-/** Caches of other builds and Nodes kept beside the current one (two installs used in turn). */
-const CACHES_KEPT = 4;
+const CACHE_NAME = /^(print|cli)-([0-9a-f]{16})-.+\.v8cache$/;
+/** Caches of other builds kept beside the current build's (two installs used in turn). */
+const CACHES_KEPT = 3;
 /** Far above a real cache (about 2 MB): a bigger file is not one of ours. */
 const MAX_CACHE_BYTES = 64 * 1024 * 1024;
 
@@ -84,13 +138,19 @@ export function buildIdOf(source: string): string | undefined {
 }
 
 /**
- * print-<build id>-<what else decides the code>.v8cache. The build id names the bundle's text; the
+ * <bundle>-<build id>[-<role>]-<what else decides the code>.v8cache, the bundle being print or cli. The
+ * build id names the bundle's text; the role the command (cacheRoleOf); the
  * file's size, time and inode catch a hand edit of the same length (V8 checks only the length); Node's
  * version, the architecture and the V8 flags (NODE_OPTIONS, node's own arguments) decide whether V8
  * takes the cache at all, so runs with other flags keep their own instead of rewriting one in turn.
  */
-function codeCacheFile(bundle: string, source: string, env: NodeJS.ProcessEnv): string | undefined {
-  const name = codeCacheName(bundle, source, env);
+function codeCacheFile(
+  bundle: string,
+  source: string,
+  role: string,
+  env: NodeJS.ProcessEnv,
+): string | undefined {
+  const name = codeCacheName(bundle, source, env, process.execArgv, role);
   const folder = name && privateFolder(env, { create: true });
   return folder ? path.join(folder, name) : undefined;
 }
@@ -101,12 +161,15 @@ export function codeCacheName(
   source: string,
   env: NodeJS.ProcessEnv,
   nodeArguments: readonly string[] = process.execArgv,
+  role = "",
 ): string | undefined {
   const buildId = buildIdOf(source);
   if (!buildId) return undefined;
   const file = statSync(bundle);
   const decides = [file.size, file.mtimeMs, file.ino, process.arch, env.NODE_OPTIONS ?? "", ...nodeArguments];
-  return `print-${buildId}-${process.version}-${sha256Hex(JSON.stringify(decides)).slice(0, 12)}.v8cache`;
+  const kind = path.basename(bundle).startsWith("print") ? "print" : "cli";
+  const variant = sha256Hex(JSON.stringify(decides)).slice(0, 12);
+  return `${[kind, buildId, role, process.version, variant].filter(Boolean).join("-")}.v8cache`;
 }
 
 function readCache(file: string): Buffer | undefined {
@@ -126,13 +189,20 @@ function saveCache(file: string, script: vm.Script): void {
   }
 }
 
-/** Leaves the newest few caches of other builds; each is about 2 MB. */
+/**
+ * Leaves the current build's caches (one a command, each a few MB at most) and the newest few of
+ * the same bundle's other builds.
+ */
 function pruneCaches(folder: string, current: string): void {
+  const [, kind, buildId] = CACHE_NAME.exec(current) ?? [];
   const others = readdirSync(folder)
-    .filter((name) => name !== current && CACHE_NAME.test(name))
+    .filter((name) => {
+      const [, otherKind, otherBuildId] = CACHE_NAME.exec(name) ?? [];
+      return otherKind === kind && otherBuildId !== buildId;
+    })
     .map((name) => ({ name, modified: statSync(path.join(folder, name)).mtimeMs }))
     .sort((first, second) => second.modified - first.modified);
-  for (const stale of others.slice(CACHES_KEPT - 1)) rmSync(path.join(folder, stale.name), { force: true });
+  for (const stale of others.slice(CACHES_KEPT)) rmSync(path.join(folder, stale.name), { force: true });
 }
 
 /**

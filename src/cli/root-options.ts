@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import { EFFORTS } from "../core/effort.ts";
+import { SUBCOMMANDS } from "./subcommand-names.ts";
 
 /**
  * The root command's options, described once: commander builds --help and the
@@ -89,25 +90,6 @@ export const ROOT_OPTIONS: RootOption[] = [
     long: "verbose",
     description: "with -p: each tool call, its duration and each request's tokens and cost on stderr",
   },
-];
-
-/** Words that name a subcommand when they come first. */
-export const SUBCOMMANDS = [
-  "sessions",
-  "mcp",
-  "trust",
-  "memory",
-  "remember",
-  "skills",
-  "init",
-  "reflect",
-  "learn",
-  "doctor",
-  "models",
-  "mcp",
-  "acp",
-  "rewind",
-  "help",
 ];
 
 /** commander's flags string for an option: `-m, --model <provider/model>`, `--no-memory`. */

@@ -90,8 +90,8 @@ describe("a headless run's start-up", () => {
   it("loads no module of dist/ but the loader: the headless bundle is one script", async () => {
     // Each ES module costs a pass through Node's ESM loader, and its compile cache holds only what V8
     // compiled before the module ran. The launcher runs dist/print/print-entry.cjs as one script with a
-    // code cache made after a run (src/cli/print-bundle-loader.ts); the shared bundle (dist/cli.js and its
-    // chunks) is not loaded at all.
+    // code cache made after a run (src/cli/print-bundle-loader.ts); the full CLI's bundle (dist/cli.cjs)
+    // is not read at all.
     const loaded = (await loadedByRun("loaded-chunks.txt")).filter(
       (entry) => !entry.startsWith("NativeModule "),
     );
@@ -130,5 +130,21 @@ describe("a headless run's start-up", () => {
     expect(builtins).toContain("NativeModule http");
     expect(builtins).not.toContain("NativeModule internal/deps/undici/undici");
     expect(builtins).not.toContain("NativeModule tls");
+  });
+});
+
+describe("the full CLI's start-up", () => {
+  it("loads no module of dist/ but the loader: the TUI, acp and every subcommand are one script", async () => {
+    // dist/cli.cjs is read and run by the loader with its code cache, as the headless bundle is; nothing
+    // of dist/ goes through Node's module loaders (where its compile cache holds only the top levels).
+    const list = path.join(e2e.workspace.home, "loaded-by-memory-list.txt");
+    const result = await e2e.run(["memory", "list"], {
+      env: { NODE_OPTIONS: `--import ${recorder}`, TACIT_TEST_LOADED_MODULES: list },
+    });
+    expect(result.code).toBe(0);
+    const loaded = readFileSync(list, "utf8")
+      .split("\n")
+      .filter((entry) => entry && !entry.startsWith("NativeModule "));
+    expect(loaded.map((file) => path.relative(path.dirname(printBundle), file))).toEqual(["load-print.cjs"]);
   });
 });

@@ -29,13 +29,15 @@ export class TmuxTerminal {
   /**
    * Runs the built CLI in a fresh window. env -i: nothing of the machine's own
    * environment (real keys, NO_COLOR) leaks in. The marker printed after it shows
-   * the process really ended, and with which code.
+   * the process really ended, and with which code. With `stderr`, what tacit writes there goes to that
+   * file instead of the screen.
    */
   launch(
     workspace: Workspace,
     environment: Record<string, string>,
     args: string[],
     size = { columns: 100, rows: 30 },
+    stderr?: string,
   ): void {
     const assignments = Object.entries({
       PATH: process.env.PATH ?? "/usr/bin:/bin",
@@ -47,7 +49,10 @@ export class TmuxTerminal {
       .map(([name, value]) => `${name}=${shellQuote(value)}`)
       .join(" ");
     const launcher = path.join(workspace.project, "..", `launch-${this.socket}.sh`);
-    const command = [process.execPath, cliPath, ...args].map(shellQuote).join(" ");
+    const command = [process.execPath, cliPath, ...args]
+      .map(shellQuote)
+      .concat(stderr ? [`2>${shellQuote(stderr)}`] : [])
+      .join(" ");
     writeFileSync(launcher, `env -i ${assignments} ${command}\necho "__TACIT_EXITED_$?__"\nsleep 600\n`);
     this.tmux(
       "new-session",

@@ -4,6 +4,7 @@ import { traceStartup } from "../../core/startup-trace.ts";
 import { TuiApp } from "./app.ts";
 import { SLASH_COMMANDS, type SlashCommand } from "./commands.ts";
 import type { RunTuiOptions, TuiHost, TuiLaunch } from "./host.ts";
+import { loadLayoutEngine } from "./layout-engine.ts";
 import { PermissionBridge } from "./permission-bridge.ts";
 import { colorEnabled, createTheme } from "./theme.ts";
 
@@ -26,6 +27,8 @@ export async function runTui(
     },
     () => {},
   );
+  // Ink lays out with it from the first render (interactive.ts has loaded it before, while Ink loaded).
+  await loadLayoutEngine();
   const bridge = new PermissionBridge();
   options.registerAsk(bridge.ask);
   const theme = createTheme(colorEnabled(process.env, Boolean(process.stdout.isTTY)));
