@@ -9,6 +9,7 @@ import {
   openSync,
   readdirSync,
 } from "node:fs";
+import { homedir } from "node:os";
 import path from "node:path";
 
 /**
@@ -31,6 +32,8 @@ const OWNER_ONLY_FOLDER_MODE = 0o700;
  */
 export function ensurePrivateHome(home: string): void {
   mkdirSync(home, { recursive: true, mode: OWNER_ONLY_FOLDER_MODE });
+  // TACIT_HOME set to the home folder itself: its mode, and its files', are the user's business.
+  if (path.resolve(home) === path.resolve(homedir())) return;
   const stats = lstatSync(home);
   if (!stats.isDirectory() || stats.uid !== process.getuid?.() || (stats.mode & 0o077) === 0) return;
   try {

@@ -50,6 +50,22 @@ describe("tacit's home and its private stores", () => {
     expect(modeOf(path.join(old, "memory", "note.md"))).toBe(0o644);
   });
 
+  it("leaves the user's home folder as it is when TACIT_HOME names it", () => {
+    const userHome = path.join(base, "user");
+    mkdirSync(userHome);
+    chmodSync(userHome, 0o755);
+    writeFileSync(path.join(userHome, ".profile"), "export A=1\n");
+    const saved = process.env.HOME;
+    process.env.HOME = userHome;
+    try {
+      ensurePrivateHome(userHome);
+    } finally {
+      process.env.HOME = saved;
+    }
+    expect(modeOf(userHome)).toBe(0o755);
+    expect(modeOf(path.join(userHome, ".profile"))).toBe(0o644);
+  });
+
   it("changes nothing through a link: the folder it names is not tacit's to tighten", () => {
     const target = path.join(base, "shared");
     mkdirSync(target);
