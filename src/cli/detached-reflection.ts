@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import { closeSync, mkdirSync, openSync } from "node:fs";
 import path from "node:path";
+import { ensureOwnerOnlyFile } from "../config/private-store.ts";
 
 /**
  * Starts `tacit reflect <args> --background` as a detached process with its
@@ -30,6 +31,8 @@ export function startDetachedTacit(
   if (!entry) return false;
   const logFile = path.join(where.home, "logs", logName);
   mkdirSync(path.dirname(logFile), { recursive: true });
+  // A failure's message may quote a remote's URL or a session's words: the log is the user's alone.
+  ensureOwnerOnlyFile(logFile, { create: true });
   const log = openSync(logFile, "a");
   try {
     const child = spawn(process.execPath, [...process.execArgv, entry, ...args], {

@@ -1,8 +1,9 @@
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
-import { appendFile, mkdir, readFile } from "node:fs/promises";
+import { appendFile, readFile } from "node:fs/promises";
 import path from "node:path";
 import { gitEnvironment, REPOSITORY_GIT_GUARDS } from "../config/git-tracked.ts";
+import { ensureOwnerOnlyFile, ensurePrivateHome } from "../config/private-store.ts";
 import { redactSecrets } from "../memory/redaction.ts";
 import { walkFiles } from "../tools/walk-files.ts";
 
@@ -40,7 +41,9 @@ export function createPromptHistory(home: string, cwd: string) {
     },
     async append(text: string): Promise<void> {
       if (!text.trim()) return;
-      await mkdir(home, { recursive: true });
+      ensurePrivateHome(home);
+      // What the user typed, in every project: theirs alone (one kept before this is tightened).
+      ensureOwnerOnlyFile(file, { create: true });
       // Up recalls the redacted prompt: a key typed once is not kept for every later session.
       const stored = redactSecrets(text).text;
       await appendFile(file, `${JSON.stringify({ text: stored, at: new Date().toISOString(), cwd })}\n`);

@@ -4,6 +4,7 @@ import { type ExpandedCommand, expandCustomCommand } from "../agent/custom-comma
 import { hookNoticeLines } from "../agent/hooks/agent-hooks.ts";
 import { endingLine } from "../agent/model-ending.ts";
 import { writeFileAtomic } from "../config/atomic-write.ts";
+import { OWNER_ONLY_FILE_MODE } from "../config/private-store.ts";
 import { clearProjectChoice, saveProjectChoice } from "../config/project-choices.ts";
 import { ConfigError } from "../core/errors.ts";
 import type { AgentEvent } from "../core/events.ts";
@@ -253,7 +254,8 @@ export function createTuiHost(input: TuiHostInput): TuiHost {
 
     exportSession: async () => {
       const file = path.join(runtime.cwd, `tacit-session-${session.sessionId}.jsonl`);
-      writeFileAtomic(file, store.exportJsonl(session.sessionId));
+      // A transcript: the user's alone, like the database it comes from.
+      writeFileAtomic(file, store.exportJsonl(session.sessionId), { mode: OWNER_ONLY_FILE_MODE });
       return `Exported the session to ${file}`;
     },
 

@@ -138,7 +138,12 @@ export function parseMcpServer(
 }
 
 /** Adds or replaces a server in a settings or .mcp.json file, keeping everything else in it. */
-export function writeMcpServer(file: string, name: string, config: McpServerConfig): void {
+export function writeMcpServer(
+  file: string,
+  name: string,
+  config: McpServerConfig,
+  options: { mode?: number } = {},
+): void {
   const document = readJsonObject(file, undefined) ?? {};
   const servers = isObject(document.mcpServers) ? { ...document.mcpServers } : {};
   servers[name] =
@@ -153,7 +158,7 @@ export function writeMcpServer(file: string, name: string, config: McpServerConf
           url: config.url,
           ...(Object.keys(config.headers).length ? { headers: config.headers } : {}),
         };
-  writeFileAtomic(file, `${JSON.stringify({ ...document, mcpServers: servers }, null, 2)}\n`);
+  writeFileAtomic(file, `${JSON.stringify({ ...document, mcpServers: servers }, null, 2)}\n`, options);
 }
 
 /** Removes a server from a file; false when the file does not name it. */

@@ -12,6 +12,7 @@ import {
   tacitHome,
   userSettingsPath,
 } from "./paths.ts";
+import { OWNER_ONLY_FILE_MODE } from "./private-store.ts";
 import {
   restrictRepositoryModel,
   restrictRepositoryModelChoice,
@@ -247,7 +248,8 @@ export function addPermissionRule(filePath: string, list: PermissionList, rule: 
   if (rules.includes(rule)) return false;
   permissions[list] = [...rules, rule];
   document.permissions = permissions;
-  writeFileAtomic(filePath, `${JSON.stringify(document, null, 2)}\n`);
+  // The personal file (settings.local.json) may hold an MCP server's token too: the user's alone.
+  writeFileAtomic(filePath, `${JSON.stringify(document, null, 2)}\n`, { mode: OWNER_ONLY_FILE_MODE });
   return true;
 }
 

@@ -1,6 +1,7 @@
 import { ConfigError } from "../core/errors.ts";
 import { writeFileAtomic } from "./atomic-write.ts";
 import { userSettingsPath } from "./paths.ts";
+import { ensurePrivateHome, OWNER_ONLY_FILE_MODE } from "./private-store.ts";
 import { readJsonObject } from "./settings.ts";
 
 export interface UserSyncSettings {
@@ -36,7 +37,9 @@ export function setUserSyncRemote(home: string, remote: string | undefined): voi
   else delete memory.sync;
   if (Object.keys(memory).length > 0) document.memory = memory;
   else delete document.memory;
-  writeFileAtomic(file, `${JSON.stringify(document, null, 2)}\n`);
+  // A remote URL may carry its token (https://user:token@host/…): the user's alone.
+  ensurePrivateHome(home);
+  writeFileAtomic(file, `${JSON.stringify(document, null, 2)}\n`, { mode: OWNER_ONLY_FILE_MODE });
 }
 
 /** The object at a key path, a copy; undefined when absent; an error naming the key when it is something else. */

@@ -159,6 +159,8 @@ export class MemoryStore {
         { ...valid, created: valid.created ?? replacedFile?.memory.created },
         { now: this.now(), sessionId: options.sessionId },
       );
+      // The umask's mode, as the user's other files: memories are redacted as they are written, meant to be
+      // read and edited by hand (a project's are shared through git), and user and local ones sit in the 0700 home.
       writeFileAtomic(filePath, serializeMemory(completed));
       for (const other of replaced) this.removeFile(scope, other, historyReady);
       const verb = replacedFile ? "update" : "create";

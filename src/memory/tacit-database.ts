@@ -59,9 +59,8 @@ export function openTacitDatabase(databaseFile: string, options: OpenDatabaseOpt
  * and without the file (the source tree, tests) nothing changes.
  *
  * The copy is written as SQLite would create the file: new (never through a
- * file or link already at that name), with the umask's say over its mode (not
- * the template's: a read-only install's 444, or 644 where the user's umask
- * keeps transcripts private). It becomes the database only whole (a hard link
+ * file or link already at that name), owner-only (not the template's mode: a
+ * read-only install's 444), as openDatabase keeps the database. It becomes the database only whole (a hard link
  * of the finished copy) and never over one another process made meanwhile. A
  * log left by a deleted database (`-wal`) would be replayed onto the copy, so
  * then the migrations make the database, as they always did.
@@ -84,7 +83,7 @@ export function startFromTemplate(databaseFile: string, templateFile: string): b
   let created = false;
   try {
     mkdirSync(path.dirname(path.resolve(databaseFile)), { recursive: true });
-    const descriptor = openSync(partial, "wx", 0o644);
+    const descriptor = openSync(partial, "wx", 0o600);
     created = true;
     try {
       writeFileSync(descriptor, bytes);

@@ -1,6 +1,7 @@
 import { existsSync, lstatSync, realpathSync, statSync } from "node:fs";
 import path from "node:path";
 import type { SandboxPolicy } from "./policy.ts";
+import { isInsideOrSame } from "./tacit-state.ts";
 
 export interface BubblewrapLayout {
   /** Host folder mounted at /tmp inside: private to this tacit process, kept between its commands. */
@@ -34,8 +35,8 @@ export const BUBBLEWRAP_BASE_ARGUMENTS = [
 /**
  * The bwrap arguments that run argv under the policy. Order matters: later
  * mounts cover earlier ones, so the read-only root comes first, then the
- * private /tmp, the writable roots, and last the read-only and hidden paths
- * inside them.
+ * private /tmp, the writable roots and the read-only paths inside them, then
+ * tacit's state folders with what is shown of them, and last the hidden paths.
  */
 export function bubblewrapArguments(
   policy: SandboxPolicy,
@@ -53,16 +54,15 @@ export function bubblewrapArguments(
     layout.temporaryDirectory,
     "/tmp",
   ];
-  // Read-only mode still shows the project, which the private /tmp would cover when it lives there.
-  if (policy.mode === "read-only") args.push("--ro-bind", policy.projectRoot, policy.projectRoot);
-  for (const root of policy.writableRoots) args.push("--bind", root, root);
-  for (const guarded of policy.readOnlyPaths) {
-    if (existsSync(guarded)) args.push("--ro-bind", guarded, guarded);
-    else if (policy.guardedWhenMissing.includes(guarded)) {
-      // bwrap creates the (empty) mount point, and its missing parents, on the host:
-      // harmless empty folders inside the project (policy.ts keeps only those).
-      args.push("--ro-bind", layout.emptyDirectory, guarded);
-    }
+  args.push(...projectMounts(policy, layout, () => true));
+  for (const { folder, shown } of policy.stateFolders) {
+    // A tmpfs, not the empty folder: the folders shown back need mount points made in it.
+    args.push("--tmpfs", folder);
+    for (const entry of shown) args.push("--ro-bind", entry, entry);
+    // The project itself when it lies inside (tacit started in ~/.tacit/memory), mounted again over the cover.
+    args.push(...projectMounts(policy, layout, (entry) => isInsideOrSame(entry, folder)));
+    // Not recursive: the mounts above keep their own modes.
+    args.push("--remount-ro", folder);
   }
   for (const hidden of policy.hiddenPaths) {
     args.push("--ro-bind", isDirectory(hidden) ? layout.emptyDirectory : "/dev/null", hidden);
@@ -70,6 +70,33 @@ export function bubblewrapArguments(
   // No --unsetenv for the model keys: bwrap itself (pid 1 inside, its /proc/1/environ readable)
   // would still hold them. They are left out of the environment it is started with (run-process.ts).
   args.push("--setenv", "TMPDIR", "/tmp", "--chdir", cwd, "--", ...argv);
+  return args;
+}
+
+/**
+ * The project (read-only in read-only mode), the writable roots and the
+ * read-only paths inside them, for the roots that `includes` accepts.
+ */
+function projectMounts(
+  policy: SandboxPolicy,
+  layout: BubblewrapLayout,
+  includes: (root: string) => boolean,
+): string[] {
+  const args: string[] = [];
+  // Read-only mode still shows the project, which the private /tmp would cover when it lives there.
+  if (policy.mode === "read-only" && includes(policy.projectRoot))
+    args.push("--ro-bind", policy.projectRoot, policy.projectRoot);
+  const roots = policy.writableRoots.filter(includes);
+  for (const root of roots) args.push("--bind", root, root);
+  for (const guarded of policy.readOnlyPaths) {
+    if (!roots.some((root) => isInsideOrSame(guarded, root))) continue;
+    if (existsSync(guarded)) args.push("--ro-bind", guarded, guarded);
+    else if (policy.guardedWhenMissing.includes(guarded)) {
+      // bwrap creates the (empty) mount point, and its missing parents, on the host:
+      // harmless empty folders inside the project (policy.ts keeps only those).
+      args.push("--ro-bind", layout.emptyDirectory, guarded);
+    }
+  }
   return args;
 }
 

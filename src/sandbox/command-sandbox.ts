@@ -73,6 +73,7 @@ function withRealPaths(policy: SandboxPolicy): SandboxPolicy {
   const real = (entry: string) => (existsSync(entry) ? realpathSync(entry) : entry);
   return {
     ...policy,
+    projectRoot: real(policy.projectRoot),
     writableRoots: policy.writableRoots.map(real),
     readOnlyPaths: policy.readOnlyPaths.map(real),
     hiddenPaths: policy.hiddenPaths.map(real),

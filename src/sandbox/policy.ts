@@ -4,6 +4,7 @@ import { expandHome } from "../config/paths.ts";
 import type { SandboxSettings } from "../config/settings-schema.ts";
 import { privateFolderPath } from "../core/private-folder.ts";
 import { configuredHooksFolder, gitPathsToGuard } from "./git-folders.ts";
+import { isInsideOrSame, type StateFolder, stateFolders, withoutHiddenState } from "./tacit-state.ts";
 
 /**
  * What a sandboxed command may do, resolved to absolute paths once per run.
@@ -30,6 +31,11 @@ export interface SandboxPolicy {
   guardedWhenMissing: string[];
   /** Paths a command cannot even read (credentials), replaced by an empty file or folder. */
   hiddenPaths: string[];
+  /**
+   * tacit's own state folders (tacit-state.ts), hidden whole but for the
+   * folders in `shown`, which a command may read (never write). Real paths.
+   */
+  stateFolders: StateFolder[];
   network: boolean;
   /**
    * Environment variables the command (and the sandbox program itself) never
@@ -69,13 +75,6 @@ export const DEFAULT_HIDDEN_PATHS = [
   "~/.gemini/oauth_creds.json",
   "~/.local/share/opencode/auth.json",
 ];
-
-/**
- * tacit's own files that hold secrets or every project's history: the user's
- * settings (a provider's `apiKey` may be written there) and the database
- * (every session of every project). Hidden however TACIT_HOME is set.
- */
-const TACIT_PRIVATE_FILES = ["settings.json", "tacit.db", "tacit.db-wal", "tacit.db-shm"];
 
 /**
  * Folders where the user's services listen on unix sockets: a connect() goes
@@ -156,17 +155,22 @@ export function resolveSandboxPolicy(input: PolicyInput): SandboxPolicy | undefi
     ...HOME_STARTUP_FILES.map((entry) => expandHome(entry, input.env)),
   ]).filter((entry) => writableRoots.some((root) => isInsideOrSame(entry, root)));
   const runtimeFolder = input.env.XDG_RUNTIME_DIR ? [input.env.XDG_RUNTIME_DIR] : [];
-  const tacitPrivate = TACIT_PRIVATE_FILES.map((name) => path.join(path.resolve(input.tacitHome), name));
-  const hiddenPaths = unique(
-    [
-      ...DEFAULT_HIDDEN_PATHS,
-      ...SOCKET_FOLDERS,
-      ...runtimeFolder,
-      ...tacitPrivate,
-      ...(settings.hiddenPaths ?? []),
-    ]
-      .map(absolute)
-      .filter(existsSync),
+  // tacit's state folder: hidden whole but for what a command may read (tacit-state.ts).
+  const state = stateFolders(input.tacitHome, projectRoot, input.env);
+  const hiddenPaths = withoutHiddenState(
+    unique(
+      [
+        ...DEFAULT_HIDDEN_PATHS,
+        ...SOCKET_FOLDERS,
+        ...runtimeFolder,
+        ...state.flatMap((folder) => folder.hiddenInShown),
+        ...(settings.hiddenPaths ?? []),
+      ]
+        .map(absolute)
+        .filter(existsSync),
+    ),
+    state,
+    [projectRoot, ...writableRoots],
   );
   return {
     mode,
@@ -175,14 +179,10 @@ export function resolveSandboxPolicy(input: PolicyInput): SandboxPolicy | undefi
     readOnlyPaths,
     guardedWhenMissing: guardedWhenMissing.filter((entry) => readOnlyPaths.includes(entry)),
     hiddenPaths,
+    stateFolders: state.map(({ folder, shown }) => ({ folder, shown })),
     network: settings.network === true,
     hiddenVariables: unique([...(input.keyVariables ?? []), ...(settings.hiddenEnv ?? [])]),
   };
-}
-
-function isInsideOrSame(filePath: string, directory: string): boolean {
-  const relative = path.relative(directory, filePath);
-  return relative === "" || (!relative.startsWith("..") && !path.isAbsolute(relative));
 }
 
 function unique(paths: string[]): string[] {

@@ -1,11 +1,12 @@
 import type { SandboxPolicy } from "./policy.ts";
+import { isInsideOrSame } from "./tacit-state.ts";
 
 /**
  * The macOS sandbox-exec (Seatbelt) profile for a policy. It starts from
  * "allow default" and only adds denials, so commands keep working with the
  * many system services macOS programs need; every denial names exactly what
  * it shuts (writes outside the writable roots, the guarded paths, hidden
- * reads, the network), and a denial wins over "allow default".
+ * reads, tacit's state folder but what is shown of it, the network), and a denial wins over "allow default".
  *
  * Paths must already be real paths (macOS's /tmp is /private/tmp): Seatbelt
  * matches the resolved path of what is opened.
@@ -24,12 +25,26 @@ export function seatbeltProfile(policy: SandboxPolicy, temporaryDirectory: strin
   if (policy.hiddenPaths.length > 0) {
     lines.push(`(deny file-read* ${policy.hiddenPaths.map(subpath).join(" ")})`);
   }
+  for (const { folder, shown } of policy.stateFolders) lines.push(stateFolderDenial(policy, folder, shown));
   if (!policy.network) {
     // The host's loopback too: on macOS there is no separate network namespace,
     // and local services (databases, the Docker daemon) are a way out.
     lines.push("(deny network*)");
   }
   return `${lines.join("\n")}\n`;
+}
+
+/**
+ * tacit's state folder, unreadable but for the folders shown and a project
+ * that lies inside it (the bubblewrap sandbox mounts those back over its cover).
+ */
+function stateFolderDenial(policy: SandboxPolicy, folder: string, shown: string[]): string {
+  const projectInside = [policy.projectRoot, ...policy.writableRoots].filter((root) =>
+    isInsideOrSame(root, folder),
+  );
+  const exceptions = [...new Set([...shown, ...projectInside])].map(subpath);
+  if (exceptions.length === 0) return `(deny file-read* ${subpath(folder)})`;
+  return `(deny file-read* (require-all ${subpath(folder)} (require-not (require-any ${exceptions.join(" ")}))))`;
 }
 
 /** The sandbox-exec command line that runs argv under the profile. */

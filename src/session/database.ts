@@ -1,6 +1,7 @@
-import { mkdirSync, renameSync, statSync } from "node:fs";
+import { renameSync, statSync } from "node:fs";
 import path from "node:path";
 import { DatabaseSync } from "node:sqlite";
+import { ensureOwnerOnlyFile, ensurePrivateHome } from "../config/private-store.ts";
 import type { Migration } from "./migration.ts";
 import { sessionMigrations } from "./session-schema.ts";
 
@@ -42,7 +43,10 @@ export function openDatabase(
 ): DatabaseSync {
   const inMemory = databaseFile === ":memory:";
   if (inMemory) return openAndMigrate(databaseFile, extraMigrations);
-  mkdirSync(path.dirname(path.resolve(databaseFile)), { recursive: true });
+  // Every session of every project: the folder and the files are the user's alone.
+  ensurePrivateHome(path.dirname(path.resolve(databaseFile)));
+  for (const suffix of ["", "-wal", "-shm"])
+    ensureOwnerOnlyFile(`${databaseFile}${suffix}`, { create: suffix === "" });
   const before = fileIdentity(databaseFile);
   try {
     return openAndMigrate(databaseFile, extraMigrations);

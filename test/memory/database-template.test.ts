@@ -30,12 +30,11 @@ function recorded(file: string): unknown[] {
 }
 
 describe("a new home's database from the build's template", () => {
-  it("is a writable file made new, with the umask's say over its mode, whatever the template's mode", () => {
+  it("is a writable file made new, the user's alone (0600), whatever the template's mode", () => {
     chmodSync(template, 0o444); // a read-only install
     const databaseFile = path.join(root, "home", "tacit.db");
     expect(startFromTemplate(databaseFile, template)).toBe(true);
-    const umask = process.umask();
-    expect(statSync(databaseFile).mode & 0o777).toBe(0o644 & ~umask);
+    expect(statSync(databaseFile).mode & 0o777).toBe(0o600);
     // No scratch file is left, and the copy opens and takes writes.
     expect(readdirSync(path.dirname(databaseFile))).toEqual(["tacit.db"]);
     const database = openTacitDatabase(databaseFile);

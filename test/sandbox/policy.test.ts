@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { projectStateDirectory } from "../../src/config/paths.ts";
 import { resolveSandboxPolicy } from "../../src/sandbox/policy.ts";
 import { makeTempDirectory } from "../tools/helpers.ts";
 
@@ -95,6 +96,8 @@ describe("the sandbox policy from settings", () => {
       readOnlyPaths: [path.join(project, ".git"), path.join(project, ".tacit"), path.join(project, "th")],
       guardedWhenMissing: [path.join(project, ".tacit")],
       hiddenPaths: [path.join(home, ".ssh"), path.join(home, ".netrc")],
+      // TACIT_HOME does not exist yet: nothing to cover.
+      stateFolders: [],
       network: false,
       hiddenVariables: [],
     });
@@ -150,6 +153,45 @@ describe("the sandbox policy from settings", () => {
       env,
     })!;
     expect(policy.writableRoots).toEqual([]);
+  });
+
+  it("covers TACIT_HOME whole but for user memories, skills and this project's local memories; and ~/.tacit when TACIT_HOME is elsewhere", async () => {
+    const { project, home, env } = await folders();
+    const tacit = path.join(home, "th");
+    const localMemory = path.join(projectStateDirectory(tacit, project), "memory");
+    for (const folder of ["memory/.git", "skills", "checkpoints/blobs", "images"])
+      mkdirSync(path.join(tacit, folder), { recursive: true });
+    mkdirSync(path.join(localMemory, ".git"), { recursive: true });
+    mkdirSync(path.join(projectStateDirectory(tacit, "/other"), "memory"), { recursive: true });
+    mkdirSync(path.join(home, ".tacit"));
+    writeFileSync(path.join(tacit, "history.jsonl"), "{}\n");
+    const policy = resolveSandboxPolicy({
+      // A hidden path inside the cover is hidden already; bubblewrap could not make its mount point.
+      settings: { hiddenPaths: [path.join(tacit, "history.jsonl"), path.join(tacit, "skills")] },
+      projectRoot: project,
+      tacitHome: tacit,
+      env,
+    })!;
+    expect(policy.stateFolders).toEqual([
+      { folder: tacit, shown: [path.join(tacit, "memory"), path.join(tacit, "skills"), localMemory] },
+      { folder: path.join(home, ".tacit"), shown: [] },
+    ]);
+    // The memory folders' history (a memory forgotten on purpose) stays hidden; so does what the settings add.
+    expect(policy.hiddenPaths).toEqual(
+      expect.arrayContaining([
+        path.join(tacit, "memory", ".git"),
+        path.join(localMemory, ".git"),
+        path.join(tacit, "skills"),
+      ]),
+    );
+    expect(policy.hiddenPaths).not.toContain(path.join(tacit, "history.jsonl"));
+    // TACIT_HOME inside ~/.tacit: one cover, the outer one, showing TACIT_HOME's memories.
+    const inner = path.join(home, ".tacit", "alt");
+    mkdirSync(path.join(inner, "memory"), { recursive: true });
+    const nested = resolveSandboxPolicy({ settings: {}, projectRoot: project, tacitHome: inner, env })!;
+    expect(nested.stateFolders).toEqual([
+      { folder: path.join(home, ".tacit"), shown: [path.join(inner, "memory")] },
+    ]);
   });
 
   it("read-only mode writes nothing but temp; off mode has no policy", async () => {

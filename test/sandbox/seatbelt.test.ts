@@ -9,6 +9,9 @@ const policy: SandboxPolicy = {
   readOnlyPaths: ["/Users/me/app/.git/hooks", "/Users/me/app/.tacit"],
   guardedWhenMissing: [],
   hiddenPaths: ["/Users/me/.ssh", "/Users/me/.netrc"],
+  stateFolders: [
+    { folder: "/Users/me/.tacit", shown: ["/Users/me/.tacit/memory", "/Users/me/.tacit/skills"] },
+  ],
   network: false,
   hiddenVariables: [],
 };
@@ -29,6 +32,29 @@ describe("the macOS sandbox-exec profile", () => {
     );
     expect(profile).toContain('(deny file-read* (subpath "/Users/me/.ssh") (subpath "/Users/me/.netrc"))');
     expect(profile).toContain("(deny network*)");
+  });
+
+  it("denies reading tacit's state folder but what is shown of it, and a project inside it", () => {
+    expect(seatbeltProfile(policy, "/tmp/t")).toContain(
+      '(deny file-read* (require-all (subpath "/Users/me/.tacit") (require-not (require-any (subpath "/Users/me/.tacit/memory") (subpath "/Users/me/.tacit/skills")))))',
+    );
+    const inside = seatbeltProfile(
+      {
+        ...policy,
+        projectRoot: "/Users/me/.tacit/memory",
+        writableRoots: ["/Users/me/.tacit/memory"],
+        stateFolders: [{ folder: "/Users/me/.tacit", shown: [] }],
+      },
+      "/tmp/t",
+    );
+    expect(inside).toContain(
+      '(deny file-read* (require-all (subpath "/Users/me/.tacit") (require-not (require-any (subpath "/Users/me/.tacit/memory")))))',
+    );
+    const nothingShown = seatbeltProfile(
+      { ...policy, stateFolders: [{ folder: "/Users/me/.tacit", shown: [] }] },
+      "/tmp/t",
+    );
+    expect(nothingShown).toContain('(deny file-read* (subpath "/Users/me/.tacit"))');
   });
 
   it("leaves the network alone when the policy opens it, and writes nothing but temp in read-only mode", () => {

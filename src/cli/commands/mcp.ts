@@ -9,6 +9,7 @@ import {
   writeMcpServer,
 } from "../../config/mcp-servers.ts";
 import { findProjectRoot, localSettingsPath, tacitHome, userSettingsPath } from "../../config/paths.ts";
+import { ensurePrivateHome, OWNER_ONLY_FILE_MODE } from "../../config/private-store.ts";
 import { repositoryTrust, trustRepository } from "../../config/repository-trust.ts";
 import { loadSettings } from "../../config/settings.ts";
 import { ConfigError } from "../../core/errors.ts";
@@ -115,7 +116,10 @@ export async function addMcpCommand(name: string, command: string[], options: Ad
   const file = scope === "user" ? userSettingsPath(context.home) : projectMcpPath(context.projectRoot);
   // Trust covers .mcp.json: a repository trusted before the user's own change stays trusted after it.
   const wasTrusted = scope === "project" && repositoryTrust(context.home, context.projectRoot).trusted;
-  writeMcpServer(file, name, parsed);
+  // A user-scope server's headers and env may hold tokens: ~/.tacit and its settings are the user's alone.
+  // The project's .mcp.json is shared through the repository and keeps its mode.
+  if (scope === "user") ensurePrivateHome(context.home);
+  writeMcpServer(file, name, parsed, scope === "user" ? { mode: OWNER_ONLY_FILE_MODE } : {});
   if (wasTrusted) trustRepository(context.home, context.projectRoot);
   process.stdout.write(`Added MCP server "${name}" to ${file}.\n`);
   if (scope === "project" && !wasTrusted)

@@ -2,6 +2,7 @@ import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { endingLine } from "../../agent/model-ending.ts";
 import { databasePath, tacitHome } from "../../config/paths.ts";
+import { OWNER_ONLY_FILE_MODE } from "../../config/private-store.ts";
 import { ConfigError } from "../../core/errors.ts";
 import { messageText } from "../../core/messages.ts";
 import { sessionRedaction } from "../../memory/redact-message.ts";
@@ -108,7 +109,9 @@ export function exportSessionCommand(id: string, options: { output?: string }): 
     return store.exportJsonl(session.id);
   });
   if (options.output) {
-    writeFileSync(options.output, jsonl);
+    // A transcript (redacted, yet every word of the session): a new file is the user's alone;
+    // a file the user named that exists keeps the mode they gave it.
+    writeFileSync(options.output, jsonl, { mode: OWNER_ONLY_FILE_MODE });
     process.stderr.write(`Wrote ${options.output}\n`);
   } else {
     process.stdout.write(jsonl);

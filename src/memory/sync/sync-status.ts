@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { writeFileAtomic } from "../../config/atomic-write.ts";
+import { OWNER_ONLY_FILE_MODE } from "../../config/private-store.ts";
 
 /** The last sync's outcome: a background sync has no terminal, so its failure is said at the next start. */
 export interface SyncStatus {
@@ -18,7 +19,8 @@ function statusPath(home: string): string {
 export function recordSyncOutcome(home: string, outcome: { ok: boolean; message?: string }): void {
   const status: SyncStatus = { at: new Date().toISOString(), ...outcome };
   try {
-    writeFileAtomic(statusPath(home), `${JSON.stringify(status, null, 2)}\n`);
+    // A failure's message is git's, which may quote the remote's URL: the user's alone.
+    writeFileAtomic(statusPath(home), `${JSON.stringify(status, null, 2)}\n`, { mode: OWNER_ONLY_FILE_MODE });
   } catch {
     // Only a notice is lost: the sync itself already happened, or failed and said so.
   }
