@@ -1,4 +1,3 @@
-import { errorMessage } from "../core/errors.ts";
 import type { AgentEvent, CompactTrigger } from "../core/events.ts";
 import type { Message, UserMessage } from "../core/messages.ts";
 import type { ModelClient } from "../core/model.ts";
@@ -13,11 +12,11 @@ import {
   continueAfterSummary,
   conversationAfterCompaction,
   estimateMessageTokens,
-  filledContextWindow,
   isCompactionSummary,
 } from "./compaction.ts";
 import { type CompactionSave, saveBeforeDropping } from "./compaction-save.ts";
-import { trimOldToolResults } from "./context-trim.ts";
+import { beforeTurnCompaction, modelOfLastAnswer } from "./compaction-trigger.ts";
+import { cutToFit } from "./context-trim.ts";
 import { answerDanglingToolCalls } from "./conversation-repair.ts";
 import { turnWithHooks } from "./hooks/agent-hooks.ts";
 import { runAgent } from "./loop.ts";
@@ -25,6 +24,9 @@ import { userTurns } from "./reflection/digest.ts";
 import { sessionParts } from "./session-parts.ts";
 import type { AfterToolCall } from "./tool-calls.ts";
 import type { TurnContextSource } from "./turn-context.ts";
+
+const OVERFLOW_NOTICE =
+  "The provider refused the request as too long for the context window: making room, then sending it again.";
 
 /** Compact before a turn once the last request used this share of the context window. */
 const AUTO_COMPACT_RATIO = 0.85;
@@ -49,7 +51,7 @@ export class AgentSession {
   private lastInputTokens = 0;
   /** Estimated tokens of the messages added since that request (tool results, mostly). */
   private tokensSinceLastRequest = 0;
-  /** Set when compaction failed in this turn: the rest of the turn trims instead of asking again. */
+  /** Set when compaction failed in this turn (before it or within): the rest of the turn trims instead of asking again. */
   private compactionFailedThisTurn = false;
   /** Memories and passages already recalled into this conversation: not recalled twice. */
   private readonly recalledIds = new Set<string>();
@@ -221,33 +223,37 @@ export class AgentSession {
   }
 
   /**
-   * Before a turn, when the last request filled most of the model's context window or the last
-   * answer was cut where it filled it (a resumed session's estimate cannot tell), compacts first,
-   * instead of failing on "prompt too long"; a failed compaction is reported and the turn goes on.
+   * Before a turn, when the conversation is nearly full or the last answer filled this model's window
+   * (compaction-trigger.ts), compacts first, instead of failing on "prompt too long". A failed
+   * compaction is reported and, as within a turn, old tool results are cut instead: the turn's
+   * refusals then never ask for a second summary (nor a second memory-save pass).
    */
   private async *compactIfNearlyFull(signal: AbortSignal): AsyncGenerator<AgentEvent> {
-    const window = this.model.info.contextWindow;
     const threshold = this.options.autoCompactRatio ?? AUTO_COMPACT_RATIO;
-    const filled = filledContextWindow(this.messages);
-    if (threshold <= 0 || this.messages.length === 0) return;
-    if (!filled && this.lastInputTokens < window * threshold) return;
-    const percent = Math.round((this.lastInputTokens / window) * 100);
+    const state = beforeTurnCompaction({
+      messages: this.messages,
+      contextTokens: this.lastInputTokens,
+      window: this.model.info.contextWindow,
+      threshold,
+      model: this.model.info.ref,
+      modelOfLastAnswer: () => modelOfLastAnswer(this.options.store, this.sessionId),
+    });
+    if (!state) return;
     const saving = this.options.saveBeforeCompaction ? "saving what matters to memory, then " : "";
-    const state = filled ? "The last answer filled the context window" : `The context is ${percent}% full`;
     yield notice("info", `${state}: ${saving}compacting the conversation first.`);
     try {
       yield* this.compactNow("before-turn", signal);
     } catch (error) {
       if (signal.aborted) throw error;
-      yield notice("warning", `Could not compact the conversation: ${errorMessage(error)}`);
+      this.compactionFailedThisTurn = true;
+      yield* this.cutOldToolResults(error, Math.floor(this.model.info.contextWindow * threshold * 0.6));
     }
   }
 
   /**
-   * Within a turn, before each request and after a "prompt too long" refusal:
-   * compacts (keeping the newest step), or, when compaction fails, cuts old
-   * tool results. A one-prompt run with many large reads thus keeps going
-   * instead of dying on the provider's 400.
+   * Within a turn, before each request and after a "prompt too long" refusal: compacts (keeping the newest
+   * step), or, once compaction failed this turn, cuts old tool results. A one-prompt run with many large
+   * reads thus keeps going instead of dying on the provider's 400.
    */
   private async *fitContext(
     reason: "before-request" | "overflow",
@@ -255,20 +261,15 @@ export class AgentSession {
   ): AsyncGenerator<AgentEvent, Message[] | undefined> {
     const window = this.model.info.contextWindow;
     const threshold = this.options.autoCompactRatio ?? AUTO_COMPACT_RATIO;
-    if (reason === "before-request") {
-      const projected = this.projectedContextTokens();
-      if (threshold <= 0 || projected < window * threshold) return undefined;
-      const percent = Math.round((projected / window) * 100);
-      yield notice(
-        "info",
-        `The context is about ${percent}% full in the middle of a turn: making room first.`,
-      );
-    } else {
-      yield notice(
-        "warning",
-        "The provider refused the request as too long for the context window: making room, then sending it again.",
-      );
-    }
+    const full = this.projectedContextTokens() / window;
+    if (reason === "before-request" && (threshold <= 0 || full < threshold)) return undefined;
+    yield reason === "before-request"
+      ? notice(
+          "info",
+          `The context is about ${Math.round(full * 100)}% full in the middle of a turn: making room first.`,
+        )
+      : notice("warning", OVERFLOW_NOTICE);
+    let failure: unknown;
     if (!this.compactionFailedThisTurn) {
       try {
         yield* this.compactNow(reason === "overflow" ? "overflow" : "mid-turn", signal);
@@ -276,10 +277,7 @@ export class AgentSession {
       } catch (error) {
         if (signal.aborted) throw error;
         this.compactionFailedThisTurn = true;
-        yield notice(
-          "warning",
-          `Could not compact the conversation (${errorMessage(error)}): cutting old tool results instead.`,
-        );
+        failure = error;
       }
     }
     // Aim well below the threshold, so the next few results fit before this is needed again. After a
@@ -288,16 +286,17 @@ export class AgentSession {
       reason === "overflow"
         ? Math.floor(this.projectedContextTokens() / 2)
         : Math.floor(window * (threshold > 0 ? threshold : AUTO_COMPACT_RATIO) * 0.6);
-    const trimmed = trimOldToolResults(this.messages, target, this.estimateFixedTokens());
-    if (trimmed.cutResults === 0) return undefined;
-    this.messages.splice(0, this.messages.length, ...trimmed.messages);
-    this.lastInputTokens = this.estimateContextTokens();
-    this.tokensSinceLastRequest = 0;
-    yield notice(
-      "info",
-      `Cut ${trimmed.cutResults} old tool results (${trimmed.cutCharacters} characters) to fit the context window; the newest are whole.`,
-    );
-    return [...this.messages];
+    return (yield* this.cutOldToolResults(failure, target)) ? [...this.messages] : undefined;
+  }
+
+  /** The fallback when a summary cannot be had (context-trim.ts cutToFit), the session's figures then estimated. */
+  private async *cutOldToolResults(failure: unknown, target: number): AsyncGenerator<AgentEvent, boolean> {
+    const cut = yield* cutToFit(this.messages, target, this.estimateFixedTokens(), failure);
+    if (cut) {
+      this.lastInputTokens = this.estimateContextTokens();
+      this.tokensSinceLastRequest = 0;
+    }
+    return cut;
   }
 
   /**
@@ -359,6 +358,7 @@ export class AgentSession {
       },
       ...(this.options.maxTurns !== undefined ? { maxTurns: this.options.maxTurns } : {}),
       ...(this.options.liveTools ? { onAnswering: () => this.options.liveTools?.onModelAnswering() } : {}),
+      compactsNextTurn: true,
     });
 
     for await (const event of events) {

@@ -74,16 +74,6 @@ export function isCompactionSummary(message: Message): boolean {
   return first?.type === "text" && first.text.startsWith(COMPACTION_MARKER);
 }
 
-/**
- * Whether the conversation's last answer was cut where it filled the model's context window
- * (Anthropic's model_context_window_exceeded): the next request, with it and a new prompt, would
- * be refused as too long, so the next turn compacts first.
- */
-export function filledContextWindow(messages: readonly Message[]): boolean {
-  const lastAnswer = messages.findLast((message) => message.role === "assistant");
-  return lastAnswer?.role === "assistant" && lastAnswer.ending === "context-window";
-}
-
 /** The conversation as the model should see it: from the last compaction summary on. */
 export function conversationAfterCompaction(messages: readonly Message[]): Message[] {
   for (let index = messages.length - 1; index >= 0; index--) {

@@ -1,3 +1,5 @@
+import { errorMessage } from "../core/errors.ts";
+import type { AgentEvent } from "../core/events.ts";
 import type { Message, ToolMessage } from "../core/messages.ts";
 import { estimateMessageTokens } from "./compaction.ts";
 
@@ -14,6 +16,35 @@ import { estimateMessageTokens } from "./compaction.ts";
 const SMALL_OUTPUT_CHARACTERS = 1_000;
 /** What is kept of a cut output, so the model still sees what it was. */
 const KEPT_CHARACTERS = 200;
+
+/**
+ * The fallback when a summary cannot be had (before a turn or within it): `messages` cut in place to
+ * about `targetTokens`, with a line saying so; `failure`, the summary's error just now, is said first.
+ * True when anything was cut.
+ */
+export function* cutToFit(
+  messages: Message[],
+  targetTokens: number,
+  fixedTokens: number,
+  failure: unknown,
+): Generator<AgentEvent, boolean> {
+  if (failure !== undefined) {
+    yield {
+      type: "notice",
+      level: "warning",
+      text: `Could not compact the conversation (${errorMessage(failure)}): cutting old tool results instead.`,
+    };
+  }
+  const trimmed = trimOldToolResults(messages, targetTokens, fixedTokens);
+  if (trimmed.cutResults === 0) return false;
+  messages.splice(0, messages.length, ...trimmed.messages);
+  yield {
+    type: "notice",
+    level: "info",
+    text: `Cut ${trimmed.cutResults} old tool results (${trimmed.cutCharacters} characters) to fit the context window; the newest are whole.`,
+  };
+  return true;
+}
 
 export interface TrimResult {
   messages: Message[];

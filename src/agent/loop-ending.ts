@@ -10,7 +10,8 @@ type FinishEvent = Extract<ModelStreamEvent, { type: "finish" }>;
  * refused, filtered, a call the provider could not read): none of its tool calls runs (a cut call's
  * input may be half-formed, and one that parsed may be missing its sequel); each is answered as not
  * run and added to `messages`, so the conversation stays whole for --continue, and the user is told
- * in one line. The loop then ends the run with the ending as its reason.
+ * in one line (`said`: what that line may add, see endingLine). The loop then ends the run with the
+ * ending as its reason.
  */
 export async function* endShort(
   messages: Message[],
@@ -18,6 +19,7 @@ export async function* endShort(
   message: AssistantMessage,
   ending: ModelEnding,
   finish: FinishEvent,
+  said: { compactsNext: boolean; retried: boolean },
 ): AsyncGenerator<AgentEvent> {
   const toolCalls = message.content.filter((part): part is ToolCallPart => part.type === "tool-call");
   let toolMessage: ToolMessage | undefined;
@@ -39,6 +41,7 @@ export async function* endShort(
     ...(finish.rawReason ? { raw: finish.rawReason } : {}),
     ...(finish.unfinishedToolCalls ? { unfinishedCalls: finish.unfinishedToolCalls } : {}),
     callsNotRun: toolCalls.length,
+    ...said,
   });
   yield { type: "notice", level: "warning", text };
   yield { type: "turn-end", turn, message, ...(toolMessage ? { toolResults: toolMessage } : {}) };

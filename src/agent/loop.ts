@@ -81,6 +81,11 @@ export interface RunAgentOptions {
   maxTurns?: number;
   /** Told at the first event of each response: the request is out (work that would compete with it waits). */
   onAnswering?: () => void;
+  /**
+   * The caller compacts before its next turn after an answer cut where the context window filled
+   * (AgentSession), so the ending line says so; a subagent's run has no next turn.
+   */
+  compactsNextTurn?: boolean;
 }
 
 /**
@@ -102,6 +107,9 @@ export async function* runAgent(options: RunAgentOptions): AsyncGenerator<AgentE
   // An answer whose tool call the provider could not read (Gemini's MALFORMED_FUNCTION_CALL) is asked
   // for again once, with this note to the model for that request only.
   let malformedNote: string | undefined;
+  // The current request's attempts that failed, the provider's retries and that re-request alike: each
+  // retry event is numbered on this count, so every mode shows one sequence (a retry of the retry is 2).
+  let failedAttempts = 0;
 
   const done = (reason: DoneReason): AgentEvent => ({
     type: "done",
@@ -173,9 +181,10 @@ export async function* runAgent(options: RunAgentOptions): AsyncGenerator<AgentE
             });
             break;
           case "retry":
-            // The request starts over: what streamed so far is void.
+            // The request starts over: what streamed so far is void (each mode marks it dropped).
             assistant.reset();
-            yield event;
+            failedAttempts++;
+            yield { ...event, attempt: failedAttempts };
             break;
           case "finish":
             usage = event.usage;
@@ -226,15 +235,20 @@ export async function* runAgent(options: RunAgentOptions): AsyncGenerator<AgentE
     }
 
     const ending = finish?.ending;
-    if (finish && ending === "malformed-call" && !malformedNote) {
+    // TACIT_MAX_RETRIES=0 asks for no request tacit makes again by itself, this one included.
+    if (finish && ending === "malformed-call" && !malformedNote && (model.maxRetries ?? 1) > 0) {
       // Nothing of it is usable or kept, as for any failed attempt; a second one ends the turn below.
       malformedNote = malformedCallNote(finish.rawReason, finish.finishMessage);
       const word = finish.rawReason ? ` (${finish.rawReason})` : "";
-      yield { type: "retry", attempt: 1, delayMs: 0, reason: `${MALFORMED_CALL_RETRY}${word}` };
+      failedAttempts++;
+      yield { type: "retry", attempt: failedAttempts, delayMs: 0, reason: `${MALFORMED_CALL_RETRY}${word}` };
+      // The same request again: it does not count as another turn (num_turns, --max-turns).
       turn--;
       continue;
     }
+    const retried = malformedNote !== undefined;
     malformedNote = undefined;
+    failedAttempts = 0;
     const message = assistant.toMessage({ withToolCalls: true }) ?? { role: "assistant", content: [] };
     // An answer that ended short is stored even when nothing of it came whole: the ending is the record.
     if (finish && ending) {
@@ -246,7 +260,10 @@ export async function* runAgent(options: RunAgentOptions): AsyncGenerator<AgentE
       yield { type: "message", message };
     }
     if (finish && ending) {
-      yield* endShort(messages, turn, message, ending, finish);
+      yield* endShort(messages, turn, message, ending, finish, {
+        compactsNext: options.compactsNextTurn === true,
+        retried,
+      });
       yield done(ending);
       return;
     }

@@ -4,10 +4,20 @@ import type { ModelEnding } from "../core/messages.ts";
  * The one line each mode shows when the model ended its answer short of a normal stop (the TUI as a
  * notice, `-p` on stderr, a resumed session again). `raw` is the wire's own word for it, named so
  * the user can search for it; `unfinishedCalls` the tools whose call was cut before its input closed.
+ * `compactsNext`: said live, by a session whose next turn with this model compacts first after an
+ * answer that filled the window; a subagent has no next turn, and a resumed or shown session may have
+ * compacted since, so theirs leave that out. `retried`: a call the provider could not read was asked
+ * for again first (not when TACIT_MAX_RETRIES is 0).
  */
 export function endingLine(
   ending: ModelEnding,
-  details: { raw?: string; unfinishedCalls?: readonly string[]; callsNotRun?: number } = {},
+  details: {
+    raw?: string;
+    unfinishedCalls?: readonly string[];
+    callsNotRun?: number;
+    compactsNext?: boolean;
+    retried?: boolean;
+  } = {},
 ): string {
   const said = details.raw ? ` (${details.raw})` : "";
   const notRun = notRunText(details.callsNotRun ?? 0);
@@ -18,13 +28,13 @@ export function endingLine(
       return `The answer was cut off at the model's output-token limit${said}${inCall}, so it is incomplete${notRun}.`;
     case "context-window":
       // Not the output limit: raising it would not help, and the next request would not fit.
-      return `The answer was cut off where the conversation filled the model's context window${said}${inCall}, so it is incomplete${notRun}. The next turn compacts the conversation first.`;
+      return `The answer was cut off where the conversation filled the model's context window${said}${inCall}, so it is incomplete${notRun}.${details.compactsNext ? " The next turn with this model compacts the conversation first." : ""}`;
     case "refusal":
       return `The model refused to answer${said}${notRun}.`;
     case "content-filter":
       return `The provider's content filter stopped the answer${said}${notRun}.`;
     case "malformed-call":
-      return `The model wrote a tool call the provider could not read${said}, on the retry too, so nothing of the answer was run.`;
+      return `The model wrote a tool call the provider could not read${said}${details.retried ? ", on the retry too" : ""}, so nothing of the answer was run.`;
   }
 }
 

@@ -23,6 +23,11 @@ export type AgentEvent =
     }
   /** A tool call the permission gate refused; the model is told why. */
   | { type: "tool-denied"; toolCallId: string; toolName: string; reason: string }
+  /**
+   * The request is sent again after delayMs; what the failed attempt streamed is void. `attempt`
+   * numbers the attempt that failed, counting every attempt of this request (the provider's retries
+   * and the loop's own re-request alike), so the one starting is attempt + 1 (modes/retry-line.ts).
+   */
   | { type: "retry"; attempt: number; delayMs: number; reason: string }
   /** A message was added to the conversation (sessions persist these). */
   | { type: "message"; message: Message }

@@ -74,4 +74,9 @@ export interface ModelClient {
   stream(request: ModelRequest, signal: AbortSignal): AsyncIterable<ModelStreamEvent>;
   /** Starts loading the provider's code in the background, so the first request does not wait for it. */
   warmUp?(): void;
+  /**
+   * Retries allowed after a failed attempt (TACIT_MAX_RETRIES); at 0 the agent loop does not ask
+   * again by itself either (a tool call the provider could not read). Absent: retries allowed.
+   */
+  maxRetries?: number;
 }

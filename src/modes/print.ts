@@ -41,7 +41,9 @@ export async function printRun(
 ): Promise<PrintOutcome> {
   const started = Date.now();
   let apiMilliseconds = 0;
-  let requestStarted = 0;
+  // When the request now out began; a retried request (a provider's retry, a call it could not read,
+  // a refusal as too long) is one request until its answer, so its failed attempts count too.
+  let requestStarted: number | undefined;
   let lastAssistantText = "";
   let errorText: string | undefined;
   // The loop's one line for an answer that ended short is its last warning notice.
@@ -66,7 +68,7 @@ export async function printRun(
   for await (const event of events) {
     switch (event.type) {
       case "turn-start":
-        requestStarted = Date.now();
+        requestStarted ??= Date.now();
         break;
       case "tool-start":
         if (info.verbose && format !== "stream-json") {
@@ -92,7 +94,8 @@ export async function printRun(
         break;
       case "message":
         if (event.message.role === "assistant") {
-          apiMilliseconds += Date.now() - requestStarted;
+          apiMilliseconds += Date.now() - (requestStarted ?? Date.now());
+          requestStarted = undefined;
           const text = messageText(event.message);
           // An answer that ended short is reported as itself: with no text of its own (only a cut
           // call came), an earlier turn's words are not "what came of it".
@@ -169,6 +172,8 @@ export async function printRun(
         errorText = event.message;
         break;
       case "done":
+        // A request that failed for good was waited on all the same.
+        if (requestStarted !== undefined) apiMilliseconds += Date.now() - requestStarted;
         doneEvent = event;
         break;
       default: {

@@ -49,6 +49,7 @@ export function createAiSdkClient(options: AiSdkClientOptions): ModelClient {
   };
   return {
     info: options.info,
+    maxRetries: options.retry.maxAttempts - 1,
     warmUp() {
       // Errors surface on the real request; here they only cost the head start.
       loadModel().catch(() => {});

@@ -4,13 +4,17 @@
 // figures (or a resumed session's estimate) are far from the window; without that, the next request
 // would be refused as too long.
 import { afterEach, describe, expect, it } from "vitest";
+import { z } from "zod";
 import { AgentSession } from "../../src/agent/agent-session.ts";
 import { isCompactionSummary } from "../../src/agent/compaction.ts";
 import { createPermissionGate } from "../../src/agent/permission-gate.ts";
 import type { AgentEvent } from "../../src/core/events.ts";
 import type { Message } from "../../src/core/messages.ts";
+import type { ModelRequest } from "../../src/core/model.ts";
 import { createFauxModel, type FauxModel, type FauxStep } from "../../src/providers/faux.ts";
+import { ContextOverflowError } from "../../src/providers/retry.ts";
 import type { SessionStore } from "../../src/session/store.ts";
+import { defineTool } from "../../src/tools/define-tool.ts";
 import { temporarySessionStore } from "../support/session-store.ts";
 
 const cleanups: Array<() => void> = [];
@@ -34,7 +38,7 @@ function sessionOf(
 ) {
   return new AgentSession({
     model,
-    toolsFor: () => [],
+    toolsFor: () => [readTool],
     systemPromptFor: () => "You are a test agent.",
     store,
     sessionId,
@@ -55,6 +59,23 @@ async function drain(events: AsyncIterable<AgentEvent>): Promise<AgentEvent[]> {
   for await (const event of events) all.push(event);
   return all;
 }
+
+/** A tool whose result is long enough to be cut when the conversation must shrink. */
+const readTool = defineTool({
+  name: "Read",
+  description: "read",
+  inputSchema: z.object({ path: z.string() }),
+  readOnly: true,
+  permission: () => ({ kind: "none" }),
+  execute: async ({ path }) => ({ output: `${path}: ${"line of the file\n".repeat(700)}` }),
+});
+
+const isSummaryRequest = (request: ModelRequest) =>
+  request.system.startsWith("You summarise a coding session");
+const SUMMARY_FAILS: FauxStep = { error: new Error("anthropic: 400 Bad Request: bad summary") };
+const TOO_LONG: FauxStep = {
+  error: new ContextOverflowError("anthropic: 400 Bad Request: prompt is too long", 400),
+};
 
 function setup(model: FauxModel) {
   const { folder, store, dispose } = temporarySessionStore("tacit-context-window-");
@@ -107,5 +128,101 @@ describe("after an answer cut where the context window filled", () => {
     const next = await drain(session.prompt("again", new AbortController().signal));
     expect(next.some((event) => event.type === "compact")).toBe(false);
     expect(model.requests).toHaveLength(2);
+  });
+});
+
+describe("a summary that fails before the turn", () => {
+  it("is asked for once a turn: a refusal as too long cuts old tool results, it does not summarise again", async () => {
+    const model = createFauxModel([FILLED, SUMMARY_FAILS, TOO_LONG, SUMMARY_FAILS, TOO_LONG]);
+    const { session } = setup(model);
+    await drain(session.prompt("review every module", new AbortController().signal));
+
+    for (const prompt of ["go on", "and now?"]) {
+      const before = model.requests.length;
+      const turn = await drain(session.prompt(prompt, new AbortController().signal));
+      const requests = model.requests.slice(before);
+      // One summary (which fails), the turn's request (refused), and nothing more this turn.
+      expect(requests.map(isSummaryRequest)).toEqual([true, false]);
+      expect(notices(turn)).toContain(
+        "Could not compact the conversation (anthropic: 400 Bad Request: bad summary): cutting old tool results instead.",
+      );
+      expect(turn.at(-1)).toMatchObject({ type: "done", reason: "error" });
+    }
+  });
+
+  it("when the context is nearly full: old tool results are cut before the request, which then goes out", async () => {
+    const reads: FauxStep[] = ["a.ts", "b.ts", "c.ts"].map((path) => ({
+      toolCalls: [{ toolName: "Read", input: { path } }],
+    }));
+    const model = createFauxModel(
+      [
+        ...reads,
+        { text: "Read them.", usage: { inputTokens: 13_000, outputTokens: 100 } },
+        SUMMARY_FAILS,
+        { text: "Going on." },
+      ],
+      { contextWindow: 14_000 },
+    );
+    const { session } = setup(model);
+    await drain(session.prompt("read the files", new AbortController().signal));
+
+    const turn = await drain(session.prompt("go on", new AbortController().signal));
+    expect(notices(turn)).toEqual([
+      "The context is 94% full: compacting the conversation first.",
+      "Could not compact the conversation (anthropic: 400 Bad Request: bad summary): cutting old tool results instead.",
+      expect.stringMatching(/^Cut 1 old tool results \(\d+ characters\) to fit the context window/),
+    ]);
+    expect(model.requests.filter(isSummaryRequest)).toHaveLength(1);
+    const sent = JSON.stringify(model.requests.at(-1)!.messages);
+    // The oldest result cut to its first characters, the two newest whole (700 lines each).
+    const lines = sent.split("line of the file").length - 1;
+    expect(lines).toBeGreaterThan(1_400);
+    expect(lines).toBeLessThan(1_450);
+    expect(turn.at(-1)).toMatchObject({ type: "done", reason: "stop" });
+  });
+});
+
+describe("after an answer that filled one model's window, another model", () => {
+  const BIG = { ref: "faux/big-window", modelId: "big-window", contextWindow: 1_000_000 };
+
+  it("with a larger window takes the conversation whole, in the same session", async () => {
+    const model = createFauxModel([FILLED]);
+    const { session } = setup(model);
+    await drain(session.prompt("review every module", new AbortController().signal));
+
+    const larger = createFauxModel([{ text: "Reviewed the rest." }], BIG);
+    session.switchModel(larger);
+    const next = await drain(session.prompt("go on", new AbortController().signal));
+    expect(next.some((event) => event.type === "compact")).toBe(false);
+    expect(larger.requests).toHaveLength(1);
+    expect(JSON.stringify(larger.requests[0]!.messages)).toContain("The review of every module, up to");
+  });
+
+  it("and in a session resumed with it", async () => {
+    const model = createFauxModel([FILLED]);
+    const { folder, store, id, session } = setup(model);
+    await drain(session.prompt("review every module", new AbortController().signal));
+
+    const larger = createFauxModel([{ text: "Reviewed the rest." }], BIG);
+    const resumed = sessionOf(larger, store, folder, id, store.loadMessages(id));
+    const next = await drain(resumed.prompt("go on", new AbortController().signal));
+    expect(next.some((event) => event.type === "compact")).toBe(false);
+    expect(larger.requests).toHaveLength(1);
+  });
+
+  it("whose window the conversation nearly fills still compacts first", async () => {
+    const model = createFauxModel([FILLED]);
+    const { session } = setup(model);
+    await drain(session.prompt("review every module", new AbortController().signal));
+
+    const smaller = createFauxModel([SUMMARY, { text: "Reviewed the rest." }], {
+      ref: "faux/small-window",
+      modelId: "small-window",
+      contextWindow: 350,
+    });
+    session.switchModel(smaller);
+    const next = await drain(session.prompt("go on", new AbortController().signal));
+    expect(notices(next)[0]).toMatch(/^The context is \d+% full: compacting the conversation first\.$/);
+    expect(next.filter((event) => event.type === "compact")).toHaveLength(1);
   });
 });

@@ -1,14 +1,23 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { runAgent } from "../../src/agent/loop.ts";
-import { endingLine } from "../../src/agent/model-ending.ts";
+import { endingLine, malformedCallNote } from "../../src/agent/model-ending.ts";
 import type { AgentEvent } from "../../src/core/events.ts";
 import { type Message, messageText, userMessage } from "../../src/core/messages.ts";
 import { newToolSessionState } from "../../src/core/tool.ts";
 import { createFauxModel, type FauxStep } from "../../src/providers/faux.ts";
 import { defineTool } from "../../src/tools/define-tool.ts";
 
-async function run(script: FauxStep[]) {
+async function run(
+  script: FauxStep[],
+  options: {
+    compactsNextTurn?: boolean;
+    maxTurns?: number;
+    maxRetries?: number;
+    /** Requests (0-based) the provider retried once first, as withRetry tells it (attempt 1 of that request). */
+    providerRetryBefore?: number[];
+  } = {},
+) {
   const ran: string[] = [];
   const tool = defineTool({
     name: "Bash",
@@ -22,9 +31,19 @@ async function run(script: FauxStep[]) {
     },
   });
   const model = createFauxModel(script);
+  if (options.maxRetries !== undefined) model.maxRetries = options.maxRetries;
+  const answer = model.stream;
+  let request = 0;
+  model.stream = async function* (modelRequest, signal) {
+    if (options.providerRetryBefore?.includes(request++))
+      yield { type: "retry", attempt: 1, delayMs: 0, reason: "503 Service Unavailable" };
+    yield* answer(modelRequest, signal);
+  };
   const events: AgentEvent[] = [];
   for await (const event of runAgent({
     model,
+    ...(options.compactsNextTurn ? { compactsNextTurn: true } : {}),
+    ...(options.maxTurns !== undefined ? { maxTurns: options.maxTurns } : {}),
     system: "s",
     messages: [],
     prompt: userMessage("go"),
@@ -141,13 +160,12 @@ describe("an answer the model ends short", () => {
   });
 
   it("cut where the context window filled: its own line, which names the wire's word and the compaction to come", async () => {
-    const { done, messages, notices, model } = await run([
-      {
-        text: "The long review",
-        toolCalls: [{ toolName: "Bash", input: { command: "echo late" } }],
-        ending: { reason: "context-window", raw: "model_context_window_exceeded" },
-      },
-    ]);
+    const filled: FauxStep = {
+      text: "The long review",
+      toolCalls: [{ toolName: "Bash", input: { command: "echo late" } }],
+      ending: { reason: "context-window", raw: "model_context_window_exceeded" },
+    };
+    const { done, messages, notices, model } = await run([filled], { compactsNextTurn: true });
     expect(done.reason).toBe("context-window");
     expect(messages.at(-2)).toMatchObject({ role: "assistant", ending: "context-window" });
     expect(messages.at(-1)).toMatchObject({
@@ -157,9 +175,14 @@ describe("an answer the model ends short", () => {
       ],
     });
     expect(notices).toEqual([
-      "The answer was cut off where the conversation filled the model's context window (model_context_window_exceeded), so it is incomplete; its tool call was not run. The next turn compacts the conversation first.",
+      "The answer was cut off where the conversation filled the model's context window (model_context_window_exceeded), so it is incomplete; its tool call was not run. The next turn with this model compacts the conversation first.",
     ]);
     expect(model.requests).toHaveLength(1);
+    // A run with no next turn (a subagent's) does not promise one.
+    const once = await run([filled]);
+    expect(once.notices).toEqual([
+      "The answer was cut off where the conversation filled the model's context window (model_context_window_exceeded), so it is incomplete; its tool call was not run.",
+    ]);
   });
 
   it("the resumed line is the same sentence without the wire's word", () => {
@@ -239,6 +262,10 @@ describe("a tool call the provider could not read (Gemini's MALFORMED_FUNCTION_C
     expect(notices).toEqual([
       "The model wrote a tool call the provider could not read (MALFORMED_FUNCTION_CALL), on the retry too, so nothing of the answer was run.",
     ]);
+    // Shown or resumed later, the line does not claim a retry it cannot know of.
+    expect(endingLine("malformed-call")).toBe(
+      "The model wrote a tool call the provider could not read, so nothing of the answer was run.",
+    );
     expect(messages.at(-2)).toMatchObject({ role: "assistant", ending: "malformed-call" });
     expect(messages.at(-1)).toMatchObject({ role: "tool", content: [{ isError: true }] });
   });
@@ -252,5 +279,45 @@ describe("a tool call the provider could not read (Gemini's MALFORMED_FUNCTION_C
     ]);
     expect(done.reason).toBe("stop");
     expect(model.requests).toHaveLength(4);
+  });
+
+  it("is one turn, whatever --max-turns allows: a limit of 1 still gets the retry's answer", async () => {
+    const { done, model } = await run([malformed(), { text: "Listed." }], { maxTurns: 1 });
+    expect(model.requests).toHaveLength(2);
+    expect(done).toMatchObject({ reason: "stop", turns: 1 });
+  });
+
+  it("is not asked for again when retries are off (TACIT_MAX_RETRIES=0): the line says no retry", async () => {
+    const { done, model, notices, events } = await run([malformed(), { text: "never asked" }], {
+      maxRetries: 0,
+    });
+    expect(model.requests).toHaveLength(1);
+    expect(events.some((event) => event.type === "retry")).toBe(false);
+    expect(done.reason).toBe("malformed-call");
+    expect(notices).toEqual([
+      "The model wrote a tool call the provider could not read (MALFORMED_FUNCTION_CALL), so nothing of the answer was run.",
+    ]);
+  });
+
+  it("numbers its retries and the provider's in one sequence per request", async () => {
+    // Each event numbers the attempt that failed: the provider's first (1), the malformed answer (2),
+    // the provider's failure of the re-request (3); the next request's count starts again.
+    const { events, done } = await run(
+      [malformed(), { toolCalls: [{ toolName: "Bash", input: { command: "ls" } }] }, { text: "Done." }],
+      { providerRetryBefore: [0, 1, 2] },
+    );
+    expect(done.reason).toBe("stop");
+    const attempts = events.flatMap((event) => (event.type === "retry" ? [event.attempt] : []));
+    expect(attempts).toEqual([1, 2, 3, 1]);
+  });
+});
+
+describe("the note sent with the retry", () => {
+  it("carries what the provider said of the call, cut at 1,000 characters", () => {
+    const said = `${"a".repeat(1_000)}TAIL`;
+    const note = malformedCallNote("MALFORMED_FUNCTION_CALL", said);
+    expect(note).toContain(` It said: ${"a".repeat(1_000)}… Make the call again`);
+    expect(note).not.toContain("TAIL");
+    expect(malformedCallNote(undefined, "short")).toContain(" It said: short Make the call again");
   });
 });

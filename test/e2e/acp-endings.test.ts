@@ -59,6 +59,33 @@ describe("tacit acp: an answer that ends short", () => {
     );
   });
 
+  it("text of an attempt that is retried is not glued to the answer: its message ends with the retry's line", async () => {
+    e2e.server.enqueue(
+      { text: "I will list the files now.", ending: "malformed-call" },
+      { text: "Three files." },
+    );
+    const { editor, answer } = await promptOnce("what is here?", [], "google");
+    expect(answer.stopReason).toBe("end_turn");
+    expect(chunkText(editor.updates, "agent_message_chunk")).toBe(
+      "I will list the files now.\n\n(Retrying now (attempt 2): the model wrote a tool call the provider could not read (MALFORMED_FUNCTION_CALL). The partial answer above is dropped.)\n\nThree files.",
+    );
+    // Each attempt is a message of its own (ACP: a new messageId starts a new message).
+    const chunks = editor.updates.flatMap((notification) =>
+      notification.update.sessionUpdate === "agent_message_chunk" &&
+      notification.update.content.type === "text"
+        ? [{ text: notification.update.content.text, id: notification.update.messageId }]
+        : [],
+    );
+    const ids = [...new Set(chunks.map((chunk) => chunk.id))];
+    expect(ids).toHaveLength(2);
+    expect(
+      chunks
+        .filter((chunk) => chunk.id === ids[1])
+        .map((chunk) => chunk.text)
+        .join(""),
+    ).toBe("Three files.");
+  });
+
   it("a refusal answers refusal", async () => {
     e2e.server.enqueue({ text: "I won't do that.", ending: "refusal" });
     const { editor, answer } = await promptOnce("do it");

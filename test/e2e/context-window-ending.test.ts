@@ -8,7 +8,7 @@ import { e2eFixture } from "./fixture.ts";
 import { isReflectionRequest } from "./long-session.ts";
 
 const LINE =
-  "The answer was cut off where the conversation filled the model's context window (model_context_window_exceeded), so it is incomplete. The next turn compacts the conversation first.";
+  "The answer was cut off where the conversation filled the model's context window (model_context_window_exceeded), so it is incomplete. The next turn with this model compacts the conversation first.";
 
 function resultOf(stdout: string): Record<string, unknown> {
   return JSON.parse(stdout.trim().split("\n").at(-1)!);
@@ -73,6 +73,56 @@ describe("anthropic: an answer cut where the context window filled", () => {
     expect(e2e.server.errors).toEqual([]);
   });
 });
+
+describe("anthropic: after an answer cut where the context window filled", () => {
+  const e2e = e2eFixture({ perTest: true });
+
+  it("a summary that fails is asked for once a turn, not again when the request is refused", async () => {
+    const longAnswer = `The review of every module: ${"module reviewed, findings noted. ".repeat(700)}`;
+    e2e.server.enqueue({ text: longAnswer, ending: "context-window" });
+    expect((await e2e.print("review every module")).code).toBe(1);
+
+    e2e.server.onRequest((request) => {
+      if (isSummaryRequest(request)) return { fault: { kind: "status", status: 400, body: SUMMARY_REFUSED } };
+      return isReflectionRequest(request) ? { text: "Nothing worth keeping." } : undefined;
+    });
+    e2e.server.setContextWindow(WINDOW);
+    for (const prompt of ["go on", "and now?"]) {
+      const before = e2e.server.requests.length;
+      const next = await e2e.print(prompt, ["--continue"]);
+      expect(next.code).toBe(1);
+      expect(next.stderr).toContain(
+        "tacit: Could not compact the conversation (anthropic: 400 Bad Request: bad summary): cutting old tool results instead.",
+      );
+      const sent = e2e.server.requests.slice(before).filter((request) => !isReflectionRequest(request));
+      // The summary (refused), then the turn's request (refused as too long), and nothing more.
+      expect(sent.map((request) => (isSummaryRequest(request) ? "summary" : "turn"))).toEqual([
+        "summary",
+        "turn",
+      ]);
+    }
+    e2e.server.setContextWindow(undefined);
+    e2e.server.onRequest(() => undefined);
+  });
+
+  it("--continue on a model with a larger window takes the conversation whole", async () => {
+    e2e.server.enqueue({ text: "The review, up to", ending: "context-window" });
+    expect((await e2e.print("review every module")).code).toBe(1);
+    const google = e2e.wire("google");
+    const before = e2e.server.requests.length;
+    e2e.server.enqueue({ text: "The rest is reviewed." });
+    const next = await e2e.run(["-p", "go on", "--continue", "--model", google.model], { wire: "google" });
+    expect(next.code).toBe(0);
+    expect(next.stderr).toBe("");
+    const sent = e2e.server.requests.slice(before);
+    expect(sent.some(isSummaryRequest)).toBe(false);
+    expect(
+      sent.map((request) => request.normalized.messages.map((message) => message.text).join("\n")).join(),
+    ).toContain("The review, up to");
+  });
+});
+
+const SUMMARY_REFUSED = '{"type":"error","error":{"type":"invalid_request_error","message":"bad summary"}}';
 
 /** The server's window for the continued run: larger than the summary request, smaller than the turn's uncompacted one. */
 const WINDOW = 7_500;

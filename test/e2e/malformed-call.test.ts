@@ -85,7 +85,7 @@ describe("google: a tool call Gemini could not read", () => {
     const id = String(resultOf(result.stdout).session_id);
     const shown = await e2e.run(["sessions", "show", id]);
     expect(shown.stdout).toContain(
-      "! The model wrote a tool call the provider could not read, on the retry too, so nothing of the answer was run.",
+      "! The model wrote a tool call the provider could not read, so nothing of the answer was run.",
     );
 
     e2e.server.enqueue({ text: "Here is the tree." });
@@ -99,6 +99,36 @@ describe("google: a tool call Gemini could not read", () => {
     expect(sentText(sent)).toContain("list the tree");
     expect(sentText(sent)).toContain("try again");
     expect(sentText(sent)).not.toContain("[tacit:");
+  });
+
+  it("is one turn: --max-turns 1 still gets the retry's answer, and num_turns says 1", async () => {
+    e2e.server.enqueue({ ending: "malformed-call" }, { text: "Listed." });
+    const result = await e2e.print("list it", ["--max-turns", "1", "--output-format", "json"]);
+    expect(result.code).toBe(0);
+    expect(resultOf(result.stdout)).toMatchObject({ subtype: "success", num_turns: 1, result: "Listed." });
+  });
+
+  it("a failure of the retried request numbers on: attempt 2, then 3", async () => {
+    e2e.server.enqueue(
+      { ending: "malformed-call" },
+      { fault: { kind: "status", status: 503 } },
+      { text: "Listed." },
+    );
+    const result = await e2e.print("list it", [], { env: { TACIT_RETRY_BASE_MS: "0" } });
+    expect(result.code).toBe(0);
+    const attempts = [...result.stderr.matchAll(/\(attempt (\d)\)/g)].map((match) => match[1]);
+    expect(attempts).toEqual(["2", "3"]);
+  });
+
+  it("with TACIT_MAX_RETRIES=0 it is not asked for again: one request, one line", async () => {
+    e2e.server.enqueue({ ending: "malformed-call" });
+    const before = e2e.server.requests.length;
+    const result = await e2e.print("go", [], { env: { TACIT_MAX_RETRIES: "0" } });
+    expect(result.code).toBe(1);
+    expect(e2e.server.requests.length - before).toBe(1);
+    expect(result.stderr).toBe(
+      "tacit: The model wrote a tool call the provider could not read (MALFORMED_FUNCTION_CALL), so nothing of the answer was run.\n",
+    );
   });
 
   it("twice, in text: nothing on stdout, the retry and the ending on stderr, exit 1", async () => {

@@ -2,7 +2,7 @@
 // what came of it, and a continued session shows the notice again where the answer ended; one that
 // filled the context window is said as that and the next prompt compacts first; a call the provider
 // could not read is retried once in view.
-import { afterEach, describe, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { e2eFixture } from "./fixture.ts";
 import { isReflectionRequest } from "./long-session.ts";
 import { hasTmux, TmuxTerminal } from "./tmux-terminal.ts";
@@ -53,7 +53,7 @@ describe.skipIf(!hasTmux)("the TUI: an answer that ends short", () => {
     e2e.server.enqueue({ text: "The review of every module", ending: "context-window" });
     await terminal.typeLine("review every module");
     await terminal.waitFor(
-      /The review of every module[\s\S]*filled the model's context window \(model_context_window_exceeded\), so it is incomplete\. The next turn compacts/,
+      /The review of every module[\s\S]*filled the model's context window \(model_context_window_exceeded\), so it is incomplete\. The next turn with\s+this model compacts/,
       "the notice under the answer",
     );
     e2e.server.enqueue({ text: "The rest is reviewed." });
@@ -71,12 +71,14 @@ describe.skipIf(!hasTmux)("the TUI: an answer that ends short", () => {
     terminals.push(terminal);
     terminal.launch(e2e.workspace, google.env, ["--model", google.model], WIDE);
     await terminal.waitFor(/❯/, "the input prompt");
-    e2e.server.enqueue({ ending: "malformed-call" }, { text: "Three files." });
+    e2e.server.enqueue({ text: "Calling the tool.", ending: "malformed-call" }, { text: "Three files." });
     await terminal.typeLine("what is here?");
+    // The failed attempt's text is ended and said to be dropped: the answer is not its sequel.
     await terminal.waitFor(
-      /Retrying now \(attempt 1\): the model wrote a tool call the provider could not read \(MALFORMED_FUNCTION_CALL\)[\s\S]*Three files\./,
-      "the retry line, then the answer",
+      /Calling the tool\.\s*\n[\s\S]*Retrying now \(attempt 2\): the model wrote a tool call the provider could not read \(MALFORMED_FUNCTION_CALL\)\. The partial answer above is dropped\.[\s\S]*Three files\./,
+      "the dropped text, the retry line, then the answer",
     );
+    expect(terminal.screen()).not.toContain("Calling the tool.Three files.");
     e2e.server.enqueue({ ending: "malformed-call" }, { ending: "malformed-call" });
     await terminal.typeLine("and now?");
     await terminal.waitFor(

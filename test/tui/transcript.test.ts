@@ -1,7 +1,10 @@
 // The transcript reducer as a pure function: what a recall event puts on screen.
-import { describe, expect, test } from "vitest";
-import type { RecalledItem } from "../../src/core/events.ts";
+import { cleanup, render } from "ink-testing-library";
+import { afterEach, describe, expect, test } from "vitest";
+import type { AgentEvent, RecalledItem } from "../../src/core/events.ts";
+import { createTheme } from "../../src/modes/tui/theme.ts";
 import { applyEvent, emptyTranscript, startSession } from "../../src/modes/tui/transcript.ts";
+import { transcriptItemView } from "../../src/modes/tui/views.ts";
 
 function recallLine(items: RecalledItem[]): string {
   const state = applyEvent(emptyTranscript(), { type: "recall", items }, 0);
@@ -120,5 +123,66 @@ describe("thinking", () => {
     state = applyEvent(state, { type: "tool-start", toolCallId: "c1", toolName: "Read", input: {} }, 0);
     expect(state.items).toEqual([]);
     expect(state.running).toHaveLength(1);
+  });
+});
+
+describe("a retry after the attempt streamed text", () => {
+  test("ends that text struck through, says it is dropped, and the retry's answer starts on its own", () => {
+    const events: AgentEvent[] = [
+      { type: "turn-start", turn: 1 },
+      { type: "text-delta", text: "I will list the files now.\n\nCalling" },
+      { type: "text-delta", text: " the tool." },
+      {
+        type: "retry",
+        attempt: 1,
+        delayMs: 0,
+        reason: "the model wrote a tool call the provider could not read (MALFORMED_FUNCTION_CALL)",
+      },
+      { type: "turn-start", turn: 1 },
+      { type: "text-delta", text: "Three files." },
+      { type: "turn-end", turn: 1, message: { role: "assistant", content: [] } },
+    ];
+    const state = events.reduce((current, event) => applyEvent(current, event, 0), emptyTranscript());
+    expect(state.items.map(({ id: _id, ...item }) => item)).toEqual([
+      // Already in the scrollback when the retry came: it stays, and the line below speaks for it.
+      { kind: "assistant", text: "I will list the files now.", continued: false },
+      { kind: "assistant", text: "Calling the tool.", continued: true, dropped: true },
+      {
+        kind: "notice",
+        level: "warning",
+        text: "Retrying now (attempt 2): the model wrote a tool call the provider could not read (MALFORMED_FUNCTION_CALL). The partial answer above is dropped.",
+      },
+      { kind: "assistant", text: "Three files.", continued: false },
+    ]);
+  });
+
+  test("a retry before any text says only the retry", () => {
+    const state = applyEvent(
+      emptyTranscript(),
+      { type: "retry", attempt: 2, delayMs: 2_000, reason: "503 Service Unavailable" },
+      0,
+    );
+    expect(state.items.at(-1)).toMatchObject({
+      kind: "notice",
+      text: "Retrying in 2s (attempt 3): 503 Service Unavailable",
+    });
+  });
+});
+
+describe("a dropped answer's text on screen", () => {
+  afterEach(cleanup);
+
+  test("is struck through and dimmed; a kept answer is not", () => {
+    const theme = createTheme(true);
+    const shown = (dropped: boolean) =>
+      render(
+        transcriptItemView(
+          { id: 1, kind: "assistant", text: "Calling the tool.", continued: false, dropped },
+          80,
+          theme,
+        ),
+      ).lastFrame() ?? "";
+    expect(shown(true)).toContain(theme.paint(["dim", "strike"], "Calling the tool."));
+    expect(shown(false)).not.toContain("\u001b[9m");
   });
 });

@@ -8,6 +8,7 @@ import {
 } from "@agentclientprotocol/sdk";
 import { endingLine } from "../../agent/model-ending.ts";
 import type { DoneReason } from "../../core/events.ts";
+import { AnswerMessages } from "./answer-messages.ts";
 import { eventUpdates, stopReasonOf, type UpdateContext } from "./event-updates.ts";
 import { promptText } from "./prompt-text.ts";
 import { replayUpdates } from "./replay.ts";
@@ -69,9 +70,11 @@ export class AcpSession {
     let reason: DoneReason = "stop";
     let failure: string | undefined;
     let lastWarning: string | undefined;
+    const answers = new AnswerMessages();
     try {
       for await (const event of this.host.aroundTurn(this.host.session.prompt(text, turn.signal))) {
-        for (const update of eventUpdates(event, this.updateContext)) await this.send(update);
+        for (const update of answers.updates(event, eventUpdates(event, this.updateContext)))
+          await this.send(update);
         if (event.type === "done") reason = event.reason;
         else if (event.type === "error" && event.fatal) failure = event.message;
         else if (event.type === "notice") {

@@ -1,4 +1,5 @@
 import type { AgentEvent, RecalledItem } from "../../core/events.ts";
+import { retryLine } from "../retry-line.ts";
 import { compactionLine } from "./compaction-line.ts";
 import { completedLength } from "./markdown.ts";
 import { advanceSubagent } from "./subagent-progress.ts";
@@ -13,7 +14,8 @@ import type { ToolView } from "./tool-view.ts";
 export type TranscriptItem =
   | { id: number; kind: "banner"; lines: string[] }
   | { id: number; kind: "user"; text: string }
-  | { id: number; kind: "assistant"; text: string; continued: boolean }
+  /** dropped: the end of an attempt that was retried, struck through (the loop kept none of it). */
+  | { id: number; kind: "assistant"; text: string; continued: boolean; dropped?: boolean }
   /** The model's reasoning before an answer or a tool call, shown dimmed. */
   | { id: number; kind: "thinking"; text: string }
   /** expanded: the whole output, printed once on Ctrl+O. */
@@ -100,7 +102,6 @@ export function appendItem(state: TranscriptState, item: NewTranscriptItem): Tra
   };
 }
 
-/** Moves all streamed text to the scrollback (a tool call or the end of the turn interrupts it). */
 /** Thinking is over (text, a tool call or the end came): what was thought goes to the scrollback, dimmed. */
 function endThinking(state: TranscriptState): TranscriptState {
   const text = state.thought.trim();
@@ -108,12 +109,14 @@ function endThinking(state: TranscriptState): TranscriptState {
   return text === "" ? ended : appendItem(ended, { kind: "thinking", text });
 }
 
-function flushStreaming(state: TranscriptState): TranscriptState {
+/** Moves all streamed text to the scrollback (a tool call or the end of the turn interrupts it). */
+function flushStreaming(state: TranscriptState, dropped = false): TranscriptState {
   if (state.streaming.trim() === "") return { ...state, streaming: "", streamingContinued: false };
   const flushed = appendItem(state, {
     kind: "assistant",
     text: state.streaming.replace(/\s+$/, ""),
     continued: state.streamingContinued,
+    ...(dropped ? { dropped } : {}),
   });
   return { ...flushed, streaming: "", streamingContinued: false };
 }
@@ -214,12 +217,17 @@ export function applyEvent(state: TranscriptState, event: AgentEvent, now: numbe
             : view,
         ),
       };
-    case "retry":
-      return appendItem(state, {
+    case "retry": {
+      // The request starts over and the loop keeps nothing of the failed attempt: what it streamed
+      // ends here, its unfinished part struck through, and the line says it is dropped, so the retry's
+      // answer does not read as its sequel. (Lines already in the scrollback cannot be changed.)
+      const streamed = state.streamingContinued || state.streaming.trim() !== "";
+      return appendItem(flushStreaming(endThinking(state), true), {
         kind: "notice",
         level: "warning",
-        text: `Retrying ${event.delayMs > 0 ? `in ${Math.ceil(event.delayMs / 1000)}s` : "now"} (attempt ${event.attempt}): ${event.reason}`,
+        text: retryLine(event, streamed),
       });
+    }
     case "notice":
       // Under the text it follows: an answer that ended short is told after what came of it.
       return appendItem(flushStreaming(state), { kind: "notice", level: event.level, text: event.text });

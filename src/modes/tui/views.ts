@@ -31,8 +31,9 @@ export function transcriptItemView(item: TranscriptItem, width: number, theme: T
       );
     }
     case "assistant": {
-      const rendered = renderMarkdown(item.text, width - 2, theme);
-      const bullet = item.continued ? "  " : `${theme.paint("accent", "●")} `;
+      const markdown = renderMarkdown(item.text, width - 2, theme);
+      const rendered = item.dropped ? markdown.map((line) => theme.paint(["dim", "strike"], line)) : markdown;
+      const bullet = item.continued ? "  " : `${theme.paint(item.dropped ? "dim" : "accent", "●")} `;
       return h(
         Box,
         { key: item.id, marginTop: 1, flexDirection: "column" },
