@@ -1,3 +1,9 @@
+import {
+  acceptLocalSettings,
+  type LocalSettingsStanding,
+  localSettingsStanding,
+  localSettingsText,
+} from "../../config/local-settings-trust.ts";
 import { readMcpServers } from "../../config/mcp-servers.ts";
 import { findProjectRoot, tacitHome } from "../../config/paths.ts";
 import { hiddenVariables } from "../../config/provider-keys.ts";
@@ -52,7 +58,7 @@ export async function trustCommand(options: { revoke?: boolean; show?: boolean }
   if (options.revoke) {
     untrustRepository(home, projectRoot);
     out(
-      `${projectRoot} is no longer trusted: its MCP servers and hooks will not run until you trust it again.`,
+      `${projectRoot} is no longer trusted: its MCP servers and hooks will not run, and its .tacit/settings.local.json counts only as much as the shared settings, until you trust it again.`,
     );
     return;
   }
@@ -68,7 +74,20 @@ export async function trustCommand(options: { revoke?: boolean; show?: boolean }
     for (const line of lines) out(`  ${line}`);
   }
   out(`Trust covers ${repositoryTrustFiles(projectRoot).join(", ")}; a change to any of them asks again.`);
+  const local = localSettingsStanding(home, projectRoot, localSettingsText(projectRoot));
+  if (LOCAL_STANDING[local]) out(LOCAL_STANDING[local]);
   if (options.show) return;
   trustRepository(home, projectRoot);
+  acceptLocalSettings(home, projectRoot);
   out("Trusted.");
 }
+
+/** What trusting does to the project's personal settings file, by where it stands now. */
+const LOCAL_STANDING: Record<LocalSettingsStanding, string | undefined> = {
+  absent: undefined,
+  own: ".tacit/settings.local.json is yours (tacit wrote it or you accepted it).",
+  unaccepted:
+    ".tacit/settings.local.json is not yet yours: tacit did not write it and you have not accepted it, so it counts only as much as the shared settings. Trusting accepts it as it is now (bypass, sandbox, providers and all).",
+  changed:
+    ".tacit/settings.local.json changed since tacit wrote it or you accepted it, so it counts only as much as the shared settings. Trusting accepts it as it is now (bypass, sandbox, providers and all).",
+};
