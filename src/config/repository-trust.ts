@@ -6,6 +6,7 @@ import { readBoundedFile } from "./bounded-read.ts";
 import { localSettingsPath, projectSettingsPath } from "./paths.ts";
 import { resolveThroughLinks } from "./real-path.ts";
 import { repositoryCommandFiles } from "./trust-command-files.ts";
+import { type FolderCoverage, folderFingerprint } from "./trust-command-folders.ts";
 
 /**
  * Whether the user has said yes to the commands a repository names: its MCP
@@ -122,12 +123,20 @@ function repositorySettingsFiles(projectRoot: string): string[] {
  * The repository files whose content trust covers, relative to the root:
  * `.mcp.json`, `.tacit/settings.json` and `.tacit/settings.local.json`, tracked
  * or not (an unpacked archive or a copied checkout brings an untracked one
- * along, so whether git lists it says nothing about who wrote it), and every
- * file in the repository their commands name (trust-command-files.ts).
+ * along, so whether git lists it says nothing about who wrote it), every
+ * file in the repository their commands name, and every file under a folder
+ * they run or glob over (trust-command-files.ts).
  */
 export function repositoryTrustFiles(projectRoot: string): string[] {
   const settings = repositorySettingsFiles(projectRoot);
-  return [...settings, ...repositoryCommandFiles(projectRoot, settings).present];
+  const named = repositoryCommandFiles(projectRoot, settings);
+  return [...settings, ...named.present, ...named.folders.map((folder) => `every file under ${folder}/`)];
+}
+
+/** How trust covers each folder the repository's commands run or glob over (trust-command-folders.ts). */
+export function repositoryTrustFolders(projectRoot: string): FolderCoverage[] {
+  const named = repositoryCommandFiles(projectRoot, repositorySettingsFiles(projectRoot));
+  return named.folders.map((folder) => folderFingerprint(projectRoot, folder).coverage);
 }
 
 /** One hash over each covered file's name and content ("absent" for a missing one). */
@@ -146,11 +155,13 @@ function repositoryFingerprint(projectRoot: string): string {
           ? "\0absent"
           : `\0refused ${read.problem}`;
     // Of the local file only what names commands counts: tacit writes "allow always" rules there,
-    // and saving one must not untrust the repository.
-    if (read.state === "read" && path.resolve(projectRoot, file) === local)
-      content = commandParts(read.bytes);
+    // and saving one (even the first, which creates the file) must not untrust the repository.
+    if (path.resolve(projectRoot, file) === local && read.state !== "refused")
+      content = commandParts(read.state === "read" ? read.bytes : Buffer.from("{}"));
     hash.update(`${file}\0${createHash("sha256").update(content).digest("hex")}\n`);
   }
+  for (const folder of named.folders)
+    hash.update(`${folder}/\0${folderFingerprint(projectRoot, folder).digest}\n`);
   return hash.digest("hex");
 }
 

@@ -10,10 +10,16 @@ import { hiddenVariables } from "../../config/provider-keys.ts";
 import {
   repositoryTrust,
   repositoryTrustFiles,
+  repositoryTrustFolders,
   trustRepository,
   untrustRepository,
 } from "../../config/repository-trust.ts";
 import { loadSettings } from "../../config/settings.ts";
+import {
+  type FolderCoverage,
+  MAX_CONTENT_BYTES,
+  MAX_CONTENT_FILES,
+} from "../../config/trust-command-folders.ts";
 import { terminalSafe } from "../../core/terminal-safe.ts";
 import { listRepositoryHooks, repositoryCommandLines } from "../repository-commands.ts";
 
@@ -74,6 +80,7 @@ export async function trustCommand(options: { revoke?: boolean; show?: boolean }
     for (const line of lines) out(`  ${line}`);
   }
   out(`Trust covers ${repositoryTrustFiles(projectRoot).join(", ")}; a change to any of them asks again.`);
+  for (const line of folderCoverageLines(repositoryTrustFolders(projectRoot))) out(line);
   const local = localSettingsStanding(home, projectRoot, localSettingsText(projectRoot));
   if (LOCAL_STANDING[local]) out(LOCAL_STANDING[local]);
   if (options.show) return;
@@ -91,3 +98,18 @@ const LOCAL_STANDING: Record<LocalSettingsStanding, string | undefined> = {
   changed:
     ".tacit/settings.local.json changed since tacit wrote it or you accepted it, so it counts only as much as the shared settings. Trusting accepts it as it is now (bypass, sandbox, providers and all).",
 };
+
+/** One line for each folder trust covers by something other than every file's content. */
+function folderCoverageLines(folders: FolderCoverage[]): string[] {
+  return folders.flatMap((coverage) => {
+    if (coverage.truncated)
+      return [
+        `${coverage.folder}/ holds more than ${coverage.files} files: trust covers the first ${coverage.files} (in name order) by name, size and change time, and not the rest.`,
+      ];
+    if (!coverage.byContent)
+      return [
+        `${coverage.folder}/ holds ${coverage.files} files (more than ${MAX_CONTENT_FILES}, or more than ${MAX_CONTENT_BYTES / 1024 / 1024} MB in all): trust covers each by name, size and change time, so any write to one, even of the same content, asks again.`,
+      ];
+    return [];
+  });
+}
