@@ -3,6 +3,7 @@ import { readBoundedText } from "./bounded-read.ts";
 import { gitTracking } from "./git-tracked.ts";
 import { localSettingsPath } from "./paths.ts";
 import { ownLocalSettingsDigest, recordOwnLocalSettings } from "./repository-trust.ts";
+import type { Settings } from "./settings-schema.ts";
 import type { SettingsTrust } from "./settings-trust.ts";
 
 /**
@@ -100,11 +101,29 @@ export function localFileTrust(
   };
 }
 
+/** A local settings file the user does not own: what it asked for, and the warnings its restriction gave. */
+export interface HeldBackLocal {
+  line: (items: string[]) => string;
+  asWritten: Settings;
+  raw: Record<string, unknown>;
+  fileWarnings: string[];
+}
+
+/** One line naming what an unowned local settings file was refused, when it was refused anything. */
+export function sayHeldBack(heldBack: HeldBackLocal, kept: Settings, sink: Pick<string[], "push">): void {
+  if (heldBack.fileWarnings.length === 0) return;
+  const items = [
+    ...(heldBack.raw.effort !== undefined ? ["effort"] : []),
+    ...heldBackSettings(heldBack.asWritten, kept),
+  ];
+  sink.push(heldBack.line(items));
+}
+
 /**
  * What restricting a file's settings took away, by key path (`sandbox.mode`,
  * `permissions.allow "Bash"`, `providers`): the held-back line names these.
  */
-export function heldBackSettings(asWritten: unknown, kept: unknown, at = ""): string[] {
+function heldBackSettings(asWritten: unknown, kept: unknown, at = ""): string[] {
   if (JSON.stringify(asWritten) === JSON.stringify(kept)) return [];
   const isObject = (value: unknown): value is Record<string, unknown> =>
     typeof value === "object" && value !== null && !Array.isArray(value);

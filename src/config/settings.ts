@@ -6,9 +6,10 @@ import { writeFileAtomic } from "./atomic-write.ts";
 import { readBoundedText } from "./bounded-read.ts";
 import { BUILTIN_PROVIDERS } from "./builtin-providers.ts";
 import {
-  heldBackSettings,
+  type HeldBackLocal,
   localFileTrust,
   localSettingsStanding,
+  sayHeldBack,
   writeOwnLocalSettings,
 } from "./local-settings-trust.ts";
 import {
@@ -205,27 +206,7 @@ interface LoadedFile {
   file: string;
   trust: SettingsTrust;
   settings: Settings;
-  /** A local settings file the user does not own: what it asked for, and the warnings its restriction gave. */
-  heldBack?: {
-    line: (items: string[]) => string;
-    asWritten: Settings;
-    raw: Record<string, unknown>;
-    fileWarnings: string[];
-  };
-}
-
-/** One line naming what an unowned local settings file was refused, when it was refused anything. */
-function sayHeldBack(
-  heldBack: NonNullable<LoadedFile["heldBack"]>,
-  kept: Settings,
-  sink: Pick<string[], "push">,
-): void {
-  if (heldBack.fileWarnings.length === 0) return;
-  const items = [
-    ...(heldBack.raw.effort !== undefined ? ["effort"] : []),
-    ...heldBackSettings(heldBack.asWritten, kept),
-  ];
-  sink.push(heldBack.line(items));
+  heldBack?: HeldBackLocal;
 }
 
 /**
