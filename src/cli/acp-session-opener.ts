@@ -1,5 +1,5 @@
 import path from "node:path";
-import { findProjectRoot } from "../config/paths.ts";
+import { findProjectRoot, tacitHome } from "../config/paths.ts";
 import type { AcpSessionHost, OpenAcpSession } from "../modes/acp/session-host.ts";
 import { bootstrap } from "./bootstrap.ts";
 import { idleReflection } from "./idle-reflection.ts";
@@ -16,7 +16,7 @@ const toStderr = (text: string) => process.stderr.write(`tacit: ${text}\n`);
  */
 export function acpSessionOpener(options: RunOptions): OpenAcpSession {
   return async ({ cwd, resume, wiring }): Promise<AcpSessionHost> => {
-    const forwarder = createPermissionForwarder(findProjectRoot(path.resolve(cwd)));
+    const forwarder = createPermissionForwarder(findProjectRoot(path.resolve(cwd)), tacitHome());
     const runtime = await bootstrap({
       options: resume ? { ...options, resume, continueLatest: false } : options,
       cwd,

@@ -32,14 +32,14 @@ export async function runInteractive(options: RunOptions, version: string): Prom
   // Shown as notices once started; if start-up fails, printed before its error (the TUI is gone by then).
   const startupWarnings: string[] = [];
   const start = async (): Promise<TuiHost> => {
-    const [{ bootstrap }, { createTuiHost }, { createPermissionForwarder }, { findProjectRoot }] =
+    const [{ bootstrap }, { createTuiHost }, { createPermissionForwarder }, { findProjectRoot, tacitHome }] =
       await Promise.all([
         import("./bootstrap.ts"),
         import("./tui-host.ts"),
         import("./tui-permissions.ts"),
         import("../config/paths.ts"),
       ]);
-    const permissions = createPermissionForwarder(findProjectRoot(process.cwd()));
+    const permissions = createPermissionForwarder(findProjectRoot(process.cwd()), tacitHome());
     if (registeredAsk) permissions.register(registeredAsk);
     runtime = await bootstrap({
       options,

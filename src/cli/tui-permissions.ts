@@ -26,7 +26,7 @@ export interface PermissionForwarder {
  * function that forwards to whatever the TUI registers later. Until then, and
  * after the TUI is gone, a question is answered "deny" so nothing runs unasked.
  */
-export function createPermissionForwarder(projectRoot: string): PermissionForwarder {
+export function createPermissionForwarder(projectRoot: string, home: string): PermissionForwarder {
   let registered: AskPermission | undefined;
   const savedRules: string[] = [];
   return {
@@ -43,7 +43,8 @@ export function createPermissionForwarder(projectRoot: string): PermissionForwar
       // a settings file is kept as written, so the rule would keep the secret on disk.
       if (redactSecrets(rule).redactions.length > 0) return;
       // Personal, not the team's shared settings.json: one person's "allow always" must not reach everyone's checkout.
-      addLocalPermissionRule(projectRoot, "allow", rule);
+      // Recorded in `home` as the user's own content, so the file stays trusted (config/local-settings-trust.ts).
+      addLocalPermissionRule(home, projectRoot, "allow", rule);
       savedRules.push(rule);
     },
   };

@@ -60,7 +60,7 @@ export function strictestReflection(
     tighten("idleMinutes", (given, mine) => given > mine, REFLECTION_DEFAULTS.idleMinutes);
     if (ignored.length > 0)
       warnings.push(
-        `${file}: ignored ${ignored.join(", ")}: a repository's settings may only make reflection do less than you chose (turn it off, review more, need more turns, wait longer); your choice is in ~/.tacit/settings.json or an untracked .tacit/settings.local.json.`,
+        `${file}: ignored ${ignored.join(", ")}: a repository's settings may only make reflection do less than you chose (turn it off, review more, need more turns, wait longer); your choice is in ~/.tacit/settings.json or your own .tacit/settings.local.json (see tacit trust).`,
       );
     effective = Object.keys(current).length > 0 ? current : undefined;
   }

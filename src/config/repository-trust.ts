@@ -6,6 +6,7 @@ import { readBoundedFile } from "./bounded-read.ts";
 import { localSettingsPath, projectSettingsPath } from "./paths.ts";
 import { resolveThroughLinks } from "./real-path.ts";
 import { repositoryCommandFiles } from "./trust-command-files.ts";
+import { type FolderCoverage, folderFingerprint } from "./trust-command-folders.ts";
 
 /**
  * Whether the user has said yes to the commands a repository names: its MCP
@@ -28,9 +29,12 @@ export interface RepositoryTrustState {
 }
 
 interface TrustRecord {
-  fingerprint: string;
+  /** Absent when the record only vouches for the local settings file (tacit wrote it, nothing trusted yet). */
+  fingerprint?: string;
   trustedAt: string;
   declined?: boolean;
+  /** SHA-256 of `.tacit/settings.local.json` as tacit last wrote it or the user accepted it (local-settings-trust.ts). */
+  localSettings?: string;
 }
 
 interface TrustFile {
@@ -46,15 +50,18 @@ export function repositoryTrustPath(home: string): string {
 export function repositoryTrust(home: string, projectRoot: string): RepositoryTrustState {
   // A damaged record file trusts nothing (fail closed); trusting again reports it.
   const record = readTrustFile(home).file?.repositories[repositoryKey(projectRoot)];
-  if (!record) return { trusted: false, changedSinceTrust: false };
+  if (!record?.fingerprint) return { trusted: false, changedSinceTrust: false };
   const same = record.fingerprint === repositoryFingerprint(projectRoot);
   if (record.declined) return { trusted: false, changedSinceTrust: false, declined: same };
   return { trusted: same, changedSinceTrust: !same };
 }
 
+/** Trusts the commands; the local settings file keeps whatever standing it had (only `tacit trust` accepts it). */
 export function trustRepository(home: string, projectRoot: string): void {
   const file = writableTrustFile(home);
-  file.repositories[repositoryKey(projectRoot)] = {
+  const key = repositoryKey(projectRoot);
+  file.repositories[key] = {
+    ...localSettingsField(file.repositories[key]),
     fingerprint: repositoryFingerprint(projectRoot),
     trustedAt: new Date().toISOString(),
   };
@@ -64,12 +71,35 @@ export function trustRepository(home: string, projectRoot: string): void {
 /** Remembers that the user declined to trust the repository as it is now, so the TUI does not ask again. */
 export function declineRepository(home: string, projectRoot: string): void {
   const file = writableTrustFile(home);
-  file.repositories[repositoryKey(projectRoot)] = {
+  const key = repositoryKey(projectRoot);
+  file.repositories[key] = {
+    ...localSettingsField(file.repositories[key]),
     fingerprint: repositoryFingerprint(projectRoot),
     trustedAt: new Date().toISOString(),
     declined: true,
   };
   writeTrustFile(home, file);
+}
+
+/** The digest of the local settings file the user owns here (tacit wrote it or the user accepted it), if any. */
+export function ownLocalSettingsDigest(home: string, projectRoot: string): string | undefined {
+  return readTrustFile(home).file?.repositories[repositoryKey(projectRoot)]?.localSettings;
+}
+
+/** Records (or, with undefined, forgets) the digest of the local settings file the user owns here. */
+export function recordOwnLocalSettings(home: string, projectRoot: string, digest: string | undefined): void {
+  const file = writableTrustFile(home);
+  const key = repositoryKey(projectRoot);
+  const { localSettings: _previous, ...rest } = file.repositories[key] ?? {
+    trustedAt: new Date().toISOString(),
+  };
+  if (digest === undefined && rest.fingerprint === undefined) delete file.repositories[key];
+  else file.repositories[key] = { ...rest, ...(digest !== undefined ? { localSettings: digest } : {}) };
+  writeTrustFile(home, file);
+}
+
+function localSettingsField(record: TrustRecord | undefined): Pick<TrustRecord, "localSettings"> {
+  return record?.localSettings !== undefined ? { localSettings: record.localSettings } : {};
 }
 
 export function untrustRepository(home: string, projectRoot: string): void {
@@ -93,12 +123,20 @@ function repositorySettingsFiles(projectRoot: string): string[] {
  * The repository files whose content trust covers, relative to the root:
  * `.mcp.json`, `.tacit/settings.json` and `.tacit/settings.local.json`, tracked
  * or not (an unpacked archive or a copied checkout brings an untracked one
- * along, so whether git lists it says nothing about who wrote it), and every
- * file in the repository their commands name (trust-command-files.ts).
+ * along, so whether git lists it says nothing about who wrote it), every
+ * file in the repository their commands name, and every file under a folder
+ * they run or glob over (trust-command-files.ts).
  */
 export function repositoryTrustFiles(projectRoot: string): string[] {
   const settings = repositorySettingsFiles(projectRoot);
-  return [...settings, ...repositoryCommandFiles(projectRoot, settings).present];
+  const named = repositoryCommandFiles(projectRoot, settings);
+  return [...settings, ...named.present, ...named.folders.map((folder) => `every file under ${folder}/`)];
+}
+
+/** How trust covers each folder the repository's commands run or glob over (trust-command-folders.ts). */
+export function repositoryTrustFolders(projectRoot: string): FolderCoverage[] {
+  const named = repositoryCommandFiles(projectRoot, repositorySettingsFiles(projectRoot));
+  return named.folders.map((folder) => folderFingerprint(projectRoot, folder).coverage);
 }
 
 /** One hash over each covered file's name and content ("absent" for a missing one). */
@@ -117,11 +155,13 @@ function repositoryFingerprint(projectRoot: string): string {
           ? "\0absent"
           : `\0refused ${read.problem}`;
     // Of the local file only what names commands counts: tacit writes "allow always" rules there,
-    // and saving one must not untrust the repository.
-    if (read.state === "read" && path.resolve(projectRoot, file) === local)
-      content = commandParts(read.bytes);
+    // and saving one (even the first, which creates the file) must not untrust the repository.
+    if (path.resolve(projectRoot, file) === local && read.state !== "refused")
+      content = commandParts(read.state === "read" ? read.bytes : Buffer.from("{}"));
     hash.update(`${file}\0${createHash("sha256").update(content).digest("hex")}\n`);
   }
+  for (const folder of named.folders)
+    hash.update(`${folder}/\0${folderFingerprint(projectRoot, folder).digest}\n`);
   return hash.digest("hex");
 }
 
@@ -154,13 +194,17 @@ function readTrustFile(home: string): { file?: TrustFile; problem?: string } {
     if (typeof repositories !== "object" || repositories === null || Array.isArray(repositories))
       return { problem: "it has no repositories object" };
     const valid: Record<string, TrustRecord> = {};
-    for (const [key, record] of Object.entries(repositories))
-      if (typeof record?.fingerprint === "string")
-        valid[key] = {
-          fingerprint: record.fingerprint,
-          trustedAt: String(record.trustedAt ?? ""),
-          ...(record.declined === true ? { declined: true } : {}),
-        };
+    for (const [key, record] of Object.entries(repositories)) {
+      const fingerprint = typeof record?.fingerprint === "string" ? record.fingerprint : undefined;
+      const localSettings = typeof record?.localSettings === "string" ? record.localSettings : undefined;
+      if (fingerprint === undefined && localSettings === undefined) continue;
+      valid[key] = {
+        ...(fingerprint !== undefined ? { fingerprint } : {}),
+        trustedAt: String(record.trustedAt ?? ""),
+        ...(record.declined === true ? { declined: true } : {}),
+        ...(localSettings !== undefined ? { localSettings } : {}),
+      };
+    }
     return { file: { version: 1, repositories: valid } };
   } catch (error) {
     return { problem: (error as Error).message };
@@ -177,5 +221,6 @@ function writableTrustFile(home: string): TrustFile {
 }
 
 function writeTrustFile(home: string, file: TrustFile): void {
-  writeFileAtomic(repositoryTrustPath(home), `${JSON.stringify(file, null, 2)}\n`);
+  // Owner-only: it says which repositories run commands and which local settings count as the user's.
+  writeFileAtomic(repositoryTrustPath(home), `${JSON.stringify(file, null, 2)}\n`, { mode: 0o600 });
 }

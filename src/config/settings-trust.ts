@@ -1,15 +1,16 @@
-import { gitTracking } from "./git-tracked.ts";
 import type { Settings } from "./settings-schema.ts";
 
 /**
  * How far a settings file is trusted:
  * - `user`: ~/.tacit/settings.json, the user's own; everything applies.
- * - `local`: .tacit/settings.local.json that git confirms is NOT tracked, so
- *   it was written here (by the user, or by "allow always"), not cloned; it may
- *   choose bypass and broad rules, but its providers are held to their own
- *   keys (provider-trust.ts), since the file still sits in the repository.
- * - `repository`: .tacit/settings.json, and a settings.local.json that git
- *   tracks or cannot vouch for; it arrives with whatever is cloned.
+ * - `local`: .tacit/settings.local.json that git does not track and whose
+ *   content tacit wrote there ("allow always") or the user accepted with
+ *   `tacit trust` (local-settings-trust.ts); it may choose bypass and broad
+ *   rules, but its providers are held to their own keys (provider-trust.ts),
+ *   since the file still sits in the repository.
+ * - `repository`: .tacit/settings.json, and any other settings.local.json
+ *   (tracked, unpacked with an archive, edited since); it arrives with
+ *   whatever is cloned.
  */
 export type SettingsTrust = "user" | "local" | "repository";
 
@@ -20,21 +21,6 @@ export type SettingsTrust = "user" | "local" | "repository";
  * rule matcher; settings sit below it and cannot import it.
  */
 export type RepositoryRuleJudge = (rule: string) => string | undefined;
-
-/** The trust of the personal project file, with the warning to show when it is lowered. */
-export function localFileTrust(
-  projectRoot: string,
-  file: string,
-): { trust: SettingsTrust; why?: string; alwaysWarn: boolean } {
-  const tracking = gitTracking(projectRoot, file);
-  if (tracking.state === "untracked") return { trust: "local", alwaysWarn: false };
-  const why =
-    tracking.state === "tracked"
-      ? `${file} is tracked by git, so it came with the repository: it gets only the trust of the shared .tacit/settings.json. If it is yours, untrack it (git rm --cached ${file}).`
-      : `${file}: git could not tell whether this file came with the repository (${tracking.reason}), so it gets only the trust of the shared .tacit/settings.json.`;
-  // A committed personal file is always worth knowing about; an unknown one only when it cost something.
-  return { trust: "repository", why, alwaysWarn: tracking.state === "tracked" };
-}
 
 /**
  * A repository file's settings minus what only the user may choose; each
@@ -58,7 +44,7 @@ export function restrictRepositorySettings(
     delete permissions.defaultMode;
     kept.permissions = permissions;
     warnings.push(
-      `${file}: ignored permissions.defaultMode "bypass": a repository's settings cannot turn off permission prompts. To choose it yourself, pass --permission-mode bypass or set it in ~/.tacit/settings.json or an untracked .tacit/settings.local.json.`,
+      `${file}: ignored permissions.defaultMode "bypass": a repository's settings cannot turn off permission prompts. To choose it yourself, pass --permission-mode bypass or set it in ~/.tacit/settings.json or your own .tacit/settings.local.json (see tacit trust).`,
     );
   }
   const allow = kept.permissions?.allow;
@@ -81,7 +67,7 @@ export function restrictRepositorySettings(
     delete memory.embeddingModel;
     kept.memory = memory;
     warnings.push(
-      `${file}: ignored memory.embeddingModel "${settings.memory?.embeddingModel}": it sends the text of your memories, from every scope, to that provider with your key, so only you choose it, in ~/.tacit/settings.json or an untracked .tacit/settings.local.json.`,
+      `${file}: ignored memory.embeddingModel "${settings.memory?.embeddingModel}": it sends the text of your memories, from every scope, to that provider with your key, so only you choose it, in ~/.tacit/settings.json or your own .tacit/settings.local.json (see tacit trust).`,
     );
   }
   const reflection = restrictRepositoryReflection(kept.reflection, file, warnings);
@@ -94,7 +80,7 @@ export function restrictRepositorySettings(
     const names = Object.keys(kept.providers);
     delete kept.providers;
     warnings.push(
-      `${file}: ignored "providers"${names.length ? ` (${names.join(", ")})` : ""}: model endpoints and the API keys sent to them come only from your own settings (~/.tacit/settings.json or an untracked .tacit/settings.local.json), so a cloned repository cannot send your keys elsewhere.`,
+      `${file}: ignored "providers"${names.length ? ` (${names.join(", ")})` : ""}: model endpoints and the API keys sent to them come only from your own settings (~/.tacit/settings.json or your own .tacit/settings.local.json (see tacit trust)), so a cloned repository cannot send your keys elsewhere.`,
     );
   }
   return kept;
@@ -149,7 +135,7 @@ function restrictRepositorySandbox(
     : ["sandbox"];
   if (ignored.length > 0)
     warnings.push(
-      `${file}: ignored ${ignored.join(", ")}: a repository's settings may only tighten the sandbox (mode "read-only", autoAllow false, network false, more hiddenPaths or hiddenEnv); opening it is your choice, in ~/.tacit/settings.json or an untracked .tacit/settings.local.json.`,
+      `${file}: ignored ${ignored.join(", ")}: a repository's settings may only tighten the sandbox (mode "read-only", autoAllow false, network false, more hiddenPaths or hiddenEnv); opening it is your choice, in ~/.tacit/settings.json or your own .tacit/settings.local.json (see tacit trust).`,
     );
   return Object.keys(kept).length > 0 ? kept : undefined;
 }
@@ -169,7 +155,7 @@ function restrictRepositoryReflection(
   if (kept.model !== undefined) {
     delete kept.model;
     warnings.push(
-      `${file}: ignored reflection.model "${reflection.model}": it chooses where the digest of every session is sent, with your key, so only you choose it, in ~/.tacit/settings.json or an untracked .tacit/settings.local.json.`,
+      `${file}: ignored reflection.model "${reflection.model}": it chooses where the digest of every session is sent, with your key, so only you choose it, in ~/.tacit/settings.json or your own .tacit/settings.local.json (see tacit trust).`,
     );
   }
   // What else it sets is held to the user's own choice once every file is read (reflection-trust.ts).

@@ -6,6 +6,13 @@ import { writeFileAtomic } from "./atomic-write.ts";
 import { readBoundedText } from "./bounded-read.ts";
 import { BUILTIN_PROVIDERS } from "./builtin-providers.ts";
 import {
+  type HeldBackLocal,
+  localFileTrust,
+  localSettingsStanding,
+  sayHeldBack,
+  writeOwnLocalSettings,
+} from "./local-settings-trust.ts";
+import {
   findProjectRoot,
   localSettingsPath,
   projectSettingsPath,
@@ -21,7 +28,6 @@ import {
 import { strictestReflection } from "./reflection-trust.ts";
 import { type PermissionList, permissionLists, type Settings, settingsSchema } from "./settings-schema.ts";
 import {
-  localFileTrust,
   type RepositoryRuleJudge,
   restrictRepositorySettings,
   restrictSyncSettings,
@@ -102,31 +108,48 @@ export function loadSettings(options: LoadSettingsOptions): LoadedSettings {
       return warnings.length;
     },
   };
-  const loaded: Array<{ file: string; trust: SettingsTrust; settings: Settings }> = [];
+  const loaded: LoadedFile[] = [];
   const userProviders = new Set<string>();
   for (const file of settingsFiles(home, projectRoot)) {
-    const raw = readJsonObject(file);
-    if (raw === undefined) continue;
+    const read = readJsonDocument(file);
+    if (read === undefined) continue;
+    const raw = read.value;
     // Before validation, so a typo that also breaks the schema is named before the error stops the start.
     sink.push(...unknownSettingWarnings(settingsSchema(), raw, file));
     // Run in the home folder, the project file is the user's own file: trusted as such.
     let trust: SettingsTrust = file === userFile ? "user" : "repository";
-    let lowered: { why?: string; alwaysWarn: boolean } = { alwaysWarn: false };
-    if (file === localFile && file !== userFile) ({ trust, ...lowered } = localFileTrust(projectRoot, file));
+    let lowered: Omit<ReturnType<typeof localFileTrust>, "trust"> = { alwaysWarn: false };
+    if (file === localFile && file !== userFile)
+      ({ trust, ...lowered } = localFileTrust(
+        projectRoot,
+        file,
+        localSettingsStanding(home, projectRoot, read.text),
+      ));
     const fileWarnings: string[] = [];
     // Before validation, so a repository's bad value cannot stop every run either.
     let parsed = validateSettings(
       trust === "repository" ? withoutRepositoryEffort(raw, file, fileWarnings) : raw,
       file,
     );
+    const asWritten = parsed;
     if (trust === "repository")
       parsed = restrictRepositorySettings(parsed, file, options.judgeRepositoryRule, fileWarnings);
     if (trust === "local") parsed = restrictRepositoryProviders(parsed, file, userProviders, fileWarnings);
     if (trust !== "user") parsed = restrictSyncSettings(parsed, file, fileWarnings);
     if (trust === "user") for (const name of Object.keys(parsed.providers ?? {})) userProviders.add(name);
     if (lowered.why && (lowered.alwaysWarn || fileWarnings.length > 0)) sink.push(lowered.why);
-    sink.push(...fileWarnings);
-    loaded.push({ file, trust, settings: parsed });
+    // A local file the user does not own gets one line, said once its model is judged too (below).
+    if (lowered.heldBack)
+      loaded.push({
+        file,
+        trust,
+        settings: parsed,
+        heldBack: { line: lowered.heldBack, asWritten, raw, fileWarnings },
+      });
+    else {
+      sink.push(...fileWarnings);
+      loaded.push({ file, trust, settings: parsed });
+    }
   }
   // Only now is every provider a repository file defines known: a project file may name the local file's.
   const keyedByRepository = new Set(
@@ -148,10 +171,12 @@ export function loadSettings(options: LoadSettingsOptions): LoadedSettings {
   const repositoryReflection: Array<{ file: string; reflection: Settings["reflection"] }> = [];
   for (const entry of loaded) {
     let chosen = entry.settings;
+    const entrySink = entry.heldBack ? entry.heldBack.fileWarnings : sink;
     if (entry.trust !== "user")
-      chosen = restrictRepositoryModelChoice(chosen, entry.file, keyedByRepository, sink);
+      chosen = restrictRepositoryModelChoice(chosen, entry.file, keyedByRepository, entrySink);
     if (entry.trust === "repository") {
-      chosen = restrictRepositoryModel(chosen, entry.file, knownProviders, sink);
+      chosen = restrictRepositoryModel(chosen, entry.file, knownProviders, entrySink);
+      if (entry.heldBack) sayHeldBack(entry.heldBack, chosen, sink);
       // Judged against the user's whole choice below, whichever file comes later.
       const { reflection, ...rest } = chosen;
       repositoryReflection.push({ file: entry.file, reflection });
@@ -176,6 +201,13 @@ export function loadSettings(options: LoadSettingsOptions): LoadedSettings {
     ...(ownModel !== undefined ? { ownModel } : {}),
     repositoryAllow: [...new Set(allowFrom(true))].filter((rule) => !ownAllow.has(rule)),
   };
+}
+
+interface LoadedFile {
+  file: string;
+  trust: SettingsTrust;
+  settings: Settings;
+  heldBack?: HeldBackLocal;
 }
 
 /**
@@ -259,10 +291,16 @@ export function addPermissionRule(filePath: string, list: PermissionList, rule: 
  * that creates the file, `.tacit/.gitignore` naming it is written first (if
  * there is no `.tacit/.gitignore` yet), so the personal file stays out of git.
  */
-export function addLocalPermissionRule(projectRoot: string, list: PermissionList, rule: string): boolean {
+export function addLocalPermissionRule(
+  home: string,
+  projectRoot: string,
+  list: PermissionList,
+  rule: string,
+): boolean {
   const file = localSettingsPath(projectRoot);
   if (!existsSync(file)) ensureLocalSettingsIgnored(projectRoot);
-  return addPermissionRule(file, list, rule);
+  // Recorded as the user's own content, so the file tacit writes is trusted (local-settings-trust.ts).
+  return writeOwnLocalSettings(home, projectRoot, () => addPermissionRule(file, list, rule));
 }
 
 /** Writes `.tacit/.gitignore` with `settings.local.json` when the project has no `.tacit/.gitignore`; leaves one that exists alone. */
@@ -274,13 +312,18 @@ function ensureLocalSettingsIgnored(projectRoot: string): void {
 
 /** Parses a JSON file that must hold an object; undefined when the file is missing. */
 export function readJsonObject(file: string): Record<string, unknown> | undefined {
+  return readJsonDocument(file)?.value;
+}
+
+/** The same, with the text it was parsed from (whose digest says whether a local file is the user's own). */
+function readJsonDocument(file: string): { value: Record<string, unknown>; text: string } | undefined {
   // Bounded and regular files only: a repository's settings may be a link to /dev/zero.
   const read = readBoundedText(file);
   if (read.state === "missing") return undefined;
   if (read.state === "refused") throw new ConfigError(read.problem);
   const text = read.text;
   // An empty file (just created with `touch`) means "no settings yet", not an error.
-  if (text.trim() === "") return {};
+  if (text.trim() === "") return { value: {}, text };
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -288,7 +331,7 @@ export function readJsonObject(file: string): Record<string, unknown> | undefine
     throw new ConfigError(`${file}: invalid JSON: ${describeJsonError(errorMessage(error), text)}`);
   }
   if (!isPlainObject(value)) throw new ConfigError(`${file}: expected a JSON object at the top level`);
-  return value;
+  return { value, text };
 }
 
 /** JSON.parse's message with a line:column in front, computed from the position when Node gives only that. */

@@ -28,7 +28,7 @@ describe("permission forwarding", () => {
   it("denies until the TUI registers, then asks it in the TUI's words", async () => {
     const workspace = createWorkspace();
     try {
-      const forwarder = createPermissionForwarder(workspace.project);
+      const forwarder = createPermissionForwarder(workspace.project, workspace.home);
       expect((await forwarder.ask(gateRequest())).decision).toBe("deny");
       const seen: TuiRequest[] = [];
       forwarder.register(async (request) => {

@@ -3,8 +3,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { localSettingsPath, projectSettingsPath, userSettingsPath } from "../../src/config/paths.ts";
+import { projectSettingsPath, userSettingsPath } from "../../src/config/paths.ts";
 import { loadSettings } from "../../src/config/settings.ts";
+import { writeOwnLocalSettings } from "../support/own-local-settings.ts";
 
 let root: string;
 let home: string;
@@ -78,7 +79,7 @@ describe("reflection settings: the strictest of the user's and the repository's 
 
   it("a repository's tightening holds even when the user's untracked local file is read after it", () => {
     writeJson(projectSettingsPath(project), { reflection: { review: "all", enabled: false } });
-    writeJson(localSettingsPath(project), { reflection: { review: "none", enabled: true } });
+    writeOwnLocalSettings(home, project, { reflection: { review: "none", enabled: true } });
     const { settings, warnings } = load();
     expect(settings.reflection).toEqual({ review: "all", enabled: false });
     expect(warnings).toEqual([]);
@@ -101,7 +102,7 @@ describe("ownModel", () => {
 
     writeJson(userSettingsPath(home), { model: "openai/gpt-5-mini" });
     expect(load().ownModel).toBe("openai/gpt-5-mini");
-    writeJson(localSettingsPath(project), { model: "anthropic/claude-haiku-4-5" });
+    writeOwnLocalSettings(home, project, { model: "anthropic/claude-haiku-4-5" });
     expect(load().ownModel).toBe("anthropic/claude-haiku-4-5");
   });
 });

@@ -3,8 +3,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { localSettingsPath, projectSettingsPath, userSettingsPath } from "../../src/config/paths.ts";
+import { projectSettingsPath, userSettingsPath } from "../../src/config/paths.ts";
 import { loadSettings } from "../../src/config/settings.ts";
+import { writeOwnLocalSettings } from "../support/own-local-settings.ts";
 
 let root: string;
 let home: string;
@@ -64,7 +65,7 @@ describe("sandbox settings from a repository", () => {
     // The local file is the user's only while git says it is not part of the repository.
     execFileSync("git", ["init", "-q", project]);
     writeJson(userSettingsPath(home), { sandbox: { network: true, writablePaths: ["~/.cache"] } });
-    writeJson(localSettingsPath(project), { sandbox: { mode: "off" } });
+    writeOwnLocalSettings(home, project, { sandbox: { mode: "off" } });
     const { settings, warnings } = load();
     expect(settings.sandbox).toEqual({ network: true, writablePaths: ["~/.cache"], mode: "off" });
     expect(warnings).toEqual([]);

@@ -9,6 +9,7 @@ import { BUILTIN_PROVIDERS } from "../../src/config/builtin-providers.ts";
 import { localSettingsPath, projectSettingsPath, userSettingsPath } from "../../src/config/paths.ts";
 import { loadSettings } from "../../src/config/settings.ts";
 import { ConfigError } from "../../src/core/errors.ts";
+import { writeOwnLocalSettings } from "../support/own-local-settings.ts";
 
 // Bash rules are judged through the real matcher, which parses with the shell parser.
 beforeAll(() => loadShellParser());
@@ -94,14 +95,23 @@ describe("the personal settings file is trusted only when git says it was not cl
     expect(settings.permissions?.defaultMode).toBeUndefined();
   });
 
-  it("outside a git repository git cannot tell: repository trust, said only when it costs something", () => {
+  it("outside a git repository: held back in one line while the user has not accepted it, theirs once they have", () => {
     rmSync(path.join(project, ".git"), { recursive: true, force: true });
     writeJson(localSettingsPath(project), { model: "openai/gpt-5" });
     expect(load()).toMatchObject({ trust: ["repository"], warnings: [] });
     writeJson(localSettingsPath(project), { permissions: { defaultMode: "bypass" } });
     const { settings, warnings } = load();
     expect(settings.permissions?.defaultMode).toBeUndefined();
-    expect(warnings[0]).toMatch(/git could not tell whether this file came with the repository/);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(
+      /held back permissions\.defaultMode: tacit did not write it.*run "tacit trust"/,
+    );
+    writeOwnLocalSettings(home, project, { permissions: { defaultMode: "bypass" } });
+    expect(load()).toMatchObject({
+      trust: ["local"],
+      warnings: [],
+      settings: { permissions: { defaultMode: "bypass" } },
+    });
   });
 
   it("without git at all: the same, fail closed", () => {
@@ -111,14 +121,15 @@ describe("the personal settings file is trusted only when git says it was not cl
     try {
       const { settings, warnings } = load();
       expect(settings.permissions?.defaultMode).toBeUndefined();
-      expect(warnings[0]).toMatch(/git could not tell.*git could not run/);
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toMatch(/held back permissions\.defaultMode/);
     } finally {
       process.env.PATH = savedPath;
     }
   });
 
-  it("an untracked personal file keeps bypass and broad rules", () => {
-    writeJson(localSettingsPath(project), { permissions: { defaultMode: "bypass", allow: ["Bash"] } });
+  it("an untracked personal file of the user's own keeps bypass and broad rules", () => {
+    writeOwnLocalSettings(home, project, { permissions: { defaultMode: "bypass", allow: ["Bash"] } });
     expect(load()).toMatchObject({
       settings: { permissions: { defaultMode: "bypass", allow: ["Bash"] } },
       trust: ["local"],
@@ -146,7 +157,7 @@ describe("the sandbox from a repository file", () => {
 });
 
 describe("providers a repository file defines never get someone else's key", () => {
-  const localWith = (value: unknown) => writeJson(localSettingsPath(project), value);
+  const localWith = (value: unknown) => writeOwnLocalSettings(home, project, value);
 
   it.each([
     [
@@ -330,7 +341,7 @@ describe("what only the user's own files may choose", () => {
   it("the user's file and an untracked personal file may choose it", () => {
     writeJson(userSettingsPath(home), { memory: { embeddingModel: "openai/text-embedding-3-small" } });
     expect(load().settings.memory?.embeddingModel).toBe("openai/text-embedding-3-small");
-    writeJson(localSettingsPath(project), { memory: { embeddingModel: "google/text-embedding-004" } });
+    writeOwnLocalSettings(home, project, { memory: { embeddingModel: "google/text-embedding-004" } });
     expect(load()).toMatchObject({
       settings: { memory: { embeddingModel: "google/text-embedding-004" } },
       warnings: [],
@@ -397,7 +408,7 @@ describe("where each allow rule came from", () => {
     writeJson(projectSettingsPath(project), {
       permissions: { allow: ["Bash(npm test:*)", "Bash(make test:*)", "Edit(src/**)", "Bash(node:*)"] },
     });
-    writeJson(localSettingsPath(project), { permissions: { allow: ["Bash(cargo build:*)"] } });
+    writeOwnLocalSettings(home, project, { permissions: { allow: ["Bash(cargo build:*)"] } });
     const { settings, repositoryAllow } = load();
     expect(settings.permissions?.allow).toEqual([
       "Bash(npm test:*)",
@@ -425,7 +436,7 @@ describe("effort from a repository file", () => {
   });
 
   it("an untracked settings.local.json is the user's: its effort applies", () => {
-    writeJson(localSettingsPath(project), { effort: "high" });
+    writeOwnLocalSettings(home, project, { effort: "high" });
     const { settings, warnings } = load();
     expect(settings.effort).toBe("high");
     expect(warnings.join("\n")).not.toMatch(/ignored effort/);

@@ -17,6 +17,7 @@ import { loadShellParser } from "../../src/agent/shell/parser.ts";
 import { localSettingsPath, projectSettingsPath, userSettingsPath } from "../../src/config/paths.ts";
 import { addLocalPermissionRule, addPermissionRule, loadSettings } from "../../src/config/settings.ts";
 import { ConfigError } from "../../src/core/errors.ts";
+import { writeOwnLocalSettings } from "../support/own-local-settings.ts";
 
 // Bash rules are judged through the real matcher, which parses with the shell parser.
 beforeAll(() => loadShellParser());
@@ -314,7 +315,7 @@ describe("what a repository's shared settings may not set", () => {
   });
 
   it("lets the user's files and the personal local file choose bypass", () => {
-    writeJson(localSettingsPath(project), { permissions: { defaultMode: "bypass" } });
+    writeOwnLocalSettings(home, project, { permissions: { defaultMode: "bypass" } });
     expect(load()).toMatchObject({ settings: { permissions: { defaultMode: "bypass" } }, warnings: [] });
     rmSync(localSettingsPath(project));
     writeJson(userSettingsPath(home), { permissions: { defaultMode: "bypass" } });
@@ -331,7 +332,7 @@ describe("what a repository's shared settings may not set", () => {
   });
 
   it("accepts providers from the personal local file", () => {
-    writeJson(localSettingsPath(project), { providers: { lab: { baseURL: "http://127.0.0.1:9/v1" } } });
+    writeOwnLocalSettings(home, project, { providers: { lab: { baseURL: "http://127.0.0.1:9/v1" } } });
     const { settings, warnings } = load();
     expect(settings.providers?.lab?.baseURL).toBe("http://127.0.0.1:9/v1");
     expect(warnings).toEqual([]);
@@ -352,7 +353,7 @@ describe("what a repository's shared settings may not set", () => {
 
 describe("addLocalPermissionRule", () => {
   it("writes the personal file, not the shared one, and git-ignores it", () => {
-    expect(addLocalPermissionRule(project, "allow", "Bash(make:*)")).toBe(true);
+    expect(addLocalPermissionRule(home, project, "allow", "Bash(make:*)")).toBe(true);
     expect(JSON.parse(readFileSync(localSettingsPath(project), "utf8"))).toEqual({
       permissions: { allow: ["Bash(make:*)"] },
     });
@@ -365,8 +366,8 @@ describe("addLocalPermissionRule", () => {
   it("leaves an existing .tacit/.gitignore alone", () => {
     const ignoreFile = path.join(project, ".tacit", ".gitignore");
     writeText(ignoreFile, "# ours\n*.local.json\n");
-    addLocalPermissionRule(project, "allow", "Bash(make:*)");
-    addLocalPermissionRule(project, "allow", "Bash(ls:*)");
+    addLocalPermissionRule(home, project, "allow", "Bash(make:*)");
+    addLocalPermissionRule(home, project, "allow", "Bash(ls:*)");
     expect(readFileSync(ignoreFile, "utf8")).toBe("# ours\n*.local.json\n");
     expect(JSON.parse(readFileSync(localSettingsPath(project), "utf8")).permissions.allow).toEqual([
       "Bash(make:*)",
@@ -376,7 +377,7 @@ describe("addLocalPermissionRule", () => {
 
   it("does not add a .gitignore when the personal file already exists", () => {
     writeJson(localSettingsPath(project), { model: "openai/gpt-5" });
-    addLocalPermissionRule(project, "allow", "Bash(make:*)");
+    addLocalPermissionRule(home, project, "allow", "Bash(make:*)");
     expect(existsSync(path.join(project, ".tacit", ".gitignore"))).toBe(false);
     expect(JSON.parse(readFileSync(localSettingsPath(project), "utf8")).model).toBe("openai/gpt-5");
   });
@@ -385,7 +386,7 @@ describe("addLocalPermissionRule", () => {
   it.skipIf(!hasGit)("git really ignores the personal file and not the shared one", () => {
     rmSync(path.join(project, ".git"), { recursive: true, force: true });
     expect(spawnSync("git", ["init", "-q"], { cwd: project }).status).toBe(0);
-    addLocalPermissionRule(project, "allow", "Bash(make:*)");
+    addLocalPermissionRule(home, project, "allow", "Bash(make:*)");
     writeJson(projectSettingsPath(project), {});
     const ignored = (file: string) =>
       spawnSync("git", ["check-ignore", "-q", file], { cwd: project }).status === 0;

@@ -3,9 +3,10 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { localSettingsPath, projectSettingsPath, userSettingsPath } from "../../src/config/paths.ts";
+import { projectSettingsPath, userSettingsPath } from "../../src/config/paths.ts";
 import { loadSettings } from "../../src/config/settings.ts";
 import { setUserSyncRemote, userSyncSettings } from "../../src/config/sync-settings.ts";
+import { writeOwnLocalSettings } from "../support/own-local-settings.ts";
 
 let root: string;
 let home: string;
@@ -31,7 +32,7 @@ describe("the sync remote in settings", () => {
     writeJson(projectSettingsPath(project), {
       memory: { sync: { remote: "https://attacker.example/x.git" } },
     });
-    writeJson(localSettingsPath(project), {
+    writeOwnLocalSettings(home, project, {
       memory: { recall: true, sync: { remote: "/tmp/elsewhere.git" } },
     });
     const { settings, warnings } = loadSettings({ cwd: project, projectRoot: project, home, env: {} });

@@ -133,7 +133,7 @@ describe("stores redact at their one way in", () => {
 
 describe("permission rules saved with allow always", () => {
   it("are not saved when they hold a secret; the others are", () => {
-    const forwarder = createPermissionForwarder(root);
+    const forwarder = createPermissionForwarder(root, path.join(root, "home"));
     const withSecret = samples.find((sample) => sample.name === "curl -u user:password")!;
     forwarder.persistRule(`Bash(${withSecret.text} | jq .)`);
     forwarder.persistRule("Bash(npm test:*)");

@@ -111,9 +111,9 @@ function settingsFileChecks(home: string, projectRoot: string, loaded: LoadedSet
       trust === "user"
         ? "user (trusted)"
         : trust === "local"
-          ? "local, untracked (trusted)"
+          ? "local, yours (tacit wrote it or you accepted it with tacit trust)"
           : isLocalFile
-            ? `local but ${gitTracking(projectRoot, file).state === "tracked" ? "tracked by git" : "git cannot tell whether it came with the repository"}: trusted only as far as the shared file`
+            ? `local but ${gitTracking(projectRoot, file).state === "tracked" ? "tracked by git" : "not yours until you run tacit trust (tacit did not write it as it is)"}: trusted only as far as the shared file`
             : "project shared (cannot widen permissions, providers or the sandbox)";
     return {
       status: trust === "repository" && isLocalFile ? "warn" : "ok",

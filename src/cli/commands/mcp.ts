@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
+import { writeOwnLocalSettings } from "../../config/local-settings-trust.ts";
 import {
   deleteMcpServer,
   type McpServerConfig,
@@ -138,7 +139,12 @@ export async function removeMcpCommand(name: string, options: { scope?: string }
   for (const { scope, file } of files) {
     if (!existsSync(file)) continue;
     const wasTrusted = scope !== "user" && repositoryTrust(context.home, context.projectRoot).trusted;
-    if (!deleteMcpServer(file, name)) continue;
+    // tacit's own write to the local file keeps it the user's own (config/local-settings-trust.ts).
+    const deleted =
+      scope === "local"
+        ? writeOwnLocalSettings(context.home, context.projectRoot, () => deleteMcpServer(file, name))
+        : deleteMcpServer(file, name);
+    if (!deleted) continue;
     // Removing a server only narrows what runs: a trusted repository stays trusted.
     if (wasTrusted) trustRepository(context.home, context.projectRoot);
     removed.push(file);
