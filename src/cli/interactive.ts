@@ -42,10 +42,10 @@ export async function runInteractive(options: RunOptions, version: string): Prom
       askRepositoryTrust: async (commands) => {
         if (!registeredAsk) throw new Error("the interactive UI is not ready to ask");
         const answer = await registeredAsk({
+          kind: "repository-trust",
           toolName: "repository trust",
-          summary: "This repository names commands that run as you, with your files. Trust it to run them?",
+          summary: "This repository names commands that would run as you, with your files:",
           detail: commands.join("\n"),
-          suggestedRule: "trust this repository; tacit trust --revoke undoes it",
         });
         return answer.decision === "allow-always"
           ? "always"

@@ -111,12 +111,22 @@ export function permissionPromptView(
     body.push(`Why not? ${theme.paint("gray", "(Enter sends, Esc goes back)")}`);
     body.push(`❯ ${reason}\u001b[7m \u001b[27m`);
   } else {
-    options.forEach((option, index) => {
-      const line = `${index + 1}. ${option}`;
-      body.push(index === selected ? theme.paint(["bold", "accent"], `❯ ${line}`) : `  ${line}`);
-    });
+    body.push(...choiceLines(options, selected, theme));
     body.push(theme.paint("gray", "↑↓ choose · Enter confirm · 1-3 quick pick · Esc deny"));
   }
+  return questionBox(body, theme);
+}
+
+/** A question's numbered choices, the selected one marked. */
+export function choiceLines(choices: readonly string[], selected: number, theme: Theme): string[] {
+  return choices.map((choice, index) => {
+    const line = `${index + 1}. ${choice}`;
+    return index === selected ? theme.paint(["bold", "accent"], `❯ ${line}`) : `  ${line}`;
+  });
+}
+
+/** The yellow box a question to the user is drawn in. */
+export function questionBox(body: string[], theme: Theme): ReactElement {
   return h(
     Box,
     {
