@@ -1,4 +1,5 @@
 import { errorMessage, UserFacingError } from "../core/errors.ts";
+import { printStderrLine } from "../core/terminal-safe.ts";
 import { UsageError } from "./command-typos.ts";
 
 /**
@@ -33,7 +34,7 @@ async function setAsideIfDatabaseDamaged(error: unknown): Promise<boolean> {
 export async function reportFailure(error: unknown): Promise<void> {
   if (await setAsideIfDatabaseDamaged(error)) return;
   const message = errorMessage(error);
-  process.stderr.write(`tacit: ${message}\n`);
+  printStderrLine(message);
   if (!(error instanceof UserFacingError) && process.env.TACIT_DEBUG && error instanceof Error) {
     process.stderr.write(`${error.stack}\n`);
   }

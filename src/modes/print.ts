@@ -1,6 +1,7 @@
 import type { AgentEvent, DoneReason } from "../core/events.ts";
 import type { AssistantMessage, ToolMessage } from "../core/messages.ts";
 import { isModelEnding, messageText } from "../core/messages.ts";
+import { terminalSafe } from "../core/terminal-safe.ts";
 import type { Usage } from "../core/usage.ts";
 
 export type OutputFormat = "text" | "json" | "stream-json";
@@ -36,7 +37,8 @@ export async function printRun(
   info: PrintRunInfo,
   writers: Writers = {
     stdout: (text) => process.stdout.write(text),
-    stderr: (text) => process.stderr.write(text),
+    // Tool names, inputs, errors and notices carry text from outside (a repository, a server): escaped.
+    stderr: (text) => process.stderr.write(terminalSafe(text, { keepLines: true })),
   },
 ): Promise<PrintOutcome> {
   const started = Date.now();

@@ -8,6 +8,7 @@ import {
 } from "@agentclientprotocol/sdk";
 import { endingLine } from "../../agent/model-ending.ts";
 import type { DoneReason } from "../../core/events.ts";
+import { printStderrLine } from "../../core/terminal-safe.ts";
 import { eventUpdates, stopReasonOf, type UpdateContext } from "./event-updates.ts";
 import { promptText } from "./prompt-text.ts";
 import { replayUpdates } from "./replay.ts";
@@ -16,7 +17,7 @@ import { modeState, offeredMode } from "./session-modes.ts";
 
 /** Logs go to stderr: stdout carries nothing but the protocol. */
 function log(line: string): void {
-  process.stderr.write(`tacit: ${line}\n`);
+  printStderrLine(line);
 }
 
 /**

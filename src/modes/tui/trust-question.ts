@@ -2,7 +2,7 @@ import type { Key } from "ink";
 import type { ReactElement } from "react";
 import { wrapText } from "./markdown.ts";
 import type { PendingPermission } from "./permission-bridge.ts";
-import { type Theme, truncate } from "./theme.ts";
+import { outsideText, type Theme, truncate } from "./theme.ts";
 import { choiceLines, questionBox } from "./views.ts";
 
 /**
@@ -59,10 +59,10 @@ export function trustQuestionView(
   theme: Theme,
 ): ReactElement {
   const { request } = pending;
-  const detail = request.detail ? request.detail.split("\n").slice(0, 16) : [];
+  const detail = request.detail ? outsideText(request.detail).split("\n").slice(0, 16) : [];
   const body: string[] = [
     theme.paint(["bold", "yellow"], "Trust this repository?"),
-    ...wrapText(request.summary, width - 4),
+    ...wrapText(outsideText(request.summary), width - 4),
     ...detail.map((line) => theme.paint("gray", truncate(line, width - 6))),
     "",
   ];
@@ -76,6 +76,8 @@ export function trustQuestionView(
     ),
   );
   if (typed !== "")
-    body.push(theme.paint("gray", truncate(`your prompt: ${typed.replace(/\n/g, " ")}`, width - 4)));
+    body.push(
+      theme.paint("gray", truncate(`your prompt: ${outsideText(typed).replace(/\n/g, " ")}`, width - 4)),
+    );
   return questionBox(body, theme);
 }

@@ -3,7 +3,7 @@ import { createElement as h, type ReactElement } from "react";
 import type { TuiInfo } from "./host.ts";
 import { renderMarkdown, wrapText } from "./markdown.ts";
 import type { PendingPermission } from "./permission-bridge.ts";
-import { type Theme, truncate } from "./theme.ts";
+import { outsideText, type Theme, truncate } from "./theme.ts";
 import { formatTokens } from "./token-count.ts";
 import { type ToolView, toolDetail, toolLine } from "./tool-view.ts";
 import type { TranscriptItem } from "./transcript.ts";
@@ -57,11 +57,14 @@ export function transcriptItemView(item: TranscriptItem, width: number, theme: T
       return h(
         Box,
         { key: item.id },
-        lines(wrapText(theme.paint(color, item.text), width - 2, theme.paint(color, icon), "  ")),
+        lines(
+          wrapText(theme.paint(color, outsideText(item.text)), width - 2, theme.paint(color, icon), "  "),
+        ),
       );
     }
     case "output": {
-      const body = item.markdown ? renderMarkdown(item.text, width - 2, theme) : item.text.split("\n");
+      const text = outsideText(item.text);
+      const body = item.markdown ? renderMarkdown(text, width - 2, theme) : text.split("\n");
       return h(Box, { key: item.id, marginTop: 1, marginLeft: 2, flexDirection: "column" }, lines(body));
     }
   }
@@ -100,10 +103,10 @@ export function permissionPromptView(
       : `Allow always${request.suggestedRule ? ` (${request.suggestedRule})` : ""}`,
     "Deny, and tell the model why",
   ];
-  const detail = request.detail ? request.detail.split("\n").slice(0, 16) : [];
+  const detail = request.detail ? outsideText(request.detail).split("\n").slice(0, 16) : [];
   const body: string[] = [
-    theme.paint(["bold", "yellow"], `Permission: ${request.toolName}`),
-    ...wrapText(request.summary, width - 4),
+    theme.paint(["bold", "yellow"], `Permission: ${outsideText(request.toolName)}`),
+    ...wrapText(outsideText(request.summary), width - 4),
     ...detail.map((line) => theme.paint("gray", truncate(line, width - 6))),
     "",
   ];
