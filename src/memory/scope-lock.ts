@@ -96,7 +96,7 @@ export class LockBusyError extends Error {
  * file): a repository committed or planted it. No tacit holds it, and waiting would never end,
  * so the write stops with one line saying what to remove.
  */
-export class ForeignLockError extends UserFacingError {
+class ForeignLockError extends UserFacingError {
   override name = "ForeignLockError";
 }
 

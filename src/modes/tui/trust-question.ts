@@ -17,7 +17,7 @@ import { choiceLines, questionBox } from "./views.ts";
 /** How long after the question is drawn before a key may answer it (keys typed ahead drain first). */
 export const TRUST_ARMING_MS = 700;
 
-export const TRUST_CHOICES = [
+const TRUST_CHOICES = [
   "Trust for this run only",
   "Trust always (tacit trust --revoke undoes it)",
   "Don't trust: start without them",
