@@ -6,8 +6,8 @@ import {
   permissionModes,
 } from "../core/permission-mode.ts";
 import type { OutputFormat } from "../modes/print.ts";
-import { UsageError } from "./command-typos.ts";
 import { type Effort, parseEffort } from "../providers/effort.ts";
+import { UsageError } from "./command-typos.ts";
 
 /** The root command's options, typed and validated once. */
 export interface RunOptions {
