@@ -1,5 +1,6 @@
 import path from "node:path";
 import { findProjectRoot, tacitHome } from "../config/paths.ts";
+import { printStderrLine } from "../core/terminal-safe.ts";
 import type { AcpSessionHost, OpenAcpSession } from "../modes/acp/session-host.ts";
 import { bootstrap } from "./bootstrap.ts";
 import { idleReflection } from "./idle-reflection.ts";
@@ -7,7 +8,7 @@ import type { RunOptions } from "./options.ts";
 import { reflectAtExit, reflectInBackground } from "./reflection-trigger.ts";
 import { createPermissionForwarder } from "./tui-permissions.ts";
 
-const toStderr = (text: string) => process.stderr.write(`tacit: ${text}\n`);
+const toStderr = (text: string) => printStderrLine(text);
 
 /**
  * One `tacit acp` session's runtime, built by bootstrap exactly as a headless or TUI run's is (same

@@ -1,4 +1,5 @@
 import { errorMessage, UserFacingError } from "../core/errors.ts";
+import { printStderrLine } from "../core/terminal-safe.ts";
 import { UsageError } from "./command-typos.ts";
 
 /**
@@ -22,6 +23,16 @@ async function setAsideIfDatabaseDamaged(error: unknown): Promise<boolean> {
   return true;
 }
 
+/** SQLite's bare "unable to open database file" or "disk I/O error", said with the file and its likely cause. */
+async function storageFailure(error: unknown): Promise<string | undefined> {
+  if (typeof (error as { errcode?: unknown }).errcode !== "number") return undefined;
+  const [{ storageFailureLine }, { databasePath, tacitHome }] = await Promise.all([
+    import("../session/storage-failure.ts"),
+    import("../config/paths.ts"),
+  ]);
+  return storageFailureLine(error, databasePath(tacitHome(process.env)));
+}
+
 /**
  * How a command that failed ends: one line on stderr (the stack too with
  * TACIT_DEBUG, unless the error is the user's to fix), exit 2 for a usage
@@ -32,8 +43,8 @@ async function setAsideIfDatabaseDamaged(error: unknown): Promise<boolean> {
  */
 export async function reportFailure(error: unknown): Promise<void> {
   if (await setAsideIfDatabaseDamaged(error)) return;
-  const message = errorMessage(error);
-  process.stderr.write(`tacit: ${message}\n`);
+  const message = (await storageFailure(error)) ?? errorMessage(error);
+  printStderrLine(message);
   if (!(error instanceof UserFacingError) && process.env.TACIT_DEBUG && error instanceof Error) {
     process.stderr.write(`${error.stack}\n`);
   }

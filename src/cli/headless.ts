@@ -2,7 +2,7 @@ import { explicitImagesRefusal } from "../agent/attachments/image-file.ts";
 import { hookNoticeLines } from "../agent/hooks/agent-hooks.ts";
 import { ConfigError } from "../core/errors.ts";
 import { traceStartup } from "../core/startup-trace.ts";
-import { terminalSafe } from "../core/terminal-safe.ts";
+import { printStderrLine } from "../core/terminal-safe.ts";
 import { printRun } from "../modes/print.ts";
 import { bootstrap } from "./bootstrap.ts";
 import { UsageError } from "./command-typos.ts";
@@ -15,10 +15,10 @@ export async function runHeadless(options: RunOptions, prompt: string): Promise<
   // Each warning as it is found: a start-up that fails after it still shows it, before the error.
   const runtime = await bootstrap({
     options,
-    onWarning: (warning) => process.stderr.write(`tacit: warning: ${warning}\n`),
+    onWarning: (warning) => printStderrLine(`warning: ${warning}`),
   });
   traceStartup("bootstrapped");
-  for (const note of runtime.notes) process.stderr.write(`tacit: ${note}\n`);
+  for (const note of runtime.notes) printStderrLine(note);
   const controller = new AbortController();
   let interrupts = 0;
   const onInterrupt = () => {
@@ -40,8 +40,7 @@ export async function runHeadless(options: RunOptions, prompt: string): Promise<
     // `-p "/name args"` runs a custom command, as Claude Code's -p does; the folders are read only then.
     const catalog = prompt.trimStart().startsWith("/") ? await customCommandsOf(runtime) : undefined;
     // A repository names its command files: terminalSafe so a file name cannot retitle or redraw the terminal.
-    for (const warning of catalog?.warnings ?? [])
-      process.stderr.write(`tacit: warning: ${terminalSafe(warning)}\n`);
+    for (const warning of catalog?.warnings ?? []) printStderrLine(`warning: ${warning}`);
     const builtin = catalog && builtinInPrint(prompt, catalog);
     if (builtin && "refusal" in builtin) throw new UsageError(builtin.refusal);
     if (builtin) {
@@ -62,8 +61,8 @@ export async function runHeadless(options: RunOptions, prompt: string): Promise<
     // Traced so the cost reflection adds to exit is measured (npm run bench:reflection).
     traceStartup("answer printed");
     reflectAtExit(runtime, runtime.session.sessionId, options, {
-      notice: (text) => process.stderr.write(`tacit: ${text}\n`),
-      warning: (text) => process.stderr.write(`tacit: warning: ${text}\n`),
+      notice: (text) => printStderrLine(text),
+      warning: (text) => printStderrLine(`warning: ${text}`),
     });
     traceStartup("reflection started");
   } finally {
@@ -77,5 +76,5 @@ export async function runHeadless(options: RunOptions, prompt: string): Promise<
 
 /** What SessionStart and SessionEnd hooks had to say (a failure, a timeout), one line each on stderr. */
 function reportHookEvents(events: Parameters<typeof hookNoticeLines>[0]): void {
-  for (const line of hookNoticeLines(events)) process.stderr.write(`tacit: warning: ${line}\n`);
+  for (const line of hookNoticeLines(events)) printStderrLine(`warning: ${line}`);
 }

@@ -1,5 +1,6 @@
 import { UserFacingError } from "../core/errors.ts";
 import { traceStartup } from "../core/startup-trace.ts";
+import { printStderrLine } from "../core/terminal-safe.ts";
 import type { AskPermission, TuiHost, TuiInfo } from "../modes/tui/host.ts";
 import { loadLayoutEngine } from "../modes/tui/layout-engine.ts";
 import type { Runtime } from "./bootstrap.ts";
@@ -49,10 +50,10 @@ export async function runInteractive(options: RunOptions, version: string): Prom
       askRepositoryTrust: async (commands) => {
         if (!registeredAsk) throw new Error("the interactive UI is not ready to ask");
         const answer = await registeredAsk({
+          kind: "repository-trust",
           toolName: "repository trust",
-          summary: "This repository names commands that run as you, with your files. Trust it to run them?",
+          summary: "This repository names commands that would run as you, with your files:",
           detail: commands.join("\n"),
-          suggestedRule: "trust this repository; tacit trust --revoke undoes it",
         });
         return answer.decision === "allow-always"
           ? "always"
@@ -111,7 +112,7 @@ export async function runInteractive(options: RunOptions, version: string): Prom
       },
     );
   } catch (error) {
-    if (!runtime) for (const warning of startupWarnings) process.stderr.write(`tacit: warning: ${warning}\n`);
+    if (!runtime) for (const warning of startupWarnings) printStderrLine(`warning: ${warning}`);
     throw error;
   } finally {
     // Quitting before the runtime finished loading: wait for it, then close it,
@@ -121,7 +122,7 @@ export async function runInteractive(options: RunOptions, version: string): Prom
     if (runtime?.hooks) {
       const { hookNoticeLines } = await import("../agent/hooks/agent-hooks.ts");
       const ended = await runtime.hooks.sessionEnded("prompt_input_exit");
-      for (const line of hookNoticeLines(ended)) process.stderr.write(`tacit: warning: ${line}\n`);
+      for (const line of hookNoticeLines(ended)) printStderrLine(`warning: ${line}`);
     }
     runtime?.close();
   }
@@ -133,7 +134,7 @@ async function reflectOnExit(runtime: Runtime, options: RunOptions): Promise<voi
   const { reflectAtExit } = await import("./reflection-trigger.ts");
   reflectAtExit(runtime, runtime.session.sessionId, options, {
     notice: (text) => process.stdout.write(`${text}\n`),
-    warning: (text) => process.stderr.write(`tacit: warning: ${text}\n`),
+    warning: (text) => printStderrLine(`warning: ${text}`),
   });
 }
 

@@ -7,6 +7,7 @@ import {
 } from "../core/permission-mode.ts";
 import type { OutputFormat } from "../modes/print.ts";
 import { type Effort, parseEffort } from "../providers/effort.ts";
+import { UsageError } from "./command-typos.ts";
 
 /** The root command's options, typed and validated once. */
 export interface RunOptions {
@@ -62,6 +63,9 @@ export function parseRunOptions(raw: Record<string, unknown>, prompt: string | u
   if (raw.image !== undefined && raw.print !== true) {
     throw new ConfigError("--image goes with -p; in the TUI, type @ and the image's path, or paste the path");
   }
+  // As Claude Code: partial messages are stream-json events; text and json print the whole answer only.
+  if (raw.includePartialMessages === true && outputFormat !== "stream-json")
+    throw new UsageError("--include-partial-messages goes with --output-format stream-json");
   if (raw.continue && raw.resume) throw new ConfigError("use either --continue or --resume, not both");
   return {
     ...(prompt !== undefined ? { prompt } : {}),

@@ -38,3 +38,19 @@ export function plainLine(text: string, max?: number): string {
     .trim();
   return max !== undefined && flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
+
+/**
+ * Writes one of tacit's own lines to stderr (`tacit: …`, `tacit: warning: …`). Every such line may
+ * carry text from outside (a repository's setting key, provider or model name, a hook's output, a
+ * file name), so each goes through terminalSafe here, the one way they are written: no escape
+ * sequence in a cloned repository's files reaches the terminal to recolour, retitle or write the
+ * clipboard. Line breaks are kept (a few messages span lines).
+ */
+export function printStderrLine(text: string): void {
+  process.stderr.write(`tacit: ${terminalSafe(text, { keepLines: true })}\n`);
+}
+
+/** Human-readable command output (a listing, a session, a skill) that holds text from outside, made safe the same way. */
+export function writeSafeStdout(text: string): void {
+  process.stdout.write(terminalSafe(text, { keepLines: true }));
+}

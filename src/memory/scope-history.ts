@@ -1,3 +1,6 @@
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { writeFileAtomic } from "../config/atomic-write.ts";
 import {
   commitFiles,
   type HistoryEntry,
@@ -10,9 +13,27 @@ import { MemoryError } from "./memory-error.ts";
 import type { ChangeOptions } from "./memory-types.ts";
 import type { Redact } from "./redact-hand-edits.ts";
 import { prepareHistory } from "./repository-repair.ts";
-import { type ScopeLockOptions, withScopeLock } from "./scope-lock.ts";
+import { LOCK_FILE_NAME, type ScopeLockOptions, withScopeLock } from "./scope-lock.ts";
 import type { ScopePaths } from "./scope-paths.ts";
 import { isVersionedScope, type MemoryScope, type MemoryScopeFolders } from "./scopes.ts";
+
+/**
+ * The project scope lives in the user's repository, which tacit never commits: a `.gitignore`
+ * in the memory folder keeps the lock (and one broken aside) out of `git add -A`, so a lock
+ * caught mid-write is never committed for every clone to trip on. One that exists is left alone.
+ */
+function ignoreLockInProject(folder: string): void {
+  const ignoreFile = path.join(folder, ".gitignore");
+  if (existsSync(ignoreFile)) return;
+  try {
+    writeFileAtomic(
+      ignoreFile,
+      `# tacit: the lock of an in-flight write\n${LOCK_FILE_NAME}\n${LOCK_FILE_NAME}.*\n`,
+    );
+  } catch {
+    // Housekeeping only: the write itself goes on.
+  }
+}
 
 /** One-line notices for the user, each queued once per process however often it recurs. */
 export class Notices {
@@ -74,7 +95,10 @@ export class ScopeHistory {
     return withScopeLock(
       folder,
       async () => {
-        if (!isVersionedScope(scope)) return work(false);
+        if (!isVersionedScope(scope)) {
+          ignoreLockInProject(folder);
+          return work(false);
+        }
         const history = await prepareHistory(folder, scope, this.redact);
         for (const line of history.notices) this.notices.add(line);
         return work(history.ready);

@@ -1,8 +1,9 @@
 import { randomBytes } from "node:crypto";
-import { mkdirSync } from "node:fs";
-import { link, open, readFile, rename, stat, unlink } from "node:fs/promises";
+import { constants, mkdirSync } from "node:fs";
+import { link, open, rename, unlink } from "node:fs/promises";
 import { hostname } from "node:os";
 import path from "node:path";
+import { UserFacingError } from "../core/errors.ts";
 import { processAlive } from "../core/process-alive.ts";
 
 /** The lock file inside a scope folder; git-ignored in versioned scopes. */
@@ -90,26 +91,82 @@ export class LockBusyError extends Error {
   override name = "LockBusyError";
 }
 
+/**
+ * The lock's path holds something tacit never writes there (a link, a folder, a FIFO, a big
+ * file): a repository committed or planted it. No tacit holds it, and waiting would never end,
+ * so the write stops with one line saying what to remove.
+ */
+class ForeignLockError extends UserFacingError {
+  override name = "ForeignLockError";
+}
+
+/** A lock tacit writes is one short JSON line; anything much bigger was not written by tacit. */
+const MAX_LOCK_BYTES = 1024;
+
+type LockRead =
+  | { state: "missing" }
+  | { state: "read"; raw: string; modifiedAt: number }
+  | { state: "foreign"; what: string };
+
+/**
+ * Reads the lock without following a link and without blocking (a FIFO's open waits for a
+ * writer), at most MAX_LOCK_BYTES, and only from a regular file: a committed
+ * `.tacit.lock -> /dev/zero` once made every project memory write read gigabytes and hang.
+ */
+async function readLock(lockPath: string): Promise<LockRead> {
+  let handle: Awaited<ReturnType<typeof open>>;
+  try {
+    handle = await open(lockPath, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") return { state: "missing" };
+    if (code === "ELOOP") return { state: "foreign", what: "a symbolic link" };
+    if (code === "EISDIR") return { state: "foreign", what: "a folder" };
+    throw error;
+  }
+  try {
+    const stats = await handle.stat();
+    if (stats.isDirectory()) return { state: "foreign", what: "a folder" };
+    if (!stats.isFile()) return { state: "foreign", what: "not a regular file" };
+    if (stats.size > MAX_LOCK_BYTES) return { state: "foreign", what: `a ${stats.size}-byte file` };
+    const buffer = Buffer.alloc(MAX_LOCK_BYTES + 1);
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+    if (bytesRead > MAX_LOCK_BYTES) return { state: "foreign", what: "a file that keeps growing" };
+    return { state: "read", raw: buffer.subarray(0, bytesRead).toString("utf8"), modifiedAt: stats.mtimeMs };
+  } finally {
+    await handle.close();
+  }
+}
+
+function foreignLockError(lockPath: string, what: string): ForeignLockError {
+  return new ForeignLockError(
+    `${lockPath} is ${what}, not a lock tacit wrote (no tacit holds it); delete it (git rm it if it is committed) and try again`,
+  );
+}
+
+/** The lock's text, or "" when it is gone or not tacit's (for release and messages, which only compare it). */
+async function lockText(lockPath: string): Promise<string> {
+  const read = await readLock(lockPath).catch(() => undefined);
+  return read?.state === "read" ? read.raw : "";
+}
+
 /** A lock held by a live process is broken only past this age (pid reuse). */
 export const LIVE_HOLDER_MAX_AGE_MS = 10 * 60_000;
 
 async function breakIfStale(lockPath: string, staleAfterMs: number): Promise<void> {
-  let raw: string;
-  let modifiedAt: number;
-  try {
-    raw = await readFile(lockPath, "utf8");
-    modifiedAt = (await stat(lockPath)).mtimeMs;
-  } catch {
-    return; // released meanwhile
-  }
+  const read = await readLock(lockPath);
+  if (read.state === "missing") return; // released meanwhile
+  if (read.state === "foreign") throw foreignLockError(lockPath, read.what);
+  const { raw, modifiedAt } = read;
   const holder = parseLock(raw);
   const now = Date.now();
   // A time from the future cannot be trusted to age: the file's own change time is used instead.
   const stated = holder && holder.time <= now + FUTURE_SLACK_MS ? holder.time : undefined;
   const age = now - (stated ?? modifiedAt);
   if (!holder) {
-    // Half-written (normal for a moment after creation) or not tacit's: only its age can condemn it.
-    if (age < staleAfterMs) return;
+    // Empty: half-written, normal for a moment after creation (tacit writes its line in one call),
+    // so only its age can condemn it. Any other text is not tacit's: broken at once below.
+    if (raw === "" && age < staleAfterMs) return;
   } else if (stated !== undefined && (holder.host === undefined || holder.host === hostname())) {
     // A live holder may be slow (a big git commit) or suspended (Ctrl-Z): its lock
     // stands. Only a very old one is broken, in case the pid was reused since. A dead
@@ -127,7 +184,7 @@ async function breakIfStale(lockPath: string, staleAfterMs: number): Promise<voi
     return;
   }
   try {
-    const movedRaw = await readFile(aside, "utf8");
+    const movedRaw = await lockText(aside);
     if (movedRaw !== raw) await link(aside, lockPath).catch(() => undefined);
   } finally {
     await unlink(aside).catch(() => undefined);
@@ -136,7 +193,7 @@ async function breakIfStale(lockPath: string, staleAfterMs: number): Promise<voi
 
 /** Names the file and its holder, and says how to clear it, when waiting for it gave up. */
 async function stillLockedMessage(lockPath: string): Promise<string> {
-  const holder = parseLock(await readFile(lockPath, "utf8").catch(() => ""));
+  const holder = parseLock(await lockText(lockPath));
   const who = holder ? ` (process ${holder.pid}${holder.host ? ` on ${holder.host}` : ""})` : "";
   const what =
     path.basename(lockPath) === LOCK_FILE_NAME ? `memory folder ${path.dirname(lockPath)}` : lockPath;
@@ -145,7 +202,7 @@ async function stillLockedMessage(lockPath: string): Promise<string> {
 
 async function release(lockPath: string, token: string): Promise<void> {
   try {
-    const holder = parseLock(await readFile(lockPath, "utf8"));
+    const holder = parseLock(await lockText(lockPath));
     if (holder?.token === token) await unlink(lockPath);
   } catch {
     // Already gone (broken as stale): nothing to release.

@@ -1,6 +1,7 @@
 import type { AgentEvent, DoneReason } from "../core/events.ts";
 import type { AssistantMessage, ToolMessage } from "../core/messages.ts";
 import { isModelEnding, messageText } from "../core/messages.ts";
+import { terminalSafe } from "../core/terminal-safe.ts";
 import type { Usage } from "../core/usage.ts";
 
 export type OutputFormat = "text" | "json" | "stream-json";
@@ -36,7 +37,8 @@ export async function printRun(
   info: PrintRunInfo,
   writers: Writers = {
     stdout: (text) => process.stdout.write(text),
-    stderr: (text) => process.stderr.write(text),
+    // Tool names, inputs, errors and notices carry text from outside (a repository, a server): escaped.
+    stderr: (text) => process.stderr.write(terminalSafe(text, { keepLines: true })),
   },
 ): Promise<PrintOutcome> {
   const started = Date.now();
@@ -65,128 +67,140 @@ export async function printRun(
     });
   }
 
-  for await (const event of events) {
-    switch (event.type) {
-      case "turn-start":
-        requestStarted ??= Date.now();
-        break;
-      case "tool-start":
-        if (info.verbose && format !== "stream-json") {
-          writers.stderr(`tacit: → ${event.toolName} ${oneLineInput(event.input)}\n`);
-        }
-        break;
-      case "usage":
-        if (info.verbose && format !== "stream-json") {
-          const usage = event.usage;
-          writers.stderr(
-            `tacit: request used ${usage.inputTokens} input tokens (${usage.cacheReadTokens} from cache), ${usage.outputTokens} output, $${event.costUsd.toFixed(4)}\n`,
-          );
-        }
-        break;
-      case "text-delta":
-        if (format === "stream-json" && info.includePartialMessages) {
-          line({
-            type: "stream_event",
-            event: { type: "content_block_delta", delta: { type: "text_delta", text: event.text } },
-            session_id: info.sessionId,
-          });
-        }
-        break;
-      case "message":
-        if (event.message.role === "assistant") {
-          apiMilliseconds += Date.now() - (requestStarted ?? Date.now());
-          requestStarted = undefined;
-          const text = messageText(event.message);
-          // An answer that ended short is reported as itself: with no text of its own (only a cut
-          // call came), an earlier turn's words are not "what came of it".
-          if (text || event.message.ending) lastAssistantText = text;
-        }
-        // The prompt is not echoed back (as in Claude Code's stream-json): the caller sent it.
-        if (format === "stream-json" && event.message.role !== "user")
-          line(toClaudeStreamMessage(event.message, info));
-        break;
-      case "tool-end":
-        if (refusedCalls.has(event.toolCallId)) break;
-        if (event.isError && format === "text") {
-          writers.stderr(`tacit: ${event.toolName}: ${firstLine(event.output)}\n`);
-        } else if (info.verbose && format !== "stream-json") {
-          writers.stderr(`tacit: ← ${event.toolName} done in ${event.durationMs} ms\n`);
-        }
-        break;
-      case "tool-denied":
-        refusedCalls.add(event.toolCallId);
-        // Whole, never cut: its end is the rule to pass (--allowed-tools '…') to allow the call.
-        if (format === "text")
-          writers.stderr(`tacit: ${event.toolName} not permitted: ${refusalText(event.reason)}\n`);
-        break;
-      case "retry":
-        if (format === "stream-json") {
-          line({
-            type: "system",
-            subtype: "api_retry",
-            attempt: event.attempt,
-            retry_delay_ms: event.delayMs,
-            error: event.reason,
-            session_id: info.sessionId,
-          });
-        } else {
-          const when = event.delayMs > 0 ? `in ${(event.delayMs / 1000).toFixed(1)}s` : "now";
-          writers.stderr(`tacit: ${event.reason}; retrying ${when} (attempt ${event.attempt + 1})\n`);
-        }
-        break;
-      case "notice":
-        if (event.level === "warning") lastWarning = event.text;
-        if (format === "stream-json") {
-          line({
-            type: "system",
-            subtype: "notice",
-            level: event.level,
-            text: event.text,
-            session_id: info.sessionId,
-          });
-        } else if (event.level === "warning") {
-          writers.stderr(`tacit: ${event.text}\n`);
-        }
-        break;
-      case "compact":
-        if (format === "stream-json") {
-          line({
-            type: "compact",
-            trigger: event.trigger,
-            tokens_before: event.tokensBefore,
-            tokens_after: event.tokensAfter,
-            tokens_freed: Math.max(0, event.tokensBefore - event.tokensAfter),
-            memories_saved: event.memoriesSaved,
-            session_id: info.sessionId,
-          });
-        } else if (info.verbose) {
-          writers.stderr(
-            `tacit: compacted the conversation (${event.trigger}): ~${event.tokensBefore} → ~${event.tokensAfter} tokens of context, ${event.memoriesSaved} memories saved first\n`,
-          );
-        }
-        break;
-      case "subagent":
-        printSubagentEvent(event, format, info, writers);
-        break;
-      case "error":
-        errorText = event.message;
-        break;
-      case "done":
-        // A request that failed for good was waited on all the same.
-        if (requestStarted !== undefined) apiMilliseconds += Date.now() - requestStarted;
-        doneEvent = event;
-        break;
-      default: {
-        // Events added by later features (e.g. recall) are passed through in stream-json.
-        const { type, ...rest } = event as { type: string };
-        if (
-          format === "stream-json" &&
-          !["reasoning-delta", "tool-start", "usage", "turn-end"].includes(type)
-        ) {
-          line({ type: "system", subtype: type, ...rest, session_id: info.sessionId });
+  // The text of the answer being streamed: printed if storing the run fails before its message arrives.
+  let streamed = "";
+  let storageFailure: unknown;
+  try {
+    for await (const event of events) {
+      switch (event.type) {
+        case "turn-start":
+          requestStarted ??= Date.now();
+          streamed = "";
+          break;
+        case "tool-start":
+          if (info.verbose && format !== "stream-json") {
+            writers.stderr(`tacit: → ${event.toolName} ${oneLineInput(event.input)}\n`);
+          }
+          break;
+        case "usage":
+          if (info.verbose && format !== "stream-json") {
+            const usage = event.usage;
+            writers.stderr(
+              `tacit: request used ${usage.inputTokens} input tokens (${usage.cacheReadTokens} from cache), ${usage.outputTokens} output, $${event.costUsd.toFixed(4)}\n`,
+            );
+          }
+          break;
+        case "text-delta":
+          streamed += event.text;
+          if (format === "stream-json" && info.includePartialMessages) {
+            line({
+              type: "stream_event",
+              event: { type: "content_block_delta", delta: { type: "text_delta", text: event.text } },
+              session_id: info.sessionId,
+            });
+          }
+          break;
+        case "message":
+          if (event.message.role === "assistant") {
+            apiMilliseconds += Date.now() - (requestStarted ?? Date.now());
+            requestStarted = undefined;
+            const text = messageText(event.message);
+            // An answer that ended short is reported as itself: with no text of its own (only a cut
+            // call came), an earlier turn's words are not "what came of it".
+            if (text || event.message.ending) lastAssistantText = text;
+          }
+          // The prompt is not echoed back (as in Claude Code's stream-json): the caller sent it.
+          if (format === "stream-json" && event.message.role !== "user")
+            line(toClaudeStreamMessage(event.message, info));
+          break;
+        case "tool-end":
+          if (refusedCalls.has(event.toolCallId)) break;
+          if (event.isError && format === "text") {
+            writers.stderr(`tacit: ${event.toolName}: ${firstLine(event.output)}\n`);
+          } else if (info.verbose && format !== "stream-json") {
+            writers.stderr(`tacit: ← ${event.toolName} done in ${event.durationMs} ms\n`);
+          }
+          break;
+        case "tool-denied":
+          refusedCalls.add(event.toolCallId);
+          // Whole, never cut: its end is the rule to pass (--allowed-tools '…') to allow the call.
+          if (format === "text")
+            writers.stderr(`tacit: ${event.toolName} not permitted: ${refusalText(event.reason)}\n`);
+          break;
+        case "retry":
+          if (format === "stream-json") {
+            line({
+              type: "system",
+              subtype: "api_retry",
+              attempt: event.attempt,
+              retry_delay_ms: event.delayMs,
+              error: event.reason,
+              session_id: info.sessionId,
+            });
+          } else {
+            const when = event.delayMs > 0 ? `in ${(event.delayMs / 1000).toFixed(1)}s` : "now";
+            writers.stderr(`tacit: ${event.reason}; retrying ${when} (attempt ${event.attempt + 1})\n`);
+          }
+          break;
+        case "notice":
+          if (event.level === "warning") lastWarning = event.text;
+          if (format === "stream-json") {
+            line({
+              type: "system",
+              subtype: "notice",
+              level: event.level,
+              text: event.text,
+              session_id: info.sessionId,
+            });
+          } else if (event.level === "warning") {
+            writers.stderr(`tacit: ${event.text}\n`);
+          }
+          break;
+        case "compact":
+          if (format === "stream-json") {
+            line({
+              type: "compact",
+              trigger: event.trigger,
+              tokens_before: event.tokensBefore,
+              tokens_after: event.tokensAfter,
+              tokens_freed: Math.max(0, event.tokensBefore - event.tokensAfter),
+              memories_saved: event.memoriesSaved,
+              session_id: info.sessionId,
+            });
+          } else if (info.verbose) {
+            writers.stderr(
+              `tacit: compacted the conversation (${event.trigger}): ~${event.tokensBefore} → ~${event.tokensAfter} tokens of context, ${event.memoriesSaved} memories saved first\n`,
+            );
+          }
+          break;
+        case "subagent":
+          printSubagentEvent(event, format, info, writers);
+          break;
+        case "error":
+          errorText = event.message;
+          break;
+        case "done":
+          // A request that failed for good was waited on all the same.
+          if (requestStarted !== undefined) apiMilliseconds += Date.now() - requestStarted;
+          doneEvent = event;
+          break;
+        default: {
+          // Events added by later features (e.g. recall) are passed through in stream-json.
+          const { type, ...rest } = event as { type: string };
+          if (
+            format === "stream-json" &&
+            !["reasoning-delta", "tool-start", "usage", "turn-end"].includes(type)
+          ) {
+            line({ type: "system", subtype: type, ...rest, session_id: info.sessionId });
+          }
         }
       }
     }
+  } catch (error) {
+    // Storing the run failed (a full disk, a file size limit) after the model answered: what it
+    // answered is still printed, then the error is reported as the command's failure.
+    storageFailure = error;
+    if (streamed !== "") lastAssistantText = streamed;
   }
 
   const reason: DoneReason = doneEvent?.reason ?? "error";
@@ -208,13 +222,18 @@ export async function printRun(
 
   if (format === "json" || format === "stream-json") {
     line(result);
-  } else if (!isError || reason === "max-turns" || (endedShort && lastAssistantText !== "")) {
+  } else if (
+    !isError ||
+    reason === "max-turns" ||
+    ((endedShort || storageFailure !== undefined) && lastAssistantText !== "")
+  ) {
     // What came of an answer cut or refused is printed too: the line on stderr and the exit say it is not whole.
     writers.stdout(lastAssistantText.endsWith("\n") ? lastAssistantText : `${lastAssistantText}\n`);
   }
   // text and json wrote the line when the notice came; stream-json has it in the stream and on stderr.
   if (endedShort && format === "stream-json" && lastWarning) writers.stderr(`tacit: ${lastWarning}\n`);
 
+  if (storageFailure !== undefined) throw storageFailure;
   if (reason === "error") writers.stderr(`tacit: ${errorText ?? "the run failed"}\n`);
   if (reason === "aborted") writers.stderr("tacit: interrupted\n");
   if (reason === "max-turns" && format === "text") writers.stderr("tacit: stopped at --max-turns\n");

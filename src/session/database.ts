@@ -2,6 +2,7 @@ import { renameSync, statSync } from "node:fs";
 import path from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { ensureOwnerOnlyFile, ensurePrivateHome } from "../config/private-store.ts";
+import { printStderrLine } from "../core/terminal-safe.ts";
 import type { Migration } from "./migration.ts";
 import { sessionMigrations } from "./session-schema.ts";
 
@@ -56,7 +57,7 @@ export function openDatabase(
     if (before !== fileIdentity(databaseFile)) return openAndMigrate(databaseFile, extraMigrations);
     const notice = setAsideDamaged(databaseFile, error);
     const database = openAndMigrate(databaseFile, extraMigrations);
-    (options.onNotice ?? ((line: string) => process.stderr.write(`tacit: warning: ${line}\n`)))(
+    (options.onNotice ?? ((line: string) => printStderrLine(`warning: ${line}`)))(
       `${notice}; a fresh one was started (the memory index is rebuilt from the memory files)`,
     );
     return database;

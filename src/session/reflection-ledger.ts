@@ -1,6 +1,7 @@
 import { hostname } from "node:os";
 import type { DatabaseSync, SQLOutputValue } from "node:sqlite";
 import { processAlive } from "../core/process-alive.ts";
+import { printStderrLine } from "../core/terminal-safe.ts";
 import { addUsage, emptyUsage, type Usage } from "../core/usage.ts";
 import type { Migration } from "./migration.ts";
 import { type SessionStore, type StoredMessage, usageOfRow } from "./store.ts";
@@ -292,7 +293,7 @@ let warned = false;
 function warnOnce(line: string): void {
   if (warned) return;
   warned = true;
-  process.stderr.write(`tacit: warning: ${line}\n`);
+  printStderrLine(`warning: ${line}`);
 }
 
 const STATUSES: readonly string[] = ["running", "done", "failed"];

@@ -1,6 +1,7 @@
 import os from "node:os";
 import path from "node:path";
 import type { ToolSpec } from "../core/model.ts";
+import { terminalSafe } from "../core/terminal-safe.ts";
 import type { Tool, ToolContext } from "../core/tool.ts";
 import { toolInputJsonSchema } from "./tool-json-schema.ts";
 
@@ -78,4 +79,14 @@ export function displayPath(context: Pick<ToolContext, "cwd">, absolutePath: str
   if (relative === "") return ".";
   if (relative.startsWith("..") || path.isAbsolute(relative)) return absolutePath;
   return relative;
+}
+
+/**
+ * A path for a listing of one path a line: a name holding a line break (or another control
+ * character, a quote or a backslash) is written quoted with its characters escaped, as git and
+ * `ls` write such names, so it never reads as two files; any other name is written as it is.
+ */
+export function listedPath(shown: string): string {
+  const escaped = terminalSafe(shown.replace(/[\\"]/g, "\\$&"));
+  return escaped === shown ? shown : `"${escaped}"`;
 }

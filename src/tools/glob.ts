@@ -2,7 +2,7 @@ import { stat } from "node:fs/promises";
 import picomatch from "picomatch";
 import { z } from "zod";
 import type { ToolContext, ToolResult } from "../core/tool.ts";
-import { defineTool, displayPath, resolveToolPath } from "./define-tool.ts";
+import { defineTool, displayPath, listedPath, resolveToolPath } from "./define-tool.ts";
 import { walkFiles } from "./walk-files.ts";
 
 const DEFAULT_GLOB_LIMIT = 100;
@@ -39,7 +39,7 @@ export async function globFiles(context: ToolContext, request: GlobRequest): Pro
   if (found.length === 0) return { output: "No files found." };
   found.sort((left, right) => right.mtime - left.mtime || left.path.localeCompare(right.path));
   const limit = request.limit ?? DEFAULT_GLOB_LIMIT;
-  const shown = found.slice(0, limit).map((entry) => displayPath(context, entry.path));
+  const shown = found.slice(0, limit).map((entry) => listedPath(displayPath(context, entry.path)));
   let output = shown.join("\n");
   if (found.length > limit) {
     output += `\n\n(showing the ${limit} newest of ${found.length} files; use a narrower pattern or path)`;

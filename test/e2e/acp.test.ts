@@ -322,6 +322,29 @@ describe("tacit acp, driven by the ACP SDK's client", () => {
       }),
     ).rejects.toThrow(/^No session matches "no-such-session"$/);
   });
+
+  it("session/new with a relative cwd or one that is no folder is invalid params, and no session is stored", async () => {
+    const editor = start();
+    const agent = editor.connection.agent;
+    await agent.request("initialize", initializeParams({}));
+    const missing = e2e.inProject("no-such-folder");
+    for (const [cwd, problem] of [
+      ["project", "is not an absolute path"],
+      [missing, "is not an existing folder"],
+      [e2e.inProject(".git", "HEAD"), "is not an existing folder"],
+    ]) {
+      const refused = agent.request("session/new", { cwd: cwd!, mcpServers: [] });
+      await expect(refused).rejects.toMatchObject({ code: -32602 });
+      await expect(refused).rejects.toThrow(`cwd ${JSON.stringify(cwd)} ${problem}`);
+    }
+    await expect(
+      agent.request("session/load", { sessionId: "x", cwd: "rel", mcpServers: [] }),
+    ).rejects.toMatchObject({
+      code: -32602,
+    });
+    expect(existsSync(missing)).toBe(false);
+    expect((await e2e.run(["sessions", "list", "--all"])).stdout).toMatch(/No sessions yet/);
+  });
 });
 
 function running(command: string): boolean {

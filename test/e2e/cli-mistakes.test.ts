@@ -119,6 +119,16 @@ describe("mistyped commands", () => {
     expect(help.stdout).toMatch(/^Usage: tacit memory/);
   });
 
+  it("--include-partial-messages without stream-json: one line, exit 2, nothing sent", async () => {
+    const before = e2e.server.requests.length;
+    for (const format of [[], ["--output-format", "text"], ["--output-format", "json"]]) {
+      const result = await e2e.print("hello", ["--include-partial-messages", ...format]);
+      expect(result.stderr).toBe("tacit: --include-partial-messages goes with --output-format stream-json\n");
+      expect(result.code).toBe(2);
+    }
+    expect(e2e.server.requests.length).toBe(before);
+  });
+
   it("a lone word close to a command is refused, not sent, when there is no one to ask", async () => {
     const before = e2e.server.requests.length;
     for (const args of [["sesions"], ["-p", "sesions", "--model", e2e.model]]) {

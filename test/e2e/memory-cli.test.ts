@@ -275,6 +275,18 @@ describe("tacit memory export and import", () => {
     }
   });
 
+  it("with no memories, exports an empty folder per scope that import takes as nothing to import", async () => {
+    const exportFolder = path.join(files.workspace.userHome, "empty-export");
+    const exported = await ok(["memory", "export", exportFolder]);
+    expect(exported).toContain("Exported 0 memories");
+    expect(readdirSync(exportFolder).sort()).toEqual(["local", "project", "user"]);
+    expect(await ok(["memory", "import", exportFolder])).toContain("Imported 0, skipped 0.");
+    // A folder that is no export and holds no Markdown is still refused.
+    const plain = path.join(files.workspace.userHome, "plain");
+    mkdirSync(plain);
+    expect(await failure(["memory", "import", plain])).toContain(`no Markdown files in ${plain}`);
+  });
+
   it("imports a Claude Code memory folder, mapping types and skipping MEMORY.md", async () => {
     const folder = path.join(files.workspace.userHome, "claude-memory");
     mkdirSync(folder, { recursive: true });

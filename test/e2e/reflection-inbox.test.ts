@@ -85,7 +85,11 @@ describe("reflection and the review inbox", () => {
     expect(rejected.code).toBe(0);
     expect(existsSync(projectMemory("release-on-fridays"))).toBe(false);
     expect(existsSync(e2e.inProject(".tacit", "skills", "cut-release"))).toBe(false);
-    expect(readdirSync(e2e.inProject(".tacit", "memory"))).toEqual(["release-with-make.md"]);
+    // The approved memory, and the .gitignore that keeps the scope lock out of the project's git.
+    expect(readdirSync(e2e.inProject(".tacit", "memory")).sort()).toEqual([
+      ".gitignore",
+      "release-with-make.md",
+    ]);
     const empty = await e2e.run(["memory", "inbox"]);
     expect(empty.stdout).not.toContain("release-on-fridays");
     expect(empty.stdout).not.toContain("cut-release");

@@ -160,6 +160,19 @@ describe("glob", () => {
     const missing = await globFiles(context, { pattern: "*", path: "nope" });
     expect(missing.isError).toBe(true);
   });
+
+  it("writes a name with a line break quoted and escaped, as git does, never as two lines", async () => {
+    const root = await makeTempDirectory();
+    await writeFile(path.join(root, "two\nlines.txt"), "x\n");
+    await writeFile(path.join(root, 'say "hi"\\.txt'), "x\n");
+    await writeFile(path.join(root, "plain name.txt"), "x\n");
+    const output = (await globFiles(makeContext(root), { pattern: "*.txt" })).output;
+    expect(output.split("\n").sort()).toEqual([
+      '"say \\"hi\\"\\\\.txt"',
+      '"two\\nlines.txt"',
+      "plain name.txt",
+    ]);
+  });
 });
 
 describe("ls", () => {

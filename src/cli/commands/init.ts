@@ -3,6 +3,7 @@ import path from "node:path";
 import { prepareInitTurn } from "../../agent/init/init-turn.ts";
 import { findProjectRoot } from "../../config/paths.ts";
 import { UserFacingError } from "../../core/errors.ts";
+import { printStderrLine } from "../../core/terminal-safe.ts";
 import { describeChanges } from "../../memory/recording-target.ts";
 import { printRun } from "../../modes/print.ts";
 import { bootstrap } from "../bootstrap.ts";
@@ -43,7 +44,7 @@ export async function initCommand(focusWords: string[], options: InitCommandOpti
   );
   const runtime = await bootstrap({
     options: runOptions,
-    onWarning: (warning) => process.stderr.write(`tacit: warning: ${warning}\n`),
+    onWarning: (warning) => printStderrLine(`warning: ${warning}`),
   });
   const controller = new AbortController();
   const onInterrupt = () => controller.abort();

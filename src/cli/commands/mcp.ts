@@ -14,6 +14,7 @@ import { ensurePrivateHome, OWNER_ONLY_FILE_MODE } from "../../config/private-st
 import { repositoryTrust, trustRepository } from "../../config/repository-trust.ts";
 import { loadSettings } from "../../config/settings.ts";
 import { ConfigError } from "../../core/errors.ts";
+import { printStderrLine } from "../../core/terminal-safe.ts";
 import { mcpToolName } from "../../tools/mcp/mcp-tool.ts";
 import { mcpServerPlan, startMcpServers } from "../mcp-wiring.ts";
 import { describeServer } from "../repository-commands.ts";
@@ -34,7 +35,7 @@ function here() {
 export async function listMcpCommand(options: { json?: boolean }): Promise<void> {
   const context = here();
   const plan = mcpServerPlan(context);
-  for (const warning of plan.warnings) process.stderr.write(`tacit: warning: ${warning}\n`);
+  for (const warning of plan.warnings) printStderrLine(`warning: ${warning}`);
   const notices: string[] = [];
   // Connecting reports what a session would see; failures are in the table, not printed twice.
   const manager = startMcpServers({ ...context, onNotice: (line) => notices.push(line) });

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { UserFacingError } from "../../core/errors.ts";
+import { printStderrLine } from "../../core/terminal-safe.ts";
 import { MEMORY_TYPES, type MemoryType, parseMemoryFile } from "../../memory/memory-file.ts";
 import { checkNewMemoryName, MemoryError } from "../../memory/memory-store.ts";
 import { isVersionedScope } from "../../memory/scopes.ts";
@@ -166,7 +167,7 @@ function editUntilReadable(draft: string, shownPath: string): { text: string; pr
     const problem = unreadableEdit(text, path.basename(draft, ".md"));
     if (!problem) return { text };
     if (!process.stdin.isTTY) return { text, problem };
-    process.stderr.write(`tacit: ${shownPath}: ${problem}; opening the editor again\n`);
+    printStderrLine(`${shownPath}: ${problem}; opening the editor again`);
     writeFileSync(draft, withDraftNote(text, problem));
   }
 }

@@ -1,6 +1,6 @@
 import { databasePath } from "../../config/paths.ts";
 import { UserFacingError } from "../../core/errors.ts";
-import { terminalSafe } from "../../core/terminal-safe.ts";
+import { printStderrLine, writeSafeStdout } from "../../core/terminal-safe.ts";
 import { type OpenMemory, openMemory } from "../../memory/memory-setup.ts";
 import { isMemoryScope, MEMORY_SCOPES, type MemoryScope } from "../../memory/scopes.ts";
 import { isDatabaseDamaged, setAsideDamaged } from "../../session/database.ts";
@@ -35,7 +35,7 @@ export async function withMemoryContext<T>(action: (context: MemoryContext) => P
     throw new UserFacingError(`${notice}; run the command again to start a fresh one`);
   } finally {
     // Said before any error line: a repaired history, a broken memory file, a change saved but not committed.
-    for (const line of context.service.takeWarnings()) process.stderr.write(`tacit: warning: ${line}\n`);
+    for (const line of context.service.takeWarnings()) printStderrLine(`warning: ${line}`);
     context.close();
   }
 }
@@ -109,7 +109,7 @@ export function print(line = ""): void {
  * uses print: JSON.stringify escapes them already.
  */
 export function printSafe(text = ""): void {
-  print(terminalSafe(text, { keepLines: true }));
+  writeSafeStdout(`${text}\n`);
 }
 
 function listWithOr(items: readonly string[]): string {

@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { UserFacingError } from "../../core/errors.ts";
-import { terminalSafe } from "../../core/terminal-safe.ts";
+import { printStderrLine, terminalSafe } from "../../core/terminal-safe.ts";
 import { agentFileMemories } from "../../memory/import/agent-file-memories.ts";
 import { AgentFileError, isAgentFileDocument, parseAgentFile } from "../../memory/import/letta-agent-file.ts";
 import { planReimport } from "../../memory/import/reimport.ts";
@@ -92,7 +92,7 @@ export async function importAgentFile(
     reason: `tacit memory import ${fileName}`,
     replacing: new Set(plan.changed.map((memory) => memory.name)),
   });
-  for (const line of result.notices) process.stderr.write(`tacit: warning: ${terminalSafe(line)}\n`);
+  for (const line of result.notices) printStderrLine(`warning: ${line}`);
   context.service.syncIndex();
   say(
     `Imported ${plan.fresh.length} and updated ${plan.changed.length} from ${fileName} (Letta agent ${agents}) into ${options.scope} memory.`,

@@ -1,6 +1,7 @@
 import { tacitHome } from "../../config/paths.ts";
 import { setUserSyncRemote, userSyncSettings } from "../../config/sync-settings.ts";
 import { UserFacingError } from "../../core/errors.ts";
+import { printStderrLine } from "../../core/terminal-safe.ts";
 import { openMemory } from "../../memory/memory-setup.ts";
 import { LockBusyError } from "../../memory/scope-lock.ts";
 import { type MemorySyncReport, syncMemory } from "../../memory/sync/memory-sync.ts";
@@ -109,8 +110,8 @@ export async function syncCommand(options: { quiet?: boolean; background?: boole
     if (options.background)
       print(`${new Date().toISOString()} ${[...summary(report), ...notices].join("; ")}`);
     else if (!options.quiet) for (const line of summary(report)) print(line);
-    else for (const line of conflictLines(report)) process.stderr.write(`tacit: ${line}\n`);
-    if (!options.background) for (const line of notices) process.stderr.write(`tacit: warning: ${line}\n`);
+    else for (const line of conflictLines(report)) printStderrLine(line);
+    if (!options.background) for (const line of notices) printStderrLine(`warning: ${line}`);
   } finally {
     context.close();
   }

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { writeFileAtomic } from "../../config/atomic-write.ts";
 import { UserFacingError } from "../../core/errors.ts";
@@ -36,6 +36,8 @@ export async function exportMemoryCommand(
       return;
     }
     const target = path.resolve(context.cwd, folder ?? DEFAULT_EXPORT_FOLDER);
+    // A folder per scope exported, files or not: an empty export is still an export `memory import` takes.
+    for (const scope of scopes) mkdirSync(path.join(target, scope), { recursive: true });
     for (const file of files) writeFileAtomic(path.join(target, file.scope, `${file.name}.md`), file.text);
     const counts = scopes.map((scope) => `${scope} ${files.filter((file) => file.scope === scope).length}`);
     print(
@@ -88,7 +90,8 @@ export async function importMemoryCommand(
     throw new UserFacingError("--dry-run is for Letta agent files (.af); a folder import has none");
   await withMemoryContext(async (context) => {
     const sources = importSources(source, requested ?? defaultImportScope(context), requested !== undefined);
-    if (sources.length === 0) throw new UserFacingError(`no Markdown files in ${folder}`);
+    if (sources.length === 0 && scopeFoldersIn(source).length === 0)
+      throw new UserFacingError(`no Markdown files in ${folder}`);
     const outcome: ImportOutcome = { imported: [], skipped: [] };
     for (const each of sources) await importOne(context, each, source, options.overwrite === true, outcome);
     context.service.syncIndex();
@@ -119,14 +122,18 @@ function importSources(folder: string, scope: MemoryScope, scopeGiven: boolean):
       .filter((entry) => entry.isFile() && entry.name.toLowerCase().endsWith(".md"))
       .map((entry) => ({ scope: into, filePath: path.join(directory, entry.name) }))
       .sort((left, right) => left.filePath.localeCompare(right.filePath));
-  const scopeFolders = MEMORY_SCOPES.filter((each) => {
-    const candidate = path.join(folder, each);
-    return existsSync(candidate) && statSync(candidate).isDirectory();
-  });
-  const layered = scopeFolders.flatMap((each) =>
+  const layered = scopeFoldersIn(folder).flatMap((each) =>
     markdownIn(path.join(folder, each), scopeGiven ? scope : each),
   );
   return [...markdownIn(folder, scope), ...layered];
+}
+
+/** The scope subfolders (user/, project/, local/) in a folder `tacit memory export` wrote; empty ones too. */
+function scopeFoldersIn(folder: string): MemoryScope[] {
+  return MEMORY_SCOPES.filter((scope) => {
+    const candidate = path.join(folder, scope);
+    return existsSync(candidate) && statSync(candidate).isDirectory();
+  });
 }
 
 async function importOne(

@@ -1,4 +1,5 @@
 import { UserFacingError } from "../../core/errors.ts";
+import { printStderrLine } from "../../core/terminal-safe.ts";
 import { openInBrowser } from "../memory-ui/browser-launcher.ts";
 import { launchMemoryUi } from "../memory-ui/launch.ts";
 import { print, withMemoryContext } from "./memory-context.ts";
@@ -20,7 +21,7 @@ export async function memoryUiCommand(options: { port?: string; open?: boolean }
     print("Press Ctrl-C to stop.");
     const removeLauncher =
       options.open !== false
-        ? openInBrowser(server.url, context.home, (line) => process.stderr.write(`tacit: ${line}\n`))
+        ? openInBrowser(server.url, context.home, (line) => printStderrLine(line))
         : () => undefined;
     await new Promise<void>((resolve) => {
       const stop = () => {

@@ -5,6 +5,7 @@ import { databasePath, tacitHome } from "../../config/paths.ts";
 import { OWNER_ONLY_FILE_MODE } from "../../config/private-store.ts";
 import { ConfigError } from "../../core/errors.ts";
 import { messageText } from "../../core/messages.ts";
+import { writeSafeStdout } from "../../core/terminal-safe.ts";
 import { sessionRedaction } from "../../memory/redact-message.ts";
 import { openTacitDatabase } from "../../memory/tacit-database.ts";
 import { ReflectionLedger, type ReflectionRun } from "../../session/reflection-ledger.ts";
@@ -45,7 +46,8 @@ export function listSessionsCommand(options: { all?: boolean; limit?: string; js
   for (const session of sessions) {
     const cost = session.totalCostUsd > 0 ? `$${session.totalCostUsd.toFixed(4)}` : "";
     const where = options.all ? `  ${path.relative(process.env.HOME ?? "/", session.cwd) || "~"}` : "";
-    process.stdout.write(
+    // A session's model, title and folder come from what was typed and what repositories named: shown escaped.
+    writeSafeStdout(
       `${session.id}  ${formatDate(session.updatedAt)}  ${session.model}  ${session.messageCount} msgs ${cost}${where}\n    ${oneLine(session.title ?? "", 100)}\n`,
     );
   }
@@ -86,7 +88,7 @@ export function showSessionCommand(id: string): void {
       }
       out.push("");
     }
-    process.stdout.write(`${out.join("\n")}\n`);
+    writeSafeStdout(`${out.join("\n")}\n`);
   });
 }
 

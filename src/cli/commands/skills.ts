@@ -2,6 +2,7 @@ import { homedir } from "node:os";
 import path from "node:path";
 import { findProjectRoot, tacitHome } from "../../config/paths.ts";
 import { ConfigError } from "../../core/errors.ts";
+import { printStderrLine, writeSafeStdout } from "../../core/terminal-safe.ts";
 import { loadSkills, type SkillCatalog } from "../../memory/skills/catalog.ts";
 import { stringifyYaml } from "../../memory/yaml.ts";
 
@@ -12,7 +13,7 @@ async function catalogHere(): Promise<SkillCatalog> {
     home: process.env.HOME ?? homedir(),
     tacitHome: tacitHome(),
   });
-  for (const warning of catalog.warnings) process.stderr.write(`tacit: ${warning}\n`);
+  for (const warning of catalog.warnings) printStderrLine(warning);
   return catalog;
 }
 
@@ -44,9 +45,8 @@ export async function listSkillsCommand(options: { json?: boolean }): Promise<vo
   for (const skill of skills) {
     const flat = skill.description.replace(/\s+/g, " ");
     const description = flat.length > 100 ? `${flat.slice(0, 99)}…` : flat;
-    process.stdout.write(
-      `${skill.name}  (${skill.scope}, ${shownFolder(skill.source)})\n    ${description}\n`,
-    );
+    // A repository's skill names and describes itself: an escape in it (OSC 52 writes the clipboard) is shown, not run.
+    writeSafeStdout(`${skill.name}  (${skill.scope}, ${shownFolder(skill.source)})\n    ${description}\n`);
   }
 }
 
@@ -59,7 +59,7 @@ export async function showSkillCommand(name: string): Promise<void> {
     );
   const files = skill.resources.length ? skill.resources.map((file) => `  ${file}`).join("\n") : "  (none)";
   const warning = skill.nameMatchesDir ? "" : `\n(its name differs from its folder's, ${skill.dir})`;
-  process.stdout.write(
+  writeSafeStdout(
     `${shownFolder(skill.path)} (${skill.scope})${warning}\n---\n${stringifyYaml(skill.frontmatter).trimEnd()}\n---\n\n${skill.body}\n\nfiles:\n${files}\n`,
   );
 }

@@ -20,7 +20,7 @@ import {
   MAX_CONTENT_BYTES,
   MAX_CONTENT_FILES,
 } from "../../config/trust-command-folders.ts";
-import { terminalSafe } from "../../core/terminal-safe.ts";
+import { printStderrLine } from "../../core/terminal-safe.ts";
 import { listRepositoryHooks, repositoryCommandLines } from "../repository-commands.ts";
 
 /**
@@ -58,7 +58,7 @@ export function repositoryCommandsHere(cwd: string): {
 export async function trustCommand(options: { revoke?: boolean; show?: boolean }): Promise<void> {
   const { projectRoot, home, lines, warnings } = repositoryCommandsHere(process.cwd());
   // A server skipped for asking for a hidden variable is said, not silently absent from the list.
-  for (const warning of warnings) process.stderr.write(`tacit: warning: ${terminalSafe(warning)}\n`);
+  for (const warning of warnings) printStderrLine(`warning: ${warning}`);
   const state = repositoryTrust(home, projectRoot);
   const out = (text: string) => process.stdout.write(`${text}\n`);
   if (options.revoke) {

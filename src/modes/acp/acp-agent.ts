@@ -1,3 +1,5 @@
+import { statSync } from "node:fs";
+import path from "node:path";
 import { Readable, Writable } from "node:stream";
 import {
   type AgentContext,
@@ -41,6 +43,7 @@ export async function serveAcp(options: ServeAcpOptions): Promise<void> {
     return session;
   };
   const open = async (cwd: string, resume?: string): Promise<AcpSession> => {
+    requireFolder(cwd);
     // The session's questions and file access need its id, known once bootstrap has made or found it.
     let sessionId = resume ?? "";
     const session = new AcpSession(
@@ -113,6 +116,28 @@ export async function serveAcp(options: ServeAcpOptions): Promise<void> {
   const connection = app.connect(ndJsonStream(output, input));
   await connection.closed;
   await Promise.all([...sessions.values()].map((session) => session.close()));
+}
+
+/**
+ * The protocol requires an absolute cwd. A relative one (relative to what? tacit's own folder is
+ * not the editor's) or one that is no folder would make and store a session where every tool
+ * fails: refused as invalid params instead, naming what was sent.
+ */
+function requireFolder(cwd: string): void {
+  const problem = !path.isAbsolute(cwd)
+    ? "is not an absolute path"
+    : !isFolder(cwd)
+      ? "is not an existing folder"
+      : undefined;
+  if (problem) throw RequestError.invalidParams({ cwd }, `cwd ${JSON.stringify(cwd)} ${problem}`);
+}
+
+function isFolder(candidate: string): boolean {
+  try {
+    return statSync(candidate).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 /** A failure as one JSON-RPC error whose message is the one line tacit would print. */

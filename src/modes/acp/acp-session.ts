@@ -8,6 +8,7 @@ import {
 } from "@agentclientprotocol/sdk";
 import { endingLine } from "../../agent/model-ending.ts";
 import type { DoneReason } from "../../core/events.ts";
+import { printStderrLine } from "../../core/terminal-safe.ts";
 import { AnswerMessages } from "./answer-messages.ts";
 import { eventUpdates, stopReasonOf, type UpdateContext } from "./event-updates.ts";
 import { promptText } from "./prompt-text.ts";
@@ -17,7 +18,7 @@ import { modeState, offeredMode } from "./session-modes.ts";
 
 /** Logs go to stderr: stdout carries nothing but the protocol. */
 function log(line: string): void {
-  process.stderr.write(`tacit: ${line}\n`);
+  printStderrLine(line);
 }
 
 /**

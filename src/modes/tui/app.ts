@@ -97,6 +97,7 @@ export function TuiApp(props: AppProps) {
   const bottom = inputAreaView({
     pending: ui.pending,
     permissionSelected: ui.permissionSelected,
+    permissionArmed: ui.permissionArmed,
     denyReason: ui.denyReason,
     confirm: ui.confirm,
     picker: ui.picker ? { ...ui.picker, items: pickerItems(ui.picker) } : undefined,

@@ -4,6 +4,7 @@ import { type CommandContext, runCommand, type SlashCommand } from "./commands.t
 import type { TranscriptLine, TuiHost, TuiLaunch } from "./host.ts";
 import { keyStep, pasteStep } from "./key-handler.ts";
 import type { PermissionBridge } from "./permission-bridge.ts";
+import { isTrustQuestion, TRUST_ARMING_MS } from "./trust-question.ts";
 import { type Step, type UiAction, type UiEffect, type UiState, uiStep } from "./ui-state.ts";
 
 /**
@@ -193,7 +194,16 @@ export function createTuiController(options: TuiControllerOptions): TuiControlle
 
   const start = () => {
     let cancelled = false;
-    const permissionChanged = () => dispatch({ type: "permission-changed", pending: bridge.current() });
+    let armedId: number | undefined;
+    const permissionChanged = () => {
+      const pending = bridge.current();
+      dispatch({ type: "permission-changed", pending });
+      // The trust question takes no key until it has shown a moment (keys typed ahead drain into the editor).
+      if (pending && isTrustQuestion(pending) && armedId !== pending.id) {
+        armedId = pending.id;
+        setTimeout(() => dispatch({ type: "permission-armed", id: pending.id }), TRUST_ARMING_MS).unref();
+      }
+    };
     const unsubscribe = bridge.subscribe(permissionChanged);
     permissionChanged();
     // Registered first, so the host is set before anything else that waits for it runs.

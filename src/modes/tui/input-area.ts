@@ -5,6 +5,7 @@ import type { EditorState } from "./editor.ts";
 import { editorLines } from "./editor-keys.ts";
 import type { PendingPermission } from "./permission-bridge.ts";
 import type { Theme } from "./theme.ts";
+import { isTrustQuestion, trustQuestionView } from "./trust-question.ts";
 import type { ConfirmState } from "./ui-state.ts";
 import { lines, type MenuEntry, menuView, permissionPromptView } from "./views.ts";
 
@@ -14,6 +15,7 @@ export interface InputAreaState {
   /** A permission question waiting for the user: it takes the whole input area. */
   pending: PendingPermission | undefined;
   permissionSelected: number;
+  permissionArmed: boolean;
   denyReason: string | undefined;
   /** A yes/no question (forget a memory?): it takes the input area like a picker. */
   confirm: ConfirmState | undefined;
@@ -31,6 +33,10 @@ export interface InputAreaState {
 /** The bottom of the screen: the permission prompt, a picker, or the editor with its completions. */
 export function inputAreaView(state: InputAreaState): ReactElement {
   const { theme, width } = state;
+  if (state.pending && isTrustQuestion(state.pending)) {
+    const { pending, permissionSelected, permissionArmed, editor } = state;
+    return trustQuestionView(pending, permissionSelected, permissionArmed, editor.text, width, theme);
+  }
   if (state.pending) {
     return permissionPromptView(state.pending, state.permissionSelected, state.denyReason, width, theme);
   }

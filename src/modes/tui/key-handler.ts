@@ -14,6 +14,7 @@ import { editorKey } from "./editor-keys.ts";
 import type { PermissionAnswer } from "./host.ts";
 import type { PendingPermission } from "./permission-bridge.ts";
 import { expandLastTool } from "./transcript.ts";
+import { isTrustQuestion, trustKey } from "./trust-question.ts";
 import {
   type ConfirmState,
   type Menu,
@@ -112,7 +113,8 @@ export function forEachKey(
 function answersOnOneKey(state: UiState): boolean {
   return (
     !state.leaving &&
-    (state.confirm !== undefined || (state.pending !== undefined && state.denyReason === undefined))
+    (state.confirm !== undefined ||
+      (state.pending !== undefined && state.denyReason === undefined && !isTrustQuestion(state.pending)))
   );
 }
 
@@ -120,6 +122,8 @@ export function keyStep(state: UiState, input: string, key: Key, commands: Slash
   if (state.leaving) return unchanged(state);
   if (key.ctrl && input === "c") return ctrlC(state);
   const current = state.exitArmed ? { ...state, exitArmed: false } : state;
+  if (current.pending && isTrustQuestion(current.pending))
+    return trustQuestionKey(current, current.pending, input, key, commands);
   if (current.pending) return permissionKey(current, current.pending, input, key);
   if (current.confirm) return confirmKey(current, current.confirm, input, key);
   if (current.picker) return pickerKey(current, current.picker, input, key);
@@ -140,7 +144,8 @@ export function pasteStep(state: UiState, text: string): Step {
   if (state.leaving) return unchanged(state);
   if (state.pending && state.denyReason !== undefined)
     return unchanged({ ...state, denyReason: state.denyReason + text.replace(/\s+/g, " ") });
-  if (state.pending || state.picker || state.confirm) return unchanged(state);
+  if ((state.pending && !isTrustQuestion(state.pending)) || state.picker || state.confirm)
+    return unchanged(state);
   return unchanged(withEditor(state, pasteText(state.editor, text)));
 }
 
@@ -212,6 +217,25 @@ function permissionKey(state: UiState, pending: PendingPermission, input: string
   if (key.escape) return { state: withoutQuestion(state), effects: [answer(pending, { decision: "deny" })] };
   if (input === "1" || input === "2" || input === "3") return choose(Number(input) - 1);
   return unchanged(state);
+}
+
+/** The start-up trust question: typing goes on into the editor; only Enter, Esc and arrows answer, once armed. */
+function trustQuestionKey(
+  state: UiState,
+  pending: PendingPermission,
+  input: string,
+  key: Key,
+  commands: SlashCommand[],
+): Step {
+  const outcome = trustKey(state.permissionSelected, state.permissionArmed, input, key);
+  if (outcome.kind === "type") return editorStep(state, input, key, commands);
+  if (outcome.kind === "move") return unchanged({ ...state, permissionSelected: outcome.selected });
+  if (outcome.kind === "ignore") return unchanged(state);
+  const decisions = ["allow-once", "allow-always", "deny"] as const;
+  return {
+    state: withoutQuestion(state),
+    effects: [answer(pending, { decision: decisions[outcome.choice] ?? "deny" })],
+  };
 }
 
 /** y confirms; n, Enter and Esc say no (the safe default); other keys wait. */

@@ -1,3 +1,5 @@
+import { terminalSafe } from "../../core/terminal-safe.ts";
+
 /**
  * Colours as plain ANSI strings inside Ink <Text>, so that every part of the UI
  * (markdown, diffs, tool lines) goes through one switch that honours NO_COLOR
@@ -74,6 +76,16 @@ const ANSI_PATTERN = /\u001b\[[0-9;]*m/g;
 
 export function stripAnsi(text: string): string {
   return text.replace(ANSI_PATTERN, "");
+}
+
+/**
+ * Text tacit shows but did not write (a notice naming a repository's setting, a command's output,
+ * a repository's command in a question, a tool's output): colour codes the source put in are dropped
+ * and any other control character is shown escaped (terminalSafe), so none recolours or retitles the
+ * terminal. tacit's own colours are painted after.
+ */
+export function outsideText(text: string): string {
+  return terminalSafe(stripAnsi(text), { keepLines: true });
 }
 
 /** Display width, counting wide (CJK, emoji) characters as two cells; good enough for layout. */

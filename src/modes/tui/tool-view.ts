@@ -1,7 +1,7 @@
 import type { ToolDisplay } from "../../core/tool.ts";
 import { wrapText } from "./markdown.ts";
 import { type SubagentProgress, subagentSummary } from "./subagent-progress.ts";
-import { type Theme, truncate } from "./theme.ts";
+import { outsideText, type Theme, truncate } from "./theme.ts";
 
 /** One tool call as the transcript shows it. */
 export interface ToolView {
@@ -99,7 +99,7 @@ export function toolLine(view: ToolView, width: number, theme: Theme, now: numbe
         : theme.paint("red", "✗");
   const time = ` ${formatDuration(elapsed)}`;
   const summary = outcomeSummary(view);
-  const argument = keyArgument(view.input).replace(/\s*\n\s*/g, " ⏎ ");
+  const argument = outsideText(keyArgument(view.input).replace(/\s*\n\s*/g, " ⏎ "));
   const fixedWidth = 2 + view.toolName.length + 1 + time.length + (summary ? summary.length + 3 : 0);
   const room = Math.max(8, width - fixedWidth - 1);
   const shown = argument ? ` ${truncate(argument, room)}` : "";
@@ -123,7 +123,8 @@ function outcomeSummary(view: ToolView): string {
   }
   if (display?.kind === "command" && display.exitCode !== null && display.exitCode !== 0)
     return `exit ${display.exitCode}`;
-  if (view.status === "error" && view.output) return truncate(view.output.split("\n")[0] ?? "", 50);
+  if (view.status === "error" && view.output)
+    return truncate(outsideText(view.output.split("\n")[0] ?? ""), 50);
   return "";
 }
 
@@ -131,11 +132,11 @@ function outcomeSummary(view: ToolView): string {
 export function toolDetail(view: ToolView, theme: Theme, width: number, expanded: boolean): string[] {
   const display = view.display;
   const room = Math.max(10, width - 4);
-  const cut = (text: string) => truncate(text.replace(/\t/g, "  "), room);
+  const cut = (text: string) => truncate(outsideText(text.replace(/\t/g, "  ")), room);
   let lines: string[] = [];
   if (view.status === "denied") {
     // Wrapped, not cut: the user's reason comes last in the gate's sentence.
-    lines = wrapText((view.deniedReason ?? "").trim(), room)
+    lines = wrapText(outsideText(view.deniedReason ?? "").trim(), room)
       .filter((line) => line.trim() !== "")
       .slice(0, 4)
       .map((line) => theme.paint("yellow", line));
@@ -175,7 +176,7 @@ export function renderDiff(diff: string, theme: Theme, width = Number.POSITIVE_I
   const output: string[] = [];
   for (const rawLine of diff.replace(/\n$/, "").split("\n")) {
     if (/^(\+\+\+|---|Index:|====|diff --git)/.test(rawLine)) continue;
-    const line = truncate(rawLine.replace(/\t/g, "  "), width);
+    const line = truncate(outsideText(rawLine.replace(/\t/g, "  ")), width);
     if (line.startsWith("+")) output.push(theme.paint("green", line));
     else if (line.startsWith("-")) output.push(theme.paint("red", line));
     else if (line.startsWith("@@")) output.push(theme.paint("cyan", line));

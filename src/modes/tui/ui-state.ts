@@ -25,6 +25,7 @@ import {
   startSession,
   type TranscriptState,
 } from "./transcript.ts";
+import { isTrustQuestion, TRUST_DEFAULT_CHOICE } from "./trust-question.ts";
 
 /**
  * The whole TUI as data: the conversation on screen, the footer, the editor
@@ -66,6 +67,8 @@ export interface UiState {
   confirm: ConfirmState | undefined;
   pending: PendingPermission | undefined;
   permissionSelected: number;
+  /** Whether keys may answer the question yet (the trust question waits a moment: trust-question.ts). */
+  permissionArmed: boolean;
   /** Set while the user types why they deny (undefined: choosing among the options). */
   denyReason: string | undefined;
   busy: boolean;
@@ -96,6 +99,8 @@ export type UiAction =
   | { type: "session-changed" }
   | { type: "info"; info: TuiInfo }
   | { type: "permission-changed"; pending: PendingPermission | undefined }
+  /** The question with this id may now be answered by keys. */
+  | { type: "permission-armed"; id: number }
   | { type: "pick"; spec: PickerSpec }
   | { type: "confirm"; confirm: ConfirmState }
   | { type: "history-loaded"; entries: string[] }
@@ -138,7 +143,8 @@ export function initialUiState(start: {
     picker: undefined,
     confirm: undefined,
     pending: start.pending,
-    permissionSelected: 0,
+    permissionSelected: isTrustQuestion(start.pending) ? TRUST_DEFAULT_CHOICE : 0,
+    permissionArmed: !isTrustQuestion(start.pending),
     denyReason: undefined,
     busy: false,
     turnStartedAt: 0,
@@ -181,7 +187,16 @@ export function uiStep(
     case "permission-changed":
       // A second question queued behind the first changes nothing on screen: keep what the user was typing.
       if (action.pending?.id === state.pending?.id) return unchanged(state);
-      return unchanged({ ...state, pending: action.pending, permissionSelected: 0, denyReason: undefined });
+      return unchanged({
+        ...state,
+        pending: action.pending,
+        permissionSelected: isTrustQuestion(action.pending) ? TRUST_DEFAULT_CHOICE : 0,
+        permissionArmed: !isTrustQuestion(action.pending),
+        denyReason: undefined,
+      });
+    case "permission-armed":
+      if (action.id !== state.pending?.id) return unchanged(state);
+      return unchanged({ ...state, permissionArmed: true });
     case "pick":
       return unchanged({
         ...state,

@@ -3,7 +3,7 @@ import { createElement as h, type ReactElement } from "react";
 import type { TuiInfo } from "./host.ts";
 import { renderMarkdown, wrapText } from "./markdown.ts";
 import type { PendingPermission } from "./permission-bridge.ts";
-import { type Theme, truncate } from "./theme.ts";
+import { outsideText, type Theme, truncate } from "./theme.ts";
 import { formatTokens } from "./token-count.ts";
 import { type ToolView, toolDetail, toolLine } from "./tool-view.ts";
 import type { TranscriptItem } from "./transcript.ts";
@@ -58,11 +58,14 @@ export function transcriptItemView(item: TranscriptItem, width: number, theme: T
       return h(
         Box,
         { key: item.id },
-        lines(wrapText(theme.paint(color, item.text), width - 2, theme.paint(color, icon), "  ")),
+        lines(
+          wrapText(theme.paint(color, outsideText(item.text)), width - 2, theme.paint(color, icon), "  "),
+        ),
       );
     }
     case "output": {
-      const body = item.markdown ? renderMarkdown(item.text, width - 2, theme) : item.text.split("\n");
+      const text = outsideText(item.text);
+      const body = item.markdown ? renderMarkdown(text, width - 2, theme) : text.split("\n");
       return h(Box, { key: item.id, marginTop: 1, marginLeft: 2, flexDirection: "column" }, lines(body));
     }
   }
@@ -101,10 +104,10 @@ export function permissionPromptView(
       : `Allow always${request.suggestedRule ? ` (${request.suggestedRule})` : ""}`,
     "Deny, and tell the model why",
   ];
-  const detail = request.detail ? request.detail.split("\n").slice(0, 16) : [];
+  const detail = request.detail ? outsideText(request.detail).split("\n").slice(0, 16) : [];
   const body: string[] = [
-    theme.paint(["bold", "yellow"], `Permission: ${request.toolName}`),
-    ...wrapText(request.summary, width - 4),
+    theme.paint(["bold", "yellow"], `Permission: ${outsideText(request.toolName)}`),
+    ...wrapText(outsideText(request.summary), width - 4),
     ...detail.map((line) => theme.paint("gray", truncate(line, width - 6))),
     "",
   ];
@@ -112,12 +115,22 @@ export function permissionPromptView(
     body.push(`Why not? ${theme.paint("gray", "(Enter sends, Esc goes back)")}`);
     body.push(`❯ ${reason}\u001b[7m \u001b[27m`);
   } else {
-    options.forEach((option, index) => {
-      const line = `${index + 1}. ${option}`;
-      body.push(index === selected ? theme.paint(["bold", "accent"], `❯ ${line}`) : `  ${line}`);
-    });
+    body.push(...choiceLines(options, selected, theme));
     body.push(theme.paint("gray", "↑↓ choose · Enter confirm · 1-3 quick pick · Esc deny"));
   }
+  return questionBox(body, theme);
+}
+
+/** A question's numbered choices, the selected one marked. */
+export function choiceLines(choices: readonly string[], selected: number, theme: Theme): string[] {
+  return choices.map((choice, index) => {
+    const line = `${index + 1}. ${choice}`;
+    return index === selected ? theme.paint(["bold", "accent"], `❯ ${line}`) : `  ${line}`;
+  });
+}
+
+/** The yellow box a question to the user is drawn in. */
+export function questionBox(body: string[], theme: Theme): ReactElement {
   return h(
     Box,
     {
