@@ -138,7 +138,13 @@ export function parseMcpServer(
 }
 
 /** Adds or replaces a server in a settings or .mcp.json file, keeping everything else in it. */
-export function writeMcpServer(file: string, name: string, config: McpServerConfig): void {
+export function writeMcpServer(
+  file: string,
+  name: string,
+  config: McpServerConfig,
+  /** The project root for a project's file: the write never follows a link out of it (atomic-write.ts). */
+  within?: string,
+): void {
   const document = readJsonObject(file, undefined) ?? {};
   const servers = isObject(document.mcpServers) ? { ...document.mcpServers } : {};
   servers[name] =
@@ -153,16 +159,24 @@ export function writeMcpServer(file: string, name: string, config: McpServerConf
           url: config.url,
           ...(Object.keys(config.headers).length ? { headers: config.headers } : {}),
         };
-  writeFileAtomic(file, `${JSON.stringify({ ...document, mcpServers: servers }, null, 2)}\n`);
+  writeFileAtomic(
+    file,
+    `${JSON.stringify({ ...document, mcpServers: servers }, null, 2)}\n`,
+    within === undefined ? {} : { within },
+  );
 }
 
 /** Removes a server from a file; false when the file does not name it. */
-export function deleteMcpServer(file: string, name: string): boolean {
+export function deleteMcpServer(file: string, name: string, within?: string): boolean {
   const document = readJsonObject(file, undefined);
   if (!document || !isObject(document.mcpServers) || !(name in document.mcpServers)) return false;
   const servers = { ...document.mcpServers };
   delete servers[name];
-  writeFileAtomic(file, `${JSON.stringify({ ...document, mcpServers: servers }, null, 2)}\n`);
+  writeFileAtomic(
+    file,
+    `${JSON.stringify({ ...document, mcpServers: servers }, null, 2)}\n`,
+    within === undefined ? {} : { within },
+  );
   return true;
 }
 

@@ -94,6 +94,13 @@ export interface ToolContext {
    * refused, as in a headless run, instead of raising a question the user never prompted.
    */
   noPrompt?: boolean;
+  /**
+   * One call's paths as the permission gate judged them: absolute path → the real path it resolved.
+   * The loop gives each call a fresh map, the gate fills it during its check, and the file tools
+   * open and write exactly those real paths (tools/checked-path.ts), so a link swapped in after the
+   * check cannot take the call elsewhere. Absent: nothing was judged; a tool resolves the path itself.
+   */
+  checkedPaths?: Map<string, string>;
 }
 
 /**

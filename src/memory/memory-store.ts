@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync, statSync, unlinkSync } from "node:fs";
 import path from "node:path";
-import { writeFileAtomic } from "../config/atomic-write.ts";
+import { writeFileAtRealPath } from "../config/atomic-write.ts";
 import { projectSlug } from "../config/paths.ts";
 import { missingPaths } from "./freshness.ts";
 import type { HistoryEntry } from "./git-history.ts";
@@ -159,7 +159,8 @@ export class MemoryStore {
         { ...valid, created: valid.created ?? replacedFile?.memory.created },
         { now: this.now(), sessionId: options.sessionId },
       );
-      writeFileAtomic(filePath, serializeMemory(completed));
+      // At the real path just checked to be in the scope's folder, following no link swapped in since.
+      writeFileAtRealPath(this.paths.realFile(scope, valid.name), serializeMemory(completed));
       for (const other of replaced) this.removeFile(scope, other, historyReady);
       const verb = replacedFile ? "update" : "create";
       const commit = await this.history.commit(
@@ -230,7 +231,7 @@ export class MemoryStore {
       const fromPath = this.filePath(scope, checkFileName(from));
       const toPath = this.filePath(scope, target.name);
       const completed = completeMemory(target, { now: this.now(), sessionId: options.sessionId });
-      writeFileAtomic(toPath, serializeMemory(completed));
+      writeFileAtRealPath(this.paths.realFile(scope, target.name), serializeMemory(completed));
       unlinkSync(fromPath);
       const commit = await this.history.commit(
         scope,

@@ -115,7 +115,7 @@ export async function addMcpCommand(name: string, command: string[], options: Ad
   const file = scope === "user" ? userSettingsPath(context.home) : projectMcpPath(context.projectRoot);
   // Trust covers .mcp.json: a repository trusted before the user's own change stays trusted after it.
   const wasTrusted = scope === "project" && repositoryTrust(context.home, context.projectRoot).trusted;
-  writeMcpServer(file, name, parsed);
+  writeMcpServer(file, name, parsed, scope === "project" ? context.projectRoot : undefined);
   if (wasTrusted) trustRepository(context.home, context.projectRoot);
   process.stdout.write(`Added MCP server "${name}" to ${file}.\n`);
   if (scope === "project" && !wasTrusted)
@@ -134,7 +134,7 @@ export async function removeMcpCommand(name: string, options: { scope?: string }
   for (const { scope, file } of files) {
     if (!existsSync(file)) continue;
     const wasTrusted = scope !== "user" && repositoryTrust(context.home, context.projectRoot).trusted;
-    if (!deleteMcpServer(file, name)) continue;
+    if (!deleteMcpServer(file, name, scope === "user" ? undefined : context.projectRoot)) continue;
     // Removing a server only narrows what runs: a trusted repository stays trusted.
     if (wasTrusted) trustRepository(context.home, context.projectRoot);
     removed.push(file);

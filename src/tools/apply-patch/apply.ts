@@ -1,6 +1,9 @@
+import { constants } from "node:fs";
 import { chmod, readFile, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import { writeFileAtomic } from "../../config/atomic-write.ts";
+import { openAtRealPath } from "../../config/checked-file.ts";
+import { resolveThroughLinks } from "../../config/real-path.ts";
 import type { TextFileAccess } from "../../core/tool.ts";
 import { nonRegularFileMessage } from "../file-stream.ts";
 import type { PatchOperation, UpdateChunk } from "./parse.ts";
@@ -34,12 +37,14 @@ export async function applyPatchOperations(
   operations: PatchOperation[],
   cwd: string,
   files: TextFileAccess = DISK,
+  /** Where a path really is, as the permission gate judged it: deletions and modes act there, never through a link. */
+  realPathOf: (absolutePath: string) => string = resolveThroughLinks,
 ): Promise<ApplyResult> {
   const changes: AppliedChange[] = [];
   for (const operation of operations) {
     const absolutePath = path.resolve(cwd, operation.path);
     try {
-      changes.push(await applyOperation(operation, absolutePath, cwd, files));
+      changes.push(await applyOperation(operation, absolutePath, cwd, files, realPathOf));
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       return { changes, error: message };
@@ -59,6 +64,7 @@ async function applyOperation(
   absolutePath: string,
   cwd: string,
   files: TextFileAccess,
+  realPathOf: (absolutePath: string) => string,
 ): Promise<AppliedChange> {
   // A FIFO or device at the path would hang, or never end, the reads below.
   const existing = await stat(absolutePath).catch(() => undefined);
@@ -70,12 +76,15 @@ async function applyOperation(
     return { kind: "add", path: absolutePath, before, after: operation.contents };
   }
   if (operation.kind === "delete") {
-    const stats = await stat(absolutePath).catch(() => undefined);
+    const realPath = realPathOf(absolutePath);
+    const stats = await stat(realPath).catch(() => undefined);
     if (!stats) throw new PatchApplyError(`Failed to delete ${operation.path}: the file does not exist`);
     if (stats.isDirectory())
       throw new PatchApplyError(`Failed to delete ${operation.path}: it is a directory`);
-    const before = await readFile(absolutePath, "utf8");
-    await rm(absolutePath);
+    const handle = await openAtRealPath(realPath, constants.O_RDONLY | constants.O_NONBLOCK);
+    const before = await handle.readFile("utf8").finally(() => handle.close());
+    // The real file the gate judged: a link there is removed as a link (rm does not follow one).
+    await rm(realPath);
     return { kind: "delete", path: absolutePath, before, after: "" };
   }
   let before: string;
@@ -92,9 +101,9 @@ async function applyOperation(
     await files.writeText(destination, after);
     if (destination !== absolutePath) {
       // A moved script stays executable: the file keeps its mode, as `git mv` keeps it.
-      const sourceMode = (await stat(absolutePath)).mode & 0o7777;
-      await chmod(destination, sourceMode);
-      await rm(absolutePath);
+      const sourceMode = (await stat(realPathOf(absolutePath))).mode & 0o7777;
+      await chmod(realPathOf(destination), sourceMode);
+      await rm(realPathOf(absolutePath));
     }
     return { kind: "update", path: absolutePath, movedTo: destination, before, after };
   }
