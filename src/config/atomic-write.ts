@@ -86,7 +86,7 @@ export function writeFileAtRealPath(
   try {
     if (!isOpenedAt(descriptor, temporary)) {
       created = descriptorPath(descriptor) ?? temporary;
-      throw new PathChangedError(realPath, "a folder on its path is now a symbolic link");
+      throw new PathChangedError(realPath, "a folder on its path is now a symbolic link, or the file moved");
     }
     writeFileSync(descriptor, content);
     fsyncSync(descriptor);

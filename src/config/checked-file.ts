@@ -51,7 +51,8 @@ export function descriptorPath(descriptor: number): string | undefined {
  */
 export function isOpenedAt(descriptor: number, realPath: string): boolean {
   const kernelPath = descriptorPath(descriptor);
-  if (kernelPath !== undefined) return kernelPath === realPath;
+  // "(deleted)": the very file opened there, removed or replaced since (an editor's atomic save).
+  if (kernelPath !== undefined) return kernelPath === realPath || kernelPath === `${realPath} (deleted)`;
   try {
     if (realpathSync(realPath) !== realPath) return false;
     const opened = fstatSync(descriptor);
@@ -79,7 +80,7 @@ export async function openAtRealPath(realPath: string, flags: number): Promise<F
   }
   if (!isOpenedAt(handle.fd, realPath)) {
     await handle.close();
-    throw new PathChangedError(realPath, "a folder on its path is now a symbolic link");
+    throw new PathChangedError(realPath, "a folder on its path is now a symbolic link, or the file moved");
   }
   return handle;
 }
