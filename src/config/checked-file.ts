@@ -84,3 +84,17 @@ export async function openAtRealPath(realPath: string, flags: number): Promise<F
   }
   return handle;
 }
+
+/**
+ * A regular file's whole content, read at realPath as openAtRealPath opens it. O_NONBLOCK: a FIFO
+ * swapped in after a caller's stat must not hang the open; it is refused as not a regular file.
+ */
+export async function readFileAtRealPath(realPath: string): Promise<Buffer> {
+  const handle = await openAtRealPath(realPath, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    if (!(await handle.stat()).isFile()) throw new Error(`${realPath} is not a regular file`);
+    return await handle.readFile();
+  } finally {
+    await handle.close();
+  }
+}

@@ -110,8 +110,12 @@ export interface ToolContext {
  * rules and the permission gate stay as they are for every mode.
  */
 export interface TextFileAccess {
-  readText(absolutePath: string): Promise<string>;
-  writeText(absolutePath: string, content: string): Promise<void>;
+  /**
+   * realPath: the real path the gate judged for absolutePath (ToolContext.checkedPaths); what the
+   * disk is read and written at when this access falls back to it, never the path resolved again.
+   */
+  readText(absolutePath: string, realPath?: string): Promise<string>;
+  writeText(absolutePath: string, content: string, realPath?: string): Promise<void>;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: tools are held in heterogeneous lists; tool-call.ts parses each input with its own schema.

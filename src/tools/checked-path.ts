@@ -1,6 +1,5 @@
-import { constants } from "node:fs";
 import { writeFileAtRealPath } from "../config/atomic-write.ts";
-import { openAtRealPath } from "../config/checked-file.ts";
+import { readFileAtRealPath } from "../config/checked-file.ts";
 import { resolveThroughLinks } from "../config/real-path.ts";
 import type { TextFileAccess, ToolContext } from "../core/tool.ts";
 
@@ -28,15 +27,7 @@ export async function readCheckedFile(
   context: Pick<ToolContext, "checkedPaths">,
   absolutePath: string,
 ): Promise<Buffer> {
-  // O_NONBLOCK: a FIFO swapped in after the caller's stat must not hang the open.
-  const flags = constants.O_RDONLY | constants.O_NONBLOCK;
-  const handle = await openAtRealPath(checkedRealPath(context, absolutePath), flags);
-  try {
-    if (!(await handle.stat()).isFile()) throw new Error(`${absolutePath} is not a regular file`);
-    return await handle.readFile();
-  } finally {
-    await handle.close();
-  }
+  return readFileAtRealPath(checkedRealPath(context, absolutePath));
 }
 
 /** Writes a whole file atomically at its checked real path (config/atomic-write.ts writeFileAtRealPath). */

@@ -3,7 +3,7 @@ import path from "node:path";
 import { createTwoFilesPatch } from "diff";
 import { editDistanceAtMost } from "../core/edit-distance.ts";
 import type { ToolContext } from "../core/tool.ts";
-import { readCheckedFile, writeCheckedFile } from "./checked-path.ts";
+import { checkedRealPath, readCheckedFile, writeCheckedFile } from "./checked-path.ts";
 
 const BINARY_EXTENSIONS = new Set(
   (
@@ -88,7 +88,11 @@ export async function staleReadWarning(context: ToolContext, absolutePath: strin
  * the disk at the real path the gate checked.
  */
 export async function readWholeFile(context: ToolContext, absolutePath: string): Promise<Buffer> {
-  if (context.files) return Buffer.from(await context.files.readText(absolutePath), "utf8");
+  if (context.files)
+    return Buffer.from(
+      await context.files.readText(absolutePath, checkedRealPath(context, absolutePath)),
+      "utf8",
+    );
   return readCheckedFile(context, absolutePath);
 }
 
@@ -98,6 +102,7 @@ export async function writeWholeFile(
   absolutePath: string,
   content: string,
 ): Promise<void> {
-  if (context.files) await context.files.writeText(absolutePath, content);
+  if (context.files)
+    await context.files.writeText(absolutePath, content, checkedRealPath(context, absolutePath));
   else writeCheckedFile(context, absolutePath, content);
 }

@@ -56,7 +56,7 @@ export async function readTextFile(context: ToolContext, request: ReadRequest): 
   }
   if (context.files) {
     // The editor's buffer (unsaved changes included), numbered the same way as the disk's lines.
-    const text = await context.files.readText(absolutePath);
+    const text = await context.files.readText(absolutePath, checkedRealPath(context, absolutePath));
     if (text.slice(0, 8192).includes("\0")) return binaryRefusal(shown);
     await recordRead(context, absolutePath);
     return numberedWindow(shown, request, textLineBatches(text), Buffer.byteLength(text), context.signal);

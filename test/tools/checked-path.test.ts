@@ -7,6 +7,7 @@ import { type BeforeToolCall, executeToolCalls } from "../../src/agent/tool-call
 import type { ToolResultPart } from "../../src/core/messages.ts";
 import type { PermissionMode } from "../../src/core/permission-mode.ts";
 import type { Tool } from "../../src/core/tool.ts";
+import { clientFiles } from "../../src/modes/acp/client-files.ts";
 import { applyPatchTool } from "../../src/tools/apply-patch.ts";
 import { claudeEditTool } from "../../src/tools/edit.ts";
 import { claudeReadTool } from "../../src/tools/read.ts";
@@ -147,6 +148,34 @@ describe("a link swapped in between the gate's check and the tool", () => {
       () => {},
     );
     expect(read.output).toContain("edited line");
+  });
+});
+
+describe("an editor offering only one side of its files (tacit acp)", () => {
+  it("the other side goes to the disk at the checked real path, not through a link swapped in since", async () => {
+    const { key, file } = await layout();
+    const judged = file;
+    // Swapped after the gate judged x (a plain file, its own real path).
+    swapToLink(file, key)();
+    const readsOnly = clientFiles(
+      { fs: { readTextFile: true } },
+      () => {
+        throw new Error("the editor is not asked to write");
+      },
+      () => "session",
+    );
+    await expect(readsOnly!.writeText(file, "INJECTED\n", judged)).rejects.toThrow(
+      /changed after it was checked/,
+    );
+    expect(readFileSync(key, "utf8")).toBe("SECRETKEYDATA\n");
+    const writesOnly = clientFiles(
+      { fs: { writeTextFile: true } },
+      () => {
+        throw new Error("the editor is not asked to read");
+      },
+      () => "session",
+    );
+    await expect(writesOnly!.readText(file, judged)).rejects.toThrow(/changed after it was checked/);
   });
 });
 

@@ -1,8 +1,7 @@
-import { constants } from "node:fs";
 import { chmod, readFile, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import { writeFileAtomic } from "../../config/atomic-write.ts";
-import { openAtRealPath } from "../../config/checked-file.ts";
+import { readFileAtRealPath } from "../../config/checked-file.ts";
 import { resolveThroughLinks } from "../../config/real-path.ts";
 import type { TextFileAccess } from "../../core/tool.ts";
 import { nonRegularFileMessage } from "../file-stream.ts";
@@ -71,8 +70,8 @@ async function applyOperation(
   const notRegular = existing && !existing.isDirectory() && nonRegularFileMessage(existing, operation.path);
   if (notRegular) throw new PatchApplyError(notRegular);
   if (operation.kind === "add") {
-    const before = await files.readText(absolutePath).catch(() => "");
-    await files.writeText(absolutePath, operation.contents);
+    const before = await files.readText(absolutePath, realPathOf(absolutePath)).catch(() => "");
+    await files.writeText(absolutePath, operation.contents, realPathOf(absolutePath));
     return { kind: "add", path: absolutePath, before, after: operation.contents };
   }
   if (operation.kind === "delete") {
@@ -81,15 +80,14 @@ async function applyOperation(
     if (!stats) throw new PatchApplyError(`Failed to delete ${operation.path}: the file does not exist`);
     if (stats.isDirectory())
       throw new PatchApplyError(`Failed to delete ${operation.path}: it is a directory`);
-    const handle = await openAtRealPath(realPath, constants.O_RDONLY | constants.O_NONBLOCK);
-    const before = await handle.readFile("utf8").finally(() => handle.close());
+    const before = (await readFileAtRealPath(realPath)).toString("utf8");
     // The real file the gate judged: a link there is removed as a link (rm does not follow one).
     await rm(realPath);
     return { kind: "delete", path: absolutePath, before, after: "" };
   }
   let before: string;
   try {
-    before = await files.readText(absolutePath);
+    before = await files.readText(absolutePath, realPathOf(absolutePath));
   } catch {
     throw new PatchApplyError(
       `Failed to read ${operation.path} to update it: the file does not exist or is unreadable`,
@@ -98,7 +96,7 @@ async function applyOperation(
   const after = applyChunks(before, operation.chunks, operation.path);
   if (operation.moveTo !== undefined) {
     const destination = path.resolve(cwd, operation.moveTo);
-    await files.writeText(destination, after);
+    await files.writeText(destination, after, realPathOf(destination));
     if (destination !== absolutePath) {
       // A moved script stays executable: the file keeps its mode, as `git mv` keeps it.
       const sourceMode = (await stat(realPathOf(absolutePath))).mode & 0o7777;
@@ -107,7 +105,7 @@ async function applyOperation(
     }
     return { kind: "update", path: absolutePath, movedTo: destination, before, after };
   }
-  await files.writeText(absolutePath, after);
+  await files.writeText(absolutePath, after, realPathOf(absolutePath));
   return { kind: "update", path: absolutePath, before, after };
 }
 
