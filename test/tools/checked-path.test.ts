@@ -2,6 +2,7 @@ import type { ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { fileStateOnDisk } from "../../src/agent/checkpoint-recorder.ts";
 import { createPermissionGate } from "../../src/agent/permission-gate.ts";
 import { type BeforeToolCall, executeToolCalls } from "../../src/agent/tool-calls.ts";
 import type { ToolResultPart } from "../../src/core/messages.ts";
@@ -148,6 +149,15 @@ describe("a link swapped in between the gate's check and the tool", () => {
       () => {},
     );
     expect(read.output).toContain("edited line");
+  });
+});
+
+describe("the checkpoint before an edit", () => {
+  it("snapshots nothing of where a link swapped in for a project file leads", async () => {
+    const { key, file } = await layout();
+    const judged = file;
+    swapToLink(file, key)();
+    expect(await fileStateOnDisk(judged, undefined)).toBeUndefined();
   });
 });
 
