@@ -1,5 +1,6 @@
-import { readFile, stat } from "node:fs/promises";
+import { stat } from "node:fs/promises";
 import path from "node:path";
+import { readFileAtRealPath } from "../config/checked-file.ts";
 import { isInside, resolveThroughLinks } from "../config/real-path.ts";
 import type { Tool, ToolContext } from "../core/tool.ts";
 import type { CheckpointBlobs } from "../session/checkpoint-blobs.ts";
@@ -41,7 +42,9 @@ export async function fileStateOnDisk(
   if (!stats) return { kind: "absent" };
   if (!stats.isFile()) return undefined;
   if (stats.size > CHECKPOINT_FILE_CAP_BYTES) return { kind: "too-large", size: stats.size };
-  const bytes = await readFile(absolutePath);
+  // Exactly the real path judged inside the project, never through a link swapped in since.
+  const bytes = await readFileAtRealPath(absolutePath).catch(() => undefined);
+  if (!bytes) return undefined;
   const hash = blobs ? blobs.put(bytes) : sha256Hex(bytes);
   return { kind: "file", hash, size: bytes.length };
 }

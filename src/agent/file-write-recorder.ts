@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
-import { readFile, stat } from "node:fs/promises";
+import { stat } from "node:fs/promises";
 import path from "node:path";
+import { readFileAtRealPath } from "../config/checked-file.ts";
 import { isInside, resolveThroughLinks } from "../config/real-path.ts";
 import { redactSecrets } from "../memory/redaction.ts";
 import type { AgentFileRecords } from "../session/agent-file-records.ts";
@@ -89,7 +90,9 @@ export function createFileWriteRecorder(options: FileWriteRecorderOptions): Afte
     if (!stats.isFile()) return;
     // A call that failed part-way (a patch whose third file did not apply) changed only what it touched.
     if (!succeeded && !changedSince(stats.mtimeMs, startedAt)) return;
-    const bytes = await readFile(realPath);
+    // Exactly the file judged inside the project, never through a link swapped in since (config/checked-file.ts).
+    const bytes = await readFileAtRealPath(realPath).catch(() => undefined);
+    if (!bytes) return;
     const keepText = bytes.length <= RECORDED_TEXT_CAP_BYTES && !looksBinary(bytes);
     options.records.record({
       ...base,

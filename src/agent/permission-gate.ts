@@ -2,9 +2,16 @@ import path from "node:path";
 import { errorMessage } from "../core/errors.ts";
 import type { HookPermission, PermissionDecision, PermissionMode } from "../core/permission-mode.ts";
 import type { PermissionSubject, Tool, ToolContext } from "../core/tool.ts";
-import { touchesUserMemory } from "./memory-rules.ts";
+import { needsAskingInMode } from "./mode-questions.ts";
 import { describe, headlessRefusal, suggestRule } from "./permission-messages.ts";
-import { commandDirectory, isInside, isProtectedPath, realPathOfNearest } from "./permission-paths.ts";
+import {
+  commandDirectory,
+  isInside,
+  isProtectedPath,
+  realPathOfNearest,
+  resolverForOneCall,
+  withRealPaths,
+} from "./permission-paths.ts";
 import {
   type MatchContext,
   type PermissionRule,
@@ -130,11 +137,18 @@ export function createPermissionGate(options: PermissionGateOptions): Permission
   const projectRoot = path.resolve(options.projectRoot);
   const realProjectRoot = realPathOfNearest(projectRoot);
 
-  const check = async <Input>(
+  // Each path resolved once; every judgement and the tool use that answer (config/checked-file.ts).
+  const check: PermissionGate["check"] = async (tool, input, context, hookPermission) => {
+    const realOf = resolverForOneCall(context.checkedPaths ?? new Map());
+    return judge(tool, input, context, hookPermission, realOf);
+  };
+
+  const judge = async <Input>(
     tool: Tool<Input>,
     input: Input,
     context: ToolContext,
-    hookPermission?: HookPermission,
+    hookPermission: HookPermission | undefined,
+    realOf: (absolutePath: string) => string,
   ): Promise<PermissionDecision> => {
     // `input` is what the tool will run with: the loop parsed it once (tools/tool-call.ts), and a
     // call whose arguments did not parse never reaches the gate; it is an error result instead.
@@ -165,7 +179,7 @@ export function createPermissionGate(options: PermissionGateOptions): Permission
       cwd: commandDirectory(input, context),
     };
     // Deny and ask rules also see where symlinks lead, so `Read(~/.ssh/**)` holds through a link to it.
-    const matchedSubject = withRealPaths(subject, projectRoot);
+    const matchedSubject = withRealPaths(subject, projectRoot, realOf);
 
     const denied = deny.find((rule) => ruleMatches(rule, matchedSubject, matchContext));
     if (denied) {
@@ -199,7 +213,7 @@ export function createPermissionGate(options: PermissionGateOptions): Permission
       // Allow rules for a path outside are matched against where it really is, so `Edit(src/**)`
       // does not cover src/link-to-etc/passwd.
       const outside = subject.paths
-        .map((filePath) => realPathOfNearest(path.resolve(projectRoot, filePath)))
+        .map((filePath) => realOf(path.resolve(projectRoot, filePath)))
         .filter((realPath) => !isInside(realPath, realProjectRoot));
       const outsideSubject: PermissionSubject = { kind: "edit", paths: outside };
       if (outside.length > 0 && !rulesAllow([...allow, ...sessionAllow], outsideSubject, matchContext)) {
@@ -210,7 +224,7 @@ export function createPermissionGate(options: PermissionGateOptions): Permission
         };
       }
       protectedPaths = subject.paths.filter((filePath) =>
-        isProtectedPath(path.resolve(projectRoot, filePath)),
+        isProtectedPath(path.resolve(projectRoot, filePath), realOf),
       );
     }
 
@@ -229,7 +243,7 @@ export function createPermissionGate(options: PermissionGateOptions): Permission
         reason: `Not permitted: ${describe(tool.name, subject, projectRoot)} — it names ${mentioned.join(", ")}, which holds credentials, and it would run outside the sandbox, so it needs the user's approval, and this is a non-interactive run with no one to ask. To allow exactly this command, pass --allowed-tools ${quoteForShell(exactRule)}.`,
       };
     }
-    const reach = readReach(subject, projectRoot, options.home, mode);
+    const reach = readReach(subject, projectRoot, options.home, mode, realOf);
     if (
       reach &&
       !rulesAllow([...allowed, ...sessionAllow], { kind: "read", paths: reach.paths }, matchContext)
@@ -335,8 +349,13 @@ export function createPermissionGate(options: PermissionGateOptions): Permission
       sessionAllow.push(parseRule(suggestedRule));
       try {
         await options.persistRule?.(suggestedRule);
-      } catch {
-        // Saving failed (e.g. unwritable settings); the approval still holds for this session.
+      } catch (error) {
+        // Saving failed (unwritable settings, a settings link leading out of the project): the
+        // approval still holds for this session, and the user is told in one line.
+        return {
+          allowed: true,
+          notice: `${errorMessage(error)}; "${suggestedRule}" holds for this session only.`,
+        };
       }
     }
     return { allowed: true };
@@ -368,32 +387,8 @@ export function createPermissionGate(options: PermissionGateOptions): Permission
         return true;
       // Called for every file a search walks: nothing more to do without deny rules.
       if (deny.length === 0) return false;
-      const subject = withRealPaths({ kind: "read", paths: [absolutePath] }, projectRoot);
+      const subject = withRealPaths({ kind: "read", paths: [absolutePath] }, projectRoot, realPathOfNearest);
       return deny.some((rule) => ruleMatches(rule, subject, matchContext));
     },
   };
-}
-
-function needsAskingInMode(
-  mode: PermissionMode,
-  subject: PermissionSubject,
-  isReadOnlyCall: boolean,
-): boolean {
-  if (isReadOnlyCall || mode === "bypass") return false;
-  // The memory tool writes the agent's own versioned store (undo exists); asking each time would defeat it.
-  // Except the user scope: it reaches every future project, so a write there asks (see memory-rules.ts).
-  if (subject.kind === "memory") return subject.mutating && touchesUserMemory(subject);
-  if (subject.kind === "edit") return mode !== "accept-edits";
-  return true;
-}
-
-/** Edit and read subjects with each path's real path added (when it differs), for deny and ask matching. */
-function withRealPaths(subject: PermissionSubject, projectRoot: string): PermissionSubject {
-  if (subject.kind !== "edit" && subject.kind !== "read") return subject;
-  const paths = subject.paths.flatMap((filePath) => {
-    const resolved = path.resolve(projectRoot, filePath);
-    const real = realPathOfNearest(resolved);
-    return real === resolved ? [filePath] : [filePath, real];
-  });
-  return { ...subject, paths };
 }

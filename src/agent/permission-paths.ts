@@ -1,6 +1,6 @@
 import path from "node:path";
 import { isInside, resolveThroughLinks } from "../config/real-path.ts";
-import type { ToolContext } from "../core/tool.ts";
+import type { PermissionSubject, ToolContext } from "../core/tool.ts";
 import { resolveToolPath } from "../tools/define-tool.ts";
 
 export { isInside };
@@ -28,9 +28,42 @@ export function realPathOfNearest(filePath: string): string {
  * real path, by name segments, case-insensitively (macOS and Windows file
  * systems fold case, so `.GIT/hooks` is `.git/hooks` there).
  */
-export function isProtectedPath(filePath: string): boolean {
+export function isProtectedPath(filePath: string, realOf = realPathOfNearest): boolean {
   const absolute = path.resolve(filePath);
-  return [absolute, realPathOfNearest(absolute)].some(hasProtectedSegments);
+  return [absolute, realOf(absolute)].some(hasProtectedSegments);
+}
+
+/**
+ * One call's resolution of its paths: each path resolved through its links
+ * once, kept in realPaths (ToolContext.checkedPaths), which the file tools
+ * then open exactly.
+ */
+export function resolverForOneCall(realPaths: Map<string, string>): (absolutePath: string) => string {
+  return (absolutePath) => {
+    const known = realPaths.get(absolutePath);
+    if (known !== undefined) return known;
+    const real = realPathOfNearest(absolutePath);
+    realPaths.set(absolutePath, real);
+    return real;
+  };
+}
+
+/**
+ * Edit and read subjects with each path's real path added (when it differs), for deny and ask
+ * matching; realOf is the gate's one resolution of each path for the call.
+ */
+export function withRealPaths(
+  subject: PermissionSubject,
+  projectRoot: string,
+  realOf: (absolutePath: string) => string,
+): PermissionSubject {
+  if (subject.kind !== "edit" && subject.kind !== "read") return subject;
+  const paths = subject.paths.flatMap((filePath) => {
+    const resolved = path.resolve(projectRoot, filePath);
+    const real = realOf(resolved);
+    return real === resolved ? [filePath] : [filePath, real];
+  });
+  return { ...subject, paths };
 }
 
 function hasProtectedSegments(filePath: string): boolean {

@@ -35,10 +35,11 @@ export function readReach(
   projectRoot: string,
   home: string,
   mode: string,
+  realOf: (absolutePath: string) => string = realPathOfNearest,
 ): ReadReach | undefined {
   if (subject.kind !== "read") return undefined;
   const realRoot = realPathOfNearest(path.resolve(projectRoot));
-  const realPaths = subject.paths.map((filePath) => realPathOfNearest(path.resolve(projectRoot, filePath)));
+  const realPaths = subject.paths.map((filePath) => realOf(path.resolve(projectRoot, filePath)));
   const credentials = realPaths.filter((real) => isCredentialPath(real, home));
   const outside = mode === "bypass" ? [] : realPaths.filter((real) => !isInside(real, realRoot));
   const paths = [...new Set([...outside, ...credentials])];

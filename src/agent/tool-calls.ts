@@ -155,6 +155,8 @@ async function* executeOne(
     for (const event of before.events) yield { type: "event", event };
     if (before.stop) yield { type: "stop", reason: before.stop };
     let decision: PermissionDecision = { allowed: true };
+    // The real paths the gate judges for this call; the tool opens exactly these, not the paths resolved again.
+    const checkedPaths = new Map<string, string>();
     if (before.decision === "deny") {
       decision = {
         allowed: false,
@@ -169,7 +171,7 @@ async function* executeOne(
           decision = await beforeToolCall(
             prepared.tool,
             prepared.input,
-            { ...context, toolCallId: call.toolCallId },
+            { ...context, toolCallId: call.toolCallId, checkedPaths },
             hookPermission,
           );
       } catch (error) {
@@ -190,7 +192,9 @@ async function* executeOne(
     } else if (context.signal.aborted) {
       result = { output: INTERRUPTED_RESULT, isError: true };
     } else {
-      result = yield* executeReporting(prepared, context, beforeToolCall);
+      if (decision.notice)
+        yield { type: "event", event: { type: "notice", level: "warning", text: decision.notice } };
+      result = yield* executeReporting(prepared, { ...context, checkedPaths }, beforeToolCall);
       if (afterToolCall) {
         await afterToolCall(prepared.tool, prepared.input, context, { result, startedAt: started }).catch(
           () => undefined,

@@ -142,7 +142,8 @@ export function writeMcpServer(
   file: string,
   name: string,
   config: McpServerConfig,
-  options: { mode?: number } = {},
+  /** mode: for the user's own file; within: the project root for a project's file, so the write never follows a link out of it (atomic-write.ts). */
+  options: { mode?: number; within?: string } = {},
 ): void {
   const document = readJsonObject(file, undefined) ?? {};
   const servers = isObject(document.mcpServers) ? { ...document.mcpServers } : {};
@@ -162,12 +163,16 @@ export function writeMcpServer(
 }
 
 /** Removes a server from a file; false when the file does not name it. */
-export function deleteMcpServer(file: string, name: string): boolean {
+export function deleteMcpServer(file: string, name: string, within?: string): boolean {
   const document = readJsonObject(file, undefined);
   if (!document || !isObject(document.mcpServers) || !(name in document.mcpServers)) return false;
   const servers = { ...document.mcpServers };
   delete servers[name];
-  writeFileAtomic(file, `${JSON.stringify({ ...document, mcpServers: servers }, null, 2)}\n`);
+  writeFileAtomic(
+    file,
+    `${JSON.stringify({ ...document, mcpServers: servers }, null, 2)}\n`,
+    within === undefined ? {} : { within },
+  );
   return true;
 }
 

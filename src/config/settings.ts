@@ -268,8 +268,14 @@ function mergeValues(earlier: unknown, later: unknown, keyPath: string[]): unkno
  * Adds a permission rule to one settings file (the TUI's "allow always"),
  * keeping every other key as it was. The write is atomic, and a file that does
  * not parse is left untouched. Returns false when the rule was already there.
+ * `within`: the folder the write must stay in (atomic-write.ts), for a project's file.
  */
-export function addPermissionRule(filePath: string, list: PermissionList, rule: string): boolean {
+export function addPermissionRule(
+  filePath: string,
+  list: PermissionList,
+  rule: string,
+  within?: string,
+): boolean {
   if (!permissionLists.includes(list)) throw new ConfigError(`Unknown permission list "${list}"`);
   if (rule.trim() === "") throw new ConfigError("A permission rule must not be empty");
   const document = readJsonObject(filePath) ?? {};
@@ -281,7 +287,10 @@ export function addPermissionRule(filePath: string, list: PermissionList, rule: 
   permissions[list] = [...rules, rule];
   document.permissions = permissions;
   // The personal file (settings.local.json) may hold an MCP server's token too: the user's alone.
-  writeFileAtomic(filePath, `${JSON.stringify(document, null, 2)}\n`, { mode: OWNER_ONLY_FILE_MODE });
+  writeFileAtomic(filePath, `${JSON.stringify(document, null, 2)}\n`, {
+    mode: OWNER_ONLY_FILE_MODE,
+    ...(within === undefined ? {} : { within }),
+  });
   return true;
 }
 
@@ -290,6 +299,10 @@ export function addPermissionRule(filePath: string, list: PermissionList, rule: 
  * project's `.tacit/settings.local.json`, not the team's shared file. When
  * that creates the file, `.tacit/.gitignore` naming it is written first (if
  * there is no `.tacit/.gitignore` yet), so the personal file stays out of git.
+ * Neither write follows a link out of the project (a cloned repository's
+ * `.tacit/settings.local.json -> ~/.tacit/settings.json` would make its rule
+ * the user's everywhere): LinkOutsideError instead, and the gate keeps the
+ * rule for the session only.
  */
 export function addLocalPermissionRule(
   home: string,
@@ -300,14 +313,14 @@ export function addLocalPermissionRule(
   const file = localSettingsPath(projectRoot);
   if (!existsSync(file)) ensureLocalSettingsIgnored(projectRoot);
   // Recorded as the user's own content, so the file tacit writes is trusted (local-settings-trust.ts).
-  return writeOwnLocalSettings(home, projectRoot, () => addPermissionRule(file, list, rule));
+  return writeOwnLocalSettings(home, projectRoot, () => addPermissionRule(file, list, rule, projectRoot));
 }
 
 /** Writes `.tacit/.gitignore` with `settings.local.json` when the project has no `.tacit/.gitignore`; leaves one that exists alone. */
 function ensureLocalSettingsIgnored(projectRoot: string): void {
   const ignoreFile = path.join(path.dirname(localSettingsPath(projectRoot)), ".gitignore");
   if (existsSync(ignoreFile)) return;
-  writeFileAtomic(ignoreFile, `${path.basename(localSettingsPath(projectRoot))}\n`);
+  writeFileAtomic(ignoreFile, `${path.basename(localSettingsPath(projectRoot))}\n`, { within: projectRoot });
 }
 
 /** Parses a JSON file that must hold an object; undefined when the file is missing. */

@@ -27,7 +27,13 @@ export function nextPermissionMode(mode: PermissionMode): PermissionMode {
 }
 
 /** What the permission gate answers for one tool call; a refusal's reason is told to the model. */
-export type PermissionDecision = { allowed: true } | { allowed: false; reason: string };
+export type PermissionDecision =
+  | {
+      allowed: true;
+      /** One line for the user about the answer (an "allow always" rule that could not be saved). */
+      notice?: string;
+    }
+  | { allowed: false; reason: string };
 
 /**
  * What a PreToolUse hook said about a call the permission gate then judges:

@@ -94,6 +94,13 @@ export interface ToolContext {
    * refused, as in a headless run, instead of raising a question the user never prompted.
    */
   noPrompt?: boolean;
+  /**
+   * One call's paths as the permission gate judged them: absolute path → the real path it resolved.
+   * The loop gives each call a fresh map, the gate fills it during its check, and the file tools
+   * open and write exactly those real paths (tools/checked-path.ts), so a link swapped in after the
+   * check cannot take the call elsewhere. Absent: nothing was judged; a tool resolves the path itself.
+   */
+  checkedPaths?: Map<string, string>;
 }
 
 /**
@@ -103,8 +110,12 @@ export interface ToolContext {
  * rules and the permission gate stay as they are for every mode.
  */
 export interface TextFileAccess {
-  readText(absolutePath: string): Promise<string>;
-  writeText(absolutePath: string, content: string): Promise<void>;
+  /**
+   * realPath: the real path the gate judged for absolutePath (ToolContext.checkedPaths); what the
+   * disk is read and written at when this access falls back to it, never the path resolved again.
+   */
+  readText(absolutePath: string, realPath?: string): Promise<string>;
+  writeText(absolutePath: string, content: string, realPath?: string): Promise<void>;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: tools are held in heterogeneous lists; tool-call.ts parses each input with its own schema.

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync, statSync, unlinkSync } from "node:fs";
 import path from "node:path";
-import { writeFileAtomic } from "../config/atomic-write.ts";
+import { writeFileAtRealPath } from "../config/atomic-write.ts";
 import { projectSlug } from "../config/paths.ts";
 import { missingPaths } from "./freshness.ts";
 import type { HistoryEntry } from "./git-history.ts";
@@ -161,7 +161,8 @@ export class MemoryStore {
       );
       // The umask's mode, as the user's other files: memories are redacted as they are written, meant to be
       // read and edited by hand (a project's are shared through git), and user and local ones sit in the 0700 home.
-      writeFileAtomic(filePath, serializeMemory(completed));
+      // At the real path just checked to be in the scope's folder, following no link swapped in since.
+      writeFileAtRealPath(this.paths.realFile(scope, valid.name), serializeMemory(completed));
       for (const other of replaced) this.removeFile(scope, other, historyReady);
       const verb = replacedFile ? "update" : "create";
       const commit = await this.history.commit(
@@ -232,7 +233,7 @@ export class MemoryStore {
       const fromPath = this.filePath(scope, checkFileName(from));
       const toPath = this.filePath(scope, target.name);
       const completed = completeMemory(target, { now: this.now(), sessionId: options.sessionId });
-      writeFileAtomic(toPath, serializeMemory(completed));
+      writeFileAtRealPath(this.paths.realFile(scope, target.name), serializeMemory(completed));
       unlinkSync(fromPath);
       const commit = await this.history.commit(
         scope,

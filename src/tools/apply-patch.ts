@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { FileChange, ToolContext, ToolResult } from "../core/tool.ts";
 import { applyPatchOperations } from "./apply-patch/apply.ts";
 import { PatchParseError, parsePatch, pathsNamedInPatch } from "./apply-patch/parse.ts";
+import { checkedDisk, checkedRealPath } from "./checked-path.ts";
 import { defineTool, displayPath } from "./define-tool.ts";
 import { recordRead, unifiedDiff } from "./file-helpers.ts";
 
@@ -15,7 +16,12 @@ export async function applyPatchText(context: ToolContext, patchText: string): P
     if (error instanceof PatchParseError) return { output: `Invalid patch: ${error.message}`, isError: true };
     throw error;
   }
-  const result = await applyPatchOperations(operations, context.cwd, context.files);
+  const result = await applyPatchOperations(
+    operations,
+    context.cwd,
+    context.files ?? checkedDisk(context),
+    (file) => checkedRealPath(context, file),
+  );
 
   const summary: string[] = [];
   const diffs: string[] = [];

@@ -1,9 +1,9 @@
-import { readdir, readFile, stat } from "node:fs/promises";
+import { readdir, stat } from "node:fs/promises";
 import path from "node:path";
 import { createTwoFilesPatch } from "diff";
-import { writeFileAtomic } from "../config/atomic-write.ts";
 import { editDistanceAtMost } from "../core/edit-distance.ts";
 import type { ToolContext } from "../core/tool.ts";
+import { checkedRealPath, readCheckedFile, writeCheckedFile } from "./checked-path.ts";
 
 const BINARY_EXTENSIONS = new Set(
   (
@@ -83,18 +83,26 @@ export async function staleReadWarning(context: ToolContext, absolutePath: strin
   return "Warning: the file changed on disk since you last read it; check the result.\n";
 }
 
-/** A whole file's bytes: through the context's file access when it has one (an editor's buffer), else the disk. */
+/**
+ * A whole file's bytes: through the context's file access when it has one (an editor's buffer), else
+ * the disk at the real path the gate checked.
+ */
 export async function readWholeFile(context: ToolContext, absolutePath: string): Promise<Buffer> {
-  if (context.files) return Buffer.from(await context.files.readText(absolutePath), "utf8");
-  return readFile(absolutePath);
+  if (context.files)
+    return Buffer.from(
+      await context.files.readText(absolutePath, checkedRealPath(context, absolutePath)),
+      "utf8",
+    );
+  return readCheckedFile(context, absolutePath);
 }
 
-/** Writes a whole file: through the context's file access when it has one, else atomically to the disk. */
+/** Writes a whole file: through the context's file access when it has one, else atomically at the checked real path. */
 export async function writeWholeFile(
   context: ToolContext,
   absolutePath: string,
   content: string,
 ): Promise<void> {
-  if (context.files) await context.files.writeText(absolutePath, content);
-  else writeFileAtomic(absolutePath, content);
+  if (context.files)
+    await context.files.writeText(absolutePath, content, checkedRealPath(context, absolutePath));
+  else writeCheckedFile(context, absolutePath, content);
 }

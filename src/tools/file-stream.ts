@@ -1,5 +1,6 @@
 import { constants, type Stats } from "node:fs";
 import { type FileHandle, open } from "node:fs/promises";
+import { openAtRealPath, PathChangedError } from "../config/checked-file.ts";
 import { looksBinary } from "./file-helpers.ts";
 
 /**
@@ -53,13 +54,25 @@ export type OpenedFile =
  * Opens a regular file for reading. O_NONBLOCK makes opening a FIFO return at
  * once instead of waiting for a writer; fstat on the open handle (not a stat
  * before it) decides, so a path swapped between the check and the open
- * cannot slip a device through.
+ * cannot slip a device through. With realPath (the real path the permission
+ * gate judged), that exact file is opened, never through a link
+ * (config/checked-file.ts); without it the path is opened as it leads now.
  */
-export async function openRegularFile(absolutePath: string, shownPath: string): Promise<OpenedFile> {
+export async function openRegularFile(
+  absolutePath: string,
+  shownPath: string,
+  realPath?: string,
+): Promise<OpenedFile> {
   let handle: FileHandle;
+  const flags = constants.O_RDONLY | constants.O_NONBLOCK;
   try {
-    handle = await open(absolutePath, constants.O_RDONLY | constants.O_NONBLOCK);
+    handle = await (realPath === undefined ? open(absolutePath, flags) : openAtRealPath(realPath, flags));
   } catch (error) {
+    if (error instanceof PathChangedError)
+      return {
+        ok: false,
+        reason: `${shownPath} changed after it was checked (${error.detail}); nothing was read.`,
+      };
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ENOENT") return { ok: false, reason: `File not found: ${shownPath}`, notFound: true };
     // A socket cannot be opened at all (ENXIO); say what it is rather than the errno.

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { ToolContext, ToolResult } from "../core/tool.ts";
+import { checkedRealPath } from "./checked-path.ts";
 import { defineTool, displayPath, resolveToolPath } from "./define-tool.ts";
 import { hasBinaryExtension, missingFileMessage, recordRead, statOrUndefined } from "./file-helpers.ts";
 import {
@@ -55,12 +56,12 @@ export async function readTextFile(context: ToolContext, request: ReadRequest): 
   }
   if (context.files) {
     // The editor's buffer (unsaved changes included), numbered the same way as the disk's lines.
-    const text = await context.files.readText(absolutePath);
+    const text = await context.files.readText(absolutePath, checkedRealPath(context, absolutePath));
     if (text.slice(0, 8192).includes("\0")) return binaryRefusal(shown);
     await recordRead(context, absolutePath);
     return numberedWindow(shown, request, textLineBatches(text), Buffer.byteLength(text), context.signal);
   }
-  const opened = await openRegularFile(absolutePath, shown);
+  const opened = await openRegularFile(absolutePath, shown, checkedRealPath(context, absolutePath));
   if (!opened.ok) return { output: opened.reason, isError: true };
   try {
     if (await handleLooksBinary(opened.handle)) return binaryRefusal(shown);

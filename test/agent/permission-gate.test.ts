@@ -306,7 +306,7 @@ describe("headless and asking", () => {
     expect(requests[0]!.suggestedRule).toBe("Bash(npm test:*)");
   });
 
-  it("allow-always still holds for the session when persisting fails", async () => {
+  it("allow-always still holds for the session when persisting fails, and says so in one line", async () => {
     const { ask, requests } = answering("allow-always");
     const gate = gateWith({
       ask,
@@ -314,7 +314,10 @@ describe("headless and asking", () => {
         throw new Error("read-only settings");
       },
     });
-    expect(await gate.check(shellTool, { value: "make all" }, toolContext())).toEqual({ allowed: true });
+    expect(await gate.check(shellTool, { value: "make all" }, toolContext())).toEqual({
+      allowed: true,
+      notice: 'read-only settings; "Bash(make all:*)" holds for this session only.',
+    });
     expect(await gate.check(shellTool, { value: "make all" }, toolContext())).toEqual({ allowed: true });
     expect(requests).toHaveLength(1);
   });

@@ -134,10 +134,12 @@ class Attacher {
       if (!this.options.gate.isReadDenied(absolutePath))
         return this.image(`@${written}`, absolutePath, stats.size);
     }
+    // The gate records the real path it judged; the read below opens exactly that (tools/checked-path.ts).
+    const context = { ...this.context, checkedPaths: new Map<string, string>() };
     const decision = await this.options.gate.check(
       claudeReadTool(),
       { file_path: absolutePath },
-      fromRepository ? { ...this.context, noPrompt: true } : this.context,
+      fromRepository ? { ...context, noPrompt: true } : context,
     );
     if (!decision.allowed) {
       // The model sees the mention in the words: it learns why nothing came with it (the user's reason
@@ -148,9 +150,9 @@ class Attacher {
     if (stats.isDirectory()) {
       return this.text(`@${written}`, "folder", await this.listing(absolutePath), absolutePath);
     }
-    if (isImagePath(absolutePath)) return this.image(`@${written}`, absolutePath, stats.size);
+    if (isImagePath(absolutePath)) return this.image(`@${written}`, absolutePath, stats.size, context);
     // The cap is the read's own window, so the note at its end names exactly the lines sent and where to read on.
-    const read = await readTextFile(this.context, { path: absolutePath, maxChars: MAX_FILE_CHARS });
+    const read = await readTextFile(context, { path: absolutePath, maxChars: MAX_FILE_CHARS });
     if (read.isError) return this.refuse(`@${written}`, firstSentence(read.output));
     await this.text(`@${written}`, "file", read.output, absolutePath);
   }
@@ -196,13 +198,18 @@ class Attacher {
     return fromHome && !fromHome.startsWith("..") && !path.isAbsolute(fromHome) ? `~/${fromHome}` : shown;
   }
 
-  private async image(label: string, absolutePath: string, size: number) {
+  private async image(
+    label: string,
+    absolutePath: string,
+    size: number,
+    context: ToolContext = this.context,
+  ) {
     const model = this.options.model();
     if (!model.acceptsImages) return this.refuse(label, imagesRefusedBy(model));
     if (this.imageBytes + size > MAX_IMAGES_BYTES) {
       return this.refuse(label, `the prompt's images would pass ${megabytes(MAX_IMAGES_BYTES)}`);
     }
-    const read = await readImagePart(absolutePath, label.replace(/^@/, ""), size);
+    const read = await readImagePart(absolutePath, label.replace(/^@/, ""), size, context);
     if (!read.ok) return this.refuse(label, read.reason);
     this.imageBytes += read.bytes;
     this.images.push(read.part);

@@ -1,9 +1,11 @@
 import { createHash } from "node:crypto";
 import { closeSync, openSync, readSync, statSync } from "node:fs";
-import { readFile } from "node:fs/promises";
 import path from "node:path";
+import { errorMessage } from "../../core/errors.ts";
 import type { ImagePart } from "../../core/messages.ts";
 import type { ModelInfo } from "../../core/model.ts";
+import type { ToolContext } from "../../core/tool.ts";
+import { readCheckedFile } from "../../tools/checked-path.ts";
 
 /** The most one image may weigh: providers refuse bigger ones (Anthropic at 5 MB), and tacit does not resize. */
 const MAX_IMAGE_BYTES = 5 * 1024 * 1024;
@@ -38,15 +40,28 @@ function imageMediaType(bytes: Uint8Array): string | undefined {
 
 export type ImageRead = { ok: true; part: ImagePart; bytes: number } | { ok: false; reason: string };
 
-/** Reads an image file into a message part, or says in a few words why it cannot go. */
-export async function readImagePart(absolutePath: string, name: string, size: number): Promise<ImageRead> {
+/**
+ * Reads an image file into a message part, or says in a few words why it cannot go. The file is read
+ * at the real path the gate judged for it (context.checkedPaths), never through a link swapped in since.
+ */
+export async function readImagePart(
+  absolutePath: string,
+  name: string,
+  size: number,
+  context: Pick<ToolContext, "checkedPaths"> = {},
+): Promise<ImageRead> {
   if (size > MAX_IMAGE_BYTES) {
     return {
       ok: false,
       reason: `${megabytes(size)}, over the ${megabytes(MAX_IMAGE_BYTES)} cap for one image`,
     };
   }
-  const bytes = await readFile(absolutePath);
+  let bytes: Buffer;
+  try {
+    bytes = await readCheckedFile(context, absolutePath);
+  } catch (error) {
+    return { ok: false, reason: errorMessage(error) };
+  }
   const mediaType = imageMediaType(bytes);
   if (!mediaType) return { ok: false, reason: "not a PNG, JPEG, GIF or WebP image" };
   return {

@@ -119,9 +119,19 @@ export async function addMcpCommand(name: string, command: string[], options: Ad
   // Trust covers .mcp.json: a repository trusted before the user's own change stays trusted after it.
   const wasTrusted = scope === "project" && repositoryTrust(context.home, context.projectRoot).trusted;
   // A user-scope server's headers and env may hold tokens: ~/.tacit and its settings are the user's alone.
-  // The project's .mcp.json is shared through the repository and keeps its mode.
+  // The project's .mcp.json is shared through the repository and keeps its mode, and is never written
+  // through a link out of the project (atomic-write.ts).
   if (scope === "user") ensurePrivateHome(context.home);
-  writeMcpServer(file, name, parsed, scope === "user" ? { mode: OWNER_ONLY_FILE_MODE } : {});
+  writeMcpServer(
+    file,
+    name,
+    parsed,
+    scope === "user"
+      ? { mode: OWNER_ONLY_FILE_MODE }
+      : scope === "project"
+        ? { within: context.projectRoot }
+        : {},
+  );
   if (wasTrusted) trustRepository(context.home, context.projectRoot);
   process.stdout.write(`Added MCP server "${name}" to ${file}.\n`);
   if (scope === "project" && !wasTrusted)
@@ -140,11 +150,12 @@ export async function removeMcpCommand(name: string, options: { scope?: string }
   for (const { scope, file } of files) {
     if (!existsSync(file)) continue;
     const wasTrusted = scope !== "user" && repositoryTrust(context.home, context.projectRoot).trusted;
+    const within = scope === "user" ? undefined : context.projectRoot;
     // tacit's own write to the local file keeps it the user's own (config/local-settings-trust.ts).
     const deleted =
       scope === "local"
-        ? writeOwnLocalSettings(context.home, context.projectRoot, () => deleteMcpServer(file, name))
-        : deleteMcpServer(file, name);
+        ? writeOwnLocalSettings(context.home, context.projectRoot, () => deleteMcpServer(file, name, within))
+        : deleteMcpServer(file, name, within);
     if (!deleted) continue;
     // Removing a server only narrows what runs: a trusted repository stays trusted.
     if (wasTrusted) trustRepository(context.home, context.projectRoot);

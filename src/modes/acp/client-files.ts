@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import type { AgentContext, ClientCapabilities } from "@agentclientprotocol/sdk";
-import { writeFileAtomic } from "../../config/atomic-write.ts";
+import { writeFileAtomic, writeFileAtRealPath } from "../../config/atomic-write.ts";
+import { readFileAtRealPath } from "../../config/checked-file.ts";
 import type { TextFileAccess } from "../../core/tool.ts";
 
 /**
@@ -19,20 +20,28 @@ export function clientFiles(
   const canWrite = capabilities?.fs?.writeTextFile === true;
   if (!canRead && !canWrite) return undefined;
   return {
-    readText: async (absolutePath) => {
-      if (!canRead) return readFile(absolutePath, "utf8");
+    readText: async (absolutePath, realPath) => {
+      if (!canRead) return readDiskText(absolutePath, realPath);
       const response = await client().request("fs/read_text_file", {
         sessionId: sessionId(),
         path: absolutePath,
       });
       return response.content;
     },
-    writeText: async (absolutePath, content) => {
+    writeText: async (absolutePath, content, realPath) => {
       if (!canWrite) {
-        writeFileAtomic(absolutePath, content);
+        // At the real path the gate judged, following no link swapped in since (config/checked-file.ts).
+        if (realPath === undefined) writeFileAtomic(absolutePath, content);
+        else writeFileAtRealPath(realPath, content);
         return;
       }
       await client().request("fs/write_text_file", { sessionId: sessionId(), path: absolutePath, content });
     },
   };
+}
+
+/** The disk's text when the editor does not offer reading: at the checked real path, when there is one. */
+async function readDiskText(absolutePath: string, realPath: string | undefined): Promise<string> {
+  if (realPath === undefined) return readFile(absolutePath, "utf8");
+  return (await readFileAtRealPath(realPath)).toString("utf8");
 }

@@ -1,6 +1,8 @@
 import { chmod, readFile, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import { writeFileAtomic } from "../../config/atomic-write.ts";
+import { readFileAtRealPath } from "../../config/checked-file.ts";
+import { resolveThroughLinks } from "../../config/real-path.ts";
 import type { TextFileAccess } from "../../core/tool.ts";
 import { nonRegularFileMessage } from "../file-stream.ts";
 import type { PatchOperation, UpdateChunk } from "./parse.ts";
@@ -34,12 +36,14 @@ export async function applyPatchOperations(
   operations: PatchOperation[],
   cwd: string,
   files: TextFileAccess = DISK,
+  /** Where a path really is, as the permission gate judged it: deletions and modes act there, never through a link. */
+  realPathOf: (absolutePath: string) => string = resolveThroughLinks,
 ): Promise<ApplyResult> {
   const changes: AppliedChange[] = [];
   for (const operation of operations) {
     const absolutePath = path.resolve(cwd, operation.path);
     try {
-      changes.push(await applyOperation(operation, absolutePath, cwd, files));
+      changes.push(await applyOperation(operation, absolutePath, cwd, files, realPathOf));
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       return { changes, error: message };
@@ -59,28 +63,31 @@ async function applyOperation(
   absolutePath: string,
   cwd: string,
   files: TextFileAccess,
+  realPathOf: (absolutePath: string) => string,
 ): Promise<AppliedChange> {
   // A FIFO or device at the path would hang, or never end, the reads below.
   const existing = await stat(absolutePath).catch(() => undefined);
   const notRegular = existing && !existing.isDirectory() && nonRegularFileMessage(existing, operation.path);
   if (notRegular) throw new PatchApplyError(notRegular);
   if (operation.kind === "add") {
-    const before = await files.readText(absolutePath).catch(() => "");
-    await files.writeText(absolutePath, operation.contents);
+    const before = await files.readText(absolutePath, realPathOf(absolutePath)).catch(() => "");
+    await files.writeText(absolutePath, operation.contents, realPathOf(absolutePath));
     return { kind: "add", path: absolutePath, before, after: operation.contents };
   }
   if (operation.kind === "delete") {
-    const stats = await stat(absolutePath).catch(() => undefined);
+    const realPath = realPathOf(absolutePath);
+    const stats = await stat(realPath).catch(() => undefined);
     if (!stats) throw new PatchApplyError(`Failed to delete ${operation.path}: the file does not exist`);
     if (stats.isDirectory())
       throw new PatchApplyError(`Failed to delete ${operation.path}: it is a directory`);
-    const before = await readFile(absolutePath, "utf8");
-    await rm(absolutePath);
+    const before = (await readFileAtRealPath(realPath)).toString("utf8");
+    // The real file the gate judged: a link there is removed as a link (rm does not follow one).
+    await rm(realPath);
     return { kind: "delete", path: absolutePath, before, after: "" };
   }
   let before: string;
   try {
-    before = await files.readText(absolutePath);
+    before = await files.readText(absolutePath, realPathOf(absolutePath));
   } catch {
     throw new PatchApplyError(
       `Failed to read ${operation.path} to update it: the file does not exist or is unreadable`,
@@ -89,16 +96,16 @@ async function applyOperation(
   const after = applyChunks(before, operation.chunks, operation.path);
   if (operation.moveTo !== undefined) {
     const destination = path.resolve(cwd, operation.moveTo);
-    await files.writeText(destination, after);
+    await files.writeText(destination, after, realPathOf(destination));
     if (destination !== absolutePath) {
       // A moved script stays executable: the file keeps its mode, as `git mv` keeps it.
-      const sourceMode = (await stat(absolutePath)).mode & 0o7777;
-      await chmod(destination, sourceMode);
-      await rm(absolutePath);
+      const sourceMode = (await stat(realPathOf(absolutePath))).mode & 0o7777;
+      await chmod(realPathOf(destination), sourceMode);
+      await rm(realPathOf(absolutePath));
     }
     return { kind: "update", path: absolutePath, movedTo: destination, before, after };
   }
-  await files.writeText(absolutePath, after);
+  await files.writeText(absolutePath, after, realPathOf(absolutePath));
   return { kind: "update", path: absolutePath, before, after };
 }
 
