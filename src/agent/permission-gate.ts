@@ -240,7 +240,7 @@ export function createPermissionGate(options: PermissionGateOptions): Permission
       if (options.ask && !context.noPrompt) return askUser(tool, input, subject, context, askedByRule, []);
       return {
         allowed: false,
-        reason: `Not permitted: ${describe(tool.name, subject, projectRoot)} — it names ${mentioned.join(", ")}, which holds credentials, and it would run outside the sandbox, so it needs the user's approval, and this is a non-interactive run with no one to ask. To allow exactly this command, pass --allowed-tools ${quoteForShell(exactRule)}.`,
+        reason: `Not permitted: ${describe(tool.name, subject, projectRoot, context.checkedPaths)} — it names ${mentioned.join(", ")}, which holds credentials, and it would run outside the sandbox, so it needs the user's approval, and this is a non-interactive run with no one to ask. To allow exactly this command, pass --allowed-tools ${quoteForShell(exactRule)}.`,
       };
     }
     const reach = readReach(subject, projectRoot, options.home, mode, realOf);
@@ -254,7 +254,11 @@ export function createPermissionGate(options: PermissionGateOptions): Permission
       const rule = suggestRule(outsideSubject, projectRoot, options.home);
       return {
         allowed: false,
-        reason: readReachRefusal(describe(tool.name, outsideSubject, projectRoot), reach, rule),
+        reason: readReachRefusal(
+          describe(tool.name, outsideSubject, projectRoot, context.checkedPaths),
+          reach,
+          rule,
+        ),
       };
     }
     if (protectedPaths.length > 0 && mode !== "bypass") {
@@ -285,7 +289,7 @@ export function createPermissionGate(options: PermissionGateOptions): Permission
     if (!options.ask || context.noPrompt) {
       return Promise.resolve({
         allowed: false,
-        reason: `Not permitted: ${describe(tool.name, subject, projectRoot)} — a PreToolUse hook asks the user to approve this call, and this is a non-interactive run with no one to ask.`,
+        reason: `Not permitted: ${describe(tool.name, subject, projectRoot, context.checkedPaths)} — a PreToolUse hook asks the user to approve this call, and this is a non-interactive run with no one to ask.`,
       });
     }
     return askUser(tool, input, subject, context, undefined, [], undefined, "hook");
@@ -304,7 +308,8 @@ export function createPermissionGate(options: PermissionGateOptions): Permission
     const isProtected = protectedPaths.length > 0;
     // No rule for a protected path: a saved one would not be honoured, and it must not look as if it were.
     const suggestedRule = isProtected ? "" : suggestRule(subject, projectRoot, options.home);
-    const description = describe(tool.name, subject, projectRoot);
+    // With the real paths judged for this call: the question names the file really touched.
+    const description = describe(tool.name, subject, projectRoot, context.checkedPaths);
     if (!options.ask || context.noPrompt) {
       return {
         allowed: false,
@@ -345,7 +350,7 @@ export function createPermissionGate(options: PermissionGateOptions): Permission
       const because = answer.reason?.trim() ? ` Their reason: ${answer.reason.trim()}` : "";
       return { allowed: false, reason: `The user denied this call (${description}).${because}` };
     }
-    if (answer.decision === "allow-always" && !isProtected) {
+    if (answer.decision === "allow-always" && suggestedRule !== "") {
       sessionAllow.push(parseRule(suggestedRule));
       try {
         await options.persistRule?.(suggestedRule);

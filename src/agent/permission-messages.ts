@@ -2,7 +2,8 @@ import { statSync } from "node:fs";
 import path from "node:path";
 import type { PermissionSubject } from "../core/tool.ts";
 import { touchesUserMemory, USER_MEMORY_RULE } from "./memory-rules.ts";
-import type { PermissionRule } from "./permission-rules.ts";
+import { realPathOfNearest, resolverForOneCall } from "./permission-paths.ts";
+import { escapeGlob, type PermissionRule } from "./permission-rules.ts";
 import { quoteForShell, suggestShellRule } from "./shell/shell-rules.ts";
 
 // What the permission gate says: how a call is described in a prompt, why a
@@ -23,15 +24,21 @@ export function headlessRefusal(
         ? "a user-scope memory is read in every project, so writing one needs the user's approval"
         : "this needs the user's approval";
   const modeHint = subject.kind === "edit" ? ", or run with --permission-mode accept-edits" : "";
+  if (suggestedRule === "")
+    return `Not permitted: ${description} — ${why}, and this is a non-interactive run with no one to ask. The run goes on without it. No allow rule can name exactly this call (it holds a \`*\`, which a rule reads as a wildcard).`;
   // Quoted for a shell and for JSON, so either can be pasted as it is (the rule may hold ' or ").
   return `Not permitted: ${description} — ${why}, and this is a non-interactive run with no one to ask. The run goes on without it. To allow it, pass --allowed-tools ${quoteForShell(suggestedRule)} or add ${JSON.stringify(suggestedRule)} to permissions.allow in settings${modeHint}.`;
 }
 
-export function describe(toolName: string, subject: PermissionSubject, projectRoot: string): string {
-  const shown = (filePath: string) => {
-    const relative = path.relative(projectRoot, path.resolve(projectRoot, filePath));
-    return relative && !relative.startsWith("..") && !path.isAbsolute(relative) ? relative : filePath;
-  };
+export function describe(
+  toolName: string,
+  subject: PermissionSubject,
+  projectRoot: string,
+  /** The call's paths as the gate resolved them (ToolContext.checkedPaths); others are resolved here. */
+  checkedPaths: Map<string, string> = new Map(),
+): string {
+  const realOf = resolverForOneCall(checkedPaths);
+  const shown = (filePath: string) => shownPath(filePath, projectRoot, realOf);
   switch (subject.kind) {
     case "bash":
       if (subject.sandbox === "escalated") {
@@ -56,6 +63,24 @@ export function describe(toolName: string, subject: PermissionSubject, projectRo
   }
 }
 
+/**
+ * A path as the user is asked about it: relative inside the project, and with the real path the
+ * gate judged first when the model's text leads elsewhere (/proc/self/cwd/x, a link), so the
+ * question names the file that is really touched.
+ */
+function shownPath(filePath: string, projectRoot: string, realOf: (absolutePath: string) => string): string {
+  const absolute = path.resolve(projectRoot, filePath);
+  const given = insideRelative(absolute, projectRoot) ?? filePath;
+  const real = realOf(absolute);
+  const realShown = insideRelative(real, realPathOfNearest(projectRoot)) ?? real;
+  return realShown === given ? given : `${realShown} (given as ${filePath})`;
+}
+
+function insideRelative(absolute: string, root: string): string | undefined {
+  const relative = path.relative(root, absolute);
+  return relative && !relative.startsWith("..") && !path.isAbsolute(relative) ? relative : undefined;
+}
+
 /** The rule "allow always" saves: narrow enough to be safe, broad enough to stop the next prompt. */
 export function suggestRule(subject: PermissionSubject, projectRoot: string, home: string): string {
   switch (subject.kind) {
@@ -71,22 +96,25 @@ export function suggestRule(subject: PermissionSubject, projectRoot: string, hom
       if (relative.startsWith("..") || path.isAbsolute(relative)) {
         // A file right in the home folder or the root is named alone: `Read(~/**)` would open ~/.ssh too.
         if (directory !== first && (directory === home || directory === path.parse(directory).root))
-          return directory === home ? `${tool}(~/${path.basename(first)})` : `${tool}(/${first})`;
+          return directory === home
+            ? `${tool}(~/${escapeGlob(path.basename(first))})`
+            : `${tool}(/${escapeGlob(first)})`;
         const homeRelative = path.relative(home, directory);
         if (!homeRelative.startsWith("..") && !path.isAbsolute(homeRelative)) {
-          return `${tool}(~/${homeRelative ? `${homeRelative}/` : ""}**)`;
+          return `${tool}(~/${homeRelative ? `${escapeGlob(homeRelative)}/` : ""}**)`;
         }
-        return `${tool}(/${directory}/**)`;
+        return `${tool}(/${escapeGlob(directory)}/**)`;
       }
-      if (!relative) return `${tool}(/${path.basename(first)})`;
-      return `${tool}(/${relative.split(path.sep).join("/")}/**)`;
+      if (!relative) return `${tool}(/${escapeGlob(path.basename(first))})`;
+      return `${tool}(/${escapeGlob(relative.split(path.sep).join("/"))}/**)`;
     }
     case "memory":
       return touchesUserMemory(subject) ? USER_MEMORY_RULE : "Memory";
     case "mcp":
       return `mcp__${subject.server}__${subject.tool}`;
     case "fetch":
-      return `WebFetch(domain:${subject.domain})`;
+      // A host spelled with `*` (URLs allow it) would save a wildcard: `*.com` is every .com site.
+      return subject.domain.includes("*") ? "" : `WebFetch(domain:${subject.domain})`;
     case "none":
       return "";
   }

@@ -329,6 +329,11 @@ export function absolutePattern(pattern: string, context: MatchContext): string 
   return `${escapeGlob(context.projectRoot)}/${pattern}`;
 }
 
-function escapeGlob(literal: string): string {
+/**
+ * A literal path as a pattern matching only itself: each glob character behind a backslash, which
+ * the matcher (picomatch) reads as that character. "Allow always" builds its rules from file names
+ * the model chose, so a file named `*` or `**` must not become a rule for every file.
+ */
+export function escapeGlob(literal: string): string {
   return literal.replace(/[*?[\]{}()!+@\\]/g, "\\$&");
 }

@@ -1,6 +1,6 @@
 import { rm } from "node:fs/promises";
 import path from "node:path";
-import { writeFileAtomic } from "../config/atomic-write.ts";
+import { writeFileAtRealPath } from "../config/atomic-write.ts";
 import { resolveThroughLinks } from "../config/real-path.ts";
 import { errorMessage } from "../core/errors.ts";
 import { messageText } from "../core/messages.ts";
@@ -129,7 +129,8 @@ export async function applyFileRewind(
       } else if (entry.target.kind === "file") {
         const bytes = blobs.get(entry.target.hash);
         if (!bytes) throw new Error("its snapshot is gone");
-        writeFileAtomic(entry.path, bytes);
+        // Exactly the path just checked, following no link (one swapped in after the check is refused).
+        writeFileAtRealPath(entry.path, bytes);
       }
     } catch (error) {
       failed.push({ path: entry.path, reason: errorMessage(error) });

@@ -58,6 +58,12 @@ export function toTuiRequest(request: GateRequest): TuiRequest {
     toolName: request.agent ? `${request.toolName} (${request.agent} subagent)` : request.toolName,
     summary: request.description,
     suggestedRule: request.suggestedRule,
+    ...(request.suggestedRule === ""
+      ? {
+          noRuleReason:
+            request.cause === "protected-path" ? "a protected file" : "no rule can name exactly this",
+        }
+      : {}),
     ...(detail ? { detail } : {}),
   };
 }

@@ -111,11 +111,12 @@ export interface ToolContext {
  */
 export interface TextFileAccess {
   /**
-   * realPath: the real path the gate judged for absolutePath (ToolContext.checkedPaths); what the
-   * disk is read and written at when this access falls back to it, never the path resolved again.
+   * realPath: the real path the gate judged for absolutePath (ToolContext.checkedPaths), never the
+   * path resolved again. It is what is acted on: the disk is read and written there, and an editor
+   * (another process, where the model's path could mean another file) is sent exactly it.
    */
-  readText(absolutePath: string, realPath?: string): Promise<string>;
-  writeText(absolutePath: string, content: string, realPath?: string): Promise<void>;
+  readText(absolutePath: string, realPath: string): Promise<string>;
+  writeText(absolutePath: string, content: string, realPath: string): Promise<void>;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: tools are held in heterogeneous lists; tool-call.ts parses each input with its own schema.

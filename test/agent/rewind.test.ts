@@ -119,6 +119,29 @@ describe("a files rewind and symlinks", () => {
     expect(existsSync(file)).toBe(true);
   });
 
+  it("a link swapped in between the last check and the write is not written through", async () => {
+    const file = path.join(project, "raced.txt");
+    await agentChanges(file, "original\n", "changed\n");
+    const plan = await planFileRewind(records, blobs, sessionId, 1);
+    const target = path.join(outside, "bashrc");
+    writeFileSync(target, "keep me\n");
+    // The snapshot is fetched after the check right before the write: the swap lands exactly there,
+    // as a command racing the rewind would land it.
+    const swapping = new (class extends CheckpointBlobs {
+      override get(hash: string) {
+        rmSync(file);
+        symlinkSync(target, file);
+        return super.get(hash);
+      }
+    })(path.join(root, "blobs"));
+    const outcome = await applyFileRewind(plan, records, swapping, { force: true });
+    expect(readFileSync(target, "utf8")).toBe("keep me\n");
+    expect(outcome.restored).toEqual([]);
+    expect(outcome.failed).toEqual([
+      { path: file, reason: expect.stringContaining("changed after it was checked") },
+    ]);
+  });
+
   it("still restores plain files", async () => {
     const file = path.join(project, "sub", "c.txt");
     await agentChanges(file, "original\n", "changed\n");

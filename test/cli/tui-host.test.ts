@@ -70,6 +70,14 @@ describe("permission forwarding", () => {
     );
     expect(short.detail).toBeUndefined();
   });
+
+  it("says why no rule is offered: a protected file, or a call no rule can name exactly", () => {
+    expect(toTuiRequest(gateRequest()).noRuleReason).toBeUndefined();
+    const starred = gateRequest({ subject: { kind: "bash", command: "rm *" }, suggestedRule: "" });
+    expect(toTuiRequest(starred).noRuleReason).toBe("no rule can name exactly this");
+    const settings = gateRequest({ suggestedRule: "", cause: "protected-path" });
+    expect(toTuiRequest(settings).noRuleReason).toBe("a protected file");
+  });
 });
 
 describe("the TUI host over a real runtime", () => {

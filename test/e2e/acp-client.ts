@@ -21,6 +21,8 @@ export interface AcpEditor {
   readonly connection: ClientConnection;
   readonly updates: SessionNotification[];
   readonly permissionRequests: RequestPermissionRequest[];
+  /** Paths the agent asked to read through fs/read_text_file, as sent. */
+  readonly reads: string[];
   /** Paths and texts the agent wrote through fs/write_text_file. */
   readonly writes: Array<{ path: string; content: string }>;
   /** The editor's open buffers: fs/read_text_file answers from them first, then from the disk. */
@@ -59,6 +61,7 @@ export function startAcpEditor(options: AcpEditorOptions): AcpEditor {
   const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
   const updates: SessionNotification[] = [];
   const permissionRequests: RequestPermissionRequest[] = [];
+  const reads: string[] = [];
   const writes: Array<{ path: string; content: string }> = [];
   const buffers = new Map<string, string>();
   let choose = (request: RequestPermissionRequest): RequestPermissionResponse => ({
@@ -72,9 +75,10 @@ export function startAcpEditor(options: AcpEditorOptions): AcpEditor {
       permissionRequests.push(params);
       return choose(params);
     })
-    .onRequest("fs/read_text_file", ({ params }) => ({
-      content: buffers.get(params.path) ?? readFileSync(params.path, "utf8"),
-    }))
+    .onRequest("fs/read_text_file", ({ params }) => {
+      reads.push(params.path);
+      return { content: buffers.get(params.path) ?? readFileSync(params.path, "utf8") };
+    })
     .onRequest("fs/write_text_file", ({ params }) => {
       writes.push({ path: params.path, content: params.content });
       buffers.set(params.path, params.content);
@@ -90,6 +94,7 @@ export function startAcpEditor(options: AcpEditorOptions): AcpEditor {
     connection,
     updates,
     permissionRequests,
+    reads,
     writes,
     buffers,
     answer: (next) => {

@@ -1,5 +1,5 @@
 import type { PermissionSubject } from "../../core/tool.ts";
-import { isHarmlessWrite, type MatchContext, type PermissionRule } from "../permission-rules.ts";
+import { isHarmlessWrite, type MatchContext, type PermissionRule, parseRule } from "../permission-rules.ts";
 import { analyzeShell } from "./analysis.ts";
 
 export { quoteForShell } from "./words.ts";
@@ -22,11 +22,25 @@ export function suggestShellRule(text: string, context: MatchContext): string {
     (target) => !isHarmlessWrite(target, context, analysis.changesDirectory),
   );
   if (!only || analysis.commands.length > 1 || analysis.notPlain.length > 0 || writesOutside)
-    return `Bash(${command})`;
-  if (!Number.isFinite(only.pinnedWords) || analysis.unresolved.length > 0) return `Bash(${command})`;
+    return readsBackAs(`Bash(${command})`, "exact", command);
+  if (!Number.isFinite(only.pinnedWords) || analysis.unresolved.length > 0)
+    return readsBackAs(`Bash(${command})`, "exact", command);
   const form = only.forms[0]!;
   const words = Math.min(Math.max(2, only.pinnedWords), form.wordEnds.length);
-  return `Bash(${form.text.slice(0, form.wordEnds[words - 1])}:*)`;
+  const prefix = form.text.slice(0, form.wordEnds[words - 1]);
+  return readsBackAs(`Bash(${prefix}:*)`, "prefix", prefix);
+}
+
+/**
+ * The rule when it reads back as the pattern meant, else "" (no rule is offered). The rule syntax
+ * has no escape: a `*` in an exact command reads as a wildcard (`Bash(rm *)` is every rm, `Bash(x
+ * a:*)` the prefix `x a`), so "allow always" for such a command would allow far more than the
+ * command the user saw.
+ */
+function readsBackAs(rule: string, type: "exact" | "prefix", text: string): string {
+  const target = parseRule(rule).target;
+  const read = target.kind === "bash" ? target.command : undefined;
+  return read?.type === type && read.text === text ? rule : "";
 }
 
 /**

@@ -5,6 +5,7 @@ import type {
   SessionNotification,
 } from "@agentclientprotocol/sdk";
 import type { PermissionAnswer, PermissionRequest } from "../../agent/permission-gate.ts";
+import { realPathOfNearest } from "../../agent/permission-paths.ts";
 import { errorMessage } from "../../core/errors.ts";
 import { kindOfSubject } from "./tool-call-info.ts";
 
@@ -48,7 +49,8 @@ export function permissionBridge(
           title: request.description.charAt(0).toUpperCase() + request.description.slice(1),
           kind: kindOfSubject(request.subject),
           status: "pending",
-          locations: subjectPaths.map((path) => ({ path })),
+          // Where each path really leads (in tacit's process, as the gate judged it): the editor opens these.
+          locations: subjectPaths.map((path) => ({ path: realPathOfNearest(path) })),
           rawInput: request.input,
         },
         options,

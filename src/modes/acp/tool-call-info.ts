@@ -1,5 +1,7 @@
+import path from "node:path";
 import type { ToolCallLocation, ToolKind } from "@agentclientprotocol/sdk";
 import { describe } from "../../agent/permission-messages.ts";
+import { realPathOfNearest } from "../../agent/permission-paths.ts";
 import { newToolSessionState, type PermissionSubject, type Tool } from "../../core/tool.ts";
 import { parseToolInput } from "../../tools/tool-call.ts";
 
@@ -41,10 +43,10 @@ export function describeToolCall(
       return {
         title,
         kind: SEARCH_TOOLS.has(toolName) ? "search" : "read",
-        locations: subject.paths.map((path) => ({ path })),
+        locations: realLocations(subject.paths, where.projectRoot),
       };
     case "edit":
-      return { title, kind: "edit", locations: subject.paths.map((path) => ({ path })) };
+      return { title, kind: "edit", locations: realLocations(subject.paths, where.projectRoot) };
     case "bash":
       return { title, kind: "execute", locations: [] };
     case "memory":
@@ -90,6 +92,14 @@ function subjectOf(
     // A subject that cannot be worked out (a patch that does not parse) only costs the editor its icon.
     return undefined;
   }
+}
+
+/**
+ * Where the paths really lead in tacit's process, as the gate judges them: the editor is another
+ * process, where the model's text (/proc/self/cwd/x, a relative path) could name another file.
+ */
+function realLocations(paths: readonly string[], projectRoot: string): ToolCallLocation[] {
+  return paths.map((given) => ({ path: realPathOfNearest(path.resolve(projectRoot, given)) }));
 }
 
 function capitalised(text: string): string {

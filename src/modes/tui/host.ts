@@ -158,6 +158,8 @@ export interface PermissionRequest {
   detail?: string;
   /** The rule "allow always" adds, e.g. `Bash(npm test:*)`; shown to the user. */
   suggestedRule?: string;
+  /** Why no rule is offered when suggestedRule is "": "a protected file", or no rule could name it exactly. */
+  noRuleReason?: string;
   /** The start-up question whether to trust the repository's commands: its own wording and keys (trust-question.ts). */
   kind?: "repository-trust";
 }

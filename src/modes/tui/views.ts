@@ -98,9 +98,10 @@ export function permissionPromptView(
   const { request } = pending;
   const options = [
     "Allow once",
-    // No rule to save: the gate offers none for protected files (.git, tacit's own settings).
+    // No rule to save: the gate offers none for protected files (.git, tacit's own settings), nor
+    // for a call no rule could name without a wildcard (a command or host holding `*`).
     request.suggestedRule === ""
-      ? "Allow once (a protected file: no rule is saved)"
+      ? `Allow once (${request.noRuleReason ?? "a protected file"}: no rule is saved)`
       : `Allow always${request.suggestedRule ? ` (${request.suggestedRule})` : ""}`,
     "Deny, and tell the model why",
   ];
