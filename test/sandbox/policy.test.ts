@@ -77,7 +77,9 @@ describe("the sandbox policy from settings", () => {
       env: { ...env, XDG_RUNTIME_DIR: path.join(home, "cache") },
       keyVariables: ["ANTHROPIC_API_KEY"],
     })!;
-    expect(policy.hiddenVariables).toEqual(["ANTHROPIC_API_KEY", "GITHUB_TOKEN"]);
+    expect(policy.hiddenVariables).toEqual(
+      expect.arrayContaining(["ANTHROPIC_API_KEY", "GITHUB_TOKEN", "SSH_AUTH_SOCK"]),
+    );
     expect(policy.hiddenPaths).toContain(path.join(home, "cache"));
   });
 
@@ -95,11 +97,21 @@ describe("the sandbox policy from settings", () => {
       writableRoots: [project],
       readOnlyPaths: [path.join(project, ".git"), path.join(project, ".tacit"), path.join(project, "th")],
       guardedWhenMissing: [path.join(project, ".tacit")],
+      guardedFilesWhenMissing: [],
       hiddenPaths: [path.join(home, ".ssh"), path.join(home, ".netrc")],
       // TACIT_HOME does not exist yet: nothing to cover.
       stateFolders: [],
       network: false,
-      hiddenVariables: [],
+      // The agents' variables: their sockets sign and decrypt with the user's keys.
+      hiddenVariables: [
+        "SSH_AUTH_SOCK",
+        "SSH_AGENT_PID",
+        "GPG_AGENT_INFO",
+        "DBUS_SESSION_BUS_ADDRESS",
+        "GNOME_KEYRING_CONTROL",
+        "GNOME_KEYRING_PID",
+        "KRB5CCNAME",
+      ],
     });
   });
 
