@@ -23,10 +23,10 @@ export const AGENT_VARIABLES = [
  * The sockets and credential files the environment names, wherever they are,
  * with the folder of each when it is an agent's own (~/.1password, ssh-agent's
  * /tmp/ssh-XXXX): a reply through a read-only mount is still a reply.
- * `shared` are folders that are never hidden for holding one (the home folder,
- * the project, the writable roots, tacit's folder).
+ * A folder is not hidden when it is, holds or lies in one of `roots` (the
+ * project, the writable roots, tacit's folder), or holds the home folder.
  */
-export function agentSocketPaths(env: NodeJS.ProcessEnv, shared: string[]): string[] {
+export function agentSocketPaths(env: NodeJS.ProcessEnv, home: string, roots: string[]): string[] {
   const sockets = [
     env.SSH_AUTH_SOCK,
     env.GPG_AGENT_INFO?.split(":")[0],
@@ -40,15 +40,15 @@ export function agentSocketPaths(env: NodeJS.ProcessEnv, shared: string[]): stri
   const folders = env.GNUPGHOME && path.isAbsolute(env.GNUPGHOME) ? [env.GNUPGHOME] : [];
   const ownFolders = sockets
     .map((socket) => path.dirname(socket))
-    .filter((folder) => isOwnFolder(folder, shared));
+    .filter((folder) => isOwnFolder(folder, home, roots));
   return [...sockets, ...folders, ...ownFolders];
 }
 
-/** A folder that holds nothing the command has a use for: not the root, /tmp, nor one holding or held by a shared one. */
-function isOwnFolder(folder: string, shared: string[]): boolean {
-  if (folder === path.parse(folder).root) return false;
+/** A folder that holds nothing else the command has a use for: not /, /tmp, the home folder, the project… */
+function isOwnFolder(folder: string, home: string, roots: string[]): boolean {
   if (["/tmp", "/var/tmp", "/private/tmp", "/dev/shm"].includes(folder)) return false;
-  return !shared.some((each) => isInsideOrSame(each, folder) || isInsideOrSame(folder, each));
+  if (isInsideOrSame(home, folder)) return false;
+  return !roots.some((root) => isInsideOrSame(root, folder) || isInsideOrSame(folder, root));
 }
 
 /** D-Bus addresses: `unix:path=/run/user/1000/bus,guid=…`, alternatives separated by `;`. */

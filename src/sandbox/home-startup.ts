@@ -22,7 +22,6 @@ const HOME_STARTUP_FILES = [
   "~/.pam_environment", // LD_PRELOAD and the like at the next login
   "~/.xprofile",
   "~/.xsessionrc",
-  "~/.vimrc",
 ];
 
 /**
@@ -32,11 +31,15 @@ const HOME_STARTUP_FILES = [
  */
 const PROFILE_MASKS = ["~/.bash_profile", "~/.bash_login"];
 
+/** Held only when they exist, for the same reason: an empty ~/.vimrc turns vim's defaults.vim off. */
+const HELD_WHEN_PRESENT = ["~/.vimrc"];
+
 /** Folders whose files run later (PATH entries, services, autostart, per-tool start-up), held likewise. */
 const HOME_STARTUP_FOLDERS = [
   "~/.config/fish",
   "~/.config/git", // git's own config
   "~/.config/nvim",
+  "~/.vim", // plugin/ runs at vim's start
   "~/.local/bin", // on PATH (Ubuntu's ~/.profile adds it once it exists): a `git` there wins
   "~/bin", // likewise
   "~/.config/systemd", // user services, started at the next login
@@ -53,10 +56,10 @@ export interface HomeStartupPaths {
 /** The home start-up files and folders, absolute. */
 export function homeStartupPaths(env: NodeJS.ProcessEnv): HomeStartupPaths {
   const home = (entry: string) => expandHome(entry, env);
-  const masksHeld = existsSync(home("~/.profile"))
-    ? PROFILE_MASKS.filter((entry) => existsSync(home(entry)))
-    : PROFILE_MASKS;
-  return { files: [...HOME_STARTUP_FILES, ...masksHeld].map(home), folders: HOME_STARTUP_FOLDERS.map(home) };
+  const present = (entry: string) => existsSync(home(entry));
+  const masksHeld = present("~/.profile") ? PROFILE_MASKS.filter(present) : PROFILE_MASKS;
+  const files = [...HOME_STARTUP_FILES, ...masksHeld, ...HELD_WHEN_PRESENT.filter(present)];
+  return { files: files.map(home), folders: HOME_STARTUP_FOLDERS.map(home) };
 }
 
 /**

@@ -114,8 +114,7 @@ export function resolveSandboxPolicy(input: PolicyInput): SandboxPolicy | undefi
         ...DEFAULT_HIDDEN_PATHS,
         ...SOCKET_FOLDERS,
         ...runtimeFolder,
-        ...agentSocketPaths(input.env, [
-          expandHome("~", input.env),
+        ...agentSocketPaths(input.env, expandHome("~", input.env), [
           projectRoot,
           ...writableRoots,
           path.resolve(input.tacitHome),
