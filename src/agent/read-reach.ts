@@ -1,6 +1,6 @@
 import path from "node:path";
 import type { PermissionSubject } from "../core/tool.ts";
-import { DEFAULT_HIDDEN_PATHS } from "../sandbox/policy.ts";
+import { DEFAULT_HIDDEN_PATHS } from "../sandbox/hidden-paths.ts";
 import { isInside, realPathOfNearest } from "./permission-paths.ts";
 import { quoteForShell } from "./shell/shell-rules.ts";
 
@@ -15,7 +15,7 @@ import { quoteForShell } from "./shell/shell-rules.ts";
  *   folders get no exception: memory has its own tool, and the user's global
  *   instruction files are read by tacit itself, not through a tool;
  * - a well-known credential file or folder, the ones the sandbox hides from
- *   commands (sandbox/policy.ts DEFAULT_HIDDEN_PATHS), asks even in bypass
+ *   commands (sandbox/hidden-paths.ts), asks even in bypass
  *   and even inside the project (run in the home folder, ~/.ssh is inside),
  *   unless an allow rule names it: bypass is chosen to stop prompts about
  *   changes, not to send keys to a provider.

@@ -1,4 +1,5 @@
-import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
+import { closeSync, constants, fstatSync, openSync, readSync, realpathSync } from "node:fs";
+import path from "node:path";
 
 /** A settings or server file is a few KB; a MB is far more than any real one and little memory. */
 const MAX_CONFIG_FILE_BYTES = 1024 * 1024;
@@ -56,6 +57,27 @@ export function readBoundedText(
   return read.state === "read"
     ? { state: "read", text: read.bytes.toString("utf8").replace(/^\uFEFF/, "") }
     : read;
+}
+
+/**
+ * The same for a file a repository put in place, which must also be the
+ * project's own: a committed link (the file's, or its folder's: `.tacit`
+ * linked to ~/.tacit) leading out of the project is refused, so the user's
+ * files are never read as the repository's.
+ */
+export function readBoundedTextInside(file: string, root: string): ReturnType<typeof readBoundedText> {
+  // Read first, so what is no regular file is said as such; the bytes of a file outside are dropped.
+  const read = readBoundedText(file);
+  if (read.state !== "read") return read;
+  let relative: string;
+  try {
+    relative = path.relative(realpathSync(root), realpathSync(file));
+  } catch (error) {
+    return { state: "refused", problem: `${file}: cannot read: ${(error as Error).message}` };
+  }
+  if (relative.startsWith("..") || path.isAbsolute(relative))
+    return { state: "refused", problem: `${file}: a link leading outside the project; not read` };
+  return read;
 }
 
 function tooLarge(file: string, maxBytes: number): string {

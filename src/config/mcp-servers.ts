@@ -1,6 +1,6 @@
 import path from "node:path";
 import { writeFileAtomic } from "./atomic-write.ts";
-import { readBoundedText } from "./bounded-read.ts";
+import { readBoundedText, readBoundedTextInside } from "./bounded-read.ts";
 import { localSettingsPath, projectSettingsPath, userSettingsPath } from "./paths.ts";
 
 /** How tacit reaches one MCP server: a child process over stdio, or a Streamable HTTP endpoint. */
@@ -64,7 +64,11 @@ export function readMcpServers(options: {
   ];
   const byName = new Map<string, McpServerEntry>();
   for (const { file, key, origin } of files) {
-    const document = readJsonObject(file, warnings);
+    // A repository's file is read only where it really is in the project (no link out of it); a settings
+    // file refused so was already named by the settings loader (settings.ts), which started without it.
+    const settingsFile = origin === "repository" && file !== projectMcpPath(projectRoot);
+    const within = origin === "repository" ? projectRoot : undefined;
+    const document = readJsonObject(file, warnings, { within, refusedSaidElsewhere: settingsFile });
     const servers = document?.[key];
     if (servers === undefined) continue;
     if (!isObject(servers)) {
@@ -181,12 +185,16 @@ export function deleteMcpServer(file: string, name: string, within?: string): bo
  * warning when reading for a session, and an error when about to write to it
  * (rewriting it would lose what it held).
  */
-function readJsonObject(file: string, warnings: string[] | undefined): Record<string, unknown> | undefined {
-  const read = readBoundedText(file);
+function readJsonObject(
+  file: string,
+  warnings: string[] | undefined,
+  reading: { within?: string | undefined; refusedSaidElsewhere?: boolean } = {},
+): Record<string, unknown> | undefined {
+  const read = reading.within ? readBoundedTextInside(file, reading.within) : readBoundedText(file);
   if (read.state === "missing") return undefined;
   if (read.state === "refused") {
     if (!warnings) throw new Error(`${read.problem}; fix it first.`);
-    warnings.push(`${read.problem}; its MCP servers are skipped.`);
+    if (!reading.refusedSaidElsewhere) warnings.push(`${read.problem}; its MCP servers are skipped.`);
     return undefined;
   }
   const text = read.text;

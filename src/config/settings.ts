@@ -3,7 +3,7 @@ import path from "node:path";
 import type { z } from "zod";
 import { ConfigError, errorMessage } from "../core/errors.ts";
 import { writeFileAtomic } from "./atomic-write.ts";
-import { readBoundedText } from "./bounded-read.ts";
+import { readBoundedText, readBoundedTextInside } from "./bounded-read.ts";
 import { BUILTIN_PROVIDERS } from "./builtin-providers.ts";
 import {
   type HeldBackLocal,
@@ -111,7 +111,9 @@ export function loadSettings(options: LoadSettingsOptions): LoadedSettings {
   const loaded: LoadedFile[] = [];
   const userProviders = new Set<string>();
   for (const file of settingsFiles(home, projectRoot)) {
-    const read = readJsonDocument(file);
+    // The project's files may be a FIFO, a link to /dev/zero or out of the project: started without, as .mcp.json.
+    const inProject = file === userFile ? undefined : projectRoot;
+    const read = readJsonDocument(file, inProject, (problem) => sink.push(`${problem}; started without it`));
     if (read === undefined) continue;
     const raw = read.value;
     // Before validation, so a typo that also breaks the schema is named before the error stops the start.
@@ -329,10 +331,15 @@ export function readJsonObject(file: string): Record<string, unknown> | undefine
 }
 
 /** The same, with the text it was parsed from (whose digest says whether a local file is the user's own). */
-function readJsonDocument(file: string): { value: Record<string, unknown>; text: string } | undefined {
+function readJsonDocument(
+  file: string,
+  insideRoot?: string,
+  onRefused?: (problem: string) => void,
+): { value: Record<string, unknown>; text: string } | undefined {
   // Bounded and regular files only: a repository's settings may be a link to /dev/zero.
-  const read = readBoundedText(file);
+  const read = insideRoot ? readBoundedTextInside(file, insideRoot) : readBoundedText(file);
   if (read.state === "missing") return undefined;
+  if (read.state === "refused" && onRefused) return void onRefused(read.problem);
   if (read.state === "refused") throw new ConfigError(read.problem);
   const text = read.text;
   // An empty file (just created with `touch`) means "no settings yet", not an error.

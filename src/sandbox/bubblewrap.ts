@@ -93,8 +93,11 @@ function projectMounts(
     if (existsSync(guarded)) args.push("--ro-bind", guarded, guarded);
     else if (policy.guardedWhenMissing.includes(guarded)) {
       // bwrap creates the (empty) mount point, and its missing parents, on the host:
-      // harmless empty folders inside the project (policy.ts keeps only those).
+      // harmless empty folders inside the writable root, with no link on the way (policy.ts).
       args.push("--ro-bind", layout.emptyDirectory, guarded);
+    } else if (policy.guardedFilesWhenMissing.includes(guarded)) {
+      // An empty file is left on the host as the mount point (an empty ~/.zshenv runs nothing).
+      args.push("--ro-bind", "/dev/null", guarded);
     }
   }
   return args;

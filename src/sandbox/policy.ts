@@ -3,7 +3,10 @@ import path from "node:path";
 import { expandHome } from "../config/paths.ts";
 import type { SandboxSettings } from "../config/settings-schema.ts";
 import { privateFolderPath } from "../core/private-folder.ts";
+import { AGENT_VARIABLES, agentSocketPaths } from "./agent-sockets.ts";
 import { configuredHooksFolder, gitPathsToGuard } from "./git-folders.ts";
+import { DEFAULT_HIDDEN_PATHS, SOCKET_FOLDERS } from "./hidden-paths.ts";
+import { homeStartupPaths, withoutLinksBelowRoot } from "./home-startup.ts";
 import { isInsideOrSame, type StateFolder, stateFolders, withoutHiddenState } from "./tacit-state.ts";
 
 /**
@@ -26,9 +29,12 @@ export interface SandboxPolicy {
   /**
    * Folders among readOnlyPaths that are held even when missing (covered by an
    * empty read-only folder), so that a command cannot create them: tacit's
-   * `.tacit` and a hooks folder that git's `core.hooksPath` names.
+   * `.tacit`, a hooks folder that git's `core.hooksPath` names, the home
+   * start-up folders (home-startup.ts).
    */
   guardedWhenMissing: string[];
+  /** The same for files (the home start-up files), covered by an empty read-only file. */
+  guardedFilesWhenMissing: string[];
   /** Paths a command cannot even read (credentials), replaced by an empty file or folder. */
   hiddenPaths: string[];
   /**
@@ -39,71 +45,10 @@ export interface SandboxPolicy {
   network: boolean;
   /**
    * Environment variables the command (and the sandbox program itself) never
-   * gets: the model keys tacit holds, plus `sandbox.hiddenEnv`.
+   * gets: the model keys tacit holds, the agents' variables (agent-sockets.ts), plus `sandbox.hiddenEnv`.
    */
   hiddenVariables: string[];
 }
-
-/**
- * Credential files and folders hidden from sandboxed commands by default: a
- * command that can read them could print them into the conversation (and so
- * to the provider). `sandbox.hiddenPaths` adds to this list; it cannot remove
- * from it (a repository's settings must not be able to un-hide ~/.ssh).
- */
-export const DEFAULT_HIDDEN_PATHS = [
-  "~/.ssh",
-  "~/.aws",
-  "~/.gnupg",
-  "~/.netrc",
-  "~/.pgpass",
-  "~/.git-credentials",
-  "~/.docker/config.json",
-  "~/.kube",
-  "~/.azure",
-  "~/.config/gcloud",
-  "~/.config/gh",
-  "~/.npmrc",
-  "~/.pypirc",
-  "~/.cargo/credentials",
-  "~/.cargo/credentials.toml",
-  "~/.terraform.d/credentials.tfrc.json",
-  // Other coding agents' logins and keys.
-  "~/.codex/auth.json",
-  "~/.claude/.credentials.json",
-  "~/.claude.json",
-  "~/.config/github-copilot",
-  "~/.gemini/oauth_creds.json",
-  "~/.local/share/opencode/auth.json",
-];
-
-/**
- * Folders where the user's services listen on unix sockets: a connect() goes
- * through a read-only mount, and the service (Docker, git's credential cache,
- * LXD) then acts outside the sandbox or hands out secrets. /run and /var/run
- * are covered whole by the bubblewrap sandbox (bubblewrap.ts); these are the
- * well-known places elsewhere, plus $XDG_RUNTIME_DIR wherever it is.
- */
-const SOCKET_FOLDERS = [
-  "~/.docker/run",
-  "~/.docker/desktop",
-  "~/.cache/git/credential",
-  "~/.git-credential-cache",
-  "/var/snap/lxd/common/lxd",
-];
-
-/** Files in the home folder that run code later, unsandboxed: kept read-only when the home folder is writable. */
-const HOME_STARTUP_FILES = [
-  "~/.bashrc",
-  "~/.bash_profile",
-  "~/.bash_login",
-  "~/.profile",
-  "~/.zshrc",
-  "~/.zshenv",
-  "~/.zprofile",
-  "~/.config/fish",
-  "~/.gitconfig",
-  "~/.config/git",
-];
 
 export interface PolicyInput {
   settings: SandboxSettings | undefined;
@@ -136,24 +81,30 @@ export function resolveSandboxPolicy(input: PolicyInput): SandboxPolicy | undefi
   // tacit's private folder (core/private-folder.ts) holds code a later run executes outside any sandbox
   // (the headless bundle's code cache) when it lies inside a writable root (tacit started in the temp folder).
   const privateFolder = privateFolderPath(input.env);
-  const guardedWhenMissing = [
+  // Run where the home folder itself is writable (tacit started in ~, or ~ in writablePaths):
+  // files that run code in the user's next shell or git command, outside any sandbox.
+  const startup = homeStartupPaths(input.env);
+  const guarded = (entries: string[]) => entries.map((entry) => withoutLinksBelowRoot(entry, writableRoots));
+  const guardedWhenMissing = guarded([
     path.join(projectRoot, ".tacit"),
     ...(hooksFolder ? [hooksFolder] : []),
     ...(privateFolder ? [privateFolder] : []),
-  ];
-  const readOnlyPaths = unique([
-    // Every .git runs code on the user's next git command, outside any sandbox (see git-folders.ts).
-    // Nested repositories are looked for in the project only: other writable roots are caches.
-    ...writableRoots.flatMap((root) => gitPathsToGuard(root, root === projectRoot)),
-    // .tacit whole, not just settings files: a command must not create
-    // `.tacit/settings.local.json`, and project memories are read into prompts.
-    // And a hooks folder in the project, which the user's next commit runs.
-    ...guardedWhenMissing,
-    path.resolve(input.tacitHome),
-    // Run where the home folder itself is writable (tacit started in ~, or ~ in writablePaths):
-    // files that run code in the user's next shell or git command, outside any sandbox.
-    ...HOME_STARTUP_FILES.map((entry) => expandHome(entry, input.env)),
-  ]).filter((entry) => writableRoots.some((root) => isInsideOrSame(entry, root)));
+    ...startup.folders,
+  ]).filter(isDefined);
+  const guardedFilesWhenMissing = guarded(startup.files).filter(isDefined);
+  const readOnlyPaths = unique(
+    guarded([
+      // Every .git runs code on the user's next git command, outside any sandbox (see git-folders.ts).
+      // Nested repositories are looked for in the project only: other writable roots are caches.
+      ...writableRoots.flatMap((root) => gitPathsToGuard(root, root === projectRoot)),
+      // .tacit whole, not just settings files: a command must not create
+      // `.tacit/settings.local.json`, and project memories are read into prompts.
+      // And a hooks folder in the project, which the user's next commit runs.
+      ...guardedWhenMissing,
+      ...guardedFilesWhenMissing,
+      path.resolve(input.tacitHome),
+    ]).filter(isDefined),
+  ).filter((entry) => writableRoots.some((root) => isInsideOrSame(entry, root)));
   const runtimeFolder = input.env.XDG_RUNTIME_DIR ? [input.env.XDG_RUNTIME_DIR] : [];
   // tacit's state folder: hidden whole but for what a command may read (tacit-state.ts).
   const state = stateFolders(input.tacitHome, projectRoot, input.env);
@@ -163,12 +114,19 @@ export function resolveSandboxPolicy(input: PolicyInput): SandboxPolicy | undefi
         ...DEFAULT_HIDDEN_PATHS,
         ...SOCKET_FOLDERS,
         ...runtimeFolder,
+        ...agentSocketPaths(input.env, expandHome("~", input.env), [
+          projectRoot,
+          ...writableRoots,
+          path.resolve(input.tacitHome),
+        ]),
         ...state.flatMap((folder) => folder.hiddenInShown),
         ...(settings.hiddenPaths ?? []),
       ]
         .map(absolute)
-        .filter(existsSync),
-    ),
+        .filter(existsSync)
+        // Started inside one (a project in ~/.claude/skills), the user chose to work there.
+        .filter((entry) => !isInsideOrSame(projectRoot, entry)),
+    ).filter((entry, _index, all) => !all.some((other) => other !== entry && isInsideOrSame(entry, other))),
     state,
     [projectRoot, ...writableRoots],
   );
@@ -178,11 +136,20 @@ export function resolveSandboxPolicy(input: PolicyInput): SandboxPolicy | undefi
     writableRoots,
     readOnlyPaths,
     guardedWhenMissing: guardedWhenMissing.filter((entry) => readOnlyPaths.includes(entry)),
+    guardedFilesWhenMissing: guardedFilesWhenMissing.filter((entry) => readOnlyPaths.includes(entry)),
     hiddenPaths,
     stateFolders: state.map(({ folder, shown }) => ({ folder, shown })),
     network: settings.network === true,
-    hiddenVariables: unique([...(input.keyVariables ?? []), ...(settings.hiddenEnv ?? [])]),
+    hiddenVariables: unique([
+      ...(input.keyVariables ?? []),
+      ...AGENT_VARIABLES,
+      ...(settings.hiddenEnv ?? []),
+    ]),
   };
+}
+
+function isDefined(entry: string | undefined): entry is string {
+  return entry !== undefined;
 }
 
 function unique(paths: string[]): string[] {

@@ -77,7 +77,9 @@ describe("the sandbox policy from settings", () => {
       env: { ...env, XDG_RUNTIME_DIR: path.join(home, "cache") },
       keyVariables: ["ANTHROPIC_API_KEY"],
     })!;
-    expect(policy.hiddenVariables).toEqual(["ANTHROPIC_API_KEY", "GITHUB_TOKEN"]);
+    expect(policy.hiddenVariables).toEqual(
+      expect.arrayContaining(["ANTHROPIC_API_KEY", "GITHUB_TOKEN", "SSH_AUTH_SOCK"]),
+    );
     expect(policy.hiddenPaths).toContain(path.join(home, "cache"));
   });
 
@@ -95,11 +97,21 @@ describe("the sandbox policy from settings", () => {
       writableRoots: [project],
       readOnlyPaths: [path.join(project, ".git"), path.join(project, ".tacit"), path.join(project, "th")],
       guardedWhenMissing: [path.join(project, ".tacit")],
+      guardedFilesWhenMissing: [],
       hiddenPaths: [path.join(home, ".ssh"), path.join(home, ".netrc")],
       // TACIT_HOME does not exist yet: nothing to cover.
       stateFolders: [],
       network: false,
-      hiddenVariables: [],
+      // The agents' variables: their sockets sign and decrypt with the user's keys.
+      hiddenVariables: [
+        "SSH_AUTH_SOCK",
+        "SSH_AGENT_PID",
+        "GPG_AGENT_INFO",
+        "DBUS_SESSION_BUS_ADDRESS",
+        "GNOME_KEYRING_CONTROL",
+        "GNOME_KEYRING_PID",
+        "KRB5CCNAME",
+      ],
     });
   });
 
@@ -207,5 +219,43 @@ describe("the sandbox policy from settings", () => {
     expect(
       resolveSandboxPolicy({ settings: { mode: "off" }, projectRoot: project, tacitHome: "/x", env }),
     ).toBeUndefined();
+  });
+  it("run in ~, holds missing start-up files, but never leaves a ~/.bash_profile that would hide an existing ~/.profile", async () => {
+    const { home, env } = await folders();
+    const inHome = () =>
+      resolveSandboxPolicy({ settings: {}, projectRoot: home, tacitHome: path.join(home, ".tacit"), env })!;
+    const profileMask = path.join(home, ".bash_profile");
+    expect(inHome().guardedFilesWhenMissing).toEqual(
+      expect.arrayContaining([path.join(home, ".zshenv"), path.join(home, ".gitconfig"), profileMask]),
+    );
+    expect(inHome().guardedWhenMissing).toEqual(
+      expect.arrayContaining([path.join(home, ".local", "bin"), path.join(home, ".config", "systemd")]),
+    );
+    writeFileSync(path.join(home, ".profile"), "export PATH=$HOME/tools:$PATH\n");
+    expect(inHome().guardedFilesWhenMissing).not.toContain(profileMask);
+    writeFileSync(profileMask, ". ~/.profile\n");
+    expect(inHome().readOnlyPaths).toContain(profileMask);
+  });
+
+  it("hides an agent's socket and its own folder wherever the environment names them, but never the project", async () => {
+    const { project, home, env } = await folders();
+    mkdirSync(path.join(home, ".agent"));
+    writeFileSync(path.join(home, ".agent", "sock"), "");
+    writeFileSync(path.join(project, "bus"), "");
+    const policy = resolveSandboxPolicy({
+      settings: {},
+      projectRoot: project,
+      tacitHome: "/nowhere",
+      env: {
+        ...env,
+        SSH_AUTH_SOCK: path.join(home, ".agent", "sock"),
+        DBUS_SESSION_BUS_ADDRESS: `unix:path=${project}/bus`,
+      },
+    })!;
+    // The socket inside the hidden folder is covered with it; a socket in the project is hidden, the project is not.
+    expect(policy.hiddenPaths).toContain(path.join(home, ".agent"));
+    expect(policy.hiddenPaths).not.toContain(path.join(home, ".agent", "sock"));
+    expect(policy.hiddenPaths).toContain(path.join(project, "bus"));
+    expect(policy.hiddenPaths).not.toContain(project);
   });
 });

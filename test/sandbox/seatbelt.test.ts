@@ -8,6 +8,7 @@ const policy: SandboxPolicy = {
   writableRoots: ["/Users/me/app", "/Users/me/.cache/pip"],
   readOnlyPaths: ["/Users/me/app/.git/hooks", "/Users/me/app/.tacit"],
   guardedWhenMissing: [],
+  guardedFilesWhenMissing: [],
   hiddenPaths: ["/Users/me/.ssh", "/Users/me/.netrc"],
   stateFolders: [
     { folder: "/Users/me/.tacit", shown: ["/Users/me/.tacit/memory", "/Users/me/.tacit/skills"] },
