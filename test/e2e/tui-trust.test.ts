@@ -91,3 +91,26 @@ describe.skipIf(!hasTmux)("typing ahead at the trust prompt", () => {
     await exit(terminal);
   }, 60_000);
 });
+
+describe.skipIf(!hasTmux)("a paste at the trust prompt, without bracketed paste", () => {
+  const { terminal, e2e, paths } = trustFixture("trust-paste");
+
+  it("answers nothing, even an arrow and Enter (one key at a time answers)", async () => {
+    terminal.launch(e2e.workspace, e2e.env, ["--model", e2e.model]);
+    await terminal.waitFor(ARMED, "the question to take keys");
+    // Up then Enter in one chunk, as a terminal sends a paste it does not bracket (no -p).
+    terminal.tmux("set-buffer", "\u001b[A\r");
+    terminal.tmux("paste-buffer", "-t", "tacit");
+    // A key typed after it shows the paste was taken: the question is still there.
+    terminal.literal("x");
+    expect(await terminal.waitFor(/your prompt: x/, "the key after the paste")).toMatch(
+      /Trust this repository\?/,
+    );
+    expect((await e2e.run(["trust", "--show"])).stdout).not.toContain(": trusted.");
+    expect(existsSync(paths.marker)).toBe(false);
+    terminal.keys("Escape");
+    await terminal.waitFor(/MCP servers and hooks do not run/, "the answer don't trust");
+    terminal.keys("C-u");
+    await exit(terminal);
+  }, 60_000);
+});

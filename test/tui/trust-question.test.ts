@@ -91,6 +91,13 @@ describe("the start-up trust question", () => {
     expect(once.effects).toEqual([{ kind: "answer-permission", id: 5, answer: { decision: "allow-once" } }]);
   });
 
+  test("a key that came in one chunk with others (a paste without brackets) neither moves nor answers", () => {
+    const moved = keyStep(armed(), "", UP, COMMANDS, true);
+    expect(moved.state.permissionSelected).toBe(2);
+    expect(keyStep(armed(), "", ENTER, COMMANDS, true).effects).toEqual([]);
+    expect(keyStep(armed(), "x", NO_KEY, COMMANDS, true).state.editor.text).toBe("x");
+  });
+
   test("a paste goes to the editor; an old question's arming does not arm a new one", () => {
     expect(pasteStep(asked(), "pasted").state.editor.text).toBe("pasted");
     const stale = uiStep(asked(), { type: "permission-armed", id: 4 }, COMMANDS).state;

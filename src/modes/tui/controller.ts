@@ -268,7 +268,7 @@ export function createTuiController(options: TuiControllerOptions): TuiControlle
 
 /** Keys and pastes are stepped in key-handler.ts; everything else in ui-state.ts. */
 function reduce(state: UiState, action: UiAction, commands: SlashCommand[]): Step {
-  if (action.type === "key") return keyStep(state, action.input, action.key, commands);
+  if (action.type === "key") return keyStep(state, action.input, action.key, commands, action.inChunk);
   if (action.type === "paste") return pasteStep(state, action.text);
   return uiStep(state, action, commands);
 }

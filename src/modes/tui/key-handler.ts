@@ -118,12 +118,18 @@ function answersOnOneKey(state: UiState): boolean {
   );
 }
 
-export function keyStep(state: UiState, input: string, key: Key, commands: SlashCommand[]): Step {
+export function keyStep(
+  state: UiState,
+  input: string,
+  key: Key,
+  commands: SlashCommand[],
+  inChunk = false,
+): Step {
   if (state.leaving) return unchanged(state);
   if (key.ctrl && input === "c") return ctrlC(state);
   const current = state.exitArmed ? { ...state, exitArmed: false } : state;
   if (current.pending && isTrustQuestion(current.pending))
-    return trustQuestionKey(current, current.pending, input, key, commands);
+    return trustQuestionKey(current, current.pending, input, key, commands, inChunk);
   if (current.pending) return permissionKey(current, current.pending, input, key);
   if (current.confirm) return confirmKey(current, current.confirm, input, key);
   if (current.picker) return pickerKey(current, current.picker, input, key);
@@ -219,15 +225,19 @@ function permissionKey(state: UiState, pending: PendingPermission, input: string
   return unchanged(state);
 }
 
-/** The start-up trust question: typing goes on into the editor; only Enter, Esc and arrows answer, once armed. */
+/**
+ * The start-up trust question: typing goes on into the editor; only Enter, Esc and arrows answer, once
+ * armed, and only keys that came alone (a paste the terminal did not bracket, "\e[A\r", answers nothing).
+ */
 function trustQuestionKey(
   state: UiState,
   pending: PendingPermission,
   input: string,
   key: Key,
   commands: SlashCommand[],
+  inChunk: boolean,
 ): Step {
-  const outcome = trustKey(state.permissionSelected, state.permissionArmed, input, key);
+  const outcome = trustKey(state.permissionSelected, state.permissionArmed && !inChunk, input, key);
   if (outcome.kind === "type") return editorStep(state, input, key, commands);
   if (outcome.kind === "move") return unchanged({ ...state, permissionSelected: outcome.selected });
   if (outcome.kind === "ignore") return unchanged(state);
