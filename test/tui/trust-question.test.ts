@@ -87,6 +87,8 @@ describe("the start-up trust question", () => {
       { kind: "answer-permission", id: 5, answer: { decision: "allow-always" } },
     ]);
     expect(always.state.editor.text).toBe("2 tests");
+    expect(JSON.stringify(always.state.transcript)).toContain("The prompt you typed is still in the editor");
+    expect(JSON.stringify(type(armed(), "", ESCAPE).state.transcript)).not.toContain("still in the editor");
     const once = type(type(type(armed(), "", UP).state, "", UP).state, "", ENTER);
     expect(once.effects).toEqual([{ kind: "answer-permission", id: 5, answer: { decision: "allow-once" } }]);
   });

@@ -13,7 +13,7 @@ import {
 import { editorKey } from "./editor-keys.ts";
 import type { PermissionAnswer } from "./host.ts";
 import type { PendingPermission } from "./permission-bridge.ts";
-import { expandLastTool } from "./transcript.ts";
+import { appendItem, expandLastTool } from "./transcript.ts";
 import { isTrustQuestion, trustKey } from "./trust-question.ts";
 import {
   type ConfirmState,
@@ -242,8 +242,21 @@ function trustQuestionKey(
   if (outcome.kind === "move") return unchanged({ ...state, permissionSelected: outcome.selected });
   if (outcome.kind === "ignore") return unchanged(state);
   const decisions = ["allow-once", "allow-always", "deny"] as const;
+  // An Enter typed ahead was dropped (it could not tell a prompt from an answer): say the prompt waits.
+  const answered = withoutQuestion(state);
+  const waiting =
+    state.editor.text.trim() === ""
+      ? answered
+      : {
+          ...answered,
+          transcript: appendItem(answered.transcript, {
+            kind: "notice",
+            level: "info",
+            text: "The prompt you typed is still in the editor: Enter sends it.",
+          }),
+        };
   return {
-    state: withoutQuestion(state),
+    state: waiting,
     effects: [answer(pending, { decision: decisions[outcome.choice] ?? "deny" })],
   };
 }

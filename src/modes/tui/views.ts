@@ -122,9 +122,15 @@ export function permissionPromptView(
 }
 
 /** A question's numbered choices, the selected one marked. */
-export function choiceLines(choices: readonly string[], selected: number, theme: Theme): string[] {
+/** numbered: "1. " before each choice, for a question whose digits pick (not the trust question's). */
+export function choiceLines(
+  choices: readonly string[],
+  selected: number,
+  theme: Theme,
+  numbered = true,
+): string[] {
   return choices.map((choice, index) => {
-    const line = `${index + 1}. ${choice}`;
+    const line = numbered ? `${index + 1}. ${choice}` : choice;
     return index === selected ? theme.paint(["bold", "accent"], `❯ ${line}`) : `  ${line}`;
   });
 }
