@@ -11,7 +11,7 @@ import type { PermissionBridge } from "./permission-bridge.ts";
 import type { Theme } from "./theme.ts";
 import { appendItem, emptyTranscript, type TranscriptItem, type TranscriptState } from "./transcript.ts";
 import { initialUiState, menuOf, pickerItems } from "./ui-state.ts";
-import { footerView, transcriptItemView } from "./views.ts";
+import { footerView, oneLine, transcriptItemView } from "./views.ts";
 
 export interface AppProps {
   launch: TuiLaunch;
@@ -143,7 +143,8 @@ function openingTranscript(info: TuiInfo, theme: Theme, version: string | undefi
     kind: "banner",
     lines: [
       `${theme.paint(["bold", "accent"], "✻ tacit")}${version ? theme.paint("gray", ` ${version}`) : ""} ${theme.paint("gray", "· a coding agent that remembers")}`,
-      theme.paint("gray", [info.model, info.cwd].filter(Boolean).join(" · ")),
+      // A repository's settings name the model, and a clone's folder name is the cloner's choice.
+      theme.paint("gray", [info.model, info.cwd].filter(Boolean).map(oneLine).join(" · ")),
       theme.paint("gray", "/help for commands · @ to mention files · shift+tab to change permission mode"),
     ],
   });
