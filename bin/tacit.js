@@ -136,6 +136,16 @@ function start() {
 function couldNotStart(error) {
   // One line: Node's "Cannot find module" goes on with its require stack.
   var message = String(error && error.message ? error.message : error).split("\n")[0];
-  process.stderr.write("tacit: could not start: " + message + "\n");
+  // A checkout after `npm install` alone has no dist/ yet: say how to make it.
+  var unbuilt =
+    error &&
+    error.code === "MODULE_NOT_FOUND" &&
+    !fs.existsSync(path.join(__dirname, "..", "dist", "cli.cjs"));
+  process.stderr.write(
+    "tacit: could not start: " +
+      message +
+      (unbuilt ? " (tacit is not built yet: run npm run build)" : "") +
+      "\n",
+  );
   process.exit(1);
 }
