@@ -133,6 +133,9 @@ export function keyStep(
   if (current.pending) return permissionKey(current, current.pending, input, key);
   if (current.confirm) return confirmKey(current, current.confirm, input, key);
   if (current.picker) return pickerKey(current, current.picker, input, key);
+  // Ctrl+D on an empty prompt quits, as end of input does in a shell or a REPL; not during a turn.
+  if (key.ctrl && input === "d" && current.editor.text === "" && !current.busy)
+    return { state: { ...current, leaving: true }, effects: [{ kind: "leave" }] };
   if (key.tab && key.shift) return cyclePermissionMode(current);
   if (key.ctrl && input === "o")
     return unchanged({ ...current, transcript: expandLastTool(current.transcript) });
