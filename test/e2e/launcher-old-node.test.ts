@@ -157,8 +157,8 @@ describe.skipIf(!hasOldNode || !hasTmux)("Ctrl+C in a terminal on the launcher o
     await terminal.typeLine(`${command}; echo "__TACIT_EXITED_$?__"`);
     return terminal;
   }
-  /** The screen after the typed command line. */
-  const output = (screen: string) => screen.replace(/.*echo "__TACIT_EXITED_\$\?__"/s, "");
+  /** Where the shell said the launcher's code (the typed command line, perhaps wrapped, has "$?" there). */
+  const exitedAt = (screen: string) => screen.search(/__TACIT_EXITED_\d+__/);
 
   it("reaches a headless run, whose interrupted line comes before the shell goes on", async () => {
     e2e.server.enqueue({ fault: { kind: "stall", afterText: "Thinking" } });
@@ -166,10 +166,10 @@ describe.skipIf(!hasOldNode || !hasTmux)("Ctrl+C in a terminal on the launcher o
     const terminal = await runInShell("launcher-ctrl-c", ["-p", "go", "--model", e2e.model]);
     await until(() => (e2e.server.requests.length > asked ? true : undefined), "the model to be asked");
     terminal.keys("C-c");
-    const screen = output(await terminal.waitFor(/__TACIT_EXITED_\d+__/, "the launcher to exit"));
+    const screen = await terminal.waitFor(/__TACIT_EXITED_\d+__/, "the launcher to exit");
     const interrupted = screen.indexOf("tacit: interrupted");
     expect(interrupted).toBeGreaterThan(-1);
-    expect(interrupted).toBeLessThan(screen.indexOf("__TACIT_EXITED_"));
+    expect(interrupted).toBeLessThan(exitedAt(screen));
   }, 30_000);
 
   it("reaches acp once: it ends cleanly (a second SIGINT would kill it)", async () => {
@@ -178,7 +178,7 @@ describe.skipIf(!hasOldNode || !hasTmux)("Ctrl+C in a terminal on the launcher o
     await terminal.typeLine('{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":1}}');
     await terminal.waitFor(/"id":1,"result"|"result".*"id":1/, "acp to answer");
     terminal.keys("C-c");
-    const screen = output(await terminal.waitFor(/__TACIT_EXITED_\d+__/, "the launcher to exit"));
-    expect(screen).toContain("__TACIT_EXITED_0__");
+    const screen = await terminal.waitFor(/__TACIT_EXITED_\d+__/, "the launcher to exit");
+    expect(screen.slice(exitedAt(screen))).toMatch(/^__TACIT_EXITED_0__/);
   }, 30_000);
 });
