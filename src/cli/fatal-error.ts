@@ -1,4 +1,5 @@
 import { errorMessage, UserFacingError } from "../core/errors.ts";
+import { systemErrorLine } from "../core/system-error-line.ts";
 import { printStderrLine } from "../core/terminal-safe.ts";
 import { UsageError } from "./command-typos.ts";
 
@@ -43,7 +44,7 @@ async function storageFailure(error: unknown): Promise<string | undefined> {
  */
 export async function reportFailure(error: unknown): Promise<void> {
   if (await setAsideIfDatabaseDamaged(error)) return;
-  const message = (await storageFailure(error)) ?? errorMessage(error);
+  const message = (await storageFailure(error)) ?? systemErrorLine(error) ?? errorMessage(error);
   printStderrLine(message);
   if (!(error instanceof UserFacingError) && process.env.TACIT_DEBUG && error instanceof Error) {
     process.stderr.write(`${error.stack}\n`);

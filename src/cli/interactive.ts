@@ -32,21 +32,32 @@ export async function runInteractive(options: RunOptions, version: string): Prom
   let runtime: Runtime | undefined;
   // Shown as notices once started; if start-up fails, printed before its error (the TUI is gone by then).
   const startupWarnings: string[] = [];
+  let warningRaised = () => {};
   const start = async (): Promise<TuiHost> => {
-    const [{ bootstrap }, { createTuiHost }, { createPermissionForwarder }, { findProjectRoot, tacitHome }] =
-      await Promise.all([
-        import("./bootstrap.ts"),
-        import("./tui-host.ts"),
-        import("./tui-permissions.ts"),
-        import("../config/paths.ts"),
-      ]);
+    const [
+      { bootstrap },
+      { createTuiHost },
+      { createPermissionForwarder },
+      { findProjectRoot, tacitHome },
+      { noticeFeed },
+    ] = await Promise.all([
+      import("./bootstrap.ts"),
+      import("./tui-host.ts"),
+      import("./tui-permissions.ts"),
+      import("../config/paths.ts"),
+      import("./tui-notices.ts"),
+    ]);
     const permissions = createPermissionForwarder(findProjectRoot(process.cwd()), tacitHome());
     if (registeredAsk) permissions.register(registeredAsk);
     runtime = await bootstrap({
       options,
       ask: permissions.ask,
       persistRule: permissions.persistRule,
-      onWarning: (warning) => startupWarnings.push(warning),
+      onWarning: (warning) => {
+        startupWarnings.push(warning);
+        // Raised after start-up (an MCP server, the trust answer): shown in the TUI as it comes.
+        warningRaised();
+      },
       askRepositoryTrust: async (commands) => {
         if (!registeredAsk) throw new Error("the interactive UI is not ready to ask");
         const answer = await registeredAsk({
@@ -63,6 +74,8 @@ export async function runInteractive(options: RunOptions, version: string): Prom
       },
     });
     traceStartup("bootstrapped");
+    const notices = noticeFeed(runtime.warnings);
+    warningRaised = notices.changed;
     // The user is still typing: the MCP servers can start now, with nothing to compete with.
     runtime.mcp.start();
     const started = runtime;
@@ -78,6 +91,7 @@ export async function runInteractive(options: RunOptions, version: string): Prom
       savedRules: permissions.savedRules,
       customCommands: customCommands.catalog.commands,
       reflect: (sessionId) => reflectInBackground(started, sessionId, options),
+      notices,
     });
   };
   // setImmediate: the first frame is written before the runtime's modules start loading.

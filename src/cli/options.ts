@@ -39,7 +39,7 @@ const MODE_ALIASES: Readonly<Record<string, PermissionMode>> = { ...permissionMo
 export function parseRunOptions(raw: Record<string, unknown>, prompt: string | undefined): RunOptions {
   const outputFormat = String(raw.outputFormat ?? "text") as OutputFormat;
   if (!OUTPUT_FORMATS.includes(outputFormat)) {
-    throw new ConfigError(
+    throw new UsageError(
       `--output-format must be one of ${OUTPUT_FORMATS.join(", ")} (got "${outputFormat}")`,
     );
   }
@@ -48,7 +48,7 @@ export function parseRunOptions(raw: Record<string, unknown>, prompt: string | u
   else if (typeof raw.permissionMode === "string") {
     const mode = MODE_ALIASES[raw.permissionMode] ?? raw.permissionMode;
     if (!isPermissionMode(mode)) {
-      throw new ConfigError(
+      throw new UsageError(
         `--permission-mode must be one of ${permissionModes.join(", ")} (got "${raw.permissionMode}")`,
       );
     }
@@ -58,7 +58,7 @@ export function parseRunOptions(raw: Record<string, unknown>, prompt: string | u
   if (raw.maxTurns !== undefined) {
     maxTurns = Number(raw.maxTurns);
     if (!Number.isInteger(maxTurns) || maxTurns < 1)
-      throw new ConfigError("--max-turns must be a whole number of at least 1");
+      throw new UsageError("--max-turns must be a whole number of at least 1");
   }
   if (raw.image !== undefined && raw.print !== true) {
     throw new ConfigError("--image goes with -p; in the TUI, type @ and the image's path, or paste the path");

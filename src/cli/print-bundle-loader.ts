@@ -127,9 +127,15 @@ export const SCRIPT_PREFIX = "(function (exports, require, module, __filename, _
 
 /** What the build writes at the start of the bundle: `/* tacit build <16 hex digits> *\/`. */
 const BUILD_ID = /^\/\* tacit build ([0-9a-f]{16}) \*\//;
-const CACHE_NAME = /^(print|cli)-([0-9a-f]{16})-.+\.v8cache$/;
+/** <kind>-<build id>[-<role>]-<Node version>-<variant>.v8cache (codeCacheName). */
+const CACHE_NAME = /^(print|cli)-([0-9a-f]{16})-(?:([a-z][a-z-]*)-)?v\d.*-[0-9a-f]{12}\.v8cache$/;
 /** Caches of other builds kept beside the current build's (two installs used in turn). */
 const CACHES_KEPT = 3;
+/**
+ * Caches of one build and command kept (other Node flags or versions used in turn, the same build
+ * rebuilt): the newest. Each is 1-2.4 MB; without a bound every new NODE_OPTIONS added one for good.
+ */
+const VARIANTS_KEPT = 2;
 /** Far above a real cache (about 2 MB): a bigger file is not one of ours. */
 const MAX_CACHE_BYTES = 64 * 1024 * 1024;
 
@@ -190,19 +196,30 @@ function saveCache(file: string, script: vm.Script): void {
 }
 
 /**
- * Leaves the current build's caches (one a command, each a few MB at most) and the newest few of
- * the same bundle's other builds.
+ * Leaves the newest VARIANTS_KEPT caches of the current build's command (other Node flags, versions
+ * or a rebuild of the same source make another file each) and the newest CACHES_KEPT of the same
+ * bundle's other builds: at most two a command and three more, whatever the runs were.
  */
 function pruneCaches(folder: string, current: string): void {
-  const [, kind, buildId] = CACHE_NAME.exec(current) ?? [];
-  const others = readdirSync(folder)
-    .filter((name) => {
-      const [, otherKind, otherBuildId] = CACHE_NAME.exec(name) ?? [];
-      return otherKind === kind && otherBuildId !== buildId;
-    })
-    .map((name) => ({ name, modified: statSync(path.join(folder, name)).mtimeMs }))
-    .sort((first, second) => second.modified - first.modified);
-  for (const stale of others.slice(CACHES_KEPT)) rmSync(path.join(folder, stale.name), { force: true });
+  const [, kind, buildId, role = ""] = CACHE_NAME.exec(current) ?? [];
+  if (!kind) return;
+  const sameCommand: { name: string; modified: number }[] = [];
+  const otherBuilds: { name: string; modified: number }[] = [];
+  for (const name of readdirSync(folder)) {
+    const [, otherKind, otherBuildId, otherRole = ""] = CACHE_NAME.exec(name) ?? [];
+    if (otherKind !== kind) continue;
+    const group = otherBuildId !== buildId ? otherBuilds : otherRole === role ? sameCommand : undefined;
+    group?.push({ name, modified: statSync(path.join(folder, name)).mtimeMs });
+  }
+  const stale = [
+    ...newestFirst(sameCommand.filter((cache) => cache.name !== current)).slice(VARIANTS_KEPT - 1),
+    ...newestFirst(otherBuilds).slice(CACHES_KEPT),
+  ];
+  for (const cache of stale) rmSync(path.join(folder, cache.name), { force: true });
+}
+
+function newestFirst<Cache extends { modified: number }>(caches: Cache[]): Cache[] {
+  return caches.sort((first, second) => second.modified - first.modified);
 }
 
 /**

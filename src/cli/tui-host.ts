@@ -25,6 +25,7 @@ import { afterOutsideRewind, outsideRewindWatch } from "./outside-rewind.ts";
 import { createFileLister, createPromptHistory } from "./tui-files.ts";
 import { createTuiInboxHost } from "./tui-inbox.ts";
 import { createTuiMemoryHost, prepareTuiInit } from "./tui-memory.ts";
+import { type NoticeFeed, noticeFeed } from "./tui-notices.ts";
 import { createTuiRewindHost } from "./tui-rewind.ts";
 
 /** A resumed session's transcript shows at most this many messages (the newest). */
@@ -43,6 +44,8 @@ export interface TuiHostInput {
    * did: called on /new for the session left, and after the TUI sat idle. Absent: never.
    */
   reflect?: (sessionId: string) => boolean;
+  /** The run's warnings as notices, told of each new one (tui-notices.ts); absent: those present at creation. */
+  notices?: NoticeFeed;
 }
 
 /** The TUI's view of the runtime: every slash command and status field maps onto one call here. */
@@ -50,6 +53,7 @@ export function createTuiHost(input: TuiHostInput): TuiHost {
   const { runtime, options } = input;
   const env = input.env ?? process.env;
   const { session, store, gate } = runtime;
+  const notices = input.notices ?? noticeFeed(runtime.warnings);
   const history = createPromptHistory(runtime.home, runtime.cwd);
   const listFiles = createFileLister(runtime.cwd, runtime.projectRoot);
   /** The turn /init got ready: the next submit of exactly its line runs with init's tools and context. */
@@ -77,7 +81,7 @@ export function createTuiHost(input: TuiHostInput): TuiHost {
   );
 
   const host: TuiHost = {
-    startupNotices: () => runtime.warnings,
+    watchNotices: (show) => notices.subscribe(show),
     startupNotes: () => runtime.notes,
     submit: (prompt, signal) => {
       const init = pendingInit?.prompt === prompt ? pendingInit : undefined;
@@ -127,7 +131,8 @@ export function createTuiHost(input: TuiHostInput): TuiHost {
         throw new ConfigError(deprecationWarning(provider, modelId) ?? `${ref} was retired`);
       // resolve throws a one-line ConfigError (no key, unknown provider); the TUI shows it as is.
       const seen = runtime.warnings.length;
-      const model = runtime.resolve(ref);
+      // Its warnings are this answer's lines, not notices as well.
+      const model = notices.reportedBy(() => runtime.resolve(ref));
       model.warmUp?.();
       session.switchModel(model);
       // Kept for this project's next session (config/project-choices.ts).
@@ -153,9 +158,11 @@ export function createTuiHost(input: TuiHostInput): TuiHost {
       if (clearing) clearProjectChoice(runtime.home, runtime.projectRoot, "effort");
       const effort = clearing ? startChoice().effort : parseEffort(level, "the level");
       const seen = runtime.warnings.length;
-      runtime.setEffort(effort);
-      // The model is resolved again so its requests carry the new effort.
-      const model = runtime.resolve(session.currentModel.info.ref);
+      // The model is resolved again so its requests carry the new effort; its warnings are this answer's lines.
+      const model = notices.reportedBy(() => {
+        runtime.setEffort(effort);
+        return runtime.resolve(session.currentModel.info.ref);
+      });
       session.switchModel(model);
       if (effort && !clearing) saveProjectChoice(runtime.home, runtime.projectRoot, { effort });
       return runtime.warnings.slice(seen).join("; ") || undefined;

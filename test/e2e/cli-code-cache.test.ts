@@ -103,6 +103,25 @@ describe.skipIf(process.getuid === undefined)("the full CLI's code cache", () =>
     expect(Object.keys(cachesByRole(privateFolder)).sort()).toEqual(["memory", "skills"]);
   });
 
+  it("keeps at most two caches a command: runs with other Node flags do not pile up files", async () => {
+    const { temp, privateFolder } = systemTemp();
+    let newestBefore = new Set<string>();
+    const memoryCaches = () =>
+      readdirSync(privateFolder).filter((name) => name.startsWith(`cli-${buildId}-memory-`));
+    let newest = "";
+    for (const size of [900, 901, 902, 903]) {
+      const run = await e2e.run(["memory", "list"], {
+        env: { TMPDIR: temp, XDG_RUNTIME_DIR: "", NODE_OPTIONS: `--max-old-space-size=${size}` },
+      });
+      expect(run.code).toBe(0);
+      newest = memoryCaches().find((name) => !newestBefore.has(name)) ?? newest;
+      newestBefore = new Set(memoryCaches());
+    }
+    expect(memoryCaches()).toHaveLength(2);
+    // The one the last run wrote stays.
+    expect(memoryCaches()).toContain(newest);
+  });
+
   it("acp writes its cache when its client closes stdin, and answers from it the next time", async () => {
     const { temp, privateFolder } = systemTemp();
     const first = await runCommand(temp, ["acp"], initialize);

@@ -1,5 +1,7 @@
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { e2eFixture } from "./fixture.ts";
 import { cliPath } from "./harness.ts";
@@ -105,6 +107,23 @@ describe("the CLI surface", () => {
       is_error: true,
       num_turns: 1,
     });
+  });
+
+  it("says to build it when dist/ is missing (npm install alone, in a checkout)", () => {
+    const checkout = mkdtempSync(path.join(tmpdir(), "tacit-unbuilt-"));
+    try {
+      mkdirSync(path.join(checkout, "bin"));
+      for (const file of ["tacit.js", "package.json"])
+        copyFileSync(path.join(path.dirname(cliPath), file), path.join(checkout, "bin", file));
+      const run = spawnSync(process.execPath, [path.join(checkout, "bin", "tacit.js"), "-p", "hi"], {
+        encoding: "utf8",
+      });
+      expect(run.status).toBe(1);
+      expect(run.stderr.trim().split("\n")).toHaveLength(1);
+      expect(run.stderr).toMatch(/^tacit: could not start: .*load-print\.cjs.*run npm run build/);
+    } finally {
+      rmSync(checkout, { recursive: true, force: true });
+    }
   });
 
   it("says which Node it needs when started on an old one", () => {

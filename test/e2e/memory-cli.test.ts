@@ -18,9 +18,10 @@ async function ok(args: string[], extraEnv: Record<string, string> = {}): Promis
 }
 
 /** A failing command: exit 1 and exactly one `tacit: …` line on stderr. */
-async function failure(args: string[]): Promise<string> {
+/** A command that fails: one line, exit 1 (2: a usage error, such as a bad option value). */
+async function failure(args: string[], code = 1): Promise<string> {
   const result = await tacit(args);
-  expect(result.code).toBe(1);
+  expect(result.code).toBe(code);
   const lines = result.stderr.trimEnd().split("\n");
   expect(lines).toHaveLength(1);
   expect(lines[0]).toMatch(/^tacit: /);
@@ -340,8 +341,8 @@ describe("errors are one line with exit 1", () => {
     const ambiguous = await failure(["memory", "show", "shared-name"]);
     expect(ambiguous).toContain('"shared-name" exists in user and project memory; pass --scope user|project');
     expect(await ok(["memory", "show", "shared-name", "--scope", "project"])).toContain("Project flavour");
-    expect(await failure(["memory", "list", "--scope", "team"])).toContain('unknown memory scope "team"');
-    expect(await failure(["remember", "x", "--type", "fact"])).toContain('unknown memory type "fact"');
+    expect(await failure(["memory", "list", "--scope", "team"], 2)).toContain('unknown memory scope "team"');
+    expect(await failure(["remember", "x", "--type", "fact"], 2)).toContain('unknown memory type "fact"');
     expect(await failure(["memory", "undo", "--scope", "local"])).toContain("nothing to undo");
     expect(await failure(["memory", "forget", "shared-name"])).toContain("pass --scope");
   });

@@ -369,7 +369,7 @@ describe("tacit memory ui's mistakes", () => {
         `tacit: port ${port} on 127.0.0.1 is in use; pass another --port, or none for a free one`,
       ]);
       const wrong = await runCli(["memory", "ui", "--no-open", "--port", "http"], { cwd: base, env });
-      expect(wrong.code).toBe(1);
+      expect(wrong.code).toBe(2);
       expect(wrong.stderr.trimEnd().split("\n")).toEqual([
         "tacit: --port must be a whole number from 0 to 65535 (0: any free port)",
       ]);

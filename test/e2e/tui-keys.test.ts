@@ -103,3 +103,22 @@ describe.skipIf(!hasTmux)("the TUI with keys sent in bursts (tmux)", () => {
     expect(everything).not.toContain("ctrl+c twice quit");
   });
 });
+
+describe.skipIf(!hasTmux)("Ctrl+D in the TUI (tmux)", () => {
+  const terminal = new TmuxTerminal("ctrl-d");
+  const e2e = e2eFixture();
+  afterAll(() => terminal.kill());
+
+  it("on an empty prompt quits, as in a shell; with text in the prompt it does not", async () => {
+    terminal.launch(e2e.workspace, e2e.env, ["--model", e2e.model]);
+    await terminal.waitFor(/Ask anything/, "the input prompt");
+    terminal.literal("draft");
+    terminal.keys("C-d");
+    terminal.literal("!");
+    await terminal.waitFor(/draft!/, "the prompt kept");
+    terminal.keys("C-u");
+    await terminal.waitFor(/Ask anything/, "the prompt emptied");
+    terminal.keys("C-d");
+    await terminal.waitFor(/__TACIT_EXITED_0__/, "the process to exit");
+  }, 60_000);
+});

@@ -52,12 +52,14 @@ describe.skipIf(!hasTmux)("the TUI's repository trust prompt", () => {
     const prompt = await terminal.waitFor(/Trust this repository\?/, "the trust prompt");
     const flat = prompt.replace(/\s+/g, " ");
     expect(flat).toContain("MCP server marker (.mcp.json):");
-    expect(flat).toContain("3. Don't trust: start without them");
+    expect(flat).toContain("Don't trust: start without them");
+    // Digits type into the prompt here, so the choices carry no numbers that look like keys.
+    expect(flat).not.toMatch(/\d\. (Trust|Don't)/);
     expect(flat).not.toContain("tell the model");
     expect(existsSync(paths.marker)).toBe(false);
     await terminal.waitFor(ARMED, "the question to take keys");
     terminal.keys("Up");
-    await terminal.waitFor(/❯ 2\. Trust always/, "the choice to move");
+    await terminal.waitFor(/❯ Trust always/, "the choice to move");
     terminal.keys("Enter");
     await waitForFile(terminal, paths.marker);
     const shown = await e2e.run(["trust", "--show"]);
@@ -79,14 +81,39 @@ describe.skipIf(!hasTmux)("typing ahead at the trust prompt", () => {
     await terminal.waitFor(ARMED, "the question to take keys");
     terminal.literal("3");
     const screen = await terminal.waitFor(/your prompt: 2 tests are failing13/, "the typed text kept");
-    expect(screen).toMatch(/❯ 3\. Don't trust/);
+    expect(screen).toMatch(/❯ Don't trust/);
     const shown = await e2e.run(["trust", "--show"]);
     expect(shown.stdout).not.toContain(": trusted.");
     expect(existsSync(paths.marker)).toBe(false);
     terminal.keys("Escape");
     await terminal.waitFor(/❯ 2 tests are failing13/, "the typed text back in the editor");
+    // An Enter typed before the question could take keys was not an answer, nor did it send the prompt: said.
+    await terminal.waitFor(/prompt you typed is still in the editor/, "the note that it waits");
     expect(existsSync(paths.marker)).toBe(false);
     expect((await e2e.run(["trust", "--show"])).stdout).not.toContain(": trusted.");
+    terminal.keys("C-u");
+    await exit(terminal);
+  }, 60_000);
+});
+
+describe.skipIf(!hasTmux)("a paste at the trust prompt, without bracketed paste", () => {
+  const { terminal, e2e, paths } = trustFixture("trust-paste");
+
+  it("answers nothing, even an arrow and Enter (one key at a time answers)", async () => {
+    terminal.launch(e2e.workspace, e2e.env, ["--model", e2e.model]);
+    await terminal.waitFor(ARMED, "the question to take keys");
+    // Up then Enter in one chunk, as a terminal sends a paste it does not bracket (no -p).
+    terminal.tmux("set-buffer", "\u001b[A\r");
+    terminal.tmux("paste-buffer", "-t", "tacit");
+    // A key typed after it shows the paste was taken: the question is still there.
+    terminal.literal("x");
+    expect(await terminal.waitFor(/your prompt: x/, "the key after the paste")).toMatch(
+      /Trust this repository\?/,
+    );
+    expect((await e2e.run(["trust", "--show"])).stdout).not.toContain(": trusted.");
+    expect(existsSync(paths.marker)).toBe(false);
+    terminal.keys("Escape");
+    await terminal.waitFor(/MCP servers and hooks do not run/, "the answer don't trust");
     terminal.keys("C-u");
     await exit(terminal);
   }, 60_000);

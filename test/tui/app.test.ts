@@ -111,6 +111,11 @@ describe("slash commands", () => {
     }
     // An argument hint with `|` stays in its cell: the table keeps its two columns.
     expect(frame).toContain("minimal|low|medium|high");
+    // What the README lists: /model's default, the aliases, Ctrl+D.
+    expect(frame).toContain("[provider/model|default]");
+    expect(frame).toMatch(/also \/clear/);
+    expect(frame).toMatch(/also \/quit/);
+    expect(frame).toContain("Ctrl+D");
     expect(host.prompts).toEqual([]);
   });
 

@@ -70,8 +70,9 @@ export class FakeHost implements TuiHost {
 
   constructor(public script: Script = scripted(doneEvent())) {}
 
-  startupNotices() {
-    return this.notices;
+  watchNotices(show: (text: string) => void) {
+    for (const text of this.notices) show(text);
+    return () => {};
   }
   startupTranscript() {
     return this.resumed;

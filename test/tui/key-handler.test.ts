@@ -93,6 +93,16 @@ describe("Ctrl-C", () => {
   });
 });
 
+describe("Ctrl-D", () => {
+  test("on an empty editor quits, as in a shell; with text, or during a turn, it does not", () => {
+    const quit = press(idle(), ["d", CTRL]);
+    expect(quit.state.leaving).toBe(true);
+    expect(quit.effects).toEqual([{ kind: "leave" }]);
+    expect(press(idle({ editor: editorWithText("draft") }), ["d", CTRL]).state.leaving).toBe(false);
+    expect(press(idle({ busy: true }), ["d", CTRL]).state.leaving).toBe(false);
+  });
+});
+
 describe("the permission question", () => {
   const asked = () => idle({ busy: true, pending: { id: 3, request: REQUEST } });
 

@@ -47,6 +47,25 @@ describe("markdown", () => {
     for (const line of narrow) expect(line.length).toBeLessThanOrEqual(30);
   });
 
+  test("a cell too wide for its column wraps onto more lines; no word is cut", () => {
+    const description = "Switch the model for this session and the next ones in this project";
+    for (const width of [50, 120]) {
+      const output = renderMarkdown(
+        `| command | what it does |\n|---|---|\n| \`/model [x]\` | ${description} |`,
+        width,
+        plain,
+      );
+      const text = output.join("\n");
+      expect(text).not.toContain("…");
+      for (const line of output) expect(line.length).toBeLessThanOrEqual(width);
+      const cells = output.slice(3, -1).map((line) => line.split("│")[2]!.trim());
+      expect(cells.join(" ")).toBe(description);
+    }
+    expect(
+      renderMarkdown(`| command | what it does |\n|---|---|\n| a | ${description} |`, 50, plain).length,
+    ).toBeGreaterThan(5);
+  });
+
   test("inline bold, italic, code and links", () => {
     const [line] = renderMarkdown("**bold** and *it* and `code` and [docs](https://x.dev)", 80, color);
     expect(line).toContain("\u001b[1mbold\u001b[22m");

@@ -1,8 +1,12 @@
 // What the TUI shows but did not write (tool output, notices, a repository's commands) keeps no
 // escape sequence of its own: colour codes are dropped, anything else is shown escaped.
-import { describe, expect, test } from "vitest";
+import { cleanup } from "ink-testing-library";
+import { afterEach, describe, expect, test } from "vitest";
 import { createTheme, outsideText } from "../../src/modes/tui/theme.ts";
 import { toolDetail, toolLine } from "../../src/modes/tui/tool-view.ts";
+import { FakeHost, renderApp } from "./fake-host.ts";
+
+afterEach(() => cleanup());
 
 const theme = createTheme(false);
 const RAW = /[\u0007\u001b]/;
@@ -33,5 +37,15 @@ describe("text from outside in the TUI", () => {
     expect(shown).not.toMatch(RAW);
     expect(shown).toContain("blink\\x1b]0;title\\x07");
     expect(shown).toContain("cat \\x1b]52;c;eA==\\x07notes");
+  });
+
+  test("a model name or folder a repository chose does not colour the header or the footer", async () => {
+    const host = new FakeHost();
+    host.state = { ...host.state, model: "anthropic/claude\u001b[31m-x", cwd: "/repo/\u001b]0;title\u0007x" };
+    const app = renderApp(host, { color: false });
+    const frame = await app.waitFor((text) => text.includes("claude-x"), "the model's name");
+    // The editor's cursor is the one escape of tacit's own (inverse video), drawn even without colour.
+    expect(frame.replace(/\u001b\[(7|27)m/g, "")).not.toMatch(RAW);
+    expect(frame).toContain("/repo/\\x1b]0;title\\x07x");
   });
 });

@@ -87,8 +87,17 @@ describe("the start-up trust question", () => {
       { kind: "answer-permission", id: 5, answer: { decision: "allow-always" } },
     ]);
     expect(always.state.editor.text).toBe("2 tests");
+    expect(JSON.stringify(always.state.transcript)).toContain("The prompt you typed is still in the editor");
+    expect(JSON.stringify(type(armed(), "", ESCAPE).state.transcript)).not.toContain("still in the editor");
     const once = type(type(type(armed(), "", UP).state, "", UP).state, "", ENTER);
     expect(once.effects).toEqual([{ kind: "answer-permission", id: 5, answer: { decision: "allow-once" } }]);
+  });
+
+  test("a key that came in one chunk with others (a paste without brackets) neither moves nor answers", () => {
+    const moved = keyStep(armed(), "", UP, COMMANDS, true);
+    expect(moved.state.permissionSelected).toBe(2);
+    expect(keyStep(armed(), "", ENTER, COMMANDS, true).effects).toEqual([]);
+    expect(keyStep(armed(), "x", NO_KEY, COMMANDS, true).state.editor.text).toBe("x");
   });
 
   test("a paste goes to the editor; an old question's arming does not arm a new one", () => {

@@ -7,12 +7,13 @@ import { printStderrLine } from "../../core/terminal-safe.ts";
 import { MEMORY_TYPES, type MemoryType, parseMemoryFile } from "../../memory/memory-file.ts";
 import { checkNewMemoryName, MemoryError } from "../../memory/memory-store.ts";
 import { isVersionedScope } from "../../memory/scopes.ts";
+import { UsageError } from "../command-typos.ts";
 import { parseScope, print, resolveMemoryScope, withMemoryContext } from "./memory-context.ts";
 
 function parseMemoryType(value: string | undefined): MemoryType | undefined {
   if (value === undefined) return undefined;
   if (!(MEMORY_TYPES as readonly string[]).includes(value)) {
-    throw new UserFacingError(`unknown memory type "${value}" (use ${MEMORY_TYPES.join(", ")})`);
+    throw new UsageError(`unknown memory type "${value}" (use ${MEMORY_TYPES.join(", ")})`);
   }
   return value as MemoryType;
 }

@@ -4,6 +4,7 @@ import { printStderrLine, writeSafeStdout } from "../../core/terminal-safe.ts";
 import { type OpenMemory, openMemory } from "../../memory/memory-setup.ts";
 import { isMemoryScope, MEMORY_SCOPES, type MemoryScope } from "../../memory/scopes.ts";
 import { isDatabaseDamaged, setAsideDamaged } from "../../session/database.ts";
+import { UsageError } from "../command-typos.ts";
 
 /**
  * Everything a `tacit memory …` command works with, opened once per command
@@ -47,7 +48,7 @@ export function parseScope(
 ): MemoryScope | undefined {
   if (value === undefined) return undefined;
   if (!allowed.includes(value) || !isMemoryScope(value)) {
-    throw new UserFacingError(`unknown memory scope "${value}" (use ${listWithOr(allowed)})`);
+    throw new UsageError(`unknown memory scope "${value}" (use ${listWithOr(allowed)})`);
   }
   return value;
 }
@@ -82,7 +83,7 @@ export function parseCount(value: string | undefined, option: string, fallback: 
   if (value === undefined) return fallback;
   const count = Number(value);
   if (!Number.isInteger(count) || count < 1) {
-    throw new UserFacingError(`${option} must be a whole number of at least 1`);
+    throw new UsageError(`${option} must be a whole number of at least 1`);
   }
   return count;
 }

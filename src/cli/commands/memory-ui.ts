@@ -1,5 +1,5 @@
-import { UserFacingError } from "../../core/errors.ts";
 import { printStderrLine } from "../../core/terminal-safe.ts";
+import { UsageError } from "../command-typos.ts";
 import { openInBrowser } from "../memory-ui/browser-launcher.ts";
 import { launchMemoryUi } from "../memory-ui/launch.ts";
 import { print, withMemoryContext } from "./memory-context.ts";
@@ -41,7 +41,7 @@ function parsePort(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const port = Number(value);
   if (!Number.isInteger(port) || port < 0 || port > 65_535) {
-    throw new UserFacingError("--port must be a whole number from 0 to 65535 (0: any free port)");
+    throw new UsageError("--port must be a whole number from 0 to 65535 (0: any free port)");
   }
   return port;
 }

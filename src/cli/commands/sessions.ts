@@ -10,6 +10,7 @@ import { sessionRedaction } from "../../memory/redact-message.ts";
 import { openTacitDatabase } from "../../memory/tacit-database.ts";
 import { ReflectionLedger, type ReflectionRun } from "../../session/reflection-ledger.ts";
 import { SessionStore } from "../../session/store.ts";
+import { UsageError } from "../command-typos.ts";
 
 function withStore<T>(action: (store: SessionStore, ledger: ReflectionLedger) => T): T {
   const database = openTacitDatabase(databasePath(tacitHome()));
@@ -33,7 +34,7 @@ export function listSessionsCommand(options: { all?: boolean; limit?: string; js
   const cwd = process.cwd();
   const limit = options.limit ? Number(options.limit) : 20;
   if (!Number.isInteger(limit) || limit < 1)
-    throw new ConfigError("--limit must be a whole number of at least 1");
+    throw new UsageError("--limit must be a whole number of at least 1");
   const sessions = withStore((store) => store.listSessions({ ...(options.all ? {} : { cwd }), limit }));
   if (options.json) {
     process.stdout.write(`${JSON.stringify(sessions, null, 2)}\n`);

@@ -1,5 +1,5 @@
 import { Box, Static, type StaticProps, useApp, useInput, usePaste, useStdout, useWindowSize } from "ink";
-import { createElement as h, useEffect, useState, useSyncExternalStore } from "react";
+import { createElement as h, useEffect, useRef, useState, useSyncExternalStore } from "react";
 import { SLASH_COMMANDS, type SlashCommand } from "./commands.ts";
 import { createTuiController } from "./controller.ts";
 import { mentionAtCursor } from "./editor.ts";
@@ -11,7 +11,7 @@ import type { PermissionBridge } from "./permission-bridge.ts";
 import type { Theme } from "./theme.ts";
 import { appendItem, emptyTranscript, type TranscriptItem, type TranscriptState } from "./transcript.ts";
 import { initialUiState, menuOf, pickerItems } from "./ui-state.ts";
-import { footerView, transcriptItemView } from "./views.ts";
+import { footerView, oneLine, transcriptItemView } from "./views.ts";
 
 export interface AppProps {
   launch: TuiLaunch;
@@ -65,11 +65,17 @@ export function TuiApp(props: AppProps) {
     if (mentionPrefix !== undefined) return controller.findMentions(mentionPrefix);
   }, [controller, mentionPrefix]);
 
-  useInput((input, key) =>
-    forEachKey(input, key, controller.getState, (keyInput, keyFlags) =>
-      controller.dispatch({ type: "key", input: keyInput, key: keyFlags }),
-    ),
-  );
+  // Keys Ink hands over in one go came in one chunk from the terminal (a paste it did not bracket):
+  // all but the first are marked, so a question that must be answered by a person (the trust
+  // question) takes none of them.
+  const keysThisChunk = useRef(0);
+  useInput((input, key) => {
+    if (keysThisChunk.current === 0) queueMicrotask(() => (keysThisChunk.current = 0));
+    forEachKey(input, key, controller.getState, (keyInput, keyFlags) => {
+      const inChunk = keysThisChunk.current++ > 0;
+      controller.dispatch({ type: "key", input: keyInput, key: keyFlags, ...(inChunk ? { inChunk } : {}) });
+    });
+  });
   usePaste((text) => controller.dispatch({ type: "paste", text }));
 
   // Static prints each item once, to the scrollback; it takes its render function as the children prop.
@@ -137,7 +143,8 @@ function openingTranscript(info: TuiInfo, theme: Theme, version: string | undefi
     kind: "banner",
     lines: [
       `${theme.paint(["bold", "accent"], "✻ tacit")}${version ? theme.paint("gray", ` ${version}`) : ""} ${theme.paint("gray", "· a coding agent that remembers")}`,
-      theme.paint("gray", [info.model, info.cwd].filter(Boolean).join(" · ")),
+      // A repository's settings name the model, and a clone's folder name is the cloner's choice.
+      theme.paint("gray", [info.model, info.cwd].filter(Boolean).map(oneLine).join(" · ")),
       theme.paint("gray", "/help for commands · @ to mention files · shift+tab to change permission mode"),
     ],
   });

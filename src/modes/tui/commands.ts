@@ -71,7 +71,7 @@ export const SLASH_COMMANDS: SlashCommand[] = [
   {
     name: "model",
     description: "List models or switch to one (any provider)",
-    argumentHint: "[provider/model]",
+    argumentHint: "[provider/model|default]",
     run: async (context) => {
       const switchTo = async (ref: string) => {
         const notice = await context.host.switchModel(ref);
@@ -340,12 +340,17 @@ export async function runCommand(command: SlashCommand, context: CommandContext)
   }
 }
 
+/** " (also /clear)": the other names a command answers to. */
+function aliases(command: SlashCommand): string {
+  return command.aliases?.length ? ` (also ${command.aliases.map((alias) => `/${alias}`).join(", ")})` : "";
+}
+
 function helpText(commands: SlashCommand[]): string {
   // A `|` in a cell (`[minimal|low|…]`, a custom command's hint) would split the table's columns.
   const cell = (text: string) => text.replace(/\|/g, "\\|");
   const rows = commands.map(
     (command) =>
-      `| ${cell(`\`/${command.name}${command.argumentHint ? ` ${command.argumentHint}` : ""}\``)} | ${cell(command.description)} |`,
+      `| ${cell(`\`/${command.name}${command.argumentHint ? ` ${command.argumentHint}` : ""}\``)}${aliases(command)} | ${cell(command.description)} |`,
   );
   return [
     "**Commands**",
@@ -358,7 +363,7 @@ function helpText(commands: SlashCommand[]): string {
     "",
     "- `Enter` send · `Shift+Enter`, `Alt+Enter` or `\\` then `Enter` new line",
     "- `Up`/`Down` history · `@` complete a file path · `Tab` complete",
-    "- `Esc` interrupt the running turn · `Ctrl+C` twice quit",
+    "- `Esc` interrupt the running turn · `Ctrl+C` twice, or `Ctrl+D` on an empty prompt, quit",
     "- `Shift+Tab` cycle permission mode · `Ctrl+O` print the last tool's whole output",
     "- Typing while the agent works queues your message for when the turn ends",
   ].join("\n");

@@ -195,6 +195,7 @@ export function createTuiController(options: TuiControllerOptions): TuiControlle
   const start = () => {
     let cancelled = false;
     let armedId: number | undefined;
+    let stopNotices = () => {};
     const permissionChanged = () => {
       const pending = bridge.current();
       dispatch({ type: "permission-changed", pending });
@@ -227,7 +228,7 @@ export function createTuiController(options: TuiControllerOptions): TuiControlle
           printTranscript(resumed);
         }
         for (const text of started.startupNotes?.() ?? []) notify("info", text);
-        for (const text of started.startupNotices()) notify("warning", text);
+        stopNotices = started.watchNotices((text) => notify("warning", text));
         if (options.initialPrompt) dispatch({ type: "submit", text: options.initialPrompt });
       },
       // It cannot start (a missing key, a malformed settings file): leave with its error.
@@ -236,6 +237,7 @@ export function createTuiController(options: TuiControllerOptions): TuiControlle
     return () => {
       cancelled = true;
       unsubscribe();
+      stopNotices();
     };
   };
 
@@ -266,7 +268,7 @@ export function createTuiController(options: TuiControllerOptions): TuiControlle
 
 /** Keys and pastes are stepped in key-handler.ts; everything else in ui-state.ts. */
 function reduce(state: UiState, action: UiAction, commands: SlashCommand[]): Step {
-  if (action.type === "key") return keyStep(state, action.input, action.key, commands);
+  if (action.type === "key") return keyStep(state, action.input, action.key, commands, action.inChunk);
   if (action.type === "paste") return pasteStep(state, action.text);
   return uiStep(state, action, commands);
 }

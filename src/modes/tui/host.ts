@@ -93,8 +93,12 @@ export interface TuiLaunch {
 
 /** The runtime as the TUI sees it, once it has started. */
 export interface TuiHost {
-  /** Warnings to show once started (ignored project settings, rules that look wrong). */
-  startupNotices(): string[];
+  /**
+   * Shows the run's warnings as notices: those from start-up (ignored project settings, rules that
+   * look wrong) at once, those raised later (an MCP server that did not start) as they come, each once.
+   * Returns the unsubscribe.
+   */
+  watchNotices(show: (text: string) => void): () => void;
   /** Lines shown dim at start, not as warnings (where the model came from); absent: none. */
   startupNotes?(): string[];
   /** A continued or resumed conversation to show once started. */

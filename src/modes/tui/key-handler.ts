@@ -13,7 +13,7 @@ import {
 import { editorKey } from "./editor-keys.ts";
 import type { PermissionAnswer } from "./host.ts";
 import type { PendingPermission } from "./permission-bridge.ts";
-import { expandLastTool } from "./transcript.ts";
+import { appendItem, expandLastTool } from "./transcript.ts";
 import { isTrustQuestion, trustKey } from "./trust-question.ts";
 import {
   type ConfirmState,
@@ -118,15 +118,24 @@ function answersOnOneKey(state: UiState): boolean {
   );
 }
 
-export function keyStep(state: UiState, input: string, key: Key, commands: SlashCommand[]): Step {
+export function keyStep(
+  state: UiState,
+  input: string,
+  key: Key,
+  commands: SlashCommand[],
+  inChunk = false,
+): Step {
   if (state.leaving) return unchanged(state);
   if (key.ctrl && input === "c") return ctrlC(state);
   const current = state.exitArmed ? { ...state, exitArmed: false } : state;
   if (current.pending && isTrustQuestion(current.pending))
-    return trustQuestionKey(current, current.pending, input, key, commands);
+    return trustQuestionKey(current, current.pending, input, key, commands, inChunk);
   if (current.pending) return permissionKey(current, current.pending, input, key);
   if (current.confirm) return confirmKey(current, current.confirm, input, key);
   if (current.picker) return pickerKey(current, current.picker, input, key);
+  // Ctrl+D on an empty prompt quits, as end of input does in a shell or a REPL; not during a turn.
+  if (key.ctrl && input === "d" && current.editor.text === "" && !current.busy)
+    return { state: { ...current, leaving: true }, effects: [{ kind: "leave" }] };
   if (key.tab && key.shift) return cyclePermissionMode(current);
   if (key.ctrl && input === "o")
     return unchanged({ ...current, transcript: expandLastTool(current.transcript) });
@@ -219,21 +228,38 @@ function permissionKey(state: UiState, pending: PendingPermission, input: string
   return unchanged(state);
 }
 
-/** The start-up trust question: typing goes on into the editor; only Enter, Esc and arrows answer, once armed. */
+/**
+ * The start-up trust question: typing goes on into the editor; only Enter, Esc and arrows answer, once
+ * armed, and only keys that came alone (a paste the terminal did not bracket, "\e[A\r", answers nothing).
+ */
 function trustQuestionKey(
   state: UiState,
   pending: PendingPermission,
   input: string,
   key: Key,
   commands: SlashCommand[],
+  inChunk: boolean,
 ): Step {
-  const outcome = trustKey(state.permissionSelected, state.permissionArmed, input, key);
+  const outcome = trustKey(state.permissionSelected, state.permissionArmed && !inChunk, input, key);
   if (outcome.kind === "type") return editorStep(state, input, key, commands);
   if (outcome.kind === "move") return unchanged({ ...state, permissionSelected: outcome.selected });
   if (outcome.kind === "ignore") return unchanged(state);
   const decisions = ["allow-once", "allow-always", "deny"] as const;
+  // An Enter typed ahead was dropped (it could not tell a prompt from an answer): say the prompt waits.
+  const answered = withoutQuestion(state);
+  const waiting =
+    state.editor.text.trim() === ""
+      ? answered
+      : {
+          ...answered,
+          transcript: appendItem(answered.transcript, {
+            kind: "notice",
+            level: "info",
+            text: "The prompt you typed is still in the editor: Enter sends it.",
+          }),
+        };
   return {
-    state: withoutQuestion(state),
+    state: waiting,
     effects: [answer(pending, { decision: decisions[outcome.choice] ?? "deny" })],
   };
 }

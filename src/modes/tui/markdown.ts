@@ -1,5 +1,5 @@
 import { highlightCode } from "./highlight.ts";
-import { type Theme, truncate, visibleWidth } from "./theme.ts";
+import { type Theme, visibleWidth } from "./theme.ts";
 
 /**
  * Markdown to terminal lines. A small line-based parser rather than a full
@@ -262,30 +262,60 @@ function renderTable(block: Extract<Block, { kind: "table" }>, width: number, th
   }
   const line = (left: string, middle: string, right: string) =>
     theme.paint("gray", left + widths.map((value) => "─".repeat(value + 2)).join(middle) + right);
-  const renderRow = (row: string[], header: boolean) => {
-    const cells = row.map((cell, column) => {
-      const columnWidth = widths[column]!;
-      let content = visibleWidth(cell) > columnWidth ? truncate(stripStyles(cell), columnWidth) : cell;
-      if (header) content = theme.paint("bold", content);
-      const padding = columnWidth - visibleWidth(content);
-      const alignment = block.alignments[column] ?? "left";
-      if (alignment === "right") return " ".repeat(padding) + content;
-      if (alignment === "center") {
-        const left = Math.floor(padding / 2);
-        return " ".repeat(left) + content + " ".repeat(padding - left);
-      }
-      return content + " ".repeat(padding);
+  const bar = theme.paint("gray", "│");
+  /** A row takes as many lines as its tallest cell: a cell wider than its column wraps, never cut. */
+  const renderRow = (row: string[], header: boolean): string[] => {
+    const cellLines = row.map((cell, column) => wrapCell(cell, widths[column]!));
+    const height = Math.max(...cellLines.map((lines) => lines.length));
+    return Array.from({ length: height }, (_unused, index) => {
+      const cells = cellLines.map((lines, column) => {
+        const columnWidth = widths[column]!;
+        let content = lines[index] ?? "";
+        if (header) content = theme.paint("bold", content);
+        const padding = columnWidth - visibleWidth(content);
+        const alignment = block.alignments[column] ?? "left";
+        if (alignment === "right") return " ".repeat(padding) + content;
+        if (alignment === "center") {
+          const left = Math.floor(padding / 2);
+          return " ".repeat(left) + content + " ".repeat(padding - left);
+        }
+        return content + " ".repeat(padding);
+      });
+      return `${bar} ${cells.join(` ${bar} `)} ${bar}`;
     });
-    const bar = theme.paint("gray", "│");
-    return `${bar} ${cells.join(` ${bar} `)} ${bar}`;
   };
   return [
     line("┌", "┬", "┐"),
-    renderRow(rows[0]!, true),
+    ...renderRow(rows[0]!, true),
     line("├", "┼", "┤"),
-    ...rows.slice(1).map((row) => renderRow(row, false)),
+    ...rows.slice(1).flatMap((row) => renderRow(row, false)),
     line("└", "┴", "┘"),
   ];
+}
+
+/**
+ * A cell's lines at its column's width: as it is when it fits (styles kept), else its words wrapped
+ * (styles dropped, so none runs on into the border) and a word longer than the column split.
+ */
+function wrapCell(cell: string, width: number): string[] {
+  if (visibleWidth(cell) <= width) return [cell];
+  const lines: string[] = [];
+  let line = "";
+  for (const word of stripStyles(cell).split(/\s+/).filter(Boolean)) {
+    const candidate = line === "" ? word : `${line} ${word}`;
+    if (visibleWidth(candidate) <= width) {
+      line = candidate;
+      continue;
+    }
+    if (line !== "") lines.push(line);
+    line = word;
+    while (visibleWidth(line) > width) {
+      lines.push(line.slice(0, width));
+      line = line.slice(width);
+    }
+  }
+  if (line !== "") lines.push(line);
+  return lines;
 }
 
 function stripStyles(text: string): string {

@@ -66,7 +66,8 @@ export function trustQuestionView(
     ...detail.map((line) => theme.paint("gray", truncate(line, width - 6))),
     "",
   ];
-  body.push(...choiceLines(TRUST_CHOICES, selected, theme));
+  // No numbers: digits type into the prompt here, so "1." would look like a key that does not work.
+  body.push(...choiceLines(TRUST_CHOICES, selected, theme, false));
   body.push(
     theme.paint(
       "gray",

@@ -85,7 +85,8 @@ export interface UiState {
 }
 
 export type UiAction =
-  | { type: "key"; input: string; key: Key }
+  /** inChunk: not the first key of a chunk the terminal sent at once (a paste without brackets). */
+  | { type: "key"; input: string; key: Key; inChunk?: boolean }
   | { type: "paste"; text: string }
   /** Text to handle as if typed and sent: the first prompt, /init's request. */
   | { type: "submit"; text: string }

@@ -123,9 +123,15 @@ export function permissionPromptView(
 }
 
 /** A question's numbered choices, the selected one marked. */
-export function choiceLines(choices: readonly string[], selected: number, theme: Theme): string[] {
+/** numbered: "1. " before each choice, for a question whose digits pick (not the trust question's). */
+export function choiceLines(
+  choices: readonly string[],
+  selected: number,
+  theme: Theme,
+  numbered = true,
+): string[] {
   return choices.map((choice, index) => {
-    const line = `${index + 1}. ${choice}`;
+    const line = numbered ? `${index + 1}. ${choice}` : choice;
     return index === selected ? theme.paint(["bold", "accent"], `❯ ${line}`) : `  ${line}`;
   });
 }
@@ -173,6 +179,11 @@ export function menuView(
   return lines(rows);
 }
 
+/** Text from outside (outsideText) on one line of the header or the footer. */
+export function oneLine(text: string): string {
+  return outsideText(text).replace(/\s*\n\s*/g, " ");
+}
+
 export function footerView(
   info: TuiInfo,
   recalledCount: number,
@@ -193,8 +204,9 @@ export function footerView(
   // Until the host has started (the prompt is drawn first), there is no model or window to show.
   const starting = info.contextWindow === 0;
   const parts = [
-    theme.paint("bold", truncate(info.model || "starting…", 32)),
-    ...(info.effort ? [theme.paint("gray", `effort ${info.effort}`)] : []),
+    // The model's name and effort may come from a repository's settings: its colour codes are not ours.
+    theme.paint("bold", truncate(oneLine(info.model) || "starting…", 32)),
+    ...(info.effort ? [theme.paint("gray", `effort ${oneLine(info.effort)}`)] : []),
     theme.paint(modeColor[info.permissionMode], modeLabel[info.permissionMode]),
     ...(starting
       ? []
