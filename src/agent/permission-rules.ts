@@ -330,10 +330,11 @@ export function absolutePattern(pattern: string, context: MatchContext): string 
 }
 
 /**
- * A literal path as a pattern matching only itself: each glob character behind a backslash, which
- * the matcher (picomatch) reads as that character. "Allow always" builds its rules from file names
- * the model chose, so a file named `*` or `**` must not become a rule for every file.
+ * A literal path as a pattern matching only itself: each glob character, and "|" (which picomatch
+ * reads as "or"), behind a backslash, which the matcher reads as that character. "Allow always"
+ * builds its rules from file names the model chose, so a file named `*` or `**` must not become a
+ * rule for every file, nor `.zshrc|x` one for `.zshrc`.
  */
 export function escapeGlob(literal: string): string {
-  return literal.replace(/[*?[\]{}()!+@\\]/g, "\\$&");
+  return literal.replace(/[*?[\]{}()!+@|\\]/g, "\\$&");
 }

@@ -71,6 +71,8 @@ describe("file names holding glob characters", () => {
     ["{x,y}", "Edit(/\\{x,y\\})", "x"],
     ["src/**/c.txt", "Edit(/src/\\*\\*/**)", "src/deep/c.txt"],
     ["?", "Edit(/\\?)", "q"],
+    // picomatch reads an unescaped "|" as "or": `.zshrc|x` would cover `.zshrc` itself.
+    [".zshrc|x", "Edit(/.zshrc\\|x)", ".zshrc"],
   ])("a write to %s saves %s, which covers that file and not %s", (name, rule, other) => {
     const named: PermissionSubject = { kind: "edit", paths: [path.join(project, name)] };
     expect(suggestRule(named, project, home)).toBe(rule);
