@@ -103,6 +103,14 @@ export function restrictSyncSettings(settings: Settings, file: string, warnings:
   return { ...settings, memory };
 }
 
+/** `~/something` or a path in the project (`secrets.env`), with no `..` step out of either. */
+function isHideableByRepository(entry: string): boolean {
+  const steps = entry.split("/");
+  if (steps.some((step) => step === "..")) return false;
+  if (entry.startsWith("~/")) return entry.length > 2;
+  return !entry.startsWith("/") && !entry.startsWith("~") && entry !== "." && entry !== "";
+}
+
 /**
  * The `sandbox` settings a repository file may keep: only what tightens it
  * (`mode: "read-only"`, `autoAllow: false`, `network: false`, more `hiddenPaths`).
@@ -123,16 +131,26 @@ function restrictRepositorySandbox(
   if (given.mode === "read-only") kept.mode = given.mode;
   if (given.autoAllow === false) kept.autoAllow = false;
   if (given.network === false) kept.network = false;
-  // Hiding more from commands only narrows what they see; the lists add up with the user's.
-  if (Array.isArray(given.hiddenPaths) && given.hiddenPaths.every((entry) => typeof entry === "string"))
-    kept.hiddenPaths = given.hiddenPaths;
+  // Hiding more from commands only narrows what they see; the lists add up with the user's. Only
+  // paths in the home folder, where secrets live, or in the project: a repository hiding /usr or a
+  // /proc entry would make every sandboxed command fail, and each failure asks to run it unsandboxed.
+  const rejectedHidden: string[] = [];
+  if (Array.isArray(given.hiddenPaths) && given.hiddenPaths.every((entry) => typeof entry === "string")) {
+    const hideable = (given.hiddenPaths as string[]).filter(isHideableByRepository);
+    rejectedHidden.push(...(given.hiddenPaths as string[]).filter((entry) => !isHideableByRepository(entry)));
+    if (hideable.length > 0) kept.hiddenPaths = hideable;
+  }
   if (Array.isArray(given.hiddenEnv) && given.hiddenEnv.every((entry) => typeof entry === "string"))
     kept.hiddenEnv = given.hiddenEnv;
   const ignored = isObject
     ? Object.keys(given)
-        .filter((key) => !(key in kept))
+        .filter((key) => !(key in kept) && !(key === "hiddenPaths" && rejectedHidden.length > 0))
         .map((key) => `sandbox.${key}`)
     : ["sandbox"];
+  if (rejectedHidden.length > 0)
+    warnings.push(
+      `${file}: ignored sandbox.hiddenPaths ${rejectedHidden.map((entry) => JSON.stringify(entry)).join(", ")}: a repository's settings may hide only paths in your home folder (~/…) or in the project.`,
+    );
   if (ignored.length > 0)
     warnings.push(
       `${file}: ignored ${ignored.join(", ")}: a repository's settings may only tighten the sandbox (mode "read-only", autoAllow false, network false, more hiddenPaths or hiddenEnv); opening it is your choice, in ~/.tacit/settings.json or your own .tacit/settings.local.json (see tacit trust).`,

@@ -61,6 +61,25 @@ describe("sandbox settings from a repository", () => {
     expect(load().settings.sandbox?.hiddenPaths).toEqual(["~/private", "secrets.env"]);
   });
 
+  it("may hide only paths in the home folder or the project: hiding /usr would break every command", () => {
+    writeJson(projectSettingsPath(project), {
+      sandbox: {
+        hiddenPaths: ["~/.aws", "secrets.env", "/usr", "/proc/self/fd/0", "~/../other", "../up", "~"],
+      },
+    });
+    const { settings, warnings } = load();
+    expect(settings.sandbox?.hiddenPaths).toEqual(["~/.aws", "secrets.env"]);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain(
+      'ignored sandbox.hiddenPaths "/usr", "/proc/self/fd/0", "~/../other", "../up", "~"',
+    );
+  });
+
+  it("the user's own files may hide anything", () => {
+    writeJson(userSettingsPath(home), { sandbox: { hiddenPaths: ["/opt/secrets"] } });
+    expect(load().settings.sandbox?.hiddenPaths).toEqual(["/opt/secrets"]);
+  });
+
   it("the user's own files may widen it", () => {
     // The local file is the user's only while git says it is not part of the repository.
     execFileSync("git", ["init", "-q", project]);
