@@ -71,6 +71,15 @@ describe("tacit acp sends the editor the real path the gate judged", () => {
     expect(question.title).toBe("Edit notes.txt (given as /proc/self/cwd/notes.txt)");
     expect(question.locations).toEqual([{ path: notes }]);
     expect(editor.writes).toEqual([{ path: notes, content: "one\n" }]);
+    // The finished call's diff names the real file too, not the model's text.
+    const diffPaths = editor.updates.flatMap((notification) => {
+      const update = notification.update as { content?: unknown };
+      const content = Array.isArray(update.content)
+        ? (update.content as { type: string; path?: string }[])
+        : [];
+      return content.filter((item) => item.type === "diff").map((item) => item.path);
+    });
+    expect(diffPaths).toEqual([notes]);
   });
 
   it("apply_patch's add and move go to the editor by real path too", async () => {

@@ -1,4 +1,6 @@
+import path from "node:path";
 import type { SessionUpdate, StopReason, ToolCallContent } from "@agentclientprotocol/sdk";
+import { realPathOfNearest } from "../../agent/permission-paths.ts";
 import type { AgentEvent, DoneReason } from "../../core/events.ts";
 import type { Tool, ToolDisplay } from "../../core/tool.ts";
 import { describeToolCall } from "./tool-call-info.ts";
@@ -77,7 +79,9 @@ function toolContent(output: string, display: ToolDisplay | undefined): ToolCall
   if (display?.kind === "diff" && display.changes && display.changes.length > 0) {
     return display.changes.map((change) => ({
       type: "diff",
-      path: change.path,
+      // The file as it is in tacit's process: the model's text (/proc/self/cwd/…) would mean
+      // another file in the editor's, as for the tool call's locations (tool-call-info.ts).
+      path: path.isAbsolute(change.path) ? realPathOfNearest(change.path) : change.path,
       ...(change.oldText !== undefined ? { oldText: change.oldText } : {}),
       newText: change.newText,
     }));
