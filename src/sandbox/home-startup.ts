@@ -1,4 +1,4 @@
-import { existsSync, lstatSync, realpathSync } from "node:fs";
+import { existsSync, lstatSync, realpathSync, statSync } from "node:fs";
 import path from "node:path";
 import { expandHome } from "../config/paths.ts";
 import { isInsideOrSame } from "./tacit-state.ts";
@@ -70,6 +70,9 @@ export function homeStartupPaths(env: NodeJS.ProcessEnv): HomeStartupPaths {
  * one that leads out of the root, or nowhere, gives undefined: there is
  * nothing of the command's to hold there, and a mount would reach outside the
  * project (a committed `.tacit` linked to ~/.tacit or to a missing ~/.bash_profile).
+ * A missing path under a file (`core.hooksPath` set to `a.txt/hooks`) cannot
+ * be a mount point: the file is held instead, so no command can swap it for a
+ * folder and plant the path.
  */
 export function withoutLinksBelowRoot(entry: string, roots: string[]): string | undefined {
   const root = roots.find((each) => isInsideOrSame(entry, each));
@@ -82,9 +85,14 @@ export function withoutLinksBelowRoot(entry: string, roots: string[]): string | 
   }
   try {
     const realRoot = realpathSync(root);
-    const real = path.join(realpathSync(existing), ...rest);
-    if (!isInsideOrSame(real, realRoot)) return undefined;
-    return path.join(root, path.relative(realRoot, real));
+    const realExisting = realpathSync(existing);
+    if (!isInsideOrSame(realExisting, realRoot)) return undefined;
+    const held =
+      rest.length > 0 && !statSync(realExisting).isDirectory()
+        ? realExisting
+        : path.join(realExisting, ...rest);
+    if (!isInsideOrSame(held, realRoot)) return undefined;
+    return path.join(root, path.relative(realRoot, held));
   } catch {
     return undefined;
   }

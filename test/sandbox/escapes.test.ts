@@ -144,6 +144,17 @@ describe.skipIf(!availability.available)(
       expect(existsSync(path.join(world.project, "tools", "hooks", "pre-commit"))).toBe(false);
     });
 
+    it("a core.hooksPath under a file (a.txt/hooks) holds the file: commands still run, and it cannot become the folder", async () => {
+      const world = await makeWorld();
+      writeFileSync(path.join(world.project, "a.txt"), "plain\n");
+      execFileSync("git", ["config", "core.hooksPath", "a.txt/hooks"], { cwd: world.project });
+      const planted =
+        "rm -f a.txt; mkdir -p a.txt/hooks && echo 'touch X' > a.txt/hooks/pre-commit; echo after";
+      const result = await runSandboxed(world, planted);
+      expect(result.output).toContain("after");
+      expect(readFileSync(path.join(world.project, "a.txt"), "utf8")).toBe("plain\n");
+    });
+
     it("git commands that write fail with a note pointing to escalation; reading ones work", async () => {
       const world = await makeWorld();
       const { sandbox } = await setUpSandbox({
