@@ -39,7 +39,8 @@ function closestName(word: string, names: readonly string[]): string | undefined
  * followed by a word that is none of its subcommands. Commander would hand
  * that word to the group's default subcommand as an argument instead.
  */
-export function rejectUnknownSubcommand(program: Command, args: readonly string[]): void {
+export function rejectUnknownSubcommand(program: Command, given: readonly string[]): void {
+  const args = withoutRootOptions(program, given);
   const [groupName, word] = args;
   // `tacit memroy list`: several bare words, the first close to a command (a prompt is one quoted word).
   if (groupName !== undefined && word !== undefined && !groupName.startsWith("-")) {
@@ -53,6 +54,23 @@ export function rejectUnknownSubcommand(program: Command, args: readonly string[
     args.slice(1),
     groupName,
   );
+}
+
+/**
+ * argv from the command word on: the root's own options before it (`--model x memory lst`), each
+ * with its value when it takes one, are skipped, so a typo after them is named as one too.
+ */
+function withoutRootOptions(program: Command, args: readonly string[]): readonly string[] {
+  let index = 0;
+  while (index < args.length && args[index]!.startsWith("-") && args[index] !== "--") {
+    const word = args[index]!;
+    const flag = word.includes("=") ? word.slice(0, word.indexOf("=")) : word;
+    const option = program.options.find((candidate) => candidate.long === flag || candidate.short === flag);
+    // An unknown flag: leave the line as it is, for commander to name.
+    if (!option) return args;
+    index += option.required && !word.includes("=") ? 2 : 1;
+  }
+  return args.slice(index);
 }
 
 /** The same for a group's words, and a group inside it (`tacit memory inbox aprove`). */

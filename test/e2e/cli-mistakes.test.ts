@@ -92,6 +92,12 @@ describe("mistyped commands", () => {
     expect(unknown.stderr).toMatch(
       /^tacit: unknown command "frobnicate" for "tacit memory"; its commands are: list, show,/,
     );
+    // The root's options before the command are skipped, their values with them.
+    const afterOptions = await run(["--model", "anthropic/claude-sonnet-5", "--verbose", "memory", "lst"]);
+    expect(afterOptions.code).toBe(2);
+    expect(afterOptions.stderr).toBe(
+      'tacit: unknown command "lst" for "tacit memory"; did you mean "list"?\n',
+    );
     const sessions = await run(["sessions", "shwo", "01ABC"]);
     expect(sessions.stderr).toBe(
       'tacit: unknown command "shwo" for "tacit sessions"; did you mean "show"?\n',
