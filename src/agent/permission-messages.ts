@@ -1,5 +1,6 @@
 import { statSync } from "node:fs";
 import path from "node:path";
+import { isInside } from "../config/real-path.ts";
 import type { PermissionSubject } from "../core/tool.ts";
 import { touchesUserMemory, USER_MEMORY_RULE } from "./memory-rules.ts";
 import { realPathOfNearest, resolverForOneCall } from "./permission-paths.ts";
@@ -77,8 +78,7 @@ function shownPath(filePath: string, projectRoot: string, realOf: (absolutePath:
 }
 
 function insideRelative(absolute: string, root: string): string | undefined {
-  const relative = path.relative(root, absolute);
-  return relative && !relative.startsWith("..") && !path.isAbsolute(relative) ? relative : undefined;
+  return absolute !== root && isInside(absolute, root) ? path.relative(root, absolute) : undefined;
 }
 
 /** The rule "allow always" saves: narrow enough to be safe, broad enough to stop the next prompt. */

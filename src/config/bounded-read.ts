@@ -1,5 +1,5 @@
 import { closeSync, constants, fstatSync, openSync, readSync, realpathSync } from "node:fs";
-import path from "node:path";
+import { isInside } from "./real-path.ts";
 
 /** A settings or server file is a few KB; a MB is far more than any real one and little memory. */
 const MAX_CONFIG_FILE_BYTES = 1024 * 1024;
@@ -69,14 +69,13 @@ export function readBoundedTextInside(file: string, root: string): ReturnType<ty
   // Read first, so what is no regular file is said as such; the bytes of a file outside are dropped.
   const read = readBoundedText(file);
   if (read.state !== "read") return read;
-  let relative: string;
+  let inside: boolean;
   try {
-    relative = path.relative(realpathSync(root), realpathSync(file));
+    inside = isInside(realpathSync(file), realpathSync(root));
   } catch (error) {
     return { state: "refused", problem: `${file}: cannot read: ${(error as Error).message}` };
   }
-  if (relative.startsWith("..") || path.isAbsolute(relative))
-    return { state: "refused", problem: `${file}: a link leading outside the project; not read` };
+  if (!inside) return { state: "refused", problem: `${file}: a link leading outside the project; not read` };
   return read;
 }
 

@@ -38,5 +38,7 @@ export function resolveThroughLinks(filePath: string, hops = 0): string {
 /** Whether a path is the folder itself or below it; both must be resolved the same way (real paths). */
 export function isInside(filePath: string, folder: string): boolean {
   const relative = path.relative(folder, filePath);
-  return relative === "" || (!relative.startsWith("..") && !path.isAbsolute(relative));
+  // A step up is ".." itself: a file named "..notes" is inside.
+  const up = relative === ".." || relative.startsWith(`..${path.sep}`);
+  return relative === "" || (!up && !path.isAbsolute(relative));
 }

@@ -1,5 +1,5 @@
 import path from "node:path";
-import { isInsideOrSame } from "./tacit-state.ts";
+import { isInside } from "../config/real-path.ts";
 
 /**
  * Variables that hand a command a way to the user's agents: the SSH agent
@@ -47,8 +47,8 @@ export function agentSocketPaths(env: NodeJS.ProcessEnv, home: string, roots: st
 /** A folder that holds nothing else the command has a use for: not /, /tmp, the home folder, the project… */
 function isOwnFolder(folder: string, home: string, roots: string[]): boolean {
   if (["/tmp", "/var/tmp", "/private/tmp", "/dev/shm"].includes(folder)) return false;
-  if (isInsideOrSame(home, folder)) return false;
-  return !roots.some((root) => isInsideOrSame(root, folder) || isInsideOrSame(folder, root));
+  if (isInside(home, folder)) return false;
+  return !roots.some((root) => isInside(root, folder) || isInside(folder, root));
 }
 
 /** D-Bus addresses: `unix:path=/run/user/1000/bus,guid=…`, alternatives separated by `;`. */

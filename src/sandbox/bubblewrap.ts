@@ -1,7 +1,7 @@
 import { existsSync, lstatSync, realpathSync, statSync } from "node:fs";
 import path from "node:path";
+import { isInside } from "../config/real-path.ts";
 import type { SandboxPolicy } from "./policy.ts";
-import { isInsideOrSame } from "./tacit-state.ts";
 
 export interface BubblewrapLayout {
   /** Host folder mounted at /tmp inside: private to this tacit process, kept between its commands. */
@@ -60,7 +60,7 @@ export function bubblewrapArguments(
     args.push("--tmpfs", folder);
     for (const entry of shown) args.push("--ro-bind", entry, entry);
     // The project itself when it lies inside (tacit started in ~/.tacit/memory), mounted again over the cover.
-    args.push(...projectMounts(policy, layout, (entry) => isInsideOrSame(entry, folder)));
+    args.push(...projectMounts(policy, layout, (entry) => isInside(entry, folder)));
     // Not recursive: the mounts above keep their own modes.
     args.push("--remount-ro", folder);
   }
@@ -89,7 +89,7 @@ function projectMounts(
   const roots = policy.writableRoots.filter(includes);
   for (const root of roots) args.push("--bind", root, root);
   for (const guarded of policy.readOnlyPaths) {
-    if (!roots.some((root) => isInsideOrSame(guarded, root))) continue;
+    if (!roots.some((root) => isInside(guarded, root))) continue;
     if (existsSync(guarded)) args.push("--ro-bind", guarded, guarded);
     else if (policy.guardedWhenMissing.includes(guarded)) {
       // bwrap creates the (empty) mount point, and its missing parents, on the host:

@@ -1,7 +1,7 @@
 import { existsSync, lstatSync, realpathSync, statSync } from "node:fs";
 import path from "node:path";
 import { expandHome } from "../config/paths.ts";
-import { isInsideOrSame } from "./tacit-state.ts";
+import { isInside } from "../config/real-path.ts";
 
 /**
  * Files in the home folder that run code later, unsandboxed: the user's next
@@ -75,7 +75,7 @@ export function homeStartupPaths(env: NodeJS.ProcessEnv): HomeStartupPaths {
  * folder and plant the path.
  */
 export function withoutLinksBelowRoot(entry: string, roots: string[]): string | undefined {
-  const root = roots.find((each) => isInsideOrSame(entry, each));
+  const root = roots.find((each) => isInside(entry, each));
   if (!root) return entry;
   let existing = entry;
   const rest: string[] = [];
@@ -86,12 +86,12 @@ export function withoutLinksBelowRoot(entry: string, roots: string[]): string | 
   try {
     const realRoot = realpathSync(root);
     const realExisting = realpathSync(existing);
-    if (!isInsideOrSame(realExisting, realRoot)) return undefined;
+    if (!isInside(realExisting, realRoot)) return undefined;
     const held =
       rest.length > 0 && !statSync(realExisting).isDirectory()
         ? realExisting
         : path.join(realExisting, ...rest);
-    if (!isInsideOrSame(held, realRoot)) return undefined;
+    if (!isInside(held, realRoot)) return undefined;
     return path.join(root, path.relative(realRoot, held));
   } catch {
     return undefined;

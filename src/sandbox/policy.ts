@@ -1,13 +1,14 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { expandHome } from "../config/paths.ts";
+import { isInside } from "../config/real-path.ts";
 import type { SandboxSettings } from "../config/settings-schema.ts";
 import { privateFolderPath } from "../core/private-folder.ts";
 import { AGENT_VARIABLES, agentSocketPaths } from "./agent-sockets.ts";
 import { configuredHooksFolder, gitPathsToGuard } from "./git-folders.ts";
 import { DEFAULT_HIDDEN_PATHS, SOCKET_FOLDERS } from "./hidden-paths.ts";
 import { homeStartupPaths, withoutLinksBelowRoot } from "./home-startup.ts";
-import { isInsideOrSame, type StateFolder, stateFolders, withoutHiddenState } from "./tacit-state.ts";
+import { type StateFolder, stateFolders, withoutHiddenState } from "./tacit-state.ts";
 
 /**
  * What a sandboxed command may do, resolved to absolute paths once per run.
@@ -92,22 +93,24 @@ export function resolveSandboxPolicy(input: PolicyInput): SandboxPolicy | undefi
     ...startup.folders,
   ]).filter(isDefined);
   const guardedFilesWhenMissing = guarded(startup.files).filter(isDefined);
-  const readOnlyPaths = unique(
-    guarded([
+  // tacit's state folders (TACIT_HOME, and ~/.tacit when TACIT_HOME is elsewhere): hidden whole but for
+  // what a command may read (tacit-state.ts), and never written: a settings file with hooks planted in
+  // either would run in a later, unsandboxed run.
+  const state = stateFolders(input.tacitHome, projectRoot, input.env);
+  const readOnlyPaths = unique([
+    ...guarded([
       // Every .git runs code on the user's next git command, outside any sandbox (see git-folders.ts).
       // Nested repositories are looked for in the project only: other writable roots are caches.
       ...writableRoots.flatMap((root) => gitPathsToGuard(root, root === projectRoot)),
-      // .tacit whole, not just settings files: a command must not create
-      // `.tacit/settings.local.json`, and project memories are read into prompts.
-      // And a hooks folder in the project, which the user's next commit runs.
-      ...guardedWhenMissing,
-      ...guardedFilesWhenMissing,
-      path.resolve(input.tacitHome),
     ]).filter(isDefined),
-  ).filter((entry) => writableRoots.some((root) => isInsideOrSame(entry, root)));
+    // .tacit whole, not just settings files: a command must not create
+    // `.tacit/settings.local.json`, and project memories are read into prompts.
+    // And a hooks folder in the project, which the user's next commit runs (guarded where listed).
+    ...guardedWhenMissing,
+    ...guardedFilesWhenMissing,
+    ...guarded([path.resolve(input.tacitHome), ...state.map(({ folder }) => folder)]).filter(isDefined),
+  ]).filter((entry) => writableRoots.some((root) => isInside(entry, root)));
   const runtimeFolder = input.env.XDG_RUNTIME_DIR ? [input.env.XDG_RUNTIME_DIR] : [];
-  // tacit's state folder: hidden whole but for what a command may read (tacit-state.ts).
-  const state = stateFolders(input.tacitHome, projectRoot, input.env);
   const hiddenPaths = withoutHiddenState(
     unique(
       [
@@ -125,8 +128,8 @@ export function resolveSandboxPolicy(input: PolicyInput): SandboxPolicy | undefi
         .map(absolute)
         .filter(existsSync)
         // Started inside one (a project in ~/.claude/skills), the user chose to work there.
-        .filter((entry) => !isInsideOrSame(projectRoot, entry)),
-    ).filter((entry, _index, all) => !all.some((other) => other !== entry && isInsideOrSame(entry, other))),
+        .filter((entry) => !isInside(projectRoot, entry)),
+    ).filter((entry, _index, all) => !all.some((other) => other !== entry && isInside(entry, other))),
     state,
     [projectRoot, ...writableRoots],
   );

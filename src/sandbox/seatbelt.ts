@@ -1,5 +1,5 @@
+import { isInside } from "../config/real-path.ts";
 import type { SandboxPolicy } from "./policy.ts";
-import { isInsideOrSame } from "./tacit-state.ts";
 
 /**
  * The macOS sandbox-exec (Seatbelt) profile for a policy. It starts from
@@ -40,7 +40,7 @@ export function seatbeltProfile(policy: SandboxPolicy, temporaryDirectory: strin
  */
 function stateFolderDenial(policy: SandboxPolicy, folder: string, shown: string[]): string {
   const projectInside = [policy.projectRoot, ...policy.writableRoots].filter((root) =>
-    isInsideOrSame(root, folder),
+    isInside(root, folder),
   );
   const exceptions = [...new Set([...shown, ...projectInside])].map(subpath);
   if (exceptions.length === 0) return `(deny file-read* ${subpath(folder)})`;

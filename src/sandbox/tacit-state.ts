@@ -1,6 +1,7 @@
 import { existsSync, realpathSync } from "node:fs";
 import path from "node:path";
 import { expandHome, projectStateDirectory } from "../config/paths.ts";
+import { isInside } from "../config/real-path.ts";
 
 /**
  * tacit's state folder (TACIT_HOME, ~/.tacit) is mostly what no command should
@@ -57,13 +58,13 @@ export function stateFolders(
     : [];
   // The project itself may be a memory folder (tacit started in ~/.tacit/memory): its .git is then its own.
   const hiddenInShown = memoryFolders
-    .filter((folder) => !isInsideOrSame(projectRoot, folder))
+    .filter((folder) => !isInside(projectRoot, folder))
     .map((folder) => path.join(folder, ".git"))
     .filter(existsSync);
   const folders: ResolvedStateFolder[] = [];
   if (home) folders.push({ folder: home, shown, hiddenInShown });
-  if (!defaultHome || (home && isInsideOrSame(defaultHome, home))) return folders;
-  if (home && isInsideOrSame(home, defaultHome)) return [{ folder: defaultHome, shown, hiddenInShown }];
+  if (!defaultHome || (home && isInside(defaultHome, home))) return folders;
+  if (home && isInside(home, defaultHome)) return [{ folder: defaultHome, shown, hiddenInShown }];
   return [...folders, { folder: defaultHome, shown: [], hiddenInShown: [] }];
 }
 
@@ -76,16 +77,11 @@ export function stateFolders(
 export function withoutHiddenState(hidden: string[], state: StateFolder[], visibleRoots: string[]): string[] {
   return hidden.filter((entry) => {
     const real = realOrUndefined(entry) ?? entry;
-    const folder = state.find((each) => isInsideOrSame(real, each.folder));
+    const folder = state.find((each) => isInside(real, each.folder));
     if (!folder) return true;
     const visible = [...folder.shown, ...visibleRoots.map((root) => realOrUndefined(root) ?? root)];
-    return visible.some((shown) => isInsideOrSame(real, shown) && real !== folder.folder);
+    return visible.some((shown) => isInside(real, shown) && real !== folder.folder);
   });
-}
-
-export function isInsideOrSame(filePath: string, directory: string): boolean {
-  const relative = path.relative(directory, filePath);
-  return relative === "" || (!relative.startsWith("..") && !path.isAbsolute(relative));
 }
 
 function realOrUndefined(filePath: string): string | undefined {
