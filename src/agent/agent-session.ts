@@ -358,7 +358,7 @@ export class AgentSession {
       },
       ...(this.options.maxTurns !== undefined ? { maxTurns: this.options.maxTurns } : {}),
       ...(this.options.liveTools ? { onAnswering: () => this.options.liveTools?.onModelAnswering() } : {}),
-      compactsNextTurn: true,
+      compactsNextTurn: (this.options.autoCompactRatio ?? AUTO_COMPACT_RATIO) > 0, // a ratio of 0: never
     });
 
     for await (const event of events) {

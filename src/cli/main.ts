@@ -20,7 +20,7 @@ import { endQuietlyWhenThePipeCloses } from "./pipe-closed.ts";
 import { commanderFlags, parseRootFast, ROOT_OPTIONS } from "./root-options.ts";
 
 declare const TACIT_VERSION: string;
-/** Set by the build: where the headless run's own bundle is, relative to dist/cli.js (print-entry.ts says why). */
+/** Set by the build: where the headless run's own bundle is, relative to the full CLI's bundle, dist/cli.cjs (print-entry.ts says why). */
 declare const TACIT_PRINT_BUNDLE: string | undefined;
 
 // Everything beyond argument parsing loads on demand: -p, the TUI and each

@@ -23,7 +23,8 @@ import { parseRootFast } from "./root-options.ts";
  * The launcher's way in (bin/tacit.js, when a word of the command line looks
  * like -p): the whole command line is parsed here, by the same fast parser the
  * full CLI tries first, so a headless run never loads the full CLI's bundle
- * (dist/cli.js and its chunks: about 8 ms before the first request, measured).
+ * (dist/cli.cjs: about 8 ms before the first request, measured when it was
+ * an ES module and its chunks).
  * False when the line is anything but a plain headless run (a subcommand,
  * --help, an option only commander reads, no -p after all): the launcher then
  * starts the full CLI, which parses it again and says what is wrong.

@@ -14,7 +14,6 @@ export const SUBCOMMANDS = [
   "learn",
   "doctor",
   "models",
-  "mcp",
   "acp",
   "rewind",
   "help",

@@ -130,9 +130,8 @@ export function createTuiHost(input: TuiHostInput): TuiHost {
       if (isRetired(modelId))
         throw new ConfigError(deprecationWarning(provider, modelId) ?? `${ref} was retired`);
       // resolve throws a one-line ConfigError (no key, unknown provider); the TUI shows it as is.
-      const seen = runtime.warnings.length;
       // Its warnings are this answer's lines, not notices as well.
-      const model = notices.reportedBy(() => runtime.resolve(ref));
+      const { value: model, added } = notices.reportedBy(() => runtime.resolve(ref));
       model.warmUp?.();
       session.switchModel(model);
       // Kept for this project's next session (config/project-choices.ts).
@@ -144,9 +143,7 @@ export function createTuiHost(input: TuiHostInput): TuiHost {
           ? `TACIT_MODEL (${env.TACIT_MODEL}) still picks the next start's model`
           : undefined;
       // A likely typo first, then what resolve said (a retiring model's successor, once a run).
-      const lines = [unknown, overridden, ...runtime.warnings.slice(seen)].filter(
-        (line) => line !== undefined,
-      );
+      const lines = [unknown, overridden, ...added].filter((line) => line !== undefined);
       return lines.join("; ") || undefined;
     },
 
@@ -157,15 +154,14 @@ export function createTuiHost(input: TuiHostInput): TuiHost {
       const clearing = level.trim().toLowerCase() === "default";
       if (clearing) clearProjectChoice(runtime.home, runtime.projectRoot, "effort");
       const effort = clearing ? startChoice().effort : parseEffort(level, "the level");
-      const seen = runtime.warnings.length;
       // The model is resolved again so its requests carry the new effort; its warnings are this answer's lines.
-      const model = notices.reportedBy(() => {
+      const { value: model, added } = notices.reportedBy(() => {
         runtime.setEffort(effort);
         return runtime.resolve(session.currentModel.info.ref);
       });
       session.switchModel(model);
       if (effort && !clearing) saveProjectChoice(runtime.home, runtime.projectRoot, { effort });
-      return runtime.warnings.slice(seen).join("; ") || undefined;
+      return added.join("; ") || undefined;
     },
 
     newSession: async () => {

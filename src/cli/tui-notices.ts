@@ -12,9 +12,9 @@ export interface NoticeFeed {
   changed(): void;
   /**
    * Runs work whose warnings the caller reports itself (the answer to /model):
-   * they are not shown a second time as notices.
+   * they come back as `added` and are not shown a second time as notices.
    */
-  reportedBy<T>(work: () => T): T;
+  reportedBy<T>(work: () => T): { value: T; added: string[] };
 }
 
 export function noticeFeed(warnings: readonly string[]): NoticeFeed {
@@ -37,9 +37,10 @@ export function noticeFeed(warnings: readonly string[]): NoticeFeed {
     reportedBy(work) {
       // What is waiting now is still shown; what the work adds is the caller's to report.
       flush();
+      const from = warnings.length;
       quiet++;
       try {
-        return work();
+        return { value: work(), added: warnings.slice(from) };
       } finally {
         quiet--;
         shown = warnings.length;

@@ -1,6 +1,6 @@
 import { errorMessage } from "../../core/errors.ts";
 import type { AgentEvent } from "../../core/events.ts";
-import { messageText, userMessage } from "../../core/messages.ts";
+import { isModelEnding, messageText, userMessage } from "../../core/messages.ts";
 import type { ModelClient } from "../../core/model.ts";
 import {
   newToolSessionState,
@@ -144,6 +144,14 @@ function resultOf(
   failure: string | undefined,
 ): ToolResult {
   const text = capOutput(answer.trim(), MAX_ANSWER_CHARS);
+  if (ending && isModelEnding(ending.reason)) {
+    // The parent model is told how its subagent's answer ended, with what came of it below, so
+    // the first line (what -p shows on stderr) is whole on its own.
+    return {
+      output: `The ${name} subagent's answer ended short: ${endingLine(ending.reason)}${text ? `\n\nWhat came of it:\n\n${text}` : ""}`,
+      isError: true,
+    };
+  }
   switch (ending?.reason) {
     case "stop":
       return { output: text || `The ${name} subagent finished without a final message.` };
@@ -154,17 +162,6 @@ function resultOf(
       };
     case "aborted":
       return { output: `The ${name} subagent was interrupted.`, isError: true };
-    case "max-tokens":
-    case "context-window":
-    case "refusal":
-    case "content-filter":
-    case "malformed-call":
-      // The parent model is told how its subagent's answer ended, with what came of it below, so
-      // the first line (what -p shows on stderr) is whole on its own.
-      return {
-        output: `The ${name} subagent's answer ended short: ${endingLine(ending.reason)}${text ? `\n\nWhat came of it:\n\n${text}` : ""}`,
-        isError: true,
-      };
     default:
       return { output: `The ${name} subagent failed: ${failure ?? "unknown error"}`, isError: true };
   }
